@@ -1,0 +1,213 @@
+// checker/api.h: the engine's contract with models (kernel primitives, the scenario interpreter,
+// and models written directly in C++ by tests and benchmarks).
+//
+// Design note. The engine knows tasks, objects, operations, gates and choices; it never knows a
+// spinlock or a fence. A model operation
+//   (a) describes itself as an Operation {kind, object, access, gate, location},
+//   (b) yields once (Ctx::yield), the single scheduling point of that operation,
+//   (c) applies its effect when the fiber resumes, before its next yield.
+// Nothing of the effect may be visible to other tasks before the yield returns.
+//
+// Dependency (for partial-order reduction) is decided from (object, access) alone:
+//   two operations of different tasks are dependent iff they touch the same object and at least
+//   one of them is kWrite. Additionally every operation of a task implicitly performs a kRead of
+//   the task's `domain` object (its CPU, when the CPU model sets one), so an operation that
+//   writes a domain (an IRQ firing, preemption being disabled) is dependent with every operation
+//   of the tasks living in that domain: it can disable them.
+//
+// Enabledness contract (what keeps the reduction sound with blocking):
+//   a pending operation whose `gate` is closed cannot be scheduled. A gate may change from open to
+//   closed or back only through an operation that kWrites the pending operation's `object` or the
+//   waiter's `domain`. Models that break this make dpor unsound; the reduction tests check it.
+//
+// Lifetime (Safety): Operation::gate and Loc::file must stay valid while the operation is pending
+// and, for Loc::file, for the whole run (reports print it after the execution ended).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ravel {
+
+using TaskId = uint32_t;
+inline constexpr TaskId kNoTask = UINT32_MAX;
+
+// Object ids are allocated per execution by Ctx::new_object() in creation order, so the same
+// schedule gives the same ids. 0 is "no object".
+using ObjectId = uint32_t;
+inline constexpr ObjectId kNoObject = 0;
+
+enum class Access : uint8_t {
+  kNone,   // touches no shared state: independent of every other operation
+  kRead,   // commutes with other kReads of the same object
+  kWrite,  // conflicts with every access to the same object
+};
+
+// Operation kinds are defined by models (model/ops.def); the engine only stores and reports them.
+// The names come from a registry that models fill in (see OpKindNames below).
+using OpKind = uint16_t;
+
+struct Loc {
+  const char* file = "";
+  uint32_t line = 0;
+  uint32_t col = 0;
+};
+
+// Why a pending operation may be unable to run. Implemented by model/core (lock words, wait
+// queues, CPU state); the engine only asks it questions.
+class Gate {
+ public:
+  enum class Kind : uint8_t {
+    kLock,   // waiting for a lock: a task stuck here makes the end state a `deadlock`
+    kEvent,  // waiting for an event (completion, fence, flush, grace period, await): a `hang`
+  };
+  // Hot path: called for every pending gated operation at every scheduling point.
+  virtual bool open(TaskId waiter) const = 0;
+  virtual Kind kind() const = 0;
+  // Report time only: "mutex_lock(&a) held by T1", "wait_for_completion(&done)".
+  virtual std::string describe(TaskId waiter) const = 0;
+
+ protected:
+  ~Gate() = default;
+};
+
+struct Operation {
+  OpKind kind = 0;
+  Access access = Access::kNone;
+  ObjectId object = kNoObject;
+  const Gate* gate = nullptr;  // nullptr: always enabled
+  // A timed wait: when no task can run any more, the engine may let this operation proceed with
+  // Ctx::timed_out() true (spec: a timed wait times out only when its event cannot happen).
+  bool may_time_out = false;
+  Loc loc;
+  int64_t arg0 = 0;  // shown in traces; meaning defined by the op kind
+  int64_t arg1 = 0;
+};
+
+// One executed operation, in execution order. The trace is built from these alone.
+struct Event {
+  uint32_t index = 0;
+  TaskId task = kNoTask;
+  Operation op;
+  int64_t result = 0;   // set by the model with Ctx::set_result() after applying the effect
+  bool timed_out = false;
+};
+
+struct Violation {
+  enum class Kind : uint8_t {
+#define X(e, name, fatal) e,
+#include "checker/violations.def"
+#undef X
+  };
+  Kind kind;
+  std::string message;           // first line: the headline ("possible recursive locking detected")
+  std::string details;           // further lines: lockdep-style splat, chain, unsafe scenario
+  Loc loc;                       // where it was detected
+  std::vector<uint32_t> events;  // indices of the events that form it (0-based, in this execution)
+};
+
+const char* violation_name(Violation::Kind kind);
+bool violation_is_fatal(Violation::Kind kind);
+// Parses a spec name ("atomic-sleep"); false when unknown.
+bool violation_from_name(const std::string& name, Violation::Kind* out);
+
+// Task description for Ctx::spawn. The body is a plain function pointer and argument so that
+// spawning allocates nothing on the hot path; Ctx::spawn_fn wraps callables.
+struct TaskSpec {
+  const char* name = "";       // must outlive the run (static, or owned by the program)
+  const char* kind = "thread"; // thread / irq / worker / rcu-callback / init (trace label only)
+  int32_t cpu = -1;            // trace label only; the CPU model owns CPU semantics
+  ObjectId domain = kNoObject; // see the dependency rule above
+  // Consulted for every pending operation of the task, in addition to the operation's own gate:
+  // the CPU model closes it while an IRQ handler runs on the task's CPU or another task on it
+  // has preemption disabled. May change only through operations that kWrite `domain`.
+  const Gate* domain_gate = nullptr;
+  // A daemon may never start (an IRQ that never fires). Once it has executed an operation it is
+  // an ordinary task: it must finish, or the end state is a deadlock or hang.
+  bool daemon = false;
+  void (*entry)(void* arg) = nullptr;
+  void* arg = nullptr;
+};
+
+class Execution;  // checker/execution.h; models never touch it directly
+
+// The model-facing handle. Every model call goes through the Ctx of the running execution, which
+// is also reachable from any fiber with Ctx::current().
+class Ctx {
+ public:
+  explicit Ctx(Execution* exec) : exec_(exec) {}
+
+  static Ctx& current();  // the Ctx of the execution running on this thread
+
+  // --- scheduling ---
+  // The single scheduling point of a visible operation. Returns when the strategy has picked
+  // this task and the gate (if any) is open, or the wait timed out (see timed_out()).
+  void yield(const Operation& op);
+  bool timed_out() const;            // whether the last yield of this task returned by timeout
+  void set_result(int64_t result);   // result of the operation that the last yield started
+  TaskId self() const;
+
+  // --- tasks ---
+  TaskId spawn(const TaskSpec& spec);
+  template <class F>
+  TaskId spawn_fn(TaskSpec spec, F&& fn);  // fn is copied into the execution arena
+  // Moves a task into a domain (the CPU model places `init` on cpu 0 this way).
+  void set_domain(TaskId t, ObjectId domain, const Gate* domain_gate);
+  const char* task_name(TaskId t) const;
+  bool task_finished(TaskId t) const;
+  size_t task_count() const;
+
+  // --- objects and choices ---
+  ObjectId new_object();
+  // Nondeterministic choice in [0, n): every value is explored (a branch in the path, not a
+  // scheduling point). n == 1 returns 0 without a branch.
+  uint32_t choose(uint32_t n);
+
+  // --- per-execution memory, freed when the execution ends ---
+  void* arena_alloc(size_t bytes, size_t align);
+  template <class T, class... Args>
+  T* make(Args&&... args);  // destroyed (destructor run) when the execution ends
+
+  // --- findings ---
+  // Records a violation. A fatal kind (violations.def) ends the execution: report() does not
+  // return then. The event indices of the current event are filled in when `v.events` is empty.
+  void report(Violation v);
+  // An error of the model itself (loop bound exceeded, unsupported use): ends the execution and
+  // the run, reported as an error of the scenario, never as a verdict. Does not return.
+  [[noreturn]] void model_error(const std::string& message, Loc loc);
+
+  // Tests: a fingerprint of the end state of a complete execution (collected, sorted and
+  // deduplicated in ExploreResult::final_states, to compare strategies).
+  void record_final_state(std::string fingerprint);
+
+  const std::vector<Event>& events() const;  // this execution so far
+  uint32_t execution_index() const;          // 0-based, within the run
+
+ private:
+  Execution* exec_;
+};
+
+// Observers of an execution: detectors (lockdep, race detector, ...) and models that keep state
+// per task. One instance lives for a whole run (so cross-execution state such as lockdep's graph
+// can accumulate); begin_execution resets per-execution state. Calls happen on the exploring thread.
+class Plugin {
+ public:
+  virtual ~Plugin() = default;
+  virtual void begin_execution(Ctx& /*ctx*/) {}
+  virtual void on_task_spawned(TaskId /*task*/, TaskId /*parent*/) {}
+  virtual void on_event(const Event& /*event*/) {}  // right after the strategy picked it
+  virtual void on_task_finished(TaskId /*task*/) {}
+  // The execution ended normally (every non-daemon task finished): end-of-execution checks
+  // (leaks) may still report() non-fatal violations here.
+  virtual void end_execution(Ctx& /*ctx*/) {}
+};
+
+// Names for op kinds in traces and reports ("spin_lock", "dma_fence_signal"). Models register
+// their table once at start-up; index = OpKind. Kind 0 is "start" (a task's first step).
+void register_op_names(const char* const* names, size_t count, OpKind first);
+const char* op_name(OpKind kind);
+
+}  // namespace ravel
+
+#include "checker/api_inl.h"  // NOLINT: template definitions

@@ -1,0 +1,66 @@
+// checker/explorer.h: runs a model's executions under a strategy and collects the outcome.
+// This is the entry point of the C++ API (in the spirit of loom's `model(|| ...)`):
+//
+//   ravel::ExploreOptions opt;               // dpor by default
+//   auto result = ravel::explore(opt, [](ravel::Ctx& ctx) {
+//     auto* counter = ctx.make<Shared<int>>(ctx);   // per-execution state
+//     ctx.spawn_fn({.name = "T0"}, [=] { ... });
+//   });
+//   EXPECT_EQ(result.executions, 2);
+//
+// The setup function runs at the start of every execution as the body of the root task ("init"):
+// it creates the execution's state and spawns tasks. After it returns, the root task waits until
+// every non-daemon task has finished, then runs `final` (if given), then the execution ends.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "checker/api.h"
+#include "checker/strategy.h"
+
+namespace ravel {
+
+struct ExploreOptions {
+  StrategyOptions strategy;
+  uint64_t max_executions = 0;     // 0: unbounded; otherwise stop and mark incomplete
+  double time_limit_s = 0;         // 0: unbounded; otherwise stop and mark incomplete
+  uint32_t max_events = 100000;    // per execution: exceeding it is a model error (depth bound)
+  bool stop_on_first = false;
+  size_t stack_size = 256 * 1024;  // bytes per fiber stack (pooled across executions)
+  // Plugins observing every execution (detectors, models with per-task state). Not owned.
+  std::vector<Plugin*> plugins;
+  // Called on the terminal's progress line, at most every 0.5 s; may be empty.
+  std::function<void(uint64_t executions, double elapsed_s, size_t violations)> progress;
+};
+
+struct FoundViolation {
+  Violation violation;
+  uint64_t execution = 0;   // 0-based index of the execution that found it first
+  std::string schedule;     // replays that execution (ExploreOptions.strategy = replay)
+  std::vector<Event> trace; // the events of that execution up to the violation
+};
+
+struct ExploreResult {
+  uint64_t executions = 0;         // executions that ran to an end (complete or violation)
+  uint64_t blocked = 0;            // executions abandoned by the strategy (sleep-set blocked)
+  uint64_t events = 0;             // scheduling points executed, over all executions
+  bool complete = false;           // every behaviour covered (exhaustive strategy finished)
+  double elapsed_s = 0;
+  // One entry per distinct (kind, location), first occurrence, in discovery order.
+  std::vector<FoundViolation> violations;
+  // A model error stops the run: set when one happened (message with location).
+  std::string model_error;
+  // Final-state fingerprints of complete executions, when ExploreOptions.collect_final_states
+  // is used by tests (set via Ctx::record_final_state); sorted, deduplicated.
+  std::vector<std::string> final_states;
+};
+
+using SetupFn = std::function<void(Ctx&)>;
+
+ExploreResult explore(const ExploreOptions& options, const SetupFn& setup,
+                      const SetupFn& final_fn = nullptr);
+
+}  // namespace ravel
