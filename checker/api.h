@@ -132,6 +132,13 @@ struct TaskSpec {
 
 class Execution;  // checker/execution.h; models never touch it directly
 
+// Thrown inside a task's fiber when its execution is abandoned (a fatal violation, a deadlock, a
+// model error, or the end of the execution with a daemon still suspended): it unwinds the task's
+// stack so that destructors run. Models must not swallow it: a `catch (...)` in model code must
+// rethrow (`catch (...) { cleanup(); throw; }`). While a fiber unwinds, Ctx::yield returns at
+// once (destructors may still call model operations), so model loops must not spin on yield.
+struct ExecutionAbandoned {};
+
 // The model-facing handle. Every model call goes through the Ctx of the running execution, which
 // is also reachable from any fiber with Ctx::current().
 class Ctx {
@@ -168,10 +175,15 @@ class Ctx {
   void* arena_alloc(size_t bytes, size_t align);
   template <class T, class... Args>
   T* make(Args&&... args);  // destroyed (destructor run) when the execution ends
+  // Runs fn(p) when the execution ends (reverse registration order, after fibers unwound).
+  void add_destructor(void (*fn)(void*), void* p);
 
   // --- findings ---
   // Records a violation. A fatal kind (violations.def) ends the execution: report() does not
   // return then. The event indices of the current event are filled in when `v.events` is empty.
+  // Called from a plugin callback (on the explorer's stack, not a task's), a fatal report()
+  // returns, and the execution ends right after the callback (the event is not executed).
+  // Deduplicated per run by (kind, loc): only the first occurrence is kept.
   void report(Violation v);
   // An error of the model itself (loop bound exceeded, unsupported use): ends the execution and
   // the run, reported as an error of the scenario, never as a verdict. Does not return.

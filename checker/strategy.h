@@ -67,6 +67,10 @@ class Strategy {
   virtual void end_execution(ExecutionEnd end) = 0;
   // True when every behaviour was covered (exhaustive strategy that ran out of work).
   virtual bool exhaustive() const { return false; }
+  // Non-empty when the strategy cannot go on (replay divergence, nondeterminism detected): the
+  // explorer stops the run and reports it as ExploreResult::model_error. Checked after every
+  // execution and whenever pick_task/pick_timeout returned kNoTask.
+  virtual std::string error() const { return {}; }
 };
 
 struct StrategyOptions {
@@ -75,6 +79,7 @@ struct StrategyOptions {
   uint32_t depth = 3;         // pct
   uint64_t seed = 0;          // random, pct
   std::string schedule;       // replay
+  uint64_t iterations = 1000; // random, pct: executions to run (ExploreOptions limits still apply)
 };
 
 // Creates a strategy by name; nullptr and an `error` message for an unknown name or bad options.

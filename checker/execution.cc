@@ -1,0 +1,195 @@
+// checker/execution.cc: the model-facing side of an execution (everything Ctx does).
+// The scheduling loop is in explorer.cc; the design note is in execution.h.
+#include "checker/execution.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+namespace ravel {
+namespace {
+
+// The execution whose fibers run on this thread (explore() is not reentrant per thread).
+thread_local Execution* g_current = nullptr;
+
+}  // namespace
+
+Execution* Execution::current() { return g_current; }
+
+Execution::Execution(const ExploreOptions& options, Strategy* strategy, RunState* run)
+    : options_(options),
+      strategy_(strategy),
+      run_(run),
+      ctx_(this),
+      join_gate_(this),
+      stacks_(options.stack_size),
+      outer_(g_current) {
+  events_.reserve(options.max_events < 4096 ? options.max_events + 1 : 4096);
+  path_.reserve(1024);
+  g_current = this;
+}
+
+Execution::~Execution() {
+  abandon_fibers();
+  arena_.reset();
+  g_current = outer_;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Task side. These run on a task's fiber (yield, choose) or on either side (spawn, report).
+
+void Execution::yield(const Operation& op) {
+  TaskId t = running_;
+  if (t == kNoTask)
+    model_error("yield outside of a task (setup and final run in task init)", op.loc);
+  Fiber* f = tasks_[t].fiber;
+  // Safety: while a fiber unwinds, destructors may still call model operations; switching would
+  // resume nothing, so the operation takes effect at once in a dead execution.
+  if (f->unwinding()) return;
+  pending_[t] = op;
+  f->suspend();
+}
+
+TaskId Execution::spawn(const TaskSpec& spec) {
+  if (spec.entry == nullptr) model_error("spawn of a task without entry function", Loc{});
+  auto t = static_cast<TaskId>(tasks_.size());
+  if (fibers_.size() <= t) fibers_.push_back(std::make_unique<Fiber>());
+  Fiber* f = fibers_[t].get();
+  f->reset(&stacks_, &Execution::task_main, this);
+  Task task;
+  task.name = spec.name;
+  task.kind = spec.kind;
+  task.cpu = spec.cpu;
+  task.domain_gate = spec.domain_gate;
+  task.daemon = spec.daemon;
+  task.parent = running_;
+  task.entry = spec.entry;
+  task.arg = spec.arg;
+  task.fiber = f;
+  tasks_.push_back(task);
+  Operation start;
+  start.kind = kOpStart;
+  if (spec.daemon) {
+    start.access = Access::kRead;
+    start.object = lifecycle_object_;
+  }
+  pending_.push_back(start);
+  domains_.push_back(spec.domain);
+  is_enabled_.push_back(0);
+  if (!spec.daemon) ++live_;
+  if (running_ != kNoTask) strategy_->on_spawn(t, running_);
+  for (Plugin* p : options_.plugins) p->on_task_spawned(t, running_);
+  return t;
+}
+
+uint32_t Execution::choose(uint32_t n) {
+  if (n == 0) model_error("choose(0): no value to choose from", Loc{});
+  if (n == 1) return 0;
+  uint32_t v = strategy_->pick_value(n);
+  if (v >= n) {
+    model_error("internal error: strategy " + std::string(strategy_->name()) + " picked value " +
+                    std::to_string(v) + " out of " + std::to_string(n),
+                Loc{});
+  }
+  path_.push(ChoiceKind::kValue, v);
+  return v;
+}
+
+void Execution::report(Violation v) {
+  const bool fatal = violation_is_fatal(v.kind);
+  if (running_ != kNoTask && tasks_[running_].fiber->unwinding()) return;  // dead execution
+  if (v.events.empty() && !events_.empty()) {
+    uint32_t e = running_ != kNoTask && tasks_[running_].last_event != UINT32_MAX
+                     ? tasks_[running_].last_event
+                     : static_cast<uint32_t>(events_.size() - 1);
+    v.events.push_back(e);
+  }
+  auto key = std::make_tuple(static_cast<int>(v.kind), std::string(v.loc.file ? v.loc.file : ""),
+                             v.loc.line, v.loc.col);
+  if (run_->seen.insert(std::move(key)).second) {
+    FoundViolation found;
+    found.violation = std::move(v);
+    found.execution = index_;
+    found.trace = events_;
+    found_here_.push_back(run_->result->violations.size());
+    run_->result->violations.push_back(std::move(found));
+  }
+  if (!fatal) return;
+  if (!ended_) {
+    ended_ = true;
+    end_ = ExecutionEnd::kViolation;
+  }
+  end_from_task();
+}
+
+void Execution::model_error(const std::string& message, Loc loc) {
+  if (!ended_ || end_ != ExecutionEnd::kModelError) {
+    std::string where;
+    if (loc.file != nullptr && loc.file[0] != '\0') {
+      where = std::string(loc.file) + ":" + std::to_string(loc.line) + ": ";
+    }
+    if (model_error_.empty()) model_error_ = where + message;
+    ended_ = true;
+    end_ = ExecutionEnd::kModelError;
+  }
+  end_from_task();
+  // On the scheduler's stack (a plugin callback) there is no fiber to leave: unwind to run().
+  throw ExecutionAbandoned{};
+}
+
+void Execution::end_from_task() {
+  if (running_ == kNoTask) return;  // scheduler side: the loop sees ended_ after the callback
+  Fiber* f = tasks_[running_].fiber;
+  if (f->unwinding()) throw ExecutionAbandoned{};
+  f->suspend();  // never resumed except to unwind, which throws
+  throw ExecutionAbandoned{};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ctx: thin forwarding to the execution.
+
+Ctx& Ctx::current() {
+  Execution* e = Execution::current();
+  if (e == nullptr) {
+    // Our own broken invariant or a misuse: a model operation outside explore().
+    std::fprintf(stderr, "ravel: internal error: Ctx::current() called outside explore()\n");
+    std::abort();
+  }
+  return e->ctx_;
+}
+
+void Ctx::yield(const Operation& op) { exec_->yield(op); }
+bool Ctx::timed_out() const {
+  return exec_->running_ != kNoTask && exec_->tasks_[exec_->running_].timed_out;
+}
+void Ctx::set_result(int64_t result) {
+  TaskId t = exec_->running_;
+  if (t == kNoTask || exec_->tasks_[t].last_event == UINT32_MAX) return;
+  exec_->events_[exec_->tasks_[t].last_event].result = result;
+}
+TaskId Ctx::self() const { return exec_->running_; }
+TaskId Ctx::spawn(const TaskSpec& spec) { return exec_->spawn(spec); }
+void Ctx::set_domain(TaskId t, ObjectId domain, const Gate* domain_gate) {
+  exec_->domains_.at(t) = domain;
+  exec_->tasks_.at(t).domain_gate = domain_gate;
+}
+const char* Ctx::task_name(TaskId t) const {
+  return t < exec_->tasks_.size() ? exec_->tasks_[t].name : "?";
+}
+bool Ctx::task_finished(TaskId t) const {
+  return t < exec_->tasks_.size() && exec_->tasks_[t].finished;
+}
+size_t Ctx::task_count() const { return exec_->tasks_.size(); }
+ObjectId Ctx::new_object() { return exec_->next_object_++; }
+uint32_t Ctx::choose(uint32_t n) { return exec_->choose(n); }
+void* Ctx::arena_alloc(size_t bytes, size_t align) { return exec_->arena_.alloc(bytes, align); }
+void Ctx::add_destructor(void (*fn)(void*), void* p) { exec_->arena_.add_destructor(fn, p); }
+void Ctx::report(Violation v) { exec_->report(std::move(v)); }
+void Ctx::model_error(const std::string& message, Loc loc) { exec_->model_error(message, loc); }
+void Ctx::record_final_state(std::string fingerprint) {
+  exec_->final_states_.push_back(std::move(fingerprint));
+}
+const std::vector<Event>& Ctx::events() const { return exec_->events_; }
+uint32_t Ctx::execution_index() const { return static_cast<uint32_t>(exec_->index_); }
+
+}  // namespace ravel

@@ -1,0 +1,364 @@
+// checker/strategies/dpor.cc: Optimal dynamic partial-order reduction, stateless.
+//
+// Design note. This is Optimal-DPOR (Abdulla, Aronis, Jonsson, Sagonas: "Optimal Dynamic
+// Partial Order Reduction", POPL 2014; "Source Sets: A Foundation for Optimal Dynamic Partial
+// Order Reduction", JACM 64(4), 2017) on top of the vector-clock race detection of Flanagan &
+// Godefroid ("Dynamic Partial-Order Reduction for Model Checking Software", POPL 2005).
+//
+// The strategy keeps the exploration stack `nodes_`, one node per scheduling point of the
+// current execution (its enabled set, the task run, the sleep set: tasks whose next event was
+// already explored from here, and the wakeup tree: event sequences still to explore from here)
+// and one node per value choice. Every execution replays the stack's prefix from the start; in
+// end_execution the deepest node with work left is advanced and the stack cut above it, so the
+// memory is bounded by one execution's depth.
+//
+// Races. When an event e' of task p is committed, Trace::commit lists the earlier events e of
+// other tasks that are dependent with e' and do not happen before p (dpor_trace.h). For each, the
+// reversal v = notdep(e).e' (the events after e, up to e', that do not happen after e, followed by
+// e') is inserted into the wakeup tree of the node before e, unless a task asleep there is a weak
+// initial of v (then an equivalent execution was explored). Candidates are visited latest first;
+// a reversal known to be feasible makes every candidate that happens before it redundant (only
+// the immediate races of Source-DPOR are then reversed).
+//
+// Blocking (tasks whose gate is closed are not enabled). Reversing e/e' is impossible when e'
+// needs e to be enabled (unlock -> lock of a mutex). When p had no event between e and e' and
+// existed at pre(e), its next operation there was e' itself, and whether it was enabled is
+// recorded: if disabled, the reversal is skipped and the scan goes on to earlier candidates (the
+// lock -> lock race behind the unlock), which is what makes mutex programs explore exactly one
+// execution per lock order. If p moved in between (its `start` step, an independent access) the
+// gate of e' at pre(e).notdep cannot be asked, so the reversal is inserted but does not cover
+// earlier candidates; if it turns out disabled when replayed, that wakeup branch is dropped and
+// the execution continues freely, at worst ending sleep-set blocked (ExecutionEnd::kBlocked,
+// never counted as an execution). A state where no task is enabled is maximal (deadlock / hang
+// detection): such a state is reached by the same rules as any other and never pruned.
+//
+// Choices (Ctx::choose, timed-out waits) are nodes of the stack explored for every value; the
+// sleep set carries over a choice (the sleeping tasks' next events do not depend on it) and the
+// wakeup subtree that guides the exploration below a choice is kept per choice node, so each
+// value's subtree gets its own reduction.
+#include "checker/strategies/dpor.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "checker/strategies/dpor_trace.h"
+#include "checker/strategies/wakeup_tree.h"
+
+namespace ravel {
+namespace {
+
+using dpor::Ev;
+using dpor::WakeupTree;
+using dpor::WNode;
+
+constexpr uint32_t kMaxTasks = 64;  // enabled sets are one machine word
+
+[[noreturn]] void internal_error(const char* what, int line) {
+  std::fprintf(stderr, "ravel: internal error: dpor: %s (%s:%d)\n", what, __FILE__, line);
+  std::abort();
+}
+
+uint64_t bit(TaskId t) { return uint64_t{1} << t; }
+
+struct Node {
+  bool choice = false;
+  uint32_t event = 0;  // scheduling node: index of its event; choice: events before it
+  // Scheduling node.
+  TaskId task = kNoTask;
+  uint64_t enabled = 0;
+  uint32_t ntasks = 0;     // tasks existing at this point
+  std::vector<Ev> sleep;   // asleep here, with their next event
+  WakeupTree wut;          // branches still to explore from here
+  // Choice node.
+  uint32_t n = 0;
+  uint32_t value = 0;
+  WakeupTree guide;        // wakeup subtree for the scheduling node after the choice
+};
+
+bool asleep(const Node& node, TaskId t) {
+  for (const Ev& q : node.sleep) {
+    if (q.task == t) return true;
+  }
+  return false;
+}
+
+bool all_disabled(const SchedulingPoint& point) {
+  for (uint8_t e : *point.is_enabled) {
+    if (e != 0) return false;
+  }
+  return true;
+}
+
+class DporStrategy final : public Strategy {
+ public:
+  const char* name() const override { return "dpor"; }
+  bool exhaustive() const override { return finished_; }
+
+  bool begin_execution() override {
+    if (finished_) return false;
+    cursor_ = 0;
+    last_sched_ = -1;
+    picked_ = false;
+    pending_ = false;
+    trace_.reset();
+    node_of_event_.clear();
+    return true;
+  }
+
+  TaskId pick_task(const SchedulingPoint& point) override;
+  uint32_t pick_value(uint32_t n) override { return choose(n); }
+  TaskId pick_timeout(const std::vector<TaskId>& candidates) override {
+    return candidates[choose(static_cast<uint32_t>(candidates.size()))];
+  }
+  void on_spawn(TaskId child, TaskId parent) override { trace_.on_spawn(child, parent); }
+  void on_event(const Event& event, ObjectId task_domain) override;
+  void end_execution(ExecutionEnd end) override {
+    commit_pending();
+    // A stuck end state (deadlock, hang): the blocked operations still race. The engine's
+    // vectors of the last scheduling point hold the end state here.
+    if (end == ExecutionEnd::kViolation && last_point_.pending != nullptr &&
+        all_disabled(last_point_)) {
+      check_disabled(last_point_, true);
+    }
+    last_point_ = SchedulingPoint{};
+    backtrack();
+  }
+
+ private:
+  uint32_t choose(uint32_t n);
+  std::vector<Ev> inherited_sleep() const;
+  void commit_pending();
+  void handle_races(const Ev& next, uint32_t end);
+  void check_disabled(const SchedulingPoint& point, bool at_end);
+  void insert(Node* node, const std::vector<Ev>& v);
+  void backtrack();
+
+  std::vector<Node> nodes_;
+  size_t cursor_ = 0;          // next node of the stack in this execution
+  int64_t last_sched_ = -1;    // latest scheduling node of this execution
+  uint32_t detect_from_ = 0;   // races of earlier events were handled by earlier executions
+  WakeupTree guide_;           // wakeup subtree for the next new scheduling node
+  bool picked_ = false;        // pick_task returned and its event was not seen yet
+  bool pending_ = false;       // the latest event is not committed (its effect may spawn)
+  bool finished_ = false;
+  dpor::Trace trace_;
+  std::vector<uint32_t> node_of_event_;
+  std::vector<uint32_t> candidates_;
+  std::vector<uint32_t> covering_;
+  std::vector<Ev> v_;
+  SchedulingPoint last_point_;
+};
+
+std::vector<Ev> DporStrategy::inherited_sleep() const {
+  std::vector<Ev> out;
+  if (last_sched_ < 0) return out;
+  const Node& prev = nodes_[static_cast<size_t>(last_sched_)];
+  const Ev& ran = trace_.ev(prev.event);
+  for (const Ev& q : prev.sleep) {
+    if (!dpor::dependent(q, ran)) out.push_back(q);
+  }
+  return out;
+}
+
+TaskId DporStrategy::pick_task(const SchedulingPoint& point) {
+  commit_pending();
+  if (point.pending->size() > kMaxTasks) internal_error("more than 64 tasks", __LINE__);
+  last_point_ = point;
+  check_disabled(point, false);
+  uint64_t enabled = 0;
+  for (TaskId t : *point.enabled) enabled |= bit(t);
+  if (cursor_ < nodes_.size()) {  // replaying the prefix (the last node of it may be new)
+    const Node& node = nodes_[cursor_];
+    if (node.choice || (enabled & bit(node.task)) == 0 || node.event != point.step) {
+      internal_error("replay diverged: the model is not deterministic", __LINE__);
+    }
+    last_sched_ = static_cast<int64_t>(cursor_++);
+    picked_ = true;
+    return node.task;
+  }
+  Node node;
+  node.event = point.step;
+  node.enabled = enabled;
+  node.ntasks = static_cast<uint32_t>(point.pending->size());
+  node.sleep = inherited_sleep();
+  node.wut = std::move(guide_);
+  guide_.clear();
+  // Follow the wakeup tree; a branch whose task is not enabled (a reversal that turned out to
+  // be infeasible, see the design note) is dropped.
+  while (!node.wut.empty() && node.task == kNoTask) {
+    WNode first = std::move(node.wut.front());
+    node.wut.erase(node.wut.begin());
+    if ((enabled & bit(first.ev.task)) != 0 && !asleep(node, first.ev.task)) {
+      node.task = first.ev.task;
+      guide_ = std::move(first.children);
+    }
+  }
+  if (node.task == kNoTask) {
+    for (TaskId t : *point.enabled) {
+      if (!asleep(node, t)) {
+        node.task = t;
+        break;
+      }
+    }
+  }
+  if (node.task == kNoTask) return kNoTask;  // sleep-set blocked
+  nodes_.push_back(std::move(node));
+  last_sched_ = static_cast<int64_t>(cursor_++);
+  picked_ = true;
+  return nodes_.back().task;
+}
+
+uint32_t DporStrategy::choose(uint32_t n) {
+  if (n <= 1) return 0;
+  if (cursor_ < nodes_.size()) {
+    const Node& node = nodes_[cursor_++];
+    if (!node.choice || node.n != n) {
+      internal_error("replay diverged at a choice: the model is not deterministic", __LINE__);
+    }
+    return node.value;
+  }
+  Node node;
+  node.choice = true;
+  node.event = trace_.size();
+  node.n = n;
+  node.guide = guide_;
+  nodes_.push_back(std::move(node));
+  ++cursor_;
+  return 0;
+}
+
+void DporStrategy::on_event(const Event& event, ObjectId task_domain) {
+  commit_pending();
+  if (!picked_) {
+    // An event without a scheduling point (a wait that timed out): a node that cannot branch.
+    if (cursor_ < nodes_.size()) {
+      const Node& node = nodes_[cursor_];
+      if (node.choice || node.task != event.task) {
+        internal_error("replay diverged at a timeout", __LINE__);
+      }
+    } else {
+      Node node;
+      node.event = trace_.size();
+      node.task = event.task;
+      node.sleep = inherited_sleep();
+      nodes_.push_back(std::move(node));
+    }
+    last_sched_ = static_cast<int64_t>(cursor_++);
+  }
+  picked_ = false;
+  trace_.add(event.task, event.op, task_domain);
+  node_of_event_.push_back(static_cast<uint32_t>(last_sched_));
+  pending_ = true;
+}
+
+void DporStrategy::commit_pending() {
+  if (!pending_) return;
+  pending_ = false;
+  const uint32_t ep = trace_.size() - 1;
+  if (ep < detect_from_) {
+    trace_.commit(nullptr);
+    return;
+  }
+  candidates_.clear();
+  trace_.commit(&candidates_);
+  if (!candidates_.empty()) handle_races(trace_.ev(ep), ep);
+}
+
+// Races of the operations that disabled tasks would execute next (their gate may have been
+// closed by an event they race with: AB-BA). Checked for a disabled task when its pending
+// operation is new or the latest event touched what it accesses, and at a stuck end state.
+void DporStrategy::check_disabled(const SchedulingPoint& point, bool at_end) {
+  const uint32_t n = trace_.size();
+  if (n == 0 || n <= detect_from_) return;
+  const Ev& last = trace_.ev(n - 1);
+  Ctx& ctx = Ctx::current();
+  for (TaskId q = 0; q < point.pending->size(); ++q) {
+    if ((*point.is_enabled)[q] != 0 || ctx.task_finished(q)) continue;
+    Ev next = trace_.pending_ev(q, (*point.pending)[q], (*point.domains)[q]);
+    if (!at_end && last.task != q && !dpor::dependent(last, next)) continue;
+    candidates_.clear();
+    trace_.pending_candidates(next, &candidates_);
+    if (!candidates_.empty()) handle_races(next, n);
+  }
+}
+
+// Reverses the races of `evp` (an event at index `ep`, or the next operation of a disabled
+// task with ep = the number of events) with the candidates in candidates_.
+void DporStrategy::handle_races(const Ev& evp, uint32_t ep) {
+  const TaskId p = evp.task;
+  covering_.clear();
+  for (uint32_t e : candidates_) {
+    bool covered = false;
+    for (uint32_t f : covering_) {
+      if (trace_.hb(e, f)) {
+        covered = true;
+        break;
+      }
+    }
+    if (covered) continue;
+    Node& node = nodes_[node_of_event_[e]];
+    // v = notdep(e).e'
+    v_.clear();
+    bool p_moved = false;
+    for (uint32_t x = e + 1; x < ep; ++x) {
+      if (trace_.hb(e, x)) continue;
+      v_.push_back(trace_.ev(x));
+      p_moved |= trace_.ev(x).task == p;
+    }
+    v_.push_back(evp);
+    bool certain = !evp.gated && evp.domain == kNoObject;
+    if (!p_moved && p < node.ntasks) {
+      // The next operation of p before e was e' itself: its enabledness there is known.
+      if ((node.enabled & bit(p)) == 0) continue;  // e' needs e: impossible reversal
+      certain = true;
+    }
+    insert(&node, v_);
+    if (certain) covering_.push_back(e);
+  }
+}
+
+void DporStrategy::insert(Node* node, const std::vector<Ev>& v) {
+  size_t pos = 0;
+  for (const Ev& q : node->sleep) {
+    if (dpor::weak_initial(q, v, &pos)) return;  // an equivalent execution was explored
+  }
+  dpor::wakeup_insert(&node->wut, v);
+}
+
+void DporStrategy::backtrack() {
+  while (!nodes_.empty()) {
+    Node& node = nodes_.back();
+    if (node.choice) {
+      if (node.value + 1 < node.n) {
+        ++node.value;
+        guide_ = node.guide;
+        detect_from_ = node.event;
+        return;
+      }
+    } else {
+      while (!node.wut.empty()) {
+        WNode first = std::move(node.wut.front());
+        node.wut.erase(node.wut.begin());
+        const TaskId t = first.ev.task;
+        if ((node.enabled & bit(t)) == 0 || asleep(node, t) || t == node.task) continue;
+        // The branch just explored goes to sleep (JACM 2017, algorithm 2, line 17).
+        node.sleep.push_back(trace_.ev(node.event));
+        node.task = t;
+        guide_ = std::move(first.children);
+        detect_from_ = node.event;
+        return;
+      }
+    }
+    nodes_.pop_back();
+  }
+  finished_ = true;
+}
+
+}  // namespace
+
+std::unique_ptr<Strategy> make_dpor_strategy(const StrategyOptions& /*options*/) {
+  return std::make_unique<DporStrategy>();
+}
+
+}  // namespace ravel

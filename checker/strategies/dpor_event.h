@@ -1,0 +1,53 @@
+// checker/strategies/dpor_event.h: the event summary that dpor reasons about, and the
+// dependency relation of checker/api.h on it.
+//
+// An event is summarised by its task, its index among that task's events (`seq`), its access
+// (object, kind), the domain object it implicitly reads, and whether its effect spawned tasks.
+// Dependency (api.h): events of different tasks are dependent iff
+//   - they touch the same object and at least one of them writes it, or
+//   - one writes the other's domain object (an IRQ firing on the other's CPU), or
+//   - both spawned tasks (task ids are handed out in spawn order, so spawns do not commute).
+// Happens-before additionally has program order and the spawn edge (the spawning event precedes
+// every event of the child), recorded as (sp_task, sp_seq) on each event of the child.
+#pragma once
+
+#include <cstdint>
+
+#include "checker/api.h"
+
+namespace ravel::dpor {
+
+struct Ev {
+  TaskId task = kNoTask;
+  uint32_t seq = 0;  // index of this event among the events of `task`
+  ObjectId obj = kNoObject;
+  ObjectId domain = kNoObject;
+  Access acc = Access::kNone;
+  bool gated = false;    // the operation had a gate (may be disabled)
+  bool spawner = false;  // its effect spawned at least one task
+  TaskId sp_task = kNoTask;  // the event that spawned `task` (kNoTask: spawned before any event)
+  uint32_t sp_seq = 0;
+};
+
+inline bool writes(const Ev& e, ObjectId o) {
+  return o != kNoObject && e.acc == Access::kWrite && e.obj == o;
+}
+
+// The dependency relation of api.h (symmetric; false for events of the same task).
+inline bool dependent(const Ev& a, const Ev& b) {
+  if (a.task == b.task) return false;
+  if (a.spawner && b.spawner) return true;
+  if (writes(a, b.domain) || writes(b, a.domain)) return true;
+  if (a.obj == kNoObject || a.obj != b.obj) return false;
+  if (a.acc == Access::kNone || b.acc == Access::kNone) return false;
+  return a.acc == Access::kWrite || b.acc == Access::kWrite;
+}
+
+// Whether `x`, placed before `y` in a sequence, is a direct happens-before predecessor of `y`.
+inline bool directly_precedes(const Ev& x, const Ev& y) {
+  if (x.task == y.task) return true;
+  if (y.sp_task == x.task && y.sp_seq == x.seq) return true;
+  return dependent(x, y);
+}
+
+}  // namespace ravel::dpor

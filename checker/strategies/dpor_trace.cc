@@ -1,0 +1,183 @@
+// checker/strategies/dpor_trace.cc: vector clocks and race candidates of one execution
+// (Flanagan & Godefroid, POPL 2005, section 4, clock vectors; Abdulla et al., JACM 2017,
+// section 8, for computing races from them).
+#include "checker/strategies/dpor_trace.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+namespace ravel::dpor {
+namespace {
+
+struct Acc {
+  ObjectId obj;
+  Access acc;
+};
+
+// The accesses of an event: its operation, the implicit read of its domain, and the write of the
+// task table when it spawned (slot 0, which no operation uses).
+int accesses(const Ev& e, Acc out[3]) {
+  int n = 0;
+  if (e.obj != kNoObject && e.acc != Access::kNone) out[n++] = {e.obj, e.acc};
+  if (e.domain != kNoObject) out[n++] = {e.domain, Access::kRead};
+  if (e.spawner) out[n++] = {kNoObject, Access::kWrite};
+  return n;
+}
+
+void join(uint32_t* into, const uint32_t* from, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i) into[i] = std::max(into[i], from[i]);
+}
+
+}  // namespace
+
+void Trace::reset() {
+  events_.clear();
+  clocks_.clear();
+  tasks_.clear();
+  for (ObjectInfo& o : objects_) {
+    o.last_write = -1;
+    o.reads.clear();
+    o.history.clear();
+    o.write_history.clear();
+  }
+}
+
+void Trace::ensure_task(TaskId t) {
+  if (t >= tasks_.size()) tasks_.resize(size_t{t} + 1);
+  if (t < stride_) return;
+  uint32_t stride = std::max(stride_ * 2, t + 1);
+  std::vector<uint32_t> clocks(events_.size() * stride, 0);
+  for (size_t i = 0; i < events_.size(); ++i) {
+    std::copy_n(&clocks_[i * stride_], stride_, &clocks[i * stride]);
+  }
+  clocks_.swap(clocks);
+  stride_ = stride;
+  for (ObjectInfo& o : objects_) {
+    if (!o.reads.empty()) o.reads.resize(stride_, 0);
+  }
+}
+
+Trace::ObjectInfo& Trace::object(ObjectId o) {
+  if (o >= objects_.size()) objects_.resize(size_t{o} + 1);
+  return objects_[o];
+}
+
+void Trace::on_spawn(TaskId child, TaskId parent) {
+  ensure_task(std::max(child, parent));
+  // The effect of the parent's latest event runs before that event is committed.
+  if (!events_.empty() && events_.back().task == parent) {
+    tasks_[child].spawn_event = static_cast<int64_t>(events_.size() - 1);
+    events_.back().spawner = true;
+  }
+}
+
+Ev Trace::pending_ev(TaskId task, const Operation& op, ObjectId domain) const {
+  Ev e;
+  e.task = task;
+  e.obj = op.object;
+  e.acc = op.access;
+  e.domain = domain;
+  e.gated = op.gate != nullptr;
+  if (task < tasks_.size()) {
+    const TaskInfo& info = tasks_[task];
+    e.seq = info.count;
+    if (info.spawn_event >= 0) {
+      const Ev& parent = events_[static_cast<size_t>(info.spawn_event)];
+      e.sp_task = parent.task;
+      e.sp_seq = parent.seq;
+    }
+  }
+  return e;
+}
+
+uint32_t Trace::add(TaskId task, const Operation& op, ObjectId domain) {
+  ensure_task(task);
+  events_.push_back(pending_ev(task, op, domain));
+  ++tasks_[task].count;
+  clocks_.resize(clocks_.size() + stride_, 0);
+  return static_cast<uint32_t>(events_.size() - 1);
+}
+
+void Trace::collect(const Ev& e, uint32_t* before, std::vector<uint32_t>* out) {
+  const int64_t from = e.task < tasks_.size()
+                           ? (tasks_[e.task].last >= 0 ? tasks_[e.task].last
+                                                       : tasks_[e.task].spawn_event)
+                           : -1;
+  if (from >= 0) {
+    std::copy_n(clock(static_cast<uint32_t>(from)), stride_, before);
+  } else {
+    std::fill_n(before, stride_, 0);
+  }
+  if (out == nullptr) return;
+  Acc acc[3];
+  const int n = accesses(e, acc);
+  const size_t first = out->size();
+  for (int k = 0; k < n; ++k) scan(e.task, acc[k].obj, acc[k].acc, before, out);
+  std::sort(out->begin() + static_cast<std::ptrdiff_t>(first), out->end(),
+            [](uint32_t a, uint32_t b) { return a > b; });
+  out->erase(std::unique(out->begin() + static_cast<std::ptrdiff_t>(first), out->end()),
+             out->end());
+}
+
+void Trace::pending_candidates(const Ev& next, std::vector<uint32_t>* candidates) {
+  if (next.task != kNoTask) ensure_task(next.task);
+  scratch_.resize(stride_);
+  collect(next, scratch_.data(), candidates);
+}
+
+void Trace::scan(TaskId task, ObjectId o, Access a, const uint32_t* before,
+                 std::vector<uint32_t>* out) const {
+  if (o >= objects_.size()) return;
+  const ObjectInfo& info = objects_[o];
+  // Every earlier access of o happens before a write of o that happens before `before`, so the
+  // scan stops there.
+  auto hb_before = [&](uint32_t x) { return before[events_[x].task] > events_[x].seq; };
+  if (a == Access::kRead) {
+    for (size_t k = info.write_history.size(); k-- > 0;) {
+      uint32_t x = info.write_history[k];
+      if (events_[x].task == task || hb_before(x)) return;
+      out->push_back(x);
+    }
+    return;
+  }
+  for (size_t k = info.history.size(); k-- > 0;) {
+    auto [x, ax] = info.history[k];
+    bool hb = events_[x].task == task || hb_before(x);
+    if (hb) {
+      if (ax == Access::kWrite) return;
+      continue;
+    }
+    out->push_back(x);
+  }
+}
+
+void Trace::commit(std::vector<uint32_t>* candidates) {
+  const uint32_t i = size() - 1;
+  const Ev& e = events_[i];
+  uint32_t* c = clock(i);
+  collect(e, c, candidates);
+  Acc acc[3];
+  const int n = accesses(e, acc);
+  for (int k = 0; k < n; ++k) {
+    ObjectInfo& o = object(acc[k].obj);
+    if (o.last_write >= 0) join(c, clock(static_cast<uint32_t>(o.last_write)), stride_);
+    if (acc[k].acc == Access::kWrite && !o.reads.empty()) join(c, o.reads.data(), stride_);
+  }
+  c[e.task] = e.seq + 1;
+  for (int k = 0; k < n; ++k) {
+    ObjectInfo& o = object(acc[k].obj);
+    o.history.emplace_back(i, acc[k].acc);
+    if (acc[k].acc == Access::kWrite) {
+      o.last_write = i;
+      o.reads.clear();
+      o.write_history.push_back(i);
+    } else {
+      o.reads.resize(stride_, 0);
+      join(o.reads.data(), c, stride_);
+    }
+  }
+  tasks_[e.task].last = i;
+}
+
+}  // namespace ravel::dpor

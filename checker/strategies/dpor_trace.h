@@ -1,0 +1,85 @@
+// checker/strategies/dpor_trace.h: happens-before of the current execution, for dpor.
+//
+// Keeps, for the execution being run, every event's dpor::Ev and vector clock, and per object
+// the last write, the join of the reads since it and the access history. Vector clocks count
+// events: clock(y)[t] = number of events of task t that happen before or are y, so
+// x -> y  iff  clock(y)[x.task] > x.seq.
+// Rebuilt from scratch in every execution (the replayed prefix is cheap), so its memory is
+// bounded by one execution.
+//
+// race_candidates() returns, for the newest event e', every earlier event e of another task that
+// is dependent with e' and does not happen before the task of e' (its clock before e'): the
+// events e' races with, immediate or not. dpor decides which of them to reverse.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "checker/strategies/dpor_event.h"
+
+namespace ravel::dpor {
+
+class Trace {
+ public:
+  void reset();
+  // A task was spawned by the latest event of `parent` (or before any event when it has none).
+  void on_spawn(TaskId child, TaskId parent);
+  // Adds an event; its Ev fields seq/sp_* are filled in here. `spawner` may be set afterwards
+  // with mark_spawner() until commit() is called.
+  uint32_t add(TaskId task, const Operation& op, ObjectId domain);
+  void mark_spawner(uint32_t index) { events_[index].spawner = true; }
+  // Computes the clock of the latest added event and appends its race candidates (latest
+  // first) to *candidates when non-null.
+  void commit(std::vector<uint32_t>* candidates);
+
+  // The summary of the next operation of `task` if it ran now, and the events it would race
+  // with (latest first), for tasks that are disabled: their pending operation is a potential
+  // event (Flanagan & Godefroid consider next(s, p) of every process).
+  Ev pending_ev(TaskId task, const Operation& op, ObjectId domain) const;
+  void pending_candidates(const Ev& next, std::vector<uint32_t>* candidates);
+
+  uint32_t size() const { return static_cast<uint32_t>(events_.size()); }
+  const Ev& ev(uint32_t i) const { return events_[i]; }
+  // Whether event x happens before (or is) event y.
+  bool hb(uint32_t x, uint32_t y) const {
+    return clock(y)[events_[x].task] > events_[x].seq;
+  }
+  // Index of the latest event of `task`, or -1.
+  int64_t last_event(TaskId task) const {
+    return task < tasks_.size() ? tasks_[task].last : -1;
+  }
+  // Index of the event that spawned `task`, or -1.
+  int64_t spawn_event(TaskId task) const {
+    return task < tasks_.size() ? tasks_[task].spawn_event : -1;
+  }
+
+ private:
+  struct TaskInfo {
+    int64_t last = -1;         // latest event
+    int64_t spawn_event = -1;  // event whose effect spawned it
+    uint32_t count = 0;        // events so far
+  };
+  struct ObjectInfo {
+    int64_t last_write = -1;
+    std::vector<uint32_t> reads;  // join of the clocks of reads since last_write
+    std::vector<std::pair<uint32_t, Access>> history;  // every access, in order
+    std::vector<uint32_t> write_history;               // the writes only
+  };
+  const uint32_t* clock(uint32_t i) const { return &clocks_[size_t{i} * stride_]; }
+  uint32_t* clock(uint32_t i) { return &clocks_[size_t{i} * stride_]; }
+  void ensure_task(TaskId t);
+  ObjectInfo& object(ObjectId o);
+  // *before = the clock of the latest event of e.task (or of its spawn), then the candidates.
+  void collect(const Ev& e, uint32_t* before, std::vector<uint32_t>* out);
+  void scan(TaskId task, ObjectId o, Access a, const uint32_t* before,
+            std::vector<uint32_t>* out) const;
+
+  std::vector<Ev> events_;
+  std::vector<uint32_t> clocks_;  // events_.size() x stride_
+  uint32_t stride_ = 8;           // capacity in tasks of every clock
+  std::vector<TaskInfo> tasks_;
+  std::vector<ObjectInfo> objects_;  // by ObjectId; slot 0 is the spawn pseudo-object
+  std::vector<uint32_t> scratch_;
+};
+
+}  // namespace ravel::dpor

@@ -1,0 +1,59 @@
+// checker/strategies/wakeup_tree.cc: weak initials and insertion into wakeup trees
+// (Abdulla et al., JACM 2017, definitions 6.1-6.3; insertion by greedy descent as in Nidhugg).
+#include "checker/strategies/wakeup_tree.h"
+
+namespace ravel::dpor {
+
+bool weak_initial(const Ev& q, const std::vector<Ev>& w, size_t* pos) {
+  size_t first = kAbsent;
+  for (size_t i = 0; i < w.size(); ++i) {
+    if (w[i].task == q.task) {
+      first = i;
+      break;
+    }
+  }
+  *pos = first;
+  if (first == kAbsent) {
+    // q commutes with all of w, so it can be moved in front of it.
+    for (const Ev& x : w) {
+      if (directly_precedes(x, q)) return false;
+    }
+    return true;
+  }
+  // An initial: nothing before it in w must happen before it. Only direct predecessors matter,
+  // since its program-order predecessors are not in w.
+  for (size_t i = 0; i < first; ++i) {
+    if (directly_precedes(w[i], w[first])) return false;
+  }
+  return true;
+}
+
+bool wakeup_insert(WakeupTree* tree, std::vector<Ev> v) {
+  WakeupTree* level = tree;
+  while (!v.empty()) {
+    WNode* next = nullptr;
+    for (WNode& child : *level) {
+      size_t pos = kAbsent;
+      if (!weak_initial(child.ev, v, &pos)) continue;
+      // A leaf that is a weak initial of v will be extended by the exploration; races found
+      // there reach v (JACM 2017, lemma 6.6), so v is covered.
+      if (child.children.empty()) return false;
+      if (pos != kAbsent) v.erase(v.begin() + static_cast<std::ptrdiff_t>(pos));
+      next = &child;
+      break;
+    }
+    if (next == nullptr) break;
+    level = &next->children;
+  }
+  if (v.empty()) return false;
+  // Append the rest of v as a chain, rightmost (explored last).
+  level->push_back(WNode{v[0], {}});
+  WNode* tail = &level->back();
+  for (size_t i = 1; i < v.size(); ++i) {
+    tail->children.push_back(WNode{v[i], {}});
+    tail = &tail->children.back();
+  }
+  return true;
+}
+
+}  // namespace ravel::dpor

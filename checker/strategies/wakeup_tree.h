@@ -1,0 +1,36 @@
+// checker/strategies/wakeup_tree.h: wakeup trees of Optimal-DPOR (Abdulla, Aronis, Jonsson,
+// Sagonas, "Optimal Dynamic Partial Order Reduction", POPL 2014 / JACM 2017, section 6).
+//
+// A wakeup tree of a node E (a prefix of the current execution) is an ordered tree of event
+// sequences that must still be explored after E. Children of one node are explored left to
+// right; the subtree of a child guides the exploration below it. Insertion of a sequence v
+// (the reversal of a race) descends through children that are weak initials of what is left of
+// v, and appends the rest of v as a new rightmost branch; when it reaches a leaf, v is already
+// covered and nothing is added. Independence questions are answered on dpor::Ev summaries.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "checker/strategies/dpor_event.h"
+
+namespace ravel::dpor {
+
+struct WNode {
+  Ev ev;
+  std::vector<WNode> children;
+};
+using WakeupTree = std::vector<WNode>;  // the pending children of one node
+
+inline constexpr size_t kAbsent = static_cast<size_t>(-1);
+
+// Whether the task of `q` (whose next event after E is `q`) is a weak initial of the sequence
+// `w` after E: either its first event in w has no happens-before predecessor in w, or it does
+// not occur in w and `q` is independent of every event of w. *pos receives the index of that
+// first event in w, or kAbsent.
+bool weak_initial(const Ev& q, const std::vector<Ev>& w, size_t* pos);
+
+// Inserts v into the tree (see above). Returns true when the tree changed.
+bool wakeup_insert(WakeupTree* tree, std::vector<Ev> v);
+
+}  // namespace ravel::dpor
