@@ -1,0 +1,458 @@
+// scenarios/lang/builtins.cc: the built-in table (see builtins.h).
+//
+// Signature strings, one token per argument position, comma separated:
+//   v        any value                   fn     a function
+//   type     a type name (struct T)       field  a field name
+//   lv       an lvalue the call writes    cond   a re-evaluated condition
+//   str      a string literal
+//   A|B      a pointer to a model object of short type name A or B (model_types.def);
+//            `lock` is any lock type; a trailing `~` also accepts the object itself
+//   x?       this and every following position are optional
+// Return strings: "" void, "v" value, "*T" pointer to model type T, "*type" pointer to the type
+// argument, "=0" same as argument 0, "init:T" initializer of model type T.
+// Argument order is the kernel's (atomic_add(i, v), test_bit(nr, addr), queue_work(wq, work)).
+#include "scenarios/lang/builtins.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace ravel::lang {
+namespace {
+
+constexpr std::string_view kOpNames[] = {
+#define X(e, n) n,
+#include "model/ops.def"
+#undef X
+};
+
+struct Row {
+  std::string_view name;
+  std::string_view sig;
+  std::string_view ret;
+  std::string_view op = {};  // ops.def name when it differs from `name`
+  bool block = false;
+};
+
+constexpr std::string_view kLock = "spinlock|raw_spinlock|rwlock|mutex|rwsem|ww_mutex";
+
+const Row kRows[] = {
+    // IRQ, BH and preemption state
+    {"local_irq_disable", "", ""},
+    {"local_irq_enable", "", ""},
+    {"local_irq_save", "lv", ""},
+    {"local_irq_restore", "v", ""},
+    {"local_bh_disable", "", ""},
+    {"local_bh_enable", "", ""},
+    {"preempt_disable", "", ""},
+    {"preempt_enable", "", ""},
+    {"in_irq", "", "v"},
+    {"in_interrupt", "", "v"},
+    {"irqs_disabled", "", "v"},
+    {"preemptible", "", "v"},
+    // spinlocks (include/linux/spinlock.h)
+    {"spin_lock", "spinlock", ""},
+    {"spin_unlock", "spinlock", ""},
+    {"spin_trylock", "spinlock", "v"},
+    {"spin_lock_irq", "spinlock", ""},
+    {"spin_unlock_irq", "spinlock", ""},
+    {"spin_lock_irqsave", "spinlock,lv", ""},
+    {"spin_unlock_irqrestore", "spinlock,v", ""},
+    {"spin_lock_bh", "spinlock", ""},
+    {"spin_unlock_bh", "spinlock", ""},
+    {"spin_lock_nested", "spinlock,v", ""},
+    {"raw_spin_lock", "raw_spinlock", ""},
+    {"raw_spin_unlock", "raw_spinlock", ""},
+    {"raw_spin_trylock", "raw_spinlock", "v"},
+    {"raw_spin_lock_irq", "raw_spinlock", ""},
+    {"raw_spin_unlock_irq", "raw_spinlock", ""},
+    {"raw_spin_lock_irqsave", "raw_spinlock,lv", ""},
+    {"raw_spin_unlock_irqrestore", "raw_spinlock,v", ""},
+    {"read_lock", "rwlock", ""},
+    {"read_unlock", "rwlock", ""},
+    {"write_lock", "rwlock", ""},
+    {"write_unlock", "rwlock", ""},
+    {"read_lock_irq", "rwlock", ""},
+    {"read_unlock_irq", "rwlock", ""},
+    {"write_lock_irq", "rwlock", ""},
+    {"write_unlock_irq", "rwlock", ""},
+    {"read_lock_irqsave", "rwlock,lv", ""},
+    {"read_unlock_irqrestore", "rwlock,v", ""},
+    {"write_lock_irqsave", "rwlock,lv", ""},
+    {"write_unlock_irqrestore", "rwlock,v", ""},
+    {"read_lock_bh", "rwlock", ""},
+    {"read_unlock_bh", "rwlock", ""},
+    {"write_lock_bh", "rwlock", ""},
+    {"write_unlock_bh", "rwlock", ""},
+    // sleeping locks
+    {"mutex_lock", "mutex", ""},
+    {"mutex_lock_interruptible", "mutex", "v"},
+    {"mutex_trylock", "mutex", "v"},
+    {"mutex_unlock", "mutex", ""},
+    {"mutex_is_locked", "mutex", "v"},
+    {"down_read", "rwsem", ""},
+    {"up_read", "rwsem", ""},
+    {"down_write", "rwsem", ""},
+    {"up_write", "rwsem", ""},
+    {"downgrade_write", "rwsem", ""},
+    // ww_mutex (include/linux/ww_mutex.h)
+    {"ww_acquire_init", "ww_ctx,ww_class", ""},
+    {"ww_acquire_done", "ww_ctx", ""},
+    {"ww_acquire_fini", "ww_ctx", ""},
+    {"ww_mutex_lock", "ww_mutex,ww_ctx", "v"},
+    {"ww_mutex_lock_slow", "ww_mutex,ww_ctx", ""},
+    {"ww_mutex_trylock", "ww_mutex,ww_ctx?", "v"},
+    {"ww_mutex_unlock", "ww_mutex", ""},
+    // lockdep
+    {"lockdep_assert_held", "lock", ""},
+    {"lockdep_assert_held_write", "lock", ""},
+    {"lockdep_assert_not_held", "lock", ""},
+    {"might_sleep", "", ""},
+    {"lockdep_set_class", "lock|xarray,key", ""},
+    // completion
+    {"init_completion", "completion", ""},
+    {"reinit_completion", "completion", ""},
+    {"complete", "completion", ""},
+    {"complete_all", "completion", ""},
+    {"wait_for_completion", "completion", ""},
+    {"wait_for_completion_timeout", "completion,v", "v"},
+    {"try_wait_for_completion", "completion", "v"},
+    {"completion_done", "completion", "v"},
+    // wait queues
+    {"init_waitqueue_head", "wq~", ""},
+    {"wait_event", "wq~,cond", ""},
+    {"wait_event_timeout", "wq~,cond,v", "v"},
+    {"wake_up", "wq~", ""},
+    {"wake_up_all", "wq~", ""},
+    // refcounts
+    {"kref_init", "kref", ""},
+    {"kref_get", "kref", ""},
+    {"kref_put", "kref,fn", "v"},
+    {"kref_read", "kref", "v"},
+    {"kref_get_unless_zero", "kref", "v"},
+    {"refcount_inc", "refcount", ""},
+    {"refcount_dec_and_test", "refcount", "v"},
+    {"refcount_read", "refcount", "v"},
+    // memory and reclaim
+    {"kmalloc", "type,v?", "*type"},
+    {"kzalloc", "type,v?", "*type"},
+    {"kfree", "v", ""},
+    {"kfree_rcu", "v,field", ""},
+    {"container_of", "v,type,field", "*type", "none"},
+    {"register_shrinker", "fn", ""},
+    // RCU
+    {"rcu_read_lock", "", ""},
+    {"rcu_read_unlock", "", ""},
+    {"synchronize_rcu", "", ""},
+    {"call_rcu", "rcu_head,fn", ""},
+    {"rcu_barrier", "", ""},
+    {"rcu_dereference", "v", "=0"},
+    {"rcu_dereference_protected", "v,v", "=0"},
+    {"rcu_assign_pointer", "lv,v", ""},
+    {"rcu_access_pointer", "v", "=0"},
+    // atomics and marked accesses
+    {"atomic_read", "atomic", "v"},
+    {"atomic_set", "atomic,v", ""},
+    {"atomic_inc", "atomic", ""},
+    {"atomic_dec", "atomic", ""},
+    {"atomic_add", "v,atomic", ""},
+    {"atomic_sub", "v,atomic", ""},
+    {"atomic_inc_return", "atomic", "v"},
+    {"atomic_dec_and_test", "atomic", "v"},
+    {"atomic_cmpxchg", "atomic,v,v", "v"},
+    {"atomic_xchg", "atomic,v", "v"},
+    {"READ_ONCE", "v", "=0", "read_once"},
+    {"WRITE_ONCE", "lv,v", "", "write_once"},
+    {"smp_mb", "", ""},
+    {"smp_rmb", "", ""},
+    {"smp_wmb", "", ""},
+    {"smp_store_release", "v,v", ""},
+    {"smp_load_acquire", "v", "v"},
+    {"test_bit", "v,v", "v"},
+    {"set_bit", "v,v", ""},
+    {"clear_bit", "v,v", ""},
+    {"test_and_set_bit", "v,v", "v"},
+    // xarray (include/linux/xarray.h)
+    {"xa_lock", "xarray", ""},
+    {"xa_unlock", "xarray", ""},
+    {"xa_lock_irq", "xarray", ""},
+    {"xa_unlock_irq", "xarray", ""},
+    {"xa_lock_irqsave", "xarray,lv", ""},
+    {"xa_unlock_irqrestore", "xarray,v", ""},
+    {"xa_store", "xarray,v,v,v?", "v"},
+    {"xa_load", "xarray,v", "v"},
+    {"xa_erase", "xarray,v", "v"},
+    {"__xa_store", "xarray,v,v,v?", "v"},
+    {"__xa_erase", "xarray,v", "v"},
+    {"xa_for_each", "xarray,lv,lv", "", {}, true},
+    // workqueue
+    {"INIT_WORK", "work,fn", ""},
+    {"schedule_work", "work", "v"},
+    {"queue_work", "v,work", "v"},
+    {"flush_work", "work", "v"},
+    {"cancel_work_sync", "work", "v"},
+    // modules
+    {"try_module_get", "module", "v"},
+    {"module_put", "module", ""},
+    {"module_unload", "module", ""},
+    // dma_fence (drivers/dma-buf/dma-fence.c)
+    {"dma_fence_init", "fence,fence_ops,spinlock,v,v", ""},
+    {"dma_fence_get", "fence", "=0"},
+    {"dma_fence_put", "fence", ""},
+    {"dma_fence_signal", "fence", "v"},
+    {"dma_fence_signal_locked", "fence", "v"},
+    {"dma_fence_add_callback", "fence,fence_cb,fn", "v"},
+    {"dma_fence_remove_callback", "fence,fence_cb", "v"},
+    {"dma_fence_is_signaled", "fence", "v"},
+    {"dma_fence_is_signaled_locked", "fence", "v"},
+    {"dma_fence_wait", "fence,v", "v"},
+    {"dma_fence_wait_timeout", "fence,v,v", "v"},
+    {"dma_fence_set_error", "fence,v", ""},
+    {"dma_fence_get_status", "fence", "v"},
+    {"dma_fence_enable_sw_signaling", "fence", ""},
+    {"dma_fence_spinlock", "fence", "*spinlock", "none"},
+    {"dma_fence_begin_signalling", "", "v"},
+    {"dma_fence_end_signalling", "v", ""},
+    // dma_resv (drivers/dma-buf/dma-resv.c)
+    {"dma_resv_lock", "resv,ww_ctx", "v"},
+    {"dma_resv_lock_slow", "resv,ww_ctx", ""},
+    {"dma_resv_trylock", "resv", "v"},
+    {"dma_resv_unlock", "resv", ""},
+    {"dma_resv_reserve_fences", "resv,v", "v"},
+    {"dma_resv_add_fence", "resv,fence,v", ""},
+    {"dma_resv_wait_timeout", "resv,v,v,v", "v"},
+    {"dma_resv_test_signaled", "resv,v", "v"},
+    {"dma_resv_assert_held", "resv", ""},
+    // dma_buf (drivers/dma-buf/dma-buf.c)
+    {"dma_buf_attach", "buf", "*attachment"},
+    {"dma_buf_dynamic_attach", "buf,attach_ops", "*attachment"},
+    {"dma_buf_detach", "buf,attachment", ""},
+    {"dma_buf_pin", "attachment", "v"},
+    {"dma_buf_unpin", "attachment", ""},
+    {"dma_buf_map_attachment", "attachment", "v"},
+    {"dma_buf_unmap_attachment", "attachment,v", ""},
+    {"dma_buf_invalidate_mappings", "buf", ""},
+    {"dma_buf_attach_revocable", "attachment", "v"},
+    {"dma_buf_get", "buf", "=0"},
+    {"dma_buf_put", "buf", ""},
+    {"dma_access", "v,v", ""},
+    // timing
+    {"msleep", "v", ""},
+    {"schedule", "", ""},
+    {"cond_resched", "", ""},
+    {"secs_to_jiffies", "v", "v", "none"},
+    // error pointers (include/linux/err.h): pure
+    {"IS_ERR", "v", "v", "none"},
+    {"PTR_ERR", "v", "v", "none"},
+    {"ERR_PTR", "v", "v", "none"},
+    {"IS_ERR_OR_NULL", "v", "v", "none"},
+    // scenario statements (language.md section 3)
+    {"assert", "v", ""},
+    {"BUG_ON", "v", "", "assert"},
+    {"WARN_ON", "v", "v", "warn"},
+    {"WARN", "v,str", "v", "warn"},
+    {"assume", "v", ""},
+    {"await", "cond", "", "await_check"},
+    {"choose", "v", "v"},
+    // initializers of declarations
+    {"ATOMIC_INIT", "v", "init:atomic", "none"},
+    {"REFCOUNT_INIT", "v", "init:refcount", "none"},
+    {"KREF_INIT", "v", "init:kref", "none"},
+    {"WORK", "fn", "init:work", "none"},
+};
+
+[[noreturn]] void table_error(std::string_view name, const std::string& what) {
+  std::fprintf(stderr, "internal error: built-in table entry '%.*s': %s\n",
+               static_cast<int>(name.size()), name.data(), what.c_str());
+  std::abort();
+}
+
+ModelMask parse_mask(std::string_view name, std::string_view spec) {
+  ModelMask mask = 0;
+  while (!spec.empty()) {
+    size_t bar = spec.find('|');
+    std::string_view one = spec.substr(0, bar);
+    if (one == "lock") {
+      mask |= parse_mask(name, kLock);
+    } else if (auto t = model_type_by_short_name(one)) {
+      mask |= mask_of(*t);
+    } else {
+      table_error(name, "unknown model type '" + std::string(one) + "'");
+    }
+    spec = bar == std::string_view::npos ? std::string_view{} : spec.substr(bar + 1);
+  }
+  return mask;
+}
+
+ArgSpec parse_arg(std::string_view name, std::string_view tok) {
+  if (tok == "v") return {ArgKind::kValue, 0};
+  if (tok == "fn") return {ArgKind::kFunction, 0};
+  if (tok == "type") return {ArgKind::kType, 0};
+  if (tok == "field") return {ArgKind::kField, 0};
+  if (tok == "lv") return {ArgKind::kLvalue, 0};
+  if (tok == "cond") return {ArgKind::kCond, 0};
+  if (tok == "str") return {ArgKind::kString, 0};
+  if (!tok.empty() && tok.back() == '~') {
+    return {ArgKind::kObjectOrValue, parse_mask(name, tok.substr(0, tok.size() - 1))};
+  }
+  return {ArgKind::kObject, parse_mask(name, tok)};
+}
+
+int find_op(std::string_view name) {
+  for (size_t i = 0; i < std::size(kOpNames); ++i) {
+    if (kOpNames[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Builtin build(const Row& row, size_t id) {
+  Builtin b;
+  b.id = static_cast<uint16_t>(id);
+  b.name = row.name;
+  b.block = row.block;
+  std::string_view op = row.op.empty() ? row.name : row.op;
+  b.op = static_cast<int16_t>(op == "none" ? -1 : find_op(op));
+  if (b.op < 0 && op != "none" && !row.op.empty()) table_error(row.name, "unknown op");
+  std::string_view sig = row.sig;
+  bool optional = false;
+  while (!sig.empty()) {
+    size_t comma = sig.find(',');
+    std::string_view tok = sig.substr(0, comma);
+    sig = comma == std::string_view::npos ? std::string_view{} : sig.substr(comma + 1);
+    bool opt = !tok.empty() && tok.back() == '?';
+    if (opt) tok.remove_suffix(1);
+    if (optional && !opt) table_error(row.name, "mandatory argument after an optional one");
+    optional = optional || opt;
+    if (b.max_args >= Builtin::kMaxArgs) table_error(row.name, "too many arguments");
+    b.args[b.max_args++] = parse_arg(row.name, tok);
+    if (!optional) b.min_args = b.max_args;
+  }
+  std::string_view r = row.ret;
+  if (r.empty()) {
+    b.ret = RetKind::kVoid;
+  } else if (r == "v") {
+    b.ret = RetKind::kValue;
+  } else if (r == "=0") {
+    b.ret = RetKind::kSameAsArg0;
+  } else if (r == "*type") {
+    b.ret = RetKind::kTypeArgPtr;
+  } else if (r.substr(0, 1) == "*" || r.substr(0, 5) == "init:") {
+    bool init = r[0] != '*';
+    auto t = model_type_by_short_name(r.substr(init ? 5 : 1));
+    if (!t) table_error(row.name, "bad return type");
+    b.ret = init ? RetKind::kInitValue : RetKind::kModelPtr;
+    b.ret_model = *t;
+  } else {
+    table_error(row.name, "bad return type");
+  }
+  return b;
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+const std::vector<Builtin>& builtins() {
+  static const std::vector<Builtin> table = [] {
+    std::vector<Builtin> t;
+    for (const Row& row : kRows) t.push_back(build(row, t.size()));
+    return t;
+  }();
+  return table;
+}
+
+const Builtin* find_builtin(std::string_view name) {
+  for (const Builtin& b : builtins()) {
+    if (b.name == name) return &b;
+  }
+  return nullptr;
+}
+
+std::string_view closest_name(std::string_view name, const std::vector<std::string_view>& extra) {
+  std::vector<std::string_view> all(extra);
+  for (const Builtin& b : builtins()) all.push_back(b.name);
+  return closest_in(name, all);
+}
+
+std::string_view closest_in(std::string_view name,
+                            const std::vector<std::string_view>& candidates) {
+  if (name.size() > 64) return {};
+  std::string_view best;
+  size_t best_d = std::max<size_t>(2, name.size() / 3) + 1;  // "reasonably close"
+  auto consider = [&](std::string_view cand) {
+    size_t d = edit_distance(name, cand);
+    if (d < best_d) {
+      best_d = d;
+      best = cand;
+    }
+  };
+  for (std::string_view c : candidates) consider(c);
+  return best;
+}
+
+std::string_view op_name(int op) {
+  return op >= 0 && op < op_count() ? kOpNames[op] : std::string_view{};
+}
+int op_count() { return static_cast<int>(std::size(kOpNames)); }
+
+const std::vector<Constant>& constants() {
+  // errno values of include/uapi/asm-generic/errno*.h; GFP values of Linux 6.x gfp_types.h;
+  // DMA_RESV_USAGE_* in the kernel's enum order; READ/WRITE as in include/linux/kernel.h.
+  static const std::vector<Constant> table = {
+      {"true", 1},
+      {"false", 0},
+      {"ENOENT", 2},
+      {"EINTR", 4},
+      {"ENOMEM", 12},
+      {"EBUSY", 16},
+      {"ENODEV", 19},
+      {"EINVAL", 22},
+      {"EDEADLK", 35},
+      {"EOPNOTSUPP", 95},
+      {"ETIMEDOUT", 110},
+      {"EALREADY", 114},
+      {"GFP_KERNEL", 0xcc0},
+      {"GFP_NOWAIT", 0x800},
+      {"GFP_ATOMIC", 0xa20},
+      {"DMA_RESV_USAGE_KERNEL", 0},
+      {"DMA_RESV_USAGE_WRITE", 1},
+      {"DMA_RESV_USAGE_READ", 2},
+      {"DMA_RESV_USAGE_BOOKKEEP", 3},
+      {"READ", 0},
+      {"WRITE", 1},
+      {"MAX_SCHEDULE_TIMEOUT", INT64_MAX},
+      {"HZ", 1000},
+      {"system_wq", 1},
+      {"system_unbound_wq", 2},
+  };
+  return table;
+}
+
+const Constant* find_constant(std::string_view name) {
+  for (const Constant& c : constants()) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+const std::vector<PredefinedObject>& predefined_objects() {
+  static const std::vector<PredefinedObject> table = {
+      {"reservation_ww_class", ModelType::kWwClass},
+  };
+  return table;
+}
+
+}  // namespace ravel::lang

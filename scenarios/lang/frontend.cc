@@ -1,0 +1,40 @@
+// scenarios/lang/frontend.cc: parse + check pipeline (see frontend.h).
+#include "scenarios/lang/frontend.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "scenarios/lang/parser.h"
+#include "scenarios/lang/sema.h"
+
+namespace ravel::lang {
+
+Checked check_text(std::string file_name, std::string text) {
+  Checked out;
+  out.source = std::make_unique<Source>(std::move(file_name), std::move(text));
+  Diagnostics diags(*out.source);
+  out.program = parse(*out.source, diags);
+  // Semantic errors on a tree with syntax errors are mostly cascades: check only clean trees.
+  if (!diags.has_errors()) check(*out.program, diags);
+  out.diagnostics = diags.render();
+  out.error_count = diags.errors().size();
+  out.ok = !diags.has_errors();
+  return out;
+}
+
+Checked check_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    Checked out;
+    out.source = std::make_unique<Source>(path, "");
+    out.program = std::make_unique<Program>();
+    out.diagnostics = path + ": error: cannot read the file\n";
+    out.error_count = 1;
+    return out;
+  }
+  return check_text(path, text.str());
+}
+
+}  // namespace ravel::lang

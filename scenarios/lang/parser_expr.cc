@@ -1,0 +1,259 @@
+// scenarios/lang/parser_expr.cc: expressions with C precedence (C11 6.5), by precedence
+// climbing for binary operators. No comma operator; casts are parsed and later ignored.
+#include <algorithm>
+
+#include "scenarios/lang/parser_impl.h"
+
+namespace ravel::lang {
+namespace {
+
+int binary_prec(Tok k) {
+  switch (k) {
+    case Tok::kOrOr:
+      return 1;
+    case Tok::kAndAnd:
+      return 2;
+    case Tok::kPipe:
+      return 3;
+    case Tok::kCaret:
+      return 4;
+    case Tok::kAmp:
+      return 5;
+    case Tok::kEqEq:
+    case Tok::kNe:
+      return 6;
+    case Tok::kLt:
+    case Tok::kGt:
+    case Tok::kLe:
+    case Tok::kGe:
+      return 7;
+    case Tok::kShl:
+    case Tok::kShr:
+      return 8;
+    case Tok::kPlus:
+    case Tok::kMinus:
+      return 9;
+    case Tok::kStar:
+    case Tok::kSlash:
+    case Tok::kPercent:
+      return 10;
+    default:
+      return 0;
+  }
+}
+
+bool is_assign_op(Tok k) {
+  switch (k) {
+    case Tok::kAssign:
+    case Tok::kPlusEq:
+    case Tok::kMinusEq:
+    case Tok::kStarEq:
+    case Tok::kSlashEq:
+    case Tok::kPercentEq:
+    case Tok::kAmpEq:
+    case Tok::kPipeEq:
+    case Tok::kCaretEq:
+    case Tok::kShlEq:
+    case Tok::kShrEq:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+Expr* Parser::new_expr(ExprKind kind, Pos pos, Expr* a, Expr* b, Expr* c) {
+  Expr* e = prog_.make<Expr>();
+  e->kind = kind;
+  e->pos = pos;
+  e->a = a;
+  e->b = b;
+  e->c = c;
+  int h = 0;
+  for (Expr* k : {a, b, c}) {
+    if (k) h = std::max<int>(h, k->depth);
+  }
+  e->depth = static_cast<uint16_t>(std::min(h + 1, kMaxExprHeight + 1));
+  if (e->depth > kMaxExprHeight && !fatal_) {
+    error(pos,
+          "expression too complex (deeper than " + std::to_string(kMaxExprHeight) + " levels)");
+    fatal_ = true;
+  }
+  return e;
+}
+
+Expr* Parser::parse_expr() {
+  Nest nest(*this);
+  Expr* lhs = parse_ternary();
+  if (!lhs || !is_assign_op(peek().kind)) return lhs;
+  const Token& op = next();
+  Expr* rhs = parse_expr();  // right associative
+  if (!rhs) return nullptr;
+  Expr* e = new_expr(ExprKind::kAssign, op.pos, lhs, rhs);
+  e->op = op.kind;
+  return e;
+}
+
+Expr* Parser::parse_ternary() {
+  Expr* cond = parse_binary(1);
+  if (!cond || !is(Tok::kQuestion)) return cond;
+  Pos pos = next().pos;
+  Expr* then = parse_expr();
+  if (!then || !expect(Tok::kColon, "in the conditional expression")) return nullptr;
+  Nest nest(*this);
+  Expr* other = parse_ternary();
+  if (!other) return nullptr;
+  return new_expr(ExprKind::kTernary, pos, cond, then, other);
+}
+
+Expr* Parser::parse_binary(int min_prec) {
+  Expr* lhs = parse_unary();
+  while (lhs && ok()) {
+    Tok op = peek().kind;
+    int prec = binary_prec(op);
+    if (prec == 0 || prec < min_prec) break;
+    Pos pos = next().pos;
+    Expr* rhs = parse_binary(prec + 1);
+    if (!rhs) return nullptr;
+    lhs = new_expr(ExprKind::kBinary, pos, lhs, rhs);
+    lhs->op = op;
+  }
+  return lhs;
+}
+
+Expr* Parser::parse_unary() {
+  Nest nest(*this);
+  Pos pos = peek().pos;
+  switch (peek().kind) {
+    case Tok::kMinus:
+    case Tok::kPlus:
+    case Tok::kBang:
+    case Tok::kTilde:
+    case Tok::kStar:
+    case Tok::kAmp:
+    case Tok::kPlusPlus:
+    case Tok::kMinusMinus: {
+      Tok op = next().kind;
+      Expr* a = parse_unary();
+      if (!a) return nullptr;
+      Expr* e = new_expr(ExprKind::kUnary, pos, a);
+      e->op = op;
+      return e;
+    }
+    case Tok::kSizeof:
+      error_here("'sizeof' is not supported in scenarios (kmalloc/kzalloc take the type)");
+      return nullptr;
+    case Tok::kLParen:
+      if (is_type_start(1)) {
+        next();
+        TypeRef* base = parse_type_base();
+        if (!base) return nullptr;
+        uint8_t stars = 0;
+        while (accept(Tok::kStar)) ++stars;
+        if (!expect(Tok::kRParen, "after the type of the cast")) return nullptr;
+        Expr* a = parse_unary();
+        if (!a) return nullptr;
+        Expr* e = new_expr(ExprKind::kCast, pos, a);
+        e->type = with_pointers(base, stars, base->pos);
+        return e;
+      }
+      break;
+    default:
+      break;
+  }
+  Expr* p = parse_primary();
+  return p ? parse_postfix(p) : nullptr;
+}
+
+Expr* Parser::parse_postfix(Expr* e) {
+  while (e && ok()) {
+    Pos pos = peek().pos;
+    if (accept(Tok::kLParen)) {
+      Expr* call = new_expr(ExprKind::kCall, pos, e);
+      call->pos = e->pos;
+      int h = e->depth;
+      if (!accept(Tok::kRParen)) {
+        while (ok()) {
+          Expr* arg = parse_call_arg();
+          if (!arg) return nullptr;
+          h = std::max<int>(h, arg->depth);
+          call->args.push_back(arg);
+          if (accept(Tok::kComma)) continue;
+          if (!expect(Tok::kRParen, "after the call arguments")) return nullptr;
+          break;
+        }
+      }
+      call->depth = static_cast<uint16_t>(std::min(h + 1, kMaxExprHeight + 1));
+      e = call;
+    } else if (accept(Tok::kLBracket)) {
+      Expr* index = parse_expr();
+      if (!index || !expect(Tok::kRBracket, "after the array index")) return nullptr;
+      e = new_expr(ExprKind::kIndex, pos, e, index);
+    } else if (is(Tok::kDot) || is(Tok::kArrow)) {
+      Tok op = next().kind;
+      if (!is(Tok::kIdent)) {
+        error_here("expected a field name after " + tok_name(op) + ", got " + describe(peek()));
+        return nullptr;
+      }
+      e = new_expr(ExprKind::kMember, pos, e);
+      e->op = op;
+      e->text = std::string(next().text);
+    } else if (is(Tok::kPlusPlus) || is(Tok::kMinusMinus)) {
+      Tok op = next().kind;
+      e = new_expr(ExprKind::kPostfix, pos, e);
+      e->op = op;
+    } else {
+      break;
+    }
+  }
+  return e;
+}
+
+Expr* Parser::parse_call_arg() {
+  Nest nest(*this);
+  if (!is_type_start()) return parse_expr();
+  Pos pos = peek().pos;
+  TypeRef* base = parse_type_base();
+  if (!base) return nullptr;
+  uint8_t stars = 0;
+  while (accept(Tok::kStar)) ++stars;
+  Expr* e = new_expr(ExprKind::kTypeArg, pos);
+  e->type = with_pointers(base, stars, pos);
+  return e;
+}
+
+Expr* Parser::parse_primary() {
+  const Token& t = peek();
+  switch (t.kind) {
+    case Tok::kInt:
+    case Tok::kChar: {
+      next();
+      Expr* e = new_expr(ExprKind::kInt, t.pos);
+      e->value = t.value;
+      return e;
+    }
+    case Tok::kString: {
+      Expr* e = new_expr(ExprKind::kString, t.pos);
+      while (is(Tok::kString)) e->text += next().str;
+      return e;
+    }
+    case Tok::kIdent: {
+      next();
+      Expr* e = new_expr(ExprKind::kIdent, t.pos);
+      e->text = std::string(t.text);
+      return e;
+    }
+    case Tok::kLParen: {
+      next();
+      Expr* e = parse_expr();
+      if (!e || !expect(Tok::kRParen, "to close '('")) return nullptr;
+      return e;
+    }
+    default:
+      error_here("expected an expression, got " + describe(t));
+      return nullptr;
+  }
+}
+
+}  // namespace ravel::lang

@@ -1,0 +1,85 @@
+// scenarios/lang/sema_impl.h: the Sema class shared by sema*.cc (private to the library).
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenarios/lang/builtins.h"
+#include "scenarios/lang/sema.h"
+
+namespace ravel::lang {
+
+class Sema {
+ public:
+  Sema(Program& prog, Diagnostics& diags) : prog_(prog), diags_(diags) {}
+  void run();
+
+ private:
+  struct Local {
+    std::string name;
+    uint32_t slot;
+    SType type;
+  };
+  struct Resolved {
+    Binding bind;
+    SType type;
+    Pos decl_pos;  // globals: where declared (for "used before its declaration")
+    bool found = false;
+  };
+
+  void error(Pos pos, std::string msg) { diags_.error(pos, std::move(msg)); }
+
+  // declarations (sema.cc)
+  void collect_structs();
+  void collect_functions();
+  void check_globals();
+  void check_tasks();
+  void check_expect();
+  SType resolve_type(TypeRef* t, bool object_needs_definition);
+  bool reserved_name(Pos pos, const std::string& name);
+  void check_init(Init* init, const SType& type, int64_t array_len, const std::string& what);
+  void check_model_init(Init* init, ModelType m, const std::string& what);
+  void check_struct_init(Init* init, uint32_t struct_id, const std::string& what);
+  std::string type_name(const SType& t) const;
+
+  // bodies and statements (sema_stmt.cc)
+  void check_body(Body& body, const std::vector<VarDecl*>* params);
+  void collect_labels(Stmt* s);
+  void check_stmt(Stmt* s);
+  void check_decl(VarDecl* d);
+  void declare_local(VarDecl* d, const SType& type);
+  void push_scope() { scopes_.emplace_back(); }
+  void pop_scope() { scopes_.pop_back(); }
+
+  // expressions (sema_expr.cc)
+  SType check_expr(Expr* e, bool want_value = true);
+  SType check_ident(Expr* e, bool want_value);
+  SType check_unary(Expr* e);
+  SType check_call(Expr* e, bool want_value);
+  SType check_member(Expr* e);
+  SType check_builtin_call(Expr* e, const Builtin& b, bool want_value);
+  void check_builtin_arg(Expr* call, const Builtin& b, size_t i, std::vector<SType>& types);
+  void check_object_arg(Expr* arg, const SType& t, const Builtin& b, size_t i);
+  Resolved lookup(const std::string& name, Pos use);
+  bool is_lvalue(const Expr* e) const;
+  void require_scalar(Expr* e, const SType& t);
+  std::vector<std::string_view> visible_names() const;
+
+  Program& prog_;
+  Diagnostics& diags_;
+  std::map<std::string, uint32_t> struct_ids_;  // tag -> index in prog_.structs (definition)
+  std::map<std::string, uint32_t> functions_;   // name -> index of the definition
+  std::map<std::string, uint32_t> globals_;     // name -> index in prog_.globals
+  std::vector<SType> global_types_;
+  std::vector<std::vector<SType>> field_types_;  // per struct: field static types
+  // current body
+  std::vector<std::vector<Local>> scopes_;
+  std::map<std::string, Stmt*> labels_;
+  uint32_t next_slot_ = 0;
+  int loop_depth_ = 0;
+  bool in_init_ = false;  // checking an initializer: ATOMIC_INIT and friends are allowed
+};
+
+}  // namespace ravel::lang

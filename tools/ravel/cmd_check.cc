@@ -1,0 +1,36 @@
+// tools/ravel/cmd_check.cc: `ravel check PATH...`: parse and check scenarios without exploring.
+#include <cstdio>
+
+#include "tools/ravel/cli.h"
+
+namespace ravel::cli {
+namespace {
+
+int run_check(const std::vector<std::string>& args) {
+  std::vector<std::string> paths;
+  for (const std::string& a : args) {
+    if (a.size() > 1 && a[0] == '-') return usage_error("check", "unknown option '" + a + "'");
+    paths.push_back(a);
+  }
+  if (paths.empty()) return usage_error("check", "check needs at least one PATH");
+  std::vector<std::string> files;
+  bool ok = collect_scenarios(paths, files);
+  ok = check_scenarios(files) && ok;
+  return ok ? kExitOk : kExitUsage;
+}
+
+}  // namespace
+
+const Command kCheckCommand = {
+    "check", "parse and check scenarios without exploring them",
+    "usage: ravel check PATH...\n"
+    "\n"
+    "Parses and checks each scenario (a .ravel file, or a folder searched recursively for\n"
+    ".ravel files in sorted order) without exploring it. Errors are printed to stderr as\n"
+    "file:line:col: error: message, with the source line and a caret.\n"
+    "\n"
+    "exit status: 0 every scenario is valid; 2 a scenario does not parse or check, or usage\n"
+    "error.\n",
+    run_check};
+
+}  // namespace ravel::cli

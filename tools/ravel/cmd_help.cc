@@ -1,0 +1,26 @@
+// tools/ravel/cmd_help.cc: `ravel help [command]`.
+#include <cstdio>
+
+#include "tools/ravel/cli.h"
+
+namespace ravel::cli {
+namespace {
+
+int run_help(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::fputs(general_usage().c_str(), stdout);
+    return kExitOk;
+  }
+  if (args.size() > 1) return usage_error("help", "help takes at most one command");
+  const Command* c = find_command(args[0]);
+  if (!c) return usage_error("", "unknown command '" + args[0] + "'");
+  std::fputs(std::string(c->usage).c_str(), stdout);
+  return kExitOk;
+}
+
+}  // namespace
+
+const Command kHelpCommand = {"help", "show usage of ravel or of one command",
+                              "usage: ravel help [command]\n", run_help};
+
+}  // namespace ravel::cli

@@ -1,0 +1,34 @@
+// tools/ravel/run_options.h: the options of `ravel run` (../shared/spec/cli.md), parsed and
+// validated by cmd_run.cc before anything is explored.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ravel::cli {
+
+struct RunOptions {
+  std::string strategy = "dpor";  // dpor, dfs, bounded, random, pct
+  int64_t preemptions = -1;       // bounded: required
+  int64_t depth = 3;              // pct
+  int64_t executions = -1;        // -1: no limit
+  double time_limit_s = -1;       // -1: no limit
+  uint64_t seed = 0;
+  int64_t jobs = 1;
+  int64_t loop_bound = 1000;  // language.md section 3
+  bool stop_on_first = false;
+  bool json = false;
+  bool quiet = false;
+  bool verbose = false;
+  bool signals = false;         // mutex_lock_interruptible may return -EINTR
+  bool early_timeouts = false;  // --timeouts=early
+  std::string trace;            // --trace FILE
+  std::string replay;           // --replay SCHEDULE
+  std::vector<std::string> paths;
+};
+
+// Parses `ravel run` arguments. On a usage error prints it and returns false.
+bool parse_run_options(const std::vector<std::string>& args, RunOptions& out);
+
+}  // namespace ravel::cli
