@@ -1,0 +1,180 @@
+// model/atomic.cc: see atomic.h.
+#include "model/atomic.h"
+
+#include "model/ops.h"
+#include "model/slab.h"
+
+namespace ravel::model {
+namespace {
+
+// One step on an atomic_t; checks NULL and freed memory after it.
+Atomic& step(Atomic* a, OpKind kind, Access access, Loc loc, int64_t arg = 0) {
+  Ctx& ctx = Ctx::current();
+  ctx.yield({.kind = kind,
+             .access = a != nullptr ? access : Access::kNone,
+             .object = a != nullptr ? a->id : kNoObject,
+             .loc = loc,
+             .arg0 = arg});
+  slab_check_deref(a != nullptr ? a->id : kNoObject, ravel::op_name(kind), loc);
+  return *a;
+}
+
+// A read-modify-write: fully ordered (acquire + release on the atomic).
+int64_t rmw(Atomic* a, OpKind kind, int64_t arg, Loc loc, int64_t (*f)(int64_t, int64_t)) {
+  Atomic& at = step(a, kind, Access::kWrite, loc, arg);
+  hb_acq_rel(at.id);
+  int64_t old = at.value;
+  at.value = f(old, arg);
+  return old;
+}
+
+// One marked step on a shared variable.
+SharedVar& var_step(SharedVar* v, OpKind kind, bool write, Loc loc, int64_t arg = 0) {
+  Ctx& ctx = Ctx::current();
+  ctx.yield({.kind = kind,
+             .access = v == nullptr ? Access::kNone : (write ? Access::kWrite : Access::kRead),
+             .object = v != nullptr ? v->dep_object() : kNoObject,
+             .loc = loc,
+             .arg0 = arg});
+  if (v == nullptr) report_null_deref(ravel::op_name(kind), loc);
+  slab_check(v->dep_object(), ravel::op_name(kind), loc);
+  race_access(v->id, v->name, write, true, loc);
+  return *v;
+}
+
+void fence(OpKind kind, bool acquire, bool release, Loc loc) {
+  Ctx::current().yield({.kind = kind, .loc = loc});
+  hb_fence(acquire, release);
+}
+
+unsigned long bit(int nr) { return 1UL << (nr & 63); }
+
+}  // namespace
+
+Atomic* atomic_new(const char* name, int64_t init, ObjectId owner) {
+  Ctx& ctx = Ctx::current();
+  Atomic* a = ctx.make<Atomic>();
+  a->id = ctx.new_object();
+  a->name = name;
+  a->value = init;
+  if (owner != kNoObject) slab_adopt(owner, a->id);
+  return a;
+}
+
+int64_t atomic_read(Atomic* a, Loc loc) {
+  Atomic& at = step(a, op::kAtomicRead, Access::kRead, loc);
+  marked_observe(at.id);
+  Ctx::current().set_result(at.value);
+  return at.value;
+}
+
+void atomic_set(Atomic* a, int64_t v, Loc loc) {
+  Atomic& at = step(a, op::kAtomicSet, Access::kWrite, loc, v);
+  marked_publish(at.id);
+  at.value = v;
+}
+
+void atomic_inc(Atomic* a, Loc loc) {
+  rmw(a, op::kAtomicInc, 1, loc, [](int64_t o, int64_t d) { return o + d; });
+}
+void atomic_dec(Atomic* a, Loc loc) {
+  rmw(a, op::kAtomicDec, 1, loc, [](int64_t o, int64_t d) { return o - d; });
+}
+void atomic_add(int64_t i, Atomic* a, Loc loc) {
+  rmw(a, op::kAtomicAdd, i, loc, [](int64_t o, int64_t d) { return o + d; });
+}
+void atomic_sub(int64_t i, Atomic* a, Loc loc) {
+  rmw(a, op::kAtomicSub, i, loc, [](int64_t o, int64_t d) { return o - d; });
+}
+
+int64_t atomic_inc_return(Atomic* a, Loc loc) {
+  int64_t v = rmw(a, op::kAtomicIncReturn, 1, loc, [](int64_t o, int64_t d) { return o + d; }) + 1;
+  Ctx::current().set_result(v);
+  return v;
+}
+
+bool atomic_dec_and_test(Atomic* a, Loc loc) {
+  bool zero =
+      rmw(a, op::kAtomicDecAndTest, 1, loc, [](int64_t o, int64_t d) { return o - d; }) == 1;
+  Ctx::current().set_result(zero);
+  return zero;
+}
+
+int64_t atomic_cmpxchg(Atomic* a, int64_t old, int64_t desired, Loc loc) {
+  Atomic& at = step(a, op::kAtomicCmpxchg, Access::kWrite, loc, desired);
+  int64_t cur = at.value;
+  // A failed cmpxchg is unordered in the kernel (Documentation/atomic_t.txt): no edge.
+  if (cur == old) {
+    hb_acq_rel(at.id);
+    at.value = desired;
+  }
+  Ctx::current().set_result(cur);
+  return cur;
+}
+
+int64_t atomic_xchg(Atomic* a, int64_t v, Loc loc) {
+  int64_t old = rmw(a, op::kAtomicXchg, v, loc, [](int64_t, int64_t n) { return n; });
+  Ctx::current().set_result(old);
+  return old;
+}
+
+int64_t READ_ONCE(SharedVar* v, Loc loc) {
+  SharedVar& s = var_step(v, op::kReadOnce, false, loc);
+  marked_observe(s.id);
+  Ctx::current().set_result(s.value);
+  return s.value;
+}
+
+void WRITE_ONCE(SharedVar* v, int64_t x, Loc loc) {
+  SharedVar& s = var_step(v, op::kWriteOnce, true, loc, x);
+  marked_publish(s.id);
+  s.value = x;
+}
+
+void smp_store_release(SharedVar* v, int64_t x, Loc loc) {
+  SharedVar& s = var_step(v, op::kSmpStoreRelease, true, loc, x);
+  hb_release_store(s.id);
+  s.value = x;
+}
+
+int64_t smp_load_acquire(SharedVar* v, Loc loc) {
+  SharedVar& s = var_step(v, op::kSmpLoadAcquire, false, loc);
+  hb_acquire(s.id);
+  Ctx::current().set_result(s.value);
+  return s.value;
+}
+
+void smp_mb(Loc loc) { fence(op::kSmpMb, true, true, loc); }
+void smp_rmb(Loc loc) { fence(op::kSmpRmb, true, false, loc); }
+void smp_wmb(Loc loc) { fence(op::kSmpWmb, false, true, loc); }
+
+bool test_bit(int nr, SharedVar* addr, Loc loc) {
+  SharedVar& s = var_step(addr, op::kTestBit, false, loc, nr);
+  marked_observe(s.id);
+  bool set = (static_cast<unsigned long>(s.value) & bit(nr)) != 0;
+  Ctx::current().set_result(set);
+  return set;
+}
+
+void set_bit(int nr, SharedVar* addr, Loc loc) {
+  SharedVar& s = var_step(addr, op::kSetBit, true, loc, nr);
+  hb_acq_rel(s.id);
+  s.value = static_cast<int64_t>(static_cast<unsigned long>(s.value) | bit(nr));
+}
+
+void clear_bit(int nr, SharedVar* addr, Loc loc) {
+  SharedVar& s = var_step(addr, op::kClearBit, true, loc, nr);
+  hb_acq_rel(s.id);
+  s.value = static_cast<int64_t>(static_cast<unsigned long>(s.value) & ~bit(nr));
+}
+
+bool test_and_set_bit(int nr, SharedVar* addr, Loc loc) {
+  SharedVar& s = var_step(addr, op::kTestAndSetBit, true, loc, nr);
+  hb_acq_rel(s.id);
+  bool was = (static_cast<unsigned long>(s.value) & bit(nr)) != 0;
+  s.value = static_cast<int64_t>(static_cast<unsigned long>(s.value) | bit(nr));
+  Ctx::current().set_result(was);
+  return was;
+}
+
+}  // namespace ravel::model

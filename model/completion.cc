@@ -1,0 +1,109 @@
+// model/completion.cc: see completion.h.
+#include "model/completion.h"
+
+#include <string>
+
+#include "model/ops.h"
+#include "model/race.h"
+#include "model/shrinker.h"
+#include "model/slab.h"
+
+namespace ravel::model {
+namespace {
+
+constexpr unsigned int kAllDone = UINT_MAX;
+
+void step(Completion* c, OpKind kind, Access access, Loc loc, const Gate* gate = nullptr,
+          bool may_time_out = false) {
+  Ctx& ctx = Ctx::current();
+  ctx.yield({.kind = kind,
+             .access = c != nullptr ? access : Access::kNone,
+             .object = c != nullptr ? c->id : kNoObject,
+             .gate = c != nullptr ? gate : nullptr,
+             .may_time_out = may_time_out,
+             .loc = loc});
+  slab_check_deref(c != nullptr ? c->id : kNoObject, ravel::op_name(kind), loc);
+}
+
+// The effect of a wait that returns because done > 0 (completion.c do_wait_for_common).
+void consume(Completion* c) {
+  if (c->done != kAllDone) --c->done;
+  hb_acquire(c->id);
+}
+
+}  // namespace
+
+std::string Completion::DoneGate::describe(TaskId) const {
+  return std::string("wait_for_completion(") + c_->name + ")";
+}
+
+Completion* completion_new(const char* name, ObjectId owner) {
+  Ctx& ctx = Ctx::current();
+  Completion* c = ctx.make<Completion>();
+  c->id = ctx.new_object();
+  c->name = name;
+  if (owner != kNoObject) slab_adopt(owner, c->id);
+  return c;
+}
+
+void init_completion(Completion* c, Loc loc) {
+  step(c, op::kInitCompletion, Access::kWrite, loc);
+  c->done = 0;
+}
+
+void reinit_completion(Completion* c, Loc loc) {
+  step(c, op::kReinitCompletion, Access::kWrite, loc);
+  c->done = 0;
+}
+
+void complete(Completion* c, Loc loc) {
+  step(c, op::kComplete, Access::kWrite, loc);
+  hb_release(c->id);
+  if (c->done != kAllDone) ++c->done;
+}
+
+void complete_all(Completion* c, Loc loc) {
+  step(c, op::kCompleteAll, Access::kWrite, loc);
+  hb_release(c->id);
+  c->done = kAllDone;
+}
+
+void wait_for_completion(Completion* c, Loc loc) {
+  mm_might_sleep(loc);
+  step(c, op::kWaitForCompletion, Access::kWrite, loc, c != nullptr ? &c->gate : nullptr);
+  consume(c);
+}
+
+long wait_for_completion_timeout(Completion* c, long timeout, Loc loc) {
+  mm_might_sleep(loc);
+  bool timed = timeout != kMaxScheduleTimeout;
+  step(c, op::kWaitForCompletionTimeout, Access::kWrite, loc, c != nullptr ? &c->gate : nullptr,
+       timed);
+  Ctx& ctx = Ctx::current();
+  if (timed && ctx.timed_out()) {
+    ctx.set_result(0);
+    return 0;
+  }
+  consume(c);
+  long left = timeout > 0 ? timeout : 1;
+  ctx.set_result(left);
+  return left;
+}
+
+bool try_wait_for_completion(Completion* c, Loc loc) {
+  step(c, op::kTryWaitForCompletion, Access::kWrite, loc);
+  bool ok = c->done > 0;
+  if (ok) consume(c);
+  Ctx::current().set_result(ok);
+  return ok;
+}
+
+bool completion_done(Completion* c, Loc loc) {
+  step(c, op::kCompletionDone, Access::kRead, loc);
+  bool done = c->done > 0;
+  if (done) hb_acquire(c->id);
+  Ctx::current().set_result(done);
+  return done;
+}
+
+}  // namespace ravel::model

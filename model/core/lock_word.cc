@@ -1,0 +1,62 @@
+// model/core/lock_word.cc: see lock_word.h.
+#include "model/core/lock_word.h"
+
+#include <algorithm>
+
+#include "model/kernel.h"
+
+namespace ravel::model {
+
+LockWord::LockWord(ObjectId object, const char* name, const char* call, const char* read_call)
+    : object_(object),
+      name_(name),
+      call_(call),
+      read_call_(read_call != nullptr ? read_call : call) {}
+
+bool LockWord::held_by(TaskId t) const { return writer_ == t || read_held_by(t); }
+
+bool LockWord::read_held_by(TaskId t) const {
+  return std::find(readers_.begin(), readers_.end(), t) != readers_.end();
+}
+
+void LockWord::acquire(TaskId t, bool read) {
+  if (read) {
+    readers_.push_back(t);
+  } else {
+    writer_ = t;
+  }
+}
+
+bool LockWord::release(TaskId t, bool read) {
+  if (!read) {
+    if (writer_ != t) return false;
+    writer_ = kNoTask;
+    return true;
+  }
+  auto it = std::find(readers_.begin(), readers_.end(), t);
+  if (it == readers_.end()) return false;
+  readers_.erase(it);
+  return true;
+}
+
+void LockWord::downgrade(TaskId t) {
+  if (writer_ == t) {
+    writer_ = kNoTask;
+    readers_.push_back(t);
+  }
+}
+
+std::string LockWord::describe(TaskId waiter, bool read) const {
+  std::string s = std::string(read ? read_call_ : call_) + "(" + name_ + ")";
+  if (writer_ == kNoTask && readers_.empty()) return s + " (free)";
+  TaskId holder = writer_ != kNoTask ? writer_ : readers_.front();
+  // Readers only (rwlock/rwsem): say so, the waiter is then a writer.
+  s += writer_ == kNoTask ? " held for reading by " : " held by ";
+  s += holder == waiter ? "itself" : task_label(holder);
+  if (writer_ == kNoTask && readers_.size() > 1) s += " and other readers";
+  // A spinlock held by the task that the waiting IRQ handler interrupted (spec section 4).
+  s += interrupted_by(holder, waiter);
+  return s;
+}
+
+}  // namespace ravel::model

@@ -1,0 +1,106 @@
+// model/irq.cc: see irq.h.
+#include "model/irq.h"
+
+#include <string>
+
+#include "model/kernel.h"
+#include "model/lockdep.h"
+#include "model/ops.h"
+
+namespace ravel::model {
+namespace {
+
+struct IrqLine {
+  int cpu = 0;
+  int returned = 0;  // firings that have returned
+  void (*handler)(void*) = nullptr;
+  void* arg = nullptr;
+};
+
+// Open for firing number `nth` of a line when the CPU accepts an interrupt and the previous
+// firing returned; open for the handler once it runs. Changes only through kWrites of the CPU
+// object (irq_fire, irq_return, IRQ enabling and preemption changes).
+class IrqGate final : public Gate {
+ public:
+  IrqGate(const IrqLine* line, int nth) : line_(line), nth_(nth) {}
+  bool open(TaskId waiter) const override {
+    const Cpu& c = Kernel::current().cpu(line_->cpu);
+    if (c.handler == waiter) return true;
+    return line_->returned == nth_ && c.hardirqs_enabled();
+  }
+  Kind kind() const override { return Kind::kEvent; }
+  std::string describe(TaskId) const override {
+    return "IRQ on cpu" + std::to_string(line_->cpu) + " cannot fire (hardirqs disabled)";
+  }
+
+ private:
+  const IrqLine* line_;
+  int nth_;
+};
+
+struct Firing {
+  IrqLine* line;
+  IrqGate gate;
+  int nth;
+};
+
+void irq_main(void* p) {
+  auto* f = static_cast<Firing*>(p);
+  Kernel& k = Kernel::current();
+  Ctx& ctx = k.ctx();
+  TaskId self = ctx.self();
+  Cpu& c = k.cpu(f->line->cpu);
+  Operation fire;
+  fire.kind = op::kIrqFire;
+  fire.access = Access::kWrite;
+  fire.object = c.object;
+  fire.gate = &f->gate;
+  fire.arg0 = f->line->cpu;
+  ctx.yield(fire);
+  c.handler = self;
+  c.interrupted = c.owner;
+  TaskCtx& t = k.task(self);
+  t.hardirq = 1;
+  t.irqs_off = true;
+  f->line->handler(f->line->arg);
+  lockdep_task_exit(Loc{});
+  Operation ret;
+  ret.kind = op::kIrqReturn;
+  ret.access = Access::kWrite;
+  ret.object = c.object;
+  ret.arg0 = f->line->cpu;
+  ctx.yield(ret);
+  TaskCtx& t2 = k.task(self);
+  t2.hardirq = 0;
+  t2.irqs_off = false;
+  c.handler = kNoTask;
+  c.interrupted = kNoTask;
+  f->line->returned = f->nth + 1;
+}
+
+}  // namespace
+
+void spawn_irq(Ctx& ctx, const IrqSpec& spec, void (*handler)(void*), void* arg) {
+  if (spec.repeat < 1 || spec.cpu < 0) {
+    ctx.model_error(std::string("irq ") + spec.name + ": repeat must be >= 1 and cpu >= 0", Loc{});
+  }
+  Kernel& k = Kernel::current();
+  Cpu& c = k.cpu(spec.cpu);
+  auto* line = ctx.make<IrqLine>(IrqLine{spec.cpu, 0, handler, arg});
+  for (int i = 0; i < spec.repeat; ++i) {
+    auto* f = ctx.make<Firing>(Firing{line, IrqGate(line, i), i});
+    TaskSpec ts;
+    ts.name = spec.name;
+    ts.kind = "irq";
+    ts.cpu = spec.cpu;
+    ts.domain = c.object;
+    ts.domain_gate = &f->gate;
+    ts.daemon = true;
+    ts.entry = irq_main;
+    ts.arg = f;
+    TaskId t = ctx.spawn(ts);
+    k.place(t, spec.cpu, true);
+  }
+}
+
+}  // namespace ravel::model

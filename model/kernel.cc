@@ -1,0 +1,146 @@
+// model/kernel.cc: see kernel.h.
+#include "model/kernel.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "model/lockdep.h"
+#include "model/ops.h"
+
+namespace ravel::model {
+namespace {
+// Safety: set by begin_execution on the exploring thread; fibers run on that thread. Stale after
+// an execution ends until the next begin_execution, and never read in between.
+thread_local Kernel* g_kernel = nullptr;
+}  // namespace
+
+bool Cpu::DomainGate::open(TaskId waiter) const {
+  return (cpu_->handler == kNoTask || cpu_->handler == waiter) &&
+         (cpu_->owner == kNoTask || cpu_->owner == waiter);
+}
+
+std::string Cpu::DomainGate::describe(TaskId) const {
+  std::string cpu = "cpu" + std::to_string(cpu_->index);
+  if (cpu_->handler != kNoTask) return cpu + " is running IRQ handler " + task_label(cpu_->handler);
+  if (cpu_->owner != kNoTask) return task_label(cpu_->owner) + " has preemption disabled on " + cpu;
+  return cpu + " is free";
+}
+
+bool Cpu::hardirqs_enabled() const {
+  if (handler != kNoTask) return false;
+  return owner == kNoTask || !Kernel::current().task(owner).irqs_off;
+}
+
+Kernel::Kernel(Ctx&, Lockdep* lockdep, const KernelOptions* options)
+    : lockdep_(lockdep), options_(options) {}
+
+Kernel& Kernel::current() {
+  if (g_kernel == nullptr) {
+    std::fprintf(stderr, "ravel: internal error: model used without model::KernelPlugin (%s:%d)\n",
+                 __FILE__, __LINE__);
+    std::abort();
+  }
+  return *g_kernel;
+}
+
+Kernel* Kernel::current_or_null() { return g_kernel; }
+
+TaskCtx& Kernel::task(TaskId t) {
+  if (t >= tasks_.size()) tasks_.resize(t + 1);
+  if (!tasks_[t]) {
+    tasks_[t] = std::make_unique<TaskCtx>();
+    tasks_[t]->id = t;
+    // Unplaced: the root is `init`, process context on cpu 0 (spec section 1); a task spawned
+    // without spawn_thread (a worker) runs in process context on a CPU of its own.
+    if (t == 0) {
+      place(0, 0, false);
+    } else {
+      place(t, cpu_count(), false);
+    }
+  }
+  return *tasks_[t];
+}
+
+Cpu& Kernel::cpu(int index) {
+  while (cpu_count() <= index) {
+    cpus_.emplace_back();
+    cpus_.back().index = cpu_count() - 1;
+    cpus_.back().object = ctx().new_object();
+  }
+  return cpus_[index];
+}
+
+Ctx& Kernel::ctx() { return Ctx::current(); }
+
+int Kernel::next_default_cpu() {
+  int i = 0;
+  while (i < static_cast<int>(thread_on_cpu_.size()) && thread_on_cpu_[i]) ++i;
+  return i;
+}
+
+void Kernel::place(TaskId t, int cpu_index, bool irq_handler) {
+  if (t >= tasks_.size()) tasks_.resize(t + 1);
+  if (!tasks_[t]) {
+    tasks_[t] = std::make_unique<TaskCtx>();
+    tasks_[t]->id = t;
+  }
+  TaskCtx& tc = *tasks_[t];
+  tc.cpu = cpu_index;
+  tc.irq_handler = irq_handler;
+  Cpu& c = cpu(cpu_index);
+  if (irq_handler) return;  // handlers have no domain: irq_fire's gate decides when they run
+  // init only runs before the tasks start and after they end: no CPU owner ever gates it (its
+  // join must stay enabled while a task of cpu 0 holds a spinlock).
+  if (t == 0) {
+    ctx().set_domain(t, c.object, nullptr);
+    return;
+  }
+  ctx().set_domain(t, c.object, &c.gate);
+  ++c.process_tasks;
+  if (static_cast<int>(thread_on_cpu_.size()) <= cpu_index) thread_on_cpu_.resize(cpu_index + 1);
+  thread_on_cpu_[cpu_index] = true;
+}
+
+void Kernel::update_cpu(TaskCtx& t) {
+  if (t.irq_handler || t.cpu < 0) return;
+  Cpu& c = cpu(t.cpu);
+  if (t.non_preemptible()) {
+    if (c.owner == kNoTask) c.owner = t.id;
+  } else if (c.owner == t.id) {
+    c.owner = kNoTask;
+  }
+}
+
+bool Kernel::cpu_shared(const TaskCtx& t) {
+  return !t.irq_handler && t.cpu >= 0 && cpu(t.cpu).process_tasks > 1;
+}
+
+KernelPlugin::KernelPlugin(KernelOptions options)
+    : options_(options), lockdep_(std::make_unique<Lockdep>()) {
+  register_ops();
+}
+
+KernelPlugin::~KernelPlugin() = default;
+
+void KernelPlugin::begin_execution(Ctx& ctx) {
+  g_kernel = ctx.make<Kernel>(ctx, lockdep_.get(), &options_);
+}
+
+void KernelPlugin::end_execution(Ctx&) {}
+
+std::string task_label(TaskId t) {
+  if (t == kNoTask) return "nobody";
+  return Ctx::current().task_name(t);
+}
+
+std::string interrupted_by(TaskId holder, TaskId waiter) {
+  Kernel* k = Kernel::current_or_null();
+  if (k == nullptr || holder == kNoTask || waiter == kNoTask) return "";
+  TaskCtx& w = k->task(waiter);
+  if (!w.irq_handler || w.cpu < 0) return "";
+  const Cpu& c = k->cpu(w.cpu);
+  if (c.handler != waiter || k->task(holder).cpu != w.cpu || k->task(holder).irq_handler) return "";
+  return ", which the IRQ on cpu" + std::to_string(w.cpu) + " interrupted";
+}
+
+}  // namespace ravel::model

@@ -1,0 +1,144 @@
+// model/kernel.h: the kernel's per-execution state (CPUs, each task's context and held locks)
+// and the plugin that creates it.
+//
+// Design note. Models reach the running execution's kernel state with Kernel::current(); it is
+// created by KernelPlugin::begin_execution in the execution's arena (Ctx::make) and dies with it.
+// Per-run state (lockdep's dependency graph and lock classes, "reported once" sets) lives in the
+// plugin, which the test or CLI passes in ExploreOptions::plugins:
+//
+//   model::KernelPlugin kernel;               // one per run
+//   opt.plugins.push_back(&kernel);
+//
+// Contexts follow the kernel's: a task's hardirq/softirq nesting, preempt count, IRQ and BH
+// disabling and RCU read-side depth are per task here (the kernel keeps them per CPU, but only the
+// task that owns its CPU can change them: every other task of that CPU is gated, see cpu.h).
+// `init` (the root task, TaskId 0) is process context on cpu 0.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checker/api.h"
+
+namespace ravel::model {
+
+class Lockdep;
+struct LockdepMap;
+
+struct KernelOptions {
+  bool signals = false;  // --signals: mutex_lock_interruptible may return -EINTR
+};
+
+// One entry of a task's held-lock stack (the kernel's struct held_lock).
+struct HeldLock {
+  LockdepMap* map = nullptr;
+  int cls = -1;         // lockdep class id (Lockdep::class_name)
+  Loc loc;              // where it was acquired
+  uint8_t read = 0;     // 0 write, 1 read, 2 recursive read
+  bool trylock = false;
+  const LockdepMap* nest = nullptr;  // nest_lock (ww acquire context)
+  bool hardirqs_off = false;         // IRQ state at acquisition
+  bool in_irq = false;               // acquired in hardirq context
+};
+
+struct TaskCtx {
+  TaskId id = kNoTask;
+  int cpu = -1;           // -1: not placed yet
+  bool irq_handler = false;
+  int hardirq = 0;        // inside an IRQ handler body
+  int softirq = 0;        // inside a softirq (RCU callbacks)
+  int preempt = 0;        // preempt_disable and spinlocks
+  bool irqs_off = false;  // local_irq_disable / save
+  int bh = 0;             // local_bh_disable and _bh locks
+  int rcu = 0;            // rcu_read_lock depth
+  std::vector<HeldLock> held;
+
+  // Whether another process task of this CPU may run now (spec section 4: not while holding a
+  // spinlock, with IRQs or BHs disabled, or inside rcu_read_lock()).
+  bool non_preemptible() const { return preempt > 0 || irqs_off || bh > 0 || rcu > 0; }
+  bool in_interrupt() const { return hardirq > 0 || softirq > 0 || bh > 0; }
+  bool in_atomic() const { return preempt > 0 || hardirq > 0 || softirq > 0 || bh > 0; }
+};
+
+// One CPU. Its object is the domain of its process tasks: operations that kWrite it (IRQ firing
+// and return, preemption or IRQs being disabled/enabled) are dependent with all of them.
+struct Cpu {
+  class DomainGate final : public Gate {
+   public:
+    explicit DomainGate(const Cpu* cpu) : cpu_(cpu) {}
+    bool open(TaskId waiter) const override;
+    Kind kind() const override { return Kind::kLock; }
+    std::string describe(TaskId waiter) const override;
+
+   private:
+    const Cpu* cpu_;
+  };
+
+  int index = 0;
+  ObjectId object = kNoObject;
+  TaskId handler = kNoTask;      // IRQ handler running on it
+  TaskId interrupted = kNoTask;  // the task that handler interrupted (owner at firing time)
+  TaskId owner = kNoTask;        // process task that made the CPU non-preemptible
+  int process_tasks = 0;         // process tasks placed on it (preemption matters when > 1)
+  DomainGate gate{this};
+
+  bool hardirqs_enabled() const;  // whether an IRQ may fire (needs Kernel::current())
+};
+
+class Kernel {
+ public:
+  Kernel(Ctx& ctx, Lockdep* lockdep, const KernelOptions* options);
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
+
+  static Kernel& current();         // the running execution's; internal error when none
+  static Kernel* current_or_null();
+
+  Ctx& ctx();  // Ctx::current(): the execution's context
+  Lockdep& lockdep() { return *lockdep_; }
+  const KernelOptions& options() const { return *options_; }
+
+  TaskCtx& task(TaskId t);  // places an unplaced task (root on cpu 0, others on a fresh CPU)
+  TaskCtx& self() { return task(ctx().self()); }
+  Cpu& cpu(int index);      // created on first use
+  int cpu_count() const { return static_cast<int>(cpus_.size()); }
+  // Lowest CPU index no thread was placed on yet (spec: "cpu index = order of threads").
+  int next_default_cpu();
+  // Places a process task on a CPU (spawn_thread does this before the task runs).
+  void place(TaskId t, int cpu_index, bool irq_handler);
+  // Recomputes the CPU's owner after the task's preemption state changed.
+  void update_cpu(TaskCtx& t);
+  // Whether t shares its CPU with another process task (preemption state then is visible).
+  bool cpu_shared(const TaskCtx& t);
+
+ private:
+  Lockdep* lockdep_;
+  const KernelOptions* options_;
+  std::vector<std::unique_ptr<TaskCtx>> tasks_;
+  std::deque<Cpu> cpus_;            // deque: gates point into it
+  std::vector<bool> thread_on_cpu_; // a thread was placed there (default numbering)
+};
+
+// Creates the Kernel of every execution and owns the per-run state.
+class KernelPlugin : public Plugin {
+ public:
+  explicit KernelPlugin(KernelOptions options = {});
+  ~KernelPlugin() override;
+  void begin_execution(Ctx& ctx) override;
+  void end_execution(Ctx& ctx) override;
+  Lockdep& lockdep() { return *lockdep_; }
+
+ private:
+  KernelOptions options_;
+  std::unique_ptr<Lockdep> lockdep_;
+};
+
+// "T1" or "T1 (irq on cpu0)": for reports.
+std::string task_label(TaskId t);
+// ", which the IRQ on cpu0 interrupted" when `waiter` is the IRQ handler that interrupted
+// `holder`; empty otherwise.
+std::string interrupted_by(TaskId holder, TaskId waiter);
+
+}  // namespace ravel::model

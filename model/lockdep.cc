@@ -1,0 +1,391 @@
+// model/lockdep.cc: see lockdep.h. Follows kernel/locking/lockdep.c: __lock_acquire ->
+// mark_usage (IRQ usage bits) -> validate_chain -> check_deadlock / check_prevs_add.
+#include "model/lockdep.h"
+
+#include <algorithm>
+#include <deque>
+#include <functional>
+
+#include "model/kernel.h"
+#include "model/lockdep_report.h"
+
+namespace ravel::model {
+
+// ------------------------------------------------------------------ per-run graph
+
+int Lockdep::class_id(const std::string& name) {
+  auto it = by_name_.find(name);
+  if (it != by_name_.end()) return it->second;
+  int id = static_cast<int>(classes_.size());
+  classes_.push_back(Class{name, {}});
+  fwd_.emplace_back();
+  back_.emplace_back();
+  by_name_.emplace(name, id);
+  return id;
+}
+
+void Lockdep::prime(const std::vector<std::string>& order) {
+  for (size_t i = 0; i + 1 < order.size(); ++i) {
+    int a = class_id(order[i]);
+    int b = class_id(order[i + 1]);
+    if (!has_edge(a, b)) add_edge(a, b, Edge{b, Loc{"<boot>", 0, 0}, Loc{"<boot>", 0, 0}, "swapper", {}});
+  }
+}
+
+bool Lockdep::has_edge(int from, int to) const {
+  for (const Edge& e : fwd_[from]) {
+    if (e.to == to) return true;
+  }
+  return false;
+}
+
+void Lockdep::add_edge(int from, int to, Edge edge) {
+  edge.to = to;
+  fwd_[from].push_back(std::move(edge));
+  back_[to].push_back(from);
+}
+
+// BFS over edges in recording order: deterministic, and finds a shortest chain for the splat.
+static std::vector<int> bfs(const Lockdep& ld, int from, bool forwards, int nclasses,
+                            const std::vector<std::vector<int>>& back,
+                            const std::function<bool(int)>& goal) {
+  std::vector<int> parent(nclasses, -2);
+  std::deque<int> queue{from};
+  parent[from] = -1;
+  while (!queue.empty()) {
+    int c = queue.front();
+    queue.pop_front();
+    if (goal(c)) {
+      std::vector<int> path;
+      for (int x = c; x != -1; x = parent[x]) path.insert(path.begin(), x);
+      return path;
+    }
+    auto visit = [&](int n) {
+      if (parent[n] == -2) {
+        parent[n] = c;
+        queue.push_back(n);
+      }
+    };
+    if (forwards) {
+      for (const Lockdep::Edge& e : ld.edges(c)) visit(e.to);
+    } else {
+      for (int p : back[c]) visit(p);
+    }
+  }
+  return {};
+}
+
+std::vector<int> Lockdep::path(int from, int to) const {
+  return bfs(*this, from, true, static_cast<int>(classes_.size()), back_,
+             [to](int c) { return c == to; });
+}
+
+int Lockdep::find_usage(int from, bool forwards, int bit, int bit2, std::vector<int>* via) const {
+  auto p = bfs(*this, from, forwards, static_cast<int>(classes_.size()), back_, [&](int c) {
+    return classes_[c].usage[bit].set || (bit2 >= 0 && classes_[c].usage[bit2].set);
+  });
+  if (via != nullptr) *via = p;
+  return p.empty() ? -1 : p.back();
+}
+
+bool Lockdep::mark(int cls, int bit, Loc loc, const std::string& task) {
+  UsageTrace& u = classes_[cls].usage[bit];
+  if (u.set) return false;
+  u = UsageTrace{true, loc, task};
+  return true;
+}
+
+// ------------------------------------------------------------------ per-task checks
+namespace {
+
+constexpr int usage_bit(int irq, int dir, int read) { return irq * 4 + dir * 2 + read; }
+
+thread_local LockOrderObserver* g_order_observer = nullptr;
+
+int irq_context(const TaskCtx& t) { return t.hardirq > 0 ? 2 : (t.softirq > 0 ? 1 : 0); }
+
+void report(const std::string& key, const std::string& headline, std::string details, Loc loc) {
+  Kernel& k = Kernel::current();
+  if (!k.lockdep().first_report(key)) return;
+  Violation v;
+  v.kind = Violation::Kind::kLockdep;
+  v.message = headline;
+  v.details = std::move(details);
+  v.loc = loc;
+  k.ctx().report(std::move(v));
+}
+
+int class_of(Lockdep& ld, LockdepMap* map, int subclass) {
+  if (subclass == 0) {
+    if (map->cls0 < 0) map->cls0 = ld.class_id(map->name);
+    return map->cls0;
+  }
+  return ld.class_id(std::string(map->name) + "/" + std::to_string(subclass));
+}
+
+// print_irq_inversion_bug(): a class's new usage conflicts with a class it is ordered with.
+void check_inversion(const TaskCtx& t, const HeldLock& h, int bit) {
+  Lockdep& ld = Kernel::current().lockdep();
+  int irq = bit / 4;
+  int dir = (bit / 2) % 2;
+  int excl = usage_bit(irq, 1 - dir, 0);
+  std::vector<int> via;
+  int other = ld.find_usage(h.cls, dir == 0, excl, -1, &via);
+  if (other < 0) return;
+  const std::string headline = "possible irq lock inversion dependency detected";
+  std::string s = banner(headline) + task_str(t) + " just changed the state of lock:\n(" +
+                  ld.class_name(h.cls) + "), at: " + loc_str(h.loc) + "\n";
+  s += dir == 0 ? std::string("but this lock took another, ") + irq_name(irq) +
+                      "-unsafe lock in the past:\n"
+                : std::string("but this lock was taken by another, ") + irq_name(irq) +
+                      "-safe lock in the past:\n";
+  s += " (" + ld.class_name(other) + ")\n\nand interrupts could create inverse lock ordering "
+       "between them.\n\nother info that might help us debug this:\n";
+  int safe = dir == 0 ? h.cls : other;
+  int unsafe = dir == 0 ? other : h.cls;
+  s += irq_scenario(safe, unsafe, safe, unsafe) + held_locks_str(t);
+  report("inversion:" + ld.class_name(safe) + ":" + ld.class_name(unsafe) + ":" + irq_name(irq),
+         headline, s, h.loc);
+}
+
+// mark_lock() + mark_lock_irq(): records a usage bit and checks it against the exclusive ones.
+void mark(const TaskCtx& t, const HeldLock& h, int bit) {
+  Lockdep& ld = Kernel::current().lockdep();
+  if (!ld.mark(h.cls, bit, h.loc, task_label(t.id))) return;
+  int irq = bit / 4;
+  int dir = (bit / 2) % 2;
+  int read = bit % 2;
+  int excl = usage_bit(irq, 1 - dir, 0);
+  const Lockdep::Class& c = ld.cls(h.cls);
+  for (int old : {excl, excl + 1}) {
+    if (old == excl + 1 && read) break;  // read vs read never conflicts
+    if (!c.usage[old].set) continue;
+    report("inconsistent:" + c.name + ":" + usage_str(old) + ":" + usage_str(bit),
+           "inconsistent lock state", inconsistent_splat(t, h, old, bit), h.loc);
+    return;
+  }
+  if (!read) check_inversion(t, h, bit);  // STRICT_READ_CHECKS is 0 in lockdep
+}
+
+// mark_usage()
+void mark_usage(const TaskCtx& t, const HeldLock& h) {
+  int read = h.read ? 1 : 0;
+  if (!h.trylock) {
+    if (t.hardirq > 0) mark(t, h, usage_bit(0, 0, read));
+    if (t.softirq > 0) mark(t, h, usage_bit(1, 0, read));
+  }
+  if (!t.irqs_off) {
+    mark(t, h, usage_bit(0, 1, read));
+    if (t.bh == 0 && t.softirq == 0) mark(t, h, usage_bit(1, 1, read));
+  }
+}
+
+// check_deadlock(): 0 reported, 1 fine, 2 nested under its nest_lock (no dependencies added).
+int check_deadlock(const TaskCtx& t, const HeldLock& next) {
+  bool nest = false;
+  for (const HeldLock& prev : t.held) {
+    if (next.nest != nullptr && prev.map == next.nest) nest = true;
+    if (prev.cls != next.cls) continue;
+    if (next.read == kLockRecursiveRead && prev.read) continue;
+    if (nest) return 2;
+    Lockdep& ld = Kernel::current().lockdep();
+    report("recursive:" + ld.class_name(next.cls) + ":" + loc_str(next.loc),
+           "possible recursive locking detected", recursive_splat(t, prev, next), next.loc);
+    return 0;
+  }
+  return 1;
+}
+
+// check_irq_usage(): the new edge prev -> next may connect an IRQ-safe class (at or before
+// prev) to an IRQ-unsafe one (at or after next).
+bool check_irq_usage(const TaskCtx& t, const HeldLock& prev, const HeldLock& next) {
+  Lockdep& ld = Kernel::current().lockdep();
+  for (int irq = 0; irq < 2; ++irq) {
+    std::vector<int> back;
+    int safe = ld.find_usage(prev.cls, false, usage_bit(irq, 0, 0), usage_bit(irq, 0, 1), &back);
+    if (safe < 0) continue;
+    std::vector<int> fwd;
+    int unsafe = ld.find_usage(next.cls, true, usage_bit(irq, 1, 0), -1, &fwd);
+    if (unsafe < 0) continue;
+    bool read_safe = !ld.cls(safe).usage[usage_bit(irq, 0, 0)].set;
+    std::string cls = std::string(irq_name(irq)) + (read_safe ? "-READ" : "");
+    std::string headline = cls + "-safe -> " + irq_name(irq) + "-unsafe lock order detected";
+    int safe_bit = usage_bit(irq, 0, read_safe ? 1 : 0);
+    int unsafe_bit = usage_bit(irq, 1, 0);
+    const auto& su = ld.cls(safe).usage[safe_bit];
+    const auto& uu = ld.cls(unsafe).usage[unsafe_bit];
+    std::string s = banner(headline) + task_str(t) + " " + irq_state_str(t) +
+                    " is trying to acquire:\n(" + ld.class_name(next.cls) + "), at: " +
+                    loc_str(next.loc) + "\n\nand this task is already holding:\n(" +
+                    ld.class_name(prev.cls) + "), at: " + loc_str(prev.loc) +
+                    "\nwhich would create a new lock dependency:\n (" + ld.class_name(prev.cls) +
+                    ") -> (" + ld.class_name(next.cls) + ")\n\nbut this new dependency connects a " +
+                    cls + "-irq-safe lock:\n (" + ld.class_name(safe) + ")\n\n... which became " +
+                    cls + "-irq-safe at:\n  " + loc_str(su.loc) + " (" + su.task + ")\n\nto a " +
+                    irq_name(irq) + "-irq-unsafe lock:\n (" + ld.class_name(unsafe) +
+                    ")\n\n... which became " + irq_name(irq) + "-irq-unsafe at:\n  " +
+                    loc_str(uu.loc) + " (" + uu.task + ")\n\nother info that might help us debug "
+                    "this:\n\n" + irq_scenario(safe, unsafe, prev.cls, next.cls) + held_locks_str(t);
+    report("irqorder:" + ld.class_name(safe) + ":" + ld.class_name(unsafe) + ":" + cls, headline, s,
+           next.loc);
+    return false;
+  }
+  return true;
+}
+
+void check_prev_add(const TaskCtx& t, const HeldLock& prev, const HeldLock& next) {
+  Lockdep& ld = Kernel::current().lockdep();
+  if (prev.cls == next.cls) return;
+  if (g_order_observer != nullptr && next.read != kLockRecursiveRead) {
+    g_order_observer->seen(LockOrderSeen{ld.class_name(prev.cls), ld.class_name(next.cls),
+                                         irq_context(t), t.irqs_off || t.hardirq > 0, prev.loc,
+                                         next.loc});
+  }
+  if (ld.has_edge(prev.cls, next.cls)) return;
+  std::vector<int> cycle = ld.path(next.cls, prev.cls);
+  if (!cycle.empty()) {
+    std::vector<std::string> names;
+    std::string key = "circular";
+    for (int c : cycle) names.push_back(ld.class_name(c));
+    std::sort(names.begin(), names.end());
+    for (const auto& n : names) key += ":" + n;
+    report(key, "possible circular locking dependency detected",
+           circular_splat(t, prev, next, cycle), next.loc);
+    return;  // as lockdep: the edge that would close the cycle is not recorded
+  }
+  check_irq_usage(t, prev, next);
+  // Recursive reads are validated but their dependencies are not stored (lockdep < v5.8).
+  if (next.read == kLockRecursiveRead) return;
+  Lockdep::Edge e;
+  e.prev_loc = prev.loc;
+  e.next_loc = next.loc;
+  e.task = task_label(t.id);
+  ld.add_edge(prev.cls, next.cls, std::move(e));
+}
+
+// check_prevs_add(): a dependency from the nearest held lock of the same IRQ context, and from
+// further ones only through trylock-acquired locks in between.
+void check_prevs_add(const TaskCtx& t, const HeldLock& next) {
+  int ctx = irq_context(t);
+  for (int i = static_cast<int>(t.held.size()) - 1; i >= 0; --i) {
+    const HeldLock& prev = t.held[i];
+    if ((prev.in_irq ? 2 : 0) != (ctx == 2 ? 2 : 0)) break;
+    if (prev.read != kLockRecursiveRead) {
+      check_prev_add(t, prev, next);
+      if (!prev.trylock) break;
+    }
+  }
+}
+
+const HeldLock* find_held(const TaskCtx& t, const LockdepMap* map) {
+  for (auto it = t.held.rbegin(); it != t.held.rend(); ++it) {
+    if (it->map == map) return &*it;
+  }
+  return nullptr;
+}
+
+void assert_failed(const LockdepMap* map, const char* what, const char* why, Loc loc) {
+  Kernel& k = Kernel::current();
+  const TaskCtx& t = k.self();
+  std::string headline = std::string(what) + "(" + map->name + ") failed";
+  std::string s = "WARNING: CPU: " + std::to_string(t.cpu) + " PID: " + std::to_string(t.id) +
+                  " at " + loc_str(loc) + " " + what + "\n" + task_str(t) + " " + why + " (" +
+                  map->name + ")\n" + held_locks_str(t);
+  report(std::string("assert:") + what + ":" + map->name + ":" + loc_str(loc), headline, s, loc);
+}
+
+}  // namespace
+
+void set_lock_order_observer(LockOrderObserver* observer) { g_order_observer = observer; }
+
+void lock_acquire(LockdepMap* map, int subclass, bool trylock, uint8_t read,
+                  const LockdepMap* nest_lock, Loc loc) {
+  Kernel& k = Kernel::current();
+  TaskCtx& t = k.self();
+  HeldLock h;
+  h.map = map;
+  h.cls = class_of(k.lockdep(), map, subclass);
+  h.loc = loc;
+  h.read = read;
+  h.trylock = trylock;
+  h.nest = nest_lock;
+  h.hardirqs_off = t.irqs_off;
+  h.in_irq = t.hardirq > 0;
+  mark_usage(t, h);
+  if (!trylock && check_deadlock(t, h) == 1) check_prevs_add(t, h);
+  t.held.push_back(h);
+}
+
+bool lock_release(LockdepMap* map, Loc loc) {
+  Kernel& k = Kernel::current();
+  TaskCtx& t = k.self();
+  for (auto it = t.held.rbegin(); it != t.held.rend(); ++it) {
+    if (it->map == map) {
+      t.held.erase(std::next(it).base());
+      return true;
+    }
+  }
+  const std::string headline = "bad unlock balance detected!";
+  std::string s = banner(headline) + task_str(t) + " is trying to release lock (" + map->name +
+                  ") at:\n" + loc_str(loc) + "\nbut there are no more locks to release!\n\n" +
+                  "other info that might help us debug this:\n" + held_locks_str(t);
+  report(std::string("unlock:") + map->name + ":" + loc_str(loc), headline, s, loc);
+  return false;
+}
+
+bool lock_is_held(const LockdepMap* map) { return lock_held_type(map) >= 0; }
+
+int lock_held_type(const LockdepMap* map) {
+  const HeldLock* h = find_held(Kernel::current().self(), map);
+  return h == nullptr ? -1 : h->read;
+}
+
+void lockdep_assert_held(const LockdepMap* map, Loc loc) {
+  if (!lock_is_held(map)) assert_failed(map, "lockdep_assert_held", "does not hold", loc);
+}
+void lockdep_assert_held_write(const LockdepMap* map, Loc loc) {
+  if (lock_held_type(map) != 0) {
+    assert_failed(map, "lockdep_assert_held_write", "does not hold for writing", loc);
+  }
+}
+void lockdep_assert_held_read(const LockdepMap* map, Loc loc) {
+  if (lock_held_type(map) <= 0) {
+    assert_failed(map, "lockdep_assert_held_read", "does not hold for reading", loc);
+  }
+}
+void lockdep_assert_not_held(const LockdepMap* map, Loc loc) {
+  if (lock_is_held(map)) assert_failed(map, "lockdep_assert_not_held", "holds", loc);
+}
+
+void lockdep_hardirqs_on() {
+  TaskCtx& t = Kernel::current().self();
+  for (const HeldLock& h : t.held) mark(t, h, usage_bit(0, 1, h.read ? 1 : 0));
+  if (t.bh == 0 && t.softirq == 0) lockdep_softirqs_on();
+}
+
+void lockdep_softirqs_on() {
+  TaskCtx& t = Kernel::current().self();
+  if (t.irqs_off) return;
+  for (const HeldLock& h : t.held) mark(t, h, usage_bit(1, 1, h.read ? 1 : 0));
+}
+
+void lockdep_task_exit(Loc loc) {
+  Kernel& k = Kernel::current();
+  TaskCtx& t = k.self();
+  if (!t.held.empty()) {
+    const std::string headline = "lock held when returning to user space!";
+    std::string s = banner(headline) + task_str(t) +
+                    " is leaving the kernel with locks still held!\n" + held_locks_str(t);
+    std::string key = "exit:" + task_label(t.id);
+    for (const HeldLock& h : t.held) key += ":" + k.lockdep().class_name(h.cls);
+    report(key, headline, s, loc.file != nullptr && loc.file[0] ? loc : t.held.back().loc);
+  }
+  // The task is gone: its CPU is preemptible again (its state dies with it).
+  t.preempt = 0;
+  t.irqs_off = false;
+  t.bh = 0;
+  t.rcu = 0;
+  k.update_cpu(t);
+}
+
+}  // namespace ravel::model

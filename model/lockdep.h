@@ -1,0 +1,150 @@
+// model/lockdep.h: the lock validator (kernel/locking/lockdep.c, Documentation/locking/
+// lockdep-design.rst) over the model's locks.
+//
+// Design note. Lockdep validates lock *classes*, not instances. A class is named by a string key:
+// a global lock's declaration name ("a"), a struct field ("job.lock"), a shared init site (all
+// inline dma_fence locks: one name), a ww class's mutex name ("reservation_ww_class_mutex"), or a
+// key set with lockdep_set_class. A subclass (spin_lock_nested) is a separate class "name/N".
+// Per run (kept across executions, so an AB-BA cycle is found even if no execution deadlocks):
+// the classes, their IRQ usage bits with where each was first seen, and the dependency graph
+// (edge prev -> next: next acquired while prev held, same IRQ context) with the first
+// acquisition pair that recorded each edge. Per task (model::Kernel): the held-lock stack.
+//
+// Checks, as lockdep makes them (headline = Violation::message, kind kLockdep, splat = details):
+//  - "possible recursive locking detected": a class already held, unless recursive-read after
+//    read, or the acquisition names a held nest_lock (ww acquire context) -- check_deadlock();
+//  - "possible circular locking dependency detected": the new edge closes a cycle -- check_noncircular();
+//  - "inconsistent lock state": {IN-HARDIRQ-W} vs {HARDIRQ-ON-W} usage (and SOFTIRQ/-R) -- mark_lock_irq();
+//  - "HARDIRQ-safe -> HARDIRQ-unsafe lock order detected" (and SOFTIRQ, -READ-safe) -- check_irq_usage();
+//  - "possible irq lock inversion dependency detected": a class becomes IRQ-safe (unsafe) while
+//    the graph already orders it before an unsafe (after a safe) class -- check_usage_forwards();
+//  - "bad unlock balance detected!", "lock held when returning to user space!" (lockdep_sys_exit:
+//    we use it for any task whose body returns with locks held), failed lockdep_assert_held*.
+// Recursive reads (read_lock) take no part in the graph, as in lockdep before v5.8 (no read-side
+// dependency tracking); read (down_read) acquisitions do. Each distinct problem is reported once
+// per run.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "checker/api.h"
+
+namespace ravel::model {
+
+struct TaskCtx;
+struct HeldLock;
+
+// What kind of lock a map stands for (might_sleep names held spinning locks; the wait-context
+// rule is atomic-sleep, see might_sleep.h).
+enum class LockType : uint8_t { kSpin, kSleep, kMap };
+
+// The kernel's struct lockdep_map: one per lock instance (or pseudo-lock), per execution.
+struct LockdepMap {
+  LockdepMap(const char* class_name, LockType lock_type) : name(class_name), type(lock_type) {}
+  const char* name;  // class key; must outlive the run
+  LockType type;
+  int cls0 = -1;     // cached class id of subclass 0 (class ids are stable for the run)
+};
+
+enum : uint8_t { kLockWrite = 0, kLockRead = 1, kLockRecursiveRead = 2 };
+
+// --- the per-task API (call from a task's fiber, before/after the operation's yield) ---
+// lock_acquire(): checks (recursion, cycle, IRQ usage), then pushes the held entry. Kernel order:
+// call it before the acquiring yield (lockdep validates before spinning/sleeping) except for
+// trylocks, which are validated after they succeed (trylock=true: no dependency is recorded).
+void lock_acquire(LockdepMap* map, int subclass, bool trylock, uint8_t read,
+                  const LockdepMap* nest_lock, Loc loc);
+// Pops the held entry; reports "bad unlock balance detected!" when not held. Returns whether held.
+bool lock_release(LockdepMap* map, Loc loc);
+bool lock_is_held(const LockdepMap* map);
+// -1 not held, otherwise the `read` value it is held with (lock_is_held_type).
+int lock_held_type(const LockdepMap* map);
+// WARN-style failures reported as kLockdep (lockdep_assert_held & co).
+void lockdep_assert_held(const LockdepMap* map, Loc loc);
+void lockdep_assert_held_write(const LockdepMap* map, Loc loc);
+void lockdep_assert_held_read(const LockdepMap* map, Loc loc);
+void lockdep_assert_not_held(const LockdepMap* map, Loc loc);
+// Pseudo-locks (lock_map_acquire & co in include/linux/lockdep.h): fs_reclaim, RCU read side,
+// workqueue maps, dma_fence_map. The map's type should be LockType::kMap.
+inline void lock_map_acquire(LockdepMap* m, Loc loc) { lock_acquire(m, 0, false, kLockWrite, nullptr, loc); }
+inline void lock_map_acquire_read(LockdepMap* m, Loc loc) { lock_acquire(m, 0, false, kLockRecursiveRead, nullptr, loc); }
+inline void lock_map_acquire_tryread(LockdepMap* m, Loc loc) { lock_acquire(m, 0, true, kLockRecursiveRead, nullptr, loc); }
+inline void lock_map_release(LockdepMap* m, Loc loc) { lock_release(m, loc); }
+// Marks the held locks of the current task IRQ-/softirq-enabled (trace_hardirqs_on's
+// mark_held_locks). Called by cpu.cc when IRQs or BHs get enabled.
+void lockdep_hardirqs_on();
+void lockdep_softirqs_on();
+// At the end of a task body: "lock held when returning to user space!" for each held lock.
+void lockdep_task_exit(Loc loc);
+
+// Read-only observation of the orderings lockdep validates (model/lockdep_export.h, used by
+// `ravel lockorder`): every dependency prev -> next that check_prev_add() considers, before the
+// graph rules decide whether to record it (so also the edge that closes a cycle, and every IRQ
+// context an already recorded edge is seen in). Per thread; nullptr (the default) costs nothing.
+struct LockOrderSeen {
+  const std::string& from;  // class of the held lock (prev)
+  const std::string& to;    // class being acquired (next)
+  int irq_context;          // of the acquisition of next: 0 process, 1 softirq, 2 hardirq
+  bool irqs_off;            // hardirqs disabled at the acquisition of next
+  Loc from_loc, to_loc;     // where prev and next were acquired
+};
+class LockOrderObserver {
+ public:
+  virtual ~LockOrderObserver() = default;
+  virtual void seen(const LockOrderSeen& order) = 0;
+};
+void set_lock_order_observer(LockOrderObserver* observer);
+
+// Per-run state; owned by KernelPlugin.
+class Lockdep {
+ public:
+  // Usage bits (lockdep_states.h): index = irq * 4 + dir * 2 + read, irq 0 HARDIRQ / 1 SOFTIRQ,
+  // dir 0 USED_IN ("IN-HARDIRQ") / 1 ENABLED ("HARDIRQ-ON").
+  static constexpr int kUsageBits = 8;
+  struct UsageTrace {
+    bool set = false;
+    Loc loc;
+    std::string task;
+  };
+  struct Class {
+    std::string name;
+    UsageTrace usage[kUsageBits];
+  };
+  struct Edge {
+    int to = -1;
+    Loc prev_loc, next_loc;   // where prev and next were acquired when the edge was recorded
+    std::string task;
+    std::vector<std::string> held;  // the held stack then (for the splat), outermost first
+  };
+
+  int class_id(const std::string& name);
+  const Class& cls(int id) const { return classes_[id]; }
+  const std::string& class_name(int id) const { return classes_[id].name; }
+  // Priming: records a -> b -> c ... as the kernel does at boot (dma_resv_lockdep()).
+  void prime(const std::vector<std::string>& order);
+  bool has_edge(int from, int to) const;
+  // Edges out of `from`, in recording order.
+  const std::vector<Edge>& edges(int from) const { return fwd_[from]; }
+  // Path from `from` to `to` (classes, both ends included) or empty; BFS in recording order.
+  std::vector<int> path(int from, int to) const;
+  // First (BFS order) class reachable from `from` (forwards or backwards) having usage bit `bit`
+  // (or `bit2` when >= 0); -1 when none. `via` gets the path.
+  int find_usage(int from, bool forwards, int bit, int bit2, std::vector<int>* via) const;
+  void add_edge(int from, int to, Edge edge);
+  // True the first time `key` is seen in this run.
+  bool first_report(const std::string& key) { return reported_.insert(key).second; }
+  // Marks a usage bit; returns false if it was already set.
+  bool mark(int cls, int bit, Loc loc, const std::string& task);
+
+ private:
+  std::vector<Class> classes_;
+  std::map<std::string, int> by_name_;
+  std::vector<std::vector<Edge>> fwd_;
+  std::vector<std::vector<int>> back_;
+  std::set<std::string> reported_;
+};
+
+}  // namespace ravel::model

@@ -1,0 +1,238 @@
+// model/lockdep_test.cc: lockdep's reports through the C++ API, both directions, dfs and dpor.
+#include "model/lockdep.h"
+
+#include <gtest/gtest.h>
+
+#include "model/core/testing.h"
+#include "model/cpu.h"
+#include "model/irq.h"
+#include "model/mutex.h"
+#include "model/spinlock.h"
+
+namespace ravel::model {
+namespace {
+using testing::found;
+using testing::run;
+using testing::summary;
+constexpr auto kDeadlock = Violation::Kind::kDeadlock;
+constexpr auto kLockdep = Violation::Kind::kLockdep;
+
+class Lockdep : public ::testing::TestWithParam<std::string> {};
+
+void abba(Ctx& ctx, bool opposite) {
+  auto* a = ctx.make<Mutex>(ctx, "a");
+  auto* b = ctx.make<Mutex>(ctx, "b");
+  spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+    mutex_lock(a, RAVEL_LOC);
+    mutex_lock(b, RAVEL_LOC);
+    mutex_unlock(b, RAVEL_LOC);
+    mutex_unlock(a, RAVEL_LOC);
+  });
+  spawn_thread_fn(ctx, {.name = "T1"}, [=] {
+    Mutex* first = opposite ? b : a;
+    Mutex* second = opposite ? a : b;
+    mutex_lock(first, RAVEL_LOC);
+    mutex_lock(second, RAVEL_LOC);
+    mutex_unlock(second, RAVEL_LOC);
+    mutex_unlock(first, RAVEL_LOC);
+  });
+}
+
+TEST_P(Lockdep, AbbaMutexesDeadlockAndCircular) {
+  auto r = run(GetParam(), [](Ctx& ctx) { abba(ctx, true); });
+  EXPECT_TRUE(r.complete) << summary(r);
+  EXPECT_TRUE(found(r, kDeadlock)) << summary(r);
+  EXPECT_TRUE(found(r, kLockdep, "possible circular locking dependency detected")) << summary(r);
+  for (const auto& v : r.violations) {
+    if (v.violation.kind == kLockdep) {
+      EXPECT_NE(v.violation.details.find("Possible unsafe locking scenario"), std::string::npos);
+      EXPECT_NE(v.violation.details.find("lock(a);"), std::string::npos) << v.violation.details;
+    }
+  }
+}
+
+TEST_P(Lockdep, ConsistentOrderIsSilent) {
+  auto r = run(GetParam(), [](Ctx& ctx) { abba(ctx, false); });
+  EXPECT_TRUE(r.complete);
+  EXPECT_TRUE(r.violations.empty()) << summary(r);
+}
+
+// Spinlock taken in hardirq on cpu0 and with IRQs on by a task of cpu0.
+void irq_lock(Ctx& ctx, bool irqsave) {
+  auto* l = ctx.make<Spinlock>(ctx, "lock");
+  spawn_thread_fn(ctx, {.name = "T0", .cpu = 0}, [=] {
+    if (irqsave) {
+      unsigned long flags = spin_lock_irqsave(l, RAVEL_LOC);
+      spin_unlock_irqrestore(l, flags, RAVEL_LOC);
+    } else {
+      spin_lock(l, RAVEL_LOC);
+      spin_unlock(l, RAVEL_LOC);
+    }
+  });
+  spawn_irq_fn(ctx, {.name = "I0", .cpu = 0}, [=] {
+    EXPECT_TRUE(in_irq());
+    spin_lock(l, RAVEL_LOC);
+    spin_unlock(l, RAVEL_LOC);
+  });
+}
+
+TEST_P(Lockdep, SpinlockInHardirqAndIrqsOnDeadlocks) {
+  auto r = run(GetParam(), [](Ctx& ctx) { irq_lock(ctx, false); });
+  EXPECT_TRUE(r.complete) << summary(r);
+  EXPECT_TRUE(found(r, kDeadlock)) << summary(r);
+  EXPECT_TRUE(found(r, kLockdep, "inconsistent lock state")) << summary(r);
+}
+
+TEST_P(Lockdep, SpinlockIrqsaveIsSilent) {
+  auto r = run(GetParam(), [](Ctx& ctx) { irq_lock(ctx, true); });
+  EXPECT_TRUE(r.complete);
+  EXPECT_TRUE(r.violations.empty()) << summary(r);
+}
+
+// A (taken in hardirq on cpu2) -> B (taken with IRQs on by T1 on cpu1), ordered by T0 on cpu0.
+TEST_P(Lockdep, IrqSafeToUnsafeOrder) {
+  auto r = run(GetParam(), [](Ctx& ctx) {
+    auto* a = ctx.make<Spinlock>(ctx, "A");
+    auto* b = ctx.make<Spinlock>(ctx, "B");
+    spawn_thread_fn(ctx, {.name = "T0", .cpu = 0}, [=] {
+      unsigned long f = spin_lock_irqsave(a, RAVEL_LOC);
+      spin_lock(b, RAVEL_LOC);
+      spin_unlock(b, RAVEL_LOC);
+      spin_unlock_irqrestore(a, f, RAVEL_LOC);
+    });
+    spawn_thread_fn(ctx, {.name = "T1", .cpu = 1}, [=] {
+      spin_lock(b, RAVEL_LOC);
+      spin_unlock(b, RAVEL_LOC);
+    });
+    spawn_irq_fn(ctx, {.name = "I0", .cpu = 2}, [=] {
+      spin_lock(a, RAVEL_LOC);
+      spin_unlock(a, RAVEL_LOC);
+    });
+  });
+  EXPECT_TRUE(r.complete);
+  EXPECT_FALSE(found(r, kDeadlock)) << summary(r);
+  EXPECT_TRUE(found(r, kLockdep, "HARDIRQ-safe -> HARDIRQ-unsafe lock order detected") ||
+              found(r, kLockdep, "possible irq lock inversion dependency detected"))
+      << summary(r);
+}
+
+TEST_P(Lockdep, RecursiveSpinlockDeadlocks) {
+  auto r = run(GetParam(), [](Ctx& ctx) {
+    auto* a = ctx.make<Spinlock>(ctx, "a");
+    spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+      spin_lock(a, RAVEL_LOC);
+      spin_lock(a, RAVEL_LOC);
+    });
+  });
+  EXPECT_TRUE(found(r, kDeadlock)) << summary(r);
+  EXPECT_TRUE(found(r, kLockdep, "possible recursive locking detected")) << summary(r);
+}
+
+// Two locks of one class (a struct field): nesting needs spin_lock_nested.
+void same_class(Ctx& ctx, bool nested) {
+  auto* a = ctx.make<Spinlock>(ctx, "x.lock#1", "job.lock");
+  auto* b = ctx.make<Spinlock>(ctx, "x.lock#2", "job.lock");
+  spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+    spin_lock(a, RAVEL_LOC);
+    if (nested) {
+      spin_lock_nested(b, 1, RAVEL_LOC);
+    } else {
+      spin_lock(b, RAVEL_LOC);
+    }
+    spin_unlock(b, RAVEL_LOC);
+    spin_unlock(a, RAVEL_LOC);
+  });
+}
+
+TEST_P(Lockdep, SameClassNeedsNested) {
+  auto bad = run(GetParam(), [](Ctx& ctx) { same_class(ctx, false); });
+  EXPECT_TRUE(found(bad, kLockdep, "possible recursive locking detected")) << summary(bad);
+  EXPECT_FALSE(found(bad, kDeadlock));
+  auto ok = run(GetParam(), [](Ctx& ctx) { same_class(ctx, true); });
+  EXPECT_TRUE(ok.violations.empty()) << summary(ok);
+}
+
+TEST_P(Lockdep, UnlockNotHeld) {
+  auto r = run(GetParam(), [](Ctx& ctx) {
+    auto* a = ctx.make<Mutex>(ctx, "a");
+    spawn_thread_fn(ctx, {.name = "T0"}, [=] { mutex_unlock(a, RAVEL_LOC); });
+  });
+  EXPECT_TRUE(found(r, kLockdep, "bad unlock balance detected!")) << summary(r);
+}
+
+TEST_P(Lockdep, HeldAtExit) {
+  auto r = run(GetParam(), [](Ctx& ctx) {
+    auto* a = ctx.make<Mutex>(ctx, "a");
+    spawn_thread_fn(ctx, {.name = "T0"}, [=] { mutex_lock(a, RAVEL_LOC); });
+  });
+  EXPECT_TRUE(found(r, kLockdep, "lock held when returning to user space!")) << summary(r);
+  EXPECT_FALSE(found(r, kDeadlock));
+}
+
+TEST_P(Lockdep, AssertHeld) {
+  auto r = run(GetParam(), [](Ctx& ctx) {
+    auto* a = ctx.make<Mutex>(ctx, "a");
+    spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+      mutex_lock(a, RAVEL_LOC);
+      lockdep_assert_held(&a->dep_map, RAVEL_LOC);
+      mutex_unlock(a, RAVEL_LOC);
+      lockdep_assert_not_held(&a->dep_map, RAVEL_LOC);
+    });
+  });
+  EXPECT_TRUE(r.violations.empty()) << summary(r);
+  auto bad = run(GetParam(), [](Ctx& ctx) {
+    auto* a = ctx.make<Mutex>(ctx, "a");
+    spawn_thread_fn(ctx, {.name = "T0"}, [=] { lockdep_assert_held(&a->dep_map, RAVEL_LOC); });
+  });
+  EXPECT_TRUE(found(bad, kLockdep, "lockdep_assert_held(a) failed")) << summary(bad);
+}
+
+// A cycle that no execution deadlocks on (the graph accumulates over the run): T1 starts only
+// after T0 is done (T0 spawns it at its end).
+TEST_P(Lockdep, CycleFoundWithoutDeadlock) {
+  auto r = run(GetParam(), [](Ctx& ctx) {
+    auto* a = ctx.make<Mutex>(ctx, "a");
+    auto* b = ctx.make<Mutex>(ctx, "b");
+    spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+      mutex_lock(a, RAVEL_LOC);
+      mutex_lock(b, RAVEL_LOC);
+      mutex_unlock(b, RAVEL_LOC);
+      mutex_unlock(a, RAVEL_LOC);
+      spawn_thread_fn(Ctx::current(), {.name = "T1"}, [=] {
+        mutex_lock(b, RAVEL_LOC);
+        mutex_lock(a, RAVEL_LOC);
+        mutex_unlock(a, RAVEL_LOC);
+        mutex_unlock(b, RAVEL_LOC);
+      });
+    });
+  });
+  EXPECT_FALSE(found(r, kDeadlock)) << summary(r);
+  EXPECT_TRUE(found(r, kLockdep, "circular")) << summary(r);
+}
+
+TEST_P(Lockdep, PrimedOrder) {
+  KernelPlugin kernel;
+  kernel.lockdep().prime({"mmap_lock", "reservation_ww_class_mutex", "fs_reclaim"});
+  ExploreOptions o;
+  o.strategy.name = GetParam();
+  SyncPlugin sync;
+  o.plugins.push_back(&kernel);
+  o.plugins.push_back(&sync);
+  auto r = explore(o, [](Ctx& ctx) {
+    auto* reclaim = ctx.make<LockdepMap>("fs_reclaim", LockType::kMap);
+    auto* mmap = ctx.make<Mutex>(ctx, "mmap_lock");
+    spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+      lock_map_acquire(reclaim, RAVEL_LOC);
+      mutex_lock(mmap, RAVEL_LOC);
+      mutex_unlock(mmap, RAVEL_LOC);
+      lock_map_release(reclaim, RAVEL_LOC);
+    });
+  });
+  EXPECT_TRUE(found(r, kLockdep, "circular")) << summary(r);
+}
+
+INSTANTIATE_TEST_SUITE_P(Strategies, Lockdep,
+                         ::testing::ValuesIn(testing::exhaustive_strategies()));
+
+}  // namespace
+}  // namespace ravel::model

@@ -1,0 +1,73 @@
+// model/race_testing.h: test helpers shared by the *_test.cc of the memory/sync models (H4b):
+// run a setup under dfs and (once registered) dpor with the kernel and sync plugins, and count
+// violations. Test-only; not part of ravel_model.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "checker/explorer.h"
+#include "model/kernel.h"
+#include "model/race.h"
+
+namespace ravel::model::testing {
+
+#define HERE (::ravel::Loc{__FILE__, __LINE__, 0})
+
+inline bool dpor_available() {
+  std::string err;
+  StrategyOptions o;
+  o.name = "dpor";
+  return make_strategy(o, &err) != nullptr;
+}
+
+// Runs `setup` (and `final_fn`) exhaustively under dfs, and under dpor when available; expects
+// no model error, a complete exploration within 0.1 s, and the same violation kinds from both.
+// Returns the dfs result.
+// `strategies` "dfs,dpor" by default; "dpor" alone runs only dpor.
+inline ExploreResult run(const SetupFn& setup, const SetupFn& final_fn = nullptr,
+                         const std::string& strategies = "dfs,dpor") {
+  ExploreResult first;
+  for (const char* s : {"dfs", "dpor"}) {
+    if (strategies.find(s) == std::string::npos) continue;
+    if (std::string(s) == "dpor" && !dpor_available()) continue;
+    KernelPlugin kernel;
+    SyncPlugin sync;
+    ExploreOptions opt;
+    opt.strategy.name = s;
+    opt.plugins = {&kernel, &sync};
+    ExploreResult r = explore(opt, setup, final_fn);
+    EXPECT_EQ(r.model_error, "") << s;
+    EXPECT_TRUE(r.complete) << s;
+    EXPECT_LT(r.elapsed_s, 0.1) << s;
+    if (std::string(s) == "dfs" || strategies == "dpor") {
+      first = r;
+    } else {
+      std::set<int> a, b;
+      for (const auto& v : first.violations) a.insert(static_cast<int>(v.violation.kind));
+      for (const auto& v : r.violations) b.insert(static_cast<int>(v.violation.kind));
+      EXPECT_EQ(a, b) << "dfs and dpor disagree";
+    }
+  }
+  return first;
+}
+
+inline int count(const ExploreResult& r, Violation::Kind k, const std::string& sub = "") {
+  int n = 0;
+  for (const auto& v : r.violations) {
+    if (v.violation.kind == k && v.violation.message.find(sub) != std::string::npos) ++n;
+  }
+  return n;
+}
+
+inline std::string dump(const ExploreResult& r) {
+  std::string out;
+  for (const auto& v : r.violations) {
+    out += std::string(violation_name(v.violation.kind)) + ": " + v.violation.message + "\n";
+  }
+  return out;
+}
+
+}  // namespace ravel::model::testing

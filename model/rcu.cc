@@ -1,0 +1,326 @@
+// model/rcu.cc: RCU read side, grace periods, callbacks (see rcu.h).
+#include "model/rcu.h"
+
+#include <string>
+#include <vector>
+
+#include "model/cpu.h"
+#include "model/kernel.h"
+#include "model/lockdep.h"
+#include "model/ops.h"
+#include "model/shrinker.h"
+#include "model/slab.h"
+
+namespace ravel::model {
+namespace {
+
+struct Section {
+  TaskId task = kNoTask;
+  bool active = true;
+  VectorClock end;  // the reader's clock at rcu_read_unlock
+};
+
+struct RcuState;
+
+// Open when every section of one grace period has ended. Changes only through rcu_read_unlock,
+// which kWrites the RCU object the waiting operation is on.
+class GpGate final : public Gate {
+ public:
+  GpGate(const RcuState* s, std::vector<uint32_t> sections)
+      : s_(s), sections_(std::move(sections)) {}
+  bool open(TaskId) const override;
+  Kind kind() const override { return Kind::kEvent; }
+  std::string describe(TaskId) const override;
+  const std::vector<uint32_t>& sections() const { return sections_; }
+
+ private:
+  const RcuState* s_;
+  std::vector<uint32_t> sections_;
+};
+
+// Open when the first `count` callbacks have been invoked (rcu_barrier).
+class BarrierGate final : public Gate {
+ public:
+  BarrierGate(const RcuState* s, uint32_t count) : s_(s), count_(count) {}
+  bool open(TaskId) const override;
+  Kind kind() const override { return Kind::kEvent; }
+  std::string describe(TaskId) const override { return "rcu_barrier() waiting for RCU callbacks"; }
+
+ private:
+  const RcuState* s_;
+  uint32_t count_;
+};
+
+struct RcuState {
+  ObjectId obj = Ctx::current().new_object();
+  LockdepMap map{"rcu_read_lock", LockType::kMap};
+  std::vector<int32_t> current;  // per task: index of its open section, -1 none
+  std::vector<uint32_t> depth;   // per task: nesting
+  std::vector<Section> sections;
+  std::vector<uint8_t> invoked;     // per queued callback
+  std::vector<VectorClock> cb_end;  // per queued callback: its clock when it finished
+};
+
+RcuState& rcu() { return exec_local<RcuState>(); }
+
+uint32_t& depth_of(RcuState& s, TaskId t) {
+  if (t >= s.depth.size()) {
+    s.depth.resize(t + 1, 0);
+    s.current.resize(t + 1, -1);
+  }
+  return s.depth[t];
+}
+
+bool GpGate::open(TaskId) const {
+  for (uint32_t i : sections_) {
+    if (s_->sections[i].active) return false;
+  }
+  return true;
+}
+
+std::string GpGate::describe(TaskId) const {
+  std::string out = "waiting for an RCU grace period (read-side section of";
+  for (uint32_t i : sections_) {
+    if (s_->sections[i].active)
+      out += std::string(" ") + Ctx::current().task_name(s_->sections[i].task);
+  }
+  return out + ")";
+}
+
+bool BarrierGate::open(TaskId) const {
+  for (uint32_t i = 0; i < count_; ++i) {
+    if (!s_->invoked[i]) return false;
+  }
+  return true;
+}
+
+// A grace period, taken at its start (after a kWrite yield on the RCU object): the sections
+// still active, which it waits for, and the joined end clocks of those already finished. It
+// ends ordered after all of them: the kernel's grace-period memory barriers also order the
+// already-finished pre-existing readers before its end (Documentation/RCU/Design/
+// Memory-Ordering/Tree-RCU-Memory-Ordering.rst).
+struct GracePeriod {
+  std::vector<uint32_t> active;
+  VectorClock ended;
+};
+
+GracePeriod gp_snapshot(const RcuState& s) {
+  GracePeriod gp;
+  for (uint32_t i = 0; i < s.sections.size(); ++i) {
+    if (s.sections[i].active) {
+      gp.active.push_back(i);
+    } else {
+      gp.ended.join(s.sections[i].end);
+    }
+  }
+  return gp;
+}
+
+// Waits (one gated step, if any reader is still active) for the grace period, then orders the
+// sections' ends before the caller.
+void gp_wait(OpKind kind, GracePeriod gp, Loc loc) {
+  Ctx& ctx = Ctx::current();
+  RcuState& s = rcu();
+  if (!gp.active.empty()) {
+    const GpGate* gate = ctx.make<GpGate>(&s, std::move(gp.active));
+    ctx.yield({.kind = kind,
+               .access = Access::kRead,
+               .object = s.obj,
+               .gate = gate,
+               .loc = loc,
+               .arg0 = 1});
+    for (uint32_t i : gate->sections()) hb_join(s.sections[i].end);
+  }
+  hb_join(gp.ended);
+}
+
+void suspicious(const char* what, Loc loc) {
+  Ctx& ctx = Ctx::current();
+  Violation v;
+  v.kind = Violation::Kind::kLockdep;
+  v.message = "WARNING: suspicious RCU usage";
+  v.details = std::string(loc.file) + ":" + std::to_string(loc.line) + " " + what + "\n" +
+              "other info that might help us debug this:\nrcu_scheduler_active = 2, " +
+              "debug_locks = 1\n" + "by task " + ctx.task_name(ctx.self()) + "\n";
+  v.loc = loc;
+  ctx.report(std::move(v));
+}
+
+void queue_callback(OpKind kind, ObjectId head, std::function<void()> fn, Loc loc) {
+  Ctx& ctx = Ctx::current();
+  RcuState& s = rcu();
+  ctx.yield({.kind = kind,
+             .access = Access::kWrite,
+             .object = s.obj,
+             .loc = loc,
+             .arg0 = static_cast<int64_t>(head)});
+  slab_check(head, ravel::op_name(kind), loc);
+  uint32_t index = static_cast<uint32_t>(s.invoked.size());
+  s.invoked.push_back(0);
+  s.cb_end.emplace_back();
+  GracePeriod gp = gp_snapshot(s);
+  ThreadSpec spec{
+      .name = intern_name("rcu_cb" + std::to_string(index)), .cpu = -1, .kind = "rcu-callback"};
+  spawn_thread_fn(ctx, spec, [gp, fn = std::move(fn), index, loc]() mutable {
+    Ctx& c = Ctx::current();
+    gp_wait(op::kRcuDoBatch, std::move(gp), loc);
+    softirq_enter();  // rcu_do_batch() runs callbacks from RCU_SOFTIRQ
+    fn();
+    softirq_exit();
+    RcuState& st = rcu();
+    c.yield({.kind = op::kRcuDoBatch,
+             .access = Access::kWrite,
+             .object = st.obj,
+             .loc = loc,
+             .arg0 = 2});
+    st.invoked[index] = 1;
+    st.cb_end[index] = hb_snapshot_release();
+  });
+}
+
+}  // namespace
+
+void rcu_read_lock(Loc loc) {
+  Ctx& ctx = Ctx::current();
+  RcuState& s = rcu();
+  TaskId t = ctx.self();
+  bool outermost = depth_of(s, t) == 0;
+  ctx.yield({.kind = op::kRcuReadLock,
+             .access = outermost ? Access::kRead : Access::kNone,
+             .object = s.obj,
+             .loc = loc});
+  if (depth_of(s, t)++ == 0) {
+    s.current[t] = static_cast<int32_t>(s.sections.size());
+    s.sections.push_back(Section{t, true, {}});
+  }
+  rcu_read_enter(op::kRcuReadLock, loc);
+  lock_map_acquire_read(&s.map, loc);  // rcu_lock_acquire(&rcu_lock_map)
+}
+
+void rcu_read_unlock(Loc loc) {
+  Ctx& ctx = Ctx::current();
+  RcuState& s = rcu();
+  TaskId t = ctx.self();
+  bool outermost = depth_of(s, t) == 1;
+  ctx.yield({.kind = op::kRcuReadUnlock,
+             .access = outermost ? Access::kWrite : Access::kNone,
+             .object = s.obj,
+             .loc = loc});
+  if (depth_of(s, t) == 0) {
+    // rcu_lock_release() on a map not held: lockdep's "bad unlock balance detected!".
+    lock_map_release(&s.map, loc);
+    return;
+  }
+  if (--depth_of(s, t) == 0) {
+    Section& sec = s.sections[static_cast<size_t>(s.current[t])];
+    sec.active = false;
+    sec.end = hb_snapshot_release();
+    s.current[t] = -1;
+  }
+  lock_map_release(&s.map, loc);
+  rcu_read_exit(op::kRcuReadUnlock, loc);
+}
+
+bool rcu_read_lock_held() {
+  RcuState& s = rcu();
+  return depth_of(s, Ctx::current().self()) > 0;
+}
+
+void synchronize_rcu(Loc loc) {
+  Ctx& ctx = Ctx::current();
+  mm_might_sleep(loc);
+  RcuState& s = rcu();
+  ctx.yield({.kind = op::kSynchronizeRcu, .access = Access::kWrite, .object = s.obj, .loc = loc});
+  if (rcu_read_lock_held()) {
+    // kernel/rcu/tree.c synchronize_rcu(): RCU_LOCKDEP_WARN(lock_is_held(&rcu_lock_map) ...).
+    suspicious("Illegal synchronize_rcu() in RCU read-side critical section", loc);
+  }
+  gp_wait(op::kSynchronizeRcu, gp_snapshot(s), loc);
+}
+
+void call_rcu(ObjectId head, std::function<void()> fn, Loc loc) {
+  queue_callback(op::kCallRcu, head, std::move(fn), loc);
+}
+
+void rcu_defer(OpKind kind, ObjectId obj, void (*fn)(ObjectId, Loc), Loc loc) {
+  queue_callback(
+      kind, obj, [fn, obj, loc] { fn(obj, loc); }, loc);
+}
+
+void rcu_barrier(Loc loc) {
+  Ctx& ctx = Ctx::current();
+  mm_might_sleep(loc);
+  RcuState& s = rcu();
+  ctx.yield({.kind = op::kRcuBarrier, .access = Access::kRead, .object = s.obj, .loc = loc});
+  auto count = static_cast<uint32_t>(s.invoked.size());
+  const BarrierGate* gate = ctx.make<BarrierGate>(&s, count);
+  if (!gate->open(ctx.self())) {
+    ctx.yield({.kind = op::kRcuBarrier,
+               .access = Access::kRead,
+               .object = s.obj,
+               .gate = gate,
+               .loc = loc,
+               .arg0 = 1});
+  }
+  for (uint32_t i = 0; i < count; ++i) hb_join(s.cb_end[i]);  // callbacks -> rcu_barrier return
+}
+
+int64_t rcu_dereference(SharedVar* p, Loc loc) {
+  Ctx& ctx = Ctx::current();
+  if (p == nullptr) {
+    ctx.yield({.kind = op::kRcuDereference, .loc = loc});
+    report_null_deref("rcu_dereference", loc);
+  }
+  ctx.yield({.kind = op::kRcuDereference,
+             .access = Access::kRead,
+             .object = p->dep_object(),
+             .loc = loc});
+  slab_check(p->dep_object(), "rcu_dereference", loc);
+  if (!rcu_read_lock_held()) suspicious("suspicious rcu_dereference_check() usage!", loc);
+  race_access(p->id, p->name, false, true, loc);
+  hb_acquire(p->id);  // rcu_assign_pointer -> the rcu_dereference that reads it
+  ctx.set_result(p->value);
+  return p->value;
+}
+
+int64_t rcu_dereference_protected(SharedVar* p, bool cond, Loc loc) {
+  // A plain load in the kernel (no READ_ONCE): the update-side lock must order it.
+  int64_t v = plain_read(p, loc);
+  if (!cond) suspicious("suspicious rcu_dereference_protected() usage!", loc);
+  return v;
+}
+
+void rcu_assign_pointer(SharedVar* p, int64_t value, Loc loc) {
+  Ctx& ctx = Ctx::current();
+  if (p == nullptr) {
+    ctx.yield({.kind = op::kRcuAssignPointer, .loc = loc});
+    report_null_deref("rcu_assign_pointer", loc);
+  }
+  ctx.yield({.kind = op::kRcuAssignPointer,
+             .access = Access::kWrite,
+             .object = p->dep_object(),
+             .loc = loc,
+             .arg0 = value});
+  slab_check(p->dep_object(), "rcu_assign_pointer", loc);
+  race_access(p->id, p->name, true, true, loc);
+  hb_release_store(p->id);  // smp_store_release()
+  p->value = value;
+}
+
+int64_t rcu_access_pointer(SharedVar* p, Loc loc) {
+  Ctx& ctx = Ctx::current();
+  if (p == nullptr) {
+    ctx.yield({.kind = op::kRcuAccessPointer, .loc = loc});
+    report_null_deref("rcu_access_pointer", loc);
+  }
+  ctx.yield({.kind = op::kRcuAccessPointer,
+             .access = Access::kRead,
+             .object = p->dep_object(),
+             .loc = loc});
+  slab_check(p->dep_object(), "rcu_access_pointer", loc);
+  race_access(p->id, p->name, false, true, loc);
+  ctx.set_result(p->value);
+  return p->value;
+}
+
+}  // namespace ravel::model

@@ -1,0 +1,97 @@
+// model/rwsem.cc: see rwsem.h. down_*/up_* are mutex_lock's sequence (model/core/lock_ops.h)
+// with the read flavour set for the read side; downgrade_write is its own operation.
+//
+// Dependency (checker/api.h enabledness contract): every rwsem operation, read side and
+// downgrade_write included, is one kWrite of the lock word's object (lock_ops' lock_yield). A
+// down_read disables a pending down_write, an up_read or downgrade_write can enable a pending
+// down_write / down_read, so they must conflict; making down_read vs down_read dependent as well
+// is sound and only costs reduction.
+#include "model/rwsem.h"
+
+#include "model/core/lock_ops.h"
+#include "model/kernel.h"
+#include "model/lockdep_report.h"
+#include "model/ops.h"
+#include "model/race.h"
+
+namespace ravel::model {
+namespace {
+LockCall call(OpKind kind, bool read, Loc loc, int subclass = 0) {
+  LockCall c;
+  c.kind = kind;
+  c.read = read;
+  c.lockdep_read = read ? kLockRead : kLockWrite;  // rwsem_acquire_read: never recursive
+  c.subclass = subclass;
+  c.loc = loc;
+  return c;
+}
+
+void report_lockdep(const std::string& key, const char* headline, std::string details, Loc loc) {
+  Kernel& k = Kernel::current();
+  if (!k.lockdep().first_report(key)) return;
+  Violation v;
+  v.kind = Violation::Kind::kLockdep;
+  v.message = headline;
+  v.details = std::move(details);
+  v.loc = loc;
+  k.ctx().report(std::move(v));
+}
+
+// lock_downgrade() (kernel/locking/lockdep.c __lock_downgrade): the held entry becomes a read
+// hold. Not held: print_unlock_imbalance_bug (lock_release reports it). Held for reading:
+// WARN(hlock->read, "downgrading a read lock").
+void lockdep_downgrade(LockdepMap* map, Loc loc) {
+  TaskCtx& t = Kernel::current().self();
+  for (auto it = t.held.rbegin(); it != t.held.rend(); ++it) {
+    if (it->map != map) continue;
+    if (it->read != kLockWrite) {
+      report_lockdep(std::string("downgrade:") + map->name + ":" + loc_str(loc),
+                     "downgrading a read lock",
+                     "WARNING: at " + loc_str(loc) + " lock_downgrade\n" + task_label(t.id) +
+                         " downgrades (" + map->name + "), which it holds for reading\n",
+                     loc);
+      return;
+    }
+    it->read = kLockRead;
+    it->loc = loc;
+    return;
+  }
+  lock_release(map, loc);  // not held: "bad unlock balance detected!"
+}
+}  // namespace
+
+RwSemaphore::RwSemaphore(Ctx& ctx, const char* name, const char* class_name)
+    : word(ctx.new_object(), name, "down_write", "down_read"),
+      dep_map(class_name != nullptr ? class_name : name, LockType::kSleep) {}
+
+void down_read(RwSemaphore* s, Loc loc) {
+  sleep_acquire(s->word, s->dep_map, call(op::kDownRead, true, loc));
+}
+void down_read_nested(RwSemaphore* s, int subclass, Loc loc) {
+  sleep_acquire(s->word, s->dep_map, call(op::kDownRead, true, loc, subclass));
+}
+void up_read(RwSemaphore* s, Loc loc) {
+  sleep_release(s->word, s->dep_map, call(op::kUpRead, true, loc));
+}
+void down_write(RwSemaphore* s, Loc loc) {
+  sleep_acquire(s->word, s->dep_map, call(op::kDownWrite, false, loc));
+}
+void down_write_nested(RwSemaphore* s, int subclass, Loc loc) {
+  sleep_acquire(s->word, s->dep_map, call(op::kDownWrite, false, loc, subclass));
+}
+void up_write(RwSemaphore* s, Loc loc) {
+  sleep_release(s->word, s->dep_map, call(op::kUpWrite, false, loc));
+}
+
+void downgrade_write(RwSemaphore* s, Loc loc) {
+  lock_yield(s->word, call(op::kDowngradeWrite, false, loc), false);
+  lockdep_downgrade(&s->dep_map, loc);
+  TaskId self = Ctx::current().self();
+  if (s->word.writer() != self) return;
+  // __downgrade_write is a release (atomic_long_add_return_release): readers let in now see
+  // everything the writer did.
+  hb_release(s->word.object());
+  s->word.downgrade(self);
+}
+
+}  // namespace ravel::model

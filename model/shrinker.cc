@@ -1,0 +1,51 @@
+// model/shrinker.cc: see shrinker.h.
+#include "model/shrinker.h"
+
+#include <vector>
+
+#include "model/lockdep.h"
+#include "model/might_sleep.h"
+#include "model/ops.h"
+#include "model/race.h"
+
+namespace ravel::model {
+namespace {
+
+struct ShrinkerState {
+  ObjectId obj = Ctx::current().new_object();
+  // include/linux/sched/mm.h: __fs_reclaim_map ("fs_reclaim"), a pseudo-lock.
+  LockdepMap fs_reclaim{"fs_reclaim", LockType::kMap};
+  std::vector<std::function<void()>> shrinkers;
+};
+
+ShrinkerState& shrinkers() { return exec_local<ShrinkerState>(); }
+
+}  // namespace
+
+void mm_might_sleep(Loc loc) { might_sleep(loc); }
+
+void register_shrinker(std::function<void()> scan, Loc loc) {
+  Ctx& ctx = Ctx::current();
+  ShrinkerState& s = shrinkers();
+  ctx.yield({.kind = op::kRegisterShrinker, .access = Access::kWrite, .object = s.obj, .loc = loc});
+  s.shrinkers.push_back(std::move(scan));
+}
+
+void gfp_reclaim_begin(Loc loc) {
+  mm_might_sleep(loc);
+  lock_map_acquire(&shrinkers().fs_reclaim, loc);
+}
+
+ObjectId reclaim_object() { return shrinkers().obj; }
+
+void gfp_reclaim_end(Loc loc) {
+  ShrinkerState& s = shrinkers();
+  // Direct reclaim may or may not happen; only a registered shrinker makes it observable.
+  if (!s.shrinkers.empty() && Ctx::current().choose(2) == 1) {
+    std::vector<std::function<void()>> list = s.shrinkers;  // a shrinker may register another
+    for (auto& scan : list) scan();
+  }
+  lock_map_release(&shrinkers().fs_reclaim, loc);
+}
+
+}  // namespace ravel::model

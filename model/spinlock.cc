@@ -1,0 +1,91 @@
+// model/spinlock.cc: see spinlock.h.
+#include "model/spinlock.h"
+
+#include "model/core/lock_ops.h"
+#include "model/cpu.h"
+#include "model/ops.h"
+
+namespace ravel::model {
+namespace {
+LockCall call(OpKind kind, Loc loc, int subclass = 0) {
+  LockCall c;
+  c.kind = kind;
+  c.loc = loc;
+  c.subclass = subclass;
+  return c;
+}
+}  // namespace
+
+Spinlock::Spinlock(Ctx& ctx, const char* name, const char* class_name, bool is_raw)
+    : word(ctx.new_object(), name, is_raw ? "raw_spin_lock" : "spin_lock"),
+      dep_map(class_name != nullptr ? class_name : name, LockType::kSpin),
+      raw(is_raw) {}
+
+void lockdep_set_class(LockdepMap* map, const char* key) {
+  map->name = key;
+  map->cls0 = -1;
+}
+
+void spin_lock(Spinlock* l, Loc loc) { spin_acquire(l->word, l->dep_map, call(op::kSpinLock, loc)); }
+void spin_lock_nested(Spinlock* l, int subclass, Loc loc) {
+  spin_acquire(l->word, l->dep_map, call(op::kSpinLockNested, loc, subclass));
+}
+void spin_unlock(Spinlock* l, Loc loc) { spin_release(l->word, l->dep_map, call(op::kSpinUnlock, loc)); }
+bool spin_trylock(Spinlock* l, Loc loc) {
+  return spin_try_acquire(l->word, l->dep_map, call(op::kSpinTrylock, loc));
+}
+void spin_lock_irq(Spinlock* l, Loc loc) {
+  local_irq_disable(loc);
+  spin_acquire(l->word, l->dep_map, call(op::kSpinLockIrq, loc));
+}
+void spin_unlock_irq(Spinlock* l, Loc loc) {
+  spin_release(l->word, l->dep_map, call(op::kSpinUnlockIrq, loc));
+  local_irq_enable(loc);
+}
+unsigned long spin_lock_irqsave(Spinlock* l, Loc loc) {
+  unsigned long flags = local_irq_save(loc);
+  spin_acquire(l->word, l->dep_map, call(op::kSpinLockIrqsave, loc));
+  return flags;
+}
+void spin_unlock_irqrestore(Spinlock* l, unsigned long flags, Loc loc) {
+  spin_release(l->word, l->dep_map, call(op::kSpinUnlockIrqrestore, loc));
+  local_irq_restore(flags, loc);
+}
+void spin_lock_bh(Spinlock* l, Loc loc) {
+  local_bh_disable(loc);
+  spin_acquire(l->word, l->dep_map, call(op::kSpinLockBh, loc));
+}
+void spin_unlock_bh(Spinlock* l, Loc loc) {
+  spin_release(l->word, l->dep_map, call(op::kSpinUnlockBh, loc));
+  local_bh_enable(loc);
+}
+bool spin_is_locked(const Spinlock* l) { return l->word.locked(); }
+
+void raw_spin_lock(Spinlock* l, Loc loc) {
+  spin_acquire(l->word, l->dep_map, call(op::kRawSpinLock, loc));
+}
+void raw_spin_unlock(Spinlock* l, Loc loc) {
+  spin_release(l->word, l->dep_map, call(op::kRawSpinUnlock, loc));
+}
+bool raw_spin_trylock(Spinlock* l, Loc loc) {
+  return spin_try_acquire(l->word, l->dep_map, call(op::kRawSpinTrylock, loc));
+}
+void raw_spin_lock_irq(Spinlock* l, Loc loc) {
+  local_irq_disable(loc);
+  spin_acquire(l->word, l->dep_map, call(op::kRawSpinLockIrq, loc));
+}
+void raw_spin_unlock_irq(Spinlock* l, Loc loc) {
+  spin_release(l->word, l->dep_map, call(op::kRawSpinUnlockIrq, loc));
+  local_irq_enable(loc);
+}
+unsigned long raw_spin_lock_irqsave(Spinlock* l, Loc loc) {
+  unsigned long flags = local_irq_save(loc);
+  spin_acquire(l->word, l->dep_map, call(op::kRawSpinLockIrqsave, loc));
+  return flags;
+}
+void raw_spin_unlock_irqrestore(Spinlock* l, unsigned long flags, Loc loc) {
+  spin_release(l->word, l->dep_map, call(op::kRawSpinUnlockIrqrestore, loc));
+  local_irq_restore(flags, loc);
+}
+
+}  // namespace ravel::model

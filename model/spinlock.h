@@ -1,0 +1,52 @@
+// model/spinlock.h: spinlock_t and raw_spinlock_t (include/linux/spinlock.h,
+// Documentation/locking/locktypes.rst). Entry points keep the kernel's names and take the call's
+// source location.
+//
+// Semantics: spin_lock = preempt_disable + lockdep acquire + spin until free (one operation
+// gated on the lock word); _irq/_irqsave first disable IRQs (local_irq_disable / save: their own
+// operation), _bh first disables BHs; unlock releases then restores in reverse order. A spinning
+// task keeps its CPU: the other tasks of that CPU cannot run (model/cpu.h), and an IRQ handler
+// spinning on a lock held by the task it interrupted never proceeds (a deadlock).
+// Class: the lock's name unless a class name is given (lockdep.h); lockdep_set_class moves it.
+#pragma once
+
+#include "checker/api.h"
+#include "model/core/lock_word.h"
+#include "model/lockdep.h"
+
+namespace ravel::model {
+
+struct Spinlock {
+  // Create with ctx.make<Spinlock>(ctx, "name") or (ctx, "name", "class"). Strings must outlive
+  // the run.
+  Spinlock(Ctx& ctx, const char* name, const char* class_name = nullptr, bool raw = false);
+  LockWord word;
+  LockdepMap dep_map;
+  bool raw;
+};
+using RawSpinlock = Spinlock;
+
+void spin_lock(Spinlock* l, Loc loc);
+void spin_lock_nested(Spinlock* l, int subclass, Loc loc);
+void spin_unlock(Spinlock* l, Loc loc);
+bool spin_trylock(Spinlock* l, Loc loc);
+void spin_lock_irq(Spinlock* l, Loc loc);
+void spin_unlock_irq(Spinlock* l, Loc loc);
+unsigned long spin_lock_irqsave(Spinlock* l, Loc loc);
+void spin_unlock_irqrestore(Spinlock* l, unsigned long flags, Loc loc);
+void spin_lock_bh(Spinlock* l, Loc loc);
+void spin_unlock_bh(Spinlock* l, Loc loc);
+bool spin_is_locked(const Spinlock* l);
+
+void raw_spin_lock(Spinlock* l, Loc loc);
+void raw_spin_unlock(Spinlock* l, Loc loc);
+bool raw_spin_trylock(Spinlock* l, Loc loc);
+void raw_spin_lock_irq(Spinlock* l, Loc loc);
+void raw_spin_unlock_irq(Spinlock* l, Loc loc);
+unsigned long raw_spin_lock_irqsave(Spinlock* l, Loc loc);
+void raw_spin_unlock_irqrestore(Spinlock* l, unsigned long flags, Loc loc);
+
+// Puts the lock into the class named `key` (lockdep_set_class(lock, &key)).
+void lockdep_set_class(LockdepMap* map, const char* key);
+
+}  // namespace ravel::model

@@ -1,0 +1,168 @@
+// model/ww_mutex.cc: see ww_mutex.h.
+#include "model/ww_mutex.h"
+
+#include <cerrno>
+
+#include "model/kernel.h"
+#include "model/might_sleep.h"
+#include "model/ops.h"
+#include "model/race.h"
+#include "model/slab.h"
+
+namespace ravel::model {
+namespace {
+
+ObjectId op_object(const WwMutex* l) { return l->cls->wait_die ? l->word.object() : l->cls->object; }
+
+// Whether ctx must back off from `lock` now (__ww_mutex_check_kill).
+bool must_back_off(const WwMutex* l, const WwAcquireCtx* ctx) {
+  if (ctx == nullptr || ctx->acquired == 0 || !l->word.locked()) return false;
+  if (!l->cls->wait_die) return ctx->wounded;
+  const WwAcquireCtx* holder = l->ctx;
+  return holder != nullptr && holder->stamp < ctx->stamp;  // holder older: we die
+}
+
+class WwGate final : public Gate {
+ public:
+  WwGate(const WwMutex* l, const WwAcquireCtx* ctx) : l_(l), ctx_(ctx) {}
+  bool open(TaskId) const override { return !l_->word.locked() || must_back_off(l_, ctx_); }
+  Kind kind() const override { return Kind::kLock; }
+  std::string describe(TaskId waiter) const override { return l_->word.describe(waiter); }
+
+ private:
+  const WwMutex* l_;
+  const WwAcquireCtx* ctx_;
+};
+
+void yield(OpKind kind, Access access, ObjectId obj, const Gate* gate, Loc loc) {
+  Operation op;
+  op.kind = kind;
+  op.access = access;
+  op.object = obj;
+  op.gate = gate;
+  op.loc = loc;
+  Ctx::current().yield(op);
+}
+
+// Wound-wait: an older ctx waiting for a lock held by a younger one wounds it (__ww_mutex_wound).
+void wound_holder(WwMutex* l, WwAcquireCtx* ctx) {
+  if (ctx == nullptr || l->cls->wait_die || l->ctx == nullptr || l->ctx == ctx) return;
+  if (l->ctx->stamp > ctx->stamp && l->ctx->acquired > 0) l->ctx->wounded = true;
+}
+
+int lock_common(WwMutex* l, WwAcquireCtx* ctx, OpKind kind, Loc loc) {
+  Ctx& c = Ctx::current();
+  might_sleep(loc);
+  if (ctx != nullptr && l->ctx == ctx) {  // same context holds it
+    yield(kind, Access::kWrite, op_object(l), nullptr, loc);
+    c.set_result(-EALREADY);
+    return -EALREADY;
+  }
+  if (ctx != nullptr && ctx->acquired == 0) ctx->wounded = false;
+  lock_acquire(&l->dep_map, 0, false, kLockWrite, ctx ? &ctx->dep_map : nullptr, loc);
+  if (ctx != nullptr && !l->cls->wait_die) {
+    // Wound-wait: wounding a younger holder is the effect of a first operation (the waiter
+    // queueing), before the sleep.
+    yield(kind, Access::kWrite, op_object(l), nullptr, loc);
+    slab_check(l->word.object(), ops_def_name(kind), loc);
+    wound_holder(l, ctx);
+    l->waiters.push_back(ctx);
+  }
+  WwGate gate(l, ctx);  // Safety: lives on this fiber's stack while the operation is pending
+  yield(kind, Access::kWrite, op_object(l), &gate, loc);
+  slab_check(l->word.object(), ops_def_name(kind), loc);
+  std::erase(l->waiters, ctx);
+  if (l->word.locked()) {  // gate opened because we must back off
+    lock_release(&l->dep_map, loc);
+    c.set_result(-EDEADLK);
+    return -EDEADLK;
+  }
+  l->word.acquire(c.self(), false);
+  hb_acquire(l->word.object());
+  l->ctx = ctx;
+  if (ctx != nullptr) ++ctx->acquired;
+  // __ww_mutex_check_waiters(): the new holder is wounded by an older context already waiting.
+  for (const WwAcquireCtx* w : l->waiters) {
+    if (ctx != nullptr && w->stamp < ctx->stamp && ctx->acquired > 0) ctx->wounded = true;
+  }
+  c.set_result(0);
+  return 0;
+}
+
+}  // namespace
+
+WwClass::WwClass(Ctx& ctx, const char* class_name, bool is_wait_die)
+    : name(class_name),
+      wait_die(is_wait_die),
+      object(ctx.new_object()),
+      acquire_name(std::string(class_name) + "_acquire"),
+      mutex_name(std::string(class_name) + "_mutex") {}
+
+WwAcquireCtx::WwAcquireCtx(Ctx&, const char* ctx_name) : name(ctx_name) {}
+
+WwMutex::WwMutex(Ctx& c_ctx, const char* name, WwClass* c)
+    : word(c_ctx.new_object(), name, "ww_mutex_lock"),
+      dep_map(c->mutex_name.c_str(), LockType::kSleep),
+      cls(c) {}
+
+void ww_acquire_init(WwAcquireCtx* ctx, WwClass* cls, Loc loc) {
+  yield(op::kWwAcquireInit, Access::kWrite, cls->object, nullptr, loc);
+  ctx->cls = cls;
+  ctx->task = Ctx::current().self();
+  ctx->stamp = cls->next_stamp++;
+  ctx->acquired = 0;
+  ctx->wounded = false;
+  ctx->done = false;
+  ctx->dep_map = LockdepMap(cls->acquire_name.c_str(), LockType::kMap);
+  lock_acquire(&ctx->dep_map, 0, false, kLockWrite, nullptr, loc);
+}
+
+void ww_acquire_done(WwAcquireCtx* ctx, Loc loc) {
+  yield(op::kWwAcquireDone, Access::kNone, kNoObject, nullptr, loc);
+  ctx->done = true;
+}
+
+void ww_acquire_fini(WwAcquireCtx* ctx, Loc loc) {
+  yield(op::kWwAcquireFini, Access::kNone, kNoObject, nullptr, loc);
+  lock_release(&ctx->dep_map, loc);
+}
+
+int ww_mutex_lock(WwMutex* lock, WwAcquireCtx* ctx, Loc loc) {
+  return lock_common(lock, ctx, op::kWwMutexLock, loc);
+}
+
+void ww_mutex_lock_slow(WwMutex* lock, WwAcquireCtx* ctx, Loc loc) {
+  lock_common(lock, ctx, op::kWwMutexLockSlow, loc);
+}
+
+int ww_mutex_trylock(WwMutex* l, WwAcquireCtx* ctx, Loc loc) {
+  Ctx& c = Ctx::current();
+  yield(op::kWwMutexTrylock, Access::kWrite, op_object(l), nullptr, loc);
+  slab_check(l->word.object(), "ww_mutex_trylock", loc);
+  if (l->word.locked()) {
+    c.set_result(0);
+    return 0;
+  }
+  if (ctx != nullptr && ctx->acquired == 0) ctx->wounded = false;
+  l->word.acquire(c.self(), false);
+  hb_acquire(l->word.object());
+  l->ctx = ctx;
+  if (ctx != nullptr) ++ctx->acquired;
+  lock_acquire(&l->dep_map, 0, true, kLockWrite, ctx ? &ctx->dep_map : nullptr, loc);
+  c.set_result(1);
+  return 1;
+}
+
+void ww_mutex_unlock(WwMutex* l, Loc loc) {
+  yield(op::kWwMutexUnlock, Access::kWrite, op_object(l), nullptr, loc);
+  slab_check(l->word.object(), "ww_mutex_unlock", loc);
+  lock_release(&l->dep_map, loc);
+  TaskId self = Ctx::current().self();
+  if (!l->word.held_by(self)) return;
+  if (l->ctx != nullptr && l->ctx->acquired > 0) --l->ctx->acquired;
+  l->ctx = nullptr;
+  hb_release(l->word.object());
+  l->word.release(self, false);
+}
+
+}  // namespace ravel::model
