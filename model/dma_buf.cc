@@ -1,0 +1,233 @@
+// model/dma_buf.cc: see dma_buf.h. Kernel: drivers/dma-buf/dma-buf.c (dma_buf_dynamic_attach,
+// dma_buf_detach, dma_buf_pin/unpin, dma_buf_map_attachment with dma_buf_pin_on_map,
+// dma_buf_unmap_attachment, dma_buf_invalidate_mappings, dma_buf_attach_revocable) as of seed 001.
+#include "model/dma_buf.h"
+
+#include <algorithm>
+#include <string>
+
+#include "model/dma_internal.h"
+#include "model/ops.h"
+#include "model/race.h"
+
+namespace ravel::model {
+namespace {
+
+void need(const void* p, OpKind kind, Loc loc) {
+  if (p != nullptr) return;
+  dma::step(kind, Access::kNone, kNoObject, loc);
+  report_null_deref(ravel::op_name(kind), loc);
+}
+
+void dma_fault(const std::string& message, const std::string& details, Loc loc) {
+  Violation v;
+  v.kind = Violation::Kind::kDmaFault;
+  v.message = message;
+  v.details = details;
+  v.loc = loc;
+  Ctx::current().report(std::move(v));
+}
+
+DmaBufAttachment* attach_impl(DmaBuf* buf, DmaBufAttachOps* importer_ops, OpKind kind, int* err,
+                              Loc loc) {
+  need(buf, kind, loc);
+  Ctx& ctx = Ctx::current();
+  auto* a = ctx.make<DmaBufAttachment>();
+  a->id = ctx.new_object();
+  a->buf = buf;
+  a->importer_ops = importer_ops;
+  if (buf->ops->attach) {
+    int ret = buf->ops->attach(buf, a);
+    if (ret != 0) {
+      if (err != nullptr) *err = ret;
+      return nullptr;
+    }
+  }
+  dma_resv_lock(buf->resv, nullptr, loc);
+  dma::step(kind, Access::kWrite, buf->id, loc);
+  buf->attachments.push_back(a);
+  dma_resv_unlock(buf->resv, loc);
+  if (err != nullptr) *err = 0;
+  return a;
+}
+
+// dma_buf_pin_on_map(): a dynamic exporter (with .pin) pins for a non-dynamic importer.
+bool pin_on_map(const DmaBufAttachment* a) {
+  return a->importer_ops == nullptr && static_cast<bool>(a->buf->ops->pin);
+}
+
+}  // namespace
+
+DmaBufOps* dma_buf_ops_new(const char* name) {
+  auto* ops = Ctx::current().make<DmaBufOps>();
+  ops->name = name;
+  return ops;
+}
+
+DmaBufAttachOps* dma_buf_attach_ops_new(const char* name) {
+  auto* ops = Ctx::current().make<DmaBufAttachOps>();
+  ops->name = name;
+  return ops;
+}
+
+DmaBuf* dma_buf_new(const char* name, DmaBufOps* ops, DmaResv* resv) {
+  dma_resv_lockdep();
+  Ctx& ctx = Ctx::current();
+  auto* buf = ctx.make<DmaBuf>();
+  buf->name = name;
+  buf->id = ctx.new_object();
+  buf->ops = ops != nullptr ? ops : dma_buf_ops_new("dma_buf_ops");
+  buf->resv = resv != nullptr ? resv : dma_resv_new(intern_name(std::string(name) + ".resv"));
+  buf->refcount = refcount_new(intern_name(std::string(name) + ".file"), 1);
+  return buf;
+}
+
+DmaBufAttachment* dma_buf_attach(DmaBuf* buf, int* err, Loc loc) {
+  return attach_impl(buf, nullptr, op::kDmaBufAttach, err, loc);
+}
+
+DmaBufAttachment* dma_buf_dynamic_attach(DmaBuf* buf, DmaBufAttachOps* importer_ops, int* err,
+                                         Loc loc) {
+  return attach_impl(buf, importer_ops, op::kDmaBufDynamicAttach, err, loc);
+}
+
+void dma_buf_detach(DmaBuf* buf, DmaBufAttachment* a, Loc loc) {
+  need(buf, op::kDmaBufDetach, loc);
+  need(a, op::kDmaBufDetach, loc);
+  dma_resv_lock(buf->resv, nullptr, loc);
+  dma::step(op::kDmaBufDetach, Access::kWrite, buf->id, loc);
+  if (a->detached || a->buf != buf) {
+    dma::warn("WARNING: dma_buf_detach of an attachment not attached to this buffer", "", loc);
+  }
+  auto& l = buf->attachments;
+  l.erase(std::remove(l.begin(), l.end(), a), l.end());
+  a->detached = true;
+  dma_resv_unlock(buf->resv, loc);
+  if (buf->ops->detach) buf->ops->detach(buf, a);
+}
+
+bool dma_buf_attach_revocable(DmaBufAttachment* a, Loc loc) {
+  need(a, op::kDmaBufAttachRevocable, loc);
+  return a->importer_ops != nullptr && static_cast<bool>(a->importer_ops->invalidate_mappings);
+}
+
+int dma_buf_pin(DmaBufAttachment* a, Loc loc) {
+  need(a, op::kDmaBufPin, loc);
+  if (a->importer_ops == nullptr) {
+    dma::warn("WARNING: dma_buf_pin of an attachment without importer ops",
+              "drivers/dma-buf/dma-buf.c dma_buf_pin(): WARN_ON(!attach->importer_ops)", loc);
+  }
+  dma_resv_assert_held(a->buf->resv, loc);
+  return a->buf->ops->pin ? a->buf->ops->pin(a) : 0;
+}
+
+void dma_buf_unpin(DmaBufAttachment* a, Loc loc) {
+  need(a, op::kDmaBufUnpin, loc);
+  if (a->importer_ops == nullptr) {
+    dma::warn("WARNING: dma_buf_unpin of an attachment without importer ops",
+              "drivers/dma-buf/dma-buf.c dma_buf_unpin(): WARN_ON(!attach->importer_ops)", loc);
+  }
+  dma_resv_assert_held(a->buf->resv, loc);
+  if (a->buf->ops->unpin) a->buf->ops->unpin(a);
+}
+
+DmaBufMapping* dma_buf_map_attachment(DmaBufAttachment* a, int* err, Loc loc) {
+  need(a, op::kDmaBufMapAttachment, loc);
+  DmaBuf* buf = a->buf;
+  dma_resv_assert_held(buf->resv, loc);
+  bool pinned = pin_on_map(a);
+  int ret = pinned ? buf->ops->pin(a) : 0;
+  if (ret == 0 && buf->ops->map) {
+    ret = buf->ops->map(a);
+    if (ret != 0 && pinned && buf->ops->unpin) buf->ops->unpin(a);
+  }
+  if (ret != 0) {
+    if (err != nullptr) *err = ret;
+    return nullptr;
+  }
+  Ctx& ctx = Ctx::current();
+  auto* m = ctx.make<DmaBufMapping>();
+  m->id = ctx.new_object();
+  m->attach = a;
+  dma::step(op::kDmaBufMapAttachment, Access::kWrite, a->id, loc);
+  a->mappings.push_back(m);
+  if (err != nullptr) *err = 0;
+  return m;
+}
+
+void dma_buf_unmap_attachment(DmaBufAttachment* a, DmaBufMapping* m, Loc loc) {
+  need(a, op::kDmaBufUnmapAttachment, loc);
+  need(m, op::kDmaBufUnmapAttachment, loc);
+  dma_resv_assert_held(a->buf->resv, loc);
+  // The importer promises no further access from here on: the mapping is gone before the
+  // exporter's .unmap (which may complete the exporter's revoke wait).
+  dma::step(op::kDmaBufUnmapAttachment, Access::kWrite, m->id, loc);
+  if (m->unmapped || m->attach != a) {
+    dma::warn("WARNING: dma_buf_unmap_attachment of a mapping not mapped on this attachment", "",
+              loc);
+    return;
+  }
+  m->unmapped = true;
+  auto& l = a->mappings;
+  l.erase(std::remove(l.begin(), l.end(), m), l.end());
+  DmaBuf* buf = a->buf;
+  if (buf->ops->unmap) buf->ops->unmap(a, m);
+  if (pin_on_map(a) && buf->ops->unpin) buf->ops->unpin(a);
+}
+
+void dma_buf_invalidate_mappings(DmaBuf* buf, Loc loc) {
+  need(buf, op::kDmaBufInvalidateMappings, loc);
+  dma_resv_assert_held(buf->resv, loc);
+  dma::step(op::kDmaBufInvalidateMappings, Access::kRead, buf->id, loc);
+  std::vector<DmaFence*> fences = dma_resv_fences_locked(buf->resv, DmaResvUsage::kBookkeep);
+  std::vector<DmaBufAttachment*> attachments = buf->attachments;
+  for (DmaBufAttachment* a : attachments) {
+    std::vector<DmaBufMapping*> maps = a->mappings;
+    for (DmaBufMapping* m : maps) {
+      dma::step(op::kDmaBufInvalidateMappings, Access::kWrite, m->id, loc);
+      if (m->unmapped || m->invalidated) continue;  // the first invalidation's fences count
+      m->invalidated = true;
+      m->fences_at_invalidate = fences;
+    }
+    if (a->importer_ops != nullptr && a->importer_ops->invalidate_mappings) {
+      a->importer_ops->invalidate_mappings(a);
+    }
+  }
+}
+
+void dma_buf_get(DmaBuf* buf, Loc loc) {
+  need(buf, op::kDmaBufGet, loc);
+  refcount_inc(buf->refcount, loc, op::kDmaBufGet);
+}
+
+void dma_buf_put(DmaBuf* buf, Loc loc) {
+  need(buf, op::kDmaBufPut, loc);
+  if (refcount_dec_and_test(buf->refcount, loc, op::kDmaBufPut) && buf->ops->release) {
+    buf->ops->release(buf);  // dma_buf_release() -> dmabuf->ops->release()
+  }
+}
+
+bool dma_access(DmaBufMapping* m, DmaDir dir, Loc loc) {
+  need(m, op::kDmaAccess, loc);
+  Ctx& ctx = Ctx::current();
+  dma::step(op::kDmaAccess, Access::kRead, m->id, loc, nullptr, false);
+  const char* what = dir == DmaDir::kWrite ? "write" : "read";
+  if (m->unmapped) {
+    dma_fault(std::string("DMA fault: device ") + what + " through an unmapped mapping",
+              "the importer accessed the buffer after dma_buf_unmap_attachment()", loc);
+    return false;
+  }
+  if (dir != DmaDir::kWrite || !m->invalidated) return true;
+  for (DmaFence* f : m->fences_at_invalidate) {
+    // No uaf check: the resv's reference kept the fence alive for the exporter's wait.
+    ctx.yield({.kind = op::kDmaAccess, .access = Access::kRead, .object = f->id, .loc = loc});
+    if (!f->signaled) return true;  // work fenced before the invalidation is still running
+  }
+  dma_fault("DMA fault: device write through a revoked mapping",
+            "after dma_buf_invalidate_mappings(), once every fence then in the resv signalled, "
+            "only speculative reads are allowed until the importer unmaps",
+            loc);
+  return false;
+}
+
+}  // namespace ravel::model

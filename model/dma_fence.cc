@@ -1,0 +1,321 @@
+// model/dma_fence.cc: fence objects, references, callbacks, queries and waits (see dma_fence.h).
+//
+// Kernel: drivers/dma-buf/dma-fence.c (dma_fence_init, dma_fence_release, dma_fence_add_callback,
+// __dma_fence_enable_signaling, dma_fence_remove_callback, dma_fence_get_status,
+// dma_fence_wait_timeout, dma_fence_default_wait) and include/linux/dma-fence.h
+// (dma_fence_is_signaled[_locked], dma_fence_set_error) with the RCU series of seed 000.
+#include "model/dma_fence.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <string>
+
+#include "model/dma_internal.h"
+#include "model/might_sleep.h"
+#include "model/ops.h"
+#include "model/race.h"
+#include "model/rcu.h"
+#include "model/slab.h"
+
+namespace ravel::model {
+namespace {
+
+constexpr const char* kInlineLockClass = "&fence->inline_lock";  // one spin_lock_init() site
+
+void null_check(const void* p, OpKind kind, Loc loc) {
+  if (p != nullptr) return;
+  dma::step(kind, Access::kNone, kNoObject, loc);
+  report_null_deref(ravel::op_name(kind), loc);
+}
+
+void set_lock(DmaFence* f, Spinlock* lock) {
+  f->inline_lock = lock == nullptr;
+  if (lock != nullptr) {
+    f->lock = lock;
+    return;
+  }
+  Ctx& ctx = Ctx::current();
+  f->lock =
+      ctx.make<Spinlock>(ctx, intern_name(std::string(f->name) + ".inline_lock"), kInlineLockClass);
+  slab_adopt(f->mem, f->lock->word.object());  // the inline lock dies with the fence's memory
+}
+
+// __dma_fence_enable_signaling(): caller holds the lock and has just made a kWrite step of f.
+// Returns false when the fence is (now) signalled.
+bool enable_signaling_effect(DmaFence* f, Loc loc) {
+  bool was_set = f->enable_signal;
+  f->enable_signal = true;
+  if (f->signaled) return false;
+  if (was_set || f->ops == nullptr || !f->ops->enable_signaling) return true;
+  rcu_read_lock(loc);
+  DmaFenceOps* ops = f->ops;  // stable: only a signal under this lock detaches it
+  dma::ops_call_step(op::kDmaFenceEnableSwSignaling, ops->id, "dma_fence_ops.enable_signaling",
+                     loc);
+  bool armed = ops->enable_signaling(f);
+  rcu_read_unlock(loc);
+  if (armed) return true;
+  dma::step(op::kDmaFenceSignalLocked, Access::kWrite, f->id, loc);
+  dma::signal_locked_effect(f, loc);
+  return false;
+}
+
+// dma_fence_is_signaled[_locked]() of the RCU series: the SIGNALED bit, else ops->signaled inside
+// rcu_read_lock, signalling on true.
+bool is_signaled(DmaFence* f, bool locked, OpKind kind, Loc loc) {
+  null_check(f, kind, loc);
+  dma::step(kind, Access::kRead, f->id, loc);
+  if (f->signaled) {
+    hb_acquire(f->id);
+    dma::set_result(1);
+    return true;
+  }
+  // The table's members never change and a table with .signaled stays attached until a signal
+  // (which sets the bit): without .signaled now, the answer is false whatever happens next.
+  if (f->ops == nullptr || !f->ops->signaled) {
+    dma::set_result(0);
+    return false;
+  }
+  rcu_read_lock(loc);
+  dma::step(op::kRcuDereference, Access::kRead, f->id, loc);  // ops = rcu_dereference(fence->ops)
+  DmaFenceOps* ops = f->ops;
+  bool done = false;
+  if (ops != nullptr && ops->signaled) {
+    dma::ops_call_step(kind, ops->id, "dma_fence_ops.signaled", loc);
+    done = ops->signaled(f);
+  }
+  rcu_read_unlock(loc);
+  if (!done) return false;
+  if (locked) {
+    dma_fence_signal_locked(f, loc);
+  } else {
+    dma_fence_signal(f, loc);
+  }
+  return true;
+}
+
+// dma_fence_release(): under rcu_read_lock, ops->release or dma_fence_free (kfree_rcu).
+void release(DmaFence* f, Loc loc) {
+  rcu_read_lock(loc);
+  dma::step(op::kDmaFencePut, Access::kWrite, f->id, loc);
+  if (!f->cb_list.empty() && !f->signaled) {
+    dma::warn(std::string("WARNING: fence ") + f->name + " released with pending signals!",
+              "dma_fence_release(): callbacks still registered on an unsignalled fence", loc);
+    unsigned long flags = spin_lock_irqsave(f->lock, loc);
+    f->error = -EDEADLK;
+    dma_fence_signal_locked(f, loc);
+    spin_unlock_irqrestore(f->lock, flags, loc);
+  }
+  DmaFenceOps* ops = f->ops;
+  if (ops != nullptr && ops->release) {
+    dma::ops_call_step(op::kDmaFencePut, ops->id, "dma_fence_ops.release", loc);
+    ops->release(f);
+  } else {
+    kfree_rcu(f->mem, loc);  // dma_fence_free()
+  }
+  rcu_read_unlock(loc);
+}
+
+long default_wait(DmaFence* f, long timeout, OpKind kind, Loc loc) {
+  if (timeout == 0) {
+    dma::step(kind, Access::kRead, f->id, loc);
+    if (f->signaled) hb_acquire(f->id);
+    return f->signaled ? 1 : 0;
+  }
+  bool timed = timeout != kDmaMaxScheduleTimeout;
+  dma::step(kind, Access::kRead, f->id, loc, &f->gate, timed);
+  if (timed && Ctx::current().timed_out()) {
+    dma::set_result(0);
+    return 0;
+  }
+  hb_acquire(f->id);
+  dma::set_result(timeout);
+  return timeout;
+}
+
+long wait_impl(DmaFence* f, bool intr, long timeout, OpKind kind, Loc loc) {
+  null_check(f, kind, loc);
+  if (timeout < 0) {
+    dma::warn("WARNING: dma_fence_wait_timeout: negative timeout", "WARN_ON(timeout < 0)", loc);
+    return -EINVAL;
+  }
+  might_sleep(loc);
+  dma_fence_might_wait(loc);
+  dma_fence_enable_sw_signaling(f, loc);
+  // A table with .wait is never detached: its presence now decides the path.
+  if (f->ops != nullptr && f->ops->wait) {
+    rcu_read_lock(loc);
+    dma::step(op::kRcuDereference, Access::kRead, f->id, loc);
+    DmaFenceOps* ops = f->ops;
+    rcu_read_unlock(loc);
+    // .wait is called outside the RCU section (it may sleep): the module must stay loaded.
+    dma::ops_call_step(kind, ops->id, "dma_fence_ops.wait", loc);
+    return ops->wait(f, intr, timeout);
+  }
+  return default_wait(f, timeout, kind, loc);
+}
+
+}  // namespace
+
+std::string DmaFence::SignaledGate::describe(TaskId) const {
+  return std::string("dma_fence_wait(") + f_->name + ")";
+}
+
+DmaFenceOps* dma_fence_ops_new(const char* name, Module* owner) {
+  Ctx& ctx = Ctx::current();
+  auto* ops = ctx.make<DmaFenceOps>();
+  ops->name = name;
+  ops->id = slab_static_object("struct dma_fence_ops", Loc{name, 0, 0});
+  ops->owner = owner;
+  if (owner != nullptr) module_own(owner, ops->id);
+  return ops;
+}
+
+DmaFenceCb* dma_fence_cb_new(const char* name, ObjectId owner) {
+  Ctx& ctx = Ctx::current();
+  auto* cb = ctx.make<DmaFenceCb>();
+  cb->name = name;
+  cb->id = ctx.new_object();
+  if (owner != kNoObject) slab_adopt(owner, cb->id);
+  return cb;
+}
+
+DmaFence* dma_fence_new(const char* name, DmaFenceOps* ops, Spinlock* lock, uint64_t context,
+                        uint64_t seqno, ObjectId owner) {
+  dma_resv_lockdep();
+  Ctx& ctx = Ctx::current();
+  auto* f = ctx.make<DmaFence>();
+  f->name = name;
+  if (owner != kNoObject) {
+    f->id = ctx.new_object();
+    slab_adopt(owner, f->id);
+    f->mem = owner;
+  } else {
+    f->id = slab_static_object("struct dma_fence", Loc{name, 0, 0});
+    f->mem = f->id;
+  }
+  f->refcount = refcount_new(intern_name(std::string(name) + ".refcount"), 1, f->mem);
+  set_lock(f, lock);
+  f->ops = ops != nullptr ? ops : dma_fence_ops_new("dma_fence_ops", nullptr);
+  f->context = context != 0 ? context : dma::state().next_context++;
+  f->seqno = seqno;
+  return f;
+}
+
+void dma_fence_init(DmaFence* f, DmaFenceOps* ops, Spinlock* lock, uint64_t context, uint64_t seqno,
+                    Loc loc) {
+  null_check(f, op::kDmaFenceInit, loc);
+  dma::step(op::kDmaFenceInit, Access::kWrite, f->id, loc);
+  if (lock != nullptr || !f->inline_lock) set_lock(f, lock);
+  f->ops = ops != nullptr ? ops : dma_fence_ops_new("dma_fence_ops", nullptr);
+  f->context = context != 0 ? context : dma::state().next_context++;
+  f->seqno = seqno;
+  f->signaled = false;
+  f->enable_signal = false;
+  f->error = 0;
+  f->cb_list.clear();
+  refcount_set(f->refcount, 1, loc, op::kDmaFenceInit);  // kref_init
+}
+
+DmaFence* dma_fence_get(DmaFence* f, Loc loc) {
+  if (f == nullptr) return nullptr;  // dma_fence_get(NULL) is NULL
+  refcount_inc(f->refcount, loc, op::kDmaFenceGet);
+  return f;
+}
+
+void dma_fence_put(DmaFence* f, Loc loc) {
+  if (f == nullptr) return;
+  if (refcount_dec_and_test(f->refcount, loc, op::kDmaFencePut)) release(f, loc);
+}
+
+int dma_fence_add_callback(DmaFence* f, DmaFenceCb* cb, DmaFenceFunc func, Loc loc) {
+  null_check(f, op::kDmaFenceAddCallback, loc);
+  null_check(cb, op::kDmaFenceAddCallback, loc);
+  dma::step(op::kDmaFenceAddCallback, Access::kRead, f->id, loc);  // test_bit(SIGNALED)
+  if (f->signaled) {
+    hb_acquire(f->id);
+    dma::set_result(-ENOENT);
+    return -ENOENT;
+  }
+  unsigned long flags = spin_lock_irqsave(f->lock, loc);
+  dma::step(op::kDmaFenceAddCallback, Access::kWrite, f->id, loc);
+  int ret = 0;
+  if (enable_signaling_effect(f, loc)) {
+    cb->func = std::move(func);
+    cb->fence = f;
+    f->cb_list.push_back(cb);
+  } else {
+    hb_acquire(f->id);
+    cb->fence = nullptr;
+    ret = -ENOENT;
+  }
+  spin_unlock_irqrestore(f->lock, flags, loc);
+  return ret;
+}
+
+bool dma_fence_remove_callback(DmaFence* f, DmaFenceCb* cb, Loc loc) {
+  null_check(f, op::kDmaFenceRemoveCallback, loc);
+  null_check(cb, op::kDmaFenceRemoveCallback, loc);
+  unsigned long flags = spin_lock_irqsave(f->lock, loc);
+  dma::step(op::kDmaFenceRemoveCallback, Access::kWrite, f->id, loc);
+  bool on_list = cb->fence != nullptr;  // !list_empty(&cb->node)
+  if (on_list) {
+    auto& l = cb->fence->cb_list;
+    l.erase(std::remove(l.begin(), l.end(), cb), l.end());
+    cb->fence = nullptr;
+  }
+  dma::set_result(on_list);
+  spin_unlock_irqrestore(f->lock, flags, loc);
+  return on_list;
+}
+
+bool dma_fence_is_signaled(DmaFence* f, Loc loc) {
+  return is_signaled(f, false, op::kDmaFenceIsSignaled, loc);
+}
+
+bool dma_fence_is_signaled_locked(DmaFence* f, Loc loc) {
+  return is_signaled(f, true, op::kDmaFenceIsSignaledLocked, loc);
+}
+
+void dma_fence_enable_sw_signaling(DmaFence* f, Loc loc) {
+  null_check(f, op::kDmaFenceEnableSwSignaling, loc);
+  unsigned long flags = spin_lock_irqsave(f->lock, loc);
+  dma::step(op::kDmaFenceEnableSwSignaling, Access::kWrite, f->id, loc);
+  enable_signaling_effect(f, loc);
+  spin_unlock_irqrestore(f->lock, flags, loc);
+}
+
+void dma_fence_set_error(DmaFence* f, int error, Loc loc) {
+  null_check(f, op::kDmaFenceSetError, loc);
+  dma::step(op::kDmaFenceSetError, Access::kWrite, f->id, loc);
+  if (f->signaled) {
+    dma::warn(std::string("WARNING: dma_fence_set_error on signalled fence ") + f->name,
+              "include/linux/dma-fence.h: WARN_ON(test_bit(DMA_FENCE_FLAG_SIGNALED_BIT))", loc);
+  }
+  if (error >= 0 || error < -4095) {
+    dma::warn("WARNING: dma_fence_set_error with a non-error value",
+              "WARN_ON(error >= 0 || error < -MAX_ERRNO)", loc);
+  }
+  f->error = error;
+}
+
+int dma_fence_get_status(DmaFence* f, Loc loc) {
+  null_check(f, op::kDmaFenceGetStatus, loc);
+  unsigned long flags = spin_lock_irqsave(f->lock, loc);
+  int status = 0;
+  if (is_signaled(f, true, op::kDmaFenceGetStatus, loc)) status = f->error != 0 ? f->error : 1;
+  spin_unlock_irqrestore(f->lock, flags, loc);
+  return status;
+}
+
+long dma_fence_wait_timeout(DmaFence* f, bool intr, long timeout, Loc loc) {
+  return wait_impl(f, intr, timeout, op::kDmaFenceWaitTimeout, loc);
+}
+
+long dma_fence_wait(DmaFence* f, bool intr, Loc loc) {
+  long ret = wait_impl(f, intr, kDmaMaxScheduleTimeout, op::kDmaFenceWait, loc);
+  return ret < 0 ? ret : 0;
+}
+
+Spinlock* dma_fence_spinlock(DmaFence* f) { return f != nullptr ? f->lock : nullptr; }
+
+}  // namespace ravel::model

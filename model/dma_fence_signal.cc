@@ -1,0 +1,128 @@
+// model/dma_fence_signal.cc: fence signalling and the signalling annotations (see dma_fence.h),
+// plus the helpers shared by the dma_* models (dma_internal.h).
+//
+// Kernel: drivers/dma-buf/dma-fence.c dma_fence_signal(), dma_fence_signal_timestamp_locked(),
+// dma_fence_begin_signalling(), dma_fence_end_signalling(), __dma_fence_might_wait();
+// drivers/dma-buf/dma-resv.c dma_resv_lockdep().
+#include <cerrno>
+#include <string>
+#include <utility>
+
+#include "model/cpu.h"
+#include "model/dma_fence.h"
+#include "model/dma_internal.h"
+#include "model/kernel.h"
+#include "model/ops.h"
+#include "model/race.h"
+#include "model/slab.h"
+
+namespace ravel::model {
+namespace dma {
+
+State& state() { return exec_local<State>(); }
+
+void step(OpKind kind, Access access, ObjectId object, Loc loc, const Gate* gate,
+          bool may_time_out) {
+  Ctx::current().yield({.kind = kind,
+                        .access = object != kNoObject ? access : Access::kNone,
+                        .object = object,
+                        .gate = gate,
+                        .may_time_out = may_time_out,
+                        .loc = loc});
+  if (object != kNoObject) slab_check(object, ravel::op_name(kind), loc);
+}
+
+void ops_call_step(OpKind kind, ObjectId table, const char* member, Loc loc) {
+  Ctx::current().yield({.kind = kind, .access = Access::kRead, .object = table, .loc = loc});
+  slab_check(table, member, loc);
+}
+
+void warn(const std::string& message, const std::string& details, Loc loc) {
+  Violation v;
+  v.kind = Violation::Kind::kWarn;
+  v.message = message;
+  v.details = details;
+  v.loc = loc;
+  Ctx::current().report(std::move(v));
+}
+
+void set_result(int64_t v) { Ctx::current().set_result(v); }
+
+// dma_fence_signal_timestamp_locked(): test_and_set SIGNALED (a second signal changes nothing and
+// returns -EINVAL), detach ops without .wait/.release (RCU_INIT_POINTER(fence->ops, NULL): readers
+// inside rcu_read_lock may still use the old table until a grace period), then run the stashed
+// callback list in registration order, each cb's node re-initialized before its call.
+int signal_locked_effect(DmaFence* f, Loc /*loc*/) {
+  if (f->signaled) {
+    set_result(-EINVAL);
+    return -EINVAL;
+  }
+  f->signaled = true;
+  hb_release(f->id);
+  if (f->ops != nullptr && !f->ops->wait && !f->ops->release) f->ops = nullptr;
+  set_result(0);
+  std::vector<DmaFenceCb*> list = std::move(f->cb_list);
+  f->cb_list.clear();
+  for (DmaFenceCb* cb : list) {
+    cb->fence = nullptr;
+    DmaFenceFunc fn = cb->func;  // the callback may re-arm cb (cb->func changes)
+    fn(f, cb);
+  }
+  return 0;
+}
+
+}  // namespace dma
+
+void dma_resv_lockdep() {
+  // dma_resv_lockdep(): mmap_read_lock, ww_acquire_init + dma_resv_lock, fs_reclaim_acquire,
+  // then __dma_fence_might_wait() (the fence map), recorded once at boot.
+  Kernel::current().lockdep().prime({"mmap_lock", "reservation_ww_class_acquire",
+                                     "reservation_ww_class_mutex", "fs_reclaim", "dma_fence_map"});
+}
+
+bool dma_fence_begin_signalling(Loc loc) {
+  LockdepMap* map = &dma::state().fence_map;
+  if (lock_held_type(map) > 0) return true;  // explicitly nesting (held for reading)
+  if (in_atomic()) return true;              // rely on might_sleep for soft/hardirq contexts
+  lock_acquire(map, 0, false, kLockRead, nullptr, loc);  // non-recursive readlock
+  return false;
+}
+
+void dma_fence_end_signalling(bool cookie, Loc loc) {
+  if (cookie) return;
+  lock_release(&dma::state().fence_map, loc);
+}
+
+void dma_fence_might_wait(Loc loc) {
+  // See the design note in dma_fence.h: the write acquisition is made with the section's read hold
+  // kept, so a wait inside a signalling section is recursive locking on dma_fence_map.
+  LockdepMap* map = &dma::state().fence_map;
+  lock_map_acquire(map, loc);
+  lock_map_release(map, loc);
+}
+
+int dma_fence_signal(DmaFence* f, Loc loc) {
+  if (f == nullptr) {
+    dma::step(op::kDmaFenceSignal, Access::kNone, kNoObject, loc);
+    report_null_deref("dma_fence_signal", loc);
+  }
+  bool cookie = dma_fence_begin_signalling(loc);
+  unsigned long flags = spin_lock_irqsave(f->lock, loc);
+  dma::step(op::kDmaFenceSignal, Access::kWrite, f->id, loc);
+  int ret = dma::signal_locked_effect(f, loc);
+  spin_unlock_irqrestore(f->lock, flags, loc);
+  dma_fence_end_signalling(cookie, loc);
+  return ret;
+}
+
+int dma_fence_signal_locked(DmaFence* f, Loc loc) {
+  if (f == nullptr) {
+    dma::step(op::kDmaFenceSignalLocked, Access::kNone, kNoObject, loc);
+    report_null_deref("dma_fence_signal_locked", loc);
+  }
+  lockdep_assert_held(&f->lock->dep_map, loc);
+  dma::step(op::kDmaFenceSignalLocked, Access::kWrite, f->id, loc);
+  return dma::signal_locked_effect(f, loc);
+}
+
+}  // namespace ravel::model

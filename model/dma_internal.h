@@ -1,0 +1,39 @@
+// model/dma_internal.h: helpers shared by the dma_fence / dma_resv / dma_buf models (not an API).
+#pragma once
+
+#include <string>
+
+#include "checker/api.h"
+#include "model/lockdep.h"
+
+namespace ravel::model {
+
+struct DmaFence;
+struct DmaFenceOps;
+struct WwClass;
+
+namespace dma {
+
+// Per-execution state of the dma models (SyncPlugin's exec_local).
+struct State {
+  LockdepMap fence_map{"dma_fence_map", LockType::kMap};  // dma_fence_lockdep_map
+  WwClass* reservation_ww_class = nullptr;
+  uint64_t next_context = 1;
+};
+State& state();
+
+// One visible operation on `object` (kNoObject: touches nothing shared), then the uaf check.
+void step(OpKind kind, Access access, ObjectId object, Loc loc, const Gate* gate = nullptr,
+          bool may_time_out = false);
+// A call through an ops table: a kRead of the table (dependent with module_unload's free), then
+// the uaf check naming the member ("dma_fence_ops.signaled").
+void ops_call_step(OpKind kind, ObjectId table, const char* member, Loc loc);
+void warn(const std::string& message, const std::string& details, Loc loc);
+void set_result(int64_t v);
+
+// The fence's effect of signalling (lock held, inside the caller's step): -EINVAL if already
+// signalled, else sets the bit, publishes HB, detaches ops, runs the callbacks in order.
+int signal_locked_effect(DmaFence* f, Loc loc);
+
+}  // namespace dma
+}  // namespace ravel::model
