@@ -1,7 +1,13 @@
-// tools/ravel/cmd_report.cc: `ravel report TRACE.json --html OUT.html`. Arguments are
-// validated; rendering belongs to reports/ and is not wired yet (exit 3).
+// tools/ravel/cmd_report.cc: `ravel report TRACE.json --html OUT.html` -- renders a trace written
+// by `ravel run --trace` as one self-contained HTML page (reports/html.h; the viewer's script,
+// styles and the trace schema are compiled into the binary, nothing is read at run time).
+// Exit 0; 2 on a usage error, an unreadable file or a document that is not a ravel trace;
+// 3 when the page cannot be written.
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
+#include "reports/html.h"
 #include "tools/ravel/cli.h"
 
 namespace ravel::cli {
@@ -24,8 +30,26 @@ int run_report(const std::vector<std::string>& args) {
   if (trace.empty() || html.empty()) {
     return usage_error("report", "report needs TRACE.json and --html OUT.html");
   }
-  std::fputs("ravel report: not implemented yet\n", stderr);
-  return kExitInternal;
+  std::ifstream in(trace, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "ravel: %s: cannot read the trace\n", trace.c_str());
+    return kExitUsage;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string page, error;
+  if (!report::render_html(text.str(), &page, &error)) {
+    std::fprintf(stderr, "ravel: %s: %s\n", trace.c_str(), error.c_str());
+    return kExitUsage;
+  }
+  std::ofstream out(html, std::ios::binary);
+  out << page;
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "ravel: %s: cannot write the page\n", html.c_str());
+    return kExitInternal;
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -34,8 +58,11 @@ const Command kReportCommand = {
     "report", "render a trace as a self-contained HTML page",
     "usage: ravel report TRACE.json --html OUT.html\n"
     "\n"
-    "Writes a self-contained HTML page (no network needed) showing the trace: one lane per CPU\n"
-    "and task, held locks as spans, IRQs nested on their CPU, the violation highlighted.\n",
+    "Writes a self-contained HTML page (no network needed) showing the trace written by\n"
+    "`ravel run --trace`: one lane per CPU and task with IRQ handlers nested on their CPU, held\n"
+    "locks as spans, wake-up arrows, the violation highlighted, the source line of each step and\n"
+    "the lock-order graph with the cycle marked. Keys: j/k or arrows step, n/p jump between the\n"
+    "violation's steps, 1-9 choose a violation.\n",
     run_report};
 
 }  // namespace ravel::cli

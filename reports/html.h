@@ -1,0 +1,19 @@
+// reports/html.h: `ravel report TRACE.json --html OUT.html` -- one self-contained page.
+//
+// Design note. The page embeds the trace (validated here against reports/trace.schema.json), the
+// schema itself (the viewer reads field descriptions and checks the trace with it), the op and
+// violation tables generated from model/ops.def and checker/violations.def, and the viewer's
+// JavaScript and CSS, all compiled into the binary (reports/embed_assets.cmake). A
+// Content-Security-Policy forbids every network fetch.
+#pragma once
+
+#include <string>
+
+namespace ravel::report {
+
+// False (with *error) when the text is not JSON or not a ravel-trace/1 document.
+bool render_html(const std::string& trace_json, std::string* html, std::string* error);
+// The embedded schema, parsed.
+const std::string& trace_schema_text();
+
+}  // namespace ravel::report

@@ -1,0 +1,176 @@
+// reports/recorder.cc: see recorder.h.
+#include "reports/recorder.h"
+
+#include "model/kernel.h"
+#include "model/lockdep.h"
+#include "model/ops.h"
+
+namespace ravel::report {
+namespace {
+
+// Kernel::find_task(t) (a const lookup that never places) when the model offers it; otherwise
+// Kernel::task(t), only for tasks known to be placed already (H7_REQUESTS.md).
+template <class K>
+const model::TaskCtx* find_task(K& k, TaskId t, bool placed) {
+  if constexpr (requires { k.find_task(t); }) {
+    return k.find_task(t);
+  } else {
+    return placed ? &k.task(t) : nullptr;
+  }
+}
+
+// The engine's task kind label (TaskSpec::kind) when Ctx exposes it (H7_REQUESTS.md).
+template <class C>
+std::string engine_task_kind(C& ctx, TaskId t) {
+  if constexpr (requires { ctx.task_kind(t); }) {
+    return ctx.task_kind(t);
+  } else {
+    return "";
+  }
+}
+
+// Operations after which the task is certainly placed: every kernel operation from ops.def's
+// "irq state" block on calls Kernel::self() (before or after its yield); irq_fire/irq_return
+// belong to handlers, which spawn_irq places at spawn time.
+bool places_task(OpKind kind) {
+  return kind >= model::op::kLocalIrqDisable || kind == model::op::kIrqFire ||
+         kind == model::op::kIrqReturn;
+}
+
+}  // namespace
+
+void Recorder::begin_execution(Ctx& ctx) {
+  ctx_ = &ctx;
+  finished_ = false;
+  placed_.clear();
+  events_.clear();
+  tasks_.clear();
+  names_.clear();
+  map_objects_.clear();
+  // Runs when the arena is reset: after a fatal violation end_execution is not called.
+  ctx.add_destructor(&Recorder::at_destroy, this);
+}
+
+void Recorder::at_destroy(void* self) { static_cast<Recorder*>(self)->finish(); }
+
+TaskSnap Recorder::snap(TaskId t) {
+  TaskSnap s;
+  model::Kernel* k = model::Kernel::current_or_null();
+  if (k == nullptr) return s;
+  bool placed = t < placed_.size() && placed_[t];
+  const model::TaskCtx* tc = find_task(*k, t, placed);
+  if (tc == nullptr) return s;
+  s.known = true;
+  s.cpu = tc->cpu;
+  s.irq_handler = tc->irq_handler;
+  s.hardirq = tc->hardirq;
+  s.softirq = tc->softirq;
+  s.preempt = tc->preempt;
+  s.bh = tc->bh;
+  s.rcu = tc->rcu;
+  s.irqs_off = tc->irqs_off;
+  for (const model::HeldLock& h : tc->held) {
+    HeldSnap hs;
+    hs.map = h.map;
+    hs.name = h.map != nullptr ? h.map->name : "?";
+    hs.cls = h.cls;
+    hs.loc = h.loc;
+    hs.read = h.read;
+    s.held.push_back(std::move(hs));
+  }
+  return s;
+}
+
+namespace {
+
+bool same_entry(const HeldSnap& a, const HeldSnap& b) {
+  return a.map == b.map && a.loc.line == b.loc.line && a.loc.file == b.loc.file;
+}
+bool at(const HeldSnap& h, const Loc& loc) { return h.loc.line == loc.line && h.loc.file == loc.file; }
+
+// The held stack after event k of a task, from the stack seen when the task's next operation m
+// was picked (or at the end). That stack already holds what m's kernel-side preamble pushed
+// before m's yield (lockdep validates an acquisition before spinning or sleeping): strip it.
+std::vector<HeldSnap> held_after(const RecordedEvent& k, const RecordedEvent* m,
+                                 std::vector<HeldSnap> next, bool finished) {
+  if (m != nullptr) {
+    if (m->gate_kind == static_cast<int>(Gate::Kind::kLock) && !next.empty() &&
+        at(next.back(), m->event.op.loc)) {
+      next.pop_back();
+    }
+    return next;
+  }
+  // Blocked at the end in an unknown pending operation: drop entries pushed since k started
+  // that k itself (a trylock, validated after it succeeds) did not take.
+  while (!finished && !next.empty() && !at(next.back(), k.event.op.loc)) {
+    bool before = false;
+    for (const HeldSnap& h : k.before.held) before |= same_entry(h, next.back());
+    if (before) break;
+    next.pop_back();
+  }
+  return next;
+}
+
+}  // namespace
+
+void Recorder::on_event(const Event& event) {
+  RecordedEvent r;
+  r.event = event;
+  r.gate_kind = event.op.gate != nullptr ? static_cast<int>(event.op.gate->kind()) : -1;
+  r.event.op.gate = nullptr;
+  r.before = snap(event.task);
+  // Placed by now (the effect follows before the task's next event): query it from then on.
+  if (places_task(event.op.kind)) {
+    if (placed_.size() <= event.task) placed_.resize(event.task + 1, false);
+    placed_[event.task] = true;
+  }
+  events_.push_back(std::move(r));
+}
+
+void Recorder::end_execution(Ctx&) { finish(); }
+
+void Recorder::finish() {
+  if (finished_ || ctx_ == nullptr) return;
+  finished_ = true;
+  for (TaskId t = 0; t < ctx_->task_count(); ++t) {
+    RecordedTask rt;
+    rt.name = ctx_->task_name(t);
+    rt.kind = engine_task_kind(*ctx_, t);
+    rt.last = snap(t);
+    rt.finished = ctx_->task_finished(t);
+    tasks_.push_back(std::move(rt));
+  }
+  // After-states, walking each task's events backwards from its end state.
+  std::vector<const RecordedEvent*> next(tasks_.size(), nullptr);
+  for (size_t i = events_.size(); i-- > 0;) {
+    RecordedEvent& k = events_[i];
+    TaskId t = k.event.task;
+    const RecordedEvent* m = next[t];
+    k.held_after = held_after(k, m, m != nullptr ? m->before.held : tasks_[t].last.held,
+                              tasks_[t].finished);
+    k.have_after = true;
+    next[t] = &k;
+  }
+  // An operation that leaves the task holding a lock taken at its own location acquired it:
+  // its object is that lock (named after the lock's class).
+  for (RecordedEvent& k : events_) {
+    if (k.held_after.empty() || k.event.op.object == kNoObject) continue;
+    const HeldSnap& top = k.held_after.back();
+    if (!at(top, k.event.op.loc)) continue;
+    names_.emplace(k.event.op.object, top.name);
+    map_objects_.emplace(top.map, k.event.op.object);
+  }
+  // CPUs the model created: their objects are what irq_fire and preemption changes write.
+  if (model::Kernel* k = model::Kernel::current_or_null()) {
+    for (int c = 0; c < k->cpu_count(); ++c) {
+      names_.emplace(k->cpu(c).object, "cpu" + std::to_string(c));
+    }
+  }
+}
+
+ObjectId Recorder::lock_object(const model::LockdepMap* map) const {
+  auto it = map_objects_.find(map);
+  return it == map_objects_.end() ? kNoObject : it->second;
+}
+
+}  // namespace ravel::report

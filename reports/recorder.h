@@ -1,0 +1,89 @@
+// reports/recorder.h: the plugin that records what only the kernel model knows about each event
+// (CPU, context, IRQ state, held locks) during the replay of a violation's schedule.
+//
+// Design note. It runs after the model plugins (it is appended to ExploreOptions::plugins), so
+// model::Kernel exists when it looks. on_event(n) sees the task's state when event n runs (every
+// effect of earlier events is applied, a task's effect runs before its next yield) -- plus the preamble of
+// operation n itself (what a lock op does before its yield: lockdep's lock_acquire, a spinlock's
+// preempt_disable). The held locks *after* an event are derived at the end of the execution
+// (end_execution, or an arena destructor when a fatal violation ended it) from the task's next
+// snapshot, minus what that next operation's preamble pushed.
+// It only reads: model::Kernel::task() would place an unplaced task on a fresh CPU (allocating
+// an object id and changing the execution), so a task is queried only once it is known to be
+// placed (see placed_ in recorder.cc), or through Kernel::find_task() when the model has it.
+// Never used during exploration: the hot path pays nothing.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "checker/api.h"
+
+namespace ravel::model {
+struct LockdepMap;
+}
+
+namespace ravel::report {
+
+struct HeldSnap {
+  const model::LockdepMap* map = nullptr;  // key only, never printed
+  std::string name;
+  int cls = -1;
+  Loc loc;
+  int read = 0;
+};
+
+struct TaskSnap {
+  bool known = false;  // the kernel model had placed the task
+  int cpu = -1;
+  bool irq_handler = false;
+  int hardirq = 0, softirq = 0, preempt = 0, bh = 0, rcu = 0;
+  bool irqs_off = false;
+  std::vector<HeldSnap> held;
+};
+
+struct RecordedEvent {
+  Event event;          // op.gate is cleared (it dangles after the execution)
+  int gate_kind = -1;   // -1 no gate, else Gate::Kind
+  TaskSnap before;      // the task's state when the operation ran
+  std::vector<HeldSnap> held_after;
+  bool have_after = false;
+};
+
+struct RecordedTask {
+  std::string name;
+  std::string kind;
+  TaskSnap last;
+  bool finished = false;
+};
+
+class Recorder final : public Plugin {
+ public:
+  void begin_execution(Ctx& ctx) override;
+  void on_event(const Event& event) override;
+  void end_execution(Ctx& ctx) override;
+
+  const std::vector<RecordedEvent>& events() const { return events_; }
+  const std::vector<RecordedTask>& tasks() const { return tasks_; }
+  // Names learned for objects (a lock acquisition that pushed a held entry names its object).
+  const std::map<ObjectId, std::string>& object_names() const { return names_; }
+  // Lock instance (object) of a held entry's map, when learned.
+  ObjectId lock_object(const model::LockdepMap* map) const;
+  bool finished() const { return finished_; }
+
+ private:
+  void finish();
+  TaskSnap snap(TaskId t);
+  static void at_destroy(void* self);
+
+  Ctx* ctx_ = nullptr;
+  bool finished_ = false;
+  std::vector<bool> placed_;
+  std::vector<RecordedEvent> events_;
+  std::vector<RecordedTask> tasks_;
+  std::map<ObjectId, std::string> names_;
+  std::map<const model::LockdepMap*, ObjectId> map_objects_;  // lookup only, never iterated
+};
+
+}  // namespace ravel::report

@@ -1,0 +1,140 @@
+// reports/viewer/test/browser_test.mjs: opens the HTML reports of the sample traces in headless
+// Chromium (Debian `chromium`, driven by playwright-core; never downloads a browser) and checks
+// lanes, lock spans, the highlighted violation, the lock graph's cycle, the source line and
+// keyboard stepping. Saves one screenshot per sample.
+//   node browser_test.mjs SAMPLES_BIN OUTDIR IMAGEDIR
+// Exit 0 pass, 1 fail, 77 skipped (no chromium or no node_modules: run `tools/dev deps`).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const chromium = process.env.RAVEL_CHROMIUM || '/usr/bin/chromium';
+const [samplesBin, outDir, imageDir] = process.argv.slice(2);
+if (!samplesBin || !outDir || !imageDir) {
+  console.error('usage: browser_test.mjs SAMPLES_BIN OUTDIR IMAGEDIR');
+  process.exit(2);
+}
+if (!existsSync(chromium)) {
+  console.log(`SKIPPED: ${chromium} not found (apt-get install chromium, or tools/dev deps)`);
+  process.exit(77);
+}
+let playwright;
+try {
+  playwright = createRequire(join(here, '..', 'package.json'))('playwright-core');
+} catch {
+  console.log('SKIPPED: reports/viewer/node_modules missing (cd reports/viewer && npm ci, or tools/dev deps)');
+  process.exit(77);
+}
+
+mkdirSync(outDir, { recursive: true });
+mkdirSync(imageDir, { recursive: true });
+execFileSync(samplesBin, [outDir], { stdio: 'inherit' });
+
+const failures = [];
+function check(sample, cond, what) {
+  if (!cond) failures.push(`${sample}: ${what}`);
+  console.log(`${cond ? 'ok  ' : 'FAIL'} ${sample}: ${what}`);
+}
+
+const profile = mkdtempSync(join(tmpdir(), 'ravel-chromium-'));
+// A fresh profile directory (playwright passes it as --user-data-dir).
+const browser = await playwright.chromium.launchPersistentContext(profile, {
+  executablePath: chromium,
+  headless: true,
+  viewport: { width: 1440, height: 820 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+// What each sample must show beyond the common checks.
+const samples = {
+  'deadlock': { lanes: ['T0', 'T1'], blocked: 2, cycle: 2 },
+  'lockdep-cycle': { lanes: ['probe', 'submit'], blocked: 0, cycle: 2, wakeups: 1 },
+  'irq-inversion': { lanes: ['worker', 'dev_irq'], blocked: 0, irq: true },
+  'uaf': { lanes: ['reaper', 'reader'], blocked: 0 },
+  'hang': { lanes: ['waiter', 'job'], blocked: 1 },
+};
+
+try {
+  for (const [name, want] of Object.entries(samples)) {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', e => errors.push(String(e)));
+    page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+    await page.route('**/*', route => {
+      const url = route.request().url();
+      if (url.startsWith('file:')) return route.continue();
+      errors.push(`network request: ${url}`);
+      return route.abort();
+    });
+    await page.goto(pathToFileURL(join(outDir, `${name}.html`)).href);
+    await page.waitForSelector('#timeline-svg');
+    check(name, errors.length === 0, `no page errors or requests (${errors.join('; ')})`);
+    check(name, (await page.locator('.error').count()) === 0, 'trace passes the schema check');
+    for (const lane of want.lanes) {
+      check(name, (await page.locator(`.lane[data-task="${lane}"]`).count()) === 1, `lane ${lane}`);
+    }
+    check(name, (await page.locator('.lock-span').count()) > 0, 'held locks drawn as spans');
+    const vsteps = await page.locator('.step.violation-step').count();
+    check(name, vsteps > 0, `violation steps highlighted (${vsteps})`);
+    check(name, (await page.locator('#violation .headline').count()) === 1, 'violation headline');
+    check(name, (await page.locator('.blocked').count()) === want.blocked, `${want.blocked} blocked task(s) marked`);
+    if (want.cycle) {
+      check(name, (await page.locator('#lock-graph-svg .edge.cycle').count()) === want.cycle,
+            `lock graph marks a ${want.cycle}-edge cycle`);
+    }
+    if (want.wakeups) check(name, (await page.locator('path.wakeup').count()) >= want.wakeups, 'wake-up arrow');
+    if (want.irq) {
+      check(name, (await page.locator('.lane.irq[data-kind="irq"]').count()) === 1, 'IRQ lane nested on its CPU');
+      check(name, (await page.locator('.step.ctx-hardirq').count()) > 0, 'hardirq steps');
+    }
+    // Keyboard stepping moves the selection; the source panel follows.
+    const step = async () => Number(await page.evaluate(() => document.body.dataset.step));
+    const first = await step();
+    check(name, (await page.locator(`.step.selected[data-index="${first}"]`).count()) === 1, `step ${first} selected`);
+    const count = await page.evaluate(() => JSON.parse(document.getElementById('ravel-trace').textContent).events.length);
+    await page.keyboard.press('Home');
+    check(name, (await step()) === 0, 'Home selects step 0');
+    await page.keyboard.press('j');
+    check(name, (await step()) === Math.min(1, count - 1), 'j steps forward');
+    await page.keyboard.press('ArrowUp');
+    check(name, (await step()) === 0, 'ArrowUp steps back');
+    await page.keyboard.press('End');
+    check(name, (await step()) === count - 1, 'End selects the last step');
+    await page.keyboard.press('k');
+    check(name, (await step()) === Math.max(0, count - 2), 'k steps back');
+    check(name, (await page.locator(`.step.selected[data-index="${await step()}"]`).count()) === 1, 'selection follows');
+    // Clicking a step with a source location shows that line of the embedded source.
+    const withLoc = await page.evaluate(() => JSON.parse(document.getElementById('ravel-trace').textContent)
+      .events.findIndex(e => e.loc.line > 0));
+    await page.locator(`.step[data-index="${withLoc}"]`).click();
+    check(name, (await step()) === withLoc, `click selects step ${withLoc}`);
+    const line = await page.locator('.src-line.current').textContent();
+    const op = await page.evaluate(i => JSON.parse(document.getElementById('ravel-trace').textContent).events[i].op, withLoc);
+    check(name, line !== null && line.includes(op.split('_')[0]), `source line shows the call (${line && line.trim()})`);
+    await page.keyboard.press('End');
+    await page.keyboard.press('p');
+    await page.keyboard.press('n');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('n');
+    const atViolation = await step();
+    check(name, await page.locator(`.step.violation-step[data-index="${atViolation}"]`).count() === 1,
+          'n jumps to a violation step');
+    await page.screenshot({ path: join(imageDir, `viewer-${name}.png`) });
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+
+if (failures.length) {
+  console.error(`\n${failures.length} check(s) failed:\n  ${failures.join('\n  ')}`);
+  process.exit(1);
+}
+console.log('\nall browser checks passed');
