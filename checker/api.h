@@ -162,6 +162,7 @@ class Ctx {
   // Moves a task into a domain (the CPU model places `init` on cpu 0 this way).
   void set_domain(TaskId t, ObjectId domain, const Gate* domain_gate);
   const char* task_name(TaskId t) const;
+  const char* task_kind(TaskId t) const;  // TaskSpec::kind
   bool task_finished(TaskId t) const;
   size_t task_count() const;
 

@@ -176,6 +176,9 @@ void Ctx::set_domain(TaskId t, ObjectId domain, const Gate* domain_gate) {
 const char* Ctx::task_name(TaskId t) const {
   return t < exec_->tasks_.size() ? exec_->tasks_[t].name : "?";
 }
+const char* Ctx::task_kind(TaskId t) const {
+  return t < exec_->tasks_.size() ? exec_->tasks_[t].kind : "?";
+}
 bool Ctx::task_finished(TaskId t) const {
   return t < exec_->tasks_.size() && exec_->tasks_[t].finished;
 }

@@ -101,6 +101,10 @@ class Kernel {
   const KernelOptions& options() const { return *options_; }
 
   TaskCtx& task(TaskId t);  // places an unplaced task (root on cpu 0, others on a fresh CPU)
+  // Never places: nullptr for a task that has not been placed yet (traces query without effect).
+  const TaskCtx* find_task(TaskId t) const {
+    return t < tasks_.size() ? tasks_[t].get() : nullptr;
+  }
   TaskCtx& self() { return task(ctx().self()); }
   Cpu& cpu(int index);      // created on first use
   int cpu_count() const { return static_cast<int>(cpus_.size()); }

@@ -3,46 +3,12 @@
 
 #include "model/kernel.h"
 #include "model/lockdep.h"
-#include "model/ops.h"
 
 namespace ravel::report {
-namespace {
-
-// Kernel::find_task(t) (a const lookup that never places) when the model offers it; otherwise
-// Kernel::task(t), only for tasks known to be placed already (H7_REQUESTS.md).
-template <class K>
-const model::TaskCtx* find_task(K& k, TaskId t, bool placed) {
-  if constexpr (requires { k.find_task(t); }) {
-    return k.find_task(t);
-  } else {
-    return placed ? &k.task(t) : nullptr;
-  }
-}
-
-// The engine's task kind label (TaskSpec::kind) when Ctx exposes it (H7_REQUESTS.md).
-template <class C>
-std::string engine_task_kind(C& ctx, TaskId t) {
-  if constexpr (requires { ctx.task_kind(t); }) {
-    return ctx.task_kind(t);
-  } else {
-    return "";
-  }
-}
-
-// Operations after which the task is certainly placed: every kernel operation from ops.def's
-// "irq state" block on calls Kernel::self() (before or after its yield); irq_fire/irq_return
-// belong to handlers, which spawn_irq places at spawn time.
-bool places_task(OpKind kind) {
-  return kind >= model::op::kLocalIrqDisable || kind == model::op::kIrqFire ||
-         kind == model::op::kIrqReturn;
-}
-
-}  // namespace
 
 void Recorder::begin_execution(Ctx& ctx) {
   ctx_ = &ctx;
   finished_ = false;
-  placed_.clear();
   events_.clear();
   tasks_.clear();
   names_.clear();
@@ -57,8 +23,7 @@ TaskSnap Recorder::snap(TaskId t) {
   TaskSnap s;
   model::Kernel* k = model::Kernel::current_or_null();
   if (k == nullptr) return s;
-  bool placed = t < placed_.size() && placed_[t];
-  const model::TaskCtx* tc = find_task(*k, t, placed);
+  const model::TaskCtx* tc = k->find_task(t);
   if (tc == nullptr) return s;
   s.known = true;
   s.cpu = tc->cpu;
@@ -119,11 +84,6 @@ void Recorder::on_event(const Event& event) {
   r.gate_kind = event.op.gate != nullptr ? static_cast<int>(event.op.gate->kind()) : -1;
   r.event.op.gate = nullptr;
   r.before = snap(event.task);
-  // Placed by now (the effect follows before the task's next event): query it from then on.
-  if (places_task(event.op.kind)) {
-    if (placed_.size() <= event.task) placed_.resize(event.task + 1, false);
-    placed_[event.task] = true;
-  }
   events_.push_back(std::move(r));
 }
 
@@ -135,7 +95,7 @@ void Recorder::finish() {
   for (TaskId t = 0; t < ctx_->task_count(); ++t) {
     RecordedTask rt;
     rt.name = ctx_->task_name(t);
-    rt.kind = engine_task_kind(*ctx_, t);
+    rt.kind = ctx_->task_kind(t);
     rt.last = snap(t);
     rt.finished = ctx_->task_finished(t);
     tasks_.push_back(std::move(rt));

@@ -8,9 +8,8 @@
 // preempt_disable). The held locks *after* an event are derived at the end of the execution
 // (end_execution, or an arena destructor when a fatal violation ended it) from the task's next
 // snapshot, minus what that next operation's preamble pushed.
-// It only reads: model::Kernel::task() would place an unplaced task on a fresh CPU (allocating
-// an object id and changing the execution), so a task is queried only once it is known to be
-// placed (see placed_ in recorder.cc), or through Kernel::find_task() when the model has it.
+// It only reads: tasks are queried with model::Kernel::find_task(), which never places an unplaced
+// task (Kernel::task() would, allocating an object id and so changing the execution).
 // Never used during exploration: the hot path pays nothing.
 #pragma once
 
@@ -79,7 +78,6 @@ class Recorder final : public Plugin {
 
   Ctx* ctx_ = nullptr;
   bool finished_ = false;
-  std::vector<bool> placed_;
   std::vector<RecordedEvent> events_;
   std::vector<RecordedTask> tasks_;
   std::map<ObjectId, std::string> names_;
