@@ -1,44 +1,192 @@
-// tools/ravel/cmd_lockorder.cc: `ravel lockorder PATH... [--out FILE] [--baseline FILE]`.
-// Arguments are validated and scenarios checked; collection needs the interpreter (exit 3).
+// tools/ravel/cmd_lockorder.cc: `ravel lockorder PATH... [--out FILE] [--baseline FILE [--update]]
+// [--strategy dpor|dfs] [--jobs N]` (../shared/spec/cli.md, docs/ci.md).
+//
+// Every scenario is checked first (exit 2 on any error, as `ravel check`), then explored
+// exhaustively by the interpreter while model/lockdep_export.h records every lock-class ordering
+// lockdep validates. The merged set is order-independent (smallest location pair per ordering),
+// so the file is the same for dpor and dfs, for any --jobs and for any order of PATHs. Exit codes:
+// 0 written or no regression, 1 a new ordering or cycle against the baseline, 2 bad input, 3
+// internal.
+#include <atomic>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
+#include "model/lockdep_export.h"
+#include "scenarios/interp/interp.h"
+#include "scenarios/lang/frontend.h"
 #include "tools/ravel/cli.h"
+#include "tools/ravel/lockorder.h"
 
 namespace ravel::cli {
 namespace {
 
-int run_lockorder(const std::vector<std::string>& args) {
+struct LockorderOptions {
   std::vector<std::string> paths;
-  std::string out, baseline;
+  std::string out, baseline, strategy = "dpor";
+  bool update = false;
+  int64_t jobs = 1;
+};
+
+int parse(const std::vector<std::string>& args, LockorderOptions& o) {
   for (size_t i = 0; i < args.size(); ++i) {
     bool missing = false;
-    if (take_value(args, i, "out", out, missing) ||
-        take_value(args, i, "baseline", baseline, missing)) {
+    if (take_value(args, i, "out", o.out, missing) ||
+        take_value(args, i, "baseline", o.baseline, missing)) {
       if (missing) return usage_error("lockorder", "option " + args[i] + " needs a FILE");
+    } else if (take_value(args, i, "strategy", o.strategy, missing)) {
+      if (missing || (o.strategy != "dpor" && o.strategy != "dfs")) {
+        return usage_error("lockorder",
+                           "option --strategy expects dpor or dfs (lockorder "
+                           "explores every execution)");
+      }
+    } else if (std::string v; take_value(args, i, "jobs", v, missing)) {
+      long long n = 0;
+      if (missing || !parse_count(v, n) || n < 1 || n > 256) {
+        return usage_error("lockorder", "option --jobs expects an integer from 1 to 256");
+      }
+      o.jobs = n;
+    } else if (args[i] == "--update") {
+      o.update = true;
     } else if (args[i].size() > 1 && args[i][0] == '-') {
       return usage_error("lockorder", "unknown option '" + args[i] + "'");
     } else {
-      paths.push_back(args[i]);
+      o.paths.push_back(args[i]);
     }
   }
-  if (paths.empty()) return usage_error("lockorder", "lockorder needs at least one PATH");
+  if (o.paths.empty()) return usage_error("lockorder", "lockorder needs at least one PATH");
+  if (o.update && o.baseline.empty())
+    return usage_error("lockorder", "--update needs --baseline FILE");
+  return kExitOk;
+}
+
+// Explores one checked scenario into `into`. Returns an error ("file: error: ...") on a model
+// error or an exploration that did not cover every execution; empty on success.
+std::string collect(const std::string& file, const lang::Program& prog, const std::string& strategy,
+                    model::LockOrderSet& into) {
+  ExploreOptions ex;
+  ex.strategy.name = strategy;
+  interp::RunResult run;
+  {
+    model::LockOrderRecorder recorder(&into);  // this thread's lockdep only
+    run = interp::run_program(prog, interp::Options{}, ex);
+  }
+  if (!run.result.model_error.empty()) return file + ": error: " + run.result.model_error + "\n";
+  if (!run.result.complete) return file + ": error: exploration did not cover every execution\n";
+  return "";
+}
+
+// Explores the scenarios on `jobs` threads (the engine's per-execution state is thread_local).
+// Each scenario gets its own set; merging is order-independent (LockOrderSet::add keeps the
+// smallest location pair), so the result does not depend on `jobs` or on scheduling.
+bool collect_all(const std::vector<std::string>& files, const std::vector<lang::Checked>& checked,
+                 const LockorderOptions& o, model::LockOrderSet& all) {
+  std::vector<model::LockOrderSet> sets(files.size());
+  std::vector<std::string> errors(files.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < files.size(); i = next++) {
+      errors[i] = collect(files[i], *checked[i].program, o.strategy, sets[i]);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int64_t t = 1; t < o.jobs && static_cast<size_t>(t) < files.size(); ++t) {
+    threads.emplace_back(worker);
+  }
+  worker();
+  for (std::thread& t : threads) t.join();
+  bool ok = true;
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::fputs(errors[i].c_str(), stderr);
+    ok = ok && errors[i].empty();
+    all.add_all(sets[i]);
+  }
+  return ok;
+}
+
+bool read_file(const std::string& path, std::string* text) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *text = ss.str();
+  return true;
+}
+
+bool write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) std::fprintf(stderr, "%s: error: cannot write the file\n", path.c_str());
+  return static_cast<bool>(out);
+}
+
+int against_baseline(const LockorderOptions& o, const std::vector<LockEdge>& current) {
+  std::vector<LockEdge> base;
+  std::string text, err;
+  if (!read_file(o.baseline, &text)) {
+    if (!o.update) {
+      std::fprintf(stderr, "%s: error: cannot read the baseline (create it with --update)\n",
+                   o.baseline.c_str());
+      return kExitUsage;
+    }
+  } else if (!parse_json(text, &base, &err)) {
+    std::fprintf(stderr, "%s: error: not a lock-order file: %s\n", o.baseline.c_str(), err.c_str());
+    return kExitUsage;
+  }
+  LockDiff d = diff(base, current);
+  std::fputs(render(d).c_str(), stdout);
+  if (o.update) {
+    if (!write_file(o.baseline, to_json(current))) return kExitUsage;
+    std::printf("lockorder: baseline %s updated (%zu orderings)\n", o.baseline.c_str(),
+                current.size());
+    return kExitOk;
+  }
+  return d.failed() ? kExitMismatch : kExitOk;
+}
+
+int run_lockorder(const std::vector<std::string>& args) {
+  LockorderOptions o;
+  if (int rc = parse(args, o); rc != kExitOk) return rc;
   std::vector<std::string> files;
-  bool ok = collect_scenarios(paths, files);
-  if (!check_scenarios(files) || !ok) return kExitUsage;
-  std::fputs("ravel lockorder: not implemented yet\n", stderr);
-  return kExitInternal;
+  bool ok = collect_scenarios(o.paths, files);
+  std::vector<lang::Checked> checked;
+  for (const std::string& f : files) {
+    checked.push_back(lang::check_file(f));
+    lang::Checked& c = checked.back();
+    std::string unsupported = c.ok ? interp::check_supported(*c.program, *c.source) : "";
+    std::fputs(c.diagnostics.c_str(), stderr);
+    std::fputs(unsupported.c_str(), stderr);
+    ok = ok && c.ok && unsupported.empty();
+  }
+  if (!ok) return kExitUsage;
+  model::LockOrderSet all;
+  if (!collect_all(files, checked, o, all)) return kExitUsage;
+  std::vector<LockEdge> edges = to_edges(all.sorted());
+  if (!o.out.empty() && !write_file(o.out, to_json(edges))) return kExitUsage;
+  if (!o.baseline.empty()) return against_baseline(o, edges);
+  if (o.out.empty()) std::fputs(to_json(edges).c_str(), stdout);
+  return kExitOk;
 }
 
 }  // namespace
 
 const Command kLockorderCommand = {
     "lockorder", "collect the lock-class orderings scenarios exercise; diff with a baseline",
-    "usage: ravel lockorder PATH... [--out FILE] [--baseline FILE]\n"
+    "usage: ravel lockorder PATH... [--out FILE] [--baseline FILE [--update]] [--strategy S]\n"
+    "                       [--jobs N]\n"
     "\n"
-    "Explores the scenarios and collects every lock-class ordering observed (A taken while B\n"
-    "held, with IRQ context).\n"
-    "  --out FILE        write the orderings to FILE\n"
-    "  --baseline FILE   fail (exit 1) on every ordering or cycle not in FILE, printed as a diff\n",
+    "Explores every execution of the scenarios and collects every lock-class ordering lockdep\n"
+    "observes (B taken while A held, with the IRQ context of B: process/softirq/hardirq, and\n"
+    "whether IRQs were off), with the smallest pair of acquisition locations seen. The output is\n"
+    "sorted JSON, one ordering per line, the same for every strategy and exploration order.\n"
+    "  --out FILE        write the orderings to FILE (default: standard output)\n"
+    "  --baseline FILE   print a diff against FILE: '+' new orderings and '!' the cycles they\n"
+    "                    close (exit 1), '-' orderings no longer observed (information)\n"
+    "  --update          rewrite the baseline FILE with the orderings observed (exit 0)\n"
+    "  --strategy S      dpor (default) or dfs\n"
+    "  --jobs N          explore N scenarios in parallel (same output)\n",
     run_lockorder};
 
 }  // namespace ravel::cli
