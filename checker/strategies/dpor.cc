@@ -22,15 +22,29 @@
 //
 // Blocking (tasks whose gate is closed are not enabled). Reversing e/e' is impossible when e'
 // needs e to be enabled (unlock -> lock of a mutex). When p had no event between e and e' and
-// existed at pre(e), its next operation there was e' itself, and whether it was enabled is
-// recorded: if disabled, the reversal is skipped and the scan goes on to earlier candidates (the
-// lock -> lock race behind the unlock), which is what makes mutex programs explore exactly one
-// execution per lock order. If p moved in between (its `start` step, an independent access) the
-// gate of e' at pre(e).notdep cannot be asked, so the reversal is inserted but does not cover
-// earlier candidates; if it turns out disabled when replayed, that wakeup branch is dropped and
-// the execution continues freely, at worst ending sleep-set blocked (ExecutionEnd::kBlocked,
-// never counted as an execution). A state where no task is enabled is maximal (deadlock / hang
-// detection): such a state is reached by the same rules as any other and never pruned.
+// existed at pre(e), its next operation there was e' itself and whether it was enabled is
+// recorded; if it was disabled and no event of notdep(e) is dependent with e' (so none can open
+// its gate: api.h's enabledness contract), the reversal is skipped and the scan goes on to
+// earlier candidates (the lock -> lock race behind the unlock). This is what makes mutex
+// programs explore exactly one execution per order of their critical sections. If p moved in
+// between, or notdep(e) touches what e' waits on, the gate of e' after notdep(e) cannot be
+// asked: the reversal is inserted but covers nothing; if it turns out disabled when replayed,
+// that wakeup branch is dropped and the execution continues freely, at worst ending sleep-set
+// blocked (ExecutionEnd::kBlocked, never counted as an execution).
+//
+// Operations that did not run also race (Flanagan & Godefroid's next(s, p) of every process):
+// the pending operation of a disabled task (AB-BA: the lock that blocks it was taken after it
+// could have taken it), and at an execution ended by a violation (deadlock, hang, assertion)
+// the pending operation of every unfinished task, so that the behaviours beyond the violation's
+// point are still reached by other executions. An event whose effect raised a fatal violation
+// halts: nothing can follow it, so it is treated as dependent with every event (a sleeping task
+// whose explored step halted covers no execution where another task runs first), and every
+// pending operation races with it. A state where no task is enabled is maximal:
+// it is reached like any other state and never pruned, so deadlocks and hangs are found.
+//
+// init's join waits for every task to finish (a gate no object shows): it is given a
+// happens-before edge from every finished non-daemon task and is never judged infeasible;
+// daemons are not waited for, so their start races with the join (an IRQ that never fires).
 //
 // Choices (Ctx::choose, timed-out waits) are nodes of the stack explored for every value; the
 // sleep set carries over a choice (the sleeping tasks' next events do not depend on it) and the
@@ -42,6 +56,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "checker/execution.h"  // kOpJoinAll: init's join of every task
 #include "checker/strategies/dpor_trace.h"
 #include "checker/strategies/wakeup_tree.h"
 
@@ -67,13 +82,13 @@ struct Node {
   // Scheduling node.
   TaskId task = kNoTask;
   uint64_t enabled = 0;
-  uint32_t ntasks = 0;     // tasks existing at this point
-  std::vector<Ev> sleep;   // asleep here, with their next event
-  WakeupTree wut;          // branches still to explore from here
+  uint32_t ntasks = 0;    // tasks existing at this point
+  std::vector<Ev> sleep;  // asleep here, with their next event
+  WakeupTree wut;         // branches still to explore from here
   // Choice node.
   uint32_t n = 0;
   uint32_t value = 0;
-  WakeupTree guide;        // wakeup subtree for the scheduling node after the choice
+  WakeupTree guide;  // wakeup subtree for the scheduling node after the choice
 };
 
 bool asleep(const Node& node, TaskId t) {
@@ -103,6 +118,7 @@ class DporStrategy final : public Strategy {
     pending_ = false;
     trace_.reset();
     node_of_event_.clear();
+    daemons_.clear();
     return true;
   }
 
@@ -115,11 +131,22 @@ class DporStrategy final : public Strategy {
   void on_event(const Event& event, ObjectId task_domain) override;
   void end_execution(ExecutionEnd end) override {
     commit_pending();
-    // A stuck end state (deadlock, hang): the blocked operations still race. The engine's
-    // vectors of the last scheduling point hold the end state here.
-    if (end == ExecutionEnd::kViolation && last_point_.pending != nullptr &&
-        all_disabled(last_point_)) {
-      check_disabled(last_point_, true);
+    // An execution ended by a violation: the engine's vectors of the last scheduling point
+    // still describe the end state. When nothing is enabled it is a stuck state (deadlock,
+    // hang) and every pending operation is current. Otherwise a fatal violation ended the
+    // effect of the latest event h: h halts (dependent with everything), and the others'
+    // pending operations race with h and with the events before it.
+    // A complete execution may leave daemons that never started (an IRQ that never fired):
+    // their start races with init's join, which disabled them.
+    const bool ended = end == ExecutionEnd::kViolation || end == ExecutionEnd::kComplete;
+    if (ended && last_point_.pending != nullptr && trace_.size() > 0) {
+      if (end == ExecutionEnd::kComplete || all_disabled(last_point_)) {
+        check_pending(last_point_, true, -1);
+      } else {
+        const uint32_t h = trace_.size() - 1;
+        trace_.mark_halts(h);
+        check_pending(last_point_, true, h);
+      }
     }
     last_point_ = SchedulingPoint{};
     backtrack();
@@ -130,17 +157,17 @@ class DporStrategy final : public Strategy {
   std::vector<Ev> inherited_sleep() const;
   void commit_pending();
   void handle_races(const Ev& next, uint32_t end);
-  void check_disabled(const SchedulingPoint& point, bool at_end);
+  void check_pending(const SchedulingPoint& point, bool at_end, int64_t halting);
   void insert(Node* node, const std::vector<Ev>& v);
   void backtrack();
 
   std::vector<Node> nodes_;
-  size_t cursor_ = 0;          // next node of the stack in this execution
-  int64_t last_sched_ = -1;    // latest scheduling node of this execution
-  uint32_t detect_from_ = 0;   // races of earlier events were handled by earlier executions
-  WakeupTree guide_;           // wakeup subtree for the next new scheduling node
-  bool picked_ = false;        // pick_task returned and its event was not seen yet
-  bool pending_ = false;       // the latest event is not committed (its effect may spawn)
+  size_t cursor_ = 0;         // next node of the stack in this execution
+  int64_t last_sched_ = -1;   // latest scheduling node of this execution
+  uint32_t detect_from_ = 0;  // races of earlier events were handled by earlier executions
+  WakeupTree guide_;          // wakeup subtree for the next new scheduling node
+  bool picked_ = false;       // pick_task returned and its event was not seen yet
+  bool pending_ = false;      // the latest event is not committed (its effect may spawn)
   bool finished_ = false;
   dpor::Trace trace_;
   std::vector<uint32_t> node_of_event_;
@@ -148,6 +175,8 @@ class DporStrategy final : public Strategy {
   std::vector<uint32_t> covering_;
   std::vector<Ev> v_;
   SchedulingPoint last_point_;
+  std::vector<TaskId> finished_tasks_;
+  std::vector<uint8_t> daemons_;  // tasks whose first step was a start (this execution)
 };
 
 std::vector<Ev> DporStrategy::inherited_sleep() const {
@@ -165,7 +194,7 @@ TaskId DporStrategy::pick_task(const SchedulingPoint& point) {
   commit_pending();
   if (point.pending->size() > kMaxTasks) internal_error("more than 64 tasks", __LINE__);
   last_point_ = point;
-  check_disabled(point, false);
+  check_pending(point, false, -1);
   uint64_t enabled = 0;
   for (TaskId t : *point.enabled) enabled |= bit(t);
   if (cursor_ < nodes_.size()) {  // replaying the prefix (the last node of it may be new)
@@ -247,7 +276,12 @@ void DporStrategy::on_event(const Event& event, ObjectId task_domain) {
     last_sched_ = static_cast<int64_t>(cursor_++);
   }
   picked_ = false;
-  trace_.add(event.task, event.op, task_domain);
+  const uint32_t index = trace_.add(event.task, event.op, task_domain);
+  if (event.task == 0 && event.op.kind == kOpJoinAll) trace_.mark_joins(index);
+  if (event.op.kind == kOpStart) {  // only daemons have a start step
+    if (daemons_.size() <= event.task) daemons_.resize(size_t{event.task} + 1, 0);
+    daemons_[event.task] = 1;
+  }
   node_of_event_.push_back(static_cast<uint32_t>(last_sched_));
   pending_ = true;
 }
@@ -256,30 +290,60 @@ void DporStrategy::commit_pending() {
   if (!pending_) return;
   pending_ = false;
   const uint32_t ep = trace_.size() - 1;
+  // init's join waits until every (non-daemon) task finished: every event of a finished task
+  // happens before it, though no object says so. Without this edge the reads of `final`
+  // would race with the tasks' writes through a join that cannot move.
+  const std::vector<TaskId>* after = nullptr;
+  const Ev& ev = trace_.ev(ep);
+  if (ev.joins) {
+    // Daemons are not waited for: their start races with the join (an IRQ that never fires).
+    finished_tasks_.clear();
+    Ctx& ctx = Ctx::current();
+    for (TaskId t = 1; t < ctx.task_count(); ++t) {
+      const bool daemon = t < daemons_.size() && daemons_[t] != 0;
+      if (ctx.task_finished(t) && !daemon) finished_tasks_.push_back(t);
+    }
+    after = &finished_tasks_;
+  }
   if (ep < detect_from_) {
-    trace_.commit(nullptr);
+    trace_.commit(nullptr, after);
     return;
   }
   candidates_.clear();
-  trace_.commit(&candidates_);
+  trace_.commit(&candidates_, after);
   if (!candidates_.empty()) handle_races(trace_.ev(ep), ep);
 }
 
-// Races of the operations that disabled tasks would execute next (their gate may have been
-// closed by an event they race with: AB-BA). Checked for a disabled task when its pending
-// operation is new or the latest event touched what it accesses, and at a stuck end state.
-void DporStrategy::check_disabled(const SchedulingPoint& point, bool at_end) {
+// Races of operations that have not run: the next operation of every task is a potential
+// event (Flanagan & Godefroid consider next(s, p) of every process p, enabled or not).
+//  - During an execution, for a disabled task, when its pending operation is new or the latest
+//    event touched what it accesses: its gate may have been closed by an event it races with
+//    (AB-BA: the lock that blocks it was taken after it could have taken it).
+//  - When an execution ends by a violation (a deadlock, or a fatal assertion in the middle of
+//    it), for every unfinished task: what they would have done next still races with the
+//    events that ran, and those reversals lead to executions that go further.
+// `halting` is the event whose effect raised a fatal violation (its task's pending operation is
+// stale), or -1.
+void DporStrategy::check_pending(const SchedulingPoint& point, bool at_end, int64_t halting) {
   const uint32_t n = trace_.size();
   if (n == 0 || n <= detect_from_) return;
   const Ev& last = trace_.ev(n - 1);
+  const TaskId skip = halting >= 0 ? last.task : kNoTask;
+  // With a halting event h, the pending operations are alternatives to h: v ends before it.
+  const uint32_t end = halting >= 0 ? n - 1 : n;
   Ctx& ctx = Ctx::current();
   for (TaskId q = 0; q < point.pending->size(); ++q) {
-    if ((*point.is_enabled)[q] != 0 || ctx.task_finished(q)) continue;
+    if (q == skip || (!at_end && (*point.is_enabled)[q] != 0)) continue;
     Ev next = trace_.pending_ev(q, (*point.pending)[q], (*point.domains)[q]);
     if (!at_end && last.task != q && !dpor::dependent(last, next)) continue;
+    if (ctx.task_finished(q)) continue;
     candidates_.clear();
+    if (halting >= 0) candidates_.push_back(n - 1);  // h races with everything
     trace_.pending_candidates(next, &candidates_);
-    if (!candidates_.empty()) handle_races(next, n);
+    if (halting >= 0 && candidates_.size() > 1 && candidates_[1] == n - 1) {
+      candidates_.erase(candidates_.begin());  // found by the scan too
+    }
+    if (!candidates_.empty()) handle_races(next, end);
   }
 }
 
@@ -300,21 +364,30 @@ void DporStrategy::handle_races(const Ev& evp, uint32_t ep) {
     Node& node = nodes_[node_of_event_[e]];
     // v = notdep(e).e'
     v_.clear();
-    bool p_moved = false;
-    for (uint32_t x = e + 1; x < ep; ++x) {
+    bool p_moved = false;     // p has events in notdep(e)
+    bool gate_moved = false;  // an event of notdep(e) may open or close the gate of e'
+    for (uint32_t x = e + 1; x < ep && x < trace_.size(); ++x) {
       if (trace_.hb(e, x)) continue;
-      v_.push_back(trace_.ev(x));
-      p_moved |= trace_.ev(x).task == p;
+      const Ev& ex = trace_.ev(x);
+      v_.push_back(ex);
+      p_moved |= ex.task == p;
+      gate_moved |= dpor::dependent(ex, evp);
     }
     v_.push_back(evp);
+    // The join's gate opens when the tasks finish, which no dependency shows.
+    gate_moved |= evp.joins;
     bool certain = !evp.gated && evp.domain == kNoObject;
     if (!p_moved && p < node.ntasks) {
-      // The next operation of p before e was e' itself: its enabledness there is known.
-      if ((node.enabled & bit(p)) == 0) continue;  // e' needs e: impossible reversal
-      certain = true;
+      // The next operation of p before e was e' itself, and its enabledness there is known.
+      // If nothing in notdep(e) can change its gate, it is the same after notdep(e): when
+      // disabled, e' needs e (unlock -> lock) and the reversal is impossible.
+      const bool enabled = (node.enabled & bit(p)) != 0;
+      if (!enabled && !gate_moved) continue;
+      certain = enabled;
     }
     insert(&node, v_);
-    if (certain) covering_.push_back(e);
+    // A halting event (e == ep) races only by halting: it covers nothing.
+    if (certain && e < ep) covering_.push_back(e);
   }
 }
 

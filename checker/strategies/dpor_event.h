@@ -6,7 +6,8 @@
 // Dependency (api.h): events of different tasks are dependent iff
 //   - they touch the same object and at least one of them writes it, or
 //   - one writes the other's domain object (an IRQ firing on the other's CPU), or
-//   - both spawned tasks (task ids are handed out in spawn order, so spawns do not commute).
+//   - both spawned tasks (task ids are handed out in spawn order, so spawns do not commute), or
+//   - one of them raised a fatal violation (it ends the execution: nothing commutes with it).
 // Happens-before additionally has program order and the spawn edge (the spawning event precedes
 // every event of the child), recorded as (sp_task, sp_seq) on each event of the child.
 #pragma once
@@ -23,8 +24,10 @@ struct Ev {
   ObjectId obj = kNoObject;
   ObjectId domain = kNoObject;
   Access acc = Access::kNone;
-  bool gated = false;    // the operation had a gate (may be disabled)
-  bool spawner = false;  // its effect spawned at least one task
+  bool gated = false;        // the operation had a gate (may be disabled)
+  bool spawner = false;      // its effect spawned at least one task
+  bool halts = false;        // its effect raised a fatal violation: no event can follow it
+  bool joins = false;        // init's join: its gate opens when tasks finish, not by a write
   TaskId sp_task = kNoTask;  // the event that spawned `task` (kNoTask: spawned before any event)
   uint32_t sp_seq = 0;
 };
@@ -36,6 +39,9 @@ inline bool writes(const Ev& e, ObjectId o) {
 // The dependency relation of api.h (symmetric; false for events of the same task).
 inline bool dependent(const Ev& a, const Ev& b) {
   if (a.task == b.task) return false;
+  // An event that ended the execution does not commute with anything: after it nothing runs,
+  // so "explored from here" (a sleep set) covers no execution where others run first.
+  if (a.halts || b.halts) return true;
   if (a.spawner && b.spawner) return true;
   if (writes(a, b.domain) || writes(b, a.domain)) return true;
   if (a.obj == kNoObject || a.obj != b.obj) return false;

@@ -90,7 +90,8 @@ TEST(Dpor, EveryChoiceValueIsExplored) {
       opt,
       [&](Ctx& ctx) {
         auto* x = ctx.make<Shared<>>(ctx);
-        ctx.spawn_fn({.name = "T0"}, [x] { x->write(static_cast<int64_t>(Ctx::current().choose(3))); });
+        ctx.spawn_fn({.name = "T0"},
+                     [x] { x->write(static_cast<int64_t>(Ctx::current().choose(3))); });
         ctx.spawn_fn({.name = "T1"}, [x] { x->read(); });
       },
       nullptr);
@@ -112,6 +113,56 @@ TEST(Dpor, EventWaitThatNobodySetsIsAHang) {
   ASSERT_EQ(r.violations.size(), 1u);
   EXPECT_EQ(r.violations[0].violation.kind, Violation::Kind::kHang);
   EXPECT_EQ(r.executions, 2u);
+}
+
+// init's join waits for every task: the reads of `final` happen after all their events, so
+// they add no reordering (and no blocked execution).
+TEST(Dpor, ReadsInFinalDoNotRace) {
+  ExploreOptions opt;
+  Shared<>* x = nullptr;
+  ExploreResult r = explore(
+      opt,
+      [&](Ctx& ctx) {
+        x = ctx.make<Shared<>>(ctx);
+        Shared<>* px = x;
+        ctx.spawn_fn({.name = "T0"}, [px] { px->write(1); });
+        ctx.spawn_fn({.name = "T1"}, [px] { px->write(2); });
+      },
+      [&](Ctx& ctx) { ctx.record_final_state(std::to_string(x->read())); });
+  EXPECT_TRUE(r.complete);
+  EXPECT_EQ(r.executions, 2u);
+  EXPECT_EQ(r.blocked, 0u);
+  EXPECT_EQ(r.final_states, (std::vector<std::string>{"1", "2"}));
+}
+
+// A daemon (an IRQ that may never fire) that nobody waits for: both "never ran" and "ran
+// before / after the reader" must be explored, like dfs does.
+TEST(Dpor, DaemonThatMayNeverStartIsExplored) {
+  auto run_with = [](const char* strategy) {
+    ExploreOptions opt;
+    opt.strategy.name = strategy;
+    Shared<>* x = nullptr;
+    int64_t* seen = nullptr;
+    ExploreResult r = explore(
+        opt,
+        [&](Ctx& ctx) {
+          x = ctx.make<Shared<>>(ctx);
+          seen = ctx.make<int64_t>(-1);
+          Shared<>* px = x;
+          int64_t* ps = seen;
+          ctx.spawn_fn({.name = "irq", .kind = "irq", .daemon = true}, [px] { px->write(1); });
+          ctx.spawn_fn({.name = "T0"}, [px, ps] { *ps = px->read(); });
+        },
+        [&](Ctx& ctx) {
+          ctx.record_final_state("x=" + std::to_string(x->peek()) +
+                                 " seen=" + std::to_string(*seen));
+        });
+    EXPECT_TRUE(r.complete) << strategy;
+    return r.final_states;
+  };
+  const std::vector<std::string> dfs = run_with("dfs");
+  EXPECT_EQ(dfs, (std::vector<std::string>{"x=0 seen=0", "x=1 seen=0", "x=1 seen=1"}));
+  EXPECT_EQ(run_with("dpor"), dfs);
 }
 
 }  // namespace

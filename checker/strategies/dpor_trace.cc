@@ -99,15 +99,23 @@ uint32_t Trace::add(TaskId task, const Operation& op, ObjectId domain) {
   return static_cast<uint32_t>(events_.size() - 1);
 }
 
-void Trace::collect(const Ev& e, uint32_t* before, std::vector<uint32_t>* out) {
-  const int64_t from = e.task < tasks_.size()
-                           ? (tasks_[e.task].last >= 0 ? tasks_[e.task].last
-                                                       : tasks_[e.task].spawn_event)
-                           : -1;
+void Trace::collect(const Ev& e, uint32_t* before, std::vector<uint32_t>* out,
+                    const std::vector<TaskId>* after) {
+  const int64_t from =
+      e.task < tasks_.size()
+          ? (tasks_[e.task].last >= 0 ? tasks_[e.task].last : tasks_[e.task].spawn_event)
+          : -1;
   if (from >= 0) {
     std::copy_n(clock(static_cast<uint32_t>(from)), stride_, before);
   } else {
     std::fill_n(before, stride_, 0);
+  }
+  if (after != nullptr) {
+    for (TaskId t : *after) {
+      if (t < tasks_.size() && tasks_[t].last >= 0 && t != e.task) {
+        join(before, clock(static_cast<uint32_t>(tasks_[t].last)), stride_);
+      }
+    }
   }
   if (out == nullptr) return;
   Acc acc[3];
@@ -152,11 +160,11 @@ void Trace::scan(TaskId task, ObjectId o, Access a, const uint32_t* before,
   }
 }
 
-void Trace::commit(std::vector<uint32_t>* candidates) {
+void Trace::commit(std::vector<uint32_t>* candidates, const std::vector<TaskId>* after) {
   const uint32_t i = size() - 1;
   const Ev& e = events_[i];
   uint32_t* c = clock(i);
-  collect(e, c, candidates);
+  collect(e, c, candidates, after);
   Acc acc[3];
   const int n = accesses(e, acc);
   for (int k = 0; k < n; ++k) {

@@ -28,9 +28,13 @@ class Trace {
   // with mark_spawner() until commit() is called.
   uint32_t add(TaskId task, const Operation& op, ObjectId domain);
   void mark_spawner(uint32_t index) { events_[index].spawner = true; }
+  // The event's effect raised a fatal violation (only the last event of an execution).
+  void mark_halts(uint32_t index) { events_[index].halts = true; }
+  void mark_joins(uint32_t index) { events_[index].joins = true; }
   // Computes the clock of the latest added event and appends its race candidates (latest
-  // first) to *candidates when non-null.
-  void commit(std::vector<uint32_t>* candidates);
+  // first) to *candidates when non-null. `after`: tasks whose every event happens before it
+  // although no dependency says so (init's join waits for every task to finish).
+  void commit(std::vector<uint32_t>* candidates, const std::vector<TaskId>* after = nullptr);
 
   // The summary of the next operation of `task` if it ran now, and the events it would race
   // with (latest first), for tasks that are disabled: their pending operation is a potential
@@ -41,13 +45,9 @@ class Trace {
   uint32_t size() const { return static_cast<uint32_t>(events_.size()); }
   const Ev& ev(uint32_t i) const { return events_[i]; }
   // Whether event x happens before (or is) event y.
-  bool hb(uint32_t x, uint32_t y) const {
-    return clock(y)[events_[x].task] > events_[x].seq;
-  }
+  bool hb(uint32_t x, uint32_t y) const { return clock(y)[events_[x].task] > events_[x].seq; }
   // Index of the latest event of `task`, or -1.
-  int64_t last_event(TaskId task) const {
-    return task < tasks_.size() ? tasks_[task].last : -1;
-  }
+  int64_t last_event(TaskId task) const { return task < tasks_.size() ? tasks_[task].last : -1; }
   // Index of the event that spawned `task`, or -1.
   int64_t spawn_event(TaskId task) const {
     return task < tasks_.size() ? tasks_[task].spawn_event : -1;
@@ -70,7 +70,8 @@ class Trace {
   void ensure_task(TaskId t);
   ObjectInfo& object(ObjectId o);
   // *before = the clock of the latest event of e.task (or of its spawn), then the candidates.
-  void collect(const Ev& e, uint32_t* before, std::vector<uint32_t>* out);
+  void collect(const Ev& e, uint32_t* before, std::vector<uint32_t>* out,
+               const std::vector<TaskId>* after = nullptr);
   void scan(TaskId task, ObjectId o, Access a, const uint32_t* before,
             std::vector<uint32_t>* out) const;
 

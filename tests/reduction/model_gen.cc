@@ -1,0 +1,369 @@
+// tests/reduction/model_gen.cc: generation, printing and interpretation of random models.
+#include "tests/reduction/model_gen.h"
+
+#include <algorithm>
+#include <map>
+
+#include "checker/strategies/strategies.h"  // Rng: our own seeded generator
+#include "checker/testing/primitives.h"
+
+namespace ravel::reduction {
+namespace {
+
+using testing::Atomic;
+using testing::Event;
+using testing::Mutex;
+using testing::Shared;
+
+struct Gen {
+  Rng rng;
+  Model* m;
+  int pick(int n) { return static_cast<int>(rng.below(static_cast<uint32_t>(n))); }
+};
+
+// A memory / event / choice operation (not lock, unlock or spawn).
+Op simple_op(Gen& g, bool may_domain_write) {
+  for (;;) {
+    int k = g.pick(14);
+    switch (k) {
+      case 0:
+      case 1:
+      case 2:
+        return {Op::kRead, g.pick(g.m->vars), 0};
+      case 3:
+      case 4:
+      case 5:
+        return {Op::kWrite, g.pick(g.m->vars), g.pick(4)};
+      case 6:
+        return {Op::kLoad, g.pick(g.m->atomics), 0};
+      case 7:
+        return {Op::kFetchAdd, g.pick(g.m->atomics), 0};
+      case 8:
+        return {Op::kCas, g.pick(g.m->atomics), g.pick(2)};
+      case 9:
+        return {Op::kChoose, 0, 2 + g.pick(2)};
+      case 10:
+        return {Op::kCheck, g.pick(g.m->vars), 1 + g.pick(3)};
+      case 11:
+        return {g.pick(2) == 0 ? Op::kWait : Op::kWaitTimeout, g.pick(g.m->events), 0};
+      case 12:
+        return {Op::kSet, g.pick(g.m->events), 0};
+      default:
+        if (may_domain_write) return {Op::kDomainWrite, 0, 1 + g.pick(2)};
+    }
+  }
+}
+
+TaskModel gen_task(Gen& g, int nops, bool may_domain_write, bool nested = false) {
+  TaskModel t;
+  std::vector<int> held;
+  if (nested && nops >= 4) {
+    const int first = g.pick(2);
+    t.ops.push_back({Op::kLock, first, 0});
+    t.ops.push_back({Op::kLock, 1 - first, 0});
+    held = {first, 1 - first};
+  }
+  while (static_cast<int>(t.ops.size()) < nops) {
+    const int remaining = nops - static_cast<int>(t.ops.size());
+    if (!held.empty() && (remaining <= static_cast<int>(held.size()) || g.pick(3) == 0)) {
+      t.ops.push_back({Op::kUnlock, held.back(), 0});
+      held.pop_back();
+      continue;
+    }
+    if (held.empty() && remaining >= 4 && g.m->mutexes == 2 && g.pick(3) == 0) {
+      // Both mutexes nested, in a random order: two such tasks may deadlock (AB-BA).
+      const int first = g.pick(2);
+      t.ops.push_back({Op::kLock, first, 0});
+      t.ops.push_back({Op::kLock, 1 - first, 0});
+      held = {first, 1 - first};
+      continue;
+    }
+    if (held.size() < 2 && remaining >= 2 + static_cast<int>(held.size()) && g.pick(5) < 2) {
+      int mu = g.pick(g.m->mutexes);
+      if (std::find(held.begin(), held.end(), mu) == held.end()) {
+        t.ops.push_back({Op::kLock, mu, 0});
+        held.push_back(mu);
+        continue;
+      }
+    }
+    t.ops.push_back(simple_op(g, may_domain_write));
+  }
+  return t;
+}
+
+const char* const kTaskNames[] = {"T0", "T1", "T2", "T3", "T4", "T5", "T6", "T7"};
+const char* const kChildNames[] = {"C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"};
+
+struct State {
+  std::vector<Shared<>*> vars;
+  std::vector<Atomic*> atomics;
+  std::vector<Mutex*> mutexes;
+  std::vector<Event*> events;
+  Shared<>* irq = nullptr;
+  std::vector<int64_t> acc;          // tasks, then children
+  std::vector<std::string> choices;  // per slot: the values its choices took, in order
+};
+
+void run_task(const Model* m, const TaskModel* t, State* s, size_t slot) {
+  int64_t acc = 0;
+  for (const Op& op : t->ops) {
+    switch (op.kind) {
+      case Op::kRead:
+        acc = acc * 3 + s->vars[op.a]->read();
+        break;
+      case Op::kWrite:
+        s->vars[op.a]->write((acc + op.b) % 4);
+        break;
+      case Op::kLoad:
+        acc = acc * 3 + s->atomics[op.a]->load();
+        break;
+      case Op::kFetchAdd:
+        acc += s->atomics[op.a]->fetch_add(1);
+        break;
+      case Op::kCas: {
+        int64_t expected = op.b;
+        acc = acc * 2 + (s->atomics[op.a]->compare_exchange(expected, op.b + 1) ? 1 : 0);
+        break;
+      }
+      case Op::kLock:
+        s->mutexes[op.a]->lock();
+        break;
+      case Op::kUnlock:
+        s->mutexes[op.a]->unlock();
+        break;
+      case Op::kWait:
+        s->events[op.a]->wait();
+        break;
+      case Op::kWaitTimeout:
+        acc = acc * 2 + (s->events[op.a]->wait_timeout() ? 1 : 0);
+        break;
+      case Op::kSet:
+        s->events[op.a]->set();
+        break;
+      case Op::kChoose: {
+        const uint32_t v = Ctx::current().choose(static_cast<uint32_t>(op.b));
+        acc = acc * 3 + v;
+        s->choices[slot] += std::to_string(v);
+        break;
+      }
+      case Op::kSpawn: {
+        const size_t child = static_cast<size_t>(op.a);
+        Ctx::current().spawn_fn({.name = kChildNames[child]}, [m, s, child] {
+          run_task(m, &m->children[child], s, m->tasks.size() + child);
+        });
+        break;
+      }
+      case Op::kDomainWrite:
+        s->irq->write(op.b);
+        break;
+      case Op::kCheck:
+        testing::check(s->vars[op.a]->read() != op.b, "random check");
+        break;
+    }
+  }
+  s->acc[slot] = acc;
+}
+
+// The state of the execution running on this thread, for the final function (executions run
+// one at a time on the exploring thread; set by the setup of each execution).
+State*& current_state() {
+  thread_local State* state = nullptr;
+  return state;
+}
+
+}  // namespace
+
+Model generate(uint64_t seed, const GenLimits& limits) {
+  Model m;
+  Gen g{Rng(seed), &m};
+  m.vars = 2 + g.pick(2);
+  m.atomics = 1;
+  m.mutexes = limits.nested_locks ? 2 : 1 + (g.pick(3) != 0 ? 1 : 0);  // two: AB-BA
+  m.events = 1 + g.pick(2);
+  const int ntasks = limits.min_tasks + g.pick(limits.max_tasks - limits.min_tasks + 1);
+  const bool domain = g.pick(3) == 0;  // task 0 lives in the irq domain
+  int budget = limits.max_total_ops;
+  for (int t = 0; t < ntasks; ++t) {
+    int nops = limits.min_ops + g.pick(limits.max_ops - limits.min_ops + 1);
+    nops = std::max(1, std::min(nops, budget - (ntasks - t - 1) * limits.min_ops));
+    budget -= nops;
+    m.tasks.push_back(gen_task(g, nops, domain && t != 0, limits.nested_locks));
+  }
+  if (domain) m.tasks[0].in_domain = true;
+  if (ntasks > 2 && g.pick(4) == 0) m.tasks.back().daemon = true;
+  if (g.pick(4) == 0) {  // a task spawns a child mid-run
+    TaskModel child = gen_task(g, 1 + g.pick(2), false);
+    for (Op& op : child.ops) {  // children stay simple: no waits that nobody can satisfy
+      if (op.kind == Op::kWait || op.kind == Op::kWaitTimeout) op = {Op::kRead, 0, 0};
+    }
+    m.children.push_back(child);
+    std::vector<Op>& ops = m.tasks[static_cast<size_t>(g.pick(ntasks))].ops;
+    ops.insert(ops.begin() + g.pick(static_cast<int>(ops.size()) + 1), Op{Op::kSpawn, 0, 0});
+  }
+  // Every waited event is set by some other task.
+  for (size_t t = 0; t < m.tasks.size(); ++t) {
+    for (const Op& op : std::vector<Op>(m.tasks[t].ops)) {
+      if (op.kind != Op::kWait && op.kind != Op::kWaitTimeout) continue;
+      bool set_elsewhere = false;
+      for (size_t u = 0; u < m.tasks.size(); ++u) {
+        if (u == t) continue;
+        for (const Op& o : m.tasks[u].ops) set_elsewhere |= o.kind == Op::kSet && o.a == op.a;
+      }
+      // Mostly; a wait nobody can satisfy is a hang, which both strategies must report.
+      if (!set_elsewhere && m.tasks.size() > 1 && g.pick(4) != 0) {
+        size_t u = (t + 1 + static_cast<size_t>(g.pick(ntasks - 1))) % m.tasks.size();
+        m.tasks[u].ops.push_back({Op::kSet, op.a, 0});
+      }
+    }
+  }
+  return m;
+}
+
+std::string describe(const Model& m) {
+  static const char* const kNames[] = {"read",   "write",  "load",         "fetch_add",    "cas",
+                                       "lock",   "unlock", "wait",         "wait_timeout", "set",
+                                       "choose", "spawn",  "domain_write", "check_ne"};
+  std::string out = "vars " + std::to_string(m.vars) + ", atomics " + std::to_string(m.atomics) +
+                    ", mutexes " + std::to_string(m.mutexes) + ", events " +
+                    std::to_string(m.events) + "\n";
+  auto task = [&](const char* name, const TaskModel& t) {
+    out += std::string("  ") + name + (t.in_domain ? " (domain irq)" : "") +
+           (t.daemon ? " (daemon)" : "") + ":";
+    for (const Op& op : t.ops) {
+      out += std::string(" ") + kNames[op.kind] + "(" + std::to_string(op.a) + "," +
+             std::to_string(op.b) + ")";
+    }
+    out += "\n";
+  };
+  for (size_t i = 0; i < m.tasks.size(); ++i) task(kTaskNames[i], m.tasks[i]);
+  for (size_t i = 0; i < m.children.size(); ++i) task(kChildNames[i], m.children[i]);
+  return out;
+}
+
+SetupFn model_setup(const Model& m) {
+  const Model* mp = &m;
+  return [mp](Ctx& ctx) {
+    auto* s = ctx.make<State>();
+    for (int i = 0; i < mp->vars; ++i) s->vars.push_back(ctx.make<Shared<>>(ctx));
+    for (int i = 0; i < mp->atomics; ++i) s->atomics.push_back(ctx.make<Atomic>(ctx));
+    for (int i = 0; i < mp->mutexes; ++i) s->mutexes.push_back(ctx.make<Mutex>(ctx));
+    for (int i = 0; i < mp->events; ++i) s->events.push_back(ctx.make<Event>(ctx));
+    s->irq = ctx.make<Shared<>>(ctx);
+    s->acc.assign(mp->tasks.size() + mp->children.size(), -1);
+    s->choices.assign(s->acc.size(), "");
+    current_state() = s;
+    for (size_t i = 0; i < mp->tasks.size(); ++i) {
+      TaskSpec spec;
+      spec.name = kTaskNames[i];
+      if (mp->tasks[i].in_domain) spec.domain = s->irq->id();
+      spec.daemon = mp->tasks[i].daemon;
+      ctx.spawn_fn(spec, [mp, s, i] { run_task(mp, &mp->tasks[i], s, i); });
+    }
+  };
+}
+
+}  // namespace ravel::reduction
+
+namespace ravel::reduction {
+
+SetupFn model_final(const Model& /*m*/) {
+  return [](Ctx& ctx) {
+    const State* s = current_state();
+    std::string f = "v";
+    for (const Shared<>* v : s->vars) f += " " + std::to_string(v->peek());
+    f += " a";
+    for (const Atomic* a : s->atomics) f += " " + std::to_string(a->peek());
+    f += " e";
+    for (const Event* e : s->events) f += e->is_set() ? " 1" : " 0";
+    f += " irq " + std::to_string(s->irq->peek()) + " acc";
+    for (int64_t a : s->acc) f += " " + std::to_string(a);
+    ctx.record_final_state(f);
+  };
+}
+
+}  // namespace ravel::reduction
+
+namespace ravel::reduction {
+
+void TraceRecorder::begin_execution(Ctx& /*ctx*/) {
+  events_.clear();
+  names_.clear();
+  spawner_.clear();
+}
+
+void TraceRecorder::on_task_spawned(TaskId /*task*/, TaskId parent) {
+  // The effect of the parent's latest event spawns; init spawns before its first event.
+  for (size_t i = events_.size(); i-- > 0;) {
+    if (events_[i].task == parent) {
+      if (i + 1 == events_.size()) spawner_[i] = 1;
+      return;
+    }
+  }
+}
+
+void TraceRecorder::on_event(const ravel::Event& event) {
+  events_.push_back(event);
+  names_.push_back(Ctx::current().task_name(event.task));
+  spawner_.push_back(0);
+}
+
+void TraceRecorder::end_execution(Ctx& /*ctx*/) {
+  const ObjectId irq = current_state()->irq->id();
+  const bool domain = !model_->tasks.empty() && model_->tasks[0].in_domain;
+  std::map<std::string, std::string> per_task;
+  std::map<ObjectId, std::vector<std::string>> per_object;  // "W label" or sorted read group
+  std::map<ObjectId, std::vector<std::string>> open_reads;
+  auto access = [&](ObjectId o, bool write, const std::string& label) {
+    std::vector<std::string>& reads = open_reads[o];
+    if (write) {
+      std::sort(reads.begin(), reads.end());
+      std::string group = "R{";
+      for (const std::string& r : reads) group += r + ",";
+      if (!reads.empty()) per_object[o].push_back(group + "}");
+      reads.clear();
+      per_object[o].push_back("W " + label);
+    } else {
+      reads.push_back(label);
+    }
+  };
+  std::map<std::string, int> seq;
+  const ObjectId kSpawns = 0;  // pseudo-object: spawns do not commute (task ids)
+  for (size_t i = 0; i < events_.size(); ++i) {
+    const ravel::Event& e = events_[i];
+    const std::string label = names_[i] + "." + std::to_string(seq[names_[i]]++);
+    per_task[names_[i]] += " " + std::to_string(e.op.kind) + "/" + std::to_string(e.op.object) +
+                           "=" + std::to_string(e.result) + (e.timed_out ? "t" : "");
+    if (e.op.access != ravel::Access::kNone && e.op.object != kNoObject) {
+      access(e.op.object, e.op.access == ravel::Access::kWrite, label);
+    }
+    if (domain && names_[i] == "T0") access(irq, false, label);
+    if (spawner_[i]) access(kSpawns, true, label);
+  }
+  // Choices are not events: the values taken distinguish executions of the same event order.
+  std::string out = "choices";
+  for (const std::string& c : current_state()->choices) out += " " + c;
+  out += "\n";
+  for (const auto& [name, evs] : per_task) out += name + ":" + evs + "\n";
+  for (auto& [o, list] : per_object) {
+    std::vector<std::string>& reads = open_reads[o];
+    std::sort(reads.begin(), reads.end());
+    out += "o" + std::to_string(o) + ":";
+    for (const std::string& x : list) out += " " + x;
+    if (!reads.empty()) {
+      out += " R{";
+      for (const std::string& r : reads) out += r + ",";
+      out += "}";
+    }
+    out += "\n";
+  }
+  for (auto& [o, reads] : open_reads) {  // objects only read
+    if (per_object.count(o) != 0 || reads.empty()) continue;
+    std::sort(reads.begin(), reads.end());
+    out += "o" + std::to_string(o) + ": R{";
+    for (const std::string& r : reads) out += r + ",";
+    out += "}\n";
+  }
+  traces_.push_back(std::move(out));
+}
+
+}  // namespace ravel::reduction

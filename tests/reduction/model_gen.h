@@ -1,0 +1,89 @@
+// tests/reduction/model_gen.h: seeded random models over the test primitives, for checking
+// dpor against dfs (same final states, same violations, never more executions).
+//
+// A model is a few tasks, each a short list of operations on shared variables, atomics,
+// mutexes (lock/unlock pairs, possibly nested, so AB-BA deadlocks occur), events (blocking
+// waits on events other tasks set, timed waits), value choices, a task spawned mid-run, and
+// writes to another task's domain object (an IRQ-like dependency, via TaskSpec.domain), a
+// daemon task that may never start (TaskSpec.daemon). Each
+// complete execution records its final state (every variable, every task's local accumulator).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "checker/explorer.h"
+
+namespace ravel::reduction {
+
+struct Op {
+  enum Kind : uint8_t {
+    kRead,         // acc = acc * 3 + var[a]
+    kWrite,        // var[a] = (acc + b) % 4
+    kLoad,         // acc = acc * 3 + atomic[a]
+    kFetchAdd,     // acc += atomic[a].fetch_add(1)
+    kCas,          // atomic[a]: b -> b + 1; acc = acc * 2 + success
+    kLock,         // mutex[a]
+    kUnlock,       // mutex[a]
+    kWait,         // event[a]
+    kWaitTimeout,  // acc = acc * 2 + event[a] set before timing out
+    kSet,          // event[a]
+    kChoose,       // acc = acc * 3 + choose(b)
+    kSpawn,        // spawns child model a
+    kDomainWrite,  // irq = b: writes the domain object of the task that has one
+    kCheck,        // check(var[a] != b): an assertion violation in some interleavings
+  };
+  Kind kind;
+  int a = 0;
+  int b = 0;
+};
+
+struct TaskModel {
+  std::vector<Op> ops;
+  bool in_domain = false;  // TaskSpec.domain = the irq variable
+  bool daemon = false;     // TaskSpec.daemon: may never start (an IRQ that never fires)
+};
+
+struct Model {
+  int vars = 0, atomics = 0, mutexes = 0, events = 0;
+  std::vector<TaskModel> tasks;     // spawned by init
+  std::vector<TaskModel> children;  // spawned by kSpawn
+};
+
+struct GenLimits {
+  int min_tasks = 2, max_tasks = 4;
+  int min_ops = 2, max_ops = 5;
+  int max_total_ops = 9;      // keeps dfs exhaustive and fast
+  bool nested_locks = false;  // two mutexes, every task starts by nesting both (AB-BA prone)
+};
+
+Model generate(uint64_t seed, const GenLimits& limits);
+std::string describe(const Model& m);
+// The setup and final functions that run the model (the model must outlive the run).
+SetupFn model_setup(const Model& m);
+SetupFn model_final(const Model& m);
+
+// Observes complete executions and records the Mazurkiewicz trace of each as a canonical
+// string: every task's events, and per object the order of its writes with the (unordered)
+// reads between them, under the dependency relation of checker/api.h (domain reads and spawns
+// included). Two executions are equivalent iff their strings are equal, so dpor must produce
+// each string of dfs exactly once.
+class TraceRecorder : public Plugin {
+ public:
+  explicit TraceRecorder(const Model& m) : model_(&m) {}
+  void begin_execution(Ctx& ctx) override;
+  void on_task_spawned(TaskId task, TaskId parent) override;
+  void on_event(const Event& event) override;
+  void end_execution(Ctx& ctx) override;
+  const std::vector<std::string>& traces() const { return traces_; }
+
+ private:
+  const Model* model_;
+  std::vector<Event> events_;
+  std::vector<std::string> names_;  // per event: its task's name
+  std::vector<uint8_t> spawner_;    // per event: its effect spawned a task
+  std::vector<std::string> traces_;
+};
+
+}  // namespace ravel::reduction
