@@ -1,9 +1,24 @@
-// tools/ravel/cmd_run.cc: `ravel run [options] PATH...`. Options are parsed and validated and
-// the scenarios checked; exploration is not wired to the interpreter yet (exit 3).
+// tools/ravel/cmd_run.cc: `ravel run [options] PATH...` (../shared/spec/cli.md).
+//
+// Every file is parsed, checked and screened for unsupported built-ins before anything is
+// explored (exit 2). Each scenario then runs through the interpreter (scenarios/interp), its
+// outcome is compared with its `expect`, and a text report (or one --json line) is printed.
+// Exit: 0 all match; 1 some mismatch (including an incomplete run that missed an expected
+// kind); 2 usage, invalid scenario or an error of the scenario (loop bound...); 3 internal.
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
+#include "checker/explorer.h"
+#include "scenarios/interp/interp.h"
+#include "scenarios/interp/outcome.h"
+#include "scenarios/lang/frontend.h"
 #include "tools/ravel/cli.h"
+#include "tools/ravel/junit.h"
 #include "tools/ravel/run_options.h"
 
 namespace ravel::cli {
@@ -61,6 +76,9 @@ bool parse_run_options(const std::vector<std::string>& args, RunOptions& o) {
     } else if (take_value(args, i, "trace", v, missing)) {
       if (missing || v.empty()) return bad("option --trace needs a FILE");
       o.trace = v;
+    } else if (take_value(args, i, "junit", v, missing)) {
+      if (missing || v.empty()) return bad("option --junit needs a FILE");
+      o.junit = v;
     } else if (take_value(args, i, "replay", v, missing)) {
       if (missing || v.empty()) return bad("option --replay needs a SCHEDULE");
       o.replay = v;
@@ -93,15 +111,159 @@ bool parse_run_options(const std::vector<std::string>& args, RunOptions& o) {
 
 namespace {
 
+bool g_progress_shown = false;
+
+void progress(uint64_t executions, double elapsed, size_t violations) {
+  if (elapsed < 1.0) return;
+  std::fprintf(stderr, "\r%llu executions, %.0f/s, %zu violations ",
+               static_cast<unsigned long long>(executions),
+               elapsed > 0 ? static_cast<double>(executions) / elapsed : 0.0, violations);
+  g_progress_shown = true;
+}
+
+ExploreOptions explore_options(const RunOptions& o) {
+  ExploreOptions ex;
+  ex.strategy.name = o.replay.empty() ? o.strategy : "replay";
+  ex.strategy.schedule = o.replay;
+  if (o.preemptions >= 0) ex.strategy.preemptions = static_cast<uint32_t>(o.preemptions);
+  ex.strategy.depth = static_cast<uint32_t>(o.depth);
+  ex.strategy.seed = o.seed;
+  if (o.executions > 0) {
+    ex.max_executions = static_cast<uint64_t>(o.executions);
+    ex.strategy.iterations = static_cast<uint64_t>(o.executions);
+  }
+  if (o.time_limit_s > 0) ex.time_limit_s = o.time_limit_s;
+  ex.stop_on_first = o.stop_on_first;
+  if (isatty(fileno(stderr)) && !o.json) ex.progress = progress;
+  return ex;
+}
+
+bool write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+std::string trace_path(const RunOptions& o, const std::string& file, size_t count) {
+  if (count == 1) return o.trace;
+  std::filesystem::create_directories(o.trace);
+  return (std::filesystem::path(o.trace) / std::filesystem::path(file).stem()).string() + ".json";
+}
+
+struct Row {
+  std::string file, verdict, expected, found;
+  uint64_t executions = 0;
+  double elapsed = 0;
+};
+
+std::string join(const std::vector<std::string>& v) {
+  if (v.empty()) return "ok";
+  std::string s;
+  for (const std::string& k : v) s += (s.empty() ? "" : ",") + k;
+  return s;
+}
+
+void print_summary(const std::vector<Row>& rows) {
+  size_t w = 8;
+  for (const Row& r : rows) w = std::max(w, r.file.size());
+  std::printf("\n%-6s %-*s %12s %9s  %s\n", "result", static_cast<int>(w), "scenario", "executions",
+              "time (s)", "expected -> found");
+  for (const Row& r : rows) {
+    std::printf("%-6s %-*s %12llu %9.3f  %s -> %s\n", r.verdict.c_str(), static_cast<int>(w),
+                r.file.c_str(), static_cast<unsigned long long>(r.executions), r.elapsed,
+                r.expected.c_str(), r.found.c_str());
+  }
+}
+
 int run_run(const std::vector<std::string>& args) {
   RunOptions o;
   if (!parse_run_options(args, o)) return kExitUsage;
+  if (o.early_timeouts) {
+    return usage_error("run", "option --timeouts=early is not supported yet (no model support)");
+  }
   std::vector<std::string> files;
   bool ok = collect_scenarios(o.paths, files);
-  if (!check_scenarios(files) || !ok) return kExitUsage;
-  std::fputs("ravel run: not implemented yet (the scenario interpreter is being written)\n",
-             stderr);
-  return kExitInternal;
+  if (!ok) return kExitUsage;
+  if (!o.replay.empty() && files.size() != 1) {
+    return usage_error("run", "--replay needs exactly one scenario file");
+  }
+  // Parse, check and reject unsupported constructs for every file before exploring any.
+  std::vector<lang::Checked> checked;
+  for (const std::string& f : files) {
+    checked.push_back(lang::check_file(f));
+    lang::Checked& c = checked.back();
+    if (!c.ok) {
+      std::fputs(c.diagnostics.c_str(), stderr);
+      ok = false;
+    } else if (std::string u = interp::check_supported(*c.program, *c.source); !u.empty()) {
+      std::fputs(u.c_str(), stderr);
+      ok = false;
+    }
+  }
+  if (!ok) return kExitUsage;
+  if (o.verbose && o.jobs > 1) {
+    std::printf(
+        "note: --jobs %lld: parallel exploration is not implemented; exploring with 1 worker\n",
+        static_cast<long long>(o.jobs));
+  }
+  int exit_code = kExitOk;
+  std::vector<Row> rows;
+  std::vector<JunitCase> cases;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const lang::Program& prog = *checked[i].program;
+    interp::Options io;
+    io.loop_bound = static_cast<uint32_t>(o.loop_bound);
+    io.signals = o.signals;
+    std::vector<Event> replayed;
+    if (!o.replay.empty()) io.record_events = &replayed;
+    interp::RunResult run = interp::run_program(prog, io, explore_options(o));
+    if (g_progress_shown) {
+      std::fputs("\r\033[K", stderr);
+      g_progress_shown = false;
+    }
+    interp::Outcome out = interp::evaluate(prog, run);
+    interp::ReportInfo info{files[i], o.replay.empty() ? o.strategy : "replay",
+                            run.result.elapsed_s};
+    cases.push_back(junit_case(info, prog, run, out));
+    if (!out.model_error.empty()) {
+      // The message carries the scenario location ("file:line: loop bound exceeded ...").
+      std::fprintf(stderr, "ravel: error in the scenario: %s\n", out.model_error.c_str());
+      exit_code = kExitUsage;
+    } else if (!out.match && exit_code == kExitOk) {
+      exit_code = kExitMismatch;
+    }
+    if (o.json) {
+      std::printf("%s\n", interp::json_line(info, prog, run, out).c_str());
+    } else if (!o.quiet || (!out.match && out.model_error.empty())) {
+      std::fputs(interp::text_report(info, prog, run, out, o.verbose).c_str(), stdout);
+    }
+    if (!o.replay.empty() && !o.json) {
+      std::printf("  replayed execution (%zu steps):\n%s", replayed.size(),
+                  interp::trace_text(replayed, replayed.size()).c_str());
+    }
+    if (!o.trace.empty() && !run.result.violations.empty()) {
+      std::string path = trace_path(o, files[i], files.size());
+      if (!write_file(path, interp::trace_json(info, prog, run))) {
+        std::fprintf(stderr, "ravel: cannot write %s\n", path.c_str());
+        return kExitUsage;
+      }
+    }
+    rows.push_back({files[i],
+                    !out.model_error.empty() ? "ERROR"
+                    : out.match              ? "PASS"
+                                             : "FAIL",
+                    join(out.expected), join(out.found), out.executions, run.result.elapsed_s});
+    std::fflush(stdout);
+  }
+  if (files.size() > 1 && !o.json) print_summary(rows);
+  if (!o.junit.empty()) {
+    std::string err;
+    if (!write_junit(o.junit, cases, &err)) {
+      std::fprintf(stderr, "ravel: %s\n", err.c_str());
+      return kExitUsage;
+    }
+  }
+  return exit_code;
 }
 
 }  // namespace
@@ -126,6 +288,7 @@ const Command kRunCommand = {
     "  --json                   one JSON object per scenario on stdout (JSON Lines)\n"
     "  --trace FILE             write the first violation's trace as JSON\n"
     "  --replay SCHEDULE        run the one execution SCHEDULE names and print its trace\n"
+    "  --junit FILE             write JUnit XML (one test case per scenario) to FILE\n"
     "  --loop-bound N           iterations of one loop before the scenario is in error (1000)\n"
     "  --signals                mutex_lock_interruptible may return -EINTR\n"
     "  --timeouts=early         every timed wait may also time out at any point\n"

@@ -25,6 +25,7 @@ struct RunOptions {
   bool early_timeouts = false;  // --timeouts=early
   std::string trace;            // --trace FILE
   std::string replay;           // --replay SCHEDULE
+  std::string junit;            // --junit FILE (tools/ravel/junit.h)
   std::vector<std::string> paths;
 };
 

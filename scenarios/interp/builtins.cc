@@ -1,0 +1,295 @@
+// scenarios/interp/builtins.cc: the binding table (built-in id -> model call), the argument
+// helpers of bindings, and check_supported(), which rejects before exploring every construct
+// whose model does not exist yet (so that a scenario never gets a verdict from a half model).
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "model/race.h"
+#include "scenarios/interp/runtime.h"
+
+namespace ravel::interp {
+namespace {
+
+using lang::ExprKind;
+using lang::ModelType;
+
+bool type_supported(ModelType m) {
+  switch (m) {
+    case ModelType::kRwlock:
+    case ModelType::kRwSemaphore:
+    case ModelType::kDmaFence:
+    case ModelType::kDmaFenceOps:
+    case ModelType::kDmaFenceCb:
+    case ModelType::kDmaResv:
+    case ModelType::kDmaBuf:
+    case ModelType::kDmaBufOps:
+    case ModelType::kDmaBufAttachOps:
+    case ModelType::kDmaBufAttachment:
+    case ModelType::kSgTable:
+      return false;
+    default:
+      return true;
+  }
+}
+
+// Walks the program and records what cannot run yet.
+struct SupportCheck {
+  const Program& prog;
+  lang::Diagnostics& diags;
+
+  void type(const lang::TypeRef* t) {
+    if (t == nullptr) return;
+    // Pointers are plain values; only objects of a type without a model are rejected.
+    if (t->stype.kind == lang::SType::Kind::kModel && t->stype.depth == 0 &&
+        !type_supported(t->stype.model)) {
+      diags.error(t->pos, "type '" + std::string(lang::model_type_name(t->stype.model)) +
+                              "' is not supported yet");
+    }
+  }
+  void init(const lang::Init* i) {
+    if (i == nullptr) return;
+    expr(i->expr);
+    for (const auto& item : i->items) init(item.value);
+  }
+  void expr(const Expr* e) {
+    if (e == nullptr) return;
+    if (e->kind == ExprKind::kCall && e->a->kind == ExprKind::kIdent &&
+        e->a->bind.kind == lang::Binding::Kind::kBuiltin &&
+        builtin_table()[e->a->bind.index] == nullptr) {
+      diags.error(e->a->pos, "built-in '" + e->a->text + "' is not supported yet");
+    }
+    if (e->kind == ExprKind::kMember && e->model_field) {
+      diags.error(e->pos, "fields of model objects ('" + render(e) + "') are not supported yet");
+    }
+    if (e->kind == ExprKind::kCast || e->kind == ExprKind::kTypeArg) type(e->type);
+    expr(e->a);
+    expr(e->b);
+    expr(e->c);
+    for (const Expr* a : e->args) expr(a);
+  }
+  void stmt(const Stmt* s) {
+    if (s == nullptr) return;
+    expr(s->expr);
+    expr(s->step);
+    stmt(s->init);
+    stmt(s->body);
+    stmt(s->else_body);
+    for (const Stmt* c : s->stmts) stmt(c);
+    for (const lang::VarDecl* d : s->decls) {
+      type(d->type);
+      init(d->init);
+    }
+    for (const Expr* a : s->args) expr(a);
+  }
+  void run() {
+    for (const lang::StructDef& sd : prog.structs) {
+      for (const lang::Field& f : sd.fields) type(f.type);
+    }
+    for (const lang::VarDecl* d : prog.globals) {
+      type(d->type);
+      init(d->init);
+    }
+    for (const lang::Function& fn : prog.functions) {
+      for (const lang::VarDecl* p : fn.params) type(p->type);
+      stmt(fn.body.block);
+    }
+    stmt(prog.init.block);
+    stmt(prog.final_.block);
+    for (const lang::Task& t : prog.tasks) stmt(t.body.block);
+  }
+};
+
+const char* tok_text(lang::Tok op) {
+  using lang::Tok;
+  switch (op) {
+    case Tok::kPlus:
+      return "+";
+    case Tok::kMinus:
+      return "-";
+    case Tok::kStar:
+      return "*";
+    case Tok::kSlash:
+      return "/";
+    case Tok::kPercent:
+      return "%";
+    case Tok::kAmp:
+      return "&";
+    case Tok::kPipe:
+      return "|";
+    case Tok::kCaret:
+      return "^";
+    case Tok::kTilde:
+      return "~";
+    case Tok::kBang:
+      return "!";
+    case Tok::kLt:
+      return "<";
+    case Tok::kGt:
+      return ">";
+    case Tok::kLe:
+      return "<=";
+    case Tok::kGe:
+      return ">=";
+    case Tok::kEqEq:
+      return "==";
+    case Tok::kNe:
+      return "!=";
+    case Tok::kAndAnd:
+      return "&&";
+    case Tok::kOrOr:
+      return "||";
+    case Tok::kShl:
+      return "<<";
+    case Tok::kShr:
+      return ">>";
+    case Tok::kPlusPlus:
+      return "++";
+    case Tok::kMinusMinus:
+      return "--";
+    case Tok::kAssign:
+      return "=";
+    case Tok::kPlusEq:
+      return "+=";
+    case Tok::kMinusEq:
+      return "-=";
+    case Tok::kStarEq:
+      return "*=";
+    case Tok::kSlashEq:
+      return "/=";
+    case Tok::kPercentEq:
+      return "%=";
+    case Tok::kAmpEq:
+      return "&=";
+    case Tok::kPipeEq:
+      return "|=";
+    case Tok::kCaretEq:
+      return "^=";
+    case Tok::kShlEq:
+      return "<<=";
+    case Tok::kShrEq:
+      return ">>=";
+    default:
+      return "?";
+  }
+}
+
+}  // namespace
+
+std::string render(const Expr* e) {
+  if (e == nullptr) return "";
+  switch (e->kind) {
+    case ExprKind::kInt:
+      return std::to_string(e->value);
+    case ExprKind::kString:
+      return "\"" + e->text + "\"";
+    case ExprKind::kIdent:
+      return e->text;
+    case ExprKind::kUnary:
+      return tok_text(e->op) + render(e->a);
+    case ExprKind::kPostfix:
+      return render(e->a) + tok_text(e->op);
+    case ExprKind::kBinary:
+    case ExprKind::kAssign:
+      return render(e->a) + " " + tok_text(e->op) + " " + render(e->b);
+    case ExprKind::kTernary:
+      return render(e->a) + " ? " + render(e->b) + " : " + render(e->c);
+    case ExprKind::kCall: {
+      std::string s = render(e->a) + "(";
+      for (size_t i = 0; i < e->args.size(); ++i) s += (i ? ", " : "") + render(e->args[i]);
+      return s + ")";
+    }
+    case ExprKind::kIndex:
+      return render(e->a) + "[" + render(e->b) + "]";
+    case ExprKind::kMember:
+      return render(e->a) + (e->op == lang::Tok::kArrow ? "->" : ".") + e->text;
+    case ExprKind::kCast:
+      return render(e->a);
+    case ExprKind::kTypeArg:
+      return e->type ? e->type->spelling : "";
+  }
+  return "";
+}
+
+const std::vector<BuiltinFn>& builtin_table() {
+  static const std::vector<BuiltinFn> table = [] {
+    std::vector<BuiltinFn> t(lang::builtins().size(), nullptr);
+    bind_lang_builtins(t);
+    bind_lock_builtins(t);
+    bind_memory_builtins(t);
+    bind_sync_builtins(t);
+    return t;
+  }();
+  return table;
+}
+
+void bind_builtin(std::vector<BuiltinFn>& t, std::string_view name, BuiltinFn fn) {
+  const lang::Builtin* b = lang::find_builtin(name);
+  if (b == nullptr) {
+    std::fprintf(stderr, "internal error: binding of unknown built-in '%.*s'\n",
+                 static_cast<int>(name.size()), name.data());
+    std::abort();
+  }
+  t[b->id] = fn;
+}
+
+std::string check_supported(const Program& prog, const lang::Source& src) {
+  lang::Diagnostics diags(src);
+  SupportCheck{prog, diags}.run();
+  if (!diags.has_errors()) return {};
+  std::string out = diags.render();
+  if (!out.empty() && out.back() != '\n') out += '\n';
+  return out;
+}
+
+int64_t Call::integer(size_t i) {
+  Value v = arg(i);
+  if (v.tag == Value::Tag::kInt || v.tag == Value::Tag::kNull) return v.i;
+  rt.error(
+      "argument " + std::to_string(i + 1) + " of " + std::string(b.name) + " must be an integer",
+      loc);
+}
+
+void Call::null_deref() {
+  OpKind kind = b.op >= 0 ? static_cast<OpKind>(b.op) : static_cast<OpKind>(model::op::kRead);
+  rt.ctx.yield({.kind = kind, .loc = loc});
+  model::report_null_deref(model::intern_name(std::string(b.name)), loc);
+}
+
+Obj* Call::object(size_t i) {
+  Value v = arg(i);
+  if (v.is_null()) null_deref();
+  if (v.tag == Value::Tag::kRef && v.ref->kind == Obj::Kind::kModel &&
+      (b.args[i].mask == 0 || (b.args[i].mask & lang::mask_of(v.ref->mtype)) != 0)) {
+    return v.ref;
+  }
+  rt.error("argument " + std::to_string(i + 1) + " of " + std::string(b.name) + " ('" +
+               render(e->args[i]) + "') is not " +
+               lang::with_article(lang::mask_names(b.args[i].mask)),
+           loc);
+}
+
+model::SharedVar* Call::var(size_t i) {
+  const Expr* a = e->args[i];
+  Obj* o = nullptr;
+  if (a->kind == ExprKind::kUnary && a->op == lang::Tok::kAmp) {
+    o = rt.place(a->a, f).obj;
+  } else {
+    Place p = rt.place(a, f);
+    if (p.slot != nullptr) {
+      // A local holding a pointer to a variable (`int *p = &x; READ_ONCE(*p)` is written *p).
+      Value v = *p.slot;
+      if (v.tag == Value::Tag::kRef) o = v.ref;
+    } else {
+      o = p.obj;
+    }
+  }
+  if (o == nullptr || o->kind != Obj::Kind::kVar || o->priv) {
+    rt.error(
+        std::string(b.name) + " needs a shared variable or heap field, got '" + render(a) + "'",
+        loc);
+  }
+  return o->var;
+}
+
+}  // namespace ravel::interp

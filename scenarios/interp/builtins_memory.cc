@@ -1,0 +1,221 @@
+// scenarios/interp/builtins_memory.cc: heap objects (model/slab.h), marked accesses and atomics
+// (model/atomic.h), krefs and refcounts (model/kref.h, refcount.h), shrinkers (shrinker.h).
+//
+// A heap object is a struct instance whose plain fields are SharedVars owned by the slab
+// object (so a field access after kfree is a uaf and is dependent with the kfree) and whose
+// model-typed fields are adopted by it (language.md section 2).
+#include "model/atomic.h"
+#include "model/kref.h"
+#include "model/refcount.h"
+#include "model/shrinker.h"
+#include "model/slab.h"
+#include "scenarios/interp/runtime.h"
+
+namespace ravel::interp {
+namespace {
+
+using model::Atomic;
+using model::Kref;
+using model::Refcount;
+
+model::Gfp gfp_of(Call& c, size_t i) {
+  if (c.argc() <= i) return model::Gfp::kKernel;
+  int64_t g = c.integer(i);
+  switch (g) {
+    case 0xcc0:
+      return model::Gfp::kKernel;
+    case 0x800:
+      return model::Gfp::kNowait;
+    case 0xa20:
+      return model::Gfp::kAtomic;
+    default:
+      c.rt.error(
+          "unknown gfp flags " + std::to_string(g) + " (GFP_KERNEL, GFP_NOWAIT or GFP_ATOMIC)",
+          c.loc);
+  }
+}
+
+Value alloc(Call& c) {
+  const lang::TypeRef* type = c.e->args[0]->type;
+  model::Gfp gfp = gfp_of(c, 1);
+  const char* tname = model::intern_name(type->spelling);
+  bool zero = c.b.name == "kzalloc";
+  ObjectId heap = zero ? model::kzalloc(tname, gfp, c.loc) : model::kmalloc(tname, gfp, c.loc);
+  const lang::SType& st = type->stype;
+  Obj* o;
+  if (st.kind == lang::SType::Kind::kStruct) {
+    o = c.rt.make_instance(static_cast<int32_t>(st.struct_id), heap, false);
+  } else {
+    o = c.rt.make_model(st.model, tname, tname, heap, nullptr, nullptr);
+  }
+  o->heap = heap;
+  return Value::of(o);
+}
+
+ObjectId heap_of(Call& c, Value v) {
+  if (v.is_null()) return kNoObject;
+  if (v.tag != Value::Tag::kRef || v.ref->heap == kNoObject ||
+      (v.ref->parent != nullptr && v.ref->parent->heap == v.ref->heap)) {
+    c.rt.error(std::string(c.b.name) + " of '" + render(c.e->args[0]) +
+                   "', which was not allocated by kmalloc/kzalloc",
+               c.loc);
+  }
+  return v.ref->heap;
+}
+
+Value kfree(Call& c) {
+  Value v = c.arg(0);
+  model::kfree(heap_of(c, v), c.loc);
+  return Value::integer(0);
+}
+
+Value kfree_rcu(Call& c) {
+  Value v = c.arg(0);
+  ObjectId heap = heap_of(c, v);
+  if (heap == kNoObject) return Value::integer(0);
+  model::kfree_rcu(heap, c.loc);
+  return Value::integer(0);
+}
+
+Value container_of(Call& c) {
+  Value v = c.arg(0);
+  const lang::SType& st = c.e->args[1]->type->stype;
+  int32_t field = c.e->args[2]->field;
+  if (v.tag == Value::Tag::kRef && v.ref->parent != nullptr &&
+      v.ref->parent->kind == Obj::Kind::kInstance &&
+      v.ref->parent->struct_id == static_cast<int32_t>(st.struct_id) && v.ref->field == field) {
+    return Value::of(v.ref->parent);
+  }
+  c.rt.error("container_of: '" + render(c.e->args[0]) + "' is not the field '" +
+                 c.e->args[2]->text + "' of a " + c.e->args[1]->type->spelling,
+             c.loc);
+}
+
+Value shrinker(Call& c) {
+  Value fn = c.arg(0);
+  Runtime* rt = &c.rt;
+  Loc loc = c.loc;
+  model::register_shrinker([rt, fn, loc] { rt->call_value(fn, nullptr, 0, loc); }, c.loc);
+  return Value::integer(0);
+}
+
+// Atomics: argument order is the kernel's (atomic_add(i, v)).
+Value atomic_set(Call& c) {
+  Atomic* a = c.model<Atomic>(0);
+  model::atomic_set(a, c.rt.encode(c.arg(1)), c.loc);
+  return Value::integer(0);
+}
+template <void (*F)(int64_t, Atomic*, Loc)>
+Value atomic_add_sub(Call& c) {
+  int64_t i = c.integer(0);
+  F(i, c.model<Atomic>(1), c.loc);
+  return Value::integer(0);
+}
+Value atomic_cmpxchg(Call& c) {
+  Atomic* a = c.model<Atomic>(0);
+  int64_t old = c.rt.encode(c.arg(1));
+  int64_t neu = c.rt.encode(c.arg(2));
+  return c.rt.decode(model::atomic_cmpxchg(a, old, neu, c.loc));
+}
+Value atomic_xchg(Call& c) {
+  Atomic* a = c.model<Atomic>(0);
+  return c.rt.decode(model::atomic_xchg(a, c.rt.encode(c.arg(1)), c.loc));
+}
+
+// Marked accesses on plain variables.
+Value read_once(Call& c) { return c.rt.decode(model::READ_ONCE(c.var(0), c.loc)); }
+Value load_acquire(Call& c) { return c.rt.decode(model::smp_load_acquire(c.var(0), c.loc)); }
+template <void (*F)(model::SharedVar*, int64_t, Loc)>
+Value store_marked(Call& c) {
+  model::SharedVar* v = c.var(0);
+  F(v, c.rt.encode(c.arg(1)), c.loc);
+  return Value::integer(0);
+}
+template <class R, R (*F)(int, model::SharedVar*, Loc)>
+Value bit_op(Call& c) {
+  int nr = static_cast<int>(c.integer(0));
+  model::SharedVar* v = c.var(1);
+  if constexpr (std::is_void_v<R>) {
+    F(nr, v, c.loc);
+    return Value::integer(0);
+  } else {
+    return Value::integer(F(nr, v, c.loc));
+  }
+}
+
+// krefs and refcounts.
+Value kref_put(Call& c) {
+  Obj* k = c.object(0);
+  Value fn = c.arg(1);
+  Runtime* rt = &c.rt;
+  Loc loc = c.loc;
+  int r = model::kref_put(
+      static_cast<Kref*>(k->model),
+      [rt, k, fn, loc](Kref*) {
+        Value a = Value::of(k);
+        rt->call_value(fn, &a, 1, loc);
+      },
+      c.loc);
+  return Value::integer(r);
+}
+
+}  // namespace
+
+void bind_memory_builtins(std::vector<BuiltinFn>& t) {
+  bind_builtin(t, "kmalloc", alloc);
+  bind_builtin(t, "kzalloc", alloc);
+  bind_builtin(t, "kfree", kfree);
+  bind_builtin(t, "kfree_rcu", kfree_rcu);
+  bind_builtin(t, "container_of", container_of);
+  bind_builtin(t, "register_shrinker", shrinker);
+
+  bind_builtin(t, "atomic_read",
+               [](Call& c) { return c.rt.decode(model::atomic_read(c.model<Atomic>(0), c.loc)); });
+  bind_builtin(t, "atomic_set", atomic_set);
+  bind_builtin(t, "atomic_inc", obj_call<Atomic, model::atomic_inc>);
+  bind_builtin(t, "atomic_dec", obj_call<Atomic, model::atomic_dec>);
+  bind_builtin(t, "atomic_add", atomic_add_sub<model::atomic_add>);
+  bind_builtin(t, "atomic_sub", atomic_add_sub<model::atomic_sub>);
+  bind_builtin(t, "atomic_inc_return", obj_call<Atomic, model::atomic_inc_return>);
+  bind_builtin(t, "atomic_dec_and_test", obj_call<Atomic, model::atomic_dec_and_test>);
+  bind_builtin(t, "atomic_cmpxchg", atomic_cmpxchg);
+  bind_builtin(t, "atomic_xchg", atomic_xchg);
+  bind_builtin(t, "READ_ONCE", read_once);
+  bind_builtin(t, "WRITE_ONCE", store_marked<model::WRITE_ONCE>);
+  bind_builtin(t, "smp_store_release", store_marked<model::smp_store_release>);
+  bind_builtin(t, "smp_load_acquire", load_acquire);
+  bind_builtin(t, "smp_mb", [](Call& c) {
+    model::smp_mb(c.loc);
+    return Value::integer(0);
+  });
+  bind_builtin(t, "smp_rmb", [](Call& c) {
+    model::smp_rmb(c.loc);
+    return Value::integer(0);
+  });
+  bind_builtin(t, "smp_wmb", [](Call& c) {
+    model::smp_wmb(c.loc);
+    return Value::integer(0);
+  });
+  bind_builtin(t, "test_bit", bit_op<bool, model::test_bit>);
+  bind_builtin(t, "set_bit", bit_op<void, model::set_bit>);
+  bind_builtin(t, "clear_bit", bit_op<void, model::clear_bit>);
+  bind_builtin(t, "test_and_set_bit", bit_op<bool, model::test_and_set_bit>);
+
+  bind_builtin(t, "kref_init", obj_call<Kref, model::kref_init>);
+  bind_builtin(t, "kref_get", obj_call<Kref, model::kref_get>);
+  bind_builtin(t, "kref_put", kref_put);
+  bind_builtin(t, "kref_read", obj_call<Kref, model::kref_read>);
+  bind_builtin(t, "kref_get_unless_zero", obj_call<Kref, model::kref_get_unless_zero>);
+  bind_builtin(t, "refcount_inc", [](Call& c) {
+    model::refcount_inc(c.model<Refcount>(0), c.loc);
+    return Value::integer(0);
+  });
+  bind_builtin(t, "refcount_dec_and_test", [](Call& c) {
+    return Value::integer(model::refcount_dec_and_test(c.model<Refcount>(0), c.loc));
+  });
+  bind_builtin(t, "refcount_read", [](Call& c) {
+    return Value::integer(model::refcount_read(c.model<Refcount>(0), c.loc));
+  });
+}
+
+}  // namespace ravel::interp

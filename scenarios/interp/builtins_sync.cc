@@ -1,0 +1,212 @@
+// scenarios/interp/builtins_sync.cc: completions, wait queues, RCU, xarrays, work items and
+// modules, bound to H4b's models (model/completion.h, wait.h, rcu.h, xarray.h, workqueue.h,
+// module.h). Callbacks written in the scenario (work functions, RCU callbacks, kref release,
+// wait_event conditions) are interpreter closures the models call in whatever task runs them.
+#include "model/completion.h"
+#include "model/module.h"
+#include "model/rcu.h"
+#include "model/wait.h"
+#include "model/workqueue.h"
+#include "model/xarray.h"
+#include "scenarios/interp/runtime.h"
+
+namespace ravel::interp {
+namespace {
+
+using model::Completion;
+using model::Module;
+using model::WaitQueueHead;
+using model::Work;
+using model::Xarray;
+
+Value completion_timeout(Call& c) {
+  Completion* x = c.model<Completion>(0);
+  return Value::integer(
+      model::wait_for_completion_timeout(x, static_cast<long>(c.integer(1)), c.loc));
+}
+
+std::function<bool()> cond_of(Call& c, size_t i) {
+  Runtime* rt = &c.rt;
+  const Expr* e = c.e->args[i];
+  Frame* f = &c.f;
+  return [rt, e, f] { return rt->eval(e, *f).truthy(); };
+}
+
+Value wait_event(Call& c) {
+  WaitQueueHead* wq = c.model<WaitQueueHead>(0);
+  model::wait_event(wq, cond_of(c, 1), c.loc);
+  return Value::integer(0);
+}
+Value wait_event_timeout(Call& c) {
+  WaitQueueHead* wq = c.model<WaitQueueHead>(0);
+  long t = static_cast<long>(c.integer(2));
+  return Value::integer(model::wait_event_timeout(wq, cond_of(c, 1), t, c.loc));
+}
+
+// RCU (language.md section 5; callbacks run after a grace period in softirq context).
+Value call_rcu(Call& c) {
+  Obj* head = c.object(0);
+  Value fn = c.arg(1);
+  Runtime* rt = &c.rt;
+  Loc loc = c.loc;
+  model::call_rcu(
+      *static_cast<ObjectId*>(head->model),
+      [rt, head, fn, loc] {
+        Value a = Value::of(head);
+        rt->call_value(fn, &a, 1, loc);
+      },
+      c.loc);
+  return Value::integer(0);
+}
+Value rcu_deref(Call& c) { return c.rt.decode(model::rcu_dereference(c.var(0), c.loc)); }
+Value rcu_deref_protected(Call& c) {
+  model::SharedVar* v = c.var(0);
+  bool cond = c.arg(1).truthy();
+  return c.rt.decode(model::rcu_dereference_protected(v, cond, c.loc));
+}
+Value rcu_assign(Call& c) {
+  model::SharedVar* v = c.var(0);
+  model::rcu_assign_pointer(v, c.rt.encode(c.arg(1)), c.loc);
+  return Value::integer(0);
+}
+Value rcu_access(Call& c) { return c.rt.decode(model::rcu_access_pointer(c.var(0), c.loc)); }
+
+// xarray (include/linux/xarray.h): entries are encoded Values.
+template <int64_t (*F)(Xarray*, uint64_t, int64_t, Loc)>
+Value xa_store(Call& c) {
+  Xarray* xa = c.model<Xarray>(0);
+  auto index = static_cast<uint64_t>(c.integer(1));
+  int64_t entry = c.rt.encode(c.arg(2));
+  if (c.argc() > 3) c.arg(3);  // gfp: accepted and ignored (the model never allocates)
+  return c.rt.decode(F(xa, index, entry, c.loc));
+}
+template <int64_t (*F)(Xarray*, uint64_t, Loc)>
+Value xa_index_op(Call& c) {
+  Xarray* xa = c.model<Xarray>(0);
+  return c.rt.decode(F(xa, static_cast<uint64_t>(c.integer(1)), c.loc));
+}
+Value xa_lock_irqsave(Call& c) {
+  Xarray* xa = c.model<Xarray>(0);
+  store_arg(c, 1, static_cast<int64_t>(model::xa_lock_irqsave(xa, c.loc)));
+  return Value::integer(0);
+}
+Value xa_unlock_irqrestore(Call& c) {
+  Xarray* xa = c.model<Xarray>(0);
+  model::xa_unlock_irqrestore(xa, static_cast<unsigned long>(c.integer(1)), c.loc);
+  return Value::integer(0);
+}
+
+// Work items.
+std::function<void(Work*)> work_fn(Runtime* rt, Obj* work, Value fn, Loc loc) {
+  return [rt, work, fn, loc](Work*) {
+    Value a = Value::of(work);
+    rt->call_value(fn, &a, 1, loc);
+  };
+}
+Value init_work(Call& c) {
+  Obj* w = c.object(0);
+  Value fn = c.arg(1);
+  model::INIT_WORK(static_cast<Work*>(w->model), work_fn(&c.rt, w, fn, c.loc), c.loc);
+  return Value::integer(0);
+}
+Value queue_work(Call& c) {
+  c.integer(0);  // system_wq / system_unbound_wq: both the model's system workqueue
+  Work* w = c.model<Work>(1);
+  return Value::integer(model::queue_work(model::system_wq(), w, c.loc));
+}
+
+}  // namespace
+
+void Runtime::set_work_fn(Obj* work, Value fn, Loc loc) {
+  static_cast<Work*>(work->model)->fn = work_fn(this, work, fn, loc);
+}
+
+Flow Runtime::exec_xa_for_each(const Stmt* s, Frame& f) {
+  Value xv = eval(s->args[0], f);
+  Loc loc = in.loc(s->pos);
+  if (xv.is_null()) {
+    ctx.yield({.kind = model::op::kRead, .loc = loc});
+    model::report_null_deref("xa_for_each", loc);
+  }
+  if (xv.tag != Value::Tag::kRef || xv.ref->mtype != lang::ModelType::kXarray) {
+    error("xa_for_each needs a struct xarray", loc);
+  }
+  Place index = place(s->args[1], f);
+  Place entry = place(s->args[2], f);
+  Flow out = Flow::kNormal;
+  model::xa_for_each(
+      static_cast<Xarray*>(xv.ref->model),
+      [&](uint64_t i, int64_t e) {
+        if (out != Flow::kNormal) return;  // after break/return/goto: skip the remaining entries
+        store(index, Value::integer(static_cast<int64_t>(i)), loc);
+        store(entry, decode(e), loc);
+        Flow fl = s->body != nullptr ? exec(s->body, f) : Flow::kNormal;
+        if (fl == Flow::kBreak) out = Flow::kBreak;
+        if (fl == Flow::kReturn || fl == Flow::kGoto) out = fl;
+      },
+      loc);
+  return out == Flow::kBreak ? Flow::kNormal : out;
+}
+
+void bind_sync_builtins(std::vector<BuiltinFn>& t) {
+  bind_builtin(t, "init_completion", obj_call<Completion, model::init_completion>);
+  bind_builtin(t, "reinit_completion", obj_call<Completion, model::reinit_completion>);
+  bind_builtin(t, "complete", obj_call<Completion, model::complete>);
+  bind_builtin(t, "complete_all", obj_call<Completion, model::complete_all>);
+  bind_builtin(t, "wait_for_completion", obj_call<Completion, model::wait_for_completion>);
+  bind_builtin(t, "wait_for_completion_timeout", completion_timeout);
+  bind_builtin(t, "try_wait_for_completion", obj_call<Completion, model::try_wait_for_completion>);
+  bind_builtin(t, "completion_done", obj_call<Completion, model::completion_done>);
+
+  bind_builtin(t, "init_waitqueue_head", obj_call<WaitQueueHead, model::init_waitqueue_head>);
+  bind_builtin(t, "wait_event", wait_event);
+  bind_builtin(t, "wait_event_timeout", wait_event_timeout);
+  bind_builtin(t, "wake_up", obj_call<WaitQueueHead, model::wake_up>);
+  bind_builtin(t, "wake_up_all", obj_call<WaitQueueHead, model::wake_up_all>);
+
+  bind_builtin(t, "rcu_read_lock", [](Call& c) {
+    model::rcu_read_lock(c.loc);
+    return Value::integer(0);
+  });
+  bind_builtin(t, "rcu_read_unlock", [](Call& c) {
+    model::rcu_read_unlock(c.loc);
+    return Value::integer(0);
+  });
+  bind_builtin(t, "synchronize_rcu", [](Call& c) {
+    model::synchronize_rcu(c.loc);
+    return Value::integer(0);
+  });
+  bind_builtin(t, "rcu_barrier", [](Call& c) {
+    model::rcu_barrier(c.loc);
+    return Value::integer(0);
+  });
+  bind_builtin(t, "call_rcu", call_rcu);
+  bind_builtin(t, "rcu_dereference", rcu_deref);
+  bind_builtin(t, "rcu_dereference_protected", rcu_deref_protected);
+  bind_builtin(t, "rcu_assign_pointer", rcu_assign);
+  bind_builtin(t, "rcu_access_pointer", rcu_access);
+
+  bind_builtin(t, "xa_lock", obj_call<Xarray, model::xa_lock>);
+  bind_builtin(t, "xa_unlock", obj_call<Xarray, model::xa_unlock>);
+  bind_builtin(t, "xa_lock_irq", obj_call<Xarray, model::xa_lock_irq>);
+  bind_builtin(t, "xa_unlock_irq", obj_call<Xarray, model::xa_unlock_irq>);
+  bind_builtin(t, "xa_lock_irqsave", xa_lock_irqsave);
+  bind_builtin(t, "xa_unlock_irqrestore", xa_unlock_irqrestore);
+  bind_builtin(t, "xa_store", xa_store<model::xa_store>);
+  bind_builtin(t, "__xa_store", xa_store<model::__xa_store>);
+  bind_builtin(t, "xa_load", xa_index_op<model::xa_load>);
+  bind_builtin(t, "xa_erase", xa_index_op<model::xa_erase>);
+  bind_builtin(t, "__xa_erase", xa_index_op<model::__xa_erase>);
+
+  bind_builtin(t, "INIT_WORK", init_work);
+  bind_builtin(t, "schedule_work", obj_call<Work, model::schedule_work>);
+  bind_builtin(t, "queue_work", queue_work);
+  bind_builtin(t, "flush_work", obj_call<Work, model::flush_work>);
+  bind_builtin(t, "cancel_work_sync", obj_call<Work, model::cancel_work_sync>);
+
+  bind_builtin(t, "try_module_get", obj_call<Module, model::try_module_get>);
+  bind_builtin(t, "module_put", obj_call<Module, model::module_put>);
+  bind_builtin(t, "module_unload", obj_call<Module, model::module_unload>);
+}
+
+}  // namespace ravel::interp

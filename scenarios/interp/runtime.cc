@@ -1,0 +1,193 @@
+// scenarios/interp/runtime.cc: the objects of one execution (see runtime.h).
+//
+// Lock classes follow language.md section 2 (lockdep's static keys): a global lock is its own
+// class named after its declaration; a lock field has one class per struct type and field
+// ("job.lock"), shared by every instance, as one spin_lock_init() call site gives one key.
+#include "scenarios/interp/runtime.h"
+
+#include "model/atomic.h"
+#include "model/completion.h"
+#include "model/kref.h"
+#include "model/module.h"
+#include "model/mutex.h"
+#include "model/refcount.h"
+#include "model/slab.h"
+#include "model/spinlock.h"
+#include "model/wait.h"
+#include "model/workqueue.h"
+#include "model/ww_mutex.h"
+#include "model/xarray.h"
+
+namespace ravel::interp {
+namespace {
+
+using lang::ModelType;
+using lang::SType;
+
+constexpr int64_t kRefTag = int64_t{0x5EF0} << 48;
+constexpr int64_t kFuncTag = int64_t{0x5EF1} << 48;
+constexpr int64_t kTagMask = int64_t{0xFFFF} << 48;
+
+thread_local Runtime* g_current = nullptr;
+
+}  // namespace
+
+Interp::Interp(const Program& p, const Options& o) : prog(p), opt(o) {
+  file = model::intern_name(p.file);
+  for (const lang::VarDecl* d : p.globals) global_names.push_back(model::intern_name(d->name));
+  for (const lang::StructDef& s : p.structs) {
+    std::vector<const char*> names;
+    for (const lang::Field& f : s.fields) names.push_back(model::intern_name(s.tag + "." + f.name));
+    field_names.push_back(std::move(names));
+  }
+  for (const lang::Task& t : p.tasks) task_names.push_back(model::intern_name(t.name));
+}
+
+Runtime::Runtime(Interp& interp, Ctx& c) : in(interp), ctx(c) { g_current = this; }
+
+Runtime& Runtime::current() { return *g_current; }
+
+void Runtime::error(const std::string& msg, Loc loc) { ctx.model_error(msg, loc); }
+
+TaskState& Runtime::ts() {
+  TaskId t = ctx.self();
+  if (t >= tasks_.size()) tasks_.resize(t + 1, nullptr);
+  if (tasks_[t] == nullptr) tasks_[t] = ctx.make<TaskState>();
+  return *tasks_[t];
+}
+
+Obj* Runtime::new_obj(Obj::Kind kind) {
+  Obj* o = ctx.make<Obj>();
+  o->kind = kind;
+  o->handle = static_cast<uint32_t>(handles_.size());
+  handles_.push_back(o);
+  return o;
+}
+
+Obj* Runtime::make_var(const char* name, Value init, ObjectId owner, bool priv) {
+  Obj* o = new_obj(Obj::Kind::kVar);
+  o->priv = priv;
+  if (priv) {
+    o->local = init;
+  } else {
+    o->var = model::new_shared_var(name, encode(init), owner);
+  }
+  return o;
+}
+
+int64_t Runtime::encode(Value v) const {
+  switch (v.tag) {
+    case Value::Tag::kInt:
+      return v.i;
+    case Value::Tag::kNull:
+      return 0;
+    case Value::Tag::kRef:
+      return kRefTag | v.ref->handle;
+    case Value::Tag::kFunc:
+      return kFuncTag | v.i;
+  }
+  return 0;
+}
+
+Value Runtime::decode(int64_t x) const {
+  int64_t tag = x & kTagMask;
+  uint64_t low = static_cast<uint64_t>(x & ~kTagMask);
+  if (tag == kRefTag && low < handles_.size()) return Value::of(handles_[low]);
+  if (tag == kFuncTag && low < in.prog.functions.size())
+    return Value::func(static_cast<int64_t>(low));
+  return Value::integer(x);
+}
+
+Value Runtime::read(Obj* v, Loc loc) {
+  if (v->priv) return v->local;
+  TaskState& t = ts();
+  if (t.await_reads != nullptr) {  // await(e): marked reads, remembered for the gate
+    t.await_reads->push_back(v->var);
+    return decode(model::READ_ONCE(v->var, loc));
+  }
+  return decode(model::plain_read(v->var, loc));
+}
+
+void Runtime::write(Obj* v, Value val, Loc loc) {
+  if (v->priv) {
+    v->local = val;
+    return;
+  }
+  model::plain_write(v->var, encode(val), loc);
+}
+
+Obj* Runtime::make_instance(int32_t struct_id, ObjectId heap, bool priv) {
+  const lang::StructDef& s = in.prog.structs[struct_id];
+  Obj* o = new_obj(Obj::Kind::kInstance);
+  o->struct_id = struct_id;
+  o->heap = heap;
+  o->count = static_cast<uint32_t>(s.fields.size());
+  o->elems = static_cast<Obj**>(ctx.arena_alloc(sizeof(Obj*) * (o->count + 1), alignof(Obj*)));
+  for (uint32_t k = 0; k < o->count; ++k) {
+    const lang::Field& f = s.fields[k];
+    const char* name = in.field_names[struct_id][k];
+    Obj* e = make_decl(f.type->stype, f.array_len, name, name, heap, priv, nullptr, nullptr);
+    e->parent = o;
+    e->field = static_cast<int32_t>(k);
+    o->elems[k] = e;
+  }
+  return o;
+}
+
+Obj* Runtime::make_decl(const SType& t, int64_t array_len, const char* name, const char* cls,
+                        ObjectId owner, bool priv, const lang::Init* init, Frame* f) {
+  if (array_len >= 0) {
+    Obj* a = new_obj(Obj::Kind::kArray);
+    a->count = static_cast<uint32_t>(array_len);
+    a->elems = static_cast<Obj**>(ctx.arena_alloc(sizeof(Obj*) * (a->count + 1), alignof(Obj*)));
+    SType elem = t;
+    elem.array = false;
+    for (uint32_t i = 0; i < a->count; ++i) {
+      const lang::Init* item = nullptr;
+      if (init != nullptr && i < init->items.size()) item = init->items[i].value;
+      a->elems[i] = make_decl(elem, -1, name, cls, owner, priv, item, f);
+      a->elems[i]->parent = a;
+      a->elems[i]->field = static_cast<int32_t>(i);
+    }
+    return a;
+  }
+  if (t.depth == 0 && t.kind == SType::Kind::kModel)
+    return make_model(t.model, name, cls, owner, init, f);
+  if (t.depth == 0 && t.kind == SType::Kind::kStruct) {
+    if (init != nullptr)
+      error("initializers of struct instances are not supported yet", in.loc(init->pos));
+    return make_instance(static_cast<int32_t>(t.struct_id), owner, priv);
+  }
+  Value v;
+  if (init != nullptr) {
+    if (init->expr == nullptr)
+      error("a brace initializer needs a struct or array", in.loc(init->pos));
+    Frame empty;
+    v = eval(init->expr, f != nullptr ? *f : empty);
+  }
+  return make_var(name, v, owner, priv);
+}
+
+}  // namespace ravel::interp
+
+namespace ravel::interp {
+
+void Runtime::make_globals() {
+  for (const lang::PredefinedObject& p : lang::predefined_objects()) {
+    Obj* o = new_obj(Obj::Kind::kModel);
+    o->mtype = p.type;
+    // reservation_ww_class is wait-die (DEFINE_WD_CLASS in drivers/dma-buf/dma-resv.c).
+    o->model = ctx.make<model::WwClass>(ctx, p.name.data(), true);
+    predefined.push_back(o);
+  }
+  const auto& decls = in.prog.globals;
+  for (size_t i = 0; i < decls.size(); ++i) {
+    const lang::VarDecl* d = decls[i];
+    Obj* o = make_decl(d->type->stype, d->array_len, in.global_names[i], nullptr, kNoObject, false,
+                       d->init, nullptr);
+    if (d->macro == "DEFINE_WW_CLASS") static_cast<model::WwClass*>(o->model)->wait_die = false;
+    globals.push_back(o);
+  }
+}
+
+}  // namespace ravel::interp

@@ -1,0 +1,166 @@
+// scenarios/interp/runtime.h: the interpreter's internals (not a public header).
+//
+// Design note. Interp holds what is prepared once per run from the checked Program (interned
+// names for reports and lock classes, options); Runtime is one execution's state (the global
+// objects, the handle table, each task's call state), created in the execution arena by the
+// setup function, so nothing survives into the next execution. The evaluator is a direct walker
+// over the resolved AST (ast.h): identifiers carry their Binding, members their field index, so
+// a step does no string lookup and no heap allocation (frames come from the execution arena).
+// Every access to a shared variable or heap field goes through model::plain_read/plain_write
+// (one scheduling point each, race-checked); locals are plain C++ values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "checker/api.h"
+#include "model/ops.h"
+#include "model/race.h"
+#include "scenarios/interp/interp.h"
+#include "scenarios/interp/value.h"
+#include "scenarios/lang/ast.h"
+#include "scenarios/lang/builtins.h"
+
+namespace ravel::interp {
+
+using lang::Expr;
+using lang::Program;
+using lang::Stmt;
+
+// Per-run data prepared from the Program.
+struct Interp {
+  Interp(const Program& p, const Options& o);
+  const Program& prog;
+  Options opt;
+  const char* file;                                   // Loc::file, outlives the run
+  std::vector<const char*> global_names;              // "x"
+  std::vector<std::vector<const char*>> field_names;  // [struct][field]: "job.state"
+  std::vector<const char*> task_names;
+  uint64_t discarded = 0;  // executions ended by a failed assume
+  Loc loc(lang::Pos p) const { return Loc{file, p.line, p.col}; }
+};
+
+struct Frame {
+  Value* slots = nullptr;
+};
+
+// Where an assignment goes: a local slot or a variable object.
+struct Place {
+  Value* slot = nullptr;
+  Obj* obj = nullptr;
+};
+
+struct TaskState {
+  uint32_t depth = 0;                                     // call depth (recursion bound)
+  Value ret;                                              // value of the last `return`
+  const Stmt* goto_target = nullptr;                      // pending goto
+  std::vector<model::SharedVar*>* await_reads = nullptr;  // set while evaluating await(e)
+};
+
+enum class Flow : uint8_t { kNormal, kBreak, kContinue, kReturn, kGoto };
+
+class Runtime {
+ public:
+  Runtime(Interp& in, Ctx& ctx);
+  static Runtime& current();
+
+  Interp& in;
+  Ctx& ctx;
+  std::vector<Obj*> globals;
+  std::vector<Obj*> predefined;
+
+  // --- objects (runtime.cc) ---
+  Obj* new_obj(Obj::Kind kind);
+  Obj* make_var(const char* name, Value init, ObjectId owner, bool priv);
+  // An object for a declaration of static type `t` (model object, instance, array or variable).
+  Obj* make_decl(const lang::SType& t, int64_t array_len, const char* name, const char* cls,
+                 ObjectId owner, bool priv, const lang::Init* init, Frame* f);
+  Obj* make_model(lang::ModelType m, const char* name, const char* cls, ObjectId owner,
+                  const lang::Init* init, Frame* f);
+  Obj* make_instance(int32_t struct_id, ObjectId heap, bool priv);
+  void set_work_fn(Obj* work, Value fn, Loc loc);  // WORK(fn), INIT_WORK(w, fn)
+  void make_globals();                             // every global, in declaration order
+  int64_t encode(Value v) const;
+  Value decode(int64_t x) const;
+  Value read(Obj* var, Loc loc);
+  void write(Obj* var, Value v, Loc loc);
+
+  // --- evaluation (eval.cc, exec.cc) ---
+  Value eval(const Expr* e, Frame& f);
+  Place place(const Expr* e, Frame& f);
+  Value load(const Place& p, Loc loc);
+  void store(const Place& p, Value v, Loc loc);
+  Flow exec(const Stmt* s, Frame& f);
+  Flow exec_xa_for_each(const Stmt* s, Frame& f);  // builtins_sync.cc
+  Value call_expr(const Expr* e, Frame& f);
+  Value call(uint32_t fn, const Value* args, size_t n, Loc loc);
+  Value call_value(Value callee, const Value* args, size_t n, Loc loc);
+  void run_body(const lang::Body& body);
+  TaskState& ts();
+  // The instance a member access refers to (null-deref / uaf reported as the kernel would).
+  Obj* member_base(const Expr* e, Frame& f);
+  [[noreturn]] void error(const std::string& msg, Loc loc);
+
+ private:
+  std::vector<Obj*> handles_;
+  std::vector<TaskState*> tasks_;
+};
+
+// A built-in call being evaluated: bindings evaluate their own arguments (lvalue and condition
+// arguments are not plain values).
+struct Call {
+  Runtime& rt;
+  const Expr* e;
+  Frame& f;
+  Loc loc;
+  const lang::Builtin& b;
+  size_t argc() const { return e->args.size(); }
+  Value arg(size_t i) { return rt.eval(e->args[i], f); }
+  int64_t integer(size_t i);
+  // A model object argument (a NULL is the kernel's oops: null-deref after the op's step).
+  Obj* object(size_t i);
+  template <class T>
+  T* model(size_t i) {
+    return static_cast<T*>(object(i)->model);
+  }
+  // A plain variable argument (READ_ONCE(x), rcu_assign_pointer(p, v)): the lvalue or `&x`.
+  model::SharedVar* var(size_t i);
+  [[noreturn]] void null_deref();
+};
+
+using BuiltinFn = Value (*)(Call&);
+const std::vector<BuiltinFn>& builtin_table();
+void bind_builtin(std::vector<BuiltinFn>& t, std::string_view name, BuiltinFn fn);
+void bind_lang_builtins(std::vector<BuiltinFn>& t);
+void bind_lock_builtins(std::vector<BuiltinFn>& t);
+void bind_memory_builtins(std::vector<BuiltinFn>& t);
+void bind_sync_builtins(std::vector<BuiltinFn>& t);
+
+// "assert(x == 1)": an expression rendered back from the tree (messages).
+std::string render(const Expr* e);
+
+}  // namespace ravel::interp
+
+namespace ravel::interp {
+
+// Bindings of the common shape `F(T* object, Loc)` (argument 0 is the object).
+template <class T, auto F>
+Value obj_call(Call& c) {
+  T* o = c.model<T>(0);
+  if constexpr (std::is_void_v<std::invoke_result_t<decltype(F), T*, Loc>>) {
+    F(o, c.loc);
+    return Value::integer(0);
+  } else {
+    return Value::integer(static_cast<int64_t>(F(o, c.loc)));
+  }
+}
+
+// Stores an integer result into an lvalue argument (local_irq_save(flags)).
+inline void store_arg(Call& c, size_t i, int64_t v) {
+  c.rt.store(c.rt.place(c.e->args[i], c.f), Value::integer(v), c.loc);
+}
+
+}  // namespace ravel::interp

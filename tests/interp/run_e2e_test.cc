@@ -1,0 +1,142 @@
+// tests/interp/run_e2e_test.cc: `ravel run` end to end (../shared/spec/cli.md): every scenario of
+// tests/interp and of the spec's examples gets exit 0 (or, for examples needing models that do
+// not exist yet, exit 2 with "is not supported yet"); scenario errors exit 2; a mismatch exits 1;
+// --json lines equal the goldens in tests/interp/golden (elapsed_s masked); runs are
+// byte-identical modulo elapsed_s.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kSrc = RAVEL_SOURCE_DIR;
+const std::string kTests = kSrc + "/tests/interp";
+const std::string kExamples = kSrc + "/../shared/spec/examples";
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+Result ravel(const std::string& args) {
+  std::string err_file = fs::temp_directory_path() / "ravel_e2e_stderr.txt";
+  std::string cmd = std::string(RAVEL_CLI) + " " + args + " 2>" + err_file;
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream e(err_file);
+  std::stringstream ss;
+  ss << e.rdbuf();
+  r.err = ss.str();
+  return r;
+}
+
+std::string mask(std::string s) {
+  return std::regex_replace(s, std::regex(R"("elapsed_s":[0-9.e+-]+)"), R"("elapsed_s":0)");
+}
+
+TEST(RavelRun, EveryTestScenarioMatches) {
+  Result r = ravel("run " + kTests + "/lang " + kTests + "/bench");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  // Models (IRQ handlers included) under dpor and under dfs, which must agree.
+  for (const char* s : {"dpor", "dfs"}) {
+    Result m = ravel(std::string("run --strategy ") + s + " " + kTests + "/models");
+    EXPECT_EQ(m.code, 0) << s << "\n" << m.out << m.err;
+  }
+}
+
+TEST(RavelRun, SpecExamplesRunOrAreRejectedAsUnsupported) {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(kExamples)) {
+    if (e.path().extension() == ".ravel") files.push_back(e.path().string());
+  }
+  ASSERT_GE(files.size(), 9u);
+  int rejected = 0;
+  for (const std::string& f : files) {
+    SCOPED_TRACE(f);
+    Result r = ravel("run " + f);
+    if (r.code == 2) {
+      ++rejected;
+      EXPECT_NE(r.err.find(": error: "), std::string::npos) << r.err;
+      EXPECT_NE(r.err.find("is not supported yet"), std::string::npos) << r.err;
+      EXPECT_TRUE(r.out.empty());
+    } else {
+      EXPECT_EQ(r.code, 0) << r.out << r.err;
+    }
+  }
+  EXPECT_LT(rejected, static_cast<int>(files.size()));  // abba, abba-ordered, ops-unload* run
+}
+
+TEST(RavelRun, ExitCodes) {
+  EXPECT_EQ(ravel("run " + kTests + "/errors/loop_bound.ravel").code, 2);
+  EXPECT_EQ(ravel("run " + kTests + "/errors/recursion.ravel").code, 2);
+  EXPECT_EQ(ravel("run " + kTests + "/errors/unsupported.ravel").code, 2);
+  EXPECT_EQ(ravel("run --loop-bound 2 " + kTests + "/lang/control.ravel").code, 2);
+  EXPECT_EQ(ravel("run --strategy nope " + kTests + "/lang/race.ravel").code, 2);
+  EXPECT_EQ(ravel("run " + kTests + "/no-such-file.ravel").code, 2);
+  // A mismatch: the scenario expects ok but has a race.
+  EXPECT_EQ(ravel("run " + kTests + "/golden/mismatch.ravel").code, 1);
+  // Incomplete run that missed an expected kind: exit 1.
+  EXPECT_EQ(ravel("run --executions 1 " + kTests + "/lang/choose.ravel").code, 1);
+  // Incomplete run that found every expected kind: exit 0.
+  EXPECT_EQ(ravel("run --stop-on-first " + kTests + "/lang/uaf.ravel").code, 0);
+}
+
+TEST(RavelRun, JsonGoldens) {
+  for (const char* name : {"race", "choose", "heap", "await_hang", "null_deref"}) {
+    SCOPED_TRACE(name);
+    std::string file = "tests/interp/lang/" + std::string(name) + ".ravel";
+    Result r = ravel("run --json " + kSrc + "/" + file);
+    std::ifstream g(kTests + "/golden/" + name + ".json");
+    std::stringstream want;
+    want << g.rdbuf();
+    std::string got = std::regex_replace(mask(r.out), std::regex(kSrc + "/"), "");
+    EXPECT_EQ(got, want.str());
+  }
+}
+
+TEST(RavelRun, Deterministic) {
+  for (const char* s : {"dpor", "dfs"}) {
+    std::string args =
+        std::string("run --json --strategy ") + s + " " + kTests + "/lang " + kTests + "/models";
+    Result a = ravel(args);
+    Result b = ravel(args);
+    EXPECT_EQ(mask(a.out), mask(b.out));
+    EXPECT_FALSE(a.out.empty());
+  }
+}
+
+TEST(RavelRun, ReplayPrintsTheExecution) {
+  Result r = ravel("run --json " + kTests + "/lang/uaf.ravel");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"re("schedule":"([^"]+)")re"))) << r.out;
+  Result rep = ravel("run --replay '" + m[1].str() + "' " + kTests + "/lang/uaf.ravel");
+  EXPECT_EQ(rep.code, 0) << rep.out << rep.err;
+  EXPECT_NE(rep.out.find("uaf: BUG: KASAN: slab-use-after-free"), std::string::npos) << rep.out;
+  EXPECT_NE(rep.out.find("replayed execution"), std::string::npos) << rep.out;
+}
+
+TEST(RavelRun, TraceFileHasAVersion) {
+  std::string path = fs::temp_directory_path() / "ravel_e2e_trace.json";
+  fs::remove(path);
+  Result r = ravel("run --trace " + path + " " + kTests + "/lang/double_free.ravel");
+  EXPECT_EQ(r.code, 0);
+  std::ifstream t(path);
+  std::stringstream ss;
+  ss << t.rdbuf();
+  EXPECT_NE(ss.str().find("\"version\""), std::string::npos);
+  EXPECT_NE(ss.str().find("\"double-free\""), std::string::npos);
+}
+
+}  // namespace
