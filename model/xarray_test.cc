@@ -45,8 +45,7 @@ TEST(Xarray, XaStoreWithIrqsOnVsXaLockInHardirq) {
   expect_irq_deadlock(run([](Ctx& ctx) { store_vs_irq(ctx, false); }, nullptr, "dfs"));
 }
 
-// Disabled: dpor never starts a daemon (IRQ) task yet (engine issue reported by H4a).
-TEST(Xarray, DISABLED_XaStoreWithIrqsOnVsXaLockInHardirqDpor) {
+TEST(Xarray, XaStoreWithIrqsOnVsXaLockInHardirqDpor) {
   expect_irq_deadlock(run([](Ctx& ctx) { store_vs_irq(ctx, false); }, nullptr, "dpor"));
 }
 
