@@ -33,10 +33,25 @@ namespace ravel {
 using TaskId = uint32_t;
 inline constexpr TaskId kNoTask = UINT32_MAX;
 
-// Object ids are allocated per execution by Ctx::new_object() in creation order, so the same
-// schedule gives the same ids. 0 is "no object".
+// An object's id is a function of (creating task, that task's ordinal): the k-th object created
+// by task t has the same id in every interleaving, whichever task created its objects first
+// (design.md: an object's identity is (creation site, creating task, ordinal)). dpor relies on
+// it: a reversal re-executes events in another order, and they must name the objects recorded.
+// The creator is the running task; on the scheduler's stack (a plugin callback) the task whose
+// event is being processed, and before any event (Plugin::begin_execution) task 0, init.
+// Creator 0's ordinals start at 1 (0 is "no object"; 1 is the engine's lifecycle object), so a
+// model creating everything in setup sees ids 1, 2, 3... Ids are sparse across creators: per-
+// execution tables index Ctx::object_index(id) (dense, creation order), or two levels.
 using ObjectId = uint32_t;
 inline constexpr ObjectId kNoObject = 0;
+inline constexpr uint32_t kObjectOrdinalBits = 22;
+inline constexpr uint32_t kMaxObjectCreators = 1u << (32 - kObjectOrdinalBits);  // tasks 0..1023
+inline constexpr uint32_t kMaxObjectOrdinal = (1u << kObjectOrdinalBits) - 1;
+constexpr ObjectId object_id(TaskId creator, uint32_t ordinal) {
+  return (creator << kObjectOrdinalBits) | ordinal;
+}
+constexpr TaskId object_creator(ObjectId o) { return o >> kObjectOrdinalBits; }
+constexpr uint32_t object_ordinal(ObjectId o) { return o & kMaxObjectOrdinal; }
 
 enum class Access : uint8_t {
   kNone,   // touches no shared state: independent of every other operation
@@ -100,11 +115,22 @@ struct Violation {
 #include "checker/violations.def"
 #undef X
   };
+  // A task that could not run when a deadlock or hang ended the execution (the engine fills
+  // `blocked` in its stuck-state report, in TaskId order; the message says the same in words).
+  struct Blocked {
+    TaskId task = kNoTask;
+    OpKind op = 0;          // its pending operation (op_name() names it)
+    Loc loc;                // where that operation is
+    bool gated = false;     // false: no gate explains it (should not happen; "(no gate)")
+    Gate::Kind gate = Gate::Kind::kEvent;  // the closed gate (its domain's when that is closed)
+    std::string why;        // Gate::describe(task): "mutex_lock(&a) held by T1"
+  };
   Kind kind;
   std::string message;           // first line: the headline ("possible recursive locking detected")
   std::string details;           // further lines: lockdep-style splat, chain, unsafe scenario
   Loc loc;                       // where it was detected
   std::vector<uint32_t> events;  // indices of the events that form it (0-based, in this execution)
+  std::vector<Blocked> blocked;  // deadlock / hang: the blocked tasks (empty for other kinds)
 };
 
 const char* violation_name(Violation::Kind kind);
@@ -167,7 +193,19 @@ class Ctx {
   size_t task_count() const;
 
   // --- objects and choices ---
+  // A new object of the running task (see ObjectId). More than kMaxObjectOrdinal objects of one
+  // task, or objects created by a task id >= kMaxObjectCreators, are a model error.
   ObjectId new_object();
+  // Dense index of an object of this execution, in [1, object_count()] in creation order (which
+  // may differ between interleavings: use it for per-execution tables, never in results); 0 for
+  // kNoObject or an id this execution did not create.
+  uint32_t object_index(ObjectId o) const;
+  uint32_t object_count() const;
+  // A name for traces and reports ("&dev->lock", "done", "struct foo"), per execution. `name`
+  // must outlive the run (a declaration name the model owns, or a literal). Naming an object
+  // this execution did not create is a model error; a later name replaces an earlier one.
+  void set_object_name(ObjectId o, const char* name);
+  const char* object_name(ObjectId o) const;  // nullptr when unnamed
   // Nondeterministic choice in [0, n): every value is explored (a branch in the path, not a
   // scheduling point). n == 1 returns 0 without a branch.
   uint32_t choose(uint32_t n);

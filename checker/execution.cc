@@ -76,6 +76,8 @@ TaskId Execution::spawn(const TaskSpec& spec) {
   pending_.push_back(start);
   domains_.push_back(spec.domain);
   is_enabled_.push_back(0);
+  finished_.push_back(0);
+  daemon_.push_back(spec.daemon ? 1 : 0);
   if (!spec.daemon) ++live_;
   if (running_ != kNoTask) strategy_->on_spawn(t, running_);
   for (Plugin* p : options_.plugins) p->on_task_spawned(t, running_);
@@ -93,6 +95,35 @@ uint32_t Execution::choose(uint32_t n) {
   }
   path_.push(ChoiceKind::kValue, v);
   return v;
+}
+
+ObjectId Execution::new_object() {
+  // The task whose code runs (or whose event the scheduler is processing): its ordinals depend
+  // only on its own history, never on how other tasks interleave with it.
+  const TaskId c = running_ != kNoTask ? running_ : previous_ != kNoTask ? previous_ : 0;
+  if (c >= kMaxObjectCreators) {
+    model_error("task " + std::to_string(c) + " creates an object: at most " +
+                    std::to_string(kMaxObjectCreators) + " tasks may create objects",
+                Loc{});
+  }
+  if (c >= object_index_.size()) object_index_.resize(size_t{c} + 1, std::vector<uint32_t>(1, 0));
+  std::vector<uint32_t>& ords = object_index_[c];
+  const auto ordinal = static_cast<uint32_t>(ords.size());
+  if (ordinal > kMaxObjectOrdinal) {
+    model_error(std::string("task ") + (c < tasks_.size() ? tasks_[c].name : "?") +
+                    " created more than " + std::to_string(kMaxObjectOrdinal) +
+                    " objects in one execution",
+                Loc{});
+  }
+  ords.push_back(++object_count_);
+  return object_id(c, ordinal);
+}
+
+uint32_t Execution::object_index(ObjectId o) const {
+  const TaskId c = object_creator(o);
+  const uint32_t k = object_ordinal(o);
+  if (c >= object_index_.size() || k >= object_index_[c].size()) return 0;
+  return object_index_[c][k];
 }
 
 void Execution::report(Violation v) {
@@ -183,7 +214,26 @@ bool Ctx::task_finished(TaskId t) const {
   return t < exec_->tasks_.size() && exec_->tasks_[t].finished;
 }
 size_t Ctx::task_count() const { return exec_->tasks_.size(); }
-ObjectId Ctx::new_object() { return exec_->next_object_++; }
+ObjectId Ctx::new_object() { return exec_->new_object(); }
+uint32_t Ctx::object_index(ObjectId o) const { return exec_->object_index(o); }
+uint32_t Ctx::object_count() const { return exec_->object_count_; }
+void Ctx::set_object_name(ObjectId o, const char* name) {
+  const uint32_t i = exec_->object_index(o);
+  if (i == 0) {
+    model_error("set_object_name: object " + std::to_string(o) + " (task " +
+                    std::to_string(object_creator(o)) + " #" + std::to_string(object_ordinal(o)) +
+                    ") was not created in this execution",
+                Loc{});
+  }
+  std::vector<const char*>& names = exec_->object_names_;
+  if (names.size() <= i) names.resize(size_t{i} + 1, nullptr);
+  names[i] = name;
+}
+const char* Ctx::object_name(ObjectId o) const {
+  const uint32_t i = exec_->object_index(o);
+  const std::vector<const char*>& names = exec_->object_names_;
+  return i < names.size() ? names[i] : nullptr;
+}
 uint32_t Ctx::choose(uint32_t n) { return exec_->choose(n); }
 void* Ctx::arena_alloc(size_t bytes, size_t align) { return exec_->arena_.alloc(bytes, align); }
 void Ctx::add_destructor(void (*fn)(void*), void* p) { exec_->arena_.add_destructor(fn, p); }

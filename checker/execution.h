@@ -106,6 +106,8 @@ class Execution {
   void yield(const Operation& op);
   TaskId spawn(const TaskSpec& spec);
   uint32_t choose(uint32_t n);
+  ObjectId new_object();
+  uint32_t object_index(ObjectId o) const;
   void report(Violation v);
   [[noreturn]] void model_error(const std::string& message, Loc loc);
   void end_from_task();  // a fatal finding on a task's fiber: back to the scheduler for good
@@ -125,16 +127,23 @@ class Execution {
   std::vector<Operation> pending_;
   std::vector<ObjectId> domains_;
   std::vector<uint8_t> is_enabled_;
+  std::vector<uint8_t> finished_;  // per task, for SchedulingPoint (Task::finished mirrors it)
+  std::vector<uint8_t> daemon_;    // per task: TaskSpec::daemon
   std::vector<TaskId> enabled_;
   std::vector<TaskId> timeout_candidates_;
   std::vector<Event> events_;
   Path path_;
   Arena arena_;
-  ObjectId next_object_ = 1;
+  // Per creating task, per ordinal: the object's dense index (api.h ObjectId). Inner vectors
+  // keep their capacity across executions; entry 0 is a placeholder (ordinals start at 1).
+  std::vector<std::vector<uint32_t>> object_index_;
+  uint32_t object_count_ = 0;
+  std::vector<const char*> object_names_;  // by object_index; grown when a name is set
   ObjectId lifecycle_object_ = kNoObject;
   uint32_t live_ = 0;
   size_t next_start_ = 0;  // first task not yet considered for an eager start
   bool joined_ = false;
+  bool joining_ = false;  // init's pending operation is the join
   TaskId running_ = kNoTask;   // task whose fiber runs; kNoTask on the scheduler
   TaskId previous_ = kNoTask;  // task of the previous event
   bool ended_ = false;

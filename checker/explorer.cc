@@ -21,16 +21,21 @@ void Execution::reset(uint64_t index) {
   pending_.clear();
   domains_.clear();
   is_enabled_.clear();
+  finished_.clear();
+  daemon_.clear();
   enabled_.clear();
   events_.clear();
   path_.clear();
-  next_object_ = 1;
-  lifecycle_object_ = next_object_++;
+  for (std::vector<uint32_t>& ords : object_index_) ords.assign(1, 0);
+  object_count_ = 0;
+  object_names_.clear();
+  running_ = kNoTask;
+  previous_ = kNoTask;
+  lifecycle_object_ = new_object();  // creator 0, ordinal 1: id 1
   live_ = 0;
   next_start_ = 0;
   joined_ = false;
-  running_ = kNoTask;
-  previous_ = kNoTask;
+  joining_ = false;
   ended_ = false;
   end_ = ExecutionEnd::kComplete;
   found_here_.clear();
@@ -39,6 +44,9 @@ void Execution::reset(uint64_t index) {
   point_.pending = &pending_;
   point_.domains = &domains_;
   point_.is_enabled = &is_enabled_;
+  point_.finished = &finished_;
+  point_.daemon = &daemon_;
+  point_.init_joining = false;
 }
 
 void Execution::root_main(void* arg) {
@@ -50,7 +58,9 @@ void Execution::root_main(void* arg) {
   join.object = e->lifecycle_object_;
   join.gate = &e->join_gate_;
   join.loc = Loc{__FILE__, __LINE__, 0};
+  e->joining_ = true;
   e->yield(join);
+  e->joining_ = false;
   e->joined_ = true;  // unstarted daemons can no longer start
   if (*e->final_) (*e->final_)(e->ctx_);
 }
@@ -79,6 +89,7 @@ void Execution::run_task(TaskId t) {
   // Safety: tasks_ may have grown (spawn) while the fiber ran: index again, keep no reference.
   if (tasks_[t].fiber->finished() && !tasks_[t].finished) {
     tasks_[t].finished = true;
+    finished_[t] = 1;
     --live_;
     for (Plugin* p : options_.plugins) p->on_task_finished(t);
   }
@@ -134,9 +145,16 @@ void Execution::report_stuck() {
       v.message += "; ";
     }
     first = false;
+    Violation::Blocked& b = v.blocked.emplace_back();
+    b.task = t;
+    b.op = op.kind;
+    b.loc = op.loc;
+    b.gated = g != nullptr;
+    if (g != nullptr) b.gate = g->kind();
+    b.why = g != nullptr ? g->describe(t) : std::string("(no gate)");
     v.message += std::string(k.name) + " blocked in " + op_name(op.kind) + " at " +
                  (op.loc.file ? op.loc.file : "?") + ":" + std::to_string(op.loc.line) + ": " +
-                 (g != nullptr ? g->describe(t) : std::string("(no gate)"));
+                 b.why;
     if (k.last_event != UINT32_MAX) v.events.push_back(k.last_event);
   }
   if (v.events.empty() && !events_.empty()) v.events.push_back(event_count() - 1);
@@ -151,6 +169,7 @@ bool Execution::pick(TaskId* t, bool* timeout, ExecutionEnd* end) {
     point_.step = event_count();
     point_.previous = previous_;
     point_.previous_enabled = previous_ != kNoTask && is_enabled_[previous_];
+    point_.init_joining = joining_;
     *t = strategy_->pick_task(point_);
     if (*t == kNoTask) {
       path_.push(ChoiceKind::kAbandon, 0);

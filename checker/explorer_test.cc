@@ -153,6 +153,19 @@ TEST(Explorer, AbBaMutexesDeadlockNamingBothTasks) {
   EXPECT_NE(std::string(v.loc.file).find("explorer_test.cc"), std::string::npos);
   EXPECT_TRUE(r.complete);
   EXPECT_GT(r.executions, 1u);  // the non-deadlocking orders ran too
+  // The same as data, in TaskId order (T0 is task 1), without init's implied join.
+  ASSERT_EQ(v.blocked.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    const Violation::Blocked& b = v.blocked[i];
+    EXPECT_EQ(b.task, i + 1);
+    EXPECT_STREQ(op_name(b.op), "mutex_lock");
+    EXPECT_NE(std::string(b.loc.file).find("explorer_test.cc"), std::string::npos);
+    EXPECT_GT(b.loc.line, 0u);
+    EXPECT_TRUE(b.gated);
+    EXPECT_EQ(b.gate, Gate::Kind::kLock);
+    EXPECT_EQ(b.why, i == 0 ? "held by T1" : "held by T0");
+  }
+  EXPECT_EQ(v.loc.line, v.blocked[0].loc.line);
 }
 
 TEST(Explorer, EventNobodySetsIsAHang) {
@@ -165,6 +178,10 @@ TEST(Explorer, EventNobodySetsIsAHang) {
   EXPECT_EQ(v.kind, Violation::Kind::kHang);
   EXPECT_NE(v.message.find("T0 blocked in event_wait"), std::string::npos) << v.message;
   EXPECT_EQ(r.executions, 1u);
+  ASSERT_EQ(v.blocked.size(), 1u);
+  EXPECT_EQ(v.blocked[0].task, 1u);
+  EXPECT_EQ(v.blocked[0].gate, Gate::Kind::kEvent);
+  EXPECT_EQ(v.blocked[0].why, "waiting for an event nobody set");
 }
 
 TEST(Explorer, EventThatIsSetIsSilent) {
@@ -215,6 +232,67 @@ TEST(Explorer, DfsBranchesOverWhichWaitTimesOut) {
   EXPECT_TRUE(r.violations.empty());
   EXPECT_EQ(r.executions, 2u);
   EXPECT_EQ(orders, (std::vector<std::string>{"T0T1", "T1T0"}));
+}
+
+// Object ids are (creating task, ordinal): init's objects follow the lifecycle object (1), a
+// task's objects are numbered by that task alone; object_index() is dense in creation order.
+TEST(Explorer, ObjectIdsAreCreatingTaskAndOrdinal) {
+  std::vector<std::string> seen;
+  ExploreResult r = explore(dfs_options(), [&](Ctx& ctx) {
+    auto* x = ctx.make<Shared<>>(ctx);
+    EXPECT_EQ(x->id(), 2u);
+    EXPECT_EQ(ctx.object_index(x->id()), 2u);
+    for (const char* name : {"T0", "T1"}) {
+      ctx.spawn_fn({.name = name}, [&seen, x](Ctx& c) {
+        x->write(1);  // the creations below race: which task creates first varies
+        const ObjectId a = c.new_object();
+        const ObjectId b = c.new_object();
+        EXPECT_EQ(a, object_id(c.self(), 1));
+        EXPECT_EQ(b, object_id(c.self(), 2));
+        EXPECT_EQ(object_creator(b), c.self());
+        EXPECT_EQ(object_ordinal(b), 2u);
+        EXPECT_EQ(c.object_index(b), c.object_index(a) + 1);
+        seen.push_back(std::string(c.task_name(c.self())) + "@" +
+                       std::to_string(c.object_index(a)));
+      });
+    }
+  });
+  EXPECT_EQ(r.model_error, "");
+  EXPECT_EQ(r.executions, 2u);
+  // Dense indices follow the creation order of each execution: 3-4 for the first creator.
+  EXPECT_EQ(seen, (std::vector<std::string>{"T0@3", "T1@5", "T1@3", "T0@5"}));
+  // Not created in the execution: index 0.
+  explore(dfs_options(), [](Ctx& ctx) {
+    EXPECT_EQ(ctx.object_index(kNoObject), 0u);
+    EXPECT_EQ(ctx.object_index(object_id(7, 1)), 0u);
+    EXPECT_EQ(ctx.object_count(), 1u);  // the lifecycle object
+  });
+}
+
+TEST(Explorer, ObjectNamesArePerExecution) {
+  std::vector<std::string> names;
+  ExploreOptions opt = dfs_options();
+  opt.max_executions = 2;
+  ExploreResult r = explore(
+      opt,
+      [&](Ctx& ctx) {
+        const ObjectId a = ctx.new_object();
+        const ObjectId b = ctx.new_object();
+        names.push_back(ctx.object_name(a) == nullptr ? "-" : ctx.object_name(a));
+        ctx.set_object_name(a, "first");
+        ctx.set_object_name(a, "dev->lock");  // replaces
+        EXPECT_STREQ(ctx.object_name(a), "dev->lock");
+        EXPECT_EQ(ctx.object_name(b), nullptr);
+        EXPECT_EQ(ctx.object_name(kNoObject), nullptr);
+        ctx.choose(2);
+      },
+      nullptr);
+  EXPECT_EQ(r.model_error, "");
+  EXPECT_EQ(names, (std::vector<std::string>{"-", "-"}));  // reset for every execution
+  r = explore(dfs_options(), [](Ctx& ctx) { ctx.set_object_name(object_id(3, 1), "x"); });
+  EXPECT_NE(r.model_error.find("set_object_name: object 12582913 (task 3 #1) was not created"),
+            std::string::npos)
+      << r.model_error;
 }
 
 }  // namespace

@@ -36,6 +36,16 @@ struct SchedulingPoint {
   const std::vector<ObjectId>* domains = nullptr;
   // Whether each task is enabled (indexed by TaskId).
   const std::vector<uint8_t>* is_enabled = nullptr;
+  // Whether each task has finished, and whether it was spawned as a daemon (TaskSpec::daemon,
+  // an IRQ that may never fire), indexed by TaskId.
+  const std::vector<uint8_t>* finished = nullptr;
+  const std::vector<uint8_t>* daemon = nullptr;
+  // Whether the pending operation of task 0 (init) is its join of every task (between setup and
+  // final): its gate opens when the non-daemon tasks finish, which no object shows, and it
+  // disables the daemons that have not started.
+  bool init_joining = false;
+  // The vectors above belong to the execution: they stay valid, updated in place, until
+  // end_execution() returns (a strategy may keep the point to look at the end state).
 };
 
 enum class ExecutionEnd : uint8_t {

@@ -42,6 +42,7 @@ Completion* completion_new(const char* name, ObjectId owner) {
   Completion* c = ctx.make<Completion>();
   c->id = ctx.new_object();
   c->name = name;
+  if (name != nullptr && name[0] != '\0') ctx.set_object_name(c->id, name);
   if (owner != kNoObject) slab_adopt(owner, c->id);
   return c;
 }

@@ -193,6 +193,7 @@ DmaFence* dma_fence_new(const char* name, DmaFenceOps* ops, Spinlock* lock, uint
     f->id = slab_static_object("struct dma_fence", Loc{name, 0, 0});
     f->mem = f->id;
   }
+  if (name != nullptr && name[0] != '\0') ctx.set_object_name(f->id, name);
   f->refcount = refcount_new(intern_name(std::string(name) + ".refcount"), 1, f->mem);
   set_lock(f, lock);
   f->ops = ops != nullptr ? ops : dma_fence_ops_new("dma_fence_ops", nullptr);

@@ -34,11 +34,11 @@ struct SyncState {
   SyncPlugin* plugin = nullptr;
   std::vector<void*> slots;
   std::vector<VectorClock> clocks;       // per task
-  std::vector<VectorClock> sync;         // per object
+  std::vector<VectorClock> sync;         // per object (Ctx::object_index: ids are sparse)
   std::vector<VectorClock> fence_rel;    // per task: clock at its last release fence
   std::vector<VectorClock> pending_acq;  // per task: observed by marked reads, for smp_rmb
   std::vector<VectorClock> finished;     // per task: clock at its end
-  std::vector<VarShadow> shadows;        // per object
+  std::vector<VarShadow> shadows;        // per object (Ctx::object_index)
   ~SyncState();
 };
 
@@ -54,6 +54,8 @@ SyncState& state() {
   }
   return *g_state;
 }
+
+size_t object_slot(ObjectId o) { return Ctx::current().object_index(o); }
 
 template <class T>
 T& at(std::vector<T>& v, size_t i) {
@@ -145,19 +147,19 @@ size_t next_slot_index() {
 void hb_release(ObjectId sync) {
   TaskId t = Ctx::current().self();
   VectorClock& c = clock_of(t);
-  at(state().sync, sync).join(c);
+  at(state().sync, object_slot(sync)).join(c);
   c.tick(t);
 }
 
 void hb_acquire(ObjectId sync) {
   SyncState& s = state();
-  clock_of(Ctx::current().self()).join(at(s.sync, sync));
+  clock_of(Ctx::current().self()).join(at(s.sync, object_slot(sync)));
 }
 
 void hb_release_store(ObjectId sync) {
   TaskId t = Ctx::current().self();
   VectorClock& c = clock_of(t);
-  at(state().sync, sync) = c;
+  at(state().sync, object_slot(sync)) = c;
   c.tick(t);
 }
 
@@ -190,12 +192,12 @@ void hb_fence(bool acquire, bool release) {
 
 void marked_publish(ObjectId var) {
   SyncState& s = state();
-  at(s.shadows, var).published.join(at(s.fence_rel, Ctx::current().self()));
+  at(s.shadows, object_slot(var)).published.join(at(s.fence_rel, Ctx::current().self()));
 }
 
 void marked_observe(ObjectId var) {
   SyncState& s = state();
-  at(s.pending_acq, Ctx::current().self()).join(at(s.shadows, var).published);
+  at(s.pending_acq, Ctx::current().self()).join(at(s.shadows, object_slot(var)).published);
 }
 
 // --- the detector ------------------------------------------------------------------------------
@@ -204,7 +206,7 @@ void race_access(ObjectId var, const char* name, bool write, bool marked, Loc lo
   Ctx& ctx = Ctx::current();
   TaskId self = ctx.self();
   const VectorClock& c = clock_of(self);
-  VarShadow& sh = at(s.shadows, var);
+  VarShadow& sh = at(s.shadows, object_slot(var));
   // Against every other task's latest conflicting access: for a plain access any access
   // conflicts, for a marked one only plain ones (two marked accesses never race).
   for (TaskId u = 0; u < sh.tasks.size(); ++u) {

@@ -2,7 +2,7 @@
 //
 // Design note. Happens-before (language.md section 7) is tracked with vector clocks
 // (model/core/hb_clock.h): every task has a clock, every synchronization object a clock
-// (indexed by ObjectId). Primitives publish edges through hb_release(obj) / hb_acquire(obj):
+// (by Ctx::object_index). Primitives publish edges through hb_release(obj) / hb_acquire(obj):
 // locks (unlock -> next lock), completions, wake-ups, RCU, work queueing, atomic RMWs,
 // release/acquire pairs. Task spawn, task end -> `final` are handled by SyncPlugin.
 //

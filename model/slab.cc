@@ -31,8 +31,9 @@ struct Allocation {
 
 struct SlabState {
   std::vector<Allocation> allocs;  // in allocation order (deterministic leak order)
-  std::vector<uint32_t> alloc_of;  // per ObjectId: index + 1 into allocs, 0 if none
-  std::vector<uint8_t> freed;      // per ObjectId: freed (heap object or adopted part)
+  // Indexed by Ctx::object_index (dense; ObjectIds are sparse across creating tasks).
+  std::vector<uint32_t> alloc_of;  // per object: index + 1 into allocs, 0 if none
+  std::vector<uint8_t> freed;      // per object: freed (heap object or adopted part)
   std::map<std::tuple<std::string, uint32_t, TaskId>, uint32_t> ordinals;
 };
 
@@ -42,19 +43,24 @@ std::string where(const Loc& loc) { return std::string(loc.file) + ":" + std::to
 
 uint32_t current_event(Ctx& ctx) { return static_cast<uint32_t>(ctx.events().size() - 1); }
 
+uint32_t slot(ObjectId obj) { return Ctx::current().object_index(obj); }
+
 Allocation* record_of(SlabState& s, ObjectId obj) {
-  if (obj >= s.alloc_of.size() || s.alloc_of[obj] == 0) return nullptr;
-  return &s.allocs[s.alloc_of[obj] - 1];
+  const uint32_t i = slot(obj);
+  if (i >= s.alloc_of.size() || s.alloc_of[i] == 0) return nullptr;
+  return &s.allocs[s.alloc_of[i] - 1];
 }
 
-void set_at(std::vector<uint32_t>& v, ObjectId i, uint32_t x) {
+void set_at(std::vector<uint32_t>& v, ObjectId obj, uint32_t x) {
+  const uint32_t i = slot(obj);
   if (i >= v.size()) v.resize(i + 1, 0);
   v[i] = x;
 }
 
 void mark_freed(SlabState& s, ObjectId obj) {
-  if (obj >= s.freed.size()) s.freed.resize(obj + 1, 0);
-  s.freed[obj] = 1;
+  const uint32_t i = slot(obj);
+  if (i >= s.freed.size()) s.freed.resize(i + 1, 0);
+  s.freed[i] = 1;
 }
 
 // "allocated by T0 at a.c:3 (#0)": the object's identity in reports.
@@ -69,6 +75,7 @@ ObjectId allocate(const char* type, bool is_static, Loc loc) {
   Allocation a;
   a.id = ctx.new_object();
   a.type = type;
+  if (type != nullptr && type[0] != '\0') ctx.set_object_name(a.id, type);  // "struct foo"
   a.alloc_loc = loc;
   a.alloc_task = ctx.self();
   a.alloc_event = ctx.events().empty() ? 0 : current_event(ctx);
@@ -113,13 +120,14 @@ void slab_adopt(ObjectId heap, ObjectId child) {
                                Loc{__FILE__, __LINE__, 0});
   }
   a->children.push_back(child);
-  set_at(s.alloc_of, child, s.alloc_of[heap]);
+  set_at(s.alloc_of, child, s.alloc_of[slot(heap)]);
   if (a->freed) mark_freed(s, child);
 }
 
 bool slab_is_freed(ObjectId object) {
   SlabState& s = slab();
-  return object < s.freed.size() && s.freed[object] != 0;
+  const uint32_t i = slot(object);
+  return i < s.freed.size() && s.freed[i] != 0;
 }
 
 void slab_check(ObjectId object, const char* op_name, Loc loc) {

@@ -111,12 +111,19 @@ void Recorder::finish() {
     k.have_after = true;
     next[t] = &k;
   }
-  // An operation that leaves the task holding a lock taken at its own location acquired it:
-  // its object is that lock (named after the lock's class).
+  // The names the models gave their objects (Ctx::set_object_name) first: they name the instance.
+  for (const RecordedEvent& k : events_) {
+    const ObjectId o = k.event.op.object;
+    if (o == kNoObject || names_.count(o) != 0) continue;
+    if (const char* name = ctx_->object_name(o)) names_.emplace(o, name);
+  }
+  // An operation that leaves the task holding a lock taken at its own location (line AND
+  // column: `spin_lock(&l); x++;` on one line must not name x) acquired it: its object is that
+  // lock, named after the lock's class unless the model named it.
   for (RecordedEvent& k : events_) {
     if (k.held_after.empty() || k.event.op.object == kNoObject) continue;
     const HeldSnap& top = k.held_after.back();
-    if (!at(top, k.event.op.loc)) continue;
+    if (!at(top, k.event.op.loc) || top.loc.col != k.event.op.loc.col) continue;
     names_.emplace(k.event.op.object, top.name);
     map_objects_.emplace(top.map, k.event.op.object);
   }

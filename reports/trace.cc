@@ -218,19 +218,12 @@ void add_detecting_event(const Recorder& rec, TraceViolation* v) {
   }
 }
 
-void add_blocked(const std::string& message, TraceViolation* v) {
-  // report_stuck(): "T1 blocked in OP at FILE:LINE: REASON; T0 blocked in ..."
-  size_t pos = 0;
-  while (pos < message.size()) {
-    size_t end = message.find("; ", pos);
-    std::string part = message.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    pos = end == std::string::npos ? message.size() : end + 2;
-    size_t b = part.find(" blocked in ");
-    size_t at = part.find(" at ", b == std::string::npos ? 0 : b);
-    size_t colon = at == std::string::npos ? at : part.find(": ", at);
-    if (b == std::string::npos || colon == std::string::npos) continue;
-    v->blocked.push_back({part.substr(0, b), part.substr(b + 12, at - b - 12),
-                          part.substr(at + 4, colon - at - 4), part.substr(colon + 2)});
+// The engine's stuck-state report lists the blocked tasks as data (Violation::blocked).
+void add_blocked(const TraceDoc& doc, const Violation& found, TraceViolation* v) {
+  for (const Violation::Blocked& b : found.blocked) {
+    std::string task = b.task < doc.tasks.size() ? doc.tasks[b.task].name
+                                                 : "task" + std::to_string(b.task);
+    v->blocked.push_back({std::move(task), op_name(b.op), loc_string(b.loc), b.why});
   }
 }
 
@@ -313,7 +306,7 @@ bool record_trace(const TraceRequest& req, TraceDoc* out, std::string* error) {
     v.details = f.violation.details;
     v.loc = f.violation.loc;
     v.events = f.violation.events;
-    if (v.kind == "deadlock" || v.kind == "hang") add_blocked(v.message, &v);
+    add_blocked(doc, f.violation, &v);
     doc.violations.push_back(std::move(v));
   }
   for (TraceEdge& e : doc.lock_edges) locate_edge(doc, &e);

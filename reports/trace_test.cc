@@ -145,6 +145,10 @@ TEST(Trace, LockdepCycleWithoutDeadlockMarksBothEdges) {
     woke |= t.doc.events[w.woken_by].op == "complete" && t.doc.tasks[w.task].name == "submit";
   }
   EXPECT_TRUE(woke);
+  // The completion carries the name the model gave it (Ctx::set_object_name), not "#N".
+  std::set<std::string> names;
+  for (const TraceObject& o : t.doc.objects) names.insert(o.name);
+  EXPECT_EQ(names.count("done"), 1u);
 }
 
 TEST(Trace, HangListsTheWaiterAndNoCycle) {
@@ -153,6 +157,8 @@ TEST(Trace, HangListsTheWaiterAndNoCycle) {
   ASSERT_EQ(v.blocked.size(), 1u);
   EXPECT_EQ(v.blocked[0].task, "waiter");
   EXPECT_EQ(v.blocked[0].op, "wait_for_completion");
+  EXPECT_EQ(v.blocked[0].reason, "wait_for_completion(job_done)");
+  EXPECT_NE(v.blocked[0].where.find("samples.cc:"), std::string::npos) << v.blocked[0].where;
   EXPECT_TRUE(v.cycle.empty());
 }
 

@@ -56,7 +56,6 @@
 #include <cstdlib>
 #include <vector>
 
-#include "checker/execution.h"  // kOpJoinAll: init's join of every task
 #include "checker/strategies/dpor_trace.h"
 #include "checker/strategies/wakeup_tree.h"
 
@@ -118,7 +117,6 @@ class DporStrategy final : public Strategy {
     pending_ = false;
     trace_.reset();
     node_of_event_.clear();
-    daemons_.clear();
     return true;
   }
 
@@ -176,7 +174,6 @@ class DporStrategy final : public Strategy {
   std::vector<Ev> v_;
   SchedulingPoint last_point_;
   std::vector<TaskId> finished_tasks_;
-  std::vector<uint8_t> daemons_;  // tasks whose first step was a start (this execution)
 };
 
 std::vector<Ev> DporStrategy::inherited_sleep() const {
@@ -259,6 +256,7 @@ uint32_t DporStrategy::choose(uint32_t n) {
 
 void DporStrategy::on_event(const Event& event, ObjectId task_domain) {
   commit_pending();
+  const bool joining = picked_ && last_point_.init_joining;
   if (!picked_) {
     // An event without a scheduling point (a wait that timed out): a node that cannot branch.
     if (cursor_ < nodes_.size()) {
@@ -277,11 +275,8 @@ void DporStrategy::on_event(const Event& event, ObjectId task_domain) {
   }
   picked_ = false;
   const uint32_t index = trace_.add(event.task, event.op, task_domain);
-  if (event.task == 0 && event.op.kind == kOpJoinAll) trace_.mark_joins(index);
-  if (event.op.kind == kOpStart) {  // only daemons have a start step
-    if (daemons_.size() <= event.task) daemons_.resize(size_t{event.task} + 1, 0);
-    daemons_[event.task] = 1;
-  }
+  // init's join never times out: it was picked at last_point_.
+  if (event.task == 0 && joining) trace_.mark_joins(index);
   node_of_event_.push_back(static_cast<uint32_t>(last_sched_));
   pending_ = true;
 }
@@ -298,10 +293,10 @@ void DporStrategy::commit_pending() {
   if (ev.joins) {
     // Daemons are not waited for: their start races with the join (an IRQ that never fires).
     finished_tasks_.clear();
-    Ctx& ctx = Ctx::current();
-    for (TaskId t = 1; t < ctx.task_count(); ++t) {
-      const bool daemon = t < daemons_.size() && daemons_[t] != 0;
-      if (ctx.task_finished(t) && !daemon) finished_tasks_.push_back(t);
+    const std::vector<uint8_t>& finished = *last_point_.finished;
+    const std::vector<uint8_t>& daemon = *last_point_.daemon;
+    for (TaskId t = 1; t < finished.size(); ++t) {
+      if (finished[t] != 0 && daemon[t] == 0) finished_tasks_.push_back(t);
     }
     after = &finished_tasks_;
   }
@@ -331,12 +326,11 @@ void DporStrategy::check_pending(const SchedulingPoint& point, bool at_end, int6
   const TaskId skip = halting >= 0 ? last.task : kNoTask;
   // With a halting event h, the pending operations are alternatives to h: v ends before it.
   const uint32_t end = halting >= 0 ? n - 1 : n;
-  Ctx& ctx = Ctx::current();
   for (TaskId q = 0; q < point.pending->size(); ++q) {
     if (q == skip || (!at_end && (*point.is_enabled)[q] != 0)) continue;
     Ev next = trace_.pending_ev(q, (*point.pending)[q], (*point.domains)[q]);
     if (!at_end && last.task != q && !dpor::dependent(last, next)) continue;
-    if (ctx.task_finished(q)) continue;
+    if ((*point.finished)[q] != 0) continue;
     candidates_.clear();
     if (halting >= 0) candidates_.push_back(n - 1);  // h races with everything
     trace_.pending_candidates(next, &candidates_);

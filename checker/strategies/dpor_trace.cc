@@ -35,11 +35,13 @@ void Trace::reset() {
   events_.clear();
   clocks_.clear();
   tasks_.clear();
-  for (ObjectInfo& o : objects_) {
-    o.last_write = -1;
-    o.reads.clear();
-    o.history.clear();
-    o.write_history.clear();
+  for (std::vector<ObjectInfo>& of_creator : objects_) {
+    for (ObjectInfo& o : of_creator) {
+      o.last_write = -1;
+      o.reads.clear();
+      o.history.clear();
+      o.write_history.clear();
+    }
   }
 }
 
@@ -53,14 +55,27 @@ void Trace::ensure_task(TaskId t) {
   }
   clocks_.swap(clocks);
   stride_ = stride;
-  for (ObjectInfo& o : objects_) {
-    if (!o.reads.empty()) o.reads.resize(stride_, 0);
+  for (std::vector<ObjectInfo>& of_creator : objects_) {
+    for (ObjectInfo& o : of_creator) {
+      if (!o.reads.empty()) o.reads.resize(stride_, 0);
+    }
   }
 }
 
 Trace::ObjectInfo& Trace::object(ObjectId o) {
-  if (o >= objects_.size()) objects_.resize(size_t{o} + 1);
-  return objects_[o];
+  const TaskId c = object_creator(o);
+  const uint32_t k = object_ordinal(o);
+  if (c >= objects_.size()) objects_.resize(size_t{c} + 1);
+  std::vector<ObjectInfo>& of_creator = objects_[c];
+  if (k >= of_creator.size()) of_creator.resize(size_t{k} + 1);
+  return of_creator[k];
+}
+
+const Trace::ObjectInfo* Trace::find_object(ObjectId o) const {
+  const TaskId c = object_creator(o);
+  const uint32_t k = object_ordinal(o);
+  if (c >= objects_.size() || k >= objects_[c].size()) return nullptr;
+  return &objects_[c][k];
 }
 
 void Trace::on_spawn(TaskId child, TaskId parent) {
@@ -136,8 +151,9 @@ void Trace::pending_candidates(const Ev& next, std::vector<uint32_t>* candidates
 
 void Trace::scan(TaskId task, ObjectId o, Access a, const uint32_t* before,
                  std::vector<uint32_t>* out) const {
-  if (o >= objects_.size()) return;
-  const ObjectInfo& info = objects_[o];
+  const ObjectInfo* found = find_object(o);
+  if (found == nullptr) return;
+  const ObjectInfo& info = *found;
   // Every earlier access of o happens before a write of o that happens before `before`, so the
   // scan stops there.
   auto hb_before = [&](uint32_t x) { return before[events_[x].task] > events_[x].seq; };

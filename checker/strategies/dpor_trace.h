@@ -69,6 +69,7 @@ class Trace {
   uint32_t* clock(uint32_t i) { return &clocks_[size_t{i} * stride_]; }
   void ensure_task(TaskId t);
   ObjectInfo& object(ObjectId o);
+  const ObjectInfo* find_object(ObjectId o) const;
   // *before = the clock of the latest event of e.task (or of its spawn), then the candidates.
   void collect(const Ev& e, uint32_t* before, std::vector<uint32_t>* out,
                const std::vector<TaskId>* after = nullptr);
@@ -79,7 +80,9 @@ class Trace {
   std::vector<uint32_t> clocks_;  // events_.size() x stride_
   uint32_t stride_ = 8;           // capacity in tasks of every clock
   std::vector<TaskInfo> tasks_;
-  std::vector<ObjectInfo> objects_;  // by ObjectId; slot 0 is the spawn pseudo-object
+  // By (creator, ordinal) of the ObjectId (api.h): ids are sparse across creators, so two
+  // levels keep the table dense. objects_[0][0] is the spawn pseudo-object (kNoObject).
+  std::vector<std::vector<ObjectInfo>> objects_;
   std::vector<uint32_t> scratch_;
 };
 

@@ -11,7 +11,10 @@ LockWord::LockWord(ObjectId object, const char* name, const char* call, const ch
     : object_(object),
       name_(name),
       call_(call),
-      read_call_(read_call != nullptr ? read_call : call) {}
+      read_call_(read_call != nullptr ? read_call : call) {
+  // The lock's declaration name in traces ("&dev->lock").
+  if (name != nullptr && name[0] != '\0') Ctx::current().set_object_name(object, name);
+}
 
 bool LockWord::held_by(TaskId t) const { return writer_ == t || read_held_by(t); }
 

@@ -91,6 +91,26 @@ TaskModel gen_task(Gen& g, int nops, bool may_domain_write, bool nested = false)
   return t;
 }
 
+// Two or three tasks create an object each (concurrently), publish it in a pointer variable;
+// others (or the creators) use what they find there.
+void add_creations(Gen& g, Model* m) {
+  m->ptrs = 1 + g.pick(2);
+  const int ntasks = static_cast<int>(m->tasks.size());
+  const int creators = std::min(ntasks, 2 + g.pick(2));
+  for (int c = 0; c < creators; ++c) {
+    std::vector<Op>& ops = m->tasks[static_cast<size_t>(c)].ops;
+    // Never first: the creation must happen after the task ran at least one step.
+    ops.insert(ops.begin() + 1 + g.pick(static_cast<int>(ops.size())),
+               Op{Op::kNew, g.pick(m->ptrs), g.pick(4)});
+  }
+  const int uses = 1 + g.pick(3);
+  for (int u = 0; u < uses; ++u) {
+    std::vector<Op>& ops = m->tasks[static_cast<size_t>(g.pick(ntasks))].ops;
+    ops.insert(ops.begin() + g.pick(static_cast<int>(ops.size()) + 1),
+               Op{Op::kUse, g.pick(m->ptrs), g.pick(4)});
+  }
+}
+
 const char* const kTaskNames[] = {"T0", "T1", "T2", "T3", "T4", "T5", "T6", "T7"};
 const char* const kChildNames[] = {"C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"};
 
@@ -100,6 +120,10 @@ struct State {
   std::vector<Mutex*> mutexes;
   std::vector<Event*> events;
   Shared<>* irq = nullptr;
+  std::vector<Shared<>*> ptrs;  // 0, or 1 + slot * 16 + ordinal of a created object
+  // Per task slot: the objects it created, in creation order. Named by (slot, ordinal), which
+  // does not depend on the interleaving, unlike the order of creations across tasks.
+  std::vector<std::vector<Shared<>*>> created;
   std::vector<int64_t> acc;          // tasks, then children
   std::vector<std::string> choices;  // per slot: the values its choices took, in order
 };
@@ -159,6 +183,27 @@ void run_task(const Model* m, const TaskModel* t, State* s, size_t slot) {
       case Op::kCheck:
         testing::check(s->vars[op.a]->read() != op.b, "random check");
         break;
+      case Op::kNew: {
+        // Created during the effect of this task's previous event: concurrent with the
+        // creations of other tasks.
+        std::vector<Shared<>*>& mine = s->created[slot];
+        mine.push_back(Ctx::current().make<Shared<>>(Ctx::current(), (acc + op.b) % 4));
+        s->ptrs[op.a]->write(static_cast<int64_t>(1 + slot * 16 + (mine.size() - 1)));
+        break;
+      }
+      case Op::kUse: {
+        const int64_t p = s->ptrs[op.a]->read();
+        acc = acc * 3 + (p != 0 ? 1 : 0);
+        if (p == 0) break;
+        const auto handle = static_cast<size_t>(p - 1);
+        Shared<>* obj = s->created[handle / 16][handle % 16];
+        if (op.b % 2 == 0) {
+          obj->write((acc + op.b) % 4);
+        } else {
+          acc = acc * 3 + obj->read();
+        }
+        break;
+      }
     }
   }
   s->acc[slot] = acc;
@@ -200,6 +245,7 @@ Model generate(uint64_t seed, const GenLimits& limits) {
     std::vector<Op>& ops = m.tasks[static_cast<size_t>(g.pick(ntasks))].ops;
     ops.insert(ops.begin() + g.pick(static_cast<int>(ops.size()) + 1), Op{Op::kSpawn, 0, 0});
   }
+  if (limits.create_objects) add_creations(g, &m);
   // Every waited event is set by some other task.
   for (size_t t = 0; t < m.tasks.size(); ++t) {
     for (const Op& op : std::vector<Op>(m.tasks[t].ops)) {
@@ -222,10 +268,11 @@ Model generate(uint64_t seed, const GenLimits& limits) {
 std::string describe(const Model& m) {
   static const char* const kNames[] = {"read",   "write",  "load",         "fetch_add",    "cas",
                                        "lock",   "unlock", "wait",         "wait_timeout", "set",
-                                       "choose", "spawn",  "domain_write", "check_ne"};
+                                       "choose", "spawn",  "domain_write", "check_ne",
+                                       "new",    "use"};
   std::string out = "vars " + std::to_string(m.vars) + ", atomics " + std::to_string(m.atomics) +
                     ", mutexes " + std::to_string(m.mutexes) + ", events " +
-                    std::to_string(m.events) + "\n";
+                    std::to_string(m.events) + ", ptrs " + std::to_string(m.ptrs) + "\n";
   auto task = [&](const char* name, const TaskModel& t) {
     out += std::string("  ") + name + (t.in_domain ? " (domain irq)" : "") +
            (t.daemon ? " (daemon)" : "") + ":";
@@ -249,6 +296,8 @@ SetupFn model_setup(const Model& m) {
     for (int i = 0; i < mp->mutexes; ++i) s->mutexes.push_back(ctx.make<Mutex>(ctx));
     for (int i = 0; i < mp->events; ++i) s->events.push_back(ctx.make<Event>(ctx));
     s->irq = ctx.make<Shared<>>(ctx);
+    for (int i = 0; i < mp->ptrs; ++i) s->ptrs.push_back(ctx.make<Shared<>>(ctx));
+    s->created.assign(mp->tasks.size() + mp->children.size(), {});
     s->acc.assign(mp->tasks.size() + mp->children.size(), -1);
     s->choices.assign(s->acc.size(), "");
     current_state() = s;
@@ -275,7 +324,14 @@ SetupFn model_final(const Model& /*m*/) {
     for (const Atomic* a : s->atomics) f += " " + std::to_string(a->peek());
     f += " e";
     for (const Event* e : s->events) f += e->is_set() ? " 1" : " 0";
-    f += " irq " + std::to_string(s->irq->peek()) + " acc";
+    f += " irq " + std::to_string(s->irq->peek()) + " p";
+    for (const Shared<>* p : s->ptrs) f += " " + std::to_string(p->peek());
+    f += " new";
+    for (const std::vector<Shared<>*>& objs : s->created) {
+      for (const Shared<>* o : objs) f += " " + std::to_string(o->peek());
+      f += " /";
+    }
+    f += " acc";
     for (int64_t a : s->acc) f += " " + std::to_string(a);
     ctx.record_final_state(f);
   };

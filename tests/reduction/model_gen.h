@@ -5,7 +5,8 @@
 // mutexes (lock/unlock pairs, possibly nested, so AB-BA deadlocks occur), events (blocking
 // waits on events other tasks set, timed waits), value choices, a task spawned mid-run, and
 // writes to another task's domain object (an IRQ-like dependency, via TaskSpec.domain), a
-// daemon task that may never start (TaskSpec.daemon). Each
+// daemon task that may never start (TaskSpec.daemon), optionally objects created by tasks
+// mid-run and published through pointer variables (GenLimits::create_objects). Each
 // complete execution records its final state (every variable, every task's local accumulator).
 #pragma once
 
@@ -33,6 +34,8 @@ struct Op {
     kSpawn,        // spawns child model a
     kDomainWrite,  // irq = b: writes the domain object of the task that has one
     kCheck,        // check(var[a] != b): an assertion violation in some interleavings
+    kNew,          // creates a variable mid-run and publishes it in ptr[a] (a write)
+    kUse,          // reads ptr[a]; if set, writes (b even) or reads (b odd) the object it names
   };
   Kind kind;
   int a = 0;
@@ -47,6 +50,7 @@ struct TaskModel {
 
 struct Model {
   int vars = 0, atomics = 0, mutexes = 0, events = 0;
+  int ptrs = 0;  // pointer variables publishing objects created mid-run (kNew / kUse)
   std::vector<TaskModel> tasks;     // spawned by init
   std::vector<TaskModel> children;  // spawned by kSpawn
 };
@@ -56,6 +60,9 @@ struct GenLimits {
   int min_ops = 2, max_ops = 5;
   int max_total_ops = 9;      // keeps dfs exhaustive and fast
   bool nested_locks = false;  // two mutexes, every task starts by nesting both (AB-BA prone)
+  // Tasks create objects mid-run (two creations may be concurrent, so their identity must not
+  // depend on the interleaving) and publish them through pointer variables that others use.
+  bool create_objects = false;
 };
 
 Model generate(uint64_t seed, const GenLimits& limits);

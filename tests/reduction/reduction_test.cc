@@ -108,13 +108,15 @@ int check_seeds(uint64_t first, uint64_t count, const GenLimits& limits, uint64_
 }
 
 // RAVEL_REDUCTION_SEED=N reruns one seed (the one a failure printed), with
-// RAVEL_REDUCTION_OPS=<max_total_ops of its test> and RAVEL_REDUCTION_NESTED=1 for the nesting one.
+// RAVEL_REDUCTION_OPS=<max_total_ops of its test>, RAVEL_REDUCTION_NESTED=1 for the nesting ones
+// and RAVEL_REDUCTION_CREATE=1 for the ones creating objects mid-run.
 TEST(Reduction, OneSeedFromTheEnvironment) {
   const char* seed = std::getenv("RAVEL_REDUCTION_SEED");
   if (seed == nullptr) GTEST_SKIP() << "RAVEL_REDUCTION_SEED not set";
   GenLimits limits;
   if (const char* ops = std::getenv("RAVEL_REDUCTION_OPS")) limits.max_total_ops = std::atoi(ops);
   limits.nested_locks = std::getenv("RAVEL_REDUCTION_NESTED") != nullptr;
+  limits.create_objects = std::getenv("RAVEL_REDUCTION_CREATE") != nullptr;
   EXPECT_EQ(check_seeds(std::strtoull(seed, nullptr, 10), 1, limits, 1000000), 1);
 }
 
@@ -139,6 +141,20 @@ TEST(Reduction, FastDporMatchesDfsOnLockNestingModels) {
   EXPECT_GE(g_last_deadlocks, 10) << "the seeds must produce AB-BA deadlocks";
 }
 
+// Objects created by tasks mid-run, concurrently, and published through pointer variables: an
+// object's identity must not depend on which creation ran first, or a reversal re-executes a
+// prefix in which recorded events name other objects than the re-executed ones.
+TEST(Reduction, FastDporMatchesDfsWithObjectsCreatedMidRun) {
+  GenLimits limits;
+  limits.create_objects = true;  // adds 2-3 creations and 1-3 uses to the ops below
+  limits.min_ops = 1;
+  limits.max_tasks = 3;
+  limits.max_total_ops = 5;
+  int compared = check_seeds(7000, 150, limits, 3000);
+  print_coverage("objects created mid-run", compared);
+  EXPECT_GE(compared, 100);
+}
+
 TEST(Reduction, SlowDporMatchesDfsOnLargerModels) {
   GenLimits limits;
   limits.max_total_ops = 11;
@@ -149,6 +165,16 @@ TEST(Reduction, SlowDporMatchesDfsOnLargerModels) {
   limits.min_ops = 4;
   compared = check_seeds(200000, 200, limits, 100000);
   print_coverage("slow nested locks", compared);
+  EXPECT_GE(compared, 150);
+}
+
+TEST(Reduction, SlowDporMatchesDfsWithObjectsCreatedMidRun) {
+  GenLimits limits;
+  limits.create_objects = true;  // adds 2-3 creations and 1-3 uses
+  limits.max_tasks = 3;
+  limits.max_total_ops = 7;
+  int compared = check_seeds(300000, 200, limits, 100000);
+  print_coverage("slow objects created mid-run", compared);
   EXPECT_GE(compared, 150);
 }
 
