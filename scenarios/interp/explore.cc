@@ -4,7 +4,9 @@
 // creates the globals, runs `init`, then spawns the threads (model/cpu.h: their own CPU unless
 // `on cpu N`) and IRQ handlers (model/irq.h: daemons that may fire up to `repeat` times or
 // never). Nothing else runs before `init` finished, as language.md section 1 requires. The
-// engine then joins every task and runs `final`.
+// engine then joins every task and runs `final`. A Session owns what one exploration needs (the
+// Interp, the kernel and sync plugins, the setup/final closures): run_program explores with one,
+// a trace replay (`ravel run --trace/--replay`) with a fresh one built from the same options.
 #include "model/cpu.h"
 #include "model/irq.h"
 #include "model/kernel.h"
@@ -20,17 +22,6 @@ struct TaskArg {
   const lang::Task* task;
 };
 
-// Keeps the events of the current execution (for --replay, which runs exactly one).
-class Recorder final : public Plugin {
- public:
-  explicit Recorder(std::vector<Event>* out) : out_(out) {}
-  void begin_execution(Ctx&) override { out_->clear(); }
-  void on_event(const Event& e) override { out_->push_back(e); }
-
- private:
-  std::vector<Event>* out_;
-};
-
 void task_entry(void* p) {
   auto* a = static_cast<TaskArg*>(p);
   a->rt->run_body(a->task->body);
@@ -38,30 +29,29 @@ void task_entry(void* p) {
 
 }  // namespace
 
-RunResult run_program(const Program& prog, const Options& opt, ExploreOptions ex) {
-  Interp in(prog, opt);
-  builtin_table();  // built once, before any fiber runs
-  model::KernelOptions ko;
-  ko.signals = opt.signals;
-  model::KernelPlugin kernel(ko);
-  model::SyncPlugin sync;
-  // language.md section 7: the orderings dma_resv_lockdep() records at boot.
-  kernel.lockdep().prime(
-      {"mmap_lock", "reservation_ww_class_mutex", "fs_reclaim", "dma_fence_map"});
-  ex.plugins.push_back(&kernel);
-  ex.plugins.push_back(&sync);
-  Recorder recorder(opt.record_events);
-  if (opt.record_events != nullptr) ex.plugins.push_back(&recorder);
-  if (ex.stack_size < 1024 * 1024) ex.stack_size = 1024 * 1024;  // recursive tree walking
+struct Session::Impl {
+  Impl(const Program& prog, const Options& opt)
+      : in(prog, opt), kernel(kernel_options(opt)) {
+    // language.md section 7: the orderings dma_resv_lockdep() records at boot.
+    kernel.lockdep().prime(
+        {"mmap_lock", "reservation_ww_class_mutex", "fs_reclaim", "dma_fence_map"});
+    setup = [this](Ctx& ctx) { run_setup(ctx); };
+    if (prog.has_final) final_fn = [this](Ctx&) { current->run_body(in.prog.final_); };
+  }
 
-  Runtime* current = nullptr;
-  SetupFn setup = [&](Ctx& ctx) {
+  static model::KernelOptions kernel_options(const Options& opt) {
+    model::KernelOptions ko;
+    ko.signals = opt.signals;
+    return ko;
+  }
+
+  void run_setup(Ctx& ctx) {
     Runtime* rt = ctx.make<Runtime>(in, ctx);
     current = rt;
     rt->make_globals();
-    rt->run_body(prog.init);
-    for (size_t i = 0; i < prog.tasks.size(); ++i) {
-      const lang::Task& t = prog.tasks[i];
+    rt->run_body(in.prog.init);
+    for (size_t i = 0; i < in.prog.tasks.size(); ++i) {
+      const lang::Task& t = in.prog.tasks[i];
       auto* arg = ctx.make<TaskArg>(TaskArg{rt, &t});
       if (t.kind == lang::Task::Kind::kThread) {
         model::spawn_thread(ctx, {.name = in.task_names[i], .cpu = t.cpu}, task_entry, arg);
@@ -71,12 +61,54 @@ RunResult run_program(const Program& prog, const Options& opt, ExploreOptions ex
             task_entry, arg);
       }
     }
-  };
-  SetupFn final_fn;
-  if (prog.has_final) final_fn = [&](Ctx&) { current->run_body(prog.final_); };
+  }
+
+  Interp in;
+  model::KernelPlugin kernel;
+  model::SyncPlugin sync;
+  Runtime* current = nullptr;  // the execution's runtime (arena-owned), for `final`
+  SetupFn setup, final_fn;
+};
+
+Session::Session(const Program& prog, const Options& opt)
+    : impl_(std::make_unique<Impl>(prog, opt)) {
+  builtin_table();  // built once, before any fiber runs
+}
+Session::~Session() = default;
+const SetupFn& Session::setup() const { return impl_->setup; }
+const SetupFn& Session::final_fn() const { return impl_->final_fn; }
+uint64_t Session::discarded() const { return impl_->in.discarded; }
+
+void Session::prepare(ExploreOptions* ex) const {
+  ex->plugins.push_back(&impl_->kernel);
+  ex->plugins.push_back(&impl_->sync);
+  if (ex->stack_size < 1024 * 1024) ex->stack_size = 1024 * 1024;  // recursive tree walking
+}
+
+std::unique_ptr<Session> make_setup(const Program& prog, const Options& opt) {
+  return std::make_unique<Session>(prog, opt);
+}
+
+std::vector<std::pair<std::string, std::string>> model_options(const Options& opt) {
+  return {{"loop_bound", std::to_string(opt.loop_bound)},
+          {"signals", opt.signals ? "true" : "false"}};
+}
+
+std::vector<std::string> replay_flags(const Options& opt) {
+  std::vector<std::string> out;
+  if (opt.loop_bound != Options{}.loop_bound) {
+    out.push_back("--loop-bound " + std::to_string(opt.loop_bound));
+  }
+  if (opt.signals) out.push_back("--signals");
+  return out;
+}
+
+RunResult run_program(const Program& prog, const Options& opt, ExploreOptions ex) {
+  std::unique_ptr<Session> session = make_setup(prog, opt);
+  session->prepare(&ex);
   RunResult r;
-  r.result = explore(ex, setup, final_fn);
-  r.discarded = in.discarded;
+  r.result = explore(ex, session->setup(), session->final_fn());
+  r.discarded = session->discarded();
   return r;
 }
 

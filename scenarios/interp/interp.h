@@ -7,10 +7,16 @@
 // at the start of every execution, `init` runs as the engine's root task before any task is
 // spawned, threads and IRQ handlers are spawned through the CPU and IRQ models, `final` runs
 // after the join. The kernel and sync plugins of model/ observe every execution.
+// make_setup() exposes what run_program() explores -- the setup and final functions and FRESH
+// model plugins -- so a violation's schedule can be replayed with the same model options
+// (report::record_trace, `ravel run --trace/--replay`). Fresh plugins matter: lockdep keeps its
+// dependency graph across the executions of one exploration, like the kernel across a boot.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "checker/explorer.h"
@@ -23,9 +29,12 @@ struct Options {
   uint32_t loop_bound = 1000;    // iterations of one loop (language.md section 3)
   uint32_t max_call_depth = 64;  // recursion bound: deeper is a model error
   bool signals = false;          // --signals
-  // When set, receives the events of the last execution (--replay prints them).
-  std::vector<Event>* record_events = nullptr;
 };
+
+// The model-affecting options as (name, value) pairs, fixed order (trace documents embed them),
+// and the `ravel run` flags that reproduce the non-default ones (for the replay command line).
+std::vector<std::pair<std::string, std::string>> model_options(const Options& opt);
+std::vector<std::string> replay_flags(const Options& opt);
 
 struct RunResult {
   ExploreResult result;
@@ -34,6 +43,28 @@ struct RunResult {
 
 // Diagnostics (gcc style, one per line) for what the interpreter cannot run yet; empty if none.
 std::string check_supported(const lang::Program& prog, const lang::Source& src);
+
+// One exploration's interpreter state and model plugins. setup()/final_fn() refer to it: the
+// session must outlive every explore() that uses them, and serves one explore() only.
+class Session {
+ public:
+  Session(const lang::Program& prog, const Options& opt);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  const SetupFn& setup() const;
+  const SetupFn& final_fn() const;  // empty when the scenario has no `final`
+  // Appends the kernel and sync plugins and raises the fiber stack size (tree walking).
+  void prepare(ExploreOptions* ex) const;
+  uint64_t discarded() const;  // executions discarded by a failed assume so far
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+std::unique_ptr<Session> make_setup(const lang::Program& prog, const Options& opt);
 
 // `explore` supplies strategy, limits and stop_on_first; its plugins list is extended.
 RunResult run_program(const lang::Program& prog, const Options& opt, ExploreOptions explore);

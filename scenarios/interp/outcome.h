@@ -35,13 +35,18 @@ struct ReportInfo {
 // One JSON object (no newline): the fields of cli.md, plus "error" when the scenario errored.
 std::string json_line(const ReportInfo& info, const lang::Program& prog, const RunResult& run,
                       const Outcome& o);
-// The readable report: verdict line, executions, time, each violation with message, location,
-// the last steps of its trace and the replay command line.
+// The readable report's head: verdict line, expected/found, executions, time (and with verbose
+// the counters), the scenario error if any.
+std::string text_summary(const ReportInfo& info, const lang::Program& prog, const RunResult& run,
+                         const Outcome& o, bool verbose);
+// One violation from the exploration's own data (message, location, the last steps of its trace
+// by task id, the replay command line). `ravel run` prints report::format_violation_text of the
+// replayed trace instead, and this only when the replay does not show the violation.
+std::string violation_text(const ReportInfo& info, const FoundViolation& v, bool verbose);
+// text_summary followed by violation_text of every violation (JUnit details, tests).
 std::string text_report(const ReportInfo& info, const lang::Program& prog, const RunResult& run,
                         const Outcome& o, bool verbose);
-// The first violation's events as JSON ({"version": 1, ...}); empty when none was found.
-std::string trace_json(const ReportInfo& info, const lang::Program& prog, const RunResult& run);
-// The events of one execution (replay) as text.
+// The events of one execution as text (task ids, operation, location), the last `last_n`.
 std::string trace_text(const std::vector<Event>& events, size_t last_n);
 
 }  // namespace ravel::interp

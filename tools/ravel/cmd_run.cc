@@ -3,8 +3,12 @@
 // Every file is parsed, checked and screened for unsupported built-ins before anything is
 // explored (exit 2). Each scenario then runs through the interpreter (scenarios/interp), its
 // outcome is compared with its `expect`, and a text report (or one --json line) is printed.
+// Each violation's report is report::format_violation_text of its schedule replayed into a full
+// trace (tools/ravel/run_trace.h); --trace writes the first one's document, --replay prints and
+// writes the document of the execution it names (the same bytes).
 // Exit: 0 all match; 1 some mismatch (including an incomplete run that missed an expected
 // kind); 2 usage, invalid scenario or an error of the scenario (loop bound...); 3 internal.
+// A --replay runs one execution, which says nothing about `expect`: exit 0 once it ran.
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,14 +16,18 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "checker/explorer.h"
+#include "reports/text.h"
+#include "reports/trace.h"
 #include "scenarios/interp/interp.h"
 #include "scenarios/interp/outcome.h"
 #include "scenarios/lang/frontend.h"
 #include "tools/ravel/cli.h"
 #include "tools/ravel/junit.h"
 #include "tools/ravel/run_options.h"
+#include "tools/ravel/run_trace.h"
 
 namespace ravel::cli {
 namespace {
@@ -144,10 +152,56 @@ bool write_file(const std::string& path, const std::string& text) {
   return static_cast<bool>(out);
 }
 
-std::string trace_path(const RunOptions& o, const std::string& file, size_t count) {
-  if (count == 1) return o.trace;
-  std::filesystem::create_directories(o.trace);
-  return (std::filesystem::path(o.trace) / std::filesystem::path(file).stem()).string() + ".json";
+// --trace FILE with one scenario; with several, FILE is a folder holding STEM.json per scenario
+// with a violation (STEM-2.json, ... when two scenarios share a stem: deterministic, by order).
+class TracePaths {
+ public:
+  TracePaths(const RunOptions& o, size_t files) : o_(o), files_(files) {}
+  std::string next(const std::string& file) {
+    if (files_ == 1) return o_.trace;
+    std::filesystem::create_directories(o_.trace);
+    std::string stem = std::filesystem::path(file).stem().string();
+    std::string name = stem;
+    for (int n = 2; !used_.insert(name).second; ++n) name = stem + "-" + std::to_string(n);
+    return (std::filesystem::path(o_.trace) / name).string() + ".json";
+  }
+
+ private:
+  const RunOptions& o_;
+  size_t files_;
+  std::set<std::string> used_;
+};
+
+// The report of one violation found by exploring: report::format_violation_text of its replayed
+// trace (*doc gets the trace). False on an internal error (the replay failed).
+bool violation_report(const ScenarioRef& ref, const FoundViolation& v, bool verbose, report::TraceDoc* doc,
+                      std::string* text) {
+  std::string err;
+  if (!scenario_trace(ref, v.schedule, doc, &err)) {
+    std::fprintf(stderr, "ravel: internal error: %s\n", err.c_str());
+    return false;
+  }
+  int64_t i = match_violation(*doc, v.violation);
+  if (i >= 0) {
+    *text = "\n" + report::format_violation_text(*doc, static_cast<size_t>(i), verbose) + "\n";
+    return true;
+  }
+  // lockdep reported it from dependencies recorded by earlier executions of this run: report
+  // it over the replayed steps all the same (the written trace stays the replay's own).
+  report::TraceDoc shown = *doc;
+  report::TraceViolation tv;
+  tv.kind = violation_name(v.violation.kind);
+  tv.message = v.violation.message;
+  tv.details = v.violation.details;
+  tv.loc = v.violation.loc;
+  for (uint32_t e : v.violation.events) {
+    if (e < shown.events.size()) tv.events.push_back(e);
+  }
+  shown.violations.push_back(std::move(tv));
+  *text = "\n" + report::format_violation_text(shown, shown.violations.size() - 1, verbose) +
+          "note: the replayed execution alone does not show this report: lockdep recorded part "
+          "of the chain in earlier executions of this run (its graph persists, as in a kernel)\n\n";
+  return true;
 }
 
 struct Row {
@@ -209,14 +263,13 @@ int run_run(const std::vector<std::string>& args) {
   int exit_code = kExitOk;
   std::vector<Row> rows;
   std::vector<JunitCase> cases;
+  TracePaths trace_paths(o, files.size());
   for (size_t i = 0; i < files.size(); ++i) {
     const lang::Program& prog = *checked[i].program;
-    interp::Options io;
-    io.loop_bound = static_cast<uint32_t>(o.loop_bound);
-    io.signals = o.signals;
-    std::vector<Event> replayed;
-    if (!o.replay.empty()) io.record_events = &replayed;
-    interp::RunResult run = interp::run_program(prog, io, explore_options(o));
+    ScenarioRef ref{&prog, files[i], checked[i].source->text(), {}};
+    ref.options.loop_bound = static_cast<uint32_t>(o.loop_bound);
+    ref.options.signals = o.signals;
+    interp::RunResult run = interp::run_program(prog, ref.options, explore_options(o));
     if (g_progress_shown) {
       std::fputs("\r\033[K", stderr);
       g_progress_shown = false;
@@ -229,21 +282,48 @@ int run_run(const std::vector<std::string>& args) {
       // The message carries the scenario location ("file:line: loop bound exceeded ...").
       std::fprintf(stderr, "ravel: error in the scenario: %s\n", out.model_error.c_str());
       exit_code = kExitUsage;
-    } else if (!out.match && exit_code == kExitOk) {
+    } else if (!out.match && o.replay.empty() && exit_code == kExitOk) {
       exit_code = kExitMismatch;
     }
-    if (o.json) {
-      std::printf("%s\n", interp::json_line(info, prog, run, out).c_str());
-    } else if (!o.quiet || (!out.match && out.model_error.empty())) {
-      std::fputs(interp::text_report(info, prog, run, out, o.verbose).c_str(), stdout);
+    bool text = !o.json && (!o.quiet || (!out.match && out.model_error.empty()));
+    if (o.json) std::printf("%s\n", interp::json_line(info, prog, run, out).c_str());
+    if (text) std::fputs(interp::text_summary(info, prog, run, out, o.verbose).c_str(), stdout);
+    // The trace to write (--trace): the first violation's, or with --replay the execution's.
+    report::TraceDoc first;
+    bool have_first = false;
+    if (!o.replay.empty() && out.model_error.empty()) {
+      std::string err;
+      if (!scenario_trace(ref, o.replay, &first, &err)) {
+        std::fprintf(stderr, "ravel: internal error: %s\n", err.c_str());
+        return kExitInternal;
+      }
+      have_first = true;
+      if (text) {
+        for (size_t k = 0; k < first.violations.size(); ++k) {
+          std::printf("\n%s", report::format_violation_text(first, k, o.verbose).c_str());
+        }
+        std::printf("\nreplayed execution (%zu steps):\n%s", first.events.size(),
+                    all_steps_text(first).c_str());
+      }
+    } else if (o.replay.empty()) {
+      const std::vector<FoundViolation>& vs = run.result.violations;
+      for (size_t k = 0; k < vs.size() && (text || k == 0); ++k) {
+        if (!text && o.trace.empty()) break;
+        report::TraceDoc doc;
+        std::string report_text;
+        if (!violation_report(ref, vs[k], o.verbose, &doc, &report_text)) {
+          return kExitInternal;
+        }
+        if (text) std::fputs(report_text.c_str(), stdout);
+        if (k == 0) {
+          first = std::move(doc);
+          have_first = true;
+        }
+      }
     }
-    if (!o.replay.empty() && !o.json) {
-      std::printf("  replayed execution (%zu steps):\n%s", replayed.size(),
-                  interp::trace_text(replayed, replayed.size()).c_str());
-    }
-    if (!o.trace.empty() && !run.result.violations.empty()) {
-      std::string path = trace_path(o, files[i], files.size());
-      if (!write_file(path, interp::trace_json(info, prog, run))) {
+    if (!o.trace.empty() && have_first) {
+      std::string path = trace_paths.next(files[i]);
+      if (!write_file(path, report::trace_to_json(first))) {
         std::fprintf(stderr, "ravel: cannot write %s\n", path.c_str());
         return kExitUsage;
       }
@@ -286,8 +366,10 @@ const Command kRunCommand = {
     "  --stop-on-first          stop at the first violation\n"
     "  --jobs N                 explore with N worker threads (default 1)\n"
     "  --json                   one JSON object per scenario on stdout (JSON Lines)\n"
-    "  --trace FILE             write the first violation's trace as JSON\n"
+    "  --trace FILE             write the first violation's trace (ravel-trace/1 JSON; with\n"
+    "                           several scenarios FILE is a folder: one STEM.json each)\n"
     "  --replay SCHEDULE        run the one execution SCHEDULE names and print its trace\n"
+    "                           (with --trace: the same document, byte for byte)\n"
     "  --junit FILE             write JUnit XML (one test case per scenario) to FILE\n"
     "  --loop-bound N           iterations of one loop before the scenario is in error (1000)\n"
     "  --signals                mutex_lock_interruptible may return -EINTR\n"

@@ -1,8 +1,11 @@
 // reports/viewer/test/browser_test.mjs: opens the HTML reports of the sample traces in headless
 // Chromium (Debian `chromium`, driven by playwright-core; never downloads a browser) and checks
 // lanes, lock spans, the highlighted violation, the lock graph's cycle, the source line and
-// keyboard stepping. Saves one screenshot per sample.
-//   node browser_test.mjs SAMPLES_BIN OUTDIR IMAGEDIR
+// keyboard stepping. Saves one screenshot per sample. With RAVEL_BIN and SRC_DIR it also opens
+// the pages of traces written by `ravel run --trace` / `--replay --trace` for scenarios of the
+// tests and the spec (deadlock, lockdep cycle, IRQ inversion, uaf, hang); their screenshots go
+// to OUTDIR.
+//   node browser_test.mjs SAMPLES_BIN OUTDIR IMAGEDIR [RAVEL_BIN SRC_DIR]
 // Exit 0 pass, 1 fail, 77 skipped (no chromium or no node_modules: run `tools/dev deps`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const chromium = process.env.RAVEL_CHROMIUM || '/usr/bin/chromium';
-const [samplesBin, outDir, imageDir] = process.argv.slice(2);
+const [samplesBin, outDir, imageDir, ravelBin, srcDir] = process.argv.slice(2);
 if (!samplesBin || !outDir || !imageDir) {
   console.error('usage: browser_test.mjs SAMPLES_BIN OUTDIR IMAGEDIR');
   process.exit(2);
@@ -59,8 +62,40 @@ const samples = {
   'hang': { lanes: ['waiter', 'job'], blocked: 1 },
 };
 
+// Scenarios run through `ravel run`: the trace of the first violation of `kind` (written by
+// `ravel run --replay SCHEDULE --trace`, which is what `ravel run --trace` writes for the first
+// violation), rendered by `ravel report`. Shown on the violation of that kind.
+const scenarios = !ravelBin ? {} : {
+  'run-deadlock': { file: 'spec/examples/abba.ravel', kind: 'deadlock', lanes: ['T0', 'T1'], blocked: 2, spans: true },
+  'run-lockdep-cycle': { file: 'spec/examples/abba.ravel', kind: 'lockdep', lanes: ['T0', 'T1'], blocked: 0, cycle: 2, spans: true },
+  'run-irq-inversion': { file: 'tests/interp/models/irq/irq_spin_deadlock.ravel', kind: 'lockdep', lanes: ['T0', 'I0'], irq: true, spans: true },
+  'run-uaf': { file: 'tests/interp/lang/uaf.ravel', kind: 'uaf', lanes: ['T0', 'T1'], blocked: 0 },
+  'run-hang': { file: 'tests/interp/models/wait_event_lost_wakeup.ravel', kind: 'hang', lanes: ['T0', 'T1'], blocked: 1 },
+};
+function scenarioPath(file) {
+  return file.startsWith('spec/') ? join(srcDir, '..', 'shared', file) : join(srcDir, file);
+}
+for (const [name, want] of Object.entries(scenarios)) {
+  const file = scenarioPath(want.file);
+  let out = '';
+  try {
+    out = execFileSync(ravelBin, ['run', '--json', file], { encoding: 'utf8' });
+  } catch (e) {
+    out = e.stdout || '';  // exit 1 (mismatch) still prints the line
+  }
+  const found = JSON.parse(out.trim().split('\n').pop()).violations.find(v => v.kind === want.kind);
+  if (!found) {
+    console.error(`FAIL ${name}: ${want.file} reports no ${want.kind}`);
+    process.exit(1);
+  }
+  const json = join(outDir, `${name}.json`);
+  execFileSync(ravelBin, ['run', '--quiet', '--replay', found.schedule, '--trace', json, file]);
+  execFileSync(ravelBin, ['report', json, '--html', join(outDir, `${name}.html`)]);
+  want.screenshotDir = outDir;
+}
+
 try {
-  for (const [name, want] of Object.entries(samples)) {
+  for (const [name, want] of [...Object.entries(samples), ...Object.entries(scenarios)]) {
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', e => errors.push(String(e)));
@@ -75,14 +110,25 @@ try {
     await page.waitForSelector('#timeline-svg');
     check(name, errors.length === 0, `no page errors or requests (${errors.join('; ')})`);
     check(name, (await page.locator('.error').count()) === 0, 'trace passes the schema check');
+    if (want.kind) {
+      // Show the violation of the wanted kind (keys 1-9 choose a violation).
+      const vi = await page.evaluate(k => JSON.parse(document.getElementById('ravel-trace').textContent)
+        .violations.findIndex(v => v.kind === k), want.kind);
+      check(name, vi >= 0, `the trace holds a ${want.kind} violation`);
+      if (vi > 0) await page.keyboard.press(String(vi + 1));
+    }
     for (const lane of want.lanes) {
       check(name, (await page.locator(`.lane[data-task="${lane}"]`).count()) === 1, `lane ${lane}`);
     }
-    check(name, (await page.locator('.lock-span').count()) > 0, 'held locks drawn as spans');
+    if (want.spans !== false && (!want.kind || want.spans)) {
+      check(name, (await page.locator('.lock-span').count()) > 0, 'held locks drawn as spans');
+    }
     const vsteps = await page.locator('.step.violation-step').count();
     check(name, vsteps > 0, `violation steps highlighted (${vsteps})`);
     check(name, (await page.locator('#violation .headline').count()) === 1, 'violation headline');
-    check(name, (await page.locator('.blocked').count()) === want.blocked, `${want.blocked} blocked task(s) marked`);
+    if (want.blocked !== undefined) {
+      check(name, (await page.locator('.blocked').count()) === want.blocked, `${want.blocked} blocked task(s) marked`);
+    }
     if (want.cycle) {
       check(name, (await page.locator('#lock-graph-svg .edge.cycle').count()) === want.cycle,
             `lock graph marks a ${want.cycle}-edge cycle`);
@@ -125,7 +171,7 @@ try {
     const atViolation = await step();
     check(name, await page.locator(`.step.violation-step[data-index="${atViolation}"]`).count() === 1,
           'n jumps to a violation step');
-    await page.screenshot({ path: join(imageDir, `viewer-${name}.png`) });
+    await page.screenshot({ path: join(want.screenshotDir || imageDir, `viewer-${name}.png`) });
     await page.close();
   }
 } finally {
