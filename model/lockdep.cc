@@ -24,19 +24,60 @@ int Lockdep::class_id(const std::string& name) {
   return id;
 }
 
+// Boot orderings (interp::Session before a run, dma_resv_lockdep() when a dma object is set up)
+// carry no execution: every execution relying on them primes them again.
 void Lockdep::prime(const std::vector<std::string>& order) {
   for (size_t i = 0; i + 1 < order.size(); ++i) {
     int a = class_id(order[i]);
     int b = class_id(order[i + 1]);
-    if (!has_edge(a, b)) add_edge(a, b, Edge{b, Loc{"<boot>", 0, 0}, Loc{"<boot>", 0, 0}, "swapper", {}});
+    if (has_edge(a, b)) continue;
+    add_edge(a, b, Edge{b, Loc{"<boot>", 0, 0}, Loc{"<boot>", 0, 0}, "swapper", {}, kBoot});
   }
 }
 
-bool Lockdep::has_edge(int from, int to) const {
+bool Lockdep::has_edge(int from, int to) const { return edge(from, to) != nullptr; }
+
+const Lockdep::Edge* Lockdep::edge(int from, int to) const {
   for (const Edge& e : fwd_[from]) {
-    if (e.to == to) return true;
+    if (e.to == to) return &e;
   }
-  return false;
+  return nullptr;
+}
+
+void Lockdep::path_history(const std::vector<int>& path, bool forwards, int64_t current,
+                           std::vector<uint64_t>* out) const {
+  for (size_t i = 0; i + 1 < path.size(); ++i) {
+    int from = forwards ? path[i] : path[i + 1];
+    int to = forwards ? path[i + 1] : path[i];
+    const Edge* e = edge(from, to);
+    if (e == nullptr || e->execution == kBoot) continue;
+    if (seen_execution_ == current && seen_.count({from, to}) != 0) continue;
+    out->push_back(static_cast<uint64_t>(e->execution));
+  }
+}
+
+void Lockdep::usage_history(int cls, int bit, int64_t current, std::vector<uint64_t>* out) const {
+  const UsageTrace& u = classes_[cls].usage[bit];
+  if (!u.set || u.execution == kBoot) return;
+  if (seen_execution_ == current && seen_usage_.count({cls, bit}) != 0) return;
+  out->push_back(static_cast<uint64_t>(u.execution));
+}
+
+void Lockdep::enter(int64_t execution) {
+  if (seen_execution_ == execution) return;
+  seen_execution_ = execution;
+  seen_.clear();
+  seen_usage_.clear();
+}
+
+void Lockdep::note_seen(int64_t execution, int from, int to) {
+  enter(execution);
+  seen_.insert({from, to});
+}
+
+void Lockdep::note_seen_usage(int64_t execution, int cls, int bit) {
+  enter(execution);
+  seen_usage_.insert({cls, bit});
 }
 
 void Lockdep::add_edge(int from, int to, Edge edge) {
@@ -88,10 +129,10 @@ int Lockdep::find_usage(int from, bool forwards, int bit, int bit2, std::vector<
   return p.empty() ? -1 : p.back();
 }
 
-bool Lockdep::mark(int cls, int bit, Loc loc, const std::string& task) {
+bool Lockdep::mark(int cls, int bit, Loc loc, const std::string& task, int64_t execution) {
   UsageTrace& u = classes_[cls].usage[bit];
   if (u.set) return false;
-  u = UsageTrace{true, loc, task};
+  u = UsageTrace{true, loc, task, execution};
   return true;
 }
 
@@ -104,7 +145,10 @@ thread_local LockOrderObserver* g_order_observer = nullptr;
 
 int irq_context(const TaskCtx& t) { return t.hardirq > 0 ? 2 : (t.softirq > 0 ? 1 : 0); }
 
-void report(const std::string& key, const std::string& headline, std::string details, Loc loc) {
+// `history`: the executions that recorded the edges and usage bits the report relies on (the
+// engine drops the current one; see Violation::history).
+void report(const std::string& key, const std::string& headline, std::string details, Loc loc,
+            std::vector<uint64_t> history = {}) {
   Kernel& k = Kernel::current();
   if (!k.lockdep().first_report(key)) return;
   Violation v;
@@ -112,7 +156,17 @@ void report(const std::string& key, const std::string& headline, std::string det
   v.message = headline;
   v.details = std::move(details);
   v.loc = loc;
+  v.history = std::move(history);
   k.ctx().report(std::move(v));
+}
+
+int64_t current_execution() { return Kernel::current().ctx().execution_index(); }
+
+// This execution records cross-execution state: later reports may need to replay it.
+int64_t recording_execution() {
+  Ctx& ctx = Kernel::current().ctx();
+  ctx.keep_schedule();
+  return ctx.execution_index();
 }
 
 int class_of(Lockdep& ld, LockdepMap* map, int subclass) {
@@ -144,14 +198,22 @@ void check_inversion(const TaskCtx& t, const HeldLock& h, int bit) {
   int safe = dir == 0 ? h.cls : other;
   int unsafe = dir == 0 ? other : h.cls;
   s += irq_scenario(safe, unsafe, safe, unsafe) + held_locks_str(t);
+  std::vector<uint64_t> history;
+  ld.path_history(via, dir == 0, current_execution(), &history);
+  ld.usage_history(other, excl, current_execution(), &history);
   report("inversion:" + ld.class_name(safe) + ":" + ld.class_name(unsafe) + ":" + irq_name(irq),
-         headline, s, h.loc);
+         headline, s, h.loc, std::move(history));
 }
 
 // mark_lock() + mark_lock_irq(): records a usage bit and checks it against the exclusive ones.
 void mark(const TaskCtx& t, const HeldLock& h, int bit) {
   Lockdep& ld = Kernel::current().lockdep();
-  if (!ld.mark(h.cls, bit, h.loc, task_label(t.id))) return;
+  const int64_t execution = current_execution();
+  if (!ld.mark(h.cls, bit, h.loc, task_label(t.id), execution)) {
+    ld.note_seen_usage(execution, h.cls, bit);
+    return;
+  }
+  recording_execution();
   int irq = bit / 4;
   int dir = (bit / 2) % 2;
   int read = bit % 2;
@@ -160,8 +222,11 @@ void mark(const TaskCtx& t, const HeldLock& h, int bit) {
   for (int old : {excl, excl + 1}) {
     if (old == excl + 1 && read) break;  // read vs read never conflicts
     if (!c.usage[old].set) continue;
+    std::vector<uint64_t> history;
+    ld.usage_history(h.cls, old, execution, &history);
     report("inconsistent:" + c.name + ":" + usage_str(old) + ":" + usage_str(bit),
-           "inconsistent lock state", inconsistent_splat(t, h, old, bit), h.loc);
+           "inconsistent lock state", inconsistent_splat(t, h, old, bit), h.loc,
+           std::move(history));
     return;
   }
   if (!read) check_inversion(t, h, bit);  // STRICT_READ_CHECKS is 0 in lockdep
@@ -226,8 +291,13 @@ bool check_irq_usage(const TaskCtx& t, const HeldLock& prev, const HeldLock& nex
                     ")\n\n... which became " + irq_name(irq) + "-irq-unsafe at:\n  " +
                     loc_str(uu.loc) + " (" + uu.task + ")\n\nother info that might help us debug "
                     "this:\n\n" + irq_scenario(safe, unsafe, prev.cls, next.cls) + held_locks_str(t);
+    std::vector<uint64_t> history;
+    ld.path_history(back, false, current_execution(), &history);
+    ld.path_history(fwd, true, current_execution(), &history);
+    ld.usage_history(safe, safe_bit, current_execution(), &history);
+    ld.usage_history(unsafe, unsafe_bit, current_execution(), &history);
     report("irqorder:" + ld.class_name(safe) + ":" + ld.class_name(unsafe) + ":" + cls, headline, s,
-           next.loc);
+           next.loc, std::move(history));
     return false;
   }
   return true;
@@ -241,7 +311,10 @@ void check_prev_add(const TaskCtx& t, const HeldLock& prev, const HeldLock& next
                                          irq_context(t), t.irqs_off || t.hardirq > 0, prev.loc,
                                          next.loc});
   }
-  if (ld.has_edge(prev.cls, next.cls)) return;
+  if (ld.has_edge(prev.cls, next.cls)) {
+    ld.note_seen(current_execution(), prev.cls, next.cls);
+    return;
+  }
   std::vector<int> cycle = ld.path(next.cls, prev.cls);
   if (!cycle.empty()) {
     std::vector<std::string> names;
@@ -249,8 +322,10 @@ void check_prev_add(const TaskCtx& t, const HeldLock& prev, const HeldLock& next
     for (int c : cycle) names.push_back(ld.class_name(c));
     std::sort(names.begin(), names.end());
     for (const auto& n : names) key += ":" + n;
+    std::vector<uint64_t> history;
+    ld.path_history(cycle, true, current_execution(), &history);
     report(key, "possible circular locking dependency detected",
-           circular_splat(t, prev, next, cycle), next.loc);
+           circular_splat(t, prev, next, cycle), next.loc, std::move(history));
     return;  // as lockdep: the edge that would close the cycle is not recorded
   }
   check_irq_usage(t, prev, next);
@@ -260,6 +335,7 @@ void check_prev_add(const TaskCtx& t, const HeldLock& prev, const HeldLock& next
   e.prev_loc = prev.loc;
   e.next_loc = next.loc;
   e.task = task_label(t.id);
+  e.execution = recording_execution();
   ld.add_edge(prev.cls, next.cls, std::move(e));
 }
 

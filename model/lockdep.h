@@ -9,6 +9,10 @@
 // the classes, their IRQ usage bits with where each was first seen, and the dependency graph
 // (edge prev -> next: next acquired while prev held, same IRQ context) with the first
 // acquisition pair that recorded each edge. Per task (model::Kernel): the held-lock stack.
+// History: every edge and usage bit also records the index of the execution that recorded it
+// (Ctx::execution_index(), which then keeps its schedule: Ctx::keep_schedule()); a report lists
+// the earlier executions whose edges and usage bits it relies on in Violation::history, so its
+// trace replays them first and lockdep's graph holds what it held when the report was made.
 //
 // Checks, as lockdep makes them (headline = Violation::message, kind kLockdep, splat = details):
 //  - "possible recursive locking detected": a class already held, unless recursive-read after
@@ -25,9 +29,11 @@
 // per run.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "checker/api.h"
@@ -104,10 +110,12 @@ class Lockdep {
   // Usage bits (lockdep_states.h): index = irq * 4 + dir * 2 + read, irq 0 HARDIRQ / 1 SOFTIRQ,
   // dir 0 USED_IN ("IN-HARDIRQ") / 1 ENABLED ("HARDIRQ-ON").
   static constexpr int kUsageBits = 8;
+  static constexpr int64_t kBoot = -1;  // recorded outside any execution (priming before a run)
   struct UsageTrace {
     bool set = false;
     Loc loc;
     std::string task;
+    int64_t execution = kBoot;  // the execution that set it
   };
   struct Class {
     std::string name;
@@ -118,6 +126,7 @@ class Lockdep {
     Loc prev_loc, next_loc;   // where prev and next were acquired when the edge was recorded
     std::string task;
     std::vector<std::string> held;  // the held stack then (for the splat), outermost first
+    int64_t execution = kBoot;      // the execution that recorded it (Ctx::execution_index())
   };
 
   int class_id(const std::string& name);
@@ -126,6 +135,19 @@ class Lockdep {
   // Priming: records a -> b -> c ... as the kernel does at boot (dma_resv_lockdep()).
   void prime(const std::vector<std::string>& order);
   bool has_edge(int from, int to) const;
+  const Edge* edge(int from, int to) const;  // nullptr when there is none
+  // The executions that recorded the edges along `path` (forwards: path[i] -> path[i+1];
+  // backwards, as find_usage(forwards=false) returns it: path[i+1] -> path[i]), appended to *out;
+  // except edges execution `current` validated itself before (its replay records them again).
+  void path_history(const std::vector<int>& path, bool forwards, int64_t current,
+                    std::vector<uint64_t>* out) const;
+  // The execution that set usage bit `bit` of `cls`, appended to *out unless kBoot, unset, or
+  // execution `current` marked it again itself before.
+  void usage_history(int cls, int bit, int64_t current, std::vector<uint64_t>* out) const;
+  // Execution `execution` validated the dependency from -> to, or marked usage bit `bit` of
+  // `cls`, that an earlier one recorded (so a report relying on it needs no history for it).
+  void note_seen(int64_t execution, int from, int to);
+  void note_seen_usage(int64_t execution, int cls, int bit);
   // Edges out of `from`, in recording order.
   const std::vector<Edge>& edges(int from) const { return fwd_[from]; }
   // Path from `from` to `to` (classes, both ends included) or empty; BFS in recording order.
@@ -136,8 +158,8 @@ class Lockdep {
   void add_edge(int from, int to, Edge edge);
   // True the first time `key` is seen in this run.
   bool first_report(const std::string& key) { return reported_.insert(key).second; }
-  // Marks a usage bit; returns false if it was already set.
-  bool mark(int cls, int bit, Loc loc, const std::string& task);
+  // Marks a usage bit (set by `execution`, kBoot outside one); false if it was already set.
+  bool mark(int cls, int bit, Loc loc, const std::string& task, int64_t execution);
 
  private:
   std::vector<Class> classes_;
@@ -145,6 +167,10 @@ class Lockdep {
   std::vector<std::vector<Edge>> fwd_;
   std::vector<std::vector<int>> back_;
   std::set<std::string> reported_;
+  void enter(int64_t execution);
+  int64_t seen_execution_ = kBoot;            // the execution seen_ and seen_usage_ are about
+  std::set<std::pair<int, int>> seen_;        // dependencies it validated so far
+  std::set<std::pair<int, int>> seen_usage_;  // (class, usage bit) it marked so far
 };
 
 }  // namespace ravel::model

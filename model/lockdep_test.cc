@@ -231,6 +231,93 @@ TEST_P(Lockdep, PrimedOrder) {
   EXPECT_TRUE(found(r, kLockdep, "circular")) << summary(r);
 }
 
+// The two orders on two branches of a choice: no execution takes both, lockdep links them across
+// executions. The report names the execution that recorded a -> b (Violation::history), and
+// replaying that schedule first, then the violation's, in one run reproduces it.
+void two_branches(Ctx& ctx) {
+  auto* a = ctx.make<Mutex>(ctx, "a");
+  auto* b = ctx.make<Mutex>(ctx, "b");
+  spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+    Mutex* first = Ctx::current().choose(2) == 0 ? a : b;
+    Mutex* second = first == a ? b : a;
+    mutex_lock(first, RAVEL_LOC);
+    mutex_lock(second, RAVEL_LOC);
+    mutex_unlock(second, RAVEL_LOC);
+    mutex_unlock(first, RAVEL_LOC);
+  });
+}
+
+ExploreResult replay(const std::string& schedule) {
+  KernelPlugin kernel;
+  SyncPlugin sync;
+  ExploreOptions o;
+  o.strategy.name = "replay";
+  o.strategy.schedule = schedule;
+  o.plugins = {&kernel, &sync};
+  return explore(o, two_branches);
+}
+
+TEST_P(Lockdep, CycleAcrossExecutionsCarriesItsHistory) {
+  auto r = run(GetParam(), two_branches);
+  ASSERT_EQ(r.violations.size(), 1u) << summary(r);
+  const FoundViolation& v = r.violations[0];
+  EXPECT_NE(v.violation.message.find("circular"), std::string::npos);
+  EXPECT_EQ(v.execution, 1u);
+  EXPECT_EQ(v.violation.history, std::vector<uint64_t>{0});
+  ASSERT_EQ(v.history.size(), 1u);
+  EXPECT_NE(v.history[0], v.schedule);
+  // Alone, the violating execution records b -> a and reports nothing.
+  ExploreResult alone = replay(v.schedule);
+  EXPECT_TRUE(alone.model_error.empty()) << alone.model_error;
+  EXPECT_TRUE(alone.violations.empty()) << summary(alone);
+  // After its history, it reports the same violation, in the last execution.
+  ExploreResult again = replay(v.history[0] + kScheduleSeparator + v.schedule);
+  EXPECT_TRUE(again.model_error.empty()) << again.model_error;
+  EXPECT_EQ(again.executions, 2u);
+  ASSERT_EQ(again.violations.size(), 1u) << summary(again);
+  EXPECT_EQ(again.violations[0].execution, 1u);
+  EXPECT_EQ(again.violations[0].violation.message, v.violation.message);
+  EXPECT_EQ(again.violations[0].violation.details, v.violation.details);
+  EXPECT_EQ(again.violations[0].history, v.history);
+}
+
+TEST_P(Lockdep, CycleWithinOneExecutionHasNoHistory) {
+  // One task takes both orders in turn: the one execution records a -> b and closes the cycle.
+  auto r = run(GetParam(), [](Ctx& ctx) {
+    auto* a = ctx.make<Mutex>(ctx, "a");
+    auto* b = ctx.make<Mutex>(ctx, "b");
+    spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+      for (Mutex* first : {a, b}) {
+        Mutex* second = first == a ? b : a;
+        mutex_lock(first, RAVEL_LOC);
+        mutex_lock(second, RAVEL_LOC);
+        mutex_unlock(second, RAVEL_LOC);
+        mutex_unlock(first, RAVEL_LOC);
+      }
+    });
+  });
+  EXPECT_EQ(r.executions, 1u);
+  bool seen = false;
+  for (const FoundViolation& v : r.violations) {
+    if (v.violation.kind != kLockdep) continue;
+    seen = true;
+    EXPECT_TRUE(v.violation.history.empty()) << v.execution;
+    EXPECT_TRUE(v.history.empty());
+  }
+  EXPECT_TRUE(seen) << summary(r);
+}
+
+TEST(LockdepReplay, DivergenceNamesTheSchedule) {
+  KernelPlugin kernel;
+  ExploreOptions o;
+  o.strategy.name = "replay";
+  o.strategy.schedule = "v1:0.0;v1:_5";
+  o.plugins = {&kernel};
+  ExploreResult r = explore(o, two_branches);
+  EXPECT_NE(r.model_error.find("schedule 1 of 2: replay diverged"), std::string::npos)
+      << r.model_error;
+}
+
 INSTANTIATE_TEST_SUITE_P(Strategies, Lockdep,
                          ::testing::ValuesIn(testing::exhaustive_strategies()));
 

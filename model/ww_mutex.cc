@@ -102,7 +102,7 @@ WwAcquireCtx::WwAcquireCtx(Ctx&, const char* ctx_name) : name(ctx_name) {}
 
 WwMutex::WwMutex(Ctx& c_ctx, const char* name, WwClass* c)
     : word(c_ctx.new_object(), name, "ww_mutex_lock"),
-      dep_map(c->mutex_name.c_str(), LockType::kSleep),
+      dep_map(intern_name(c->mutex_name), LockType::kSleep),
       cls(c) {}
 
 void ww_acquire_init(WwAcquireCtx* ctx, WwClass* cls, Loc loc) {
@@ -113,7 +113,7 @@ void ww_acquire_init(WwAcquireCtx* ctx, WwClass* cls, Loc loc) {
   ctx->acquired = 0;
   ctx->wounded = false;
   ctx->done = false;
-  ctx->dep_map = LockdepMap(cls->acquire_name.c_str(), LockType::kMap);
+  ctx->dep_map = LockdepMap(intern_name(cls->acquire_name), LockType::kMap);
   lock_acquire(&ctx->dep_map, 0, false, kLockWrite, nullptr, loc);
 }
 

@@ -1,6 +1,8 @@
 // reports/html.cc: see html.h.
 #include "reports/html.h"
 
+#include "reports/trace.h"
+
 #include <nlohmann/json.hpp>
 
 #include "reports/schema_check.h"
@@ -57,8 +59,8 @@ bool render_html(const std::string& trace_json, std::string* html, std::string* 
     *error = "not a JSON document";
     return false;
   }
-  if (!doc.is_object() || doc.value("format", "") != "ravel-trace/1") {
-    *error = "not a ravel-trace/1 document (\"format\" is " +
+  if (!doc.is_object() || doc.value("format", "") != kTraceFormat) {
+    *error = std::string("not a ") + kTraceFormat + " document (\"format\" is " +
              (doc.is_object() && doc.contains("format") ? doc["format"].dump() : "missing") + ")";
     return false;
   }

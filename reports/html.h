@@ -11,7 +11,7 @@
 
 namespace ravel::report {
 
-// False (with *error) when the text is not JSON or not a ravel-trace/1 document.
+// False (with *error) when the text is not JSON or not a ravel-trace/2 document.
 bool render_html(const std::string& trace_json, std::string* html, std::string* error);
 // The embedded schema, parsed.
 const std::string& trace_schema_text();

@@ -39,8 +39,8 @@ TEST(Html, RejectsWhatIsNotATrace) {
   EXPECT_FALSE(render_html("{not json", &html, &err));
   EXPECT_NE(err.find("not a JSON document"), std::string::npos);
   EXPECT_FALSE(render_html(R"({"format": "ravel-trace/9"})", &html, &err));
-  EXPECT_NE(err.find("not a ravel-trace/1 document"), std::string::npos);
-  EXPECT_FALSE(render_html(R"({"format": "ravel-trace/1"})", &html, &err));
+  EXPECT_NE(err.find("not a ravel-trace/2 document"), std::string::npos);
+  EXPECT_FALSE(render_html(R"({"format": "ravel-trace/2"})", &html, &err));
   EXPECT_NE(err.find("missing property"), std::string::npos) << err;
 }
 

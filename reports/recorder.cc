@@ -37,7 +37,10 @@ TaskSnap Recorder::snap(TaskId t) {
   for (const model::HeldLock& h : tc->held) {
     HeldSnap hs;
     hs.map = h.map;
-    hs.name = h.map != nullptr ? h.map->name : "?";
+    // The class name from lockdep's per-run table, never h.map->name: when a fatal violation
+    // ended the execution this runs while the arena is reset, after the lock objects created in
+    // setup were destroyed (their maps dangle). Also what lock_graph names ("a/1" when nested).
+    hs.name = h.cls >= 0 ? k->lockdep().class_name(h.cls) : "?";
     hs.cls = h.cls;
     hs.loc = h.loc;
     hs.read = h.read;

@@ -26,7 +26,8 @@ struct LockdepMap;
 namespace ravel::report {
 
 struct HeldSnap {
-  const model::LockdepMap* map = nullptr;  // key only, never printed
+  const model::LockdepMap* map = nullptr;  // key only, never dereferenced (it may dangle)
+  // lockdep class name
   std::string name;
   int cls = -1;
   Loc loc;

@@ -13,7 +13,7 @@ std::string object_label(const TraceDoc& doc, ObjectId id) {
   for (const TraceObject& o : doc.objects) {
     if (o.id == id && !o.name.empty()) return o.name;
   }
-  return "#" + std::to_string(id);
+  return unnamed_object_label(id);
 }
 
 std::string pad(std::string s, size_t width) {
@@ -69,6 +69,11 @@ std::vector<uint32_t> chosen_steps(const TraceDoc& doc, const TraceViolation& v,
 }
 
 }  // namespace
+
+std::string unnamed_object_label(ObjectId id) {
+  if (object_creator(id) == 0) return "#" + std::to_string(object_ordinal(id));
+  return "#T" + std::to_string(object_creator(id)) + "." + std::to_string(object_ordinal(id));
+}
 
 std::string format_step(const TraceDoc& doc, const TraceEvent& e) {
   std::string cpu = e.cpu >= 0 ? "cpu" + std::to_string(e.cpu) : "cpu?";

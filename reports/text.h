@@ -21,5 +21,8 @@ inline constexpr size_t kStepsPerTask = 4;
 std::string format_violation_text(const TraceDoc& doc, size_t index, bool verbose);
 // One step line: "  #12 T0       cpu0 process  irqs on   mutex_lock(a) = 0  at f:3  held: a".
 std::string format_step(const TraceDoc& doc, const TraceEvent& e);
+// An object no model named: "#5" (the 5th object of init) or "#T2.3" (the 3rd object task 2
+// created), from checker/api.h's object_creator/object_ordinal: the same in every interleaving.
+std::string unnamed_object_label(ObjectId id);
 
 }  // namespace ravel::report

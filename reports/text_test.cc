@@ -89,6 +89,25 @@ TEST(Text, ReplayCommandQuotesAndAddsFlags) {
   EXPECT_EQ(replay_command("v1:1.0", "a b.ravel", {"--signals"}),
             "ravel run --replay 'v1:1.0' --signals 'a b.ravel'");
   EXPECT_EQ(replay_command("v1:x", "it's.ravel", {}), "ravel run --replay 'v1:x' 'it'\\''s.ravel'");
+  EXPECT_EQ(replay_argument({}, "v1:1.0"), "v1:1.0");
+  EXPECT_EQ(replay_argument({"v1:_0", "v1:_1.2"}, "v1:1.0"), "v1:_0;v1:_1.2;v1:1.0");
+}
+
+TEST(Text, UnnamedObjectsNameTheirCreatorAndOrdinal) {
+  EXPECT_EQ(unnamed_object_label(object_id(0, 7)), "#7");
+  EXPECT_EQ(unnamed_object_label(object_id(1, 1)), "#T1.1");
+  EXPECT_EQ(unnamed_object_label(object_id(12, 345)), "#T12.345");
+  // In a step line: an unnamed object of a thread.
+  TraceDoc doc;
+  doc.tasks = {{0, "init", "init", 0}, {1, "T0", "thread", 1}};
+  TraceEvent e;
+  e.index = 3;
+  e.task = 1;
+  e.op = "kfree";
+  e.object = object_id(1, 2);
+  EXPECT_NE(format_step(doc, e).find("kfree(#T1.2)"), std::string::npos) << format_step(doc, e);
+  doc.objects = {{object_id(1, 2), "p"}};
+  EXPECT_NE(format_step(doc, e).find("kfree(p)"), std::string::npos) << format_step(doc, e);
 }
 
 }  // namespace

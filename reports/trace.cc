@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "checker/strategy.h"
 #include "model/kernel.h"
 #include "model/lockdep.h"
 #include "reports/recorder.h"
@@ -86,7 +87,8 @@ void add_wakeups(TraceDoc* doc) {
   }
 }
 
-// Classes reachable from those held in this execution, and every edge between them.
+// Classes reachable from those held in this execution, and every edge between them; an edge a
+// history execution recorded names it (the replay's execution i is history[i]).
 void add_lock_graph(const Recorder& rec, const ExploreOptions& opt, TraceDoc* doc) {
   model::KernelPlugin* kp = nullptr;
   for (Plugin* p : opt.plugins) {
@@ -115,6 +117,9 @@ void add_lock_graph(const Recorder& rec, const ExploreOptions& opt, TraceDoc* do
       te.task = e.task;
       te.from_loc = e.prev_loc;
       te.to_loc = e.next_loc;
+      if (e.execution >= 0 && static_cast<size_t>(e.execution) < doc->history.size()) {
+        te.history = e.execution;
+      }
       doc->lock_edges.push_back(std::move(te));
     }
   }
@@ -245,14 +250,20 @@ std::string loc_string(const Loc& loc) {
   return std::string(loc.file) + ":" + std::to_string(loc.line);
 }
 
-std::string replay_command(const std::string& schedule, const std::string& file,
+std::string replay_argument(const std::vector<std::string>& history, const std::string& schedule) {
+  std::string arg;
+  for (const std::string& h : history) arg += h + kScheduleSeparator;
+  return arg + schedule;
+}
+
+std::string replay_command(const std::string& argument, const std::string& file,
                            const std::vector<std::string>& flags) {
   auto quote = [](const std::string& s) {
     std::string q = "'";
     for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return q + "'";
   };
-  std::string cmd = "ravel run --replay " + quote(schedule);
+  std::string cmd = "ravel run --replay " + quote(argument);
   for (const std::string& f : flags) cmd += " " + f;
   return cmd + " " + quote(file);
 }
@@ -273,7 +284,7 @@ bool record_trace(const TraceRequest& req, TraceDoc* out, std::string* error) {
   ExploreOptions opt = req.options;
   opt.strategy = StrategyOptions{};
   opt.strategy.name = "replay";
-  opt.strategy.schedule = req.schedule;
+  opt.strategy.schedule = replay_argument(req.history, req.schedule);
   opt.stop_on_first = false;
   opt.max_executions = 0;
   opt.time_limit_s = 0;
@@ -281,7 +292,15 @@ bool record_trace(const TraceRequest& req, TraceDoc* out, std::string* error) {
   opt.plugins.push_back(&rec);
   ExploreResult res = explore(opt, req.setup, req.final_fn);
   if (!res.model_error.empty()) {
-    *error = "replay of " + req.schedule + " failed: " + res.model_error;
+    *error = "replay of " + opt.strategy.schedule + " failed: " + res.model_error;
+    return false;
+  }
+  // The recorder saw every execution; what it holds is the last one's, the recorded one.
+  const uint64_t recorded = req.history.size();
+  const uint64_t ran = res.executions + res.blocked + res.discarded;
+  if (ran != recorded + 1) {
+    *error = "replay of " + opt.strategy.schedule + " ran " + std::to_string(ran) +
+             " executions, not " + std::to_string(recorded + 1);
     return false;
   }
   TraceDoc doc;
@@ -289,8 +308,10 @@ bool record_trace(const TraceRequest& req, TraceDoc* out, std::string* error) {
   doc.scenario = req.scenario;
   doc.scenario_hash = "fnv1a64:" + fnv1a64_hex(req.scenario.text);
   doc.options = req.model_options;
+  doc.history = req.history;
   doc.schedule = req.schedule;
-  doc.replay_command = replay_command(req.schedule, req.scenario.file, req.replay_flags);
+  doc.replay_command = replay_command(replay_argument(req.history, req.schedule), req.scenario.file,
+                                      req.replay_flags);
   for (TaskId t = 0; t < rec.tasks().size(); ++t) {
     const RecordedTask& rt = rec.tasks()[t];
     doc.tasks.push_back({t, rt.name, task_kind(t, rt), rt.last.known ? rt.last.cpu : -1});
@@ -300,6 +321,7 @@ bool record_trace(const TraceRequest& req, TraceDoc* out, std::string* error) {
   add_wakeups(&doc);
   add_lock_graph(rec, opt, &doc);
   for (const FoundViolation& f : res.violations) {
+    if (f.execution != recorded) continue;  // found while replaying the history
     TraceViolation v;
     v.kind = violation_name(f.violation.kind);
     v.message = f.violation.message;

@@ -1,13 +1,17 @@
-// reports/trace.h: the trace document ("ravel-trace/1") of one execution, built by replaying a
+// reports/trace.h: the trace document ("ravel-trace/2") of one execution, built by replaying a
 // violation's schedule with a recording plugin.
 //
 // Design note. Exploration stays cheap: it keeps only checker Events (api.h). Everything a reader
 // needs beyond them -- each event's CPU, context (hardirq/softirq/process), IRQ state and the locks
 // held after it, the lock-order graph -- is captured by report::Recorder (reports/recorder.h)
 // while the schedule is replayed once more (strategy "replay", fresh model plugins, same model
-// options). The document is a pure function of (scenario bytes, model options, schedule): it never
-// holds the exploring strategy, times or addresses, so `ravel run --replay SCHEDULE FILE`
-// reproduces it byte for byte (trace_to_json is deterministic: fixed key order, 1-space indent).
+// options). The document is a pure function of (scenario bytes, model options, history,
+// schedule): it never holds the exploring strategy, times or addresses, so `ravel run --replay` of
+// its schedules reproduces it byte for byte (trace_to_json is deterministic: fixed key order,
+// 1-space indent). History: a violation may rest on state earlier executions left in a detector
+// (lockdep's graph persists across a run: FoundViolation::history); their schedules are replayed
+// first, in the same run and unrecorded, so the detector's state is what it was, then the
+// execution itself. Version 2 added `history` (top level and per lock-graph edge).
 // The format is documented by reports/trace.schema.json and docs/trace-format.md.
 #pragma once
 
@@ -21,7 +25,7 @@
 
 namespace ravel::report {
 
-inline constexpr const char* kTraceFormat = "ravel-trace/1";
+inline constexpr const char* kTraceFormat = "ravel-trace/2";
 
 struct ScenarioInfo {
   std::string title;
@@ -88,6 +92,8 @@ struct TraceEdge {
   std::string task;
   Loc from_loc, to_loc;
   int64_t from_event = -1, to_event = -1;  // acquisitions in this trace, -1 when not found
+  int64_t history = -1;  // index in TraceDoc::history of the execution that recorded it; -1: this
+                         // execution, or boot priming
 };
 
 struct TraceViolation {
@@ -106,6 +112,7 @@ struct TraceDoc {
   ScenarioInfo scenario;
   std::string scenario_hash;  // "fnv1a64:" + 16 hex digits of the file's bytes
   std::vector<std::pair<std::string, std::string>> options;  // model options, in given order
+  std::vector<std::string> history;  // earlier executions replayed first (FoundViolation::history)
   std::string schedule;
   std::string replay_command;
   std::vector<TraceTask> tasks;
@@ -121,13 +128,15 @@ struct TraceRequest {
   ExploreOptions options;  // the run's; plugins must be FRESH instances (lockdep state is per run)
   SetupFn setup;
   SetupFn final_fn;
+  std::vector<std::string> history;  // replayed first, unrecorded (FoundViolation::history)
   std::string schedule;
   ScenarioInfo scenario;
   std::vector<std::pair<std::string, std::string>> model_options;
   std::vector<std::string> replay_flags;  // appended to the replay command line
 };
 
-// Replays req.schedule and builds the document. False (and *error) when the replay fails.
+// Replays req.history then req.schedule in one run and builds the document of the last execution.
+// False (and *error) when the replay fails.
 bool record_trace(const TraceRequest& req, TraceDoc* out, std::string* error);
 // The document as JSON text: deterministic bytes, ends with a newline.
 std::string trace_to_json(const TraceDoc& doc);
@@ -135,8 +144,11 @@ std::string trace_to_json(const TraceDoc& doc);
 size_t find_violation(const TraceDoc& doc, const Violation& v);
 std::string fnv1a64_hex(const std::string& bytes);
 std::string loc_string(const Loc& loc);  // "file:line" ("?" when unknown)
-// `ravel run --replay 'SCHEDULE' FILE [flags]`, shell-quoted.
-std::string replay_command(const std::string& schedule, const std::string& file,
+// The --replay argument: the history's schedules then `schedule`, joined by ';'
+// (kScheduleSeparator, checker/strategy.h).
+std::string replay_argument(const std::vector<std::string>& history, const std::string& schedule);
+// `ravel run --replay 'ARGUMENT' FILE [flags]`, shell-quoted.
+std::string replay_command(const std::string& argument, const std::string& file,
                            const std::vector<std::string>& flags);
 
 }  // namespace ravel::report

@@ -26,6 +26,7 @@ Json edge_json(const TraceEdge& e) {
   j["to_loc"] = loc_json(e.to_loc);
   j["from_event"] = e.from_event;
   j["to_event"] = e.to_event;
+  j["history"] = e.history;
   return j;
 }
 
@@ -91,6 +92,7 @@ std::string trace_to_json(const TraceDoc& doc) {
   Json opts = Json::array();
   for (const auto& [name, value] : doc.options) opts.push_back(Json{{"name", name}, {"value", value}});
   j["options"] = std::move(opts);
+  j["history"] = doc.history;
   j["schedule"] = doc.schedule;
   j["replay"] = doc.replay_command;
   Json tasks = Json::array();

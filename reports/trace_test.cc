@@ -54,7 +54,7 @@ TEST_P(EverySample, ValidatesAgainstSchemaAndReplaysByteForByte) {
   TraceDoc again;
   ASSERT_TRUE(testing::trace_sample(GetParam(), t.found.schedule, &again, &err)) << err;
   EXPECT_EQ(trace_to_json(again), t.text);
-  EXPECT_EQ(t.doc.format, "ravel-trace/1");
+  EXPECT_EQ(t.doc.format, "ravel-trace/2");
   EXPECT_EQ(t.doc.scenario_hash, "fnv1a64:" + fnv1a64_hex(t.doc.scenario.text));
   EXPECT_NE(t.doc.replay_command.find("ravel run --replay '" + t.found.schedule + "'"),
             std::string::npos);
@@ -193,7 +193,7 @@ TEST(Schema, RejectsBrokenDocuments) {
   extra["tasks"][0]["colour"] = "red";
   EXPECT_FALSE(schema_validate(schema, extra, &err));
   json version = doc;
-  version["format"] = "ravel-trace/2";
+  version["format"] = "ravel-trace/1";
   EXPECT_FALSE(schema_validate(schema, version, &err));
   json unsupported = json::parse(R"({"type": "object", "oneOf": []})");
   EXPECT_FALSE(schema_validate(unsupported, doc, &err));

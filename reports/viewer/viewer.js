@@ -67,7 +67,12 @@ function validate(schema, root, v, path) {
 // --- model ------------------------------------------------------------------------------------
 function buildModel(trace) {
   const names = new Map(trace.objects.map(o => [o.id, o.name]));
-  const objName = id => id === 0 ? '' : (names.get(id) || `#${id}`);
+  // Unnamed objects as checker/api.h's (creator, ordinal): "#5" of init, "#T2.3" of task 2.
+  const unnamed = id => {
+    const creator = Math.floor(id / 4194304), ordinal = id % 4194304;  // 22 ordinal bits
+    return creator === 0 ? `#${ordinal}` : `#T${creator}.${ordinal}`;
+  };
+  const objName = id => id === 0 ? '' : (names.get(id) || unnamed(id));
   // Columns: init first, then per CPU its process tasks and then its IRQ handlers.
   const cpus = [...new Set(trace.tasks.filter(t => t.cpu >= 0 && t.kind !== 'init').map(t => t.cpu))]
     .sort((a, b) => a - b);
@@ -242,10 +247,12 @@ function drawGraph(m, state) {
     const dx = b.x - a.x, dy = b.y - a.y, len = Math.hypot(dx, dy) || 1, off = 22;
     const mx = (a.x + b.x) / 2 - dy * 0.15, my = (a.y + b.y) / 2 + dx * 0.15;
     const p = svg('path', {d: `M${a.x + dx / len * off},${a.y + dy / len * off} Q${mx},${my} ${b.x - dx / len * off},${b.y - dy / len * off}`,
-                           class: 'edge' + (cyc ? ' cycle' : '') + (e.rejected ? ' rejected' : ''),
+                           class: 'edge' + (cyc ? ' cycle' : '') + (e.rejected ? ' rejected' : '') +
+                             (e.history >= 0 ? ' history' : ''),
                            'marker-end': cyc ? 'url(#g-arrow-red)' : 'url(#g-arrow)'});
     p.append(svg('title', {}, `${e.to} taken while ${e.from} held (${e.task}, ${e.to_loc.file.split('/').pop()}:${e.to_loc.line})` +
-                           (e.rejected ? ' — the dependency lockdep refused: it closes the cycle' : '')));
+                           (e.rejected ? ' — the dependency lockdep refused: it closes the cycle' : '') +
+                           (e.history >= 0 ? ` — recorded by earlier execution H${e.history + 1}` : '')));
     root.append(p);
   }
   classes.forEach((c, i) => {
@@ -255,6 +262,25 @@ function drawGraph(m, state) {
     root.append(g);
   });
   return root;
+}
+
+// Dependencies that earlier executions of the run recorded (the trace's history, replayed before
+// this execution): the lanes show only this execution, so their acquisitions are listed here.
+function historyEdges(m, state) {
+  const t = m.trace, v = t.violations[state.violation];
+  const list = el('ul', {id: 'history-edges'});
+  const seen = new Set();
+  for (const e of [...(v ? v.cycle : []), ...t.lock_graph.edges]) {
+    const key = e.from + '\u0000' + e.to;
+    if (e.history < 0 || seen.has(key)) continue;
+    seen.add(key);
+    const at = l => `${l.file.split('/').pop()}:${l.line}`;
+    list.append(el('li', {class: 'history-edge', title: t.history[e.history],
+      text: `${e.from} → ${e.to}: ${e.task} took ${e.to} at ${at(e.to_loc)} holding ${e.from} ` +
+            `(taken at ${at(e.from_loc)}), in earlier execution H${e.history + 1}`}));
+  }
+  if (!list.children.length) return [];
+  return [el('p', {class: 'muted', text: `Recorded by earlier executions (${t.history.length} replayed first):`}), list];
 }
 
 function sourceLines(m, loc) {
@@ -338,6 +364,9 @@ function main() {
   const vpanel = el('section', {id: 'violation'}), spanel = el('section', {id: 'step'});
   const gpanel = el('section', {id: 'lock-graph'});
   const replay = el('section', {id: 'replay'}, el('h3', {text: 'Replay'}), el('code', {text: trace.replay}),
+    ...(trace.history.length ? [el('p', {class: 'muted', id: 'history-note',
+      text: `replays ${trace.history.length} earlier execution${trace.history.length > 1 ? 's' : ''} ` +
+            'first (lockdep kept their dependencies), then records this one'})] : []),
     el('p', {class: 'muted', text: `${trace.format} · ravel ${trace.ravel_version} · ${trace.scenario.hash}` +
       (trace.options.length ? ' · ' + trace.options.map(o => `${o.name}=${o.value}`).join(' ') : '')}));
   side.append(vpanel, spanel, gpanel, replay);
@@ -361,7 +390,8 @@ function main() {
   function render() {
     document.querySelectorAll('#violations .badge').forEach(b => b.classList.toggle('active', Number(b.dataset.index) === state.violation));
     timeline.replaceChildren(drawTimeline(m, state));
-    gpanel.replaceChildren(el('h3', {text: 'Lock-order graph'}), drawGraph(m, state));
+    gpanel.replaceChildren(el('h3', {text: 'Lock-order graph'}), drawGraph(m, state),
+                           ...historyEdges(m, state));
     showViolation(m, state, vpanel);
     const v = trace.violations[state.violation];
     state.select(v && v.events.length ? Math.max(...v.events) : 0);

@@ -14,17 +14,9 @@ namespace {
 using lang::ExprKind;
 using lang::ModelType;
 
+// Attachments and mappings are made by the dma_buf built-ins: only pointers to them are declared.
 bool type_supported(ModelType m) {
   switch (m) {
-    case ModelType::kRwlock:
-    case ModelType::kRwSemaphore:
-    case ModelType::kDmaFence:
-    case ModelType::kDmaFenceOps:
-    case ModelType::kDmaFenceCb:
-    case ModelType::kDmaResv:
-    case ModelType::kDmaBuf:
-    case ModelType::kDmaBufOps:
-    case ModelType::kDmaBufAttachOps:
     case ModelType::kDmaBufAttachment:
     case ModelType::kSgTable:
       return false;
@@ -218,6 +210,9 @@ const std::vector<BuiltinFn>& builtin_table() {
     bind_lock_builtins(t);
     bind_memory_builtins(t);
     bind_sync_builtins(t);
+    bind_rw_builtins(t);
+    bind_dma_fence_builtins(t);
+    bind_dma_buf_builtins(t);
     return t;
   }();
   return table;

@@ -6,11 +6,10 @@
 // stands for a READ_ONCE busy-wait loop, so it never races itself). If false, the task blocks
 // on a gate that opens when a variable it read no longer holds the value it read, then
 // re-evaluates. Why dpor stays sound (checker/api.h enabledness contract): the blocking
-// operation names the object of the variables read (a heap field's object is its instance);
-// the gate can only open through a write of that variable, i.e. a kWrite of that object, which
-// dpor sees as dependent with the blocked operation. A condition reading several objects blocks
-// on the first one's object but opens on a change of any of them; that part is outside the
-// contract (see docs/interpreter.md and /work/notes/H6_REQUESTS.md).
+// operation names the objects of every variable read (a heap field's object is its instance:
+// Operation::object and extra_reads, at most 1 + kMaxExtraReads objects, more is a model
+// error); the gate can only open through a write of one of those variables, i.e. a kWrite of
+// one of those objects, which dpor sees as dependent with the blocked operation.
 #include "model/atomic.h"
 #include "model/cpu.h"
 #include "model/might_sleep.h"
@@ -69,10 +68,10 @@ Value warn(Call& c) {
 
 Value assume(Call& c) {
   if (!c.arg(0).truthy()) {
-    // Discard the execution: it ends here without a verdict (see H6_REQUESTS.md: the engine
-    // counts it as an execution; run_program subtracts the discarded ones).
+    // Discard the execution: it ends here without a verdict and is not counted
+    // (ExploreResult::discarded); Session::discarded() still counts them per session.
     ++c.rt.in.discarded;
-    throw ExecutionAbandoned{};
+    c.rt.ctx.discard();
   }
   return Value::integer(0);
 }
@@ -94,12 +93,19 @@ Value await(Call& c) {
     std::vector<int64_t> seen;
     for (model::SharedVar* v : reads) seen.push_back(v->value);
     AwaitGate gate(reads, std::move(seen), "await(" + render(c.e->args[0]) + ")");
-    ObjectId obj = reads.empty() ? kNoObject : reads[0]->dep_object();
-    c.rt.ctx.yield({.kind = model::op::kAwaitCheck,
-                    .access = reads.empty() ? Access::kNone : Access::kRead,
-                    .object = obj,
-                    .gate = &gate,
-                    .loc = c.loc});
+    Operation op{.kind = model::op::kAwaitCheck,
+                 .access = reads.empty() ? Access::kNone : Access::kRead,
+                 .object = reads.empty() ? kNoObject : reads[0]->dep_object(),
+                 .gate = &gate,
+                 .loc = c.loc};
+    for (model::SharedVar* v : reads) {
+      if (!op.add_read(v->dep_object())) {
+        c.rt.error("await(" + render(c.e->args[0]) + ") reads more than " +
+                       std::to_string(kMaxExtraReads + 1) + " objects",
+                   c.loc);
+      }
+    }
+    c.rt.ctx.yield(op);
   }
 }
 

@@ -6,6 +6,8 @@
 #include "model/lockdep.h"
 #include "model/might_sleep.h"
 #include "model/mutex.h"
+#include "model/rwlock.h"
+#include "model/rwsem.h"
 #include "model/spinlock.h"
 #include "model/ww_mutex.h"
 #include "model/xarray.h"
@@ -65,6 +67,10 @@ model::LockdepMap* lock_map(Obj* o) {
       return &static_cast<Mutex*>(o->model)->dep_map;
     case ModelType::kWwMutex:
       return &static_cast<WwMutex*>(o->model)->dep_map;
+    case ModelType::kRwlock:
+      return &static_cast<model::Rwlock*>(o->model)->dep_map;
+    case ModelType::kRwSemaphore:
+      return &static_cast<model::RwSemaphore*>(o->model)->dep_map;
     case ModelType::kXarray:
       return &static_cast<model::Xarray*>(o->model)->xa_lock->dep_map;
     default:

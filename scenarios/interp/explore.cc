@@ -42,6 +42,7 @@ struct Session::Impl {
   static model::KernelOptions kernel_options(const Options& opt) {
     model::KernelOptions ko;
     ko.signals = opt.signals;
+    ko.early_timeouts = opt.early_timeouts;
     return ko;
   }
 
@@ -100,6 +101,7 @@ std::vector<std::string> replay_flags(const Options& opt) {
     out.push_back("--loop-bound " + std::to_string(opt.loop_bound));
   }
   if (opt.signals) out.push_back("--signals");
+  if (opt.early_timeouts) out.push_back("--timeouts=early");
   return out;
 }
 
@@ -108,7 +110,7 @@ RunResult run_program(const Program& prog, const Options& opt, ExploreOptions ex
   session->prepare(&ex);
   RunResult r;
   r.result = explore(ex, session->setup(), session->final_fn());
-  r.discarded = session->discarded();
+  r.discarded = r.result.discarded;
   return r;
 }
 

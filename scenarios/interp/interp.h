@@ -29,6 +29,7 @@ struct Options {
   uint32_t loop_bound = 1000;    // iterations of one loop (language.md section 3)
   uint32_t max_call_depth = 64;  // recursion bound: deeper is a model error
   bool signals = false;          // --signals
+  bool early_timeouts = false;   // --timeouts=early (model::KernelOptions::early_timeouts)
 };
 
 // The model-affecting options as (name, value) pairs, fixed order (trace documents embed them),
@@ -38,7 +39,7 @@ std::vector<std::string> replay_flags(const Options& opt);
 
 struct RunResult {
   ExploreResult result;
-  uint64_t discarded = 0;  // executions discarded by a failed assume (included in executions)
+  uint64_t discarded = 0;  // executions discarded by a failed assume (ExploreResult::discarded)
 };
 
 // Diagnostics (gcc style, one per line) for what the interpreter cannot run yet; empty if none.

@@ -9,6 +9,8 @@
 #include "model/module.h"
 #include "model/mutex.h"
 #include "model/refcount.h"
+#include "model/rwlock.h"
+#include "model/rwsem.h"
 #include "model/slab.h"
 #include "model/spinlock.h"
 #include "model/wait.h"
@@ -62,6 +64,29 @@ Obj* Runtime::make_model(ModelType m, const char* name, const char* cls, ObjectI
       o->model = l;
       break;
     }
+    case ModelType::kRwlock: {
+      auto* l = ctx.make<model::Rwlock>(ctx, name, cls);
+      adopt(l->word.object());
+      o->model = l;
+      break;
+    }
+    case ModelType::kRwSemaphore: {
+      auto* l = ctx.make<model::RwSemaphore>(ctx, name, cls);
+      adopt(l->word.object());
+      o->model = l;
+      break;
+    }
+    case ModelType::kDmaFence:
+    case ModelType::kDmaFenceOps:
+    case ModelType::kDmaFenceCb:
+    case ModelType::kDmaResv:
+    case ModelType::kDmaBuf:
+    case ModelType::kDmaBufOps:
+    case ModelType::kDmaBufAttachOps:
+    case ModelType::kDmaBufAttachment:
+    case ModelType::kSgTable:
+      o->model = make_dma_model(m, name, owner, init, fr);
+      break;
     case ModelType::kMutex: {
       auto* l = ctx.make<model::Mutex>(ctx, name, cls);
       adopt(l->word.object());
@@ -131,6 +156,7 @@ Obj* Runtime::make_model(ModelType m, const char* name, const char* cls, ObjectI
                 "' are not supported yet",
             loc);
   }
+  if (m != ModelType::kLockClassKey) by_model[o->model] = o;  // callbacks name it by model
   return o;
 }
 

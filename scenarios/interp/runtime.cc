@@ -7,6 +7,7 @@
 
 #include "model/atomic.h"
 #include "model/completion.h"
+#include "model/dma_resv.h"
 #include "model/kref.h"
 #include "model/module.h"
 #include "model/mutex.h"
@@ -176,8 +177,9 @@ void Runtime::make_globals() {
   for (const lang::PredefinedObject& p : lang::predefined_objects()) {
     Obj* o = new_obj(Obj::Kind::kModel);
     o->mtype = p.type;
-    // reservation_ww_class is wait-die (DEFINE_WD_CLASS in drivers/dma-buf/dma-resv.c).
-    o->model = ctx.make<model::WwClass>(ctx, p.name.data(), true);
+    // reservation_ww_class is wait-die (DEFINE_WD_CLASS in drivers/dma-buf/dma-resv.c): the
+    // dma_resv model's class of this execution, so that contexts and resv locks share it.
+    o->model = model::reservation_ww_class();
     predefined.push_back(o);
   }
   const auto& decls = in.prog.globals;

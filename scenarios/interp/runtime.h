@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "checker/api.h"
@@ -71,6 +72,10 @@ class Runtime {
   Ctx& ctx;
   std::vector<Obj*> globals;
   std::vector<Obj*> predefined;
+  // Model object -> its Obj: models call back with model pointers (a dma_fence_ops.signaled gets
+  // the DmaFence*, an exporter's .map the DmaBufAttachment*). Lookup only, never iterated.
+  std::unordered_map<const void*, Obj*> by_model;
+  Obj* obj_of(lang::ModelType m, void* model);  // the registered Obj, else a new one (registered)
 
   // --- objects (runtime.cc) ---
   Obj* new_obj(Obj::Kind kind);
@@ -80,6 +85,10 @@ class Runtime {
                  ObjectId owner, bool priv, const lang::Init* init, Frame* f);
   Obj* make_model(lang::ModelType m, const char* name, const char* cls, ObjectId owner,
                   const lang::Init* init, Frame* f);
+  // The model object of a dma_fence, dma_fence_ops, dma_fence_cb, dma_resv, dma_buf or ops
+  // declaration (builtins_dma_fence.cc).
+  void* make_dma_model(lang::ModelType m, const char* name, ObjectId owner, const lang::Init* init,
+                      Frame& f);
   Obj* make_instance(int32_t struct_id, ObjectId heap, bool priv);
   void set_work_fn(Obj* work, Value fn, Loc loc);  // WORK(fn), INIT_WORK(w, fn)
   void make_globals();                             // every global, in declaration order
@@ -138,6 +147,9 @@ void bind_lang_builtins(std::vector<BuiltinFn>& t);
 void bind_lock_builtins(std::vector<BuiltinFn>& t);
 void bind_memory_builtins(std::vector<BuiltinFn>& t);
 void bind_sync_builtins(std::vector<BuiltinFn>& t);
+void bind_rw_builtins(std::vector<BuiltinFn>& t);
+void bind_dma_fence_builtins(std::vector<BuiltinFn>& t);
+void bind_dma_buf_builtins(std::vector<BuiltinFn>& t);
 
 // "assert(x == 1)": an expression rendered back from the tree (messages).
 std::string render(const Expr* e);

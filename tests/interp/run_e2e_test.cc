@@ -12,6 +12,8 @@
 #include <sstream>
 #include <string>
 
+#include <unistd.h>
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -25,7 +27,9 @@ struct Result {
 };
 
 Result ravel(const std::string& args) {
-  std::string err_file = fs::temp_directory_path() / "ravel_e2e_stderr.txt";
+  // Per process: ctest runs each test case as its own process, two at a time.
+  std::string err_file =
+      fs::temp_directory_path() / ("ravel_e2e_stderr_" + std::to_string(::getpid()) + ".txt");
   std::string cmd = std::string(RAVEL_CLI) + " " + args + " 2>" + err_file;
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
@@ -52,6 +56,23 @@ TEST(RavelRun, EveryTestScenarioMatches) {
   for (const char* s : {"dpor", "dfs"}) {
     Result m = ravel(std::string("run --strategy ") + s + " " + kTests + "/models");
     EXPECT_EQ(m.code, 0) << s << "\n" << m.out << m.err;
+  }
+}
+
+// --timeouts=early (model::KernelOptions::early_timeouts): the timeout path's bug is found only
+// with it; the same waiter without it never times out (the producer can always complete).
+TEST(RavelRun, EarlyTimeoutsReachTheTimeoutPath) {
+  const std::string dir = kTests + "/timeouts/";
+  for (const char* s : {"dpor", "dfs"}) {
+    const std::string strategy = std::string("run --strategy ") + s + " ";
+    Result early = ravel(strategy + "--timeouts=early " + dir + "early_timeout_bug.ravel");
+    EXPECT_EQ(early.code, 0) << s << "\n" << early.out << early.err;
+    EXPECT_NE(early.out.find("--timeouts=early"), std::string::npos) << early.out;  // replay
+    Result plain = ravel(strategy + dir + "default_no_timeout.ravel");
+    EXPECT_EQ(plain.code, 0) << s << "\n" << plain.out << plain.err;
+    // The buggy file without the option: its expected assertion is not found (exit 1).
+    Result missed = ravel(strategy + dir + "early_timeout_bug.ravel");
+    EXPECT_EQ(missed.code, 1) << s << "\n" << missed.out << missed.err;
   }
 }
 
@@ -120,14 +141,15 @@ TEST(RavelRun, ReplayPrintsTheExecution) {
 }
 
 TEST(RavelRun, TraceFileHasAVersion) {
-  std::string path = fs::temp_directory_path() / "ravel_e2e_trace.json";
+  std::string path =
+      fs::temp_directory_path() / ("ravel_e2e_trace_" + std::to_string(::getpid()) + ".json");
   fs::remove(path);
   Result r = ravel("run --trace " + path + " " + kTests + "/lang/double_free.ravel");
   EXPECT_EQ(r.code, 0);
   std::ifstream t(path);
   std::stringstream ss;
   ss << t.rdbuf();
-  EXPECT_NE(ss.str().find("\"format\": \"ravel-trace/1\""), std::string::npos);
+  EXPECT_NE(ss.str().find("\"format\": \"ravel-trace/2\""), std::string::npos);
   EXPECT_NE(ss.str().find("\"double-free\""), std::string::npos);
 }
 

@@ -115,14 +115,69 @@ TEST(RunReport, SeveralScenariosWriteOneTracePerViolatingScenario) {
   EXPECT_TRUE(slurp(single) == slurp((d / "abba.json").string()));
 }
 
-TEST(RunReport, LockdepReportFromEarlierExecutionsIsStillReported) {
+// The two lock orders are on two branches of a choice: lockdep links them across executions.
+// The violation's history (the execution that recorded a -> b or b -> a) is replayed first, so
+// the written trace holds the violation; the replay command carries both schedules.
+TEST(RunReport, LockdepReportFromEarlierExecutionsIsReplayedWithItsHistory) {
   std::string f = kSrc + "/tests/traces/data/lockdep_history.ravel";
-  Result r = run_cli("run " + f);
+  fs::path dir = scratch();
+  std::string t1 = (dir / "hist1.json").string(), t2 = (dir / "hist2.json").string();
+  Result r = run_cli("run --trace " + t1 + " " + f);
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_TRUE(has(r.out, "ravel: lockdep: possible circular locking dependency detected")) << r.out;
   EXPECT_TRUE(has(r.out, "Possible unsafe locking scenario:")) << r.out;
-  EXPECT_TRUE(has(r.out, "note: the replayed execution alone does not show this report")) << r.out;
-  EXPECT_TRUE(has(r.out, "Replay: ravel run --replay '")) << r.out;
+  EXPECT_FALSE(has(r.out, "note: ")) << r.out;
+  json doc = json::parse(slurp(t1));
+  ASSERT_EQ(doc["history"].size(), 1u) << doc.dump(1);
+  std::string h = doc["history"][0], s = doc["schedule"];
+  EXPECT_TRUE(has(r.out, "Replay: ravel run --replay '" + h + ";" + s + "' ")) << r.out;
+  EXPECT_EQ(doc["replay"], "ravel run --replay '" + h + ";" + s + "' '" + f + "'");
+  // The violation is in the trace, with its cycle: the edge the history recorded names it.
+  ASSERT_EQ(doc["violations"].size(), 1u) << doc.dump(1);
+  const json& v = doc["violations"][0];
+  EXPECT_EQ(v["kind"], "lockdep");
+  EXPECT_EQ(v["message"], "possible circular locking dependency detected");
+  ASSERT_EQ(v["cycle"].size(), 2u);
+  EXPECT_EQ(v["cycle"][0]["history"], 0);    // recorded by the history execution
+  EXPECT_EQ(v["cycle"][0]["to_event"], -1);  // ... so not a step of this trace
+  EXPECT_EQ(v["cycle"][1]["history"], -1);   // the dependency this execution tried to add
+  EXPECT_GE(v["cycle"][1]["to_event"], 0);
+  bool history_edge = false;
+  for (const json& e : doc["lock_graph"]["edges"]) history_edge |= e["history"] == 0;
+  EXPECT_TRUE(history_edge) << doc["lock_graph"].dump(1);
+  // --replay with the history reproduces the bytes; it says it replayed an earlier execution.
+  Result rep = run_cli("run --replay '" + h + ";" + s + "' --trace " + t2 + " " + f);
+  EXPECT_EQ(rep.code, 0) << rep.out << rep.err;
+  EXPECT_TRUE(has(rep.out, "after 1 earlier execution)")) << rep.out;
+  EXPECT_TRUE(slurp(t1) == slurp(t2)) << "diff " << t1 << " " << t2;
+  // Without its history the execution alone shows no violation: the history is what it needs.
+  Result alone = run_cli("run --replay '" + s + "' --trace " + t2 + " " + f);
+  EXPECT_EQ(alone.code, 0) << alone.out << alone.err;
+  json lone = json::parse(slurp(t2));
+  EXPECT_TRUE(lone["history"].empty());
+  EXPECT_TRUE(lone["violations"].empty()) << lone["violations"].dump(1);
+  // A history schedule that does not fit the scenario is an error, never a silent replay.
+  Result bad = run_cli("run --replay 'v1:_7;" + s + "' " + f);
+  EXPECT_EQ(bad.code, 2) << bad.out << bad.err;
+  EXPECT_TRUE(has(bad.err + bad.out, "schedule 1 of 2")) << bad.out << bad.err;
+}
+
+// Both orders in one execution: the report rests on nothing earlier, the history is empty.
+TEST(RunReport, LockdepCycleWithinOneExecutionHasNoHistory) {
+  std::string f = kSrc + "/tests/traces/data/lockdep_one_execution.ravel";
+  std::string t = (scratch() / "one.json").string();
+  Result r = run_cli("run --trace " + t + " " + f);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  json doc = json::parse(slurp(t));
+  EXPECT_TRUE(doc["history"].empty()) << doc["history"].dump();
+  ASSERT_EQ(doc["violations"].size(), 1u);
+  EXPECT_EQ(doc["violations"][0]["message"], "possible circular locking dependency detected");
+  for (const json& e : doc["violations"][0]["cycle"]) {
+    EXPECT_EQ(e["history"], -1);
+    EXPECT_GE(e["to_event"], 0);  // every acquisition is a step of this trace
+  }
+  EXPECT_EQ(doc["replay"], "ravel run --replay '" + doc["schedule"].get<std::string>() + "' '" +
+                               f + "'");
 }
 
 TEST(RunReport, ReplayOfAnInvalidScheduleIsAnError) {

@@ -177,7 +177,8 @@ class TracePaths {
 bool violation_report(const ScenarioRef& ref, const FoundViolation& v, bool verbose, report::TraceDoc* doc,
                       std::string* text) {
   std::string err;
-  if (!scenario_trace(ref, v.schedule, doc, &err)) {
+  // Its history first (earlier executions lockdep's report rests on), then its own execution.
+  if (!scenario_trace(ref, report::replay_argument(v.history, v.schedule), doc, &err)) {
     std::fprintf(stderr, "ravel: internal error: %s\n", err.c_str());
     return false;
   }
@@ -186,8 +187,8 @@ bool violation_report(const ScenarioRef& ref, const FoundViolation& v, bool verb
     *text = "\n" + report::format_violation_text(*doc, static_cast<size_t>(i), verbose) + "\n";
     return true;
   }
-  // lockdep reported it from dependencies recorded by earlier executions of this run: report
-  // it over the replayed steps all the same (the written trace stays the replay's own).
+  // Not reproduced even after its history (should not happen): report it over the replayed
+  // steps all the same (the written trace stays the replay's own).
   report::TraceDoc shown = *doc;
   report::TraceViolation tv;
   tv.kind = violation_name(v.violation.kind);
@@ -199,8 +200,8 @@ bool violation_report(const ScenarioRef& ref, const FoundViolation& v, bool verb
   }
   shown.violations.push_back(std::move(tv));
   *text = "\n" + report::format_violation_text(shown, shown.violations.size() - 1, verbose) +
-          "note: the replayed execution alone does not show this report: lockdep recorded part "
-          "of the chain in earlier executions of this run (its graph persists, as in a kernel)\n\n";
+          "note: the replay (with its history) does not show this report: it rests on state a "
+          "detector kept from executions of this run that are not in its history\n\n";
   return true;
 }
 
@@ -232,9 +233,6 @@ void print_summary(const std::vector<Row>& rows) {
 int run_run(const std::vector<std::string>& args) {
   RunOptions o;
   if (!parse_run_options(args, o)) return kExitUsage;
-  if (o.early_timeouts) {
-    return usage_error("run", "option --timeouts=early is not supported yet (no model support)");
-  }
   std::vector<std::string> files;
   bool ok = collect_scenarios(o.paths, files);
   if (!ok) return kExitUsage;
@@ -269,6 +267,7 @@ int run_run(const std::vector<std::string>& args) {
     ScenarioRef ref{&prog, files[i], checked[i].source->text(), {}};
     ref.options.loop_bound = static_cast<uint32_t>(o.loop_bound);
     ref.options.signals = o.signals;
+    ref.options.early_timeouts = o.early_timeouts;
     interp::RunResult run = interp::run_program(prog, ref.options, explore_options(o));
     if (g_progress_shown) {
       std::fputs("\r\033[K", stderr);
@@ -302,8 +301,12 @@ int run_run(const std::vector<std::string>& args) {
         for (size_t k = 0; k < first.violations.size(); ++k) {
           std::printf("\n%s", report::format_violation_text(first, k, o.verbose).c_str());
         }
-        std::printf("\nreplayed execution (%zu steps):\n%s", first.events.size(),
-                    all_steps_text(first).c_str());
+        std::printf("\nreplayed execution (%zu steps", first.events.size());
+        if (!first.history.empty()) {
+          std::printf(", after %zu earlier execution%s", first.history.size(),
+                      first.history.size() == 1 ? "" : "s");
+        }
+        std::printf("):\n%s", all_steps_text(first).c_str());
       }
     } else if (o.replay.empty()) {
       const std::vector<FoundViolation>& vs = run.result.violations;
@@ -366,10 +369,12 @@ const Command kRunCommand = {
     "  --stop-on-first          stop at the first violation\n"
     "  --jobs N                 explore with N worker threads (default 1)\n"
     "  --json                   one JSON object per scenario on stdout (JSON Lines)\n"
-    "  --trace FILE             write the first violation's trace (ravel-trace/1 JSON; with\n"
+    "  --trace FILE             write the first violation's trace (ravel-trace/2 JSON; with\n"
     "                           several scenarios FILE is a folder: one STEM.json each)\n"
     "  --replay SCHEDULE        run the one execution SCHEDULE names and print its trace\n"
-    "                           (with --trace: the same document, byte for byte)\n"
+    "                           (with --trace: the same document, byte for byte); 'H1;H2;S'\n"
+    "                           first replays the earlier executions H1, H2 a lockdep report\n"
+    "                           rests on (its history, as printed), then records S\n"
     "  --junit FILE             write JUnit XML (one test case per scenario) to FILE\n"
     "  --loop-bound N           iterations of one loop before the scenario is in error (1000)\n"
     "  --signals                mutex_lock_interruptible may return -EINTR\n"

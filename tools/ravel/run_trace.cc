@@ -1,18 +1,25 @@
 // tools/ravel/run_trace.cc: see run_trace.h.
 #include "tools/ravel/run_trace.h"
 
+#include "checker/strategy.h"
 #include "reports/text.h"
 
 namespace ravel::cli {
 
-bool scenario_trace(const ScenarioRef& s, const std::string& schedule, report::TraceDoc* doc,
+bool scenario_trace(const ScenarioRef& s, const std::string& replay, report::TraceDoc* doc,
                     std::string* error) {
   std::unique_ptr<interp::Session> session = interp::make_setup(*s.prog, s.options);
   report::TraceRequest req;
   session->prepare(&req.options);  // default options: the document never depends on the run's
   req.setup = session->setup();
   req.final_fn = session->final_fn();
-  req.schedule = schedule;
+  // One session for all: the history primes its plugins (lockdep's graph) as the run did.
+  size_t begin = 0;
+  for (size_t end; (end = replay.find(kScheduleSeparator, begin)) != std::string::npos;
+       begin = end + 1) {
+    req.history.push_back(replay.substr(begin, end - begin));
+  }
+  req.schedule = replay.substr(begin);
   req.scenario = {.title = s.prog->title, .file = s.file, .text = s.text};
   req.model_options = interp::model_options(s.options);
   req.replay_flags = interp::replay_flags(s.options);

@@ -6,9 +6,12 @@
 // the replay's ExploreOptions are the defaults, never the run's strategy or limits. So the bytes
 // depend on (file name as given, file bytes, model options, schedule) only: the document written
 // while exploring and the one `ravel run --replay SCHEDULE --trace F` writes are identical.
-// A violation found by exploring may be missing from its replay when lockdep reported it from
-// dependencies recorded in earlier executions of the run (its graph persists across them, as it
-// does across a kernel's uptime); match_violation() then answers -1 and the caller says so.
+// A violation found by exploring may rest on dependencies lockdep recorded in earlier executions
+// of the run (its graph persists across them, as across a kernel's uptime): its history
+// (FoundViolation::history) is replayed first, in the same session, so the replay shows it too.
+// The replay argument is `H1;...;Hn;SCHEDULE` (report::replay_argument), as `--replay` takes it.
+// Should a violation still be missing from its replay, match_violation() answers -1 and the
+// caller says so.
 #pragma once
 
 #include <cstdint>
@@ -28,8 +31,9 @@ struct ScenarioRef {
   interp::Options options;
 };
 
-// Replays `schedule` of the scenario into *doc. False (and *error) when the replay fails.
-bool scenario_trace(const ScenarioRef& s, const std::string& schedule, report::TraceDoc* doc,
+// Replays `replay` (history schedules then the recorded one, ';'-separated) of the scenario into
+// *doc. False (and *error) when the replay fails.
+bool scenario_trace(const ScenarioRef& s, const std::string& replay, report::TraceDoc* doc,
                     std::string* error);
 // Index in doc.violations of the violation of kind and location of v, or -1 when none.
 int64_t match_violation(const report::TraceDoc& doc, const Violation& v);

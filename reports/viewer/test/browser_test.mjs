@@ -71,6 +71,9 @@ const scenarios = !ravelBin ? {} : {
   'run-irq-inversion': { file: 'tests/interp/models/irq/irq_spin_deadlock.ravel', kind: 'lockdep', lanes: ['T0', 'I0'], irq: true, spans: true },
   'run-uaf': { file: 'tests/interp/lang/uaf.ravel', kind: 'uaf', lanes: ['T0', 'T1'], blocked: 0 },
   'run-hang': { file: 'tests/interp/models/wait_event_lost_wakeup.ravel', kind: 'hang', lanes: ['T0', 'T1'], blocked: 1 },
+  // lockdep links two executions: the trace replays the earlier one first (its `history`); the
+  // lock-order panel lists the acquisition that execution recorded. Written by `ravel run --trace`.
+  'run-lockdep-history': { file: 'tests/traces/data/lockdep_history.ravel', kind: 'lockdep', lanes: ['T0'], cycle: 2, spans: true, history: 1, direct: true },
 };
 function scenarioPath(file) {
   return file.startsWith('spec/') ? join(srcDir, '..', 'shared', file) : join(srcDir, file);
@@ -89,7 +92,8 @@ for (const [name, want] of Object.entries(scenarios)) {
     process.exit(1);
   }
   const json = join(outDir, `${name}.json`);
-  execFileSync(ravelBin, ['run', '--quiet', '--replay', found.schedule, '--trace', json, file]);
+  if (want.direct) execFileSync(ravelBin, ['run', '--quiet', '--trace', json, file]);
+  else execFileSync(ravelBin, ['run', '--quiet', '--replay', found.schedule, '--trace', json, file]);
   execFileSync(ravelBin, ['report', json, '--html', join(outDir, `${name}.html`)]);
   want.screenshotDir = outDir;
 }
@@ -132,6 +136,12 @@ try {
     if (want.cycle) {
       check(name, (await page.locator('#lock-graph-svg .edge.cycle').count()) === want.cycle,
             `lock graph marks a ${want.cycle}-edge cycle`);
+    }
+    if (want.history) {
+      check(name, (await page.locator('#history-edges li').count()) === want.history,
+            `${want.history} dependency(ies) of earlier executions listed`);
+      check(name, (await page.locator('#lock-graph-svg .edge.history').count()) >= 1, 'history edge drawn');
+      check(name, (await page.locator('#history-note').count()) === 1, 'replay note on the history');
     }
     if (want.wakeups) check(name, (await page.locator('path.wakeup').count()) >= want.wakeups, 'wake-up arrow');
     if (want.irq) {

@@ -1,0 +1,295 @@
+// scenarios/interp/builtins_dma_fence.cc: dma_fence and dma_resv built-ins, and the creation of
+// every dma-buf model object a declaration names, bound to H5's models (model/dma_fence.h,
+// model/dma_resv.h, model/dma_buf.h).
+//
+// Design note. Ops tables (struct dma_fence_ops, dma_buf_ops, dma_buf_attach_ops) are built from
+// their designated initializers: each function member becomes a closure that calls the
+// scenario's function in whatever task the model invokes it (a fence's .signaled in the reader,
+// an exporter's .map in the importer, a fence callback in the signaller, with the fence lock
+// held). Models call back with model pointers; Runtime::by_model maps them back to the Obj the
+// scenario holds, so `a == att` and `container_of` keep working. Members the model has no use
+// for (get_driver_name, get_timeline_name: string getters) are accepted and ignored; members it
+// cannot honour (.owner of dma-buf ops tables) are an error, never silently dropped.
+#include <string>
+
+#include "model/dma_buf.h"
+#include "model/dma_fence.h"
+#include "model/dma_resv.h"
+#include "model/module.h"
+#include "model/spinlock.h"
+#include "scenarios/interp/runtime.h"
+
+namespace ravel::interp {
+namespace {
+
+using lang::ModelType;
+using model::DmaFence;
+using model::DmaFenceCb;
+using model::DmaFenceOps;
+using model::DmaResv;
+
+// The model object a designated initializer item points to (NULL: nullptr), type-checked.
+template <class T>
+T* item_object(Runtime& rt, const Value& v, ModelType want, const char* what, Loc loc) {
+  if (v.is_null()) return nullptr;
+  if (v.tag != Value::Tag::kRef || v.ref->kind != Obj::Kind::kModel || v.ref->mtype != want) {
+    rt.error(std::string(what) + " must point to " +
+                 lang::with_article(std::string(lang::model_type_name(want))),
+             loc);
+  }
+  return static_cast<T*>(v.ref->model);
+}
+
+// A scenario function as a model callback: its arguments are objects the model names.
+Value call_fn(Runtime* rt, Value fn, std::initializer_list<Value> args, Loc loc) {
+  return rt->call_value(fn, args.begin(), args.size(), loc);
+}
+
+void* make_fence_ops(Runtime& rt, const char* name, const lang::Init* init, Frame& f) {
+  Runtime* r = &rt;
+  model::Module* owner = nullptr;
+  DmaFenceOps* ops = nullptr;
+  std::vector<std::pair<std::string, Value>> items;
+  if (init == nullptr) return model::dma_fence_ops_new(name, nullptr);
+  for (const auto& it : init->items) {
+    Value v = it.value != nullptr && it.value->expr != nullptr ? rt.eval(it.value->expr, f)
+                                                               : Value::null();
+    if (it.field == "owner") {
+      owner = item_object<model::Module>(rt, v, ModelType::kModule, ".owner", rt.in.loc(init->pos));
+    } else {
+      items.emplace_back(it.field, v);
+    }
+  }
+  ops = model::dma_fence_ops_new(name, owner);
+  Loc loc = rt.in.loc(init->pos);
+  for (const auto& [field, fn] : items) {
+    if (fn.is_null()) continue;
+    auto fence = [r](DmaFence* x) { return Value::of(r->obj_of(ModelType::kDmaFence, x)); };
+    if (field == "signaled") {
+      ops->signaled = [=](DmaFence* x) { return call_fn(r, fn, {fence(x)}, loc).truthy(); };
+    } else if (field == "enable_signaling") {
+      ops->enable_signaling = [=](DmaFence* x) {
+        return call_fn(r, fn, {fence(x)}, loc).truthy();
+      };
+    } else if (field == "release") {
+      ops->release = [=](DmaFence* x) { call_fn(r, fn, {fence(x)}, loc); };
+    } else if (field == "wait") {
+      ops->wait = [=](DmaFence* x, bool intr, long t) {
+        return static_cast<long>(
+            call_fn(r, fn, {fence(x), Value::integer(intr), Value::integer(t)}, loc).i);
+      };
+    } else if (field != "get_driver_name" && field != "get_timeline_name") {
+      rt.error("struct dma_fence_ops member '." + field + "' is not supported", loc);
+    }
+  }
+  return ops;
+}
+
+void* make_fence(Runtime& rt, const char* name, ObjectId owner, const lang::Init* init, Frame& f) {
+  Loc loc = init != nullptr ? rt.in.loc(init->pos) : Loc{rt.in.file, 0, 0};
+  model::Spinlock* lock = nullptr;
+  DmaFenceOps* ops = nullptr;
+  int64_t context = 0, seqno = 0, error = 0;
+  if (init != nullptr) {
+    for (const auto& it : init->items) {
+      Value v = it.value != nullptr && it.value->expr != nullptr ? rt.eval(it.value->expr, f)
+                                                                 : Value::null();
+      if (it.field == "lock") {
+        lock = item_object<model::Spinlock>(rt, v, ModelType::kSpinlock, ".lock", loc);
+      } else if (it.field == "ops") {
+        ops = item_object<DmaFenceOps>(rt, v, ModelType::kDmaFenceOps, ".ops", loc);
+      } else if (it.field == "context") {
+        context = v.i;
+      } else if (it.field == "seqno") {
+        seqno = v.i;
+      } else if (it.field == "error") {
+        error = v.i;
+      } else {
+        rt.error("struct dma_fence member '." + it.field + "' is not supported", loc);
+      }
+    }
+  }
+  DmaFence* fence = model::dma_fence_new(name, ops, lock, static_cast<uint64_t>(context),
+                                         static_cast<uint64_t>(seqno), owner);
+  fence->error = static_cast<int>(error);
+  return fence;
+}
+
+}  // namespace
+
+Obj* Runtime::obj_of(ModelType m, void* model) {
+  if (model == nullptr) return nullptr;
+  auto it = by_model.find(model);
+  if (it != by_model.end()) return it->second;
+  Obj* o = new_obj(Obj::Kind::kModel);
+  o->mtype = m;
+  o->model = model;
+  by_model[model] = o;
+  return o;
+}
+
+// dma_buf objects are in builtins_dma_buf.cc.
+void* make_dma_buf_model(Runtime& rt, ModelType m, const char* name, const lang::Init* init,
+                         Frame& f);
+
+void* Runtime::make_dma_model(ModelType m, const char* name, ObjectId owner,
+                              const lang::Init* init, Frame& f) {
+  switch (m) {
+    case ModelType::kDmaFence:
+      return make_fence(*this, name, owner, init, f);
+    case ModelType::kDmaFenceOps:
+      return make_fence_ops(*this, name, init, f);
+    case ModelType::kDmaFenceCb:
+      return model::dma_fence_cb_new(name, owner);
+    case ModelType::kDmaResv:
+      return model::dma_resv_new(name, owner);
+    default:
+      return make_dma_buf_model(*this, m, name, init, f);
+  }
+}
+
+namespace {
+
+// ---- dma_fence (drivers/dma-buf/dma-fence.c) ----
+
+template <class T>
+T* opt_model(Call& c, size_t i, ModelType want) {
+  Value v = c.arg(i);
+  return item_object<T>(c.rt, v, want, ("argument " + std::to_string(i + 1)).c_str(), c.loc);
+}
+
+Value fence_init(Call& c) {
+  DmaFence* f = c.model<DmaFence>(0);
+  auto* ops = opt_model<DmaFenceOps>(c, 1, ModelType::kDmaFenceOps);
+  auto* lock = opt_model<model::Spinlock>(c, 2, ModelType::kSpinlock);
+  auto context = static_cast<uint64_t>(c.integer(3));
+  auto seqno = static_cast<uint64_t>(c.integer(4));
+  model::dma_fence_init(f, ops, lock, context, seqno, c.loc);
+  return Value::integer(0);
+}
+Value fence_get(Call& c) {
+  Obj* o = c.object(0);
+  model::dma_fence_get(static_cast<DmaFence*>(o->model), c.loc);
+  return Value::of(o);
+}
+Value add_callback(Call& c) {
+  Obj* fo = c.object(0);
+  Obj* cbo = c.object(1);
+  Value fn = c.arg(2);
+  Runtime* rt = &c.rt;
+  Loc loc = c.loc;
+  return Value::integer(model::dma_fence_add_callback(
+      static_cast<DmaFence*>(fo->model), static_cast<DmaFenceCb*>(cbo->model),
+      [rt, fo, cbo, fn, loc](DmaFence*, DmaFenceCb*) {
+        call_fn(rt, fn, {Value::of(fo), Value::of(cbo)}, loc);
+      },
+      c.loc));
+}
+Value remove_callback(Call& c) {
+  auto* f = c.model<DmaFence>(0);
+  auto* cb = c.model<DmaFenceCb>(1);
+  return Value::integer(model::dma_fence_remove_callback(f, cb, c.loc));
+}
+Value fence_wait(Call& c) {
+  auto* f = c.model<DmaFence>(0);
+  bool intr = c.arg(1).truthy();
+  return Value::integer(model::dma_fence_wait(f, intr, c.loc));
+}
+Value fence_wait_timeout(Call& c) {
+  auto* f = c.model<DmaFence>(0);
+  bool intr = c.arg(1).truthy();
+  long t = static_cast<long>(c.integer(2));
+  return Value::integer(model::dma_fence_wait_timeout(f, intr, t, c.loc));
+}
+Value set_error(Call& c) {
+  auto* f = c.model<DmaFence>(0);
+  model::dma_fence_set_error(f, static_cast<int>(c.integer(1)), c.loc);
+  return Value::integer(0);
+}
+Value fence_spinlock(Call& c) {
+  auto* f = c.model<DmaFence>(0);
+  return Value::of(c.rt.obj_of(ModelType::kSpinlock, model::dma_fence_spinlock(f)));
+}
+Value begin_signalling(Call& c) { return Value::integer(model::dma_fence_begin_signalling(c.loc)); }
+Value end_signalling(Call& c) {
+  model::dma_fence_end_signalling(c.arg(0).truthy(), c.loc);
+  return Value::integer(0);
+}
+
+// ---- dma_resv (drivers/dma-buf/dma-resv.c) ----
+
+model::WwAcquireCtx* opt_ctx(Call& c, size_t i) {
+  return opt_model<model::WwAcquireCtx>(c, i, ModelType::kWwAcquireCtx);
+}
+model::DmaResvUsage usage(Call& c, size_t i) {
+  int64_t u = c.integer(i);
+  if (u < 0 || u > 3) c.rt.error("not a DMA_RESV_USAGE_* value: " + std::to_string(u), c.loc);
+  return static_cast<model::DmaResvUsage>(u);
+}
+Value resv_lock(Call& c) {
+  auto* r = c.model<DmaResv>(0);
+  return Value::integer(model::dma_resv_lock(r, opt_ctx(c, 1), c.loc));
+}
+Value resv_lock_slow(Call& c) {
+  auto* r = c.model<DmaResv>(0);
+  model::dma_resv_lock_slow(r, opt_ctx(c, 1), c.loc);
+  return Value::integer(0);
+}
+Value reserve_fences(Call& c) {
+  auto* r = c.model<DmaResv>(0);
+  auto n = static_cast<unsigned int>(c.integer(1));
+  return Value::integer(model::dma_resv_reserve_fences(r, n, c.loc));
+}
+Value add_fence(Call& c) {
+  auto* r = c.model<DmaResv>(0);
+  auto* f = c.model<DmaFence>(1);
+  model::dma_resv_add_fence(r, f, usage(c, 2), c.loc);
+  return Value::integer(0);
+}
+Value resv_wait_timeout(Call& c) {
+  auto* r = c.model<DmaResv>(0);
+  model::DmaResvUsage u = usage(c, 1);
+  bool intr = c.arg(2).truthy();
+  long t = static_cast<long>(c.integer(3));
+  return Value::integer(model::dma_resv_wait_timeout(r, u, intr, t, c.loc));
+}
+Value resv_test_signaled(Call& c) {
+  auto* r = c.model<DmaResv>(0);
+  return Value::integer(model::dma_resv_test_signaled(r, usage(c, 1), c.loc));
+}
+
+}  // namespace
+
+void bind_dma_fence_builtins(std::vector<BuiltinFn>& t) {
+  bind_builtin(t, "dma_fence_init", fence_init);
+  bind_builtin(t, "dma_fence_get", fence_get);
+  bind_builtin(t, "dma_fence_put", obj_call<DmaFence, model::dma_fence_put>);
+  bind_builtin(t, "dma_fence_signal", obj_call<DmaFence, model::dma_fence_signal>);
+  bind_builtin(t, "dma_fence_signal_locked", obj_call<DmaFence, model::dma_fence_signal_locked>);
+  bind_builtin(t, "dma_fence_add_callback", add_callback);
+  bind_builtin(t, "dma_fence_remove_callback", remove_callback);
+  bind_builtin(t, "dma_fence_is_signaled", obj_call<DmaFence, model::dma_fence_is_signaled>);
+  bind_builtin(t, "dma_fence_is_signaled_locked",
+               obj_call<DmaFence, model::dma_fence_is_signaled_locked>);
+  bind_builtin(t, "dma_fence_wait", fence_wait);
+  bind_builtin(t, "dma_fence_wait_timeout", fence_wait_timeout);
+  bind_builtin(t, "dma_fence_set_error", set_error);
+  bind_builtin(t, "dma_fence_get_status", obj_call<DmaFence, model::dma_fence_get_status>);
+  bind_builtin(t, "dma_fence_enable_sw_signaling",
+               obj_call<DmaFence, model::dma_fence_enable_sw_signaling>);
+  bind_builtin(t, "dma_fence_spinlock", fence_spinlock);
+  bind_builtin(t, "dma_fence_begin_signalling", begin_signalling);
+  bind_builtin(t, "dma_fence_end_signalling", end_signalling);
+
+  bind_builtin(t, "dma_resv_lock", resv_lock);
+  bind_builtin(t, "dma_resv_lock_slow", resv_lock_slow);
+  bind_builtin(t, "dma_resv_trylock", obj_call<DmaResv, model::dma_resv_trylock>);
+  bind_builtin(t, "dma_resv_unlock", obj_call<DmaResv, model::dma_resv_unlock>);
+  bind_builtin(t, "dma_resv_reserve_fences", reserve_fences);
+  bind_builtin(t, "dma_resv_add_fence", add_fence);
+  bind_builtin(t, "dma_resv_wait_timeout", resv_wait_timeout);
+  bind_builtin(t, "dma_resv_test_signaled", resv_test_signaled);
+  bind_builtin(t, "dma_resv_assert_held", obj_call<DmaResv, model::dma_resv_assert_held>);
+}
+
+}  // namespace ravel::interp
