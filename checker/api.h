@@ -10,15 +10,18 @@
 //
 // Dependency (for partial-order reduction) is decided from (object, access) alone:
 //   two operations of different tasks are dependent iff they touch the same object and at least
-//   one of them is kWrite. Additionally every operation of a task implicitly performs a kRead of
+//   one of them is kWrite. An operation may also kRead up to kMaxExtraReads further objects
+//   (Operation::extra_reads: a wait whose condition reads several objects, `await(a && b)`);
+//   those count like its own access: it is dependent with every kWrite of any of them.
+//   Additionally every operation of a task implicitly performs a kRead of
 //   the task's `domain` object (its CPU, when the CPU model sets one), so an operation that
 //   writes a domain (an IRQ firing, preemption being disabled) is dependent with every operation
 //   of the tasks living in that domain: it can disable them.
 //
 // Enabledness contract (what keeps the reduction sound with blocking):
 //   a pending operation whose `gate` is closed cannot be scheduled. A gate may change from open to
-//   closed or back only through an operation that kWrites the pending operation's `object` or the
-//   waiter's `domain`. Models that break this make dpor unsound; the reduction tests check it.
+//   closed or back only through an operation that kWrites one of the pending operation's objects
+//   (`object` or an `extra_reads` entry) or the waiter's `domain`. Models that break this make dpor unsound; the reduction tests check it.
 //
 // Lifetime (Safety): Operation::gate and Loc::file must stay valid while the operation is pending
 // and, for Loc::file, for the whole run (reports print it after the execution ended).
@@ -87,11 +90,32 @@ class Gate {
   ~Gate() = default;
 };
 
+// One extra object keeps sizeof(Operation) at 56 bytes (it fits the padding before `loc`), so
+// the hot path copies no more than before (bench: mutex_counter(4,2) dfs points/s unchanged);
+// each further one costs 4 bytes of every pending operation and event.
+inline constexpr uint32_t kMaxExtraReads = 1;
+
 struct Operation {
   OpKind kind = 0;
   Access access = Access::kNone;
+  uint8_t extra_count = 0;  // entries used in extra_reads (<= kMaxExtraReads)
   ObjectId object = kNoObject;
   const Gate* gate = nullptr;  // nullptr: always enabled
+  // Further objects the operation kReads, besides `object` (fixed capacity, no allocation):
+  // a gated wait whose condition reads several objects names all of them, so that each write
+  // that may open its gate is dependent with it (enabledness contract above). Set with
+  // add_read(), which ignores kNoObject and duplicates of `object` and of earlier entries.
+  ObjectId extra_reads[kMaxExtraReads] = {};
+  // False when the list is full (the object was not added): the model must report it.
+  bool add_read(ObjectId o) {
+    if (o == kNoObject || o == object) return true;
+    for (uint32_t i = 0; i < extra_count; ++i) {
+      if (extra_reads[i] == o) return true;
+    }
+    if (extra_count == kMaxExtraReads) return false;
+    extra_reads[extra_count++] = o;
+    return true;
+  }
   // A timed wait: when no task can run any more, the engine may let this operation proceed with
   // Ctx::timed_out() true (spec: a timed wait times out only when its event cannot happen).
   bool may_time_out = false;
@@ -131,6 +155,11 @@ struct Violation {
   Loc loc;                       // where it was detected
   std::vector<uint32_t> events;  // indices of the events that form it (0-based, in this execution)
   std::vector<Blocked> blocked;  // deadlock / hang: the blocked tasks (empty for other kinds)
+  // Earlier executions of this run the finding depends on, by Ctx::execution_index(): a detector
+  // whose state spans executions (lockdep's dependency graph) names those whose recorded state
+  // its report relies on. Each must have called Ctx::keep_schedule(). The engine turns them into
+  // FoundViolation::history (sorted, deduplicated, the current execution dropped).
+  std::vector<uint64_t> history;
 };
 
 const char* violation_name(Violation::Kind kind);
@@ -227,6 +256,12 @@ class Ctx {
   // An error of the model itself (loop bound exceeded, unsupported use): ends the execution and
   // the run, reported as an error of the scenario, never as a verdict. Does not return.
   [[noreturn]] void model_error(const std::string& message, Loc loc);
+  // Ends the execution as discarded (ExecutionEnd::kDiscarded): the behaviour it took is not one
+  // the scenario describes (`assume(e)` with e false). Not a violation, no end-of-execution
+  // checks (Plugin::end_execution does not run), counted in ExploreResult::discarded and not in
+  // executions. Strategies still explore its siblings: the prefix up to here is explored soundly.
+  // Violations recorded before it stay recorded. Does not return.
+  [[noreturn]] void discard();
 
   // Tests: a fingerprint of the end state of a complete execution (collected, sorted and
   // deduplicated in ExploreResult::final_states, to compare strategies).
@@ -234,6 +269,10 @@ class Ctx {
 
   const std::vector<Event>& events() const;  // this execution so far
   uint32_t execution_index() const;          // 0-based, within the run
+  // This execution may be named by a later Violation::history: the engine keeps its schedule for
+  // the rest of the run. Call it when recording state that outlives the execution (a new lockdep
+  // edge), which is rare, so the kept schedules stay few.
+  void keep_schedule();
 
  private:
   Execution* exec_;

@@ -2,6 +2,7 @@
 // The scheduling loop is in explorer.cc; the design note is in execution.h.
 #include "checker/execution.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -46,6 +47,12 @@ void Execution::yield(const Operation& op) {
   // Safety: while a fiber unwinds, destructors may still call model operations; switching would
   // resume nothing, so the operation takes effect at once in a dead execution.
   if (f->unwinding()) return;
+  if (op.extra_count > kMaxExtraReads) {
+    model_error("operation " + std::string(op_name(op.kind)) + " names " +
+                    std::to_string(op.extra_count) + " extra objects (at most " +
+                    std::to_string(kMaxExtraReads) + ")",
+                op.loc);
+  }
   pending_[t] = op;
   f->suspend();
 }
@@ -142,6 +149,20 @@ void Execution::report(Violation v) {
     found.violation = std::move(v);
     found.execution = index_;
     found.trace = events_;
+    // Earlier executions only (the current one replays itself), sorted, deduplicated.
+    std::vector<uint64_t>& h = found.violation.history;
+    h.erase(std::remove_if(h.begin(), h.end(), [&](uint64_t e) { return e >= index_; }), h.end());
+    std::sort(h.begin(), h.end());
+    h.erase(std::unique(h.begin(), h.end()), h.end());
+    for (uint64_t e : h) {
+      auto it = run_->kept_schedules.find(e);
+      if (it == run_->kept_schedules.end()) {
+        model_error("a violation depends on execution " + std::to_string(e) +
+                        ", which did not keep its schedule (Ctx::keep_schedule)",
+                    found.violation.loc);
+      }
+      found.history.push_back(it->second);
+    }
     found_here_.push_back(run_->result->violations.size());
     run_->result->violations.push_back(std::move(found));
   }
@@ -166,6 +187,15 @@ void Execution::model_error(const std::string& message, Loc loc) {
   end_from_task();
   // On the scheduler's stack (a plugin callback) there is no fiber to leave: unwind to run().
   throw ExecutionAbandoned{};
+}
+
+void Execution::discard() {
+  if (!ended_) {
+    ended_ = true;
+    end_ = ExecutionEnd::kDiscarded;
+  }
+  end_from_task();
+  throw ExecutionAbandoned{};  // on the scheduler's stack: unwind to run()
 }
 
 void Execution::end_from_task() {
@@ -239,10 +269,12 @@ void* Ctx::arena_alloc(size_t bytes, size_t align) { return exec_->arena_.alloc(
 void Ctx::add_destructor(void (*fn)(void*), void* p) { exec_->arena_.add_destructor(fn, p); }
 void Ctx::report(Violation v) { exec_->report(std::move(v)); }
 void Ctx::model_error(const std::string& message, Loc loc) { exec_->model_error(message, loc); }
+void Ctx::discard() { exec_->discard(); }
 void Ctx::record_final_state(std::string fingerprint) {
   exec_->final_states_.push_back(std::move(fingerprint));
 }
 const std::vector<Event>& Ctx::events() const { return exec_->events_; }
 uint32_t Ctx::execution_index() const { return static_cast<uint32_t>(exec_->index_); }
+void Ctx::keep_schedule() { exec_->keep_schedule_ = true; }
 
 }  // namespace ravel

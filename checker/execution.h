@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -61,6 +62,7 @@ struct RunState {
   ExploreResult* result = nullptr;
   std::set<std::tuple<int, std::string, uint32_t, uint32_t>> seen;  // (kind, file, line, col)
   std::set<std::string> final_states;
+  std::map<uint64_t, std::string> kept_schedules;  // Ctx::keep_schedule(), by execution index
 };
 
 class Execution {
@@ -110,6 +112,7 @@ class Execution {
   uint32_t object_index(ObjectId o) const;
   void report(Violation v);
   [[noreturn]] void model_error(const std::string& message, Loc loc);
+  [[noreturn]] void discard();
   void end_from_task();  // a fatal finding on a task's fiber: back to the scheduler for good
   bool gate_open(const Gate* g, TaskId t) const { return g == nullptr || g->open(t); }
 
@@ -147,6 +150,7 @@ class Execution {
   TaskId running_ = kNoTask;   // task whose fiber runs; kNoTask on the scheduler
   TaskId previous_ = kNoTask;  // task of the previous event
   bool ended_ = false;
+  bool keep_schedule_ = false;  // Ctx::keep_schedule() was called in this execution
   ExecutionEnd end_ = ExecutionEnd::kComplete;
   std::string model_error_;
   std::vector<size_t> found_here_;         // indices in result->violations to give a schedule

@@ -37,6 +37,7 @@ void Execution::reset(uint64_t index) {
   joined_ = false;
   joining_ = false;
   ended_ = false;
+  keep_schedule_ = false;
   end_ = ExecutionEnd::kComplete;
   found_here_.clear();
   final_states_.clear();
@@ -242,9 +243,10 @@ void Execution::finish_execution(ExecutionEnd end) {
     }
   }
   abandon_fibers();
-  if (!found_here_.empty()) {
+  if (!found_here_.empty() || keep_schedule_) {
     std::string schedule = path_.encode();
     for (size_t i : found_here_) run_->result->violations[i].schedule = schedule;
+    if (keep_schedule_) run_->kept_schedules[index_] = std::move(schedule);
   }
   arena_.reset();
 }
@@ -339,6 +341,8 @@ ExploreResult explore(const ExploreOptions& options, const SetupFn& setup,
     result.events += exec.event_count();
     if (end == ExecutionEnd::kBlocked) {
       ++result.blocked;
+    } else if (end == ExecutionEnd::kDiscarded) {
+      ++result.discarded;
     } else if (end == ExecutionEnd::kComplete || end == ExecutionEnd::kViolation) {
       ++result.executions;
     }

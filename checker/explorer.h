@@ -41,11 +41,16 @@ struct FoundViolation {
   uint64_t execution = 0;   // 0-based index of the execution that found it first
   std::string schedule;     // replays that execution (ExploreOptions.strategy = replay)
   std::vector<Event> trace; // the events of that execution up to the violation
+  // Schedules of the earlier executions it depends on (Violation::history), in execution order.
+  // Replaying them, then `schedule`, in one run with fresh plugins reproduces it: the replay
+  // strategy takes them joined by kScheduleSeparator (strategy.h), `schedule` last.
+  std::vector<std::string> history;
 };
 
 struct ExploreResult {
   uint64_t executions = 0;         // executions that ran to an end (complete or violation)
   uint64_t blocked = 0;            // executions abandoned by the strategy (sleep-set blocked)
+  uint64_t discarded = 0;          // executions the model discarded (Ctx::discard, `assume`)
   uint64_t events = 0;             // scheduling points executed, over all executions
   bool complete = false;           // every behaviour covered (exhaustive strategy finished)
   double elapsed_s = 0;

@@ -245,9 +245,9 @@ TEST(Violations, FatalReportDoesNotReturnNonFatalDoes) {
     auto* x = ctx.make<Shared<>>(ctx);
     ctx.spawn_fn({.name = "T0"}, [&, x](Ctx& c) {
       x->write(1);
-      c.report(Violation{Violation::Kind::kRace, "racy", "", Loc{"r.c", 1, 0}, {}, {}});
+      c.report(Violation{Violation::Kind::kRace, "racy", "", Loc{"r.c", 1, 0}, {}, {}, {}});
       reached.push_back("after race");
-      c.report(Violation{Violation::Kind::kUaf, "freed", "", Loc{"u.c", 2, 0}, {}, {}});
+      c.report(Violation{Violation::Kind::kUaf, "freed", "", Loc{"u.c", 2, 0}, {}, {}, {}});
       reached.push_back("after uaf");
     });
   });

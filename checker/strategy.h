@@ -54,6 +54,7 @@ enum class ExecutionEnd : uint8_t {
   kBlocked,       // abandoned by the strategy (a sleep-set-blocked dpor execution): not counted
   kModelError,    // the model itself is broken (loop bound...)
   kDepthBound,    // exceeded the event bound
+  kDiscarded,     // discarded by the model (Ctx::discard, `assume`): no verdict, not counted
 };
 
 class Strategy {
@@ -83,12 +84,16 @@ class Strategy {
   virtual std::string error() const { return {}; }
 };
 
+inline constexpr char kScheduleSeparator = ';';
+
 struct StrategyOptions {
   std::string name = "dpor";  // dpor / dfs / bounded / random / pct / replay
   uint32_t preemptions = 2;   // bounded
   uint32_t depth = 3;         // pct
   uint64_t seed = 0;          // random, pct
-  std::string schedule;       // replay
+  // replay: a schedule (path.h), or several joined by kScheduleSeparator, replayed in turn in one
+  // run (a violation's history, then its own execution: FoundViolation::history)
+  std::string schedule;
   uint64_t iterations = 1000; // random, pct: executions to run (ExploreOptions limits still apply)
 };
 

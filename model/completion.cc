@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "model/kernel.h"
 #include "model/ops.h"
 #include "model/race.h"
 #include "model/shrinker.h"
@@ -78,10 +79,11 @@ void wait_for_completion(Completion* c, Loc loc) {
 long wait_for_completion_timeout(Completion* c, long timeout, Loc loc) {
   mm_might_sleep(loc);
   bool timed = timeout != kMaxScheduleTimeout;
-  step(c, op::kWaitForCompletionTimeout, Access::kWrite, loc, c != nullptr ? &c->gate : nullptr,
-       timed);
+  const bool early = timed && c != nullptr && early_timeout();  // --timeouts=early
+  step(c, op::kWaitForCompletionTimeout, Access::kWrite, loc,
+       c != nullptr && !early ? &c->gate : nullptr, timed && !early);
   Ctx& ctx = Ctx::current();
-  if (timed && ctx.timed_out()) {
+  if ((timed && ctx.timed_out()) || (early && c->done == 0)) {
     ctx.set_result(0);
     return 0;
   }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "model/dma_internal.h"
+#include "model/kernel.h"
 #include "model/might_sleep.h"
 #include "model/ops.h"
 #include "model/race.h"
@@ -122,8 +123,9 @@ long default_wait(DmaFence* f, long timeout, OpKind kind, Loc loc) {
     return f->signaled ? 1 : 0;
   }
   bool timed = timeout != kDmaMaxScheduleTimeout;
-  dma::step(kind, Access::kRead, f->id, loc, &f->gate, timed);
-  if (timed && Ctx::current().timed_out()) {
+  const bool early = timed && early_timeout();  // --timeouts=early: the timer fires first
+  dma::step(kind, Access::kRead, f->id, loc, early ? nullptr : &f->gate, timed && !early);
+  if ((timed && Ctx::current().timed_out()) || (early && !f->signaled)) {
     dma::set_result(0);
     return 0;
   }

@@ -29,6 +29,10 @@ struct LockdepMap;
 
 struct KernelOptions {
   bool signals = false;  // --signals: mutex_lock_interruptible may return -EINTR
+  // --timeouts=early (language.md "Timeouts"): every timed wait (a finite timeout, not
+  // MAX_SCHEDULE_TIMEOUT, not an untimed wait) may also time out at its scheduling point, as if
+  // its timer fired before the event; see early_timeout() below.
+  bool early_timeouts = false;
 };
 
 // One entry of a task's held-lock stack (the kernel's struct held_lock).
@@ -124,6 +128,16 @@ class Kernel {
   std::deque<Cpu> cpus_;            // deque: gates point into it
   std::vector<bool> thread_on_cpu_; // a thread was placed there (default numbering)
 };
+
+// For a timed wait about to block, under KernelOptions::early_timeouts: a choice (explored both
+// ways) whether its timer fires at its scheduling point. When it does, the wait's step is not
+// gated: if the event already happened there the wait succeeds as usual (the kernel tests the
+// condition before sleeping), otherwise it returns "timed out". False without the option or
+// without a Kernel (models used without KernelPlugin).
+inline bool early_timeout() {
+  const Kernel* k = Kernel::current_or_null();
+  return k != nullptr && k->options().early_timeouts && Ctx::current().choose(2) == 1;
+}
 
 // Creates the Kernel of every execution and owns the per-run state.
 class KernelPlugin : public Plugin {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "model/completion.h"
+#include "model/kernel.h"
 #include "model/ops.h"
 #include "model/race.h"
 #include "model/shrinker.h"
@@ -38,8 +39,9 @@ bool wait_loop(WaitQueueHead* wq, const std::function<bool()>& cond, OpKind kind
       wq->queue.finish_wait(ctx.self());  // finish_wait(): unobservable (waiters are non-exclusive)
       return true;
     }
-    step(wq, kind, loc, gate, timed, 1);  // schedule()
-    bool timed_out = timed && ctx.timed_out();
+    const bool early = timed && early_timeout();  // --timeouts=early: the timer fires first
+    step(wq, kind, loc, early ? nullptr : gate, timed && !early, 1);  // schedule()
+    bool timed_out = (timed && ctx.timed_out()) || (early && !gate->open(ctx.self()));
     wq->queue.finish_wait(ctx.self());
     if (timed_out) return false;
     hb_acquire(wq->id);  // wake_up -> the waiter it woke

@@ -104,6 +104,14 @@ bool all_disabled(const SchedulingPoint& point) {
   return true;
 }
 
+// Every task but init that has not finished is a daemon.
+bool only_daemons_unfinished(const SchedulingPoint& point) {
+  for (TaskId t = 1; t < point.finished->size(); ++t) {
+    if ((*point.finished)[t] == 0 && (*point.daemon)[t] == 0) return false;
+  }
+  return true;
+}
+
 class DporStrategy final : public Strategy {
  public:
   const char* name() const override { return "dpor"; }
@@ -136,7 +144,11 @@ class DporStrategy final : public Strategy {
     // pending operations race with h and with the events before it.
     // A complete execution may leave daemons that never started (an IRQ that never fired):
     // their start races with init's join, which disabled them.
-    const bool ended = end == ExecutionEnd::kViolation || end == ExecutionEnd::kComplete;
+    // A discarded execution (Ctx::discard) ends like one ended by a fatal violation: the event
+    // whose effect discarded it halts, and what the other tasks would have done next races with
+    // it, so the sibling executions are explored as if the execution had gone on.
+    const bool ended = end == ExecutionEnd::kViolation || end == ExecutionEnd::kComplete ||
+                       end == ExecutionEnd::kDiscarded;
     if (ended && last_point_.pending != nullptr && trace_.size() > 0) {
       if (end == ExecutionEnd::kComplete || all_disabled(last_point_)) {
         check_pending(last_point_, true, -1);
@@ -329,6 +341,13 @@ void DporStrategy::check_pending(const SchedulingPoint& point, bool at_end, int6
   for (TaskId q = 0; q < point.pending->size(); ++q) {
     if (q == skip || (!at_end && (*point.is_enabled)[q] != 0)) continue;
     Ev next = trace_.pending_ev(q, (*point.pending)[q], (*point.domains)[q]);
+    // init's pending join at the end of an execution stuck in started daemons only (an IRQ
+    // handler waiting forever): had they not started, the join would have run. Its gate opens
+    // when tasks finish, which no dependency shows, so its reversal with a daemon's start must
+    // not be judged infeasible from its enabledness before the start (api.h contract).
+    if (q == 0 && at_end && point.init_joining && only_daemons_unfinished(point)) {
+      next.joins = true;
+    }
     if (!at_end && last.task != q && !dpor::dependent(last, next)) continue;
     if ((*point.finished)[q] != 0) continue;
     candidates_.clear();

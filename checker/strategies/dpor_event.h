@@ -2,9 +2,11 @@
 // dependency relation of checker/api.h on it.
 //
 // An event is summarised by its task, its index among that task's events (`seq`), its access
-// (object, kind), the domain object it implicitly reads, and whether its effect spawned tasks.
+// (object, kind), the further objects it reads (Operation::extra_reads: a wait on several
+// objects), the domain object it implicitly reads, and whether its effect spawned tasks.
 // Dependency (api.h): events of different tasks are dependent iff
-//   - they touch the same object and at least one of them writes it, or
+//   - they touch the same object and at least one of them writes it (an extra read conflicts
+//     with a write of the same object), or
 //   - one writes the other's domain object (an IRQ firing on the other's CPU), or
 //   - both spawned tasks (task ids are handed out in spawn order, so spawns do not commute), or
 //   - one of them raised a fatal violation (it ends the execution: nothing commutes with it).
@@ -28,12 +30,23 @@ struct Ev {
   bool spawner = false;      // its effect spawned at least one task
   bool halts = false;        // its effect raised a fatal violation: no event can follow it
   bool joins = false;        // init's join: its gate opens when tasks finish, not by a write
+  uint8_t nextra = 0;        // entries used in `extra` (Operation::extra_count)
   TaskId sp_task = kNoTask;  // the event that spawned `task` (kNoTask: spawned before any event)
   uint32_t sp_seq = 0;
+  ObjectId extra[kMaxExtraReads] = {};  // Operation::extra_reads: further objects it kReads
 };
 
 inline bool writes(const Ev& e, ObjectId o) {
   return o != kNoObject && e.acc == Access::kWrite && e.obj == o;
+}
+
+// Whether `w` writes one of the extra objects that `r` reads.
+inline bool writes_extra(const Ev& w, const Ev& r) {
+  if (w.acc != Access::kWrite || w.obj == kNoObject) return false;
+  for (uint32_t i = 0; i < r.nextra; ++i) {
+    if (r.extra[i] == w.obj) return true;
+  }
+  return false;
 }
 
 // The dependency relation of api.h (symmetric; false for events of the same task).
@@ -44,6 +57,8 @@ inline bool dependent(const Ev& a, const Ev& b) {
   if (a.halts || b.halts) return true;
   if (a.spawner && b.spawner) return true;
   if (writes(a, b.domain) || writes(b, a.domain)) return true;
+  // Extra objects are only read: they conflict with the other event's write (extra-extra never).
+  if ((a.nextra | b.nextra) != 0 && (writes_extra(a, b) || writes_extra(b, a))) return true;
   if (a.obj == kNoObject || a.obj != b.obj) return false;
   if (a.acc == Access::kNone || b.acc == Access::kNone) return false;
   return a.acc == Access::kWrite || b.acc == Access::kWrite;

@@ -15,11 +15,14 @@ struct Acc {
   Access acc;
 };
 
-// The accesses of an event: its operation, the implicit read of its domain, and the write of the
-// task table when it spawned (slot 0, which no operation uses).
-int accesses(const Ev& e, Acc out[3]) {
+// The accesses of an event: its operation, its extra reads, the implicit read of its domain, and
+// the write of the task table when it spawned (slot 0, which no operation uses).
+constexpr int kMaxAccesses = 3 + static_cast<int>(kMaxExtraReads);
+
+int accesses(const Ev& e, Acc out[kMaxAccesses]) {
   int n = 0;
   if (e.obj != kNoObject && e.acc != Access::kNone) out[n++] = {e.obj, e.acc};
+  for (uint32_t i = 0; i < e.nextra; ++i) out[n++] = {e.extra[i], Access::kRead};
   if (e.domain != kNoObject) out[n++] = {e.domain, Access::kRead};
   if (e.spawner) out[n++] = {kNoObject, Access::kWrite};
   return n;
@@ -94,6 +97,8 @@ Ev Trace::pending_ev(TaskId task, const Operation& op, ObjectId domain) const {
   e.acc = op.access;
   e.domain = domain;
   e.gated = op.gate != nullptr;
+  e.nextra = op.extra_count;
+  for (uint32_t i = 0; i < op.extra_count; ++i) e.extra[i] = op.extra_reads[i];
   if (task < tasks_.size()) {
     const TaskInfo& info = tasks_[task];
     e.seq = info.count;
@@ -133,7 +138,7 @@ void Trace::collect(const Ev& e, uint32_t* before, std::vector<uint32_t>* out,
     }
   }
   if (out == nullptr) return;
-  Acc acc[3];
+  Acc acc[kMaxAccesses];
   const int n = accesses(e, acc);
   const size_t first = out->size();
   for (int k = 0; k < n; ++k) scan(e.task, acc[k].obj, acc[k].acc, before, out);
@@ -181,7 +186,7 @@ void Trace::commit(std::vector<uint32_t>* candidates, const std::vector<TaskId>*
   const Ev& e = events_[i];
   uint32_t* c = clock(i);
   collect(e, c, candidates, after);
-  Acc acc[3];
+  Acc acc[kMaxAccesses];
   const int n = accesses(e, acc);
   for (int k = 0; k < n; ++k) {
     ObjectInfo& o = object(acc[k].obj);

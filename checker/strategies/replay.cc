@@ -4,6 +4,9 @@
 // of the kind the schedule recorded at that position, and a recorded task must be enabled; the
 // first mismatch stops the run with "replay diverged at step N: ..." (N is the event index).
 // Choices left over when the execution ends are a divergence too.
+// Several schedules joined by kScheduleSeparator are replayed in turn, one execution each, in one
+// run: plugins keep their cross-execution state (lockdep's graph) from one to the next, which is
+// how a violation that depends on earlier executions (FoundViolation::history) is reproduced.
 #include "checker/path.h"
 #include "checker/strategies/strategies.h"
 
@@ -26,11 +29,14 @@ const char* kind_word(ChoiceKind k) {
 
 class ReplayStrategy final : public Strategy {
  public:
-  explicit ReplayStrategy(std::vector<Choice> choices) : choices_(std::move(choices)) {}
+  explicit ReplayStrategy(std::vector<std::vector<Choice>> schedules)
+      : schedules_(std::move(schedules)) {}
   const char* name() const override { return "replay"; }
   bool begin_execution() override {
-    if (done_) return false;
-    done_ = true;
+    if (next_ >= schedules_.size() || !error_.empty()) return false;
+    choices_ = std::move(schedules_[next_++]);
+    pos_ = 0;
+    step_ = 0;
     return true;
   }
   TaskId pick_task(const SchedulingPoint& point) override {
@@ -93,26 +99,41 @@ class ReplayStrategy final : public Strategy {
     return &c;
   }
   void diverge(const std::string& what) {
-    if (error_.empty()) error_ = "replay diverged at step " + std::to_string(step_) + ": " + what;
+    if (!error_.empty()) return;
+    error_ = "replay diverged at step " + std::to_string(step_) + ": " + what;
+    if (schedules_.size() > 1) {
+      error_ = "schedule " + std::to_string(next_) + " of " + std::to_string(schedules_.size()) +
+               ": " + error_;
+    }
   }
 
+  std::vector<std::vector<Choice>> schedules_;
+  size_t next_ = 0;  // schedules_[next_] is the next execution's
   std::vector<Choice> choices_;
   size_t pos_ = 0;
   uint32_t step_ = 0;
-  bool done_ = false;
   std::string error_;
 };
 
 }  // namespace
 
 std::unique_ptr<Strategy> make_replay_strategy(const StrategyOptions& options, std::string* error) {
-  std::vector<Choice> choices;
   if (options.schedule.empty()) {
     *error = "replay needs a schedule (as printed in reports)";
     return nullptr;
   }
-  if (!Path::decode(options.schedule, &choices, error)) return nullptr;
-  return std::make_unique<ReplayStrategy>(std::move(choices));
+  std::vector<std::vector<Choice>> schedules;
+  size_t begin = 0;
+  for (;;) {
+    size_t end = options.schedule.find(kScheduleSeparator, begin);
+    std::string one = options.schedule.substr(begin, end == std::string::npos ? end : end - begin);
+    std::vector<Choice> choices;
+    if (!Path::decode(one, &choices, error)) return nullptr;
+    schedules.push_back(std::move(choices));
+    if (end == std::string::npos) break;
+    begin = end + 1;
+  }
+  return std::make_unique<ReplayStrategy>(std::move(schedules));
 }
 
 }  // namespace ravel

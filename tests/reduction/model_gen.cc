@@ -2,7 +2,12 @@
 #include "tests/reduction/model_gen.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
+#include <source_location>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "checker/strategies/strategies.h"  // Rng: our own seeded generator
 #include "checker/testing/primitives.h"
@@ -18,8 +23,21 @@ using testing::Shared;
 struct Gen {
   Rng rng;
   Model* m;
+  bool multi_waits = false;  // GenLimits::multi_object_waits
   int pick(int n) { return static_cast<int>(rng.below(static_cast<uint32_t>(n))); }
 };
+
+// A wait on a condition over two or three distinct variables.
+Op await_op(Gen& g) {
+  const int a = g.pick(g.m->vars);
+  const int b = (a + 1 + g.pick(g.m->vars - 1)) % g.m->vars;
+  int c = -1;
+  if (kMaxExtraReads >= 2 && g.m->vars > 2 && g.pick(2) == 0) {
+    c = 0;
+    while (c == a || c == b) ++c;
+  }
+  return {Op::kAwait, a, b, c};
+}
 
 // A memory / event / choice operation (not lock, unlock or spawn).
 Op simple_op(Gen& g, bool may_domain_write) {
@@ -45,6 +63,7 @@ Op simple_op(Gen& g, bool may_domain_write) {
       case 10:
         return {Op::kCheck, g.pick(g.m->vars), 1 + g.pick(3)};
       case 11:
+        if (g.multi_waits && g.pick(4) != 0) return await_op(g);
         return {g.pick(2) == 0 ? Op::kWait : Op::kWaitTimeout, g.pick(g.m->events), 0};
       case 12:
         return {Op::kSet, g.pick(g.m->events), 0};
@@ -128,6 +147,39 @@ struct State {
   std::vector<std::string> choices;  // per slot: the values its choices took, in order
 };
 
+// Open while the sum of the variables is odd: any write of any of them may open or close it,
+// so the wait names every one of them (checker/api.h enabledness contract).
+class OddSumGate final : public Gate {
+ public:
+  explicit OddSumGate(std::vector<Shared<>*> vars) : vars_(std::move(vars)) {}
+  bool open(TaskId) const override { return sum() % 2 == 1; }
+  Kind kind() const override { return Kind::kEvent; }
+  std::string describe(TaskId) const override { return "await(odd sum)"; }
+  int64_t sum() const {
+    int64_t s = 0;
+    for (const Shared<>* v : vars_) s += v->peek();
+    return s;
+  }
+
+ private:
+  std::vector<Shared<>*> vars_;
+};
+
+int64_t await_odd_sum(State* s, const Op& op) {
+  std::vector<Shared<>*> vars = {s->vars[op.a], s->vars[op.b]};
+  if (op.c >= 0) vars.push_back(s->vars[op.c]);
+  OddSumGate gate(vars);
+  Operation w = testing::make_op(testing::kOpEventWait, Access::kRead, vars[0]->id(),
+                                 std::source_location::current(), &gate);
+  for (size_t i = 1; i < vars.size(); ++i) {
+    if (!w.add_read(vars[i]->id())) std::abort();  // at most 1 + kMaxExtraReads objects
+  }
+  Ctx& ctx = Ctx::current();
+  ctx.yield(w);
+  ctx.set_result(gate.sum());
+  return gate.sum();
+}
+
 void run_task(const Model* m, const TaskModel* t, State* s, size_t slot) {
   int64_t acc = 0;
   for (const Op& op : t->ops) {
@@ -160,6 +212,9 @@ void run_task(const Model* m, const TaskModel* t, State* s, size_t slot) {
         break;
       case Op::kWaitTimeout:
         acc = acc * 2 + (s->events[op.a]->wait_timeout() ? 1 : 0);
+        break;
+      case Op::kAwait:
+        acc = acc * 5 + await_odd_sum(s, op);
         break;
       case Op::kSet:
         s->events[op.a]->set();
@@ -220,7 +275,7 @@ State*& current_state() {
 
 Model generate(uint64_t seed, const GenLimits& limits) {
   Model m;
-  Gen g{Rng(seed), &m};
+  Gen g{Rng(seed), &m, limits.multi_object_waits};
   m.vars = 2 + g.pick(2);
   m.atomics = 1;
   m.mutexes = limits.nested_locks ? 2 : 1 + (g.pick(3) != 0 ? 1 : 0);  // two: AB-BA
@@ -246,6 +301,10 @@ Model generate(uint64_t seed, const GenLimits& limits) {
     ops.insert(ops.begin() + g.pick(static_cast<int>(ops.size()) + 1), Op{Op::kSpawn, 0, 0});
   }
   if (limits.create_objects) add_creations(g, &m);
+  if (limits.multi_object_waits) {  // at least one per model
+    std::vector<Op>& ops = m.tasks[static_cast<size_t>(g.pick(ntasks))].ops;
+    ops.insert(ops.begin() + g.pick(static_cast<int>(ops.size()) + 1), await_op(g));
+  }
   // Every waited event is set by some other task.
   for (size_t t = 0; t < m.tasks.size(); ++t) {
     for (const Op& op : std::vector<Op>(m.tasks[t].ops)) {
@@ -269,7 +328,7 @@ std::string describe(const Model& m) {
   static const char* const kNames[] = {"read",   "write",  "load",         "fetch_add",    "cas",
                                        "lock",   "unlock", "wait",         "wait_timeout", "set",
                                        "choose", "spawn",  "domain_write", "check_ne",
-                                       "new",    "use"};
+                                       "new",    "use",    "await_odd"};
   std::string out = "vars " + std::to_string(m.vars) + ", atomics " + std::to_string(m.atomics) +
                     ", mutexes " + std::to_string(m.mutexes) + ", events " +
                     std::to_string(m.events) + ", ptrs " + std::to_string(m.ptrs) + "\n";
@@ -278,7 +337,7 @@ std::string describe(const Model& m) {
            (t.daemon ? " (daemon)" : "") + ":";
     for (const Op& op : t.ops) {
       out += std::string(" ") + kNames[op.kind] + "(" + std::to_string(op.a) + "," +
-             std::to_string(op.b) + ")";
+             std::to_string(op.b) + (op.c >= 0 ? "," + std::to_string(op.c) : "") + ")";
     }
     out += "\n";
   };
@@ -392,6 +451,7 @@ void TraceRecorder::end_execution(Ctx& /*ctx*/) {
     if (e.op.access != ravel::Access::kNone && e.op.object != kNoObject) {
       access(e.op.object, e.op.access == ravel::Access::kWrite, label);
     }
+    for (uint32_t k = 0; k < e.op.extra_count; ++k) access(e.op.extra_reads[k], false, label);
     if (domain && names_[i] == "T0") access(irq, false, label);
     if (spawner_[i]) access(kSpawns, true, label);
   }

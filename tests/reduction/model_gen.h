@@ -6,7 +6,9 @@
 // waits on events other tasks set, timed waits), value choices, a task spawned mid-run, and
 // writes to another task's domain object (an IRQ-like dependency, via TaskSpec.domain), a
 // daemon task that may never start (TaskSpec.daemon), optionally objects created by tasks
-// mid-run and published through pointer variables (GenLimits::create_objects). Each
+// mid-run and published through pointer variables (GenLimits::create_objects), optionally waits
+// on a condition over two or three variables (GenLimits::multi_object_waits: one gated
+// operation naming every object it reads, Operation::extra_reads). Each
 // complete execution records its final state (every variable, every task's local accumulator).
 #pragma once
 
@@ -36,10 +38,12 @@ struct Op {
     kCheck,        // check(var[a] != b): an assertion violation in some interleavings
     kNew,          // creates a variable mid-run and publishes it in ptr[a] (a write)
     kUse,          // reads ptr[a]; if set, writes (b even) or reads (b odd) the object it names
+    kAwait,        // waits until var[a] + var[b] (+ var[c] if c >= 0) is odd; acc = acc * 5 + sum
   };
   Kind kind;
   int a = 0;
   int b = 0;
+  int c = -1;  // kAwait: a third variable, or -1
 };
 
 struct TaskModel {
@@ -63,6 +67,10 @@ struct GenLimits {
   // Tasks create objects mid-run (two creations may be concurrent, so their identity must not
   // depend on the interleaving) and publish them through pointer variables that others use.
   bool create_objects = false;
+  // Some event waits become waits on a condition over two or three variables (kAwait): one
+  // gated operation reading all of them (Operation::object and extra_reads), opened or closed
+  // by a write of any of them.
+  bool multi_object_waits = false;
 };
 
 Model generate(uint64_t seed, const GenLimits& limits);

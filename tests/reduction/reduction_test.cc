@@ -109,7 +109,8 @@ int check_seeds(uint64_t first, uint64_t count, const GenLimits& limits, uint64_
 
 // RAVEL_REDUCTION_SEED=N reruns one seed (the one a failure printed), with
 // RAVEL_REDUCTION_OPS=<max_total_ops of its test>, RAVEL_REDUCTION_NESTED=1 for the nesting ones
-// and RAVEL_REDUCTION_CREATE=1 for the ones creating objects mid-run.
+// RAVEL_REDUCTION_CREATE=1 for the ones creating objects mid-run and RAVEL_REDUCTION_MULTI=1 for
+// the ones with multi-object waits.
 TEST(Reduction, OneSeedFromTheEnvironment) {
   const char* seed = std::getenv("RAVEL_REDUCTION_SEED");
   if (seed == nullptr) GTEST_SKIP() << "RAVEL_REDUCTION_SEED not set";
@@ -117,6 +118,7 @@ TEST(Reduction, OneSeedFromTheEnvironment) {
   if (const char* ops = std::getenv("RAVEL_REDUCTION_OPS")) limits.max_total_ops = std::atoi(ops);
   limits.nested_locks = std::getenv("RAVEL_REDUCTION_NESTED") != nullptr;
   limits.create_objects = std::getenv("RAVEL_REDUCTION_CREATE") != nullptr;
+  limits.multi_object_waits = std::getenv("RAVEL_REDUCTION_MULTI") != nullptr;
   EXPECT_EQ(check_seeds(std::strtoull(seed, nullptr, 10), 1, limits, 1000000), 1);
 }
 
@@ -153,6 +155,40 @@ TEST(Reduction, FastDporMatchesDfsWithObjectsCreatedMidRun) {
   int compared = check_seeds(7000, 150, limits, 3000);
   print_coverage("objects created mid-run", compared);
   EXPECT_GE(compared, 100);
+}
+
+// Waits on a condition over two or three variables (one gated operation naming every object it
+// reads, Operation::extra_reads): a write of any of them may open or close the gate, so each is
+// dependent with the wait. Naming only the first object would let dpor commute a write of
+// another one with the wait and miss the executions where that write opened it.
+int count_awaits(uint64_t first, uint64_t count, const GenLimits& limits) {
+  int n = 0;
+  for (uint64_t seed = first; seed < first + count; ++seed) {
+    const Model m = generate(seed, limits);
+    for (const TaskModel& t : m.tasks) {
+      for (const Op& op : t.ops) n += op.kind == Op::kAwait ? 1 : 0;
+    }
+  }
+  return n;
+}
+
+TEST(Reduction, FastDporMatchesDfsWithMultiObjectWaits) {
+  GenLimits limits;
+  limits.multi_object_waits = true;
+  limits.max_total_ops = 7;  // plus one await per model
+  int compared = check_seeds(9000, 150, limits, 1500);
+  print_coverage("multi-object waits", compared);
+  EXPECT_GE(compared, 110);
+  EXPECT_GE(count_awaits(9000, 150, limits), 170) << "the seeds must contain multi-object waits";
+}
+
+TEST(Reduction, SlowDporMatchesDfsWithMultiObjectWaits) {
+  GenLimits limits;
+  limits.multi_object_waits = true;
+  limits.max_total_ops = 11;
+  int compared = check_seeds(400000, 300, limits, 100000);
+  print_coverage("slow multi-object waits", compared);
+  EXPECT_GE(compared, 220);
 }
 
 TEST(Reduction, SlowDporMatchesDfsOnLargerModels) {
