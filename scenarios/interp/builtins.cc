@@ -264,6 +264,13 @@ Obj* Call::object(size_t i) {
            loc);
 }
 
+model::SharedVar* Call::read_var(size_t i) {
+  model::SharedVar* v = var(i);
+  TaskState& t = rt.ts();
+  if (t.await_reads != nullptr) t.await_reads->push_back(v);
+  return v;
+}
+
 model::SharedVar* Call::var(size_t i) {
   const Expr* a = e->args[i];
   Obj* o = nullptr;

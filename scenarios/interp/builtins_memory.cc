@@ -123,8 +123,14 @@ Value atomic_xchg(Call& c) {
 }
 
 // Marked accesses on plain variables.
-Value read_once(Call& c) { return c.rt.decode(model::READ_ONCE(c.var(0), c.loc)); }
-Value load_acquire(Call& c) { return c.rt.decode(model::smp_load_acquire(c.var(0), c.loc)); }
+Value read_once(Call& c) { return c.rt.decode(model::READ_ONCE(c.read_var(0), c.loc)); }
+Value load_acquire(Call& c) {
+  return c.rt.decode(model::smp_load_acquire(c.read_var(0), c.loc));
+}
+Value test_bit(Call& c) {
+  int nr = static_cast<int>(c.integer(0));
+  return Value::integer(model::test_bit(nr, c.read_var(1), c.loc) ? 1 : 0);
+}
 template <void (*F)(model::SharedVar*, int64_t, Loc)>
 Value store_marked(Call& c) {
   model::SharedVar* v = c.var(0);
@@ -196,7 +202,7 @@ void bind_memory_builtins(std::vector<BuiltinFn>& t) {
     model::smp_wmb(c.loc);
     return Value::integer(0);
   });
-  bind_builtin(t, "test_bit", bit_op<bool, model::test_bit>);
+  bind_builtin(t, "test_bit", test_bit);
   bind_builtin(t, "set_bit", bit_op<void, model::set_bit>);
   bind_builtin(t, "clear_bit", bit_op<void, model::clear_bit>);
   bind_builtin(t, "test_and_set_bit", bit_op<bool, model::test_and_set_bit>);

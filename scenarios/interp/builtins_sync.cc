@@ -58,7 +58,9 @@ Value call_rcu(Call& c) {
       c.loc);
   return Value::integer(0);
 }
-Value rcu_deref(Call& c) { return c.rt.decode(model::rcu_dereference(c.var(0), c.loc)); }
+Value rcu_deref(Call& c) {
+  return c.rt.decode(model::rcu_dereference(c.read_var(0), c.loc));
+}
 Value rcu_deref_protected(Call& c) {
   model::SharedVar* v = c.var(0);
   bool cond = c.arg(1).truthy();
@@ -69,7 +71,9 @@ Value rcu_assign(Call& c) {
   model::rcu_assign_pointer(v, c.rt.encode(c.arg(1)), c.loc);
   return Value::integer(0);
 }
-Value rcu_access(Call& c) { return c.rt.decode(model::rcu_access_pointer(c.var(0), c.loc)); }
+Value rcu_access(Call& c) {
+  return c.rt.decode(model::rcu_access_pointer(c.read_var(0), c.loc));
+}
 
 // xarray (include/linux/xarray.h): entries are encoded Values.
 template <int64_t (*F)(Xarray*, uint64_t, int64_t, Loc)>

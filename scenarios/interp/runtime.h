@@ -137,6 +137,10 @@ struct Call {
   }
   // A plain variable argument (READ_ONCE(x), rcu_assign_pointer(p, v)): the lvalue or `&x`.
   model::SharedVar* var(size_t i);
+  // var(i) for a built-in that only reads it (READ_ONCE, smp_load_acquire, test_bit,
+  // rcu_dereference, rcu_access_pointer): inside await(e) the variable joins the wait's read set,
+  // so a write to it re-evaluates e.
+  model::SharedVar* read_var(size_t i);
   [[noreturn]] void null_deref();
 };
 
@@ -150,6 +154,11 @@ void bind_sync_builtins(std::vector<BuiltinFn>& t);
 void bind_rw_builtins(std::vector<BuiltinFn>& t);
 void bind_dma_fence_builtins(std::vector<BuiltinFn>& t);
 void bind_dma_buf_builtins(std::vector<BuiltinFn>& t);
+
+// Whether built-in b may appear in an await(e) condition: pure helpers and the marked reads that
+// record their variable (Call::read_var). Anything else would block on state the wait's gate
+// cannot see (a false hang), so the interpreter refuses it with an error.
+bool allowed_in_await(const lang::Builtin& b);
 
 // "assert(x == 1)": an expression rendered back from the tree (messages).
 std::string render(const Expr* e);
