@@ -130,6 +130,21 @@ TEST(RavelRun, Deterministic) {
   }
 }
 
+// --jobs N explores N scenarios at once; the output (JSON lines and text reports, in file order)
+// must not depend on N.
+TEST(RavelRun, JobsDoNotChangeTheOutput) {
+  std::string files = kTests + "/lang " + kTests + "/models";
+  Result one = ravel("run --json --jobs 1 " + files);
+  Result three = ravel("run --json --jobs 3 " + files);
+  EXPECT_EQ(one.code, 0) << one.err;
+  EXPECT_EQ(three.code, one.code);
+  EXPECT_EQ(mask(three.out), mask(one.out));
+  Result text1 = ravel("run --jobs 1 " + kTests + "/models");
+  Result text3 = ravel("run --jobs 3 " + kTests + "/models");
+  std::regex times(R"( [0-9]+\.[0-9]+ s|[0-9]+\.[0-9]{3}  )");
+  EXPECT_EQ(std::regex_replace(text3.out, times, "T"), std::regex_replace(text1.out, times, "T"));
+}
+
 TEST(RavelRun, ReplayPrintsTheExecution) {
   Result r = ravel("run --json " + kTests + "/lang/uaf.ravel");
   std::smatch m;

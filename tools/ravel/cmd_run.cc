@@ -12,11 +12,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "checker/explorer.h"
 #include "reports/text.h"
@@ -129,6 +131,37 @@ void progress(uint64_t executions, double elapsed, size_t violations) {
   g_progress_shown = true;
 }
 
+interp::Options scenario_options(const RunOptions& o) {
+  interp::Options m;
+  m.loop_bound = static_cast<uint32_t>(o.loop_bound);
+  m.signals = o.signals;
+  m.early_timeouts = o.early_timeouts;
+  return m;
+}
+
+ExploreOptions explore_options(const RunOptions& o);
+
+// Explores every scenario on o.jobs threads: the engine's and the models' per-run state is
+// thread_local and each scenario has its own session, so runs are independent. Reports, replays
+// and traces are produced afterwards in file order, so the output does not depend on --jobs.
+std::vector<interp::RunResult> explore_all(const RunOptions& o,
+                                           const std::vector<lang::Checked>& checked) {
+  std::vector<interp::RunResult> runs(checked.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < checked.size(); i = next++) {
+      runs[i] = interp::run_program(*checked[i].program, scenario_options(o), explore_options(o));
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int64_t t = 1; t < o.jobs && static_cast<size_t>(t) < checked.size(); ++t) {
+    threads.emplace_back(worker);
+  }
+  worker();
+  for (std::thread& t : threads) t.join();
+  return runs;
+}
+
 ExploreOptions explore_options(const RunOptions& o) {
   ExploreOptions ex;
   ex.strategy.name = o.replay.empty() ? o.strategy : "replay";
@@ -142,7 +175,8 @@ ExploreOptions explore_options(const RunOptions& o) {
   }
   if (o.time_limit_s > 0) ex.time_limit_s = o.time_limit_s;
   ex.stop_on_first = o.stop_on_first;
-  if (isatty(fileno(stderr)) && !o.json) ex.progress = progress;
+  // One progress line for one exploration at a time: none when scenarios run in parallel.
+  if (isatty(fileno(stderr)) && !o.json && o.jobs == 1) ex.progress = progress;
   return ex;
 }
 
@@ -253,22 +287,15 @@ int run_run(const std::vector<std::string>& args) {
     }
   }
   if (!ok) return kExitUsage;
-  if (o.verbose && o.jobs > 1) {
-    std::printf(
-        "note: --jobs %lld: parallel exploration is not implemented; exploring with 1 worker\n",
-        static_cast<long long>(o.jobs));
-  }
+  std::vector<interp::RunResult> runs = explore_all(o, checked);
   int exit_code = kExitOk;
   std::vector<Row> rows;
   std::vector<JunitCase> cases;
   TracePaths trace_paths(o, files.size());
   for (size_t i = 0; i < files.size(); ++i) {
     const lang::Program& prog = *checked[i].program;
-    ScenarioRef ref{&prog, files[i], checked[i].source->text(), {}};
-    ref.options.loop_bound = static_cast<uint32_t>(o.loop_bound);
-    ref.options.signals = o.signals;
-    ref.options.early_timeouts = o.early_timeouts;
-    interp::RunResult run = interp::run_program(prog, ref.options, explore_options(o));
+    ScenarioRef ref{&prog, files[i], checked[i].source->text(), scenario_options(o)};
+    interp::RunResult& run = runs[i];
     if (g_progress_shown) {
       std::fputs("\r\033[K", stderr);
       g_progress_shown = false;
@@ -367,7 +394,8 @@ const Command kRunCommand = {
     "  --time-limit S           stop after S seconds (the run is then incomplete)\n"
     "  --seed N                 seed for random and pct (default 0)\n"
     "  --stop-on-first          stop at the first violation\n"
-    "  --jobs N                 explore with N worker threads (default 1)\n"
+    "  --jobs N                 explore N scenarios at once, on N threads (default 1; one\n"
+    "                           scenario is explored by one thread; same output for any N)\n"
     "  --json                   one JSON object per scenario on stdout (JSON Lines)\n"
     "  --trace FILE             write the first violation's trace (ravel-trace/2 JSON; with\n"
     "                           several scenarios FILE is a folder: one STEM.json each)\n"
