@@ -53,6 +53,7 @@
 #include "checker/strategies/dpor.h"
 
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
 #include <vector>
 
@@ -123,8 +124,9 @@ class DporStrategy final : public Strategy {
     last_sched_ = -1;
     picked_ = false;
     pending_ = false;
-    trace_.reset();
-    node_of_event_.clear();
+    // The prefix before the backtrack point replays the previous execution: keep its trace.
+    trace_.rewind(keep_);
+    node_of_event_.resize(std::min<size_t>(keep_, node_of_event_.size()));
     return true;
   }
 
@@ -164,17 +166,22 @@ class DporStrategy final : public Strategy {
 
  private:
   uint32_t choose(uint32_t n);
-  std::vector<Ev> inherited_sleep() const;
+  void inherited_sleep(std::vector<Ev>* out) const;
+  Node& fresh_node();
   void commit_pending();
   void handle_races(const Ev& next, uint32_t end);
   void check_pending(const SchedulingPoint& point, bool at_end, int64_t halting);
-  void insert(Node* node, const std::vector<Ev>& v);
+  void insert(Node* node, std::vector<Ev>* v);
   void backtrack();
 
+  // nodes_[0, depth_) is the stack; slots above depth_ are kept to reuse their vectors'
+  // storage (no allocation per node in the steady state).
   std::vector<Node> nodes_;
+  size_t depth_ = 0;
   size_t cursor_ = 0;         // next node of the stack in this execution
   int64_t last_sched_ = -1;   // latest scheduling node of this execution
   uint32_t detect_from_ = 0;  // races of earlier events were handled by earlier executions
+  uint32_t keep_ = 0;         // events of the trace the next execution replays unchanged
   WakeupTree guide_;          // wakeup subtree for the next new scheduling node
   bool picked_ = false;       // pick_task returned and its event was not seen yet
   bool pending_ = false;      // the latest event is not committed (its effect may spawn)
@@ -188,15 +195,30 @@ class DporStrategy final : public Strategy {
   std::vector<TaskId> finished_tasks_;
 };
 
-std::vector<Ev> DporStrategy::inherited_sleep() const {
-  std::vector<Ev> out;
-  if (last_sched_ < 0) return out;
+void DporStrategy::inherited_sleep(std::vector<Ev>* out) const {
+  if (last_sched_ < 0) return;
   const Node& prev = nodes_[static_cast<size_t>(last_sched_)];
   const Ev& ran = trace_.ev(prev.event);
   for (const Ev& q : prev.sleep) {
-    if (!dpor::dependent(q, ran)) out.push_back(q);
+    if (!dpor::dependent(q, ran)) out->push_back(q);
   }
-  return out;
+}
+
+// The slot above the stack, reset to a default Node (its vectors keep their capacity).
+Node& DporStrategy::fresh_node() {
+  if (depth_ == nodes_.size()) nodes_.emplace_back();
+  Node& node = nodes_[depth_];
+  node.choice = false;
+  node.event = 0;
+  node.task = kNoTask;
+  node.enabled = 0;
+  node.ntasks = 0;
+  node.sleep.clear();
+  node.wut.clear();
+  node.n = 0;
+  node.value = 0;
+  node.guide.clear();
+  return node;
 }
 
 TaskId DporStrategy::pick_task(const SchedulingPoint& point) {
@@ -206,7 +228,7 @@ TaskId DporStrategy::pick_task(const SchedulingPoint& point) {
   check_pending(point, false, -1);
   uint64_t enabled = 0;
   for (TaskId t : *point.enabled) enabled |= bit(t);
-  if (cursor_ < nodes_.size()) {  // replaying the prefix (the last node of it may be new)
+  if (cursor_ < depth_) {  // replaying the prefix (the last node of it may be new)
     const Node& node = nodes_[cursor_];
     if (node.choice || (enabled & bit(node.task)) == 0 || node.event != point.step) {
       internal_error("replay diverged: the model is not deterministic", __LINE__);
@@ -215,12 +237,12 @@ TaskId DporStrategy::pick_task(const SchedulingPoint& point) {
     picked_ = true;
     return node.task;
   }
-  Node node;
+  Node& node = fresh_node();
   node.event = point.step;
   node.enabled = enabled;
   node.ntasks = static_cast<uint32_t>(point.pending->size());
-  node.sleep = inherited_sleep();
-  node.wut = std::move(guide_);
+  inherited_sleep(&node.sleep);
+  node.wut.swap(guide_);
   guide_.clear();
   // Follow the wakeup tree; a branch whose task is not enabled (a reversal that turned out to
   // be infeasible, see the design note) is dropped.
@@ -241,27 +263,27 @@ TaskId DporStrategy::pick_task(const SchedulingPoint& point) {
     }
   }
   if (node.task == kNoTask) return kNoTask;  // sleep-set blocked
-  nodes_.push_back(std::move(node));
+  ++depth_;
   last_sched_ = static_cast<int64_t>(cursor_++);
   picked_ = true;
-  return nodes_.back().task;
+  return node.task;
 }
 
 uint32_t DporStrategy::choose(uint32_t n) {
   if (n <= 1) return 0;
-  if (cursor_ < nodes_.size()) {
+  if (cursor_ < depth_) {
     const Node& node = nodes_[cursor_++];
     if (!node.choice || node.n != n) {
       internal_error("replay diverged at a choice: the model is not deterministic", __LINE__);
     }
     return node.value;
   }
-  Node node;
+  Node& node = fresh_node();
   node.choice = true;
   node.event = trace_.size();
   node.n = n;
   node.guide = guide_;
-  nodes_.push_back(std::move(node));
+  ++depth_;
   ++cursor_;
   return 0;
 }
@@ -271,17 +293,17 @@ void DporStrategy::on_event(const Event& event, ObjectId task_domain) {
   const bool joining = picked_ && last_point_.init_joining;
   if (!picked_) {
     // An event without a scheduling point (a wait that timed out): a node that cannot branch.
-    if (cursor_ < nodes_.size()) {
+    if (cursor_ < depth_) {
       const Node& node = nodes_[cursor_];
       if (node.choice || node.task != event.task) {
         internal_error("replay diverged at a timeout", __LINE__);
       }
     } else {
-      Node node;
+      Node& node = fresh_node();
       node.event = trace_.size();
       node.task = event.task;
-      node.sleep = inherited_sleep();
-      nodes_.push_back(std::move(node));
+      inherited_sleep(&node.sleep);
+      ++depth_;
     }
     last_sched_ = static_cast<int64_t>(cursor_++);
   }
@@ -289,7 +311,11 @@ void DporStrategy::on_event(const Event& event, ObjectId task_domain) {
   const uint32_t index = trace_.add(event.task, event.op, task_domain);
   // init's join never times out: it was picked at last_point_.
   if (event.task == 0 && joining) trace_.mark_joins(index);
-  node_of_event_.push_back(static_cast<uint32_t>(last_sched_));
+  if (index < node_of_event_.size()) {
+    node_of_event_[index] = static_cast<uint32_t>(last_sched_);
+  } else {
+    node_of_event_.push_back(static_cast<uint32_t>(last_sched_));
+  }
   pending_ = true;
 }
 
@@ -340,7 +366,8 @@ void DporStrategy::check_pending(const SchedulingPoint& point, bool at_end, int6
   const uint32_t end = halting >= 0 ? n - 1 : n;
   for (TaskId q = 0; q < point.pending->size(); ++q) {
     if (q == skip || (!at_end && (*point.is_enabled)[q] != 0)) continue;
-    Ev next = trace_.pending_ev(q, (*point.pending)[q], (*point.domains)[q]);
+    if ((*point.finished)[q] != 0) continue;
+    Ev next = dpor::Trace::op_ev(q, (*point.pending)[q], (*point.domains)[q]);
     // init's pending join at the end of an execution stuck in started daemons only (an IRQ
     // handler waiting forever): had they not started, the join would have run. Its gate opens
     // when tasks finish, which no dependency shows, so its reversal with a daemon's start must
@@ -349,7 +376,7 @@ void DporStrategy::check_pending(const SchedulingPoint& point, bool at_end, int6
       next.joins = true;
     }
     if (!at_end && last.task != q && !dpor::dependent(last, next)) continue;
-    if ((*point.finished)[q] != 0) continue;
+    trace_.place(&next);
     candidates_.clear();
     if (halting >= 0) candidates_.push_back(n - 1);  // h races with everything
     trace_.pending_candidates(next, &candidates_);
@@ -398,28 +425,32 @@ void DporStrategy::handle_races(const Ev& evp, uint32_t ep) {
       if (!enabled && !gate_moved) continue;
       certain = enabled;
     }
-    insert(&node, v_);
+    insert(&node, &v_);
     // A halting event (e == ep) races only by halting: it covers nothing.
     if (certain && e < ep) covering_.push_back(e);
   }
 }
 
-void DporStrategy::insert(Node* node, const std::vector<Ev>& v) {
+// Consumes *v.
+void DporStrategy::insert(Node* node, std::vector<Ev>* v) {
   size_t pos = 0;
   for (const Ev& q : node->sleep) {
-    if (dpor::weak_initial(q, v, &pos)) return;  // an equivalent execution was explored
+    if (dpor::weak_initial(q, *v, &pos)) return;  // an equivalent execution was explored
   }
   dpor::wakeup_insert(&node->wut, v);
 }
 
 void DporStrategy::backtrack() {
-  while (!nodes_.empty()) {
-    Node& node = nodes_.back();
+  while (depth_ > 0) {
+    Node& node = nodes_[depth_ - 1];
     if (node.choice) {
       if (node.value + 1 < node.n) {
         ++node.value;
         guide_ = node.guide;
         detect_from_ = node.event;
+        // The choice is made in the effect of event node.event - 1 (when it is pending), which
+        // may then spawn or halt differently: it is recomputed.
+        keep_ = node.event > 0 ? node.event - 1 : 0;
         return;
       }
     } else {
@@ -433,10 +464,11 @@ void DporStrategy::backtrack() {
         node.task = t;
         guide_ = std::move(first.children);
         detect_from_ = node.event;
+        keep_ = node.event;
         return;
       }
     }
-    nodes_.pop_back();
+    --depth_;
   }
   finished_ = true;
 }

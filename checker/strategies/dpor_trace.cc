@@ -34,16 +34,32 @@ void join(uint32_t* into, const uint32_t* from, uint32_t n) {
 
 }  // namespace
 
-void Trace::reset() {
-  events_.clear();
-  clocks_.clear();
-  tasks_.clear();
+void Trace::rewind(uint32_t k) {
+  k = std::min(k, static_cast<uint32_t>(events_.size()));
+  n_ = 0;
+  kept_ = k;
+  events_.resize(k);
+  // Only the last event of an execution halts; the replay decides again.
+  if (k > 0) events_[k - 1].halts = false;
+  clocks_.resize(size_t{k} * stride_);
+  for (TaskInfo& t : tasks_) t = TaskInfo{-1, t.spawn_event < k ? t.spawn_event : -1, 0};
+  for (uint32_t i = 0; i < k; ++i) {
+    tasks_[events_[i].task].last = i;
+    ++tasks_[events_[i].task].count;
+  }
   for (std::vector<ObjectInfo>& of_creator : objects_) {
     for (ObjectInfo& o : of_creator) {
-      o.last_write = -1;
+      if (o.history.empty() || o.history.back().first < k) continue;
+      while (!o.history.empty() && o.history.back().first >= k) o.history.pop_back();
+      while (!o.write_history.empty() && o.write_history.back() >= k) o.write_history.pop_back();
+      o.last_write = o.write_history.empty() ? int64_t{-1} : int64_t{o.write_history.back()};
+      // reads: the join of the clocks of the reads after the last write (by history position:
+      // one event may write and then read an object).
       o.reads.clear();
-      o.history.clear();
-      o.write_history.clear();
+      for (size_t h = o.history.size(); h-- > 0 && o.history[h].second != Access::kWrite;) {
+        o.reads.resize(stride_, 0);
+        join(o.reads.data(), clock(o.history[h].first), stride_);
+      }
     }
   }
 }
@@ -83,14 +99,16 @@ const Trace::ObjectInfo* Trace::find_object(ObjectId o) const {
 
 void Trace::on_spawn(TaskId child, TaskId parent) {
   ensure_task(std::max(child, parent));
+  // A spawn by a kept event is already recorded.
+  if (n_ == 0 || n_ <= kept_) return;
   // The effect of the parent's latest event runs before that event is committed.
-  if (!events_.empty() && events_.back().task == parent) {
-    tasks_[child].spawn_event = static_cast<int64_t>(events_.size() - 1);
-    events_.back().spawner = true;
+  if (events_[n_ - 1].task == parent) {
+    tasks_[child].spawn_event = static_cast<int64_t>(n_ - 1);
+    events_[n_ - 1].spawner = true;
   }
 }
 
-Ev Trace::pending_ev(TaskId task, const Operation& op, ObjectId domain) const {
+Ev Trace::op_ev(TaskId task, const Operation& op, ObjectId domain) {
   Ev e;
   e.task = task;
   e.obj = op.object;
@@ -99,20 +117,31 @@ Ev Trace::pending_ev(TaskId task, const Operation& op, ObjectId domain) const {
   e.gated = op.gate != nullptr;
   e.nextra = op.extra_count;
   for (uint32_t i = 0; i < op.extra_count; ++i) e.extra[i] = op.extra_reads[i];
-  if (task < tasks_.size()) {
-    const TaskInfo& info = tasks_[task];
-    e.seq = info.count;
+  return e;
+}
+
+void Trace::place(Ev* e) const {
+  if (e->task < tasks_.size()) {
+    const TaskInfo& info = tasks_[e->task];
+    e->seq = info.count;
     if (info.spawn_event >= 0) {
       const Ev& parent = events_[static_cast<size_t>(info.spawn_event)];
-      e.sp_task = parent.task;
-      e.sp_seq = parent.seq;
+      e->sp_task = parent.task;
+      e->sp_seq = parent.seq;
     }
   }
+}
+
+Ev Trace::pending_ev(TaskId task, const Operation& op, ObjectId domain) const {
+  Ev e = op_ev(task, op, domain);
+  place(&e);
   return e;
 }
 
 uint32_t Trace::add(TaskId task, const Operation& op, ObjectId domain) {
   ensure_task(task);
+  if (n_ < kept_) return n_++;  // replayed: the kept event is the same (deterministic model)
+  ++n_;
   events_.push_back(pending_ev(task, op, domain));
   ++tasks_[task].count;
   clocks_.resize(clocks_.size() + stride_, 0);
@@ -183,6 +212,7 @@ void Trace::scan(TaskId task, ObjectId o, Access a, const uint32_t* before,
 
 void Trace::commit(std::vector<uint32_t>* candidates, const std::vector<TaskId>* after) {
   const uint32_t i = size() - 1;
+  if (i < kept_) return;  // its clock and accesses are kept
   const Ev& e = events_[i];
   uint32_t* c = clock(i);
   collect(e, c, candidates, after);

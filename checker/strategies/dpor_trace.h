@@ -4,8 +4,9 @@
 // the last write, the join of the reads since it and the access history. Vector clocks count
 // events: clock(y)[t] = number of events of task t that happen before or are y, so
 // x -> y  iff  clock(y)[x.task] > x.seq.
-// Rebuilt from scratch in every execution (the replayed prefix is cheap), so its memory is
-// bounded by one execution.
+// An execution replays the previous one up to its backtrack point, so rewind(k) keeps the first
+// k events with their clocks and per-object state; the replayed events are then only counted
+// (add/commit/on_spawn are no-ops below k). Its memory is bounded by one execution.
 //
 // race_candidates() returns, for the newest event e', every earlier event e of another task that
 // is dependent with e' and does not happen before the task of e' (its clock before e'): the
@@ -21,7 +22,9 @@ namespace ravel::dpor {
 
 class Trace {
  public:
-  void reset();
+  // Keeps the first k events (and the state after committing them and their spawns); the next
+  // execution replays them before adding new events.
+  void rewind(uint32_t k);
   // A task was spawned by the latest event of `parent` (or before any event when it has none).
   void on_spawn(TaskId child, TaskId parent);
   // Adds an event; its Ev fields seq/sp_* are filled in here. `spawner` may be set afterwards
@@ -40,9 +43,13 @@ class Trace {
   // with (latest first), for tasks that are disabled: their pending operation is a potential
   // event (Flanagan & Godefroid consider next(s, p) of every process).
   Ev pending_ev(TaskId task, const Operation& op, ObjectId domain) const;
+  // pending_ev in two steps: the operation's summary (enough for dependent()), then its
+  // position (seq, spawner) in the task.
+  static Ev op_ev(TaskId task, const Operation& op, ObjectId domain);
+  void place(Ev* e) const;
   void pending_candidates(const Ev& next, std::vector<uint32_t>* candidates);
 
-  uint32_t size() const { return static_cast<uint32_t>(events_.size()); }
+  uint32_t size() const { return n_; }
   const Ev& ev(uint32_t i) const { return events_[i]; }
   // Whether event x happens before (or is) event y.
   bool hb(uint32_t x, uint32_t y) const { return clock(y)[events_[x].task] > events_[x].seq; }
@@ -84,6 +91,8 @@ class Trace {
   // levels keep the table dense. objects_[0][0] is the spawn pseudo-object (kNoObject).
   std::vector<std::vector<ObjectInfo>> objects_;
   std::vector<uint32_t> scratch_;
+  uint32_t n_ = 0;     // events of the current execution so far
+  uint32_t kept_ = 0;  // events kept from the previous execution (replayed, not recomputed)
 };
 
 }  // namespace ravel::dpor

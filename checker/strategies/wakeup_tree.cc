@@ -28,7 +28,8 @@ bool weak_initial(const Ev& q, const std::vector<Ev>& w, size_t* pos) {
   return true;
 }
 
-bool wakeup_insert(WakeupTree* tree, std::vector<Ev> v) {
+bool wakeup_insert(WakeupTree* tree, std::vector<Ev>* vp) {
+  std::vector<Ev>& v = *vp;
   WakeupTree* level = tree;
   while (!v.empty()) {
     WNode* next = nullptr;

@@ -30,7 +30,8 @@ inline constexpr size_t kAbsent = static_cast<size_t>(-1);
 // first event in w, or kAbsent.
 bool weak_initial(const Ev& q, const std::vector<Ev>& w, size_t* pos);
 
-// Inserts v into the tree (see above). Returns true when the tree changed.
-bool wakeup_insert(WakeupTree* tree, std::vector<Ev> v);
+// Inserts *v into the tree (see above), consuming *v (left unspecified; the caller's buffer is
+// reused, so no copy is made). Returns true when the tree changed.
+bool wakeup_insert(WakeupTree* tree, std::vector<Ev>* v);
 
 }  // namespace ravel::dpor
