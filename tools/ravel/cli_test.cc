@@ -105,7 +105,7 @@ TEST(Cli, CheckUsageErrors) {
   EXPECT_EQ(missing.err, "no/such/file.ravel: error: no such file or folder\n");
 }
 
-TEST(Cli, RunValidatesOptionsThenReportsNotImplemented) {
+TEST(Cli, RunValidatesOptionsThenRuns) {
   EXPECT_EQ(ravel("run").code, 2);
   EXPECT_EQ(ravel("run --strategy nope tests/lang/good").code, 2);
   EXPECT_EQ(ravel("run --strategy bounded tests/lang/good").code, 2);
