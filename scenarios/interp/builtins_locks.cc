@@ -37,18 +37,6 @@ Value irq_restore(Call& c) {
   return Value::integer(0);
 }
 
-template <unsigned long (*F)(Spinlock*, Loc)>
-Value lock_save(Call& c) {
-  Spinlock* l = c.model<Spinlock>(0);
-  store_arg(c, 1, static_cast<int64_t>(F(l, c.loc)));
-  return Value::integer(0);
-}
-template <void (*F)(Spinlock*, unsigned long, Loc)>
-Value unlock_restore(Call& c) {
-  Spinlock* l = c.model<Spinlock>(0);
-  F(l, static_cast<unsigned long>(c.integer(1)), c.loc);
-  return Value::integer(0);
-}
 Value spin_nested(Call& c) {
   Spinlock* l = c.model<Spinlock>(0);
   model::spin_lock_nested(l, static_cast<int>(c.integer(1)), c.loc);
@@ -142,8 +130,9 @@ void bind_lock_builtins(std::vector<BuiltinFn>& t) {
   bind_builtin(t, "spin_trylock", obj_call<Spinlock, model::spin_trylock>);
   bind_builtin(t, "spin_lock_irq", obj_call<Spinlock, model::spin_lock_irq>);
   bind_builtin(t, "spin_unlock_irq", obj_call<Spinlock, model::spin_unlock_irq>);
-  bind_builtin(t, "spin_lock_irqsave", lock_save<model::spin_lock_irqsave>);
-  bind_builtin(t, "spin_unlock_irqrestore", unlock_restore<model::spin_unlock_irqrestore>);
+  bind_builtin(t, "spin_lock_irqsave", lock_irqsave<Spinlock, model::spin_lock_irqsave>);
+  bind_builtin(t, "spin_unlock_irqrestore",
+               unlock_irqrestore<Spinlock, model::spin_unlock_irqrestore>);
   bind_builtin(t, "spin_lock_bh", obj_call<Spinlock, model::spin_lock_bh>);
   bind_builtin(t, "spin_unlock_bh", obj_call<Spinlock, model::spin_unlock_bh>);
   bind_builtin(t, "spin_lock_nested", spin_nested);
@@ -152,8 +141,9 @@ void bind_lock_builtins(std::vector<BuiltinFn>& t) {
   bind_builtin(t, "raw_spin_trylock", obj_call<Spinlock, model::raw_spin_trylock>);
   bind_builtin(t, "raw_spin_lock_irq", obj_call<Spinlock, model::raw_spin_lock_irq>);
   bind_builtin(t, "raw_spin_unlock_irq", obj_call<Spinlock, model::raw_spin_unlock_irq>);
-  bind_builtin(t, "raw_spin_lock_irqsave", lock_save<model::raw_spin_lock_irqsave>);
-  bind_builtin(t, "raw_spin_unlock_irqrestore", unlock_restore<model::raw_spin_unlock_irqrestore>);
+  bind_builtin(t, "raw_spin_lock_irqsave", lock_irqsave<Spinlock, model::raw_spin_lock_irqsave>);
+  bind_builtin(t, "raw_spin_unlock_irqrestore",
+               unlock_irqrestore<Spinlock, model::raw_spin_unlock_irqrestore>);
 
   bind_builtin(t, "mutex_lock", obj_call<Mutex, model::mutex_lock>);
   bind_builtin(t, "mutex_lock_interruptible", mutex_interruptible);

@@ -6,25 +6,9 @@
 #include "scenarios/interp/runtime.h"
 
 namespace ravel::interp {
-namespace {
 
 using model::Rwlock;
 using model::RwSemaphore;
-
-template <unsigned long (*F)(Rwlock*, Loc)>
-Value lock_save(Call& c) {
-  Rwlock* l = c.model<Rwlock>(0);
-  store_arg(c, 1, static_cast<int64_t>(F(l, c.loc)));
-  return Value::integer(0);
-}
-template <void (*F)(Rwlock*, unsigned long, Loc)>
-Value unlock_restore(Call& c) {
-  Rwlock* l = c.model<Rwlock>(0);
-  F(l, static_cast<unsigned long>(c.integer(1)), c.loc);
-  return Value::integer(0);
-}
-
-}  // namespace
 
 void bind_rw_builtins(std::vector<BuiltinFn>& t) {
   bind_builtin(t, "read_lock", obj_call<Rwlock, model::read_lock>);
@@ -35,10 +19,12 @@ void bind_rw_builtins(std::vector<BuiltinFn>& t) {
   bind_builtin(t, "read_unlock_irq", obj_call<Rwlock, model::read_unlock_irq>);
   bind_builtin(t, "write_lock_irq", obj_call<Rwlock, model::write_lock_irq>);
   bind_builtin(t, "write_unlock_irq", obj_call<Rwlock, model::write_unlock_irq>);
-  bind_builtin(t, "read_lock_irqsave", lock_save<model::read_lock_irqsave>);
-  bind_builtin(t, "read_unlock_irqrestore", unlock_restore<model::read_unlock_irqrestore>);
-  bind_builtin(t, "write_lock_irqsave", lock_save<model::write_lock_irqsave>);
-  bind_builtin(t, "write_unlock_irqrestore", unlock_restore<model::write_unlock_irqrestore>);
+  bind_builtin(t, "read_lock_irqsave", lock_irqsave<Rwlock, model::read_lock_irqsave>);
+  bind_builtin(t, "read_unlock_irqrestore",
+               unlock_irqrestore<Rwlock, model::read_unlock_irqrestore>);
+  bind_builtin(t, "write_lock_irqsave", lock_irqsave<Rwlock, model::write_lock_irqsave>);
+  bind_builtin(t, "write_unlock_irqrestore",
+               unlock_irqrestore<Rwlock, model::write_unlock_irqrestore>);
   bind_builtin(t, "read_lock_bh", obj_call<Rwlock, model::read_lock_bh>);
   bind_builtin(t, "read_unlock_bh", obj_call<Rwlock, model::read_unlock_bh>);
   bind_builtin(t, "write_lock_bh", obj_call<Rwlock, model::write_lock_bh>);

@@ -58,9 +58,7 @@ Value call_rcu(Call& c) {
       c.loc);
   return Value::integer(0);
 }
-Value rcu_deref(Call& c) {
-  return c.rt.decode(model::rcu_dereference(c.read_var(0), c.loc));
-}
+Value rcu_deref(Call& c) { return c.rt.decode(model::rcu_dereference(c.read_var(0), c.loc)); }
 Value rcu_deref_protected(Call& c) {
   model::SharedVar* v = c.var(0);
   bool cond = c.arg(1).truthy();
@@ -71,9 +69,7 @@ Value rcu_assign(Call& c) {
   model::rcu_assign_pointer(v, c.rt.encode(c.arg(1)), c.loc);
   return Value::integer(0);
 }
-Value rcu_access(Call& c) {
-  return c.rt.decode(model::rcu_access_pointer(c.read_var(0), c.loc));
-}
+Value rcu_access(Call& c) { return c.rt.decode(model::rcu_access_pointer(c.read_var(0), c.loc)); }
 
 // xarray (include/linux/xarray.h): entries are encoded Values.
 template <int64_t (*F)(Xarray*, uint64_t, int64_t, Loc)>
@@ -88,16 +84,6 @@ template <int64_t (*F)(Xarray*, uint64_t, Loc)>
 Value xa_index_op(Call& c) {
   Xarray* xa = c.model<Xarray>(0);
   return c.rt.decode(F(xa, static_cast<uint64_t>(c.integer(1)), c.loc));
-}
-Value xa_lock_irqsave(Call& c) {
-  Xarray* xa = c.model<Xarray>(0);
-  store_arg(c, 1, static_cast<int64_t>(model::xa_lock_irqsave(xa, c.loc)));
-  return Value::integer(0);
-}
-Value xa_unlock_irqrestore(Call& c) {
-  Xarray* xa = c.model<Xarray>(0);
-  model::xa_unlock_irqrestore(xa, static_cast<unsigned long>(c.integer(1)), c.loc);
-  return Value::integer(0);
 }
 
 // Work items.
@@ -194,8 +180,8 @@ void bind_sync_builtins(std::vector<BuiltinFn>& t) {
   bind_builtin(t, "xa_unlock", obj_call<Xarray, model::xa_unlock>);
   bind_builtin(t, "xa_lock_irq", obj_call<Xarray, model::xa_lock_irq>);
   bind_builtin(t, "xa_unlock_irq", obj_call<Xarray, model::xa_unlock_irq>);
-  bind_builtin(t, "xa_lock_irqsave", xa_lock_irqsave);
-  bind_builtin(t, "xa_unlock_irqrestore", xa_unlock_irqrestore);
+  bind_builtin(t, "xa_lock_irqsave", lock_irqsave<Xarray, model::xa_lock_irqsave>);
+  bind_builtin(t, "xa_unlock_irqrestore", unlock_irqrestore<Xarray, model::xa_unlock_irqrestore>);
   bind_builtin(t, "xa_store", xa_store<model::xa_store>);
   bind_builtin(t, "__xa_store", xa_store<model::__xa_store>);
   bind_builtin(t, "xa_load", xa_index_op<model::xa_load>);

@@ -88,7 +88,7 @@ class Runtime {
   // The model object of a dma_fence, dma_fence_ops, dma_fence_cb, dma_resv, dma_buf or ops
   // declaration (builtins_dma_fence.cc).
   void* make_dma_model(lang::ModelType m, const char* name, ObjectId owner, const lang::Init* init,
-                      Frame& f);
+                       Frame& f);
   Obj* make_instance(int32_t struct_id, ObjectId heap, bool priv);
   void set_work_fn(Obj* work, Value fn, Loc loc);  // WORK(fn), INIT_WORK(w, fn)
   void make_globals();                             // every global, in declaration order
@@ -163,10 +163,6 @@ bool allowed_in_await(const lang::Builtin& b);
 // "assert(x == 1)": an expression rendered back from the tree (messages).
 std::string render(const Expr* e);
 
-}  // namespace ravel::interp
-
-namespace ravel::interp {
-
 // Bindings of the common shape `F(T* object, Loc)` (argument 0 is the object).
 template <class T, auto F>
 Value obj_call(Call& c) {
@@ -182,6 +178,21 @@ Value obj_call(Call& c) {
 // Stores an integer result into an lvalue argument (local_irq_save(flags)).
 inline void store_arg(Call& c, size_t i, int64_t v) {
   c.rt.store(c.rt.place(c.e->args[i], c.f), Value::integer(v), c.loc);
+}
+
+// `F(object, flags)` pairs of every lock type: spin_lock_irqsave(l, flags) stores the saved IRQ
+// state into the caller's lvalue argument 1; the restore form reads it back.
+template <class T, unsigned long (*F)(T*, Loc)>
+Value lock_irqsave(Call& c) {
+  T* l = c.model<T>(0);
+  store_arg(c, 1, static_cast<int64_t>(F(l, c.loc)));
+  return Value::integer(0);
+}
+template <class T, void (*F)(T*, unsigned long, Loc)>
+Value unlock_irqrestore(Call& c) {
+  T* l = c.model<T>(0);
+  F(l, static_cast<unsigned long>(c.integer(1)), c.loc);
+  return Value::integer(0);
 }
 
 }  // namespace ravel::interp
