@@ -76,20 +76,6 @@ Value assume(Call& c) {
   return Value::integer(0);
 }
 
-}  // namespace
-
-bool allowed_in_await(const lang::Builtin& b) {
-  static constexpr std::string_view kAllowed[] = {
-      "READ_ONCE", "smp_load_acquire", "test_bit", "rcu_dereference", "rcu_access_pointer",
-      "IS_ERR",    "PTR_ERR",          "ERR_PTR",  "IS_ERR_OR_NULL"};
-  for (std::string_view name : kAllowed) {
-    if (b.name == name) return true;
-  }
-  return false;
-}
-
-namespace {
-
 Value await(Call& c) {
   std::vector<model::SharedVar*> reads;
   TaskState& t = c.rt.ts();

@@ -277,7 +277,7 @@ Value Runtime::call_expr(const Expr* e, Frame& f) {
     const lang::Builtin& b = lang::builtins()[callee->bind.index];
     BuiltinFn fn = builtin_table()[b.id];
     if (fn == nullptr) error("built-in '" + std::string(b.name) + "' is not supported yet", loc);
-    if (ts().await_reads != nullptr && !allowed_in_await(b)) {
+    if (ts().await_reads != nullptr && !b.in_await) {
       error("'" + std::string(b.name) +
                 "' cannot be used inside await(): await waits for shared variables read plainly "
                 "or with READ_ONCE, smp_load_acquire, test_bit, rcu_dereference or "

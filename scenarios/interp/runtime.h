@@ -155,11 +155,6 @@ void bind_rw_builtins(std::vector<BuiltinFn>& t);
 void bind_dma_fence_builtins(std::vector<BuiltinFn>& t);
 void bind_dma_buf_builtins(std::vector<BuiltinFn>& t);
 
-// Whether built-in b may appear in an await(e) condition: pure helpers and the marked reads that
-// record their variable (Call::read_var). Anything else would block on state the wait's gate
-// cannot see (a false hang), so the interpreter refuses it with an error.
-bool allowed_in_await(const lang::Builtin& b);
-
 // "assert(x == 1)": an expression rendered back from the tree (messages).
 std::string render(const Expr* e);
 

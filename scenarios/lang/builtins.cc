@@ -33,6 +33,7 @@ struct Row {
   std::string_view ret;
   std::string_view op = {};  // ops.def name when it differs from `name`
   bool block = false;
+  bool in_await = false;  // see Builtin::in_await
 };
 
 constexpr std::string_view kLock = "spinlock|raw_spinlock|rwlock|mutex|rwsem|ww_mutex";
@@ -147,10 +148,10 @@ const Row kRows[] = {
     {"synchronize_rcu", "", ""},
     {"call_rcu", "rcu_head,fn", ""},
     {"rcu_barrier", "", ""},
-    {"rcu_dereference", "v", "=0"},
+    {.name = "rcu_dereference", .sig = "v", .ret = "=0", .in_await = true},
     {"rcu_dereference_protected", "v,v", "=0"},
     {"rcu_assign_pointer", "lv,v", ""},
-    {"rcu_access_pointer", "v", "=0"},
+    {.name = "rcu_access_pointer", .sig = "v", .ret = "=0", .in_await = true},
     // atomics and marked accesses
     {"atomic_read", "atomic", "v"},
     {"atomic_set", "atomic,v", ""},
@@ -162,14 +163,14 @@ const Row kRows[] = {
     {"atomic_dec_and_test", "atomic", "v"},
     {"atomic_cmpxchg", "atomic,v,v", "v"},
     {"atomic_xchg", "atomic,v", "v"},
-    {"READ_ONCE", "v", "=0", "read_once"},
+    {.name = "READ_ONCE", .sig = "v", .ret = "=0", .op = "read_once", .in_await = true},
     {"WRITE_ONCE", "lv,v", "", "write_once"},
     {"smp_mb", "", ""},
     {"smp_rmb", "", ""},
     {"smp_wmb", "", ""},
     {"smp_store_release", "v,v", ""},
-    {"smp_load_acquire", "v", "v"},
-    {"test_bit", "v,v", "v"},
+    {.name = "smp_load_acquire", .sig = "v", .ret = "v", .in_await = true},
+    {.name = "test_bit", .sig = "v,v", .ret = "v", .in_await = true},
     {"set_bit", "v,v", ""},
     {"clear_bit", "v,v", ""},
     {"test_and_set_bit", "v,v", "v"},
@@ -243,10 +244,10 @@ const Row kRows[] = {
     {"cond_resched", "", ""},
     {"secs_to_jiffies", "v", "v", "none"},
     // error pointers (include/linux/err.h): pure
-    {"IS_ERR", "v", "v", "none"},
-    {"PTR_ERR", "v", "v", "none"},
-    {"ERR_PTR", "v", "v", "none"},
-    {"IS_ERR_OR_NULL", "v", "v", "none"},
+    {.name = "IS_ERR", .sig = "v", .ret = "v", .op = "none", .in_await = true},
+    {.name = "PTR_ERR", .sig = "v", .ret = "v", .op = "none", .in_await = true},
+    {.name = "ERR_PTR", .sig = "v", .ret = "v", .op = "none", .in_await = true},
+    {.name = "IS_ERR_OR_NULL", .sig = "v", .ret = "v", .op = "none", .in_await = true},
     // scenario statements (language.md section 3)
     {"assert", "v", ""},
     {"BUG_ON", "v", "", "assert"},
@@ -311,6 +312,7 @@ Builtin build(const Row& row, size_t id) {
   b.id = static_cast<uint16_t>(id);
   b.name = row.name;
   b.block = row.block;
+  b.in_await = row.in_await;
   std::string_view op = row.op.empty() ? row.name : row.op;
   b.op = static_cast<int16_t>(op == "none" ? -1 : find_op(op));
   if (b.op < 0 && op != "none" && !row.op.empty()) table_error(row.name, "unknown op");

@@ -53,6 +53,10 @@ struct Builtin {
   RetKind ret = RetKind::kVoid;
   ModelType ret_model = ModelType::kCount;
   bool block = false;  // followed by a statement body: xa_for_each(xa, index, entry) { }
+  // May appear in an await(e) condition: pure helpers and marked reads of a shared variable
+  // (the interpreter adds that variable to the wait's read set). Anything else would block on
+  // state the wait's gate cannot observe (a false hang), so it is refused there.
+  bool in_await = false;
 };
 
 const std::vector<Builtin>& builtins();
