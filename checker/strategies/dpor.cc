@@ -364,9 +364,18 @@ void DporStrategy::check_pending(const SchedulingPoint& point, bool at_end, int6
   const TaskId skip = halting >= 0 ? last.task : kNoTask;
   // With a halting event h, the pending operations are alternatives to h: v ends before it.
   const uint32_t end = halting >= 0 ? n - 1 : n;
-  for (TaskId q = 0; q < point.pending->size(); ++q) {
-    if (q == skip || (!at_end && (*point.is_enabled)[q] != 0)) continue;
-    if ((*point.finished)[q] != 0) continue;
+  // The tasks to look at (unfinished; during an execution, disabled), as a mask: most
+  // scheduling points have none, and this runs at every one of them.
+  const uint8_t* is_enabled = point.is_enabled->data();
+  const uint8_t* finished = point.finished->data();
+  const auto ntasks = static_cast<TaskId>(point.pending->size());
+  uint64_t todo = 0;
+  for (TaskId q = 0; q < ntasks; ++q) {
+    todo |= uint64_t{finished[q] == 0 && (at_end || is_enabled[q] == 0)} << q;
+  }
+  if (skip != kNoTask) todo &= ~bit(skip);
+  for (; todo != 0; todo &= todo - 1) {
+    const auto q = static_cast<TaskId>(__builtin_ctzll(todo));
     Ev next = dpor::Trace::op_ev(q, (*point.pending)[q], (*point.domains)[q]);
     // init's pending join at the end of an execution stuck in started daemons only (an IRQ
     // handler waiting forever): had they not started, the join would have run. Its gate opens

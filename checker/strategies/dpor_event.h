@@ -31,10 +31,25 @@ struct Ev {
   bool halts = false;        // its effect raised a fatal violation: no event can follow it
   bool joins = false;        // init's join: its gate opens when tasks finish, not by a write
   uint8_t nextra = 0;        // entries used in `extra` (Operation::extra_count)
+  // halts || spawner || domain || nextra: dependent() must look beyond (obj, acc). Most events
+  // have none of them, and dependent() runs in the innermost loops of dpor (wakeup trees, sleep
+  // sets), so that case is one comparison. Kept in step by refresh().
+  bool slow = false;
   TaskId sp_task = kNoTask;  // the event that spawned `task` (kNoTask: spawned before any event)
   uint32_t sp_seq = 0;
   ObjectId extra[kMaxExtraReads] = {};  // Operation::extra_reads: further objects it kReads
 };
+
+// Recomputes Ev::slow after one of the fields it summarises changed.
+inline void refresh(Ev* e) {
+  e->slow = e->halts || e->spawner || e->domain != kNoObject || e->nextra != 0;
+}
+
+// Whether two accesses of one object conflict: neither is kNone and one is kWrite
+// (kNone = 0, kRead = 1, kWrite = 2: the product is 2 or 4 exactly then).
+inline bool conflict(Access a, Access b) {
+  return static_cast<unsigned>(a) * static_cast<unsigned>(b) >= 2;
+}
 
 inline bool writes(const Ev& e, ObjectId o) {
   return o != kNoObject && e.acc == Access::kWrite && e.obj == o;
@@ -52,6 +67,8 @@ inline bool writes_extra(const Ev& w, const Ev& r) {
 // The dependency relation of api.h (symmetric; false for events of the same task).
 inline bool dependent(const Ev& a, const Ev& b) {
   if (a.task == b.task) return false;
+  // Events without access have obj == kNoObject (op_ev), and kNoObject never conflicts.
+  if (!(a.slow || b.slow)) return a.obj == b.obj && a.obj != kNoObject && conflict(a.acc, b.acc);
   // An event that ended the execution does not commute with anything: after it nothing runs,
   // so "explored from here" (a sleep set) covers no execution where others run first.
   if (a.halts || b.halts) return true;
@@ -59,9 +76,7 @@ inline bool dependent(const Ev& a, const Ev& b) {
   if (writes(a, b.domain) || writes(b, a.domain)) return true;
   // Extra objects are only read: they conflict with the other event's write (extra-extra never).
   if ((a.nextra | b.nextra) != 0 && (writes_extra(a, b) || writes_extra(b, a))) return true;
-  if (a.obj == kNoObject || a.obj != b.obj) return false;
-  if (a.acc == Access::kNone || b.acc == Access::kNone) return false;
-  return a.acc == Access::kWrite || b.acc == Access::kWrite;
+  return a.obj == b.obj && a.obj != kNoObject && conflict(a.acc, b.acc);
 }
 
 // Whether `x`, placed before `y` in a sequence, is a direct happens-before predecessor of `y`.

@@ -30,9 +30,15 @@ class Trace {
   // Adds an event; its Ev fields seq/sp_* are filled in here. `spawner` may be set afterwards
   // with mark_spawner() until commit() is called.
   uint32_t add(TaskId task, const Operation& op, ObjectId domain);
-  void mark_spawner(uint32_t index) { events_[index].spawner = true; }
+  void mark_spawner(uint32_t index) {
+    events_[index].spawner = true;
+    refresh(&events_[index]);
+  }
   // The event's effect raised a fatal violation (only the last event of an execution).
-  void mark_halts(uint32_t index) { events_[index].halts = true; }
+  void mark_halts(uint32_t index) {
+    events_[index].halts = true;
+    refresh(&events_[index]);
+  }
   void mark_joins(uint32_t index) { events_[index].joins = true; }
   // Computes the clock of the latest added event and appends its race candidates (latest
   // first) to *candidates when non-null. `after`: tasks whose every event happens before it
@@ -74,8 +80,19 @@ class Trace {
   };
   const uint32_t* clock(uint32_t i) const { return &clocks_[size_t{i} * stride_]; }
   uint32_t* clock(uint32_t i) { return &clocks_[size_t{i} * stride_]; }
-  void ensure_task(TaskId t);
-  ObjectInfo& object(ObjectId o);
+  // Both run several times per event: the common case is inline, growth is out of line.
+  void ensure_task(TaskId t) {
+    if (t < tasks_.size() && t < stride_) return;
+    grow_tasks(t);
+  }
+  void grow_tasks(TaskId t);
+  ObjectInfo& object(ObjectId o) {
+    const TaskId c = object_creator(o);
+    const uint32_t k = object_ordinal(o);
+    if (c < objects_.size() && k < objects_[c].size()) return objects_[c][k];
+    return grow_objects(o);
+  }
+  ObjectInfo& grow_objects(ObjectId o);
   const ObjectInfo* find_object(ObjectId o) const;
   // *before = the clock of the latest event of e.task (or of its spawn), then the candidates.
   void collect(const Ev& e, uint32_t* before, std::vector<uint32_t>* out,
@@ -85,7 +102,7 @@ class Trace {
 
   std::vector<Ev> events_;
   std::vector<uint32_t> clocks_;  // events_.size() x stride_
-  uint32_t stride_ = 8;           // capacity in tasks of every clock
+  uint32_t stride_ = 8;           // capacity in tasks of every clock (a multiple of 8)
   std::vector<TaskInfo> tasks_;
   // By (creator, ordinal) of the ObjectId (api.h): ids are sparse across creators, so two
   // levels keep the table dense. objects_[0][0] is the spawn pseudo-object (kNoObject).

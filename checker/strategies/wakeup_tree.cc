@@ -4,30 +4,6 @@
 
 namespace ravel::dpor {
 
-bool weak_initial(const Ev& q, const std::vector<Ev>& w, size_t* pos) {
-  size_t first = kAbsent;
-  for (size_t i = 0; i < w.size(); ++i) {
-    if (w[i].task == q.task) {
-      first = i;
-      break;
-    }
-  }
-  *pos = first;
-  if (first == kAbsent) {
-    // q commutes with all of w, so it can be moved in front of it.
-    for (const Ev& x : w) {
-      if (directly_precedes(x, q)) return false;
-    }
-    return true;
-  }
-  // An initial: nothing before it in w must happen before it. Only direct predecessors matter,
-  // since its program-order predecessors are not in w.
-  for (size_t i = 0; i < first; ++i) {
-    if (directly_precedes(w[i], w[first])) return false;
-  }
-  return true;
-}
-
 bool wakeup_insert(WakeupTree* tree, std::vector<Ev>* vp) {
   std::vector<Ev>& v = *vp;
   WakeupTree* level = tree;
