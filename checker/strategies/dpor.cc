@@ -64,10 +64,10 @@ namespace ravel {
 namespace {
 
 using dpor::Ev;
-using dpor::WakeupTree;
-using dpor::WNode;
+using dpor::WakeupForest;
+using WakeupTree = WakeupForest::List;
 
-constexpr uint32_t kMaxTasks = 64;  // enabled sets are one machine word
+constexpr uint32_t kMaxTasks = 64;  // task sets are one machine word
 
 [[noreturn]] void internal_error(const char* what, int line) {
   std::fprintf(stderr, "ravel: internal error: dpor: %s (%s:%d)\n", what, __FILE__, line);
@@ -84,11 +84,11 @@ struct Node {
   uint64_t enabled = 0;
   uint32_t ntasks = 0;    // tasks existing at this point
   std::vector<Ev> sleep;  // asleep here, with their next event
-  WakeupTree wut;         // branches still to explore from here
+  WakeupTree wut;         // branches still to explore from here (in forest_)
   // Choice node.
   uint32_t n = 0;
   uint32_t value = 0;
-  WakeupTree guide;  // wakeup subtree for the scheduling node after the choice
+  WakeupTree guide;  // wakeup subtree for the scheduling node after the choice (in forest_)
 };
 
 bool asleep(const Node& node, TaskId t) {
@@ -182,6 +182,7 @@ class DporStrategy final : public Strategy {
   int64_t last_sched_ = -1;   // latest scheduling node of this execution
   uint32_t detect_from_ = 0;  // races of earlier events were handled by earlier executions
   uint32_t keep_ = 0;         // events of the trace the next execution replays unchanged
+  WakeupForest forest_;       // every wakeup tree below (wakeup_tree.h: one owner per list)
   WakeupTree guide_;          // wakeup subtree for the next new scheduling node
   bool picked_ = false;       // pick_task returned and its event was not seen yet
   bool pending_ = false;      // the latest event is not committed (its effect may spawn)
@@ -214,10 +215,10 @@ Node& DporStrategy::fresh_node() {
   node.enabled = 0;
   node.ntasks = 0;
   node.sleep.clear();
-  node.wut.clear();
+  forest_.clear(&node.wut);  // a discarded slot may still own its trees
   node.n = 0;
   node.value = 0;
-  node.guide.clear();
+  forest_.clear(&node.guide);
   return node;
 }
 
@@ -242,16 +243,20 @@ TaskId DporStrategy::pick_task(const SchedulingPoint& point) {
   node.enabled = enabled;
   node.ntasks = static_cast<uint32_t>(point.pending->size());
   inherited_sleep(&node.sleep);
-  node.wut.swap(guide_);
-  guide_.clear();
+  node.wut = guide_;  // handed over: the node owns it now
+  guide_ = WakeupTree{};
   // Follow the wakeup tree; a branch whose task is not enabled (a reversal that turned out to
   // be infeasible, see the design note) is dropped.
   while (!node.wut.empty() && node.task == kNoTask) {
-    WNode first = std::move(node.wut.front());
-    node.wut.erase(node.wut.begin());
-    if ((enabled & bit(first.ev.task)) != 0 && !asleep(node, first.ev.task)) {
-      node.task = first.ev.task;
-      guide_ = std::move(first.children);
+    const WakeupForest::Ref first = forest_.pop_front(&node.wut);
+    const TaskId t = forest_.ev(first).task;
+    WakeupTree below = forest_.take_children(first);
+    forest_.release(first);
+    if ((enabled & bit(t)) != 0 && !asleep(node, t)) {
+      node.task = t;
+      guide_ = below;
+    } else {
+      forest_.clear(&below);
     }
   }
   if (node.task == kNoTask) {
@@ -282,7 +287,7 @@ uint32_t DporStrategy::choose(uint32_t n) {
   node.choice = true;
   node.event = trace_.size();
   node.n = n;
-  node.guide = guide_;
+  node.guide = forest_.copy(guide_);
   ++depth_;
   ++cursor_;
   return 0;
@@ -364,7 +369,7 @@ void DporStrategy::check_pending(const SchedulingPoint& point, bool at_end, int6
   const TaskId skip = halting >= 0 ? last.task : kNoTask;
   // With a halting event h, the pending operations are alternatives to h: v ends before it.
   const uint32_t end = halting >= 0 ? n - 1 : n;
-  // The tasks to look at (unfinished; during an execution, disabled), as a mask: most
+  // The tasks to look at (unfinished; during an execution, disabled), as a set: most
   // scheduling points have none, and this runs at every one of them.
   const uint8_t* is_enabled = point.is_enabled->data();
   const uint8_t* finished = point.finished->data();
@@ -446,7 +451,7 @@ void DporStrategy::insert(Node* node, std::vector<Ev>* v) {
   for (const Ev& q : node->sleep) {
     if (dpor::weak_initial(q, *v, &pos)) return;  // an equivalent execution was explored
   }
-  dpor::wakeup_insert(&node->wut, v);
+  forest_.insert(&node->wut, v);
 }
 
 void DporStrategy::backtrack() {
@@ -455,7 +460,8 @@ void DporStrategy::backtrack() {
     if (node.choice) {
       if (node.value + 1 < node.n) {
         ++node.value;
-        guide_ = node.guide;
+        forest_.clear(&guide_);
+        guide_ = forest_.copy(node.guide);
         detect_from_ = node.event;
         // The choice is made in the effect of event node.event - 1 (when it is pending), which
         // may then spawn or halt differently: it is recomputed.
@@ -464,14 +470,19 @@ void DporStrategy::backtrack() {
       }
     } else {
       while (!node.wut.empty()) {
-        WNode first = std::move(node.wut.front());
-        node.wut.erase(node.wut.begin());
-        const TaskId t = first.ev.task;
-        if ((node.enabled & bit(t)) == 0 || asleep(node, t) || t == node.task) continue;
+        const WakeupForest::Ref first = forest_.pop_front(&node.wut);
+        const TaskId t = forest_.ev(first).task;
+        WakeupTree below = forest_.take_children(first);
+        forest_.release(first);
+        if ((node.enabled & bit(t)) == 0 || asleep(node, t) || t == node.task) {
+          forest_.clear(&below);
+          continue;
+        }
         // The branch just explored goes to sleep (JACM 2017, algorithm 2, line 17).
         node.sleep.push_back(trace_.ev(node.event));
         node.task = t;
-        guide_ = std::move(first.children);
+        forest_.clear(&guide_);
+        guide_ = below;
         detect_from_ = node.event;
         keep_ = node.event;
         return;

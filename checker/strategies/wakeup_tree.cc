@@ -1,35 +1,119 @@
-// checker/strategies/wakeup_tree.cc: weak initials and insertion into wakeup trees
-// (Abdulla et al., JACM 2017, definitions 6.1-6.3; insertion by greedy descent as in Nidhugg).
+// checker/strategies/wakeup_tree.cc: insertion into wakeup trees (Abdulla et al., JACM 2017,
+// definitions 6.1-6.3; insertion by greedy descent as in Nidhugg), on a pool of nodes.
 #include "checker/strategies/wakeup_tree.h"
 
 namespace ravel::dpor {
 
-bool wakeup_insert(WakeupTree* tree, std::vector<Ev>* vp) {
+WakeupForest::Ref WakeupForest::alloc(const Ev& ev) {
+  Ref r;
+  if (!free_.empty()) {
+    r = free_.back();
+    free_.pop_back();
+    pool_[r] = Node{ev, kNil, {}};
+  } else {
+    r = static_cast<Ref>(pool_.size());
+    pool_.push_back(Node{ev, kNil, {}});
+  }
+  return r;
+}
+
+WakeupForest::Ref WakeupForest::pop_front(List* l) {
+  const Ref r = l->head;
+  l->head = pool_[r].next;
+  if (l->head == kNil) l->tail = kNil;
+  pool_[r].next = kNil;
+  return r;
+}
+
+WakeupForest::List WakeupForest::take_children(Ref r) {
+  List kids = pool_[r].kids;
+  pool_[r].kids = List{};
+  return kids;
+}
+
+void WakeupForest::clear(List* l) {
+  // Iterative: a tree is as deep as an execution is long.
+  if (l->empty()) return;
+  stack_.clear();
+  stack_.push_back(l->head);
+  *l = List{};
+  while (!stack_.empty()) {
+    const Ref r = stack_.back();
+    stack_.pop_back();
+    if (pool_[r].next != kNil) stack_.push_back(pool_[r].next);
+    if (pool_[r].kids.head != kNil) stack_.push_back(pool_[r].kids.head);
+    free_.push_back(r);
+  }
+}
+
+// Copies `from` and its subtree (not its siblings). Recursion depth = the subtree's depth,
+// which a choice node's guide keeps small (the rest of one reversal).
+WakeupForest::Ref WakeupForest::copy_node(Ref from) {
+  const Ref to = alloc(pool_[from].ev);
+  List kids;
+  for (Ref c = pool_[from].kids.head; c != kNil; c = pool_[c].next) {
+    const Ref k = copy_node(c);
+    if (kids.empty()) {
+      kids.head = k;
+    } else {
+      pool_[kids.tail].next = k;
+    }
+    kids.tail = k;
+  }
+  pool_[to].kids = kids;
+  return to;
+}
+
+WakeupForest::List WakeupForest::copy(const List& l) {
+  List out;
+  for (Ref c = l.head; c != kNil; c = pool_[c].next) {
+    const Ref k = copy_node(c);
+    if (out.empty()) {
+      out.head = k;
+    } else {
+      pool_[out.tail].next = k;
+    }
+    out.tail = k;
+  }
+  return out;
+}
+
+bool WakeupForest::insert(List* root, std::vector<Ev>* vp) {
   std::vector<Ev>& v = *vp;
-  WakeupTree* level = tree;
+  Ref parent = kNil;  // the level being searched: root's list, or parent's children
   while (!v.empty()) {
-    WNode* next = nullptr;
-    for (WNode& child : *level) {
+    const List& level = parent == kNil ? *root : pool_[parent].kids;
+    Ref next = kNil;
+    for (Ref c = level.head; c != kNil; c = pool_[c].next) {
       size_t pos = kAbsent;
-      if (!weak_initial(child.ev, v, &pos)) continue;
+      if (!weak_initial(pool_[c].ev, v, &pos)) continue;
       // A leaf that is a weak initial of v will be extended by the exploration; races found
       // there reach v (JACM 2017, lemma 6.6), so v is covered.
-      if (child.children.empty()) return false;
+      if (pool_[c].kids.empty()) return false;
       if (pos != kAbsent) v.erase(v.begin() + static_cast<std::ptrdiff_t>(pos));
-      next = &child;
+      next = c;
       break;
     }
-    if (next == nullptr) break;
-    level = &next->children;
+    if (next == kNil) break;
+    parent = next;
   }
   if (v.empty()) return false;
-  // Append the rest of v as a chain, rightmost (explored last).
-  level->push_back(WNode{v[0], {}});
-  WNode* tail = &level->back();
+  // Append the rest of v as a chain, rightmost (explored last). Allocation may move pool_, so
+  // the level is looked up again afterwards.
+  const Ref first = alloc(v[0]);
+  Ref tail = first;
   for (size_t i = 1; i < v.size(); ++i) {
-    tail->children.push_back(WNode{v[i], {}});
-    tail = &tail->children.back();
+    const Ref r = alloc(v[i]);
+    pool_[tail].kids = List{r, r};
+    tail = r;
   }
+  List& level = parent == kNil ? *root : pool_[parent].kids;
+  if (level.empty()) {
+    level.head = first;
+  } else {
+    pool_[level.tail].next = first;
+  }
+  level.tail = first;
   return true;
 }
 

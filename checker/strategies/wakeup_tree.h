@@ -7,20 +7,22 @@
 // (the reversal of a race) descends through children that are weak initials of what is left of
 // v, and appends the rest of v as a new rightmost branch; when it reaches a leaf, v is already
 // covered and nothing is added. Independence questions are answered on dpor::Ev summaries.
+//
+// Storage. Every wakeup tree of the exploration stack lives in one WakeupForest: a pool of
+// nodes linked by index (first child, next sibling), with a free list. Taking the leftmost
+// branch hands its subtree to the next stack node by copying two indices, where a tree of
+// nested vectors moved and freed heap blocks at every scheduling point. A List (a sibling
+// chain) has exactly one owner: a stack node's wakeup tree, a choice node's guide, or the guide
+// for the next new node; the owner frees it (clear) before it forgets it.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "checker/strategies/dpor_event.h"
 
 namespace ravel::dpor {
-
-struct WNode {
-  Ev ev;
-  std::vector<WNode> children;
-};
-using WakeupTree = std::vector<WNode>;  // the pending children of one node
 
 inline constexpr size_t kAbsent = static_cast<size_t>(-1);
 
@@ -29,7 +31,9 @@ inline constexpr size_t kAbsent = static_cast<size_t>(-1);
 // not occur in w and `q` is independent of every event of w. *pos receives the index of that
 // first event in w, or kAbsent.
 // Inline: it runs for every sleeping task and every wakeup-tree child on every race reversal,
-// on sequences of a few events, so a call would cost as much as the test.
+// on sequences of a few events, so a call would cost as much as the test. (Caching the answer
+// per task of w, or computing every initial of w once, measured slower: most calls stop at the
+// first sleeping task or child.)
 inline bool weak_initial(const Ev& q, const std::vector<Ev>& w, size_t* pos) {
   const Ev* const x = w.data();
   const size_t n = w.size();
@@ -52,8 +56,44 @@ inline bool weak_initial(const Ev& q, const std::vector<Ev>& w, size_t* pos) {
   return true;
 }
 
-// Inserts *v into the tree (see above), consuming *v (left unspecified; the caller's buffer is
-// reused, so no copy is made). Returns true when the tree changed.
-bool wakeup_insert(WakeupTree* tree, std::vector<Ev>* v);
+class WakeupForest {
+ public:
+  using Ref = uint32_t;
+  static constexpr Ref kNil = UINT32_MAX;
+  // The children of one tree node, left to right.
+  struct List {
+    Ref head = kNil;
+    Ref tail = kNil;
+    bool empty() const { return head == kNil; }
+  };
+
+  const Ev& ev(Ref r) const { return pool_[r].ev; }
+  // Detaches the leftmost branch of *l; the caller owns it (take_children, then release).
+  Ref pop_front(List* l);
+  // The subtree below r, now owned by the caller.
+  List take_children(Ref r);
+  // Frees node r alone (its children were taken or are freed by clear()).
+  void release(Ref r) { free_.push_back(r); }
+  // Frees every node of the trees in *l and empties it.
+  void clear(List* l);
+  // A deep copy of the trees in l (a choice node keeps its guide for every value).
+  List copy(const List& l);
+  // Inserts *v (see above), consuming it (left unspecified; the caller's buffer is reused, so no
+  // copy is made). Returns true when the tree changed.
+  bool insert(List* root, std::vector<Ev>* v);
+
+ private:
+  struct Node {
+    Ev ev;
+    Ref next = kNil;  // next sibling
+    List kids;
+  };
+  Ref alloc(const Ev& ev);
+  Ref copy_node(Ref from);
+
+  std::vector<Node> pool_;
+  std::vector<Ref> free_;
+  std::vector<Ref> stack_;  // scratch of clear()
+};
 
 }  // namespace ravel::dpor
