@@ -122,6 +122,7 @@ class DporStrategy final : public Strategy {
     if (finished_) return false;
     cursor_ = 0;
     last_sched_ = -1;
+    finished_seen_ = 0;
     picked_ = false;
     pending_ = false;
     // The prefix before the backtrack point replays the previous execution: keep its trace.
@@ -170,7 +171,9 @@ class DporStrategy final : public Strategy {
   Node& fresh_node();
   void commit_pending();
   void handle_races(const Ev& next, uint32_t end);
-  void check_pending(const SchedulingPoint& point, bool at_end, int64_t halting);
+  void check_pending(const SchedulingPoint& point, bool at_end, int64_t halting,
+                     uint64_t enabled = 0);
+  bool gate_moved(const Ev& evp) const;
   void insert(Node* node, std::vector<Ev>* v);
   void backtrack();
 
@@ -194,6 +197,7 @@ class DporStrategy final : public Strategy {
   std::vector<Ev> v_;
   SchedulingPoint last_point_;
   std::vector<TaskId> finished_tasks_;
+  uint64_t finished_seen_ = 0;  // tasks seen finished in this execution (check_pending)
 };
 
 void DporStrategy::inherited_sleep(std::vector<Ev>* out) const {
@@ -226,9 +230,9 @@ TaskId DporStrategy::pick_task(const SchedulingPoint& point) {
   commit_pending();
   if (point.pending->size() > kMaxTasks) internal_error("more than 64 tasks", __LINE__);
   last_point_ = point;
-  check_pending(point, false, -1);
   uint64_t enabled = 0;
   for (TaskId t : *point.enabled) enabled |= bit(t);
+  check_pending(point, false, -1, enabled);
   if (cursor_ < depth_) {  // replaying the prefix (the last node of it may be new)
     const Node& node = nodes_[cursor_];
     if (node.choice || (enabled & bit(node.task)) == 0 || node.event != point.step) {
@@ -362,22 +366,27 @@ void DporStrategy::commit_pending() {
 //    events that ran, and those reversals lead to executions that go further.
 // `halting` is the event whose effect raised a fatal violation (its task's pending operation is
 // stale), or -1.
-void DporStrategy::check_pending(const SchedulingPoint& point, bool at_end, int64_t halting) {
+void DporStrategy::check_pending(const SchedulingPoint& point, bool at_end, int64_t halting,
+                                 uint64_t enabled) {
   const uint32_t n = trace_.size();
   if (n == 0 || n <= detect_from_) return;
   const Ev& last = trace_.ev(n - 1);
   const TaskId skip = halting >= 0 ? last.task : kNoTask;
   // With a halting event h, the pending operations are alternatives to h: v ends before it.
   const uint32_t end = halting >= 0 ? n - 1 : n;
-  // The tasks to look at (unfinished; during an execution, disabled), as a set: most
-  // scheduling points have none, and this runs at every one of them.
-  const uint8_t* is_enabled = point.is_enabled->data();
-  const uint8_t* finished = point.finished->data();
+  // The tasks to look at: unfinished ones, and during an execution only the disabled ones
+  // (`enabled` is the point's enabled set). This runs at every scheduling point: instead of a
+  // loop over every task, the disabled ones are visited and a finished task is remembered (it
+  // stays finished until the execution ends), so each is looked at once.
+  const std::vector<uint8_t>& finished = *point.finished;
   const auto ntasks = static_cast<TaskId>(point.pending->size());
-  uint64_t todo = 0;
-  for (TaskId q = 0; q < ntasks; ++q) {
-    todo |= uint64_t{finished[q] == 0 && (at_end || is_enabled[q] == 0)} << q;
+  uint64_t todo = (ntasks == kMaxTasks ? ~uint64_t{0} : bit(ntasks) - 1) & ~finished_seen_;
+  if (!at_end) todo &= ~enabled;
+  for (uint64_t f = todo; f != 0; f &= f - 1) {
+    const auto q = static_cast<TaskId>(__builtin_ctzll(f));
+    if (finished[q] != 0) finished_seen_ |= bit(q);
   }
+  todo &= ~finished_seen_;
   if (skip != kNoTask) todo &= ~bit(skip);
   for (; todo != 0; todo &= todo - 1) {
     const auto q = static_cast<TaskId>(__builtin_ctzll(todo));
@@ -416,33 +425,41 @@ void DporStrategy::handle_races(const Ev& evp, uint32_t ep) {
     }
     if (covered) continue;
     Node& node = nodes_[node_of_event_[e]];
-    // v = notdep(e).e'
+    // v = notdep(e).e': the events after e that e does not happen before (clock test inline).
     v_.clear();
-    bool p_moved = false;     // p has events in notdep(e)
-    bool gate_moved = false;  // an event of notdep(e) may open or close the gate of e'
-    for (uint32_t x = e + 1; x < ep && x < trace_.size(); ++x) {
-      if (trace_.hb(e, x)) continue;
+    bool p_moved = false;  // p has events in notdep(e)
+    const Ev& ee = trace_.ev(e);
+    const uint32_t last = std::min(ep, trace_.size());
+    for (uint32_t x = e + 1; x < last; ++x) {
+      if (trace_.clock_at(x, ee.task) > ee.seq) continue;  // e -> x
       const Ev& ex = trace_.ev(x);
       v_.push_back(ex);
       p_moved |= ex.task == p;
-      gate_moved |= dpor::dependent(ex, evp);
     }
     v_.push_back(evp);
-    // The join's gate opens when the tasks finish, which no dependency shows.
-    gate_moved |= evp.joins;
     bool certain = !evp.gated && evp.domain == kNoObject;
     if (!p_moved && p < node.ntasks) {
       // The next operation of p before e was e' itself, and its enabledness there is known.
       // If nothing in notdep(e) can change its gate, it is the same after notdep(e): when
       // disabled, e' needs e (unlock -> lock) and the reversal is impossible.
       const bool enabled = (node.enabled & bit(p)) != 0;
-      if (!enabled && !gate_moved) continue;
+      if (!enabled && !gate_moved(evp)) continue;
       certain = enabled;
     }
     insert(&node, &v_);
     // A halting event (e == ep) races only by halting: it covers nothing.
     if (certain && e < ep) covering_.push_back(e);
   }
+}
+
+// Whether an event of notdep(e) (v_ but its last entry, evp) may open or close the gate of evp.
+bool DporStrategy::gate_moved(const Ev& evp) const {
+  // The join's gate opens when the tasks finish, which no dependency shows.
+  if (evp.joins) return true;
+  for (size_t i = 0; i + 1 < v_.size(); ++i) {
+    if (dpor::dependent(v_[i], evp)) return true;
+  }
+  return false;
 }
 
 // Consumes *v.

@@ -67,8 +67,8 @@ inline bool writes_extra(const Ev& w, const Ev& r) {
 // The dependency relation of api.h (symmetric; false for events of the same task).
 inline bool dependent(const Ev& a, const Ev& b) {
   if (a.task == b.task) return false;
-  // Events without access have obj == kNoObject (op_ev), and kNoObject never conflicts.
-  if (!(a.slow || b.slow)) return a.obj == b.obj && a.obj != kNoObject && conflict(a.acc, b.acc);
+  // op_ev gives events without an object kNone access, so conflict() alone excludes them.
+  if (!(a.slow || b.slow)) return a.obj == b.obj && conflict(a.acc, b.acc);
   // An event that ended the execution does not commute with anything: after it nothing runs,
   // so "explored from here" (a sleep set) covers no execution where others run first.
   if (a.halts || b.halts) return true;
@@ -82,6 +82,8 @@ inline bool dependent(const Ev& a, const Ev& b) {
 // Whether `x`, placed before `y` in a sequence, is a direct happens-before predecessor of `y`.
 inline bool directly_precedes(const Ev& x, const Ev& y) {
   if (x.task == y.task) return true;
+  // The spawn edge needs x to be a spawner, which is slow: plain pairs are one comparison.
+  if (!(x.slow || y.slow)) return x.obj == y.obj && conflict(x.acc, y.acc);
   if (y.sp_task == x.task && y.sp_seq == x.seq) return true;
   return dependent(x, y);
 }

@@ -137,7 +137,11 @@ Ev Trace::op_ev(TaskId task, const Operation& op, ObjectId domain) {
   e.gated = op.gate != nullptr;
   e.nextra = op.extra_count;
   for (uint32_t i = 0; i < op.extra_count; ++i) e.extra[i] = op.extra_reads[i];
-  if (e.acc == Access::kNone) e.obj = kNoObject;  // touches nothing: independent of all
+  // Touching nothing, either way: independent of all (dependent() relies on it).
+  if (e.acc == Access::kNone || e.obj == kNoObject) {
+    e.obj = kNoObject;
+    e.acc = Access::kNone;
+  }
   refresh(&e);
   return e;
 }

@@ -59,6 +59,9 @@ class Trace {
   const Ev& ev(uint32_t i) const { return events_[i]; }
   // Whether event x happens before (or is) event y.
   bool hb(uint32_t x, uint32_t y) const { return clock(y)[events_[x].task] > events_[x].seq; }
+  // Entry t of the clock of event y: the number of events of task t that happen before or are
+  // y (x -> y iff clock_at(y, x.task) > x.seq).
+  uint32_t clock_at(uint32_t y, TaskId t) const { return clock(y)[t]; }
   // Index of the latest event of `task`, or -1.
   int64_t last_event(TaskId task) const { return task < tasks_.size() ? tasks_[task].last : -1; }
   // Index of the event that spawned `task`, or -1.

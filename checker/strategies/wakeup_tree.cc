@@ -31,9 +31,8 @@ WakeupForest::List WakeupForest::take_children(Ref r) {
   return kids;
 }
 
-void WakeupForest::clear(List* l) {
+void WakeupForest::clear_trees(List* l) {
   // Iterative: a tree is as deep as an execution is long.
-  if (l->empty()) return;
   stack_.clear();
   stack_.push_back(l->head);
   *l = List{};

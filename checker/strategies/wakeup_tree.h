@@ -75,7 +75,9 @@ class WakeupForest {
   // Frees node r alone (its children were taken or are freed by clear()).
   void release(Ref r) { free_.push_back(r); }
   // Frees every node of the trees in *l and empties it.
-  void clear(List* l);
+  void clear(List* l) {
+    if (!l->empty()) clear_trees(l);
+  }
   // A deep copy of the trees in l (a choice node keeps its guide for every value).
   List copy(const List& l);
   // Inserts *v (see above), consuming it (left unspecified; the caller's buffer is reused, so no
@@ -89,6 +91,7 @@ class WakeupForest {
     List kids;
   };
   Ref alloc(const Ev& ev);
+  void clear_trees(List* l);
   Ref copy_node(Ref from);
 
   std::vector<Node> pool_;
