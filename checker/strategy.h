@@ -45,7 +45,8 @@ struct SchedulingPoint {
   // disables the daemons that have not started.
   bool init_joining = false;
   // The vectors above belong to the execution: they stay valid, updated in place, until
-  // end_execution() returns (a strategy may keep the point to look at the end state).
+  // end_execution() returns (a strategy may keep the point to look at the end state). So does
+  // the point itself: a strategy may keep its address for the rest of the execution.
 };
 
 enum class ExecutionEnd : uint8_t {

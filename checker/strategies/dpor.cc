@@ -152,16 +152,16 @@ class DporStrategy final : public Strategy {
     // it, so the sibling executions are explored as if the execution had gone on.
     const bool ended = end == ExecutionEnd::kViolation || end == ExecutionEnd::kComplete ||
                        end == ExecutionEnd::kDiscarded;
-    if (ended && last_point_.pending != nullptr && trace_.size() > 0) {
-      if (end == ExecutionEnd::kComplete || all_disabled(last_point_)) {
-        check_pending(last_point_, true, -1);
+    if (ended && last_point_ != nullptr && trace_.size() > 0) {
+      if (end == ExecutionEnd::kComplete || all_disabled(*last_point_)) {
+        check_pending(*last_point_, true, -1);
       } else {
         const uint32_t h = trace_.size() - 1;
         trace_.mark_halts(h);
-        check_pending(last_point_, true, h);
+        check_pending(*last_point_, true, h);
       }
     }
-    last_point_ = SchedulingPoint{};
+    last_point_ = nullptr;
     backtrack();
   }
 
@@ -195,7 +195,9 @@ class DporStrategy final : public Strategy {
   std::vector<uint32_t> candidates_;
   std::vector<uint32_t> covering_;
   std::vector<Ev> v_;
-  SchedulingPoint last_point_;
+  // The engine's point of the latest pick (strategy.h: it and its vectors stay valid and show
+  // the end state until end_execution returns); nullptr before the first pick.
+  const SchedulingPoint* last_point_ = nullptr;
   std::vector<TaskId> finished_tasks_;
   uint64_t finished_seen_ = 0;  // tasks seen finished in this execution (check_pending)
 };
@@ -229,7 +231,7 @@ Node& DporStrategy::fresh_node() {
 TaskId DporStrategy::pick_task(const SchedulingPoint& point) {
   commit_pending();
   if (point.pending->size() > kMaxTasks) internal_error("more than 64 tasks", __LINE__);
-  last_point_ = point;
+  last_point_ = &point;
   uint64_t enabled = 0;
   for (TaskId t : *point.enabled) enabled |= bit(t);
   check_pending(point, false, -1, enabled);
@@ -299,7 +301,7 @@ uint32_t DporStrategy::choose(uint32_t n) {
 
 void DporStrategy::on_event(const Event& event, ObjectId task_domain) {
   commit_pending();
-  const bool joining = picked_ && last_point_.init_joining;
+  const bool joining = picked_ && last_point_->init_joining;
   if (!picked_) {
     // An event without a scheduling point (a wait that timed out): a node that cannot branch.
     if (cursor_ < depth_) {
@@ -340,8 +342,8 @@ void DporStrategy::commit_pending() {
   if (ev.joins) {
     // Daemons are not waited for: their start races with the join (an IRQ that never fires).
     finished_tasks_.clear();
-    const std::vector<uint8_t>& finished = *last_point_.finished;
-    const std::vector<uint8_t>& daemon = *last_point_.daemon;
+    const std::vector<uint8_t>& finished = *last_point_->finished;
+    const std::vector<uint8_t>& daemon = *last_point_->daemon;
     for (TaskId t = 1; t < finished.size(); ++t) {
       if (finished[t] != 0 && daemon[t] == 0) finished_tasks_.push_back(t);
     }

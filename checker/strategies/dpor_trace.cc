@@ -10,24 +10,6 @@
 namespace ravel::dpor {
 namespace {
 
-struct Acc {
-  ObjectId obj;
-  Access acc;
-};
-
-// The accesses of an event: its operation, its extra reads, the implicit read of its domain, and
-// the write of the task table when it spawned (slot 0, which no operation uses).
-constexpr int kMaxAccesses = 3 + static_cast<int>(kMaxExtraReads);
-
-int accesses(const Ev& e, Acc out[kMaxAccesses]) {
-  int n = 0;
-  if (e.obj != kNoObject && e.acc != Access::kNone) out[n++] = {e.obj, e.acc};
-  for (uint32_t i = 0; i < e.nextra; ++i) out[n++] = {e.extra[i], Access::kRead};
-  if (e.domain != kNoObject) out[n++] = {e.domain, Access::kRead};
-  if (e.spawner) out[n++] = {kNoObject, Access::kWrite};
-  return n;
-}
-
 // Clocks are joined at every commit (a few per event). __restrict lets the loop compile to
 // vector max instructions (a clock is never joined with itself). stride_ is kept a multiple of
 // kClockLanes so that the vector loop has no scalar tail. The x86-64 baseline (SSE2) has no
@@ -49,6 +31,15 @@ void join(uint32_t* __restrict into, const uint32_t* __restrict from, uint32_t n
 }
 
 }  // namespace
+
+int Trace::accesses(const Ev& e, Acc out[kMaxAccesses]) {
+  int n = 0;
+  if (e.obj != kNoObject && e.acc != Access::kNone) out[n++] = {e.obj, e.acc};
+  for (uint32_t i = 0; i < e.nextra; ++i) out[n++] = {e.extra[i], Access::kRead};
+  if (e.domain != kNoObject) out[n++] = {e.domain, Access::kRead};
+  if (e.spawner) out[n++] = {kNoObject, Access::kWrite};
+  return n;
+}
 
 void Trace::rewind(uint32_t k) {
   k = std::min(k, static_cast<uint32_t>(events_.size()));
@@ -164,9 +155,8 @@ Ev Trace::pending_ev(TaskId task, const Operation& op, ObjectId domain) const {
   return e;
 }
 
-uint32_t Trace::add(TaskId task, const Operation& op, ObjectId domain) {
+uint32_t Trace::add_new(TaskId task, const Operation& op, ObjectId domain) {
   ensure_task(task);
-  if (n_ < kept_) return n_++;  // replayed: the kept event is the same (deterministic model)
   ++n_;
   events_.push_back(pending_ev(task, op, domain));
   ++tasks_[task].count;
@@ -174,8 +164,8 @@ uint32_t Trace::add(TaskId task, const Operation& op, ObjectId domain) {
   return static_cast<uint32_t>(events_.size() - 1);
 }
 
-void Trace::collect(const Ev& e, uint32_t* before, std::vector<uint32_t>* out,
-                    const std::vector<TaskId>* after) {
+void Trace::collect(const Ev& e, const Acc* acc, int n, uint32_t* before,
+                    std::vector<uint32_t>* out, const std::vector<TaskId>* after) {
   const int64_t from =
       e.task < tasks_.size()
           ? (tasks_[e.task].last >= 0 ? tasks_[e.task].last : tasks_[e.task].spawn_event)
@@ -193,8 +183,6 @@ void Trace::collect(const Ev& e, uint32_t* before, std::vector<uint32_t>* out,
     }
   }
   if (out == nullptr) return;
-  Acc acc[kMaxAccesses];
-  const int n = accesses(e, acc);
   const size_t first = out->size();
   for (int k = 0; k < n; ++k) scan(e.task, acc[k].obj, acc[k].acc, before, out);
   // One scan lists its candidates latest first already.
@@ -208,10 +196,12 @@ void Trace::collect(const Ev& e, uint32_t* before, std::vector<uint32_t>* out,
 void Trace::pending_candidates(const Ev& next, std::vector<uint32_t>* candidates) {
   if (next.task != kNoTask) ensure_task(next.task);
   scratch_.resize(stride_);
-  collect(next, scratch_.data(), candidates);
+  Acc acc[kMaxAccesses];
+  const int n = accesses(next, acc);
+  collect(next, acc, n, scratch_.data(), candidates);
 }
 
-void Trace::scan(TaskId task, ObjectId o, Access a, const uint32_t* before,
+inline void Trace::scan(TaskId task, ObjectId o, Access a, const uint32_t* before,
                  std::vector<uint32_t>* out) const {
   const ObjectInfo* found = find_object(o);
   if (found == nullptr) return;
@@ -244,17 +234,20 @@ void Trace::commit(std::vector<uint32_t>* candidates, const std::vector<TaskId>*
   if (i < kept_) return;  // its clock and accesses are kept
   const Ev& e = events_[i];
   uint32_t* c = clock(i);
-  collect(e, c, candidates, after);
   Acc acc[kMaxAccesses];
   const int n = accesses(e, acc);
+  collect(e, acc, n, c, candidates, after);
+  // Every object first (creating one may move the others of its creator), then pointers.
+  for (int k = 0; k < n; ++k) object(acc[k].obj);
+  ObjectInfo* objs[kMaxAccesses];
   for (int k = 0; k < n; ++k) {
-    ObjectInfo& o = object(acc[k].obj);
+    ObjectInfo& o = *(objs[k] = &object(acc[k].obj));
     if (o.last_write >= 0) join(c, clock(static_cast<uint32_t>(o.last_write)), stride_);
     if (acc[k].acc == Access::kWrite && !o.reads.empty()) join(c, o.reads.data(), stride_);
   }
   c[e.task] = e.seq + 1;
   for (int k = 0; k < n; ++k) {
-    ObjectInfo& o = object(acc[k].obj);
+    ObjectInfo& o = *objs[k];
     o.history.emplace_back(i, acc[k].acc);
     if (acc[k].acc == Access::kWrite) {
       o.last_write = i;

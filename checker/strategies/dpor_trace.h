@@ -29,7 +29,12 @@ class Trace {
   void on_spawn(TaskId child, TaskId parent);
   // Adds an event; its Ev fields seq/sp_* are filled in here. `spawner` may be set afterwards
   // with mark_spawner() until commit() is called.
-  uint32_t add(TaskId task, const Operation& op, ObjectId domain);
+  uint32_t add(TaskId task, const Operation& op, ObjectId domain) {
+    // Replayed: the kept event is the same (deterministic model). Most events of an execution
+    // are, so this is inline and the new-event path is not.
+    if (n_ < kept_) return n_++;
+    return add_new(task, op, domain);
+  }
   void mark_spawner(uint32_t index) {
     events_[index].spawner = true;
     refresh(&events_[index]);
@@ -89,6 +94,7 @@ class Trace {
     grow_tasks(t);
   }
   void grow_tasks(TaskId t);
+  uint32_t add_new(TaskId task, const Operation& op, ObjectId domain);
   ObjectInfo& object(ObjectId o) {
     const TaskId c = object_creator(o);
     const uint32_t k = object_ordinal(o);
@@ -97,8 +103,17 @@ class Trace {
   }
   ObjectInfo& grow_objects(ObjectId o);
   const ObjectInfo* find_object(ObjectId o) const;
-  // *before = the clock of the latest event of e.task (or of its spawn), then the candidates.
-  void collect(const Ev& e, uint32_t* before, std::vector<uint32_t>* out,
+  // The accesses of an event: its operation, its extra reads, the implicit read of its domain,
+  // and the write of the task table when it spawned (slot 0, which no operation uses).
+  struct Acc {
+    ObjectId obj;
+    Access acc;
+  };
+  static constexpr int kMaxAccesses = 3 + static_cast<int>(kMaxExtraReads);
+  static int accesses(const Ev& e, Acc out[kMaxAccesses]);
+  // *before = the clock of the latest event of e.task (or of its spawn), then the candidates of
+  // e's accesses acc[0, n).
+  void collect(const Ev& e, const Acc* acc, int n, uint32_t* before, std::vector<uint32_t>* out,
                const std::vector<TaskId>* after = nullptr);
   void scan(TaskId task, ObjectId o, Access a, const uint32_t* before,
             std::vector<uint32_t>* out) const;
