@@ -171,8 +171,17 @@ class DporStrategy final : public Strategy {
   Node& fresh_node();
   void commit_pending();
   void handle_races(const Ev& next, uint32_t end);
-  void check_pending(const SchedulingPoint& point, bool at_end, int64_t halting,
-                     uint64_t enabled = 0);
+  void check_pending(const SchedulingPoint& point, bool at_end, int64_t halting);
+  // The point's enabled tasks as a set, computed once per pick and only when needed (not while
+  // the prefix is replayed).
+  uint64_t enabled_set(const SchedulingPoint& point) {
+    if (!enabled_known_) {
+      enabled_ = 0;
+      for (TaskId t : *point.enabled) enabled_ |= bit(t);
+      enabled_known_ = true;
+    }
+    return enabled_;
+  }
   bool gate_moved(const Ev& evp) const;
   void insert(Node* node, std::vector<Ev>* v);
   void backtrack();
@@ -200,6 +209,8 @@ class DporStrategy final : public Strategy {
   const SchedulingPoint* last_point_ = nullptr;
   std::vector<TaskId> finished_tasks_;
   uint64_t finished_seen_ = 0;  // tasks seen finished in this execution (check_pending)
+  uint64_t enabled_ = 0;        // enabled_set() of the current pick
+  bool enabled_known_ = false;
 };
 
 void DporStrategy::inherited_sleep(std::vector<Ev>* out) const {
@@ -232,18 +243,19 @@ TaskId DporStrategy::pick_task(const SchedulingPoint& point) {
   commit_pending();
   if (point.pending->size() > kMaxTasks) internal_error("more than 64 tasks", __LINE__);
   last_point_ = &point;
-  uint64_t enabled = 0;
-  for (TaskId t : *point.enabled) enabled |= bit(t);
-  check_pending(point, false, -1, enabled);
+  enabled_known_ = false;
+  check_pending(point, false, -1);
   if (cursor_ < depth_) {  // replaying the prefix (the last node of it may be new)
     const Node& node = nodes_[cursor_];
-    if (node.choice || (enabled & bit(node.task)) == 0 || node.event != point.step) {
+    if (node.choice || node.task >= point.is_enabled->size() ||
+        (*point.is_enabled)[node.task] == 0 || node.event != point.step) {
       internal_error("replay diverged: the model is not deterministic", __LINE__);
     }
     last_sched_ = static_cast<int64_t>(cursor_++);
     picked_ = true;
     return node.task;
   }
+  const uint64_t enabled = enabled_set(point);
   Node& node = fresh_node();
   node.event = point.step;
   node.enabled = enabled;
@@ -368,8 +380,7 @@ void DporStrategy::commit_pending() {
 //    events that ran, and those reversals lead to executions that go further.
 // `halting` is the event whose effect raised a fatal violation (its task's pending operation is
 // stale), or -1.
-void DporStrategy::check_pending(const SchedulingPoint& point, bool at_end, int64_t halting,
-                                 uint64_t enabled) {
+void DporStrategy::check_pending(const SchedulingPoint& point, bool at_end, int64_t halting) {
   const uint32_t n = trace_.size();
   if (n == 0 || n <= detect_from_) return;
   const Ev& last = trace_.ev(n - 1);
@@ -383,7 +394,7 @@ void DporStrategy::check_pending(const SchedulingPoint& point, bool at_end, int6
   const std::vector<uint8_t>& finished = *point.finished;
   const auto ntasks = static_cast<TaskId>(point.pending->size());
   uint64_t todo = (ntasks == kMaxTasks ? ~uint64_t{0} : bit(ntasks) - 1) & ~finished_seen_;
-  if (!at_end) todo &= ~enabled;
+  if (!at_end) todo &= ~enabled_set(point);
   for (uint64_t f = todo; f != 0; f &= f - 1) {
     const auto q = static_cast<TaskId>(__builtin_ctzll(f));
     if (finished[q] != 0) finished_seen_ |= bit(q);

@@ -51,7 +51,7 @@ void Trace::rewind(uint32_t k) {
     events_[k - 1].halts = false;
     refresh(&events_[k - 1]);
   }
-  clocks_.resize(size_t{k} * stride_);
+  // clocks_ keeps its size: entries past the kept events are rewritten before they are read.
   for (TaskInfo& t : tasks_) t = TaskInfo{-1, t.spawn_event < k ? t.spawn_event : -1, 0};
   for (uint32_t i = 0; i < k; ++i) {
     tasks_[events_[i].task].last = i;
@@ -160,7 +160,10 @@ uint32_t Trace::add_new(TaskId task, const Operation& op, ObjectId domain) {
   ++n_;
   events_.push_back(pending_ev(task, op, domain));
   ++tasks_[task].count;
-  clocks_.resize(clocks_.size() + stride_, 0);
+  // The new clock is written whole by commit() (collect copies or clears it), so growth is
+  // geometric and nothing is zeroed per event.
+  const size_t need = events_.size() * stride_;
+  if (clocks_.size() < need) clocks_.resize(std::max(need, clocks_.size() * 2));
   return static_cast<uint32_t>(events_.size() - 1);
 }
 

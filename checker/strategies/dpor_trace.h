@@ -119,7 +119,7 @@ class Trace {
             std::vector<uint32_t>* out) const;
 
   std::vector<Ev> events_;
-  std::vector<uint32_t> clocks_;  // events_.size() x stride_
+  std::vector<uint32_t> clocks_;  // at least events_.size() x stride_ (only those are valid)
   uint32_t stride_ = 8;           // capacity in tasks of every clock (a multiple of 8)
   std::vector<TaskInfo> tasks_;
   // By (creator, ordinal) of the ObjectId (api.h): ids are sparse across creators, so two
