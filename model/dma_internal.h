@@ -16,7 +16,9 @@ namespace dma {
 
 // Per-execution state of the dma models (SyncPlugin's exec_local).
 struct State {
-  LockdepMap fence_map{"dma_fence_map", LockType::kMap};  // dma_fence_lockdep_map
+  LockdepMap fence_map{"dma_fence_map", LockType::kMap, kWaitInv,
+                       kWaitInv};  // dma_fence_lockdep_map (STATIC_LOCKDEP_MAP_INIT: "{0:0}")  //
+                                   // dma_fence_lockdep_map
   WwClass* reservation_ww_class = nullptr;
   uint64_t next_context = 1;
 };

@@ -17,11 +17,19 @@ int Lockdep::class_id(const std::string& name) {
   auto it = by_name_.find(name);
   if (it != by_name_.end()) return it->second;
   int id = static_cast<int>(classes_.size());
-  classes_.push_back(Class{name, {}});
+  classes_.emplace_back();
+  classes_.back().name = name;
   fwd_.emplace_back();
   back_.emplace_back();
   by_name_.emplace(name, id);
   return id;
+}
+
+void Lockdep::set_wait_types(int cls, int8_t inner, int8_t outer) {
+  Class& c = classes_[cls];
+  if (c.wait_inner != kWaitUnknown || inner == kWaitUnknown) return;
+  c.wait_inner = inner;
+  c.wait_outer = outer == kWaitUnknown ? int8_t{kWaitInv} : outer;
 }
 
 // Boot orderings (interp::Session before a run, dma_resv_lockdep() when a dma object is set up)
@@ -169,12 +177,26 @@ int64_t recording_execution() {
   return ctx.execution_index();
 }
 
+// The map's wait types: given, or those of its lock type (spin_lock_init: LD_WAIT_CONFIG, which
+// is LD_WAIT_SPIN; mutex_init/init_rwsem: LD_WAIT_SLEEP); a pseudo-lock's are unknown.
+void register_wait_types(Lockdep& ld, int cls, const LockdepMap* map) {
+  int8_t inner = map->wait_inner;
+  if (inner == kWaitUnknown && map->type == LockType::kSpin) inner = kWaitSpin;
+  if (inner == kWaitUnknown && map->type == LockType::kSleep) inner = kWaitSleep;
+  ld.set_wait_types(cls, inner, map->wait_outer);
+}
+
 int class_of(Lockdep& ld, LockdepMap* map, int subclass) {
   if (subclass == 0) {
-    if (map->cls0 < 0) map->cls0 = ld.class_id(map->name);
+    if (map->cls0 < 0) {
+      map->cls0 = ld.class_id(map->name);
+      register_wait_types(ld, map->cls0, map);
+    }
     return map->cls0;
   }
-  return ld.class_id(std::string(map->name) + "/" + std::to_string(subclass));
+  int cls = ld.class_id(std::string(map->name) + "/" + std::to_string(subclass));
+  register_wait_types(ld, cls, map);
+  return cls;
 }
 
 // print_irq_inversion_bug(): a class's new usage conflicts with a class it is ordered with.
@@ -187,17 +209,20 @@ void check_inversion(const TaskCtx& t, const HeldLock& h, int bit) {
   int other = ld.find_usage(h.cls, dir == 0, excl, -1, &via);
   if (other < 0) return;
   const std::string headline = "possible irq lock inversion dependency detected";
-  std::string s = banner(headline) + task_str(t) + " just changed the state of lock:\n(" +
-                  ld.class_name(h.cls) + "), at: " + loc_str(h.loc) + "\n";
+  std::string s = banner(headline) + task_str(t) + " just changed the state of lock:\n" +
+                  class_str(h.cls) + ", at: " + loc_str(h.loc) + "\n";
   s += dir == 0 ? std::string("but this lock took another, ") + irq_name(irq) +
                       "-unsafe lock in the past:\n"
                 : std::string("but this lock was taken by another, ") + irq_name(irq) +
                       "-safe lock in the past:\n";
-  s += " (" + ld.class_name(other) + ")\n\nand interrupts could create inverse lock ordering "
+  s += " " + class_str(other) +
+       "\n\nand interrupts could create inverse lock ordering "
        "between them.\n\nother info that might help us debug this:\n";
   int safe = dir == 0 ? h.cls : other;
   int unsafe = dir == 0 ? other : h.cls;
-  s += irq_scenario(safe, unsafe, safe, unsafe) + held_locks_str(t);
+  // print_irq_inversion_bug(): `middle` is the first class on the path away from this lock.
+  int middle = via.size() >= 2 ? via[1] : other;
+  s += irq_scenario(safe, unsafe, middle, unsafe) + held_locks_str(t);
   std::vector<uint64_t> history;
   ld.path_history(via, dir == 0, current_execution(), &history);
   ld.usage_history(other, excl, current_execution(), &history);
@@ -272,25 +297,27 @@ bool check_irq_usage(const TaskCtx& t, const HeldLock& prev, const HeldLock& nex
     std::vector<int> fwd;
     int unsafe = ld.find_usage(next.cls, true, usage_bit(irq, 1, 0), -1, &fwd);
     if (unsafe < 0) continue;
+    // print_bad_irq_dependency(): one irqclass, state_name(backward_bit), names both sides
+    // ("HARDIRQ-READ-safe -> HARDIRQ-READ-unsafe" when the safe lock is only read-safe).
     bool read_safe = !ld.cls(safe).usage[usage_bit(irq, 0, 0)].set;
     std::string cls = std::string(irq_name(irq)) + (read_safe ? "-READ" : "");
-    std::string headline = cls + "-safe -> " + irq_name(irq) + "-unsafe lock order detected";
+    std::string headline = cls + "-safe -> " + cls + "-unsafe lock order detected";
     int safe_bit = usage_bit(irq, 0, read_safe ? 1 : 0);
     int unsafe_bit = usage_bit(irq, 1, 0);
     const auto& su = ld.cls(safe).usage[safe_bit];
     const auto& uu = ld.cls(unsafe).usage[unsafe_bit];
     std::string s = banner(headline) + task_str(t) + " " + irq_state_str(t) +
-                    " is trying to acquire:\n(" + ld.class_name(next.cls) + "), at: " +
-                    loc_str(next.loc) + "\n\nand this task is already holding:\n(" +
-                    ld.class_name(prev.cls) + "), at: " + loc_str(prev.loc) +
-                    "\nwhich would create a new lock dependency:\n (" + ld.class_name(prev.cls) +
-                    ") -> (" + ld.class_name(next.cls) + ")\n\nbut this new dependency connects a " +
-                    cls + "-irq-safe lock:\n (" + ld.class_name(safe) + ")\n\n... which became " +
-                    cls + "-irq-safe at:\n  " + loc_str(su.loc) + " (" + su.task + ")\n\nto a " +
-                    irq_name(irq) + "-irq-unsafe lock:\n (" + ld.class_name(unsafe) +
-                    ")\n\n... which became " + irq_name(irq) + "-irq-unsafe at:\n  " +
-                    loc_str(uu.loc) + " (" + uu.task + ")\n\nother info that might help us debug "
-                    "this:\n\n" + irq_scenario(safe, unsafe, prev.cls, next.cls) + held_locks_str(t);
+                    " is trying to acquire:\n" + class_str(next.cls) +
+                    ", at: " + loc_str(next.loc) + "\n\nand this task is already holding:\n" +
+                    class_str(prev.cls) + ", at: " + loc_str(prev.loc) +
+                    "\nwhich would create a new lock dependency:\n " + class_str(prev.cls) +
+                    " -> " + class_str(next.cls) + "\n\nbut this new dependency connects a " + cls +
+                    "-irq-safe lock:\n " + class_str(safe) + "\n\n... which became " + cls +
+                    "-irq-safe at:\n  " + loc_str(su.loc) + " (" + su.task + ")\n\nto a " + cls +
+                    "-irq-unsafe lock:\n " + class_str(unsafe) + "\n\n... which became " + cls +
+                    "-irq-unsafe at:\n...\n  " + loc_str(uu.loc) + " (" + uu.task +
+                    ")\n\nother info that might help us debug this:\n\n" +
+                    irq_scenario(safe, unsafe, prev.cls, next.cls) + held_locks_str(t);
     std::vector<uint64_t> history;
     ld.path_history(back, false, current_execution(), &history);
     ld.path_history(fwd, true, current_execution(), &history);
@@ -387,7 +414,21 @@ void lock_acquire(LockdepMap* map, int subclass, bool trylock, uint8_t read,
   h.nest = nest_lock;
   h.hardirqs_off = t.irqs_off;
   h.in_irq = t.hardirq > 0;
+  // With a nest_lock, a lock of the class on top of the held stack is merged into it
+  // (hlock->references) before any check, nest_lock held or not.
+  if (nest_lock != nullptr && !t.held.empty() && t.held.back().cls == h.cls) {
+    t.held.push_back(h);
+    return;
+  }
   mark_usage(t, h);
+  if (nest_lock != nullptr && find_held(t, nest_lock) == nullptr) {
+    // print_lock_nested_lock_not_held(): lockdep gives up on this acquisition (no chain
+    // validation); the model still records it as held so that its release balances.
+    report("nest:" + k.lockdep().class_name(h.cls) + ":" + loc_str(loc),
+           "Nested lock was not taken", nested_lock_not_held_splat(t, h), loc);
+    t.held.push_back(h);
+    return;
+  }
   if (!trylock && check_deadlock(t, h) == 1) check_prevs_add(t, h);
   t.held.push_back(h);
 }

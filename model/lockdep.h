@@ -17,16 +17,22 @@
 // Checks, as lockdep makes them (headline = Violation::message, kind kLockdep, splat = details):
 //  - "possible recursive locking detected": a class already held, unless recursive-read after
 //    read, or the acquisition names a held nest_lock (ww acquire context) -- check_deadlock();
-//  - "possible circular locking dependency detected": the new edge closes a cycle -- check_noncircular();
-//  - "inconsistent lock state": {IN-HARDIRQ-W} vs {HARDIRQ-ON-W} usage (and SOFTIRQ/-R) -- mark_lock_irq();
-//  - "HARDIRQ-safe -> HARDIRQ-unsafe lock order detected" (and SOFTIRQ, -READ-safe) -- check_irq_usage();
+//  - "possible circular locking dependency detected": the new edge closes a cycle --
+//  check_noncircular();
+//  - "inconsistent lock state": {IN-HARDIRQ-W} vs {HARDIRQ-ON-W} usage (and SOFTIRQ/-R) --
+//  mark_lock_irq();
+//  - "HARDIRQ-safe -> HARDIRQ-unsafe lock order detected" (and SOFTIRQ, -READ-safe) --
+//  check_irq_usage();
 //  - "possible irq lock inversion dependency detected": a class becomes IRQ-safe (unsafe) while
 //    the graph already orders it before an unsafe (after a safe) class -- check_usage_forwards();
+//  - "Nested lock was not taken": the acquisition names a nest_lock (ww acquire context) the task
+//    does not hold -- __lock_acquire()'s print_lock_nested_lock_not_held();
 //  - "bad unlock balance detected!", "lock held when returning to user space!" (lockdep_sys_exit:
 //    we use it for any task whose body returns with locks held), failed lockdep_assert_held*.
-// Recursive reads (read_lock) take no part in the graph, as in lockdep before v5.8 (no read-side
-// dependency tracking); read (down_read) acquisitions do. Each distinct problem is reported once
-// per run.
+// Recursive reads take no part in the graph, as in lockdep before v5.8 (no read-side dependency
+// tracking); since v5.8 only read_lock in interrupt context is a recursive read
+// (read_lock_is_recursive(), model/rwlock.h), so process-context read_lock and down_read
+// acquisitions are non-recursive reads and do. Each distinct problem is reported once per run.
 #pragma once
 
 #include <cstdint>
@@ -47,12 +53,25 @@ struct HeldLock;
 // rule is atomic-sleep, see might_sleep.h).
 enum class LockType : uint8_t { kSpin, kSleep, kMap };
 
+// Wait types (include/linux/lockdep_types.h enum lockdep_wait_type) with the default
+// CONFIG_PROVE_RAW_LOCK_NESTING=n, where LD_WAIT_CONFIG (spinlock_t, rwlock_t) == LD_WAIT_SPIN.
+// Splats print them as "-{outer ?: inner:inner}" (print_lock_name): spinlock_t "{2:2}", mutex
+// "{3:3}", lockdep_init_map() pseudo-locks "{0:0}", rcu_read_lock "{1:2}".
+enum : int8_t { kWaitUnknown = -1, kWaitInv = 0, kWaitFree = 1, kWaitSpin = 2, kWaitSleep = 3 };
+
 // The kernel's struct lockdep_map: one per lock instance (or pseudo-lock), per execution.
 struct LockdepMap {
   LockdepMap(const char* class_name, LockType lock_type) : name(class_name), type(lock_type) {}
+  // lockdep_init_map_waits(): a pseudo-lock whose wait types are known.
+  LockdepMap(const char* class_name, LockType lock_type, int8_t inner, int8_t outer)
+      : name(class_name), type(lock_type), wait_inner(inner), wait_outer(outer) {}
   const char* name;  // class key; must outlive the run
   LockType type;
-  int cls0 = -1;     // cached class id of subclass 0 (class ids are stable for the run)
+  int cls0 = -1;  // cached class id of subclass 0 (class ids are stable for the run)
+  // kWaitUnknown: derived from `type` (kSpin {2:2}, kSleep {3:3}); a kMap pseudo-lock's are not
+  // known unless given, and its splats then omit the "-{o:i}" suffix rather than guess it.
+  int8_t wait_inner = kWaitUnknown;
+  int8_t wait_outer = kWaitUnknown;
 };
 
 enum : uint8_t { kLockWrite = 0, kLockRead = 1, kLockRecursiveRead = 2 };
@@ -75,9 +94,15 @@ void lockdep_assert_held_read(const LockdepMap* map, Loc loc);
 void lockdep_assert_not_held(const LockdepMap* map, Loc loc);
 // Pseudo-locks (lock_map_acquire & co in include/linux/lockdep.h): fs_reclaim, RCU read side,
 // workqueue maps, dma_fence_map. The map's type should be LockType::kMap.
-inline void lock_map_acquire(LockdepMap* m, Loc loc) { lock_acquire(m, 0, false, kLockWrite, nullptr, loc); }
-inline void lock_map_acquire_read(LockdepMap* m, Loc loc) { lock_acquire(m, 0, false, kLockRecursiveRead, nullptr, loc); }
-inline void lock_map_acquire_tryread(LockdepMap* m, Loc loc) { lock_acquire(m, 0, true, kLockRecursiveRead, nullptr, loc); }
+inline void lock_map_acquire(LockdepMap* m, Loc loc) {
+  lock_acquire(m, 0, false, kLockWrite, nullptr, loc);
+}
+inline void lock_map_acquire_read(LockdepMap* m, Loc loc) {
+  lock_acquire(m, 0, false, kLockRecursiveRead, nullptr, loc);
+}
+inline void lock_map_acquire_tryread(LockdepMap* m, Loc loc) {
+  lock_acquire(m, 0, true, kLockRecursiveRead, nullptr, loc);
+}
 inline void lock_map_release(LockdepMap* m, Loc loc) { lock_release(m, loc); }
 // Marks the held locks of the current task IRQ-/softirq-enabled (trace_hardirqs_on's
 // mark_held_locks). Called by cpu.cc when IRQs or BHs get enabled.
@@ -120,16 +145,22 @@ class Lockdep {
   struct Class {
     std::string name;
     UsageTrace usage[kUsageBits];
+    // From the first map that registered the class (register_lock_class copies the map's);
+    // kWaitUnknown for classes only primed or whose map's wait types are not known.
+    int8_t wait_inner = kWaitUnknown;
+    int8_t wait_outer = kWaitUnknown;
   };
   struct Edge {
     int to = -1;
-    Loc prev_loc, next_loc;   // where prev and next were acquired when the edge was recorded
+    Loc prev_loc, next_loc;  // where prev and next were acquired when the edge was recorded
     std::string task;
     std::vector<std::string> held;  // the held stack then (for the splat), outermost first
     int64_t execution = kBoot;      // the execution that recorded it (Ctx::execution_index())
   };
 
   int class_id(const std::string& name);
+  // Records the class's wait types unless already known (the first registering map wins).
+  void set_wait_types(int cls, int8_t inner, int8_t outer);
   const Class& cls(int id) const { return classes_[id]; }
   const std::string& class_name(int id) const { return classes_[id].name; }
   // Priming: records a -> b -> c ... as the kernel does at boot (dma_resv_lockdep()).

@@ -1,12 +1,41 @@
 // model/lockdep_report.cc: see lockdep_report.h. Wording follows kernel/locking/lockdep.c
-// (print_circular_bug_header, print_deadlock_bug, print_usage_bug, print_circular_lock_scenario).
+// (print_circular_bug_header, print_deadlock_bug, print_usage_bug, print_circular_lock_scenario,
+// print_irq_lock_scenario, print_lock_nested_lock_not_held; get_usage_chars, print_lock_name).
 #include "model/lockdep_report.h"
 
 namespace ravel::model {
 namespace {
-std::string lock_name(int cls) { return "(" + Kernel::current().lockdep().class_name(cls) + ")"; }
+std::string lock_name(int cls) { return class_str(cls); }
 std::string bare(int cls) { return Kernel::current().lockdep().class_name(cls); }
+
+// get_usage_char(): `bit` is a LOCK_USED_IN_* bit; bit + 2 (LOCK_USAGE_DIR_MASK) its ENABLED_*.
+char usage_char(const Lockdep::Class& c, int bit) {
+  bool used_in = c.usage[bit].set;
+  bool enabled = c.usage[bit + 2].set;
+  if (enabled) return used_in ? '?' : '+';
+  return used_in ? '-' : '.';
+}
 }  // namespace
+
+std::string usage_chars(const Lockdep::Class& c) {
+  // lockdep_states.h order: HARDIRQ, SOFTIRQ; each LOCK_USED_IN_<STATE> then its _READ.
+  std::string s = "{";
+  for (int irq = 0; irq < 2; ++irq) {
+    for (int read = 0; read < 2; ++read) s += usage_char(c, irq * 4 + read);
+  }
+  return s + "}";
+}
+
+std::string wait_type_str(const Lockdep::Class& c) {
+  if (c.wait_inner == kWaitUnknown) return "";
+  int outer = c.wait_outer > 0 ? c.wait_outer : c.wait_inner;  // wait_type_outer ?: inner
+  return "-{" + std::to_string(outer) + ":" + std::to_string(c.wait_inner) + "}";
+}
+
+std::string class_str(int cls) {
+  const Lockdep::Class& c = Kernel::current().lockdep().cls(cls);
+  return "(" + c.name + ")" + usage_chars(c) + wait_type_str(c);
+}
 
 std::string loc_str(Loc loc) {
   if (loc.file == nullptr || loc.file[0] == '\0') return "?";
@@ -51,9 +80,10 @@ std::string circular_splat(const TaskCtx& t, const HeldLock& prev, const HeldLoc
                            const std::vector<int>& path) {
   Lockdep& ld = Kernel::current().lockdep();
   std::string s = banner("possible circular locking dependency detected");
-  s += task_str(t) + " is trying to acquire lock:\n" + lock_name(next.cls) + ", at: " +
-       loc_str(next.loc) + "\n\nbut task is already holding lock:\n" + lock_name(prev.cls) +
-       ", at: " + loc_str(prev.loc) + "\n\nwhich lock already depends on the new lock.\n\n\n" +
+  s += task_str(t) + " is trying to acquire lock:\n" + lock_name(next.cls) +
+       ", at: " + loc_str(next.loc) + "\n\nbut task is already holding lock:\n" +
+       lock_name(prev.cls) + ", at: " + loc_str(prev.loc) +
+       "\n\nwhich lock already depends on the new lock.\n\n\n" +
        "the existing dependency chain (in reverse order) is:\n";
   // path: next -> ... -> prev (existing edges); each entry shows where its lock was taken
   // while the previous one was held, newest dependency first, then the new one as #0.
@@ -61,13 +91,13 @@ std::string circular_splat(const TaskCtx& t, const HeldLock& prev, const HeldLoc
   for (int i = n - 1; i >= 0; --i) {
     for (const Lockdep::Edge& e : ld.edges(path[i])) {
       if (e.to != path[i + 1]) continue;
-      s += "\n-> #" + std::to_string(i + 1) + " " + lock_name(path[i + 1]) + ":\n       acquired at " +
-           loc_str(e.next_loc) + " by " + e.task + ", while holding " + lock_name(path[i]) +
-           " acquired at " + loc_str(e.prev_loc) + "\n";
+      s += "\n-> #" + std::to_string(i + 1) + " " + lock_name(path[i + 1]) +
+           ":\n       acquired at " + loc_str(e.next_loc) + " by " + e.task + ", while holding (" +
+           bare(path[i]) + ")" + " acquired at " + loc_str(e.prev_loc) + "\n";
     }
   }
   s += "\n-> #0 " + lock_name(next.cls) + ":\n       acquired at " + loc_str(next.loc) + " by " +
-       task_label(t.id) + ", while holding " + lock_name(prev.cls) + " acquired at " +
+       task_label(t.id) + ", while holding (" + bare(prev.cls) + ") acquired at " +
        loc_str(prev.loc) + "\n\nother info that might help us debug this:\n\n";
   int parent = path.size() >= 2 ? path[path.size() - 2] : next.cls;
   if (parent != next.cls) {
@@ -86,11 +116,12 @@ std::string circular_splat(const TaskCtx& t, const HeldLock& prev, const HeldLoc
 
 std::string recursive_splat(const TaskCtx& t, const HeldLock& prev, const HeldLock& next) {
   std::string s = banner("possible recursive locking detected");
-  s += task_str(t) + " is trying to acquire lock:\n" + lock_name(next.cls) + ", at: " +
-       loc_str(next.loc) + "\n\nbut task is already holding lock:\n" + lock_name(prev.cls) +
-       ", at: " + loc_str(prev.loc) + "\n\nother info that might help us debug this:\n" +
-       " Possible unsafe locking scenario:\n\n       CPU0\n       ----\n  lock(" +
-       bare(prev.cls) + ");\n  lock(" + bare(next.cls) + ");\n\n *** DEADLOCK ***\n\n" +
+  s += task_str(t) + " is trying to acquire lock:\n" + lock_name(next.cls) +
+       ", at: " + loc_str(next.loc) + "\n\nbut task is already holding lock:\n" +
+       lock_name(prev.cls) + ", at: " + loc_str(prev.loc) +
+       "\n\nother info that might help us debug this:\n" +
+       " Possible unsafe locking scenario:\n\n       CPU0\n       ----\n  lock(" + bare(prev.cls) +
+       ");\n  lock(" + bare(next.cls) + ");\n\n *** DEADLOCK ***\n\n" +
        " May be due to missing lock nesting notation\n\n";
   return s + held_locks_str(t);
 }
@@ -110,13 +141,28 @@ std::string inconsistent_splat(const TaskCtx& t, const HeldLock& h, int old_bit,
 
 std::string irq_scenario(int safe, int unsafe, int prev, int next) {
   int middle = prev == safe ? next : prev;
-  std::string s = " Possible interrupt unsafe locking scenario:\n\n"
-                  "       CPU0                    CPU1\n       ----                    ----\n";
+  std::string s;
+  // A chain safe --> middle --> unsafe stands for the whole path rather than a CPU per link.
+  if (middle != unsafe) {
+    s += "Chain exists of:\n  " + bare(safe) + " --> " + bare(middle) + " --> " + bare(unsafe) +
+         "\n\n";
+  }
+  s += " Possible interrupt unsafe locking scenario:\n\n"
+       "       CPU0                    CPU1\n       ----                    ----\n";
   s += "  lock(" + bare(unsafe) + ");\n                               local_irq_disable();\n";
   s += "                               lock(" + bare(safe) + ");\n";
-  if (middle != safe) s += "                               lock(" + bare(middle) + ");\n";
+  s += "                               lock(" + bare(middle) + ");\n";
   s += "  <Interrupt>\n    lock(" + bare(safe) + ");\n\n *** DEADLOCK ***\n\n";
   return s;
+}
+
+std::string nested_lock_not_held_splat(const TaskCtx& t, const HeldLock& h) {
+  // printk("%s") of the nest_lock's name: a zeroed (never initialised) map prints "(null)".
+  const char* nest = h.nest != nullptr ? h.nest->name : nullptr;
+  std::string nest_name = nest != nullptr && nest[0] != '\0' ? nest : "(null)";
+  return banner("Nested lock was not taken") + task_str(t) + " is trying to lock:\n" +
+         lock_name(h.cls) + ", at: " + loc_str(h.loc) + "\n\nbut this task is not holding:\n" +
+         nest_name + "\n\nother info that might help us debug this:\n" + held_locks_str(t);
 }
 
 }  // namespace ravel::model

@@ -53,7 +53,9 @@ class BarrierGate final : public Gate {
 
 struct RcuState {
   ObjectId obj = Ctx::current().new_object();
-  LockdepMap map{"rcu_read_lock", LockType::kMap};
+  // kernel/rcu/update.c rcu_lock_map: .wait_type_outer = LD_WAIT_FREE, .wait_type_inner =
+  // LD_WAIT_CONFIG (= LD_WAIT_SPIN without CONFIG_PROVE_RAW_LOCK_NESTING): "{1:2}".
+  LockdepMap map{"rcu_read_lock", LockType::kMap, kWaitSpin, kWaitFree};
   std::vector<int32_t> current;  // per task: index of its open section, -1 none
   std::vector<uint32_t> depth;   // per task: nesting
   std::vector<Section> sections;

@@ -1,5 +1,6 @@
 // model/rwlock_test.cc: rwlock_t through the C++ API, both directions; dfs and dpor, except the
 // IRQ tests (dfs only: dpor does not fire IRQ handlers yet, see /work/notes/H4A_STATUS.md).
+// Fairness and trylocks (qrwlock.c): RecursiveRead*, Trylock*, RwlockIrq.RecursiveRead*.
 #include "model/rwlock.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +8,7 @@
 #include <algorithm>
 #include <set>
 
+#include "model/completion.h"
 #include "model/core/testing.h"
 #include "model/cpu.h"
 #include "model/irq.h"
@@ -158,25 +160,129 @@ TEST_P(RwlockTest, WriteLockRecursionDeadlocks) {
   EXPECT_TRUE(found(w, kLockdep, "possible recursive locking detected")) << summary(w);
 }
 
-// read_lock is a recursive-read acquisition: re-taking it while held is fine, also with another
-// reader and a writer around.
-TEST_P(RwlockTest, ReadLockRecursionIsFine) {
-  auto r = run(GetParam().strategy, [form = GetParam().form](Ctx& ctx) {
+// qrwlock fairness (queued_read_lock_slowpath) and lockdep's read_lock_is_recursive (v5.8): a
+// read_lock re-taken while held is recursive only in interrupt context -- here the _bh form,
+// whose local_bh_disable makes in_interrupt() true. Otherwise lockdep reports it, and it
+// deadlocks when T1's write_lock starts waiting in between (T1 absent, or writing only after
+// T0's reads ended: no deadlock).
+enum class Writer { kNone, kConcurrent, kAfter };
+ExploreResult recursive_read(const Case& c, Writer writer) {
+  return run(c.strategy, [form = c.form, writer](Ctx& ctx) {
     auto* l = ctx.make<Rwlock>(ctx, "l");
+    Completion* done = completion_new("reads_done");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       unsigned long f = lock(l, true, form);
       read_lock(l, RAVEL_LOC);
-      EXPECT_EQ(lock_held_type(&l->dep_map), kLockRecursiveRead);
+      EXPECT_EQ(lock_held_type(&l->dep_map), form == Form::kBh ? kLockRecursiveRead : kLockRead);
       read_unlock(l, RAVEL_LOC);
       unlock(l, true, form, f);
+      complete(done, RAVEL_LOC);
     });
+    if (writer == Writer::kNone) return;
     spawn_thread_fn(ctx, {.name = "T1"}, [=] {
+      if (writer == Writer::kAfter) wait_for_completion(done, RAVEL_LOC);
       write_lock(l, RAVEL_LOC);
       write_unlock(l, RAVEL_LOC);
     });
   });
-  EXPECT_TRUE(r.complete) << summary(r);
-  EXPECT_TRUE(r.violations.empty()) << summary(r);
+}
+
+TEST_P(RwlockTest, RecursiveReadDeadlocksBehindWaitingWriterOutsideInterrupt) {
+  const bool recursive = GetParam().form == Form::kBh;
+  for (Writer w : {Writer::kNone, Writer::kConcurrent, Writer::kAfter}) {
+    auto r = recursive_read(GetParam(), w);
+    EXPECT_TRUE(r.complete) << summary(r);
+    EXPECT_EQ(found(r, kLockdep, "possible recursive locking detected"), !recursive) << summary(r);
+    EXPECT_EQ(found(r, kDeadlock), !recursive && w == Writer::kConcurrent) << summary(r);
+    if (found(r, kDeadlock)) {
+      // Who waits for what: T0 queued behind the waiting T1, T1 waiting for T0's read hold.
+      EXPECT_TRUE(found(r, kDeadlock,
+                        "read_lock(l) held for reading by itself, queued behind "
+                        "T1 waiting in write_lock(l)"))
+          << summary(r);
+      EXPECT_TRUE(found(r, kDeadlock, "write_lock(l) held for reading by T0")) << summary(r);
+    }
+    if (recursive) {
+      EXPECT_TRUE(r.violations.empty()) << summary(r);
+    }
+  }
+}
+
+// Trylocks never wait: read_trylock fails while a writer holds or waits (_QW_WMASK), also for a
+// reader that holds it (no deadlock, and lockdep does not check a trylock for recursion);
+// write_trylock fails while the lock is held.
+TEST_P(RwlockTest, TrylocksNeverWait) {
+  static std::set<std::string> seen;
+  for (bool writer : {false, true}) {
+    seen.clear();
+    auto r = run(GetParam().strategy, [form = GetParam().form, writer](Ctx& ctx) {
+      auto* l = ctx.make<Rwlock>(ctx, "l");
+      spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+        unsigned long f = lock(l, true, form);
+        int again = read_trylock(l, RAVEL_LOC);
+        if (again) read_unlock(l, RAVEL_LOC);
+        int w = write_trylock(l, RAVEL_LOC);  // held for reading by T0 itself
+        EXPECT_EQ(w, 0);
+        unlock(l, true, form, f);
+        seen.insert("read_trylock=" + std::to_string(again));
+      });
+      if (writer) {
+        spawn_thread_fn(ctx, {.name = "T1"}, [=] {
+          write_lock(l, RAVEL_LOC);
+          write_unlock(l, RAVEL_LOC);
+        });
+      }
+    });
+    EXPECT_TRUE(r.complete) << summary(r);
+    EXPECT_TRUE(r.violations.empty()) << summary(r);
+    // With T1 waiting (or holding) in between, the read_trylock fails in some executions.
+    std::set<std::string> want = {"read_trylock=1"};
+    if (writer) want.insert("read_trylock=0");
+    EXPECT_EQ(seen, want) << GetParam().strategy;
+  }
+  auto free = run(GetParam().strategy, [](Ctx& ctx) {
+    auto* l = ctx.make<Rwlock>(ctx, "l");
+    spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+      EXPECT_EQ(write_trylock(l, RAVEL_LOC), 1);
+      EXPECT_FALSE(preemptible());
+      EXPECT_EQ(lock_held_type(&l->dep_map), kLockWrite);
+      EXPECT_EQ(read_trylock(l, RAVEL_LOC), 0);
+      write_unlock(l, RAVEL_LOC);
+      EXPECT_TRUE(preemptible());
+    });
+  });
+  EXPECT_TRUE(free.violations.empty()) << summary(free);
+}
+
+// A trylock records no dependency (lock_acquire trylock = 1): T0 write_trylock(a) under b and
+// T1 b under write_lock(a) is no cycle; with write_lock in T0 it is (and can deadlock).
+TEST_P(RwlockTest, TrylockAddsNoDependency) {
+  for (bool trylock : {true, false}) {
+    auto r = run(GetParam().strategy, [trylock](Ctx& ctx) {
+      auto* a = ctx.make<Rwlock>(ctx, "a");
+      auto* b = ctx.make<Rwlock>(ctx, "b");
+      spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+        write_lock(b, RAVEL_LOC);
+        if (trylock ? write_trylock(a, RAVEL_LOC) == 1 : (write_lock(a, RAVEL_LOC), true)) {
+          write_unlock(a, RAVEL_LOC);
+        }
+        write_unlock(b, RAVEL_LOC);
+      });
+      spawn_thread_fn(ctx, {.name = "T1"}, [=] {
+        write_lock(a, RAVEL_LOC);
+        write_lock(b, RAVEL_LOC);
+        write_unlock(b, RAVEL_LOC);
+        write_unlock(a, RAVEL_LOC);
+      });
+    });
+    EXPECT_TRUE(r.complete) << summary(r);
+    EXPECT_EQ(found(r, kLockdep, "possible circular locking dependency detected"), !trylock)
+        << summary(r);
+    EXPECT_EQ(found(r, kDeadlock), !trylock) << summary(r);
+    if (trylock) {
+      EXPECT_TRUE(r.violations.empty()) << summary(r);
+    }
+  }
 }
 
 std::vector<Case> cases() {
@@ -239,6 +345,82 @@ TEST(RwlockIrq, ReadersInIrqAndProcessAreSilent) {
   auto r = irq_reader(Form::kPlain, true);
   EXPECT_TRUE(r.complete) << summary(r);
   EXPECT_TRUE(r.violations.empty()) << summary(r);
+}
+
+// tasklist_lock's pattern: T0 (cpu0) holds the read side, T1 (cpu1) waits in write_lock_irq,
+// and the nested read_lock happens in an IRQ handler on cpu0 (in_interrupt(): it passes the
+// waiting writer, and lockdep takes it as recursive), or in T0 itself (it queues behind T1:
+// deadlock, and lockdep's recursive locking).
+ExploreResult nested_read(bool in_irq_handler) {
+  return run("dfs", [in_irq_handler](Ctx& ctx) {
+    auto* l = ctx.make<Rwlock>(ctx, "l");
+    spawn_thread_fn(ctx, {.name = "T0", .cpu = 0}, [=] {
+      read_lock(l, RAVEL_LOC);
+      if (!in_irq_handler) {
+        read_lock(l, RAVEL_LOC);
+        read_unlock(l, RAVEL_LOC);
+      }
+      read_unlock(l, RAVEL_LOC);
+    });
+    spawn_thread_fn(ctx, {.name = "T1", .cpu = 1}, [=] {
+      write_lock_irq(l, RAVEL_LOC);
+      write_unlock_irq(l, RAVEL_LOC);
+    });
+    if (!in_irq_handler) return;
+    spawn_irq_fn(ctx, {.name = "I0", .cpu = 0}, [=] {
+      read_lock(l, RAVEL_LOC);
+      EXPECT_EQ(lock_held_type(&l->dep_map), kLockRecursiveRead);
+      read_unlock(l, RAVEL_LOC);
+    });
+  });
+}
+
+TEST(RwlockIrq, RecursiveReadInIrqPassesWaitingWriter) {
+  auto r = nested_read(true);
+  EXPECT_TRUE(r.complete) << summary(r);
+  EXPECT_TRUE(r.violations.empty()) << summary(r);
+}
+
+TEST(RwlockIrq, RecursiveReadInProcessContextDeadlocks) {
+  auto r = nested_read(false);
+  EXPECT_TRUE(r.complete) << summary(r);
+  EXPECT_TRUE(found(r, kDeadlock, "queued behind T1 waiting in write_lock(l)")) << summary(r);
+  EXPECT_TRUE(found(r, kLockdep, "possible recursive locking detected")) << summary(r);
+}
+
+// IRQ usage of trylocks (lockdep.c mark_usage): a successful trylock marks the ENABLED bits
+// (write_trylock with IRQs on: {HARDIRQ-ON-W}), so with read_lock in a hardirq handler it is
+// "inconsistent lock state" -- and a real deadlock when the IRQ arrives while T0 holds it; but
+// it never marks USED_IN (a trylock in an IRQ cannot spin): read_trylock in the handler vs
+// write_lock with IRQs on is silent.
+TEST(RwlockIrq, TrylockMarksEnabledNotUsedIn) {
+  for (bool trylock_in_process : {true, false}) {
+    auto r = run("dfs", [trylock_in_process](Ctx& ctx) {
+      auto* l = ctx.make<Rwlock>(ctx, "l");
+      spawn_thread_fn(ctx, {.name = "T0", .cpu = 0}, [=] {
+        if (!trylock_in_process) {
+          write_lock(l, RAVEL_LOC);
+          write_unlock(l, RAVEL_LOC);
+        } else if (write_trylock(l, RAVEL_LOC)) {
+          write_unlock(l, RAVEL_LOC);
+        }
+      });
+      spawn_irq_fn(ctx, {.name = "I0", .cpu = 0}, [=] {
+        if (trylock_in_process) {
+          read_lock(l, RAVEL_LOC);
+          read_unlock(l, RAVEL_LOC);
+        } else if (read_trylock(l, RAVEL_LOC)) {
+          read_unlock(l, RAVEL_LOC);
+        }
+      });
+    });
+    EXPECT_TRUE(r.complete) << summary(r);
+    EXPECT_EQ(found(r, kDeadlock), trylock_in_process) << summary(r);
+    EXPECT_EQ(found(r, kLockdep, "inconsistent lock state"), trylock_in_process) << summary(r);
+    if (!trylock_in_process) {
+      EXPECT_TRUE(r.violations.empty()) << summary(r);
+    }
+  }
 }
 
 }  // namespace

@@ -1,18 +1,22 @@
 // model/rwsem.cc: see rwsem.h. down_*/up_* are mutex_lock's sequence (model/core/lock_ops.h)
 // with the read flavour set for the read side; downgrade_write is its own operation.
 //
+// The lock-word steps (fair readers, announcing writers, trylocks) are rwlock.cc's rw_* ones.
+//
 // Dependency (checker/api.h enabledness contract): every rwsem operation, read side and
-// downgrade_write included, is one kWrite of the lock word's object (lock_ops' lock_yield). A
-// down_read disables a pending down_write, an up_read or downgrade_write can enable a pending
-// down_write / down_read, so they must conflict; making down_read vs down_read dependent as well
-// is sound and only costs reduction.
+// downgrade_write included, is one kWrite of the lock word's object. A down_read disables a
+// pending down_write, an up_read or downgrade_write can enable a pending down_write / down_read,
+// a blocked down_write's announcing attempt closes the fair read gate, so they must conflict;
+// making down_read vs down_read dependent as well is sound and only costs reduction.
 #include "model/rwsem.h"
 
 #include "model/core/lock_ops.h"
 #include "model/kernel.h"
 #include "model/lockdep_report.h"
+#include "model/might_sleep.h"
 #include "model/ops.h"
 #include "model/race.h"
+#include "model/rwlock.h"
 
 namespace ravel::model {
 namespace {
@@ -64,20 +68,41 @@ RwSemaphore::RwSemaphore(Ctx& ctx, const char* name, const char* class_name)
     : word(ctx.new_object(), name, "down_write", "down_read"),
       dep_map(class_name != nullptr ? class_name : name, LockType::kSleep) {}
 
-void down_read(RwSemaphore* s, Loc loc) {
-  sleep_acquire(s->word, s->dep_map, call(op::kDownRead, true, loc));
+namespace {
+// mutex_lock's order (lock_ops sleep_acquire): might_sleep, lockdep, then sleep until admitted.
+void acquire(RwSemaphore* s, const LockCall& c) {
+  might_sleep(c.loc);
+  lock_acquire(&s->dep_map, c.subclass, false, c.lockdep_read, nullptr, c.loc);
+  if (c.read) {
+    rw_read_wait(s->word, c, true);  // every rwsem reader is fair
+  } else {
+    rw_write_wait(s->word, c);
+  }
 }
+
+int trylock(RwSemaphore* s, const LockCall& c) {
+  if (!rw_try_take(s->word, c)) return 0;
+  lock_acquire(&s->dep_map, 0, true, c.lockdep_read, nullptr, c.loc);
+  return 1;
+}
+}  // namespace
+
+void down_read(RwSemaphore* s, Loc loc) { acquire(s, call(op::kDownRead, true, loc)); }
 void down_read_nested(RwSemaphore* s, int subclass, Loc loc) {
-  sleep_acquire(s->word, s->dep_map, call(op::kDownRead, true, loc, subclass));
+  acquire(s, call(op::kDownRead, true, loc, subclass));
 }
 void up_read(RwSemaphore* s, Loc loc) {
   sleep_release(s->word, s->dep_map, call(op::kUpRead, true, loc));
 }
-void down_write(RwSemaphore* s, Loc loc) {
-  sleep_acquire(s->word, s->dep_map, call(op::kDownWrite, false, loc));
-}
+void down_write(RwSemaphore* s, Loc loc) { acquire(s, call(op::kDownWrite, false, loc)); }
 void down_write_nested(RwSemaphore* s, int subclass, Loc loc) {
-  sleep_acquire(s->word, s->dep_map, call(op::kDownWrite, false, loc, subclass));
+  acquire(s, call(op::kDownWrite, false, loc, subclass));
+}
+int down_read_trylock(RwSemaphore* s, Loc loc) {
+  return trylock(s, call(op::kDownReadTrylock, true, loc));
+}
+int down_write_trylock(RwSemaphore* s, Loc loc) {
+  return trylock(s, call(op::kDownWriteTrylock, false, loc));
 }
 void up_write(RwSemaphore* s, Loc loc) {
   sleep_release(s->word, s->dep_map, call(op::kUpWrite, false, loc));

@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <set>
+#include <string>
 
 #include "model/atomic.h"
+#include "model/completion.h"
 #include "model/core/testing.h"
 #include "model/cpu.h"
 #include "model/race.h"
@@ -215,6 +218,124 @@ TEST_P(RwsemTest, DowngradeNotWriteHeldIsReported) {
     });
   });
   EXPECT_TRUE(found(rd, kLockdep, "downgrading a read lock")) << summary(rd);
+}
+
+// rwsem fairness (rwsem.c: RWSEM_FLAG_WAITERS is in RWSEM_READ_FAILED_MASK; no reader lock
+// stealing while reader-owned): A's second down_read queues behind B's waiting down_write, which
+// waits for A's first read hold -- a deadlock. Not when B is absent, nor when B writes only after
+// A's reads ended. Lockdep reports the recursive read in every case (read = 1).
+enum class Writer { kNone, kConcurrent, kAfter };
+ExploreResult recursive_read(const std::string& strategy, Writer writer) {
+  return run(strategy, [writer](Ctx& ctx) {
+    auto* s = ctx.make<RwSemaphore>(ctx, "s");
+    Completion* done = completion_new("reads_done");
+    spawn_thread_fn(ctx, {.name = "A"}, [=] {
+      down_read(s, RAVEL_LOC);
+      down_read(s, RAVEL_LOC);
+      up_read(s, RAVEL_LOC);
+      up_read(s, RAVEL_LOC);
+      complete(done, RAVEL_LOC);
+    });
+    if (writer == Writer::kNone) return;
+    spawn_thread_fn(ctx, {.name = "B"}, [=] {
+      if (writer == Writer::kAfter) wait_for_completion(done, RAVEL_LOC);
+      down_write(s, RAVEL_LOC);
+      up_write(s, RAVEL_LOC);
+    });
+  });
+}
+
+TEST_P(RwsemTest, RecursiveReadDeadlocksBehindWaitingWriter) {
+  for (Writer w : {Writer::kNone, Writer::kConcurrent, Writer::kAfter}) {
+    auto r = recursive_read(GetParam(), w);
+    EXPECT_TRUE(r.complete) << summary(r);
+    EXPECT_TRUE(found(r, kLockdep, "possible recursive locking detected")) << summary(r);
+    EXPECT_EQ(found(r, kDeadlock), w == Writer::kConcurrent) << summary(r);
+    if (w == Writer::kConcurrent) {
+      EXPECT_TRUE(found(r, kDeadlock,
+                        "down_read(s) held for reading by itself, queued behind B "
+                        "waiting in down_write(s)"))
+          << summary(r);
+      EXPECT_TRUE(found(r, kDeadlock, "down_write(s) held for reading by A")) << summary(r);
+    }
+  }
+}
+
+// Trylocks never sleep (fine under a spinlock) and fail while the other side holds it or a
+// writer waits (RWSEM_READ_FAILED_MASK; rwsem_write_trylock needs count == 0): R's
+// down_read_trylock while R holds the read side fails exactly when W has queued in between (or
+// holds it: impossible here), W's down_write_trylock fails while R holds it. dfs and dpor reach
+// the same outcomes.
+TEST_P(RwsemTest, TrylocksFailWhileWriterHoldsOrWaits) {
+  auto r = run(GetParam(), [](Ctx& ctx) {
+    auto* s = ctx.make<RwSemaphore>(ctx, "s");
+    auto* l = ctx.make<Spinlock>(ctx, "l");
+    Completion* r0 = completion_new("r0");
+    Completion* w0 = completion_new("w0");
+    auto& out = *ctx.make<std::array<std::string, 2>>();
+    spawn_thread_fn(ctx, {.name = "R"}, [=, &out] {
+      down_read(s, RAVEL_LOC);
+      spin_lock(l, RAVEL_LOC);  // a trylock never sleeps: fine under a spinlock
+      int again = down_read_trylock(s, RAVEL_LOC);
+      int w = down_write_trylock(s, RAVEL_LOC);  // held for reading: always 0
+      spin_unlock(l, RAVEL_LOC);
+      EXPECT_EQ(w, 0);
+      if (again) up_read(s, RAVEL_LOC);
+      up_read(s, RAVEL_LOC);
+      out[0] = "R:" + std::to_string(again);
+      complete(r0, RAVEL_LOC);
+    });
+    spawn_thread_fn(ctx, {.name = "W"}, [=, &out] {
+      down_write(s, RAVEL_LOC);
+      up_write(s, RAVEL_LOC);
+      int w = down_write_trylock(s, RAVEL_LOC);
+      if (w) up_write(s, RAVEL_LOC);
+      out[1] = "W:" + std::to_string(w);
+      complete(w0, RAVEL_LOC);
+    });
+    spawn_thread_fn(ctx, {.name = "end"}, [=, &out] {
+      wait_for_completion(r0, RAVEL_LOC);
+      wait_for_completion(w0, RAVEL_LOC);
+      Ctx::current().record_final_state(out[0] + " " + out[1]);
+    });
+  });
+  EXPECT_TRUE(r.complete) << summary(r);
+  EXPECT_TRUE(r.violations.empty()) << summary(r);
+  // R's read_trylock fails while W waits; W's write trylock fails while R holds (W went first).
+  // "R:0 W:0" cannot happen: a W queued behind R gets the lock only once R dropped it for good.
+  EXPECT_EQ(r.final_states, (std::vector<std::string>{"R:0 W:1", "R:1 W:0", "R:1 W:1"}))
+      << GetParam();
+}
+
+// down_write_trylock records no dependency: B taken under down_write_trylock(a) inside b is no
+// a -> b cycle; with down_write it is, and can deadlock.
+TEST_P(RwsemTest, TrylockAddsNoDependency) {
+  for (bool trylock : {true, false}) {
+    auto r = run(GetParam(), [trylock](Ctx& ctx) {
+      auto* a = ctx.make<RwSemaphore>(ctx, "a");
+      auto* b = ctx.make<RwSemaphore>(ctx, "b");
+      spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+        down_write(b, RAVEL_LOC);
+        if (trylock ? down_write_trylock(a, RAVEL_LOC) == 1 : (down_write(a, RAVEL_LOC), true)) {
+          up_write(a, RAVEL_LOC);
+        }
+        up_write(b, RAVEL_LOC);
+      });
+      spawn_thread_fn(ctx, {.name = "T1"}, [=] {
+        down_read(a, RAVEL_LOC);
+        down_write(b, RAVEL_LOC);
+        up_write(b, RAVEL_LOC);
+        up_read(a, RAVEL_LOC);
+      });
+    });
+    EXPECT_TRUE(r.complete) << summary(r);
+    EXPECT_EQ(found(r, kLockdep, "possible circular locking dependency detected"), !trylock)
+        << summary(r);
+    EXPECT_EQ(found(r, kDeadlock), !trylock) << summary(r);
+    if (trylock) {
+      EXPECT_TRUE(r.violations.empty()) << summary(r);
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Strategies, RwsemTest,

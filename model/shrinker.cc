@@ -14,7 +14,8 @@ namespace {
 struct ShrinkerState {
   ObjectId obj = Ctx::current().new_object();
   // include/linux/sched/mm.h: __fs_reclaim_map ("fs_reclaim"), a pseudo-lock.
-  LockdepMap fs_reclaim{"fs_reclaim", LockType::kMap};
+  // mm/page_alloc.c __fs_reclaim_map = STATIC_LOCKDEP_MAP_INIT: no wait types, "{0:0}".
+  LockdepMap fs_reclaim{"fs_reclaim", LockType::kMap, kWaitInv, kWaitInv};
   std::vector<std::function<void()>> shrinkers;
 };
 

@@ -25,7 +25,8 @@ namespace ravel::model {
 
 struct Workqueue {
   Workqueue(const char* wq_name, const char* map_name)
-      : name(wq_name), map(map_name, LockType::kMap) {}
+      : name(wq_name),
+        map(map_name, LockType::kMap, kWaitInv, kWaitInv) {}  // lockdep_init_map: {0:0}
   const char* name;
   LockdepMap map;
 };
@@ -44,7 +45,7 @@ struct Work {
   };
 
   Work(ObjectId object, const char* work_name, const char* map_name)
-      : id(object), name(work_name), map(map_name, LockType::kMap) {}
+      : id(object), name(work_name), map(map_name, LockType::kMap, kWaitInv, kWaitInv) {}
   ObjectId id;
   const char* name;
   LockdepMap map;

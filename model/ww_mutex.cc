@@ -12,7 +12,9 @@
 namespace ravel::model {
 namespace {
 
-ObjectId op_object(const WwMutex* l) { return l->cls->wait_die ? l->word.object() : l->cls->object; }
+ObjectId op_object(const WwMutex* l) {
+  return l->cls->wait_die ? l->word.object() : l->cls->object;
+}
 
 // Whether ctx must back off from `lock` now (__ww_mutex_check_kill).
 bool must_back_off(const WwMutex* l, const WwAcquireCtx* ctx) {
@@ -113,7 +115,8 @@ void ww_acquire_init(WwAcquireCtx* ctx, WwClass* cls, Loc loc) {
   ctx->acquired = 0;
   ctx->wounded = false;
   ctx->done = false;
-  ctx->dep_map = LockdepMap(intern_name(cls->acquire_name), LockType::kMap);
+  // lockdep_init_map(&ctx->dep_map, ww_class->acquire_name, ...): wait types LD_WAIT_INV.
+  ctx->dep_map = LockdepMap(intern_name(cls->acquire_name), LockType::kMap, kWaitInv, kWaitInv);
   lock_acquire(&ctx->dep_map, 0, false, kLockWrite, nullptr, loc);
 }
 

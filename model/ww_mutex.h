@@ -11,6 +11,9 @@
 //    With a NULL ctx a held lock blocks (even when the caller holds it: self-deadlock).
 //  - Lockdep: every lock of a class is in class "<class>_mutex"; with a ctx the acquisition names
 //    the ctx map as nest_lock, so nesting within the class is legal; without, it is recursion.
+//    The ctx map must be held by the locking task (ww_acquire_init'ed by it, not yet fini'ed):
+//    otherwise "WARNING: Nested lock was not taken" (lockdep.c __lock_acquire), e.g. a ctx used
+//    after ww_acquire_fini, from another task, or never initialised (its map's name "(null)").
 // Reduction: a wound changes the gate of the wounded context's pending lock on another mutex, so
 // for wound-wait classes every lock operation uses the class's object (all dependent); wait-die
 // gates depend only on the lock's own holder, so they use the lock's object.
@@ -54,16 +57,16 @@ struct WwMutex {
   LockWord word;
   LockdepMap dep_map;
   WwClass* cls;
-  WwAcquireCtx* ctx = nullptr;  // holder's context (NULL when held without one)
+  WwAcquireCtx* ctx = nullptr;         // holder's context (NULL when held without one)
   std::vector<WwAcquireCtx*> waiters;  // wound-wait: contexts sleeping on it
 };
 
 void ww_acquire_init(WwAcquireCtx* ctx, WwClass* cls, Loc loc);
 void ww_acquire_done(WwAcquireCtx* ctx, Loc loc);
 void ww_acquire_fini(WwAcquireCtx* ctx, Loc loc);
-int ww_mutex_lock(WwMutex* lock, WwAcquireCtx* ctx, Loc loc);       // 0 / -EDEADLK / -EALREADY
+int ww_mutex_lock(WwMutex* lock, WwAcquireCtx* ctx, Loc loc);  // 0 / -EDEADLK / -EALREADY
 void ww_mutex_lock_slow(WwMutex* lock, WwAcquireCtx* ctx, Loc loc);
-int ww_mutex_trylock(WwMutex* lock, WwAcquireCtx* ctx, Loc loc);    // 1 taken, 0 busy
+int ww_mutex_trylock(WwMutex* lock, WwAcquireCtx* ctx, Loc loc);  // 1 taken, 0 busy
 void ww_mutex_unlock(WwMutex* lock, Loc loc);
 
 }  // namespace ravel::model

@@ -1,4 +1,5 @@
-// model/ww_mutex_test.cc: ww_mutex backoff (both algorithms) and misuse without a context.
+// model/ww_mutex_test.cc: ww_mutex backoff (both algorithms), misuse without a context, and
+// lockdep's nest_lock check on the acquire context.
 #include "model/ww_mutex.h"
 
 #include <gtest/gtest.h>
@@ -79,6 +80,99 @@ TEST_P(WwMutexTest, NoContextDeadlocksAndIsRecursive) {
   EXPECT_TRUE(found(r, Violation::Kind::kDeadlock)) << summary(r);
   EXPECT_TRUE(found(r, Violation::Kind::kLockdep, "possible recursive locking detected"))
       << summary(r);
+}
+
+std::string lockdep_details(const ExploreResult& r, const std::string& headline) {
+  for (const FoundViolation& v : r.violations) {
+    if (v.violation.kind == Violation::Kind::kLockdep && v.violation.message == headline) {
+      return v.violation.details;
+    }
+  }
+  return "";
+}
+
+// ww_mutex_lock(lock, ctx) names ctx's acquire map as nest_lock: lockdep requires the locking
+// task to hold it (__lock_acquire: "Nested lock was not taken").
+enum class CtxMisuse { kNone, kAfterFini, kNeverInit, kOtherTask };
+
+ExploreResult nest_run(const std::string& strategy, CtxMisuse misuse) {
+  return run(strategy, [misuse](Ctx& ctx) {
+    auto* cls = ctx.make<WwClass>(ctx, "reservation_ww_class", true);
+    auto* a = ctx.make<WwMutex>(ctx, "a", cls);
+    auto* b = ctx.make<WwMutex>(ctx, "b", cls);
+    auto* actx = ctx.make<WwAcquireCtx>(ctx, "ctx");
+    auto* done = ctx.make<int>(0);
+    spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+      if (misuse != CtxMisuse::kNeverInit) ww_acquire_init(actx, cls, RAVEL_LOC);
+      if (misuse == CtxMisuse::kAfterFini) ww_acquire_fini(actx, RAVEL_LOC);
+      if (misuse == CtxMisuse::kOtherTask) {
+        spawn_thread_fn(Ctx::current(), {.name = "T1"}, [=] {
+          EXPECT_EQ(ww_mutex_lock(a, actx, RAVEL_LOC), 0);
+          ww_mutex_unlock(a, RAVEL_LOC);
+        });
+        return;  // keeps the ctx acquired (reported as held at exit, not what is tested)
+      }
+      EXPECT_EQ(ww_mutex_lock(a, actx, RAVEL_LOC), 0);
+      EXPECT_EQ(ww_mutex_lock(b, actx, RAVEL_LOC), 0);  // merged onto a: no second splat
+      ++*done;
+      ww_mutex_unlock(b, RAVEL_LOC);
+      ww_mutex_unlock(a, RAVEL_LOC);
+      if (misuse == CtxMisuse::kNone) ww_acquire_fini(actx, RAVEL_LOC);
+    });
+  });
+}
+
+TEST_P(WwMutexTest, ContextHeldIsSilent) {
+  auto r = nest_run(GetParam(), CtxMisuse::kNone);
+  EXPECT_TRUE(r.violations.empty()) << summary(r);
+}
+
+TEST_P(WwMutexTest, ContextUsedAfterFiniIsNestedLockNotTaken) {
+  auto r = nest_run(GetParam(), CtxMisuse::kAfterFini);
+  std::string s = lockdep_details(r, "Nested lock was not taken");
+  ASSERT_FALSE(s.empty()) << summary(r);
+  EXPECT_EQ(r.violations.size(), 1u) << summary(r);  // b merges onto a; no bad unlock balance
+  EXPECT_NE(s.find("WARNING: Nested lock was not taken\n----------------------------------\n"
+                   "T0/1 is trying to lock:\n(reservation_ww_class_mutex){+.+.}-{3:3}, at: "),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("\n\nbut this task is not holding:\nreservation_ww_class_acquire\n"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("no locks held by T0/1.\n"), std::string::npos) << s;
+}
+
+TEST_P(WwMutexTest, ContextNeverInitialisedPrintsNull) {
+  auto r = nest_run(GetParam(), CtxMisuse::kNeverInit);
+  std::string s = lockdep_details(r, "Nested lock was not taken");
+  ASSERT_FALSE(s.empty()) << summary(r);
+  EXPECT_NE(s.find("but this task is not holding:\n(null)\n"), std::string::npos) << s;
+}
+
+TEST_P(WwMutexTest, ContextOfAnotherTaskIsNestedLockNotTaken) {
+  auto r = nest_run(GetParam(), CtxMisuse::kOtherTask);
+  std::string s = lockdep_details(r, "Nested lock was not taken");
+  ASSERT_FALSE(s.empty()) << summary(r);
+  EXPECT_NE(s.find("T1/2 is trying to lock:\n"), std::string::npos) << s;
+  EXPECT_NE(s.find("not holding:\nreservation_ww_class_acquire\n"), std::string::npos) << s;
+}
+
+// The acquire context is a lockdep_init_map() pseudo-lock: "{0:0}" in the held-locks list.
+TEST_P(WwMutexTest, HeldContextPrintsItsWaitTypes) {
+  auto r = run(GetParam(), [](Ctx& ctx) {
+    auto* cls = ctx.make<WwClass>(ctx, "reservation_ww_class", true);
+    auto* a = ctx.make<WwMutex>(ctx, "a", cls);
+    spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+      WwAcquireCtx actx(Ctx::current(), "ctx");
+      ww_acquire_init(&actx, cls, RAVEL_LOC);
+      EXPECT_EQ(ww_mutex_lock(a, &actx, RAVEL_LOC), 0);
+      ww_mutex_unlock(a, RAVEL_LOC);
+    });
+  });
+  std::string s = lockdep_details(r, "lock held when returning to user space!");
+  ASSERT_FALSE(s.empty()) << summary(r);
+  EXPECT_NE(s.find(" #0: (reservation_ww_class_acquire){+.+.}-{0:0}, at: "), std::string::npos)
+      << s;
 }
 
 INSTANTIATE_TEST_SUITE_P(Strategies, WwMutexTest,

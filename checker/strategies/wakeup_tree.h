@@ -41,8 +41,11 @@ inline bool weak_initial(const Ev& q, const std::vector<Ev>& w, size_t* pos) {
   while (first < n && x[first].task != q.task) ++first;
   if (first == n) {
     *pos = kAbsent;
-    // q commutes with all of w, so it can be moved in front of it.
-    for (size_t i = 0; i < n; ++i) {
+    // q must commute with all of w to move in front of it. The last event of a reversal is the
+    // racing event e', which the tasks asked about (sleeping tasks, other branches) often
+    // conflict with: it is tried first.
+    if (n > 0 && directly_precedes(x[n - 1], q)) return false;
+    for (size_t i = 0; i + 1 < n; ++i) {
       if (directly_precedes(x[i], q)) return false;
     }
     return true;

@@ -49,16 +49,34 @@ void LockWord::downgrade(TaskId t) {
   }
 }
 
-std::string LockWord::describe(TaskId waiter, bool read) const {
+void LockWord::writer_waits(TaskId t) {
+  if (std::find(waiting_.begin(), waiting_.end(), t) == waiting_.end()) waiting_.push_back(t);
+}
+
+void LockWord::writer_stops_waiting(TaskId t) {
+  auto it = std::find(waiting_.begin(), waiting_.end(), t);
+  if (it != waiting_.end()) waiting_.erase(it);
+}
+
+std::string LockWord::describe(TaskId waiter, bool read, bool fair) const {
   std::string s = std::string(read ? read_call_ : call_) + "(" + name_ + ")";
-  if (writer_ == kNoTask && readers_.empty()) return s + " (free)";
-  TaskId holder = writer_ != kNoTask ? writer_ : readers_.front();
-  // Readers only (rwlock/rwsem): say so, the waiter is then a writer.
-  s += writer_ == kNoTask ? " held for reading by " : " held by ";
-  s += holder == waiter ? "itself" : task_label(holder);
-  if (writer_ == kNoTask && readers_.size() > 1) s += " and other readers";
-  // A spinlock held by the task that the waiting IRQ handler interrupted (spec section 4).
-  s += interrupted_by(holder, waiter);
+  if (writer_ == kNoTask && readers_.empty()) {
+    s += " (free)";
+  } else {
+    TaskId holder = writer_ != kNoTask ? writer_ : readers_.front();
+    // Readers only (rwlock/rwsem): say so, the waiter is then a writer or a fair reader.
+    s += writer_ == kNoTask ? " held for reading by " : " held by ";
+    s += holder == waiter ? "itself" : task_label(holder);
+    if (writer_ == kNoTask && readers_.size() > 1) s += " and other readers";
+    // A spinlock held by the task that the waiting IRQ handler interrupted (spec section 4).
+    s += interrupted_by(holder, waiter);
+  }
+  // A fair reader that only a waiting writer keeps out: name that writer (rwsem handoff,
+  // qrwlock _QW_WAITING), which is what makes a recursive read a deadlock.
+  if (read && fair && writer_ == kNoTask && !waiting_.empty()) {
+    s += ", queued behind " + task_label(waiting_.front()) + " waiting in " + call_ + "(" + name_ +
+         ")";
+  }
   return s;
 }
 

@@ -1,13 +1,24 @@
 // model/core/lock_word.h: the state word of every lock model (spinlock, rwlock, mutex, rwsem,
-// ww_mutex): the writer (owner), the readers, and the gates a pending acquisition waits at.
+// ww_mutex): the writer (owner), the readers, the writers waiting for it, and the gates a pending
+// acquisition waits at.
 //
 // Invariants: writer != kNoTask implies no readers; a task appears at most once per acquisition
-// in `readers` (recursive read acquisitions appear once each). Only the owning model changes the
-// word, and only in the effect part of an operation whose Operation.object is object() with
+// in `readers` (recursive read acquisitions appear once each) and at most once in
+// `waiting_writers`, never while it is the writer. Only the owning model changes the word, and
+// only in the effect part of an operation whose Operation.object is object() with
 // Access::kWrite: that is what lets the gates below satisfy the engine's enabledness contract
 // (checker/api.h) -- a gate on this word changes only through a kWrite of object().
+//
+// Waiting writers (reader-writer locks only): a writer that finds the lock taken announces itself
+// (writer_waits) in the effect of its first, ungated attempt, then waits at the write gate in a
+// second operation, as mutex_lock_interruptible does. From then on a *fair* reader -- every
+// rw_semaphore reader (kernel/locking/rwsem.c: RWSEM_FLAG_WAITERS / handoff is in
+// RWSEM_READ_FAILED_MASK) and a qrwlock reader outside interrupt context (kernel/locking/
+// qrwlock.c: _QW_WAITING is in _QW_WMASK, queued_read_lock_slowpath) -- waits at the fair read
+// gate behind it; an interrupt-context qrwlock reader only waits for a writer holding the lock.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,7 +40,11 @@ class LockWord {
   TaskId writer() const { return writer_; }
   const std::vector<TaskId>& readers() const { return readers_; }
   bool locked() const { return writer_ != kNoTask || !readers_.empty(); }
+  // Held state only: a writer needs it unheld, an unfair reader needs no writer holding it.
   bool free_for(bool read) const { return writer_ == kNoTask && (read || readers_.empty()); }
+  // A fair reader also waits while a writer is waiting.
+  bool free_for_fair_read() const { return writer_ == kNoTask && waiting_.empty(); }
+  const std::vector<TaskId>& waiting_writers() const { return waiting_; }
   bool held_by(TaskId t) const;
   bool read_held_by(TaskId t) const;
 
@@ -39,24 +54,34 @@ class LockWord {
   bool release(TaskId t, bool read);
   // downgrade_write: the writer becomes a reader.
   void downgrade(TaskId t);
+  // A writer's blocked attempt announces it / its wait ended (it took the lock).
+  void writer_waits(TaskId t);
+  void writer_stops_waiting(TaskId t);
 
-  // The gate a pending acquisition waits at (Gate::Kind::kLock).
+  // The gate a pending acquisition waits at (Gate::Kind::kLock); `read` is an unfair reader.
   const Gate* gate(bool read) const { return read ? &read_gate_ : &write_gate_; }
-  // "mutex_lock(a) held by T1" for the waiter (a shared acquisition when `read`); used by the
-  // gates and by reports.
-  std::string describe(TaskId waiter, bool read = false) const;
+  const Gate* fair_read_gate() const { return &fair_read_gate_; }
+  // "mutex_lock(a) held by T1" for the waiter (a shared acquisition when `read`, queued behind
+  // waiting writers when `fair`); used by the gates and by reports.
+  std::string describe(TaskId waiter, bool read = false, bool fair = false) const;
 
  private:
+  enum class Want : uint8_t { kWrite, kRead, kFairRead };
   class WordGate final : public Gate {
    public:
-    WordGate(const LockWord* word, bool read) : word_(word), read_(read) {}
-    bool open(TaskId) const override { return word_->free_for(read_); }
+    WordGate(const LockWord* word, Want want) : word_(word), want_(want) {}
+    bool open(TaskId) const override {
+      return want_ == Want::kFairRead ? word_->free_for_fair_read()
+                                      : word_->free_for(want_ == Want::kRead);
+    }
     Kind kind() const override { return Kind::kLock; }
-    std::string describe(TaskId waiter) const override { return word_->describe(waiter, read_); }
+    std::string describe(TaskId waiter) const override {
+      return word_->describe(waiter, want_ != Want::kWrite, want_ == Want::kFairRead);
+    }
 
    private:
     const LockWord* word_;
-    bool read_;
+    Want want_;
   };
 
   ObjectId object_;
@@ -65,8 +90,10 @@ class LockWord {
   const char* read_call_;
   TaskId writer_ = kNoTask;
   std::vector<TaskId> readers_;
-  WordGate write_gate_{this, false};
-  WordGate read_gate_{this, true};
+  std::vector<TaskId> waiting_;  // writers waiting, in the order they announced themselves
+  WordGate write_gate_{this, Want::kWrite};
+  WordGate read_gate_{this, Want::kRead};
+  WordGate fair_read_gate_{this, Want::kFairRead};
 };
 
 }  // namespace ravel::model

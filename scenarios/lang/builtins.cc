@@ -86,6 +86,8 @@ const Row kRows[] = {
     {"read_unlock_bh", "rwlock", ""},
     {"write_lock_bh", "rwlock", ""},
     {"write_unlock_bh", "rwlock", ""},
+    {"read_trylock", "rwlock", "v"},
+    {"write_trylock", "rwlock", "v"},
     // sleeping locks
     {"mutex_lock", "mutex", ""},
     {"mutex_lock_interruptible", "mutex", "v"},
@@ -97,6 +99,8 @@ const Row kRows[] = {
     {"down_write", "rwsem", ""},
     {"up_write", "rwsem", ""},
     {"downgrade_write", "rwsem", ""},
+    {"down_read_trylock", "rwsem", "v"},
+    {"down_write_trylock", "rwsem", "v"},
     // ww_mutex (include/linux/ww_mutex.h)
     {"ww_acquire_init", "ww_ctx,ww_class", ""},
     {"ww_acquire_done", "ww_ctx", ""},
