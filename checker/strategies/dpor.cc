@@ -387,10 +387,10 @@ void DporStrategy::check_pending(const SchedulingPoint& point, bool at_end, int6
   const TaskId skip = halting >= 0 ? last.task : kNoTask;
   // With a halting event h, the pending operations are alternatives to h: v ends before it.
   const uint32_t end = halting >= 0 ? n - 1 : n;
-  // The tasks to look at: unfinished ones, and during an execution only the disabled ones
-  // (`enabled` is the point's enabled set). This runs at every scheduling point: instead of a
-  // loop over every task, the disabled ones are visited and a finished task is remembered (it
-  // stays finished until the execution ends), so each is looked at once.
+  // The tasks to look at: unfinished ones, and during an execution only the disabled ones.
+  // This runs at every scheduling point: instead of a loop over every task, the disabled ones
+  // are visited and a finished task is remembered (it stays finished until the execution
+  // ends), so each is looked at once.
   const std::vector<uint8_t>& finished = *point.finished;
   const auto ntasks = static_cast<TaskId>(point.pending->size());
   uint64_t todo = (ntasks == kMaxTasks ? ~uint64_t{0} : bit(ntasks) - 1) & ~finished_seen_;
