@@ -10,9 +10,13 @@
 //
 // Dependency (for partial-order reduction) is decided from (object, access) alone:
 //   two operations of different tasks are dependent iff they touch the same object and at least
-//   one of them is kWrite. An operation may also kRead up to kMaxExtraReads further objects
+//   one of them is kWrite. An operation may also access up to kMaxExtraReads further objects
 //   (Operation::extra_reads: a wait whose condition reads several objects, `await(a && b)`);
-//   those count like its own access: it is dependent with every kWrite of any of them.
+//   those count like its own access: it is dependent with every kWrite of any of them. An extra
+//   object is kRead unless add_write() marked it kWrite (Operation::extra_writes): the operation
+//   that ends a task's last atomic region both releases its lock and may open a grace period's
+//   gate, so it writes the RCU state too; such an extra write conflicts with every access of
+//   that object by another operation (its object, its extra objects, its domain).
 //   Additionally every operation of a task implicitly performs a kRead of
 //   the task's `domain` object (its CPU, when the CPU model sets one), so an operation that
 //   writes a domain (an IRQ firing, preemption being disabled) is dependent with every operation
@@ -20,8 +24,9 @@
 //
 // Enabledness contract (what keeps the reduction sound with blocking):
 //   a pending operation whose `gate` is closed cannot be scheduled. A gate may change from open to
-//   closed or back only through an operation that kWrites one of the pending operation's objects
-//   (`object` or an `extra_reads` entry) or the waiter's `domain`. Models that break this make dpor unsound; the reduction tests check it.
+//   closed or back only through an operation that kWrites (as its `object` or as an extra
+//   write) one of the pending operation's objects (`object` or an `extra_reads` entry) or the
+//   waiter's `domain`. Models that break this make dpor unsound; the reduction tests check it.
 //
 // Lifetime (Safety): Operation::gate and Loc::file must stay valid while the operation is pending
 // and, for Loc::file, for the whole run (reports print it after the execution ended).
@@ -107,22 +112,47 @@ struct Operation {
   // add_read(), which ignores kNoObject and duplicates of `object` and of earlier entries.
   ObjectId extra_reads[kMaxExtraReads] = {};
   // False when the list is full (the object was not added): the model must report it.
-  bool add_read(ObjectId o) {
-    if (o == kNoObject || o == object) return true;
-    for (uint32_t i = 0; i < extra_count; ++i) {
-      if (extra_reads[i] == o) return true;
+  bool add_read(ObjectId o) { return add_extra(o) >= 0; }
+  // Like add_read, and the operation kWrites `o` (bit i of extra_writes). Naming `object`
+  // itself makes the operation's own access kWrite. False when the list is full.
+  bool add_write(ObjectId o) {
+    if (o == kNoObject) return true;
+    if (o == object) {
+      access = Access::kWrite;
+      return true;
     }
-    if (extra_count == kMaxExtraReads) return false;
-    extra_reads[extra_count++] = o;
+    const int i = add_extra(o);
+    if (i < 0) return false;
+    extra_writes = static_cast<uint8_t>(extra_writes | (1u << i));
     return true;
   }
+  bool extra_written(uint32_t i) const { return ((extra_writes >> i) & 1u) != 0; }
   // A timed wait: when no task can run any more, the engine may let this operation proceed with
   // Ctx::timed_out() true (spec: a timed wait times out only when its event cannot happen).
   bool may_time_out = false;
+  // Bit i set: extra_reads[i] is written, not only read (add_write). Bits >= extra_count must
+  // be clear (the engine checks). In the padding after may_time_out: sizeof stays 56.
+  uint8_t extra_writes = 0;
   Loc loc;
   int64_t arg0 = 0;  // shown in traces; meaning defined by the op kind
   int64_t arg1 = 0;
+
+ private:
+  // Index of `o` in extra_reads (added if new), -1 when the list is full; kNoObject and
+  // `object` are not added (index kMaxExtraReads: nothing to mark).
+  int add_extra(ObjectId o) {
+    if (o == kNoObject || o == object) return static_cast<int>(kMaxExtraReads);
+    for (uint32_t i = 0; i < extra_count; ++i) {
+      if (extra_reads[i] == o) return static_cast<int>(i);
+    }
+    if (extra_count == kMaxExtraReads) return -1;
+    extra_reads[extra_count] = o;
+    return extra_count++;
+  }
 };
+// The hot path copies pending operations and events: keep it at 56 bytes (see kMaxExtraReads).
+static_assert(sizeof(Operation) == 56 || sizeof(void*) != 8, "Operation grew");
+static_assert(kMaxExtraReads <= 8, "Operation::extra_writes is an 8-bit mask");
 
 // One executed operation, in execution order. The trace is built from these alone.
 struct Event {

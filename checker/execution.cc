@@ -36,6 +36,26 @@ Execution::~Execution() {
   g_current = outer_;
 }
 
+namespace {
+
+// Why an operation's extra objects are malformed, or "". Out of line: yield runs for every
+// operation, and few name extra objects.
+[[gnu::noinline]] std::string extras_error(const Operation& op) {
+  if (op.extra_count > kMaxExtraReads) {
+    return "operation " + std::string(op_name(op.kind)) + " names " +
+           std::to_string(op.extra_count) + " extra objects (at most " +
+           std::to_string(kMaxExtraReads) + ")";
+  }
+  // A write mark on an unused slot would name kNoObject (set by hand, not by add_write).
+  if ((op.extra_writes >> op.extra_count) != 0) {
+    return "operation " + std::string(op_name(op.kind)) + " marks an extra object written " +
+           "beyond its " + std::to_string(op.extra_count) + " extra objects";
+  }
+  return "";
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 // Task side. These run on a task's fiber (yield, choose) or on either side (spawn, report).
 
@@ -47,11 +67,9 @@ void Execution::yield(const Operation& op) {
   // Safety: while a fiber unwinds, destructors may still call model operations; switching would
   // resume nothing, so the operation takes effect at once in a dead execution.
   if (f->unwinding()) return;
-  if (op.extra_count > kMaxExtraReads) {
-    model_error("operation " + std::string(op_name(op.kind)) + " names " +
-                    std::to_string(op.extra_count) + " extra objects (at most " +
-                    std::to_string(kMaxExtraReads) + ")",
-                op.loc);
+  if ((op.extra_count | op.extra_writes) != 0) [[unlikely]] {
+    std::string error = extras_error(op);
+    if (!error.empty()) model_error(error, op.loc);
   }
   pending_[t] = op;
   f->suspend();

@@ -3,6 +3,7 @@
 
 #include "model/lockdep.h"
 #include "model/ops.h"
+#include "model/rcu.h"
 
 namespace ravel::model {
 namespace {
@@ -11,101 +12,125 @@ ObjectId cpu_object(Kernel& k, const TaskCtx& t) {
   return t.cpu >= 0 ? k.cpu(t.cpu).object : kNoObject;
 }
 
-// One visible operation that kWrites the task's CPU.
-void cpu_op(Kernel& k, TaskCtx& t, OpKind kind, Loc loc, int64_t arg0 = 0) {
+// +1 when `change` makes the task an RCU reader (model/rcu.h flavor consolidation), -1 when it
+// makes it stop being one, 0 otherwise (always 0 without the option: nothing to order).
+template <class F>
+int reader_change(const TaskCtx& t, F change) {
+  if (!rcu_consolidated()) return 0;
+  TaskCtx probe = t;
+  change(probe);
+  return static_cast<int>(rcu_reader(probe)) - static_cast<int>(rcu_reader(t));
+}
+
+// A region's start reads the RCU object, its end writes it (rcu.h): as an extra object of the
+// step. The step has at most this one extra object.
+void add_reader_access(Operation* op, int change) {
+  if (change > 0) op->add_read(rcu_object());
+  if (change < 0) op->add_write(rcu_object());
+}
+
+// One visible operation that kWrites the task's CPU (and, when `change` is not 0, reads or
+// writes the RCU object).
+void cpu_op(Kernel& k, TaskCtx& t, OpKind kind, Loc loc, int64_t arg0 = 0, int change = 0) {
   Operation op;
   op.kind = kind;
   op.access = Access::kWrite;
   op.object = cpu_object(k, t);
   op.loc = loc;
   op.arg0 = arg0;
+  add_reader_access(&op, change);
   k.ctx().yield(op);
 }
 
-// Applies `change` to the task's state; yields first when the change flips the CPU between
-// preemptible and not and another process task shares it (it gates them), see cpu.h.
+// An explicit state change (local_irq_*, local_bh_*, preempt_*): its step, then `change`.
 template <class F>
-void implicit_change(OpKind kind, Loc loc, F change) {
+void explicit_change(OpKind kind, Loc loc, F change, int64_t arg0 = 0) {
+  Kernel& k = Kernel::current();
+  TaskCtx& t = k.self();
+  cpu_op(k, t, kind, loc, arg0, reader_change(t, change));
+  change(t);
+  k.update_cpu(t);
+  if (rcu_consolidated()) rcu_reader_update(t);
+}
+
+// Applies `change` to the task's state; yields first when the change flips the CPU between
+// preemptible and not and another process task shares it (it gates them), see cpu.h, or when
+// it makes the task start or stop being an RCU reader under flavor consolidation (rcu.h; not
+// for the rcu depth itself, whose rcu_read_lock/unlock step already touches the RCU object).
+template <class F>
+void implicit_change(OpKind kind, Loc loc, F change, bool rcu_depth = false) {
   Kernel& k = Kernel::current();
   TaskCtx& t = k.self();
   bool before = t.non_preemptible();
   TaskCtx probe = t;
   change(probe);
-  if (before != probe.non_preemptible() && k.cpu_shared(t)) cpu_op(k, t, kind, loc);
+  const bool gates = before != probe.non_preemptible() && k.cpu_shared(t);
+  const int reader = rcu_depth ? 0 : reader_change(t, change);
+  if (reader != 0 && !gates) {
+    // A step of its own on the RCU object (kRead: entries commute with each other).
+    Operation op;
+    op.kind = kind;
+    op.access = reader > 0 ? Access::kRead : Access::kWrite;
+    op.object = rcu_object();
+    op.loc = loc;
+    k.ctx().yield(op);
+  } else if (gates) {
+    cpu_op(k, t, kind, loc, 0, reader);
+  }
   change(t);
   k.update_cpu(t);
-}
-
-void set_irqs(bool off) {
-  Kernel& k = Kernel::current();
-  TaskCtx& t = k.self();
-  bool was_off = t.irqs_off;
-  t.irqs_off = off;
-  k.update_cpu(t);
-  if (was_off && !off) lockdep_hardirqs_on();
+  if (!rcu_depth && rcu_consolidated()) rcu_reader_update(t);
 }
 
 }  // namespace
 
 void local_irq_disable(Loc loc) {
-  Kernel& k = Kernel::current();
-  cpu_op(k, k.self(), op::kLocalIrqDisable, loc);
-  set_irqs(true);
+  explicit_change(op::kLocalIrqDisable, loc, [](TaskCtx& t) { t.irqs_off = true; });
 }
 
 void local_irq_enable(Loc loc) {
-  Kernel& k = Kernel::current();
-  cpu_op(k, k.self(), op::kLocalIrqEnable, loc);
-  set_irqs(false);
+  const bool was_off = Kernel::current().self().irqs_off;
+  explicit_change(op::kLocalIrqEnable, loc, [](TaskCtx& t) { t.irqs_off = false; });
+  if (was_off) lockdep_hardirqs_on();
 }
 
 unsigned long local_irq_save(Loc loc) {
   Kernel& k = Kernel::current();
-  TaskCtx& t = k.self();
-  cpu_op(k, t, op::kLocalIrqSave, loc);
-  unsigned long flags = t.irqs_off ? 0 : kIrqFlagsEnabled;
-  set_irqs(true);
+  unsigned long flags = k.self().irqs_off ? 0 : kIrqFlagsEnabled;
+  explicit_change(op::kLocalIrqSave, loc, [](TaskCtx& t) { t.irqs_off = true; });
   k.ctx().set_result(static_cast<int64_t>(flags));
   return flags;
 }
 
 void local_irq_restore(unsigned long flags, Loc loc) {
-  Kernel& k = Kernel::current();
-  cpu_op(k, k.self(), op::kLocalIrqRestore, loc, static_cast<int64_t>(flags));
-  set_irqs((flags & kIrqFlagsEnabled) == 0);
+  const bool off = (flags & kIrqFlagsEnabled) == 0;
+  const bool was_off = Kernel::current().self().irqs_off;
+  explicit_change(
+      op::kLocalIrqRestore, loc, [off](TaskCtx& x) { x.irqs_off = off; },
+      static_cast<int64_t>(flags));
+  if (was_off && !off) lockdep_hardirqs_on();
 }
 
 void local_bh_disable(Loc loc) {
-  Kernel& k = Kernel::current();
-  TaskCtx& t = k.self();
-  cpu_op(k, t, op::kLocalBhDisable, loc);
-  ++t.bh;
-  k.update_cpu(t);
+  explicit_change(op::kLocalBhDisable, loc, [](TaskCtx& t) { ++t.bh; });
 }
 
 void local_bh_enable(Loc loc) {
-  Kernel& k = Kernel::current();
-  TaskCtx& t = k.self();
-  cpu_op(k, t, op::kLocalBhEnable, loc);
-  if (t.bh > 0) --t.bh;
-  k.update_cpu(t);
+  explicit_change(op::kLocalBhEnable, loc, [](TaskCtx& t) {
+    if (t.bh > 0) --t.bh;
+  });
+  TaskCtx& t = Kernel::current().self();
   if (t.bh == 0 && !t.irqs_off) lockdep_softirqs_on();
 }
 
 void preempt_disable(Loc loc) {
-  Kernel& k = Kernel::current();
-  TaskCtx& t = k.self();
-  cpu_op(k, t, op::kPreemptDisable, loc);
-  ++t.preempt;
-  k.update_cpu(t);
+  explicit_change(op::kPreemptDisable, loc, [](TaskCtx& t) { ++t.preempt; });
 }
 
 void preempt_enable(Loc loc) {
-  Kernel& k = Kernel::current();
-  TaskCtx& t = k.self();
-  cpu_op(k, t, op::kPreemptEnable, loc);
-  if (t.preempt > 0) --t.preempt;
-  k.update_cpu(t);
+  explicit_change(op::kPreemptEnable, loc, [](TaskCtx& t) {
+    if (t.preempt > 0) --t.preempt;
+  });
 }
 
 void preempt_count_inc(OpKind kind, Loc loc) {
@@ -127,12 +152,16 @@ void bh_count_dec(OpKind kind, Loc loc) {
   if (t.bh == 0 && !t.irqs_off) lockdep_softirqs_on();
 }
 void rcu_read_enter(OpKind kind, Loc loc) {
-  implicit_change(kind, loc, [](TaskCtx& t) { ++t.rcu; });
+  implicit_change(
+      kind, loc, [](TaskCtx& t) { ++t.rcu; }, true);
 }
 void rcu_read_exit(OpKind kind, Loc loc) {
-  implicit_change(kind, loc, [](TaskCtx& t) {
-    if (t.rcu > 0) --t.rcu;
-  });
+  implicit_change(
+      kind, loc,
+      [](TaskCtx& t) {
+        if (t.rcu > 0) --t.rcu;
+      },
+      true);
 }
 void softirq_enter() { ++Kernel::current().self().softirq; }
 void softirq_exit() {
@@ -170,6 +199,9 @@ TaskId spawn_thread(Ctx& ctx, const ThreadSpec& spec, void (*entry)(void*), void
   Kernel& k = Kernel::current();
   int cpu = spec.cpu >= 0 ? spec.cpu : k.next_default_cpu();
   Cpu& c = k.cpu(cpu);
+  // The RCU object is touched by region entries of any task: created here, by the spawner, its
+  // id is the same in every interleaving (api.h ObjectId).
+  if (rcu_consolidated()) rcu_object();
   TaskSpec ts;
   ts.name = spec.name;
   ts.kind = spec.kind;

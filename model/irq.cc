@@ -6,6 +6,7 @@
 #include "model/kernel.h"
 #include "model/lockdep.h"
 #include "model/ops.h"
+#include "model/rcu.h"
 
 namespace ravel::model {
 namespace {
@@ -56,12 +57,15 @@ void irq_main(void* p) {
   fire.object = c.object;
   fire.gate = &f->gate;
   fire.arg0 = f->line->cpu;
+  // A hardirq handler is an RCU reader under flavor consolidation (model/rcu.h).
+  if (rcu_consolidated()) fire.add_read(rcu_object());
   ctx.yield(fire);
   c.handler = self;
   c.interrupted = c.owner;
   TaskCtx& t = k.task(self);
   t.hardirq = 1;
   t.irqs_off = true;
+  if (rcu_consolidated()) rcu_reader_update(t);
   f->line->handler(f->line->arg);
   lockdep_task_exit(Loc{});
   Operation ret;
@@ -69,10 +73,12 @@ void irq_main(void* p) {
   ret.access = Access::kWrite;
   ret.object = c.object;
   ret.arg0 = f->line->cpu;
+  if (rcu_consolidated()) ret.add_write(rcu_object());
   ctx.yield(ret);
   TaskCtx& t2 = k.task(self);
   t2.hardirq = 0;
   t2.irqs_off = false;
+  if (rcu_consolidated()) rcu_reader_update(t2);
   c.handler = kNoTask;
   c.interrupted = kNoTask;
   f->line->returned = f->nth + 1;
@@ -86,6 +92,7 @@ void spawn_irq(Ctx& ctx, const IrqSpec& spec, void (*handler)(void*), void* arg)
   }
   Kernel& k = Kernel::current();
   Cpu& c = k.cpu(spec.cpu);
+  if (rcu_consolidated()) rcu_object();  // created by the spawner (see spawn_thread)
   auto* line = ctx.make<IrqLine>(IrqLine{spec.cpu, 0, handler, arg});
   for (int i = 0; i < spec.repeat; ++i) {
     auto* f = ctx.make<Firing>(Firing{line, IrqGate(line, i), i});

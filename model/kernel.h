@@ -33,6 +33,12 @@ struct KernelOptions {
   // MAX_SCHEDULE_TIMEOUT, not an untimed wait) may also time out at its scheduling point, as if
   // its timer fired before the event; see early_timeout() below.
   bool early_timeouts = false;
+  // RCU flavor consolidation (v4.20): regions with preemption, BHs or IRQs disabled and IRQ
+  // handlers are RCU readers too (model/rcu.h). Set by the interpreter when the program calls
+  // synchronize_rcu/call_rcu/kfree_rcu/rcu_barrier only: each such region's entry and exit then
+  // touch the RCU object (a scheduling point or an extra object of the step), which would make
+  // every spin_unlock dependent with every other region entry in programs without grace periods.
+  bool rcu_consolidated = false;
 };
 
 // One entry of a task's held-lock stack (the kernel's struct held_lock).

@@ -22,8 +22,10 @@ struct Section {
 
 struct RcuState;
 
-// Open when every section of one grace period has ended. Changes only through rcu_read_unlock,
-// which kWrites the RCU object the waiting operation is on.
+// Open when every section of one grace period has ended. Changes only through the end of a
+// section -- rcu_read_unlock, or under flavor consolidation the step that ends an atomic region
+// or an IRQ handler (rcu.h) -- each of which kWrites the RCU object the waiting operation is on
+// (as its object or as an extra write, api.h).
 class GpGate final : public Gate {
  public:
   GpGate(const RcuState* s, std::vector<uint32_t> sections)
@@ -191,11 +193,9 @@ void rcu_read_lock(Loc loc) {
              .access = outermost ? Access::kRead : Access::kNone,
              .object = s.obj,
              .loc = loc});
-  if (depth_of(s, t)++ == 0) {
-    s.current[t] = static_cast<int32_t>(s.sections.size());
-    s.sections.push_back(Section{t, true, {}});
-  }
+  ++depth_of(s, t);
   rcu_read_enter(op::kRcuReadLock, loc);
+  rcu_reader_update(Kernel::current().self());
   lock_map_acquire_read(&s.map, loc);  // rcu_lock_acquire(&rcu_lock_map)
 }
 
@@ -213,14 +213,36 @@ void rcu_read_unlock(Loc loc) {
     lock_map_release(&s.map, loc);
     return;
   }
-  if (--depth_of(s, t) == 0) {
-    Section& sec = s.sections[static_cast<size_t>(s.current[t])];
-    sec.active = false;
-    sec.end = hb_snapshot_release();
-    s.current[t] = -1;
-  }
+  --depth_of(s, t);
   lock_map_release(&s.map, loc);
   rcu_read_exit(op::kRcuReadUnlock, loc);
+  rcu_reader_update(Kernel::current().self());
+}
+
+bool rcu_consolidated() { return Kernel::current().options().rcu_consolidated; }
+
+bool rcu_reader(const TaskCtx& t) {
+  if (t.rcu > 0) return true;
+  if (!rcu_consolidated()) return false;
+  return t.preempt > 0 || t.bh > 0 || t.irqs_off || t.hardirq > 0;
+}
+
+ObjectId rcu_object() { return rcu().obj; }
+
+void rcu_reader_update(TaskCtx& t) {
+  RcuState& s = rcu();
+  depth_of(s, t.id);  // sizes `current`
+  int32_t& cur = s.current[t.id];
+  const bool reader = rcu_reader(t);
+  if (reader && cur < 0) {
+    cur = static_cast<int32_t>(s.sections.size());
+    s.sections.push_back(Section{t.id, true, {}});
+  } else if (!reader && cur >= 0) {
+    Section& sec = s.sections[static_cast<size_t>(cur)];
+    sec.active = false;
+    sec.end = hb_snapshot_release();
+    cur = -1;
+  }
 }
 
 bool rcu_read_lock_held() {

@@ -16,12 +16,27 @@
 // rcu_assign_pointer (store-release) -> the rcu_dereference that reads it.
 // The read side also holds lockdep's rcu_read_lock map (recursive read) and makes the task
 // non-preemptible and atomic for might_sleep (model/cpu.h rcu_read_enter).
+//
+// Flavor consolidation (v4.20; Documentation/RCU/Design/Requirements/Requirements.rst
+// "Consolidated RCU flavors", whatisRCU.rst): synchronize_rcu() and call_rcu() also wait for
+// every region with preemption, BHs or IRQs disabled, IRQ handlers included. Under
+// KernelOptions::rcu_consolidated a section is therefore any stretch where rcu_reader() holds
+// (rcu depth, preempt count, BH count, IRQs off, hardirq). Its start reads the RCU object and
+// its end writes it (model/cpu.cc, model/irq.cc: an extra object of the step that changes the
+// state, or a step of its own for the implicit changes inside lock calls), so that dpor orders
+// both against grace-period starts and sees every end that may open a GpGate (api.h
+// enabledness contract). Without grace periods in the program the option is off and only
+// rcu_read_lock() sections exist: region ends touching the RCU object would make every
+// spin_unlock dependent with every region entry and multiply the explored executions.
+// Not counted: RCU callbacks running in softirq context (rcu_do_batch) -- omitting a reader can
+// only shorten a grace period, so it may over-report, never hide a use-after-free.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 
 #include "checker/api.h"
+#include "model/kernel.h"
 #include "model/race.h"
 
 namespace ravel::model {
@@ -29,6 +44,17 @@ namespace ravel::model {
 void rcu_read_lock(Loc loc);
 void rcu_read_unlock(Loc loc);
 bool rcu_read_lock_held();  // the current task is inside a read-side section
+// Flavor consolidation (see the design note). Whether the option is on for this execution:
+bool rcu_consolidated();
+// Whether `t` is an RCU reader now: rcu_read_lock depth, and under rcu_consolidated() also
+// preemption, BHs or IRQs disabled or a hardirq handler running.
+bool rcu_reader(const TaskCtx& t);
+// The RCU object (created on first use; spawn_thread creates it in the spawning task under
+// rcu_consolidated() so that its id does not depend on which task touches it first).
+ObjectId rcu_object();
+// Opens or closes the current task's section to match rcu_reader(t), after the step that
+// changed its state (which read the RCU object at the start, wrote it at the end).
+void rcu_reader_update(TaskCtx& t);
 void synchronize_rcu(Loc loc);
 // Runs fn() after a grace period, in an "rcu-callback" task in softirq context. `head` is the
 // rcu_head object (kNoObject allowed for C++ callers that have none): calling on a freed head is

@@ -34,10 +34,15 @@ void join(uint32_t* __restrict into, const uint32_t* __restrict from, uint32_t n
 
 }  // namespace
 
-int Trace::accesses(const Ev& e, Acc out[kMaxAccesses]) {
+// Inline in its two callers (commit runs for every event).
+[[gnu::always_inline]] inline int Trace::accesses(const Ev& e, Acc out[kMaxAccesses]) {
   int n = 0;
   if (e.obj != kNoObject && e.acc != Access::kNone) out[n++] = {e.obj, e.acc};
-  for (uint32_t i = 0; i < e.nextra; ++i) out[n++] = {e.extra[i], Access::kRead};
+  // kRead + 1 == kWrite: the write mark selects the access without a branch.
+  for (uint32_t i = 0; i < e.nextra; ++i) {
+    out[n++] = {e.extra[i],
+                static_cast<Access>(static_cast<unsigned>(Access::kRead) + ((e.xwrite >> i) & 1u))};
+  }
   if (e.domain != kNoObject) out[n++] = {e.domain, Access::kRead};
   if (e.spawner) out[n++] = {kNoObject, Access::kWrite};
   return n;
@@ -129,7 +134,10 @@ Ev Trace::op_ev(TaskId task, const Operation& op, ObjectId domain) {
   e.domain = domain;
   e.gated = op.gate != nullptr;
   e.nextra = op.extra_count;
-  for (uint32_t i = 0; i < op.extra_count; ++i) e.extra[i] = op.extra_reads[i];
+  if (op.extra_count != 0) {  // rare: most operations name one object
+    for (uint32_t i = 0; i < op.extra_count; ++i) e.extra[i] = op.extra_reads[i];
+    e.xwrite = op.extra_writes;
+  }
   // Touching nothing, either way: independent of all (dependent() relies on it).
   if (e.acc == Access::kNone || e.obj == kNoObject) {
     e.obj = kNoObject;
@@ -207,7 +215,7 @@ void Trace::pending_candidates(const Ev& next, std::vector<uint32_t>* candidates
 }
 
 inline void Trace::scan(TaskId task, ObjectId o, Access a, const uint32_t* before,
-                 std::vector<uint32_t>* out) const {
+                        std::vector<uint32_t>* out) const {
   const ObjectInfo* found = find_object(o);
   if (found == nullptr) return;
   const ObjectInfo& info = *found;

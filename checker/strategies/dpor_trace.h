@@ -103,8 +103,9 @@ class Trace {
   }
   ObjectInfo& grow_objects(ObjectId o);
   const ObjectInfo* find_object(ObjectId o) const;
-  // The accesses of an event: its operation, its extra reads, the implicit read of its domain,
-  // and the write of the task table when it spawned (slot 0, which no operation uses).
+  // The accesses of an event: its operation, its extra objects (read or written), the implicit
+  // read of its domain, and the write of the task table when it spawned (slot 0, which no
+  // operation uses).
   struct Acc {
     ObjectId obj;
     Access acc;

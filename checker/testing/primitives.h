@@ -77,6 +77,9 @@ class Shared {
     value_ = v;
   }
   T peek() const { return value_; }  // no scheduling point: setup/final/fingerprints only
+  // No scheduling point: the effect of a caller's own operation that names this object
+  // (one operation writing several objects, Operation::add_write).
+  void poke(T v) { value_ = v; }
   ObjectId id() const { return id_; }
 
  private:

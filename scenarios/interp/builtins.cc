@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "model/race.h"
 #include "scenarios/interp/runtime.h"
@@ -29,6 +30,7 @@ bool type_supported(ModelType m) {
 struct SupportCheck {
   const Program& prog;
   lang::Diagnostics& diags;
+  std::vector<std::string>* builtin_calls = nullptr;  // when set: every built-in called, by name
 
   void type(const lang::TypeRef* t) {
     if (t == nullptr) return;
@@ -50,6 +52,10 @@ struct SupportCheck {
         e->a->bind.kind == lang::Binding::Kind::kBuiltin &&
         builtin_table()[e->a->bind.index] == nullptr) {
       diags.error(e->a->pos, "built-in '" + e->a->text + "' is not supported yet");
+    }
+    if (builtin_calls != nullptr && e->kind == ExprKind::kCall && e->a->kind == ExprKind::kIdent &&
+        e->a->bind.kind == lang::Binding::Kind::kBuiltin) {
+      builtin_calls->push_back(e->a->text);
     }
     if (e->kind == ExprKind::kMember && e->model_field) {
       diags.error(e->pos, "fields of model objects ('" + render(e) + "') are not supported yet");
@@ -226,6 +232,19 @@ void bind_builtin(std::vector<BuiltinFn>& t, std::string_view name, BuiltinFn fn
     std::abort();
   }
   t[b->id] = fn;
+}
+
+bool uses_grace_periods(const Program& prog) {
+  const lang::Source none("", "");
+  lang::Diagnostics diags(none);
+  std::vector<std::string> calls;
+  SupportCheck{prog, diags, &calls}.run();
+  for (const std::string& c : calls) {
+    if (c == "synchronize_rcu" || c == "call_rcu" || c == "kfree_rcu" || c == "rcu_barrier") {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string check_supported(const Program& prog, const lang::Source& src) {

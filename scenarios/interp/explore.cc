@@ -30,8 +30,7 @@ void task_entry(void* p) {
 }  // namespace
 
 struct Session::Impl {
-  Impl(const Program& prog, const Options& opt)
-      : in(prog, opt), kernel(kernel_options(opt)) {
+  Impl(const Program& prog, const Options& opt) : in(prog, opt), kernel(kernel_options(prog, opt)) {
     // language.md section 7: the orderings dma_resv_lockdep() records at boot.
     kernel.lockdep().prime(
         {"mmap_lock", "reservation_ww_class_mutex", "fs_reclaim", "dma_fence_map"});
@@ -39,10 +38,11 @@ struct Session::Impl {
     if (prog.has_final) final_fn = [this](Ctx&) { current->run_body(in.prog.final_); };
   }
 
-  static model::KernelOptions kernel_options(const Options& opt) {
+  static model::KernelOptions kernel_options(const Program& prog, const Options& opt) {
     model::KernelOptions ko;
     ko.signals = opt.signals;
     ko.early_timeouts = opt.early_timeouts;
+    ko.rcu_consolidated = uses_grace_periods(prog);
     return ko;
   }
 

@@ -44,6 +44,9 @@ struct RunResult {
 
 // Diagnostics (gcc style, one per line) for what the interpreter cannot run yet; empty if none.
 std::string check_supported(const lang::Program& prog, const lang::Source& src);
+// Whether the program calls synchronize_rcu, call_rcu, kfree_rcu or rcu_barrier: then the RCU
+// model counts atomic regions as readers (model::KernelOptions::rcu_consolidated).
+bool uses_grace_periods(const lang::Program& prog);
 
 // One exploration's interpreter state and model plugins. setup()/final_fn() refer to it: the
 // session must outlive every explore() that uses them, and serves one explore() only.

@@ -24,6 +24,7 @@ struct Gen {
   Rng rng;
   Model* m;
   bool multi_waits = false;  // GenLimits::multi_object_waits
+  bool pair_writes = false;  // GenLimits::extra_writes
   int pick(int n) { return static_cast<int>(rng.below(static_cast<uint32_t>(n))); }
 };
 
@@ -39,6 +40,15 @@ Op await_op(Gen& g) {
   return {Op::kAwait, a, b, c};
 }
 
+// One operation on var[a] that also writes var[c] or, for a task outside the domain, the irq
+// domain object (c == -2).
+Op pair_op(Gen& g, bool may_domain_write) {
+  const int a = g.pick(g.m->vars);
+  int c = (a + 1 + g.pick(g.m->vars - 1)) % g.m->vars;
+  if (may_domain_write && g.pick(3) == 0) c = -2;
+  return {Op::kPairWrite, a, g.pick(4), c};
+}
+
 // A memory / event / choice operation (not lock, unlock or spawn).
 Op simple_op(Gen& g, bool may_domain_write) {
   for (;;) {
@@ -51,6 +61,7 @@ Op simple_op(Gen& g, bool may_domain_write) {
       case 3:
       case 4:
       case 5:
+        if (g.pair_writes && g.pick(2) == 0) return pair_op(g, may_domain_write);
         return {Op::kWrite, g.pick(g.m->vars), g.pick(4)};
       case 6:
         return {Op::kLoad, g.pick(g.m->atomics), 0};
@@ -180,6 +191,24 @@ int64_t await_odd_sum(State* s, const Op& op) {
   return gate.sum();
 }
 
+// Operation::add_write: the extra object is written by the same scheduling point.
+int64_t pair_write(State* s, const Op& op, int64_t acc) {
+  Shared<>* first = s->vars[op.a];
+  Shared<>* second = op.c >= 0 ? s->vars[op.c] : s->irq;
+  const bool read_first = op.b % 2 == 1;
+  Operation w = testing::make_op(testing::kOpWrite, read_first ? Access::kRead : Access::kWrite,
+                                 first->id(), std::source_location::current());
+  if (!w.add_write(second->id())) std::abort();  // at most 1 + kMaxExtraReads objects
+  Ctx::current().yield(w);
+  if (read_first) {
+    acc = acc * 3 + first->peek();
+  } else {
+    first->poke((acc + op.b) % 4);
+  }
+  second->poke(op.c >= 0 ? (acc + op.b + 1) % 4 : 1 + op.b % 2);
+  return acc;
+}
+
 void run_task(const Model* m, const TaskModel* t, State* s, size_t slot) {
   int64_t acc = 0;
   for (const Op& op : t->ops) {
@@ -215,6 +244,9 @@ void run_task(const Model* m, const TaskModel* t, State* s, size_t slot) {
         break;
       case Op::kAwait:
         acc = acc * 5 + await_odd_sum(s, op);
+        break;
+      case Op::kPairWrite:
+        acc = pair_write(s, op, acc);
         break;
       case Op::kSet:
         s->events[op.a]->set();
@@ -275,7 +307,7 @@ State*& current_state() {
 
 Model generate(uint64_t seed, const GenLimits& limits) {
   Model m;
-  Gen g{Rng(seed), &m, limits.multi_object_waits};
+  Gen g{Rng(seed), &m, limits.multi_object_waits, limits.extra_writes};
   m.vars = 2 + g.pick(2);
   m.atomics = 1;
   m.mutexes = limits.nested_locks ? 2 : 1 + (g.pick(3) != 0 ? 1 : 0);  // two: AB-BA
@@ -305,6 +337,12 @@ Model generate(uint64_t seed, const GenLimits& limits) {
     std::vector<Op>& ops = m.tasks[static_cast<size_t>(g.pick(ntasks))].ops;
     ops.insert(ops.begin() + g.pick(static_cast<int>(ops.size()) + 1), await_op(g));
   }
+  if (limits.extra_writes) {  // at least one per model
+    const int t = g.pick(ntasks);
+    std::vector<Op>& ops = m.tasks[static_cast<size_t>(t)].ops;
+    ops.insert(ops.begin() + g.pick(static_cast<int>(ops.size()) + 1),
+               pair_op(g, domain && t != 0));
+  }
   // Every waited event is set by some other task.
   for (size_t t = 0; t < m.tasks.size(); ++t) {
     for (const Op& op : std::vector<Op>(m.tasks[t].ops)) {
@@ -325,10 +363,10 @@ Model generate(uint64_t seed, const GenLimits& limits) {
 }
 
 std::string describe(const Model& m) {
-  static const char* const kNames[] = {"read",   "write",  "load",         "fetch_add",    "cas",
-                                       "lock",   "unlock", "wait",         "wait_timeout", "set",
-                                       "choose", "spawn",  "domain_write", "check_ne",
-                                       "new",    "use",    "await_odd"};
+  static const char* const kNames[] = {"read",   "write",     "load",         "fetch_add",    "cas",
+                                       "lock",   "unlock",    "wait",         "wait_timeout", "set",
+                                       "choose", "spawn",     "domain_write", "check_ne",     "new",
+                                       "use",    "await_odd", "pair_write"};
   std::string out = "vars " + std::to_string(m.vars) + ", atomics " + std::to_string(m.atomics) +
                     ", mutexes " + std::to_string(m.mutexes) + ", events " +
                     std::to_string(m.events) + ", ptrs " + std::to_string(m.ptrs) + "\n";
@@ -337,7 +375,7 @@ std::string describe(const Model& m) {
            (t.daemon ? " (daemon)" : "") + ":";
     for (const Op& op : t.ops) {
       out += std::string(" ") + kNames[op.kind] + "(" + std::to_string(op.a) + "," +
-             std::to_string(op.b) + (op.c >= 0 ? "," + std::to_string(op.c) : "") + ")";
+             std::to_string(op.b) + (op.c != -1 ? "," + std::to_string(op.c) : "") + ")";
     }
     out += "\n";
   };
@@ -451,7 +489,9 @@ void TraceRecorder::end_execution(Ctx& /*ctx*/) {
     if (e.op.access != ravel::Access::kNone && e.op.object != kNoObject) {
       access(e.op.object, e.op.access == ravel::Access::kWrite, label);
     }
-    for (uint32_t k = 0; k < e.op.extra_count; ++k) access(e.op.extra_reads[k], false, label);
+    for (uint32_t k = 0; k < e.op.extra_count; ++k) {
+      access(e.op.extra_reads[k], e.op.extra_written(k), label);
+    }
     if (domain && names_[i] == "T0") access(irq, false, label);
     if (spawner_[i]) access(kSpawns, true, label);
   }

@@ -8,7 +8,9 @@
 // daemon task that may never start (TaskSpec.daemon), optionally objects created by tasks
 // mid-run and published through pointer variables (GenLimits::create_objects), optionally waits
 // on a condition over two or three variables (GenLimits::multi_object_waits: one gated
-// operation naming every object it reads, Operation::extra_reads). Each
+// operation naming every object it reads, Operation::extra_reads), optionally operations that
+// write a second variable or the irq domain object besides their own (GenLimits::extra_writes,
+// Operation::add_write: a region exit that also writes the RCU state). Each
 // complete execution records its final state (every variable, every task's local accumulator).
 #pragma once
 
@@ -39,6 +41,8 @@ struct Op {
     kNew,          // creates a variable mid-run and publishes it in ptr[a] (a write)
     kUse,          // reads ptr[a]; if set, writes (b even) or reads (b odd) the object it names
     kAwait,        // waits until var[a] + var[b] (+ var[c] if c >= 0) is odd; acc = acc * 5 + sum
+    kPairWrite,    // one operation: var[a] read (b odd) or written (b even), and var[c] (c >= 0)
+                   // or the irq domain object (c == -2) written as its extra object
   };
   Kind kind;
   int a = 0;
@@ -71,6 +75,9 @@ struct GenLimits {
   // gated operation reading all of them (Operation::object and extra_reads), opened or closed
   // by a write of any of them.
   bool multi_object_waits = false;
+  // Some writes become kPairWrite: one operation writing an extra object (Operation::
+  // add_write), which may open a kAwait's gate or disable a domain task (at least one per model).
+  bool extra_writes = false;
 };
 
 Model generate(uint64_t seed, const GenLimits& limits);
