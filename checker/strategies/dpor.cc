@@ -28,7 +28,8 @@
 // earlier candidates (the lock -> lock race behind the unlock). This is what makes mutex
 // programs explore exactly one execution per order of their critical sections. If p moved in
 // between, or notdep(e) touches what e' waits on, the gate of e' after notdep(e) cannot be
-// asked: the reversal is inserted but covers nothing; if it turns out disabled when replayed,
+// asked: the reversal is inserted but covers nothing (neither earlier race candidates nor, as a
+// wakeup-tree leaf, later reversals: wakeup_tree.cc); if it turns out disabled when replayed,
 // that wakeup branch is dropped and the execution continues freely, at worst ending sleep-set
 // blocked (ExecutionEnd::kBlocked, never counted as an execution).
 //
@@ -183,7 +184,7 @@ class DporStrategy final : public Strategy {
     return enabled_;
   }
   bool gate_moved(const Ev& evp) const;
-  void insert(Node* node, std::vector<Ev>* v);
+  void insert(Node* node, std::vector<Ev>* v, bool certain);
   void backtrack();
 
   // nodes_[0, depth_) is the stack; slots above depth_ are kept to reuse their vectors'
@@ -459,7 +460,7 @@ void DporStrategy::handle_races(const Ev& evp, uint32_t ep) {
       if (!enabled && !gate_moved(evp)) continue;
       certain = enabled;
     }
-    insert(&node, &v_);
+    insert(&node, &v_, certain);
     // A halting event (e == ep) races only by halting: it covers nothing.
     if (certain && e < ep) covering_.push_back(e);
   }
@@ -476,12 +477,13 @@ bool DporStrategy::gate_moved(const Ev& evp) const {
 }
 
 // Consumes *v.
-void DporStrategy::insert(Node* node, std::vector<Ev>* v) {
+// `certain`: e' is known to be enabled after notdep(e) (handle_races).
+void DporStrategy::insert(Node* node, std::vector<Ev>* v, bool certain) {
   size_t pos = 0;
   for (const Ev& q : node->sleep) {
     if (dpor::weak_initial(q, *v, &pos)) return;  // an equivalent execution was explored
   }
-  forest_.insert(&node->wut, v);
+  forest_.insert(&node->wut, v, !certain);
 }
 
 void DporStrategy::backtrack() {

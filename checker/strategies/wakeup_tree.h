@@ -84,14 +84,17 @@ class WakeupForest {
   // A deep copy of the trees in l (a choice node keeps its guide for every value).
   List copy(const List& l);
   // Inserts *v (see above), consuming it (left unspecified; the caller's buffer is reused, so no
-  // copy is made). Returns true when the tree changed.
-  bool insert(List* root, std::vector<Ev>* v);
+  // copy is made). Returns true when the tree changed. `may_be_disabled`: the last event of v
+  // may turn out disabled when the branch is replayed (dpor.cc: a reversal whose enabledness
+  // could not be decided); its leaf then covers nothing (see insert()).
+  bool insert(List* root, std::vector<Ev>* v, bool may_be_disabled);
 
  private:
   struct Node {
     Ev ev;
     Ref next = kNil;  // next sibling
     List kids;
+    bool may_be_disabled = false;  // a leaf that may be dropped unexplored (insert's argument)
   };
   Ref alloc(const Ev& ev);
   void clear_trees(List* l);
