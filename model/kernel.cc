@@ -31,8 +31,12 @@ bool Cpu::hardirqs_enabled() const {
   return owner == kNoTask || !Kernel::current().task(owner).irqs_off;
 }
 
-Kernel::Kernel(Ctx&, Lockdep* lockdep, const KernelOptions* options)
-    : lockdep_(lockdep), options_(options) {}
+Kernel::Kernel(Ctx& ctx, Lockdep* lockdep, const KernelOptions* options)
+    : lockdep_(lockdep), options_(options) {
+  for (ObjectId& o : cpu_objects_) o = ctx.new_object();
+  rcu_object_ = ctx.new_object();
+  reclaim_object_ = ctx.new_object();
+}
 
 Kernel& Kernel::current() {
   if (g_kernel == nullptr) {
@@ -65,7 +69,8 @@ Cpu& Kernel::cpu(int index) {
   while (cpu_count() <= index) {
     cpus_.emplace_back();
     cpus_.back().index = cpu_count() - 1;
-    cpus_.back().object = ctx().new_object();
+    const int i = cpu_count() - 1;
+    cpus_.back().object = i < kStableCpuObjects ? cpu_objects_[i] : ctx().new_object();
   }
   return cpus_[index];
 }

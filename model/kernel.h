@@ -117,6 +117,10 @@ class Kernel {
   }
   TaskCtx& self() { return task(ctx().self()); }
   Cpu& cpu(int index);      // created on first use
+  // Objects of execution-wide kernel state (RCU's grace-period state, fs_reclaim), created by
+  // the constructor; see kStableCpuObjects.
+  ObjectId rcu_object() const { return rcu_object_; }
+  ObjectId reclaim_object() const { return reclaim_object_; }
   int cpu_count() const { return static_cast<int>(cpus_.size()); }
   // Lowest CPU index no thread was placed on yet (spec: "cpu index = order of threads").
   int next_default_cpu();
@@ -133,6 +137,15 @@ class Kernel {
   std::vector<std::unique_ptr<TaskCtx>> tasks_;
   std::deque<Cpu> cpus_;            // deque: gates point into it
   std::vector<bool> thread_on_cpu_; // a thread was placed there (default numbering)
+  // ObjectIds are (creating task, ordinal) so that an object has the same id in every
+  // interleaving (checker/api.h); state created lazily by whichever task touches it first
+  // would break that (dpor compares events of different executions by id). So the ids of the
+  // first CPUs and of the global RCU and reclaim state are made here, by init, when the
+  // execution starts; CPUs beyond kStableCpuObjects (spawned mid-run by several tasks) are not.
+  static constexpr int kStableCpuObjects = 8;
+  ObjectId cpu_objects_[kStableCpuObjects] = {};
+  ObjectId rcu_object_ = kNoObject;
+  ObjectId reclaim_object_ = kNoObject;
 };
 
 // For a timed wait about to block, under KernelOptions::early_timeouts: a choice (explored both

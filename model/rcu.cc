@@ -54,7 +54,7 @@ class BarrierGate final : public Gate {
 };
 
 struct RcuState {
-  ObjectId obj = Ctx::current().new_object();
+  ObjectId obj = Kernel::current().rcu_object();  // the same id whoever touches RCU first
   // kernel/rcu/update.c rcu_lock_map: .wait_type_outer = LD_WAIT_FREE, .wait_type_inner =
   // LD_WAIT_CONFIG (= LD_WAIT_SPIN without CONFIG_PROVE_RAW_LOCK_NESTING): "{1:2}".
   LockdepMap map{"rcu_read_lock", LockType::kMap, kWaitSpin, kWaitFree};

@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "model/kernel.h"
 #include "model/lockdep.h"
 #include "model/might_sleep.h"
 #include "model/ops.h"
@@ -12,7 +13,7 @@ namespace ravel::model {
 namespace {
 
 struct ShrinkerState {
-  ObjectId obj = Ctx::current().new_object();
+  ObjectId obj = Kernel::current().reclaim_object();  // the same id whoever reclaims first
   // include/linux/sched/mm.h: __fs_reclaim_map ("fs_reclaim"), a pseudo-lock.
   // mm/page_alloc.c __fs_reclaim_map = STATIC_LOCKDEP_MAP_INIT: no wait types, "{0:0}".
   LockdepMap fs_reclaim{"fs_reclaim", LockType::kMap, kWaitInv, kWaitInv};
