@@ -10,7 +10,7 @@
 //
 // Dependency (for partial-order reduction) is decided from (object, access) alone:
 //   two operations of different tasks are dependent iff they touch the same object and at least
-//   one of them is kWrite. An operation may also access up to kMaxExtraReads further objects
+//   one of them is kWrite (kAdd/kSub: see Access, they commute only with their own kind). An operation may also access up to kMaxExtraReads further objects
 //   (Operation::extra_reads: a wait whose condition reads several objects, `await(a && b)`);
 //   those count like its own access: it is dependent with every kWrite of any of them. An extra
 //   object is kRead unless add_write() marked it kWrite (Operation::extra_writes): the operation
@@ -65,6 +65,15 @@ enum class Access : uint8_t {
   kNone,   // touches no shared state: independent of every other operation
   kRead,   // commutes with other kReads of the same object
   kWrite,  // conflicts with every access to the same object
+  // Commuting updates (docs/reduction.md): an update whose effect, if its result is not
+  // observed, is the same in either order with another update of the same kind on the same
+  // object (counter increments with each other, decrements with each other). It conflicts with
+  // kRead, kWrite and the other kind. When the effect does observe the value (a decrement that
+  // reaches zero, an increment from zero that warns), the model calls Ctx::observed() and the
+  // event is a kWrite. The update must not change any gate (only kWrite may: see below), and
+  // its other effects (happens-before for the race detector) must commute too.
+  kAdd,
+  kSub,
 };
 
 // Operation kinds are defined by models (model/ops.def); the engine only stores and reports them.
@@ -238,6 +247,10 @@ class Ctx {
   void yield(const Operation& op);
   bool timed_out() const;            // whether the last yield of this task returned by timeout
   void set_result(int64_t result);   // result of the operation that the last yield started
+  // The effect of the operation that the last yield started depended on its object's value (a
+  // kAdd/kSub update whose result matters): the event counts as a kWrite from now on. Call it
+  // before the task's next yield. No-op for other accesses.
+  void observed();
   TaskId self() const;
 
   // --- tasks ---

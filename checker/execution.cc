@@ -246,6 +246,14 @@ void Ctx::set_result(int64_t result) {
   if (t == kNoTask || exec_->tasks_[t].last_event == UINT32_MAX) return;
   exec_->events_[exec_->tasks_[t].last_event].result = result;
 }
+void Ctx::observed() {
+  TaskId t = exec_->running_;
+  if (t == kNoTask || exec_->tasks_[t].last_event == UINT32_MAX) return;
+  Operation& op = exec_->events_[exec_->tasks_[t].last_event].op;
+  if (op.access != Access::kAdd && op.access != Access::kSub) return;
+  op.access = Access::kWrite;
+  exec_->strategy_->on_observed();
+}
 TaskId Ctx::self() const { return exec_->running_; }
 TaskId Ctx::spawn(const TaskSpec& spec) { return exec_->spawn(spec); }
 void Ctx::set_domain(TaskId t, ObjectId domain, const Gate* domain_gate) {

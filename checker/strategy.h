@@ -73,6 +73,9 @@ class Strategy {
   virtual void on_spawn(TaskId /*child*/, TaskId /*parent*/) {}
   // Called after each event was picked and recorded (dpor's race detection hooks in here).
   virtual void on_event(const Event& /*event*/, ObjectId /*task_domain*/) {}
+  // The effect of the latest event observed its object's value (Ctx::observed): its kAdd/kSub
+  // access is a kWrite. Called before the next pick.
+  virtual void on_observed() {}
   // When no task is enabled but some pending waits may time out: which of them times out.
   // Default: the first; exhaustive strategies branch on it like on a value.
   virtual TaskId pick_timeout(const std::vector<TaskId>& candidates);
@@ -96,6 +99,9 @@ struct StrategyOptions {
   // run (a violation's history, then its own execution: FoundViolation::history)
   std::string schedule;
   uint64_t iterations = 1000; // random, pct: executions to run (ExploreOptions limits still apply)
+  // dpor: commuting updates (Access::kAdd/kSub) do not race with each other. Off
+  // (--no-reduction=commute): they are treated as kWrite, as before the reduction existed.
+  bool commute = true;
 };
 
 // Creates a strategy by name; nullptr and an `error` message for an unknown name or bad options.

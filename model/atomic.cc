@@ -74,18 +74,18 @@ void atomic_set(Atomic* a, int64_t v, Loc loc) {
   at.value = v;
 }
 
-void atomic_inc(Atomic* a, Loc loc) {
-  rmw(a, op::kAtomicInc, 1, loc, [](int64_t o, int64_t d) { return o + d; });
+// The RMW operations without a return value are unordered (Documentation/atomic_t.txt) and
+// observe nothing: additions and subtractions commute with each other in every state, so they
+// are one kind of commuting update (Access::kAdd, docs/reduction.md), with no happens-before.
+// `arg` is what traces show (the operand as written), `delta` what is added.
+static void atomic_update(Atomic* a, OpKind kind, int64_t arg, int64_t delta, Loc loc) {
+  Atomic& at = step(a, kind, Access::kAdd, loc, arg);
+  at.value += delta;
 }
-void atomic_dec(Atomic* a, Loc loc) {
-  rmw(a, op::kAtomicDec, 1, loc, [](int64_t o, int64_t d) { return o - d; });
-}
-void atomic_add(int64_t i, Atomic* a, Loc loc) {
-  rmw(a, op::kAtomicAdd, i, loc, [](int64_t o, int64_t d) { return o + d; });
-}
-void atomic_sub(int64_t i, Atomic* a, Loc loc) {
-  rmw(a, op::kAtomicSub, i, loc, [](int64_t o, int64_t d) { return o - d; });
-}
+void atomic_inc(Atomic* a, Loc loc) { atomic_update(a, op::kAtomicInc, 1, 1, loc); }
+void atomic_dec(Atomic* a, Loc loc) { atomic_update(a, op::kAtomicDec, 1, -1, loc); }
+void atomic_add(int64_t i, Atomic* a, Loc loc) { atomic_update(a, op::kAtomicAdd, i, i, loc); }
+void atomic_sub(int64_t i, Atomic* a, Loc loc) { atomic_update(a, op::kAtomicSub, i, -i, loc); }
 
 int64_t atomic_inc_return(Atomic* a, Loc loc) {
   int64_t v = rmw(a, op::kAtomicIncReturn, 1, loc, [](int64_t o, int64_t d) { return o + d; }) + 1;

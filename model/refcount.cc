@@ -54,13 +54,20 @@ void refcount_set(Refcount* r, int n, Loc loc, OpKind kind) {
   r->value = n;
 }
 
+// refcount_inc is an unordered increment (Documentation/core-api/refcount-vs-atomic.rst: "fully
+// unordered"): no happens-before, and when it neither starts from 0 nor saturates nobody can
+// tell two increments apart, so it is a commuting update (Access::kAdd, docs/reduction.md).
+// A warning observes the value: the step is then a write (Ctx::observed).
 void refcount_inc(Refcount* r, Loc loc, OpKind kind) {
-  step(r, kind, op::kRefcountInc, Access::kWrite, loc);
-  hb_acq_rel(r->id);
+  step(r, kind, op::kRefcountInc, Access::kAdd, loc);
   int old = r->value;
   if (old == 0) {
+    Ctx::current().observed();
+    hb_acq_rel(r->id);
     warn_saturate(r, "addition on 0; use-after-free", loc);
   } else if (old < 0 || old == INT_MAX) {
+    Ctx::current().observed();
+    hb_acq_rel(r->id);
     warn_saturate(r, "saturated; leaking memory", loc);
   } else {
     r->value = old + 1;
@@ -83,20 +90,29 @@ bool refcount_inc_not_zero(Refcount* r, Loc loc, OpKind kind) {
   return ok;
 }
 
+// refcount_dec_and_test has release ordering, and acquire ordering when it reaches zero
+// (refcount-vs-atomic.rst). A decrement that stays above zero only releases (a join into the
+// counter's clock, which commutes) and returns false whatever the order: a commuting update
+// (Access::kSub). The one that reaches zero, or underflows, observes the value (Ctx::observed).
 bool refcount_dec_and_test(Refcount* r, Loc loc, OpKind kind) {
-  step(r, kind, op::kRefcountDecAndTest, Access::kWrite, loc);
-  hb_acq_rel(r->id);  // release before the decrement, acquire when it hits zero
+  step(r, kind, op::kRefcountDecAndTest, Access::kSub, loc);
+  Ctx& ctx = Ctx::current();
   int old = r->value;
   bool zero = false;
   if (old == 1) {
+    ctx.observed();
+    hb_acq_rel(r->id);
     r->value = 0;
     zero = true;
   } else if (old <= 0) {
+    ctx.observed();
+    hb_acq_rel(r->id);
     warn_saturate(r, "underflow; use-after-free", loc);
   } else {
+    hb_release(r->id);
     r->value = old - 1;
   }
-  Ctx::current().set_result(zero);
+  ctx.set_result(zero);
   return zero;
 }
 

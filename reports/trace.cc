@@ -22,6 +22,8 @@ const char* access_name(Access a) {
     case Access::kNone: return "none";
     case Access::kRead: return "read";
     case Access::kWrite: return "write";
+    case Access::kAdd: return "add";
+    case Access::kSub: return "sub";
   }
   return "none";
 }

@@ -116,6 +116,7 @@ bool only_daemons_unfinished(const SchedulingPoint& point) {
 
 class DporStrategy final : public Strategy {
  public:
+  explicit DporStrategy(bool commute) { trace_.set_commute(commute); }
   const char* name() const override { return "dpor"; }
   bool exhaustive() const override { return finished_; }
 
@@ -139,6 +140,9 @@ class DporStrategy final : public Strategy {
   }
   void on_spawn(TaskId child, TaskId parent) override { trace_.on_spawn(child, parent); }
   void on_event(const Event& event, ObjectId task_domain) override;
+  void on_observed() override {
+    if (pending_) trace_.mark_observed(trace_.size() - 1);
+  }
   void end_execution(ExecutionEnd end) override {
     commit_pending();
     // An execution ended by a violation: the engine's vectors of the last scheduling point
@@ -404,7 +408,7 @@ void DporStrategy::check_pending(const SchedulingPoint& point, bool at_end, int6
   if (skip != kNoTask) todo &= ~bit(skip);
   for (; todo != 0; todo &= todo - 1) {
     const auto q = static_cast<TaskId>(__builtin_ctzll(todo));
-    Ev next = dpor::Trace::op_ev(q, (*point.pending)[q], (*point.domains)[q]);
+    Ev next = dpor::Trace::op_ev(q, (*point.pending)[q], (*point.domains)[q], trace_.commute());
     // init's pending join at the end of an execution stuck in started daemons only (an IRQ
     // handler waiting forever): had they not started, the join would have run. Its gate opens
     // when tasks finish, which no dependency shows, so its reversal with a daemon's start must
@@ -527,8 +531,8 @@ void DporStrategy::backtrack() {
 
 }  // namespace
 
-std::unique_ptr<Strategy> make_dpor_strategy(const StrategyOptions& /*options*/) {
-  return std::make_unique<DporStrategy>();
+std::unique_ptr<Strategy> make_dpor_strategy(const StrategyOptions& options) {
+  return std::make_unique<DporStrategy>(options.commute);
 }
 
 }  // namespace ravel

@@ -47,11 +47,23 @@ inline void refresh(Ev* e) {
   e->slow = e->halts || e->spawner || e->domain != kNoObject || e->nextra != 0;
 }
 
-// Whether two accesses of one object conflict: neither is kNone and one is kWrite
-// (kNone = 0, kRead = 1, kWrite = 2: the product is 2 or 4 exactly then).
+// Whether two accesses of one object conflict: neither is kNone and one is not kRead
+// (kNone = 0, kRead = 1, kWrite = 2, kAdd = 3, kSub = 4: the product is 2 or more exactly then).
+// Commuting updates (kAdd with kAdd, kSub with kSub) conflict here: this is the conservative
+// relation of sleep sets and wakeup trees, which must hold in every state (an update's access
+// is decided by its effect, Ctx::observed, so a replayed update may turn into a kWrite).
+// Races are found with the refined relation below (Trace), from the accesses as executed.
 inline bool conflict(Access a, Access b) {
   return static_cast<unsigned>(a) * static_cast<unsigned>(b) >= 2;
 }
+
+// Whether two executed accesses of one object race: as conflict(), except that two updates of
+// the same kind commute (docs/reduction.md: an unobserved increment commutes with another).
+inline bool races(Access a, Access b) {
+  return conflict(a, b) && (a != b || a == Access::kWrite);
+}
+
+inline bool is_update(Access a) { return a == Access::kAdd || a == Access::kSub; }
 
 inline bool writes(const Ev& e, ObjectId o) {
   return o != kNoObject && e.acc == Access::kWrite && e.obj == o;

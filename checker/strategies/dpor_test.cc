@@ -262,3 +262,44 @@ TEST(Dpor, DiscardedBranchDoesNotHideSiblingViolations) {
 
 }  // namespace
 }  // namespace ravel
+
+namespace ravel {
+namespace {
+
+// Commuting updates (api.h Access::kAdd / kSub, docs/reduction.md). `n` tasks each apply one
+// update of `delta` to a counter starting at `init`, then read nothing: the executions dpor
+// explores with and without the reduction.
+uint64_t updates(int n, int64_t init, int64_t delta, bool commute) {
+  ExploreOptions opt;
+  opt.strategy.commute = commute;
+  ExploreResult r = explore(opt, [n, init, delta](Ctx& ctx) {
+    auto* a = ctx.make<testing::Atomic>(ctx, init);
+    static const char* const kNames[] = {"T0", "T1", "T2", "T3"};
+    for (int i = 0; i < n; ++i) {
+      ctx.spawn_fn({.name = kNames[i]}, [a, delta] { a->update(delta); });
+    }
+  });
+  EXPECT_EQ(r.model_error, "");
+  EXPECT_TRUE(r.complete);
+  return r.executions;
+}
+
+TEST(Dpor, UnobservedIncrementsCommute) {
+  EXPECT_EQ(updates(3, 1, +1, true), 1u);
+  EXPECT_EQ(updates(3, 1, +1, false), 6u);  // --no-reduction=commute: every order
+}
+
+// From 2, the second decrement reaches 1 and the third 0: the one that reaches zero observes
+// it (a kWrite), so which task does it is explored; the unobserved ones commute.
+TEST(Dpor, DecrementReachingZeroIsOrdered) {
+  EXPECT_EQ(updates(2, 5, -1, true), 1u);
+  EXPECT_EQ(updates(2, 2, -1, true), 2u);  // the second one reaches 1: observed (<= 1)
+  EXPECT_EQ(updates(3, 3, -1, false), 6u);
+  EXPECT_LE(updates(3, 3, -1, true), 6u);
+}
+
+// An increment from zero observes it (refcount_inc's use-after-free warning): both orders.
+TEST(Dpor, IncrementFromZeroIsOrdered) { EXPECT_EQ(updates(2, 0, +1, true), 2u); }
+
+}  // namespace
+}  // namespace ravel

@@ -73,7 +73,12 @@ void Trace::rewind(uint32_t k) {
       // reads: the join of the clocks of the reads after the last write (by history position:
       // one event may write and then read an object).
       o.reads.clear();
+      o.updates = 0;
       for (size_t h = o.history.size(); h-- > 0 && o.history[h].second != Access::kWrite;) {
+        if (is_update(o.history[h].second)) {
+          ++o.updates;
+          continue;
+        }
         o.reads.resize(stride_, 0);
         join(o.reads.data(), clock(o.history[h].first), stride_);
       }
@@ -126,11 +131,11 @@ void Trace::on_spawn(TaskId child, TaskId parent) {
   }
 }
 
-Ev Trace::op_ev(TaskId task, const Operation& op, ObjectId domain) {
+Ev Trace::op_ev(TaskId task, const Operation& op, ObjectId domain, bool commute) {
   Ev e;
   e.task = task;
   e.obj = op.object;
-  e.acc = op.access;
+  e.acc = commute || !is_update(op.access) ? op.access : Access::kWrite;
   e.domain = domain;
   e.gated = op.gate != nullptr;
   e.nextra = op.extra_count;
@@ -160,7 +165,7 @@ void Trace::place(Ev* e) const {
 }
 
 Ev Trace::pending_ev(TaskId task, const Operation& op, ObjectId domain) const {
-  Ev e = op_ev(task, op, domain);
+  Ev e = op_ev(task, op, domain, commute_);
   place(&e);
   return e;
 }
@@ -222,7 +227,7 @@ inline void Trace::scan(TaskId task, ObjectId o, Access a, const uint32_t* befor
   // Every earlier access of o happens before a write of o that happens before `before`, so the
   // scan stops there.
   auto hb_before = [&](uint32_t x) { return before[events_[x].task] > events_[x].seq; };
-  if (a == Access::kRead) {
+  if (a == Access::kRead && !info.ever_updated) {
     for (size_t k = info.write_history.size(); k-- > 0;) {
       uint32_t x = info.write_history[k];
       if (events_[x].task == task || hb_before(x)) return;
@@ -237,8 +242,19 @@ inline void Trace::scan(TaskId task, ObjectId o, Access a, const uint32_t* befor
       if (ax == Access::kWrite) return;
       continue;
     }
+    // Commuting updates of one kind do not race (a read or an update skips what it commutes
+    // with; a write races with everything).
+    if (!races(a, ax)) continue;
     // An event that accessed o twice (its object and its domain) is listed once.
     if (out->empty() || out->back() != x) out->push_back(x);
+  }
+}
+
+// Happens-before through an object with commuting updates since its last write: the new access
+// joins each earlier access it races with (the last write is joined by the caller).
+void Trace::commit_updated(ObjectInfo& o, Access a, uint32_t* c) {
+  for (size_t h = o.history.size(); h-- > 0 && o.history[h].second != Access::kWrite;) {
+    if (races(a, o.history[h].second)) join(c, clock(o.history[h].first), stride_);
   }
 }
 
@@ -256,7 +272,11 @@ void Trace::commit(std::vector<uint32_t>* candidates, const std::vector<TaskId>*
   for (int k = 0; k < n; ++k) {
     ObjectInfo& o = *(objs[k] = &object(acc[k].obj));
     if (o.last_write >= 0) join(c, clock(static_cast<uint32_t>(o.last_write)), stride_);
-    if (acc[k].acc == Access::kWrite && !o.reads.empty()) join(c, o.reads.data(), stride_);
+    if (o.updates != 0 || is_update(acc[k].acc)) {
+      commit_updated(o, acc[k].acc, c);
+    } else if (acc[k].acc == Access::kWrite && !o.reads.empty()) {
+      join(c, o.reads.data(), stride_);
+    }
   }
   c[e.task] = e.seq + 1;
   for (int k = 0; k < n; ++k) {
@@ -265,7 +285,11 @@ void Trace::commit(std::vector<uint32_t>* candidates, const std::vector<TaskId>*
     if (acc[k].acc == Access::kWrite) {
       o.last_write = i;
       o.reads.clear();
+      o.updates = 0;
       o.write_history.push_back(i);
+    } else if (is_update(acc[k].acc)) {
+      ++o.updates;
+      o.ever_updated = true;
     } else {
       o.reads.resize(stride_, 0);
       join(o.reads.data(), c, stride_);

@@ -56,7 +56,15 @@ class Trace {
   Ev pending_ev(TaskId task, const Operation& op, ObjectId domain) const;
   // pending_ev in two steps: the operation's summary (enough for dependent()), then its
   // position (seq, spawner) in the task.
-  static Ev op_ev(TaskId task, const Operation& op, ObjectId domain);
+  // `commute` false: commuting updates are summarised as kWrite (--no-reduction=commute).
+  static Ev op_ev(TaskId task, const Operation& op, ObjectId domain, bool commute = true);
+  void set_commute(bool on) { commute_ = on; }
+  bool commute() const { return commute_; }
+  // The effect of the latest event observed its value (Ctx::observed): its update is a kWrite.
+  // Only before commit().
+  void mark_observed(uint32_t index) {
+    if (is_update(events_[index].acc)) events_[index].acc = Access::kWrite;
+  }
   void place(Ev* e) const;
   void pending_candidates(const Ev& next, std::vector<uint32_t>* candidates);
 
@@ -85,7 +93,13 @@ class Trace {
     std::vector<uint32_t> reads;  // join of the clocks of reads since last_write
     std::vector<std::pair<uint32_t, Access>> history;  // every access, in order
     std::vector<uint32_t> write_history;               // the writes only
+    // Commuting updates (kAdd/kSub) since last_write. While there are any, commit() joins
+    // the clocks of the racing accesses since last_write one by one (updates are rare: counters),
+    // and a read's race scan looks at the whole history, not only at the writes.
+    uint32_t updates = 0;
+    bool ever_updated = false;  // sticky: selects the full-history scan for reads
   };
+  void commit_updated(ObjectInfo& o, Access a, uint32_t* c);
   const uint32_t* clock(uint32_t i) const { return &clocks_[size_t{i} * stride_]; }
   uint32_t* clock(uint32_t i) { return &clocks_[size_t{i} * stride_]; }
   // Both run several times per event: the common case is inline, growth is out of line.
@@ -129,6 +143,7 @@ class Trace {
   std::vector<uint32_t> scratch_;
   uint32_t n_ = 0;     // events of the current execution so far
   uint32_t kept_ = 0;  // events kept from the previous execution (replayed, not recomputed)
+  bool commute_ = true;  // StrategyOptions::commute
 };
 
 }  // namespace ravel::dpor

@@ -34,13 +34,14 @@ enum TestOp : OpKind {
   kOpMutexUnlock,
   kOpEventWait,
   kOpEventSet,
+  kOpAtomicUpdate,
 };
 
 inline const bool kTestOpNamesRegistered = [] {
   static const char* const kNames[] = {
       "read",           "write",      "atomic_load",   "atomic_store", "atomic_fetch_add",
       "atomic_cmpxchg", "mutex_lock", "mutex_trylock", "mutex_unlock", "event_wait",
-      "event_set"};
+      "event_set",      "atomic_update"};
   register_op_names(kNames, std::size(kNames), kOpRead);
   return true;
 }();
@@ -111,6 +112,23 @@ class Atomic {
     value_ += d;
     ctx.set_result(old);
     return old;
+  }
+  // A refcount-like update (Access::kAdd for d > 0, kSub for d < 0): it commutes with updates
+  // of its sign unless it observes the value -- an increment from 0, a decrement to 0 or below
+  // -- which it reports with Ctx::observed and returns (the observation is the result).
+  // `observe` false is a deliberately broken model (tests show the reduction tests catch it).
+  bool update(int64_t d, bool observe = true,
+              std::source_location l = std::source_location::current()) {
+    Ctx& ctx = Ctx::current();
+    Operation op = make_op(kOpAtomicUpdate, d > 0 ? Access::kAdd : Access::kSub, id_, l);
+    op.arg0 = d;
+    ctx.yield(op);
+    const int64_t old = value_;
+    value_ += d;
+    const bool seen = d > 0 ? old == 0 : old <= 1;
+    if (seen && observe) ctx.observed();
+    ctx.set_result(seen);
+    return seen;
   }
   // Like std::atomic: on failure `expected` receives the current value.
   bool compare_exchange(int64_t& expected, int64_t desired,

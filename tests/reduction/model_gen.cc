@@ -25,6 +25,7 @@ struct Gen {
   Model* m;
   bool multi_waits = false;  // GenLimits::multi_object_waits
   bool pair_writes = false;  // GenLimits::extra_writes
+  bool updates = false;      // GenLimits::counter_updates
   int pick(int n) { return static_cast<int>(rng.below(static_cast<uint32_t>(n))); }
 };
 
@@ -49,6 +50,9 @@ Op pair_op(Gen& g, bool may_domain_write) {
   return {Op::kPairWrite, a, g.pick(4), c};
 }
 
+// A refcount-like increment or decrement (decrements a little more often: they reach zero).
+Op update_op(Gen& g) { return {g.pick(5) < 2 ? Op::kInc : Op::kDec, g.pick(g.m->atomics), 0}; }
+
 // A memory / event / choice operation (not lock, unlock or spawn).
 Op simple_op(Gen& g, bool may_domain_write) {
   for (;;) {
@@ -64,8 +68,10 @@ Op simple_op(Gen& g, bool may_domain_write) {
         if (g.pair_writes && g.pick(2) == 0) return pair_op(g, may_domain_write);
         return {Op::kWrite, g.pick(g.m->vars), g.pick(4)};
       case 6:
+        if (g.updates && g.pick(3) != 0) return update_op(g);
         return {Op::kLoad, g.pick(g.m->atomics), 0};
       case 7:
+        if (g.updates && g.pick(3) != 0) return update_op(g);
         return {Op::kFetchAdd, g.pick(g.m->atomics), 0};
       case 8:
         return {Op::kCas, g.pick(g.m->atomics), g.pick(2)};
@@ -248,6 +254,11 @@ void run_task(const Model* m, const TaskModel* t, State* s, size_t slot) {
       case Op::kPairWrite:
         acc = pair_write(s, op, acc);
         break;
+      case Op::kInc:
+      case Op::kDec:
+        acc = acc * 2 +
+              (s->atomics[op.a]->update(op.kind == Op::kInc ? 1 : -1, !m->broken_updates) ? 1 : 0);
+        break;
       case Op::kSet:
         s->events[op.a]->set();
         break;
@@ -307,9 +318,11 @@ State*& current_state() {
 
 Model generate(uint64_t seed, const GenLimits& limits) {
   Model m;
-  Gen g{Rng(seed), &m, limits.multi_object_waits, limits.extra_writes};
+  Gen g{Rng(seed), &m, limits.multi_object_waits, limits.extra_writes, limits.counter_updates};
   m.vars = 2 + g.pick(2);
-  m.atomics = 1;
+  m.atomics = limits.counter_updates ? 1 + g.pick(2) : 1;
+  if (limits.counter_updates) m.atomic_init = 2;
+  m.broken_updates = limits.unobserved_updates;
   m.mutexes = limits.nested_locks ? 2 : 1 + (g.pick(3) != 0 ? 1 : 0);  // two: AB-BA
   m.events = 1 + g.pick(2);
   const int ntasks = limits.min_tasks + g.pick(limits.max_tasks - limits.min_tasks + 1);
@@ -336,6 +349,12 @@ Model generate(uint64_t seed, const GenLimits& limits) {
   if (limits.multi_object_waits) {  // at least one per model
     std::vector<Op>& ops = m.tasks[static_cast<size_t>(g.pick(ntasks))].ops;
     ops.insert(ops.begin() + g.pick(static_cast<int>(ops.size()) + 1), await_op(g));
+  }
+  if (limits.counter_updates) {  // at least two per model, in two tasks
+    for (int k = 0; k < 2; ++k) {
+      std::vector<Op>& ops = m.tasks[static_cast<size_t>(k % ntasks)].ops;
+      ops.insert(ops.begin() + g.pick(static_cast<int>(ops.size()) + 1), update_op(g));
+    }
   }
   if (limits.extra_writes) {  // at least one per model
     const int t = g.pick(ntasks);
@@ -366,7 +385,8 @@ std::string describe(const Model& m) {
   static const char* const kNames[] = {"read",   "write",     "load",         "fetch_add",    "cas",
                                        "lock",   "unlock",    "wait",         "wait_timeout", "set",
                                        "choose", "spawn",     "domain_write", "check_ne",     "new",
-                                       "use",    "await_odd", "pair_write"};
+                                       "use",    "await_odd", "pair_write",   "inc",
+                                       "dec"};
   std::string out = "vars " + std::to_string(m.vars) + ", atomics " + std::to_string(m.atomics) +
                     ", mutexes " + std::to_string(m.mutexes) + ", events " +
                     std::to_string(m.events) + ", ptrs " + std::to_string(m.ptrs) + "\n";
@@ -389,7 +409,9 @@ SetupFn model_setup(const Model& m) {
   return [mp](Ctx& ctx) {
     auto* s = ctx.make<State>();
     for (int i = 0; i < mp->vars; ++i) s->vars.push_back(ctx.make<Shared<>>(ctx));
-    for (int i = 0; i < mp->atomics; ++i) s->atomics.push_back(ctx.make<Atomic>(ctx));
+    for (int i = 0; i < mp->atomics; ++i) {
+      s->atomics.push_back(ctx.make<Atomic>(ctx, mp->atomic_init));
+    }
     for (int i = 0; i < mp->mutexes; ++i) s->mutexes.push_back(ctx.make<Mutex>(ctx));
     for (int i = 0; i < mp->events; ++i) s->events.push_back(ctx.make<Event>(ctx));
     s->irq = ctx.make<Shared<>>(ctx);
@@ -487,7 +509,9 @@ void TraceRecorder::end_execution(Ctx& /*ctx*/) {
     per_task[names_[i]] += " " + std::to_string(e.op.kind) + "/" + std::to_string(e.op.object) +
                            "=" + std::to_string(e.result) + (e.timed_out ? "t" : "");
     if (e.op.access != ravel::Access::kNone && e.op.object != kNoObject) {
-      access(e.op.object, e.op.access == ravel::Access::kWrite, label);
+      // Under the dependency relation of api.h without the commuting-update reduction: an
+      // update (recorded before its effect, so before Ctx::observed) orders like a write.
+      access(e.op.object, e.op.access != ravel::Access::kRead, label);
     }
     for (uint32_t k = 0; k < e.op.extra_count; ++k) {
       access(e.op.extra_reads[k], e.op.extra_written(k), label);

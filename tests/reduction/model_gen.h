@@ -43,6 +43,8 @@ struct Op {
     kAwait,        // waits until var[a] + var[b] (+ var[c] if c >= 0) is odd; acc = acc * 5 + sum
     kPairWrite,    // one operation: var[a] read (b odd) or written (b even), and var[c] (c >= 0)
                    // or the irq domain object (c == -2) written as its extra object
+    kInc,          // atomic[a] += 1, a commuting update (kAdd); acc = acc * 2 + (it was 0)
+    kDec,          // atomic[a] -= 1, a commuting update (kSub); acc = acc * 2 + (it was <= 1)
   };
   Kind kind;
   int a = 0;
@@ -58,6 +60,8 @@ struct TaskModel {
 
 struct Model {
   int vars = 0, atomics = 0, mutexes = 0, events = 0;
+  int64_t atomic_init = 0;  // initial value of every atomic
+  bool broken_updates = false;  // GenLimits::unobserved_updates
   int ptrs = 0;  // pointer variables publishing objects created mid-run (kNew / kUse)
   std::vector<TaskModel> tasks;     // spawned by init
   std::vector<TaskModel> children;  // spawned by kSpawn
@@ -78,6 +82,13 @@ struct GenLimits {
   // Some writes become kPairWrite: one operation writing an extra object (Operation::
   // add_write), which may open a kAwait's gate or disable a domain task (at least one per model).
   bool extra_writes = false;
+  // Atomic loads and fetch_adds become mostly refcount-like updates (kInc / kDec, at least two
+  // per model), the atomics start at 2: increments and decrements that commute with their own
+  // kind unless they observe zero (Access::kAdd / kSub, Ctx::observed; docs/reduction.md).
+  bool counter_updates = false;
+  // Broken on purpose: updates that observe zero do not say so (Ctx::observed), so dpor takes
+  // them for commuting; the reduction tests must then find a difference (they can fail).
+  bool unobserved_updates = false;
 };
 
 Model generate(uint64_t seed, const GenLimits& limits);

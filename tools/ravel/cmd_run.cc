@@ -95,6 +95,10 @@ bool parse_run_options(const std::vector<std::string>& args, RunOptions& o) {
     } else if (take_value(args, i, "timeouts", v, missing)) {
       if (missing || v != "early") return bad("option --timeouts accepts only 'early'");
       o.early_timeouts = true;
+    } else if (take_value(args, i, "no-reduction", v, missing)) {
+      // One switch per reduction of docs/reduction.md, for soundness tests and doubt.
+      if (missing || v != "commute") return bad("option --no-reduction accepts only 'commute'");
+      o.commute = false;
     } else if (a == "--stop-on-first") {
       o.stop_on_first = true;
     } else if (a == "--json") {
@@ -169,6 +173,7 @@ ExploreOptions explore_options(const RunOptions& o) {
   if (o.preemptions >= 0) ex.strategy.preemptions = static_cast<uint32_t>(o.preemptions);
   ex.strategy.depth = static_cast<uint32_t>(o.depth);
   ex.strategy.seed = o.seed;
+  ex.strategy.commute = o.commute;
   if (o.executions > 0) {
     ex.max_executions = static_cast<uint64_t>(o.executions);
     ex.strategy.iterations = static_cast<uint64_t>(o.executions);
@@ -407,6 +412,8 @@ const Command kRunCommand = {
     "  --loop-bound N           iterations of one loop before the scenario is in error (1000)\n"
     "  --signals                mutex_lock_interruptible may return -EINTR\n"
     "  --timeouts=early         every timed wait may also time out at any point\n"
+    "  --no-reduction=commute   dpor: counter updates nobody observes (kref_get, a kref_put\n"
+    "                           that does not release, atomic_inc...) race like writes\n"
     "  --quiet / --verbose      less or more text on stdout\n"
     "\n"
     "exit status: 0 every outcome matches its expect; 1 some outcome differs, or an incomplete\n"
