@@ -70,7 +70,8 @@ enum class Access : uint8_t {
   // object (counter increments with each other, decrements with each other). It conflicts with
   // kRead, kWrite and the other kind. When the effect does observe the value (a decrement that
   // reaches zero, an increment from zero that warns), the model calls Ctx::observed() and the
-  // event is a kWrite. The update must not change any gate (only kWrite may: see below), and
+  // event is a kWrite; when it leaves the value where the next update of its kind would observe
+  // it, Ctx::update_at_edge(). The update must not change any gate (only kWrite may: see below), and
   // its other effects (happens-before for the race detector) must commute too.
   kAdd,
   kSub,
@@ -251,6 +252,11 @@ class Ctx {
   // kAdd/kSub update whose result matters): the event counts as a kWrite from now on. Call it
   // before the task's next yield. No-op for other accesses.
   void observed();
+  // The effect of the kAdd/kSub update that the last yield started did not observe the value,
+  // but left it where the next update of the same kind would (a decrement that leaves 1: the
+  // next one reaches zero): the two would not commute, so this one commutes with no update of
+  // its kind. No-op for other accesses.
+  void update_at_edge();
   TaskId self() const;
 
   // --- tasks ---

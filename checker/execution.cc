@@ -254,6 +254,12 @@ void Ctx::observed() {
   op.access = Access::kWrite;
   exec_->strategy_->on_observed();
 }
+void Ctx::update_at_edge() {
+  TaskId t = exec_->running_;
+  if (t == kNoTask || exec_->tasks_[t].last_event == UINT32_MAX) return;
+  const Access a = exec_->events_[exec_->tasks_[t].last_event].op.access;
+  if (a == Access::kAdd || a == Access::kSub) exec_->strategy_->on_update_edge();
+}
 TaskId Ctx::self() const { return exec_->running_; }
 TaskId Ctx::spawn(const TaskSpec& spec) { return exec_->spawn(spec); }
 void Ctx::set_domain(TaskId t, ObjectId domain, const Gate* domain_gate) {

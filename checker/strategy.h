@@ -76,6 +76,9 @@ class Strategy {
   // The effect of the latest event observed its object's value (Ctx::observed): its kAdd/kSub
   // access is a kWrite. Called before the next pick.
   virtual void on_observed() {}
+  // The latest event, an update that did not observe its value, left it where the next update of
+  // its kind would (Ctx::update_at_edge). Called before the next pick.
+  virtual void on_update_edge() {}
   // When no task is enabled but some pending waits may time out: which of them times out.
   // Default: the first; exhaustive strategies branch on it like on a value.
   virtual TaskId pick_timeout(const std::vector<TaskId>& candidates);

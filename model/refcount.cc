@@ -71,6 +71,7 @@ void refcount_inc(Refcount* r, Loc loc, OpKind kind) {
     warn_saturate(r, "saturated; leaking memory", loc);
   } else {
     r->value = old + 1;
+    if (r->value == INT_MAX) Ctx::current().update_at_edge();  // the next one saturates
   }
 }
 
@@ -111,6 +112,7 @@ bool refcount_dec_and_test(Refcount* r, Loc loc, OpKind kind) {
   } else {
     hb_release(r->id);
     r->value = old - 1;
+    if (r->value == 1) ctx.update_at_edge();  // the next one reaches zero
   }
   ctx.set_result(zero);
   return zero;

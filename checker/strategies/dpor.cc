@@ -143,6 +143,9 @@ class DporStrategy final : public Strategy {
   void on_observed() override {
     if (pending_) trace_.mark_observed(trace_.size() - 1);
   }
+  void on_update_edge() override {
+    if (pending_) trace_.mark_edge(trace_.size() - 1);
+  }
   void end_execution(ExecutionEnd end) override {
     commit_pending();
     // An execution ended by a violation: the engine's vectors of the last scheduling point
@@ -408,7 +411,8 @@ void DporStrategy::check_pending(const SchedulingPoint& point, bool at_end, int6
   if (skip != kNoTask) todo &= ~bit(skip);
   for (; todo != 0; todo &= todo - 1) {
     const auto q = static_cast<TaskId>(__builtin_ctzll(todo));
-    Ev next = dpor::Trace::op_ev(q, (*point.pending)[q], (*point.domains)[q], trace_.commute());
+    // Not run yet: whether an update observes its value is unknown, so it counts as a write.
+    Ev next = dpor::Trace::op_ev(q, (*point.pending)[q], (*point.domains)[q], false);
     // init's pending join at the end of an execution stuck in started daemons only (an IRQ
     // handler waiting forever): had they not started, the join would have run. Its gate opens
     // when tasks finish, which no dependency shows, so its reversal with a daemon's start must
@@ -455,6 +459,12 @@ void DporStrategy::handle_races(const Ev& evp, uint32_t ep) {
       p_moved |= ex.task == p;
     }
     v_.push_back(evp);
+    // e' runs before e in the reversal, in another state: an update may observe its value
+    // there (dpor_event.h commutes()), so it is recorded as a write.
+    if (dpor::is_update(evp.acc)) {
+      v_.back().acc = Access::kWrite;
+      dpor::refresh(&v_.back());
+    }
     bool certain = !evp.gated && evp.domain == kNoObject;
     if (!p_moved && p < node.ntasks) {
       // The next operation of p before e was e' itself, and its enabledness there is known.

@@ -7,7 +7,8 @@
 // domain object it implicitly reads, and whether its effect spawned tasks.
 // Dependency (api.h): events of different tasks are dependent iff
 //   - they touch the same object and at least one of them writes it (an extra read conflicts
-//     with a write of the same object; an extra write with any access of it), or
+//     with a write of the same object; an extra write with any access of it; two updates
+//     unless they commute, see commutes()), or
 //   - one writes the other's domain object (an IRQ firing on the other's CPU), or
 //   - both spawned tasks (task ids are handed out in spawn order, so spawns do not commute), or
 //   - one of them raised a fatal violation (it ends the execution: nothing commutes with it).
@@ -31,6 +32,9 @@ struct Ev {
   bool spawner = false;      // its effect spawned at least one task
   bool halts = false;        // its effect raised a fatal violation: no event can follow it
   bool joins = false;        // init's join: its gate opens when tasks finish, not by a write
+  // A commuting update (kAdd/kSub) after which the next update of its kind would observe the
+  // value (Ctx::update_at_edge): it does not commute with another update of its kind.
+  bool edge = false;
   uint8_t nextra = 0;        // entries used in `extra` (Operation::extra_count)
   // halts || spawner || domain || nextra: dependent() must look beyond (obj, acc). Most events
   // have none of them, and dependent() runs in the innermost loops of dpor (wakeup trees, sleep
@@ -42,28 +46,34 @@ struct Ev {
   ObjectId extra[kMaxExtraReads] = {};  // Operation::extra_reads: further objects it kReads
 };
 
+inline bool is_update(Access a) { return a == Access::kAdd || a == Access::kSub; }
+
 // Recomputes Ev::slow after one of the fields it summarises changed.
 inline void refresh(Ev* e) {
-  e->slow = e->halts || e->spawner || e->domain != kNoObject || e->nextra != 0;
+  e->slow = e->halts || e->spawner || e->domain != kNoObject || e->nextra != 0 || is_update(e->acc);
 }
 
 // Whether two accesses of one object conflict: neither is kNone and one is not kRead
 // (kNone = 0, kRead = 1, kWrite = 2, kAdd = 3, kSub = 4: the product is 2 or more exactly then).
-// Commuting updates (kAdd with kAdd, kSub with kSub) conflict here: this is the conservative
-// relation of sleep sets and wakeup trees, which must hold in every state (an update's access
-// is decided by its effect, Ctx::observed, so a replayed update may turn into a kWrite).
-// Races are found with the refined relation below (Trace), from the accesses as executed.
+// Two updates conflict here too; commutes() below says when they do not.
 inline bool conflict(Access a, Access b) {
   return static_cast<unsigned>(a) * static_cast<unsigned>(b) >= 2;
 }
 
-// Whether two executed accesses of one object race: as conflict(), except that two updates of
-// the same kind commute (docs/reduction.md: an unobserved increment commutes with another).
-inline bool races(Access a, Access b) {
-  return conflict(a, b) && (a != b || a == Access::kWrite);
+// Two executed updates of one object that commute (docs/reduction.md): the same kind, neither
+// observed its value (an observing one is a kWrite, Ctx::observed), and neither left the value
+// where the next one of its kind would observe it (Ev::edge). Then they run at the same two
+// values in either order, with the same results: swapping them changes nothing, and an update
+// that is asleep (a sleep set) stays unobserved when the other one runs first.
+// Only events as executed carry these facts: a pending update, whose effect is not known, is
+// summarised as a kWrite (Trace::op_ev), and so is the last event of a reversal, which is
+// replayed in another state (DporStrategy::handle_races).
+inline bool commutes(Access a, bool a_edge, Access b, bool b_edge) {
+  return a == b && is_update(a) && !a_edge && !b_edge;
 }
-
-inline bool is_update(Access a) { return a == Access::kAdd || a == Access::kSub; }
+inline bool races(Access a, bool a_edge, Access b, bool b_edge) {
+  return conflict(a, b) && !commutes(a, a_edge, b, b_edge);
+}
 
 inline bool writes(const Ev& e, ObjectId o) {
   return o != kNoObject && e.acc == Access::kWrite && e.obj == o;
@@ -114,7 +124,7 @@ inline bool dependent(const Ev& a, const Ev& b) {
   if (writes(a, b.domain) || writes(b, a.domain)) return true;
   if ((a.nextra | b.nextra) != 0 && (writes_extra(a, b) || writes_extra(b, a))) return true;
   if ((a.xwrite | b.xwrite) != 0 && extra_write_dependent(a, b)) return true;
-  return a.obj == b.obj && a.obj != kNoObject && conflict(a.acc, b.acc);
+  return a.obj == b.obj && a.obj != kNoObject && races(a.acc, a.edge, b.acc, b.edge);
 }
 
 // Whether `x`, placed before `y` in a sequence, is a direct happens-before predecessor of `y`.

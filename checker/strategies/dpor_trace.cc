@@ -202,7 +202,7 @@ void Trace::collect(const Ev& e, const Acc* acc, int n, uint32_t* before,
   }
   if (out == nullptr) return;
   const size_t first = out->size();
-  for (int k = 0; k < n; ++k) scan(e.task, acc[k].obj, acc[k].acc, before, out);
+  for (int k = 0; k < n; ++k) scan(e.task, acc[k].obj, acc[k].acc, e.edge, before, out);
   // One scan lists its candidates latest first already.
   if (n < 2) return;
   std::sort(out->begin() + static_cast<std::ptrdiff_t>(first), out->end(),
@@ -219,7 +219,7 @@ void Trace::pending_candidates(const Ev& next, std::vector<uint32_t>* candidates
   collect(next, acc, n, scratch_.data(), candidates);
 }
 
-inline void Trace::scan(TaskId task, ObjectId o, Access a, const uint32_t* before,
+inline void Trace::scan(TaskId task, ObjectId o, Access a, bool edge, const uint32_t* before,
                         std::vector<uint32_t>* out) const {
   const ObjectInfo* found = find_object(o);
   if (found == nullptr) return;
@@ -244,7 +244,7 @@ inline void Trace::scan(TaskId task, ObjectId o, Access a, const uint32_t* befor
     }
     // Commuting updates of one kind do not race (a read or an update skips what it commutes
     // with; a write races with everything).
-    if (!races(a, ax)) continue;
+    if (!races(a, edge, ax, events_[x].edge)) continue;
     // An event that accessed o twice (its object and its domain) is listed once.
     if (out->empty() || out->back() != x) out->push_back(x);
   }
@@ -252,9 +252,10 @@ inline void Trace::scan(TaskId task, ObjectId o, Access a, const uint32_t* befor
 
 // Happens-before through an object with commuting updates since its last write: the new access
 // joins each earlier access it races with (the last write is joined by the caller).
-void Trace::commit_updated(ObjectInfo& o, Access a, uint32_t* c) {
+void Trace::commit_updated(ObjectInfo& o, Access a, bool edge, uint32_t* c) {
   for (size_t h = o.history.size(); h-- > 0 && o.history[h].second != Access::kWrite;) {
-    if (races(a, o.history[h].second)) join(c, clock(o.history[h].first), stride_);
+    const uint32_t x = o.history[h].first;
+    if (races(a, edge, o.history[h].second, events_[x].edge)) join(c, clock(x), stride_);
   }
 }
 
@@ -273,7 +274,7 @@ void Trace::commit(std::vector<uint32_t>* candidates, const std::vector<TaskId>*
     ObjectInfo& o = *(objs[k] = &object(acc[k].obj));
     if (o.last_write >= 0) join(c, clock(static_cast<uint32_t>(o.last_write)), stride_);
     if (o.updates != 0 || is_update(acc[k].acc)) {
-      commit_updated(o, acc[k].acc, c);
+      commit_updated(o, acc[k].acc, e.edge, c);
     } else if (acc[k].acc == Access::kWrite && !o.reads.empty()) {
       join(c, o.reads.data(), stride_);
     }

@@ -56,15 +56,19 @@ class Trace {
   Ev pending_ev(TaskId task, const Operation& op, ObjectId domain) const;
   // pending_ev in two steps: the operation's summary (enough for dependent()), then its
   // position (seq, spawner) in the task.
-  // `commute` false: commuting updates are summarised as kWrite (--no-reduction=commute).
+  // `commute` false: a commuting update is summarised as a kWrite: with the reduction off
+  // (--no-reduction=commute), and for an operation that has not run (its effect decides
+  // whether it observes its value, dpor_event.h commutes()).
   static Ev op_ev(TaskId task, const Operation& op, ObjectId domain, bool commute = true);
   void set_commute(bool on) { commute_ = on; }
-  bool commute() const { return commute_; }
-  // The effect of the latest event observed its value (Ctx::observed): its update is a kWrite.
-  // Only before commit().
+  // What the effect of an update told (Ctx::observed, Ctx::update_at_edge); only before
+  // commit(), for the latest event.
   void mark_observed(uint32_t index) {
-    if (is_update(events_[index].acc)) events_[index].acc = Access::kWrite;
+    if (!is_update(events_[index].acc)) return;
+    events_[index].acc = Access::kWrite;
+    refresh(&events_[index]);
   }
+  void mark_edge(uint32_t index) { events_[index].edge = true; }
   void place(Ev* e) const;
   void pending_candidates(const Ev& next, std::vector<uint32_t>* candidates);
 
@@ -99,7 +103,7 @@ class Trace {
     uint32_t updates = 0;
     bool ever_updated = false;  // sticky: selects the full-history scan for reads
   };
-  void commit_updated(ObjectInfo& o, Access a, uint32_t* c);
+  void commit_updated(ObjectInfo& o, Access a, bool edge, uint32_t* c);
   const uint32_t* clock(uint32_t i) const { return &clocks_[size_t{i} * stride_]; }
   uint32_t* clock(uint32_t i) { return &clocks_[size_t{i} * stride_]; }
   // Both run several times per event: the common case is inline, growth is out of line.
@@ -130,7 +134,7 @@ class Trace {
   // e's accesses acc[0, n).
   void collect(const Ev& e, const Acc* acc, int n, uint32_t* before, std::vector<uint32_t>* out,
                const std::vector<TaskId>* after = nullptr);
-  void scan(TaskId task, ObjectId o, Access a, const uint32_t* before,
+  void scan(TaskId task, ObjectId o, Access a, bool edge, const uint32_t* before,
             std::vector<uint32_t>* out) const;
 
   std::vector<Ev> events_;

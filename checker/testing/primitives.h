@@ -116,8 +116,10 @@ class Atomic {
   // A refcount-like update (Access::kAdd for d > 0, kSub for d < 0): it commutes with updates
   // of its sign unless it observes the value -- an increment from 0, a decrement to 0 or below
   // -- which it reports with Ctx::observed and returns (the observation is the result).
-  // `observe` false is a deliberately broken model (tests show the reduction tests catch it).
-  bool update(int64_t d, bool observe = true,
+  // A deliberately broken model, to show that the reduction tests catch one: kNoObservation
+  // reports neither observation nor edge, kNoEdge reports observations only.
+  enum class Broken : uint8_t { kNo, kNoObservation, kNoEdge };
+  bool update(int64_t d, Broken broken = Broken::kNo,
               std::source_location l = std::source_location::current()) {
     Ctx& ctx = Ctx::current();
     Operation op = make_op(kOpAtomicUpdate, d > 0 ? Access::kAdd : Access::kSub, id_, l);
@@ -126,7 +128,10 @@ class Atomic {
     const int64_t old = value_;
     value_ += d;
     const bool seen = d > 0 ? old == 0 : old <= 1;
-    if (seen && observe) ctx.observed();
+    if (seen && broken != Broken::kNoObservation) ctx.observed();
+    // The next update of this sign would observe the value: this one commutes with none.
+    const bool edge = d > 0 ? value_ == 0 : value_ <= 1;
+    if (!seen && edge && broken == Broken::kNo) ctx.update_at_edge();
     ctx.set_result(seen);
     return seen;
   }

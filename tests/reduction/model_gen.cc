@@ -257,7 +257,7 @@ void run_task(const Model* m, const TaskModel* t, State* s, size_t slot) {
       case Op::kInc:
       case Op::kDec:
         acc = acc * 2 +
-              (s->atomics[op.a]->update(op.kind == Op::kInc ? 1 : -1, !m->broken_updates) ? 1 : 0);
+              (s->atomics[op.a]->update(op.kind == Op::kInc ? 1 : -1, m->broken_updates) ? 1 : 0);
         break;
       case Op::kSet:
         s->events[op.a]->set();
@@ -322,7 +322,7 @@ Model generate(uint64_t seed, const GenLimits& limits) {
   m.vars = 2 + g.pick(2);
   m.atomics = limits.counter_updates ? 1 + g.pick(2) : 1;
   if (limits.counter_updates) m.atomic_init = 2;
-  m.broken_updates = limits.unobserved_updates;
+  m.broken_updates = limits.broken_updates;
   m.mutexes = limits.nested_locks ? 2 : 1 + (g.pick(3) != 0 ? 1 : 0);  // two: AB-BA
   m.events = 1 + g.pick(2);
   const int ntasks = limits.min_tasks + g.pick(limits.max_tasks - limits.min_tasks + 1);
@@ -350,8 +350,8 @@ Model generate(uint64_t seed, const GenLimits& limits) {
     std::vector<Op>& ops = m.tasks[static_cast<size_t>(g.pick(ntasks))].ops;
     ops.insert(ops.begin() + g.pick(static_cast<int>(ops.size()) + 1), await_op(g));
   }
-  if (limits.counter_updates) {  // at least two per model, in two tasks
-    for (int k = 0; k < 2; ++k) {
+  if (limits.counter_updates) {  // at least min_updates per model, spread over the tasks
+    for (int k = 0; k < limits.min_updates; ++k) {
       std::vector<Op>& ops = m.tasks[static_cast<size_t>(k % ntasks)].ops;
       ops.insert(ops.begin() + g.pick(static_cast<int>(ops.size()) + 1), update_op(g));
     }

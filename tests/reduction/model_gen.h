@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "checker/explorer.h"
+#include "checker/testing/primitives.h"
 
 namespace ravel::reduction {
 
@@ -61,7 +62,7 @@ struct TaskModel {
 struct Model {
   int vars = 0, atomics = 0, mutexes = 0, events = 0;
   int64_t atomic_init = 0;  // initial value of every atomic
-  bool broken_updates = false;  // GenLimits::unobserved_updates
+  testing::Atomic::Broken broken_updates = testing::Atomic::Broken::kNo;  // GenLimits
   int ptrs = 0;  // pointer variables publishing objects created mid-run (kNew / kUse)
   std::vector<TaskModel> tasks;     // spawned by init
   std::vector<TaskModel> children;  // spawned by kSpawn
@@ -86,9 +87,11 @@ struct GenLimits {
   // per model), the atomics start at 2: increments and decrements that commute with their own
   // kind unless they observe zero (Access::kAdd / kSub, Ctx::observed; docs/reduction.md).
   bool counter_updates = false;
-  // Broken on purpose: updates that observe zero do not say so (Ctx::observed), so dpor takes
-  // them for commuting; the reduction tests must then find a difference (they can fail).
-  bool unobserved_updates = false;
+  int min_updates = 2;  // inserted per model (in different tasks), besides the converted ones
+  // Broken on purpose (Atomic::Broken): updates that do not report their observation
+  // (Ctx::observed) or their edge (Ctx::update_at_edge); the reduction tests must then find a
+  // difference on some seeds, which shows that they can fail.
+  testing::Atomic::Broken broken_updates = testing::Atomic::Broken::kNo;
 };
 
 Model generate(uint64_t seed, const GenLimits& limits);
