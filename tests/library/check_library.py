@@ -6,20 +6,104 @@ Modes (argv: RAVEL LIBRARY_DIR MODE):
   random|pct  sampled runs (--seed 1 --executions 200): every scenario whose expect is not ok must
               find at least one violation kind (JSON "found" non-empty), and only expected kinds.
   dfs         dfs (--executions 20000) and dpor must find the same kinds wherever dfs completed.
+  mutants     mutants of every scenario (a synchronization or reference-count call dropped, two
+              adjacent statements swapped) that still pass `ravel check`: dpor with and without
+              each reduction of docs/reduction.md (--no-reduction=NAME) must find the same kinds
+              wherever both complete, and the mutants must change some verdicts (or they test
+              nothing).
 """
 import json
+import os
+import re
 import subprocess
 import sys
+import tempfile
+
+# Calls whose removal changes synchronization or lifetime: the mutants drop them one at a time.
+DROPPABLE = re.compile(r"^\s+(?:\w+ = )?(kref_put|kref_get|dma_fence_put|dma_fence_get|refcount_\w+|"
+                       r"atomic_\w+|spin_lock\w*|spin_unlock\w*|mutex_lock|mutex_unlock|"
+                       r"wait_for_completion\w*|complete|dma_fence_wait\w*|dma_fence_signal\w*|"
+                       r"dma_resv_lock|dma_resv_unlock|synchronize_rcu|rcu_read_\w+)\(.*\);\s*$")
+STATEMENT = re.compile(r"^\s+[a-z_][\w>.&*()\[\], -]*\);\s*$")
+REDUCTIONS = ["commute"]
+MAX_MUTANTS_PER_SCENARIO = 12
 
 
-def run_json(ravel, path, *opts):
+def mutants(text):
+    """Yields mutated texts: one droppable line removed, or two adjacent statements swapped."""
+    lines = text.split("\n")
+    out = []
+    for i, line in enumerate(lines):
+        if DROPPABLE.match(line):
+            out.append(lines[:i] + lines[i + 1:])
+    for i in range(len(lines) - 1):
+        if STATEMENT.match(lines[i]) and STATEMENT.match(lines[i + 1]):
+            out.append(lines[:i] + [lines[i + 1], lines[i]] + lines[i + 2:])
+    return ["\n".join(m) for m in out[:MAX_MUTANTS_PER_SCENARIO]]
+
+
+def write_mutants(ravel, lib, into):
+    """Writes the mutants that pass `ravel check` into `into`; returns {mutant: original}."""
+    origin = {}
+    for root, _, files in os.walk(lib):
+        for name in sorted(files):
+            if not name.endswith(".ravel"):
+                continue
+            src = os.path.join(root, name)
+            with open(src, encoding="utf-8") as f:
+                text = f.read()
+            for k, m in enumerate(mutants(text)):
+                dst = os.path.join(into, f"{os.path.relpath(src, lib).replace('/', '__')[:-6]}__m{k}.ravel")
+                with open(dst, "w", encoding="utf-8") as f:
+                    f.write(m)
+                origin[dst] = src
+    checked = subprocess.run([ravel, "check", *sorted(origin)], capture_output=True, text=True)
+    bad = set(re.findall(r"^(\S+\.ravel):\d+:\d+: error", checked.stderr, re.M))
+    for path in bad:
+        os.remove(path)
+        del origin[path]
+    return origin
+
+
+def check_mutants(ravel, lib, failures):
+    with tempfile.TemporaryDirectory() as tmp:
+        origin = write_mutants(ravel, lib, tmp)
+        cap = ["--executions", "20000"]
+        base = run_json(ravel, tmp, *cap, scenario_errors=True)
+        originals = run_json(ravel, lib)
+        changed = sum(1 for f, r in base.items()
+                      if sorted(r["found"]) != sorted(originals[origin[f]]["found"]))
+        for name in REDUCTIONS:
+            off = run_json(ravel, tmp, *cap, f"--no-reduction={name}", scenario_errors=True)
+            compared = 0
+            for f, r in base.items():
+                if f not in off or not (r["complete"] and off[f]["complete"]):
+                    continue
+                compared += 1
+                if sorted(r["found"]) != sorted(off[f]["found"]):
+                    failures.append(f"mutant of {origin[f]} ({os.path.basename(f)}): found "
+                                    f"{r['found']} with the reductions, {off[f]['found']} with "
+                                    f"--no-reduction={name}")
+                if r["executions"] > off[f]["executions"]:
+                    failures.append(f"{f}: more executions with the reduction {name}")
+            print(f"{len(base)} mutants, {changed} change a verdict; {compared} complete with and "
+                  f"without {name}")
+            if compared < len(base) // 2:
+                failures.append(f"only {compared} of {len(base)} mutants complete")
+        if changed < len(base) // 5:
+            failures.append(f"only {changed} of {len(base)} mutants change a verdict")
+
+
+def run_json(ravel, path, *opts, scenario_errors=False):
+    """Rows by file. scenario_errors: exit 2 (a scenario in error, e.g. a mutant's endless loop)
+    is accepted; such rows have no verdict and are dropped."""
     p = subprocess.run([ravel, "run", "--json", *opts, path], capture_output=True, text=True, errors="replace")
-    if p.returncode not in (0, 1):
+    if p.returncode not in ((0, 1, 2) if scenario_errors else (0, 1)):
         sys.exit(f"ravel exited {p.returncode}:\n{p.stderr}")
     rows = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
     if not rows:
         sys.exit("no JSON lines from ravel run")
-    return {r["file"]: r for r in rows}
+    return {r["file"]: r for r in rows if not (scenario_errors and r.get("error"))}
 
 
 def main():
@@ -62,6 +146,8 @@ def main():
         print(f"dfs complete on {compared} of {len(dfs)} scenarios")
         if compared < len(dfs) // 2:
             failures.append(f"dfs completed only {compared} of {len(dfs)} scenarios")
+    elif mode == "mutants":
+        check_mutants(ravel, lib, failures)
     else:
         sys.exit(f"unknown mode {mode}")
     for msg in failures:
