@@ -78,6 +78,20 @@ void wait_for_completion(Completion* c, Loc loc) {
 
 long wait_for_completion_timeout(Completion* c, long timeout, Loc loc) {
   mm_might_sleep(loc);
+  if (timeout <= 0) {
+    // do_wait_for_common(): with no time left the loop's one schedule_timeout(0) returns at
+    // once: a poll that consumes a pending done (and returns 1, `timeout ?: 1`) or returns 0. It
+    // never sleeps, so it never waits for a complete() still to come.
+    step(c, op::kWaitForCompletionTimeout, Access::kWrite, loc);
+    Ctx& ctx = Ctx::current();
+    if (c->done == 0) {
+      ctx.set_result(0);
+      return 0;
+    }
+    consume(c);
+    ctx.set_result(1);
+    return 1;
+  }
   bool timed = timeout != kMaxScheduleTimeout;
   const bool early = timed && c != nullptr && early_timeout();  // --timeouts=early
   step(c, op::kWaitForCompletionTimeout, Access::kWrite, loc,
@@ -88,9 +102,8 @@ long wait_for_completion_timeout(Completion* c, long timeout, Loc loc) {
     return 0;
   }
   consume(c);
-  long left = timeout > 0 ? timeout : 1;
-  ctx.set_result(left);
-  return left;
+  ctx.set_result(timeout);
+  return timeout;
 }
 
 bool try_wait_for_completion(Completion* c, Loc loc) {

@@ -47,7 +47,8 @@ void complete(Completion* c, Loc loc);
 void complete_all(Completion* c, Loc loc);
 void wait_for_completion(Completion* c, Loc loc);
 // 0 if timed out, otherwise the (positive) remaining timeout: `timeout` itself, time does not
-// pass in the model. kMaxScheduleTimeout never times out.
+// pass in the model. kMaxScheduleTimeout never times out; a timeout <= 0 does not sleep: it
+// consumes a pending done (1) or returns 0 at once.
 long wait_for_completion_timeout(Completion* c, long timeout, Loc loc);
 bool try_wait_for_completion(Completion* c, Loc loc);
 bool completion_done(Completion* c, Loc loc);

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "model/cpu.h"
 #include "model/race_testing.h"
 
@@ -74,6 +76,26 @@ TEST(Completion, TimeoutOnlyWhenNobodyCanComplete) {
                     [c] { wait_for_completion_timeout(c, kMaxScheduleTimeout, HERE); });
   });
   EXPECT_EQ(count(hang, Violation::Kind::kHang), 1) << dump(hang);
+}
+
+// kernel/sched/completion.c do_wait_for_common(): a timeout of 0 is one schedule_timeout(0) that
+// returns at once. The wait polls: 1 if a complete() is pending (consumed), else 0, and it never
+// waits for a complete() still to come (ravel used to, returning 1 in every execution).
+TEST(Completion, ZeroTimeoutPollsWithoutWaiting) {
+  std::set<long> seen;
+  auto r = run([&seen](Ctx& ctx) {
+    Completion* c = completion_new("done");
+    spawn_thread_fn(ctx, {.name = "W"}, [c, &seen] {
+      long ret = wait_for_completion_timeout(c, 0, HERE);
+      seen.insert(ret);
+      if (ret == 1) {
+        EXPECT_FALSE(try_wait_for_completion(c, HERE));  // the poll consumed it
+      }
+    });
+    spawn_thread_fn(ctx, {.name = "T"}, [c] { complete(c, HERE); });
+  });
+  EXPECT_TRUE(r.violations.empty()) << dump(r);
+  EXPECT_EQ(seen, (std::set<long>{0, 1}));
 }
 
 TEST(Completion, CompleteOrdersAccessesBeforeTheWait) {

@@ -91,7 +91,7 @@ void local_irq_disable(Loc loc) {
 void local_irq_enable(Loc loc) {
   const bool was_off = Kernel::current().self().irqs_off;
   explicit_change(op::kLocalIrqEnable, loc, [](TaskCtx& t) { t.irqs_off = false; });
-  if (was_off) lockdep_hardirqs_on();
+  if (was_off) lockdep_hardirqs_on(loc);
 }
 
 unsigned long local_irq_save(Loc loc) {
@@ -108,7 +108,7 @@ void local_irq_restore(unsigned long flags, Loc loc) {
   explicit_change(
       op::kLocalIrqRestore, loc, [off](TaskCtx& x) { x.irqs_off = off; },
       static_cast<int64_t>(flags));
-  if (was_off && !off) lockdep_hardirqs_on();
+  if (was_off && !off) lockdep_hardirqs_on(loc);
 }
 
 void local_bh_disable(Loc loc) {
@@ -120,7 +120,7 @@ void local_bh_enable(Loc loc) {
     if (t.bh > 0) --t.bh;
   });
   TaskCtx& t = Kernel::current().self();
-  if (t.bh == 0 && !t.irqs_off) lockdep_softirqs_on();
+  if (t.bh == 0 && !t.irqs_off) lockdep_softirqs_on(loc);
 }
 
 void preempt_disable(Loc loc) {
@@ -149,7 +149,7 @@ void bh_count_dec(OpKind kind, Loc loc) {
     if (t.bh > 0) --t.bh;
   });
   TaskCtx& t = Kernel::current().self();
-  if (t.bh == 0 && !t.irqs_off) lockdep_softirqs_on();
+  if (t.bh == 0 && !t.irqs_off) lockdep_softirqs_on(loc);
 }
 void rcu_read_enter(OpKind kind, Loc loc) {
   implicit_change(

@@ -4,6 +4,7 @@
 #include "model/dma_buf.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <string>
 
 #include "model/dma_internal.h"
@@ -28,9 +29,24 @@ void dma_fault(const std::string& message, const std::string& details, Loc loc) 
   Ctx::current().report(std::move(v));
 }
 
+// The WARN_ON(!arg ...) guards at the top of dma-buf.c's entry points: a step touching nothing,
+// then the warning; the caller returns its error. Returns true when `bad`.
+bool warn_on(bool bad, OpKind kind, const char* what, Loc loc) {
+  if (!bad) return false;
+  dma::step(kind, Access::kNone, kNoObject, loc);
+  dma::warn(std::string("WARNING: ") + ravel::op_name(kind) + ": " + what,
+            std::string("drivers/dma-buf/dma-buf.c ") + ravel::op_name(kind) + "(): WARN_ON(" +
+                what + ")",
+            loc);
+  return true;
+}
+
 DmaBufAttachment* attach_impl(DmaBuf* buf, DmaBufAttachOps* importer_ops, OpKind kind, int* err,
                               Loc loc) {
-  need(buf, kind, loc);
+  if (warn_on(buf == nullptr, kind, "!dmabuf", loc)) {  // -> ERR_PTR(-EINVAL)
+    if (err != nullptr) *err = -EINVAL;
+    return nullptr;
+  }
   Ctx& ctx = Ctx::current();
   auto* a = ctx.make<DmaBufAttachment>();
   a->id = ctx.new_object();
@@ -92,12 +108,17 @@ DmaBufAttachment* dma_buf_dynamic_attach(DmaBuf* buf, DmaBufAttachOps* importer_
 }
 
 void dma_buf_detach(DmaBuf* buf, DmaBufAttachment* a, Loc loc) {
-  need(buf, op::kDmaBufDetach, loc);
-  need(a, op::kDmaBufDetach, loc);
+  // WARN_ON(!dmabuf || !attach || dmabuf != attach->dmabuf): return without detaching.
+  if (warn_on(buf == nullptr || a == nullptr || a->buf != buf, op::kDmaBufDetach,
+              "!dmabuf || !attach || dmabuf != attach->dmabuf", loc)) {
+    return;
+  }
   dma_resv_lock(buf->resv, nullptr, loc);
   dma::step(op::kDmaBufDetach, Access::kWrite, buf->id, loc);
-  if (a->detached || a->buf != buf) {
-    dma::warn("WARNING: dma_buf_detach of an attachment not attached to this buffer", "", loc);
+  if (a->detached) {
+    // The kernel kfree()d the attachment at the first detach: this one reads freed memory
+    // (KASAN). ravel's attachments are not heap objects: the second detach is a warn.
+    dma::warn("WARNING: dma_buf_detach of an attachment already detached", "", loc);
   }
   auto& l = buf->attachments;
   l.erase(std::remove(l.begin(), l.end(), a), l.end());
@@ -132,7 +153,10 @@ void dma_buf_unpin(DmaBufAttachment* a, Loc loc) {
 }
 
 DmaBufMapping* dma_buf_map_attachment(DmaBufAttachment* a, int* err, Loc loc) {
-  need(a, op::kDmaBufMapAttachment, loc);
+  if (warn_on(a == nullptr, op::kDmaBufMapAttachment, "!attach || !attach->dmabuf", loc)) {
+    if (err != nullptr) *err = -EINVAL;
+    return nullptr;
+  }
   DmaBuf* buf = a->buf;
   dma_resv_assert_held(buf->resv, loc);
   bool pinned = pin_on_map(a);
@@ -156,8 +180,10 @@ DmaBufMapping* dma_buf_map_attachment(DmaBufAttachment* a, int* err, Loc loc) {
 }
 
 void dma_buf_unmap_attachment(DmaBufAttachment* a, DmaBufMapping* m, Loc loc) {
-  need(a, op::kDmaBufUnmapAttachment, loc);
-  need(m, op::kDmaBufUnmapAttachment, loc);
+  if (warn_on(a == nullptr || m == nullptr, op::kDmaBufUnmapAttachment,
+              "!attach || !attach->dmabuf || !sg_table", loc)) {
+    return;
+  }
   dma_resv_assert_held(a->buf->resv, loc);
   // The importer promises no further access from here on: the mapping is gone before the
   // exporter's .unmap (which may complete the exporter's revoke wait).
@@ -201,7 +227,7 @@ void dma_buf_get(DmaBuf* buf, Loc loc) {
 }
 
 void dma_buf_put(DmaBuf* buf, Loc loc) {
-  need(buf, op::kDmaBufPut, loc);
+  if (warn_on(buf == nullptr, op::kDmaBufPut, "!dmabuf || !dmabuf->file", loc)) return;
   if (refcount_dec_and_test(buf->refcount, loc, op::kDmaBufPut) && buf->ops->release) {
     buf->ops->release(buf);  // dma_buf_release() -> dmabuf->ops->release()
   }

@@ -212,6 +212,42 @@ TEST_P(DmaBufTest, LastPutReleases) {
   EXPECT_TRUE(r.violations.empty()) << summary(r);
 }
 
+// drivers/dma-buf/dma-buf.c guards its entry points with WARN_ON(!dmabuf ...) / WARN_ON(!attach
+// ...): a NULL there is a warn and an early return (ERR_PTR(-EINVAL) for attach and map), not an
+// oops. The opposite, dma_buf_pin(NULL), has no such guard: the oops.
+TEST_P(DmaBufTest, NullArgumentsWarnWhereTheKernelChecks) {
+  auto r = run(GetParam(), [](Ctx& ctx) {
+    auto* buf = dma_buf_new("buf", nullptr, nullptr);
+    spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+      int err = 0;
+      EXPECT_EQ(dma_buf_attach(nullptr, &err, RAVEL_LOC), nullptr);
+      EXPECT_EQ(err, -EINVAL);
+      DmaBufAttachment* a = dma_buf_attach(buf, &err, RAVEL_LOC);
+      ASSERT_NE(a, nullptr);
+      dma_resv_lock(buf->resv, nullptr, RAVEL_LOC);
+      EXPECT_EQ(dma_buf_map_attachment(nullptr, &err, RAVEL_LOC), nullptr);
+      EXPECT_EQ(err, -EINVAL);
+      dma_buf_unmap_attachment(a, nullptr, RAVEL_LOC);
+      dma_resv_unlock(buf->resv, RAVEL_LOC);
+      dma_buf_detach(nullptr, a, RAVEL_LOC);
+      EXPECT_EQ(buf->attachments.size(), 1u);  // returned without detaching
+      dma_buf_detach(buf, a, RAVEL_LOC);
+      EXPECT_TRUE(buf->attachments.empty());
+      dma_buf_put(nullptr, RAVEL_LOC);
+    });
+  });
+  EXPECT_TRUE(r.complete);
+  for (const char* what : {"dma_buf_attach", "dma_buf_map_attachment", "dma_buf_unmap_attachment",
+                           "dma_buf_detach", "dma_buf_put"}) {
+    EXPECT_TRUE(found(r, kWarn, std::string("WARNING: ") + what + ": !")) << what << summary(r);
+  }
+  EXPECT_FALSE(found(r, Violation::Kind::kNullDeref)) << summary(r);
+  auto pin = run(GetParam(), [](Ctx& ctx) {
+    spawn_thread_fn(ctx, {.name = "T0"}, [] { dma_buf_pin(nullptr, RAVEL_LOC); });
+  });
+  EXPECT_TRUE(found(pin, Violation::Kind::kNullDeref)) << summary(pin);
+}
+
 INSTANTIATE_TEST_SUITE_P(Strategies, DmaBufTest,
                          ::testing::ValuesIn(testing::exhaustive_strategies()));
 

@@ -231,9 +231,18 @@ void dma_fence_put(DmaFence* f, Loc loc) {
 }
 
 int dma_fence_add_callback(DmaFence* f, DmaFenceCb* cb, DmaFenceFunc func, Loc loc) {
-  null_check(f, op::kDmaFenceAddCallback, loc);
+  if (f == nullptr || !func) {  // WARN_ON(!fence || !func): -EINVAL, cb untouched
+    dma::step(op::kDmaFenceAddCallback, Access::kNone, kNoObject, loc);
+    dma::warn(std::string("WARNING: dma_fence_add_callback with a NULL ") +
+                  (f == nullptr ? "fence" : "function"),
+              "drivers/dma-buf/dma-fence.c dma_fence_add_callback(): WARN_ON(!fence || !func)",
+              loc);
+    dma::set_result(-EINVAL);
+    return -EINVAL;
+  }
   null_check(cb, op::kDmaFenceAddCallback, loc);
   dma::step(op::kDmaFenceAddCallback, Access::kRead, f->id, loc);  // test_bit(SIGNALED)
+  cb->node_init = true;  // list_add_tail or INIT_LIST_HEAD on every path below
   if (f->signaled) {
     hb_acquire(f->id);
     dma::set_result(-ENOENT);
@@ -261,7 +270,17 @@ bool dma_fence_remove_callback(DmaFence* f, DmaFenceCb* cb, Loc loc) {
   unsigned long flags = spin_lock_irqsave(f->lock, loc);
   dma::step(op::kDmaFenceRemoveCallback, Access::kWrite, f->id, loc);
   bool on_list = cb->fence != nullptr;  // !list_empty(&cb->node)
-  if (on_list) {
+  if (!cb->node_init) {
+    // A callback never added: its zeroed node is not list_empty() (next != &node), so the kernel
+    // returns true and list_del_init()s it. A debug kernel (CONFIG_DEBUG_LIST, as CI runs) catches
+    // next == NULL and WARNs instead of dereferencing it; without it this is a NULL dereference.
+    dma::warn(std::string("WARNING: list_del corruption, ") + cb->name + ".node->next is NULL",
+              "dma_fence_remove_callback() of a callback never added with dma_fence_add_callback()"
+              " (lib/list_debug.c __list_del_entry_valid_or_report(), CONFIG_DEBUG_LIST)",
+              loc);
+    cb->node_init = true;  // INIT_LIST_HEAD after the skipped deletion
+    on_list = true;
+  } else if (on_list) {
     auto& l = cb->fence->cb_list;
     l.erase(std::remove(l.begin(), l.end(), cb), l.end());
     cb->fence = nullptr;

@@ -20,11 +20,10 @@
 //
 // Signalling annotations (dma_fence_begin_signalling & co) follow dma-fence.c under CONFIG_LOCKDEP:
 // a non-recursive read acquisition of the "dma_fence_map" pseudo-lock, nesting detected with
-// lock_is_held_type(map, 1), nothing in atomic context. Every wait acquires the map for writing.
-// Deviation: the kernel's __dma_fence_might_wait() drops the section's read hold around that
-// write acquisition, so a wait directly in a section with no lock between is silent there; the
-// model keeps the hold, so it is "possible recursive locking detected" on dma_fence_map, as spec
-// section 5 requires ("waiting on a fence inside a signalling section is a lockdep violation").
+// lock_is_held_type(map, 1), nothing in atomic context. Every wait acquires the map for writing;
+// as the kernel's __dma_fence_might_wait(), a waiter inside a section releases the section's read
+// hold first and takes it back afterwards, so a bare wait in a section is silent and a wait is
+// caught only through the dependencies it closes (spec section 7, "Lockdep scope").
 // dma_resv_lockdep() primes mmap_lock -> reservation_ww_class -> fs_reclaim -> dma_fence_map.
 //
 // HB (spec section 7): signal -> every wait returning because of it, the callbacks (program order
@@ -66,6 +65,9 @@ struct DmaFenceCb {
   const char* name = "cb";
   ObjectId id = kNoObject;
   DmaFence* fence = nullptr;  // the fence whose list it is on (NULL: list_empty(&cb->node))
+  // cb->node was initialised (by dma_fence_add_callback, whatever it returned): until then the
+  // node is zeroed memory, on no list and not an empty one either.
+  bool node_init = false;
   DmaFenceFunc func;
 };
 
@@ -111,9 +113,12 @@ void dma_fence_init(DmaFence* f, DmaFenceOps* ops, Spinlock* lock, uint64_t cont
                     Loc loc);
 
 // --- operations (kernel names, spec section 5) ---
+// NULL-tolerant as in the kernel: dma_fence_get(NULL) is NULL, dma_fence_put(NULL) does nothing,
+// dma_fence_signal(NULL) returns -EINVAL, dma_fence_add_callback(NULL fence or empty func) WARNs
+// and returns -EINVAL. Every other operation on a NULL fence is a null-deref.
 DmaFence* dma_fence_get(DmaFence* f, Loc loc);
 void dma_fence_put(DmaFence* f, Loc loc);
-int dma_fence_signal(DmaFence* f, Loc loc);         // 0, or -EINVAL when already signalled
+int dma_fence_signal(DmaFence* f, Loc loc);         // 0, or -EINVAL when already signalled or NULL
 int dma_fence_signal_locked(DmaFence* f, Loc loc);  // caller holds dma_fence_spinlock(f)
 int dma_fence_add_callback(DmaFence* f, DmaFenceCb* cb, DmaFenceFunc func, Loc loc);  // 0/-ENOENT
 bool dma_fence_remove_callback(DmaFence* f, DmaFenceCb* cb, Loc loc);

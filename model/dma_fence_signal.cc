@@ -94,18 +94,22 @@ void dma_fence_end_signalling(bool cookie, Loc loc) {
 }
 
 void dma_fence_might_wait(Loc loc) {
-  // See the design note in dma_fence.h: the write acquisition is made with the section's read hold
-  // kept, so a wait inside a signalling section is recursive locking on dma_fence_map.
+  // __dma_fence_might_wait(): a waiter inside a signalling section (the map held for reading)
+  // gives that hold up around its exclusive acquisition and takes it back afterwards (the kernel's
+  // lock_acquire(map, 0, 0, 1, 1, ...): a non-recursive read again, now on top of the held stack).
+  // So a wait in a section is no recursion by itself: lockdep finds it only through the
+  // dependencies the write acquisition closes (held lock -> dma_fence_map against a lock taken
+  // inside a section, or the primed fs_reclaim -> dma_fence_map).
   LockdepMap* map = &dma::state().fence_map;
+  const bool in_section = lock_held_type(map) > 0;  // lock_is_held_type(map, 1): any read
+  if (in_section) lock_release(map, loc);
   lock_map_acquire(map, loc);
   lock_map_release(map, loc);
+  if (in_section) lock_acquire(map, 0, false, kLockRead, nullptr, loc);
 }
 
 int dma_fence_signal(DmaFence* f, Loc loc) {
-  if (f == nullptr) {
-    dma::step(op::kDmaFenceSignal, Access::kNone, kNoObject, loc);
-    report_null_deref("dma_fence_signal", loc);
-  }
+  if (f == nullptr) return -EINVAL;  // `if (!fence) return -EINVAL;`: no WARN, no oops
   bool cookie = dma_fence_begin_signalling(loc);
   unsigned long flags = spin_lock_irqsave(f->lock, loc);
   dma::step(op::kDmaFenceSignal, Access::kWrite, f->id, loc);

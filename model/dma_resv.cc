@@ -4,6 +4,7 @@
 #include "model/dma_resv.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <string>
 
 #include "model/dma_internal.h"
@@ -79,6 +80,13 @@ int dma_resv_reserve_fences(DmaResv* r, unsigned int num_fences, Loc loc) {
   need(r, op::kDmaResvReserveFences, loc);
   dma_resv_assert_held(r, loc);
   dma::step(op::kDmaResvReserveFences, Access::kWrite, r->id, loc);
+  if (num_fences == 0) {  // a miscount in the caller, since v6.2
+    dma::warn("WARNING: dma_resv_reserve_fences with num_fences == 0",
+              "drivers/dma-buf/dma-resv.c dma_resv_reserve_fences(): WARN_ON(!num_fences)", loc);
+    dma::set_result(-EINVAL);
+    return -EINVAL;
+  }
+  r->has_list = true;
   r->free_slots = std::max(r->free_slots, static_cast<int>(num_fences));
   dma::set_result(0);
   return 0;
@@ -89,6 +97,12 @@ void dma_resv_add_fence(DmaResv* r, DmaFence* f, DmaResvUsage usage, Loc loc) {
   if (f == nullptr) report_null_deref("dma_resv_add_fence", loc);
   dma_resv_assert_held(r, loc);
   dma_fence_get(f, loc);
+  if (!r->has_list) {
+    // Never reserved: dma_resv_fences_list(obj) is still NULL (dma_resv_init), and the kernel
+    // reads fobj->num_fences before it could reach its BUG_ON: a NULL pointer dereference.
+    dma::step(op::kDmaResvAddFence, Access::kWrite, r->id, loc);
+    report_null_deref("dma_resv_add_fence (no dma_resv_reserve_fences on this resv yet)", loc);
+  }
   // Replace a fence of the same context that this one supersedes, or a signalled one.
   int replace = -1;
   for (size_t i = 0; i < r->fences.size() && replace < 0; ++i) {

@@ -32,7 +32,8 @@ struct DmaResv {
   ObjectId id = kNoObject;  // the fence container
   WwMutex* lock = nullptr;
   std::vector<Slot> fences;
-  int free_slots = 0;  // max_fences - num_fences
+  int free_slots = 0;     // max_fences - num_fences
+  bool has_list = false;  // obj->fences allocated (a first dma_resv_reserve_fences); NULL before
 };
 
 // The predefined wait-die class of this execution (`&reservation_ww_class` in scenarios).

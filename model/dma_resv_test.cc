@@ -16,16 +16,21 @@ using testing::summary;
 constexpr auto kAssertion = Violation::Kind::kAssertion;
 constexpr auto kDeadlock = Violation::Kind::kDeadlock;
 constexpr auto kLockdep = Violation::Kind::kLockdep;
+constexpr auto kNullDeref = Violation::Kind::kNullDeref;
+constexpr auto kWarn = Violation::Kind::kWarn;
 
 class DmaResvTest : public ::testing::TestWithParam<std::string> {};
 
-void add_fence(Ctx& ctx, bool reserve) {
+// reserve: slots reserved first (0: dma_resv_reserve_fences never called); fences: added after.
+void add_fence(Ctx& ctx, unsigned reserve, int fences) {
   auto* r = dma_resv_new("resv");
   auto* f = dma_fence_new("job", nullptr, nullptr);
+  auto* g = dma_fence_new("job2", nullptr, nullptr);
   spawn_thread_fn(ctx, {.name = "T0"}, [=] {
     dma_resv_lock(r, nullptr, RAVEL_LOC);
-    if (reserve) dma_resv_reserve_fences(r, 1, RAVEL_LOC);
+    if (reserve > 0) dma_resv_reserve_fences(r, reserve, RAVEL_LOC);
     dma_resv_add_fence(r, f, DmaResvUsage::kWrite, RAVEL_LOC);
+    if (fences > 1) dma_resv_add_fence(r, g, DmaResvUsage::kWrite, RAVEL_LOC);
     dma_resv_unlock(r, RAVEL_LOC);
     // The reservation does not survive the unlock (dma_resv_reset_max_fences).
     EXPECT_EQ(r->free_slots, 0);
@@ -34,10 +39,30 @@ void add_fence(Ctx& ctx, bool reserve) {
 }
 
 TEST_P(DmaResvTest, AddFenceNeedsReservedSlot) {
-  auto bad = run(GetParam(), [](Ctx& ctx) { add_fence(ctx, false); });
+  // The reservation used up: the BUG_ON(num_fences >= max_fences).
+  auto bad = run(GetParam(), [](Ctx& ctx) { add_fence(ctx, 1, 2); });
   EXPECT_TRUE(found(bad, kAssertion, "without a reserved slot")) << summary(bad);
-  auto ok = run(GetParam(), [](Ctx& ctx) { add_fence(ctx, true); });
+  // Never reserved: obj->fences is still NULL, read before the BUG_ON.
+  auto never = run(GetParam(), [](Ctx& ctx) { add_fence(ctx, 0, 1); });
+  EXPECT_TRUE(found(never, kNullDeref)) << summary(never);
+  EXPECT_FALSE(found(never, kAssertion)) << summary(never);
+  auto ok = run(GetParam(), [](Ctx& ctx) { add_fence(ctx, 2, 2); });
   EXPECT_TRUE(ok.violations.empty()) << summary(ok);
+}
+
+// dma_resv_reserve_fences(obj, 0): WARN_ON(!num_fences), -EINVAL, nothing reserved.
+TEST_P(DmaResvTest, ReserveZeroFencesWarns) {
+  auto r = run(GetParam(), [](Ctx& ctx) {
+    auto* resv = dma_resv_new("resv");
+    spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+      dma_resv_lock(resv, nullptr, RAVEL_LOC);
+      EXPECT_EQ(dma_resv_reserve_fences(resv, 0, RAVEL_LOC), -EINVAL);
+      EXPECT_EQ(dma_resv_reserve_fences(resv, 1, RAVEL_LOC), 0);
+      dma_resv_unlock(resv, RAVEL_LOC);
+    });
+  });
+  EXPECT_TRUE(found(r, kWarn, "num_fences == 0")) << summary(r);
+  EXPECT_EQ(r.violations.size(), 1u) << summary(r);
 }
 
 TEST_P(DmaResvTest, AddFenceWithoutLockIsLockdep) {

@@ -200,7 +200,8 @@ int class_of(Lockdep& ld, LockdepMap* map, int subclass) {
 }
 
 // print_irq_inversion_bug(): a class's new usage conflicts with a class it is ordered with.
-void check_inversion(const TaskCtx& t, const HeldLock& h, int bit) {
+// `where`: the usage trace of the new bit (the finding's location).
+void check_inversion(const TaskCtx& t, const HeldLock& h, int bit, Loc where) {
   Lockdep& ld = Kernel::current().lockdep();
   int irq = bit / 4;
   int dir = (bit / 2) % 2;
@@ -227,14 +228,16 @@ void check_inversion(const TaskCtx& t, const HeldLock& h, int bit) {
   ld.path_history(via, dir == 0, current_execution(), &history);
   ld.usage_history(other, excl, current_execution(), &history);
   report("inversion:" + ld.class_name(safe) + ":" + ld.class_name(unsafe) + ":" + irq_name(irq),
-         headline, s, h.loc, std::move(history));
+         headline, s, where, std::move(history));
 }
 
 // mark_lock() + mark_lock_irq(): records a usage bit and checks it against the exclusive ones.
-void mark(const TaskCtx& t, const HeldLock& h, int bit) {
+// `where`: the usage trace (mark_lock's save_trace()): the acquisition for mark_usage(), the place
+// IRQs/BHs were enabled for mark_held_locks().
+void mark(const TaskCtx& t, const HeldLock& h, int bit, Loc where) {
   Lockdep& ld = Kernel::current().lockdep();
   const int64_t execution = current_execution();
-  if (!ld.mark(h.cls, bit, h.loc, task_label(t.id), execution)) {
+  if (!ld.mark(h.cls, bit, where, task_label(t.id), execution)) {
     ld.note_seen_usage(execution, h.cls, bit);
     return;
   }
@@ -250,23 +253,23 @@ void mark(const TaskCtx& t, const HeldLock& h, int bit) {
     std::vector<uint64_t> history;
     ld.usage_history(h.cls, old, execution, &history);
     report("inconsistent:" + c.name + ":" + usage_str(old) + ":" + usage_str(bit),
-           "inconsistent lock state", inconsistent_splat(t, h, old, bit), h.loc,
+           "inconsistent lock state", inconsistent_splat(t, h, old, bit), where,
            std::move(history));
     return;
   }
-  if (!read) check_inversion(t, h, bit);  // STRICT_READ_CHECKS is 0 in lockdep
+  if (!read) check_inversion(t, h, bit, where);  // STRICT_READ_CHECKS is 0 in lockdep
 }
 
 // mark_usage()
 void mark_usage(const TaskCtx& t, const HeldLock& h) {
   int read = h.read ? 1 : 0;
   if (!h.trylock) {
-    if (t.hardirq > 0) mark(t, h, usage_bit(0, 0, read));
-    if (t.softirq > 0) mark(t, h, usage_bit(1, 0, read));
+    if (t.hardirq > 0) mark(t, h, usage_bit(0, 0, read), h.loc);
+    if (t.softirq > 0) mark(t, h, usage_bit(1, 0, read), h.loc);
   }
   if (!t.irqs_off) {
-    mark(t, h, usage_bit(0, 1, read));
-    if (t.bh == 0 && t.softirq == 0) mark(t, h, usage_bit(1, 1, read));
+    mark(t, h, usage_bit(0, 1, read), h.loc);
+    if (t.bh == 0 && t.softirq == 0) mark(t, h, usage_bit(1, 1, read), h.loc);
   }
 }
 
@@ -474,16 +477,16 @@ void lockdep_assert_not_held(const LockdepMap* map, Loc loc) {
   if (lock_is_held(map)) assert_failed(map, "lockdep_assert_not_held", "holds", loc);
 }
 
-void lockdep_hardirqs_on() {
+void lockdep_hardirqs_on(Loc loc) {
   TaskCtx& t = Kernel::current().self();
-  for (const HeldLock& h : t.held) mark(t, h, usage_bit(0, 1, h.read ? 1 : 0));
-  if (t.bh == 0 && t.softirq == 0) lockdep_softirqs_on();
+  for (const HeldLock& h : t.held) mark(t, h, usage_bit(0, 1, h.read ? 1 : 0), loc);
+  if (t.bh == 0 && t.softirq == 0) lockdep_softirqs_on(loc);
 }
 
-void lockdep_softirqs_on() {
+void lockdep_softirqs_on(Loc loc) {
   TaskCtx& t = Kernel::current().self();
   if (t.irqs_off) return;
-  for (const HeldLock& h : t.held) mark(t, h, usage_bit(1, 1, h.read ? 1 : 0));
+  for (const HeldLock& h : t.held) mark(t, h, usage_bit(1, 1, h.read ? 1 : 0), loc);
 }
 
 void lockdep_task_exit(Loc loc) {

@@ -104,10 +104,13 @@ inline void lock_map_acquire_tryread(LockdepMap* m, Loc loc) {
   lock_acquire(m, 0, true, kLockRecursiveRead, nullptr, loc);
 }
 inline void lock_map_release(LockdepMap* m, Loc loc) { lock_release(m, loc); }
-// Marks the held locks of the current task IRQ-/softirq-enabled (trace_hardirqs_on's
-// mark_held_locks). Called by cpu.cc when IRQs or BHs get enabled.
-void lockdep_hardirqs_on();
-void lockdep_softirqs_on();
+// Marks the held locks of the current task IRQ-/softirq-enabled (lockdep_hardirqs_on()'s
+// mark_held_locks()). Called by cpu.cc when IRQs or BHs get enabled; `loc` is where they were
+// enabled (the local_irq_enable, spin_unlock_irq, xa_unlock_irq...): mark_lock() saves the stack
+// of that moment as the usage trace, so a splat's "{HARDIRQ-ON-W} state was registered at" names
+// it, not where the held lock was taken.
+void lockdep_hardirqs_on(Loc loc);
+void lockdep_softirqs_on(Loc loc);
 // At the end of a task body: "lock held when returning to user space!" for each held lock.
 void lockdep_task_exit(Loc loc);
 

@@ -144,6 +144,41 @@ TEST_P(LockdepReport, InconsistentStateShowsBothUsages) {
   EXPECT_TRUE(has(s, "  lock(lock);\n  <Interrupt>\n    lock(lock);\n")) << s;
 }
 
+// Issue 18 item 4: IRQs re-enabled while a lock taken with IRQs off is still held (an
+// xa_unlock_irq inside a fence callback, under the fence lock). lockdep_hardirqs_on() ->
+// mark_held_locks() saves the trace of that moment as the lock's HARDIRQ-ON-W usage, so the
+// splat's "{HARDIRQ-ON-W} state was registered at" names the unlock that enabled IRQs, never
+// the spin_lock_irqsave that took the lock with IRQs off.
+TEST_P(LockdepReport, HardirqOnIsRegisteredWhereIrqsWereEnabled) {
+  static uint32_t taken = 0, enabled = 0;
+  auto r = run(GetParam(), [](Ctx& ctx) {
+    auto* fence_lock = ctx.make<Spinlock>(ctx, "fence_lock");
+    auto* xa_lock = ctx.make<Spinlock>(ctx, "xa_lock");
+    // In init: the usage is registered before the handler can run.
+    // clang-format off
+    unsigned long flags = spin_lock_irqsave(fence_lock, RAVEL_LOC); taken = __LINE__;
+    spin_lock_irq(xa_lock, RAVEL_LOC);
+    spin_unlock_irq(xa_lock, RAVEL_LOC); enabled = __LINE__;
+    // clang-format on
+    spin_unlock_irqrestore(fence_lock, flags, RAVEL_LOC);
+    spawn_thread_fn(ctx, {.name = "T0", .cpu = 0}, [] {});
+    spawn_irq_fn(ctx, {.name = "I0", .cpu = 0}, [=] {
+      spin_lock(fence_lock, RAVEL_LOC);
+      spin_unlock(fence_lock, RAVEL_LOC);
+    });
+  });
+  std::string s = splat(r, "inconsistent lock state");
+  ASSERT_FALSE(s.empty()) << summary(r);
+  const std::string file = std::string(__FILE__) + ":";
+  EXPECT_TRUE(has(s, "inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage.")) << s;
+  EXPECT_TRUE(
+      has(s, "{HARDIRQ-ON-W} state was registered at:\n  " + file + std::to_string(enabled) + " ("))
+      << s;
+  EXPECT_FALSE(has(s, "registered at:\n  " + file + std::to_string(taken) + " (")) << s;
+  // The lock itself is still named where it was taken (print_lock(this)).
+  EXPECT_TRUE(has(s, "(fence_lock){")) << s;
+}
+
 // A (hardirq-safe) -> [M ->] B (hardirq-unsafe). Direct: no "Chain exists of"; through M: the
 // chain A --> M --> B, whichever check (order or inversion) reports it first.
 void irq_order(Ctx& ctx, bool through_middle) {

@@ -3,6 +3,7 @@
 #include "model/race.h"
 
 #include <atomic>
+#include <cstdio>
 #include <mutex>
 
 #include "model/ops.h"
@@ -285,6 +286,20 @@ void report_null_deref(const char* op, Loc loc) {
   v.kind = Violation::Kind::kNullDeref;
   v.message = "BUG: kernel NULL pointer dereference";
   v.details = std::string("in ") + op + " at " + where(loc) + " by " + ctx.task_name(ctx.self());
+  v.loc = loc;
+  ctx.report(std::move(v));
+  ctx.model_error("internal error: a fatal violation returned", loc);
+}
+
+void report_err_ptr_deref(const char* op, int64_t err, Loc loc) {
+  Ctx& ctx = Ctx::current();
+  char addr[32];
+  std::snprintf(addr, sizeof addr, "%016llx", static_cast<unsigned long long>(err));
+  Violation v;
+  v.kind = Violation::Kind::kNullDeref;
+  v.message = std::string("BUG: unable to handle page fault for address: ") + addr;
+  v.details = std::string("in ") + op + " at " + where(loc) + " by " + ctx.task_name(ctx.self()) +
+              ": the pointer is ERR_PTR(" + std::to_string(err) + "), not checked with IS_ERR()";
   v.loc = loc;
   ctx.report(std::move(v));
   ctx.model_error("internal error: a fatal violation returned", loc);

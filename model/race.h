@@ -115,5 +115,11 @@ const char* intern_name(const std::string& name);
 // NULL where a built-in needs an object: the kernel's NULL pointer dereference oops (fatal).
 // Call after the operation's yield.
 [[noreturn]] void report_null_deref(const char* op, Loc loc);
+// An ERR_PTR(err) used as an object (a missed IS_ERR check): the kernel oopses at the small
+// negative address ("BUG: unable to handle page fault for address: ffffffffffffffea"); reported
+// as kNullDeref, the same class of fatal bad-pointer dereference.
+[[noreturn]] void report_err_ptr_deref(const char* op, int64_t err, Loc loc);
+// IS_ERR_VALUE (include/linux/err.h): an integer in [-MAX_ERRNO, -1].
+inline bool is_err_value(bool is_int, int64_t v) { return is_int && v < 0 && v >= -4095; }
 
 }  // namespace ravel::model

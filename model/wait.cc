@@ -78,6 +78,8 @@ long wait_event_timeout(WaitQueueHead* wq, const std::function<bool()>& cond, lo
   if (wq == nullptr) step(wq, op::kWaitEventTimeout, loc);
   long left = timeout > 0 ? timeout : 1;
   if (cond()) return left;
+  // ___wait_cond_timeout(): with no time left (`!__ret`) the macro does not wait at all: a poll.
+  if (timeout <= 0) return 0;
   bool timed = timeout != kMaxScheduleTimeout;
   if (wait_loop(wq, cond, op::kWaitEventTimeout, timed, loc)) return left;
   // ___wait_cond_timeout(): after the timeout the condition is tested once more.

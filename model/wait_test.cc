@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "model/atomic.h"
 #include "model/completion.h"
 #include "model/cpu.h"
@@ -74,6 +76,27 @@ TEST(WaitQueue, TimeoutReturnsZeroOrOne) {
     spawn_thread_fn(ctx, {.name = "waker"}, [flag] { WRITE_ONCE(flag, 1, HERE); });
   });
   EXPECT_TRUE(r.violations.empty()) << dump(r);
+}
+
+// include/linux/wait.h wait_event_timeout(wq, cond, 0): ___wait_cond_timeout() with no time left
+// does not sleep: 1 if the condition holds, else 0 at once, never waiting for a wake_up still
+// to come (ravel used to wait for it, so 0 was never returned while the waker could run).
+TEST(WaitQueue, ZeroTimeoutPolls) {
+  std::set<long> seen;
+  auto r = run([&seen](Ctx& ctx) {
+    WaitQueueHead* wq = waitqueue_new("wq");
+    SharedVar* flag = new_shared_var("flag", 0);
+    spawn_thread_fn(ctx, {.name = "waiter"}, [wq, flag, &seen] {
+      seen.insert(wait_event_timeout(
+          wq, [flag] { return READ_ONCE(flag, HERE) != 0; }, 0, HERE));
+    });
+    spawn_thread_fn(ctx, {.name = "waker"}, [wq, flag] {
+      WRITE_ONCE(flag, 1, HERE);
+      wake_up(wq, HERE);
+    });
+  });
+  EXPECT_TRUE(r.violations.empty()) << dump(r);
+  EXPECT_EQ(seen, (std::set<long>{0, 1}));
 }
 
 }  // namespace

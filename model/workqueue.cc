@@ -41,7 +41,11 @@ void run_instance(Workqueue* wq, Work* w, uint32_t n, Loc loc) {
     hb_acquire(w->id);   // queue_work -> the work's start
     lock_map_acquire(&wq->map, loc);
     lock_map_acquire(&w->map, loc);
-    if (w->fn) w->fn(w);
+    // worker->current_func(work): a work queued without INIT_WORK (zeroed, or declared without
+    // WORK(fn)) calls address 0, the kernel's NULL pointer oops in the worker (a debug kernel's
+    // CONFIG_DEBUG_OBJECTS_WORK has WARNed "ODEBUG: activate not available" at the queue_work).
+    if (!w->fn) report_null_deref("process_one_work (work->func is NULL: no INIT_WORK)", loc);
+    w->fn(w);
     lock_map_release(&w->map, loc);
     lock_map_release(&wq->map, loc);
   }
@@ -65,6 +69,19 @@ bool wait_instances(Work* w, OpKind kind, Loc loc) {
   step(w, kind, Access::kRead, loc, ctx.make<Work::FlushGate>(w, target), 1);
   hb_join(w->end_clock);  // the work's end -> the flush that waited for it
   return true;
+}
+
+// __flush_work(): `if (WARN_ON(!work->func)) return false;` -- flushing a work that was never
+// initialised. Returns false (after the warn) when that is the case.
+bool no_func_warn(Work* w, const char* who, Loc loc) {
+  if (w->fn) return true;
+  Violation v;
+  v.kind = Violation::Kind::kWarn;
+  v.message = std::string("WARNING: ") + who + " of work " + w->name + " with no function";
+  v.details = "kernel/workqueue.c __flush_work(): WARN_ON(!work->func) (no INIT_WORK before)";
+  v.loc = loc;
+  Ctx::current().report(std::move(v));
+  return false;
 }
 
 }  // namespace
@@ -117,6 +134,7 @@ bool queue_work(Workqueue* wq, Work* w, Loc loc) {
 bool flush_work(Work* w, Loc loc) {
   mm_might_sleep(loc);
   step(w, op::kFlushWork, Access::kRead, loc);
+  if (!no_func_warn(w, "flush_work", loc)) return false;
   bool waited = wait_instances(w, op::kFlushWork, loc);
   Ctx::current().set_result(waited);
   return waited;
@@ -131,7 +149,9 @@ bool cancel_work_sync(Work* w, Loc loc) {
     w->pending = false;
     w->cancelled = w->queued;
   }
-  wait_instances(w, op::kCancelWorkSync, loc);
+  // __cancel_work_sync() -> __flush_work(work, true): the same WARN_ON(!work->func), after the
+  // pending bit was grabbed.
+  if (no_func_warn(w, "cancel_work_sync", loc)) wait_instances(w, op::kCancelWorkSync, loc);
   Ctx::current().set_result(was_pending);
   return was_pending;
 }

@@ -112,5 +112,37 @@ TEST(Workqueue, CancelWorkSyncStopsAPendingWork) {
   EXPECT_EQ(outcomes, (std::set<std::pair<bool, int64_t>>{{true, 0}, {false, 1}}));
 }
 
+// A work never initialised (no INIT_WORK: work->func NULL). kernel/workqueue.c: queueing it
+// lets the worker call address 0 (the NULL pointer oops); flushing or cancelling it is
+// __flush_work()'s WARN_ON(!work->func), and returns false.
+TEST(Workqueue, WorkWithoutFunction) {
+  auto queued = run([](Ctx& ctx) {
+    Work* w = work_new("w", {});
+    spawn_thread_fn(ctx, {.name = "T0"}, [w] { schedule_work(w, HERE); });
+  });
+  EXPECT_EQ(count(queued, Violation::Kind::kNullDeref), 1) << dump(queued);
+  auto flushed = run([](Ctx& ctx) {
+    Work* w = work_new("w", {});
+    spawn_thread_fn(ctx, {.name = "T0"}, [w] {
+      EXPECT_FALSE(flush_work(w, HERE));
+      EXPECT_FALSE(cancel_work_sync(w, HERE));
+    });
+  });
+  EXPECT_EQ(count(flushed, Violation::Kind::kWarn, "flush_work of work w with no function"), 1)
+      << dump(flushed);
+  EXPECT_EQ(count(flushed, Violation::Kind::kWarn, "cancel_work_sync of work w"), 1)
+      << dump(flushed);
+  EXPECT_EQ(flushed.violations.size(), 2u) << dump(flushed);
+  // The opposite: an initialised work never queued flushes and cancels silently.
+  auto idle = run([](Ctx& ctx) {
+    Work* w = work_new("w", [](Work*) {});
+    spawn_thread_fn(ctx, {.name = "T0"}, [w] {
+      EXPECT_FALSE(flush_work(w, HERE));
+      EXPECT_FALSE(cancel_work_sync(w, HERE));
+    });
+  });
+  EXPECT_TRUE(idle.violations.empty()) << dump(idle);
+}
+
 }  // namespace
 }  // namespace ravel::model

@@ -46,6 +46,49 @@ void yield(OpKind kind, Access access, ObjectId obj, const Gate* gate, Loc loc) 
   Ctx::current().yield(op);
 }
 
+// The DEBUG_WW_MUTEXES checks (CONFIG_DEBUG_MUTEXES, kernel/locking/ww_mutex.h): each is a
+// DEBUG_LOCKS_WARN_ON(), a WARN, reported as `warn`; the operation goes on.
+void debug_warn(bool bad, const char* cond, const char* why, Loc loc) {
+  if (!bad) return;
+  Violation v;
+  v.kind = Violation::Kind::kWarn;
+  v.message = std::string("WARNING: DEBUG_LOCKS_WARN_ON(") + cond + ")";
+  v.details = std::string("kernel/locking/ww_mutex.h (CONFIG_DEBUG_MUTEXES): ") + why;
+  v.loc = loc;
+  Ctx::current().report(std::move(v));
+}
+
+// ww_mutex_lock_acquired(): the checks of an acquisition with a context, then the bookkeeping.
+void lock_acquired(WwMutex* l, WwAcquireCtx* ctx, Loc loc) {
+  if (ctx == nullptr) return;
+  debug_warn(ctx->done, "ww_ctx->done_acquire", "a lock taken after ww_acquire_done()", loc);
+  if (ctx->contending != nullptr) {
+    // Two checks; a report per location, so one warning names both when both fire.
+    const bool other = ctx->contending != l;
+    const bool held = ctx->acquired > 0;
+    debug_warn(
+        other || held,
+        other ? (held ? "ww_ctx->contending_lock != ww) + DEBUG_LOCKS_WARN_ON(ww_ctx->acquired > 0"
+                      : "ww_ctx->contending_lock != ww")
+              : "ww_ctx->acquired > 0",
+        "after -EDEADLK a ww_mutex was locked before every lock of the context was dropped "
+        "and the contended one taken (ww_mutex_lock_slow)",
+        loc);
+    ctx->contending = nullptr;
+  }
+  debug_warn(ctx->cls != l->cls, "ww_ctx->ww_class != ww->ww_class",
+             "the acquire context belongs to another ww class", loc);
+  ++ctx->acquired;
+}
+
+// __ww_mutex_kill(): the -EDEADLK of a context holding locks records the contended lock.
+void kill(WwMutex* l, WwAcquireCtx* ctx, Loc loc) {
+  if (ctx == nullptr) return;
+  debug_warn(ctx->contending != nullptr, "ww_ctx->contending_lock",
+             "a second -EDEADLK before the first contended lock was acquired", loc);
+  ctx->contending = l;
+}
+
 // Wound-wait: an older ctx waiting for a lock held by a younger one wounds it (__ww_mutex_wound).
 void wound_holder(WwMutex* l, WwAcquireCtx* ctx) {
   if (ctx == nullptr || l->cls->wait_die || l->ctx == nullptr || l->ctx == ctx) return;
@@ -76,13 +119,14 @@ int lock_common(WwMutex* l, WwAcquireCtx* ctx, OpKind kind, Loc loc) {
   std::erase(l->waiters, ctx);
   if (l->word.locked()) {  // gate opened because we must back off
     lock_release(&l->dep_map, loc);
+    kill(l, ctx, loc);
     c.set_result(-EDEADLK);
     return -EDEADLK;
   }
   l->word.acquire(c.self(), false);
   hb_acquire(l->word.object());
   l->ctx = ctx;
-  if (ctx != nullptr) ++ctx->acquired;
+  lock_acquired(l, ctx, loc);
   // __ww_mutex_check_waiters(): the new holder is wounded by an older context already waiting.
   for (const WwAcquireCtx* w : l->waiters) {
     if (ctx != nullptr && w->stamp < ctx->stamp && ctx->acquired > 0) ctx->wounded = true;
@@ -115,6 +159,7 @@ void ww_acquire_init(WwAcquireCtx* ctx, WwClass* cls, Loc loc) {
   ctx->acquired = 0;
   ctx->wounded = false;
   ctx->done = false;
+  ctx->contending = nullptr;
   // lockdep_init_map(&ctx->dep_map, ww_class->acquire_name, ...): wait types LD_WAIT_INV.
   ctx->dep_map = LockdepMap(intern_name(cls->acquire_name), LockType::kMap, kWaitInv, kWaitInv);
   lock_acquire(&ctx->dep_map, 0, false, kLockWrite, nullptr, loc);
@@ -122,12 +167,16 @@ void ww_acquire_init(WwAcquireCtx* ctx, WwClass* cls, Loc loc) {
 
 void ww_acquire_done(WwAcquireCtx* ctx, Loc loc) {
   yield(op::kWwAcquireDone, Access::kNone, kNoObject, nullptr, loc);
+  debug_warn(ctx->done, "ctx->done_acquire", "ww_acquire_done() called twice", loc);
   ctx->done = true;
 }
 
 void ww_acquire_fini(WwAcquireCtx* ctx, Loc loc) {
   yield(op::kWwAcquireFini, Access::kNone, kNoObject, nullptr, loc);
+  // A second fini is lockdep's "bad unlock balance" on the context's map (CONFIG_DEBUG_LOCK_ALLOC).
   lock_release(&ctx->dep_map, loc);
+  debug_warn(ctx->acquired != 0, "ctx->acquired",
+             "ww_acquire_fini() with ww_mutexes of the context still locked", loc);
 }
 
 int ww_mutex_lock(WwMutex* lock, WwAcquireCtx* ctx, Loc loc) {
@@ -135,6 +184,10 @@ int ww_mutex_lock(WwMutex* lock, WwAcquireCtx* ctx, Loc loc) {
 }
 
 void ww_mutex_lock_slow(WwMutex* lock, WwAcquireCtx* ctx, Loc loc) {
+  if (ctx != nullptr) {
+    debug_warn(ctx->contending == nullptr, "!ctx->contending_lock",
+               "ww_mutex_lock_slow() without a preceding -EDEADLK", loc);
+  }
   lock_common(lock, ctx, op::kWwMutexLockSlow, loc);
 }
 
@@ -150,7 +203,7 @@ int ww_mutex_trylock(WwMutex* l, WwAcquireCtx* ctx, Loc loc) {
   l->word.acquire(c.self(), false);
   hb_acquire(l->word.object());
   l->ctx = ctx;
-  if (ctx != nullptr) ++ctx->acquired;
+  lock_acquired(l, ctx, loc);  // ww_mutex_set_context_fastpath()
   lock_acquire(&l->dep_map, 0, true, kLockWrite, ctx ? &ctx->dep_map : nullptr, loc);
   c.set_result(1);
   return 1;

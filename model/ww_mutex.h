@@ -40,6 +40,8 @@ struct WwClass {
   std::string mutex_name;    // "<name>_mutex"
 };
 
+struct WwMutex;
+
 struct WwAcquireCtx {
   WwAcquireCtx(Ctx& ctx, const char* name);
   const char* name;
@@ -49,6 +51,9 @@ struct WwAcquireCtx {
   int acquired = 0;
   bool wounded = false;
   bool done = false;
+  // DEBUG_WW_MUTEXES' ctx->contending_lock: the lock whose ww_mutex_lock returned -EDEADLK,
+  // until it is acquired (by ww_mutex_lock_slow, normally).
+  const WwMutex* contending = nullptr;
   LockdepMap dep_map{"", LockType::kMap};
 };
 

@@ -175,6 +175,79 @@ TEST_P(WwMutexTest, HeldContextPrintsItsWaitTypes) {
       << s;
 }
 
+// The DEBUG_WW_MUTEXES checks (CONFIG_DEBUG_MUTEXES, kernel/locking/ww_mutex.h), each a
+// DEBUG_LOCKS_WARN_ON: a lock after ww_acquire_done(), ww_acquire_fini() with locks held,
+// ww_mutex_lock_slow() without a preceding -EDEADLK, and after -EDEADLK a lock taken before the
+// others were dropped. ravel said nothing about any of them. The correct backoff is silent
+// (BackoffWaitDie, BackoffWoundWait).
+void misuse(Ctx& ctx, int which) {
+  auto* cls = ctx.make<WwClass>(ctx, "reservation_ww_class", true);
+  auto* a = ctx.make<WwMutex>(ctx, "a", cls);
+  auto* b = ctx.make<WwMutex>(ctx, "b", cls);
+  spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+    WwAcquireCtx c(Ctx::current(), "ctx");
+    ww_acquire_init(&c, cls, RAVEL_LOC);
+    if (which == 2) {
+      ww_mutex_lock_slow(a, &c, RAVEL_LOC);  // no -EDEADLK before
+    } else {
+      ww_mutex_lock(a, &c, RAVEL_LOC);
+    }
+    if (which == 0) {
+      ww_acquire_done(&c, RAVEL_LOC);
+      ww_mutex_lock(b, &c, RAVEL_LOC);  // after done
+      ww_mutex_unlock(b, RAVEL_LOC);
+    }
+    if (which != 1) ww_mutex_unlock(a, RAVEL_LOC);
+    ww_acquire_fini(&c, RAVEL_LOC);  // which == 1: a still locked
+    if (which == 1) ww_mutex_unlock(a, RAVEL_LOC);
+  });
+}
+
+TEST_P(WwMutexTest, DebugWwMutexChecks) {
+  const char* expect[] = {"ww_ctx->done_acquire", "ctx->acquired", "!ctx->contending_lock"};
+  for (int which = 0; which < 3; ++which) {
+    auto r = run(GetParam(), [=](Ctx& ctx) { misuse(ctx, which); });
+    EXPECT_TRUE(
+        found(r, Violation::Kind::kWarn, std::string("DEBUG_LOCKS_WARN_ON(") + expect[which] + ")"))
+        << which << summary(r);
+    EXPECT_EQ(r.violations.size(), 1u) << which << summary(r);
+  }
+}
+
+// After -EDEADLK the context must drop every lock before locking again: here T1 keeps b and
+// locks c_ after its -EDEADLK on a (DEBUG_LOCKS_WARN_ON(ww_ctx->contending_lock != ww) and
+// (ww_ctx->acquired > 0)).
+TEST_P(WwMutexTest, LockingOnAfterEdeadlkWarns) {
+  auto r = run(GetParam(), [](Ctx& ctx) {
+    auto* cls = ctx.make<WwClass>(ctx, "reservation_ww_class", true);
+    auto* a = ctx.make<WwMutex>(ctx, "a", cls);
+    auto* b = ctx.make<WwMutex>(ctx, "b", cls);
+    auto* c_ = ctx.make<WwMutex>(ctx, "c", cls);
+    spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+      WwAcquireCtx c(Ctx::current(), "ctx0");
+      ww_acquire_init(&c, cls, RAVEL_LOC);
+      ww_mutex_lock(a, &c, RAVEL_LOC);
+      ww_mutex_unlock(a, RAVEL_LOC);
+      ww_acquire_fini(&c, RAVEL_LOC);
+    });
+    spawn_thread_fn(ctx, {.name = "T1"}, [=] {
+      WwAcquireCtx c(Ctx::current(), "ctx1");
+      ww_acquire_init(&c, cls, RAVEL_LOC);
+      ww_mutex_lock(b, &c, RAVEL_LOC);
+      if (ww_mutex_lock(a, &c, RAVEL_LOC) == -EDEADLK) {
+        ww_mutex_lock(c_, &c, RAVEL_LOC);  // BUG: neither the contended lock nor backed off
+        ww_mutex_unlock(c_, RAVEL_LOC);
+      } else {
+        ww_mutex_unlock(a, RAVEL_LOC);
+      }
+      ww_mutex_unlock(b, RAVEL_LOC);
+      ww_acquire_fini(&c, RAVEL_LOC);
+    });
+  });
+  EXPECT_TRUE(found(r, Violation::Kind::kWarn, "ww_ctx->contending_lock != ww")) << summary(r);
+  EXPECT_TRUE(found(r, Violation::Kind::kWarn, "ww_ctx->acquired > 0")) << summary(r);
+}
+
 INSTANTIATE_TEST_SUITE_P(Strategies, WwMutexTest,
                          ::testing::ValuesIn(testing::exhaustive_strategies()));
 

@@ -270,9 +270,26 @@ void Call::null_deref() {
   model::report_null_deref(model::intern_name(std::string(b.name)), loc);
 }
 
+void Call::err_ptr_deref(int64_t err) {
+  OpKind kind = b.op >= 0 ? static_cast<OpKind>(b.op) : static_cast<OpKind>(model::op::kRead);
+  rt.ctx.yield({.kind = kind, .loc = loc});
+  model::report_err_ptr_deref(model::intern_name(std::string(b.name)), err, loc);
+}
+
 Obj* Call::object(size_t i) {
   Value v = arg(i);
   if (v.is_null()) null_deref();
+  return checked_object(i, v);
+}
+
+Obj* Call::object_or_null(size_t i) {
+  Value v = arg(i);
+  if (v.is_null()) return nullptr;
+  return checked_object(i, v);
+}
+
+Obj* Call::checked_object(size_t i, const Value& v) {
+  if (model::is_err_value(v.tag == Value::Tag::kInt, v.i)) err_ptr_deref(v.i);
   if (v.tag == Value::Tag::kRef && v.ref->kind == Obj::Kind::kModel &&
       (b.args[i].mask == 0 || (b.args[i].mask & lang::mask_of(v.ref->mtype)) != 0)) {
     return v.ref;

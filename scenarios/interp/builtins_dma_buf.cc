@@ -10,6 +10,7 @@
 #include <string>
 
 #include "model/dma_buf.h"
+#include "model/race.h"
 #include "scenarios/interp/runtime.h"
 
 namespace ravel::interp {
@@ -145,9 +146,11 @@ void* make_dma_buf_model(Runtime& rt, ModelType m, const char* name, const lang:
 
 namespace {
 
-// A mapping argument: the value dma_buf_map_attachment returned (NULL: the model's oops).
+// A mapping argument: the value dma_buf_map_attachment returned (NULL: the model decides; an
+// unchecked ERR_PTR: the kernel's fault on it).
 DmaBufMapping* mapping(Call& c, size_t i) {
   Value v = c.arg(i);
+  if (model::is_err_value(v.tag == Value::Tag::kInt, v.i)) c.err_ptr_deref(v.i);
   return ref_of<DmaBufMapping>(c.rt, v, ModelType::kSgTable,
                                "argument " + std::to_string(i + 1) + " of " + std::string(c.b.name),
                                c.loc);
@@ -158,34 +161,42 @@ Value attachment_or_err(Call& c, DmaBufAttachment* a, int err) {
   return Value::of(c.rt.obj_of(ModelType::kDmaBufAttachment, a));
 }
 
+// dma-buf.c's entry points WARN_ON a NULL buffer, attachment or sg_table and return
+// (ERR_PTR(-EINVAL) for attach and map): those arguments may be NULL here, the model warns.
+template <class T>
+T* nullable(Call& c, size_t i) {
+  Obj* o = c.object_or_null(i);
+  return o != nullptr ? static_cast<T*>(o->model) : nullptr;
+}
+
 Value buf_attach(Call& c) {
-  auto* b = c.model<DmaBuf>(0);
+  auto* b = nullable<DmaBuf>(c, 0);
   int err = 0;
   DmaBufAttachment* a = model::dma_buf_attach(b, &err, c.loc);
   return attachment_or_err(c, a, err);
 }
 Value buf_dynamic_attach(Call& c) {
-  auto* b = c.model<DmaBuf>(0);
+  auto* b = nullable<DmaBuf>(c, 0);
   auto* ops = c.model<DmaBufAttachOps>(1);
   int err = 0;
   DmaBufAttachment* a = model::dma_buf_dynamic_attach(b, ops, &err, c.loc);
   return attachment_or_err(c, a, err);
 }
 Value buf_detach(Call& c) {
-  auto* b = c.model<DmaBuf>(0);
-  auto* a = c.model<DmaBufAttachment>(1);
+  auto* b = nullable<DmaBuf>(c, 0);
+  auto* a = nullable<DmaBufAttachment>(c, 1);
   model::dma_buf_detach(b, a, c.loc);
   return Value::integer(0);
 }
 Value map_attachment(Call& c) {
-  auto* a = c.model<DmaBufAttachment>(0);
+  auto* a = nullable<DmaBufAttachment>(c, 0);
   int err = 0;
   DmaBufMapping* m = model::dma_buf_map_attachment(a, &err, c.loc);
   if (m == nullptr) return Value::integer(err);
   return Value::of(c.rt.obj_of(ModelType::kSgTable, m));
 }
 Value unmap_attachment(Call& c) {
-  auto* a = c.model<DmaBufAttachment>(0);
+  auto* a = nullable<DmaBufAttachment>(c, 0);
   DmaBufMapping* m = mapping(c, 1);
   model::dma_buf_unmap_attachment(a, m, c.loc);
   return Value::integer(0);
@@ -194,6 +205,10 @@ Value buf_get(Call& c) {
   Obj* o = c.object(0);
   model::dma_buf_get(static_cast<DmaBuf*>(o->model), c.loc);
   return Value::of(o);
+}
+Value buf_put(Call& c) {
+  model::dma_buf_put(nullable<DmaBuf>(c, 0), c.loc);
+  return Value::integer(0);
 }
 Value access(Call& c) {
   DmaBufMapping* m = mapping(c, 0);
@@ -217,7 +232,7 @@ void bind_dma_buf_builtins(std::vector<BuiltinFn>& t) {
   bind_builtin(t, "dma_buf_attach_revocable",
                obj_call<DmaBufAttachment, model::dma_buf_attach_revocable>);
   bind_builtin(t, "dma_buf_get", buf_get);
-  bind_builtin(t, "dma_buf_put", obj_call<DmaBuf, model::dma_buf_put>);
+  bind_builtin(t, "dma_buf_put", buf_put);
   bind_builtin(t, "dma_access", access);
 }
 

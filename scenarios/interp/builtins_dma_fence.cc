@@ -167,23 +167,42 @@ Value fence_init(Call& c) {
   model::dma_fence_init(f, ops, lock, context, seqno, c.loc);
   return Value::integer(0);
 }
+// include/linux/dma-fence.h: dma_fence_get() and dma_fence_put() test `if (fence)`; NULL is a
+// no-op (dma_buf_poll_cb() puts a NULL fence), not an oops.
 Value fence_get(Call& c) {
-  Obj* o = c.object(0);
+  Obj* o = c.object_or_null(0);
+  if (o == nullptr) return Value::null();
   model::dma_fence_get(static_cast<DmaFence*>(o->model), c.loc);
   return Value::of(o);
 }
+Value fence_put(Call& c) {
+  Obj* o = c.object_or_null(0);
+  model::dma_fence_put(o != nullptr ? static_cast<DmaFence*>(o->model) : nullptr, c.loc);
+  return Value::integer(0);
+}
+// dma_fence_signal(NULL) returns -EINVAL (drivers/dma-buf/dma-fence.c: `if (!fence)`).
+Value fence_signal(Call& c) {
+  Obj* o = c.object_or_null(0);
+  return Value::integer(
+      model::dma_fence_signal(o != nullptr ? static_cast<DmaFence*>(o->model) : nullptr, c.loc));
+}
+// dma_fence_add_callback(): WARN_ON(!fence || !func) and -EINVAL before touching cb; a NULL cb
+// with a fence and a function is dereferenced (the model's null-deref).
 Value add_callback(Call& c) {
-  Obj* fo = c.object(0);
-  Obj* cbo = c.object(1);
+  Obj* fo = c.object_or_null(0);
+  Obj* cbo = c.object_or_null(1);
   Value fn = c.arg(2);
   Runtime* rt = &c.rt;
   Loc loc = c.loc;
+  model::DmaFenceFunc func;
+  if (!fn.is_null()) {
+    func = [rt, fo, cbo, fn, loc](DmaFence*, DmaFenceCb*) {
+      call_fn(rt, fn, {Value::of(fo), Value::of(cbo)}, loc);
+    };
+  }
   return Value::integer(model::dma_fence_add_callback(
-      static_cast<DmaFence*>(fo->model), static_cast<DmaFenceCb*>(cbo->model),
-      [rt, fo, cbo, fn, loc](DmaFence*, DmaFenceCb*) {
-        call_fn(rt, fn, {Value::of(fo), Value::of(cbo)}, loc);
-      },
-      c.loc));
+      fo != nullptr ? static_cast<DmaFence*>(fo->model) : nullptr,
+      cbo != nullptr ? static_cast<DmaFenceCb*>(cbo->model) : nullptr, std::move(func), c.loc));
 }
 Value remove_callback(Call& c) {
   auto* f = c.model<DmaFence>(0);
@@ -263,8 +282,8 @@ Value resv_test_signaled(Call& c) {
 void bind_dma_fence_builtins(std::vector<BuiltinFn>& t) {
   bind_builtin(t, "dma_fence_init", fence_init);
   bind_builtin(t, "dma_fence_get", fence_get);
-  bind_builtin(t, "dma_fence_put", obj_call<DmaFence, model::dma_fence_put>);
-  bind_builtin(t, "dma_fence_signal", obj_call<DmaFence, model::dma_fence_signal>);
+  bind_builtin(t, "dma_fence_put", fence_put);
+  bind_builtin(t, "dma_fence_signal", fence_signal);
   bind_builtin(t, "dma_fence_signal_locked", obj_call<DmaFence, model::dma_fence_signal_locked>);
   bind_builtin(t, "dma_fence_add_callback", add_callback);
   bind_builtin(t, "dma_fence_remove_callback", remove_callback);

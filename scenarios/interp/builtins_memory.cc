@@ -6,6 +6,7 @@
 // model-typed fields are adopted by it (language.md section 2).
 #include "model/atomic.h"
 #include "model/kref.h"
+#include "model/race.h"
 #include "model/refcount.h"
 #include "model/shrinker.h"
 #include "model/slab.h"
@@ -54,6 +55,8 @@ Value alloc(Call& c) {
 
 ObjectId heap_of(Call& c, Value v) {
   if (v.is_null()) return kNoObject;
+  // kfree(ERR_PTR(e)): not ZERO_OR_NULL_PTR, so mm/slub.c looks up the page of a wild address.
+  if (model::is_err_value(v.tag == Value::Tag::kInt, v.i)) c.err_ptr_deref(v.i);
   if (v.tag != Value::Tag::kRef || v.ref->heap == kNoObject ||
       (v.ref->parent != nullptr && v.ref->parent->heap == v.ref->heap)) {
     c.rt.error(std::string(c.b.name) + " of '" + render(c.e->args[0]) +

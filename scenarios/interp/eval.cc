@@ -109,6 +109,10 @@ Obj* Runtime::member_base(const Expr* e, Frame& f) {
     ctx.yield({.kind = model::op::kRead, .loc = loc});
     model::report_null_deref("read", loc);
   }
+  if (model::is_err_value(base.tag == Value::Tag::kInt, base.i)) {  // p->f with p = ERR_PTR(e)
+    ctx.yield({.kind = model::op::kRead, .loc = loc});
+    model::report_err_ptr_deref("read", base.i, loc);
+  }
   if (base.tag != Value::Tag::kRef || base.ref->kind != Obj::Kind::kInstance) {
     error("'" + render(e->a) + "' is not a struct", loc);
   }
@@ -155,6 +159,10 @@ Place Runtime::place(const Expr* e, Frame& f) {
         if (p.is_null()) {
           ctx.yield({.kind = model::op::kRead, .loc = loc});
           model::report_null_deref("read", loc);
+        }
+        if (model::is_err_value(p.tag == Value::Tag::kInt, p.i)) {
+          ctx.yield({.kind = model::op::kRead, .loc = loc});
+          model::report_err_ptr_deref("read", p.i, loc);
         }
         if (p.tag != Value::Tag::kRef) error("'" + render(e->a) + "' is not a pointer", loc);
         return Place{nullptr, p.ref};

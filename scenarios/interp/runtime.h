@@ -129,8 +129,12 @@ struct Call {
   size_t argc() const { return e->args.size(); }
   Value arg(size_t i) { return rt.eval(e->args[i], f); }
   int64_t integer(size_t i);
-  // A model object argument (a NULL is the kernel's oops: null-deref after the op's step).
+  // A model object argument (a NULL is the kernel's oops: null-deref after the op's step; so is
+  // an ERR_PTR, the kernel's "unable to handle page fault" at a small negative address).
   Obj* object(size_t i);
+  // The same for a kernel function that tolerates NULL (dma_fence_get/put: `if (fence)`):
+  // nullptr for NULL, evaluated once.
+  Obj* object_or_null(size_t i);
   template <class T>
   T* model(size_t i) {
     return static_cast<T*>(object(i)->model);
@@ -142,6 +146,10 @@ struct Call {
   // so a write to it re-evaluates e.
   model::SharedVar* read_var(size_t i);
   [[noreturn]] void null_deref();
+  [[noreturn]] void err_ptr_deref(int64_t err);
+
+ private:
+  Obj* checked_object(size_t i, const Value& v);
 };
 
 using BuiltinFn = Value (*)(Call&);
