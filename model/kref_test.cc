@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <climits>
+
 #include "model/cpu.h"
 #include "model/race_testing.h"
 #include "model/slab.h"
@@ -105,6 +107,26 @@ TEST(Kref, GetUnlessZero) {
     });
   });
   EXPECT_TRUE(r.violations.empty()) << dump(r);
+}
+
+// Near the top: the increment that reaches INT_MAX is silent, the next one saturates with the
+// kernel's "saturated; leaking memory" (lib/refcount.c REFCOUNT_ADD_OVF, old + 1 < 0), and so
+// does refcount_inc_not_zero at INT_MAX (REFCOUNT_ADD_NOT_ZERO_OVF).
+TEST(Kref, IncrementPastIntMaxSaturates) {
+  auto r = run([](Ctx& ctx) {
+    Refcount* a = refcount_new("a", INT_MAX - 1);
+    Refcount* b = refcount_new("b", INT_MAX);
+    spawn_thread_fn(ctx, {.name = "T0"}, [a, b] {
+      refcount_inc(a, HERE);
+      EXPECT_EQ(refcount_read(a, HERE), INT_MAX);
+      refcount_inc(a, HERE);  // line of the first warning
+      EXPECT_EQ(refcount_read(a, HERE), kRefcountSaturated);
+      EXPECT_TRUE(refcount_inc_not_zero(b, HERE));
+      EXPECT_EQ(refcount_read(b, HERE), kRefcountSaturated);
+    });
+  });
+  EXPECT_EQ(count(r, Violation::Kind::kRefcount, "refcount_t: saturated; leaking memory."), 2)
+      << dump(r);
 }
 
 }  // namespace
