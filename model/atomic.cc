@@ -19,27 +19,43 @@ Atomic& step(Atomic* a, OpKind kind, Access access, Loc loc, int64_t arg = 0) {
   return *a;
 }
 
-// A read-modify-write: fully ordered (acquire + release on the atomic).
+// A fully ordered RMW is smp_mb(); RMW; smp_mb() (Documentation/atomic_t.txt): besides the
+// acquire + release on the variable itself, the barrier before publishes the task's earlier
+// accesses to whoever observes this write through a marked read and a read barrier, and the
+// barrier after applies what the task's earlier marked reads observed.
+void fully_ordered(ObjectId id) {
+  hb_fence(false, true);
+  marked_publish(id);
+  hb_acq_rel(id);
+  marked_observe(id);
+  hb_fence(true, false);
+}
+
+// A value-returning read-modify-write: fully ordered.
 int64_t rmw(Atomic* a, OpKind kind, int64_t arg, Loc loc, int64_t (*f)(int64_t, int64_t)) {
   Atomic& at = step(a, kind, Access::kWrite, loc, arg);
-  hb_acq_rel(at.id);
+  fully_ordered(at.id);
   int64_t old = at.value;
   at.value = f(old, arg);
   return old;
 }
 
-// One marked step on a shared variable.
-SharedVar& var_step(SharedVar* v, OpKind kind, bool write, Loc loc, int64_t arg = 0) {
+// One marked step on a shared variable: `access` for dpor, a marked write for the race
+// detector unless it is kRead.
+SharedVar& var_step_as(SharedVar* v, OpKind kind, Access access, Loc loc, int64_t arg = 0) {
   Ctx& ctx = Ctx::current();
   ctx.yield({.kind = kind,
-             .access = v == nullptr ? Access::kNone : (write ? Access::kWrite : Access::kRead),
+             .access = v == nullptr ? Access::kNone : access,
              .object = v != nullptr ? v->dep_object() : kNoObject,
              .loc = loc,
              .arg0 = arg});
   if (v == nullptr) report_null_deref(ravel::op_name(kind), loc);
   slab_check(v->dep_object(), ravel::op_name(kind), loc);
-  race_access(v->id, v->name, write, true, loc);
+  race_access(v->id, v->name, access != Access::kRead, true, loc);
   return *v;
+}
+SharedVar& var_step(SharedVar* v, OpKind kind, bool write, Loc loc, int64_t arg = 0) {
+  return var_step_as(v, kind, write ? Access::kWrite : Access::kRead, loc, arg);
 }
 
 void fence(OpKind kind, bool acquire, bool release, Loc loc) {
@@ -105,7 +121,7 @@ int64_t atomic_cmpxchg(Atomic* a, int64_t old, int64_t desired, Loc loc) {
   int64_t cur = at.value;
   // A failed cmpxchg is unordered in the kernel (Documentation/atomic_t.txt): no edge.
   if (cur == old) {
-    hb_acq_rel(at.id);
+    fully_ordered(at.id);
     at.value = desired;
   }
   Ctx::current().set_result(cur);
@@ -156,22 +172,33 @@ bool test_bit(int nr, SharedVar* addr, Loc loc) {
   return set;
 }
 
+// set_bit and clear_bit are RMW operations without a return value: unordered (Documentation/
+// atomic_bitops.txt), so they only publish what an earlier barrier ordered (marked_publish,
+// a join). They observe nothing, and ORs commute with ORs, AND-NOTs with AND-NOTs, in every
+// state: commuting updates of two kinds (Access::kAdd / kSub, docs/reduction.md).
 void set_bit(int nr, SharedVar* addr, Loc loc) {
-  SharedVar& s = var_step(addr, op::kSetBit, true, loc, nr);
-  hb_acq_rel(s.id);
+  SharedVar& s = var_step_as(addr, op::kSetBit, Access::kAdd, loc, nr);
+  marked_publish(s.id);
   s.value = static_cast<int64_t>(static_cast<unsigned long>(s.value) | bit(nr));
 }
 
 void clear_bit(int nr, SharedVar* addr, Loc loc) {
-  SharedVar& s = var_step(addr, op::kClearBit, true, loc, nr);
-  hb_acq_rel(s.id);
+  SharedVar& s = var_step_as(addr, op::kClearBit, Access::kSub, loc, nr);
+  marked_publish(s.id);
   s.value = static_cast<int64_t>(static_cast<unsigned long>(s.value) & ~bit(nr));
 }
 
+// Fully ordered when it sets the bit; a failed one (the bit was already set: memory unchanged)
+// is unordered (atomic_bitops.txt: "RMW operations that are conditional are unordered on
+// FAILURE").
 bool test_and_set_bit(int nr, SharedVar* addr, Loc loc) {
   SharedVar& s = var_step(addr, op::kTestAndSetBit, true, loc, nr);
-  hb_acq_rel(s.id);
   bool was = (static_cast<unsigned long>(s.value) & bit(nr)) != 0;
+  if (was) {
+    marked_observe(s.id);
+  } else {
+    fully_ordered(s.id);
+  }
   s.value = static_cast<int64_t>(static_cast<unsigned long>(s.value) | bit(nr));
   Ctx::current().set_result(was);
   return was;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "model/cpu.h"
+#include "model/kernel.h"
 #include "model/race_testing.h"
 
 namespace ravel::model {
@@ -52,6 +53,62 @@ TEST(Atomic, ConcurrentIncrementsNeitherRaceNorLoseUpdates) {
       [&shared, &finals](Ctx&) { finals.insert(shared->value); });
   EXPECT_TRUE(r.violations.empty()) << dump(r);
   EXPECT_EQ(finals, (std::set<int64_t>{2}));
+}
+
+// The bit operations do not check their word (include/asm-generic/bitops): NULL is an oops.
+TEST(Atomic, NullWord) {
+  for (int op = 0; op < 4; ++op) {
+    auto r = run([op](Ctx& ctx) {
+      spawn_thread_fn(ctx, {.name = "T0"}, [op] {
+        SharedVar* none = nullptr;
+        if (op == 0) set_bit(1, none, HERE);
+        if (op == 1) clear_bit(1, none, HERE);
+        if (op == 2) test_bit(1, none, HERE);
+        if (op == 3) test_and_set_bit(1, none, HERE);
+      });
+    });
+    ASSERT_EQ(r.violations.size(), 1u) << op << dump(r);
+    EXPECT_EQ(r.violations[0].violation.kind, Violation::Kind::kNullDeref) << op;
+  }
+}
+
+// Commuting updates (docs/reduction.md): three tasks that only set bits of one word, or only
+// increment one atomic_t, are one execution with the reduction and every order (3! = 6) without
+// it; the final value is the same either way.
+uint64_t executions(bool commute, void (*op)(SharedVar*, Atomic*, int)) {
+  KernelPlugin kernel;
+  SyncPlugin sync;
+  ExploreOptions opt;
+  opt.strategy.commute = commute;
+  opt.plugins = {&kernel, &sync};
+  ExploreResult r = explore(opt, [op](Ctx& ctx) {
+    SharedVar* flags = new_shared_var("flags", 0);
+    Atomic* a = atomic_new("a", 0);
+    static const char* const kNames[] = {"T0", "T1", "T2"};
+    for (int i = 0; i < 3; ++i) {
+      spawn_thread_fn(ctx, {.name = kNames[i]}, [op, flags, a, i] { op(flags, a, i); });
+    }
+  });
+  EXPECT_EQ(r.model_error, "");
+  EXPECT_TRUE(r.complete);
+  EXPECT_TRUE(r.violations.empty()) << dump(r);
+  return r.executions;
+}
+
+TEST(Atomic, SetBitsAndNonReturningAddsCommute) {
+  auto set = [](SharedVar* f, Atomic*, int i) { set_bit(i, f, HERE); };
+  auto inc = [](SharedVar*, Atomic* a, int) { atomic_inc(a, HERE); };
+  auto clear = [](SharedVar* f, Atomic*, int i) { clear_bit(i, f, HERE); };
+  EXPECT_EQ(executions(true, set), 1u);
+  EXPECT_EQ(executions(false, set), 6u);
+  EXPECT_EQ(executions(true, inc), 1u);
+  EXPECT_EQ(executions(true, clear), 1u);
+}
+
+// A value-returning bit operation observes the word: it is ordered against the others.
+TEST(Atomic, TestAndSetBitIsOrdered) {
+  auto tas = [](SharedVar* f, Atomic*, int) { test_and_set_bit(0, f, HERE); };
+  EXPECT_EQ(executions(true, tas), 6u);
 }
 
 }  // namespace

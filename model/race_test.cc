@@ -158,6 +158,35 @@ TEST(Race, AtomicRmwOrders) {
   EXPECT_TRUE(r.violations.empty()) << dump(r);
 }
 
+// set_bit is unordered (Documentation/atomic_bitops.txt): a flag set after a plain write does
+// not publish it, unless a barrier orders them (smp_wmb before it, smp_rmb after the test_bit
+// that saw it); a test_and_set_bit that sets the bit is fully ordered: a barrier on both sides.
+TEST(Race, SetBitDoesNotOrderButBarriersAndTestAndSetBitDo) {
+  auto publish = [](int how) {
+    return run([how](Ctx& ctx) {
+      SharedVar* flags = new_shared_var("flags", 0);
+      SharedVar* data = new_shared_var("data", 0);
+      spawn_thread_fn(ctx, {.name = "P"}, [flags, data, how] {
+        plain_write(data, 1, HERE);
+        if (how == 1) smp_wmb(HERE);
+        if (how == 2) {
+          test_and_set_bit(0, flags, HERE);
+        } else {
+          set_bit(0, flags, HERE);
+        }
+      });
+      spawn_thread_fn(ctx, {.name = "C"}, [flags, data, how] {
+        if (!test_bit(0, flags, HERE)) return;
+        if (how != 0) smp_rmb(HERE);
+        plain_read(data, HERE);
+      });
+    });
+  };
+  EXPECT_EQ(count(publish(0), Violation::Kind::kRace), 1);
+  EXPECT_TRUE(publish(1).violations.empty()) << dump(publish(1));
+  EXPECT_TRUE(publish(2).violations.empty()) << dump(publish(2));
+}
+
 // atomic_inc returns nothing and is unordered (atomic_t.txt: "RMW operations that have no
 // return value are unordered"): it does not publish the write before it, so the reader races.
 TEST(Race, AtomicIncWithoutReturnDoesNotOrder) {
