@@ -8,6 +8,7 @@
 #include "checker/testing/primitives.h"
 #include "model/core/testing.h"
 #include "model/irq.h"
+#include "model/might_sleep.h"
 #include "model/mutex.h"
 #include "model/spinlock.h"
 
@@ -98,6 +99,27 @@ TEST_P(CpuTest, IrqsOffKeepsHandlerOut) {
     EXPECT_EQ(seen.count(1), irqs_off ? 0u : 1u) << GetParam();
     EXPECT_TRUE(seen.count(0) && seen.count(2)) << GetParam();
   }
+}
+
+// schedule() with a non-zero preempt count is the scheduler's own check, worded as
+// __schedule_bug() words it; with only IRQs disabled it is might_sleep()'s.
+TEST_P(CpuTest, ScheduleUnderSpinlockIsSchedulingWhileAtomic) {
+  auto r = run(GetParam(), [](Ctx& ctx) {
+    auto* l = ctx.make<Spinlock>(ctx, "l");
+    spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+      spin_lock(l, RAVEL_LOC);
+      schedule_debug(RAVEL_LOC);
+      spin_unlock(l, RAVEL_LOC);
+      local_irq_disable(RAVEL_LOC);
+      schedule_debug(RAVEL_LOC);
+      local_irq_enable(RAVEL_LOC);
+    });
+  });
+  EXPECT_TRUE(found(r, Violation::Kind::kAtomicSleep, "BUG: scheduling while atomic: T0/1/0x00000001"))
+      << summary(r);
+  EXPECT_TRUE(found(r, Violation::Kind::kAtomicSleep,
+                    "BUG: sleeping function called from invalid context"))
+      << summary(r);
 }
 
 INSTANTIATE_TEST_SUITE_P(Strategies, CpuTest, ::testing::ValuesIn(testing::exhaustive_strategies()));

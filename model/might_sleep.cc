@@ -1,6 +1,8 @@
 // model/might_sleep.cc: see might_sleep.h. Text after __might_resched() in kernel/sched/core.c.
 #include "model/might_sleep.h"
 
+#include <cstdio>
+
 #include "model/kernel.h"
 #include "model/lockdep.h"
 #include "model/lockdep_report.h"
@@ -36,6 +38,27 @@ void might_sleep(Loc loc) {
   v.kind = Violation::Kind::kAtomicSleep;
   v.message = headline;
   v.details = std::move(s);
+  v.loc = loc;
+  k.ctx().report(std::move(v));
+}
+
+void schedule_debug(Loc loc) {
+  Kernel& k = Kernel::current();
+  const TaskCtx& t = k.self();
+  const int count = t.preempt + t.hardirq + t.softirq + t.bh;
+  if (count == 0) {
+    might_sleep(loc);
+    return;
+  }
+  if (!k.lockdep().first_report("schedule:" + loc_str(loc))) return;
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "0x%08x", count);
+  const std::string headline = "BUG: scheduling while atomic: " + task_label(t.id) + "/" +
+                               std::to_string(t.id) + "/" + hex;
+  Violation v;
+  v.kind = Violation::Kind::kAtomicSleep;
+  v.message = headline;
+  v.details = headline + " at " + loc_str(loc) + "\n" + held_locks_str(t);
   v.loc = loc;
   k.ctx().report(std::move(v));
 }

@@ -14,4 +14,9 @@ namespace ravel::model {
 // Checks only; no operation (touches no shared state).
 void might_sleep(Loc loc);
 
+// schedule() itself: with a non-zero preempt count, kernel/sched/core.c schedule_debug() ->
+// __schedule_bug() prints "BUG: scheduling while atomic: comm/pid/0xcount" (kAtomicSleep);
+// otherwise the might_sleep() checks. Checks only.
+void schedule_debug(Loc loc);
+
 }  // namespace ravel::model

@@ -107,6 +107,21 @@ Workqueue* system_wq() { return &exec_local<WqState>().system; }
 
 void INIT_WORK(Work* w, std::function<void(Work*)> fn, Loc loc) {
   step(w, op::kInitWork, Access::kWrite, loc);
+  if (w->pending) {
+    // CONFIG_DEBUG_OBJECTS_WORK (the debug kernel ravel assumes, docs/fidelity.md): the work is
+    // active (queued, debug_work_activate() in __queue_work()), so debug_object_init() WARNs
+    // "ODEBUG: init active" and its fixup, work_fixup_init(), cancels it with
+    // cancel_work_sync() before the init (lib/debugobjects.c, kernel/workqueue.c).
+    Violation v;
+    v.kind = Violation::Kind::kWarn;
+    v.message = std::string("ODEBUG: init active (active state 0) object type: work_struct hint: ") +
+                w->name;
+    v.details = "INIT_WORK() of a work that is still queued: lib/debugobjects.c "
+                "debug_object_init(), fixed up by work_fixup_init() -> cancel_work_sync()";
+    v.loc = loc;
+    Ctx::current().report(std::move(v));
+    cancel_work_sync(w, loc);
+  }
   w->fn = std::move(fn);
 }
 

@@ -162,7 +162,11 @@ void bind_lang_builtins(std::vector<BuiltinFn>& t) {
     bind_builtin(t, init, [](Call& c) { return c.arg(0); });
   }
   bind_builtin(t, "msleep", sleep_point);
-  bind_builtin(t, "schedule", sleep_point);
+  bind_builtin(t, "schedule", [](Call& c) {
+    model::schedule_debug(c.loc);
+    c.rt.ctx.yield({.kind = static_cast<OpKind>(c.b.op), .loc = c.loc});
+    return Value::integer(0);
+  });
   bind_builtin(t, "cond_resched", sleep_point);
 }
 
