@@ -24,9 +24,10 @@
 //
 // Enabledness contract (what keeps the reduction sound with blocking):
 //   a pending operation whose `gate` is closed cannot be scheduled. A gate may change from open to
-//   closed or back only through an operation that kWrites (as its `object` or as an extra
-//   write) one of the pending operation's objects (`object` or an `extra_reads` entry) or the
-//   waiter's `domain`. Models that break this make dpor unsound; the reduction tests check it.
+//   closed or back only through an operation that kWrites or updates (kAdd/kSub, as its
+//   `object`) or writes as an extra write one of the pending operation's objects (`object` or an
+//   `extra_reads` entry) or the waiter's `domain`: such an operation is dependent with it.
+//   Models that break this make dpor unsound; the reduction tests check it.
 //
 // Lifetime (Safety): Operation::gate and Loc::file must stay valid while the operation is pending
 // and, for Loc::file, for the whole run (reports print it after the execution ended).
@@ -71,8 +72,10 @@ enum class Access : uint8_t {
   // kRead, kWrite and the other kind. When the effect does observe the value (a decrement that
   // reaches zero, an increment from zero that warns), the model calls Ctx::observed() and the
   // event is a kWrite; when it leaves the value where the next update of its kind would observe
-  // it, Ctx::update_at_edge(). The update must not change any gate (only kWrite may: see below), and
-  // its other effects (happens-before for the race detector) must commute too.
+  // it, Ctx::update_at_edge(). An update may open or close the gate of an operation that reads
+  // its object (await(atomic_read(&a) == 2)): it conflicts with that read, as the enabledness
+  // contract above requires. Its other effects (happens-before for the race detector) must
+  // commute with the other updates of its kind too.
   kAdd,
   kSub,
 };

@@ -114,10 +114,12 @@ void INIT_WORK(Work* w, std::function<void(Work*)> fn, Loc loc) {
     // cancel_work_sync() before the init (lib/debugobjects.c, kernel/workqueue.c).
     Violation v;
     v.kind = Violation::Kind::kWarn;
-    v.message = std::string("ODEBUG: init active (active state 0) object type: work_struct hint: ") +
-                w->name;
-    v.details = "INIT_WORK() of a work that is still queued: lib/debugobjects.c "
-                "debug_object_init(), fixed up by work_fixup_init() -> cancel_work_sync()";
+    v.message =
+        std::string("ODEBUG: init active (active state 0) object type: work_struct hint: ") +
+        w->name;
+    v.details =
+        "INIT_WORK() of a work that is still queued: lib/debugobjects.c "
+        "debug_object_init(), fixed up by work_fixup_init() -> cancel_work_sync()";
     v.loc = loc;
     Ctx::current().report(std::move(v));
     cancel_work_sync(w, loc);

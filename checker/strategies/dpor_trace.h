@@ -145,8 +145,8 @@ class Trace {
   // levels keep the table dense. objects_[0][0] is the spawn pseudo-object (kNoObject).
   std::vector<std::vector<ObjectInfo>> objects_;
   std::vector<uint32_t> scratch_;
-  uint32_t n_ = 0;     // events of the current execution so far
-  uint32_t kept_ = 0;  // events kept from the previous execution (replayed, not recomputed)
+  uint32_t n_ = 0;       // events of the current execution so far
+  uint32_t kept_ = 0;    // events kept from the previous execution (replayed, not recomputed)
   bool commute_ = true;  // StrategyOptions::commute
 };
 

@@ -39,8 +39,8 @@ enum TestOp : OpKind {
 
 inline const bool kTestOpNamesRegistered = [] {
   static const char* const kNames[] = {
-      "read",           "write",      "atomic_load",   "atomic_store", "atomic_fetch_add",
-      "atomic_cmpxchg", "mutex_lock", "mutex_trylock", "mutex_unlock", "event_wait",
+      "read",           "write",        "atomic_load",   "atomic_store", "atomic_fetch_add",
+      "atomic_cmpxchg", "mutex_lock",   "mutex_trylock", "mutex_unlock", "event_wait",
       "event_set",      "atomic_update"};
   register_op_names(kNames, std::size(kNames), kOpRead);
   return true;

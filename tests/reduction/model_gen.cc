@@ -382,11 +382,10 @@ Model generate(uint64_t seed, const GenLimits& limits) {
 }
 
 std::string describe(const Model& m) {
-  static const char* const kNames[] = {"read",   "write",     "load",         "fetch_add",    "cas",
-                                       "lock",   "unlock",    "wait",         "wait_timeout", "set",
-                                       "choose", "spawn",     "domain_write", "check_ne",     "new",
-                                       "use",    "await_odd", "pair_write",   "inc",
-                                       "dec"};
+  static const char* const kNames[] = {
+      "read", "write",        "load",      "fetch_add",  "cas",   "lock",         "unlock",
+      "wait", "wait_timeout", "set",       "choose",     "spawn", "domain_write", "check_ne",
+      "new",  "use",          "await_odd", "pair_write", "inc",   "dec"};
   std::string out = "vars " + std::to_string(m.vars) + ", atomics " + std::to_string(m.atomics) +
                     ", mutexes " + std::to_string(m.mutexes) + ", events " +
                     std::to_string(m.events) + ", ptrs " + std::to_string(m.ptrs) + "\n";
