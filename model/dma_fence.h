@@ -23,11 +23,11 @@
 // lock_is_held_type(map, 1), nothing in atomic context. Every wait acquires the map for writing.
 // Deviation: the kernel's __dma_fence_might_wait() drops the section's read hold around that
 // write acquisition, so a wait directly in a section with no lock between is silent there; the
-// model keeps the hold, so it is "possible recursive locking detected" on dma_fence_map, as spec
-// section 5 requires ("waiting on a fence inside a signalling section is a lockdep violation").
+// model keeps the hold, so it is "possible recursive locking detected" on dma_fence_map
+// (docs/language.md section 7, "Fence signalling annotations").
 // dma_resv_lockdep() primes mmap_lock -> reservation_ww_class -> fs_reclaim -> dma_fence_map.
 //
-// HB (spec section 7): signal -> every wait returning because of it, the callbacks (program order
+// HB (language.md section 7): signal -> every wait returning because of it, the callbacks (program order
 // of the signaller), an is_signaled returning true, an add_callback returning -ENOENT.
 #pragma once
 
@@ -110,7 +110,7 @@ DmaFence* dma_fence_new(const char* name, DmaFenceOps* ops, Spinlock* lock, uint
 void dma_fence_init(DmaFence* f, DmaFenceOps* ops, Spinlock* lock, uint64_t context, uint64_t seqno,
                     Loc loc);
 
-// --- operations (kernel names, spec section 5) ---
+// --- operations (kernel names, language.md section 5) ---
 DmaFence* dma_fence_get(DmaFence* f, Loc loc);
 void dma_fence_put(DmaFence* f, Loc loc);
 int dma_fence_signal(DmaFence* f, Loc loc);         // 0, or -EINVAL when already signalled
