@@ -35,26 +35,40 @@ std::string types_of(lang::ModelMask mask) {
 
 std::string arg_text(const lang::ArgSpec& a) {
   switch (a.kind) {
-    case lang::ArgKind::kValue: return "value";
-    case lang::ArgKind::kObject: return types_of(a.mask) + " *";
-    case lang::ArgKind::kObjectOrValue: return types_of(a.mask);
-    case lang::ArgKind::kFunction: return "function";
-    case lang::ArgKind::kType: return "struct T";
-    case lang::ArgKind::kField: return "field";
-    case lang::ArgKind::kLvalue: return "lvalue";
-    case lang::ArgKind::kCond: return "condition";
-    case lang::ArgKind::kString: return "\"string\"";
+    case lang::ArgKind::kValue:
+      return "value";
+    case lang::ArgKind::kObject:
+      return types_of(a.mask) + " *";
+    case lang::ArgKind::kObjectOrValue:
+      return types_of(a.mask);
+    case lang::ArgKind::kFunction:
+      return "function";
+    case lang::ArgKind::kType:
+      return "struct T";
+    case lang::ArgKind::kField:
+      return "field";
+    case lang::ArgKind::kLvalue:
+      return "lvalue";
+    case lang::ArgKind::kCond:
+      return "condition";
+    case lang::ArgKind::kString:
+      return "\"string\"";
   }
   return "?";
 }
 
 std::string result_text(const lang::Builtin& b) {
   switch (b.ret) {
-    case lang::RetKind::kVoid: return "void";
-    case lang::RetKind::kValue: return "value";
-    case lang::RetKind::kModelPtr: return std::string(lang::model_type_name(b.ret_model)) + " *";
-    case lang::RetKind::kTypeArgPtr: return "struct T *";
-    case lang::RetKind::kSameAsArg0: return "its first argument's type";
+    case lang::RetKind::kVoid:
+      return "void";
+    case lang::RetKind::kValue:
+      return "value";
+    case lang::RetKind::kModelPtr:
+      return std::string(lang::model_type_name(b.ret_model)) + " *";
+    case lang::RetKind::kTypeArgPtr:
+      return "struct T *";
+    case lang::RetKind::kSameAsArg0:
+      return "its first argument's type";
     case lang::RetKind::kInitValue:
       return "initializer of " + std::string(lang::model_type_name(b.ret_model));
   }
