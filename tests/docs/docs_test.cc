@@ -91,6 +91,10 @@ TEST(Docs, HelpBuiltinsPrintsTheTable) {
             std::string::npos);
   EXPECT_NE(r.out.find("  READ_ONCE(value) -> its first argument's type  [allowed in await()]"),
             std::string::npos);
+  EXPECT_NE(
+      r.out.find("  lockdep_assert_held((spinlock_t | raw_spinlock_t | rwlock_t | struct mutex"
+                 " | struct rw_semaphore | struct ww_mutex) *) -> void\n"),
+      std::string::npos);
   EXPECT_NE(r.out.find("\n  reservation_ww_class (struct ww_class)\n"), std::string::npos);
   // `help builtins` is not a command: other words are still usage errors.
   EXPECT_EQ(ravel("help builtin").code, 2);

@@ -5,7 +5,7 @@
 //
 // One line per built-in: NAME(ARG, ...) -> RESULT, then notes in brackets. An argument is
 //   value                 any expression
-//   T *                   a pointer to a model object of type T ("A | B *": either type)
+//   T *                   a pointer to a model object of type T ("(A | B) *": either type)
 //   T                     the object itself or a pointer to it (wait queues)
 //   function              a function name or a value holding one
 //   struct T              a type name          field   a field name
@@ -37,8 +37,9 @@ std::string arg_text(const lang::ArgSpec& a) {
   switch (a.kind) {
     case lang::ArgKind::kValue:
       return "value";
-    case lang::ArgKind::kObject:
-      return types_of(a.mask) + " *";
+    case lang::ArgKind::kObject:  // (A | B) * when it takes several types
+      return (a.mask & (a.mask - 1)) != 0 ? "(" + types_of(a.mask) + ") *"
+                                          : types_of(a.mask) + " *";
     case lang::ArgKind::kObjectOrValue:
       return types_of(a.mask);
     case lang::ArgKind::kFunction:
