@@ -4,10 +4,10 @@
 // compared; every execution runs from the start under the strategy, which steers it to a new
 // interleaving. One scheduling point: compute the enabled set from the pending operations' gates,
 // ask the strategy, record the event, switch to the task until its next yield. When nothing is
-// enabled: a pending timed wait may time out (language.md section 7: only when its event cannot happen any more);
-// otherwise unfinished tasks mean a deadlock (some blocked task waits for a lock) or a hang.
-// Fatal violations, model errors and the depth bound end the execution at once; the fibers still
-// suspended are unwound so that destructors run, then the arena is reset.
+// enabled: a pending timed wait may time out (language.md section 7: only when its event cannot
+// happen any more); otherwise unfinished tasks mean a deadlock (some blocked task waits for a lock)
+// or a hang. Fatal violations, model errors and the depth bound end the execution at once; the
+// fibers still suspended are unwound so that destructors run, then the arena is reset.
 #include <chrono>
 #include <utility>
 

@@ -27,8 +27,9 @@
 // (docs/language.md section 7, "Fence signalling annotations").
 // dma_resv_lockdep() primes mmap_lock -> reservation_ww_class -> fs_reclaim -> dma_fence_map.
 //
-// HB (language.md section 7): signal -> every wait returning because of it, the callbacks (program order
-// of the signaller), an is_signaled returning true, an add_callback returning -ENOENT.
+// HB (language.md section 7): signal -> every wait returning because of it, the callbacks
+// (program order of the signaller), an is_signaled returning true, an add_callback returning
+// -ENOENT.
 #pragma once
 
 #include <climits>

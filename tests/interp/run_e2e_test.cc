@@ -1,5 +1,5 @@
 // tests/interp/run_e2e_test.cc: `ravel run` end to end (docs/cli.md): every scenario of
-// tests/interp and of the examples (examples/) gets exit 0 (every example's models exist); scenario errors exit 2; a mismatch exits 1;
+// tests/interp and of examples/ gets exit 0; scenario errors exit 2; a mismatch exits 1;
 // --json lines equal the goldens in tests/interp/golden (elapsed_s masked); runs are
 // byte-identical modulo elapsed_s.
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // tests/traces/traces_test.cc: `ravel run --trace/--replay` and `ravel report` end to end, on
-// every violating scenario of tests/interp, of the examples (examples/) that run, and of the scenario
+// every violating scenario of tests/interp, of examples/, and of the scenario
 // library (scenarios/**/*.ravel, globbed when the test runs, so new files are covered without a
 // rebuild). For each: the written trace is valid against reports/trace.schema.json, embeds the
 // version, the file's hash, the model options and the schedule of the first violation reported,
