@@ -7,6 +7,7 @@
 //  - no source, build file, tool or test data names a path outside the repository.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -175,6 +176,34 @@ TEST(Docs, LanguageReferenceNamesConstantsKindsAndTypes) {
     EXPECT_NE(doc.find(type), std::string::npos) << "model type " << type;
   }
   EXPECT_NE(doc.find("`" + std::string(predefined_objects()[0].name) + "`"), std::string::npos);
+}
+
+// The complete scenarios docs/language.md shows (its ```c blocks without `...` and with at most
+// one `expect`) run with the verdict they declare.
+TEST(Docs, LanguageReferenceExamplesRun) {
+  const std::string& doc = language();
+  fs::path dir = fs::temp_directory_path() / ("ravel_docs_test_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  size_t ran = 0;
+  for (size_t at = doc.find("```c\n"); at != std::string::npos; at = doc.find("```c\n", at)) {
+    at += 5;
+    size_t end = doc.find("```", at);
+    std::string block = doc.substr(at, end - at);
+    at = end + 3;
+    size_t expects = 0;
+    for (size_t e = block.find("expect "); e != std::string::npos;
+         e = block.find("expect ", e + 1)) {
+      ++expects;
+    }
+    if (block.find("...") != std::string::npos || expects > 1) continue;
+    fs::path file = dir / ("block" + std::to_string(ran) + ".ravel");
+    std::ofstream(file) << block;
+    Result r = ravel("run '" + file.string() + "'");
+    EXPECT_EQ(r.code, 0) << block << "\n--- ravel run:\n" << r.out;
+    ++ran;
+  }
+  fs::remove_all(dir);
+  EXPECT_GE(ran, 2u);
 }
 
 const std::string& cli_doc() {
