@@ -1,4 +1,4 @@
-// bench/main.cc: ravel-bench, the programs of ../shared/bench.md under a strategy.
+// bench/main.cc: ravel-bench, the benchmark programs of bench/programs.h under a strategy.
 //
 //   ravel-bench [--json] [--strategy NAME] [--filter SUBSTR] [--max-executions N]
 //

@@ -1,4 +1,4 @@
-// bench/programs.cc: the programs of ../shared/bench.md, exactly as defined there.
+// bench/programs.cc: the classic DPOR benchmark programs (docs/bench.md).
 #include "bench/programs.h"
 
 #include <algorithm>

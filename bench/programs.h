@@ -1,4 +1,4 @@
-// bench/programs.h: the benchmark programs of ../shared/bench.md, written with the engine's
+// bench/programs.h: the classic DPOR benchmark programs (docs/bench.md), written with the engine's
 // test primitives (checker/testing/primitives.h). Shared by ravel-bench and the dpor tests, so
 // that the counts the tests pin are the counts the benchmark reports.
 //

@@ -141,7 +141,8 @@ struct Operation {
   }
   bool extra_written(uint32_t i) const { return ((extra_writes >> i) & 1u) != 0; }
   // A timed wait: when no task can run any more, the engine may let this operation proceed with
-  // Ctx::timed_out() true (spec: a timed wait times out only when its event cannot happen).
+  // Ctx::timed_out() true (language.md section 7: a timed wait times out only when its event
+  // cannot happen).
   bool may_time_out = false;
   // Bit i set: extra_reads[i] is written, not only read (add_write). Bits >= extra_count must
   // be clear (the engine checks). In the padding after may_time_out: sizeof stays 56.

@@ -4,10 +4,10 @@
 // compared; every execution runs from the start under the strategy, which steers it to a new
 // interleaving. One scheduling point: compute the enabled set from the pending operations' gates,
 // ask the strategy, record the event, switch to the task until its next yield. When nothing is
-// enabled: a pending timed wait may time out (spec: only when its event cannot happen any more);
-// otherwise unfinished tasks mean a deadlock (some blocked task waits for a lock) or a hang.
-// Fatal violations, model errors and the depth bound end the execution at once; the fibers still
-// suspended are unwound so that destructors run, then the arena is reset.
+// enabled: a pending timed wait may time out (language.md section 7: only when its event cannot
+// happen any more); otherwise unfinished tasks mean a deadlock (some blocked task waits for a lock)
+// or a hang. Fatal violations, model errors and the depth bound end the execution at once; the
+// fibers still suspended are unwound so that destructors run, then the arena is reset.
 #include <chrono>
 #include <utility>
 
@@ -128,7 +128,7 @@ void Execution::collect_timeout_candidates() {
 }
 
 // Nothing can run and some task must still finish: a deadlock if some blocked task waits for a
-// lock (spec section 7, whatever the lock's holder waits for), otherwise a hang.
+// lock (language.md section 7, whatever the lock's holder waits for), otherwise a hang.
 void Execution::report_stuck() {
   Violation v;
   v.kind = Violation::Kind::kHang;

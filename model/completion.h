@@ -8,7 +8,7 @@
 // releases on the completion, a returning wait (and a successful try_wait / completion_done)
 // an acquire: "complete to the wait it satisfies" (language.md section 7).
 // wait_for_completion_timeout sets Operation::may_time_out; the engine decides when it times out
-// (spec: only when the completion can no longer happen) and it then returns 0.
+// (language.md section 7: only when the completion can no longer happen) and it then returns 0.
 #pragma once
 
 #include <climits>

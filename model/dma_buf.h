@@ -1,6 +1,6 @@
 // model/dma_buf.h: struct dma_buf, attachments and mappings (drivers/dma-buf/dma-buf.c,
 // include/linux/dma-buf.h) with the revoke series of seed 001 (dma_buf_invalidate_mappings,
-// dma_buf_attach_revocable) and the access rules of spec section 5 ("dma-buf rules").
+// dma_buf_attach_revocable) and the access rules of docs/language.md section 5.17.
 //
 // Design note. Exporter ops (struct dma_buf_ops) and importer ops (struct dma_buf_attach_ops) are
 // callbacks supplied by the test or the interpreter, each optional. Map, unmap, pin, unpin and

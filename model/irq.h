@@ -1,4 +1,4 @@
-// model/irq.h: hardirq handlers (spec section 4: `irq I0 on cpu 0 repeat 2 { ... }`).
+// model/irq.h: hardirq handlers (language.md section 4: `irq I0 on cpu 0 repeat 2 { ... }`).
 //
 // Design note. Each firing is a daemon task (TaskSpec.daemon) living in the CPU's domain with an
 // IrqGate as domain gate: it can start and fire ("irq_fire", kWrite of the CPU object) only while

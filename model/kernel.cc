@@ -54,8 +54,8 @@ TaskCtx& Kernel::task(TaskId t) {
   if (!tasks_[t]) {
     tasks_[t] = std::make_unique<TaskCtx>();
     tasks_[t]->id = t;
-    // Unplaced: the root is `init`, process context on cpu 0 (spec section 1); a task spawned
-    // without spawn_thread (a worker) runs in process context on a CPU of its own.
+    // Unplaced: the root is `init`, process context on cpu 0 (language.md section 1); a task
+    // spawned without spawn_thread (a worker) runs in process context on a CPU of its own.
     if (t == 0) {
       place(0, 0, false);
     } else {

@@ -65,8 +65,8 @@ struct TaskCtx {
   int rcu = 0;            // rcu_read_lock depth
   std::vector<HeldLock> held;
 
-  // Whether another process task of this CPU may run now (spec section 4: not while holding a
-  // spinlock, with IRQs or BHs disabled, or inside rcu_read_lock()).
+  // Whether another process task of this CPU may run now (language.md section 4: not while
+  // holding a spinlock, with IRQs or BHs disabled, or inside rcu_read_lock()).
   bool non_preemptible() const { return preempt > 0 || irqs_off || bh > 0 || rcu > 0; }
   bool in_interrupt() const { return hardirq > 0 || softirq > 0 || bh > 0; }
   bool in_atomic() const { return preempt > 0 || hardirq > 0 || softirq > 0 || bh > 0; }
@@ -122,7 +122,8 @@ class Kernel {
   ObjectId rcu_object() const { return rcu_object_; }
   ObjectId reclaim_object() const { return reclaim_object_; }
   int cpu_count() const { return static_cast<int>(cpus_.size()); }
-  // Lowest CPU index no thread was placed on yet (spec: "cpu index = order of threads").
+  // Lowest CPU index no thread was placed on yet (language.md section 4: threads get CPUs in
+  // order).
   int next_default_cpu();
   // Places a process task on a CPU (spawn_thread does this before the task runs).
   void place(TaskId t, int cpu_index, bool irq_handler);

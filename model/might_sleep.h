@@ -2,7 +2,8 @@
 // __might_resched): a sleeping operation in atomic context is Violation kAtomicSleep,
 // "BUG: sleeping function called from invalid context", with what made the context atomic
 // (in_atomic(), irqs_disabled(), the held spinning locks, the RCU read side). The wait-context
-// rule (a sleeping lock under a spinning one) is reported here too (spec section 7), not by lockdep.
+// rule (a sleeping lock under a spinning one) is reported here too (language.md section 7), not
+// by lockdep.
 // Every sleeping model call (mutex_lock, down_read, wait_for_completion, GFP_KERNEL allocation,
 // msleep ...) calls might_sleep() before its yield; the operation then still takes its effect.
 #pragma once

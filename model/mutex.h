@@ -1,6 +1,6 @@
 // model/mutex.h: struct mutex (include/linux/mutex.h, kernel/locking/mutex.c).
 //
-// mutex_lock: might_sleep (atomic-sleep under a spinlock, spec section 7), lockdep acquire,
+// mutex_lock: might_sleep (atomic-sleep under a spinlock, language.md section 7), lockdep acquire,
 // sleep until free. mutex_lock_interruptible returns -EINTR only when KernelOptions::signals is
 // set, and only when it would have to sleep (a signal pending then: both outcomes explored).
 #pragma once

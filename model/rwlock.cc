@@ -36,11 +36,11 @@ void word_yield(LockWord& w, const LockCall& c, const Gate* gate) {
   op.loc = c.loc;
   op.arg0 = c.subclass;
   Ctx::current().yield(op);
-  // A lock inside a freed heap object: uaf (model/slab.h, spec section 6).
+  // A lock inside a freed heap object: uaf (model/slab.h, language.md section 6).
   slab_check(w.object(), ops_def_name(c.kind), c.loc);
 }
 
-// Lock release -> next acquire is a happens-before edge (spec section 7, model/race.h).
+// Lock release -> next acquire is a happens-before edge (language.md section 7, model/race.h).
 void took(LockWord& w, TaskId t, bool read) {
   w.acquire(t, read);
   hb_acquire(w.object());

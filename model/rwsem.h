@@ -1,9 +1,9 @@
 // model/rwsem.h: struct rw_semaphore (include/linux/rwsem.h, kernel/locking/rwsem.c).
 //
 // Semantics: a sleeping reader-writer lock. down_read/down_write = might_sleep (atomic-sleep in
-// atomic context, spec section 7) + lockdep acquire + sleep until the lock word admits the caller
-// (readers share, a writer is exclusive); up_read/up_write release. downgrade_write turns the
-// caller's write hold into a read hold in one step, letting waiting readers in (rwsem.c
+// atomic context, language.md section 7) + lockdep acquire + sleep until the lock word admits the
+// caller (readers share, a writer is exclusive); up_read/up_write release. downgrade_write turns
+// the caller's write hold into a read hold in one step, letting waiting readers in (rwsem.c
 // __downgrade_write; lockdep's lock_downgrade re-marks the held entry as a read).
 // Fairness (rwsem.c): a down_write that finds the semaphore taken queues and sets
 // RWSEM_FLAG_WAITERS; a down_read that then finds the flag (RWSEM_READ_FAILED_MASK) queues behind

@@ -1,7 +1,7 @@
 // model/ww_mutex.h: wound/wait mutexes (include/linux/ww_mutex.h, kernel/locking/ww_mutex.h,
 // Documentation/locking/ww-mutex-design.rst).
 //
-// Semantics (spec section 5 and 7):
+// Semantics (language.md section 5 and 7):
 //  - ww_acquire_init(ctx, class): stamp from the class's counter (older = smaller), lockdep
 //    acquires the context's map "<class>_acquire"; ww_acquire_fini releases it.
 //  - ww_mutex_lock(lock, ctx): -EALREADY when the same non-NULL ctx holds it; otherwise sleeps

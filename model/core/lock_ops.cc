@@ -19,12 +19,12 @@ void lock_yield(LockWord& w, const LockCall& c, bool gate) {
   op.loc = c.loc;
   op.arg0 = c.subclass;
   Ctx::current().yield(op);
-  // A lock inside a freed heap object: uaf (model/slab.h, spec section 6).
+  // A lock inside a freed heap object: uaf (model/slab.h, language.md section 6).
   slab_check(w.object(), ops_def_name(c.kind), c.loc);
 }
 
 namespace {
-// Lock release -> next acquire is a happens-before edge (spec section 7, model/race.h).
+// Lock release -> next acquire is a happens-before edge (language.md section 7, model/race.h).
 void took(LockWord& w, TaskId t, bool read) {
   w.acquire(t, read);
   hb_acquire(w.object());

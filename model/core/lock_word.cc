@@ -68,7 +68,7 @@ std::string LockWord::describe(TaskId waiter, bool read, bool fair) const {
     s += writer_ == kNoTask ? " held for reading by " : " held by ";
     s += holder == waiter ? "itself" : task_label(holder);
     if (writer_ == kNoTask && readers_.size() > 1) s += " and other readers";
-    // A spinlock held by the task that the waiting IRQ handler interrupted (spec section 4).
+    // A spinlock held by the task that the waiting IRQ handler interrupted (language.md section 4).
     s += interrupted_by(holder, waiter);
   }
   // A fair reader that only a waiting writer keeps out: name that writer (rwsem handoff,

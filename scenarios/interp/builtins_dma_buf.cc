@@ -1,5 +1,5 @@
 // scenarios/interp/builtins_dma_buf.cc: dma_buf built-ins (attach, map, invalidate, access) and
-// the dma_buf / exporter ops / importer ops objects, bound to H5's model/dma_buf.h.
+// the dma_buf / exporter ops / importer ops objects, bound to model/dma_buf.h.
 //
 // Design note. Attachments and mappings are model objects the model creates; the scenario sees
 // them as Objs (Runtime::obj_of), so an exporter callback receives the same reference the

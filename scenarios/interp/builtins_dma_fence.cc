@@ -1,5 +1,5 @@
 // scenarios/interp/builtins_dma_fence.cc: dma_fence and dma_resv built-ins, and the creation of
-// every dma-buf model object a declaration names, bound to H5's models (model/dma_fence.h,
+// every dma-buf model object a declaration names, bound to the models (model/dma_fence.h,
 // model/dma_resv.h, model/dma_buf.h).
 //
 // Design note. Ops tables (struct dma_fence_ops, dma_buf_ops, dma_buf_attach_ops) are built from

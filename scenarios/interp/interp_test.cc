@@ -1,4 +1,4 @@
-// scenarios/interp/interp_test.cc: every scenario of tests/interp and the spec's examples run
+// scenarios/interp/interp_test.cc: every scenario of tests/interp and the examples (examples/) run
 // with the verdict they declare, under dpor and dfs (which must agree); scenario errors are
 // errors; unsupported built-ins are rejected before exploring; runs are deterministic.
 #include "scenarios/interp/interp.h"
@@ -59,7 +59,7 @@ std::string describe(const Ran& r) {
 }
 
 const std::string kTests = RAVEL_SOURCE_DIR "/tests/interp";
-const std::string kExamples = RAVEL_SOURCE_DIR "/../shared/spec/examples";
+const std::string kExamples = RAVEL_SOURCE_DIR "/examples";
 
 TEST(InterpScenarios, EveryScenarioMatchesUnderDporAndDfs) {
   auto files = ravel_files(kTests + "/lang");
@@ -98,7 +98,7 @@ TEST(InterpScenarios, ScenarioErrorsAreErrorsNotVerdicts) {
   }
 }
 
-TEST(InterpScenarios, SpecExamplesRunWithTheirDeclaredVerdicts) {
+TEST(InterpScenarios, ExamplesRunWithTheirDeclaredVerdicts) {
   auto files = ravel_files(kExamples);
   ASSERT_GE(files.size(), 9u);
   for (const std::string& f : files) {

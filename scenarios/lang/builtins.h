@@ -1,9 +1,11 @@
 // scenarios/lang/builtins.h: the one table of built-in operations, constants and predefined
 // objects of the scenario language (language.md sections 2 and 5).
 //
-// Design note. Every built-in is named here and nowhere else: the checker uses an entry to check
-// arity and argument types, the interpreter (later) attaches its model call to the entry's id,
-// and the entry carries the model/ops.def operation of the same kernel name (op_name). Argument
+// Design note. Every built-in is declared here and only here: the checker uses an entry to check
+// arity and argument types, the interpreter binds its implementation to the entry's id
+// (scenarios/interp/builtins*.cc; binding a name the table lacks is an internal error), `ravel
+// help builtins` prints the table, docs/language.md describes every entry (tests/docs), and the
+// entry carries the model/ops.def operation of the same kernel name (op_name). Argument
 // types come from a compact signature string (see builtins.cc), parsed once at first use; a bad
 // signature is an internal error caught by the unit tests.
 #pragma once

@@ -1,4 +1,4 @@
-// Whole-file tests: the spec examples and tests/lang/good check cleanly; each tests/lang/bad
+// Whole-file tests: the examples (examples/) and tests/lang/good check cleanly; each tests/lang/bad
 // file produces exactly its .err golden text; generated hostile inputs (1 MB line, 10000-deep
 // nesting, binary junk, truncations) and seeded mutations of the corpus never crash or hang
 // and always yield well-formed diagnostics.
@@ -37,8 +37,8 @@ std::vector<fs::path> ravel_files(const fs::path& dir) {
 
 const fs::path kRepo = RAVEL_SOURCE_DIR;
 
-TEST(Golden, SpecExamplesCheckCleanly) {
-  auto files = ravel_files(kRepo / "../shared/spec/examples");
+TEST(Golden, ExamplesCheckCleanly) {
+  auto files = ravel_files(kRepo / "examples");
   ASSERT_GE(files.size(), 9u);
   for (const auto& f : files) {
     Checked c = check_file(f.string());
@@ -137,7 +137,7 @@ TEST(Golden, HostileInputs) {
 }
 
 TEST(Golden, TruncationsOfExamplesNeverCrash) {
-  for (const auto& f : ravel_files(kRepo / "tests/lang/corpus")) {
+  for (const auto& f : ravel_files(kRepo / "examples")) {
     std::string text = read(f);
     for (size_t cut = 0; cut < text.size(); cut += 7) {
       Checked c = check_text("cut.ravel", text.substr(0, cut));
@@ -151,7 +151,7 @@ TEST(Golden, TruncationsOfExamplesNeverCrash) {
 // not crash and must keep diagnostics well formed.
 TEST(Golden, SeededMutationsNeverCrash) {
   std::vector<std::string> corpus;
-  for (const char* dir : {"tests/lang/corpus", "tests/lang/good", "tests/lang/bad"}) {
+  for (const char* dir : {"examples", "tests/lang/good", "tests/lang/bad"}) {
     for (const auto& f : ravel_files(kRepo / dir)) corpus.push_back(read(f));
   }
   ASSERT_FALSE(corpus.empty());

@@ -168,7 +168,7 @@ void Parser::parse_expect() {
     e.pos = peek().pos;
     e.kind = std::string(next().text);
     // Kind names contain dashes (atomic-sleep, null-deref): join `ident - ident` when the
-    // pieces touch, as they do in the spec's spelling.
+    // pieces touch, as they do in the kind names of checker/violations.def.
     while (is(Tok::kMinus) && !peek().space_before && is(Tok::kIdent, 1) && !peek(1).space_before) {
       next();
       e.kind += "-" + std::string(next().text);

@@ -1,6 +1,6 @@
 // scenarios/lang/parser.h: recursive-descent parser for the scenario language.
 //
-// Design note. The grammar is documented in docs/language-notes.md. The parser never throws and
+// Design note. The grammar is documented in docs/language.md section 8. The parser never throws and
 // never recurses without bound: nesting deeper than kMaxNesting (blocks, parentheses, unary
 // chains, initializer braces) or an expression tree taller than kMaxExprHeight is a fatal error
 // that stops parsing. Other errors are recovered at statement and top-level item boundaries so

@@ -1,6 +1,7 @@
 // scenarios/lang/parser_decl.cc: types, declarators, struct definitions, functions and
-// initializers. Type names are the C ones the spec uses; model typedefs (spinlock_t ...) and a
-// few kernel integer typedefs (u32, size_t ...) are recognized without a typedef facility.
+// initializers. Type names are the C ones (docs/language.md section 2.2); model typedefs
+// (spinlock_t ...) and a few kernel integer typedefs (u32, size_t ...) are recognized without a
+// typedef facility.
 #include <array>
 
 #include "scenarios/lang/parser_impl.h"

@@ -1,4 +1,4 @@
-// Parser: the AST of the spec's constructs, error recovery and the nesting limits.
+// Parser: the AST of the language's constructs, error recovery and the nesting limits.
 #include "scenarios/lang/parser.h"
 
 #include <gtest/gtest.h>

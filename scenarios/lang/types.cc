@@ -1,6 +1,6 @@
 // scenarios/lang/types.cc: model type names and the fields designated initializers may set.
 // Field names follow the kernel structs (include/linux/dma-fence.h, dma-buf.h, ww_mutex.h,
-// workqueue.h) where the spec uses them; `.class` of a ww_mutex is the spec's spelling.
+// workqueue.h) where the language uses them; `.class` of a ww_mutex is the language's own name.
 #include "scenarios/lang/types.h"
 
 #include <array>

@@ -1,5 +1,5 @@
-// tests/interp/run_e2e_test.cc: `ravel run` end to end (../shared/spec/cli.md): every scenario of
-// tests/interp and of the spec's examples gets exit 0 (every example's models exist); scenario errors exit 2; a mismatch exits 1;
+// tests/interp/run_e2e_test.cc: `ravel run` end to end (docs/cli.md): every scenario of
+// tests/interp and of examples/ gets exit 0; scenario errors exit 2; a mismatch exits 1;
 // --json lines equal the goldens in tests/interp/golden (elapsed_s masked); runs are
 // byte-identical modulo elapsed_s.
 #include <gtest/gtest.h>
@@ -19,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kSrc = RAVEL_SOURCE_DIR;
 const std::string kTests = kSrc + "/tests/interp";
-const std::string kExamples = kSrc + "/../shared/spec/examples";
+const std::string kExamples = kSrc + "/examples";
 
 struct Result {
   int code = -1;
@@ -76,8 +76,8 @@ TEST(RavelRun, EarlyTimeoutsReachTheTimeoutPath) {
   }
 }
 
-TEST(RavelRun, SpecExamplesRunWithTheirDeclaredVerdicts) {
-  // Every model the examples need exists (H9 bound dma_fence/dma_resv/dma_buf): each must exit 0.
+TEST(RavelRun, ExamplesRunWithTheirDeclaredVerdicts) {
+  // Every model the examples need exists: each must exit 0.
   std::vector<std::string> files;
   for (const auto& e : fs::directory_iterator(kExamples)) {
     if (e.path().extension() == ".ravel") files.push_back(e.path().string());

@@ -14,7 +14,7 @@ namespace {
 
 using namespace ravel_traces;  // NOLINT
 using nlohmann::json;
-const std::string kAbba = kSrc + "/../shared/spec/examples/abba.ravel";
+const std::string kAbba = kSrc + "/examples/abba.ravel";
 const std::string kUaf = kSrc + "/tests/interp/lang/uaf.ravel";
 const std::string kIrq = kSrc + "/tests/interp/models/irq/irq_spin_deadlock.ravel";
 const std::string kHang = kSrc + "/tests/interp/models/completion_hang.ravel";
@@ -33,7 +33,7 @@ TEST(RunReport, LockCycleIsALockdepSplatAndTheDeadlockListsBlockedTasks) {
   EXPECT_TRUE(has(r.out, "mutex_lock(b) held by T1")) << r.out;
   // Steps name tasks, CPU, context, IRQ state, op(object), location and held locks.
   EXPECT_TRUE(std::regex_search(
-      r.out, std::regex(R"(> #0 +T0 +cpu0 +process +irqs on +mutex_lock\(a\) +at \S+abba.ravel:7 +held: a)")))
+      r.out, std::regex(R"(> #0 +T0 +cpu0 +process +irqs on +mutex_lock\(a\) +at \S+abba.ravel:10 +held: a)")))
       << r.out;
   // One replay line per violation; each reproduces it.
   std::smatch m;

@@ -1,5 +1,5 @@
 // tests/traces/traces_test.cc: `ravel run --trace/--replay` and `ravel report` end to end, on
-// every violating scenario of tests/interp, of the spec's examples that run, and of the scenario
+// every violating scenario of tests/interp, of examples/, and of the scenario
 // library (scenarios/**/*.ravel, globbed when the test runs, so new files are covered without a
 // rebuild). For each: the written trace is valid against reports/trace.schema.json, embeds the
 // version, the file's hash, the model options and the schedule of the first violation reported,
@@ -133,8 +133,8 @@ TEST(Traces, EveryViolatingTestScenario) {
   EXPECT_EQ(c.rejected, 0u);
 }
 
-TEST(Traces, EverySpecExampleThatRuns) {
-  Checked c = check_all(ravel_files(kSrc + "/../shared/spec/examples"));
+TEST(Traces, EveryExampleThatRuns) {
+  Checked c = check_all(ravel_files(kSrc + "/examples"));
   EXPECT_GE(c.violating, 1u);  // abba at least
 }
 

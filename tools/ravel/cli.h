@@ -1,5 +1,5 @@
 // tools/ravel/cli.h: the command table of the `ravel` executable and helpers shared by the
-// commands (../shared/spec/cli.md). main.cc dispatches; each command lives in its own file
+// commands (docs/cli.md). main.cc dispatches; each command lives in its own file
 // (cmd_check.cc, cmd_run.cc, cmd_lockorder.cc, cmd_report.cc, cmd_help.cc) and exports one
 // Command. Exit codes: 0 success, 1 outcome differs, 2 usage or scenario error, 3 internal.
 #pragma once

@@ -1,4 +1,4 @@
-// The `ravel` executable's contract (../shared/spec/cli.md): exit codes, usage, check output.
+// The `ravel` executable's contract (docs/cli.md): exit codes, usage, check output.
 // Runs the built binary (RAVEL_CLI) from the repo root, as a user would.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -68,8 +68,8 @@ TEST(Cli, UsageAndHelp) {
   EXPECT_EQ(ravel("--frob").code, 2);
 }
 
-TEST(Cli, CheckAcceptsTheSpecExamples) {
-  Result r = ravel("check ../shared/spec/examples tests/lang/good/all-constructs.ravel");
+TEST(Cli, CheckAcceptsTheExamples) {
+  Result r = ravel("check examples tests/lang/good/all-constructs.ravel");
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(r.out, "");

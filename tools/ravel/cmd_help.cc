@@ -1,9 +1,10 @@
-// tools/ravel/cmd_help.cc: `ravel help [command]`.
+// tools/ravel/cmd_help.cc: `ravel help [command]`, `ravel help builtins`.
 #include <cstdio>
 
 #include "tools/ravel/cli.h"
 
 namespace ravel::cli {
+int run_help_builtins();  // cmd_help_builtins.cc
 namespace {
 
 int run_help(const std::vector<std::string>& args) {
@@ -12,6 +13,7 @@ int run_help(const std::vector<std::string>& args) {
     return kExitOk;
   }
   if (args.size() > 1) return usage_error("help", "help takes at most one command");
+  if (args[0] == "builtins") return run_help_builtins();
   const Command* c = find_command(args[0]);
   if (!c) return usage_error("", "unknown command '" + args[0] + "'");
   std::fputs(std::string(c->usage).c_str(), stdout);
@@ -21,6 +23,8 @@ int run_help(const std::vector<std::string>& args) {
 }  // namespace
 
 const Command kHelpCommand = {"help", "show usage of ravel or of one command",
-                              "usage: ravel help [command]\n", run_help};
+                              "usage: ravel help [command]\n"
+                              "       ravel help builtins   (the scenario language's built-ins)\n",
+                              run_help};
 
 }  // namespace ravel::cli

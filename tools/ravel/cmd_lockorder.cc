@@ -1,5 +1,5 @@
 // tools/ravel/cmd_lockorder.cc: `ravel lockorder PATH... [--out FILE] [--baseline FILE [--update]]
-// [--strategy dpor|dfs] [--jobs N]` (../shared/spec/cli.md, docs/ci.md).
+// [--strategy dpor|dfs] [--jobs N]` (docs/cli.md, docs/ci.md).
 //
 // Every scenario is checked first (exit 2 on any error, as `ravel check`), then explored
 // exhaustively by the interpreter while model/lockdep_export.h records every lock-class ordering

@@ -1,4 +1,4 @@
-// tools/ravel/cmd_run.cc: `ravel run [options] PATH...` (../shared/spec/cli.md).
+// tools/ravel/cmd_run.cc: `ravel run [options] PATH...` (docs/cli.md).
 //
 // Every file is parsed, checked and screened for unsupported built-ins before anything is
 // explored (exit 2). Each scenario then runs through the interpreter (scenarios/interp), its

@@ -1,5 +1,5 @@
 // tools/ravel/main.cc: the `ravel` executable: global options and command dispatch
-// (../shared/spec/cli.md). Commands live in cmd_*.cc; library code never calls exit().
+// (docs/cli.md). Commands live in cmd_*.cc; library code never calls exit().
 #include <cstdio>
 #include <exception>
 #include <string>

@@ -1,4 +1,4 @@
-// tools/ravel/run_options.h: the options of `ravel run` (../shared/spec/cli.md), parsed and
+// tools/ravel/run_options.h: the options of `ravel run` (docs/cli.md), parsed and
 // validated by cmd_run.cc before anything is explored.
 #pragma once
 

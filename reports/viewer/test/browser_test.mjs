@@ -66,8 +66,8 @@ const samples = {
 // `ravel run --replay SCHEDULE --trace`, which is what `ravel run --trace` writes for the first
 // violation), rendered by `ravel report`. Shown on the violation of that kind.
 const scenarios = !ravelBin ? {} : {
-  'run-deadlock': { file: 'spec/examples/abba.ravel', kind: 'deadlock', lanes: ['T0', 'T1'], blocked: 2, spans: true },
-  'run-lockdep-cycle': { file: 'spec/examples/abba.ravel', kind: 'lockdep', lanes: ['T0', 'T1'], blocked: 0, cycle: 2, spans: true },
+  'run-deadlock': { file: 'examples/abba.ravel', kind: 'deadlock', lanes: ['T0', 'T1'], blocked: 2, spans: true },
+  'run-lockdep-cycle': { file: 'examples/abba.ravel', kind: 'lockdep', lanes: ['T0', 'T1'], blocked: 0, cycle: 2, spans: true },
   'run-irq-inversion': { file: 'tests/interp/models/irq/irq_spin_deadlock.ravel', kind: 'lockdep', lanes: ['T0', 'I0'], irq: true, spans: true },
   'run-uaf': { file: 'tests/interp/lang/uaf.ravel', kind: 'uaf', lanes: ['T0', 'T1'], blocked: 0 },
   'run-hang': { file: 'tests/interp/models/wait_event_lost_wakeup.ravel', kind: 'hang', lanes: ['T0', 'T1'], blocked: 1 },
@@ -76,7 +76,7 @@ const scenarios = !ravelBin ? {} : {
   'run-lockdep-history': { file: 'tests/traces/data/lockdep_history.ravel', kind: 'lockdep', lanes: ['T0'], cycle: 2, spans: true, history: 1, direct: true },
 };
 function scenarioPath(file) {
-  return file.startsWith('spec/') ? join(srcDir, '..', 'shared', file) : join(srcDir, file);
+  return join(srcDir, file);
 }
 for (const [name, want] of Object.entries(scenarios)) {
   const file = scenarioPath(want.file);
