@@ -20,18 +20,11 @@
 //
 // Signalling annotations (dma_fence_begin_signalling & co) follow dma-fence.c under CONFIG_LOCKDEP:
 // a non-recursive read acquisition of the "dma_fence_map" pseudo-lock, nesting detected with
-<<<<<<< HEAD
 // lock_is_held_type(map, 1), nothing in atomic context. Every wait acquires the map for writing;
 // as the kernel's __dma_fence_might_wait(), a waiter inside a section releases the section's read
 // hold first and takes it back afterwards, so a bare wait in a section is silent and a wait is
-// caught only through the dependencies it closes (spec section 7, "Lockdep scope").
-=======
-// lock_is_held_type(map, 1), nothing in atomic context. Every wait acquires the map for writing.
-// Deviation: the kernel's __dma_fence_might_wait() drops the section's read hold around that
-// write acquisition, so a wait directly in a section with no lock between is silent there; the
-// model keeps the hold, so it is "possible recursive locking detected" on dma_fence_map
-// (docs/language.md section 7, "Fence signalling annotations").
->>>>>>> selfcontained
+// caught only through the dependencies it closes (docs/language.md section 7, "Fence signalling
+// annotations").
 // dma_resv_lockdep() primes mmap_lock -> reservation_ww_class -> fs_reclaim -> dma_fence_map.
 //
 // HB (language.md section 7): signal -> every wait returning because of it, the callbacks
@@ -121,14 +114,10 @@ DmaFence* dma_fence_new(const char* name, DmaFenceOps* ops, Spinlock* lock, uint
 void dma_fence_init(DmaFence* f, DmaFenceOps* ops, Spinlock* lock, uint64_t context, uint64_t seqno,
                     Loc loc);
 
-<<<<<<< HEAD
-// --- operations (kernel names, spec section 5) ---
+// --- operations (kernel names, language.md section 5) ---
 // NULL-tolerant as in the kernel: dma_fence_get(NULL) is NULL, dma_fence_put(NULL) does nothing,
 // dma_fence_signal(NULL) returns -EINVAL, dma_fence_add_callback(NULL fence or empty func) WARNs
 // and returns -EINVAL. Every other operation on a NULL fence is a null-deref.
-=======
-// --- operations (kernel names, language.md section 5) ---
->>>>>>> selfcontained
 DmaFence* dma_fence_get(DmaFence* f, Loc loc);
 void dma_fence_put(DmaFence* f, Loc loc);
 int dma_fence_signal(DmaFence* f, Loc loc);         // 0, or -EINVAL when already signalled or NULL
