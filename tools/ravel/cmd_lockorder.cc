@@ -1,5 +1,6 @@
 // tools/ravel/cmd_lockorder.cc: `ravel lockorder PATH... [--out FILE] [--baseline FILE [--update]]
-// [--strategy dpor|dfs] [--jobs N]` (../shared/spec/cli.md, docs/ci.md).
+// [--strategy dpor|dfs] [--jobs N] [--dot FILE] [--svg FILE]` (../shared/spec/cli.md, docs/ci.md;
+// the pictures are tools/ravel/lockorder_dot.h).
 //
 // Every scenario is checked first (exit 2 on any error, as `ravel check`), then explored
 // exhaustively by the interpreter while model/lockdep_export.h records every lock-class ordering
@@ -18,6 +19,7 @@
 #include "scenarios/lang/frontend.h"
 #include "tools/ravel/cli.h"
 #include "tools/ravel/lockorder.h"
+#include "tools/ravel/lockorder_dot.h"
 
 namespace ravel::cli {
 namespace {
@@ -25,6 +27,7 @@ namespace {
 struct LockorderOptions {
   std::vector<std::string> paths;
   std::string out, baseline, strategy = "dpor";
+  std::string dot, svg;  // --dot FILE, --svg FILE (tools/ravel/lockorder_dot.h)
   bool update = false;
   int64_t jobs = 1;
 };
@@ -33,7 +36,8 @@ int parse(const std::vector<std::string>& args, LockorderOptions& o) {
   for (size_t i = 0; i < args.size(); ++i) {
     bool missing = false;
     if (take_value(args, i, "out", o.out, missing) ||
-        take_value(args, i, "baseline", o.baseline, missing)) {
+        take_value(args, i, "baseline", o.baseline, missing) ||
+        take_value(args, i, "dot", o.dot, missing) || take_value(args, i, "svg", o.svg, missing)) {
       if (missing) return usage_error("lockorder", "option " + args[i] + " needs a FILE");
     } else if (take_value(args, i, "strategy", o.strategy, missing)) {
       if (missing || (o.strategy != "dpor" && o.strategy != "dfs")) {
@@ -146,6 +150,19 @@ int against_baseline(const LockorderOptions& o, const std::vector<LockEdge>& cur
   return d.failed() ? kExitMismatch : kExitOk;
 }
 
+// --dot FILE and --svg FILE: the class graph as a picture (lockorder_dot.h). A missing Graphviz
+// is an error of the environment, reported like an unwritable file (exit 2).
+int write_pictures(const LockorderOptions& o, const std::vector<LockEdge>& edges) {
+  if (o.dot.empty() && o.svg.empty()) return kExitOk;
+  std::string dot = to_dot(edges);
+  if (!o.dot.empty() && !write_file(o.dot, dot)) return kExitUsage;
+  if (std::string err; !o.svg.empty() && !dot_to_svg(dot, o.svg, &err)) {
+    std::fprintf(stderr, "ravel: error: %s\n", err.c_str());
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
 int run_lockorder(const std::vector<std::string>& args) {
   LockorderOptions o;
   if (int rc = parse(args, o); rc != kExitOk) return rc;
@@ -165,8 +182,9 @@ int run_lockorder(const std::vector<std::string>& args) {
   if (!collect_all(files, checked, o, all)) return kExitUsage;
   std::vector<LockEdge> edges = to_edges(all.sorted());
   if (!o.out.empty() && !write_file(o.out, to_json(edges))) return kExitUsage;
+  if (int rc = write_pictures(o, edges); rc != kExitOk) return rc;
   if (!o.baseline.empty()) return against_baseline(o, edges);
-  if (o.out.empty()) std::fputs(to_json(edges).c_str(), stdout);
+  if (o.out.empty() && o.dot.empty() && o.svg.empty()) std::fputs(to_json(edges).c_str(), stdout);
   return kExitOk;
 }
 
@@ -175,7 +193,7 @@ int run_lockorder(const std::vector<std::string>& args) {
 const Command kLockorderCommand = {
     "lockorder", "collect the lock-class orderings scenarios exercise; diff with a baseline",
     "usage: ravel lockorder PATH... [--out FILE] [--baseline FILE [--update]] [--strategy S]\n"
-    "                       [--jobs N]\n"
+    "                       [--jobs N] [--dot FILE] [--svg FILE]\n"
     "\n"
     "Explores every execution of the scenarios and collects every lock-class ordering lockdep\n"
     "observes (B taken while A held, with the IRQ context of B: process/softirq/hardirq, and\n"
@@ -186,7 +204,11 @@ const Command kLockorderCommand = {
     "                    close (exit 1), '-' orderings no longer observed (information)\n"
     "  --update          rewrite the baseline FILE with the orderings observed (exit 0)\n"
     "  --strategy S      dpor (default) or dfs\n"
-    "  --jobs N          explore N scenarios in parallel (same output)\n",
+    "  --jobs N          explore N scenarios in parallel (same output)\n"
+    "  --dot FILE        write the lock-class graph as Graphviz DOT: edges as observed, cycle\n"
+    "                    edges red, HARDIRQ-/SOFTIRQ-safe classes filled, HARDIRQ-unsafe bold\n"
+    "  --svg FILE        the same graph as SVG (runs Graphviz 'dot -Tsvg'; exit 2 without it)\n"
+    "  (with --dot or --svg and no --out/--baseline, the JSON is not printed)\n",
     run_lockorder};
 
 }  // namespace ravel::cli
