@@ -151,7 +151,10 @@ TEST_F(RavelSarif, OneResultPerViolationWithRuleLocationAndCodeFlow) {
   EXPECT_EQ(run["tool"]["driver"]["name"], "ravel");
   // One rule per kind of checker/violations.def, in its order.
   std::vector<std::string> ids;
-  for (const json& rule : run["tool"]["driver"]["rules"]) ids.push_back(rule["id"]);
+  for (const json& rule : run["tool"]["driver"]["rules"]) {
+    ids.push_back(rule["id"]);
+    EXPECT_GT(rule["shortDescription"]["text"].get<std::string>().size(), 20u) << rule.dump();
+  }
   EXPECT_EQ(ids, (std::vector<std::string>{"deadlock", "hang", "lockdep", "atomic-sleep", "uaf",
                                            "null-deref", "double-free", "leak", "refcount",
                                            "assertion", "warn", "race", "dma-fault"}));

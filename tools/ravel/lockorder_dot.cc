@@ -1,7 +1,6 @@
 // tools/ravel/lockorder_dot.cc: see lockorder_dot.h.
 #include "tools/ravel/lockorder_dot.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>

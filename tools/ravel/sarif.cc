@@ -23,7 +23,8 @@ struct RuleText {
 };
 
 // What each kind of checker/violations.def means (rule descriptions). A kind missing here still
-// gets a rule, described by its name (SarifRules.EveryKindHasADescribedRule checks there is none).
+// gets a rule, described by its name (tests/sarif: RavelSarif.OneResultPerViolation... checks
+// that every rule has a real description).
 constexpr RuleText kRuleTexts[] = {
     {"deadlock", "Tasks wait for each other forever (or for something nobody will do)."},
     {"hang", "A task waits forever while others could still run (lost wake-up, missed signal)."},
