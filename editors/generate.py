@@ -74,6 +74,10 @@ def tm_grammar():
                 "name": "string.quoted.double.ravel", "begin": "\"", "end": "\"|$",
                 "patterns": [{"name": "constant.character.escape.ravel", "match": "\\\\."}],
             },
+            "char": {
+                "name": "string.quoted.single.ravel",
+                "match": "'(?:[^'\\\\]|\\\\.)'",
+            },
             "scenario": {
                 "match": "^\\s*(scenario)\\b",
                 "captures": {"1": {"name": "keyword.other.scenario.ravel"}},
@@ -107,7 +111,7 @@ def tm_grammar():
                 "captures": {"1": {"name": "storage.type.block.ravel"}},
             },
             "code": {"patterns": [
-                {"include": "#comments"}, {"include": "#string"},
+                {"include": "#comments"}, {"include": "#string"}, {"include": "#char"},
                 {"name": "invalid.illegal.preprocessor.ravel", "match": "^\\s*#.*$"},
                 {"name": "invalid.illegal.unsupported.ravel",
                  "match": "\\b(?:" + alt(UNSUPPORTED) + ")\\b"},
@@ -177,6 +181,7 @@ syn keyword ravelTodo contained TODO FIXME XXX NOTE
 syn region ravelComment start="//" end="$" contains=ravelTodo,@Spell
 syn region ravelComment start="/\\*" end="\\*/" contains=ravelTodo,@Spell
 syn region ravelString start=+"+ skip=+\\\\.+ end=+"+ contains=@Spell
+syn match ravelCharacter "'\\([^'\\\\]\\|\\\\.\\)'"
 syn match ravelNumber "\\<\\(0[xX]\\x\\+\\|\\d\\+\\)[uUlL]*\\>"
 
 syn keyword ravelScenario scenario
@@ -204,6 +209,7 @@ syn keyword ravelConstant NULL true false
 hi def link ravelTodo Todo
 hi def link ravelComment Comment
 hi def link ravelString String
+hi def link ravelCharacter Character
 hi def link ravelNumber Number
 hi def link ravelScenario Keyword
 hi def link ravelBlock StorageClass

@@ -11,6 +11,7 @@ scenario "vim";
 struct mutex a; spinlock_t s;
 thread T0 on cpu 0 { mutex_lock(&a); WARN_ON(x == 0x10); } // done
 expect deadlock, atomic-sleep;
+int c = 'x';
 RAVEL
 # "line col expected-group" for each probe; the answer of vim is written next to it.
 cat >"$tmp/probes" <<'PROBES'
@@ -28,6 +29,7 @@ cat >"$tmp/probes" <<'PROBES'
 4 1 ravelScenario
 4 8 ravelVerdict
 4 18 ravelVerdict
+5 9 ravelCharacter
 PROBES
 vim -Nu NONE -i NONE -es --cmd "set rtp^=$root/editors/vim" --cmd "filetype on" \
   --cmd "syntax on" \

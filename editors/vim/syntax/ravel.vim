@@ -11,6 +11,7 @@ syn keyword ravelTodo contained TODO FIXME XXX NOTE
 syn region ravelComment start="//" end="$" contains=ravelTodo,@Spell
 syn region ravelComment start="/\*" end="\*/" contains=ravelTodo,@Spell
 syn region ravelString start=+"+ skip=+\\.+ end=+"+ contains=@Spell
+syn match ravelCharacter "'\([^'\\]\|\\.\)'"
 syn match ravelNumber "\<\(0[xX]\x\+\|\d\+\)[uUlL]*\>"
 
 syn keyword ravelScenario scenario
@@ -65,6 +66,7 @@ syn keyword ravelKernelConstant GFP_NOWAIT HZ MAX_SCHEDULE_TIMEOUT READ WRITE sy
 hi def link ravelTodo Todo
 hi def link ravelComment Comment
 hi def link ravelString String
+hi def link ravelCharacter Character
 hi def link ravelNumber Number
 hi def link ravelScenario Keyword
 hi def link ravelBlock StorageClass
