@@ -198,6 +198,25 @@ TEST_F(LockorderCli, DotHighlightsTheEdgesOfACycle) {
   EXPECT_EQ(slurp(tmp("n.dot")).find("color=red, fontcolor=red"), std::string::npos);
 }
 
+// With --baseline the picture shows the diff: the reversed order's new edge dashed and red,
+// the baseline's part of the cycle red, a vanished ordering grey and dotted.
+TEST_F(LockorderCli, DotAgainstTheBaselineShowsTheDiff) {
+  Result r = ravel("scenarios reversed --baseline baseline.json --dot " + tmp("d.dot"));
+  EXPECT_EQ(r.rc, 1) << r.out;
+  std::string dot = slurp(tmp("d.dot"));
+  EXPECT_NE(dot.find("\"c\" -> \"a\" [label=\"new: process, irqs on\""), std::string::npos) << dot;
+  EXPECT_NE(dot.find("penwidth=2, style=dashed];"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("\"a\" -> \"b\" [label=\"process, irqs on\""), std::string::npos) << dot;
+  r = ravel("scenarios/ab.ravel scenarios/irq.ravel scenarios/fields.ravel --baseline "
+            "baseline.json --dot " + tmp("v.dot"));
+  EXPECT_EQ(r.rc, 0) << r.out;
+  dot = slurp(tmp("v.dot"));
+  EXPECT_NE(dot.find("\"b\" -> \"c\" [label=\"process, irqs on (no longer observed)\""),
+            std::string::npos)
+      << dot;
+  EXPECT_NE(dot.find("color=grey, fontcolor=grey, style=dotted"), std::string::npos) << dot;
+}
+
 bool have_dot() { return std::system("command -v dot >/dev/null 2>&1") == 0; }
 
 TEST_F(LockorderCli, SvgIsRenderedByGraphviz) {

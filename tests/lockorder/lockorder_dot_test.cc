@@ -78,6 +78,32 @@ TEST(LockorderDot, IrqUsageOfClasses) {
       << dot;
 }
 
+// Against a baseline: the picture holds both graphs, new orderings dashed, vanished ones grey
+// and dotted, and a cycle through a vanished baseline ordering still red (as the diff finds it).
+TEST(LockorderDot, AgainstABaselineNewEdgesAreDashedAndVanishedOnesDotted) {
+  std::vector<LockEdge> base = {E("a", "b"), E("b", "c"), E("x", "y")};
+  std::vector<LockEdge> now = {E("b", "c"), E("c", "a"), E("p", "q")};
+  LockDiff d = diff(base, now);
+  std::string dot = to_dot(now, &d);
+  EXPECT_EQ(line_of(dot, "\"c\" -> \"a\""),
+            "  \"c\" -> \"a\" [label=\"new: process, irqs on\", tooltip=\"first: f.ravel:1:1\\nthen: "
+            "f.ravel:2:1\", color=red, fontcolor=red, penwidth=2, style=dashed];")
+      << dot;
+  EXPECT_EQ(line_of(dot, "\"a\" -> \"b\""),
+            "  \"a\" -> \"b\" [label=\"process, irqs on (no longer observed)\", tooltip=\"first: "
+            "f.ravel:1:1\\nthen: f.ravel:2:1\", color=red, fontcolor=red, penwidth=2, style=dotted];")
+      << dot;
+  std::string xy = line_of(dot, "\"x\" -> \"y\"");
+  EXPECT_NE(xy.find("color=grey, fontcolor=grey, style=dotted"), std::string::npos) << dot;
+  std::string pq = line_of(dot, "\"p\" -> \"q\"");
+  EXPECT_NE(pq.find("new: process"), std::string::npos) << dot;
+  EXPECT_EQ(pq.find("color=red"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("dashed edge: new ordering"), std::string::npos);
+  // Without a diff: no legend line for it, nothing dashed.
+  std::string plain = to_dot(now);
+  EXPECT_EQ(plain.find("dashed"), std::string::npos) << plain;
+}
+
 TEST(LockorderDot, NamesAreQuoted) {
   std::string dot = to_dot({E("&fence->inline_lock", "odd\"name\\")});
   EXPECT_NE(dot.find("\"&fence->inline_lock\" -> \"odd\\\"name\\\\\""), std::string::npos) << dot;

@@ -126,6 +126,9 @@ bool write_file(const std::string& path, const std::string& text) {
   return static_cast<bool>(out);
 }
 
+int write_pictures(const LockorderOptions& o, const std::vector<LockEdge>& edges,
+                   const LockDiff* diff);
+
 int against_baseline(const LockorderOptions& o, const std::vector<LockEdge>& current) {
   std::vector<LockEdge> base;
   std::string text, err;
@@ -141,6 +144,7 @@ int against_baseline(const LockorderOptions& o, const std::vector<LockEdge>& cur
   }
   LockDiff d = diff(base, current);
   std::fputs(render(d).c_str(), stdout);
+  if (int rc = write_pictures(o, current, &d); rc != kExitOk) return rc;
   if (o.update) {
     if (!write_file(o.baseline, to_json(current))) return kExitUsage;
     std::printf("lockorder: baseline %s updated (%zu orderings)\n", o.baseline.c_str(),
@@ -150,11 +154,13 @@ int against_baseline(const LockorderOptions& o, const std::vector<LockEdge>& cur
   return d.failed() ? kExitMismatch : kExitOk;
 }
 
-// --dot FILE and --svg FILE: the class graph as a picture (lockorder_dot.h). A missing Graphviz
-// is an error of the environment, reported like an unwritable file (exit 2).
-int write_pictures(const LockorderOptions& o, const std::vector<LockEdge>& edges) {
+// --dot FILE and --svg FILE: the class graph as a picture (lockorder_dot.h), with the baseline's
+// diff marked when there is one. A missing Graphviz is an error of the environment, reported like
+// an unwritable file (exit 2).
+int write_pictures(const LockorderOptions& o, const std::vector<LockEdge>& edges,
+                   const LockDiff* diff) {
   if (o.dot.empty() && o.svg.empty()) return kExitOk;
-  std::string dot = to_dot(edges);
+  std::string dot = to_dot(edges, diff);
   if (!o.dot.empty() && !write_file(o.dot, dot)) return kExitUsage;
   if (std::string err; !o.svg.empty() && !dot_to_svg(dot, o.svg, &err)) {
     std::fprintf(stderr, "ravel: error: %s\n", err.c_str());
@@ -182,8 +188,8 @@ int run_lockorder(const std::vector<std::string>& args) {
   if (!collect_all(files, checked, o, all)) return kExitUsage;
   std::vector<LockEdge> edges = to_edges(all.sorted());
   if (!o.out.empty() && !write_file(o.out, to_json(edges))) return kExitUsage;
-  if (int rc = write_pictures(o, edges); rc != kExitOk) return rc;
   if (!o.baseline.empty()) return against_baseline(o, edges);
+  if (int rc = write_pictures(o, edges, nullptr); rc != kExitOk) return rc;
   if (o.out.empty() && o.dot.empty() && o.svg.empty()) std::fputs(to_json(edges).c_str(), stdout);
   return kExitOk;
 }
@@ -206,7 +212,8 @@ const Command kLockorderCommand = {
     "  --strategy S      dpor (default) or dfs\n"
     "  --jobs N          explore N scenarios in parallel (same output)\n"
     "  --dot FILE        write the lock-class graph as Graphviz DOT: edges as observed, cycle\n"
-    "                    edges red, HARDIRQ-/SOFTIRQ-safe classes filled, HARDIRQ-unsafe bold\n"
+    "                    edges red, HARDIRQ-/SOFTIRQ-safe classes filled, HARDIRQ-unsafe bold;\n"
+    "                    with --baseline, the baseline's edges too: new ones dashed\n"
     "  --svg FILE        the same graph as SVG (runs Graphviz 'dot -Tsvg'; exit 2 without it)\n"
     "  (with --dot or --svg and no --out/--baseline, the JSON is not printed)\n",
     run_lockorder};

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -89,9 +90,61 @@ std::set<std::pair<std::string, std::string>> cycle_pairs(const std::vector<Lock
   return out;
 }
 
-std::string to_dot(const std::vector<LockEdge>& edges) {
+namespace {
+
+// The legend: one left-justified line each (\l ends a line in a DOT label).
+std::string legend(bool against_baseline) {
+  std::string s =
+      "red edge: on a cycle (possible circular locking dependency)\\l"
+      "orange: HARDIRQ-safe (used in hardirq context)   yellow: SOFTIRQ-safe (used in softirq)\\l"
+      "bold border: HARDIRQ-unsafe (taken or held with hardirqs on)   red double border: both "
+      "(inconsistent)\\l";
+  if (against_baseline) {
+    s += "dashed edge: new ordering (not in the baseline)   dotted edge: in the baseline, "
+         "no longer observed\\l";
+  }
+  return s;
+}
+
+std::string node_line(const std::string& name, const Usage& u) {
+  std::vector<std::string> marks;
+  if (u.hardirq) marks.push_back("HARDIRQ-safe");
+  if (u.softirq) marks.push_back("SOFTIRQ-safe");
+  if (u.unsafe) marks.push_back("HARDIRQ-unsafe");
+  std::string label = name;
+  for (size_t i = 0; i < marks.size(); ++i) label += (i == 0 ? "\n" : ", ") + marks[i];
+  std::string style = "rounded";
+  std::string attrs;
+  if (u.hardirq) {
+    style += ",filled";
+    attrs += ", fillcolor=\"#fdb863\"";
+  } else if (u.softirq) {
+    style += ",filled";
+    attrs += ", fillcolor=\"#fee08b\"";
+  }
+  if (u.unsafe && (u.hardirq || u.softirq)) {
+    attrs += ", color=red, peripheries=2";
+  } else if (u.unsafe) {
+    style += ",bold";
+  }
+  return "  " + q(name) + " [label=" + q(label) + ", style=" + q(style) + attrs + "];\n";
+}
+
+}  // namespace
+
+std::string to_dot(const std::vector<LockEdge>& edges, const LockDiff* diff) {
+  // Against a baseline, the graph is the baseline's and the run's together (what the diff's
+  // cycles are searched in): the observed orderings plus the baseline's no longer observed.
+  std::vector<LockEdge> all = edges;
+  std::set<LockEdge> added, removed;
+  if (diff != nullptr) {
+    added.insert(diff->added.begin(), diff->added.end());
+    removed.insert(diff->removed.begin(), diff->removed.end());
+    all.insert(all.end(), diff->removed.begin(), diff->removed.end());
+    std::sort(all.begin(), all.end());
+  }
   std::map<std::string, Usage> nodes;
-  for (const LockEdge& e : edges) {
+  for (const LockEdge& e : all) {
     for (const std::string* c : {&e.from, &e.to}) {
       Usage& u = nodes[*c];
       if (e.context == "hardirq") u.hardirq = true;
@@ -100,46 +153,28 @@ std::string to_dot(const std::vector<LockEdge>& edges) {
       if (e.context == "process" && !e.irqs_off) u.unsafe = true;
     }
   }
-  std::set<std::pair<std::string, std::string>> cyclic = cycle_pairs(edges);
+  std::set<std::pair<std::string, std::string>> cyclic = cycle_pairs(all);
   std::string s =
       "// ravel lockorder --dot: lock-class graph (an edge A -> B: B taken while A held)\n"
       "digraph lockorder {\n"
-      // The legend: one left-justified line each (\l ends a line in a DOT label).
-      "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=10, labelloc=b, labeljust=l, label=\""
-      "red edge: on a cycle (possible circular locking dependency)\\l"
-      "orange: HARDIRQ-safe (used in hardirq context)   yellow: SOFTIRQ-safe (used in softirq)\\l"
-      "bold border: HARDIRQ-unsafe (taken or held with hardirqs on)   red double border: both "
-      "(inconsistent)\\l\"];\n"
+      "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=10, labelloc=b, labeljust=l, label=\"" +
+      legend(diff != nullptr) +
+      "\"];\n"
       "  node [shape=box, style=\"rounded\", fontname=\"Helvetica\", fontsize=11];\n"
       "  edge [fontname=\"Helvetica\", fontsize=9];\n";
-  for (const auto& [name, u] : nodes) {
-    std::vector<std::string> marks;
-    if (u.hardirq) marks.push_back("HARDIRQ-safe");
-    if (u.softirq) marks.push_back("SOFTIRQ-safe");
-    if (u.unsafe) marks.push_back("HARDIRQ-unsafe");
-    std::string label = name;
-    for (size_t i = 0; i < marks.size(); ++i) label += (i == 0 ? "\n" : ", ") + marks[i];
-    std::string style = "rounded";
-    std::string attrs;
-    if (u.hardirq) {
-      style += ",filled";
-      attrs += ", fillcolor=\"#fdb863\"";
-    } else if (u.softirq) {
-      style += ",filled";
-      attrs += ", fillcolor=\"#fee08b\"";
-    }
-    if (u.unsafe && (u.hardirq || u.softirq)) {
-      attrs += ", color=red, peripheries=2";
-    } else if (u.unsafe) {
-      style += ",bold";
-    }
-    s += "  " + q(name) + " [label=" + q(label) + ", style=" + q(style) + attrs + "];\n";
-  }
-  for (const LockEdge& e : edges) {
+  for (const auto& [name, u] : nodes) s += node_line(name, u);
+  for (const LockEdge& e : all) {
     std::string label = e.context + (e.irqs_off ? ", irqs off" : ", irqs on");
+    if (added.count(e)) label = "new: " + label;
+    if (removed.count(e)) label += " (no longer observed)";
     s += "  " + q(e.from) + " -> " + q(e.to) + " [label=" + q(label) +
          ", tooltip=" + q("first: " + e.first + "\nthen: " + e.then);
     if (cyclic.count({e.from, e.to})) s += ", color=red, fontcolor=red, penwidth=2";
+    if (added.count(e)) s += ", style=dashed";
+    if (removed.count(e)) {
+      if (!cyclic.count({e.from, e.to})) s += ", color=grey, fontcolor=grey";
+      s += ", style=dotted";
+    }
     s += "];\n";
   }
   return s + "}\n";

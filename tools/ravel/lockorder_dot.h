@@ -29,8 +29,11 @@ namespace ravel::cli {
 // The (from, to) class pairs that lie on a cycle of the class graph of `edges`.
 std::set<std::pair<std::string, std::string>> cycle_pairs(const std::vector<LockEdge>& edges);
 
-// The Graphviz DOT document of the class graph (see above); ends with a newline.
-std::string to_dot(const std::vector<LockEdge>& edges);
+// The Graphviz DOT document of the class graph (see above); ends with a newline. With the diff
+// against a baseline (`ravel lockorder --baseline F --svg G`), the graph is the baseline's and
+// the observed orderings together, as the diff searches cycles in: new orderings dashed and
+// labelled "new:", baseline orderings no longer observed grey and dotted.
+std::string to_dot(const std::vector<LockEdge>& edges, const LockDiff* diff = nullptr);
 
 // Runs `dot -Tsvg -o svg_path` on `dot_text`. False with *err set ("Graphviz 'dot' was not
 // found ...", or dot's failure) when no SVG was written.
