@@ -1,14 +1,17 @@
 // tests/lockorder/lockorder_cli_test.cc: `ravel lockorder` end to end (the built binary, run in
 // this folder so locations are relative): the output is byte-identical across runs and between
 // dfs and dpor and equals baseline.json; the baseline check passes; a reversed order fails with
-// the cycle named with its full chain; a disappeared ordering is information; --update rewrites.
+// the cycle named with its full chain; a disappeared ordering is information; --update rewrites;
+// --dot is golden (golden.dot) and colours a cycle red; --svg renders it, or fails clearly.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -21,8 +24,9 @@ struct Result {
   std::string out;  // stdout and stderr
 };
 
-Result ravel(const std::string& args) {
-  std::string cmd = "cd '" LOCKORDER_DIR "' && '" RAVEL_CLI "' lockorder " + args + " 2>&1";
+// `env` is prepended to the command (e.g. "PATH=/x ").
+Result ravel(const std::string& args, const std::string& env = "") {
+  std::string cmd = "cd '" LOCKORDER_DIR "' && " + env + "'" RAVEL_CLI "' lockorder " + args + " 2>&1";
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
@@ -155,6 +159,85 @@ TEST_F(LockorderCli, BadInputIsExitTwo) {
   EXPECT_EQ(ravel("scenarios --frobnicate").rc, 2);
   EXPECT_EQ(ravel("scenarios --jobs 0").rc, 2);
   EXPECT_EQ(ravel("").rc, 2);
+}
+
+// --dot: the picture of the scenarios' class graph is golden (golden.dot), the same for every
+// strategy and order of PATHs, and --dot alone prints nothing.
+TEST_F(LockorderCli, DotIsGoldenAndStable) {
+  std::string golden = slurp(LOCKORDER_DIR "/golden.dot");
+  ASSERT_FALSE(golden.empty());
+  for (const char* args : {"scenarios", "scenarios --strategy dfs --jobs 2",
+                           "scenarios/irq.ravel scenarios/fields.ravel scenarios/bc.ravel "
+                           "scenarios/ab.ravel"}) {
+    Result r = ravel(std::string(args) + " --dot " + tmp("g.dot"));
+    EXPECT_EQ(r.rc, 0) << r.out;
+    EXPECT_EQ(r.out, "") << args;
+    EXPECT_EQ(slurp(tmp("g.dot")), golden) << args;
+  }
+}
+
+// The reversed order closes a -> b -> c -> a: exactly those three edges are red.
+TEST_F(LockorderCli, DotHighlightsTheEdgesOfACycle) {
+  Result r = ravel("scenarios reversed --dot " + tmp("c.dot"));
+  EXPECT_EQ(r.rc, 0) << r.out;
+  std::string dot = slurp(tmp("c.dot"));
+  std::istringstream lines(dot);
+  std::set<std::string> red;
+  size_t edges = 0;
+  for (std::string line; std::getline(lines, line);) {
+    size_t arrow = line.find(" -> ");
+    if (arrow == std::string::npos || line.rfind("  \"", 0) != 0) continue;
+    ++edges;
+    if (line.find("color=red") != std::string::npos) red.insert(line.substr(2, line.find(" [") - 2));
+  }
+  EXPECT_EQ(edges, 7u) << dot;
+  std::set<std::string> want = {"\"a\" -> \"b\"", "\"b\" -> \"c\"", "\"c\" -> \"a\""};
+  EXPECT_EQ(red, want) << dot;
+  // Without the reversed scenario there is no cycle and nothing is red.
+  r = ravel("scenarios --dot " + tmp("n.dot"));
+  EXPECT_EQ(slurp(tmp("n.dot")).find("color=red, fontcolor=red"), std::string::npos);
+}
+
+// With --baseline the picture shows the diff: the reversed order's new edge dashed and red,
+// the baseline's part of the cycle red, a vanished ordering grey and dotted.
+TEST_F(LockorderCli, DotAgainstTheBaselineShowsTheDiff) {
+  Result r = ravel("scenarios reversed --baseline baseline.json --dot " + tmp("d.dot"));
+  EXPECT_EQ(r.rc, 1) << r.out;
+  std::string dot = slurp(tmp("d.dot"));
+  EXPECT_NE(dot.find("\"c\" -> \"a\" [label=\"new: process, irqs on\""), std::string::npos) << dot;
+  EXPECT_NE(dot.find("penwidth=2, style=dashed];"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("\"a\" -> \"b\" [label=\"process, irqs on\""), std::string::npos) << dot;
+  r = ravel("scenarios/ab.ravel scenarios/irq.ravel scenarios/fields.ravel --baseline "
+            "baseline.json --dot " + tmp("v.dot"));
+  EXPECT_EQ(r.rc, 0) << r.out;
+  dot = slurp(tmp("v.dot"));
+  EXPECT_NE(dot.find("\"b\" -> \"c\" [label=\"process, irqs on (no longer observed)\""),
+            std::string::npos)
+      << dot;
+  EXPECT_NE(dot.find("color=grey, fontcolor=grey, style=dotted"), std::string::npos) << dot;
+}
+
+bool have_dot() { return std::system("command -v dot >/dev/null 2>&1") == 0; }
+
+TEST_F(LockorderCli, SvgIsRenderedByGraphviz) {
+  if (!have_dot()) GTEST_SKIP() << "Graphviz 'dot' is not installed (tools/dev deps installs it)";
+  Result r = ravel("scenarios reversed --svg " + tmp("g.svg") + " --dot " + tmp("g.dot"));
+  EXPECT_EQ(r.rc, 0) << r.out;
+  std::string svg = slurp(tmp("g.svg"));
+  EXPECT_NE(svg.find("<svg"), std::string::npos) << svg.substr(0, 400);
+  EXPECT_NE(svg.find("<title>ring_lock&#45;&gt;stats_lock</title>"), std::string::npos) << svg;
+  EXPECT_NE(svg.find("stroke=\"red\""), std::string::npos);  // the cycle's edges
+  EXPECT_NE(svg.find("HARDIRQ&#45;safe"), std::string::npos);
+}
+
+TEST_F(LockorderCli, SvgWithoutGraphvizIsExitTwoWithAClearMessage) {
+  Result r = ravel("scenarios --svg " + tmp("g.svg"), "PATH=/nonexistent-ravel-test ");
+  EXPECT_EQ(r.rc, 2) << r.out;
+  EXPECT_NE(r.out.find("Graphviz 'dot' was not found in PATH (install the graphviz package"),
+            std::string::npos)
+      << r.out;
+  EXPECT_FALSE(fs::exists(tmp("g.svg")));
+  EXPECT_EQ(ravel("scenarios --dot").rc, 2);  // --dot needs a FILE
 }
 
 }  // namespace

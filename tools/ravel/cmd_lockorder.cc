@@ -1,5 +1,6 @@
 // tools/ravel/cmd_lockorder.cc: `ravel lockorder PATH... [--out FILE] [--baseline FILE [--update]]
-// [--strategy dpor|dfs] [--jobs N]` (docs/cli.md, docs/ci.md).
+// [--strategy dpor|dfs] [--jobs N] [--dot FILE] [--svg FILE]` (docs/cli.md, docs/ci.md; the
+// pictures are tools/ravel/lockorder_dot.h).
 //
 // Every scenario is checked first (exit 2 on any error, as `ravel check`), then explored
 // exhaustively by the interpreter while model/lockdep_export.h records every lock-class ordering
@@ -18,6 +19,7 @@
 #include "scenarios/lang/frontend.h"
 #include "tools/ravel/cli.h"
 #include "tools/ravel/lockorder.h"
+#include "tools/ravel/lockorder_dot.h"
 
 namespace ravel::cli {
 namespace {
@@ -25,6 +27,7 @@ namespace {
 struct LockorderOptions {
   std::vector<std::string> paths;
   std::string out, baseline, strategy = "dpor";
+  std::string dot, svg;  // --dot FILE, --svg FILE (tools/ravel/lockorder_dot.h)
   bool update = false;
   int64_t jobs = 1;
 };
@@ -33,7 +36,8 @@ int parse(const std::vector<std::string>& args, LockorderOptions& o) {
   for (size_t i = 0; i < args.size(); ++i) {
     bool missing = false;
     if (take_value(args, i, "out", o.out, missing) ||
-        take_value(args, i, "baseline", o.baseline, missing)) {
+        take_value(args, i, "baseline", o.baseline, missing) ||
+        take_value(args, i, "dot", o.dot, missing) || take_value(args, i, "svg", o.svg, missing)) {
       if (missing) return usage_error("lockorder", "option " + args[i] + " needs a FILE");
     } else if (take_value(args, i, "strategy", o.strategy, missing)) {
       if (missing || (o.strategy != "dpor" && o.strategy != "dfs")) {
@@ -122,6 +126,9 @@ bool write_file(const std::string& path, const std::string& text) {
   return static_cast<bool>(out);
 }
 
+int write_pictures(const LockorderOptions& o, const std::vector<LockEdge>& edges,
+                   const LockDiff* diff);
+
 int against_baseline(const LockorderOptions& o, const std::vector<LockEdge>& current) {
   std::vector<LockEdge> base;
   std::string text, err;
@@ -137,6 +144,7 @@ int against_baseline(const LockorderOptions& o, const std::vector<LockEdge>& cur
   }
   LockDiff d = diff(base, current);
   std::fputs(render(d).c_str(), stdout);
+  if (int rc = write_pictures(o, current, &d); rc != kExitOk) return rc;
   if (o.update) {
     if (!write_file(o.baseline, to_json(current))) return kExitUsage;
     std::printf("lockorder: baseline %s updated (%zu orderings)\n", o.baseline.c_str(),
@@ -144,6 +152,21 @@ int against_baseline(const LockorderOptions& o, const std::vector<LockEdge>& cur
     return kExitOk;
   }
   return d.failed() ? kExitMismatch : kExitOk;
+}
+
+// --dot FILE and --svg FILE: the class graph as a picture (lockorder_dot.h), with the baseline's
+// diff marked when there is one. A missing Graphviz is an error of the environment, reported like
+// an unwritable file (exit 2).
+int write_pictures(const LockorderOptions& o, const std::vector<LockEdge>& edges,
+                   const LockDiff* diff) {
+  if (o.dot.empty() && o.svg.empty()) return kExitOk;
+  std::string dot = to_dot(edges, diff);
+  if (!o.dot.empty() && !write_file(o.dot, dot)) return kExitUsage;
+  if (std::string err; !o.svg.empty() && !dot_to_svg(dot, o.svg, &err)) {
+    std::fprintf(stderr, "ravel: error: %s\n", err.c_str());
+    return kExitUsage;
+  }
+  return kExitOk;
 }
 
 int run_lockorder(const std::vector<std::string>& args) {
@@ -166,7 +189,8 @@ int run_lockorder(const std::vector<std::string>& args) {
   std::vector<LockEdge> edges = to_edges(all.sorted());
   if (!o.out.empty() && !write_file(o.out, to_json(edges))) return kExitUsage;
   if (!o.baseline.empty()) return against_baseline(o, edges);
-  if (o.out.empty()) std::fputs(to_json(edges).c_str(), stdout);
+  if (int rc = write_pictures(o, edges, nullptr); rc != kExitOk) return rc;
+  if (o.out.empty() && o.dot.empty() && o.svg.empty()) std::fputs(to_json(edges).c_str(), stdout);
   return kExitOk;
 }
 
@@ -175,7 +199,7 @@ int run_lockorder(const std::vector<std::string>& args) {
 const Command kLockorderCommand = {
     "lockorder", "collect the lock-class orderings scenarios exercise; diff with a baseline",
     "usage: ravel lockorder PATH... [--out FILE] [--baseline FILE [--update]] [--strategy S]\n"
-    "                       [--jobs N]\n"
+    "                       [--jobs N] [--dot FILE] [--svg FILE]\n"
     "\n"
     "Explores every execution of the scenarios and collects every lock-class ordering lockdep\n"
     "observes (B taken while A held, with the IRQ context of B: process/softirq/hardirq, and\n"
@@ -186,7 +210,12 @@ const Command kLockorderCommand = {
     "                    close (exit 1), '-' orderings no longer observed (information)\n"
     "  --update          rewrite the baseline FILE with the orderings observed (exit 0)\n"
     "  --strategy S      dpor (default) or dfs\n"
-    "  --jobs N          explore N scenarios in parallel (same output)\n",
+    "  --jobs N          explore N scenarios in parallel (same output)\n"
+    "  --dot FILE        write the lock-class graph as Graphviz DOT: edges as observed, cycle\n"
+    "                    edges red, HARDIRQ-/SOFTIRQ-safe classes filled, HARDIRQ-unsafe bold;\n"
+    "                    with --baseline, the baseline's edges too: new ones dashed\n"
+    "  --svg FILE        the same graph as SVG (runs Graphviz 'dot -Tsvg'; exit 2 without it)\n"
+    "  (with --dot or --svg and no --out/--baseline, the JSON is not printed)\n",
     run_lockorder};
 
 }  // namespace ravel::cli

@@ -30,6 +30,7 @@
 #include "tools/ravel/junit.h"
 #include "tools/ravel/run_options.h"
 #include "tools/ravel/run_trace.h"
+#include "tools/ravel/sarif.h"
 
 namespace ravel::cli {
 namespace {
@@ -89,6 +90,9 @@ bool parse_run_options(const std::vector<std::string>& args, RunOptions& o) {
     } else if (take_value(args, i, "junit", v, missing)) {
       if (missing || v.empty()) return bad("option --junit needs a FILE");
       o.junit = v;
+    } else if (take_value(args, i, "sarif", v, missing)) {
+      if (missing || v.empty()) return bad("option --sarif needs a FILE");
+      o.sarif = v;
     } else if (take_value(args, i, "replay", v, missing)) {
       if (missing || v.empty()) return bad("option --replay needs a SCHEDULE");
       o.replay = v;
@@ -296,6 +300,7 @@ int run_run(const std::vector<std::string>& args) {
   int exit_code = kExitOk;
   std::vector<Row> rows;
   std::vector<JunitCase> cases;
+  SarifLog sarif;
   TracePaths trace_paths(o, files.size());
   for (size_t i = 0; i < files.size(); ++i) {
     const lang::Program& prog = *checked[i].program;
@@ -309,6 +314,10 @@ int run_run(const std::vector<std::string>& args) {
     interp::ReportInfo info{files[i], o.replay.empty() ? o.strategy : "replay",
                             run.result.elapsed_s};
     cases.push_back(junit_case(info, prog, run, out));
+    if (std::string err; !o.sarif.empty() && !sarif.add(ref, run, out, &err)) {
+      std::fprintf(stderr, "ravel: internal error: %s\n", err.c_str());
+      return kExitInternal;
+    }
     if (!out.model_error.empty()) {
       // The message carries the scenario location ("file:line: loop bound exceeded ...").
       std::fprintf(stderr, "ravel: error in the scenario: %s\n", out.model_error.c_str());
@@ -378,6 +387,10 @@ int run_run(const std::vector<std::string>& args) {
       return kExitUsage;
     }
   }
+  if (std::string err; !o.sarif.empty() && !sarif.write(o.sarif, &err)) {
+    std::fprintf(stderr, "ravel: %s\n", err.c_str());
+    return kExitUsage;
+  }
   return exit_code;
 }
 
@@ -409,6 +422,8 @@ const Command kRunCommand = {
     "                           first replays the earlier executions H1, H2 a lockdep report\n"
     "                           rests on (its history, as printed), then records S\n"
     "  --junit FILE             write JUnit XML (one test case per scenario) to FILE\n"
+    "  --sarif FILE             write SARIF 2.1.0 (one result per violation, the counterexample\n"
+    "                           as a code flow; expected violations are suppressed) to FILE\n"
     "  --loop-bound N           iterations of one loop before the scenario is in error (1000)\n"
     "  --signals                mutex_lock_interruptible may return -EINTR\n"
     "  --timeouts=early         every timed wait may also time out at any point\n"

@@ -27,6 +27,7 @@ struct RunOptions {
   std::string trace;            // --trace FILE
   std::string replay;           // --replay SCHEDULE
   std::string junit;            // --junit FILE (tools/ravel/junit.h)
+  std::string sarif;            // --sarif FILE (tools/ravel/sarif.h)
   std::vector<std::string> paths;
 };
 
