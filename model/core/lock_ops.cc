@@ -1,6 +1,8 @@
 // model/core/lock_ops.cc: see lock_ops.h.
 #include "model/core/lock_ops.h"
 
+#include <string>
+
 #include "model/cpu.h"
 #include "model/kernel.h"
 #include "model/might_sleep.h"
@@ -29,9 +31,35 @@ void took(LockWord& w, TaskId t, bool read) {
   w.acquire(t, read);
   hb_acquire(w.object());
 }
-void dropped(LockWord& w, TaskId t, bool read) {
+// A release in the other mode than the task holds the lock in: lockdep is silent (it tracks
+// the class, held either way), the lock debugging options are not (CONFIG_DEBUG_SPINLOCK's
+// debug_write_unlock(): "BUG: rwlock wrong owner"; CONFIG_DEBUG_RWSEMS' DEBUG_RWSEMS_WARN_ON in
+// up_write()/up_read(), kernel/locking/rwsem.c). A qrwlock read_unlock of a write hold is not
+// checked by the kernel: silent here too. The lock word is left as it was.
+void wrong_mode(LockWord& w, bool sleeping, bool read, const LockCall& c) {
+  if (!sleeping && read) return;
+  Ctx& ctx = Ctx::current();
+  Violation v;
+  v.kind = Violation::Kind::kWarn;
+  if (sleeping) {
+    v.message = read ? "DEBUG_RWSEMS_WARN_ON(!is_rwsem_reader_owned(sem))"
+                     : "DEBUG_RWSEMS_WARN_ON(rwsem_owner(sem) != current)";
+  } else {
+    v.message = std::string("BUG: rwlock wrong owner, ") + ctx.task_name(ctx.self());
+  }
+  v.details = std::string(ops_def_name(c.kind)) + "(" + w.name() + ") by " +
+              ctx.task_name(ctx.self()) + ", which holds it for " +
+              (read ? "writing" : "reading") + " (kernel/locking/" +
+              (sleeping ? "rwsem.c, CONFIG_DEBUG_RWSEMS" : "spinlock_debug.c, CONFIG_DEBUG_SPINLOCK") +
+              ")\n";
+  v.loc = c.loc;
+  ctx.report(std::move(v));
+}
+
+void dropped(LockWord& w, TaskId t, bool read, bool sleeping, const LockCall& c) {
   if (w.held_by(t)) hb_release(w.object());
-  w.release(t, read);
+  const bool other_mode = read ? w.writer() == t : w.read_held_by(t);
+  if (!w.release(t, read) && other_mode) wrong_mode(w, sleeping, read, c);
 }
 }  // namespace
 
@@ -60,7 +88,7 @@ bool spin_try_acquire(LockWord& w, LockdepMap& m, const LockCall& c) {
 void spin_release(LockWord& w, LockdepMap& m, const LockCall& c) {
   lock_yield(w, c, false);
   lock_release(&m, c.loc);
-  dropped(w, Ctx::current().self(), c.read);
+  dropped(w, Ctx::current().self(), c.read, false, c);
   preempt_count_dec(op::kPreemptEnable, c.loc);
 }
 
@@ -87,7 +115,7 @@ bool sleep_try_acquire(LockWord& w, LockdepMap& m, const LockCall& c) {
 void sleep_release(LockWord& w, LockdepMap& m, const LockCall& c) {
   lock_yield(w, c, false);
   lock_release(&m, c.loc);
-  dropped(w, Ctx::current().self(), c.read);
+  dropped(w, Ctx::current().self(), c.read, true, c);
 }
 
 }  // namespace ravel::model
