@@ -9,6 +9,7 @@
 #include <fstream>
 #include <random>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "scenarios/lang/frontend.h"
@@ -81,10 +82,14 @@ void expect_well_formed(const Checked& c, const std::string& what) {
   std::stringstream ss(c.diagnostics);
   std::string line;
   int errors = 0;
+  std::set<std::string> seen;
   while (std::getline(ss, line)) {
     if (line.find(": note: too many errors") != std::string::npos) continue;
     std::smatch m;
     ASSERT_TRUE(std::regex_match(line, m, head)) << what << ": " << line;
+    // One mistake, one error: a parser that recovers without moving repeats itself (it printed
+    // `expected a type, got 'ktime_t'` 20 times for one field).
+    EXPECT_TRUE(seen.insert(line).second) << what << ": repeated: " << line;
     ++errors;
     uint32_t l = static_cast<uint32_t>(std::stoul(m[1]));
     ASSERT_GE(l, 1u) << what;
