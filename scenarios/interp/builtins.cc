@@ -286,7 +286,7 @@ Obj* Call::object(size_t i) {
 model::SharedVar* Call::read_var(size_t i) {
   model::SharedVar* v = var(i);
   TaskState& t = rt.ts();
-  if (t.await_reads != nullptr) t.await_reads->push_back(v);
+  if (t.await_reads != nullptr) t.await_reads->announce(v);
   return v;
 }
 
