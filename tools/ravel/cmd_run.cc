@@ -427,8 +427,14 @@ const Command kRunCommand = {
     "  --timeouts=early         every timed wait may also time out at any point\n"
     "  --quiet / --verbose      less or more text on stdout\n"
     "\n"
+    "Numbers are decimal and range-checked: --loop-bound 1..1000000000, --preemptions\n"
+    "0..100000, --depth 1..1000, --jobs 1..256, --executions 1..2^62, --seed any 64-bit value,\n"
+    "--time-limit above 0 up to 1e9; an option may be given once.\n"
+    "\n"
     "exit status: 0 every outcome matches its expect; 1 some outcome differs, or an incomplete\n"
-    "run missed an expected kind; 2 usage error or invalid scenario; 3 internal error.\n",
+    "run missed an expected kind; 2 usage error, invalid scenario or schedule, or an error of\n"
+    "the scenario; 3 internal error, out of memory or an output that cannot be written; 130/143\n"
+    "interrupted by SIGINT/SIGTERM (what finished is reported). See 'ravel help exit-codes'.\n",
     run_run};
 
 }  // namespace ravel::cli
