@@ -21,6 +21,17 @@ void expect_code(const Result& r, int code, const std::string& message, const st
   EXPECT_EQ(r.err.find(RAVEL_SOURCE_DIR "/checker"), std::string::npos) << what << r.err;
 }
 
+// An internal error prints __FILE__: the shipped code is compiled with it relative to the source
+// tree (ravel_relative_file_macros), so no message can name the build machine's folders. (A
+// Debug or sanitizer build carries paths in its debug info and ASan metadata: release only.)
+#if defined(NDEBUG) && !defined(RAVEL_ASAN)
+TEST(ExitCodes, TheBinaryNamesNoBuildPath) {
+  std::string binary = slurp(RAVEL_CLI);
+  ASSERT_GT(binary.size(), 100000u);
+  EXPECT_EQ(binary.find(RAVEL_SOURCE_DIR "/"), std::string::npos);
+}
+#endif
+
 TEST(ExitCodes, HelpDocumentsEveryCode) {
   Result r = ravel("help exit-codes");
   EXPECT_EQ(r.code, 0);
