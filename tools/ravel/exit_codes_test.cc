@@ -60,6 +60,10 @@ TEST(ExitCodes, TwoForBadInput) {
   expect_code(ravel("check tests/cli/missing.ravel"), 2, "no such file or folder", "missing");
   expect_code(ravel("run --replay 'v1:0+zzzzzz' " + kAbba), 2, "invalid schedule", "huge run");
   expect_code(ravel("run --replay 'v1:9.9' " + kAbba), 2, "invalid schedule", "foreign schedule");
+  std::string huge = scratch("huge.ravel");
+  std::ofstream(huge) << std::string((1u << 20) + 1, ' ');  // one byte above 1 MiB
+  expect_code(ravel("check " + huge), 2, "larger than 1048576 bytes", "size limit");
+  std::remove(huge.c_str());
   std::string trace = scratch("format1.json");
   std::ofstream(trace) << R"({"format": 1})";
   expect_code(ravel("report " + trace + " --html " + scratch("p.html")), 2,
