@@ -56,9 +56,6 @@ interp::Options scenario_options(const RunOptions& o) {
 
 ExploreOptions explore_options(const RunOptions& o);
 
-// Explores every scenario on o.jobs threads: the engine's and the models' per-run state is
-// thread_local and each scenario has its own session, so runs are independent. Reports, replays
-// and traces are produced afterwards in file order, so the output does not depend on --jobs.
 // Explores one scenario. Out of memory outside a task (on the scheduler's stack) ends that
 // scenario only, as a resource limit.
 interp::RunResult explore_one(const RunOptions& o, const lang::Checked& checked) {
@@ -72,6 +69,9 @@ interp::RunResult explore_one(const RunOptions& o, const lang::Checked& checked)
   }
 }
 
+// Explores every scenario on o.jobs threads: the engine's and the models' per-run state is
+// thread_local and each scenario has its own session, so runs are independent. Reports, replays
+// and traces are produced afterwards in file order, so the output does not depend on --jobs.
 // After an interrupt (interrupt.h) the scenarios not yet started are left out (explored[i] 0).
 std::vector<interp::RunResult> explore_all(const RunOptions& o,
                                            const std::vector<lang::Checked>& checked,
