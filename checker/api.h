@@ -53,6 +53,9 @@ inline constexpr TaskId kNoTask = UINT32_MAX;
 // execution tables index Ctx::object_index(id) (dense, creation order), or two levels.
 using ObjectId = uint32_t;
 inline constexpr ObjectId kNoObject = 0;
+// Tasks of one execution, init (task 0) included: dpor keeps task sets in one 64-bit word.
+// Spawning one more is a model error naming the limit and the spawning operation's location.
+inline constexpr uint32_t kMaxTasksPerExecution = 64;
 inline constexpr uint32_t kObjectOrdinalBits = 22;
 inline constexpr uint32_t kMaxObjectCreators = 1u << (32 - kObjectOrdinalBits);  // tasks 0..1023
 inline constexpr uint32_t kMaxObjectOrdinal = (1u << kObjectOrdinalBits) - 1;
@@ -319,6 +322,14 @@ class Ctx {
   // Tests: a fingerprint of the end state of a complete execution (collected, sorted and
   // deduplicated in ExploreResult::final_states, to compare strategies).
   void record_final_state(std::string fingerprint);
+
+  // For model code that can run long without a scheduling point (an interpreter loop): call it
+  // once per iteration. When the run must stop (ExploreOptions::time_limit_s reached or
+  // ExploreOptions::stop set), it ends the execution (uncounted) and the run (incomplete,
+  // ExploreResult::stopped) and does not return; otherwise it returns at once (the clock is read
+  // once every kStopPollPeriod calls).
+  void poll_stop();
+  static constexpr uint32_t kStopPollPeriod = 4096;
 
   const std::vector<Event>& events() const;  // this execution so far
   uint32_t execution_index() const;          // 0-based, within the run

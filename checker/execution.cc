@@ -27,7 +27,35 @@ Execution::Execution(const ExploreOptions& options, Strategy* strategy, RunState
       outer_(g_current) {
   events_.reserve(options.max_events < 4096 ? options.max_events + 1 : 4096);
   path_.reserve(1024);
+  if (options.time_limit_s > 0) {
+    deadline_ = std::chrono::steady_clock::now() +
+                std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                    std::chrono::duration<double>(options.time_limit_s));
+  }
   g_current = this;
+}
+
+bool Execution::stop_requested() {
+  if (options_.stop != nullptr && options_.stop->load(std::memory_order_relaxed)) return true;
+  return options_.time_limit_s > 0 && std::chrono::steady_clock::now() >= deadline_;
+}
+
+void Execution::poll_stop() {
+  if (++polls_ < Ctx::kStopPollPeriod) return;
+  polls_ = 0;
+  if (stop_requested()) stop_now();
+}
+
+// Ends the execution without a verdict from a task's fiber: like a strategy-abandoned
+// execution (kBlocked, not counted); explore() sees stopped() and ends the run incomplete.
+void Execution::stop_now() {
+  stopped_ = true;
+  if (!ended_) {
+    ended_ = true;
+    end_ = ExecutionEnd::kBlocked;
+  }
+  end_from_task();
+  throw ExecutionAbandoned{};  // on the scheduler's stack: unwind to run()
 }
 
 Execution::~Execution() {
@@ -77,6 +105,15 @@ void Execution::yield(const Operation& op) {
 
 TaskId Execution::spawn(const TaskSpec& spec) {
   if (spec.entry == nullptr) model_error("spawn of a task without entry function", Loc{});
+  if (tasks_.size() >= kMaxTasksPerExecution) {
+    // The spawning task's current operation (queue_work, call_rcu...) is where it happens; a
+    // spawn from setup has none and names no location.
+    Loc at = running_ != kNoTask ? pending_[running_].loc : Loc{};
+    model_error("too many tasks: '" + std::string(spec.name ? spec.name : "?") +
+                    "' would be task " + std::to_string(tasks_.size() + 1) + ", at most " +
+                    std::to_string(kMaxTasksPerExecution) + " tasks (init included) can run in one execution",
+                at);
+  }
   auto t = static_cast<TaskId>(tasks_.size());
   if (fibers_.size() <= t) fibers_.push_back(std::make_unique<Fiber>());
   Fiber* f = fibers_[t].get();
@@ -196,7 +233,9 @@ void Execution::model_error(const std::string& message, Loc loc) {
   if (!ended_ || end_ != ExecutionEnd::kModelError) {
     std::string where;
     if (loc.file != nullptr && loc.file[0] != '\0') {
-      where = std::string(loc.file) + ":" + std::to_string(loc.line) + ": ";
+      // file:line:col, as every other diagnostic (col 0: a model location without a column).
+      where = std::string(loc.file) + ":" + std::to_string(loc.line) +
+              (loc.col > 0 ? ":" + std::to_string(loc.col) : std::string()) + ": ";
     }
     if (model_error_.empty()) model_error_ = where + message;
     ended_ = true;
@@ -262,6 +301,7 @@ void Ctx::update_at_edge() {
 }
 TaskId Ctx::self() const { return exec_->running_; }
 TaskId Ctx::spawn(const TaskSpec& spec) { return exec_->spawn(spec); }
+void Ctx::poll_stop() { exec_->poll_stop(); }
 void Ctx::set_domain(TaskId t, ObjectId domain, const Gate* domain_gate) {
   exec_->domains_.at(t) = domain;
   exec_->tasks_.at(t).domain_gate = domain_gate;

@@ -21,6 +21,8 @@
 // enabledness changes only through writes).
 #pragma once
 
+#include <chrono>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -76,6 +78,11 @@ class Execution {
   ExecutionEnd run(uint64_t index, const SetupFn& setup, const SetupFn& final_fn);
   uint32_t event_count() const { return static_cast<uint32_t>(events_.size()); }
   const std::string& model_error() const { return model_error_; }
+  // Whether the run must stop now (time limit, stop flag); the execution that noticed it was
+  // ended without a verdict (stopped()).
+  bool stop_requested();
+  bool stopped() const { return stopped_; }
+  bool out_of_memory() const { return out_of_memory_; }
   static Execution* current();
 
  private:
@@ -114,6 +121,8 @@ class Execution {
   [[noreturn]] void model_error(const std::string& message, Loc loc);
   [[noreturn]] void discard();
   void end_from_task();  // a fatal finding on a task's fiber: back to the scheduler for good
+  void poll_stop();      // Ctx::poll_stop
+  [[noreturn]] void stop_now();
   bool gate_open(const Gate* g, TaskId t) const { return g == nullptr || g->open(t); }
 
   const ExploreOptions& options_;
@@ -153,6 +162,10 @@ class Execution {
   bool keep_schedule_ = false;  // Ctx::keep_schedule() was called in this execution
   ExecutionEnd end_ = ExecutionEnd::kComplete;
   std::string model_error_;
+  bool stopped_ = false;
+  bool out_of_memory_ = false;  // the model error is std::bad_alloc in a task (a resource limit)         // this execution was cut short by the time limit or stop flag
+  uint32_t polls_ = 0;           // Ctx::poll_stop calls since the clock was last read
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   std::vector<size_t> found_here_;         // indices in result->violations to give a schedule
   std::vector<std::string> final_states_;  // committed when the execution completes
   const SetupFn* setup_ = nullptr;

@@ -9,6 +9,7 @@
 // or a hang. Fatal violations, model errors and the depth bound end the execution at once; the
 // fibers still suspended are unwound so that destructors run, then the arena is reset.
 #include <chrono>
+#include <new>
 #include <utility>
 
 #include "checker/execution.h"
@@ -37,6 +38,8 @@ void Execution::reset(uint64_t index) {
   joined_ = false;
   joining_ = false;
   ended_ = false;
+  stopped_ = false;
+  out_of_memory_ = false;
   keep_schedule_ = false;
   end_ = ExecutionEnd::kComplete;
   found_here_.clear();
@@ -76,6 +79,10 @@ void Execution::task_main(void* arg) {
     entry(entry_arg);
   } catch (const ExecutionAbandoned&) {
     throw;
+  } catch (const std::bad_alloc&) {
+    // Not an error of the model: the machine's memory ran out (ExploreResult::out_of_memory).
+    e->out_of_memory_ = true;
+    e->model_error(std::string("out of memory in task ") + name, Loc{});
   } catch (const std::exception& ex) {
     e->model_error(std::string("uncaught exception in task ") + name + ": " + ex.what(), Loc{});
   } catch (...) {
@@ -269,6 +276,12 @@ ExecutionEnd Execution::run(uint64_t index, const SetupFn& setup, const SetupFn&
       TaskId t;
       bool timeout;
       if (!pick(&t, &timeout, &end)) break;
+      // A long execution must not outlive the time limit or an interrupt: look every 256 events.
+      if ((events_.size() & 255) == 255 && stop_requested()) {
+        stopped_ = true;
+        end = ExecutionEnd::kBlocked;
+        break;
+      }
       if (events_.size() >= options_.max_events) {
         model_error_ = "exceeded " + std::to_string(options_.max_events) +
                        " events in one execution (depth bound)";
@@ -317,6 +330,7 @@ ExploreResult explore(const ExploreOptions& options, const SetupFn& setup,
   std::unique_ptr<Strategy> strategy = make_strategy(options.strategy, &error);
   if (!strategy) {
     result.model_error = error;
+    result.strategy_error = true;
     return result;
   }
   if (!setup) {
@@ -331,13 +345,21 @@ ExploreResult explore(const ExploreOptions& options, const SetupFn& setup,
   bool exhausted = false;
   for (;;) {
     if (options.max_executions != 0 && result.executions >= options.max_executions) break;
-    if (options.time_limit_s > 0 && elapsed() >= options.time_limit_s) break;
+    if (exec.stop_requested()) {
+      result.stopped = true;
+      break;
+    }
     if (!strategy->begin_execution()) {
       exhausted = true;
       break;
     }
     ExecutionEnd end = exec.run(index++, setup, final_fn);
     strategy->end_execution(end);
+    if (exec.stopped()) {  // cut short: no verdict, not counted, the run is incomplete
+      result.stopped = true;
+      result.events += exec.event_count();
+      break;
+    }
     result.events += exec.event_count();
     if (end == ExecutionEnd::kBlocked) {
       ++result.blocked;
@@ -348,10 +370,12 @@ ExploreResult explore(const ExploreOptions& options, const SetupFn& setup,
     }
     if (end == ExecutionEnd::kModelError || end == ExecutionEnd::kDepthBound) {
       result.model_error = exec.model_error();
+      result.out_of_memory = exec.out_of_memory();
       break;
     }
     if (!strategy->error().empty()) {
       result.model_error = strategy->error();
+      result.strategy_error = true;
       break;
     }
     if (options.stop_on_first && !result.violations.empty()) break;
@@ -365,6 +389,7 @@ ExploreResult explore(const ExploreOptions& options, const SetupFn& setup,
   }
   if (result.model_error.empty() && !strategy->error().empty()) {
     result.model_error = strategy->error();
+    result.strategy_error = true;
   }
   result.complete = exhausted && strategy->exhaustive() && result.model_error.empty();
   result.final_states.assign(run.final_states.begin(), run.final_states.end());

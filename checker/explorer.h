@@ -13,6 +13,7 @@
 // every non-daemon task has finished, then runs `final` (if given), then the execution ends.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -26,7 +27,12 @@ namespace ravel {
 struct ExploreOptions {
   StrategyOptions strategy;
   uint64_t max_executions = 0;     // 0: unbounded; otherwise stop and mark incomplete
-  double time_limit_s = 0;         // 0: unbounded; otherwise stop and mark incomplete
+  // 0: unbounded; otherwise stop and mark incomplete. Checked between executions, every few
+  // hundred events and in model loops (Ctx::poll_stop), so one long execution stops too: it is
+  // then dropped (not counted, its violations found so far are kept).
+  double time_limit_s = 0;
+  // When set and true (a signal handler, another thread): stop as for the time limit.
+  const std::atomic<bool>* stop = nullptr;
   uint32_t max_events = 100000;    // per execution: exceeding it is a model error (depth bound)
   bool stop_on_first = false;
   size_t stack_size = 256 * 1024;  // bytes per fiber stack (pooled across executions)
@@ -53,11 +59,18 @@ struct ExploreResult {
   uint64_t discarded = 0;          // executions the model discarded (Ctx::discard, `assume`)
   uint64_t events = 0;             // scheduling points executed, over all executions
   bool complete = false;           // every behaviour covered (exhaustive strategy finished)
+  bool stopped = false;            // ended by the time limit or ExploreOptions::stop
   double elapsed_s = 0;
   // One entry per distinct (kind, location), first occurrence, in discovery order.
   std::vector<FoundViolation> violations;
   // A model error stops the run: set when one happened (message with location).
   std::string model_error;
+  // The model error is the machine running out of memory, a resource limit rather than an
+  // error of the model (the CLI exits 3, not 2).
+  bool out_of_memory = false;
+  // The model error is the strategy's: a replay schedule that is malformed or does not fit the
+  // model (it names a task that is not enabled...), i.e. bad input rather than a broken model.
+  bool strategy_error = false;
   // Final-state fingerprints of complete executions, when ExploreOptions.collect_final_states
   // is used by tests (set via Ctx::record_final_state); sorted, deduplicated.
   std::vector<std::string> final_states;

@@ -75,7 +75,7 @@ TEST(Errors, ModelErrorStopsTheRunWithItsLocation) {
       c.model_error("loop bound exceeded", Loc{"m.ravel", 3, 1});
     });
   });
-  EXPECT_EQ(r.model_error, "m.ravel:3: loop bound exceeded");
+  EXPECT_EQ(r.model_error, "m.ravel:3:1: loop bound exceeded");  // file:line:col, as diagnostics
   EXPECT_EQ(r.executions, 0u);  // the run stopped in the first execution
   EXPECT_FALSE(r.complete);
 }

@@ -103,6 +103,11 @@ bool Path::decode(const std::string& text, std::vector<Choice>* out, std::string
         return false;
       }
     }
+    if (run > kMaxChoices - out->size()) {
+      *error = "bad schedule: more than " + std::to_string(kMaxChoices) +
+               " choices (no execution is that long)";
+      return false;
+    }
     out->insert(out->end(), run, c);
     if (i == text.size()) return true;
     if (text[i] != '.') {

@@ -38,7 +38,12 @@ class Path {
 
   std::string encode() const { return encode(choices_); }
   static std::string encode(const std::vector<Choice>& choices);
-  // False and an error message naming the offending position when `text` is malformed.
+  // An execution has at most ExploreOptions::max_events (100000 by default) scheduling points
+  // and as many value choices again: a schedule naming more choices than this bound cannot come
+  // from ravel, and decoding it would allocate without limit ("v1:0+zzzzzz" is 2^31 choices).
+  static constexpr size_t kMaxChoices = size_t{1} << 22;
+  // False and an error message naming the offending position when `text` is malformed or
+  // names more than kMaxChoices choices.
   static bool decode(const std::string& text, std::vector<Choice>* out, std::string* error);
 
  private:

@@ -45,5 +45,20 @@ TEST(Path, RejectsMalformedStrings) {
   EXPECT_FALSE(Path::decode("v1:zzzzzzzzz", &back, &error));  // over 32 bits
 }
 
+// A repeat count is a length the decoder allocates: "0+zzzzzz" (2.2 billion choices) used to
+// allocate until the machine ran out of memory. Runs adding up beyond the bound fail too.
+TEST(Path, RejectsSchedulesLongerThanAnyExecution) {
+  std::vector<Choice> back;
+  std::string error;
+  EXPECT_FALSE(Path::decode("v1:0+zzzzzz", &back, &error));
+  EXPECT_NE(error.find("choices"), std::string::npos) << error;
+  EXPECT_TRUE(back.size() <= Path::kMaxChoices);
+  // Two runs of kMaxChoices / 2 + 1 each: every run is acceptable alone, not their sum.
+  std::vector<Choice> one(Path::kMaxChoices / 2 + 1, Choice{});
+  std::string run = Path::encode(one).substr(3);
+  EXPECT_TRUE(Path::decode("v1:" + run, &back, &error)) << error;
+  EXPECT_FALSE(Path::decode("v1:" + run + ".1." + run, &back, &error));
+}
+
 }  // namespace
 }  // namespace ravel

@@ -19,6 +19,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "model/lockdep.h"
@@ -71,10 +72,16 @@ class LockOrderSet {
   };
   struct Less {
     using is_transparent = void;
+    // Both sides as string_views: comparing a tuple of strings with a tuple of string_views
+    // is a GCC extension that clang (the fuzz build) rejects.
+    template <class K>
+    static auto view(const K& k) {
+      return std::make_tuple(std::string_view(k.from), std::string_view(k.to), k.context,
+                             k.irqs_off);
+    }
     template <class A, class B>
     bool operator()(const A& a, const B& b) const {
-      return std::tie(a.from, a.to, a.context, a.irqs_off) <
-             std::tie(b.from, b.to, b.context, b.irqs_off);
+      return view(a) < view(b);
     }
   };
   struct Locs {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/schema_check.h"
+#include "reports/trace_refs.h"
 #include "reports/viewer_assets.h"
 
 namespace ravel::report {
@@ -59,7 +60,10 @@ bool render_html(const std::string& trace_json, std::string* html, std::string* 
     *error = "not a JSON document";
     return false;
   }
-  if (!doc.is_object() || doc.value("format", "") != kTraceFormat) {
+  // Read "format" only as a string: value() with a string default throws on {"format": 1}.
+  const bool format_ok = doc.is_object() && doc.contains("format") && doc["format"].is_string() &&
+                         doc["format"].get<std::string>() == kTraceFormat;
+  if (!format_ok) {
     *error = std::string("not a ") + kTraceFormat + " document (\"format\" is " +
              (doc.is_object() && doc.contains("format") ? doc["format"].dump() : "missing") + ")";
     return false;
@@ -67,6 +71,10 @@ bool render_html(const std::string& trace_json, std::string* html, std::string* 
   std::string why;
   if (!schema_validate(nlohmann::json::parse(trace_schema_text()), doc, &why)) {
     *error = "trace does not match reports/trace.schema.json: " + why;
+    return false;
+  }
+  if (!check_trace_references(doc, &why)) {
+    *error = "invalid trace: " + why;
     return false;
   }
   std::string title = "ravel trace: " + doc["scenario"].value("title", "");

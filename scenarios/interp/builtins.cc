@@ -303,7 +303,7 @@ Obj* Call::checked_object(size_t i, const Value& v) {
 model::SharedVar* Call::read_var(size_t i) {
   model::SharedVar* v = var(i);
   TaskState& t = rt.ts();
-  if (t.await_reads != nullptr) t.await_reads->push_back(v);
+  if (t.await_reads != nullptr) t.await_reads->announce(v);
   return v;
 }
 

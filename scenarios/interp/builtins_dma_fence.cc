@@ -62,7 +62,10 @@ void* make_fence_ops(Runtime& rt, const char* name, const lang::Init* init, Fram
   }
   ops = model::dma_fence_ops_new(name, owner);
   Loc loc = rt.in.loc(init->pos);
-  for (const auto& [field, fn] : items) {
+  for (const auto& item : items) {
+    // Copies, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+    const auto& field = item.first;
+    const auto fn = item.second;
     if (fn.is_null()) continue;
     auto fence = [r](DmaFence* x) { return Value::of(r->obj_of(ModelType::kDmaFence, x)); };
     if (field == "signaled") {

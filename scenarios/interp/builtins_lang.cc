@@ -20,8 +20,9 @@ namespace {
 
 class AwaitGate final : public Gate {
  public:
-  AwaitGate(const std::vector<model::SharedVar*>& vars, std::vector<int64_t> seen, std::string what)
-      : vars_(vars), seen_(std::move(seen)), what_(std::move(what)) {}
+  AwaitGate(const std::vector<model::SharedVar*>& vars, const std::vector<int64_t>& seen,
+            std::string what)
+      : vars_(vars), seen_(seen), what_(std::move(what)) {}
   bool open(TaskId) const override {
     for (size_t i = 0; i < vars_.size(); ++i) {
       if (vars_[i]->value != seen_[i]) return true;
@@ -33,7 +34,7 @@ class AwaitGate final : public Gate {
 
  private:
   const std::vector<model::SharedVar*>& vars_;
-  std::vector<int64_t> seen_;
+  const std::vector<int64_t>& seen_;
   std::string what_;
 };
 
@@ -77,7 +78,7 @@ Value assume(Call& c) {
 }
 
 Value await(Call& c) {
-  std::vector<model::SharedVar*> reads;
+  AwaitReads reads;
   TaskState& t = c.rt.ts();
   for (uint32_t round = 0;; ++round) {
     if (round > c.rt.in.opt.loop_bound) {
@@ -88,17 +89,16 @@ Value await(Call& c) {
     reads.clear();
     t.await_reads = &reads;
     bool ok = c.rt.eval(c.e->args[0], c.f).truthy();
+    reads.settle();
     t.await_reads = nullptr;
     if (ok) return Value::integer(0);
-    std::vector<int64_t> seen;
-    for (model::SharedVar* v : reads) seen.push_back(v->value);
-    AwaitGate gate(reads, std::move(seen), "await(" + render(c.e->args[0]) + ")");
+    AwaitGate gate(reads.vars, reads.seen, "await(" + render(c.e->args[0]) + ")");
     Operation op{.kind = model::op::kAwaitCheck,
-                 .access = reads.empty() ? Access::kNone : Access::kRead,
-                 .object = reads.empty() ? kNoObject : reads[0]->dep_object(),
+                 .access = reads.vars.empty() ? Access::kNone : Access::kRead,
+                 .object = reads.vars.empty() ? kNoObject : reads.vars[0]->dep_object(),
                  .gate = &gate,
                  .loc = c.loc};
-    for (model::SharedVar* v : reads) {
+    for (model::SharedVar* v : reads.vars) {
       if (!op.add_read(v->dep_object())) {
         c.rt.error("await(" + render(c.e->args[0]) + ") reads more than " +
                        std::to_string(kMaxExtraReads + 1) + " objects",

@@ -59,6 +59,7 @@ Flow Runtime::exec(const Stmt* s, Frame& f) {
         const Stmt* target = ts().goto_target;
         while (j < stmts.size() && !holds_label(stmts[j], target)) ++j;
         if (j == stmts.size()) return fl;  // the label is in an enclosing block
+        ctx.poll_stop();  // a backward goto loops without a scheduling point
         if (++jumps > in.opt.loop_bound) {
           error("loop bound exceeded: more than " + std::to_string(in.opt.loop_bound) +
                     " jumps to label '" + target->label + "'",
@@ -85,6 +86,8 @@ Flow Runtime::exec(const Stmt* s, Frame& f) {
       for (uint32_t n = 0;; ++n) {
         if (!first && s->expr != nullptr && !eval(s->expr, f).truthy()) break;
         first = false;
+        // A loop over locals has no scheduling point: --time-limit and Ctrl-C are polled here.
+        ctx.poll_stop();
         if (n >= in.opt.loop_bound) {
           error("loop bound exceeded: more than " + std::to_string(in.opt.loop_bound) +
                     " iterations (--loop-bound)",

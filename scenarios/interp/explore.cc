@@ -13,8 +13,13 @@
 #include "model/lockdep.h"
 #include "model/race.h"
 #include "scenarios/interp/runtime.h"
+#include "scenarios/lang/sema.h"
 
 namespace ravel::interp {
+
+// The checker's static task limit is the engine's, minus init.
+static_assert(lang::kMaxDeclaredTasks + 1 == kMaxTasksPerExecution);
+
 namespace {
 
 struct TaskArg {

@@ -103,8 +103,11 @@ Value Runtime::read(Obj* v, Loc loc) {
   if (v->priv) return v->local;
   TaskState& t = ts();
   if (t.await_reads != nullptr) {  // await(e): marked reads, remembered for the gate
-    t.await_reads->push_back(v->var);
-    return decode(model::READ_ONCE(v->var, loc));
+    t.await_reads->settle();        // before this read's yield lets other tasks write
+    Value got = decode(model::READ_ONCE(v->var, loc));
+    t.await_reads->announce(v->var);  // no yield since the read: its value is the one read
+    t.await_reads->settle();
+    return got;
   }
   return decode(model::plain_read(v->var, loc));
 }

@@ -54,11 +54,35 @@ struct Place {
   Obj* obj = nullptr;
 };
 
+// The variables an await(e) condition read, each with the value it read. The gate waits for
+// one of them to differ from the value READ, not from its value when the evaluation ended: a
+// write landing between two reads of the condition (after flag0 was read as 1, flag0 = 0) must
+// re-evaluate it, or a correct protocol (Peterson's lock) is reported as a hang.
+// A built-in (READ_ONCE(x)) announces its variable before its yield and reads it right after:
+// its value is taken at the task's next read or at the end of the evaluation (settle()), and no
+// other task runs in between (fibers switch only at yields, and every yield inside await(e) is
+// one of these reads).
+struct AwaitReads {
+  std::vector<model::SharedVar*> vars;
+  std::vector<int64_t> seen;  // seen[i] is vars[i]'s value as read, once settled
+  void announce(model::SharedVar* v) {
+    settle();
+    vars.push_back(v);
+  }
+  void settle() {
+    for (size_t i = seen.size(); i < vars.size(); ++i) seen.push_back(vars[i]->value);
+  }
+  void clear() {
+    vars.clear();
+    seen.clear();
+  }
+};
+
 struct TaskState {
-  uint32_t depth = 0;                                     // call depth (recursion bound)
-  Value ret;                                              // value of the last `return`
-  const Stmt* goto_target = nullptr;                      // pending goto
-  std::vector<model::SharedVar*>* await_reads = nullptr;  // set while evaluating await(e)
+  uint32_t depth = 0;                    // call depth (recursion bound)
+  Value ret;                             // value of the last `return`
+  const Stmt* goto_target = nullptr;     // pending goto
+  AwaitReads* await_reads = nullptr;     // set while evaluating await(e)
 };
 
 enum class Flow : uint8_t { kNormal, kBreak, kContinue, kReturn, kGoto };

@@ -24,6 +24,11 @@ std::string_view Source::line_text(uint32_t line) const {
 }
 
 bool Diagnostics::error(Pos pos, std::string message) {
+  // The same error at the same place says nothing new: parser recovery that revisits a token
+  // (or a check reached twice) must not print it again nor use up the error limit with it.
+  for (const Diag& d : errors_) {
+    if (d.pos.line == pos.line && d.pos.col == pos.col && d.message == message) return true;
+  }
   if (full()) {
     truncated_ = true;
     return false;

@@ -1,9 +1,7 @@
 // scenarios/lang/frontend.cc: parse + check pipeline (see frontend.h).
 #include "scenarios/lang/frontend.h"
 
-#include <fstream>
-#include <sstream>
-
+#include "scenarios/lang/input_file.h"
 #include "scenarios/lang/parser.h"
 #include "scenarios/lang/sema.h"
 
@@ -23,18 +21,16 @@ Checked check_text(std::string file_name, std::string text) {
 }
 
 Checked check_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  if (!in || in.bad()) {
+  std::string text, reason;
+  if (!read_input_file(path, kMaxScenarioBytes, &text, &reason)) {
     Checked out;
     out.source = std::make_unique<Source>(path, "");
     out.program = std::make_unique<Program>();
-    out.diagnostics = path + ": error: cannot read the file\n";
+    out.diagnostics = path + ": error: cannot read the file: " + reason + "\n";
     out.error_count = 1;
     return out;
   }
-  return check_text(path, text.str());
+  return check_text(path, std::move(text));
 }
 
 }  // namespace ravel::lang

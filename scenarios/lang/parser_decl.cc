@@ -164,6 +164,7 @@ void Parser::parse_struct_def() {
   next();  // '{'
   def.defined = true;
   while (ok() && !is(Tok::kRBrace) && !is(Tok::kEof)) {
+    const size_t start = p_;
     TypeRef* base = parse_type_base();
     while (base && ok()) {
       Field f;
@@ -178,6 +179,13 @@ void Parser::parse_struct_def() {
       if (!accept(Tok::kComma)) break;
     }
     if (!base || !expect(Tok::kSemi, "after the field declaration")) sync_stmt();
+    // sync_stmt() stops at a token that starts a line: an unknown type name at the start of a
+    // field line (`ktime_t timestamp;`) stayed put and was reported again until the error limit.
+    // Skip the rest of that field declaration: one error per bad field.
+    if (p_ == start) {
+      while (!is(Tok::kSemi) && !is(Tok::kRBrace) && !is(Tok::kEof)) next();
+      accept(Tok::kSemi);
+    }
   }
   expect(Tok::kRBrace, "at the end of the struct definition");
   if (is(Tok::kIdent)) {

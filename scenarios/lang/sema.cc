@@ -2,6 +2,7 @@
 // tasks and the expect line (language.md sections 1, 2, 4 and 6).
 #include "scenarios/lang/sema.h"
 
+#include <algorithm>
 #include <array>
 
 #include "scenarios/lang/sema_impl.h"
@@ -27,7 +28,12 @@ void Sema::run() {
   collect_functions();
   check_globals();
   for (Function& fn : prog_.functions) {
-    if (fn.defined) check_body(fn.body, &fn.params);
+    if (!fn.defined) continue;
+    const TypeRef* r = fn.ret;
+    void_function_ = r != nullptr && r->spelling == "void" && r->pointers == 0 &&
+                     !r->function_pointer;
+    check_body(fn.body, &fn.params);
+    void_function_ = false;
   }
   if (prog_.has_init && prog_.init.block) check_body(prog_.init, nullptr);
   check_tasks();
@@ -81,6 +87,37 @@ void Sema::collect_structs() {
       field_types_[id].push_back(t);
     }
   }
+  // In source order, so the errors come out in it.
+  for (uint32_t id = 0; id < prog_.structs.size(); ++id) {
+    const StructDef& s = prog_.structs[id];
+    auto it = struct_ids_.find(s.tag);
+    if (it == struct_ids_.end() || it->second != id) continue;
+    std::vector<uint32_t> path;
+    if (contains_by_value(id, id, path)) {
+      const Field& f = s.fields[path.front()];
+      error(f.pos, "'struct " + s.tag + "' contains itself by value (through field '" + f.name +
+                       "'): use a pointer");
+    }
+  }
+}
+
+// Whether struct `from` holds struct `target` by value (a field, or a field of a field...); the
+// interpreter creates embedded structs eagerly, so such a struct would be infinitely large.
+// `path` gets the field indices of the first chain found. Depth-first over at most every struct
+// once per chain: the recursion stops at `target` and never revisits a struct on the chain.
+bool Sema::contains_by_value(uint32_t from, uint32_t target, std::vector<uint32_t>& path) {
+  if (std::find(visiting_.begin(), visiting_.end(), from) != visiting_.end()) return false;
+  visiting_.push_back(from);
+  bool found = false;
+  const std::vector<SType>& types = field_types_[from];
+  for (uint32_t i = 0; i < types.size() && !found; ++i) {
+    if (types[i].kind != SType::Kind::kStruct || types[i].depth != 0) continue;
+    path.push_back(i);
+    found = types[i].struct_id == target || contains_by_value(types[i].struct_id, target, path);
+    if (!found) path.pop_back();
+  }
+  visiting_.pop_back();
+  return found;
 }
 
 SType Sema::resolve_type(TypeRef* t, bool object_needs_definition) {
@@ -165,14 +202,21 @@ void Sema::check_globals() {
   for (uint32_t i = 0; i < prog_.globals.size(); ++i) {
     VarDecl* d = prog_.globals[i];
     if (!d->init) continue;
+    initializing_ = static_cast<int64_t>(i);
     check_init(d->init, global_types_[i], d->array_len, "'" + d->name + "'");
+    initializing_ = -1;
   }
 }
 
 void Sema::check_tasks() {
   std::map<std::string, Pos> names;
+  int count = 0;
   for (Task& task : prog_.tasks) {
     bool irq = task.kind == Task::Kind::kIrq;
+    if (++count == kMaxDeclaredTasks + 1) {
+      error(task.pos, "too many tasks: at most " + std::to_string(kMaxDeclaredTasks) +
+                          " threads and irq handlers (64 tasks with init)");
+    }
     if (auto [it, fresh] = names.emplace(task.name, task.pos); !fresh) {
       error(task.pos, "duplicate task name '" + task.name + "' (first used at line " +
                           std::to_string(it->second.line) + ")");

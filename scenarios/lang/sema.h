@@ -18,6 +18,11 @@ namespace ravel::lang {
 
 inline constexpr int kMaxCpu = 63;
 inline constexpr int kMaxIrqRepeat = 1000;
+// Thread and irq blocks of one scenario: the engine runs at most 64 tasks per execution
+// (checker/api.h kMaxTasksPerExecution, init included; interp static_asserts they agree). Work
+// items and callbacks spawned at run time count too: going over there is an error of the
+// scenario at the spawning call.
+inline constexpr int kMaxDeclaredTasks = 63;
 
 void check(Program& prog, Diagnostics& diags);
 

@@ -34,6 +34,10 @@ Sema::Resolved Sema::lookup(const std::string& name, Pos use) {
     if (!pos_before(r.decl_pos, use)) {
       error(use, "'" + name + "' is used before its declaration at line " +
                      std::to_string(r.decl_pos.line));
+    } else if (initializing_ == static_cast<int64_t>(it->second)) {
+      // `int a = a;`, `int *p = &p;`: the object does not exist while its own initializer runs
+      // (globals are created in declaration order), and C rejects it at file scope too.
+      error(use, "'" + name + "' is used in its own initializer");
     }
     return r;
   }

@@ -33,6 +33,7 @@ class Sema {
 
   // declarations (sema.cc)
   void collect_structs();
+  bool contains_by_value(uint32_t from, uint32_t target, std::vector<uint32_t>& path);
   void collect_functions();
   void check_globals();
   void check_tasks();
@@ -73,6 +74,9 @@ class Sema {
   std::map<std::string, uint32_t> functions_;   // name -> index of the definition
   std::map<std::string, uint32_t> globals_;     // name -> index in prog_.globals
   std::vector<SType> global_types_;
+  int64_t initializing_ = -1;
+  bool void_function_ = false;  // the body being checked is a function returning void
+  std::vector<uint32_t> visiting_;  // contains_by_value(): the structs on the current chain  // the global whose initializer is being checked, or -1
   std::vector<std::vector<SType>> field_types_;  // per struct: field static types
   // current body
   std::vector<std::vector<Local>> scopes_;

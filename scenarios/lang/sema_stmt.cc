@@ -109,6 +109,9 @@ void Sema::check_stmt(Stmt* s) {
       }
       return;
     case StmtKind::kReturn:
+      if (s->expr && void_function_) {
+        error(s->pos, "'return' with a value in a function returning void");
+      }
       if (s->expr) check_expr(s->expr);
       return;
     case StmtKind::kGoto:

@@ -310,8 +310,9 @@ TEST_F(RavelSarif, TheLibraryDocumentPassesTheCheck) {
 
 TEST_F(RavelSarif, UsageErrors) {
   EXPECT_EQ(ravel("abba.ravel --sarif").rc, 2);
+  // An unwritable output file is exit 3 (docs/exit-codes.md), as for --junit and --trace.
   Result r = ravel("abba.ravel --sarif no/such/dir/out.sarif");
-  EXPECT_EQ(r.rc, 2) << r.out;
+  EXPECT_EQ(r.rc, 3) << r.out;
   EXPECT_NE(r.out.find("cannot write the SARIF file"), std::string::npos) << r.out;
 }
 

@@ -2,7 +2,9 @@
 #include "tools/ravel/cli.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -36,8 +38,27 @@ std::string general_usage() {
     name.resize(12, ' ');
     out += "  " + name + std::string(c->summary) + "\n";
   }
-  out += "\nRun 'ravel help <command>' for the options of a command.\n";
+  out += "\nRun 'ravel help <command>' for the options of a command, 'ravel help exit-codes' for\n"
+         "what the exit status means.\n";
   return out;
+}
+
+std::string exit_code_help() {
+  return "exit status of every ravel command (docs/exit-codes.md):\n"
+         "  0    success: every outcome matches its expect (run), the scenarios are valid\n"
+         "       (check), the output was written (report, lockorder)\n"
+         "  1    a finding: an outcome differs from its expect, an incomplete run missed an\n"
+         "       expected kind, a lock ordering or cycle is not in the baseline\n"
+         "  2    bad input: usage error, a scenario that does not parse or check\n"
+         "       (file:line:col: error), an error of the scenario at run time (loop bound, too\n"
+         "       many tasks, event bound), an invalid schedule, an unreadable or invalid input\n"
+         "       file (not a regular file, larger than the limit, not a ravel trace)\n"
+         "  3    ravel could not do its job: internal error, resource limit (out of memory), an\n"
+         "       output that could not be written (file or standard output)\n"
+         "  130  interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: the scenarios finished so far are\n"
+         "       reported, the one being explored as incomplete, then JUnit and traces written\n"
+         "A run of several scenarios exits with the highest code of its scenarios; every scenario\n"
+         "is reported whatever the others' results.\n";
 }
 
 int usage_error(std::string_view command, const std::string& message) {
@@ -80,6 +101,27 @@ bool collect_scenarios(const std::vector<std::string>& paths, std::vector<std::s
   return ok;
 }
 
+bool write_output_file(const std::string& path, const std::string& text, std::string* error) {
+  errno = 0;
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  bool ok = f != nullptr && std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (f != nullptr) ok = std::fclose(f) == 0 && ok;  // a full disk may show only at the close
+  if (!ok) {
+    *error = path + ": cannot write: " + (errno != 0 ? std::strerror(errno) : "write error");
+  }
+  return ok;
+}
+
+int finish_stdout(int rc) {
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::fprintf(stderr, "ravel: cannot write the standard output: %s\n",
+                 errno != 0 ? std::strerror(errno) : "write error");
+    return worst_exit(rc, kExitInternal);
+  }
+  return rc;
+}
+
 bool check_scenarios(const std::vector<std::string>& files) {
   bool ok = true;
   for (const std::string& f : files) {
@@ -90,6 +132,18 @@ bool check_scenarios(const std::vector<std::string>& files) {
     }
   }
   return ok;
+}
+
+bool repeated_option(std::string_view command, const std::string& arg,
+                     std::vector<std::string>* seen) {
+  if (arg.size() < 2 || arg[0] != '-') return false;
+  std::string name = arg.substr(0, arg.find('='));
+  if (std::find(seen->begin(), seen->end(), name) == seen->end()) {
+    seen->push_back(name);
+    return false;
+  }
+  usage_error(command, "option " + name + " is given twice");
+  return true;
 }
 
 bool take_value(const std::vector<std::string>& args, size_t& i, std::string_view name,
@@ -111,13 +165,16 @@ bool take_value(const std::vector<std::string>& args, size_t& i, std::string_vie
   return false;
 }
 
-bool parse_count(const std::string& text, long long& out) {
-  if (text.empty() || text.size() > 18) return false;
-  long long v = 0;
+bool parse_uint(const std::string& text, uint64_t min, uint64_t max, uint64_t& out) {
+  if (text.empty()) return false;
+  uint64_t v = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
+    auto d = static_cast<uint64_t>(c - '0');
+    if (v > (UINT64_MAX - d) / 10) return false;  // would not fit in 64 bits
+    v = v * 10 + d;
   }
+  if (v < min || v > max) return false;
   out = v;
   return true;
 }

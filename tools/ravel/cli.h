@@ -1,19 +1,37 @@
 // tools/ravel/cli.h: the command table of the `ravel` executable and helpers shared by the
 // commands (docs/cli.md). main.cc dispatches; each command lives in its own file
 // (cmd_check.cc, cmd_run.cc, cmd_lockorder.cc, cmd_report.cc, cmd_help.cc) and exports one
-// Command. Exit codes: 0 success, 1 outcome differs, 2 usage or scenario error, 3 internal.
+// Command.
+//
+// Exit codes: one contract for every command and every path (docs/exit-codes.md, `ravel help
+// exit-codes`, tested code by code in tools/ravel/exit_codes_test.cc).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace ravel::cli {
 
+// Every outcome matches its expect (run), the scenarios are valid (check), the output was
+// written (report, lockorder).
 inline constexpr int kExitOk = 0;
+// A finding: an outcome differs from its expect, an incomplete run missed an expected kind, a
+// lock ordering is not in the baseline.
 inline constexpr int kExitMismatch = 1;
+// Bad input: usage, a scenario that does not parse or check (file:line:col), an error of the
+// scenario at run time (loop bound, too many tasks), an invalid schedule, an unreadable or
+// invalid input file.
 inline constexpr int kExitUsage = 2;
+// ravel could not do its job: an internal error (a bug of ravel), a resource limit (out of
+// memory), an output that could not be written. The message says which.
 inline constexpr int kExitInternal = 3;
+// Interrupted by SIGINT or SIGTERM: 128 + the signal (130, 143), after printing what finished.
+inline constexpr int kExitSignalBase = 128;
+
+// The exit code of a batch: the worst of its scenarios' (0 < 1 < 2 < 3 < interrupted).
+inline int worst_exit(int a, int b) { return a > b ? a : b; }
 
 struct Command {
   std::string_view name;
@@ -31,6 +49,8 @@ extern const Command kHelpCommand;
 const std::vector<const Command*>& commands();
 const Command* find_command(std::string_view name);
 std::string general_usage();
+// The exit-code contract as `ravel help exit-codes` prints it (docs/exit-codes.md).
+std::string exit_code_help();
 
 // Prints "ravel: MESSAGE" and a hint to stderr; returns kExitUsage.
 int usage_error(std::string_view command, const std::string& message);
@@ -39,15 +59,29 @@ int usage_error(std::string_view command, const std::string& message);
 // sorted order. Errors (missing path, empty folder) are printed; returns false on any.
 bool collect_scenarios(const std::vector<std::string>& paths, std::vector<std::string>& out);
 
+// Writes `text` to the file `path`; false with *error ("PATH: cannot write: REASON") when it
+// could not be written completely (a missing folder, a full disk).
+bool write_output_file(const std::string& path, const std::string& text, std::string* error);
+// Flushes standard output: `rc`, or kExitInternal with a message when the output was lost (a
+// full disk, /dev/full, a closed pipe). Every command's result passes through it (main.cc).
+int finish_stdout(int rc);
+
 // Parses and checks each file, printing diagnostics to stderr. True when all are clean.
 bool check_scenarios(const std::vector<std::string>& files);
+
+// True (and a usage error printed) when args[i] is an option already in *seen ("--out" of
+// "--out=F" counts as "--out"): one setting given two values would silently lose one.
+bool repeated_option(std::string_view command, const std::string& arg,
+                     std::vector<std::string>* seen);
 
 // `--name=value` or `--name value`: if args[i] is option `name` taking a value, stores it in
 // `value`, advances i and returns true. A missing value is a usage error (returns true with
 // `missing` set).
 bool take_value(const std::vector<std::string>& args, size_t& i, std::string_view name,
                 std::string& value, bool& missing);
-// Parses a non-negative integer option value; false when it is not one.
-bool parse_count(const std::string& text, long long& out);
+// Parses a decimal integer option value in [min, max] (digits only: no sign, no spaces, no
+// base prefix); false when it is not one or out of range. 64 bits are parsed exactly, so a value
+// never wraps or truncates on its way to a narrower field.
+bool parse_uint(const std::string& text, uint64_t min, uint64_t max, uint64_t& out);
 
 }  // namespace ravel::cli

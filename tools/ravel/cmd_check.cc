@@ -29,8 +29,10 @@ const Command kCheckCommand = {
     ".ravel files in sorted order) without exploring it. Errors are printed to stderr as\n"
     "file:line:col: error: message, with the source line and a caret.\n"
     "\n"
+    "Only regular files of at most 1 MiB are read (a device or a FIFO is refused).\n"
+    "\n"
     "exit status: 0 every scenario is valid; 2 a scenario does not parse or check, or usage\n"
-    "error.\n",
+    "error; 3 the standard output cannot be written. See 'ravel help exit-codes'.\n",
     run_check};
 
 }  // namespace ravel::cli

@@ -14,6 +14,10 @@ int run_help(const std::vector<std::string>& args) {
   }
   if (args.size() > 1) return usage_error("help", "help takes at most one command");
   if (args[0] == "builtins") return run_help_builtins();
+  if (args[0] == "exit-codes") {
+    std::fputs(exit_code_help().c_str(), stdout);
+    return kExitOk;
+  }
   const Command* c = find_command(args[0]);
   if (!c) return usage_error("", "unknown command '" + args[0] + "'");
   std::fputs(std::string(c->usage).c_str(), stdout);
@@ -23,7 +27,7 @@ int run_help(const std::vector<std::string>& args) {
 }  // namespace
 
 const Command kHelpCommand = {"help", "show usage of ravel or of one command",
-                              "usage: ravel help [command]\n"
+                              "usage: ravel help [command | exit-codes]\n"
                               "       ravel help builtins   (the scenario language's built-ins)\n",
                               run_help};
 

@@ -5,18 +5,17 @@
 // Every scenario is checked first (exit 2 on any error, as `ravel check`), then explored
 // exhaustively by the interpreter while model/lockdep_export.h records every lock-class ordering
 // lockdep validates. The merged set is order-independent (smallest location pair per ordering),
-// so the file is the same for dpor and dfs, for any --jobs and for any order of PATHs. Exit codes:
-// 0 written or no regression, 1 a new ordering or cycle against the baseline, 2 bad input, 3
-// internal.
+// so the file is the same for dpor and dfs, for any --jobs and for any order of PATHs. Exit codes
+// (cli.h): 0 written or no regression, 1 a new ordering or cycle against the baseline, 2 bad
+// input (or an error of a scenario), 3 internal or an output that could not be written.
 #include <atomic>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "model/lockdep_export.h"
 #include "scenarios/interp/interp.h"
 #include "scenarios/lang/frontend.h"
+#include "scenarios/lang/input_file.h"
 #include "tools/ravel/cli.h"
 #include "tools/ravel/lockorder.h"
 #include "tools/ravel/lockorder_dot.h"
@@ -33,12 +32,22 @@ struct LockorderOptions {
 };
 
 int parse(const std::vector<std::string>& args, LockorderOptions& o) {
+  std::vector<std::string> seen;
   for (size_t i = 0; i < args.size(); ++i) {
     bool missing = false;
+    if (repeated_option("lockorder", args[i], &seen)) return kExitUsage;
+    const std::string flag = args[i].substr(0, args[i].find('='));  // before take_value moves i
     if (take_value(args, i, "out", o.out, missing) ||
         take_value(args, i, "baseline", o.baseline, missing) ||
         take_value(args, i, "dot", o.dot, missing) || take_value(args, i, "svg", o.svg, missing)) {
-      if (missing) return usage_error("lockorder", "option " + args[i] + " needs a FILE");
+      // "--out=" would silently mean "no --out": an empty FILE is as missing as none.
+      const std::string& file = flag == "--out"        ? o.out
+                                : flag == "--baseline" ? o.baseline
+                                : flag == "--dot"      ? o.dot
+                                                       : o.svg;
+      if (missing || file.empty()) {
+        return usage_error("lockorder", "option " + flag + " needs a FILE");
+      }
     } else if (take_value(args, i, "strategy", o.strategy, missing)) {
       if (missing || (o.strategy != "dpor" && o.strategy != "dfs")) {
         return usage_error("lockorder",
@@ -46,11 +55,11 @@ int parse(const std::vector<std::string>& args, LockorderOptions& o) {
                            "explores every execution)");
       }
     } else if (std::string v; take_value(args, i, "jobs", v, missing)) {
-      long long n = 0;
-      if (missing || !parse_count(v, n) || n < 1 || n > 256) {
+      uint64_t n = 0;
+      if (missing || !parse_uint(v, 1, 256, n)) {
         return usage_error("lockorder", "option --jobs expects an integer from 1 to 256");
       }
-      o.jobs = n;
+      o.jobs = static_cast<int64_t>(n);
     } else if (args[i] == "--update") {
       o.update = true;
     } else if (args[i].size() > 1 && args[i][0] == '-') {
@@ -109,21 +118,11 @@ bool collect_all(const std::vector<std::string>& files, const std::vector<lang::
   return ok;
 }
 
-bool read_file(const std::string& path, std::string* text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *text = ss.str();
-  return true;
-}
-
 bool write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) std::fprintf(stderr, "%s: error: cannot write the file\n", path.c_str());
-  return static_cast<bool>(out);
+  std::string error;
+  if (write_output_file(path, text, &error)) return true;
+  std::fprintf(stderr, "ravel: %s\n", error.c_str());
+  return false;
 }
 
 int write_pictures(const LockorderOptions& o, const std::vector<LockEdge>& edges,
@@ -131,11 +130,11 @@ int write_pictures(const LockorderOptions& o, const std::vector<LockEdge>& edges
 
 int against_baseline(const LockorderOptions& o, const std::vector<LockEdge>& current) {
   std::vector<LockEdge> base;
-  std::string text, err;
-  if (!read_file(o.baseline, &text)) {
+  std::string text, err, reason;
+  if (!lang::read_input_file(o.baseline, lang::kMaxDocumentBytes, &text, &reason)) {
     if (!o.update) {
-      std::fprintf(stderr, "%s: error: cannot read the baseline (create it with --update)\n",
-                   o.baseline.c_str());
+      std::fprintf(stderr, "%s: error: cannot read the baseline: %s (create it with --update)\n",
+                   o.baseline.c_str(), reason.c_str());
       return kExitUsage;
     }
   } else if (!parse_json(text, &base, &err)) {
@@ -146,7 +145,7 @@ int against_baseline(const LockorderOptions& o, const std::vector<LockEdge>& cur
   std::fputs(render(d).c_str(), stdout);
   if (int rc = write_pictures(o, current, &d); rc != kExitOk) return rc;
   if (o.update) {
-    if (!write_file(o.baseline, to_json(current))) return kExitUsage;
+    if (!write_file(o.baseline, to_json(current))) return kExitInternal;
     std::printf("lockorder: baseline %s updated (%zu orderings)\n", o.baseline.c_str(),
                 current.size());
     return kExitOk;
@@ -187,7 +186,7 @@ int run_lockorder(const std::vector<std::string>& args) {
   model::LockOrderSet all;
   if (!collect_all(files, checked, o, all)) return kExitUsage;
   std::vector<LockEdge> edges = to_edges(all.sorted());
-  if (!o.out.empty() && !write_file(o.out, to_json(edges))) return kExitUsage;
+  if (!o.out.empty() && !write_file(o.out, to_json(edges))) return kExitInternal;
   if (!o.baseline.empty()) return against_baseline(o, edges);
   if (int rc = write_pictures(o, edges, nullptr); rc != kExitOk) return rc;
   if (o.out.empty() && o.dot.empty() && o.svg.empty()) std::fputs(to_json(edges).c_str(), stdout);

@@ -1,13 +1,12 @@
 // tools/ravel/cmd_report.cc: `ravel report TRACE.json --html OUT.html` -- renders a trace written
 // by `ravel run --trace` as one self-contained HTML page (reports/html.h; the viewer's script,
 // styles and the trace schema are compiled into the binary, nothing is read at run time).
-// Exit 0; 2 on a usage error, an unreadable file or a document that is not a ravel trace;
-// 3 when the page cannot be written.
+// Exit (cli.h): 0; 2 on a usage error, an unreadable file, a document that is not a ravel trace
+// or whose references do not resolve (reports/trace_refs.h); 3 when the page cannot be written.
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "reports/html.h"
+#include "scenarios/lang/input_file.h"
 #include "tools/ravel/cli.h"
 
 namespace ravel::cli {
@@ -15,8 +14,10 @@ namespace {
 
 int run_report(const std::vector<std::string>& args) {
   std::string trace, html;
+  std::vector<std::string> seen;
   for (size_t i = 0; i < args.size(); ++i) {
     bool missing = false;
+    if (repeated_option("report", args[i], &seen)) return kExitUsage;
     if (take_value(args, i, "html", html, missing)) {
       if (missing) return usage_error("report", "option --html needs a FILE");
     } else if (args[i].size() > 1 && args[i][0] == '-') {
@@ -30,23 +31,18 @@ int run_report(const std::vector<std::string>& args) {
   if (trace.empty() || html.empty()) {
     return usage_error("report", "report needs TRACE.json and --html OUT.html");
   }
-  std::ifstream in(trace, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "ravel: %s: cannot read the trace\n", trace.c_str());
+  std::string text, reason;
+  if (!lang::read_input_file(trace, lang::kMaxDocumentBytes, &text, &reason)) {
+    std::fprintf(stderr, "ravel: %s: cannot read the trace: %s\n", trace.c_str(), reason.c_str());
     return kExitUsage;
   }
-  std::stringstream text;
-  text << in.rdbuf();
   std::string page, error;
-  if (!report::render_html(text.str(), &page, &error)) {
+  if (!report::render_html(text, &page, &error)) {
     std::fprintf(stderr, "ravel: %s: %s\n", trace.c_str(), error.c_str());
     return kExitUsage;
   }
-  std::ofstream out(html, std::ios::binary);
-  out << page;
-  out.close();
-  if (!out) {
-    std::fprintf(stderr, "ravel: %s: cannot write the page\n", html.c_str());
+  if (!write_output_file(html, page, &error)) {
+    std::fprintf(stderr, "ravel: %s\n", error.c_str());
     return kExitInternal;
   }
   return kExitOk;

@@ -6,9 +6,9 @@
 // Each violation's report is report::format_violation_text of its schedule replayed into a full
 // trace (tools/ravel/run_trace.h); --trace writes the first one's document, --replay prints and
 // writes the document of the execution it names (the same bytes).
-// Exit: 0 all match; 1 some mismatch (including an incomplete run that missed an expected
-// kind); 2 usage, invalid scenario or an error of the scenario (loop bound...); 3 internal.
-// A --replay runs one execution, which says nothing about `expect`: exit 0 once it ran.
+// Exit codes: cli.h (docs/exit-codes.md); a batch exits with its worst scenario's and reports
+// every scenario whatever the others did. A --replay runs one execution, which says nothing about
+// `expect`: exit 0 once it ran. Ctrl-C / SIGTERM: interrupt.h.
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,7 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
+#include <new>
 #include <set>
 #include <thread>
 
@@ -26,107 +26,15 @@
 #include "scenarios/interp/interp.h"
 #include "scenarios/interp/outcome.h"
 #include "scenarios/lang/frontend.h"
+#include "checker/path.h"
 #include "tools/ravel/cli.h"
+#include "tools/ravel/interrupt.h"
 #include "tools/ravel/junit.h"
 #include "tools/ravel/run_options.h"
 #include "tools/ravel/run_trace.h"
 #include "tools/ravel/sarif.h"
 
 namespace ravel::cli {
-namespace {
-
-bool bad(const std::string& msg) {
-  usage_error("run", msg);
-  return false;
-}
-
-}  // namespace
-
-bool parse_run_options(const std::vector<std::string>& args, RunOptions& o) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    std::string v;
-    bool missing = false;
-    auto count = [&](const char* name, int64_t& out, long long min) {
-      long long n = 0;
-      if (missing) return bad(std::string("option --") + name + " needs a value");
-      if (!parse_count(v, n) || n < min) {
-        return bad(std::string("option --") + name +
-                   " expects an integer >= " + std::to_string(min) + ", got '" + v + "'");
-      }
-      out = n;
-      return true;
-    };
-    if (take_value(args, i, "strategy", v, missing)) {
-      if (missing) return bad("option --strategy needs a value");
-      if (v != "dpor" && v != "dfs" && v != "bounded" && v != "random" && v != "pct") {
-        return bad("unknown strategy '" + v + "' (dpor, dfs, bounded, random, pct)");
-      }
-      o.strategy = v;
-    } else if (take_value(args, i, "preemptions", v, missing)) {
-      if (!count("preemptions", o.preemptions, 0)) return false;
-    } else if (take_value(args, i, "depth", v, missing)) {
-      if (!count("depth", o.depth, 1)) return false;
-    } else if (take_value(args, i, "executions", v, missing)) {
-      if (!count("executions", o.executions, 1)) return false;
-    } else if (take_value(args, i, "jobs", v, missing)) {
-      if (!count("jobs", o.jobs, 1)) return false;
-    } else if (take_value(args, i, "loop-bound", v, missing)) {
-      if (!count("loop-bound", o.loop_bound, 1)) return false;
-    } else if (take_value(args, i, "seed", v, missing)) {
-      int64_t seed = 0;
-      if (!count("seed", seed, 0)) return false;
-      o.seed = static_cast<uint64_t>(seed);
-    } else if (take_value(args, i, "time-limit", v, missing)) {
-      char* end = nullptr;
-      double s = missing ? 0 : std::strtod(v.c_str(), &end);
-      if (missing || v.empty() || *end != '\0' || !(s > 0)) {
-        return bad("option --time-limit expects a positive number of seconds");
-      }
-      o.time_limit_s = s;
-    } else if (take_value(args, i, "trace", v, missing)) {
-      if (missing || v.empty()) return bad("option --trace needs a FILE");
-      o.trace = v;
-    } else if (take_value(args, i, "junit", v, missing)) {
-      if (missing || v.empty()) return bad("option --junit needs a FILE");
-      o.junit = v;
-    } else if (take_value(args, i, "sarif", v, missing)) {
-      if (missing || v.empty()) return bad("option --sarif needs a FILE");
-      o.sarif = v;
-    } else if (take_value(args, i, "replay", v, missing)) {
-      if (missing || v.empty()) return bad("option --replay needs a SCHEDULE");
-      o.replay = v;
-    } else if (take_value(args, i, "timeouts", v, missing)) {
-      if (missing || v != "early") return bad("option --timeouts accepts only 'early'");
-      o.early_timeouts = true;
-    } else if (take_value(args, i, "no-reduction", v, missing)) {
-      // One switch per reduction of docs/reduction.md, for soundness tests and doubt.
-      if (missing || v != "commute") return bad("option --no-reduction accepts only 'commute'");
-      o.commute = false;
-    } else if (a == "--stop-on-first") {
-      o.stop_on_first = true;
-    } else if (a == "--json") {
-      o.json = true;
-    } else if (a == "--quiet") {
-      o.quiet = true;
-    } else if (a == "--verbose") {
-      o.verbose = true;
-    } else if (a == "--signals") {
-      o.signals = true;
-    } else if (a.size() > 1 && a[0] == '-') {
-      return bad("unknown option '" + a + "'");
-    } else {
-      o.paths.push_back(a);
-    }
-  }
-  if (o.quiet && o.verbose) return bad("--quiet and --verbose exclude each other");
-  if (o.strategy == "bounded" && o.preemptions < 0) {
-    return bad("--strategy bounded needs --preemptions N");
-  }
-  if (o.paths.empty()) return bad("run needs at least one PATH");
-  return true;
-}
-
 namespace {
 
 bool g_progress_shown = false;
@@ -149,16 +57,34 @@ interp::Options scenario_options(const RunOptions& o) {
 
 ExploreOptions explore_options(const RunOptions& o);
 
+// Explores one scenario. Out of memory outside a task (on the scheduler's stack) ends that
+// scenario only, as a resource limit.
+interp::RunResult explore_one(const RunOptions& o, const lang::Checked& checked) {
+  try {
+    return interp::run_program(*checked.program, scenario_options(o), explore_options(o));
+  } catch (const std::bad_alloc&) {
+    interp::RunResult r;
+    r.result.model_error = "out of memory";
+    r.result.out_of_memory = true;
+    return r;
+  }
+}
+
 // Explores every scenario on o.jobs threads: the engine's and the models' per-run state is
 // thread_local and each scenario has its own session, so runs are independent. Reports, replays
 // and traces are produced afterwards in file order, so the output does not depend on --jobs.
+// After an interrupt (interrupt.h) the scenarios not yet started are left out (explored[i] 0).
 std::vector<interp::RunResult> explore_all(const RunOptions& o,
-                                           const std::vector<lang::Checked>& checked) {
+                                           const std::vector<lang::Checked>& checked,
+                                           std::vector<char>& explored) {
   std::vector<interp::RunResult> runs(checked.size());
+  explored.assign(checked.size(), 0);
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i = next++; i < checked.size(); i = next++) {
-      runs[i] = interp::run_program(*checked[i].program, scenario_options(o), explore_options(o));
+      if (interrupt_flag()->load()) break;
+      explored[i] = 1;
+      runs[i] = explore_one(o, checked[i]);
     }
   };
   std::vector<std::thread> threads;
@@ -183,16 +109,11 @@ ExploreOptions explore_options(const RunOptions& o) {
     ex.strategy.iterations = static_cast<uint64_t>(o.executions);
   }
   if (o.time_limit_s > 0) ex.time_limit_s = o.time_limit_s;
+  ex.stop = interrupt_flag();
   ex.stop_on_first = o.stop_on_first;
   // One progress line for one exploration at a time: none when scenarios run in parallel.
   if (isatty(fileno(stderr)) && !o.json && o.jobs == 1) ex.progress = progress;
   return ex;
-}
-
-bool write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  return static_cast<bool>(out);
 }
 
 // --trace FILE with one scenario; with several, FILE is a folder holding STEM.json per scenario
@@ -202,7 +123,8 @@ class TracePaths {
   TracePaths(const RunOptions& o, size_t files) : o_(o), files_(files) {}
   std::string next(const std::string& file) {
     if (files_ == 1) return o_.trace;
-    std::filesystem::create_directories(o_.trace);
+    std::error_code ec;  // a folder that cannot be made shows as the write's error
+    std::filesystem::create_directories(o_.trace, ec);
     std::string stem = std::filesystem::path(file).stem().string();
     std::string name = stem;
     for (int n = 2; !used_.insert(name).second; ++n) name = stem + "-" + std::to_string(n);
@@ -273,17 +195,151 @@ void print_summary(const std::vector<Row>& rows) {
   }
 }
 
-int run_run(const std::vector<std::string>& args) {
-  RunOptions o;
-  if (!parse_run_options(args, o)) return kExitUsage;
-  std::vector<std::string> files;
-  bool ok = collect_scenarios(o.paths, files);
-  if (!ok) return kExitUsage;
-  if (!o.replay.empty() && files.size() != 1) {
-    return usage_error("run", "--replay needs exactly one scenario file");
+// Whether every schedule of `replay` ('H1;H2;S') decodes. A malformed schedule is bad input,
+// refused before anything runs ("invalid schedule"), never an error of the scenario.
+bool valid_schedule(const std::string& replay, std::string* error) {
+  size_t begin = 0;
+  for (;;) {
+    size_t end = replay.find(kScheduleSeparator, begin);
+    std::vector<Choice> choices;
+    if (!Path::decode(replay.substr(begin, end == std::string::npos ? end : end - begin),
+                      &choices, error)) {
+      return false;
+    }
+    if (end == std::string::npos) return true;
+    begin = end + 1;
   }
-  // Parse, check and reject unsupported constructs for every file before exploring any.
-  std::vector<lang::Checked> checked;
+}
+
+// The state of one `ravel run` across its scenarios.
+struct Batch {
+  const RunOptions& o;
+  TracePaths trace_paths;
+  std::vector<Row> rows;
+  std::vector<JunitCase> cases;
+  SarifLog sarif;
+  int exit_code = kExitOk;
+};
+
+// Prints the text or JSON head of one scenario and says what its exit code is.
+int scenario_verdict(const RunOptions& o, const interp::ReportInfo& info, const lang::Program& prog,
+                     const interp::RunResult& run, const interp::Outcome& out, bool text) {
+  if (o.json) std::printf("%s\n", interp::json_line(info, prog, run, out).c_str());
+  if (text) std::fputs(interp::text_summary(info, prog, run, out, o.verbose).c_str(), stdout);
+  if (out.model_error.empty()) return !out.match && o.replay.empty() ? kExitMismatch : kExitOk;
+  if (run.result.out_of_memory) {
+    std::fprintf(stderr, "ravel: resource limit: out of memory while exploring %s (%s)\n",
+                 info.file.c_str(), out.model_error.c_str());
+    return kExitInternal;
+  }
+  if (run.result.strategy_error && !o.replay.empty()) {
+    std::fprintf(stderr, "ravel: invalid schedule for %s: %s\n", info.file.c_str(),
+                 out.model_error.c_str());
+    return kExitUsage;
+  }
+  // The message carries the scenario location ("file:line:col: loop bound exceeded ...").
+  std::fprintf(stderr, "ravel: error in the scenario: %s\n", out.model_error.c_str());
+  return kExitUsage;
+}
+
+// The replayed execution of --replay: its violations and steps. False on an internal error.
+bool replayed_execution(const RunOptions& o, const ScenarioRef& ref, bool text,
+                        report::TraceDoc* doc) {
+  std::string err;
+  if (!scenario_trace(ref, o.replay, doc, &err)) {
+    std::fprintf(stderr, "ravel: internal error: %s\n", err.c_str());
+    return false;
+  }
+  if (!text) return true;
+  for (size_t k = 0; k < doc->violations.size(); ++k) {
+    std::printf("\n%s", report::format_violation_text(*doc, k, o.verbose).c_str());
+  }
+  std::printf("\nreplayed execution (%zu steps", doc->events.size());
+  if (!doc->history.empty()) {
+    std::printf(", after %zu earlier execution%s", doc->history.size(),
+                doc->history.size() == 1 ? "" : "s");
+  }
+  std::printf("):\n%s", all_steps_text(*doc).c_str());
+  return true;
+}
+
+// The violations found by exploring, each replayed into its full report; *first gets the first
+// one's trace. A scenario in error is not replayed (its replay would hit the same error): its
+// violations are reported from the exploration's own data, the same in every mode.
+// Returns kExitInternal when a replay fails (that scenario only: the batch goes on).
+int explored_violations(const RunOptions& o, const ScenarioRef& ref, const interp::ReportInfo& info,
+                        const interp::RunResult& run, bool errored, bool text,
+                        report::TraceDoc* first, bool* have_first) {
+  const std::vector<FoundViolation>& vs = run.result.violations;
+  if (errored) {
+    for (size_t k = 0; k < vs.size() && text; ++k) {
+      std::fputs(interp::violation_text(info, vs[k], o.verbose).c_str(), stdout);
+    }
+    return kExitOk;
+  }
+  for (size_t k = 0; k < vs.size() && (text || k == 0); ++k) {
+    if (!text && o.trace.empty()) break;
+    report::TraceDoc doc;
+    std::string report_text;
+    if (!violation_report(ref, vs[k], o.verbose, &doc, &report_text)) return kExitInternal;
+    if (text) std::fputs(report_text.c_str(), stdout);
+    if (k == 0) {
+      *first = std::move(doc);
+      *have_first = true;
+    }
+  }
+  return kExitOk;
+}
+
+// Reports one explored scenario: verdict, violations, trace file, summary row, JUnit case.
+void report_scenario(Batch& b, const std::string& file, const lang::Checked& checked,
+                     const interp::RunResult& run) {
+  const RunOptions& o = b.o;
+  const lang::Program& prog = *checked.program;
+  ScenarioRef ref{&prog, file, checked.source->text(), scenario_options(o)};
+  if (g_progress_shown) {
+    std::fputs("\r\033[K", stderr);
+    g_progress_shown = false;
+  }
+  interp::Outcome out = interp::evaluate(prog, run);
+  interp::ReportInfo info{file, o.replay.empty() ? o.strategy : "replay", run.result.elapsed_s};
+  b.cases.push_back(junit_case(info, prog, run, out));
+  bool text = !o.json && (!o.quiet || (!out.match && out.model_error.empty()));
+  int rc = scenario_verdict(o, info, prog, run, out, text);
+  if (std::string err; !o.sarif.empty() && !b.sarif.add(ref, run, out, &err)) {
+    std::fprintf(stderr, "ravel: internal error: %s\n", err.c_str());
+    rc = worst_exit(rc, kExitInternal);
+  }
+  report::TraceDoc first;
+  bool have_first = false;
+  if (!o.replay.empty() && out.model_error.empty()) {
+    if (replayed_execution(o, ref, text, &first)) {
+      have_first = true;
+    } else {
+      rc = worst_exit(rc, kExitInternal);
+    }
+  } else if (o.replay.empty()) {
+    bool errored = !out.model_error.empty();
+    rc = worst_exit(rc, explored_violations(o, ref, info, run, errored, text, &first, &have_first));
+  }
+  if (!o.trace.empty() && have_first) {
+    std::string error;
+    if (!write_output_file(b.trace_paths.next(file), report::trace_to_json(first), &error)) {
+      std::fprintf(stderr, "ravel: %s\n", error.c_str());
+      rc = worst_exit(rc, kExitInternal);
+    }
+  }
+  const char* verdict = !out.model_error.empty() ? "ERROR" : out.match ? "PASS" : "FAIL";
+  b.rows.push_back({file, verdict, join(out.expected), join(out.found), out.executions,
+                    run.result.elapsed_s});
+  b.exit_code = worst_exit(b.exit_code, rc);
+  std::fflush(stdout);
+}
+
+// Parses, checks and screens every file before exploring any. False (diagnostics printed) when
+// one is not valid.
+bool check_all(const std::vector<std::string>& files, std::vector<lang::Checked>& checked) {
+  bool ok = true;
   for (const std::string& f : files) {
     checked.push_back(lang::check_file(f));
     lang::Checked& c = checked.back();
@@ -295,103 +351,58 @@ int run_run(const std::vector<std::string>& args) {
       ok = false;
     }
   }
-  if (!ok) return kExitUsage;
-  std::vector<interp::RunResult> runs = explore_all(o, checked);
-  int exit_code = kExitOk;
-  std::vector<Row> rows;
-  std::vector<JunitCase> cases;
-  SarifLog sarif;
-  TracePaths trace_paths(o, files.size());
-  for (size_t i = 0; i < files.size(); ++i) {
-    const lang::Program& prog = *checked[i].program;
-    ScenarioRef ref{&prog, files[i], checked[i].source->text(), scenario_options(o)};
-    interp::RunResult& run = runs[i];
-    if (g_progress_shown) {
-      std::fputs("\r\033[K", stderr);
-      g_progress_shown = false;
-    }
-    interp::Outcome out = interp::evaluate(prog, run);
-    interp::ReportInfo info{files[i], o.replay.empty() ? o.strategy : "replay",
-                            run.result.elapsed_s};
-    cases.push_back(junit_case(info, prog, run, out));
-    if (std::string err; !o.sarif.empty() && !sarif.add(ref, run, out, &err)) {
-      std::fprintf(stderr, "ravel: internal error: %s\n", err.c_str());
-      return kExitInternal;
-    }
-    if (!out.model_error.empty()) {
-      // The message carries the scenario location ("file:line: loop bound exceeded ...").
-      std::fprintf(stderr, "ravel: error in the scenario: %s\n", out.model_error.c_str());
-      exit_code = kExitUsage;
-    } else if (!out.match && o.replay.empty() && exit_code == kExitOk) {
-      exit_code = kExitMismatch;
-    }
-    bool text = !o.json && (!o.quiet || (!out.match && out.model_error.empty()));
-    if (o.json) std::printf("%s\n", interp::json_line(info, prog, run, out).c_str());
-    if (text) std::fputs(interp::text_summary(info, prog, run, out, o.verbose).c_str(), stdout);
-    // The trace to write (--trace): the first violation's, or with --replay the execution's.
-    report::TraceDoc first;
-    bool have_first = false;
-    if (!o.replay.empty() && out.model_error.empty()) {
-      std::string err;
-      if (!scenario_trace(ref, o.replay, &first, &err)) {
-        std::fprintf(stderr, "ravel: internal error: %s\n", err.c_str());
-        return kExitInternal;
-      }
-      have_first = true;
-      if (text) {
-        for (size_t k = 0; k < first.violations.size(); ++k) {
-          std::printf("\n%s", report::format_violation_text(first, k, o.verbose).c_str());
-        }
-        std::printf("\nreplayed execution (%zu steps", first.events.size());
-        if (!first.history.empty()) {
-          std::printf(", after %zu earlier execution%s", first.history.size(),
-                      first.history.size() == 1 ? "" : "s");
-        }
-        std::printf("):\n%s", all_steps_text(first).c_str());
-      }
-    } else if (o.replay.empty()) {
-      const std::vector<FoundViolation>& vs = run.result.violations;
-      for (size_t k = 0; k < vs.size() && (text || k == 0); ++k) {
-        if (!text && o.trace.empty()) break;
-        report::TraceDoc doc;
-        std::string report_text;
-        if (!violation_report(ref, vs[k], o.verbose, &doc, &report_text)) {
-          return kExitInternal;
-        }
-        if (text) std::fputs(report_text.c_str(), stdout);
-        if (k == 0) {
-          first = std::move(doc);
-          have_first = true;
-        }
-      }
-    }
-    if (!o.trace.empty() && have_first) {
-      std::string path = trace_paths.next(files[i]);
-      if (!write_file(path, report::trace_to_json(first))) {
-        std::fprintf(stderr, "ravel: cannot write %s\n", path.c_str());
-        return kExitUsage;
-      }
-    }
-    rows.push_back({files[i],
-                    !out.model_error.empty() ? "ERROR"
-                    : out.match              ? "PASS"
-                                             : "FAIL",
-                    join(out.expected), join(out.found), out.executions, run.result.elapsed_s});
-    std::fflush(stdout);
+  return ok;
+}
+
+int run_run(const std::vector<std::string>& args) {
+  RunOptions o;
+  if (!parse_run_options(args, o)) return kExitUsage;
+  std::vector<std::string> files;
+  if (!collect_scenarios(o.paths, files)) return kExitUsage;
+  if (!o.replay.empty() && files.size() != 1) {
+    return usage_error("run", "--replay needs exactly one scenario file");
   }
-  if (files.size() > 1 && !o.json) print_summary(rows);
-  if (!o.junit.empty()) {
-    std::string err;
-    if (!write_junit(o.junit, cases, &err)) {
-      std::fprintf(stderr, "ravel: %s\n", err.c_str());
-      return kExitUsage;
-    }
-  }
-  if (std::string err; !o.sarif.empty() && !sarif.write(o.sarif, &err)) {
-    std::fprintf(stderr, "ravel: %s\n", err.c_str());
+  if (std::string error; !o.replay.empty() && !valid_schedule(o.replay, &error)) {
+    std::fprintf(stderr, "ravel: invalid schedule: %s\n", error.c_str());
     return kExitUsage;
   }
-  return exit_code;
+  std::vector<lang::Checked> checked;
+  if (!check_all(files, checked)) return kExitUsage;
+  install_interrupt_handlers();
+  Batch b{o, TracePaths(o, files.size()), {}, {}, {}, kExitOk};
+  if (o.jobs == 1) {
+    // One at a time, each reported as soon as explored: what finished is on the screen (and
+    // survives a Ctrl-C) while the next one runs.
+    for (size_t i = 0; i < files.size() && !interrupt_flag()->load(); ++i) {
+      report_scenario(b, files[i], checked[i], explore_one(o, checked[i]));
+    }
+  } else {
+    std::vector<char> explored;
+    std::vector<interp::RunResult> runs = explore_all(o, checked, explored);
+    for (size_t i = 0; i < files.size(); ++i) {
+      if (explored[i]) report_scenario(b, files[i], checked[i], runs[i]);
+    }
+  }
+  if (files.size() > 1 && !o.json) print_summary(b.rows);
+  if (!o.junit.empty()) {
+    std::string err;
+    if (!write_junit(o.junit, b.cases, &err)) {
+      std::fprintf(stderr, "ravel: %s\n", err.c_str());
+      b.exit_code = worst_exit(b.exit_code, kExitInternal);
+    }
+  }
+  if (std::string err; !o.sarif.empty() && !b.sarif.write(o.sarif, &err)) {
+    std::fprintf(stderr, "ravel: %s\n", err.c_str());
+    b.exit_code = worst_exit(b.exit_code, kExitInternal);
+  }
+  if (interrupt_signal() != 0) {
+    std::fprintf(stderr,
+                 "ravel: interrupted (signal %d): %zu of %zu scenarios reported, the last one "
+                 "incomplete\n",
+                 interrupt_signal(), b.rows.size(), files.size());
+    return interrupted_exit_code();
+  }
+  return b.exit_code;
 }
 
 }  // namespace
@@ -431,8 +442,14 @@ const Command kRunCommand = {
     "                           that does not release, atomic_inc...) race like writes\n"
     "  --quiet / --verbose      less or more text on stdout\n"
     "\n"
+    "Numbers are decimal and range-checked: --loop-bound 1..1000000000, --preemptions\n"
+    "0..100000, --depth 1..1000, --jobs 1..256, --executions 1..2^62, --seed any 64-bit value,\n"
+    "--time-limit above 0 up to 1e9; an option may be given once.\n"
+    "\n"
     "exit status: 0 every outcome matches its expect; 1 some outcome differs, or an incomplete\n"
-    "run missed an expected kind; 2 usage error or invalid scenario; 3 internal error.\n",
+    "run missed an expected kind; 2 usage error, invalid scenario or schedule, or an error of\n"
+    "the scenario; 3 internal error, out of memory or an output that cannot be written; 130/143\n"
+    "interrupted by SIGINT/SIGTERM (what finished is reported). See 'ravel help exit-codes'.\n",
     run_run};
 
 }  // namespace ravel::cli

@@ -2,6 +2,8 @@
 #include "tools/ravel/junit.h"
 
 #include <cstdio>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
 #include "scenarios/interp/outcome.h"
@@ -119,11 +121,16 @@ JunitCase junit_case(const interp::ReportInfo& info, const lang::Program& prog,
 }
 
 bool write_junit(const std::string& path, const std::vector<JunitCase>& cases, std::string* err) {
+  errno = 0;
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (out) out << junit_xml(cases);
   out.close();
   if (!out) {
-    if (err != nullptr) *err = path + ": cannot write the JUnit file";
+    // The reason ("No space left on device", "Permission denied") is errno's, when it has one.
+    if (err != nullptr) {
+      *err = path + ": cannot write the JUnit file" +
+             (errno != 0 ? std::string(": ") + std::strerror(errno) : std::string());
+    }
     return false;
   }
   return true;

@@ -12,6 +12,7 @@ struct RunOptions {
   std::string strategy = "dpor";  // dpor, dfs, bounded, random, pct
   int64_t preemptions = -1;       // bounded: required
   int64_t depth = 3;              // pct
+  bool depth_given = false;       // --depth (refused with another strategy)
   int64_t executions = -1;        // -1: no limit
   double time_limit_s = -1;       // -1: no limit
   uint64_t seed = 0;

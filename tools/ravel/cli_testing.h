@@ -1,0 +1,96 @@
+// tools/ravel/cli_testing.h: runs the built `ravel` (RAVEL_CLI) from the repo root, as a user
+// would, for the command-line tests (exit_codes_test.cc, cli_table_test.cc). Test-only.
+#pragma once
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace ravel::cli::testing {
+
+struct Result {
+  int code = -1;         // exit status; 128 + N when killed by signal N (as a shell reports it)
+  bool signaled = false; // killed by a signal: a crash (SIGSEGV, SIGABRT) unless the test sent it
+  std::string out, err;
+};
+
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A per-process scratch path (ctest runs test binaries in parallel).
+inline std::string scratch(const std::string& name) {
+  return ::testing::TempDir() + "/ravel_cli_" + std::to_string(::getpid()) + "_" + name;
+}
+
+// Runs `ravel ARGS` through the shell from the repo root; stdout goes to `stdout_to` (a file
+// such as /dev/full) when given. `limit` is a shell prefix such as "ulimit -v 400000;".
+inline Result ravel(const std::string& args, const std::string& stdout_to = "",
+                    const std::string& limit = "") {
+  std::string out = scratch("out"), err = scratch("err");
+  std::string cmd = limit + "cd '" RAVEL_SOURCE_DIR "' && exec '" RAVEL_CLI "' " + args + " >" +
+                    (stdout_to.empty() ? out : stdout_to) + " 2>" + err;
+  int status = std::system(cmd.c_str());
+  Result r;
+  // `exec` replaces the shell: a signal that kills ravel shows in the status itself.
+  r.signaled = WIFSIGNALED(status);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = slurp(out);
+  r.err = slurp(err);
+  std::remove(out.c_str());
+  std::remove(err.c_str());
+  return r;
+}
+
+// Starts `ravel ARGV...` from the repo root, waits until its stdout holds `ready` (or 60 s),
+// sends `sig`, and returns what it printed and its exit status.
+inline Result ravel_interrupted(const std::vector<std::string>& argv, const std::string& ready,
+                                int sig) {
+  std::string out = scratch("iout"), err = scratch("ierr");
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    if (::chdir(RAVEL_SOURCE_DIR) != 0) ::_exit(127);
+    int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(o, 1);
+    ::dup2(e, 2);
+    std::vector<char*> args{const_cast<char*>(RAVEL_CLI)};
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(RAVEL_CLI, args.data());
+    ::_exit(127);
+  }
+  for (int i = 0; i < 6000 && slurp(out).find(ready) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  // The scenario after `ready` is being explored now (it runs for seconds): interrupt it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ::kill(pid, sig);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  Result r;
+  r.signaled = WIFSIGNALED(status);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = slurp(out);
+  r.err = slurp(err);
+  std::remove(out.c_str());
+  std::remove(err.c_str());
+  return r;
+}
+
+}  // namespace ravel::cli::testing
