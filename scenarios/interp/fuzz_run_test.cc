@@ -1,5 +1,5 @@
 // scenarios/interp/fuzz_run_test.cc: the inputs the run-level fuzzer found (tests/fuzz/run/),
-// and the hostile inputs of issue 14, replayed through fuzz_run_one in every build: each once
+// and the hostile inputs that once crashed or hung ravel, replayed through fuzz_run_one in every build: each once
 // crashed, hung or gave an internal error.
 #include <gtest/gtest.h>
 

@@ -120,7 +120,7 @@ TEST(CliTable, OptionsOutOfContextAreRefused) {
 }
 
 TEST(CliTable, RowsTried) {
-  // Printed for the record (the report of issue 14 counts them); the other tests asserted each.
+  // Printed for the record (a closing report counts them); the other tests asserted each.
   std::printf("cli table: %d command lines\n", g_rows);
   SUCCEED();
 }
