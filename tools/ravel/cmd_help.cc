@@ -5,6 +5,7 @@
 
 namespace ravel::cli {
 int run_help_builtins();  // cmd_help_builtins.cc
+int run_help_man();       // man.cc
 namespace {
 
 int run_help(const std::vector<std::string>& args) {
@@ -14,6 +15,7 @@ int run_help(const std::vector<std::string>& args) {
   }
   if (args.size() > 1) return usage_error("help", "help takes at most one command");
   if (args[0] == "builtins") return run_help_builtins();
+  if (args[0] == "--man") return run_help_man();
   if (args[0] == "exit-codes") {
     std::fputs(exit_code_help().c_str(), stdout);
     return kExitOk;
@@ -28,7 +30,8 @@ int run_help(const std::vector<std::string>& args) {
 
 const Command kHelpCommand = {"help", "show usage of ravel or of one command",
                               "usage: ravel help [command | exit-codes]\n"
-                              "       ravel help builtins   (the scenario language's built-ins)\n",
+                              "       ravel help builtins   (the scenario language's built-ins)\n"
+                              "       ravel help --man      (this help as the manual page ravel(1))\n",
                               run_help};
 
 }  // namespace ravel::cli
