@@ -228,6 +228,15 @@ struct TaskSpec {
   // A daemon may never start (an IRQ that never fires). Once it has executed an operation it is
   // an ordinary task: it must finish, or the end state is a deadlock or hang.
   bool daemon = false;
+  // Symmetry reduction (docs/reduction.md). Tasks spawned with one object here form a class the
+  // spawner promises to be interchangeable: the same code on the same data, in environments
+  // nothing tells apart (own CPUs in the same state, no IRQ bound to them, nothing that names
+  // one of them), and models decide nothing by task-id order. Every execution in which they
+  // start in another order is a renaming of one in which they start in spawn order, so the
+  // engine explores only those: a member's first operation waits until the member spawned
+  // before it has run its first one, and first operations of a class write the object (the
+  // dependency that wait needs, api.h enabledness contract). kNoObject: no class.
+  ObjectId symmetry = kNoObject;
   void (*entry)(void* arg) = nullptr;
   void* arg = nullptr;
 };

@@ -53,6 +53,8 @@ struct Task {
   bool finished = false;
   bool timed_out = false;
   TaskId parent = kNoTask;
+  ObjectId symmetry = kNoObject;  // TaskSpec::symmetry
+  TaskId symmetry_prev = kNoTask;  // the member of its class spawned just before it
   uint32_t last_event = UINT32_MAX;
   void (*entry)(void*) = nullptr;
   void* arg = nullptr;
@@ -124,6 +126,14 @@ class Execution {
   void poll_stop();      // Ctx::poll_stop
   [[noreturn]] void stop_now();
   bool gate_open(const Gate* g, TaskId t) const { return g == nullptr || g->open(t); }
+  bool symmetric_ = false;  // a task of this execution has a symmetry class
+  bool daemons_ = false;    // a task of this execution is a daemon
+  // TaskSpec::symmetry: a member's first operation waits for the previous member's first.
+  bool symmetry_ready(const Task& k) const {
+    if (k.symmetry_prev == kNoTask || k.last_event != UINT32_MAX) return true;
+    const Task& p = tasks_[k.symmetry_prev];
+    return p.last_event != UINT32_MAX || p.finished;
+  }
 
   const ExploreOptions& options_;
   Strategy* strategy_;

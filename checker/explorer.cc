@@ -19,6 +19,7 @@ namespace ravel {
 void Execution::reset(uint64_t index) {
   index_ = index;
   tasks_.clear();
+  symmetric_ = daemons_ = false;
   pending_.clear();
   domains_.clear();
   is_enabled_.clear();
@@ -118,7 +119,7 @@ void Execution::compute_enabled() {
   for (TaskId t = 0; t < n; ++t) {
     const Task& k = tasks_[t];
     bool e = !k.finished && gate_open(pending_[t].gate, t) && gate_open(k.domain_gate, t) &&
-             !(k.daemon && !k.started && joined_);
+             !(k.daemon && !k.started && joined_) && symmetry_ready(k);
     is_enabled_[t] = e;
     if (e) enabled_.push_back(t);
   }
@@ -128,7 +129,8 @@ void Execution::collect_timeout_candidates() {
   timeout_candidates_.clear();
   for (TaskId t = 0; t < tasks_.size(); ++t) {
     const Task& k = tasks_[t];
-    if (!k.finished && k.started && pending_[t].may_time_out && gate_open(k.domain_gate, t)) {
+    if (!k.finished && k.started && pending_[t].may_time_out && gate_open(k.domain_gate, t) &&
+        symmetry_ready(k)) {
       timeout_candidates_.push_back(t);
     }
   }
@@ -159,7 +161,10 @@ void Execution::report_stuck() {
     b.loc = op.loc;
     b.gated = g != nullptr;
     if (g != nullptr) b.gate = g->kind();
-    b.why = g != nullptr ? g->describe(t) : std::string("(no gate)");
+    b.why = g != nullptr ? g->describe(t)
+            : !symmetry_ready(k)
+                ? std::string("waits for ") + tasks_[k.symmetry_prev].name + " to start (symmetry)"
+                : std::string("(no gate)");
     v.message += std::string(k.name) + " blocked in " + op_name(op.kind) + " at " +
                  (op.loc.file ? op.loc.file : "?") + ":" + std::to_string(op.loc.line) + ": " +
                  b.why;

@@ -71,6 +71,9 @@ class Strategy {
   // A task was spawned during the effect of `parent`'s latest event: that event happens before
   // every event of `child`.
   virtual void on_spawn(TaskId /*child*/, TaskId /*parent*/) {}
+  // Called for every spawned task, before its first event: its symmetry class (TaskSpec::
+  // symmetry; kNoObject when none). Its first event also writes that object.
+  virtual void on_task_symmetry(TaskId /*task*/, ObjectId /*symmetry*/) {}
   // Called after each event was picked and recorded (dpor's race detection hooks in here).
   virtual void on_event(const Event& /*event*/, ObjectId /*task_domain*/) {}
   // The effect of the latest event observed its object's value (Ctx::observed): its kAdd/kSub

@@ -59,6 +59,11 @@ struct ThreadSpec {
   const char* name = "";  // must outlive the run
   int cpu = -1;           // -1: a CPU of its own (lowest index no thread uses yet)
   const char* kind = "thread";
+  // TaskSpec::symmetry, which the spawner promises for the code and the data. The CPU's part
+  // of the promise is checked here: the thread gets the class only on a CPU of its own with no
+  // IRQ running and nobody non-preemptible on it (the spawner must also see that no IRQ handler
+  // is bound to it and no later thread shares it).
+  ObjectId symmetry = kNoObject;
 };
 // Spawns a process-context task on its CPU. After `entry` returns, held locks are reported
 // ("lock held when returning to user space!").

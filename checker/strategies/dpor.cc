@@ -139,6 +139,7 @@ class DporStrategy final : public Strategy {
     return candidates[choose(static_cast<uint32_t>(candidates.size()))];
   }
   void on_spawn(TaskId child, TaskId parent) override { trace_.on_spawn(child, parent); }
+  void on_task_symmetry(TaskId task, ObjectId sym) override { trace_.set_symmetry(task, sym); }
   void on_event(const Event& event, ObjectId task_domain) override;
   void on_observed() override {
     if (pending_) trace_.mark_observed(trace_.size() - 1);

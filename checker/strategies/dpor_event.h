@@ -11,6 +11,8 @@
 //     unless they commute, see commutes()), or
 //   - one writes the other's domain object (an IRQ firing on the other's CPU), or
 //   - both spawned tasks (task ids are handed out in spawn order, so spawns do not commute), or
+//   - both are first events of tasks of one symmetry class (TaskSpec::symmetry: they write the
+//     class object, whose state gates the next member's first operation), or
 //   - one of them raised a fatal violation (it ends the execution: nothing commutes with it).
 // Happens-before additionally has program order and the spawn edge (the spawning event precedes
 // every event of the child), recorded as (sp_task, sp_seq) on each event of the child.
@@ -41,6 +43,8 @@ struct Ev {
   // sets), so that case is one comparison. Kept in step by refresh().
   bool slow = false;
   uint8_t xwrite = 0;        // Operation::extra_writes: bit i set, extra[i] is written
+  // The first event of a task of a symmetry class (TaskSpec::symmetry): it writes this object.
+  ObjectId sym = kNoObject;
   TaskId sp_task = kNoTask;  // the event that spawned `task` (kNoTask: spawned before any event)
   uint32_t sp_seq = 0;
   ObjectId extra[kMaxExtraReads] = {};  // Operation::extra_reads: further objects it kReads
@@ -50,7 +54,8 @@ inline bool is_update(Access a) { return a == Access::kAdd || a == Access::kSub;
 
 // Recomputes Ev::slow after one of the fields it summarises changed.
 inline void refresh(Ev* e) {
-  e->slow = e->halts || e->spawner || e->domain != kNoObject || e->nextra != 0 || is_update(e->acc);
+  e->slow = e->halts || e->spawner || e->domain != kNoObject || e->nextra != 0 ||
+            is_update(e->acc) || e->sym != kNoObject;
 }
 
 // Whether two accesses of one object conflict: neither is kNone and one is not kRead
@@ -121,6 +126,7 @@ inline bool dependent(const Ev& a, const Ev& b) {
   // so "explored from here" (a sleep set) covers no execution where others run first.
   if (a.halts || b.halts) return true;
   if (a.spawner && b.spawner) return true;
+  if (a.sym != kNoObject && a.sym == b.sym) return true;
   if (writes(a, b.domain) || writes(b, a.domain)) return true;
   if ((a.nextra | b.nextra) != 0 && (writes_extra(a, b) || writes_extra(b, a))) return true;
   if ((a.xwrite | b.xwrite) != 0 && extra_write_dependent(a, b)) return true;

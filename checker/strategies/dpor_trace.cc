@@ -45,6 +45,7 @@ void join(uint32_t* __restrict into, const uint32_t* __restrict from, uint32_t n
   }
   if (e.domain != kNoObject) out[n++] = {e.domain, Access::kRead};
   if (e.spawner) out[n++] = {kNoObject, Access::kWrite};
+  if (e.sym != kNoObject) out[n++] = {e.sym, Access::kWrite};
   return n;
 }
 
@@ -59,7 +60,7 @@ void Trace::rewind(uint32_t k) {
     refresh(&events_[k - 1]);
   }
   // clocks_ keeps its size: entries past the kept events are rewritten before they are read.
-  for (TaskInfo& t : tasks_) t = TaskInfo{-1, t.spawn_event < k ? t.spawn_event : -1, 0};
+  for (TaskInfo& t : tasks_) t = TaskInfo{-1, t.spawn_event < k ? t.spawn_event : -1, 0, t.sym};
   for (uint32_t i = 0; i < k; ++i) {
     tasks_[events_[i].task].last = i;
     ++tasks_[events_[i].task].count;
@@ -160,6 +161,13 @@ void Trace::place(Ev* e) const {
       const Ev& parent = events_[static_cast<size_t>(info.spawn_event)];
       e->sp_task = parent.task;
       e->sp_seq = parent.seq;
+    }
+    // A symmetry class member's first operation: it writes the class object, and it may wait
+    // for the previous member's start (a gate, whatever its own operation's).
+    if (info.count == 0 && info.sym != kNoObject) {
+      e->sym = info.sym;
+      e->gated = true;
+      refresh(e);
     }
   }
 }

@@ -27,6 +27,11 @@ class Trace {
   void rewind(uint32_t k);
   // A task was spawned by the latest event of `parent` (or before any event when it has none).
   void on_spawn(TaskId child, TaskId parent);
+  // The task's symmetry class (TaskSpec::symmetry): its first event writes that object.
+  void set_symmetry(TaskId task, ObjectId sym) {
+    ensure_task(task);
+    tasks_[task].sym = sym;
+  }
   // Adds an event; its Ev fields seq/sp_* are filled in here. `spawner` may be set afterwards
   // with mark_spawner() until commit() is called.
   uint32_t add(TaskId task, const Operation& op, ObjectId domain) {
@@ -91,6 +96,7 @@ class Trace {
     int64_t last = -1;         // latest event
     int64_t spawn_event = -1;  // event whose effect spawned it
     uint32_t count = 0;        // events so far
+    ObjectId sym = kNoObject;  // its symmetry class (TaskSpec::symmetry)
   };
   struct ObjectInfo {
     int64_t last_write = -1;
@@ -128,7 +134,7 @@ class Trace {
     ObjectId obj;
     Access acc;
   };
-  static constexpr int kMaxAccesses = 3 + static_cast<int>(kMaxExtraReads);
+  static constexpr int kMaxAccesses = 4 + static_cast<int>(kMaxExtraReads);
   static int accesses(const Ev& e, Acc out[kMaxAccesses]);
   // *before = the clock of the latest event of e.task (or of its spawn), then the candidates of
   // e's accesses acc[0, n).

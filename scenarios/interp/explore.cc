@@ -13,6 +13,7 @@
 #include "model/lockdep.h"
 #include "model/race.h"
 #include "scenarios/interp/runtime.h"
+#include "scenarios/interp/symmetry.h"
 #include "scenarios/lang/sema.h"
 
 namespace ravel::interp {
@@ -35,7 +36,10 @@ void task_entry(void* p) {
 }  // namespace
 
 struct Session::Impl {
-  Impl(const Program& prog, const Options& opt) : in(prog, opt), kernel(kernel_options(prog, opt)) {
+  Impl(const Program& prog, const Options& opt)
+      : in(prog, opt),
+        kernel(kernel_options(prog, opt)),
+        symmetry(opt.symmetry ? symmetry_classes(prog) : std::vector<uint32_t>(prog.tasks.size())) {
     // language.md section 7: the orderings dma_resv_lockdep() records at boot.
     kernel.lockdep().prime(
         {"mmap_lock", "reservation_ww_class_mutex", "fs_reclaim", "dma_fence_map"});
@@ -56,11 +60,18 @@ struct Session::Impl {
     current = rt;
     rt->make_globals();
     rt->run_body(in.prog.init);
+    // One object per symmetry class, created in class order (the same ids in every execution).
+    std::vector<ObjectId> tokens;
+    for (uint32_t c : symmetry) {
+      while (tokens.size() < c) tokens.push_back(ctx.new_object());
+    }
     for (size_t i = 0; i < in.prog.tasks.size(); ++i) {
       const lang::Task& t = in.prog.tasks[i];
       auto* arg = ctx.make<TaskArg>(TaskArg{rt, &t});
       if (t.kind == lang::Task::Kind::kThread) {
-        model::spawn_thread(ctx, {.name = in.task_names[i], .cpu = t.cpu}, task_entry, arg);
+        const ObjectId sym = symmetry[i] != 0 ? tokens[symmetry[i] - 1] : kNoObject;
+        model::spawn_thread(ctx, {.name = in.task_names[i], .cpu = t.cpu, .symmetry = sym},
+                            task_entry, arg);
       } else {
         model::spawn_irq(
             ctx, {.name = in.task_names[i], .cpu = t.cpu < 0 ? 0 : t.cpu, .repeat = t.repeat},
@@ -73,6 +84,7 @@ struct Session::Impl {
   model::KernelPlugin kernel;
   model::SyncPlugin sync;
   Runtime* current = nullptr;  // the execution's runtime (arena-owned), for `final`
+  std::vector<uint32_t> symmetry;  // symmetry_classes(), or all 0 with --no-reduction=symmetry
   SetupFn setup, final_fn;
 };
 
@@ -107,6 +119,7 @@ std::vector<std::string> replay_flags(const Options& opt) {
   }
   if (opt.signals) out.push_back("--signals");
   if (opt.early_timeouts) out.push_back("--timeouts=early");
+  if (!opt.symmetry) out.push_back("--no-reduction=symmetry");
   return out;
 }
 

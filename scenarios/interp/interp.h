@@ -30,6 +30,8 @@ struct Options {
   uint32_t max_call_depth = 64;  // recursion bound: deeper is a model error
   bool signals = false;          // --signals
   bool early_timeouts = false;   // --timeouts=early (model::KernelOptions::early_timeouts)
+  // Identical threads start in declaration order only (symmetry.h; --no-reduction=symmetry).
+  bool symmetry = true;
 };
 
 // The model-affecting options as (name, value) pairs, fixed order (trace documents embed them),

@@ -57,6 +57,7 @@ struct TaskModel {
   std::vector<Op> ops;
   bool in_domain = false;  // TaskSpec.domain = the irq variable
   bool daemon = false;     // TaskSpec.daemon: may never start (an IRQ that never fires)
+  int sym = 0;             // 1: TaskSpec.symmetry of the model's one class; 0: none
 };
 
 struct Model {
@@ -92,12 +93,23 @@ struct GenLimits {
   // (Ctx::observed) or their edge (Ctx::update_at_edge); the reduction tests must then find a
   // difference on some seeds, which shows that they can fail.
   testing::Atomic::Broken broken_updates = testing::Atomic::Broken::kNo;
+  // Symmetry (TaskSpec::symmetry): one generated task gets this many identical copies, all of
+  // one class; its operations avoid what would tell the copies apart (objects named by their
+  // creator, spawns of a child with one result slot, a domain, being a daemon). 0: none.
+  int symmetric_copies = 0;
+  // Broken on purpose: one copy differs in one operation but is still declared in the class, so
+  // the symmetry tests must find a difference on some seeds (they can fail).
+  bool broken_symmetry = false;
 };
 
 Model generate(uint64_t seed, const GenLimits& limits);
 std::string describe(const Model& m);
 // The setup and final functions that run the model (the model must outlive the run).
-SetupFn model_setup(const Model& m);
+// `symmetry`: members of the symmetry class are spawned as one (TaskSpec::symmetry); false
+// spawns them as unrelated tasks (the reference run).
+SetupFn model_setup(const Model& m, bool symmetry = true);
+// With a symmetry class the members' results (accumulators, choices) are listed sorted: the
+// final state of an execution and of its renamings is the same string.
 SetupFn model_final(const Model& m);
 
 // Observes complete executions and records the Mazurkiewicz trace of each as a canonical

@@ -51,6 +51,7 @@ interp::Options scenario_options(const RunOptions& o) {
   interp::Options m;
   m.loop_bound = static_cast<uint32_t>(o.loop_bound);
   m.signals = o.signals;
+  m.symmetry = o.symmetry;
   m.early_timeouts = o.early_timeouts;
   return m;
 }
@@ -440,6 +441,8 @@ const Command kRunCommand = {
     "  --timeouts=early         every timed wait may also time out at any point\n"
     "  --no-reduction=commute   dpor: counter updates nobody observes (kref_get, a kref_put\n"
     "                           that does not release, atomic_inc...) race like writes\n"
+    "  --no-reduction=symmetry  identical threads are explored in every start order, not\n"
+    "                           only in declaration order ('commute,symmetry': both off)\n"
     "  --quiet / --verbose      less or more text on stdout\n"
     "\n"
     "Numbers are decimal and range-checked: --loop-bound 1..1000000000, --preemptions\n"

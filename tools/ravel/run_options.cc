@@ -30,6 +30,8 @@ constexpr NumericOption kExecutions{"executions", 1, uint64_t{1} << 62};
 constexpr NumericOption kJobs{"jobs", 1, 256};
 constexpr NumericOption kLoopBound{"loop-bound", 1, 1000000000};
 constexpr NumericOption kSeed{"seed", 0, UINT64_MAX};
+constexpr const char* kNoReductionUsage =
+    "option --no-reduction accepts 'commute', 'symmetry' or both ('commute,symmetry')";
 constexpr double kMaxTimeLimit = 1e9;  // seconds (about 31 years): any finite plan fits
 
 bool numeric(const NumericOption& opt, const std::string& v, bool missing, uint64_t& out) {
@@ -123,9 +125,22 @@ bool parse_run_options(const std::vector<std::string>& args, RunOptions& o) {
       if (missing || v != "early") return bad("option --timeouts accepts only 'early'");
       o.early_timeouts = true;
     } else if (take_value(args, i, "no-reduction", v, missing)) {
-      // One switch per reduction of docs/reduction.md, for soundness tests and doubt.
-      if (missing || v != "commute") return bad("option --no-reduction accepts only 'commute'");
-      o.commute = false;
+      // One switch per reduction of docs/reduction.md, for soundness tests and doubt; several
+      // are given as one comma-separated list (an option may be given once).
+      if (missing || v.empty()) return bad(kNoReductionUsage);
+      for (size_t from = 0; from <= v.size();) {
+        size_t to = v.find(',', from);
+        if (to == std::string::npos) to = v.size();
+        const std::string name = v.substr(from, to - from);
+        if (name == "commute") {
+          o.commute = false;
+        } else if (name == "symmetry") {
+          o.symmetry = false;
+        } else {
+          return bad(kNoReductionUsage);
+        }
+        from = to + 1;
+      }
     } else if (a == "--stop-on-first") {
       o.stop_on_first = true;
     } else if (a == "--json") {

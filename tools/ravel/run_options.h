@@ -25,6 +25,7 @@ struct RunOptions {
   bool signals = false;         // mutex_lock_interruptible may return -EINTR
   bool early_timeouts = false;  // --timeouts=early
   bool commute = true;          // dpor's commuting-update reduction (--no-reduction=commute)
+  bool symmetry = true;         // identical threads start in order (--no-reduction=symmetry)
   std::string trace;            // --trace FILE
   std::string replay;           // --replay SCHEDULE
   std::string junit;            // --junit FILE (tools/ravel/junit.h)
