@@ -126,14 +126,6 @@ TaskId Execution::spawn(const TaskSpec& spec) {
   task.daemon = spec.daemon;
   task.parent = running_;
   task.symmetry = spec.symmetry;
-  // Known gap (docs/reduction.md): with a daemon, dpor missed an execution in which the daemon
-  // never starts. Until that is understood the two are not combined.
-  symmetric_ |= spec.symmetry != kNoObject;
-  daemons_ |= spec.daemon;
-  if (symmetric_ && daemons_) {
-    model_error("symmetric tasks (TaskSpec::symmetry) cannot be combined with daemon tasks",
-                Loc{});
-  }
   if (spec.symmetry != kNoObject) {
     for (TaskId p = t; p-- > 0;) {
       if (tasks_[p].symmetry == spec.symmetry) {

@@ -126,8 +126,6 @@ class Execution {
   void poll_stop();      // Ctx::poll_stop
   [[noreturn]] void stop_now();
   bool gate_open(const Gate* g, TaskId t) const { return g == nullptr || g->open(t); }
-  bool symmetric_ = false;  // a task of this execution has a symmetry class
-  bool daemons_ = false;    // a task of this execution is a daemon
   // TaskSpec::symmetry: a member's first operation waits for the previous member's first.
   bool symmetry_ready(const Task& k) const {
     if (k.symmetry_prev == kNoTask || k.last_event != UINT32_MAX) return true;

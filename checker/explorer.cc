@@ -19,7 +19,6 @@ namespace ravel {
 void Execution::reset(uint64_t index) {
   index_ = index;
   tasks_.clear();
-  symmetric_ = daemons_ = false;
   pending_.clear();
   domains_.clear();
   is_enabled_.clear();

@@ -56,6 +56,7 @@
 #include <cstdio>
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <vector>
 
 #include "checker/strategies/dpor_trace.h"
@@ -181,6 +182,7 @@ class DporStrategy final : public Strategy {
   void commit_pending();
   void handle_races(const Ev& next, uint32_t end);
   void check_pending(const SchedulingPoint& point, bool at_end, int64_t halting);
+  void add_daemon_starts(uint32_t join);
   // The point's enabled tasks as a set, computed once per pick and only when needed (not while
   // the prefix is replayed).
   uint64_t enabled_set(const SchedulingPoint& point) {
@@ -376,7 +378,27 @@ void DporStrategy::commit_pending() {
   }
   candidates_.clear();
   trace_.commit(&candidates_, after);
+  if (ev.joins) add_daemon_starts(ep);
   if (!candidates_.empty()) handle_races(trace_.ev(ep), ep);
+}
+
+// The join waits for the tasks that exist: a task spawned by a daemon's start (an IRQ handler
+// that queues work) exists only because the daemon started, yet the join happens after it, so
+// the daemon's start happens before the join and no scan finds their race. The execution in
+// which the join comes first, and the daemon never starts, is then reached by reversing that
+// race explicitly: each started daemon's first event is a race candidate of the join (an
+// uncertain reversal: the join's gate is not known before it, gate_moved).
+void DporStrategy::add_daemon_starts(uint32_t join) {
+  const std::vector<uint8_t>& daemon = *last_point_->daemon;
+  bool added = false;
+  for (uint32_t i = 0; i < join; ++i) {
+    const Ev& e = trace_.ev(i);
+    if (e.seq != 0 || e.task >= daemon.size() || daemon[e.task] == 0) continue;
+    if (std::find(candidates_.begin(), candidates_.end(), i) != candidates_.end()) continue;
+    candidates_.push_back(i);
+    added = true;
+  }
+  if (added) std::sort(candidates_.begin(), candidates_.end(), std::greater<>());  // latest first
 }
 
 // Races of operations that have not run: the next operation of every task is a potential

@@ -138,9 +138,6 @@ void add_symmetric_copies(Gen& g, const GenLimits& limits, Model* m) {
     if (op.kind == Op::kSpawn || op.kind == Op::kNew || op.kind == Op::kUse) op = {Op::kRead, 0, 0};
   }
   base.sym = 1;
-  // The engine refuses symmetry classes next to daemon tasks (docs/reduction.md: a start of a
-  // daemon racing with the join was missed with one).
-  for (TaskModel& other : m->tasks) other.daemon = false;
   const TaskModel copy = base;  // push_back may move the vector's storage
   for (int k = 0; k < limits.symmetric_copies && m->tasks.size() < 8; ++k) {
     m->tasks.push_back(copy);

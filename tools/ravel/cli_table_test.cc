@@ -44,6 +44,8 @@ const std::vector<Row>& table() {
        {"0.5", "1", "1e9", "1000000000"}},
       {"run", "--strategy", {"", "DPOR", "bogus", "dpor "}, {"dfs", "dpor", "random"}},
       {"run", "--timeouts", {"", "late", "EARLY"}, {"early"}},
+      {"run", "--no-reduction", {"", "bogus", "commute,", ",symmetry", "commute,,symmetry", "SYMMETRY"},
+       {"commute", "symmetry", "commute,symmetry", "symmetry,commute"}},
       {"run", "--trace", {""}, {}},
       {"run", "--junit", {""}, {}},
       {"run", "--replay", {"", "v2:0", "v1:0..1", "v1:0+0", "v1:0+zzzzzz", "v1:zzzzzzzzz", "v1:9"},
