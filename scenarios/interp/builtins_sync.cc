@@ -180,8 +180,8 @@ void bind_sync_builtins(std::vector<BuiltinFn>& t) {
   bind_builtin(t, "xa_unlock", obj_call<Xarray, model::xa_unlock>);
   bind_builtin(t, "xa_lock_irq", obj_call<Xarray, model::xa_lock_irq>);
   bind_builtin(t, "xa_unlock_irq", obj_call<Xarray, model::xa_unlock_irq>);
-  bind_builtin(t, "xa_lock_irqsave", lock_irqsave<Xarray, model::xa_lock_irqsave>);
-  bind_builtin(t, "xa_unlock_irqrestore", unlock_irqrestore<Xarray, model::xa_unlock_irqrestore>);
+  bind_builtin(t, "xa_lock_irqsave", lock_irqsave<&model::xa_lock_irqsave>);
+  bind_builtin(t, "xa_unlock_irqrestore", unlock_irqrestore<&model::xa_unlock_irqrestore>);
   bind_builtin(t, "xa_store", xa_store<model::xa_store>);
   bind_builtin(t, "__xa_store", xa_store<model::__xa_store>);
   bind_builtin(t, "xa_load", xa_index_op<model::xa_load>);
