@@ -233,14 +233,14 @@ const Bindings& bindings() {
     b.fns.assign(lang::builtins().size(), nullptr);
     bind_lock_builtins(b);
     bind_rw_builtins(b);
+    bind_memory_builtins(b);
+    bind_sync_builtins(b);
 #ifdef RAVEL_EXTRA_API_DEF
     bind_extra_api(b);
 #endif
     // Built-ins still bound by name (their rows are in scenarios/lang/builtins.cc).
     std::vector<BuiltinFn>& t = b.fns;
     bind_lang_builtins(t);
-    bind_memory_builtins(t);
-    bind_sync_builtins(t);
     bind_dma_fence_builtins(t);
     bind_dma_buf_builtins(t);
     return b;

@@ -5,22 +5,16 @@
 // operation on them after kfree is a use-after-free. The types declared in scenarios/api are made
 // by the factory their declaration names (bindings().types); the others are still made here.
 #include "model/atomic.h"
-#include "model/completion.h"
-#include "model/kref.h"
 #include "model/module.h"
-#include "model/refcount.h"
 #include "model/slab.h"
-#include "model/wait.h"
 #include "model/workqueue.h"
 #include "model/xarray.h"
 #include "scenarios/interp/runtime.h"
 
 namespace ravel::interp {
-namespace {
 
 using lang::ModelType;
 
-// The value inside ATOMIC_INIT(v), REFCOUNT_INIT(v), KREF_INIT(v) or WORK(fn).
 const Expr* init_arg(const lang::Init* init) {
   if (init == nullptr || init->expr == nullptr) return nullptr;
   const Expr* e = init->expr;
@@ -30,8 +24,6 @@ const Expr* init_arg(const lang::Init* init) {
   }
   return e;
 }
-
-}  // namespace
 
 Obj* Runtime::make_model(ModelType m, const char* name, const char* cls, ObjectId owner,
                          const lang::Init* init, Frame* f) {
@@ -59,22 +51,6 @@ Obj* Runtime::make_model(ModelType m, const char* name, const char* cls, ObjectI
     case ModelType::kDmaBufAttachment:
     case ModelType::kSgTable:
       o->model = make_dma_model(m, name, owner, init, fr);
-      break;
-    case ModelType::kCompletion:
-      o->model = model::completion_new(name, owner);
-      break;
-    case ModelType::kWaitQueueHead:
-      o->model = model::waitqueue_new(name, owner);
-      break;
-    case ModelType::kKref: {
-      auto* k = model::kref_new(name, owner);
-      if (arg != nullptr) k->refcount->value = static_cast<int>(eval(arg, fr).i);
-      o->model = k;
-      break;
-    }
-    case ModelType::kRefcount:
-      o->model =
-          model::refcount_new(name, arg != nullptr ? static_cast<int>(eval(arg, fr).i) : 1, owner);
       break;
     case ModelType::kAtomic:
       o->model = model::atomic_new(name, arg != nullptr ? eval(arg, fr).i : 0, owner);

@@ -209,8 +209,8 @@ const std::vector<BuiltinFn>& builtin_table();  // bindings().fns
 void bind_builtin(std::vector<BuiltinFn>& t, std::string_view name, BuiltinFn fn);
 void bind_lang_builtins(std::vector<BuiltinFn>& t);
 void bind_lock_builtins(Bindings& b);  // scenarios/api/{cpu,spinlock,mutex,ww_mutex,lockdep}.def
-void bind_memory_builtins(std::vector<BuiltinFn>& t);
-void bind_sync_builtins(std::vector<BuiltinFn>& t);
+void bind_memory_builtins(Bindings& b);  // and scenarios/api/{kref,refcount}.def
+void bind_sync_builtins(Bindings& b);    // and scenarios/api/{completion,wait}.def
 void bind_rw_builtins(Bindings& b);  // scenarios/api/{rwlock,rwsem}.def
 void bind_dma_fence_builtins(std::vector<BuiltinFn>& t);
 void bind_dma_buf_builtins(std::vector<BuiltinFn>& t);
@@ -295,6 +295,10 @@ Value unlock_irqrestore(Call& c) {
   F(l, static_cast<unsigned long>(c.integer(1)), c.loc);
   return Value::integer(0);
 }
+
+// The value inside ATOMIC_INIT(v), REFCOUNT_INIT(v), KREF_INIT(v) or WORK(fn), or the
+// initializer itself; nullptr without one (objects.cc).
+const Expr* init_arg(const lang::Init* init);
 
 // Factories of the declaration forms. A lock made inside a heap instance is adopted by its slab
 // (model/slab.h), so an operation on it after kfree is a use-after-free.

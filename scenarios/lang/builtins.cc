@@ -60,30 +60,6 @@ constexpr Row kRows[] = {
 #define RAVEL_API(name, sig, ret, op, in_await, ...) {#name, sig, ret, op, false, in_await},
 #include "scenarios/api/all.def"
 #undef RAVEL_API
-    // completion
-    {"init_completion", "completion", ""},
-    {"reinit_completion", "completion", ""},
-    {"complete", "completion", ""},
-    {"complete_all", "completion", ""},
-    {"wait_for_completion", "completion", ""},
-    {"wait_for_completion_timeout", "completion,v", "v"},
-    {"try_wait_for_completion", "completion", "v"},
-    {"completion_done", "completion", "v"},
-    // wait queues
-    {"init_waitqueue_head", "wq~", ""},
-    {"wait_event", "wq~,cond", ""},
-    {"wait_event_timeout", "wq~,cond,v", "v"},
-    {"wake_up", "wq~", ""},
-    {"wake_up_all", "wq~", ""},
-    // refcounts
-    {"kref_init", "kref", ""},
-    {"kref_get", "kref", ""},
-    {"kref_put", "kref,fn", "v"},
-    {"kref_read", "kref", "v"},
-    {"kref_get_unless_zero", "kref", "v"},
-    {"refcount_inc", "refcount", ""},
-    {"refcount_dec_and_test", "refcount", "v"},
-    {"refcount_read", "refcount", "v"},
     // memory and reclaim
     {"kmalloc", "type,v?", "*type"},
     {"kzalloc", "type,v?", "*type"},
