@@ -6,10 +6,11 @@
 //   - scenarios/lang (the built-in table, the ApiId ids, the model types, the `lock` mask): it
 //     keeps the name, signature, return, op and await columns and drops the C++ ones unread, so
 //     the front end still does not depend on the models;
-//   - a binder of scenarios/interp (builtins_locks.cc, builtins_rw.cc): the binding, factory and
-//     C++ type columns are compiled into bindings() (dispatch by ApiId, factory and lockdep map
-//     by model type), so a kernel name without a model function of that name is a compile error
-//     ("'spin_unlcok' is not a member of 'ravel::model'");
+//   - the binder of the pair in scenarios/interp (bind_*_builtins in builtins_*.cc, where the
+//     pair's own binding functions live): the binding, factory and C++ type columns are compiled
+//     into bindings() (dispatch by ApiId, factory and lockdep map by model type), so a kernel
+//     name without a model function of that name is a compile error ("'spin_unlcok' is not a
+//     member of 'ravel::model'");
 //   - editors/generate.py (the highlighted names).
 // Signature and return strings use the notation of scenarios/lang/builtins.cc; the table is
 // built at compile time, so an unknown type name in a signature or an unknown op name is a

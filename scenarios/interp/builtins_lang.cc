@@ -11,7 +11,6 @@
 // error); the gate can only open through a write of one of those variables, i.e. a kWrite of
 // one of those objects, which dpor sees as dependent with the blocked operation.
 #include "model/atomic.h"
-#include "model/cpu.h"
 #include "model/might_sleep.h"
 #include "scenarios/interp/runtime.h"
 

@@ -7,8 +7,6 @@
 #include "model/lockdep.h"
 #include "model/might_sleep.h"
 #include "model/mutex.h"
-#include "model/rwlock.h"
-#include "model/rwsem.h"
 #include "model/spinlock.h"
 #include "model/ww_mutex.h"
 #include "model/xarray.h"
@@ -19,7 +17,6 @@ namespace ravel::interp {
 namespace {
 
 using lang::ModelType;
-using model::Mutex;
 using model::Spinlock;
 using model::WwAcquireCtx;
 using model::WwMutex;
