@@ -86,6 +86,12 @@ enum class Access : uint8_t {
 // Operation kinds are defined by models (model/ops.def); the engine only stores and reports them.
 // The names come from a registry that models fill in (see OpKindNames below).
 using OpKind = uint16_t;
+// Except the engine's own steps, whose kinds are part of this contract: every op table starts
+// with them, in this order (model/ops.def does; model/ops.cc static_asserts it). kOpStart is a
+// daemon's first event, kOpJoinAll the root task's wait for every other task (execution.h).
+inline constexpr OpKind kOpStart = 0;
+inline constexpr OpKind kOpFinish = 1;
+inline constexpr OpKind kOpJoinAll = 2;
 
 struct Loc {
   const char* file = "";

@@ -6,12 +6,12 @@
 // nothing up in a map; it calls the gates of the pending operations, the strategy, and switches
 // fibers twice.
 //
-// Task life cycle. Task 0 is the root "init": it runs setup(ctx), waits in a join operation (op
-// kind 2, kJoinAll in model/ops.def) until every non-daemon task and every started daemon has
+// Task life cycle. Task 0 is the root "init": it runs setup(ctx), waits in a join operation
+// (kOpJoinAll, checker/api.h) until every non-daemon task and every started daemon has
 // finished, runs final(ctx), and returns. A non-daemon task is started eagerly, right after the
 // step that spawned it, and runs to its first yield: its first event is its first operation (the
 // code before it touches no shared state by the api.h contract). A daemon's first event is its
-// "start" (op kind 0): it may happen at any scheduling point before the join completes, or never.
+// "start" (kOpStart): it may happen at any scheduling point before the join completes, or never.
 //
 // Invariants. `live_` counts unfinished tasks that must finish (non-daemons and started
 // daemons). A task is enabled iff unfinished, its pending gate is open (or null) and its domain
@@ -39,9 +39,6 @@
 #include "checker/strategy.h"
 
 namespace ravel {
-
-inline constexpr OpKind kOpStart = 0;    // model/ops.def kStart
-inline constexpr OpKind kOpJoinAll = 2;  // model/ops.def kJoinAll
 
 struct Task {
   const char* name = "";

@@ -4,8 +4,9 @@
   editors/generate.py          rewrite editors/vscode/syntaxes/ravel.tmLanguage.json and
                                editors/vim/syntax/ravel.vim
 
-The word lists come from the tables the checker uses (scenarios/lang/builtins.cc: built-ins and
-constants; scenarios/lang/model_types.def: kernel types; scenarios/lang/parser.cc: declaration
+The word lists come from the tables the checker uses (scenarios/api/*.def: the declared kernel
+APIs and their types; scenarios/lang/builtins.cc: the other built-ins; scenarios/lang/constants.cc: constants;
+scenarios/lang/model_types.def: the other kernel types; scenarios/lang/parser.cc: declaration
 macros; checker/violations.def: verdicts), so a new built-in is one rerun away. The test
 tests/editors/grammar_sync_test.cc fails when the committed grammar and the tables disagree.
 """
@@ -21,17 +22,29 @@ def read(path):
         return f.read()
 
 
+def declared():
+    """The kernel APIs and model types declared in scenarios/api (all.def, in its order)."""
+    names, types = [], []
+    for f in re.findall(r'^#include "(scenarios/api/\w+\.def)"', read("scenarios/api/all.def"), re.M):
+        text = read(f)
+        names += re.findall(r'^RAVEL_(?:API|CTX|QUERY|OBJ|OBJ_V|IRQSAVE|IRQRESTORE)\((\w+)', text, re.M)
+        types += re.findall(r'^RAVEL_(?:LOCK_)?TYPE\(\w+, "([^"]+)"', text, re.M)
+    return names, types
+
+
 def tables():
+    api_names, api_types = declared()
     b = read("scenarios/lang/builtins.cc")
-    rows = b[b.index("const Row kRows[] = {"):]
+    rows = b[b.index("constexpr Row kRows[] = {"):]
     rows = rows[: rows.index("\n};")]
-    builtins = re.findall(r'^\s*\{(?:\.name = )?"([A-Za-z_0-9]+)"', rows, re.M)
-    consts = b[b.index("constants() {"):]
+    builtins = api_names + re.findall(r'^\s*\{(?:\.name = )?"([A-Za-z_0-9]+)"', rows, re.M)
+    c = read("scenarios/lang/constants.cc")
+    consts = c[c.index("constants() {"):]
     consts = consts[: consts.index("};")]
     constants = re.findall(r'\{"([A-Za-z_0-9]+)",', consts)
-    pre = b[b.index("predefined_objects() {"):]
+    pre = c[c.index("predefined_objects() {"):]
     predefined = re.findall(r'\{"([A-Za-z_0-9]+)",', pre[: pre.index("};")])
-    types = re.findall(r'^X\(\w+, "([^"]+)"', read("scenarios/lang/model_types.def"), re.M)
+    types = api_types + re.findall(r'^X\(\w+, "([^"]+)"', read("scenarios/lang/model_types.def"), re.M)
     macros = re.findall(r'Macro\{"([A-Z_]+)"', read("scenarios/lang/parser.cc"))
     verdicts = re.findall(r'^X\(\w+, "([^"]+)"', read("checker/violations.def"), re.M)
     return builtins, constants, predefined, types, macros, verdicts

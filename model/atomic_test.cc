@@ -5,7 +5,7 @@
 
 #include "model/cpu.h"
 #include "model/kernel.h"
-#include "model/race_testing.h"
+#include "model/testing.h"
 
 namespace ravel::model {
 namespace {

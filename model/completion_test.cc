@@ -6,7 +6,7 @@
 #include <set>
 
 #include "model/cpu.h"
-#include "model/race_testing.h"
+#include "model/testing.h"
 
 namespace ravel::model {
 namespace {

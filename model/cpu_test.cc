@@ -6,7 +6,7 @@
 #include <set>
 
 #include "checker/testing/primitives.h"
-#include "model/core/testing.h"
+#include "model/testing.h"
 #include "model/irq.h"
 #include "model/might_sleep.h"
 #include "model/mutex.h"

@@ -6,7 +6,7 @@
 #include <cerrno>
 
 #include "model/completion.h"
-#include "model/core/testing.h"
+#include "model/testing.h"
 #include "model/cpu.h"
 #include "model/kref.h"
 #include "model/workqueue.h"

@@ -9,7 +9,7 @@
 #include <set>
 #include <vector>
 
-#include "model/core/testing.h"
+#include "model/testing.h"
 #include "model/cpu.h"
 #include "model/irq.h"
 #include "model/lockdep.h"

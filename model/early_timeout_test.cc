@@ -11,7 +11,7 @@
 
 #include "model/atomic.h"
 #include "model/completion.h"
-#include "model/core/testing.h"
+#include "model/testing.h"
 #include "model/cpu.h"
 #include "model/dma_fence.h"
 #include "model/dma_resv.h"

@@ -6,6 +6,7 @@
 
 #include "model/lockdep.h"
 #include "model/ops.h"
+#include "model/plugins.h"
 
 namespace ravel::model {
 namespace {
@@ -146,6 +147,13 @@ std::string interrupted_by(TaskId holder, TaskId waiter) {
   const Cpu& c = k->cpu(w.cpu);
   if (c.handler != waiter || k->task(holder).cpu != w.cpu || k->task(holder).irq_handler) return "";
   return ", which the IRQ on cpu" + std::to_string(w.cpu) + " interrupted";
+}
+
+const Lockdep* find_lockdep(const std::vector<Plugin*>& plugins) {
+  for (Plugin* p : plugins) {
+    if (auto* k = dynamic_cast<KernelPlugin*>(p)) return &k->lockdep();
+  }
+  return nullptr;
 }
 
 }  // namespace ravel::model

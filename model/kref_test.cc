@@ -6,7 +6,7 @@
 #include <climits>
 
 #include "model/cpu.h"
-#include "model/race_testing.h"
+#include "model/testing.h"
 #include "model/slab.h"
 
 namespace ravel::model {

@@ -9,6 +9,8 @@ constexpr const char* kNames[] = {
 #undef X
 };
 static_assert(sizeof(kNames) / sizeof(kNames[0]) == op::kCount);
+// The engine's own steps keep the kinds its contract gives them (checker/api.h).
+static_assert(op::kStart == kOpStart && op::kFinish == kOpFinish && op::kJoinAll == kOpJoinAll);
 }  // namespace
 
 const char* ops_def_name(OpKind kind) { return kind < op::kCount ? kNames[kind] : "?"; }

@@ -1,6 +1,7 @@
 // model/ops.h: the operation kinds of every kernel model, generated from model/ops.def.
 //
-// `op::kSpinLock` etc. are OpKind values (index in ops.def; kStart is 0 as the engine expects).
+// `op::kSpinLock` etc. are OpKind values (index in ops.def; kStart, kFinish and kJoinAll are the
+// engine's own kinds kOpStart, kOpFinish and kOpJoinAll of checker/api.h, checked in ops.cc).
 // register_ops() hands the name table to the engine (ravel::register_op_names); it is idempotent
 // and called by the kernel plugin's constructor, so any run using model::KernelPlugin has names.
 #pragma once

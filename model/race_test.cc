@@ -7,7 +7,7 @@
 #include "model/core/hb_clock.h"
 #include "model/cpu.h"
 #include "model/mutex.h"
-#include "model/race_testing.h"
+#include "model/testing.h"
 #include "model/spinlock.h"
 
 namespace ravel::model {

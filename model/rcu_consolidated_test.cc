@@ -11,7 +11,7 @@
 
 #include "model/cpu.h"
 #include "model/irq.h"
-#include "model/race_testing.h"
+#include "model/testing.h"
 #include "model/rcu.h"
 #include "model/slab.h"
 #include "model/spinlock.h"

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "model/cpu.h"
-#include "model/race_testing.h"
+#include "model/testing.h"
 #include "model/slab.h"
 
 namespace ravel::model {

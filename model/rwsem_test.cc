@@ -10,7 +10,7 @@
 
 #include "model/atomic.h"
 #include "model/completion.h"
-#include "model/core/testing.h"
+#include "model/testing.h"
 #include "model/cpu.h"
 #include "model/race.h"
 #include "model/spinlock.h"

@@ -11,7 +11,7 @@
 #include "model/kernel.h"
 #include "model/mutex.h"
 #include "model/race.h"
-#include "model/race_testing.h"
+#include "model/testing.h"
 #include "model/shrinker.h"
 #include "model/spinlock.h"
 

@@ -6,7 +6,7 @@
 
 #include <set>
 
-#include "model/core/testing.h"
+#include "model/testing.h"
 #include "model/cpu.h"
 #include "model/ops.h"
 #include "model/rcu.h"

@@ -8,7 +8,7 @@
 #include "model/atomic.h"
 #include "model/completion.h"
 #include "model/cpu.h"
-#include "model/race_testing.h"
+#include "model/testing.h"
 
 namespace ravel::model {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <cerrno>
 
-#include "model/core/testing.h"
+#include "model/testing.h"
 #include "model/cpu.h"
 
 namespace ravel::model {

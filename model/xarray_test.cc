@@ -8,7 +8,7 @@
 
 #include "model/cpu.h"
 #include "model/irq.h"
-#include "model/race_testing.h"
+#include "model/testing.h"
 
 namespace ravel::model {
 namespace {

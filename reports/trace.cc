@@ -10,8 +10,8 @@
 #include <set>
 
 #include "checker/strategy.h"
-#include "model/kernel.h"
 #include "model/lockdep.h"
+#include "model/plugins.h"
 #include "reports/recorder.h"
 
 namespace ravel::report {
@@ -92,12 +92,9 @@ void add_wakeups(TraceDoc* doc) {
 // Classes reachable from those held in this execution, and every edge between them; an edge a
 // history execution recorded names it (the replay's execution i is history[i]).
 void add_lock_graph(const Recorder& rec, const ExploreOptions& opt, TraceDoc* doc) {
-  model::KernelPlugin* kp = nullptr;
-  for (Plugin* p : opt.plugins) {
-    if (auto* k = dynamic_cast<model::KernelPlugin*>(p)) kp = k;
-  }
-  if (kp == nullptr) return;
-  const model::Lockdep& ld = kp->lockdep();
+  const model::Lockdep* lockdep = model::find_lockdep(opt.plugins);
+  if (lockdep == nullptr) return;
+  const model::Lockdep& ld = *lockdep;
   std::vector<int> order;
   std::set<int> seen;
   for (const RecordedEvent& r : rec.events()) {

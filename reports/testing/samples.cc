@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "model/completion.h"
-#include "model/core/testing.h"
+#include "model/testing.h"
 #include "model/cpu.h"
 #include "model/irq.h"
 #include "model/kernel.h"

@@ -7,9 +7,27 @@
 #include <vector>
 
 #include "model/race.h"
+#include "scenarios/api/api.h"
 #include "scenarios/interp/runtime.h"
+#ifdef RAVEL_EXTRA_API_DEF
+#include RAVEL_EXTRA_API_MODEL
+#endif
 
 namespace ravel::interp {
+
+#ifdef RAVEL_EXTRA_API_DEF
+// A test build's extra model pair (tests/api): its declaration file, bound like the others.
+void bind_extra_api(Bindings& b) {
+#define RAVEL_API RAVEL_BIND_API
+#define RAVEL_TYPE RAVEL_BIND_TYPE
+#define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include RAVEL_EXTRA_API_DEF
+#undef RAVEL_API
+#undef RAVEL_TYPE
+#undef RAVEL_LOCK_TYPE
+}
+#endif
+
 namespace {
 
 using lang::ExprKind;
@@ -209,20 +227,28 @@ std::string render(const Expr* e) {
   return "";
 }
 
-const std::vector<BuiltinFn>& builtin_table() {
-  static const std::vector<BuiltinFn> table = [] {
-    std::vector<BuiltinFn> t(lang::builtins().size(), nullptr);
+const Bindings& bindings() {
+  static const Bindings table = [] {
+    Bindings b;
+    b.fns.assign(lang::builtins().size(), nullptr);
+    bind_lock_builtins(b);
+    bind_rw_builtins(b);
+    bind_memory_builtins(b);
+    bind_sync_builtins(b);
+#ifdef RAVEL_EXTRA_API_DEF
+    bind_extra_api(b);
+#endif
+    // Built-ins still bound by name (their rows are in scenarios/lang/builtins.cc).
+    std::vector<BuiltinFn>& t = b.fns;
     bind_lang_builtins(t);
-    bind_lock_builtins(t);
-    bind_memory_builtins(t);
-    bind_sync_builtins(t);
-    bind_rw_builtins(t);
     bind_dma_fence_builtins(t);
     bind_dma_buf_builtins(t);
-    return t;
+    return b;
   }();
   return table;
 }
+
+const std::vector<BuiltinFn>& builtin_table() { return bindings().fns; }
 
 void bind_builtin(std::vector<BuiltinFn>& t, std::string_view name, BuiltinFn fn) {
   const lang::Builtin* b = lang::find_builtin(name);

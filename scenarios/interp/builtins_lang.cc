@@ -1,6 +1,6 @@
 // scenarios/interp/builtins_lang.cc: the language's own statements (language.md section 3:
-// assert, BUG_ON, WARN_ON, WARN, assume, await, choose), error pointers (include/linux/err.h)
-// and the context queries (model/cpu.h).
+// assert, BUG_ON, WARN_ON, WARN, assume, await, choose) and error pointers
+// (include/linux/err.h). The context queries (in_irq ...) are declared in scenarios/api/cpu.def.
 //
 // await(e): e is evaluated with its reads as real scheduling points (marked reads: an await
 // stands for a READ_ONCE busy-wait loop, so it never races itself). If false, the task blocks
@@ -11,7 +11,6 @@
 // error); the gate can only open through a write of one of those variables, i.e. a kWrite of
 // one of those objects, which dpor sees as dependent with the blocked operation.
 #include "model/atomic.h"
-#include "model/cpu.h"
 #include "model/might_sleep.h"
 #include "scenarios/interp/runtime.h"
 
@@ -152,10 +151,6 @@ void bind_lang_builtins(std::vector<BuiltinFn>& t) {
   bind_builtin(t, "PTR_ERR", ptr_err);
   bind_builtin(t, "ERR_PTR", err_ptr);
   bind_builtin(t, "secs_to_jiffies", [](Call& c) { return Value::integer(c.integer(0) * 1000); });
-  bind_builtin(t, "in_irq", [](Call&) { return Value::integer(model::in_irq()); });
-  bind_builtin(t, "in_interrupt", [](Call&) { return Value::integer(model::in_interrupt()); });
-  bind_builtin(t, "irqs_disabled", [](Call&) { return Value::integer(model::irqs_disabled()); });
-  bind_builtin(t, "preemptible", [](Call&) { return Value::integer(model::preemptible()); });
   // Initializers (ATOMIC_INIT(0), WORK(fn)): their value is what declarations use
   // (objects.cc); sema allows them only there.
   for (const char* init : {"ATOMIC_INIT", "REFCOUNT_INIT", "KREF_INIT", "WORK"}) {

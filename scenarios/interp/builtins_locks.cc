@@ -1,32 +1,25 @@
-// scenarios/interp/builtins_locks.cc: IRQ/BH/preemption state, spinlocks, mutexes, ww_mutexes
-// and lockdep assertions, bound to H4a's models (model/cpu.h, spinlock.h, mutex.h, ww_mutex.h,
-// lockdep.h). rwlock_t and rw_semaphore have no model yet: their built-ins stay unbound and
-// check_supported() rejects them.
+// scenarios/interp/builtins_locks.cc: the bindings of the kernel APIs declared in
+// scenarios/api/{cpu,spinlock,mutex,ww_mutex,lockdep}.def (model/cpu.h, spinlock.h, mutex.h,
+// ww_mutex.h, lockdep.h, might_sleep.h) and the lockdep map of every lock type. Most
+// declarations name a shape (runtime.h) and need nothing here; the functions below are the
+// bindings of the APIs whose C++ signature has no shape.
 #include "model/cpu.h"
 #include "model/lockdep.h"
 #include "model/might_sleep.h"
 #include "model/mutex.h"
-#include "model/rwlock.h"
-#include "model/rwsem.h"
 #include "model/spinlock.h"
 #include "model/ww_mutex.h"
 #include "model/xarray.h"
+#include "scenarios/api/api.h"
 #include "scenarios/interp/runtime.h"
 
 namespace ravel::interp {
 namespace {
 
 using lang::ModelType;
-using model::Mutex;
 using model::Spinlock;
 using model::WwAcquireCtx;
 using model::WwMutex;
-
-template <void (*F)(Loc)>
-Value ctx_call(Call& c) {
-  F(c.loc);
-  return Value::integer(0);
-}
 
 Value irq_save(Call& c) {
   store_arg(c, 0, static_cast<int64_t>(model::local_irq_save(c.loc)));
@@ -42,28 +35,15 @@ Value spin_nested(Call& c) {
   model::spin_lock_nested(l, static_cast<int>(c.integer(1)), c.loc);
   return Value::integer(0);
 }
-Value mutex_interruptible(Call& c) {
-  return Value::integer(model::mutex_lock_interruptible(c.model<Mutex>(0), c.loc));
-}
 
+// The lockdep map of a lock object: `dep_map` of every RAVEL_LOCK_TYPE (scenarios/api), and the
+// lock inside an xarray (xa_lock, include/linux/xarray.h), whose type is still listed by hand.
 model::LockdepMap* lock_map(Obj* o) {
-  switch (o->mtype) {
-    case ModelType::kSpinlock:
-    case ModelType::kRawSpinlock:
-      return &static_cast<Spinlock*>(o->model)->dep_map;
-    case ModelType::kMutex:
-      return &static_cast<Mutex*>(o->model)->dep_map;
-    case ModelType::kWwMutex:
-      return &static_cast<WwMutex*>(o->model)->dep_map;
-    case ModelType::kRwlock:
-      return &static_cast<model::Rwlock*>(o->model)->dep_map;
-    case ModelType::kRwSemaphore:
-      return &static_cast<model::RwSemaphore*>(o->model)->dep_map;
-    case ModelType::kXarray:
-      return &static_cast<model::Xarray*>(o->model)->xa_lock->dep_map;
-    default:
-      return nullptr;
+  if (auto* f = bindings().types[static_cast<size_t>(o->mtype)].dep_map) return f(o->model);
+  if (o->mtype == ModelType::kXarray) {
+    return &static_cast<model::Xarray*>(o->model)->xa_lock->dep_map;
   }
+  return nullptr;
 }
 
 template <void (*F)(const model::LockdepMap*, Loc)>
@@ -81,6 +61,33 @@ Value set_class(Call& c) {
   model::lockdep_set_class(m, static_cast<const char*>(key->model));
   return Value::integer(0);
 }
+
+// Factories (scenarios/api/ww_mutex.def, lockdep.def) of the types no generic factory makes.
+// A ww_class is declared through DEFINE_WD_CLASS (wait-die) or DEFINE_WW_CLASS: see make_global.
+void* make_ww_class(Runtime& rt, const MakeArgs& a) {
+  return rt.ctx.make<model::WwClass>(rt.ctx, a.name, true);
+}
+// `struct ww_mutex m = { .class = &c };`: the class is part of the lock (ww_mutex_init).
+void* make_ww_mutex(Runtime& rt, const MakeArgs& a) {
+  const lang::Init* c = nullptr;
+  if (a.init != nullptr) {
+    for (const auto& item : a.init->items) {
+      if (item.field == "class") {
+        c = item.value;
+        break;
+      }
+    }
+  }
+  Value v = c != nullptr && c->expr != nullptr ? rt.eval(c->expr, a.f) : Value::null();
+  if (v.tag != Value::Tag::kRef || v.ref->mtype != ModelType::kWwClass) {
+    rt.error(std::string("ww_mutex '") + a.name + "' needs `= { .class = &some_ww_class }`", a.loc);
+  }
+  auto* l = rt.ctx.make<WwMutex>(rt.ctx, a.name, static_cast<model::WwClass*>(v.ref->model));
+  adopt_object(a.owner, l->word.object());
+  return l;
+}
+// A lock_class_key is only a class name (lockdep_set_class).
+void* make_key(Runtime&, const MakeArgs& a) { return const_cast<char*>(a.name); }
 
 // ww_mutex (include/linux/ww_mutex.h).
 Value ww_init(Call& c) {
@@ -114,55 +121,18 @@ Value ww_trylock(Call& c) {
 
 }  // namespace
 
-void bind_lock_builtins(std::vector<BuiltinFn>& t) {
-  bind_builtin(t, "local_irq_disable", ctx_call<model::local_irq_disable>);
-  bind_builtin(t, "local_irq_enable", ctx_call<model::local_irq_enable>);
-  bind_builtin(t, "local_irq_save", irq_save);
-  bind_builtin(t, "local_irq_restore", irq_restore);
-  bind_builtin(t, "local_bh_disable", ctx_call<model::local_bh_disable>);
-  bind_builtin(t, "local_bh_enable", ctx_call<model::local_bh_enable>);
-  bind_builtin(t, "preempt_disable", ctx_call<model::preempt_disable>);
-  bind_builtin(t, "preempt_enable", ctx_call<model::preempt_enable>);
-  bind_builtin(t, "might_sleep", ctx_call<model::might_sleep>);
-
-  bind_builtin(t, "spin_lock", obj_call<Spinlock, model::spin_lock>);
-  bind_builtin(t, "spin_unlock", obj_call<Spinlock, model::spin_unlock>);
-  bind_builtin(t, "spin_trylock", obj_call<Spinlock, model::spin_trylock>);
-  bind_builtin(t, "spin_lock_irq", obj_call<Spinlock, model::spin_lock_irq>);
-  bind_builtin(t, "spin_unlock_irq", obj_call<Spinlock, model::spin_unlock_irq>);
-  bind_builtin(t, "spin_lock_irqsave", lock_irqsave<Spinlock, model::spin_lock_irqsave>);
-  bind_builtin(t, "spin_unlock_irqrestore",
-               unlock_irqrestore<Spinlock, model::spin_unlock_irqrestore>);
-  bind_builtin(t, "spin_lock_bh", obj_call<Spinlock, model::spin_lock_bh>);
-  bind_builtin(t, "spin_unlock_bh", obj_call<Spinlock, model::spin_unlock_bh>);
-  bind_builtin(t, "spin_lock_nested", spin_nested);
-  bind_builtin(t, "raw_spin_lock", obj_call<Spinlock, model::raw_spin_lock>);
-  bind_builtin(t, "raw_spin_unlock", obj_call<Spinlock, model::raw_spin_unlock>);
-  bind_builtin(t, "raw_spin_trylock", obj_call<Spinlock, model::raw_spin_trylock>);
-  bind_builtin(t, "raw_spin_lock_irq", obj_call<Spinlock, model::raw_spin_lock_irq>);
-  bind_builtin(t, "raw_spin_unlock_irq", obj_call<Spinlock, model::raw_spin_unlock_irq>);
-  bind_builtin(t, "raw_spin_lock_irqsave", lock_irqsave<Spinlock, model::raw_spin_lock_irqsave>);
-  bind_builtin(t, "raw_spin_unlock_irqrestore",
-               unlock_irqrestore<Spinlock, model::raw_spin_unlock_irqrestore>);
-
-  bind_builtin(t, "mutex_lock", obj_call<Mutex, model::mutex_lock>);
-  bind_builtin(t, "mutex_lock_interruptible", mutex_interruptible);
-  bind_builtin(t, "mutex_trylock", obj_call<Mutex, model::mutex_trylock>);
-  bind_builtin(t, "mutex_unlock", obj_call<Mutex, model::mutex_unlock>);
-  bind_builtin(t, "mutex_is_locked", obj_call<Mutex, model::mutex_is_locked>);
-
-  bind_builtin(t, "ww_acquire_init", ww_init);
-  bind_builtin(t, "ww_acquire_done", obj_call<WwAcquireCtx, model::ww_acquire_done>);
-  bind_builtin(t, "ww_acquire_fini", obj_call<WwAcquireCtx, model::ww_acquire_fini>);
-  bind_builtin(t, "ww_mutex_lock", ww_lock);
-  bind_builtin(t, "ww_mutex_lock_slow", ww_lock_slow);
-  bind_builtin(t, "ww_mutex_trylock", ww_trylock);
-  bind_builtin(t, "ww_mutex_unlock", obj_call<WwMutex, model::ww_mutex_unlock>);
-
-  bind_builtin(t, "lockdep_assert_held", assert_held<model::lockdep_assert_held>);
-  bind_builtin(t, "lockdep_assert_held_write", assert_held<model::lockdep_assert_held_write>);
-  bind_builtin(t, "lockdep_assert_not_held", assert_held<model::lockdep_assert_not_held>);
-  bind_builtin(t, "lockdep_set_class", set_class);
+void bind_lock_builtins(Bindings& b) {
+#define RAVEL_API RAVEL_BIND_API
+#define RAVEL_TYPE RAVEL_BIND_TYPE
+#define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include "scenarios/api/cpu.def"
+#include "scenarios/api/lockdep.def"
+#include "scenarios/api/mutex.def"
+#include "scenarios/api/spinlock.def"
+#include "scenarios/api/ww_mutex.def"
+#undef RAVEL_API
+#undef RAVEL_TYPE
+#undef RAVEL_LOCK_TYPE
 }
 
 }  // namespace ravel::interp

@@ -10,6 +10,7 @@
 #include "model/refcount.h"
 #include "model/shrinker.h"
 #include "model/slab.h"
+#include "scenarios/api/api.h"
 #include "scenarios/interp/runtime.h"
 
 namespace ravel::interp {
@@ -127,9 +128,7 @@ Value atomic_xchg(Call& c) {
 
 // Marked accesses on plain variables.
 Value read_once(Call& c) { return c.rt.decode(model::READ_ONCE(c.read_var(0), c.loc)); }
-Value load_acquire(Call& c) {
-  return c.rt.decode(model::smp_load_acquire(c.read_var(0), c.loc));
-}
+Value load_acquire(Call& c) { return c.rt.decode(model::smp_load_acquire(c.read_var(0), c.loc)); }
 Value test_bit(Call& c) {
   int nr = static_cast<int>(c.integer(0));
   return Value::integer(model::test_bit(nr, c.read_var(1), c.loc) ? 1 : 0);
@@ -167,10 +166,45 @@ Value kref_put(Call& c) {
       c.loc);
   return Value::integer(r);
 }
+// The refcount_t calls with the model's default op kinds (refcount.def).
+Value refcount_inc_fn(Call& c) {
+  model::refcount_inc(c.model<Refcount>(0), c.loc);
+  return Value::integer(0);
+}
+Value refcount_dec_and_test_fn(Call& c) {
+  return Value::integer(model::refcount_dec_and_test(c.model<Refcount>(0), c.loc));
+}
+Value refcount_read_fn(Call& c) {
+  return Value::integer(model::refcount_read(c.model<Refcount>(0), c.loc));
+}
+
+// Factories (kref.def, refcount.def): KREF_INIT(n) and REFCOUNT_INIT(n) set the count, else 1.
+void* make_kref(Runtime& rt, const MakeArgs& a) {
+  auto* k = model::kref_new(a.name, a.owner);
+  if (const Expr* arg = init_arg(a.init))
+    k->refcount->value = static_cast<int>(rt.eval(arg, a.f).i);
+  return k;
+}
+void* make_refcount(Runtime& rt, const MakeArgs& a) {
+  const Expr* arg = init_arg(a.init);
+  return model::refcount_new(a.name, arg != nullptr ? static_cast<int>(rt.eval(arg, a.f).i) : 1,
+                             a.owner);
+}
 
 }  // namespace
 
-void bind_memory_builtins(std::vector<BuiltinFn>& t) {
+void bind_memory_builtins(Bindings& b) {
+#define RAVEL_API RAVEL_BIND_API
+#define RAVEL_TYPE RAVEL_BIND_TYPE
+#define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include "scenarios/api/kref.def"
+#include "scenarios/api/refcount.def"
+#undef RAVEL_API
+#undef RAVEL_TYPE
+#undef RAVEL_LOCK_TYPE
+
+  // Not declared in scenarios/api yet: bound by name.
+  std::vector<BuiltinFn>& t = b.fns;
   bind_builtin(t, "kmalloc", alloc);
   bind_builtin(t, "kzalloc", alloc);
   bind_builtin(t, "kfree", kfree);
@@ -209,22 +243,6 @@ void bind_memory_builtins(std::vector<BuiltinFn>& t) {
   bind_builtin(t, "set_bit", bit_op<void, model::set_bit>);
   bind_builtin(t, "clear_bit", bit_op<void, model::clear_bit>);
   bind_builtin(t, "test_and_set_bit", bit_op<bool, model::test_and_set_bit>);
-
-  bind_builtin(t, "kref_init", obj_call<Kref, model::kref_init>);
-  bind_builtin(t, "kref_get", obj_call<Kref, model::kref_get>);
-  bind_builtin(t, "kref_put", kref_put);
-  bind_builtin(t, "kref_read", obj_call<Kref, model::kref_read>);
-  bind_builtin(t, "kref_get_unless_zero", obj_call<Kref, model::kref_get_unless_zero>);
-  bind_builtin(t, "refcount_inc", [](Call& c) {
-    model::refcount_inc(c.model<Refcount>(0), c.loc);
-    return Value::integer(0);
-  });
-  bind_builtin(t, "refcount_dec_and_test", [](Call& c) {
-    return Value::integer(model::refcount_dec_and_test(c.model<Refcount>(0), c.loc));
-  });
-  bind_builtin(t, "refcount_read", [](Call& c) {
-    return Value::integer(model::refcount_read(c.model<Refcount>(0), c.loc));
-  });
 }
 
 }  // namespace ravel::interp

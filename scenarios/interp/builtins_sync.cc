@@ -1,5 +1,6 @@
-// scenarios/interp/builtins_sync.cc: completions, wait queues, RCU, xarrays, work items and
-// modules, bound to H4b's models (model/completion.h, wait.h, rcu.h, xarray.h, workqueue.h,
+// scenarios/interp/builtins_sync.cc: completions and wait queues (declared in
+// scenarios/api/completion.def and wait.def), RCU, xarrays, work items and modules, bound to the
+// models (model/completion.h, wait.h, rcu.h, xarray.h, workqueue.h,
 // module.h). Callbacks written in the scenario (work functions, RCU callbacks, kref release,
 // wait_event conditions) are interpreter closures the models call in whatever task runs them.
 #include "model/completion.h"
@@ -8,6 +9,7 @@
 #include "model/wait.h"
 #include "model/workqueue.h"
 #include "model/xarray.h"
+#include "scenarios/api/api.h"
 #include "scenarios/interp/runtime.h"
 
 namespace ravel::interp {
@@ -105,6 +107,12 @@ Value queue_work(Call& c) {
   return Value::integer(model::queue_work(model::system_wq(), w, c.loc));
 }
 
+// Factories (scenarios/api/completion.def, wait.def): a completion not done, an empty queue.
+void* make_completion(Runtime&, const MakeArgs& a) {
+  return model::completion_new(a.name, a.owner);
+}
+void* make_waitqueue(Runtime&, const MakeArgs& a) { return model::waitqueue_new(a.name, a.owner); }
+
 }  // namespace
 
 void Runtime::set_work_fn(Obj* work, Value fn, Loc loc) {
@@ -138,22 +146,18 @@ Flow Runtime::exec_xa_for_each(const Stmt* s, Frame& f) {
   return out == Flow::kBreak ? Flow::kNormal : out;
 }
 
-void bind_sync_builtins(std::vector<BuiltinFn>& t) {
-  bind_builtin(t, "init_completion", obj_call<Completion, model::init_completion>);
-  bind_builtin(t, "reinit_completion", obj_call<Completion, model::reinit_completion>);
-  bind_builtin(t, "complete", obj_call<Completion, model::complete>);
-  bind_builtin(t, "complete_all", obj_call<Completion, model::complete_all>);
-  bind_builtin(t, "wait_for_completion", obj_call<Completion, model::wait_for_completion>);
-  bind_builtin(t, "wait_for_completion_timeout", completion_timeout);
-  bind_builtin(t, "try_wait_for_completion", obj_call<Completion, model::try_wait_for_completion>);
-  bind_builtin(t, "completion_done", obj_call<Completion, model::completion_done>);
+void bind_sync_builtins(Bindings& b) {
+#define RAVEL_API RAVEL_BIND_API
+#define RAVEL_TYPE RAVEL_BIND_TYPE
+#define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include "scenarios/api/completion.def"
+#include "scenarios/api/wait.def"
+#undef RAVEL_API
+#undef RAVEL_TYPE
+#undef RAVEL_LOCK_TYPE
 
-  bind_builtin(t, "init_waitqueue_head", obj_call<WaitQueueHead, model::init_waitqueue_head>);
-  bind_builtin(t, "wait_event", wait_event);
-  bind_builtin(t, "wait_event_timeout", wait_event_timeout);
-  bind_builtin(t, "wake_up", obj_call<WaitQueueHead, model::wake_up>);
-  bind_builtin(t, "wake_up_all", obj_call<WaitQueueHead, model::wake_up_all>);
-
+  // Not declared in scenarios/api yet: bound by name.
+  std::vector<BuiltinFn>& t = b.fns;
   bind_builtin(t, "rcu_read_lock", [](Call& c) {
     model::rcu_read_lock(c.loc);
     return Value::integer(0);
@@ -180,8 +184,8 @@ void bind_sync_builtins(std::vector<BuiltinFn>& t) {
   bind_builtin(t, "xa_unlock", obj_call<Xarray, model::xa_unlock>);
   bind_builtin(t, "xa_lock_irq", obj_call<Xarray, model::xa_lock_irq>);
   bind_builtin(t, "xa_unlock_irq", obj_call<Xarray, model::xa_unlock_irq>);
-  bind_builtin(t, "xa_lock_irqsave", lock_irqsave<Xarray, model::xa_lock_irqsave>);
-  bind_builtin(t, "xa_unlock_irqrestore", unlock_irqrestore<Xarray, model::xa_unlock_irqrestore>);
+  bind_builtin(t, "xa_lock_irqsave", lock_irqsave<&model::xa_lock_irqsave>);
+  bind_builtin(t, "xa_unlock_irqrestore", unlock_irqrestore<&model::xa_unlock_irqrestore>);
   bind_builtin(t, "xa_store", xa_store<model::xa_store>);
   bind_builtin(t, "__xa_store", xa_store<model::__xa_store>);
   bind_builtin(t, "xa_load", xa_index_op<model::xa_load>);

@@ -10,6 +10,7 @@
 // (one scheduling point each, race-checked); locals are plain C++ values.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -24,6 +25,10 @@
 #include "scenarios/interp/value.h"
 #include "scenarios/lang/ast.h"
 #include "scenarios/lang/builtins.h"
+
+namespace ravel::model {
+struct LockdepMap;
+}  // namespace ravel::model
 
 namespace ravel::interp {
 
@@ -177,13 +182,36 @@ struct Call {
 };
 
 using BuiltinFn = Value (*)(Call&);
-const std::vector<BuiltinFn>& builtin_table();
+
+// What a model type's factory gets: the declaration being made (objects.cc).
+struct MakeArgs {
+  const char* name;
+  const char* cls;
+  ObjectId owner;  // the heap instance the object lives in, or kNoObject
+  const lang::Init* init;
+  Frame& f;
+  Loc loc;
+};
+// The interpreter's side of a model type declared in scenarios/api (RAVEL_TYPE,
+// RAVEL_LOCK_TYPE): how to make one, and for a lock type where its lockdep map is.
+struct TypeBinding {
+  void* (*make)(Runtime& rt, const MakeArgs& a) = nullptr;
+  model::LockdepMap* (*dep_map)(void* model) = nullptr;
+};
+// Everything bound to the language's tables, built once: built-in id -> binding, model type ->
+// factory and lockdep map.
+struct Bindings {
+  std::vector<BuiltinFn> fns;
+  std::array<TypeBinding, lang::kModelTypeCount> types{};
+};
+const Bindings& bindings();
+const std::vector<BuiltinFn>& builtin_table();  // bindings().fns
 void bind_builtin(std::vector<BuiltinFn>& t, std::string_view name, BuiltinFn fn);
 void bind_lang_builtins(std::vector<BuiltinFn>& t);
-void bind_lock_builtins(std::vector<BuiltinFn>& t);
-void bind_memory_builtins(std::vector<BuiltinFn>& t);
-void bind_sync_builtins(std::vector<BuiltinFn>& t);
-void bind_rw_builtins(std::vector<BuiltinFn>& t);
+void bind_lock_builtins(Bindings& b);  // scenarios/api/{cpu,spinlock,mutex,ww_mutex,lockdep}.def
+void bind_memory_builtins(Bindings& b);  // and scenarios/api/{kref,refcount}.def
+void bind_sync_builtins(Bindings& b);    // and scenarios/api/{completion,wait}.def
+void bind_rw_builtins(Bindings& b);  // scenarios/api/{rwlock,rwsem}.def
 void bind_dma_fence_builtins(std::vector<BuiltinFn>& t);
 void bind_dma_buf_builtins(std::vector<BuiltinFn>& t);
 
@@ -207,19 +235,99 @@ inline void store_arg(Call& c, size_t i, int64_t v) {
   c.rt.store(c.rt.place(c.e->args[i], c.f), Value::integer(v), c.loc);
 }
 
-// `F(object, flags)` pairs of every lock type: spin_lock_irqsave(l, flags) stores the saved IRQ
-// state into the caller's lvalue argument 1; the restore form reads it back.
-template <class T, unsigned long (*F)(T*, Loc)>
+// The binding templates of the declaration shapes (scenarios/api/api.h). Each takes the model
+// function itself, deduces the model type from its first parameter and checks that the function
+// has the shape its declaration claims, so a declaration that does not match its model function
+// is a compile error.
+template <class Fn>
+struct ObjFnOf;
+template <class R, class T, class... A>
+struct ObjFnOf<R (*)(T*, A...)> {
+  using Obj = T;
+  using Ret = R;
+};
+template <auto F>
+using ObjFn = ObjFnOf<decltype(F)>;
+
+// RAVEL_CTX: void F(Loc).
+template <void (*F)(Loc)>
+Value ctx_call(Call& c) {
+  F(c.loc);
+  return Value::integer(0);
+}
+// RAVEL_QUERY: bool F(), a read of the current task's context.
+template <bool (*F)()>
+Value query_call(Call&) {
+  return Value::integer(F());
+}
+// RAVEL_OBJ: void F(T*, Loc).
+template <auto F>
+Value obj_void(Call& c) {
+  using T = typename ObjFn<F>::Obj;
+  static_assert(std::is_void_v<typename ObjFn<F>::Ret>, "RAVEL_OBJ of a function with a result");
+  F(c.model<T>(0), c.loc);
+  return Value::integer(0);
+}
+// RAVEL_OBJ_V: R F(T*, Loc), R an integer (or bool) the scenario reads.
+template <auto F>
+Value obj_value(Call& c) {
+  using T = typename ObjFn<F>::Obj;
+  static_assert(std::is_integral_v<typename ObjFn<F>::Ret>, "RAVEL_OBJ_V needs an integer result");
+  return Value::integer(static_cast<int64_t>(F(c.model<T>(0), c.loc)));
+}
+
+// RAVEL_IRQSAVE / RAVEL_IRQRESTORE: `F(object, flags)` pairs of every lock type:
+// spin_lock_irqsave(l, flags) stores the saved IRQ state into the caller's lvalue argument 1;
+// the restore form reads it back.
+template <auto F>
 Value lock_irqsave(Call& c) {
+  using T = typename ObjFn<F>::Obj;
+  static_assert(std::is_same_v<decltype(F), unsigned long (*)(T*, Loc)>);
   T* l = c.model<T>(0);
   store_arg(c, 1, static_cast<int64_t>(F(l, c.loc)));
   return Value::integer(0);
 }
-template <class T, void (*F)(T*, unsigned long, Loc)>
+template <auto F>
 Value unlock_irqrestore(Call& c) {
+  using T = typename ObjFn<F>::Obj;
+  static_assert(std::is_same_v<decltype(F), void (*)(T*, unsigned long, Loc)>);
   T* l = c.model<T>(0);
   F(l, static_cast<unsigned long>(c.integer(1)), c.loc);
   return Value::integer(0);
 }
+
+// The value inside ATOMIC_INIT(v), REFCOUNT_INIT(v), KREF_INIT(v) or WORK(fn), or the
+// initializer itself; nullptr without one (objects.cc).
+const Expr* init_arg(const lang::Init* init);
+
+// Factories of the declaration forms. A lock made inside a heap instance is adopted by its slab
+// (model/slab.h), so an operation on it after kfree is a use-after-free.
+void adopt_object(ObjectId owner, ObjectId id);
+// A lock type constructed as T(ctx, name, class, extra...), with a LockWord `word`.
+template <class T, auto... Extra>
+void* make_lock(Runtime& rt, const MakeArgs& a) {
+  auto* l = rt.ctx.make<T>(rt.ctx, a.name, a.cls, Extra...);
+  adopt_object(a.owner, l->word.object());
+  return l;
+}
+// A type constructed as T(ctx, name) that owns no engine object of its own.
+template <class T>
+void* make_plain(Runtime& rt, const MakeArgs& a) {
+  return rt.ctx.make<T>(rt.ctx, a.name);
+}
+template <class T>
+model::LockdepMap* dep_map_of(void* model) {
+  return &static_cast<T*>(model)->dep_map;
+}
+
+// Expanding a declaration file (scenarios/api) inside a binder `void bind_x(Bindings& b)`:
+//   #define RAVEL_API RAVEL_BIND_API  (and the same for RAVEL_TYPE, RAVEL_LOCK_TYPE)
+// binds each API by its ApiId (no name lookup at start-up) and each type by its enumerator.
+#define RAVEL_BIND_API(name, sig, ret, op, in_await, ...) \
+  b.fns[static_cast<size_t>(::ravel::lang::ApiId::name)] = __VA_ARGS__;
+#define RAVEL_BIND_TYPE(e, c, s, cxx, ...) \
+  b.types[static_cast<size_t>(::ravel::lang::ModelType::e)].make = __VA_ARGS__;
+#define RAVEL_BIND_LOCK_TYPE(e, c, s, cxx, ...) \
+  b.types[static_cast<size_t>(::ravel::lang::ModelType::e)] = {__VA_ARGS__, dep_map_of<cxx>};
 
 }  // namespace ravel::interp

@@ -11,9 +11,15 @@
 // Return strings: "" void, "v" value, "*T" pointer to model type T, "*type" pointer to the type
 // argument, "=0" same as argument 0, "init:T" initializer of model type T.
 // Argument order is the kernel's (atomic_add(i, v), test_bit(nr, addr), queue_work(wq, work)).
+//
+// The rows come from two places: first every kernel API declared in scenarios/api/all.def (one
+// descriptor per API, next to its model pair's bindings), then the rows below still typed by
+// hand. Either way the table is built by a constexpr function at compile time, so a bad row is a
+// compile error ("call to non-constexpr function 'table_error'") and not an abort at start-up.
 #include "scenarios/lang/builtins.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -36,109 +42,24 @@ struct Row {
   bool in_await = false;  // see Builtin::in_await
 };
 
-constexpr std::string_view kLock = "spinlock|raw_spinlock|rwlock|mutex|rwsem|ww_mutex";
+// Short names of the model types (model_types.def), for the signature strings.
+constexpr std::string_view kShortNames[] = {
+#define X(e, c, s) s,
+#include "scenarios/lang/model_types.def"
+#undef X
+};
 
-const Row kRows[] = {
-    // IRQ, BH and preemption state
-    {"local_irq_disable", "", ""},
-    {"local_irq_enable", "", ""},
-    {"local_irq_save", "lv", ""},
-    {"local_irq_restore", "v", ""},
-    {"local_bh_disable", "", ""},
-    {"local_bh_enable", "", ""},
-    {"preempt_disable", "", ""},
-    {"preempt_enable", "", ""},
-    {"in_irq", "", "v"},
-    {"in_interrupt", "", "v"},
-    {"irqs_disabled", "", "v"},
-    {"preemptible", "", "v"},
-    // spinlocks (include/linux/spinlock.h)
-    {"spin_lock", "spinlock", ""},
-    {"spin_unlock", "spinlock", ""},
-    {"spin_trylock", "spinlock", "v"},
-    {"spin_lock_irq", "spinlock", ""},
-    {"spin_unlock_irq", "spinlock", ""},
-    {"spin_lock_irqsave", "spinlock,lv", ""},
-    {"spin_unlock_irqrestore", "spinlock,v", ""},
-    {"spin_lock_bh", "spinlock", ""},
-    {"spin_unlock_bh", "spinlock", ""},
-    {"spin_lock_nested", "spinlock,v", ""},
-    {"raw_spin_lock", "raw_spinlock", ""},
-    {"raw_spin_unlock", "raw_spinlock", ""},
-    {"raw_spin_trylock", "raw_spinlock", "v"},
-    {"raw_spin_lock_irq", "raw_spinlock", ""},
-    {"raw_spin_unlock_irq", "raw_spinlock", ""},
-    {"raw_spin_lock_irqsave", "raw_spinlock,lv", ""},
-    {"raw_spin_unlock_irqrestore", "raw_spinlock,v", ""},
-    {"read_lock", "rwlock", ""},
-    {"read_unlock", "rwlock", ""},
-    {"write_lock", "rwlock", ""},
-    {"write_unlock", "rwlock", ""},
-    {"read_lock_irq", "rwlock", ""},
-    {"read_unlock_irq", "rwlock", ""},
-    {"write_lock_irq", "rwlock", ""},
-    {"write_unlock_irq", "rwlock", ""},
-    {"read_lock_irqsave", "rwlock,lv", ""},
-    {"read_unlock_irqrestore", "rwlock,v", ""},
-    {"write_lock_irqsave", "rwlock,lv", ""},
-    {"write_unlock_irqrestore", "rwlock,v", ""},
-    {"read_lock_bh", "rwlock", ""},
-    {"read_unlock_bh", "rwlock", ""},
-    {"write_lock_bh", "rwlock", ""},
-    {"write_unlock_bh", "rwlock", ""},
-    {"read_trylock", "rwlock", "v"},
-    {"write_trylock", "rwlock", "v"},
-    // sleeping locks
-    {"mutex_lock", "mutex", ""},
-    {"mutex_lock_interruptible", "mutex", "v"},
-    {"mutex_trylock", "mutex", "v"},
-    {"mutex_unlock", "mutex", ""},
-    {"mutex_is_locked", "mutex", "v"},
-    {"down_read", "rwsem", ""},
-    {"up_read", "rwsem", ""},
-    {"down_write", "rwsem", ""},
-    {"up_write", "rwsem", ""},
-    {"downgrade_write", "rwsem", ""},
-    {"down_read_trylock", "rwsem", "v"},
-    {"down_write_trylock", "rwsem", "v"},
-    // ww_mutex (include/linux/ww_mutex.h)
-    {"ww_acquire_init", "ww_ctx,ww_class", ""},
-    {"ww_acquire_done", "ww_ctx", ""},
-    {"ww_acquire_fini", "ww_ctx", ""},
-    {"ww_mutex_lock", "ww_mutex,ww_ctx", "v"},
-    {"ww_mutex_lock_slow", "ww_mutex,ww_ctx", ""},
-    {"ww_mutex_trylock", "ww_mutex,ww_ctx?", "v"},
-    {"ww_mutex_unlock", "ww_mutex", ""},
-    // lockdep
-    {"lockdep_assert_held", "lock", ""},
-    {"lockdep_assert_held_write", "lock", ""},
-    {"lockdep_assert_not_held", "lock", ""},
-    {"might_sleep", "", ""},
-    {"lockdep_set_class", "lock|xarray,key", ""},
-    // completion
-    {"init_completion", "completion", ""},
-    {"reinit_completion", "completion", ""},
-    {"complete", "completion", ""},
-    {"complete_all", "completion", ""},
-    {"wait_for_completion", "completion", ""},
-    {"wait_for_completion_timeout", "completion,v", "v"},
-    {"try_wait_for_completion", "completion", "v"},
-    {"completion_done", "completion", "v"},
-    // wait queues
-    {"init_waitqueue_head", "wq~", ""},
-    {"wait_event", "wq~,cond", ""},
-    {"wait_event_timeout", "wq~,cond,v", "v"},
-    {"wake_up", "wq~", ""},
-    {"wake_up_all", "wq~", ""},
-    // refcounts
-    {"kref_init", "kref", ""},
-    {"kref_get", "kref", ""},
-    {"kref_put", "kref,fn", "v"},
-    {"kref_read", "kref", "v"},
-    {"kref_get_unless_zero", "kref", "v"},
-    {"refcount_inc", "refcount", ""},
-    {"refcount_dec_and_test", "refcount", "v"},
-    {"refcount_read", "refcount", "v"},
+// `lock` in a signature: every type declared with RAVEL_LOCK_TYPE.
+constexpr ModelMask kLockMask = 0
+#define RAVEL_LOCK_TYPE(e, c, s, cxx, ...) | mask_of(ModelType::e)
+#include "scenarios/api/all.def"
+#undef RAVEL_LOCK_TYPE
+    ;
+
+constexpr Row kRows[] = {
+#define RAVEL_API(name, sig, ret, op, in_await, ...) {#name, sig, ret, op, false, in_await},
+#include "scenarios/api/all.def"
+#undef RAVEL_API
     // memory and reclaim
     {"kmalloc", "type,v?", "*type"},
     {"kzalloc", "type,v?", "*type"},
@@ -267,30 +188,40 @@ const Row kRows[] = {
     {"WORK", "fn", "init:work", "none"},
 };
 
-[[noreturn]] void table_error(std::string_view name, const std::string& what) {
+// Reached only by a bad row; the table is a constant expression, so reaching a non-constexpr
+// function makes the build fail at the offending row.
+[[noreturn]] void table_error(std::string_view name, const char* what) {
   std::fprintf(stderr, "internal error: built-in table entry '%.*s': %s\n",
-               static_cast<int>(name.size()), name.data(), what.c_str());
+               static_cast<int>(name.size()), name.data(), what);
   std::abort();
 }
 
-ModelMask parse_mask(std::string_view name, std::string_view spec) {
+constexpr int short_name_index(std::string_view s) {
+  for (size_t i = 0; i < std::size(kShortNames); ++i) {
+    if (kShortNames[i] == s) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+constexpr ModelMask parse_mask(std::string_view name, std::string_view spec) {
   ModelMask mask = 0;
   while (!spec.empty()) {
     size_t bar = spec.find('|');
     std::string_view one = spec.substr(0, bar);
+    int t = short_name_index(one);
     if (one == "lock") {
-      mask |= parse_mask(name, kLock);
-    } else if (auto t = model_type_by_short_name(one)) {
-      mask |= mask_of(*t);
+      mask |= kLockMask;
+    } else if (t >= 0) {
+      mask |= mask_of(static_cast<ModelType>(t));
     } else {
-      table_error(name, "unknown model type '" + std::string(one) + "'");
+      table_error(name, "unknown model type in the signature");
     }
     spec = bar == std::string_view::npos ? std::string_view{} : spec.substr(bar + 1);
   }
   return mask;
 }
 
-ArgSpec parse_arg(std::string_view name, std::string_view tok) {
+constexpr ArgSpec parse_arg(std::string_view name, std::string_view tok) {
   if (tok == "v") return {ArgKind::kValue, 0};
   if (tok == "fn") return {ArgKind::kFunction, 0};
   if (tok == "type") return {ArgKind::kType, 0};
@@ -304,22 +235,48 @@ ArgSpec parse_arg(std::string_view name, std::string_view tok) {
   return {ArgKind::kObject, parse_mask(name, tok)};
 }
 
-int find_op(std::string_view name) {
+constexpr int find_op(std::string_view name) {
   for (size_t i = 0; i < std::size(kOpNames); ++i) {
     if (kOpNames[i] == name) return static_cast<int>(i);
   }
   return -1;
 }
 
-Builtin build(const Row& row, size_t id) {
+constexpr void parse_ret(Builtin& b, std::string_view r) {
+  if (r.empty()) {
+    b.ret = RetKind::kVoid;
+  } else if (r == "v") {
+    b.ret = RetKind::kValue;
+  } else if (r == "=0") {
+    b.ret = RetKind::kSameAsArg0;
+  } else if (r == "*type") {
+    b.ret = RetKind::kTypeArgPtr;
+  } else if (r.substr(0, 1) == "*" || r.substr(0, 5) == "init:") {
+    bool init = r[0] != '*';
+    int t = short_name_index(r.substr(init ? 5 : 1));
+    if (t < 0) table_error(b.name, "bad return type");
+    b.ret = init ? RetKind::kInitValue : RetKind::kModelPtr;
+    b.ret_model = static_cast<ModelType>(t);
+  } else {
+    table_error(b.name, "bad return type");
+  }
+}
+
+// A row's op: the ops.def entry it names, else the one of its own name if any ("none": -1).
+constexpr int16_t row_op(const Row& row) {
+  std::string_view op = row.op.empty() ? row.name : row.op;
+  int i = op == "none" ? -1 : find_op(op);
+  if (i < 0 && op != "none" && !row.op.empty()) table_error(row.name, "unknown op");
+  return static_cast<int16_t>(i);
+}
+
+constexpr Builtin build(const Row& row, size_t id) {
   Builtin b;
   b.id = static_cast<uint16_t>(id);
   b.name = row.name;
   b.block = row.block;
   b.in_await = row.in_await;
-  std::string_view op = row.op.empty() ? row.name : row.op;
-  b.op = static_cast<int16_t>(op == "none" ? -1 : find_op(op));
-  if (b.op < 0 && op != "none" && !row.op.empty()) table_error(row.name, "unknown op");
+  b.op = row_op(row);
   std::string_view sig = row.sig;
   bool optional = false;
   while (!sig.empty()) {
@@ -334,26 +291,27 @@ Builtin build(const Row& row, size_t id) {
     b.args[b.max_args++] = parse_arg(row.name, tok);
     if (!optional) b.min_args = b.max_args;
   }
-  std::string_view r = row.ret;
-  if (r.empty()) {
-    b.ret = RetKind::kVoid;
-  } else if (r == "v") {
-    b.ret = RetKind::kValue;
-  } else if (r == "=0") {
-    b.ret = RetKind::kSameAsArg0;
-  } else if (r == "*type") {
-    b.ret = RetKind::kTypeArgPtr;
-  } else if (r.substr(0, 1) == "*" || r.substr(0, 5) == "init:") {
-    bool init = r[0] != '*';
-    auto t = model_type_by_short_name(r.substr(init ? 5 : 1));
-    if (!t) table_error(row.name, "bad return type");
-    b.ret = init ? RetKind::kInitValue : RetKind::kModelPtr;
-    b.ret_model = *t;
-  } else {
-    table_error(row.name, "bad return type");
-  }
+  parse_ret(b, row.ret);
   return b;
 }
+
+constexpr size_t kRowCount = std::size(kRows);
+constexpr std::array<Builtin, kRowCount> kTable = [] {
+  std::array<Builtin, kRowCount> t{};
+  for (size_t i = 0; i < kRowCount; ++i) t[i] = build(kRows[i], i);
+  return t;
+}();
+// Two rows of one name would make find_builtin() see only the first.
+constexpr bool names_unique() {
+  for (size_t i = 0; i < kRowCount; ++i) {
+    for (size_t j = i + 1; j < kRowCount; ++j) {
+      if (kRows[i].name == kRows[j].name) return false;
+    }
+  }
+  return true;
+}
+static_assert(names_unique(), "two built-in rows share a name");
+static_assert(static_cast<size_t>(ApiId::kDeclared) <= kRowCount);
 
 size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -372,11 +330,7 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 }  // namespace
 
 const std::vector<Builtin>& builtins() {
-  static const std::vector<Builtin> table = [] {
-    std::vector<Builtin> t;
-    for (const Row& row : kRows) t.push_back(build(row, t.size()));
-    return t;
-  }();
+  static const std::vector<Builtin> table(kTable.begin(), kTable.end());
   return table;
 }
 
@@ -413,52 +367,5 @@ std::string_view op_name(int op) {
   return op >= 0 && op < op_count() ? kOpNames[op] : std::string_view{};
 }
 int op_count() { return static_cast<int>(std::size(kOpNames)); }
-
-const std::vector<Constant>& constants() {
-  // errno values of include/uapi/asm-generic/errno*.h; GFP values of Linux 6.x gfp_types.h;
-  // DMA_RESV_USAGE_* in the kernel's enum order; READ/WRITE as in include/linux/kernel.h.
-  static const std::vector<Constant> table = {
-      {"true", 1},
-      {"false", 0},
-      {"ENOENT", 2},
-      {"EINTR", 4},
-      {"ENOMEM", 12},
-      {"EBUSY", 16},
-      {"ENODEV", 19},
-      {"EINVAL", 22},
-      {"EDEADLK", 35},
-      {"EOPNOTSUPP", 95},
-      {"ETIMEDOUT", 110},
-      {"EALREADY", 114},
-      {"GFP_KERNEL", 0xcc0},
-      {"GFP_NOWAIT", 0x800},
-      {"GFP_ATOMIC", 0xa20},
-      {"DMA_RESV_USAGE_KERNEL", 0},
-      {"DMA_RESV_USAGE_WRITE", 1},
-      {"DMA_RESV_USAGE_READ", 2},
-      {"DMA_RESV_USAGE_BOOKKEEP", 3},
-      {"READ", 0},
-      {"WRITE", 1},
-      {"MAX_SCHEDULE_TIMEOUT", INT64_MAX},
-      {"HZ", 1000},
-      {"system_wq", 1},
-      {"system_unbound_wq", 2},
-  };
-  return table;
-}
-
-const Constant* find_constant(std::string_view name) {
-  for (const Constant& c : constants()) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
-}
-
-const std::vector<PredefinedObject>& predefined_objects() {
-  static const std::vector<PredefinedObject> table = {
-      {"reservation_ww_class", ModelType::kWwClass},
-  };
-  return table;
-}
 
 }  // namespace ravel::lang

@@ -1,13 +1,16 @@
 // scenarios/lang/builtins.h: the one table of built-in operations, constants and predefined
 // objects of the scenario language (language.md sections 2 and 5).
 //
-// Design note. Every built-in is declared here and only here: the checker uses an entry to check
+// Design note. Every built-in has one entry in this table: the checker uses an entry to check
 // arity and argument types, the interpreter binds its implementation to the entry's id
-// (scenarios/interp/builtins*.cc; binding a name the table lacks is an internal error), `ravel
+// (scenarios/interp/builtins*.cc: by ApiId for a declared API, by name for the others, where
+// binding a name the table lacks is an internal error at start-up), `ravel
 // help builtins` prints the table, docs/language.md describes every entry (tests/docs), and the
 // entry carries the model/ops.def operation of the same kernel name (op_name). Argument
-// types come from a compact signature string (see builtins.cc), parsed once at first use; a bad
-// signature is an internal error caught by the unit tests.
+// types come from a compact signature string (see builtins.cc). The table is built at compile
+// time: an unknown model type in a signature, a bad return string or an unknown op name is a
+// compile error. The kernel APIs of the model pairs in scenarios/api/all.def are declared there,
+// once each (name, signature, op, await, binding, model type); the rest are still rows here.
 #pragma once
 
 #include <cstdint>
@@ -59,6 +62,17 @@ struct Builtin {
   // (the interpreter adds that variable to the wait's read set). Anything else would block on
   // state the wait's gate cannot observe (a false hang), so it is refused there.
   bool in_await = false;
+};
+
+// The kernel APIs declared in scenarios/api (one descriptor per API, see api.h), in table order:
+// the built-in of ApiId x has id static_cast<uint16_t>(x), so the interpreter binds it by this
+// enumerator and a misspelled name is a compile error. The hand-listed rows of builtins.cc
+// follow them (ids from kDeclared on).
+enum class ApiId : uint16_t {
+#define RAVEL_API(name, sig, ret, op, in_await, ...) name,
+#include "scenarios/api/all.def"
+#undef RAVEL_API
+  kDeclared,
 };
 
 const std::vector<Builtin>& builtins();

@@ -23,6 +23,7 @@
 #include "scenarios/lang/builtins.h"
 #include "scenarios/lang/sema.h"
 #include "scenarios/lang/types.h"
+#include "tests/testing/command.h"
 
 namespace {
 
@@ -37,22 +38,12 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
+using Result = ravel::test_support::CommandResult;
 
 // Runs `ravel ARGS` in the source folder; stdout only.
 Result ravel(const std::string& args) {
-  std::string cmd = "cd '" + kSrc.string() + "' && '" RAVEL_CLI "' " + args + " 2>/dev/null";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return ravel::test_support::run_command("cd '" + kSrc.string() + "' && '" RAVEL_CLI "' " + args +
+                                          " 2>/dev/null");
 }
 
 // The text between the heading that starts with `from` and the next heading of the same level.

@@ -14,6 +14,8 @@
 
 #include <unistd.h>
 
+#include "tests/testing/command.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -21,28 +23,10 @@ const std::string kSrc = RAVEL_SOURCE_DIR;
 const std::string kTests = kSrc + "/tests/interp";
 const std::string kExamples = kSrc + "/examples";
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
+using Result = ravel::test_support::CommandResult;
 
 Result ravel(const std::string& args) {
-  // Per process: ctest runs each test case as its own process, two at a time.
-  std::string err_file =
-      fs::temp_directory_path() / ("ravel_e2e_stderr_" + std::to_string(::getpid()) + ".txt");
-  std::string cmd = std::string(RAVEL_CLI) + " " + args + " 2>" + err_file;
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream e(err_file);
-  std::stringstream ss;
-  ss << e.rdbuf();
-  r.err = ss.str();
-  return r;
+  return ravel::test_support::run_command(std::string(RAVEL_CLI) + " " + args, true);
 }
 
 std::string mask(std::string s) {

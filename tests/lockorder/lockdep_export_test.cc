@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "model/core/testing.h"
+#include "model/testing.h"
 #include "model/cpu.h"
 #include "model/irq.h"
 #include "model/mutex.h"

@@ -17,25 +17,14 @@
 #include <string>
 #include <vector>
 
+#include "tests/testing/command.h"
+
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
+using Result = ravel::test_support::CommandResult;
 
 // Runs a shell command line; stdout only (stderr as the line redirects it).
-Result sh(const std::string& cmd) {
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+Result sh(const std::string& cmd) { return ravel::test_support::run_command(cmd); }
 
 Result ravel(const std::string& args) { return sh("'" RAVEL_CLI "' " + args + " 2>/dev/null"); }
 

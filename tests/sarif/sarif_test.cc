@@ -20,27 +20,17 @@
 #include <string>
 
 #include "tests/sarif/sarif_schema_check.h"
+#include "tests/testing/command.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Result {
-  int rc = -1;
-  std::string out;
-};
+using Result = ravel::test_support::CommandResult;
 
-Result sh(const std::string& cmd) {
-  Result r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
-  int status = pclose(p);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+// Runs a shell command line; stdout and stderr together.
+Result sh(const std::string& cmd) { return ravel::test_support::run_command(cmd + " 2>&1"); }
 
 std::string slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -144,7 +134,7 @@ TEST(SarifSchemaCheck, AcceptsAMinimalLogAndRejectsBrokenOnes) {
 
 TEST_F(RavelSarif, OneResultPerViolationWithRuleLocationAndCodeFlow) {
   Result r = ravel("abba.ravel --sarif out.sarif");
-  ASSERT_EQ(r.rc, 0) << r.out;
+  ASSERT_EQ(r.code, 0) << r.out;
   json log = sarif("out.sarif");
   EXPECT_EQ(errors_of(log), "");
   EXPECT_EQ(log["version"], "2.1.0");
@@ -229,8 +219,8 @@ TEST_F(RavelSarif, OneResultPerViolationWithRuleLocationAndCodeFlow) {
 TEST_F(RavelSarif, UnexpectedViolationsAreNotSuppressedAndVerdictsDoNotChange) {
   Result plain = ravel("abba-ok.ravel clean.ravel");
   Result r = ravel("abba-ok.ravel clean.ravel --sarif out.sarif");
-  EXPECT_EQ(r.rc, 1) << r.out;  // abba-ok.ravel fails its expect
-  EXPECT_EQ(plain.rc, r.rc);
+  EXPECT_EQ(r.code, 1) << r.out;  // abba-ok.ravel fails its expect
+  EXPECT_EQ(plain.code, r.code);
   // The same report, but for times ("0.013 s", the summary's seconds column).
   auto untimed = [](const std::string& out) {
     return std::regex_replace(out, std::regex("[0-9]+\\.[0-9]{3}"), "T");
@@ -252,7 +242,7 @@ TEST_F(RavelSarif, UnexpectedViolationsAreNotSuppressedAndVerdictsDoNotChange) {
 TEST_F(RavelSarif, AbsolutePathsAreFileUris) {
   std::string abs = (dir_ / "abba.ravel").string();
   Result r = ravel("'" + abs + "' --sarif out.sarif");
-  ASSERT_EQ(r.rc, 0) << r.out;
+  ASSERT_EQ(r.code, 0) << r.out;
   json log = sarif("out.sarif");
   EXPECT_EQ(errors_of(log), "");
   const json& a = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
@@ -262,7 +252,7 @@ TEST_F(RavelSarif, AbsolutePathsAreFileUris) {
 
 TEST_F(RavelSarif, AScenarioErrorIsANotification) {
   Result r = ravel("loop.ravel --loop-bound 2 --sarif out.sarif");
-  EXPECT_EQ(r.rc, 2) << r.out;
+  EXPECT_EQ(r.code, 2) << r.out;
   json log = sarif("out.sarif");
   EXPECT_EQ(errors_of(log), "");
   const json& inv = log["runs"][0]["invocations"][0];
@@ -279,7 +269,7 @@ TEST_F(RavelSarif, AScenarioErrorIsANotification) {
 TEST_F(RavelSarif, TheLibraryDocumentPassesTheCheck) {
   Result r = sh("cd '" RAVEL_SOURCE_DIR "' && '" RAVEL_CLI "' run scenarios/ --quiet --sarif '" +
                 (dir_ / "lib.sarif").string() + "'");
-  ASSERT_EQ(r.rc, 0) << r.out;
+  ASSERT_EQ(r.code, 0) << r.out;
   json log = sarif("lib.sarif");
   EXPECT_EQ(errors_of(log), "");
   std::map<std::string, std::set<std::string>> found;  // scenario -> kinds
@@ -309,10 +299,10 @@ TEST_F(RavelSarif, TheLibraryDocumentPassesTheCheck) {
 }
 
 TEST_F(RavelSarif, UsageErrors) {
-  EXPECT_EQ(ravel("abba.ravel --sarif").rc, 2);
+  EXPECT_EQ(ravel("abba.ravel --sarif").code, 2);
   // An unwritable output file is exit 3 (docs/exit-codes.md), as for --junit and --trace.
   Result r = ravel("abba.ravel --sarif no/such/dir/out.sarif");
-  EXPECT_EQ(r.rc, 3) << r.out;
+  EXPECT_EQ(r.code, 3) << r.out;
   EXPECT_NE(r.out.find("cannot write the SARIF file"), std::string::npos) << r.out;
 }
 

@@ -1,4 +1,5 @@
-// tests/traces/cli_util.h: running the `ravel` binary from tests (RAVEL_CLI) and reading files.
+// tests/traces/cli_util.h: running the `ravel` binary from tests (RAVEL_CLI, through
+// tests/testing/command.h) and reading files.
 #pragma once
 
 #include <sys/wait.h>
@@ -11,23 +12,16 @@
 #include <sstream>
 #include <string>
 
+#include "tests/testing/command.h"
+
 namespace ravel_traces {
 
 namespace fs = std::filesystem;
 inline const std::string kSrc = RAVEL_SOURCE_DIR;
 inline const std::string kCli = RAVEL_CLI;
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-inline std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using Result = ravel::test_support::CommandResult;
+using ravel::test_support::slurp;
 
 // A scratch folder of this test process.
 inline fs::path scratch() {
@@ -38,17 +32,7 @@ inline fs::path scratch() {
 
 // Runs `ravel ARGS` through the shell (ARGS may hold quoted words).
 inline Result run_cli(const std::string& args) {
-  std::string err_file = (scratch() / "stderr.txt").string();
-  std::string cmd = kCli + " " + args + " 2>" + err_file;
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = slurp(err_file);
-  return r;
+  return ravel::test_support::run_command(kCli + " " + args, true);
 }
 
 }  // namespace ravel_traces

@@ -1,5 +1,7 @@
 // tools/ravel/cli_testing.h: runs the built `ravel` (RAVEL_CLI) from the repo root, as a user
-// would, for the command-line tests (exit_codes_test.cc, cli_table_test.cc). Test-only.
+// would, for the command-line tests (exit_codes_test.cc, cli_table_test.cc). Test-only. The
+// result and the status decoding are tests/testing/command.h's; this file adds the runs that
+// need `exec` (a signal shows in the status) and an interrupt.
 #pragma once
 
 #include <fcntl.h>
@@ -18,20 +20,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/testing/command.h"
+
 namespace ravel::cli::testing {
 
-struct Result {
-  int code = -1;         // exit status; 128 + N when killed by signal N (as a shell reports it)
-  bool signaled = false; // killed by a signal: a crash (SIGSEGV, SIGABRT) unless the test sent it
-  std::string out, err;
-};
-
-inline std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using Result = ::ravel::test_support::CommandResult;
+using ::ravel::test_support::slurp;
 
 // A per-process scratch path (ctest runs test binaries in parallel).
 inline std::string scratch(const std::string& name) {
@@ -48,8 +42,7 @@ inline Result ravel(const std::string& args, const std::string& stdout_to = "",
   int status = std::system(cmd.c_str());
   Result r;
   // `exec` replaces the shell: a signal that kills ravel shows in the status itself.
-  r.signaled = WIFSIGNALED(status);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  ::ravel::test_support::set_status(&r, status);
   r.out = slurp(out);
   r.err = slurp(err);
   std::remove(out.c_str());
@@ -84,8 +77,7 @@ inline Result ravel_interrupted(const std::vector<std::string>& argv, const std:
   int status = 0;
   ::waitpid(pid, &status, 0);
   Result r;
-  r.signaled = WIFSIGNALED(status);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  ::ravel::test_support::set_status(&r, status);
   r.out = slurp(out);
   r.err = slurp(err);
   std::remove(out.c_str());

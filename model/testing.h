@@ -1,20 +1,24 @@
-// model/race_testing.h: test helpers shared by the *_test.cc of the memory/sync models (H4b):
-// run a setup under dfs and (once registered) dpor with the kernel and sync plugins, and count
-// violations. Test-only; not part of ravel_model.
+// model/testing.h: the helpers of the model's unit tests (header-only, not in ravel_model): run a
+// setup under the exhaustive strategies with the kernel and sync plugins, find and count
+// violations, print a result.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "checker/explorer.h"
 #include "model/kernel.h"
 #include "model/race.h"
 
-namespace ravel::model::testing {
+// The call site, as a model entry point's `Loc` argument.
+#define RAVEL_LOC (::ravel::Loc{__FILE__, static_cast<uint32_t>(__LINE__), 0})
+#define HERE RAVEL_LOC
 
-#define HERE (::ravel::Loc{__FILE__, __LINE__, 0})
+namespace ravel::model::testing {
 
 // The unit models of these tests are a few operations per task: dfs explores at most a few
 // hundred interleavings of each. A model above this bound has grown by accident.
@@ -25,6 +29,26 @@ inline bool dpor_available() {
   StrategyOptions o;
   o.name = "dpor";
   return make_strategy(o, &err) != nullptr;
+}
+
+// Strategies every model test must pass with: dfs, and dpor once it is registered.
+inline std::vector<std::string> exhaustive_strategies() {
+  std::vector<std::string> out = {"dfs"};
+  if (dpor_available()) out.push_back("dpor");
+  return out;
+}
+
+// One exploration of `setup` under `strategy` (at most 100000 executions).
+inline ExploreResult run(const std::string& strategy, const SetupFn& setup,
+                         KernelOptions kopt = {}) {
+  KernelPlugin kernel(kopt);
+  SyncPlugin sync;
+  ExploreOptions o;
+  o.strategy.name = strategy;
+  o.plugins.push_back(&kernel);
+  o.plugins.push_back(&sync);
+  o.max_executions = 100000;
+  return explore(o, setup);
 }
 
 // Runs `setup` (and `final_fn`) exhaustively under dfs, and under dpor when available; expects
@@ -68,12 +92,27 @@ inline int count(const ExploreResult& r, Violation::Kind k, const std::string& s
   return n;
 }
 
+inline bool found(const ExploreResult& r, Violation::Kind k, const std::string& sub = "") {
+  return count(r, k, sub) > 0;
+}
+
+// Every violation, one line each.
 inline std::string dump(const ExploreResult& r) {
   std::string out;
   for (const auto& v : r.violations) {
     out += std::string(violation_name(v.violation.kind)) + ": " + v.violation.message + "\n";
   }
   return out;
+}
+
+// The executions, the model error and every violation with its details.
+inline std::string summary(const ExploreResult& r) {
+  std::string s = "executions=" + std::to_string(r.executions) + " error=" + r.model_error;
+  for (const FoundViolation& v : r.violations) {
+    s += "\n[" + std::string(violation_name(v.violation.kind)) + "] " + v.violation.message + "\n" +
+         v.violation.details;
+  }
+  return s;
 }
 
 }  // namespace ravel::model::testing
