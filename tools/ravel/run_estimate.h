@@ -13,21 +13,26 @@ namespace ravel::cli {
 
 // Probes of one scenario: `ex` with the estimate strategy and `samples` probes (its seed, time
 // limit and stop flag are kept). *est gets the figures.
-interp::RunResult estimate_program(const lang::Program& prog, const interp::Options& opt,
-                                   ExploreOptions ex, uint64_t samples, Estimate* est);
+interp::RunResult probe_program(const lang::Program& prog, const interp::Options& opt,
+                                ExploreOptions ex, uint64_t samples, Estimate* est);
 
-// Estimated seconds of dpor's full run: the estimated executions at the probes' own pace
-// (a probe's execution does dpor's work: the same model run and race detection).
-double estimated_seconds(const Estimate& est, const ExploreResult& probes);
+// `ravel run --estimate`: dpor itself first, for at most kExactFactor * samples executions; if
+// it finishes, its count is the answer (est->exact); otherwise the probes estimate, and what dpor
+// ran is a lower bound of the estimate and of its range. *seconds gets the estimated duration
+// of the full run at dpor's own pace. The result holds the violations either phase found.
+inline constexpr uint64_t kExactFactor = 10;
+interp::RunResult estimate_program(const lang::Program& prog, const interp::Options& opt,
+                                   const ExploreOptions& ex, uint64_t samples, Estimate* est,
+                                   double* seconds);
 
 // The text report's head ("ESTIMATE file ...", the figures, what the probes found).
 std::string estimate_text(const interp::ReportInfo& info, const lang::Program& prog,
                           const interp::RunResult& run, const interp::Outcome& out,
-                          const Estimate& est);
-// json_line's object with "estimate": {strategy, executions, low, high, seconds, samples}.
+                          const Estimate& est, double seconds);
+// json_line's object with "estimate": {strategy, exact, executions, low, high, seconds, samples}.
 std::string estimate_json(const interp::ReportInfo& info, const lang::Program& prog,
                           const interp::RunResult& run, const interp::Outcome& out,
-                          const Estimate& est);
+                          const Estimate& est, double seconds);
 
 // The exit code of an estimate-only run without a scenario error: a sample proves that a kind
 // it found happens, never that one it missed cannot, so 1 only for a kind `expect` lacks.

@@ -25,6 +25,9 @@ struct RunOptions {
   bool signals = false;         // mutex_lock_interruptible may return -EINTR
   bool early_timeouts = false;  // --timeouts=early
   bool commute = true;          // dpor's commuting-update reduction (--no-reduction=commute)
+  bool estimate = false;        // --estimate: sample dpor's tree instead of exploring it
+  int64_t estimate_samples = 1000;  // --estimate-samples N: probes (docs/estimate.md)
+  bool estimate_samples_given = false;
   std::string trace;            // --trace FILE
   std::string replay;           // --replay SCHEDULE
   std::string junit;            // --junit FILE (tools/ravel/junit.h)
