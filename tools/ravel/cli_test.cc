@@ -148,6 +148,11 @@ TEST(Cli, EstimateReportsExecutionsAndTime) {
   // The same seed gives the same figures (the times aside).
   auto head = [](const std::string& out) { return out.substr(0, out.find("), about")); };
   EXPECT_EQ(head(sampled.out), head(ravel(probed).out));
+  // An error of the scenario is one, estimated or not (exit 2, no figures).
+  Result error = ravel("run --estimate tests/cli/long_loop.ravel");
+  EXPECT_EQ(error.code, 2);
+  EXPECT_EQ(error.out.find("executions"), std::string::npos) << error.out;
+  EXPECT_NE(error.err.find("loop bound exceeded"), std::string::npos) << error.err;
 }
 
 TEST(Cli, LockorderAndReportValidateArguments) {

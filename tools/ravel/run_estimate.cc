@@ -113,7 +113,9 @@ std::string estimate_text(const interp::ReportInfo& info, const lang::Program& p
                           const Estimate& est, double seconds) {
   std::string s = (out.model_error.empty() ? "ESTIMATE  " : "ERROR  ") + info.file;
   if (!prog.title.empty()) s += "  \"" + prog.title + "\"";
-  if (est.exact) {
+  if (!out.model_error.empty()) {
+    s += "\n";  // no figures: the scenario cannot run to an end
+  } else if (est.exact) {
     s += "\n  strategy dpor: " + count(est.executions) + " executions (exact: dpor finished), " +
          human_duration(seconds) + "\n";
   } else {
