@@ -96,18 +96,24 @@ class Strategy {
 
 inline constexpr char kScheduleSeparator = ';';
 
+struct Estimate;  // checker/strategies/estimate.h
+
 struct StrategyOptions {
-  std::string name = "dpor";  // dpor / dfs / bounded / random / pct / replay
+  std::string name = "dpor";  // dpor / dfs / bounded / random / pct / replay / estimate
   uint32_t preemptions = 2;   // bounded
   uint32_t depth = 3;         // pct
-  uint64_t seed = 0;          // random, pct
+  uint64_t seed = 0;          // random, pct, estimate
   // replay: a schedule (path.h), or several joined by kScheduleSeparator, replayed in turn in one
   // run (a violation's history, then its own execution: FoundViolation::history)
   std::string schedule;
-  uint64_t iterations = 1000; // random, pct: executions to run (ExploreOptions limits still apply)
+  // random, pct: executions to run; estimate: probes (ExploreOptions limits still apply)
+  uint64_t iterations = 1000;
   // dpor: commuting updates (Access::kAdd/kSub) do not race with each other. Off
   // (--no-reduction=commute): they are treated as kWrite, as before the reduction existed.
   bool commute = true;
+  // estimate: probes to run are `iterations`, seeded by `seed`; the figures go here when set
+  // (the strategy writes them after every probe). Not owned.
+  Estimate* estimate = nullptr;
 };
 
 // Creates a strategy by name; nullptr and an `error` message for an unknown name or bad options.

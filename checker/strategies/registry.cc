@@ -1,5 +1,6 @@
 // checker/strategies/registry.cc: strategy names to factories (the CLI's --strategy values).
 #include "checker/strategies/dpor.h"
+#include "checker/strategies/estimate.h"
 #include "checker/strategies/strategies.h"
 
 namespace ravel {
@@ -18,7 +19,9 @@ std::unique_ptr<Strategy> make_strategy(const StrategyOptions& options, std::str
   }
   if (n == "replay") return make_replay_strategy(options, error);
   if (n == "dpor") return make_dpor_strategy(options);
-  *error = "unknown strategy \"" + n + "\" (expected dpor, dfs, bounded, random, pct or replay)";
+  if (n == "estimate") return make_estimate_strategy(options);
+  *error = "unknown strategy \"" + n +
+           "\" (expected dpor, dfs, bounded, random, pct, replay or estimate)";
   return nullptr;
 }
 

@@ -37,6 +37,10 @@ const std::vector<Row>& table() {
        numbers({"0", "4611686018427387905"}),
        {"1", "4611686018427387904"}},
       {"run", "--jobs", numbers({"0", "257", "4294967297"}), {"1", "256"}},
+      // --time-limit: the largest count is accepted, not waited for.
+      {"run --estimate --time-limit 0.1", "--estimate-samples",
+       numbers({"0", "10000001", "4294967296"}),
+       {"1", "10000000"}},
       {"run --strategy random --executions 2", "--seed", numbers({}),
        {"0", "4294967296", "18446744073709551615"}},
       {"run", "--time-limit",
@@ -100,7 +104,8 @@ TEST(CliTable, EveryOptionGivenTwiceIsRefused) {
       "--loop-bound 5 --loop-bound 5", "--time-limit 1 --time-limit 1", "--json --json",
       "--quiet --quiet", "--verbose --verbose", "--signals --signals", "--stop-on-first --stop-on-first",
       "--executions 1 --executions 2", "--timeouts=early --timeouts=early",
-      "--trace a --trace b", "--junit a --junit b", "--replay v1: --replay v1:"};
+      "--trace a --trace b", "--junit a --junit b", "--replay v1: --replay v1:",
+      "--estimate --estimate", "--estimate --estimate-samples 1 --estimate-samples 2"};
   for (const std::string& a : run) expect_bad("run " + a + " " + kScenario, "run " + a);
   for (std::string a : {"--jobs 1 --jobs 1", "--strategy dfs --strategy dpor",
                                "--out a --out b", "--update --update --baseline b"}) {
@@ -116,7 +121,10 @@ TEST(CliTable, OptionsOutOfContextAreRefused) {
         "run --strategy random --depth 3", "run --strategy bounded", "run --quiet --verbose",
         "run", "check", "lockorder", "report", "report t.json", "help run extra", "help nosuch",
         "--version extra", "-V extra", "nosuch", "--nosuch", "check --bogus", "run -x",
-        "lockorder --update", "report --html p.html"}) {
+        "lockorder --update", "report --html p.html", "run --estimate-samples 5",
+        "run --estimate --strategy dfs", "run --estimate --replay v1:",
+        "run --estimate --executions 5", "run --estimate --stop-on-first",
+        "run --estimate --junit j.xml", "run --estimate --sarif s.sarif", "run --estimate=1"}) {
     expect_bad(a + (a.rfind("run", 0) == 0 && a.size() > 3 ? " " + kScenario : ""), a);
   }
 }

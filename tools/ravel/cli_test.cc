@@ -126,6 +126,35 @@ TEST(Cli, RunValidatesOptionsThenRuns) {
   EXPECT_EQ(early.code, 0) << early.err;
 }
 
+// --estimate (docs/estimate.md): dpor finishes on a small scenario within the budget, so the
+// figures are exact and the same as a run's; with a budget too small, the probes estimate.
+TEST(Cli, EstimateReportsExecutionsAndTime) {
+  Result run = ravel("run --json examples/abba.ravel");
+  ASSERT_EQ(run.code, 0) << run.err;
+  Result exact = ravel("run --estimate --json examples/abba.ravel");
+  EXPECT_EQ(exact.code, 0) << exact.err;
+  const std::string figures = R"("estimate":{"strategy":"dpor","exact":true,"executions":3.0,)";
+  EXPECT_NE(exact.out.find(figures), std::string::npos) << exact.out;
+  EXPECT_NE(run.out.find("\"executions\":3,"), std::string::npos) << run.out;
+  // 56 executions: more than dpor may run for 2 probes (20).
+  const std::string probed =
+      "run --estimate --estimate-samples 2 --seed 5 scenarios/dma-buf/revoke-dynamic.ravel";
+  Result sampled = ravel(probed);
+  EXPECT_EQ(sampled.code, 0) << sampled.err;
+  EXPECT_EQ(sampled.out.rfind("ESTIMATE  scenarios/dma-buf/revoke-dynamic.ravel", 0), 0u)
+      << sampled.out;
+  EXPECT_NE(sampled.out.find("executions (range "), std::string::npos) << sampled.out;
+  EXPECT_NE(sampled.out.find("2 probes"), std::string::npos) << sampled.out;
+  // The same seed gives the same figures (the times aside).
+  auto head = [](const std::string& out) { return out.substr(0, out.find("), about")); };
+  EXPECT_EQ(head(sampled.out), head(ravel(probed).out));
+  // An error of the scenario is one, estimated or not (exit 2, no figures).
+  Result error = ravel("run --estimate tests/cli/long_loop.ravel");
+  EXPECT_EQ(error.code, 2);
+  EXPECT_EQ(error.out.find("executions"), std::string::npos) << error.out;
+  EXPECT_NE(error.err.find("loop bound exceeded"), std::string::npos) << error.err;
+}
+
 TEST(Cli, LockorderAndReportValidateArguments) {
   EXPECT_EQ(ravel("lockorder").code, 2);
   EXPECT_EQ(ravel("lockorder tests/lang/good --out").code, 2);

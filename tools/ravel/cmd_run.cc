@@ -30,6 +30,7 @@
 #include "tools/ravel/cli.h"
 #include "tools/ravel/interrupt.h"
 #include "tools/ravel/junit.h"
+#include "tools/ravel/run_estimate.h"
 #include "tools/ravel/run_options.h"
 #include "tools/ravel/run_trace.h"
 #include "tools/ravel/sarif.h"
@@ -38,14 +39,30 @@ namespace ravel::cli {
 namespace {
 
 bool g_progress_shown = false;
+// The estimated executions of the run on the progress line (explore_one), 0 when unknown.
+double g_estimated = 0;
 
+// "N of ~E executions (estimated), R/s, ETA T": the ETA is the executions left at the run's own
+// pace; once the run passes the estimate there is no ETA to give.
 void progress(uint64_t executions, double elapsed, size_t violations) {
   if (elapsed < 1.0) return;
-  std::fprintf(stderr, "\r%llu executions, %.0f/s, %zu violations ",
-               static_cast<unsigned long long>(executions),
-               elapsed > 0 ? static_cast<double>(executions) / elapsed : 0.0, violations);
+  const double rate = elapsed > 0 ? static_cast<double>(executions) / elapsed : 0.0;
+  const auto n = static_cast<unsigned long long>(executions);
+  if (g_estimated >= 1 && rate > 0) {
+    const double left = g_estimated - static_cast<double>(executions);
+    std::fprintf(stderr, "\r%llu of ~%.0f executions (estimated), %.0f/s, ETA %s, %zu violations ",
+                 n, g_estimated, rate, left > 0 ? human_duration(left / rate).c_str() : "unknown",
+                 violations);
+  } else {
+    std::fprintf(stderr, "\r%llu executions, %.0f/s, %zu violations ", n, rate, violations);
+  }
+  std::fputs("\033[K", stderr);
   g_progress_shown = true;
 }
+
+// Probes for the progress line before a run that shows it: a fraction of a second at most.
+constexpr uint64_t kProgressProbes = 200;
+constexpr double kProgressProbeSeconds = 0.5;
 
 interp::Options scenario_options(const RunOptions& o) {
   interp::Options m;
@@ -58,11 +75,41 @@ interp::Options scenario_options(const RunOptions& o) {
 
 ExploreOptions explore_options(const RunOptions& o);
 
-// Explores one scenario. Out of memory outside a task (on the scheduler's stack) ends that
-// scenario only, as a resource limit.
-interp::RunResult explore_one(const RunOptions& o, const lang::Checked& checked) {
+// The run on the progress line gets an estimate first (docs/estimate.md): dpor's alone, since
+// that is what the probes estimate.
+void estimate_for_progress(const RunOptions& o, const lang::Checked& checked,
+                           const ExploreOptions& ex) {
+  g_estimated = 0;
+  if (!ex.progress || ex.strategy.name != "dpor" || o.executions > 0) return;
+  ExploreOptions quick = ex;
+  quick.progress = nullptr;
+  if (quick.time_limit_s == 0 || quick.time_limit_s > kProgressProbeSeconds) {
+    quick.time_limit_s = kProgressProbeSeconds;
+  }
+  Estimate est;
+  interp::RunResult r =
+      probe_program(*checked.program, scenario_options(o), quick, kProgressProbes, &est);
+  if (r.result.model_error.empty() && est.samples > 0) g_estimated = est.executions;
+}
+
+// What --estimate says of one scenario.
+struct EstimateFigures {
+  Estimate est;
+  double seconds = 0;
+};
+
+// Explores one scenario (with --estimate: estimates it, *fig gets the figures). Out of memory
+// outside a task (on the scheduler's stack) ends that scenario only, as a resource limit.
+interp::RunResult explore_one(const RunOptions& o, const lang::Checked& checked,
+                              EstimateFigures* fig) {
   try {
-    return interp::run_program(*checked.program, scenario_options(o), explore_options(o));
+    ExploreOptions ex = explore_options(o);
+    if (o.estimate) {
+      return estimate_program(*checked.program, scenario_options(o), ex,
+                              static_cast<uint64_t>(o.estimate_samples), &fig->est, &fig->seconds);
+    }
+    estimate_for_progress(o, checked, ex);
+    return interp::run_program(*checked.program, scenario_options(o), ex);
   } catch (const std::bad_alloc&) {
     interp::RunResult r;
     r.result.model_error = "out of memory";
@@ -77,15 +124,17 @@ interp::RunResult explore_one(const RunOptions& o, const lang::Checked& checked)
 // After an interrupt (interrupt.h) the scenarios not yet started are left out (explored[i] 0).
 std::vector<interp::RunResult> explore_all(const RunOptions& o,
                                            const std::vector<lang::Checked>& checked,
-                                           std::vector<char>& explored) {
+                                           std::vector<char>& explored,
+                                           std::vector<EstimateFigures>& estimates) {
   std::vector<interp::RunResult> runs(checked.size());
   explored.assign(checked.size(), 0);
+  estimates.assign(checked.size(), EstimateFigures{});
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i = next++; i < checked.size(); i = next++) {
       if (interrupt_flag()->load()) break;
       explored[i] = 1;
-      runs[i] = explore_one(o, checked[i]);
+      runs[i] = explore_one(o, checked[i], &estimates[i]);
     }
   };
   std::vector<std::thread> threads;
@@ -243,6 +292,20 @@ int scenario_verdict(const RunOptions& o, const interp::ReportInfo& info, const 
   return kExitUsage;
 }
 
+// The head of an estimate-only run (docs/estimate.md); its exit code when the scenario is not in
+// error: estimate_exit_code.
+int estimate_verdict(const RunOptions& o, const interp::ReportInfo& info, const lang::Program& prog,
+                     const interp::RunResult& run, const interp::Outcome& out,
+                     const EstimateFigures& fig, bool text) {
+  if (o.json) {
+    std::printf("%s\n", estimate_json(info, prog, run, out, fig.est, fig.seconds).c_str());
+  }
+  if (text) std::fputs(estimate_text(info, prog, run, out, fig.est, fig.seconds).c_str(), stdout);
+  if (out.model_error.empty()) return estimate_exit_code(out);
+  // The error's message and exit code, as a normal run's (its head was printed above).
+  return scenario_verdict(RunOptions{}, info, prog, run, out, false);
+}
+
 // The replayed execution of --replay: its violations and steps. False on an internal error.
 bool replayed_execution(const RunOptions& o, const ScenarioRef& ref, bool text,
                         report::TraceDoc* doc) {
@@ -294,7 +357,7 @@ int explored_violations(const RunOptions& o, const ScenarioRef& ref, const inter
 
 // Reports one explored scenario: verdict, violations, trace file, summary row, JUnit case.
 void report_scenario(Batch& b, const std::string& file, const lang::Checked& checked,
-                     const interp::RunResult& run) {
+                     const interp::RunResult& run, const EstimateFigures& est) {
   const RunOptions& o = b.o;
   const lang::Program& prog = *checked.program;
   ScenarioRef ref{&prog, file, checked.source->text(), scenario_options(o)};
@@ -303,10 +366,17 @@ void report_scenario(Batch& b, const std::string& file, const lang::Checked& che
     g_progress_shown = false;
   }
   interp::Outcome out = interp::evaluate(prog, run);
-  interp::ReportInfo info{file, o.replay.empty() ? o.strategy : "replay", run.result.elapsed_s};
-  b.cases.push_back(junit_case(info, prog, run, out));
+  const std::string strategy = o.estimate ? "estimate" : !o.replay.empty() ? "replay" : o.strategy;
+  interp::ReportInfo info{file, strategy, run.result.elapsed_s};
   bool text = !o.json && (!o.quiet || (!out.match && out.model_error.empty()));
-  int rc = scenario_verdict(o, info, prog, run, out, text);
+  int rc = kExitOk;
+  if (o.estimate) {
+    text = !o.json && (!o.quiet || estimate_exit_code(out) != kExitOk);
+    rc = estimate_verdict(o, info, prog, run, out, est, text);
+  } else {
+    b.cases.push_back(junit_case(info, prog, run, out));
+    rc = scenario_verdict(o, info, prog, run, out, text);
+  }
   if (std::string err; !o.sarif.empty() && !b.sarif.add(ref, run, out, &err)) {
     std::fprintf(stderr, "ravel: internal error: %s\n", err.c_str());
     rc = worst_exit(rc, kExitInternal);
@@ -330,8 +400,13 @@ void report_scenario(Batch& b, const std::string& file, const lang::Checked& che
       rc = worst_exit(rc, kExitInternal);
     }
   }
-  const char* verdict = !out.model_error.empty() ? "ERROR" : out.match ? "PASS" : "FAIL";
-  b.rows.push_back({file, verdict, join(out.expected), join(out.found), out.executions,
+  const char* verdict = !out.model_error.empty() ? "ERROR"
+                        : o.estimate               ? "EST"
+                        : out.match                ? "PASS"
+                                                   : "FAIL";
+  const uint64_t executions =
+      o.estimate ? static_cast<uint64_t>(std::llround(est.est.executions)) : out.executions;
+  b.rows.push_back({file, verdict, join(out.expected), join(out.found), executions,
                     run.result.elapsed_s});
   b.exit_code = worst_exit(b.exit_code, rc);
   std::fflush(stdout);
@@ -375,13 +450,16 @@ int run_run(const std::vector<std::string>& args) {
     // One at a time, each reported as soon as explored: what finished is on the screen (and
     // survives a Ctrl-C) while the next one runs.
     for (size_t i = 0; i < files.size() && !interrupt_flag()->load(); ++i) {
-      report_scenario(b, files[i], checked[i], explore_one(o, checked[i]));
+      EstimateFigures est;
+      interp::RunResult run = explore_one(o, checked[i], &est);
+      report_scenario(b, files[i], checked[i], run, est);
     }
   } else {
     std::vector<char> explored;
-    std::vector<interp::RunResult> runs = explore_all(o, checked, explored);
+    std::vector<EstimateFigures> estimates;
+    std::vector<interp::RunResult> runs = explore_all(o, checked, explored, estimates);
     for (size_t i = 0; i < files.size(); ++i) {
-      if (explored[i]) report_scenario(b, files[i], checked[i], runs[i]);
+      if (explored[i]) report_scenario(b, files[i], checked[i], runs[i], estimates[i]);
     }
   }
   if (files.size() > 1 && !o.json) print_summary(b.rows);
@@ -443,10 +521,16 @@ const Command kRunCommand = {
     "                           that does not release, atomic_inc...) race like writes\n"
     "  --no-reduction=symmetry  identical threads are explored in every start order, not\n"
     "                           only in declaration order ('commute,symmetry': both off)\n"
+    "  --estimate               do not explore: estimate dpor's executions and time from random\n"
+    "                           probes of its tree (seeded by --seed; a range of about 95 %;\n"
+    "                           violations the probes meet are reported; exit 1 only for a\n"
+    "                           kind expect lacks)\n"
+    "  --estimate-samples N     probes of --estimate (default 1000)\n"
     "  --quiet / --verbose      less or more text on stdout\n"
     "\n"
     "Numbers are decimal and range-checked: --loop-bound 1..1000000000, --preemptions\n"
     "0..100000, --depth 1..1000, --jobs 1..256, --executions 1..2^62, --seed any 64-bit value,\n"
+    "--estimate-samples 1..10000000, "
     "--time-limit above 0 up to 1e9; an option may be given once.\n"
     "\n"
     "exit status: 0 every outcome matches its expect; 1 some outcome differs, or an incomplete\n"

@@ -32,6 +32,8 @@ constexpr NumericOption kLoopBound{"loop-bound", 1, 1000000000};
 constexpr NumericOption kSeed{"seed", 0, UINT64_MAX};
 constexpr const char* kNoReductionUsage =
     "option --no-reduction accepts 'commute', 'symmetry' or both ('commute,symmetry')";
+// Each probe runs at least one execution: a million is already minutes on large scenarios.
+constexpr NumericOption kEstimateSamples{"estimate-samples", 1, 10000000};
 constexpr double kMaxTimeLimit = 1e9;  // seconds (about 31 years): any finite plan fits
 
 bool numeric(const NumericOption& opt, const std::string& v, bool missing, uint64_t& out) {
@@ -65,6 +67,17 @@ bool time_limit(const std::string& v, bool missing, double& out) {
   return true;
 }
 
+// --estimate samples dpor's tree: options of other strategies or of a full run mean nothing.
+bool check_estimate(const RunOptions& o) {
+  if (o.strategy != "dpor") return bad("--estimate estimates --strategy dpor only");
+  if (!o.replay.empty()) return bad("--estimate and --replay exclude each other");
+  if (o.executions > 0) return bad("--executions does not apply to --estimate (--estimate-samples)");
+  if (o.stop_on_first) return bad("--stop-on-first does not apply to --estimate");
+  // An estimate is not a verdict: nothing to report as a test case or a code-scanning result.
+  if (!o.junit.empty() || !o.sarif.empty()) return bad("--estimate gives no --junit or --sarif");
+  return true;
+}
+
 // Options that mean nothing together are refused rather than silently ignored.
 bool check_combination(const RunOptions& o) {
   if (o.quiet && o.verbose) return bad("--quiet and --verbose exclude each other");
@@ -75,8 +88,9 @@ bool check_combination(const RunOptions& o) {
     return bad("--preemptions applies only to --strategy bounded");
   }
   if (o.strategy != "pct" && o.depth_given) return bad("--depth applies only to --strategy pct");
+  if (o.estimate_samples_given && !o.estimate) return bad("--estimate-samples needs --estimate");
   if (o.paths.empty()) return bad("run needs at least one PATH");
-  return true;
+  return o.estimate ? check_estimate(o) : true;
 }
 
 }  // namespace
@@ -107,6 +121,9 @@ bool parse_run_options(const std::vector<std::string>& args, RunOptions& o) {
       if (!numeric(kLoopBound, v, missing, o.loop_bound)) return false;
     } else if (take_value(args, i, "seed", v, missing)) {
       if (!numeric(kSeed, v, missing, o.seed)) return false;
+    } else if (take_value(args, i, "estimate-samples", v, missing)) {
+      if (!numeric(kEstimateSamples, v, missing, o.estimate_samples)) return false;
+      o.estimate_samples_given = true;
     } else if (take_value(args, i, "time-limit", v, missing)) {
       if (!time_limit(v, missing, o.time_limit_s)) return false;
     } else if (take_value(args, i, "trace", v, missing)) {
@@ -143,6 +160,8 @@ bool parse_run_options(const std::vector<std::string>& args, RunOptions& o) {
       }
     } else if (a == "--stop-on-first") {
       o.stop_on_first = true;
+    } else if (a == "--estimate") {
+      o.estimate = true;
     } else if (a == "--json") {
       o.json = true;
     } else if (a == "--quiet") {

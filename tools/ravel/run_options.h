@@ -26,6 +26,9 @@ struct RunOptions {
   bool early_timeouts = false;  // --timeouts=early
   bool commute = true;          // dpor's commuting-update reduction (--no-reduction=commute)
   bool symmetry = true;         // identical threads start in order (--no-reduction=symmetry)
+  bool estimate = false;        // --estimate: sample dpor's tree instead of exploring it
+  int64_t estimate_samples = 1000;  // --estimate-samples N: probes (docs/estimate.md)
+  bool estimate_samples_given = false;
   std::string trace;            // --trace FILE
   std::string replay;           // --replay SCHEDULE
   std::string junit;            // --junit FILE (tools/ravel/junit.h)

@@ -1,0 +1,150 @@
+// checker/strategies/estimate_probe.h: the probe strategy behind estimate.h (internal).
+//
+// One probe walks one path of dpor's exploration tree, Knuth-style: it runs dpor's leftmost
+// execution below the point reached so far, with dpor's race detection (estimate_races.cc, the
+// same rules as dpor.cc), which fills the wakeup tree of every node of that execution. Its
+// branches are then known, and the probe descends from the first undecided node: it draws one of
+// the node's c branches uniformly (the executed task or a wakeup-tree branch, with the sleep set
+// dpor would have there), multiplies its weight by c and, when the branch is not the executed
+// one, runs a new execution along it. A probe ends at a leaf: its estimate is its weight if dpor
+// would count that execution (complete or violation), 0 if sleep-set blocked or discarded.
+//
+// Nodes above the first undecided one are frozen: their branch was drawn among the c known then.
+// dpor also adds branches to a node from races it finds in later executions below it (a deadlock
+// reached by a later branch reverses a lock taken at an ancestor). When the probe's own later
+// executions find such branches at a frozen node (late branches), the probe samples them too,
+// Purdom's partial backtracking on the late branches only: once its path reached a leaf, it goes
+// back, like dpor, to the deepest node with late branches not yet sampled and runs one of them,
+// drawn uniformly, weighted by their count and by 1 / the probability that the probe's path found
+// it (Horvitz-Thompson: a late branch shows only below some branches). At most kMaxLatePaths
+// such paths per probe. A probe's estimate: the sum over its paths of the product of the
+// inverse probabilities of the branches on the way (docs/estimate.md).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "checker/strategies/dpor_trace.h"
+#include "checker/strategies/estimate.h"
+#include "checker/strategies/strategies.h"
+#include "checker/strategies/wakeup_tree.h"
+
+namespace ravel::estimate {
+
+using dpor::Ev;
+using dpor::WakeupForest;
+using WakeupTree = WakeupForest::List;
+
+constexpr uint32_t kMaxTasks = 64;  // task sets are one machine word (as in dpor)
+
+inline uint64_t bit(TaskId t) { return uint64_t{1} << t; }
+
+// A node of the current execution, as dpor.cc keeps it.
+struct Node {
+  bool choice = false;
+  uint32_t event = 0;  // scheduling node: index of its event; choice: events before it
+  TaskId task = kNoTask;
+  uint64_t enabled = 0;
+  uint32_t ntasks = 0;
+  std::vector<Ev> sleep;
+  WakeupTree wut;
+  uint32_t n = 0;  // choice node: values
+  uint32_t value = 0;
+  WakeupTree guide;
+  // Once decided (scheduling node): its branches in dpor's order, the executed one first, as
+  // their first events (order), c of them; the sleep set it inherited is sleep[0, base_sleep).
+  // Branches found later at the node (while frozen) are appended: late_refs are their roots in
+  // wut.
+  uint32_t c = 1;
+  std::vector<Ev> order;
+  size_t base_sleep = 0;
+  std::vector<WakeupForest::Ref> late_refs;
+  std::vector<double> late_w;  // 1 / the probability of the path below the node that found each
+  size_t late_done = 0;        // late branches [0, late_done) were sampled (Probe::backtrack_late)
+  double factor = 1;           // 1 / the probability of the branch taken (c when drawn)
+};
+
+inline bool asleep(const Node& node, TaskId t) {
+  for (const Ev& q : node.sleep) {
+    if (q.task == t) return true;
+  }
+  return false;
+}
+
+inline constexpr uint32_t kMaxLatePaths = 16;
+
+class Probe final : public Strategy {
+ public:
+  explicit Probe(const StrategyOptions& options);
+  const char* name() const override { return "estimate"; }
+  bool begin_execution() override;
+  TaskId pick_task(const SchedulingPoint& point) override;
+  uint32_t pick_value(uint32_t n) override { return choose(n); }
+  TaskId pick_timeout(const std::vector<TaskId>& candidates) override {
+    return candidates[choose(static_cast<uint32_t>(candidates.size()))];
+  }
+  void on_spawn(TaskId child, TaskId parent) override { trace_.on_spawn(child, parent); }
+  void on_event(const Event& event, ObjectId task_domain) override;
+  void on_observed() override {
+    if (pending_) trace_.mark_observed(trace_.size() - 1);
+  }
+  void on_update_edge() override {
+    if (pending_) trace_.mark_edge(trace_.size() - 1);
+  }
+  void end_execution(ExecutionEnd end) override;
+
+ private:
+  // Probe control (estimate.cc).
+  uint32_t choose(uint32_t n);
+  Node& fresh_node();
+  void inherited_sleep(std::vector<Ev>* out) const;
+  void descend(ExecutionEnd end);
+  uint32_t branches(Node& node);
+  void free_branch(WakeupForest::Ref r);
+  void take_branch(size_t k, uint32_t i);
+  void finish_probe(ExecutionEnd end);
+  bool backtrack_late();
+  void reset_path();
+  // Race detection (estimate_races.cc, dpor.cc's rules).
+  void races_at_end(ExecutionEnd end);
+  void commit_pending();
+  void check_pending(const SchedulingPoint& point, bool at_end, int64_t halting);
+  void handle_races(const Ev& evp, uint32_t ep);
+  bool gate_moved(const Ev& evp) const;
+  void late_branch(size_t j);
+  uint64_t enabled_set(const SchedulingPoint& point);
+
+  Rng rng_;
+  uint64_t samples_;
+  Estimate* out_;
+  Estimate own_;  // when the caller did not ask for the figures
+  uint64_t probes_ = 0;
+  double total_ = 0;      // the current probe's estimate so far (its finished paths)
+  uint32_t spawned_ = 0;  // late paths of the current probe
+  double mean_ = 0, m2_ = 0;  // Welford's running mean and squared deviations of the probes
+
+  std::vector<Node> nodes_;
+  size_t depth_ = 0;
+  size_t decided_ = 0;  // nodes_[0, decided_) are frozen: the probe's path so far
+  size_t cursor_ = 0;
+  int64_t last_sched_ = -1;
+  uint32_t detect_from_ = 0;
+  uint32_t keep_ = 0;
+  WakeupForest forest_;
+  WakeupTree guide_;
+  std::vector<WakeupForest::Ref> valid_;  // branches(): the node's wakeup branches dpor takes
+  bool picked_ = false;
+  bool pending_ = false;
+  dpor::Trace trace_;
+  std::vector<uint32_t> node_of_event_;
+  std::vector<uint32_t> candidates_;
+  std::vector<uint32_t> covering_;
+  std::vector<Ev> v_;
+  const SchedulingPoint* last_point_ = nullptr;
+  std::vector<TaskId> finished_tasks_;
+  uint64_t finished_seen_ = 0;
+  uint64_t enabled_ = 0;
+  bool enabled_known_ = false;
+};
+
+}  // namespace ravel::estimate
