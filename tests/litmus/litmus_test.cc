@@ -3,6 +3,8 @@
 // outcome SC forbids is Never, one it allows is Sometimes or Always), a wrong Result: line is
 // exit 1, a malformed or unsupported test is exit 2 with one error at its line:col; and the
 // parser's own errors, directly.
+#include <sys/wait.h>
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -141,6 +143,40 @@ TEST(Litmus, ScenariosAndLitmusTestsRunTogether) {
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("PASS   tests/litmus/sc/lb-once.litmus"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("PASS   tests/cli/ok.ravel"), std::string::npos) << r.out;
+}
+
+// The conformance step (tools/conformance litmus, docs/litmus.md) sorts a disagreement by what
+// it means: SC missing a weak outcome is expected, SC reporting a forbidden one is a bug.
+Result conformance(const std::string& dir) {
+  std::string out = scratch("conf");
+  std::string cmd = "cd '" RAVEL_SOURCE_DIR "' && tools/conformance litmus --ravel '" RAVEL_CLI
+                    "' " + dir + " >" + out + " 2>&1";
+  int status = std::system(cmd.c_str());
+  Result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  std::remove(out.c_str());
+  return r;
+}
+
+TEST(LitmusConformance, SortsAgreementWeakBehaviourRefusalAndSoundness) {
+  Result ok = conformance("tests/litmus/sc");
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  EXPECT_NE(ok.out.find(": 18 agree under sc, 0 need lkmm"), std::string::npos) << ok.out;
+  Result wrong = conformance("tests/litmus/wrong");
+  EXPECT_EQ(wrong.code, 1) << wrong.out;
+  EXPECT_NE(wrong.out.find("early-reader-claims-never.litmus  Never       Sometimes  SOUNDNESS"),
+            std::string::npos)
+      << wrong.out;
+  EXPECT_NE(wrong.out.find("mp-once-claims-sometimes.litmus   Sometimes   Never      disagrees: "
+                           "weak behaviour outside SC (needs lkmm)"),
+            std::string::npos)
+      << wrong.out;
+  Result bad = conformance("tests/litmus/bad");
+  EXPECT_EQ(bad.code, 0) << bad.out;  // refusals are reported, never a failure
+  EXPECT_NE(bad.out.find("refused: unknown function 'frobnicate'"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find(", 7 refused,"), std::string::npos) << bad.out;
+  EXPECT_EQ(conformance("tests/litmus/no-such-folder").code, 2);
 }
 
 // The parser directly: positions of errors and the clauses' structure.
