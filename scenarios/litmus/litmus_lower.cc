@@ -31,8 +31,8 @@ bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || 
 // followed by '=', ';', ',' or ')'. Empty when the body declares no such register.
 std::string register_type(const std::string& body, const std::string& name) {
   static const std::set<std::string> kTypeWords = {
-      "int", "long", "unsigned", "signed", "short", "char", "bool", "u8", "u16", "u32", "u64",
-      "s8", "s16", "s32", "s64", "uintptr_t", "intptr_t", "size_t"};
+      "int", "long", "unsigned", "signed", "short", "char", "bool",      "u8",       "u16",
+      "u32", "u64",  "s8",       "s16",    "s32",   "s64",  "uintptr_t", "intptr_t", "size_t"};
   for (size_t at = body.find(name); at != std::string::npos; at = body.find(name, at + 1)) {
     if ((at > 0 && ident_char(body[at - 1])) || ident_char(body[at + name.size()])) continue;
     size_t k = at;
@@ -79,7 +79,8 @@ class Lowering {
       if (!declare(it.name, type_text(type, ptrs), it.start, it.end)) continue;
       if (!it.has_value) continue;
       if (type == "atomic_t" && ptrs == 0) {
-        if (it.value.is_loc) return fail(err, it.pos, "atomic_t '" + it.name + "' holds an integer");
+        if (it.value.is_loc)
+          return fail(err, it.pos, "atomic_t '" + it.name + "' holds an integer");
         init_ += "atomic_set(&" + it.name + ", " + it.value.text() + "); ";
       } else {
         init_ += it.name + " = " + (it.value.is_loc ? "&" : "") + it.value.text() + "; ";
@@ -123,8 +124,8 @@ class Lowering {
       std::string body = s_.substr(p.open, p.close - p.open);
       std::string type = register_type(body, l.name);
       if (type.empty()) {
-        return fail(err, l.pos, "P" + std::to_string(l.proc) + " declares no register '" +
-                                    l.name + "'");
+        return fail(err, l.pos,
+                    "P" + std::to_string(l.proc) + " declares no register '" + l.name + "'");
       }
       inserts_.push_back({0, type + register_global(l) + "; "});
       captures_[l.proc] += register_global(l) + " = " + l.name + "; ";
@@ -235,9 +236,9 @@ bool lower(const std::string& file, const std::string& text, const Test& t, Lowe
     return false;
   }
   out->checked = lang::check_text(file, out->source);
-  std::string problems = out->checked.ok ? interp::check_supported(*out->checked.program,
-                                                                   *out->checked.source)
-                                         : out->checked.diagnostics;
+  std::string problems = out->checked.ok
+                             ? interp::check_supported(*out->checked.program, *out->checked.source)
+                             : out->checked.diagnostics;
   if (!problems.empty()) {
     *diag = render_error(file, text, first_error(file, problems));
     return false;

@@ -26,7 +26,7 @@
 namespace ravel::litmus {
 
 struct Lowered {
-  std::string source;    // the generated scenario text
+  std::string source;  // the generated scenario text
   lang::Checked checked;
   struct Observed {
     Loc loc;

@@ -35,7 +35,8 @@ class Parser {
     skip();
     if (peek() == '{') parse_init();
     skip();
-    while (peek() == 'P' && i_ + 1 < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_ + 1]))) {
+    while (peek() == 'P' && i_ + 1 < s_.size() &&
+           std::isdigit(static_cast<unsigned char>(s_[i_ + 1]))) {
       parse_process();
       skip();
     }
@@ -107,9 +108,7 @@ class Parser {
     t_->result_pos = pos_at(w);
   }
 
-  static bool ident_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-  }
+  static bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
   std::string ident(const char* what) {
     skip();
     if (!(std::isalpha(static_cast<unsigned char>(peek())) || peek() == '_')) {

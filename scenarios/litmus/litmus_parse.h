@@ -48,7 +48,7 @@ struct Prop {
 struct InitItem {
   Pos pos;
   size_t start = 0, end = 0;  // byte range of the item, up to its ';' or '}'
-  std::string type;  // base type as written ("int", "spinlock_t"), empty when not given
+  std::string type;           // base type as written ("int", "spinlock_t"), empty when not given
   int pointers = 0;
   std::string name;
   bool has_value = false;
@@ -58,14 +58,14 @@ struct InitItem {
 struct Param {
   Pos pos;
   size_t start = 0, end = 0;  // byte range of the parameter, up to its ',' or ')'
-  std::string type;  // base type ("int", "spinlock_t", "atomic_t")
-  int pointers = 0;  // '*'s: 1 for `int *x`
+  std::string type;           // base type ("int", "spinlock_t", "atomic_t")
+  int pointers = 0;           // '*'s: 1 for `int *x`
   std::string name;
 };
 
 struct Process {
-  Pos pos;           // of `P0`
-  size_t header = 0; // byte offset of `P0`
+  Pos pos;            // of `P0`
+  size_t header = 0;  // byte offset of `P0`
   int32_t index = 0;
   std::vector<Param> params;
   size_t open = 0, close = 0;  // byte offsets of the body's '{' and matching '}'
@@ -77,8 +77,7 @@ struct Test {
   Pos result_pos;
   std::vector<InitItem> init;
   std::vector<Process> procs;
-  enum class Quantifier : uint8_t { kExists, kNotExists, kForall } quantifier =
-      Quantifier::kExists;
+  enum class Quantifier : uint8_t { kExists, kNotExists, kForall } quantifier = Quantifier::kExists;
   Pos cond_pos;
   std::string cond_text;  // the clause as written, whitespace collapsed
   std::unique_ptr<Prop> cond;

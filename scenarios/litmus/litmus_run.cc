@@ -4,8 +4,8 @@
 
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace ravel::litmus {
 namespace {
@@ -123,7 +123,8 @@ std::string litmus_text(const LitmusReport& info, const Test& t, const LitmusRes
   if (verbose) {
     s += "  States " + std::to_string(r.obs.states.size()) + "\n";
     for (const auto& [state, n] : r.obs.states) {
-      s += "    " + state.substr(0, state.size() - 1) + " (" + std::to_string(n) + " execution" + (n == 1 ? "" : "s") + ")\n";
+      s += "    " + state.substr(0, state.size() - 1) + " (" + std::to_string(n) + " execution" +
+           (n == 1 ? "" : "s") + ")\n";
     }
   }
   s += "  Condition " + condition_text(t) + "\n";
@@ -134,15 +135,16 @@ std::string litmus_text(const LitmusReport& info, const Test& t, const LitmusRes
          (r.match ? "" : ": disagrees") + "\n";
   }
   char line[200];
-  std::snprintf(line, sizeof line, "  memory model %s, strategy %s, %llu executions (%s)%s, %.3f s\n",
-                info.memory_model.c_str(), info.strategy.c_str(),
-                static_cast<unsigned long long>(e.executions),
-                e.complete ? "complete" : "incomplete",
-                r.obs.filtered ? (", " + std::to_string(r.obs.filtered) + " filtered").c_str() : "",
-                e.elapsed_s);
+  std::snprintf(
+      line, sizeof line, "  memory model %s, strategy %s, %llu executions (%s)%s, %.3f s\n",
+      info.memory_model.c_str(), info.strategy.c_str(),
+      static_cast<unsigned long long>(e.executions), e.complete ? "complete" : "incomplete",
+      r.obs.filtered ? (", " + std::to_string(r.obs.filtered) + " filtered").c_str() : "",
+      e.elapsed_s);
   s += line;
   if (!e.violations.empty()) {
-    s += "  note: the exploration also found: " + found_kinds(e) + " (not part of the observation)\n";
+    s += "  note: the exploration also found: " + found_kinds(e) +
+         " (not part of the observation)\n";
   }
   if (!e.model_error.empty()) s += "  error: " + e.model_error + "\n";
   return s;

@@ -34,8 +34,8 @@ struct Observation {
 struct LitmusResult {
   interp::RunResult run;
   Observation obs;
-  std::string found;    // what is compared with Result: the observation, or DEADLOCK (no state)
-  bool match = true;    // found agrees with Result: (true when the file documents none)
+  std::string found;  // what is compared with Result: the observation, or DEADLOCK (no state)
+  bool match = true;  // found agrees with Result: (true when the file documents none)
 };
 
 LitmusResult run_litmus(const Test& t, const Lowered& l, const interp::Options& opt,

@@ -28,8 +28,7 @@ int run_litmus_file(const RunOptions& o, const std::string& file, const litmus::
   row->executions = r.run.result.executions;
   row->elapsed = r.run.result.elapsed_s;
   if (errored) {
-    std::fprintf(stderr, "ravel: error in the litmus test: %s\n",
-                 r.run.result.model_error.c_str());
+    std::fprintf(stderr, "ravel: error in the litmus test: %s\n", r.run.result.model_error.c_str());
     return r.run.result.out_of_memory ? kExitInternal : kExitUsage;
   }
   return r.match ? kExitOk : kExitMismatch;
