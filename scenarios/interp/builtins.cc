@@ -219,6 +219,7 @@ const std::vector<BuiltinFn>& builtin_table() {
     bind_rw_builtins(t);
     bind_dma_fence_builtins(t);
     bind_dma_buf_builtins(t);
+    bind_ordering_builtins(t);
     return t;
   }();
   return table;
