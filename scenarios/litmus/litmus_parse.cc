@@ -418,8 +418,19 @@ class Parser {
       }
     }
   }
+  // Nesting is bounded: hostile input (`~~~~...`, `((((...`) must be an error, not a stack
+  // overflow; no real condition comes near the bound.
+  static constexpr int kMaxNesting = 200;
+  struct Nest {
+    Parser* p;
+    explicit Nest(Parser* parser) : p(parser) {
+      if (++p->nesting_ > kMaxNesting) p->fail(p->pos(), "condition nested too deeply");
+    }
+    ~Nest() { --p->nesting_; }
+  };
   std::unique_ptr<Prop> prop_unary() {
     skip();
+    Nest nest(this);
     if (accept('~')) return binary(Prop::Kind::kNot, prop_unary(), nullptr);
     if (accept('(')) {
       auto a = prop_or();
@@ -458,6 +469,7 @@ class Parser {
   const std::string& s_;
   Test* t_;
   size_t i_ = 0;
+  int nesting_ = 0;
   std::vector<size_t> line_starts_;
 };
 

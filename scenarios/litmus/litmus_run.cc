@@ -3,9 +3,9 @@
 #include "scenarios/litmus/litmus_run.h"
 
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "scenarios/lang/input_file.h"
 
 namespace ravel::litmus {
 namespace {
@@ -178,14 +178,12 @@ std::string litmus_json(const LitmusReport& info, const Test& t, const LitmusRes
 namespace ravel::litmus {
 
 bool load_litmus(const std::string& path, Loaded* out, std::string* diag) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *diag = path + ": error: cannot read the file\n";
+  // The same limits as a scenario file: a regular file of at most 1 MiB (input_file.h).
+  std::string reason;
+  if (!lang::read_input_file(path, lang::kMaxScenarioBytes, &out->text, &reason)) {
+    *diag = path + ": error: cannot read the file: " + reason + "\n";
     return false;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out->text = ss.str();
   Error err;
   if (!parse(out->text, &out->test, &err)) {
     *diag = render_error(path, out->text, err);

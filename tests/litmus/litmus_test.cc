@@ -208,6 +208,11 @@ TEST(LitmusParse, ErrorsCarryTheirPosition) {
   EXPECT_NE(e.message.find("second final condition"), std::string::npos);
   e = parse_error("C t\n(* unclosed\nP0(int *x) { }\n");
   EXPECT_EQ(e.pos.line, 2u);
+  // Hostile nesting is an error, not a stack overflow.
+  e = parse_error("C t\nP0(int *x) { }\nexists " + std::string(100000, '~') + "x=1\n");
+  EXPECT_NE(e.message.find("nested too deeply"), std::string::npos) << e.message;
+  e = parse_error("C t\nP0(int *x) { }\nexists " + std::string(100000, '(') + "x=1\n");
+  EXPECT_NE(e.message.find("nested too deeply"), std::string::npos) << e.message;
 }
 
 TEST(LitmusParse, ClausesAndResult) {
