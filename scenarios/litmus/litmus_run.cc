@@ -2,6 +2,7 @@
 // litmus_run.h).
 #include "scenarios/litmus/litmus_run.h"
 
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -168,7 +169,7 @@ std::string litmus_json(const LitmusReport& info, const Test& t, const LitmusRes
   j["executions"] = r.run.result.executions;
   j["complete"] = r.run.result.complete;
   j["violations"] = found_kinds(r.run.result);
-  j["elapsed_s"] = r.run.result.elapsed_s;
+  j["elapsed_s"] = std::round(r.run.result.elapsed_s * 1000) / 1000;  // as scenarios: ms
   if (!r.run.result.model_error.empty()) j["error"] = r.run.result.model_error;
   return j.dump();
 }

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -141,6 +142,20 @@ TEST(Litmus, LkmmIsRefusedNotRunAsSc) {
   Result s = ravel("run --memory-model sc tests/litmus/sc/sb-once.litmus");
   EXPECT_EQ(s.code, 0) << s.err;
   EXPECT_NE(s.out.find("memory model sc,"), std::string::npos) << s.out;
+}
+
+// Litmus tests run on the main thread in file order, scenarios on the --jobs threads: the
+// output does not depend on --jobs.
+TEST(Litmus, OutputDoesNotDependOnJobs) {
+  auto masked = [](const std::string& s) {
+    return std::regex_replace(s, std::regex(R"([0-9]+\.[0-9]{3}( s)?)"), "T$1");
+  };
+  Result one = ravel("run --jobs 1 tests/litmus/sc tests/cli/ok.ravel");
+  Result three = ravel("run --jobs 3 tests/litmus/sc tests/cli/ok.ravel");
+  EXPECT_EQ(one.code, 0) << one.out << one.err;
+  EXPECT_EQ(three.code, 0) << three.out << three.err;
+  EXPECT_EQ(masked(one.out), masked(three.out));
+  EXPECT_NE(one.out.find("PASS   tests/cli/ok.ravel"), std::string::npos) << one.out;
 }
 
 TEST(Litmus, ScenariosAndLitmusTestsRunTogether) {
