@@ -134,6 +134,17 @@ TEST(Litmus, MalformedOrUnsupportedIsExitTwoWithOneError) {
   }
 }
 
+// `ravel check` takes litmus tests too: the same error as `ravel run`, nothing explored.
+TEST(Litmus, CheckParsesAndLowersWithoutRunning) {
+  Result ok = ravel("check tests/litmus/sc tests/cli/ok.ravel");
+  EXPECT_EQ(ok.code, 0) << ok.err;
+  EXPECT_EQ(ok.out, "");
+  Result bad = ravel("check tests/litmus/bad/unknown-function.litmus");
+  EXPECT_EQ(bad.code, 2);
+  Result run = ravel("run tests/litmus/bad/unknown-function.litmus");
+  EXPECT_EQ(bad.err, run.err);
+}
+
 TEST(Litmus, LkmmIsRefusedNotRunAsSc) {
   Result r = ravel("run --memory-model lkmm tests/litmus/sc/sb-once.litmus");
   EXPECT_EQ(r.code, 2);
