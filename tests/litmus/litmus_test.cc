@@ -5,11 +5,15 @@
 // parser's own errors, directly.
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <regex>
 #include <string>
 #include <vector>
 
+#include "scenarios/litmus/litmus_lower.h"
 #include "scenarios/litmus/litmus_parse.h"
 #include "tools/ravel/cli_testing.h"
 
@@ -267,6 +271,57 @@ TEST(LitmusParse, ClausesAndResult) {
   ASSERT_EQ(seen.size(), 4u);  // x, 1:r2, 0:r0, 1:r1: first mention order, no duplicate
   EXPECT_EQ(seen[1].text(), "1:r2");
   EXPECT_EQ(seen[3].text(), "1:r1");
+}
+
+// Hostile input: mutations of every litmus file of the repository (a byte replaced by one of
+// the format's punctuation, a range deleted or doubled) go through the parser and, when they
+// parse, the lowering and the scenario checker. None may crash or hang; most are errors with a
+// position inside the file. Deterministic (fixed seed); the ASan run checks memory too.
+TEST(LitmusParse, MutatedFilesNeverCrash) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> texts;
+  for (const char* dir : {"/tests/litmus/sc", "/tests/litmus/bad", "/tests/litmus/wrong"}) {
+    for (const auto& e : fs::directory_iterator(std::string(RAVEL_SOURCE_DIR) + dir)) {
+      texts.push_back(slurp(e.path().string()));
+    }
+  }
+  ASSERT_GE(texts.size(), 30u);
+  std::mt19937 rng(13);
+  const std::string punct = "{}()[]*~/\\:;=,&\n01xP\"";
+  size_t parsed = 0, lowered = 0, errors_in_range = 0, runs = 0;
+  for (const std::string& original : texts) {
+    for (int k = 0; k < 150; ++k, ++runs) {
+      std::string t = original;
+      size_t at = rng() % t.size();
+      size_t len = 1 + rng() % 12;
+      switch (rng() % 3) {
+        case 0:
+          t[at] = punct[rng() % punct.size()];
+          break;
+        case 1:
+          t.erase(at, len);
+          break;
+        default:
+          t.insert(at, t.substr(at, len));
+      }
+      litmus::Test test;
+      litmus::Error err;
+      if (!litmus::parse(t, &test, &err)) {
+        uint32_t lines = static_cast<uint32_t>(std::count(t.begin(), t.end(), '\n')) + 1;
+        errors_in_range += err.pos.line >= 1 && err.pos.line <= lines;
+        continue;
+      }
+      ++parsed;
+      litmus::Lowered low;
+      std::string diag;
+      lowered += litmus::lower("m.litmus", t, test, &low, &diag);
+      EXPECT_TRUE(low.checked.ok || !diag.empty());
+    }
+  }
+  EXPECT_EQ(errors_in_range, runs - parsed);
+  EXPECT_GT(parsed, runs / 10);
+  EXPECT_GT(lowered, 0u);
+  std::printf("litmus mutations: %zu, parsed %zu, lowered %zu\n", runs, parsed, lowered);
 }
 
 }  // namespace
