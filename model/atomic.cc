@@ -205,3 +205,97 @@ bool test_and_set_bit(int nr, SharedVar* addr, Loc loc) {
 }
 
 }  // namespace ravel::model
+
+namespace ravel::model {
+namespace {
+
+// The happens-before of an RMW of order `o` on `id` (see RmwOrder): its read part observes,
+// its write part publishes, the suffix decides which side is an acquire or a release.
+void rmw_order(ObjectId id, RmwOrder o) {
+  switch (o) {
+    case RmwOrder::kFull:
+      fully_ordered(id);
+      return;
+    case RmwOrder::kAcquire:
+      hb_acquire(id);
+      marked_publish(id);
+      return;
+    case RmwOrder::kRelease:
+      marked_observe(id);
+      hb_release(id);
+      return;
+    case RmwOrder::kRelaxed:
+      marked_observe(id);
+      marked_publish(id);
+      return;
+  }
+}
+
+}  // namespace
+
+int64_t xchg(SharedVar* v, int64_t x, RmwOrder order, Loc loc) {
+  SharedVar& s = var_step(v, op::kXchg, true, loc, x);
+  rmw_order(s.id, order);
+  int64_t old = s.value;
+  s.value = x;
+  Ctx::current().set_result(old);
+  return old;
+}
+
+int64_t cmpxchg(SharedVar* v, int64_t old, int64_t desired, RmwOrder order, Loc loc) {
+  SharedVar& s = var_step(v, op::kCmpxchg, true, loc, desired);
+  int64_t cur = s.value;
+  if (cur == old) {
+    rmw_order(s.id, order);
+    s.value = desired;
+  }
+  Ctx::current().set_result(cur);
+  return cur;
+}
+
+int64_t atomic_xchg_ordered(Atomic* a, int64_t v, RmwOrder order, Loc loc) {
+  Atomic& at = step(a, op::kAtomicXchg, Access::kWrite, loc, v);
+  rmw_order(at.id, order);
+  int64_t old = at.value;
+  at.value = v;
+  Ctx::current().set_result(old);
+  return old;
+}
+
+int64_t atomic_cmpxchg_ordered(Atomic* a, int64_t old, int64_t desired, RmwOrder order,
+                               Loc loc) {
+  Atomic& at = step(a, op::kAtomicCmpxchg, Access::kWrite, loc, desired);
+  int64_t cur = at.value;
+  if (cur == old) {
+    rmw_order(at.id, order);
+    at.value = desired;
+  }
+  Ctx::current().set_result(cur);
+  return cur;
+}
+
+int64_t atomic_inc_return_ordered(Atomic* a, RmwOrder order, Loc loc) {
+  Atomic& at = step(a, op::kAtomicIncReturn, Access::kWrite, loc, 1);
+  rmw_order(at.id, order);
+  at.value += 1;
+  Ctx::current().set_result(at.value);
+  return at.value;
+}
+
+bool atomic_add_unless(Atomic* a, int64_t add, int64_t unless, Loc loc) {
+  Atomic& at = step(a, op::kAtomicAddUnless, Access::kWrite, loc, add);
+  bool added = at.value != unless;
+  if (added) {
+    fully_ordered(at.id);
+    at.value += add;
+  }
+  Ctx::current().set_result(added);
+  return added;
+}
+
+void smp_mb__before_atomic(Loc loc) { fence(op::kSmpMbBeforeAtomic, true, true, loc); }
+void smp_mb__after_atomic(Loc loc) { fence(op::kSmpMbAfterAtomic, true, true, loc); }
+void smp_mb__after_spinlock(Loc loc) { fence(op::kSmpMbAfterSpinlock, true, true, loc); }
+void smp_mb__after_unlock_lock(Loc loc) { fence(op::kSmpMbAfterUnlockLock, true, true, loc); }
+
+}  // namespace ravel::model

@@ -55,4 +55,31 @@ void set_bit(int nr, SharedVar* addr, Loc loc);
 void clear_bit(int nr, SharedVar* addr, Loc loc);
 bool test_and_set_bit(int nr, SharedVar* addr, Loc loc);
 
+// The ordering of a read-modify-write (Documentation/atomic_t.txt: the _relaxed, _acquire and
+// _release variants, fully ordered without a suffix). Every variant is the same single step
+// under sequential consistency; the order only decides the happens-before edges the race
+// detector sees, so a relaxed RMW never hides a race a fully ordered one would not.
+enum class RmwOrder : uint8_t { kRelaxed, kAcquire, kRelease, kFull };
+
+// xchg()/cmpxchg() on a plain shared variable (any scalar, kernel argument order). They return
+// the previous value; a failed cmpxchg stores nothing and orders nothing.
+int64_t xchg(SharedVar* v, int64_t x, RmwOrder order, Loc loc);
+int64_t cmpxchg(SharedVar* v, int64_t old, int64_t desired, RmwOrder order, Loc loc);
+// The ordering variants of the atomic_t RMWs above (atomic_xchg_acquire ...).
+int64_t atomic_xchg_ordered(Atomic* a, int64_t v, RmwOrder order, Loc loc);
+int64_t atomic_cmpxchg_ordered(Atomic* a, int64_t old, int64_t desired, RmwOrder order,
+                               Loc loc);
+int64_t atomic_inc_return_ordered(Atomic* a, RmwOrder order, Loc loc);
+// atomic_add_unless(v, a, u): adds a unless the value is u; true when it added (then fully
+// ordered, as a value-returning RMW; a failed one orders nothing).
+bool atomic_add_unless(Atomic* a, int64_t add, int64_t unless, Loc loc);
+
+// smp_mb__before_atomic(), smp_mb__after_atomic(), smp_mb__after_spinlock(),
+// smp_mb__after_unlock_lock(): the kernel promises a full barrier combined with the neighbouring
+// RMW, lock or unlock+lock; each is a step acting as smp_mb(), which is at least that strong.
+void smp_mb__before_atomic(Loc loc);       // NOLINT(readability-identifier-naming)
+void smp_mb__after_atomic(Loc loc);        // NOLINT(readability-identifier-naming)
+void smp_mb__after_spinlock(Loc loc);      // NOLINT(readability-identifier-naming)
+void smp_mb__after_unlock_lock(Loc loc);   // NOLINT(readability-identifier-naming)
+
 }  // namespace ravel::model

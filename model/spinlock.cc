@@ -60,6 +60,15 @@ void spin_unlock_bh(Spinlock* l, Loc loc) {
   local_bh_enable(loc);
 }
 bool spin_is_locked(const Spinlock* l) { return l->word.locked(); }
+bool spin_is_locked_read(Spinlock* l, Loc loc) {
+  Ctx::current().yield({.kind = op::kSpinIsLocked,
+                        .access = Access::kRead,
+                        .object = l->word.object(),
+                        .loc = loc});
+  bool locked = l->word.locked();
+  Ctx::current().set_result(locked);
+  return locked;
+}
 
 void raw_spin_lock(Spinlock* l, Loc loc) {
   spin_acquire(l->word, l->dep_map, call(op::kRawSpinLock, loc));

@@ -37,6 +37,9 @@ void spin_unlock_irqrestore(Spinlock* l, unsigned long flags, Loc loc);
 void spin_lock_bh(Spinlock* l, Loc loc);
 void spin_unlock_bh(Spinlock* l, Loc loc);
 bool spin_is_locked(const Spinlock* l);
+// spin_is_locked() as a scenario calls it: one step that reads the lock word (another CPU's
+// lock or unlock is ordered with it), then its state.
+bool spin_is_locked_read(Spinlock* l, Loc loc);
 
 void raw_spin_lock(Spinlock* l, Loc loc);
 void raw_spin_unlock(Spinlock* l, Loc loc);

@@ -243,6 +243,7 @@ const Bindings& bindings() {
     bind_lang_builtins(t);
     bind_dma_fence_builtins(t);
     bind_dma_buf_builtins(t);
+    bind_ordering_builtins(t);
     return b;
   }();
   return table;

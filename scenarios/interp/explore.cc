@@ -7,6 +7,7 @@
 // engine then joins every task and runs `final`. A Session owns what one exploration needs (the
 // Interp, the kernel and sync plugins, the setup/final closures): run_program explores with one,
 // a trace replay (`ravel run --trace/--replay`) with a fresh one built from the same options.
+#include "model/atomic.h"
 #include "model/cpu.h"
 #include "model/irq.h"
 #include "model/kernel.h"
@@ -96,6 +97,27 @@ Session::~Session() = default;
 const SetupFn& Session::setup() const { return impl_->setup; }
 const SetupFn& Session::final_fn() const { return impl_->final_fn; }
 uint64_t Session::discarded() const { return impl_->in.discarded; }
+
+std::string Session::final_value(uint32_t slot) const {
+  Runtime* rt = impl_->current;
+  if (rt == nullptr || slot >= rt->globals.size()) return "?";
+  const Obj* o = rt->globals[slot];
+  int64_t raw = 0;
+  if (o->kind == Obj::Kind::kVar) {
+    raw = o->priv ? rt->encode(o->local) : o->var->value;
+  } else if (o->kind == Obj::Kind::kModel && o->mtype == lang::ModelType::kAtomic) {
+    raw = static_cast<const model::Atomic*>(o->model)->value;
+  } else {
+    return "?";
+  }
+  Value v = rt->decode(raw);
+  if (v.tag == Value::Tag::kInt) return std::to_string(v.i);
+  if (v.tag == Value::Tag::kNull) return "0";
+  for (size_t g = 0; v.tag == Value::Tag::kRef && g < rt->globals.size(); ++g) {
+    if (rt->globals[g] == v.ref) return impl_->in.global_names[g];
+  }
+  return "?";
+}
 
 void Session::prepare(ExploreOptions* ex) const {
   ex->plugins.push_back(&impl_->kernel);

@@ -64,6 +64,11 @@ class Session {
   // Appends the kernel and sync plugins and raises the fiber stack size (tree walking).
   void prepare(ExploreOptions* ex) const;
   uint64_t discarded() const;  // executions discarded by a failed assume so far
+  // The value of global `slot` (its Binding::kGlobal index) in the execution being finished,
+  // read without a scheduling point: for observers of the final state that run after `final`
+  // (litmus tests, scenarios/litmus). An integer in decimal, a reference to a global by that
+  // global's name, NULL as 0; "?" for anything else (a heap object, a function).
+  std::string final_value(uint32_t slot) const;
 
  private:
   struct Impl;

@@ -214,6 +214,7 @@ void bind_sync_builtins(Bindings& b);    // and scenarios/api/{completion,wait}.
 void bind_rw_builtins(Bindings& b);  // scenarios/api/{rwlock,rwsem}.def
 void bind_dma_fence_builtins(std::vector<BuiltinFn>& t);
 void bind_dma_buf_builtins(std::vector<BuiltinFn>& t);
+void bind_ordering_builtins(std::vector<BuiltinFn>& t);  // builtins_ordering.cc
 
 // "assert(x == 1)": an expression rendered back from the tree (messages).
 std::string render(const Expr* e);

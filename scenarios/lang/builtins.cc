@@ -186,6 +186,34 @@ constexpr Row kRows[] = {
     {"REFCOUNT_INIT", "v", "init:refcount", "none"},
     {"KREF_INIT", "v", "init:kref", "none"},
     {"WORK", "fn", "init:work", "none"},
+    // Added for litmus tests (docs/litmus.md), at the end of the table: RMWs on plain variables
+    // and the ordering variants of the atomic_t RMWs -- one operation each under sequential
+    // consistency (the suffix only changes the race detector's happens-before), the barriers
+    // that strengthen a neighbouring operation, the lock-state query, the compiler barrier.
+    {"xchg", "v,v", "v"},
+    {"xchg_relaxed", "v,v", "v", "xchg"},
+    {"xchg_acquire", "v,v", "v", "xchg"},
+    {"xchg_release", "v,v", "v", "xchg"},
+    {"cmpxchg", "v,v,v", "v"},
+    {"cmpxchg_relaxed", "v,v,v", "v", "cmpxchg"},
+    {"cmpxchg_acquire", "v,v,v", "v", "cmpxchg"},
+    {"cmpxchg_release", "v,v,v", "v", "cmpxchg"},
+    {"atomic_xchg_relaxed", "atomic,v", "v", "atomic_xchg"},
+    {"atomic_xchg_acquire", "atomic,v", "v", "atomic_xchg"},
+    {"atomic_xchg_release", "atomic,v", "v", "atomic_xchg"},
+    {"atomic_cmpxchg_relaxed", "atomic,v,v", "v", "atomic_cmpxchg"},
+    {"atomic_cmpxchg_acquire", "atomic,v,v", "v", "atomic_cmpxchg"},
+    {"atomic_cmpxchg_release", "atomic,v,v", "v", "atomic_cmpxchg"},
+    {"atomic_inc_return_relaxed", "atomic", "v", "atomic_inc_return"},
+    {"atomic_inc_return_acquire", "atomic", "v", "atomic_inc_return"},
+    {"atomic_inc_return_release", "atomic", "v", "atomic_inc_return"},
+    {"atomic_add_unless", "atomic,v,v", "v"},
+    {"smp_mb__before_atomic", "", ""},
+    {"smp_mb__after_atomic", "", ""},
+    {"smp_mb__after_spinlock", "", ""},
+    {"smp_mb__after_unlock_lock", "", ""},
+    {"spin_is_locked", "spinlock", "v"},
+    {"barrier", "", "", "none"},
 };
 
 // Reached only by a bad row; the table is a constant expression, so reaching a non-constexpr

@@ -306,7 +306,8 @@ TEST(Docs, ReadmeExampleRunsAsShown) {
 }
 
 // Every file the build, the tests and the tools read is in the repository: nothing names the
-// folder beside it. Only tools/conformance (optional, not run by `tools/dev test`) may.
+// folder beside it. Only tools/conformance may: its checks are optional (`tools/dev test` runs
+// its litmus step, which says "nothing to check" when the folder is absent).
 TEST(Docs, NothingReadsOutsideTheRepository) {
   const std::string parent = std::string("..") + "/shared";
   const std::string spec = std::string("shared") + "/spec";

@@ -67,7 +67,8 @@ int usage_error(std::string_view command, const std::string& message) {
   return kExitUsage;
 }
 
-bool collect_scenarios(const std::vector<std::string>& paths, std::vector<std::string>& out) {
+bool collect_scenarios(const std::vector<std::string>& paths, std::vector<std::string>& out,
+                       bool litmus) {
   namespace fs = std::filesystem;
   bool ok = true;
   for (const std::string& p : paths) {
@@ -76,7 +77,8 @@ bool collect_scenarios(const std::vector<std::string>& paths, std::vector<std::s
       std::vector<std::string> found;
       fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec);
       for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->path().extension() == ".ravel" && !it->is_directory(ec)) {
+        const auto ext = it->path().extension();
+        if ((ext == ".ravel" || (litmus && ext == ".litmus")) && !it->is_directory(ec)) {
           found.push_back(it->path().string());
         }
       }
@@ -87,7 +89,8 @@ bool collect_scenarios(const std::vector<std::string>& paths, std::vector<std::s
       }
       std::sort(found.begin(), found.end());
       if (found.empty() && !ec) {
-        std::fprintf(stderr, "%s: error: no .ravel files in this folder\n", p.c_str());
+        std::fprintf(stderr, "%s: error: no .ravel%s files in this folder\n", p.c_str(),
+                     litmus ? " or .litmus" : "");
         ok = false;
       }
       out.insert(out.end(), found.begin(), found.end());

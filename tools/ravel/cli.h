@@ -55,9 +55,11 @@ std::string exit_code_help();
 // Prints "ravel: MESSAGE" and a hint to stderr; returns kExitUsage.
 int usage_error(std::string_view command, const std::string& message);
 
-// Expands PATH arguments: files as given, folders searched recursively for *.ravel files in
-// sorted order. Errors (missing path, empty folder) are printed; returns false on any.
-bool collect_scenarios(const std::vector<std::string>& paths, std::vector<std::string>& out);
+// Expands PATH arguments: files as given, folders searched recursively for *.ravel files (and
+// *.litmus files with `litmus`: `ravel run`, docs/litmus.md) in sorted order. Errors (missing
+// path, empty folder) are printed; returns false on any.
+bool collect_scenarios(const std::vector<std::string>& paths, std::vector<std::string>& out,
+                       bool litmus = false);
 
 // Writes `text` to the file `path`; false with *error ("PATH: cannot write: REASON") when it
 // could not be written completely (a missing folder, a full disk).

@@ -1,7 +1,9 @@
 // tools/ravel/cmd_check.cc: `ravel check PATH...`: parse and check scenarios without exploring.
 #include <cstdio>
 
+#include "scenarios/litmus/litmus_run.h"
 #include "tools/ravel/cli.h"
+#include "tools/ravel/run_litmus.h"
 
 namespace ravel::cli {
 namespace {
@@ -14,8 +16,20 @@ int run_check(const std::vector<std::string>& args) {
   }
   if (paths.empty()) return usage_error("check", "check needs at least one PATH");
   std::vector<std::string> files;
-  bool ok = collect_scenarios(paths, files);
-  ok = check_scenarios(files) && ok;
+  bool ok = collect_scenarios(paths, files, true);
+  // In file order: a litmus test is parsed, lowered and screened as `ravel run` would
+  // (docs/litmus.md), a scenario parsed and checked.
+  for (const std::string& f : files) {
+    if (!is_litmus_file(f)) {
+      ok = check_scenarios({f}) && ok;
+      continue;
+    }
+    litmus::Loaded l;
+    if (std::string diag; !litmus::load_litmus(f, &l, &diag)) {
+      std::fputs(diag.c_str(), stderr);
+      ok = false;
+    }
+  }
   return ok ? kExitOk : kExitUsage;
 }
 
@@ -26,7 +40,8 @@ const Command kCheckCommand = {
     "usage: ravel check PATH...\n"
     "\n"
     "Parses and checks each scenario (a .ravel file, or a folder searched recursively for\n"
-    ".ravel files in sorted order) without exploring it. Errors are printed to stderr as\n"
+    ".ravel files in sorted order) without exploring it; a .litmus file (folders: next to the\n"
+    ".ravel files) is parsed and lowered as 'ravel run' would. Errors are printed to stderr as\n"
     "file:line:col: error: message, with the source line and a caret.\n"
     "\n"
     "Only regular files of at most 1 MiB are read (a device or a FIFO is refused).\n"

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <new>
 #include <set>
 #include <thread>
@@ -31,6 +32,7 @@
 #include "tools/ravel/interrupt.h"
 #include "tools/ravel/junit.h"
 #include "tools/ravel/run_estimate.h"
+#include "tools/ravel/run_litmus.h"
 #include "tools/ravel/run_options.h"
 #include "tools/ravel/run_trace.h"
 #include "tools/ravel/sarif.h"
@@ -133,6 +135,7 @@ std::vector<interp::RunResult> explore_all(const RunOptions& o,
   auto worker = [&] {
     for (size_t i = next++; i < checked.size(); i = next++) {
       if (interrupt_flag()->load()) break;
+      if (!checked[i].program) continue;  // a litmus test: run_litmus_file, in file order
       explored[i] = 1;
       runs[i] = explore_one(o, checked[i], &estimates[i]);
     }
@@ -413,10 +416,21 @@ void report_scenario(Batch& b, const std::string& file, const lang::Checked& che
 }
 
 // Parses, checks and screens every file before exploring any. False (diagnostics printed) when
-// one is not valid.
-bool check_all(const std::vector<std::string>& files, std::vector<lang::Checked>& checked) {
+// one is not valid. A litmus test gets an empty Checked and its Loaded in tests[i].
+bool check_all(const std::vector<std::string>& files, std::vector<lang::Checked>& checked,
+               std::vector<std::unique_ptr<litmus::Loaded>>& tests) {
   bool ok = true;
   for (const std::string& f : files) {
+    tests.emplace_back();
+    if (is_litmus_file(f)) {
+      checked.emplace_back();
+      tests.back() = std::make_unique<litmus::Loaded>();
+      if (std::string diag; !litmus::load_litmus(f, tests.back().get(), &diag)) {
+        std::fputs(diag.c_str(), stderr);
+        ok = false;
+      }
+      continue;
+    }
     checked.push_back(lang::check_file(f));
     lang::Checked& c = checked.back();
     if (!c.ok) {
@@ -430,35 +444,52 @@ bool check_all(const std::vector<std::string>& files, std::vector<lang::Checked>
   return ok;
 }
 
+void report_litmus(Batch& b, const std::string& file, const litmus::Loaded& l) {
+  LitmusRow row;
+  int rc = run_litmus_file(b.o, file, l, scenario_options(b.o), explore_options(b.o), &row);
+  b.rows.push_back({file, row.verdict, row.expected, row.found, row.executions, row.elapsed});
+  b.exit_code = worst_exit(b.exit_code, rc);
+  std::fflush(stdout);
+}
+
 int run_run(const std::vector<std::string>& args) {
   RunOptions o;
   if (!parse_run_options(args, o)) return kExitUsage;
   std::vector<std::string> files;
-  if (!collect_scenarios(o.paths, files)) return kExitUsage;
+  if (!collect_scenarios(o.paths, files, true)) return kExitUsage;
   if (!o.replay.empty() && files.size() != 1) {
     return usage_error("run", "--replay needs exactly one scenario file");
+  }
+  if (!o.replay.empty() && is_litmus_file(files[0])) {
+    return usage_error("run", "--replay applies to .ravel scenarios, not to litmus tests");
   }
   if (std::string error; !o.replay.empty() && !valid_schedule(o.replay, &error)) {
     std::fprintf(stderr, "ravel: invalid schedule: %s\n", error.c_str());
     return kExitUsage;
   }
   std::vector<lang::Checked> checked;
-  if (!check_all(files, checked)) return kExitUsage;
+  std::vector<std::unique_ptr<litmus::Loaded>> tests;
+  if (!check_all(files, checked, tests)) return kExitUsage;
   install_interrupt_handlers();
   Batch b{o, TracePaths(o, files.size()), {}, {}, {}, kExitOk};
   if (o.jobs == 1) {
     // One at a time, each reported as soon as explored: what finished is on the screen (and
     // survives a Ctrl-C) while the next one runs.
     for (size_t i = 0; i < files.size() && !interrupt_flag()->load(); ++i) {
-      EstimateFigures est;
-      interp::RunResult run = explore_one(o, checked[i], &est);
-      report_scenario(b, files[i], checked[i], run, est);
+      if (tests[i]) {
+        report_litmus(b, files[i], *tests[i]);
+      } else {
+        EstimateFigures est;
+        interp::RunResult run = explore_one(o, checked[i], &est);
+        report_scenario(b, files[i], checked[i], run, est);
+      }
     }
   } else {
     std::vector<char> explored;
     std::vector<EstimateFigures> estimates;
     std::vector<interp::RunResult> runs = explore_all(o, checked, explored, estimates);
     for (size_t i = 0; i < files.size(); ++i) {
+      if (tests[i] && !interrupt_flag()->load()) report_litmus(b, files[i], *tests[i]);
       if (explored[i]) report_scenario(b, files[i], checked[i], runs[i], estimates[i]);
     }
   }
@@ -490,7 +521,8 @@ const Command kRunCommand = {
     "run", "explore every interleaving of scenarios and compare with their expect",
     "usage: ravel run [options] PATH...\n"
     "\n"
-    "PATH is a .ravel file or a folder (searched recursively, in sorted order).\n"
+    "PATH is a .ravel file, a .litmus file (the kernel's C litmus format, docs/litmus.md) or a\n"
+    "folder (searched recursively for both, in sorted order).\n"
     "\n"
     "options:\n"
     "  --strategy dpor          exhaustive with partial-order reduction (default)\n"
@@ -517,6 +549,8 @@ const Command kRunCommand = {
     "  --loop-bound N           iterations of one loop before the scenario is in error (1000)\n"
     "  --signals                mutex_lock_interruptible may return -EINTR\n"
     "  --timeouts=early         every timed wait may also time out at any point\n"
+    "  --memory-model sc        the memory model (default sc, the only one so far; lkmm is\n"
+    "                           refused: not implemented yet)\n"
     "  --no-reduction=commute   dpor: counter updates nobody observes (kref_get, a kref_put\n"
     "                           that does not release, atomic_inc...) race like writes\n"
     "  --no-reduction=symmetry  identical threads are explored in every start order, not\n"

@@ -1,0 +1,37 @@
+// tools/ravel/run_litmus.cc: one litmus test of `ravel run` (run_litmus.h).
+#include "tools/ravel/run_litmus.h"
+
+#include <cstdio>
+
+#include "tools/ravel/cli.h"
+
+namespace ravel::cli {
+
+bool is_litmus_file(const std::string& path) {
+  const std::string ext = ".litmus";
+  return path.size() >= ext.size() && path.compare(path.size() - ext.size(), ext.size(), ext) == 0;
+}
+
+int run_litmus_file(const RunOptions& o, const std::string& file, const litmus::Loaded& l,
+                    const interp::Options& m, const ExploreOptions& ex, LitmusRow* row) {
+  litmus::LitmusResult r = litmus::run_litmus(l.test, l.lowered, m, ex);
+  litmus::LitmusReport info{file, o.strategy, o.memory_model};
+  bool errored = !r.run.result.model_error.empty();
+  if (o.json) {
+    std::printf("%s\n", litmus::litmus_json(info, l.test, r).c_str());
+  } else if (!o.quiet || !r.match || errored) {
+    std::fputs(litmus::litmus_text(info, l.test, r, o.verbose).c_str(), stdout);
+  }
+  row->verdict = errored ? "ERROR" : r.match ? "PASS" : "FAIL";
+  row->expected = l.test.result.empty() ? "-" : l.test.result;
+  row->found = r.found;
+  row->executions = r.run.result.executions;
+  row->elapsed = r.run.result.elapsed_s;
+  if (errored) {
+    std::fprintf(stderr, "ravel: error in the litmus test: %s\n", r.run.result.model_error.c_str());
+    return r.run.result.out_of_memory ? kExitInternal : kExitUsage;
+  }
+  return r.match ? kExitOk : kExitMismatch;
+}
+
+}  // namespace ravel::cli
