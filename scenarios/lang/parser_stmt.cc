@@ -25,7 +25,7 @@ Stmt* Parser::parse_block() {
     if (s) {
       block->stmts.push_back(s);
     } else {
-      sync_stmt();
+      sync_stmt(before);
       if (p_ == before && !is(Tok::kRBrace)) next();
     }
   }
@@ -97,10 +97,12 @@ Stmt* Parser::parse_stmt_inner() {
       return expect(Tok::kSemi, "after the goto statement") ? s : nullptr;
     }
     case Tok::kSwitch:
-      error_here("'switch' is not supported in scenarios; use if/else");
-      return nullptr;
+      return parse_switch();
+    case Tok::kCase:
+    case Tok::kDefault:
+      return parse_case();
     case Tok::kHash:
-      error_here("preprocessor directives are not supported in scenarios");
+      error_here("stray '#' (a preprocessor directive must start a line)");
       return nullptr;
     default:
       break;
@@ -177,6 +179,30 @@ Stmt* Parser::parse_local_decl() {
   }
   if (!parse_var_list(base, name, type, len, s->decls)) return nullptr;
   return s;
+}
+
+Stmt* Parser::parse_switch() {
+  Stmt* s = new_stmt(StmtKind::kSwitch, next().pos);
+  if (!expect(Tok::kLParen, "after 'switch'") || !(s->expr = parse_expr()) ||
+      !expect(Tok::kRParen, "after the switch value")) {
+    return nullptr;
+  }
+  if (!is(Tok::kLBrace)) {
+    error_here("expected '{' to start the body of the switch, got " + describe(peek()));
+    return nullptr;
+  }
+  s->body = parse_block();
+  return s;
+}
+
+Stmt* Parser::parse_case() {
+  bool is_case = is(Tok::kCase);
+  Stmt* s = new_stmt(is_case ? StmtKind::kCase : StmtKind::kDefault, next().pos);
+  if (is_case && !(s->expr = parse_ternary())) return nullptr;
+  if (!expect(Tok::kColon, is_case ? "after the case value" : "after 'default'")) return nullptr;
+  // A label right before '}' labels an empty statement, as for goto labels.
+  s->body = is(Tok::kRBrace) ? new_stmt(StmtKind::kEmpty, peek().pos) : parse_stmt();
+  return s->body ? s : nullptr;
 }
 
 }  // namespace ravel::lang

@@ -8,7 +8,12 @@
 namespace ravel::lang {
 namespace {
 
-bool pos_before(Pos a, Pos b) { return a.line < b.line || (a.line == b.line && a.col < b.col); }
+bool pos_before(Pos a, Pos b) {
+  // Files are read where they are included: a global of an included harness comes before the
+  // scenario's code (an include in the middle of a file is rare and not ordered here).
+  if (a.file != b.file) return true;
+  return a.line < b.line || (a.line == b.line && a.col < b.col);
+}
 
 std::string plural_args(size_t n) { return n == 1 ? " argument" : " arguments"; }
 
@@ -31,7 +36,7 @@ Sema::Resolved Sema::lookup(const std::string& name, Pos use) {
     r.type = global_types_[it->second];
     r.decl_pos = prog_.globals[it->second]->pos;
     r.found = true;
-    if (!pos_before(r.decl_pos, use)) {
+    if (!pos_before(stream_pos(r.decl_pos), stream_pos(use))) {
       error(use, "'" + name + "' is used before its declaration at line " +
                      std::to_string(r.decl_pos.line));
     } else if (initializing_ == static_cast<int64_t>(it->second)) {
@@ -50,6 +55,12 @@ Sema::Resolved Sema::lookup(const std::string& name, Pos use) {
   if (name == "NULL") {
     r.bind.kind = Binding::Kind::kNull;
     r.type.kind = SType::Kind::kNull;
+    r.found = true;
+    return r;
+  }
+  if (auto it = enumerators_.find(name); it != enumerators_.end()) {
+    r.bind = Binding{Binding::Kind::kConstant, 0, it->second};
+    r.type.kind = SType::Kind::kInt;
     r.found = true;
     return r;
   }
@@ -129,6 +140,7 @@ SType Sema::check_expr(Expr* e, bool want_value) {
     case ExprKind::kPostfix:
       require_scalar(e->a, check_expr(e->a));
       if (!is_lvalue(e->a)) error(e->pos, "operand of " + tok_name(e->op) + " is not assignable");
+      e->width = lvalue_width(e->a);
       break;
     case ExprKind::kBinary: {
       SType l = check_expr(e->a), r = check_expr(e->b);
@@ -161,6 +173,7 @@ SType Sema::check_expr(Expr* e, bool want_value) {
         error(e->pos, "cannot assign to an array");
       }
       require_scalar(e->b, r);
+      e->width = lvalue_width(e->a);
       t = l;
       break;
     }
@@ -262,6 +275,7 @@ SType Sema::check_unary(Expr* e) {
     case Tok::kMinusMinus:
       if (!is_lvalue(e->a)) error(e->pos, "operand of " + tok_name(e->op) + " is not assignable");
       require_scalar(e->a, a);
+      e->width = lvalue_width(e->a);
       return t;
     case Tok::kBang:
       require_scalar(e->a, a);
@@ -330,6 +344,8 @@ SType Sema::check_call(Expr* e, bool want_value) {
       return check_builtin_call(e, builtins()[r.bind.index], want_value);
     }
     if (!r.found) {
+      SType t;
+      if (check_intrinsic(e, &t, want_value)) return t;
       std::vector<std::string_view> fns;
       for (const auto& [name, index] : functions_) fns.push_back(name);
       std::string msg = "unknown function '" + callee->text + "'";
