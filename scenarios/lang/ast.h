@@ -55,7 +55,7 @@ struct Binding {
 // Kernel helpers the front end knows by family or name, without rows in the built-in tables
 // (sema_intrinsic.cc): they evaluate every argument as the kernel's macros do.
 enum class Intrinsic : uint8_t {
-  kNoop,  // printing and tracepoints: trace_*(), pr_*(), dev_*(), drm_*(): evaluate, no effect
+  kNoop,  // trace_*(), pr_*(), dev_*(), drm_*(): evaluate, no effect; trace_*_enabled() is 0
   kMin,   // min(a, b), min_t(type, a, b): the smaller integer, each argument evaluated once
   kMax,   // max(a, b), max_t(type, a, b)
 };

@@ -212,6 +212,19 @@ Expr* Parser::parse_postfix(Expr* e) {
 
 Expr* Parser::parse_call_arg() {
   Nest nest(*this);
+  if ((is_word("typeof") || is_word("__typeof__")) && is(Tok::kLParen, 1)) {
+    // `container_of(w, typeof(*job), work)`: the checker knows the expression's type
+    // (Sema::resolve_typeof); its value is never computed, as in C.
+    Pos pos = next().pos;
+    next();
+    Expr* inner = parse_expr();
+    if (!inner || !expect(Tok::kRParen, "after the typeof expression")) return nullptr;
+    Expr* e = new_expr(ExprKind::kTypeArg, pos, inner);
+    e->type = prog_.make<TypeRef>();
+    e->type->pos = pos;
+    e->type->spelling = "typeof";
+    return e;
+  }
   if (!is_type_start()) return parse_expr();
   Pos pos = peek().pos;
   TypeRef* base = parse_type_base();

@@ -84,9 +84,9 @@ void Preprocessor::process_file(const std::vector<Token>& toks, int depth) {
 
 void Preprocessor::emit(const PToken& t) {
   if (fatal_) return;
-  if (out_.size() >= kMaxExpandedTokens) {
-    error(t.t.pos, "macro expansion produces more than " + std::to_string(kMaxExpandedTokens) +
-                       " tokens");
+  if (out_.size() >= kMaxTokens) {
+    error(t.t.pos, "the scenario and its included files hold more than " +
+                       std::to_string(kMaxTokens) + " tokens");
     fatal_ = true;
     return;
   }

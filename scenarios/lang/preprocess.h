@@ -15,9 +15,9 @@
 // BIT() ...) have no file: their tokens take the position of the invocation.
 //
 // Everything is bounded: includes nest at most kMaxIncludeDepth deep and never cyclically,
-// arguments nest at most kMaxNesting deep, and the expansion of one scenario produces at most
-// kMaxExpandedTokens tokens (a macro that doubles its input ten times over is an error, not a
-// hang). Macro recursion is stopped by C's rule that a macro is not expanded inside its own
+// arguments nest at most kMaxNesting deep, the macro substitutions of one scenario produce at
+// most kMaxExpandedTokens tokens (a macro that doubles its input twenty times over is an error,
+// not a hang) and the whole stream holds at most kMaxTokens. Macro recursion is stopped by C's rule that a macro is not expanded inside its own
 // expansion (hide sets, as in Prosser's algorithm).
 #pragma once
 
@@ -30,7 +30,10 @@
 namespace ravel::lang {
 
 inline constexpr int kMaxIncludeDepth = 16;
-inline constexpr size_t kMaxExpandedTokens = 1'000'000;
+// A harness's macros make a few thousand tokens; 200000 keeps a runaway expansion under a
+// second.
+inline constexpr size_t kMaxExpandedTokens = 200'000;
+inline constexpr size_t kMaxTokens = 4'000'000;
 inline constexpr size_t kMaxIncludedBytes = size_t{8} << 20;
 
 // Preprocesses `toks` (the lexed text of `main`, ending in kEof). Included files are added to

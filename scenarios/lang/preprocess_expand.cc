@@ -61,7 +61,8 @@ std::vector<PToken> Preprocessor::expand(std::vector<PToken> in, int depth) {
     std::vector<std::vector<PToken>> args;
     if (m.function_like && !collect_args(m, t.t, in, &args)) continue;
     std::vector<PToken> res = substitute(m, id, t, args, depth);
-    if (out.size() + in.size() + res.size() > kMaxExpandedTokens) {
+    produced_ += res.size();
+    if (produced_ > kMaxExpandedTokens) {
       error(t.t.pos, "macro expansion produces more than " + std::to_string(kMaxExpandedTokens) +
                          " tokens");
       fatal_ = true;

@@ -336,6 +336,9 @@ SType Sema::check_member(Expr* e) {
 }
 
 SType Sema::check_call(Expr* e, bool want_value) {
+  for (Expr* arg : e->args) {
+    if (arg->kind == ExprKind::kTypeArg && arg->a != nullptr) resolve_typeof(arg);
+  }
   Expr* callee = e->a;
   if (callee->kind == ExprKind::kIdent) {
     Resolved r = lookup(callee->text, callee->pos);

@@ -80,6 +80,7 @@ class Sema {
   IntWidth lvalue_width(const Expr* e) const;
   void collect_enumerators();
   bool fold_constant(const Expr* e, int64_t* v);
+  void resolve_typeof(Expr* arg);
 
   Program& prog_;
   Diagnostics& diags_;
@@ -99,7 +100,8 @@ class Sema {
   int loop_depth_ = 0;
   // Per enclosing switch (innermost last): its case/default labels the interpreter can reach.
   std::vector<std::vector<const Stmt*>> switch_labels_;
-  bool in_init_ = false;  // checking an initializer: ATOMIC_INIT and friends are allowed
+  bool in_init_ = false;
+  const VarDecl* declaring_ = nullptr;  // the local whose initializer is being checked  // checking an initializer: ATOMIC_INIT and friends are allowed
 };
 
 }  // namespace ravel::lang

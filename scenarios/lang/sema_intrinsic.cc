@@ -16,13 +16,11 @@ namespace {
 
 bool has_prefix(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-// pr_info, dev_err_once, drm_warn_ratelimited, drm_dbg_kms, DRM_ERROR, trace_*, printk.
+// pr_info, dev_err_once, drm_warn_ratelimited, drm_dbg_kms, DRM_ERROR, trace_*, printk
+// (trace_*_enabled() is handled before: it has a value).
 bool is_print_name(std::string_view n) {
   if (n == "printk") return true;
-  // trace_foo_enabled() answers whether a tracer listens: a value, not a no-op.
-  if (has_prefix(n, "trace_")) {
-    return n.size() > 6 && (n.size() < 8 || n.substr(n.size() - 8) != "_enabled");
-  }
+  if (has_prefix(n, "trace_")) return n.size() > 6;
   if (has_prefix(n, "drm_dbg") || has_prefix(n, "DRM_DEBUG") || n == "DRM_ERROR" ||
       n == "DRM_INFO" || n == "DRM_WARN" || n == "DRM_NOTE") {
     return true;
@@ -58,6 +56,14 @@ Pos Sema::stream_pos(Pos p) const {
 bool Sema::check_intrinsic(Expr* e, SType* out, bool want_value) {
   Expr* callee = e->a;
   const std::string& n = callee->text;
+  if (has_prefix(n, "trace_") && n.size() > 14 && n.substr(n.size() - 8) == "_enabled") {
+    // Tracepoints are modelled as no tracer attached: trace_foo() does nothing, so
+    // trace_foo_enabled() is false (the kernel's static key is off).
+    callee->bind = Binding{Binding::Kind::kIntrinsic, static_cast<uint32_t>(Intrinsic::kNoop), 0};
+    if (!e->args.empty()) error(e->pos, "'" + n + "' takes no arguments");
+    out->kind = SType::Kind::kInt;
+    return true;
+  }
   if (is_print_name(n)) {
     callee->bind = Binding{Binding::Kind::kIntrinsic, static_cast<uint32_t>(Intrinsic::kNoop), 0};
     for (Expr* arg : e->args) {
@@ -128,6 +134,34 @@ bool Sema::check_intrinsic(Expr* e, SType* out, bool want_value) {
     return true;
   }
   return false;
+}
+
+void Sema::resolve_typeof(Expr* arg) {
+  // C puts a variable in scope in its own initializer: `struct job *j = container_of(w,
+  // typeof(*j), work);` names the variable being declared, which no lookup finds yet.
+  const Expr* x = arg->a;
+  bool deref = x->kind == ExprKind::kUnary && x->op == Tok::kStar;
+  const Expr* name = deref ? x->a : x;
+  SType t;
+  if (declaring_ != nullptr && name->kind == ExprKind::kIdent && name->text == declaring_->name) {
+    t = declaring_->type->stype;
+    if (deref && t.depth > 0) --t.depth;
+  } else {
+    t = check_expr(arg->a);
+  }
+  TypeRef* type = arg->type;
+  if (t.kind == SType::Kind::kStruct && !t.array) {
+    type->struct_tag = prog_.structs[t.struct_id].tag;
+    type->spelling = "struct " + type->struct_tag;
+  } else if (t.kind == SType::Kind::kModel && !t.array) {
+    type->spelling = std::string(model_type_name(t.model));
+    if (type->spelling.substr(0, 7) == "struct ") type->struct_tag = type->spelling.substr(7);
+  } else {
+    error(arg->pos, "typeof of an expression whose type the checker does not know (declare "
+                    "it with a struct type)");
+    return;
+  }
+  type->pointers = t.depth;
 }
 
 IntWidth Sema::lvalue_width(const Expr* e) const {

@@ -60,7 +60,9 @@ void Sema::check_decl(VarDecl* d) {
     error(d->pos, "variable '" + d->name + "' declared void");
   }
   if (d->init) {
+    declaring_ = d;
     check_init(d->init, t, d->array_len, "'" + d->name + "'");
+    declaring_ = nullptr;
   }
   declare_local(d, t);
 }
