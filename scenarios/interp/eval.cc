@@ -243,6 +243,10 @@ Value Runtime::eval(const Expr* e, Frame& f) {
       return old;
     }
     case ExprKind::kBinary: {
+      if (e->op == Tok::kComma) {
+        eval(e->a, f);
+        return eval(e->b, f);
+      }
       if (e->op == Tok::kAndAnd)
         return Value::integer(eval(e->a, f).truthy() && eval(e->b, f).truthy());
       if (e->op == Tok::kOrOr)

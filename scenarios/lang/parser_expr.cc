@@ -83,6 +83,20 @@ Expr* Parser::new_expr(ExprKind kind, Pos pos, Expr* a, Expr* b, Expr* c) {
   return e;
 }
 
+Expr* Parser::parse_comma_expr() {
+  // C's comma operator, where a full expression stands (statements, for clauses, parentheses);
+  // a call argument or an initializer is one assignment expression, as in C.
+  Expr* e = parse_expr();
+  while (e && is(Tok::kComma)) {
+    Pos pos = next().pos;
+    Expr* rhs = parse_expr();
+    if (!rhs) return nullptr;
+    e = new_expr(ExprKind::kBinary, pos, e, rhs);
+    e->op = Tok::kComma;
+  }
+  return e;
+}
+
 Expr* Parser::parse_expr() {
   Nest nest(*this);
   Expr* lhs = parse_ternary();
@@ -259,7 +273,7 @@ Expr* Parser::parse_primary() {
     }
     case Tok::kLParen: {
       next();
-      Expr* e = parse_expr();
+      Expr* e = parse_comma_expr();
       if (!e || !expect(Tok::kRParen, "to close '('")) return nullptr;
       return e;
     }

@@ -79,6 +79,7 @@ class Parser {
 
   // expressions (parser_expr.cc)
   Expr* parse_expr();
+  Expr* parse_comma_expr();
   Expr* parse_ternary();
   Expr* parse_binary(int min_prec);
   Expr* parse_unary();

@@ -54,7 +54,7 @@ Stmt* Parser::parse_stmt_inner() {
     case Tok::kWhile: {
       next();
       Stmt* s = new_stmt(StmtKind::kWhile, pos);
-      if (!expect(Tok::kLParen, "after 'while'") || !(s->expr = parse_expr()) ||
+      if (!expect(Tok::kLParen, "after 'while'") || !(s->expr = parse_comma_expr()) ||
           !expect(Tok::kRParen, "after the loop condition")) {
         return nullptr;
       }
@@ -67,7 +67,7 @@ Stmt* Parser::parse_stmt_inner() {
       s->body = parse_stmt();
       if (!s->body) return nullptr;
       if (!expect(Tok::kWhile, "after the body of 'do'") ||
-          !expect(Tok::kLParen, "after 'while'") || !(s->expr = parse_expr()) ||
+          !expect(Tok::kLParen, "after 'while'") || !(s->expr = parse_comma_expr()) ||
           !expect(Tok::kRParen, "after the loop condition") ||
           !expect(Tok::kSemi, "after 'do ... while (...)'")) {
         return nullptr;
@@ -83,7 +83,7 @@ Stmt* Parser::parse_stmt_inner() {
     case Tok::kReturn: {
       next();
       Stmt* s = new_stmt(StmtKind::kReturn, pos);
-      if (!is(Tok::kSemi) && !(s->expr = parse_expr())) return nullptr;
+      if (!is(Tok::kSemi) && !(s->expr = parse_comma_expr())) return nullptr;
       return expect(Tok::kSemi, "after the return statement") ? s : nullptr;
     }
     case Tok::kGoto: {
@@ -131,13 +131,13 @@ Stmt* Parser::parse_stmt_inner() {
   }
   if (is_type_start() && !(is(Tok::kIdent) && is(Tok::kLParen, 1))) return parse_local_decl();
   Stmt* s = new_stmt(StmtKind::kExpr, pos);
-  if (!(s->expr = parse_expr())) return nullptr;
+  if (!(s->expr = parse_comma_expr())) return nullptr;
   return expect(Tok::kSemi, "after the expression") ? s : nullptr;
 }
 
 Stmt* Parser::parse_if() {
   Stmt* s = new_stmt(StmtKind::kIf, next().pos);
-  if (!expect(Tok::kLParen, "after 'if'") || !(s->expr = parse_expr()) ||
+  if (!expect(Tok::kLParen, "after 'if'") || !(s->expr = parse_comma_expr()) ||
       !expect(Tok::kRParen, "after the condition")) {
     return nullptr;
   }
@@ -153,13 +153,14 @@ Stmt* Parser::parse_for() {
     if (!(s->init = parse_local_decl())) return nullptr;  // consumes ';'
   } else if (!accept(Tok::kSemi)) {
     s->init = new_stmt(StmtKind::kExpr, peek().pos);
-    if (!(s->init->expr = parse_expr()) || !expect(Tok::kSemi, "after the loop initializer")) {
+    if (!(s->init->expr = parse_comma_expr()) ||
+        !expect(Tok::kSemi, "after the loop initializer")) {
       return nullptr;
     }
   }
-  if (!is(Tok::kSemi) && !(s->expr = parse_expr())) return nullptr;
+  if (!is(Tok::kSemi) && !(s->expr = parse_comma_expr())) return nullptr;
   if (!expect(Tok::kSemi, "after the loop condition")) return nullptr;
-  if (!is(Tok::kRParen) && !(s->step = parse_expr())) return nullptr;
+  if (!is(Tok::kRParen) && !(s->step = parse_comma_expr())) return nullptr;
   if (!expect(Tok::kRParen, "after the loop step")) return nullptr;
   s->body = parse_stmt();
   return s->body ? s : nullptr;
@@ -183,7 +184,7 @@ Stmt* Parser::parse_local_decl() {
 
 Stmt* Parser::parse_switch() {
   Stmt* s = new_stmt(StmtKind::kSwitch, next().pos);
-  if (!expect(Tok::kLParen, "after 'switch'") || !(s->expr = parse_expr()) ||
+  if (!expect(Tok::kLParen, "after 'switch'") || !(s->expr = parse_comma_expr()) ||
       !expect(Tok::kRParen, "after the switch value")) {
     return nullptr;
   }

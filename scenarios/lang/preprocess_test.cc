@@ -293,6 +293,18 @@ TEST(KernelC, HelperFamiliesAndTheirErrors) {
   }
 }
 
+TEST(KernelC, CommaOperatorWhereCAllowsIt) {
+  Checked c = check_text("t.ravel",
+                         "int f(int a, int b) { return a + b; }\n"
+                         "thread T { int i, j; for (i = 0, j = 3; i < j; i++, j--) f(i, j); }\n");
+  ASSERT_TRUE(c.ok) << c.diagnostics;
+  const Stmt* loop = c.program->tasks[0].body.block->stmts[1];
+  ASSERT_EQ(loop->init->expr->kind, ExprKind::kBinary);
+  EXPECT_EQ(loop->init->expr->op, Tok::kComma);
+  // A call's arguments stay two arguments, not one comma expression.
+  EXPECT_EQ(loop->body->expr->args.size(), 2u);
+}
+
 TEST(KernelC, IntegerWidthsOfTheKernelTypes) {
   EXPECT_EQ(int_width_of("u8").wrap(256), 0);
   EXPECT_EQ(int_width_of("s8").wrap(128), -128);

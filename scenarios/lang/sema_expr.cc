@@ -143,6 +143,11 @@ SType Sema::check_expr(Expr* e, bool want_value) {
       e->width = lvalue_width(e->a);
       break;
     case ExprKind::kBinary: {
+      if (e->op == Tok::kComma) {  // the left value is discarded, the right one is the result
+        check_expr(e->a, false);
+        t = check_expr(e->b, want_value);
+        break;
+      }
       SType l = check_expr(e->a), r = check_expr(e->b);
       require_scalar(e->a, l);
       require_scalar(e->b, r);
