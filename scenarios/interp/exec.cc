@@ -115,7 +115,7 @@ Flow Runtime::exec_block(const Stmt* s, size_t from, Frame& f) {
     const Stmt* target = ts().goto_target;
     while (j < stmts.size() && !holds_label(stmts[j], target)) ++j;
     if (j == stmts.size()) return fl;  // the label is in an enclosing block
-    ctx.poll_stop();  // a backward goto loops without a scheduling point
+    ctx.poll_stop();                   // a backward goto loops without a scheduling point
     if (++jumps > in.opt.loop_bound) {
       error("loop bound exceeded: more than " + std::to_string(in.opt.loop_bound) +
                 " jumps to label '" + target->label + "'",
@@ -135,9 +135,9 @@ Flow Runtime::exec_switch(const Stmt* s, Frame& f) {
   const auto& stmts = s->body->stmts;
   size_t start = stmts.size(), fallback = stmts.size();
   for (size_t j = 0; j < stmts.size() && start == stmts.size(); ++j) {
-    for (const Stmt* l = stmts[j]; l != nullptr && (l->kind == StmtKind::kCase ||
-                                                    l->kind == StmtKind::kDefault ||
-                                                    l->kind == StmtKind::kLabel);
+    for (const Stmt* l = stmts[j];
+         l != nullptr && (l->kind == StmtKind::kCase || l->kind == StmtKind::kDefault ||
+                          l->kind == StmtKind::kLabel);
          l = l->body) {
       if (l->kind == StmtKind::kCase && l->case_value == v.i) start = j;
       if (l->kind == StmtKind::kDefault && fallback == stmts.size()) fallback = j;
@@ -166,7 +166,8 @@ Value Runtime::call(uint32_t index, const Value* args, size_t n, Loc loc) {
     f.slots[i] = i < n && i < fn.params.size() ? args[i] : Value::integer(0);
   // An integer argument converts to the parameter's type, as in C (a u8 parameter gets 8 bits).
   for (uint32_t i = 0; i < n && i < fn.params.size() && i < size; ++i) {
-    if (f.slots[i].tag == Value::Tag::kInt) f.slots[i].i = fn.params[i]->type->width.wrap(f.slots[i].i);
+    if (f.slots[i].tag == Value::Tag::kInt)
+      f.slots[i].i = fn.params[i]->type->width.wrap(f.slots[i].i);
   }
   ++t.depth;
   Flow fl = exec(fn.body.block, f);

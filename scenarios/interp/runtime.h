@@ -136,7 +136,7 @@ class Runtime {
   // Runs the statements of `block` from index `from` (a switch enters at its case label).
   Flow exec_block(const Stmt* block, size_t from, Frame& f);
   Flow exec_switch(const Stmt* s, Frame& f);
-  Value call_intrinsic(const Expr* e, Frame& f);  // intrinsic.cc
+  Value call_intrinsic(const Expr* e, Frame& f);   // intrinsic.cc
   Flow exec_xa_for_each(const Stmt* s, Frame& f);  // builtins_sync.cc
   Value call_expr(const Expr* e, Frame& f);
   Value call(uint32_t fn, const Value* args, size_t n, Loc loc);

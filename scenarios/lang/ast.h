@@ -137,9 +137,9 @@ enum class StmtKind : uint8_t {
   kLabel,
   kXaForEach,
   kEmpty,
-  kSwitch,  // switch (expr) body; sema: cases
-  kCase,    // case expr: body (a label); sema: case_value
-  kDefault, // default: body (a label)
+  kSwitch,   // switch (expr) body; sema: cases
+  kCase,     // case expr: body (a label); sema: case_value
+  kDefault,  // default: body (a label)
 };
 
 struct Stmt {

@@ -87,7 +87,8 @@ void expect_well_formed(const Checked& c, const std::string& what) {
   std::set<std::string> seen;
   while (std::getline(ss, line)) {
     if (line.find(": note: too many errors") != std::string::npos) continue;
-    if (line.rfind("In file included from ", 0) == 0 || line.rfind("                 from ", 0) == 0) {
+    if (line.rfind("In file included from ", 0) == 0 ||
+        line.rfind("                 from ", 0) == 0) {
       continue;
     }
     static const std::regex note(R"(^[^:\n]+:(\d+):(\d+): note: in expansion of macro '.+'$)");

@@ -17,16 +17,16 @@ constexpr IntWidth U(uint8_t bits) { return IntWidth{bits, false, false}; }
 constexpr IntWidth S(uint8_t bits) { return IntWidth{bits, true, false}; }
 
 constexpr std::array kNamed = {
-    Named{"u8", U(8)},       Named{"u16", U(16)},       Named{"u32", U(32)},
-    Named{"u64", U(64)},     Named{"s8", S(8)},         Named{"s16", S(16)},
-    Named{"s32", S(32)},     Named{"s64", S(64)},       Named{"__u8", U(8)},
-    Named{"__u16", U(16)},   Named{"__u32", U(32)},     Named{"__u64", U(64)},
-    Named{"__s8", S(8)},     Named{"__s16", S(16)},     Named{"__s32", S(32)},
-    Named{"__s64", S(64)},   Named{"uint8_t", U(8)},    Named{"uint16_t", U(16)},
-    Named{"uint32_t", U(32)}, Named{"uint64_t", U(64)}, Named{"int8_t", S(8)},
-    Named{"int16_t", S(16)}, Named{"int32_t", S(32)},   Named{"int64_t", S(64)},
-    Named{"size_t", U(64)},  Named{"ssize_t", S(64)},   Named{"ktime_t", S(64)},
-    Named{"gfp_t", U(32)},   Named{"uintptr_t", U(64)}, Named{"intptr_t", S(64)},
+    Named{"u8", U(8)},         Named{"u16", U(16)},       Named{"u32", U(32)},
+    Named{"u64", U(64)},       Named{"s8", S(8)},         Named{"s16", S(16)},
+    Named{"s32", S(32)},       Named{"s64", S(64)},       Named{"__u8", U(8)},
+    Named{"__u16", U(16)},     Named{"__u32", U(32)},     Named{"__u64", U(64)},
+    Named{"__s8", S(8)},       Named{"__s16", S(16)},     Named{"__s32", S(32)},
+    Named{"__s64", S(64)},     Named{"uint8_t", U(8)},    Named{"uint16_t", U(16)},
+    Named{"uint32_t", U(32)},  Named{"uint64_t", U(64)},  Named{"int8_t", S(8)},
+    Named{"int16_t", S(16)},   Named{"int32_t", S(32)},   Named{"int64_t", S(64)},
+    Named{"size_t", U(64)},    Named{"ssize_t", S(64)},   Named{"ktime_t", S(64)},
+    Named{"gfp_t", U(32)},     Named{"uintptr_t", U(64)}, Named{"intptr_t", S(64)},
     Named{"ptrdiff_t", S(64)},
 };
 
@@ -62,9 +62,11 @@ IntWidth int_width_of(std::string_view spelling) {
   }
   if (!any) return IntWidth{};
   // -funsigned-char: plain char is unsigned in the kernel; `signed char` says otherwise.
-  if (is_char) return IntWidth{8, spelling.find("signed char") != std::string_view::npos &&
-                                      spelling.find("unsigned") == std::string_view::npos,
-                               false};
+  if (is_char)
+    return IntWidth{8,
+                    spelling.find("signed char") != std::string_view::npos &&
+                        spelling.find("unsigned") == std::string_view::npos,
+                    false};
   uint8_t bits = longs > 0 ? 64 : is_short ? 16 : 32;
   return IntWidth{bits, !is_unsigned, false};
 }

@@ -118,7 +118,7 @@ class Lexer {
   size_t i_ = 0;
   uint32_t line_ = 1;
   size_t line_start_ = 0;
-  bool new_line_ = true;     // a newline (not spliced, not in a comment) since the last token
+  bool new_line_ = true;        // a newline (not spliced, not in a comment) since the last token
   bool quiet_newline_ = false;  // in a comment or a splice: C ends no line there
 };
 

@@ -63,9 +63,7 @@ void Parser::error(Pos pos, std::string msg) {
 
 // A token that starts a new line after the error point is most likely the start of the next
 // statement or item (the usual error is a forgotten ';'): recovery stops there.
-bool Parser::starts_line() const {
-  return p_ > 0 && !fatal_ && toks_[p_].line_start;
-}
+bool Parser::starts_line() const { return p_ > 0 && !fatal_ && toks_[p_].line_start; }
 
 void Parser::sync_stmt(size_t start) {
   // A token that starts a line begins the next statement, unless the error is at the first

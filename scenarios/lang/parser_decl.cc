@@ -10,11 +10,10 @@ namespace ravel::lang {
 namespace {
 
 constexpr std::array<std::string_view, 32> kIntTypedefs = {
-    "u8",      "u16",      "u32",      "u64",       "s8",       "s16",      "s32",
-    "s64",     "size_t",   "ssize_t",  "uint8_t",   "uint16_t", "uint32_t", "uint64_t",
-    "int8_t",  "int16_t",  "int32_t",  "int64_t",   "gfp_t",    "uintptr_t", "__u8",
-    "__u16",   "__u32",    "__u64",    "__s8",      "__s16",    "__s32",    "__s64",
-    "ktime_t", "intptr_t", "ptrdiff_t", "loff_t"};
+    "u8",      "u16",     "u32",     "u64",       "s8",       "s16",      "s32",       "s64",
+    "size_t",  "ssize_t", "uint8_t", "uint16_t",  "uint32_t", "uint64_t", "int8_t",    "int16_t",
+    "int32_t", "int64_t", "gfp_t",   "uintptr_t", "__u8",     "__u16",    "__u32",     "__u64",
+    "__s8",    "__s16",   "__s32",   "__s64",     "ktime_t",  "intptr_t", "ptrdiff_t", "loff_t"};
 
 bool is_typedef_name(std::string_view s) {
   for (std::string_view t : kIntTypedefs) {
@@ -65,8 +64,7 @@ TypeRef* Parser::parse_type_base() {
     type->spelling = "enum " + std::string(next().text);  // an int (types.h int_width_of)
   } else if (is(Tok::kIdent) && is_typedef_name(peek().text)) {
     type->spelling = std::string(next().text);
-  } else if (auto it = is(Tok::kIdent) ? typedefs_.find(std::string(peek().text))
-                                       : typedefs_.end();
+  } else if (auto it = is(Tok::kIdent) ? typedefs_.find(std::string(peek().text)) : typedefs_.end();
              it != typedefs_.end()) {
     Pos pos = type->pos;
     *type = it->second;  // the aliased type, with the position where the alias is used

@@ -37,7 +37,7 @@ void Parser::parse_typedef() {
 }
 
 void Parser::parse_enum_def() {
-  next();  // 'enum'
+  next();                       // 'enum'
   if (is(Tok::kIdent)) next();  // the tag: enum types are int, the tag names nothing more
   next();                       // '{'
   bool first = true;

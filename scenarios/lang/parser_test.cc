@@ -160,8 +160,7 @@ TEST(Parser, DeepNestingIsAnErrorNotACrash) {
 }
 
 TEST(Parser, UnsupportedCConstructsAreNamed) {
-  EXPECT_NE(run("#include <x.h>\n").errors.at(0).message.find("system header"),
-            std::string::npos);
+  EXPECT_NE(run("#include <x.h>\n").errors.at(0).message.find("system header"), std::string::npos);
   EXPECT_NE(run("thread T { x = sizeof(int); }").errors.at(0).message.find("sizeof"),
             std::string::npos);
   EXPECT_NE(run("union u { int a; };").errors.at(0).message.find("not supported"),

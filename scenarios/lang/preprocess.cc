@@ -13,9 +13,9 @@ namespace {
 
 // A macro name may be any identifier, keywords included (`#define inline`), as in C.
 bool is_name(const Token& t) {
-  return !t.text.empty() && t.kind != Tok::kInt && t.kind != Tok::kChar &&
-         t.kind != Tok::kString && ((t.text[0] >= 'a' && t.text[0] <= 'z') ||
-                                    (t.text[0] >= 'A' && t.text[0] <= 'Z') || t.text[0] == '_');
+  return !t.text.empty() && t.kind != Tok::kInt && t.kind != Tok::kChar && t.kind != Tok::kString &&
+         ((t.text[0] >= 'a' && t.text[0] <= 'z') || (t.text[0] >= 'A' && t.text[0] <= 'Z') ||
+          t.text[0] == '_');
 }
 
 bool same_tokens(const std::vector<Token>& a, const std::vector<Token>& b) {
@@ -62,9 +62,9 @@ void Preprocessor::process_file(const std::vector<Token>& toks, int depth) {
   while (i < toks.size() && toks[i].kind != Tok::kEof && !fatal_) {
     bool is_directive = toks[i].kind == Tok::kHash && toks[i].line_start;
     size_t j = i + 1;
-    while (j < toks.size() && toks[j].kind != Tok::kEof &&
-           !(is_directive ? toks[j].line_start
-                          : toks[j].kind == Tok::kHash && toks[j].line_start)) {
+    while (
+        j < toks.size() && toks[j].kind != Tok::kEof &&
+        !(is_directive ? toks[j].line_start : toks[j].kind == Tok::kHash && toks[j].line_start)) {
       ++j;
     }
     if (is_directive) {
@@ -149,8 +149,9 @@ bool Preprocessor::parse_params(const std::vector<Token>& line, size_t* i, Macro
     if (*i < line.size() && line[*i].kind == Tok::kComma && !m->variadic) {
       ++*i;
     } else if (*i >= line.size() || line[*i].kind != Tok::kRParen) {
-      error(*i < line.size() ? line[*i].pos : t.pos, "expected ',' or ')' in the macro parameter "
-                                                     "list");
+      error(*i < line.size() ? line[*i].pos : t.pos,
+            "expected ',' or ')' in the macro parameter "
+            "list");
       return false;
     }
   }
@@ -183,7 +184,8 @@ void Preprocessor::define(const std::vector<Token>& line) {
     }
     if (m.function_like && t.kind == Tok::kHash) {
       bool param = false;
-      for (const std::string& p : m.params) param |= k + 1 < m.body.size() && m.body[k + 1].text == p;
+      for (const std::string& p : m.params)
+        param |= k + 1 < m.body.size() && m.body[k + 1].text == p;
       if (!param) return error(t.pos, "'#' is not followed by a macro parameter");
     }
   }
@@ -205,9 +207,10 @@ void Preprocessor::define(const std::vector<Token>& line) {
 void Preprocessor::include(const std::vector<Token>& line, int depth) {
   Pos pos = line[1].pos;
   if (line.size() >= 3 && line[2].kind == Tok::kLt) {
-    return error(line[2].pos, "#include <...> names a system header; a scenario includes only "
-                              "its own files (#include \"file.h\"), the kernel's idioms are "
-                              "built in");
+    return error(line[2].pos,
+                 "#include <...> names a system header; a scenario includes only "
+                 "its own files (#include \"file.h\"), the kernel's idioms are "
+                 "built in");
   }
   if (line.size() < 3 || line[2].kind != Tok::kString) {
     return error(line.size() < 3 ? pos : line[2].pos, "#include expects \"FILENAME\"");
@@ -217,19 +220,19 @@ void Preprocessor::include(const std::vector<Token>& line, int depth) {
   if (name.empty()) return error(line[2].pos, "empty file name in #include");
   std::string from = main_.file(line[0].pos.file).name();
   size_t slash = from.rfind('/');
-  std::string path = name[0] == '/' || slash == std::string::npos
-                         ? name
-                         : from.substr(0, slash + 1) + name;
+  std::string path =
+      name[0] == '/' || slash == std::string::npos ? name : from.substr(0, slash + 1) + name;
   std::string canon = canonical(path);
   for (const std::string& f : once_) {
     if (f == canon) return;
   }
   for (const std::string& f : include_stack_) {
-    if (f == canon) return error(line[2].pos, "#include cycle: '" + name + "' is already being read");
+    if (f == canon)
+      return error(line[2].pos, "#include cycle: '" + name + "' is already being read");
   }
   if (depth + 1 > kMaxIncludeDepth) {
-    return error(line[2].pos, "#include nested more than " + std::to_string(kMaxIncludeDepth) +
-                                  " levels deep");
+    return error(line[2].pos,
+                 "#include nested more than " + std::to_string(kMaxIncludeDepth) + " levels deep");
   }
   std::string text, reason;
   if (!read_input_file(path, kMaxScenarioBytes, &text, &reason)) {
@@ -237,8 +240,8 @@ void Preprocessor::include(const std::vector<Token>& line, int depth) {
   }
   included_bytes_ += text.size();
   if (included_bytes_ > kMaxIncludedBytes) {
-    return error(line[2].pos, "included files exceed " + std::to_string(kMaxIncludedBytes) +
-                                  " bytes in total");
+    return error(line[2].pos,
+                 "included files exceed " + std::to_string(kMaxIncludedBytes) + " bytes in total");
   }
   uint32_t id = main_.add_file(path, std::move(text), line[0].pos);
   std::vector<Token> toks = lex(main_.file(id), diags_, id);

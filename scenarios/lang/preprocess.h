@@ -17,8 +17,9 @@
 // Everything is bounded: includes nest at most kMaxIncludeDepth deep and never cyclically,
 // arguments nest at most kMaxNesting deep, the macro substitutions of one scenario produce at
 // most kMaxExpandedTokens tokens (a macro that doubles its input twenty times over is an error,
-// not a hang) and the whole stream holds at most kMaxTokens. Macro recursion is stopped by C's rule that a macro is not expanded inside its own
-// expansion (hide sets, as in Prosser's algorithm).
+// not a hang) and the whole stream holds at most kMaxTokens. Macro recursion is stopped by C's
+// rule that a macro is not expanded inside its own expansion (hide sets, as in Prosser's
+// algorithm).
 #pragma once
 
 #include <cstddef>

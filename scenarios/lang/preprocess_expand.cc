@@ -63,8 +63,8 @@ std::vector<PToken> Preprocessor::expand(std::vector<PToken> in, int depth) {
     std::vector<PToken> res = substitute(m, id, t, args, depth);
     produced_ += res.size();
     if (produced_ > kMaxExpandedTokens) {
-      error(t.t.pos, "macro expansion produces more than " + std::to_string(kMaxExpandedTokens) +
-                         " tokens");
+      error(t.t.pos,
+            "macro expansion produces more than " + std::to_string(kMaxExpandedTokens) + " tokens");
       fatal_ = true;
       break;
     }
@@ -132,16 +132,16 @@ std::vector<PToken> Preprocessor::substitute(const Macro& m, uint32_t id, const 
     const Token& b = body[k];
     if (m.function_like && b.kind == Tok::kHash && k + 1 < body.size() &&
         param_index(m, body[k + 1]) >= 0) {
-      res.push_back(stringize(args[static_cast<size_t>(param_index(m, body[++k]))],
-                              body_token(b).t.pos));
+      res.push_back(
+          stringize(args[static_cast<size_t>(param_index(m, body[++k]))], body_token(b).t.pos));
       placemarker = false;
       continue;
     }
     if (b.kind == Tok::kHashHash) {
       const Token& r = body[++k];
       int rp = param_index(m, r);
-      std::vector<PToken> rhs = rp >= 0 ? args[static_cast<size_t>(rp)]
-                                        : std::vector<PToken>{body_token(r)};
+      std::vector<PToken> rhs =
+          rp >= 0 ? args[static_cast<size_t>(rp)] : std::vector<PToken>{body_token(r)};
       if (rhs.empty()) {
         // GNU: `, ## __VA_ARGS__` drops the comma when there are no variable arguments.
         if (m.variadic && rp == static_cast<int>(m.params.size()) - 1 && !placemarker &&

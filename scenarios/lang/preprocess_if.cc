@@ -14,8 +14,8 @@ class IfEval {
 
   bool run(int64_t* v) {
     *v = ternary();
-    if (ok_ && i_ < toks_.size()) fail(toks_[i_].t.pos, "missing binary operator before " +
-                                                            describe(toks_[i_].t));
+    if (ok_ && i_ < toks_.size())
+      fail(toks_[i_].t.pos, "missing binary operator before " + describe(toks_[i_].t));
     return ok_;
   }
 
@@ -44,17 +44,36 @@ class IfEval {
 
   static int prec(Tok k) {
     switch (k) {
-      case Tok::kOrOr: return 1;
-      case Tok::kAndAnd: return 2;
-      case Tok::kPipe: return 3;
-      case Tok::kCaret: return 4;
-      case Tok::kAmp: return 5;
-      case Tok::kEqEq: case Tok::kNe: return 6;
-      case Tok::kLt: case Tok::kGt: case Tok::kLe: case Tok::kGe: return 7;
-      case Tok::kShl: case Tok::kShr: return 8;
-      case Tok::kPlus: case Tok::kMinus: return 9;
-      case Tok::kStar: case Tok::kSlash: case Tok::kPercent: return 10;
-      default: return 0;
+      case Tok::kOrOr:
+        return 1;
+      case Tok::kAndAnd:
+        return 2;
+      case Tok::kPipe:
+        return 3;
+      case Tok::kCaret:
+        return 4;
+      case Tok::kAmp:
+        return 5;
+      case Tok::kEqEq:
+      case Tok::kNe:
+        return 6;
+      case Tok::kLt:
+      case Tok::kGt:
+      case Tok::kLe:
+      case Tok::kGe:
+        return 7;
+      case Tok::kShl:
+      case Tok::kShr:
+        return 8;
+      case Tok::kPlus:
+      case Tok::kMinus:
+        return 9;
+      case Tok::kStar:
+      case Tok::kSlash:
+      case Tok::kPercent:
+        return 10;
+      default:
+        return 0;
     }
   }
 
@@ -74,23 +93,40 @@ class IfEval {
     // Wrapping arithmetic: the #if of a kernel header never relies on overflow, a fuzzer may.
     uint64_t ua = static_cast<uint64_t>(a), ub = static_cast<uint64_t>(b);
     switch (op.kind) {
-      case Tok::kOrOr: return a || b;
-      case Tok::kAndAnd: return a && b;
-      case Tok::kPipe: return a | b;
-      case Tok::kCaret: return a ^ b;
-      case Tok::kAmp: return a & b;
-      case Tok::kEqEq: return a == b;
-      case Tok::kNe: return a != b;
-      case Tok::kLt: return a < b;
-      case Tok::kGt: return a > b;
-      case Tok::kLe: return a <= b;
-      case Tok::kGe: return a >= b;
-      case Tok::kShl: return b < 0 || b > 63 ? 0 : static_cast<int64_t>(ua << ub);
-      case Tok::kShr: return b < 0 || b > 63 ? (a < 0 ? -1 : 0) : a >> b;
-      case Tok::kPlus: return static_cast<int64_t>(ua + ub);
-      case Tok::kMinus: return static_cast<int64_t>(ua - ub);
-      case Tok::kStar: return static_cast<int64_t>(ua * ub);
-      default: break;
+      case Tok::kOrOr:
+        return a || b;
+      case Tok::kAndAnd:
+        return a && b;
+      case Tok::kPipe:
+        return a | b;
+      case Tok::kCaret:
+        return a ^ b;
+      case Tok::kAmp:
+        return a & b;
+      case Tok::kEqEq:
+        return a == b;
+      case Tok::kNe:
+        return a != b;
+      case Tok::kLt:
+        return a < b;
+      case Tok::kGt:
+        return a > b;
+      case Tok::kLe:
+        return a <= b;
+      case Tok::kGe:
+        return a >= b;
+      case Tok::kShl:
+        return b < 0 || b > 63 ? 0 : static_cast<int64_t>(ua << ub);
+      case Tok::kShr:
+        return b < 0 || b > 63 ? (a < 0 ? -1 : 0) : a >> b;
+      case Tok::kPlus:
+        return static_cast<int64_t>(ua + ub);
+      case Tok::kMinus:
+        return static_cast<int64_t>(ua - ub);
+      case Tok::kStar:
+        return static_cast<int64_t>(ua * ub);
+      default:
+        break;
     }
     if (b == 0) {
       fail(op.pos, "division by zero in #if");
@@ -121,10 +157,14 @@ class IfEval {
       case Tok::kInt:
       case Tok::kChar:
         return t->value;
-      case Tok::kBang: return !unary();
-      case Tok::kTilde: return ~unary();
-      case Tok::kMinus: return static_cast<int64_t>(0 - static_cast<uint64_t>(unary()));
-      case Tok::kPlus: return unary();
+      case Tok::kBang:
+        return !unary();
+      case Tok::kTilde:
+        return ~unary();
+      case Tok::kMinus:
+        return static_cast<int64_t>(0 - static_cast<uint64_t>(unary()));
+      case Tok::kPlus:
+        return unary();
       case Tok::kLParen: {
         int64_t v = ternary();
         if (!is(Tok::kRParen)) fail(here(), "missing ')' in the #if expression");
@@ -164,8 +204,8 @@ bool Preprocessor::eval_condition(const std::vector<Token>& line, size_t from, P
     bool paren = i + 1 < line.size() && line[i + 1].kind == Tok::kLParen;
     size_t n = i + (paren ? 2 : 1);
     if (n >= line.size() || line[n].kind == Tok::kInt || line[n].kind == Tok::kString ||
-        line[n].text.empty() || (paren && (n + 1 >= line.size() ||
-                                           line[n + 1].kind != Tok::kRParen))) {
+        line[n].text.empty() ||
+        (paren && (n + 1 >= line.size() || line[n + 1].kind != Tok::kRParen))) {
       error(line[i].pos, "operator \"defined\" requires an identifier");
       return false;
     }

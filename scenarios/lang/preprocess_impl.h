@@ -77,7 +77,7 @@ class Preprocessor {
   std::vector<std::string> once_;           // files with #pragma once
   size_t included_bytes_ = 0;
   size_t produced_ = 0;  // tokens made by macro substitutions (kMaxExpandedTokens)
-  bool fatal_ = false;  // a limit was hit: stop producing tokens
+  bool fatal_ = false;   // a limit was hit: stop producing tokens
 };
 
 }  // namespace ravel::lang

@@ -24,8 +24,8 @@ size_t count(const std::string& s, const std::string& what) {
 struct TempDir {
   TempDir() {
     path = fs::temp_directory_path() /
-           ("ravel_pp_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("ravel_pp_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(path);
   }
   ~TempDir() { fs::remove_all(path); }
@@ -102,8 +102,7 @@ TEST(Preprocess, AnArgumentKeepsItsOwnPosition) {
                          "}\n");
   ASSERT_FALSE(c.ok);
   EXPECT_EQ(c.error_count, 1u);  // the same error twice at one place is one error
-  EXPECT_NE(c.diagnostics.find("t.ravel:3:9: error: unknown identifier 'nope'"),
-            std::string::npos)
+  EXPECT_NE(c.diagnostics.find("t.ravel:3:9: error: unknown identifier 'nope'"), std::string::npos)
       << c.diagnostics;
 }
 
@@ -114,10 +113,12 @@ TEST(Preprocess, IncludeSharesAHarnessAndNamesTheIncludedFile) {
           "DEFINE_MUTEX(m);\n"
           "static void take(void) { mutex_lock(&m); mutex_unlok(&m); }\n");
   // The good version of the harness keeps `take` and drops the typo.
-  std::string good = "#pragma once\nDEFINE_MUTEX(m);\n"
-                     "static void take(void) { mutex_lock(&m); mutex_unlock(&m); }\n";
-  std::string a = d.write("a.ravel", "#include \"inc/harness.h\"\n#include \"inc/harness.h\"\n"
-                                     "thread T { take(); }\n");
+  std::string good =
+      "#pragma once\nDEFINE_MUTEX(m);\n"
+      "static void take(void) { mutex_lock(&m); mutex_unlock(&m); }\n";
+  std::string a = d.write("a.ravel",
+                          "#include \"inc/harness.h\"\n#include \"inc/harness.h\"\n"
+                          "thread T { take(); }\n");
   Checked c = check_file(a);
   ASSERT_FALSE(c.ok);
   EXPECT_EQ(c.error_count, 1u) << c.diagnostics;
@@ -219,21 +220,31 @@ TEST(Preprocess, APastedFunctionReportsItsFirstErrorOnce) {
   EXPECT_EQ(item.error_count, 1u) << item.diagnostics;
   Checked stmt = check_text("t.ravel", "thread T {\n\tfrob_t x = 1, y = 2;\n}\n");
   EXPECT_EQ(stmt.error_count, 1u) << stmt.diagnostics;
+  // An unknown name is reported at its first use in each body (gcc: "reported only once for
+  // each function it appears in"), an unknown field of one type likewise.
+  Checked names = check_text("t.ravel",
+                             "struct s { int a; };\n"
+                             "static void f(struct s *p) {\n"
+                             "  p->b = FLAG; p->b |= FLAG; helper(); helper();\n"
+                             "}\n"
+                             "thread T { int x = FLAG; }\n");
+  EXPECT_EQ(names.error_count, 4u) << names.diagnostics;  // b, FLAG, helper in f; FLAG in T
 }
 
 TEST(KernelC, TypedefEnumAndSwitch) {
-  Checked c = check_text("t.ravel",
-                         "typedef unsigned long flags_t;\n"
-                         "typedef struct job job_t;\n"
-                         "typedef void (*done_fn)(job_t *j);\n"
-                         "struct job { flags_t flags; done_fn done; };\n"
-                         "enum { A, B = 10, C, D = B << 2 };\n"
-                         "enum color { RED = -1, GREEN };\n"
-                         "static int f(enum color c) {\n"
-                         "  switch (c) { case RED: return A; case GREEN: return C; default: break; }\n"
-                         "  return D;\n"
-                         "}\n"
-                         "thread T { assert(f(RED) == 0 && f(GREEN) == 11 && f(5) == 40); }\n");
+  Checked c =
+      check_text("t.ravel",
+                 "typedef unsigned long flags_t;\n"
+                 "typedef struct job job_t;\n"
+                 "typedef void (*done_fn)(job_t *j);\n"
+                 "struct job { flags_t flags; done_fn done; };\n"
+                 "enum { A, B = 10, C, D = B << 2 };\n"
+                 "enum color { RED = -1, GREEN };\n"
+                 "static int f(enum color c) {\n"
+                 "  switch (c) { case RED: return A; case GREEN: return C; default: break; }\n"
+                 "  return D;\n"
+                 "}\n"
+                 "thread T { assert(f(RED) == 0 && f(GREEN) == 11 && f(5) == 40); }\n");
   ASSERT_TRUE(c.ok) << c.diagnostics;
   ASSERT_EQ(c.program->enumerators.size(), 6u);
   EXPECT_EQ(c.program->enumerators[2].value, 11);
@@ -265,16 +276,17 @@ TEST(KernelC, SwitchAndEnumErrors) {
 }
 
 TEST(KernelC, HelperFamiliesAndTheirErrors) {
-  Checked ok = check_text("t.ravel",
-                          "int arr[5];\n"
-                          "thread T {\n"
-                          "  int n = ARRAY_SIZE(arr);\n"
-                          "  pr_info(\"%s %d\\n\", __func__, n);\n"
-                          "  dev_warn_once(NULL, \"x\");\n"
-                          "  drm_dbg_kms(NULL, \"y\");\n"
-                          "  trace_thing(n, arr[0]);\n"
-                          "  assert(!trace_thing_enabled() && n == 5 && max_t(u8, 511, 0) == 255);\n"
-                          "}\n");
+  Checked ok =
+      check_text("t.ravel",
+                 "int arr[5];\n"
+                 "thread T {\n"
+                 "  int n = ARRAY_SIZE(arr);\n"
+                 "  pr_info(\"%s %d\\n\", __func__, n);\n"
+                 "  dev_warn_once(NULL, \"x\");\n"
+                 "  drm_dbg_kms(NULL, \"y\");\n"
+                 "  trace_thing(n, arr[0]);\n"
+                 "  assert(!trace_thing_enabled() && n == 5 && max_t(u8, 511, 0) == 255);\n"
+                 "}\n");
   EXPECT_TRUE(ok.ok) << ok.diagnostics;
   struct Case {
     const char* text;

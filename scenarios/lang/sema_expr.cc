@@ -231,7 +231,7 @@ SType Sema::check_ident(Expr* e, bool want_value) {
     std::string msg = "unknown identifier '" + e->text + "'";
     std::string_view best = closest_in(e->text, visible_names());
     if (!best.empty()) msg += "; did you mean '" + std::string(best) + "'?";
-    error(e->pos, msg);
+    if (first_in_body(msg)) error(e->pos, msg);
     return SType{};
   }
   e->bind = r.bind;
@@ -313,7 +313,8 @@ SType Sema::check_member(Expr* e) {
   if (a.kind == SType::Kind::kModel) {
     const ModelField* f = find_model_field(a.model, e->text);
     if (!f) {
-      error(e->pos, std::string(model_type_name(a.model)) + " has no field '" + e->text + "'");
+      std::string msg = std::string(model_type_name(a.model)) + " has no field '" + e->text + "'";
+      if (first_in_body(msg)) error(e->pos, msg);
       return SType{};
     }
     e->field = model_field_index(f);
@@ -336,7 +337,8 @@ SType Sema::check_member(Expr* e) {
       return field_types_[a.struct_id][i];
     }
   }
-  error(e->pos, "struct " + s.tag + " has no field '" + e->text + "'");
+  std::string msg = "struct " + s.tag + " has no field '" + e->text + "'";
+  if (first_in_body(msg)) error(e->pos, msg);
   return SType{};
 }
 
@@ -359,7 +361,7 @@ SType Sema::check_call(Expr* e, bool want_value) {
       std::string msg = "unknown function '" + callee->text + "'";
       std::string_view best = closest_name(callee->text, fns);
       if (!best.empty()) msg += "; did you mean '" + std::string(best) + "'?";
-      error(callee->pos, msg);
+      if (first_in_body(msg)) error(callee->pos, msg);
       for (Expr* arg : e->args) {
         if (arg->kind != ExprKind::kTypeArg) check_expr(arg);
       }

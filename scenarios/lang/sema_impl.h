@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,6 +75,9 @@ class Sema {
   // Where a position is in the token stream the parser read: a token of a macro body counts at
   // the place the macro was invoked.
   Pos stream_pos(Pos p) const;
+  // An unknown name or field is reported at its first use in each body, as gcc reports an
+  // undeclared identifier once per function: its other uses add nothing (sema_intrinsic.cc).
+  bool first_in_body(const std::string& message) { return reported_.insert(message).second; }
 
   // kernel helpers without built-in rows and enumerators (sema_intrinsic.cc)
   bool check_intrinsic(Expr* e, SType* out, bool want_value);
@@ -96,12 +100,13 @@ class Sema {
   // current body
   std::vector<std::vector<Local>> scopes_;
   std::map<std::string, Stmt*> labels_;
+  std::set<std::string> reported_;  // first_in_body(): the messages of this body
   uint32_t next_slot_ = 0;
   int loop_depth_ = 0;
   // Per enclosing switch (innermost last): its case/default labels the interpreter can reach.
   std::vector<std::vector<const Stmt*>> switch_labels_;
-  bool in_init_ = false;
-  const VarDecl* declaring_ = nullptr;  // the local whose initializer is being checked  // checking an initializer: ATOMIC_INIT and friends are allowed
+  bool in_init_ = false;  // checking an initializer: ATOMIC_INIT and friends are allowed
+  const VarDecl* declaring_ = nullptr;  // the local whose initializer is being checked
 };
 
 }  // namespace ravel::lang

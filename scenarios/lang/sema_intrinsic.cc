@@ -35,8 +35,8 @@ bool is_print_name(std::string_view n) {
       rest = rest.substr(0, rest.size() - suffix.size());
     }
   }
-  constexpr std::array kLevels = {"emerg", "alert", "crit",  "err",   "warn", "warning",
-                                  "notice", "info", "debug", "devel", "dbg",  "cont"};
+  constexpr std::array kLevels = {"emerg",  "alert", "crit",  "err",   "warn", "warning",
+                                  "notice", "info",  "debug", "devel", "dbg",  "cont"};
   for (std::string_view level : kLevels) {
     if (rest == level) return true;
   }
@@ -157,8 +157,9 @@ void Sema::resolve_typeof(Expr* arg) {
     type->spelling = std::string(model_type_name(t.model));
     if (type->spelling.substr(0, 7) == "struct ") type->struct_tag = type->spelling.substr(7);
   } else {
-    error(arg->pos, "typeof of an expression whose type the checker does not know (declare "
-                    "it with a struct type)");
+    error(arg->pos,
+          "typeof of an expression whose type the checker does not know (declare "
+          "it with a struct type)");
     return;
   }
   type->pointers = t.depth;
@@ -199,8 +200,8 @@ void Sema::collect_enumerators() {
       if (fold_constant(en.expr, &v)) {
         next = v;
       } else {
-        error(en.expr->pos, "the value of enumerator '" + en.name +
-                                "' is not an integer constant expression");
+        error(en.expr->pos,
+              "the value of enumerator '" + en.name + "' is not an integer constant expression");
       }
     }
     en.value = next++;
@@ -237,11 +238,20 @@ bool Sema::fold_constant(const Expr* e, int64_t* v) {
     case ExprKind::kUnary:
       if (!fold_constant(e->a, &a)) return false;
       switch (e->op) {
-        case Tok::kMinus: *v = static_cast<int64_t>(0 - static_cast<uint64_t>(a)); return true;
-        case Tok::kPlus: *v = a; return true;
-        case Tok::kTilde: *v = ~a; return true;
-        case Tok::kBang: *v = !a; return true;
-        default: return false;
+        case Tok::kMinus:
+          *v = static_cast<int64_t>(0 - static_cast<uint64_t>(a));
+          return true;
+        case Tok::kPlus:
+          *v = a;
+          return true;
+        case Tok::kTilde:
+          *v = ~a;
+          return true;
+        case Tok::kBang:
+          *v = !a;
+          return true;
+        default:
+          return false;
       }
     case ExprKind::kBinary:
       break;
@@ -251,22 +261,54 @@ bool Sema::fold_constant(const Expr* e, int64_t* v) {
   if (!fold_constant(e->a, &a) || !fold_constant(e->b, &b)) return false;
   uint64_t ua = static_cast<uint64_t>(a), ub = static_cast<uint64_t>(b);
   switch (e->op) {
-    case Tok::kPlus: *v = static_cast<int64_t>(ua + ub); return true;
-    case Tok::kMinus: *v = static_cast<int64_t>(ua - ub); return true;
-    case Tok::kStar: *v = static_cast<int64_t>(ua * ub); return true;
-    case Tok::kShl: *v = b < 0 || b > 63 ? 0 : static_cast<int64_t>(ua << ub); return true;
-    case Tok::kShr: *v = b < 0 || b > 63 ? 0 : a >> b; return true;
-    case Tok::kAmp: *v = a & b; return true;
-    case Tok::kPipe: *v = a | b; return true;
-    case Tok::kCaret: *v = a ^ b; return true;
-    case Tok::kEqEq: *v = a == b; return true;
-    case Tok::kNe: *v = a != b; return true;
-    case Tok::kLt: *v = a < b; return true;
-    case Tok::kGt: *v = a > b; return true;
-    case Tok::kLe: *v = a <= b; return true;
-    case Tok::kGe: *v = a >= b; return true;
-    case Tok::kAndAnd: *v = a && b; return true;
-    case Tok::kOrOr: *v = a || b; return true;
+    case Tok::kPlus:
+      *v = static_cast<int64_t>(ua + ub);
+      return true;
+    case Tok::kMinus:
+      *v = static_cast<int64_t>(ua - ub);
+      return true;
+    case Tok::kStar:
+      *v = static_cast<int64_t>(ua * ub);
+      return true;
+    case Tok::kShl:
+      *v = b < 0 || b > 63 ? 0 : static_cast<int64_t>(ua << ub);
+      return true;
+    case Tok::kShr:
+      *v = b < 0 || b > 63 ? 0 : a >> b;
+      return true;
+    case Tok::kAmp:
+      *v = a & b;
+      return true;
+    case Tok::kPipe:
+      *v = a | b;
+      return true;
+    case Tok::kCaret:
+      *v = a ^ b;
+      return true;
+    case Tok::kEqEq:
+      *v = a == b;
+      return true;
+    case Tok::kNe:
+      *v = a != b;
+      return true;
+    case Tok::kLt:
+      *v = a < b;
+      return true;
+    case Tok::kGt:
+      *v = a > b;
+      return true;
+    case Tok::kLe:
+      *v = a <= b;
+      return true;
+    case Tok::kGe:
+      *v = a >= b;
+      return true;
+    case Tok::kAndAnd:
+      *v = a && b;
+      return true;
+    case Tok::kOrOr:
+      *v = a || b;
+      return true;
     case Tok::kSlash:
     case Tok::kPercent:
       if (b == 0 || (a == INT64_MIN && b == -1)) return false;

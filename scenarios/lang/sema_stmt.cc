@@ -8,6 +8,7 @@ namespace ravel::lang {
 void Sema::check_body(Body& body, const std::vector<VarDecl*>* params) {
   scopes_.clear();
   labels_.clear();
+  reported_.clear();
   next_slot_ = 0;
   loop_depth_ = 0;
   push_scope();
@@ -111,7 +112,8 @@ void Sema::check_stmt(Stmt* s) {
     case StmtKind::kDefault:
       return check_case(s);
     case StmtKind::kBreak:
-      if (loop_depth_ == 0 && switch_labels_.empty()) error(s->pos, "'break' outside a loop or switch");
+      if (loop_depth_ == 0 && switch_labels_.empty())
+        error(s->pos, "'break' outside a loop or switch");
       return;
     case StmtKind::kContinue:
       if (loop_depth_ == 0) {
@@ -163,9 +165,9 @@ void Sema::check_switch(Stmt* s) {
   // labels of them (`case 1: case 2: f();`). Duff's device style labels deeper are refused.
   std::vector<const Stmt*> direct;
   for (const Stmt* k : s->body->stmts) {
-    for (const Stmt* l = k; l != nullptr && (l->kind == StmtKind::kCase ||
-                                             l->kind == StmtKind::kDefault ||
-                                             l->kind == StmtKind::kLabel);
+    for (const Stmt* l = k;
+         l != nullptr && (l->kind == StmtKind::kCase || l->kind == StmtKind::kDefault ||
+                          l->kind == StmtKind::kLabel);
          l = l->body) {
       direct.push_back(l);
     }
@@ -194,8 +196,9 @@ void Sema::check_case(Stmt* s) {
   } else {
     const auto& direct = switch_labels_.back();
     if (std::find(direct.begin(), direct.end(), s) == direct.end()) {
-      error(s->pos, std::string(what) + " label inside a nested statement of its switch is not "
-                    "supported (put each case directly in the switch's block)");
+      error(s->pos, std::string(what) +
+                        " label inside a nested statement of its switch is not "
+                        "supported (put each case directly in the switch's block)");
     }
   }
   if (s->kind == StmtKind::kCase && !fold_constant(s->expr, &s->case_value)) {
