@@ -29,6 +29,17 @@ class IfEval {
   }
 
   int64_t ternary() {
+    // `a ? b : c ? d : ...` recurses here without passing through unary(): counted as well.
+    if (++depth_ > kMaxNesting) {
+      fail(here(), "#if expression nested too deeply");
+      return 0;
+    }
+    int64_t v = conditional();
+    --depth_;
+    return v;
+  }
+
+  int64_t conditional() {
     int64_t c = binary(0);
     if (!ok_ || !is(Tok::kQuestion)) return c;
     ++i_;

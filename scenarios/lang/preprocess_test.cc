@@ -191,6 +191,14 @@ TEST(Preprocess, RunawayExpansionIsAnErrorNotAHang) {
   Checked c = check_text("t.ravel", text + "int a = X24;\n");
   ASSERT_FALSE(c.ok);
   EXPECT_NE(c.diagnostics.find("more than 200000 tokens"), std::string::npos) << c.diagnostics;
+  // Deep #if expressions stop at the nesting limit instead of exhausting the stack.
+  std::string chain = "#if 1";
+  for (int i = 0; i < 100000; ++i) chain += " ? 1 : 1";
+  Checked deep = check_text("t.ravel", chain + "\n#endif\nthread T { }\n");
+  EXPECT_NE(deep.diagnostics.find("nested too deeply"), std::string::npos) << deep.diagnostics;
+  std::string parens = "#if " + std::string(100000, '(') + "1\n#endif\nthread T { }\n";
+  EXPECT_NE(check_text("t.ravel", parens).diagnostics.find("nested too deeply"),
+            std::string::npos);
   // A macro that names itself is not expanded again (C11 6.10.3.4p2).
   Checked self = check_text("t.ravel", "#define loop loop + 1\nint loop = 0;\nthread T { }\n");
   EXPECT_FALSE(self.ok);
