@@ -41,8 +41,8 @@ inline constexpr size_t kMaxIncludedBytes = size_t{8} << 20;
 // `main` (Source::add_file) and expansions recorded there. Always ends with one kEof token.
 std::vector<Token> preprocess(Source& main, std::vector<Token> toks, Diagnostics& diags);
 
-// The built-in macros, one `#define` a line (kernel annotations and helpers): what `ravel help
-// language` and docs/language.md section 1.2 list.
+// The built-in macros, one `#define` a line (kernel annotations and helpers), as
+// docs/language.md section 1.2 lists them.
 const char* builtin_macro_text();
 
 }  // namespace ravel::lang

@@ -142,15 +142,15 @@ std::vector<PToken> Preprocessor::substitute(const Macro& m, uint32_t id, const 
       int rp = param_index(m, r);
       std::vector<PToken> rhs =
           rp >= 0 ? args[static_cast<size_t>(rp)] : std::vector<PToken>{body_token(r)};
+      // GNU `, ## __VA_ARGS__`: no paste; the comma is dropped when there are no variable
+      // arguments and kept before them otherwise.
+      bool gnu_comma = m.variadic && rp == static_cast<int>(m.params.size()) - 1 &&
+                       !placemarker && !res.empty() && res.back().t.kind == Tok::kComma;
       if (rhs.empty()) {
-        // GNU: `, ## __VA_ARGS__` drops the comma when there are no variable arguments.
-        if (m.variadic && rp == static_cast<int>(m.params.size()) - 1 && !placemarker &&
-            !res.empty() && res.back().t.kind == Tok::kComma) {
-          res.pop_back();
-        }
+        if (gnu_comma) res.pop_back();
         continue;
       }
-      if (placemarker || res.empty()) {
+      if (placemarker || res.empty() || gnu_comma) {
         res.insert(res.end(), rhs.begin(), rhs.end());
       } else {
         if (!paste(res.back(), rhs[0], body_token(b).t.pos)) res.push_back(rhs[0]);

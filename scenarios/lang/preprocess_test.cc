@@ -45,8 +45,10 @@ TEST(Preprocess, ObjectAndFunctionMacrosExpand) {
                          "#define GLUE(a, b) a ## b\n"
                          "#define NAME(x) #x\n"
                          "#define FIRST(x, ...) (x)\n"
+                         "#define LOG(fmt, ...) pr_info(fmt, ##__VA_ARGS__)\n"
                          "int GLUE(count, _a) = ADD(LIMIT, 1);\n"
-                         "thread T { WARN(count_a != FIRST(4, 5, 6), NAME(bad count)); }\n");
+                         "thread T { WARN(count_a != FIRST(4, 5, 6), NAME(bad count));\n"
+                         "  LOG(\"none\"); LOG(\"one %d\", count_a); }\n");
   ASSERT_TRUE(c.ok) << c.diagnostics;
   EXPECT_EQ(c.program->globals[0]->name, "count_a");
 }
