@@ -6,8 +6,8 @@
 //  - the once-only warnings warn like WARN_ON/WARN: "once" only limits how often the kernel
 //    prints, a finding is reported once per execution anyway;
 //  - `fallthrough;` only silences a compiler warning: an empty statement;
-//  - EXPORT_SYMBOL*() only makes a symbol visible to modules and expands to nothing (the `;`
-//    after it is an empty declaration).
+//  - EXPORT_SYMBOL*() only makes a symbol visible to modules, MODULE_LICENSE() and its kin only
+//    describe the module: they expand to nothing (the `;` after them is an empty declaration).
 // min(), max(), ARRAY_SIZE() and the printing families are not macros: a macro would evaluate
 // an argument twice or could not see the array's length (sema_intrinsic.cc).
 #include "scenarios/lang/preprocess.h"
@@ -63,6 +63,12 @@ const char* builtin_macro_text() {
 #define EXPORT_SYMBOL_NS_GPL(sym, ns)
 #define EXPORT_TRACEPOINT_SYMBOL(sym)
 #define EXPORT_TRACEPOINT_SYMBOL_GPL(sym)
+#define MODULE_LICENSE(text)
+#define MODULE_AUTHOR(text)
+#define MODULE_DESCRIPTION(text)
+#define MODULE_VERSION(text)
+#define MODULE_ALIAS(text)
+#define MODULE_IMPORT_NS(ns)
 )";
 }
 

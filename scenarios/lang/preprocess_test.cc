@@ -226,7 +226,7 @@ TEST(Preprocess, APastedFunctionReportsItsFirstErrorOnce) {
   EXPECT_EQ(c.error_count, 1u) << c.diagnostics;
   EXPECT_EQ(count(c.diagnostics, "error:"), 1u);
   // An unknown item at the start of a line is skipped whole, not token by token.
-  Checked item = check_text("t.ravel", "MODULE_AUTHOR(\"someone\");\nthread T { }\n");
+  Checked item = check_text("t.ravel", "DEFINE_STATIC_KEY_FALSE(key);\nthread T { }\n");
   EXPECT_EQ(item.error_count, 1u) << item.diagnostics;
   Checked stmt = check_text("t.ravel", "thread T {\n\tfrob_t x = 1, y = 2;\n}\n");
   EXPECT_EQ(stmt.error_count, 1u) << stmt.diagnostics;
