@@ -52,11 +52,17 @@ def tables():
 
 # Statements with checker meaning (language.md section 3): highlighted apart from kernel calls.
 CHECKS = ["assert", "BUG_ON", "WARN_ON", "WARN", "assume", "await", "choose"]
-CONTROL = ["if", "else", "while", "for", "do", "break", "continue", "return", "goto"]
-TYPES = ["void", "int", "long", "short", "char", "bool", "_Bool", "unsigned", "signed"]
+CONTROL = ["if", "else", "while", "for", "do", "break", "continue", "return", "goto", "switch",
+           "case", "default"]
+TYPES = ["void", "int", "long", "short", "char", "bool", "_Bool", "unsigned", "signed", "typedef",
+         "enum"]
 MODIFIERS = ["const", "volatile", "static", "inline"]
 # Lexed C keywords the language refuses (README "Unsupported"): shown as errors while typing.
-UNSUPPORTED = ["switch", "case", "default", "sizeof", "typedef", "union", "enum"]
+UNSUPPORTED = ["sizeof", "union"]
+# The preprocessor directives of the subset (language.md section 1.2); any other `#` line, and
+# `#include <...>` (system headers), is refused.
+DIRECTIVES = ["define", "undef", "include", "if", "ifdef", "ifndef", "elif", "else", "endif",
+              "error", "pragma"]
 
 
 def alt(words):
@@ -125,6 +131,9 @@ def tm_grammar():
             },
             "code": {"patterns": [
                 {"include": "#comments"}, {"include": "#string"}, {"include": "#char"},
+                {"name": "invalid.illegal.preprocessor.ravel", "match": "^\\s*#\\s*include\\s*<.*$"},
+                {"match": "^\\s*(#\\s*(?:" + alt(DIRECTIVES) + "))\\b",
+                 "captures": {"1": {"name": "keyword.control.directive.ravel"}}},
                 {"name": "invalid.illegal.preprocessor.ravel", "match": "^\\s*#.*$"},
                 {"name": "invalid.illegal.unsupported.ravel",
                  "match": "\\b(?:" + alt(UNSUPPORTED) + ")\\b"},
@@ -173,6 +182,7 @@ def vim_syntax():
     kernel_consts = sorted(c for c in constants if c not in ("true", "false"))
     struct_alt = "\\|".join(struct_types)
     verdict_alt = "\\|".join(sorted(verdicts, key=lambda v: -len(v)))
+    directive_alt = "\\|".join(DIRECTIVES)
 
     def words(group, ws, per_line=8):
         ws = list(ws)
@@ -211,6 +221,8 @@ syn match ravelType "\\<struct\\>"
 syn keyword ravelModifier {" ".join(MODIFIERS)}
 syn keyword ravelUnsupported {" ".join(UNSUPPORTED)}
 syn match ravelUnsupported "^\\s*#.*$"
+syn match ravelPreProc "^\\s*#\\s*\\({directive_alt}\\)\\>"
+syn match ravelUnsupported "^\\s*#\\s*include\\s*<.*$"
 syn keyword ravelCheck {" ".join(CHECKS)}
 {words("ravelKernelType", plain_types)}
 syn match ravelKernelType "\\<struct\\s\\+\\({struct_alt}\\)\\>"
@@ -234,6 +246,7 @@ hi def link ravelControl Statement
 hi def link ravelType Type
 hi def link ravelModifier StorageClass
 hi def link ravelUnsupported Error
+hi def link ravelPreProc PreProc
 hi def link ravelCheck Exception
 hi def link ravelKernelType Type
 hi def link ravelMacro Macro

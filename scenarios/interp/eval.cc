@@ -226,7 +226,8 @@ Value Runtime::eval(const Expr* e, Frame& f) {
         case Tok::kPlusPlus:
         case Tok::kMinusMinus: {
           Place p = place(e->a, f);
-          Value v = Value::integer(arith(*this, e->op, as_int(*this, load(p, loc), e), 1, e));
+          Value v = Value::integer(
+              e->width.wrap(arith(*this, e->op, as_int(*this, load(p, loc), e), 1, e)));
           store(p, v, loc);
           return v;
         }
@@ -237,10 +238,15 @@ Value Runtime::eval(const Expr* e, Frame& f) {
     case ExprKind::kPostfix: {
       Place p = place(e->a, f);
       Value old = load(p, loc);
-      store(p, Value::integer(arith(*this, e->op, as_int(*this, old, e), 1, e)), loc);
+      store(p, Value::integer(e->width.wrap(arith(*this, e->op, as_int(*this, old, e), 1, e))),
+            loc);
       return old;
     }
     case ExprKind::kBinary: {
+      if (e->op == Tok::kComma) {
+        eval(e->a, f);
+        return eval(e->b, f);
+      }
       if (e->op == Tok::kAndAnd)
         return Value::integer(eval(e->a, f).truthy() && eval(e->b, f).truthy());
       if (e->op == Tok::kOrOr)
@@ -260,6 +266,7 @@ Value Runtime::eval(const Expr* e, Frame& f) {
         int64_t old = as_int(*this, load(p, loc), e);
         v = Value::integer(arith(*this, e->op, old, as_int(*this, eval(e->b, f), e), e));
       }
+      if (v.tag == Value::Tag::kInt) v.i = e->width.wrap(v.i);  // stores wrap to the type
       store(p, v, loc);
       return v;
     }
@@ -281,6 +288,7 @@ Value Runtime::eval(const Expr* e, Frame& f) {
 Value Runtime::call_expr(const Expr* e, Frame& f) {
   Loc loc = in.loc(e->pos);
   const Expr* callee = e->a;
+  if (callee->bind.kind == Binding::Kind::kIntrinsic) return call_intrinsic(e, f);
   if (callee->bind.kind == Binding::Kind::kBuiltin) {
     const lang::Builtin& b = lang::builtins()[callee->bind.index];
     BuiltinFn fn = builtin_table()[b.id];

@@ -13,9 +13,12 @@ namespace {
 
 using lang::StmtKind;
 
-// Whether `s` is, or labels (possibly through several labels), the statement `target`.
+// Whether `s` is, or labels (possibly through several labels and case labels), the statement
+// `target`.
 bool holds_label(const Stmt* s, const Stmt* target) {
-  for (; s != nullptr && s->kind == StmtKind::kLabel; s = s->body) {
+  for (; s != nullptr && (s->kind == StmtKind::kLabel || s->kind == StmtKind::kCase ||
+                          s->kind == StmtKind::kDefault);
+       s = s->body) {
     if (s == target) return true;
   }
   return false;
@@ -43,35 +46,20 @@ Flow Runtime::exec(const Stmt* s, Frame& f) {
           if (d->init->expr == nullptr)
             error("a brace initializer needs a struct or array", in.loc(d->pos));
           slot = eval(d->init->expr, f);
+          if (slot.tag == Value::Tag::kInt) slot.i = d->type->width.wrap(slot.i);
         } else {
           slot = Value::integer(0);
         }
       }
       return Flow::kNormal;
-    case StmtKind::kBlock: {
-      const auto& stmts = s->stmts;
-      uint32_t jumps = 0;
-      for (size_t i = 0; i < stmts.size(); ++i) {
-        Flow fl = exec(stmts[i], f);
-        if (fl == Flow::kNormal) continue;
-        if (fl != Flow::kGoto) return fl;
-        size_t j = 0;
-        const Stmt* target = ts().goto_target;
-        while (j < stmts.size() && !holds_label(stmts[j], target)) ++j;
-        if (j == stmts.size()) return fl;  // the label is in an enclosing block
-        ctx.poll_stop();  // a backward goto loops without a scheduling point
-        if (++jumps > in.opt.loop_bound) {
-          error("loop bound exceeded: more than " + std::to_string(in.opt.loop_bound) +
-                    " jumps to label '" + target->label + "'",
-                in.loc(target->pos));
-        }
-        ts().goto_target = nullptr;
-        i = j - 1;  // resume at the label
-      }
-      return Flow::kNormal;
-    }
+    case StmtKind::kBlock:
+      return exec_block(s, 0, f);
     case StmtKind::kLabel:
+    case StmtKind::kCase:
+    case StmtKind::kDefault:
       return s->body != nullptr ? exec(s->body, f) : Flow::kNormal;
+    case StmtKind::kSwitch:
+      return exec_switch(s, f);
     case StmtKind::kIf:
       if (eval(s->expr, f).truthy()) return exec(s->body, f);
       return s->else_body != nullptr ? exec(s->else_body, f) : Flow::kNormal;
@@ -116,6 +104,50 @@ Flow Runtime::exec(const Stmt* s, Frame& f) {
   return Flow::kNormal;
 }
 
+Flow Runtime::exec_block(const Stmt* s, size_t from, Frame& f) {
+  const auto& stmts = s->stmts;
+  uint32_t jumps = 0;
+  for (size_t i = from; i < stmts.size(); ++i) {
+    Flow fl = exec(stmts[i], f);
+    if (fl == Flow::kNormal) continue;
+    if (fl != Flow::kGoto) return fl;
+    size_t j = 0;
+    const Stmt* target = ts().goto_target;
+    while (j < stmts.size() && !holds_label(stmts[j], target)) ++j;
+    if (j == stmts.size()) return fl;  // the label is in an enclosing block
+    ctx.poll_stop();                   // a backward goto loops without a scheduling point
+    if (++jumps > in.opt.loop_bound) {
+      error("loop bound exceeded: more than " + std::to_string(in.opt.loop_bound) +
+                " jumps to label '" + target->label + "'",
+            in.loc(target->pos));
+    }
+    ts().goto_target = nullptr;
+    i = j - 1;  // resume at the label
+  }
+  return Flow::kNormal;
+}
+
+Flow Runtime::exec_switch(const Stmt* s, Frame& f) {
+  Value v = eval(s->expr, f);
+  if (v.tag != Value::Tag::kInt) error("switch on a value that is not an integer", in.loc(s->pos));
+  // The checker put every case label directly in the switch's block (or in a chain of labels
+  // there): find the statement holding the matching one, else the default.
+  const auto& stmts = s->body->stmts;
+  size_t start = stmts.size(), fallback = stmts.size();
+  for (size_t j = 0; j < stmts.size() && start == stmts.size(); ++j) {
+    for (const Stmt* l = stmts[j];
+         l != nullptr && (l->kind == StmtKind::kCase || l->kind == StmtKind::kDefault ||
+                          l->kind == StmtKind::kLabel);
+         l = l->body) {
+      if (l->kind == StmtKind::kCase && l->case_value == v.i) start = j;
+      if (l->kind == StmtKind::kDefault && fallback == stmts.size()) fallback = j;
+    }
+  }
+  if (start == stmts.size()) start = fallback;
+  Flow fl = exec_block(s->body, start, f);
+  return fl == Flow::kBreak ? Flow::kNormal : fl;  // `break` leaves the switch
+}
+
 Value Runtime::call(uint32_t index, const Value* args, size_t n, Loc loc) {
   const lang::Function& fn = in.prog.functions[index];
   if (!fn.defined || fn.body.block == nullptr) {
@@ -132,6 +164,11 @@ Value Runtime::call(uint32_t index, const Value* args, size_t n, Loc loc) {
   f.slots = static_cast<Value*>(ctx.arena_alloc(sizeof(Value) * (size + 1), alignof(Value)));
   for (uint32_t i = 0; i < size; ++i)
     f.slots[i] = i < n && i < fn.params.size() ? args[i] : Value::integer(0);
+  // An integer argument converts to the parameter's type, as in C (a u8 parameter gets 8 bits).
+  for (uint32_t i = 0; i < n && i < fn.params.size() && i < size; ++i) {
+    if (f.slots[i].tag == Value::Tag::kInt)
+      f.slots[i].i = fn.params[i]->type->width.wrap(f.slots[i].i);
+  }
   ++t.depth;
   Flow fl = exec(fn.body.block, f);
   --t.depth;
@@ -139,6 +176,7 @@ Value Runtime::call(uint32_t index, const Value* args, size_t n, Loc loc) {
   if (fl != Flow::kReturn) return Value::integer(0);
   Value r = t.ret;
   t.ret = Value::integer(0);
+  if (r.tag == Value::Tag::kInt) r.i = fn.ret->width.wrap(r.i);
   return r;
 }
 

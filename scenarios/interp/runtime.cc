@@ -35,6 +35,7 @@ thread_local Runtime* g_current = nullptr;
 
 Interp::Interp(const Program& p, const Options& o) : prog(p), opt(o) {
   file = model::intern_name(p.file);
+  for (const std::string& name : p.files) files.push_back(model::intern_name(name));
   for (const lang::VarDecl* d : p.globals) global_names.push_back(model::intern_name(d->name));
   for (const lang::StructDef& s : p.structs) {
     std::vector<const char*> names;
@@ -42,6 +43,13 @@ Interp::Interp(const Program& p, const Options& o) : prog(p), opt(o) {
     field_names.push_back(std::move(names));
   }
   for (const lang::Task& t : p.tasks) task_names.push_back(model::intern_name(t.name));
+}
+
+Loc Interp::loc_slow(lang::Pos p) const {
+  while (p.expansion != 0 && p.expansion < prog.expansion_sites.size()) {
+    p = prog.expansion_sites[p.expansion];
+  }
+  return Loc{p.file < files.size() ? files[p.file] : file, p.line, p.col};
 }
 
 Runtime::Runtime(Interp& interp, Ctx& c) : in(interp), ctx(c) { g_current = this; }

@@ -42,11 +42,17 @@ struct Interp {
   const Program& prog;
   Options opt;
   const char* file;                                   // Loc::file, outlives the run
+  std::vector<const char*> files;                     // by Pos::file: included files too
   std::vector<const char*> global_names;              // "x"
   std::vector<std::vector<const char*>> field_names;  // [struct][field]: "job.state"
   std::vector<const char*> task_names;
   uint64_t discarded = 0;  // executions ended by a failed assume
-  Loc loc(lang::Pos p) const { return Loc{file, p.line, p.col}; }
+  // A finding inside a macro expansion is shown where the macro was used: the user's line.
+  Loc loc(lang::Pos p) const {
+    if (p.file == 0 && p.expansion == 0) return Loc{file, p.line, p.col};
+    return loc_slow(p);
+  }
+  Loc loc_slow(lang::Pos p) const;
 };
 
 struct Frame {
@@ -132,6 +138,10 @@ class Runtime {
   Value load(const Place& p, Loc loc);
   void store(const Place& p, Value v, Loc loc);
   Flow exec(const Stmt* s, Frame& f);
+  // Runs the statements of `block` from index `from` (a switch enters at its case label).
+  Flow exec_block(const Stmt* block, size_t from, Frame& f);
+  Flow exec_switch(const Stmt* s, Frame& f);
+  Value call_intrinsic(const Expr* e, Frame& f);   // intrinsic.cc
   Flow exec_xa_for_each(const Stmt* s, Frame& f);  // builtins_sync.cc
   Value call_expr(const Expr* e, Frame& f);
   Value call(uint32_t fn, const Value* args, size_t n, Loc loc);

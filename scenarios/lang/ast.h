@@ -31,6 +31,9 @@ struct TypeRef {
   uint8_t pointers = 0;    // number of '*'
   bool function_pointer = false;
   SType stype;  // sema: resolved static type
+  // sema: a fixed-width integer (`u8`, `int`, `unsigned long` ...) that a store wraps to; 0 for
+  // a type whose values are not truncated (pointers, structs, `bool`, unknown names).
+  IntWidth width;
 };
 
 struct Binding {
@@ -43,9 +46,18 @@ struct Binding {
     kConstant,    // value
     kNull,        // NULL
     kPredefined,  // index: predefined_objects()
+    kIntrinsic,   // index: Intrinsic; a kernel helper the front end lowers (min, pr_info ...)
   } kind = Kind::kNone;
   uint32_t index = 0;
   int64_t value = 0;
+};
+
+// Kernel helpers the front end knows by family or name, without rows in the built-in tables
+// (sema_intrinsic.cc): they evaluate every argument as the kernel's macros do.
+enum class Intrinsic : uint8_t {
+  kNoop,  // trace_*(), pr_*(), dev_*(), drm_*(): evaluate, no effect; trace_*_enabled() is 0
+  kMin,   // min(a, b), min_t(type, a, b): the smaller integer, each argument evaluated once
+  kMax,   // max(a, b), max_t(type, a, b)
 };
 
 enum class ExprKind : uint8_t {
@@ -81,6 +93,9 @@ struct Expr {
   SType stype;
   int32_t field = -1;        // kMember: index in the user struct's fields, or model field index
   bool model_field = false;  // kMember: `field` indexes the model field table (types.cc)
+  // kAssign, kPostfix, prefix ++/--: the declared integer width of the target, which the stored
+  // value wraps to (a `u8` counter at 255 + 1 is 0, as in the kernel).
+  IntWidth width;
 };
 
 // An initializer: `= expr`, `= { .f = ..., ... }` or `= { a, b }`.
@@ -122,6 +137,9 @@ enum class StmtKind : uint8_t {
   kLabel,
   kXaForEach,
   kEmpty,
+  kSwitch,   // switch (expr) body; sema: cases
+  kCase,     // case expr: body (a label); sema: case_value
+  kDefault,  // default: body (a label)
 };
 
 struct Stmt {
@@ -137,6 +155,7 @@ struct Stmt {
   std::vector<Expr*> args;      // kXaForEach: xa, index, entry
   std::string label;            // kGoto, kLabel
   Stmt* target = nullptr;       // sema: kGoto -> its kLabel statement
+  int64_t case_value = 0;       // sema: kCase, the constant value of `expr`
 };
 
 // A body of code with its own frame: a function, a task, init or final.
@@ -168,6 +187,15 @@ struct StructDef {
   bool defined = false;  // false: only forward-declared so far
 };
 
+// `enum tag { A, B = 5 };`: each enumerator is a constant (sema: value).
+struct Enumerator {
+  Pos pos;
+  std::string name;
+  Expr* expr = nullptr;  // explicit value, or null for "previous + 1"
+  bool first = false;    // the first of its enum: without a value it is 0
+  int64_t value = 0;     // sema
+};
+
 struct Task {
   enum class Kind : uint8_t { kThread, kIrq } kind = Kind::kThread;
   Pos pos;
@@ -186,8 +214,13 @@ struct Expectation {
 
 struct Program {
   std::string file;
+  // Names of the files by Pos::file (files[0] == file) and, by Pos::expansion, where each macro
+  // expansion was invoked: a finding at run time names the line the user wrote.
+  std::vector<std::string> files;
+  std::vector<Pos> expansion_sites;  // [0] unused
   std::string title;
   std::vector<StructDef> structs;
+  std::vector<Enumerator> enumerators;  // in declaration order, all enums together
   std::vector<VarDecl*> globals;
   std::vector<Function> functions;
   std::vector<Task> tasks;

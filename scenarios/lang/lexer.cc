@@ -68,7 +68,7 @@ constexpr std::array kPuncts = {
     Punct{"/", Tok::kSlash},      Punct{"%", Tok::kPercent},   Punct{"&", Tok::kAmp},
     Punct{"|", Tok::kPipe},       Punct{"^", Tok::kCaret},     Punct{"~", Tok::kTilde},
     Punct{"!", Tok::kBang},       Punct{"<", Tok::kLt},        Punct{">", Tok::kGt},
-    Punct{"=", Tok::kAssign},     Punct{"#", Tok::kHash},
+    Punct{"=", Tok::kAssign},     Punct{"##", Tok::kHashHash}, Punct{"#", Tok::kHash},
 };
 
 bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
@@ -84,15 +84,17 @@ std::string hex_byte(unsigned char c) {
 
 class Lexer {
  public:
-  Lexer(const Source& src, Diagnostics& diags) : s_(src.text()), diags_(diags) {}
+  Lexer(const Source& src, Diagnostics& diags, uint32_t file)
+      : s_(src.text()), diags_(diags), file_(file) {}
   std::vector<Token> run();
 
  private:
-  Pos pos() const { return Pos{line_, static_cast<uint32_t>(i_ - line_start_ + 1)}; }
+  Pos pos() const { return Pos{line_, static_cast<uint32_t>(i_ - line_start_ + 1), file_, 0}; }
   void advance() {
     if (s_[i_] == '\n') {
       ++line_;
       line_start_ = i_ + 1;
+      if (!quiet_newline_) new_line_ = true;
     }
     ++i_;
   }
@@ -112,9 +114,12 @@ class Lexer {
 
   std::string_view s_;
   Diagnostics& diags_;
+  uint32_t file_;
   size_t i_ = 0;
   uint32_t line_ = 1;
   size_t line_start_ = 0;
+  bool new_line_ = true;        // a newline (not spliced, not in a comment) since the last token
+  bool quiet_newline_ = false;  // in a comment or a splice: C ends no line there
 };
 
 size_t Lexer::utf8_len() const {
@@ -153,6 +158,13 @@ bool Lexer::skip_space_and_comments() {
     char c = s_[i_];
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
       advance();
+    } else if (c == '\\' && (at(1, '\n') || (at(1, '\r') && at(2, '\n')))) {
+      // Line splice (C11 5.1.1.2 phase 2): a long #define continues on the next line.
+      quiet_newline_ = true;
+      advance();
+      if (s_[i_] == '\r') advance();
+      advance();
+      quiet_newline_ = false;
     } else if (c == '/' && at(1, '/')) {
       while (i_ < s_.size() && s_[i_] != '\n') {
         if (s_[i_] == 0 || (static_cast<unsigned char>(s_[i_]) >= 0x80 && utf8_len() == 0)) {
@@ -163,6 +175,7 @@ bool Lexer::skip_space_and_comments() {
       }
     } else if (c == '/' && at(1, '*')) {
       Pos start = pos();
+      quiet_newline_ = true;
       advance();
       advance();
       bool closed = false;
@@ -179,6 +192,7 @@ bool Lexer::skip_space_and_comments() {
         }
         skip_char();
       }
+      quiet_newline_ = false;
       if (!closed) diags_.error(start, "unterminated /* comment");
     } else {
       break;
@@ -307,6 +321,8 @@ std::vector<Token> Lexer::run() {
     Token t;
     t.pos = pos();
     t.space_before = space;
+    t.line_start = new_line_;
+    new_line_ = false;
     if (i_ >= s_.size()) {
       t.kind = Tok::kEof;
       toks.push_back(std::move(t));
@@ -380,6 +396,8 @@ std::string describe(const Token& t) {
   return tok_name(t.kind);
 }
 
-std::vector<Token> lex(const Source& src, Diagnostics& diags) { return Lexer(src, diags).run(); }
+std::vector<Token> lex(const Source& src, Diagnostics& diags, uint32_t file) {
+  return Lexer(src, diags, file).run();
+}
 
 }  // namespace ravel::lang

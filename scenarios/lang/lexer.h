@@ -100,7 +100,8 @@ enum class Tok : uint8_t {
   kCaretEq,
   kShlEq,
   kShrEq,
-  kHash,  // '#': preprocessor lines are not supported; the parser reports it
+  kHash,      // '#': starts a preprocessor directive at the start of a line, or stringizes
+  kHashHash,  // '##': token pasting in a macro body
 };
 
 struct Token {
@@ -110,13 +111,17 @@ struct Token {
   int64_t value = 0;          // kInt / kChar
   std::string str;            // kString: the decoded contents
   bool space_before = false;  // whitespace or comment right before (for `atomic-sleep`)
+  // First token of a logical line (a backslash-newline does not start one): where a
+  // preprocessor directive may begin, and where parser recovery resumes.
+  bool line_start = false;
 };
 
 // Human spelling of a token kind, for messages: "';'", "identifier", "end of file".
 std::string tok_name(Tok kind);
 std::string describe(const Token& t);
 
-// Tokenizes `src`; always ends with a kEof token. Errors go to `diags`.
-std::vector<Token> lex(const Source& src, Diagnostics& diags);
+// Tokenizes `src`; always ends with a kEof token. Errors go to `diags`. Positions carry `file`,
+// the id of `src` in the scenario's Source (0 for the scenario itself).
+std::vector<Token> lex(const Source& src, Diagnostics& diags, uint32_t file = 0);
 
 }  // namespace ravel::lang

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "scenarios/lang/parser_impl.h"
+#include "scenarios/lang/preprocess.h"
 
 namespace ravel::lang {
 
@@ -46,8 +47,9 @@ bool Parser::expect(Tok k, std::string_view context) {
   msg += ", got " + describe(peek());
   if (k == Tok::kSemi && starts_line()) {
     // A forgotten ';' at the end of a line: point right after the previous token, as gcc does.
-    const Token& prev = toks_[p_ - 1];
-    error(Pos{prev.pos.line, prev.pos.col + static_cast<uint32_t>(prev.text.size())}, msg);
+    Pos after = toks_[p_ - 1].pos;
+    if (after.expansion == 0) after.col += static_cast<uint32_t>(toks_[p_ - 1].text.size());
+    error(after, msg);
   } else {
     error_here(msg);
   }
@@ -61,12 +63,12 @@ void Parser::error(Pos pos, std::string msg) {
 
 // A token that starts a new line after the error point is most likely the start of the next
 // statement or item (the usual error is a forgotten ';'): recovery stops there.
-bool Parser::starts_line() const {
-  return p_ > 0 && !fatal_ && toks_[p_].pos.line > toks_[p_ - 1].pos.line;
-}
+bool Parser::starts_line() const { return p_ > 0 && !fatal_ && toks_[p_].line_start; }
 
-void Parser::sync_stmt() {
-  if (starts_line()) return;
+void Parser::sync_stmt(size_t start) {
+  // A token that starts a line begins the next statement, unless the error is at the first
+  // token of this one: then it is skipped, or its tokens would each be reported (a cascade).
+  if (starts_line() && p_ != start) return;
   int depth = 0;
   while (!is(Tok::kEof)) {
     if (depth == 0 && is(Tok::kSemi)) {
@@ -81,7 +83,9 @@ void Parser::sync_stmt() {
 }
 
 void Parser::sync_top() {
-  if (starts_line() && peek().pos.col == 1) return;
+  // A line that starts at column 1 is the next item, unless the error is at its first token:
+  // then this item is skipped, or each of its tokens would be reported again (a cascade).
+  if (p_ > item_start_ && starts_line() && peek().pos.col == 1) return;
   int depth = 0;
   while (!is(Tok::kEof)) {
     if (depth == 0 && is(Tok::kSemi)) {
@@ -101,6 +105,7 @@ void Parser::sync_top() {
 void Parser::parse_file() {
   while (!is(Tok::kEof)) {
     size_t before = p_;
+    item_start_ = p_;
     if (seen_expect_ && !reported_after_expect_ && !is_word("expect")) {
       error_here("'expect' must be the last item of the file");
       reported_after_expect_ = true;
@@ -125,15 +130,18 @@ void Parser::parse_item() {
   if (is(Tok::kStruct) && is(Tok::kIdent, 1) && (is(Tok::kLBrace, 2) || is(Tok::kSemi, 2))) {
     return parse_struct_def();
   }
-  if (is(Tok::kTypedef) || is(Tok::kUnion) || is(Tok::kEnum)) {
-    error_here(tok_name(peek().kind) + " is not supported in scenarios");
+  if (accept(Tok::kSemi)) return;  // an empty declaration, as EXPORT_SYMBOL(f); leaves
+  if (is(Tok::kTypedef)) return parse_typedef();
+  if (is(Tok::kEnum) && (is(Tok::kLBrace, 1) || (is(Tok::kIdent, 1) && is(Tok::kLBrace, 2)))) {
+    return parse_enum_def();
+  }
+  if (is(Tok::kUnion)) {
+    error_here("'union' is not supported in scenarios");
     return sync_top();
   }
   if (is(Tok::kHash)) {
-    error_here("preprocessor directives are not supported in scenarios");
-    uint32_t line = peek().pos.line;
-    while (!is(Tok::kEof) && peek().pos.line == line) next();
-    return;
+    error_here("stray '#' (a preprocessor directive must start a line)");
+    return sync_top();
   }
   if (is_type_start()) return parse_decl_or_function();
   if (is(Tok::kIdent) && is(Tok::kIdent, 1)) {
@@ -293,11 +301,23 @@ void Parser::parse_macro_decl() {
   prog_.globals.push_back(d);
 }
 
-std::unique_ptr<Program> parse(const Source& src, Diagnostics& diags) {
+std::unique_ptr<Program> parse(Source& src, Diagnostics& diags) {
   auto prog = std::make_unique<Program>();
   prog->file = src.name();
-  Parser parser(lex(src, diags), diags, *prog);
-  parser.parse_file();
+  std::vector<Token> toks = lex(src, diags);
+  size_t errors = diags.errors().size();
+  toks = preprocess(src, std::move(toks), diags);
+  // A preprocessor error leaves the token stream without part of a macro call or a file: the
+  // parser's errors on it would all be consequences of the one already reported.
+  if (diags.errors().size() == errors) {
+    Parser parser(std::move(toks), diags, *prog);
+    parser.parse_file();
+  }
+  for (uint32_t f = 0; f < src.file_count(); ++f) prog->files.push_back(src.file(f).name());
+  prog->expansion_sites.push_back(Pos{});
+  for (uint32_t e = 1; e <= src.expansion_count(); ++e) {
+    prog->expansion_sites.push_back(src.expansion(e).site);
+  }
   return prog;
 }
 

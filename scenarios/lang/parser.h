@@ -17,7 +17,8 @@ namespace ravel::lang {
 inline constexpr int kMaxNesting = 200;
 inline constexpr int kMaxExprHeight = 1000;
 
-// Parses `src`; always returns a Program (possibly partial). Errors go to `diags`.
-std::unique_ptr<Program> parse(const Source& src, Diagnostics& diags);
+// Lexes, preprocesses (preprocess.h: included files are added to `src`) and parses `src`; always
+// returns a Program (possibly partial). Errors go to `diags`.
+std::unique_ptr<Program> parse(Source& src, Diagnostics& diags);
 
 }  // namespace ravel::lang

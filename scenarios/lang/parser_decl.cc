@@ -9,10 +9,11 @@
 namespace ravel::lang {
 namespace {
 
-constexpr std::array<std::string_view, 20> kIntTypedefs = {
-    "u8",     "u16",     "u32",     "u64",     "s8",       "s16",      "s32",
-    "s64",    "size_t",  "ssize_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t",
-    "int8_t", "int16_t", "int32_t", "int64_t", "gfp_t",    "uintptr_t"};
+constexpr std::array<std::string_view, 32> kIntTypedefs = {
+    "u8",      "u16",     "u32",     "u64",       "s8",       "s16",      "s32",       "s64",
+    "size_t",  "ssize_t", "uint8_t", "uint16_t",  "uint32_t", "uint64_t", "int8_t",    "int16_t",
+    "int32_t", "int64_t", "gfp_t",   "uintptr_t", "__u8",     "__u16",    "__u32",     "__u64",
+    "__s8",    "__s16",   "__s32",   "__s64",     "ktime_t",  "intptr_t", "ptrdiff_t", "loff_t"};
 
 bool is_typedef_name(std::string_view s) {
   for (std::string_view t : kIntTypedefs) {
@@ -35,7 +36,13 @@ bool is_qualifier(Tok k) {
 bool Parser::is_type_start(size_t ahead) const {
   const Token& t = peek(ahead);
   if (is_base_keyword(t.kind) || is_qualifier(t.kind) || t.kind == Tok::kStruct) return true;
-  return t.kind == Tok::kIdent && is_typedef_name(t.text);
+  if (t.kind == Tok::kEnum) return is(Tok::kIdent, ahead + 1) && !is(Tok::kLBrace, ahead + 2);
+  return t.kind == Tok::kIdent &&
+         (is_typedef_name(t.text) || typedefs_.count(std::string(t.text)) != 0);
+}
+
+bool Parser::is_type_start_word(const std::string& word) const {
+  return is_typedef_name(word) || typedefs_.count(word) != 0;
 }
 
 TypeRef* Parser::parse_type_base() {
@@ -49,8 +56,20 @@ TypeRef* Parser::parse_type_base() {
     }
     type->struct_tag = std::string(next().text);
     type->spelling = "struct " + type->struct_tag;
+  } else if (accept(Tok::kEnum)) {
+    if (!is(Tok::kIdent)) {
+      error_here("expected an enum name, got " + describe(peek()));
+      return nullptr;
+    }
+    type->spelling = "enum " + std::string(next().text);  // an int (types.h int_width_of)
   } else if (is(Tok::kIdent) && is_typedef_name(peek().text)) {
     type->spelling = std::string(next().text);
+  } else if (auto it = is(Tok::kIdent) ? typedefs_.find(std::string(peek().text)) : typedefs_.end();
+             it != typedefs_.end()) {
+    Pos pos = type->pos;
+    *type = it->second;  // the aliased type, with the position where the alias is used
+    type->pos = pos;
+    next();
   } else if (is_base_keyword(peek().kind)) {
     while (is_base_keyword(peek().kind) || is_qualifier(peek().kind)) {
       const Token& t = next();

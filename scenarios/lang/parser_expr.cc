@@ -83,6 +83,20 @@ Expr* Parser::new_expr(ExprKind kind, Pos pos, Expr* a, Expr* b, Expr* c) {
   return e;
 }
 
+Expr* Parser::parse_comma_expr() {
+  // C's comma operator, where a full expression stands (statements, for clauses, parentheses);
+  // a call argument or an initializer is one assignment expression, as in C.
+  Expr* e = parse_expr();
+  while (e && is(Tok::kComma)) {
+    Pos pos = next().pos;
+    Expr* rhs = parse_expr();
+    if (!rhs) return nullptr;
+    e = new_expr(ExprKind::kBinary, pos, e, rhs);
+    e->op = Tok::kComma;
+  }
+  return e;
+}
+
 Expr* Parser::parse_expr() {
   Nest nest(*this);
   Expr* lhs = parse_ternary();
@@ -212,6 +226,19 @@ Expr* Parser::parse_postfix(Expr* e) {
 
 Expr* Parser::parse_call_arg() {
   Nest nest(*this);
+  if ((is_word("typeof") || is_word("__typeof__")) && is(Tok::kLParen, 1)) {
+    // `container_of(w, typeof(*job), work)`: the checker knows the expression's type
+    // (Sema::resolve_typeof); its value is never computed, as in C.
+    Pos pos = next().pos;
+    next();
+    Expr* inner = parse_expr();
+    if (!inner || !expect(Tok::kRParen, "after the typeof expression")) return nullptr;
+    Expr* e = new_expr(ExprKind::kTypeArg, pos, inner);
+    e->type = prog_.make<TypeRef>();
+    e->type->pos = pos;
+    e->type->spelling = "typeof";
+    return e;
+  }
   if (!is_type_start()) return parse_expr();
   Pos pos = peek().pos;
   TypeRef* base = parse_type_base();
@@ -246,7 +273,7 @@ Expr* Parser::parse_primary() {
     }
     case Tok::kLParen: {
       next();
-      Expr* e = parse_expr();
+      Expr* e = parse_comma_expr();
       if (!e || !expect(Tok::kRParen, "to close '('")) return nullptr;
       return e;
     }

@@ -1,8 +1,10 @@
 // scenarios/lang/parser_impl.h: the Parser class shared by parser*.cc (private to the library).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "scenarios/lang/ast.h"
@@ -35,7 +37,7 @@ class Parser {
   void error_here(std::string msg) { error(peek().pos, std::move(msg)); }
   bool ok() const { return !fatal_; }
   bool starts_line() const;
-  void sync_stmt();
+  void sync_stmt(size_t start = SIZE_MAX);
   void sync_top();
 
   // top level (parser.cc)
@@ -46,12 +48,16 @@ class Parser {
   void parse_special_body(bool is_init);
   void parse_macro_decl();
   void parse_struct_def();
+  void parse_typedef();
+  void parse_enum_def();
   void parse_decl_or_function();
   bool parse_function(TypeRef* ret, const Token& name);
   bool parse_params(std::vector<VarDecl*>& params);
 
   // types and declarations (parser_decl.cc)
   bool is_type_start(size_t ahead = 0) const;
+  // Whether `word` already names a type (built-in typedef, model type or user typedef).
+  bool is_type_start_word(const std::string& word) const;
   TypeRef* parse_type_base();
   TypeRef* with_pointers(const TypeRef* base, uint8_t extra, Pos pos);
   // Parses `*... name [N]` or `(*name)(params)`; returns the declared name token or null.
@@ -67,10 +73,13 @@ class Parser {
   Stmt* parse_if();
   Stmt* parse_for();
   Stmt* parse_local_decl();
+  Stmt* parse_switch();
+  Stmt* parse_case();
   Stmt* new_stmt(StmtKind kind, Pos pos);
 
   // expressions (parser_expr.cc)
   Expr* parse_expr();
+  Expr* parse_comma_expr();
   Expr* parse_ternary();
   Expr* parse_binary(int min_prec);
   Expr* parse_unary();
@@ -83,6 +92,10 @@ class Parser {
   Diagnostics& diags_;
   Program& prog_;
   size_t p_ = 0;
+  size_t item_start_ = 0;  // first token of the top-level item being parsed
+  // `typedef T name;`: the aliased type by name (typedef names are file scope, as the kernel
+  // writes them).
+  std::unordered_map<std::string, TypeRef> typedefs_;
   int depth_ = 0;
   bool fatal_ = false;
   bool seen_item_ = false;

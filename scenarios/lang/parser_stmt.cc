@@ -25,7 +25,7 @@ Stmt* Parser::parse_block() {
     if (s) {
       block->stmts.push_back(s);
     } else {
-      sync_stmt();
+      sync_stmt(before);
       if (p_ == before && !is(Tok::kRBrace)) next();
     }
   }
@@ -54,7 +54,7 @@ Stmt* Parser::parse_stmt_inner() {
     case Tok::kWhile: {
       next();
       Stmt* s = new_stmt(StmtKind::kWhile, pos);
-      if (!expect(Tok::kLParen, "after 'while'") || !(s->expr = parse_expr()) ||
+      if (!expect(Tok::kLParen, "after 'while'") || !(s->expr = parse_comma_expr()) ||
           !expect(Tok::kRParen, "after the loop condition")) {
         return nullptr;
       }
@@ -67,7 +67,7 @@ Stmt* Parser::parse_stmt_inner() {
       s->body = parse_stmt();
       if (!s->body) return nullptr;
       if (!expect(Tok::kWhile, "after the body of 'do'") ||
-          !expect(Tok::kLParen, "after 'while'") || !(s->expr = parse_expr()) ||
+          !expect(Tok::kLParen, "after 'while'") || !(s->expr = parse_comma_expr()) ||
           !expect(Tok::kRParen, "after the loop condition") ||
           !expect(Tok::kSemi, "after 'do ... while (...)'")) {
         return nullptr;
@@ -83,7 +83,7 @@ Stmt* Parser::parse_stmt_inner() {
     case Tok::kReturn: {
       next();
       Stmt* s = new_stmt(StmtKind::kReturn, pos);
-      if (!is(Tok::kSemi) && !(s->expr = parse_expr())) return nullptr;
+      if (!is(Tok::kSemi) && !(s->expr = parse_comma_expr())) return nullptr;
       return expect(Tok::kSemi, "after the return statement") ? s : nullptr;
     }
     case Tok::kGoto: {
@@ -97,10 +97,12 @@ Stmt* Parser::parse_stmt_inner() {
       return expect(Tok::kSemi, "after the goto statement") ? s : nullptr;
     }
     case Tok::kSwitch:
-      error_here("'switch' is not supported in scenarios; use if/else");
-      return nullptr;
+      return parse_switch();
+    case Tok::kCase:
+    case Tok::kDefault:
+      return parse_case();
     case Tok::kHash:
-      error_here("preprocessor directives are not supported in scenarios");
+      error_here("stray '#' (a preprocessor directive must start a line)");
       return nullptr;
     default:
       break;
@@ -129,13 +131,13 @@ Stmt* Parser::parse_stmt_inner() {
   }
   if (is_type_start() && !(is(Tok::kIdent) && is(Tok::kLParen, 1))) return parse_local_decl();
   Stmt* s = new_stmt(StmtKind::kExpr, pos);
-  if (!(s->expr = parse_expr())) return nullptr;
+  if (!(s->expr = parse_comma_expr())) return nullptr;
   return expect(Tok::kSemi, "after the expression") ? s : nullptr;
 }
 
 Stmt* Parser::parse_if() {
   Stmt* s = new_stmt(StmtKind::kIf, next().pos);
-  if (!expect(Tok::kLParen, "after 'if'") || !(s->expr = parse_expr()) ||
+  if (!expect(Tok::kLParen, "after 'if'") || !(s->expr = parse_comma_expr()) ||
       !expect(Tok::kRParen, "after the condition")) {
     return nullptr;
   }
@@ -151,13 +153,14 @@ Stmt* Parser::parse_for() {
     if (!(s->init = parse_local_decl())) return nullptr;  // consumes ';'
   } else if (!accept(Tok::kSemi)) {
     s->init = new_stmt(StmtKind::kExpr, peek().pos);
-    if (!(s->init->expr = parse_expr()) || !expect(Tok::kSemi, "after the loop initializer")) {
+    if (!(s->init->expr = parse_comma_expr()) ||
+        !expect(Tok::kSemi, "after the loop initializer")) {
       return nullptr;
     }
   }
-  if (!is(Tok::kSemi) && !(s->expr = parse_expr())) return nullptr;
+  if (!is(Tok::kSemi) && !(s->expr = parse_comma_expr())) return nullptr;
   if (!expect(Tok::kSemi, "after the loop condition")) return nullptr;
-  if (!is(Tok::kRParen) && !(s->step = parse_expr())) return nullptr;
+  if (!is(Tok::kRParen) && !(s->step = parse_comma_expr())) return nullptr;
   if (!expect(Tok::kRParen, "after the loop step")) return nullptr;
   s->body = parse_stmt();
   return s->body ? s : nullptr;
@@ -177,6 +180,30 @@ Stmt* Parser::parse_local_decl() {
   }
   if (!parse_var_list(base, name, type, len, s->decls)) return nullptr;
   return s;
+}
+
+Stmt* Parser::parse_switch() {
+  Stmt* s = new_stmt(StmtKind::kSwitch, next().pos);
+  if (!expect(Tok::kLParen, "after 'switch'") || !(s->expr = parse_comma_expr()) ||
+      !expect(Tok::kRParen, "after the switch value")) {
+    return nullptr;
+  }
+  if (!is(Tok::kLBrace)) {
+    error_here("expected '{' to start the body of the switch, got " + describe(peek()));
+    return nullptr;
+  }
+  s->body = parse_block();
+  return s;
+}
+
+Stmt* Parser::parse_case() {
+  bool is_case = is(Tok::kCase);
+  Stmt* s = new_stmt(is_case ? StmtKind::kCase : StmtKind::kDefault, next().pos);
+  if (is_case && !(s->expr = parse_ternary())) return nullptr;
+  if (!expect(Tok::kColon, is_case ? "after the case value" : "after 'default'")) return nullptr;
+  // A label right before '}' labels an empty statement, as for goto labels.
+  s->body = is(Tok::kRBrace) ? new_stmt(StmtKind::kEmpty, peek().pos) : parse_stmt();
+  return s->body ? s : nullptr;
 }
 
 }  // namespace ravel::lang

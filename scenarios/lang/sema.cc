@@ -26,6 +26,7 @@ void check(Program& prog, Diagnostics& diags) { Sema(prog, diags).run(); }
 void Sema::run() {
   collect_structs();
   collect_functions();
+  collect_enumerators();
   check_globals();
   for (Function& fn : prog_.functions) {
     if (!fn.defined) continue;
@@ -140,6 +141,8 @@ SType Sema::resolve_type(TypeRef* t, bool object_needs_definition) {
     // A pointer to a struct never defined is opaque (kUnknown), as in C.
   } else if (auto m = model_type_by_typedef(t->spelling)) {
     st = SType::model_ref(*m, t->pointers);
+  } else if (t->pointers == 0) {
+    t->width = int_width_of(t->spelling);
   }
   t->stype = st;
   return st;

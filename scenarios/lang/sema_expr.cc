@@ -8,7 +8,12 @@
 namespace ravel::lang {
 namespace {
 
-bool pos_before(Pos a, Pos b) { return a.line < b.line || (a.line == b.line && a.col < b.col); }
+bool pos_before(Pos a, Pos b) {
+  // Files are read where they are included: a global of an included harness comes before the
+  // scenario's code (an include in the middle of a file is rare and not ordered here).
+  if (a.file != b.file) return true;
+  return a.line < b.line || (a.line == b.line && a.col < b.col);
+}
 
 std::string plural_args(size_t n) { return n == 1 ? " argument" : " arguments"; }
 
@@ -31,7 +36,7 @@ Sema::Resolved Sema::lookup(const std::string& name, Pos use) {
     r.type = global_types_[it->second];
     r.decl_pos = prog_.globals[it->second]->pos;
     r.found = true;
-    if (!pos_before(r.decl_pos, use)) {
+    if (!pos_before(stream_pos(r.decl_pos), stream_pos(use))) {
       error(use, "'" + name + "' is used before its declaration at line " +
                      std::to_string(r.decl_pos.line));
     } else if (initializing_ == static_cast<int64_t>(it->second)) {
@@ -50,6 +55,12 @@ Sema::Resolved Sema::lookup(const std::string& name, Pos use) {
   if (name == "NULL") {
     r.bind.kind = Binding::Kind::kNull;
     r.type.kind = SType::Kind::kNull;
+    r.found = true;
+    return r;
+  }
+  if (auto it = enumerators_.find(name); it != enumerators_.end()) {
+    r.bind = Binding{Binding::Kind::kConstant, 0, it->second};
+    r.type.kind = SType::Kind::kInt;
     r.found = true;
     return r;
   }
@@ -129,8 +140,14 @@ SType Sema::check_expr(Expr* e, bool want_value) {
     case ExprKind::kPostfix:
       require_scalar(e->a, check_expr(e->a));
       if (!is_lvalue(e->a)) error(e->pos, "operand of " + tok_name(e->op) + " is not assignable");
+      e->width = lvalue_width(e->a);
       break;
     case ExprKind::kBinary: {
+      if (e->op == Tok::kComma) {  // the left value is discarded, the right one is the result
+        check_expr(e->a, false);
+        t = check_expr(e->b, want_value);
+        break;
+      }
       SType l = check_expr(e->a), r = check_expr(e->b);
       require_scalar(e->a, l);
       require_scalar(e->b, r);
@@ -161,6 +178,7 @@ SType Sema::check_expr(Expr* e, bool want_value) {
         error(e->pos, "cannot assign to an array");
       }
       require_scalar(e->b, r);
+      e->width = lvalue_width(e->a);
       t = l;
       break;
     }
@@ -213,7 +231,7 @@ SType Sema::check_ident(Expr* e, bool want_value) {
     std::string msg = "unknown identifier '" + e->text + "'";
     std::string_view best = closest_in(e->text, visible_names());
     if (!best.empty()) msg += "; did you mean '" + std::string(best) + "'?";
-    error(e->pos, msg);
+    if (first_in_body(msg)) error(e->pos, msg);
     return SType{};
   }
   e->bind = r.bind;
@@ -262,6 +280,7 @@ SType Sema::check_unary(Expr* e) {
     case Tok::kMinusMinus:
       if (!is_lvalue(e->a)) error(e->pos, "operand of " + tok_name(e->op) + " is not assignable");
       require_scalar(e->a, a);
+      e->width = lvalue_width(e->a);
       return t;
     case Tok::kBang:
       require_scalar(e->a, a);
@@ -294,7 +313,8 @@ SType Sema::check_member(Expr* e) {
   if (a.kind == SType::Kind::kModel) {
     const ModelField* f = find_model_field(a.model, e->text);
     if (!f) {
-      error(e->pos, std::string(model_type_name(a.model)) + " has no field '" + e->text + "'");
+      std::string msg = std::string(model_type_name(a.model)) + " has no field '" + e->text + "'";
+      if (first_in_body(msg)) error(e->pos, msg);
       return SType{};
     }
     e->field = model_field_index(f);
@@ -317,11 +337,15 @@ SType Sema::check_member(Expr* e) {
       return field_types_[a.struct_id][i];
     }
   }
-  error(e->pos, "struct " + s.tag + " has no field '" + e->text + "'");
+  std::string msg = "struct " + s.tag + " has no field '" + e->text + "'";
+  if (first_in_body(msg)) error(e->pos, msg);
   return SType{};
 }
 
 SType Sema::check_call(Expr* e, bool want_value) {
+  for (Expr* arg : e->args) {
+    if (arg->kind == ExprKind::kTypeArg && arg->a != nullptr) resolve_typeof(arg);
+  }
   Expr* callee = e->a;
   if (callee->kind == ExprKind::kIdent) {
     Resolved r = lookup(callee->text, callee->pos);
@@ -330,12 +354,14 @@ SType Sema::check_call(Expr* e, bool want_value) {
       return check_builtin_call(e, builtins()[r.bind.index], want_value);
     }
     if (!r.found) {
+      SType t;
+      if (check_intrinsic(e, &t, want_value)) return t;
       std::vector<std::string_view> fns;
       for (const auto& [name, index] : functions_) fns.push_back(name);
       std::string msg = "unknown function '" + callee->text + "'";
       std::string_view best = closest_name(callee->text, fns);
       if (!best.empty()) msg += "; did you mean '" + std::string(best) + "'?";
-      error(callee->pos, msg);
+      if (first_in_body(msg)) error(callee->pos, msg);
       for (Expr* arg : e->args) {
         if (arg->kind != ExprKind::kTypeArg) check_expr(arg);
       }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,8 @@ class Sema {
     std::string name;
     uint32_t slot;
     SType type;
+    IntWidth width;
+    int64_t array_len;  // -1: not an array (ARRAY_SIZE)
   };
   struct Resolved {
     Binding bind;
@@ -50,6 +53,8 @@ class Sema {
   void collect_labels(Stmt* s);
   void check_stmt(Stmt* s);
   void check_decl(VarDecl* d);
+  void check_switch(Stmt* s);
+  void check_case(Stmt* s);
   void declare_local(VarDecl* d, const SType& type);
   void push_scope() { scopes_.emplace_back(); }
   void pop_scope() { scopes_.pop_back(); }
@@ -67,12 +72,26 @@ class Sema {
   bool is_lvalue(const Expr* e) const;
   void require_scalar(Expr* e, const SType& t);
   std::vector<std::string_view> visible_names() const;
+  // Where a position is in the token stream the parser read: a token of a macro body counts at
+  // the place the macro was invoked.
+  Pos stream_pos(Pos p) const;
+  // An unknown name or field is reported at its first use in each body, as gcc reports an
+  // undeclared identifier once per function: its other uses add nothing (sema_intrinsic.cc).
+  bool first_in_body(const std::string& message) { return reported_.insert(message).second; }
+
+  // kernel helpers without built-in rows and enumerators (sema_intrinsic.cc)
+  bool check_intrinsic(Expr* e, SType* out, bool want_value);
+  IntWidth lvalue_width(const Expr* e) const;
+  void collect_enumerators();
+  bool fold_constant(const Expr* e, int64_t* v);
+  void resolve_typeof(Expr* arg);
 
   Program& prog_;
   Diagnostics& diags_;
   std::map<std::string, uint32_t> struct_ids_;  // tag -> index in prog_.structs (definition)
   std::map<std::string, uint32_t> functions_;   // name -> index of the definition
   std::map<std::string, uint32_t> globals_;     // name -> index in prog_.globals
+  std::map<std::string, int64_t> enumerators_;  // name -> value
   std::vector<SType> global_types_;
   int64_t initializing_ = -1;
   bool void_function_ = false;  // the body being checked is a function returning void
@@ -81,9 +100,13 @@ class Sema {
   // current body
   std::vector<std::vector<Local>> scopes_;
   std::map<std::string, Stmt*> labels_;
+  std::set<std::string> reported_;  // first_in_body(): the messages of this body
   uint32_t next_slot_ = 0;
   int loop_depth_ = 0;
+  // Per enclosing switch (innermost last): its case/default labels the interpreter can reach.
+  std::vector<std::vector<const Stmt*>> switch_labels_;
   bool in_init_ = false;  // checking an initializer: ATOMIC_INIT and friends are allowed
+  const VarDecl* declaring_ = nullptr;  // the local whose initializer is being checked
 };
 
 }  // namespace ravel::lang

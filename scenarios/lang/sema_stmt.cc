@@ -1,4 +1,6 @@
 // scenarios/lang/sema_stmt.cc: bodies (frames, scopes, labels), statements and initializers.
+#include <algorithm>
+
 #include "scenarios/lang/sema_impl.h"
 
 namespace ravel::lang {
@@ -6,6 +8,7 @@ namespace ravel::lang {
 void Sema::check_body(Body& body, const std::vector<VarDecl*>* params) {
   scopes_.clear();
   labels_.clear();
+  reported_.clear();
   next_slot_ = 0;
   loop_depth_ = 0;
   push_scope();
@@ -48,7 +51,7 @@ void Sema::declare_local(VarDecl* d, const SType& type) {
     }
   }
   d->bind = Binding{Binding::Kind::kLocal, next_slot_, 0};
-  scopes_.back().push_back(Local{d->name, next_slot_++, type});
+  scopes_.back().push_back(Local{d->name, next_slot_++, type, d->type->width, d->array_len});
 }
 
 void Sema::check_decl(VarDecl* d) {
@@ -58,7 +61,9 @@ void Sema::check_decl(VarDecl* d) {
     error(d->pos, "variable '" + d->name + "' declared void");
   }
   if (d->init) {
+    declaring_ = d;
     check_init(d->init, t, d->array_len, "'" + d->name + "'");
+    declaring_ = nullptr;
   }
   declare_local(d, t);
 }
@@ -101,7 +106,15 @@ void Sema::check_stmt(Stmt* s) {
       --loop_depth_;
       pop_scope();
       return;
+    case StmtKind::kSwitch:
+      return check_switch(s);
+    case StmtKind::kCase:
+    case StmtKind::kDefault:
+      return check_case(s);
     case StmtKind::kBreak:
+      if (loop_depth_ == 0 && switch_labels_.empty())
+        error(s->pos, "'break' outside a loop or switch");
+      return;
     case StmtKind::kContinue:
       if (loop_depth_ == 0) {
         error(s->pos, std::string(s->kind == StmtKind::kBreak ? "'break'" : "'continue'") +
@@ -144,6 +157,56 @@ void Sema::check_stmt(Stmt* s) {
       return;
     }
   }
+}
+
+void Sema::check_switch(Stmt* s) {
+  require_scalar(s->expr, check_expr(s->expr));
+  // The case labels the interpreter can jump to: statements of the switch's own block, or
+  // labels of them (`case 1: case 2: f();`). Duff's device style labels deeper are refused.
+  std::vector<const Stmt*> direct;
+  for (const Stmt* k : s->body->stmts) {
+    for (const Stmt* l = k;
+         l != nullptr && (l->kind == StmtKind::kCase || l->kind == StmtKind::kDefault ||
+                          l->kind == StmtKind::kLabel);
+         l = l->body) {
+      direct.push_back(l);
+    }
+  }
+  switch_labels_.push_back(direct);
+  check_stmt(s->body);
+  switch_labels_.pop_back();
+  const Stmt* default_seen = nullptr;
+  std::map<int64_t, const Stmt*> values;
+  for (const Stmt* l : direct) {
+    if (l->kind == StmtKind::kDefault) {
+      if (default_seen != nullptr) error(l->pos, "multiple default labels in one switch");
+      default_seen = l;
+    } else if (l->kind == StmtKind::kCase && l->expr != nullptr) {
+      if (auto [it, fresh] = values.emplace(l->case_value, l); !fresh) {
+        error(l->pos, "duplicate case value " + std::to_string(l->case_value));
+      }
+    }
+  }
+}
+
+void Sema::check_case(Stmt* s) {
+  const char* what = s->kind == StmtKind::kCase ? "'case'" : "'default'";
+  if (switch_labels_.empty()) {
+    error(s->pos, std::string(what) + " label not within a switch statement");
+  } else {
+    const auto& direct = switch_labels_.back();
+    if (std::find(direct.begin(), direct.end(), s) == direct.end()) {
+      error(s->pos, std::string(what) +
+                        " label inside a nested statement of its switch is not "
+                        "supported (put each case directly in the switch's block)");
+    }
+  }
+  if (s->kind == StmtKind::kCase && !fold_constant(s->expr, &s->case_value)) {
+    error(s->expr->pos, "case label is not an integer constant expression");
+  }
+  // A label's statement is not in the scope of a loop the switch is in any differently: the
+  // body is checked in place.
+  check_stmt(s->body);
 }
 
 void Sema::check_init(Init* init, const SType& type, int64_t array_len, const std::string& what) {

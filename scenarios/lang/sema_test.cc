@@ -162,7 +162,7 @@ TEST(Sema, TaskAndExpectErrors) {
   EXPECT_EQ(first_error("expect ok; thread T { }"), "'expect' must be the last item of the file");
   EXPECT_EQ(first_error("expect hang; expect ok;"), "duplicate 'expect'");
   EXPECT_EQ(first_error("expect ok \"msg\";"), "'ok' takes no message");
-  EXPECT_EQ(first_error("thread T { break; }"), "'break' outside a loop");
+  EXPECT_EQ(first_error("thread T { break; }"), "'break' outside a loop or switch");
   EXPECT_EQ(first_error("thread T { while (1) { continue; } goto x; }"),
             "goto to unknown label 'x'");
   EXPECT_EQ(first_error("thread T { a: ; a: ; }"), "duplicate label 'a' (first at line 1)");

@@ -45,6 +45,24 @@ struct ModelField {
 const ModelField* find_model_field(ModelType owner, std::string_view name);
 int model_field_index(const ModelField* f);  // stable index into the field table
 
+// The kernel's integer width of a declared type: a store into a `u8` keeps the low 8 bits, into
+// an `s16` the low 16 sign-extended (types.cc int_width_of). bits == 0: no truncation (64-bit
+// values, pointers, `bool`, names the checker does not know).
+struct IntWidth {
+  uint8_t bits = 0;
+  bool is_signed = true;
+  bool boolean = false;  // `bool`: any nonzero value stores as 1 (C11 6.3.1.2)
+  int64_t wrap(int64_t v) const {
+    if (boolean) return v != 0;
+    if (bits == 0 || bits >= 64) return v;
+    uint64_t mask = (uint64_t{1} << bits) - 1, u = static_cast<uint64_t>(v) & mask;
+    if (is_signed && (u >> (bits - 1)) != 0) u |= ~mask;
+    return static_cast<int64_t>(u);
+  }
+};
+// "u8" -> {8, unsigned}; "unsigned int" -> {32, unsigned}; "long" -> {} (64 bits, no wrap).
+IntWidth int_width_of(std::string_view spelling);
+
 // Static type of a declaration or an expression.
 struct SType {
   enum class Kind : uint8_t {

@@ -22,12 +22,14 @@ syn keyword ravelTaskWord on cpu repeat
 syn region ravelExpect matchgroup=ravelScenario start="\<expect\>" end=";" contains=ravelVerdict,ravelString,ravelComment
 syn match ravelVerdict contained "\<\(ok\|atomic-sleep\|double-free\|null-deref\|assertion\|dma-fault\|deadlock\|refcount\|lockdep\|hang\|leak\|warn\|race\|uaf\)\>"
 
-syn keyword ravelControl if else while for do break continue return goto
-syn keyword ravelType void int long short char bool _Bool unsigned signed
+syn keyword ravelControl if else while for do break continue return goto switch case default
+syn keyword ravelType void int long short char bool _Bool unsigned signed typedef enum
 syn match ravelType "\<struct\>"
 syn keyword ravelModifier const volatile static inline
-syn keyword ravelUnsupported switch case default sizeof typedef union enum
+syn keyword ravelUnsupported sizeof union
 syn match ravelUnsupported "^\s*#.*$"
+syn match ravelPreProc "^\s*#\s*\(define\|undef\|include\|if\|ifdef\|ifndef\|elif\|else\|endif\|error\|pragma\)\>"
+syn match ravelUnsupported "^\s*#\s*include\s*<.*$"
 syn keyword ravelCheck assert BUG_ON WARN_ON WARN assume await choose
 syn keyword ravelKernelType atomic_t raw_spinlock_t refcount_t rwlock_t spinlock_t wait_queue_head_t
 syn match ravelKernelType "\<struct\s\+\(completion\|dma_buf\|dma_buf_attach_ops\|dma_buf_attachment\|dma_buf_ops\|dma_fence\|dma_fence_cb\|dma_fence_ops\|dma_resv\|kref\|lock_class_key\|module\|mutex\|rcu_head\|rw_semaphore\|sg_table\|work_struct\|ww_acquire_ctx\|ww_class\|ww_mutex\|xarray\)\>"
@@ -81,6 +83,7 @@ hi def link ravelControl Statement
 hi def link ravelType Type
 hi def link ravelModifier StorageClass
 hi def link ravelUnsupported Error
+hi def link ravelPreProc PreProc
 hi def link ravelCheck Exception
 hi def link ravelKernelType Type
 hi def link ravelMacro Macro

@@ -1,0 +1,75 @@
+// scenarios/lang/preprocess_builtin.cc: the built-in macros (preprocess.h). They are the
+// kernel's own spellings, written in the project's words with the meaning the model needs:
+//  - annotations for sparse, the linker, the inliner and the compiler carry no meaning for a
+//    model of the concurrency and expand to nothing (docs/language.md section 1.2 lists them);
+//  - likely()/unlikely() are the condition's truth value, as __builtin_expect(!!(x), 1) is;
+//  - the once-only warnings warn like WARN_ON/WARN: "once" only limits how often the kernel
+//    prints, a finding is reported once per execution anyway;
+//  - `fallthrough;` only silences a compiler warning: an empty statement;
+//  - EXPORT_SYMBOL*() only makes a symbol visible to modules, MODULE_LICENSE() and its kin only
+//    describe the module: they expand to nothing (the `;` after them is an empty declaration).
+// min(), max(), ARRAY_SIZE() and the printing families are not macros: a macro would evaluate
+// an argument twice or could not see the array's length (sema_intrinsic.cc).
+#include "scenarios/lang/preprocess.h"
+
+namespace ravel::lang {
+
+const char* builtin_macro_text() {
+  return R"(#define __rcu
+#define __must_check
+#define __maybe_unused
+#define __always_unused
+#define __always_inline
+#define __inline__
+#define noinline
+#define __init
+#define __exit
+#define __initdata
+#define __exitdata
+#define __iomem
+#define __user
+#define __kernel
+#define __force
+#define __percpu
+#define __private
+#define __read_mostly
+#define __ro_after_init
+#define __cold
+#define __hot
+#define __pure
+#define __weak
+#define __used
+#define __noreturn
+#define __sched
+#define __visible
+#define __packed
+#define notrace
+#define __attribute__(x)
+#define __aligned(x)
+#define __acquires(x)
+#define __releases(x)
+#define __must_hold(x)
+#define __cond_acquires(x)
+#define likely(x) (!!(x))
+#define unlikely(x) (!!(x))
+#define BIT(nr) (1UL << (nr))
+#define BIT_ULL(nr) (1ULL << (nr))
+#define WARN_ON_ONCE(condition) WARN_ON(condition)
+#define WARN_ONCE(condition, ...) WARN(condition, __VA_ARGS__)
+#define fallthrough do {} while (0)
+#define EXPORT_SYMBOL(sym)
+#define EXPORT_SYMBOL_GPL(sym)
+#define EXPORT_SYMBOL_NS(sym, ns)
+#define EXPORT_SYMBOL_NS_GPL(sym, ns)
+#define EXPORT_TRACEPOINT_SYMBOL(sym)
+#define EXPORT_TRACEPOINT_SYMBOL_GPL(sym)
+#define MODULE_LICENSE(text)
+#define MODULE_AUTHOR(text)
+#define MODULE_DESCRIPTION(text)
+#define MODULE_VERSION(text)
+#define MODULE_ALIAS(text)
+#define MODULE_IMPORT_NS(ns)
+)";
+}
+
+}  // namespace ravel::lang
