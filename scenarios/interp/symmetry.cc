@@ -28,11 +28,12 @@ using lang::TypeRef;
 using lang::VarDecl;
 
 // A change of these layouts means a new field: add it to Fingerprint, then update the sizes.
-static_assert(sizeof(void*) != 8 || sizeof(Expr) == 152, "lang::Expr changed: see Fingerprint");
-static_assert(sizeof(void*) != 8 || sizeof(Stmt) == 168, "lang::Stmt changed: see Fingerprint");
-static_assert(sizeof(void*) != 8 || sizeof(VarDecl) == 112, "lang::VarDecl changed: see Fingerprint");
-static_assert(sizeof(void*) != 8 || sizeof(Init) == 40, "lang::Init changed: see Fingerprint");
-static_assert(sizeof(void*) != 8 || sizeof(TypeRef) == 88, "lang::TypeRef changed: see Fingerprint");
+static_assert(sizeof(void*) != 8 || sizeof(Expr) == 160, "lang::Expr changed: see Fingerprint");
+static_assert(sizeof(void*) != 8 || sizeof(Stmt) == 184, "lang::Stmt changed: see Fingerprint");
+static_assert(sizeof(void*) != 8 || sizeof(VarDecl) == 120, "lang::VarDecl changed: see Fingerprint");
+static_assert(sizeof(void*) != 8 || sizeof(Init) == 48, "lang::Init changed: see Fingerprint");
+static_assert(sizeof(void*) != 8 || sizeof(TypeRef) == 104, "lang::TypeRef changed: see Fingerprint");
+static_assert(sizeof(lang::IntWidth) == 3, "lang::IntWidth changed: see Fingerprint::width");
 
 class Fingerprint {
  public:
@@ -73,12 +74,18 @@ class Fingerprint {
     }
     asymmetric_builtin = true;  // unknown: assume the worst
   }
+  void width(const lang::IntWidth& w) {
+    put(w.bits);
+    put(w.is_signed ? 1 : 0);
+    put(w.boolean ? 1 : 0);
+  }
   void type(const TypeRef* t) {
     if (t == nullptr) return none();
     put(t->spelling);
     put(t->struct_tag);
     put(t->pointers);
     put(t->function_pointer ? 1 : 0);
+    width(t->width);
   }
   void init(const Init* i) {
     if (i == nullptr) return none();
@@ -108,6 +115,7 @@ class Fingerprint {
     bind(e->bind);
     put(e->field);
     put(e->model_field ? 1 : 0);
+    width(e->width);
     type(e->type);
     expr(e->a);
     expr(e->b);
@@ -124,6 +132,7 @@ class Fingerprint {
     stmt(s->body);
     stmt(s->else_body);
     put(s->label);
+    put(s->case_value);
     put(static_cast<int64_t>(s->stmts.size()));
     for (const Stmt* c : s->stmts) stmt(c);
     put(static_cast<int64_t>(s->decls.size()));
@@ -153,10 +162,14 @@ bool calls_asymmetric_builtin(const lang::Program& prog) {
 constexpr std::string_view kSymmetric[] = {
     "ATOMIC_INIT", "BUG_ON", "ERR_PTR", "INIT_WORK", "IS_ERR", "IS_ERR_OR_NULL", "KREF_INIT",
     "PTR_ERR", "READ_ONCE", "REFCOUNT_INIT", "WARN", "WARN_ON", "WORK", "WRITE_ONCE", "__xa_erase",
-    "__xa_store", "assert", "assume", "atomic_add", "atomic_cmpxchg", "atomic_dec",
-    "atomic_dec_and_test", "atomic_inc", "atomic_inc_return", "atomic_read", "atomic_set",
-    "atomic_sub", "atomic_xchg", "await", "call_rcu", "cancel_work_sync", "choose", "clear_bit",
-    "complete", "complete_all", "completion_done", "cond_resched", "container_of", "dma_access",
+    "__xa_store", "assert", "assume", "atomic_add", "atomic_add_unless", "atomic_cmpxchg",
+    "atomic_cmpxchg_acquire", "atomic_cmpxchg_relaxed", "atomic_cmpxchg_release", "atomic_dec",
+    "atomic_dec_and_test", "atomic_inc", "atomic_inc_return", "atomic_inc_return_acquire",
+    "atomic_inc_return_relaxed", "atomic_inc_return_release", "atomic_read", "atomic_set",
+    "atomic_sub", "atomic_xchg", "atomic_xchg_acquire", "atomic_xchg_relaxed",
+    "atomic_xchg_release", "await", "barrier", "call_rcu", "cancel_work_sync", "choose",
+    "clear_bit", "cmpxchg", "cmpxchg_acquire", "cmpxchg_relaxed", "cmpxchg_release", "complete",
+    "complete_all", "completion_done", "cond_resched", "container_of", "dma_access",
     "dma_buf_attach", "dma_buf_attach_revocable", "dma_buf_detach", "dma_buf_dynamic_attach",
     "dma_buf_get", "dma_buf_invalidate_mappings", "dma_buf_map_attachment", "dma_buf_pin",
     "dma_buf_put", "dma_buf_unmap_attachment", "dma_buf_unpin", "dma_fence_add_callback",
@@ -183,17 +196,19 @@ constexpr std::string_view kSymmetric[] = {
     "read_unlock", "read_unlock_bh", "read_unlock_irq", "read_unlock_irqrestore",
     "refcount_dec_and_test", "refcount_inc", "refcount_read", "register_shrinker",
     "reinit_completion", "schedule", "schedule_work", "secs_to_jiffies", "set_bit",
-    "smp_load_acquire", "smp_mb", "smp_rmb", "smp_store_release", "smp_wmb", "spin_lock",
-    "spin_lock_bh", "spin_lock_irq", "spin_lock_irqsave", "spin_lock_nested", "spin_trylock",
-    "spin_unlock", "spin_unlock_bh", "spin_unlock_irq", "spin_unlock_irqrestore",
-    "synchronize_rcu", "test_and_set_bit", "test_bit", "try_module_get", "try_wait_for_completion",
-    "up_read", "up_write", "wait_event", "wait_event_timeout", "wait_for_completion",
-    "wait_for_completion_timeout", "wake_up", "wake_up_all", "write_lock", "write_lock_bh",
-    "write_lock_irq", "write_lock_irqsave", "write_trylock", "write_unlock", "write_unlock_bh",
-    "write_unlock_irq", "write_unlock_irqrestore", "ww_acquire_done", "ww_acquire_fini",
-    "ww_acquire_init", "ww_mutex_lock", "ww_mutex_lock_slow", "ww_mutex_trylock",
-    "ww_mutex_unlock", "xa_erase", "xa_for_each", "xa_load", "xa_lock", "xa_lock_irq",
-    "xa_lock_irqsave", "xa_store", "xa_unlock", "xa_unlock_irq", "xa_unlock_irqrestore",
+    "smp_load_acquire", "smp_mb", "smp_mb__after_atomic", "smp_mb__after_spinlock",
+    "smp_mb__after_unlock_lock", "smp_mb__before_atomic", "smp_rmb", "smp_store_release",
+    "smp_wmb", "spin_is_locked", "spin_lock", "spin_lock_bh", "spin_lock_irq", "spin_lock_irqsave",
+    "spin_lock_nested", "spin_trylock", "spin_unlock", "spin_unlock_bh", "spin_unlock_irq",
+    "spin_unlock_irqrestore", "synchronize_rcu", "test_and_set_bit", "test_bit", "try_module_get",
+    "try_wait_for_completion", "up_read", "up_write", "wait_event", "wait_event_timeout",
+    "wait_for_completion", "wait_for_completion_timeout", "wake_up", "wake_up_all", "write_lock",
+    "write_lock_bh", "write_lock_irq", "write_lock_irqsave", "write_trylock", "write_unlock",
+    "write_unlock_bh", "write_unlock_irq", "write_unlock_irqrestore", "ww_acquire_done",
+    "ww_acquire_fini", "ww_acquire_init", "ww_mutex_lock", "ww_mutex_lock_slow",
+    "ww_mutex_trylock", "ww_mutex_unlock", "xa_erase", "xa_for_each", "xa_load", "xa_lock",
+    "xa_lock_irq", "xa_lock_irqsave", "xa_store", "xa_unlock", "xa_unlock_irq",
+    "xa_unlock_irqrestore", "xchg", "xchg_acquire", "xchg_relaxed", "xchg_release",
 };
 
 bool symmetric_builtin(std::string_view name) {
