@@ -23,8 +23,9 @@ namespace {
 Probe::Probe(const StrategyOptions& options)
     : rng_(options.seed),
       samples_(options.iterations),
-      out_(options.estimate != nullptr ? options.estimate : &own_) {
-  trace_.set_commute(options.commute);
+      out_(options.estimate != nullptr ? options.estimate : &own_),
+      races_(this) {
+  trace().set_commute(options.commute);
   *out_ = Estimate{};
 }
 
@@ -32,10 +33,8 @@ bool Probe::begin_execution() {
   if (probes_ >= samples_) return false;
   cursor_ = 0;
   last_sched_ = -1;
-  finished_seen_ = 0;
   picked_ = false;
-  pending_ = false;
-  trace_.rewind(keep_);
+  races_.begin_execution(keep_);
   node_of_event_.resize(std::min<size_t>(keep_, node_of_event_.size()));
   return true;
 }
@@ -43,7 +42,7 @@ bool Probe::begin_execution() {
 void Probe::inherited_sleep(std::vector<Ev>* out) const {
   if (last_sched_ < 0) return;
   const Node& prev = nodes_[static_cast<size_t>(last_sched_)];
-  const Ev& ran = trace_.ev(prev.event);
+  const Ev& ran = trace().ev(prev.event);
   for (const Ev& q : prev.sleep) {
     if (!dpor::dependent(q, ran)) out->push_back(q);
   }
@@ -73,11 +72,8 @@ Node& Probe::fresh_node() {
 }
 
 TaskId Probe::pick_task(const SchedulingPoint& point) {
-  commit_pending();
-  last_point_ = &point;
-  enabled_known_ = false;
   if (point.pending->size() > kMaxTasks) diverged(__LINE__);  // the explorer refuses it first
-  check_pending(point, false, -1);
+  races_.at_point(point);
   if (cursor_ < depth_) {
     const Node& node = nodes_[cursor_];
     if (node.choice || (*point.is_enabled)[node.task] == 0) diverged(__LINE__);
@@ -85,7 +81,7 @@ TaskId Probe::pick_task(const SchedulingPoint& point) {
     picked_ = true;
     return node.task;
   }
-  const uint64_t enabled = enabled_set(point);
+  const uint64_t enabled = races_.enabled_set(point);
   Node& node = fresh_node();
   node.event = point.step;
   node.enabled = enabled;
@@ -125,7 +121,7 @@ uint32_t Probe::choose(uint32_t n) {
   }
   Node& node = fresh_node();
   node.choice = true;
-  node.event = trace_.size();
+  node.event = trace().size();
   node.n = n;
   node.guide = forest_.copy(guide_);
   ++depth_;
@@ -134,15 +130,15 @@ uint32_t Probe::choose(uint32_t n) {
 }
 
 void Probe::on_event(const Event& event, ObjectId task_domain) {
-  commit_pending();
-  const bool joining = picked_ && last_point_->init_joining;
+  races_.commit_pending();
+  const bool joining = picked_ && races_.last_point()->init_joining;
   if (!picked_) {  // a wait that timed out: a node that cannot branch
     if (cursor_ < depth_) {
       const Node& node = nodes_[cursor_];
       if (node.choice || node.task != event.task) diverged(__LINE__);
     } else {
       Node& node = fresh_node();
-      node.event = trace_.size();
+      node.event = trace().size();
       node.task = event.task;
       inherited_sleep(&node.sleep);
       ++depth_;
@@ -150,18 +146,18 @@ void Probe::on_event(const Event& event, ObjectId task_domain) {
     last_sched_ = static_cast<int64_t>(cursor_++);
   }
   picked_ = false;
-  const uint32_t index = trace_.add(event.task, event.op, task_domain);
-  if (event.task == 0 && joining) trace_.mark_joins(index);
+  const uint32_t index = trace().add(event.task, event.op, task_domain);
+  if (event.task == 0 && joining) trace().mark_joins(index);
   if (index < node_of_event_.size()) {
     node_of_event_[index] = static_cast<uint32_t>(last_sched_);
   } else {
     node_of_event_.push_back(static_cast<uint32_t>(last_sched_));
   }
-  pending_ = true;
+  races_.event_added();
 }
 
 void Probe::end_execution(ExecutionEnd end) {
-  races_at_end(end);
+  races_.end_execution(end);
   descend(end);
 }
 
@@ -187,7 +183,7 @@ uint32_t Probe::branches(Node& node) {
   valid_.clear();
   if (node.choice) return node.c = node.n, node.factor = node.n, node.c;
   node.base_sleep = node.sleep.size();
-  node.order.assign(1, trace_.ev(node.event));
+  node.order.assign(1, trace().ev(node.event));
   uint64_t taken = bit(node.task);
   for (const Ev& q : node.sleep) taken |= bit(q.task);
   // Drawn from a copy: the node keeps its tree to tell a late branch from a known one.
@@ -234,7 +230,7 @@ void Probe::take_branch(size_t k, uint32_t i) {
     }
     keep_ = node.event;
   }
-  detect_from_ = node.event;
+  races_.set_detect_from(node.event);
   depth_ = k + 1;
   decided_ = k + 1;
 }
@@ -283,7 +279,7 @@ bool Probe::backtrack_late() {
     forest_.clear(&guide_);
     guide_ = forest_.take_children(node.late_refs[pick]);
     keep_ = node.event;
-    detect_from_ = node.event;
+    races_.set_detect_from(node.event);
     depth_ = j + 1;
     decided_ = j + 1;
     ++spawned_;
@@ -296,7 +292,7 @@ void Probe::reset_path() {
   depth_ = 0;
   decided_ = 0;
   keep_ = 0;
-  detect_from_ = 0;
+  races_.set_detect_from(0);
   forest_.clear(&guide_);
 }
 

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "checker/strategies/dpor_races.h"
 #include "checker/strategies/dpor_trace.h"
 #include "checker/strategies/estimate.h"
 #include "checker/strategies/strategies.h"
@@ -35,9 +36,9 @@ using dpor::Ev;
 using dpor::WakeupForest;
 using WakeupTree = WakeupForest::List;
 
-constexpr uint32_t kMaxTasks = 64;  // task sets are one machine word (as in dpor)
+using dpor::kMaxTasks;
 
-inline uint64_t bit(TaskId t) { return uint64_t{1} << t; }
+inline uint64_t bit(TaskId t) { return dpor::task_bit(t); }
 
 // A node of the current execution, as dpor.cc keeps it.
 struct Node {
@@ -73,7 +74,7 @@ inline bool asleep(const Node& node, TaskId t) {
 
 inline constexpr uint32_t kMaxLatePaths = 16;
 
-class Probe final : public Strategy {
+class Probe final : public Strategy, private dpor::RaceSink {
  public:
   explicit Probe(const StrategyOptions& options);
   const char* name() const override { return "estimate"; }
@@ -83,13 +84,14 @@ class Probe final : public Strategy {
   TaskId pick_timeout(const std::vector<TaskId>& candidates) override {
     return candidates[choose(static_cast<uint32_t>(candidates.size()))];
   }
-  void on_spawn(TaskId child, TaskId parent) override { trace_.on_spawn(child, parent); }
+  void on_spawn(TaskId child, TaskId parent) override { trace().on_spawn(child, parent); }
+  void on_task_symmetry(TaskId task, ObjectId sym) override { trace().set_symmetry(task, sym); }
   void on_event(const Event& event, ObjectId task_domain) override;
   void on_observed() override {
-    if (pending_) trace_.mark_observed(trace_.size() - 1);
+    if (races_.pending()) trace().mark_observed(trace().size() - 1);
   }
   void on_update_edge() override {
-    if (pending_) trace_.mark_edge(trace_.size() - 1);
+    if (races_.pending()) trace().mark_edge(trace().size() - 1);
   }
   void end_execution(ExecutionEnd end) override;
 
@@ -105,14 +107,12 @@ class Probe final : public Strategy {
   void finish_probe(ExecutionEnd end);
   bool backtrack_late();
   void reset_path();
-  // Race detection (estimate_races.cc, dpor.cc's rules).
-  void races_at_end(ExecutionEnd end);
-  void commit_pending();
-  void check_pending(const SchedulingPoint& point, bool at_end, int64_t halting);
-  void handle_races(const Ev& evp, uint32_t ep);
-  bool gate_moved(const Ev& evp) const;
+  // dpor::RaceSink (estimate_races.cc): dpor's race rules insert into the probe's nodes.
+  NodeFacts node_before(uint32_t e) const override;
+  void insert_before(uint32_t e, std::vector<Ev>* v, bool certain) override;
   void late_branch(size_t j);
-  uint64_t enabled_set(const SchedulingPoint& point);
+  dpor::Trace& trace() { return races_.trace(); }
+  const dpor::Trace& trace() const { return races_.trace(); }
 
   Rng rng_;
   uint64_t samples_;
@@ -128,23 +128,13 @@ class Probe final : public Strategy {
   size_t decided_ = 0;  // nodes_[0, decided_) are frozen: the probe's path so far
   size_t cursor_ = 0;
   int64_t last_sched_ = -1;
-  uint32_t detect_from_ = 0;
   uint32_t keep_ = 0;
   WakeupForest forest_;
   WakeupTree guide_;
   std::vector<WakeupForest::Ref> valid_;  // branches(): the node's wakeup branches dpor takes
   bool picked_ = false;
-  bool pending_ = false;
-  dpor::Trace trace_;
+  dpor::Races races_;  // the trace and dpor's race rules (dpor_races.h)
   std::vector<uint32_t> node_of_event_;
-  std::vector<uint32_t> candidates_;
-  std::vector<uint32_t> covering_;
-  std::vector<Ev> v_;
-  const SchedulingPoint* last_point_ = nullptr;
-  std::vector<TaskId> finished_tasks_;
-  uint64_t finished_seen_ = 0;
-  uint64_t enabled_ = 0;
-  bool enabled_known_ = false;
 };
 
 }  // namespace ravel::estimate
