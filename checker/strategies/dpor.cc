@@ -54,79 +54,39 @@
 // value's subtree gets its own reduction.
 #include "checker/strategies/dpor.h"
 
-#include <cstdio>
-#include <algorithm>
-#include <cstdlib>
-#include <functional>
 #include <vector>
 
-#include "checker/strategies/dpor_races.h"
-#include "checker/strategies/dpor_trace.h"
-#include "checker/strategies/wakeup_tree.h"
+#include "checker/strategies/dpor_stack.h"
 
 namespace ravel {
 namespace {
 
 using dpor::Ev;
 using dpor::WakeupForest;
-using WakeupTree = WakeupForest::List;
-
-using dpor::kMaxTasks;
-
-[[noreturn]] void internal_error(const char* what, int line) {
-  std::fprintf(stderr, "ravel: internal error: dpor: %s (%s:%d)\n", what, __FILE__, line);
-  std::abort();
-}
+using dpor::WakeupTree;
 
 uint64_t bit(TaskId t) { return dpor::task_bit(t); }
 
-struct Node {
-  bool choice = false;
-  uint32_t event = 0;  // scheduling node: index of its event; choice: events before it
-  // Scheduling node.
-  TaskId task = kNoTask;
-  uint64_t enabled = 0;
-  uint32_t ntasks = 0;    // tasks existing at this point
-  std::vector<Ev> sleep;  // asleep here, with their next event
-  WakeupTree wut;         // branches still to explore from here (in forest_)
-  // Choice node.
-  uint32_t n = 0;
-  uint32_t value = 0;
-  WakeupTree guide;  // wakeup subtree for the scheduling node after the choice (in forest_)
-};
-
-bool asleep(const Node& node, TaskId t) {
-  for (const Ev& q : node.sleep) {
-    if (q.task == t) return true;
-  }
-  return false;
-}
-
-class DporStrategy final : public Strategy, private dpor::RaceSink {
+class DporStrategy final : public Strategy, private dpor::Stack<dpor::StackNode> {
  public:
-  explicit DporStrategy(bool commute) : races_(this) { races_.trace().set_commute(commute); }
+  explicit DporStrategy(bool commute) : Stack("dpor", commute) {}
   const char* name() const override { return "dpor"; }
   bool exhaustive() const override { return finished_; }
 
   bool begin_execution() override {
     if (finished_) return false;
-    cursor_ = 0;
-    last_sched_ = -1;
-    picked_ = false;
     // The prefix before the backtrack point replays the previous execution: keep its trace.
-    races_.begin_execution(keep_);
-    node_of_event_.resize(std::min<size_t>(keep_, node_of_event_.size()));
+    begin();
     return true;
   }
-
-  TaskId pick_task(const SchedulingPoint& point) override;
+  TaskId pick_task(const SchedulingPoint& point) override { return pick(point); }
   uint32_t pick_value(uint32_t n) override { return choose(n); }
   TaskId pick_timeout(const std::vector<TaskId>& candidates) override {
     return candidates[choose(static_cast<uint32_t>(candidates.size()))];
   }
   void on_spawn(TaskId child, TaskId parent) override { trace().on_spawn(child, parent); }
   void on_task_symmetry(TaskId task, ObjectId sym) override { trace().set_symmetry(task, sym); }
-  void on_event(const Event& event, ObjectId task_domain) override;
+  void on_event(const Event& event, ObjectId task_domain) override { record(event, task_domain); }
   void on_observed() override {
     if (races_.pending()) trace().mark_observed(trace().size() - 1);
   }
@@ -139,176 +99,14 @@ class DporStrategy final : public Strategy, private dpor::RaceSink {
   }
 
  private:
-  uint32_t choose(uint32_t n);
-  void inherited_sleep(std::vector<Ev>* out) const;
-  Node& fresh_node();
-  dpor::Trace& trace() { return races_.trace(); }
-  const dpor::Trace& trace() const { return races_.trace(); }
-  // dpor::RaceSink: the node before an event, and a reversal inserted there.
-  NodeFacts node_before(uint32_t e) const override {
-    const Node& node = nodes_[node_of_event_[e]];
-    return {node.ntasks, node.enabled};
-  }
-  void insert_before(uint32_t e, std::vector<Ev>* v, bool certain) override {
-    insert(&nodes_[node_of_event_[e]], v, certain);
-  }
-  void insert(Node* node, std::vector<Ev>* v, bool certain);
   void backtrack();
 
-  // nodes_[0, depth_) is the stack; slots above depth_ are kept to reuse their vectors'
-  // storage (no allocation per node in the steady state).
-  std::vector<Node> nodes_;
-  size_t depth_ = 0;
-  size_t cursor_ = 0;         // next node of the stack in this execution
-  int64_t last_sched_ = -1;   // latest scheduling node of this execution
-  uint32_t keep_ = 0;         // events of the trace the next execution replays unchanged
-  WakeupForest forest_;       // every wakeup tree below (wakeup_tree.h: one owner per list)
-  WakeupTree guide_;          // wakeup subtree for the next new scheduling node
-  bool picked_ = false;       // pick_task returned and its event was not seen yet
   bool finished_ = false;
-  dpor::Races races_;  // the trace and the race rules (dpor_races.h)
-  std::vector<uint32_t> node_of_event_;
 };
-
-void DporStrategy::inherited_sleep(std::vector<Ev>* out) const {
-  if (last_sched_ < 0) return;
-  const Node& prev = nodes_[static_cast<size_t>(last_sched_)];
-  const Ev& ran = trace().ev(prev.event);
-  for (const Ev& q : prev.sleep) {
-    if (!dpor::dependent(q, ran)) out->push_back(q);
-  }
-}
-
-// The slot above the stack, reset to a default Node (its vectors keep their capacity).
-Node& DporStrategy::fresh_node() {
-  if (depth_ == nodes_.size()) nodes_.emplace_back();
-  Node& node = nodes_[depth_];
-  node.choice = false;
-  node.event = 0;
-  node.task = kNoTask;
-  node.enabled = 0;
-  node.ntasks = 0;
-  node.sleep.clear();
-  forest_.clear(&node.wut);  // a discarded slot may still own its trees
-  node.n = 0;
-  node.value = 0;
-  forest_.clear(&node.guide);
-  return node;
-}
-
-TaskId DporStrategy::pick_task(const SchedulingPoint& point) {
-  if (point.pending->size() > kMaxTasks) internal_error("more than 64 tasks", __LINE__);
-  races_.at_point(point);
-  if (cursor_ < depth_) {  // replaying the prefix (the last node of it may be new)
-    const Node& node = nodes_[cursor_];
-    if (node.choice || node.task >= point.is_enabled->size() ||
-        (*point.is_enabled)[node.task] == 0 || node.event != point.step) {
-      internal_error("replay diverged: the model is not deterministic", __LINE__);
-    }
-    last_sched_ = static_cast<int64_t>(cursor_++);
-    picked_ = true;
-    return node.task;
-  }
-  const uint64_t enabled = races_.enabled_set(point);
-  Node& node = fresh_node();
-  node.event = point.step;
-  node.enabled = enabled;
-  node.ntasks = static_cast<uint32_t>(point.pending->size());
-  inherited_sleep(&node.sleep);
-  node.wut = guide_;  // handed over: the node owns it now
-  guide_ = WakeupTree{};
-  // Follow the wakeup tree; a branch whose task is not enabled (a reversal that turned out to
-  // be infeasible, see the design note) is dropped.
-  while (!node.wut.empty() && node.task == kNoTask) {
-    const WakeupForest::Ref first = forest_.pop_front(&node.wut);
-    const TaskId t = forest_.ev(first).task;
-    WakeupTree below = forest_.take_children(first);
-    forest_.release(first);
-    if ((enabled & bit(t)) != 0 && !asleep(node, t)) {
-      node.task = t;
-      guide_ = below;
-    } else {
-      forest_.clear(&below);
-    }
-  }
-  if (node.task == kNoTask) {
-    for (TaskId t : *point.enabled) {
-      if (!asleep(node, t)) {
-        node.task = t;
-        break;
-      }
-    }
-  }
-  if (node.task == kNoTask) return kNoTask;  // sleep-set blocked
-  ++depth_;
-  last_sched_ = static_cast<int64_t>(cursor_++);
-  picked_ = true;
-  return node.task;
-}
-
-uint32_t DporStrategy::choose(uint32_t n) {
-  if (n <= 1) return 0;
-  if (cursor_ < depth_) {
-    const Node& node = nodes_[cursor_++];
-    if (!node.choice || node.n != n) {
-      internal_error("replay diverged at a choice: the model is not deterministic", __LINE__);
-    }
-    return node.value;
-  }
-  Node& node = fresh_node();
-  node.choice = true;
-  node.event = trace().size();
-  node.n = n;
-  node.guide = forest_.copy(guide_);
-  ++depth_;
-  ++cursor_;
-  return 0;
-}
-
-void DporStrategy::on_event(const Event& event, ObjectId task_domain) {
-  races_.commit_pending();
-  const bool joining = picked_ && races_.last_point()->init_joining;
-  if (!picked_) {
-    // An event without a scheduling point (a wait that timed out): a node that cannot branch.
-    if (cursor_ < depth_) {
-      const Node& node = nodes_[cursor_];
-      if (node.choice || node.task != event.task) {
-        internal_error("replay diverged at a timeout", __LINE__);
-      }
-    } else {
-      Node& node = fresh_node();
-      node.event = trace().size();
-      node.task = event.task;
-      inherited_sleep(&node.sleep);
-      ++depth_;
-    }
-    last_sched_ = static_cast<int64_t>(cursor_++);
-  }
-  picked_ = false;
-  const uint32_t index = trace().add(event.task, event.op, task_domain);
-  // init's join never times out: it was picked at last_point_.
-  if (event.task == 0 && joining) trace().mark_joins(index);
-  if (index < node_of_event_.size()) {
-    node_of_event_[index] = static_cast<uint32_t>(last_sched_);
-  } else {
-    node_of_event_.push_back(static_cast<uint32_t>(last_sched_));
-  }
-  races_.event_added();
-}
-
-// Consumes *v.
-// `certain`: e' is known to be enabled after notdep(e) (handle_races).
-void DporStrategy::insert(Node* node, std::vector<Ev>* v, bool certain) {
-  size_t pos = 0;
-  for (const Ev& q : node->sleep) {
-    if (dpor::weak_initial(q, *v, &pos)) return;  // an equivalent execution was explored
-  }
-  forest_.insert(&node->wut, v, !certain);
-}
 
 void DporStrategy::backtrack() {
   while (depth_ > 0) {
-    Node& node = nodes_[depth_ - 1];
+    dpor::StackNode& node = nodes_[depth_ - 1];
     if (node.choice) {
       if (node.value + 1 < node.n) {
         ++node.value;
@@ -326,7 +124,7 @@ void DporStrategy::backtrack() {
         const TaskId t = forest_.ev(first).task;
         WakeupTree below = forest_.take_children(first);
         forest_.release(first);
-        if ((node.enabled & bit(t)) == 0 || asleep(node, t) || t == node.task) {
+        if ((node.enabled & bit(t)) == 0 || dpor::asleep(node, t) || t == node.task) {
           forest_.clear(&below);
           continue;
         }

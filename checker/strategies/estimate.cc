@@ -1,159 +1,25 @@
 // checker/strategies/estimate.cc: the probes of estimate.h (design: estimate_probe.h and
-// docs/estimate.md). The execution side (pick_task, choose, on_event) follows dpor.cc, so that a
-// probe's leftmost execution below a node is dpor's; the probe side draws the branches.
+// docs/estimate.md). The execution side is dpor's own stack (dpor_stack.h), so that a probe's
+// leftmost execution below a node is dpor's; the probe side draws the branches.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 
 #include "checker/strategies/estimate_probe.h"
 
 namespace ravel {
 namespace estimate {
-namespace {
-
-[[noreturn]] void diverged(int line) {
-  std::fprintf(stderr, "ravel: internal error: estimate: replay diverged (%s:%d)\n", __FILE__,
-               line);
-  std::abort();
-}
-
-}  // namespace
-
 Probe::Probe(const StrategyOptions& options)
-    : rng_(options.seed),
+    : Stack("estimate", options.commute),
+      rng_(options.seed),
       samples_(options.iterations),
-      out_(options.estimate != nullptr ? options.estimate : &own_),
-      races_(this) {
-  trace().set_commute(options.commute);
+      out_(options.estimate != nullptr ? options.estimate : &own_) {
   *out_ = Estimate{};
 }
 
 bool Probe::begin_execution() {
   if (probes_ >= samples_) return false;
-  cursor_ = 0;
-  last_sched_ = -1;
-  picked_ = false;
-  races_.begin_execution(keep_);
-  node_of_event_.resize(std::min<size_t>(keep_, node_of_event_.size()));
+  begin();
   return true;
-}
-
-void Probe::inherited_sleep(std::vector<Ev>* out) const {
-  if (last_sched_ < 0) return;
-  const Node& prev = nodes_[static_cast<size_t>(last_sched_)];
-  const Ev& ran = trace().ev(prev.event);
-  for (const Ev& q : prev.sleep) {
-    if (!dpor::dependent(q, ran)) out->push_back(q);
-  }
-}
-
-Node& Probe::fresh_node() {
-  if (depth_ == nodes_.size()) nodes_.emplace_back();
-  Node& node = nodes_[depth_];
-  node.choice = false;
-  node.event = 0;
-  node.task = kNoTask;
-  node.enabled = 0;
-  node.ntasks = 0;
-  node.sleep.clear();
-  forest_.clear(&node.wut);
-  node.n = 0;
-  node.value = 0;
-  forest_.clear(&node.guide);
-  node.c = 1;
-  node.order.clear();
-  node.base_sleep = 0;
-  node.late_refs.clear();
-  node.late_w.clear();
-  node.late_done = 0;
-  node.factor = 1;
-  return node;
-}
-
-TaskId Probe::pick_task(const SchedulingPoint& point) {
-  if (point.pending->size() > kMaxTasks) diverged(__LINE__);  // the explorer refuses it first
-  races_.at_point(point);
-  if (cursor_ < depth_) {
-    const Node& node = nodes_[cursor_];
-    if (node.choice || (*point.is_enabled)[node.task] == 0) diverged(__LINE__);
-    last_sched_ = static_cast<int64_t>(cursor_++);
-    picked_ = true;
-    return node.task;
-  }
-  const uint64_t enabled = races_.enabled_set(point);
-  Node& node = fresh_node();
-  node.event = point.step;
-  node.enabled = enabled;
-  node.ntasks = static_cast<uint32_t>(point.pending->size());
-  inherited_sleep(&node.sleep);
-  node.wut = guide_;
-  guide_ = WakeupTree{};
-  while (!node.wut.empty() && node.task == kNoTask) {
-    const WakeupForest::Ref first = forest_.pop_front(&node.wut);
-    const TaskId t = forest_.ev(first).task;
-    WakeupTree below = forest_.take_children(first);
-    forest_.release(first);
-    if ((enabled & bit(t)) != 0 && !asleep(node, t)) {
-      node.task = t;
-      guide_ = below;
-    } else {
-      forest_.clear(&below);
-    }
-  }
-  for (size_t i = 0; node.task == kNoTask && i < point.enabled->size(); ++i) {
-    if (!asleep(node, (*point.enabled)[i])) node.task = (*point.enabled)[i];
-  }
-  if (node.task == kNoTask) return kNoTask;  // sleep-set blocked: dpor does not count it
-  ++depth_;
-  last_sched_ = static_cast<int64_t>(cursor_++);
-  picked_ = true;
-  return node.task;
-}
-
-// A new choice takes value 0 like dpor's; descend() draws the value.
-uint32_t Probe::choose(uint32_t n) {
-  if (n <= 1) return 0;
-  if (cursor_ < depth_) {
-    const Node& node = nodes_[cursor_++];
-    if (!node.choice || node.n != n) diverged(__LINE__);
-    return node.value;
-  }
-  Node& node = fresh_node();
-  node.choice = true;
-  node.event = trace().size();
-  node.n = n;
-  node.guide = forest_.copy(guide_);
-  ++depth_;
-  ++cursor_;
-  return 0;
-}
-
-void Probe::on_event(const Event& event, ObjectId task_domain) {
-  races_.commit_pending();
-  const bool joining = picked_ && races_.last_point()->init_joining;
-  if (!picked_) {  // a wait that timed out: a node that cannot branch
-    if (cursor_ < depth_) {
-      const Node& node = nodes_[cursor_];
-      if (node.choice || node.task != event.task) diverged(__LINE__);
-    } else {
-      Node& node = fresh_node();
-      node.event = trace().size();
-      node.task = event.task;
-      inherited_sleep(&node.sleep);
-      ++depth_;
-    }
-    last_sched_ = static_cast<int64_t>(cursor_++);
-  }
-  picked_ = false;
-  const uint32_t index = trace().add(event.task, event.op, task_domain);
-  if (event.task == 0 && joining) trace().mark_joins(index);
-  if (index < node_of_event_.size()) {
-    node_of_event_[index] = static_cast<uint32_t>(last_sched_);
-  } else {
-    node_of_event_.push_back(static_cast<uint32_t>(last_sched_));
-  }
-  races_.event_added();
 }
 
 void Probe::end_execution(ExecutionEnd end) {

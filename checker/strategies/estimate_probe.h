@@ -24,8 +24,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "checker/strategies/dpor_races.h"
-#include "checker/strategies/dpor_trace.h"
+#include "checker/strategies/dpor_stack.h"
 #include "checker/strategies/estimate.h"
 #include "checker/strategies/strategies.h"
 #include "checker/strategies/wakeup_tree.h"
@@ -40,18 +39,8 @@ using dpor::kMaxTasks;
 
 inline uint64_t bit(TaskId t) { return dpor::task_bit(t); }
 
-// A node of the current execution, as dpor.cc keeps it.
-struct Node {
-  bool choice = false;
-  uint32_t event = 0;  // scheduling node: index of its event; choice: events before it
-  TaskId task = kNoTask;
-  uint64_t enabled = 0;
-  uint32_t ntasks = 0;
-  std::vector<Ev> sleep;
-  WakeupTree wut;
-  uint32_t n = 0;  // choice node: values
-  uint32_t value = 0;
-  WakeupTree guide;
+// A node of dpor's stack (dpor_stack.h) with what a probe adds.
+struct Node : dpor::StackNode {
   // Once decided (scheduling node): its branches in dpor's order, the executed one first, as
   // their first events (order), c of them; the sleep set it inherited is sleep[0, base_sleep).
   // Branches found later at the node (while frozen) are appended: late_refs are their roots in
@@ -63,30 +52,34 @@ struct Node {
   std::vector<double> late_w;  // 1 / the probability of the path below the node that found each
   size_t late_done = 0;        // late branches [0, late_done) were sampled (Probe::backtrack_late)
   double factor = 1;           // 1 / the probability of the branch taken (c when drawn)
+  void reset_extra() {
+    c = 1;
+    order.clear();
+    base_sleep = 0;
+    late_refs.clear();
+    late_w.clear();
+    late_done = 0;
+    factor = 1;
+  }
 };
 
-inline bool asleep(const Node& node, TaskId t) {
-  for (const Ev& q : node.sleep) {
-    if (q.task == t) return true;
-  }
-  return false;
-}
+using dpor::asleep;
 
 inline constexpr uint32_t kMaxLatePaths = 16;
 
-class Probe final : public Strategy, private dpor::RaceSink {
+class Probe final : public Strategy, private dpor::Stack<Node> {
  public:
   explicit Probe(const StrategyOptions& options);
   const char* name() const override { return "estimate"; }
   bool begin_execution() override;
-  TaskId pick_task(const SchedulingPoint& point) override;
+  TaskId pick_task(const SchedulingPoint& point) override { return pick(point); }
   uint32_t pick_value(uint32_t n) override { return choose(n); }
   TaskId pick_timeout(const std::vector<TaskId>& candidates) override {
     return candidates[choose(static_cast<uint32_t>(candidates.size()))];
   }
   void on_spawn(TaskId child, TaskId parent) override { trace().on_spawn(child, parent); }
   void on_task_symmetry(TaskId task, ObjectId sym) override { trace().set_symmetry(task, sym); }
-  void on_event(const Event& event, ObjectId task_domain) override;
+  void on_event(const Event& event, ObjectId task_domain) override { record(event, task_domain); }
   void on_observed() override {
     if (races_.pending()) trace().mark_observed(trace().size() - 1);
   }
@@ -97,9 +90,6 @@ class Probe final : public Strategy, private dpor::RaceSink {
 
  private:
   // Probe control (estimate.cc).
-  uint32_t choose(uint32_t n);
-  Node& fresh_node();
-  void inherited_sleep(std::vector<Ev>* out) const;
   void descend(ExecutionEnd end);
   uint32_t branches(Node& node);
   void free_branch(WakeupForest::Ref r);
@@ -107,12 +97,9 @@ class Probe final : public Strategy, private dpor::RaceSink {
   void finish_probe(ExecutionEnd end);
   bool backtrack_late();
   void reset_path();
-  // dpor::RaceSink (estimate_races.cc): dpor's race rules insert into the probe's nodes.
-  NodeFacts node_before(uint32_t e) const override;
-  void insert_before(uint32_t e, std::vector<Ev>* v, bool certain) override;
+  // A race inserted a branch at node `at` (estimate_races.cc: a late one when `at` is frozen).
+  void inserted(size_t at) override;
   void late_branch(size_t j);
-  dpor::Trace& trace() { return races_.trace(); }
-  const dpor::Trace& trace() const { return races_.trace(); }
 
   Rng rng_;
   uint64_t samples_;
@@ -123,18 +110,8 @@ class Probe final : public Strategy, private dpor::RaceSink {
   uint32_t spawned_ = 0;  // late paths of the current probe
   double mean_ = 0, m2_ = 0;  // Welford's running mean and squared deviations of the probes
 
-  std::vector<Node> nodes_;
-  size_t depth_ = 0;
   size_t decided_ = 0;  // nodes_[0, decided_) are frozen: the probe's path so far
-  size_t cursor_ = 0;
-  int64_t last_sched_ = -1;
-  uint32_t keep_ = 0;
-  WakeupForest forest_;
-  WakeupTree guide_;
   std::vector<WakeupForest::Ref> valid_;  // branches(): the node's wakeup branches dpor takes
-  bool picked_ = false;
-  dpor::Races races_;  // the trace and dpor's race rules (dpor_races.h)
-  std::vector<uint32_t> node_of_event_;
 };
 
 }  // namespace ravel::estimate

@@ -1,28 +1,15 @@
-// checker/strategies/estimate_races.cc: where dpor's race rules (dpor_races.h, shared with
-// dpor.cc, so that a probe's node gets the wakeup branches dpor's node would) insert into the
-// probe's nodes. The one addition: a new branch at a frozen node (on the probe's path above the
-// node being decided) is counted as late (estimate_probe.h).
+// checker/strategies/estimate_races.cc: the probes' one addition to dpor's race rules
+// (dpor_races.h and dpor_stack.h, shared with dpor.cc, so that a probe's node gets the wakeup
+// branches dpor's node would): a new branch at a frozen node (on the probe's path above the node
+// being decided) is counted as late (estimate_probe.h).
 #include <algorithm>
 
 #include "checker/strategies/estimate_probe.h"
 
 namespace ravel::estimate {
 
-dpor::RaceSink::NodeFacts Probe::node_before(uint32_t e) const {
-  const Node& node = nodes_[node_of_event_[e]];
-  return {node.ntasks, node.enabled};
-}
-
-void Probe::insert_before(uint32_t e, std::vector<Ev>* v, bool certain) {
-  const uint32_t at = node_of_event_[e];
-  Node& node = nodes_[at];
-  size_t pos = 0;
-  for (const Ev& q : node.sleep) {
-    if (dpor::weak_initial(q, *v, &pos)) return;  // an equivalent execution is covered
-  }
-  const WakeupForest::Ref tail = node.wut.tail;
-  forest_.insert(&node.wut, v, !certain);
-  if (at < decided_ && node.wut.tail != tail && !node.order.empty()) late_branch(at);
+void Probe::inserted(size_t at) {
+  if (at < decided_ && !nodes_[at].order.empty()) late_branch(at);
 }
 
 // A race inserted a new rightmost branch into the tree of a frozen node (which keeps every branch
