@@ -67,7 +67,7 @@ using dpor::WakeupTree;
 
 uint64_t bit(TaskId t) { return dpor::task_bit(t); }
 
-class DporStrategy final : public Strategy, private dpor::Stack<dpor::StackNode> {
+class DporStrategy final : public dpor::Stack<dpor::StackNode> {
  public:
   explicit DporStrategy(bool commute) : Stack("dpor", commute) {}
   const char* name() const override { return "dpor"; }
@@ -78,20 +78,6 @@ class DporStrategy final : public Strategy, private dpor::Stack<dpor::StackNode>
     // The prefix before the backtrack point replays the previous execution: keep its trace.
     begin();
     return true;
-  }
-  TaskId pick_task(const SchedulingPoint& point) override { return pick(point); }
-  uint32_t pick_value(uint32_t n) override { return choose(n); }
-  TaskId pick_timeout(const std::vector<TaskId>& candidates) override {
-    return candidates[choose(static_cast<uint32_t>(candidates.size()))];
-  }
-  void on_spawn(TaskId child, TaskId parent) override { trace().on_spawn(child, parent); }
-  void on_task_symmetry(TaskId task, ObjectId sym) override { trace().set_symmetry(task, sym); }
-  void on_event(const Event& event, ObjectId task_domain) override { record(event, task_domain); }
-  void on_observed() override {
-    if (races_.pending()) trace().mark_observed(trace().size() - 1);
-  }
-  void on_update_edge() override {
-    if (races_.pending()) trace().mark_edge(trace().size() - 1);
   }
   void end_execution(ExecutionEnd end) override {
     races_.end_execution(end);  // dpor_races.cc: what the unfinished tasks would do next

@@ -43,9 +43,11 @@ inline bool asleep(const StackNode& node, TaskId t) {
 // `who` names the strategy in the message; the model was not deterministic, or a strategy bug.
 [[noreturn]] void stack_error(const char* who, const char* what, int line);
 
+// The execution side of a dpor-like strategy: everything but begin_execution, end_execution
+// (where the strategy decides the next branch) and its name.
 // Node: StackNode or a type derived from it with a reset_extra() for its own fields.
 template <class Node>
-class Stack : public RaceSink {
+class Stack : public Strategy, protected RaceSink {
  public:
   Stack(const char* who, bool commute) : who_(who), races_(this) {
     races_.trace().set_commute(commute);
@@ -53,8 +55,22 @@ class Stack : public RaceSink {
   Stack(const Stack&) = delete;
   Stack& operator=(const Stack&) = delete;
 
+  TaskId pick_task(const SchedulingPoint& point) override { return pick(point); }
+  uint32_t pick_value(uint32_t n) override { return choose(n); }
+  TaskId pick_timeout(const std::vector<TaskId>& candidates) override {
+    return candidates[choose(static_cast<uint32_t>(candidates.size()))];
+  }
+  void on_spawn(TaskId child, TaskId parent) override { trace().on_spawn(child, parent); }
+  void on_task_symmetry(TaskId task, ObjectId sym) override { trace().set_symmetry(task, sym); }
+  void on_event(const Event& event, ObjectId task_domain) override { record(event, task_domain); }
+  void on_observed() override {
+    if (races_.pending()) trace().mark_observed(trace().size() - 1);
+  }
+  void on_update_edge() override {
+    if (races_.pending()) trace().mark_edge(trace().size() - 1);
+  }
+
  protected:
-  ~Stack() = default;
 
   Trace& trace() { return races_.trace(); }
   const Trace& trace() const { return races_.trace(); }

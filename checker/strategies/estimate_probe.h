@@ -67,25 +67,11 @@ using dpor::asleep;
 
 inline constexpr uint32_t kMaxLatePaths = 16;
 
-class Probe final : public Strategy, private dpor::Stack<Node> {
+class Probe final : public dpor::Stack<Node> {
  public:
   explicit Probe(const StrategyOptions& options);
   const char* name() const override { return "estimate"; }
   bool begin_execution() override;
-  TaskId pick_task(const SchedulingPoint& point) override { return pick(point); }
-  uint32_t pick_value(uint32_t n) override { return choose(n); }
-  TaskId pick_timeout(const std::vector<TaskId>& candidates) override {
-    return candidates[choose(static_cast<uint32_t>(candidates.size()))];
-  }
-  void on_spawn(TaskId child, TaskId parent) override { trace().on_spawn(child, parent); }
-  void on_task_symmetry(TaskId task, ObjectId sym) override { trace().set_symmetry(task, sym); }
-  void on_event(const Event& event, ObjectId task_domain) override { record(event, task_domain); }
-  void on_observed() override {
-    if (races_.pending()) trace().mark_observed(trace().size() - 1);
-  }
-  void on_update_edge() override {
-    if (races_.pending()) trace().mark_edge(trace().size() - 1);
-  }
   void end_execution(ExecutionEnd end) override;
 
  private:
