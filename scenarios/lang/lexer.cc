@@ -366,6 +366,41 @@ std::vector<Token> Lexer::run() {
 
 }  // namespace
 
+int binary_precedence(Tok k) {
+  switch (k) {
+    case Tok::kOrOr:
+      return 1;
+    case Tok::kAndAnd:
+      return 2;
+    case Tok::kPipe:
+      return 3;
+    case Tok::kCaret:
+      return 4;
+    case Tok::kAmp:
+      return 5;
+    case Tok::kEqEq:
+    case Tok::kNe:
+      return 6;
+    case Tok::kLt:
+    case Tok::kGt:
+    case Tok::kLe:
+    case Tok::kGe:
+      return 7;
+    case Tok::kShl:
+    case Tok::kShr:
+      return 8;
+    case Tok::kPlus:
+    case Tok::kMinus:
+      return 9;
+    case Tok::kStar:
+    case Tok::kSlash:
+    case Tok::kPercent:
+      return 10;
+    default:
+      return 0;
+  }
+}
+
 std::string tok_name(Tok kind) {
   switch (kind) {
     case Tok::kEof:

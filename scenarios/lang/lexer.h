@@ -118,6 +118,9 @@ struct Token {
 
 // Human spelling of a token kind, for messages: "';'", "identifier", "end of file".
 std::string tok_name(Tok kind);
+// C's precedence of a binary operator token (1 for ||, up to 10 for * / %), 0 for any other
+// token: the parser's and the preprocessor's #if expressions share it.
+int binary_precedence(Tok kind);
 std::string describe(const Token& t);
 
 // Tokenizes `src`; always ends with a kEof token. Errors go to `diags`. Positions carry `file`,

@@ -1,46 +1,12 @@
 // scenarios/lang/parser_expr.cc: expressions with C precedence (C11 6.5), by precedence
-// climbing for binary operators. No comma operator; casts are parsed and later ignored.
+// climbing for binary operators; the comma operator where a full expression stands; casts are
+// parsed and later ignored.
 #include <algorithm>
 
 #include "scenarios/lang/parser_impl.h"
 
 namespace ravel::lang {
 namespace {
-
-int binary_prec(Tok k) {
-  switch (k) {
-    case Tok::kOrOr:
-      return 1;
-    case Tok::kAndAnd:
-      return 2;
-    case Tok::kPipe:
-      return 3;
-    case Tok::kCaret:
-      return 4;
-    case Tok::kAmp:
-      return 5;
-    case Tok::kEqEq:
-    case Tok::kNe:
-      return 6;
-    case Tok::kLt:
-    case Tok::kGt:
-    case Tok::kLe:
-    case Tok::kGe:
-      return 7;
-    case Tok::kShl:
-    case Tok::kShr:
-      return 8;
-    case Tok::kPlus:
-    case Tok::kMinus:
-      return 9;
-    case Tok::kStar:
-    case Tok::kSlash:
-    case Tok::kPercent:
-      return 10;
-    default:
-      return 0;
-  }
-}
 
 bool is_assign_op(Tok k) {
   switch (k) {
@@ -125,7 +91,7 @@ Expr* Parser::parse_binary(int min_prec) {
   Expr* lhs = parse_unary();
   while (lhs && ok()) {
     Tok op = peek().kind;
-    int prec = binary_prec(op);
+    int prec = binary_precedence(op);
     if (prec == 0 || prec < min_prec) break;
     Pos pos = next().pos;
     Expr* rhs = parse_binary(prec + 1);

@@ -53,47 +53,12 @@ class IfEval {
     return c ? a : b;
   }
 
-  static int prec(Tok k) {
-    switch (k) {
-      case Tok::kOrOr:
-        return 1;
-      case Tok::kAndAnd:
-        return 2;
-      case Tok::kPipe:
-        return 3;
-      case Tok::kCaret:
-        return 4;
-      case Tok::kAmp:
-        return 5;
-      case Tok::kEqEq:
-      case Tok::kNe:
-        return 6;
-      case Tok::kLt:
-      case Tok::kGt:
-      case Tok::kLe:
-      case Tok::kGe:
-        return 7;
-      case Tok::kShl:
-      case Tok::kShr:
-        return 8;
-      case Tok::kPlus:
-      case Tok::kMinus:
-        return 9;
-      case Tok::kStar:
-      case Tok::kSlash:
-      case Tok::kPercent:
-        return 10;
-      default:
-        return 0;
-    }
-  }
-
   int64_t binary(int min) {
     int64_t a = unary();
-    while (ok_ && peek() != nullptr && prec(peek()->kind) > min) {
+    while (ok_ && peek() != nullptr && binary_precedence(peek()->kind) > min) {
       const Token& op = *peek();
       ++i_;
-      int64_t b = binary(prec(op.kind));
+      int64_t b = binary(binary_precedence(op.kind));
       if (!ok_) return 0;
       a = apply(op, a, b);
     }
