@@ -1,8 +1,8 @@
 // checker/strategies/estimate_probe.h: the probe strategy behind estimate.h (internal).
 //
 // One probe walks one path of dpor's exploration tree, Knuth-style: it runs dpor's leftmost
-// execution below the point reached so far, with dpor's race detection (estimate_races.cc, the
-// same rules as dpor.cc), which fills the wakeup tree of every node of that execution. Its
+// execution below the point reached so far, with dpor's own stack and race rules (dpor_stack.h,
+// dpor_races.h), which fills the wakeup tree of every node of that execution. Its
 // branches are then known, and the probe descends from the first undecided node: it draws one of
 // the node's c branches uniformly (the executed task or a wakeup-tree branch, with the sleep set
 // dpor would have there), multiplies its weight by c and, when the branch is not the executed
