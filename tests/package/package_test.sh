@@ -18,6 +18,8 @@ deb="$scratch/out/ravel_${version}_amd64.deb"
 [ "$(dpkg-deb -f "$deb" Package)" = ravel ] || fail "Package: $(dpkg-deb -f "$deb" Package)"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "Version: $(dpkg-deb -f "$deb" Version)"
 [ "$(dpkg-deb -f "$deb" Architecture)" = amd64 ] || fail "Architecture"
+[ "$(dpkg-deb -f "$deb" Recommends)" = "graphviz, bash-completion" ] ||
+  fail "Recommends: $(dpkg-deb -f "$deb" Recommends)"
 depends=$(dpkg-deb -f "$deb" Depends)
 for lib in libboost-context libstdc++6 libc6; do
   grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib: $depends"
@@ -25,7 +27,8 @@ done
 
 # Contents: the tool, its page, the examples and docs; no test executable, no benchmark.
 contents=$(dpkg-deb -c "$deb" | awk '{print $NF}')
-for f in ./usr/bin/ravel ./usr/share/man/man1/ravel.1 ./usr/share/doc/ravel/README.md \
+for f in ./usr/bin/ravel ./usr/share/man/man1/ravel.1 ./usr/share/bash-completion/completions/ravel \
+         ./usr/share/doc/ravel/README.md \
          ./usr/share/doc/ravel/docs/cli.md ./usr/share/doc/ravel/examples/abba.ravel; do
   grep -qxF "$f" <<<"$contents" || fail "$f is not in the package"
 done
@@ -55,6 +58,10 @@ for want in 'PASS  examples/abba.ravel  "AB-BA: two mutexes taken in opposite or
   grep -qF -- "$want" <<<"$out" || fail "ravel run output lacks '$want':
 $out"
 done
+# The installed completion script completes (tools/ravel/completion_test.cc tests it in depth).
+got=$(bash --norc --noprofile -c "source '$root/usr/share/bash-completion/completions/ravel'
+  COMP_WORDS=(ravel lock); COMP_CWORD=1; _ravel; echo \"\${COMPREPLY[*]}\"")
+[ "$got" = lockorder ] || fail "the installed bash completion completes 'lock' as '$got'"
 page=$(MANWIDTH=80 man -l "$root/usr/share/man/man1/ravel.1" 2>&1)
 grep -qF -- "--strategy" <<<"$page" || fail "the installed manual page does not render: $page"
 echo "package_test: $(basename "$deb") ($(stat -c %s "$deb") bytes) installs and runs"

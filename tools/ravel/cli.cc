@@ -137,37 +137,6 @@ bool check_scenarios(const std::vector<std::string>& files) {
   return ok;
 }
 
-bool repeated_option(std::string_view command, const std::string& arg,
-                     std::vector<std::string>* seen) {
-  if (arg.size() < 2 || arg[0] != '-') return false;
-  std::string name = arg.substr(0, arg.find('='));
-  if (std::find(seen->begin(), seen->end(), name) == seen->end()) {
-    seen->push_back(name);
-    return false;
-  }
-  usage_error(command, "option " + name + " is given twice");
-  return true;
-}
-
-bool take_value(const std::vector<std::string>& args, size_t& i, std::string_view name,
-                std::string& value, bool& missing) {
-  const std::string& a = args[i];
-  std::string flag = "--" + std::string(name);
-  if (a == flag) {
-    if (i + 1 >= args.size()) {
-      missing = true;
-      return true;
-    }
-    value = args[++i];
-    return true;
-  }
-  if (a.size() > flag.size() && a.compare(0, flag.size(), flag) == 0 && a[flag.size()] == '=') {
-    value = a.substr(flag.size() + 1);
-    return true;
-  }
-  return false;
-}
-
 bool parse_uint(const std::string& text, uint64_t min, uint64_t max, uint64_t& out) {
   if (text.empty()) return false;
   uint64_t v = 0;

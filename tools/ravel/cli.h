@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tools/ravel/cli_parse.h"
+
 namespace ravel::cli {
 
 // Every outcome matches its expect (run), the scenarios are valid (check), the output was
@@ -37,6 +39,9 @@ struct Command {
   std::string_view name;
   std::string_view summary;  // one line for `ravel help`
   std::string_view usage;    // full text for `ravel help NAME`
+  // The options of the command (cli_parse.h): its parser, its bash completion and a test that
+  // its usage text names each of them.
+  std::span<const OptionSpec> options;
   int (*run)(const std::vector<std::string>& args);
 };
 
@@ -71,16 +76,6 @@ int finish_stdout(int rc);
 // Parses and checks each file, printing diagnostics to stderr. True when all are clean.
 bool check_scenarios(const std::vector<std::string>& files);
 
-// True (and a usage error printed) when args[i] is an option already in *seen ("--out" of
-// "--out=F" counts as "--out"): one setting given two values would silently lose one.
-bool repeated_option(std::string_view command, const std::string& arg,
-                     std::vector<std::string>* seen);
-
-// `--name=value` or `--name value`: if args[i] is option `name` taking a value, stores it in
-// `value`, advances i and returns true. A missing value is a usage error (returns true with
-// `missing` set).
-bool take_value(const std::vector<std::string>& args, size_t& i, std::string_view name,
-                std::string& value, bool& missing);
 // Parses a decimal integer option value in [min, max] (digits only: no sign, no spaces, no
 // base prefix); false when it is not one or out of range. 64 bits are parsed exactly, so a value
 // never wraps or truncates on its way to a narrower field.

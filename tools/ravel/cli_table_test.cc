@@ -132,6 +132,22 @@ TEST(CliTable, OptionsOutOfContextAreRefused) {
   }
 }
 
+// An empty `--opt=` is refused as a missing value: it never takes the next argument as its value
+// (CLI11 alone would, so `--out= a.ravel` would overwrite the scenario). `--` ends the options.
+TEST(CliTable, AnEmptyValueNeverTakesTheNextArgument) {
+  std::string copy = scratch("keep.ravel");
+  std::string text = slurp(RAVEL_SOURCE_DIR "/" + kScenario);
+  std::ofstream(copy) << text;
+  for (std::string opt : {"--out=", "--baseline=", "--dot=", "--svg="}) {
+    expect_bad("lockorder '" + opt + "' " + copy + " " + kScenario, "lockorder " + opt);
+    EXPECT_EQ(slurp(copy), text) << opt;
+  }
+  expect_bad("run '--trace=' " + copy + " " + kScenario, "run --trace=");
+  EXPECT_EQ(slurp(copy), text);
+  std::remove(copy.c_str());
+  expect_good("check -- " + kScenario, "check -- PATH");
+}
+
 TEST(CliTable, RowsTried) {
   // Printed for the record (a closing report counts them); the other tests asserted each.
   std::printf("cli table: %d command lines\n", g_rows);

@@ -9,11 +9,9 @@ namespace ravel::cli {
 namespace {
 
 int run_check(const std::vector<std::string>& args) {
-  std::vector<std::string> paths;
-  for (const std::string& a : args) {
-    if (a.size() > 1 && a[0] == '-') return usage_error("check", "unknown option '" + a + "'");
-    paths.push_back(a);
-  }
+  ParsedArgs parsed;
+  if (!parse_args("check", {}, args, &parsed)) return kExitUsage;
+  const std::vector<std::string>& paths = parsed.positionals;
   if (paths.empty()) return usage_error("check", "check needs at least one PATH");
   std::vector<std::string> files;
   bool ok = collect_scenarios(paths, files, true);
@@ -48,6 +46,6 @@ const Command kCheckCommand = {
     "\n"
     "exit status: 0 every scenario is valid; 2 a scenario does not parse or check, or usage\n"
     "error; 3 the standard output cannot be written. See 'ravel help exit-codes'.\n",
-    run_check};
+    {}, run_check};
 
 }  // namespace ravel::cli

@@ -31,43 +31,52 @@ struct LockorderOptions {
   int64_t jobs = 1;
 };
 
-int parse(const std::vector<std::string>& args, LockorderOptions& o) {
-  std::vector<std::string> seen;
-  for (size_t i = 0; i < args.size(); ++i) {
-    bool missing = false;
-    if (repeated_option("lockorder", args[i], &seen)) return kExitUsage;
-    const std::string flag = args[i].substr(0, args[i].find('='));  // before take_value moves i
-    if (take_value(args, i, "out", o.out, missing) ||
-        take_value(args, i, "baseline", o.baseline, missing) ||
-        take_value(args, i, "dot", o.dot, missing) || take_value(args, i, "svg", o.svg, missing)) {
-      // "--out=" would silently mean "no --out": an empty FILE is as missing as none.
-      const std::string& file = flag == "--out"        ? o.out
-                                : flag == "--baseline" ? o.baseline
-                                : flag == "--dot"      ? o.dot
-                                                       : o.svg;
-      if (missing || file.empty()) {
-        return usage_error("lockorder", "option " + flag + " needs a FILE");
-      }
-    } else if (take_value(args, i, "strategy", o.strategy, missing)) {
-      if (missing || (o.strategy != "dpor" && o.strategy != "dfs")) {
-        return usage_error("lockorder",
-                           "option --strategy expects dpor or dfs (lockorder "
-                           "explores every execution)");
-      }
-    } else if (std::string v; take_value(args, i, "jobs", v, missing)) {
-      uint64_t n = 0;
-      if (missing || !parse_uint(v, 1, 256, n)) {
-        return usage_error("lockorder", "option --jobs expects an integer from 1 to 256");
-      }
-      o.jobs = static_cast<int64_t>(n);
-    } else if (args[i] == "--update") {
-      o.update = true;
-    } else if (args[i].size() > 1 && args[i][0] == '-') {
-      return usage_error("lockorder", "unknown option '" + args[i] + "'");
-    } else {
-      o.paths.push_back(args[i]);
+constexpr OptionSpec kLockorderOptions[] = {
+    {"out", "FILE", ""},          {"baseline", "FILE", ""}, {"update", "", ""},
+    {"strategy", "S", "dpor dfs"}, {"jobs", "N", ""},        {"dot", "FILE", ""},
+    {"svg", "FILE", ""}};
+
+// One option's value into `o`; false with the usage error printed when it is not valid.
+bool apply(const GivenOption& g, LockorderOptions& o) {
+  const std::string& v = g.value;
+  if (g.name == "update") {
+    o.update = true;
+  } else if (g.name == "strategy") {
+    if (v != "dpor" && v != "dfs") {
+      usage_error("lockorder",
+                  "option --strategy expects dpor or dfs (lockorder explores every execution)");
+      return false;
     }
+    o.strategy = v;
+  } else if (g.name == "jobs") {
+    uint64_t n = 0;
+    if (!parse_uint(v, 1, 256, n)) {
+      usage_error("lockorder", "option --jobs expects an integer from 1 to 256");
+      return false;
+    }
+    o.jobs = static_cast<int64_t>(n);
+  } else {
+    // "--out=" would silently mean "no --out": an empty FILE is as missing as none.
+    if (v.empty()) {
+      usage_error("lockorder", "option --" + g.name + " needs a FILE");
+      return false;
+    }
+    std::string& file = g.name == "out"        ? o.out
+                        : g.name == "baseline" ? o.baseline
+                        : g.name == "dot"      ? o.dot
+                                               : o.svg;
+    file = v;
   }
+  return true;
+}
+
+int parse(const std::vector<std::string>& args, LockorderOptions& o) {
+  ParsedArgs parsed;
+  if (!parse_args("lockorder", kLockorderOptions, args, &parsed)) return kExitUsage;
+  for (const GivenOption& g : parsed.options) {
+    if (!apply(g, o)) return kExitUsage;
+  }
+  o.paths = parsed.positionals;
   if (o.paths.empty()) return usage_error("lockorder", "lockorder needs at least one PATH");
   if (o.update && o.baseline.empty())
     return usage_error("lockorder", "--update needs --baseline FILE");
@@ -215,6 +224,6 @@ const Command kLockorderCommand = {
     "                    with --baseline, the baseline's edges too: new ones dashed\n"
     "  --svg FILE        the same graph as SVG (runs Graphviz 'dot -Tsvg'; exit 2 without it)\n"
     "  (with --dot or --svg and no --out/--baseline, the JSON is not printed)\n",
-    run_lockorder};
+    kLockorderOptions, run_lockorder};
 
 }  // namespace ravel::cli

@@ -12,22 +12,18 @@
 namespace ravel::cli {
 namespace {
 
+constexpr OptionSpec kReportOptions[] = {{"html", "FILE", ""}};
+
 int run_report(const std::vector<std::string>& args) {
-  std::string trace, html;
-  std::vector<std::string> seen;
-  for (size_t i = 0; i < args.size(); ++i) {
-    bool missing = false;
-    if (repeated_option("report", args[i], &seen)) return kExitUsage;
-    if (take_value(args, i, "html", html, missing)) {
-      if (missing) return usage_error("report", "option --html needs a FILE");
-    } else if (args[i].size() > 1 && args[i][0] == '-') {
-      return usage_error("report", "unknown option '" + args[i] + "'");
-    } else if (trace.empty()) {
-      trace = args[i];
-    } else {
-      return usage_error("report", "report takes one TRACE.json");
-    }
+  ParsedArgs parsed;
+  if (!parse_args("report", kReportOptions, args, &parsed)) return kExitUsage;
+  std::string html;
+  for (const GivenOption& g : parsed.options) html = g.value;  // --html, the only option
+  if (html.empty() && !parsed.options.empty()) {
+    return usage_error("report", "option --html needs a FILE");
   }
+  if (parsed.positionals.size() > 1) return usage_error("report", "report takes one TRACE.json");
+  std::string trace = parsed.positionals.empty() ? "" : parsed.positionals[0];
   if (trace.empty() || html.empty()) {
     return usage_error("report", "report needs TRACE.json and --html OUT.html");
   }
@@ -59,6 +55,6 @@ const Command kReportCommand = {
     "locks as spans, wake-up arrows, the violation highlighted, the source line of each step and\n"
     "the lock-order graph with the cycle marked. Keys: j/k or arrows step, n/p jump between the\n"
     "violation's steps, 1-9 choose a violation.\n",
-    run_report};
+    kReportOptions, run_report};
 
 }  // namespace ravel::cli

@@ -571,6 +571,6 @@ const Command kRunCommand = {
     "run missed an expected kind; 2 usage error, invalid scenario or schedule, or an error of\n"
     "the scenario; 3 internal error, out of memory or an output that cannot be written; 130/143\n"
     "interrupted by SIGINT/SIGTERM (what finished is reported). See 'ravel help exit-codes'.\n",
-    run_run};
+    kRunOptions, run_run};
 
 }  // namespace ravel::cli

@@ -3,8 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
+
+#include "tools/ravel/cli_parse.h"
 
 namespace ravel::cli {
 
@@ -36,6 +39,9 @@ struct RunOptions {
   std::string sarif;            // --sarif FILE (tools/ravel/sarif.h)
   std::vector<std::string> paths;
 };
+
+// The options of `ravel run` (cli_parse.h).
+extern const std::span<const OptionSpec> kRunOptions;
 
 // Parses `ravel run` arguments. On a usage error prints it and returns false.
 bool parse_run_options(const std::vector<std::string>& args, RunOptions& out);
