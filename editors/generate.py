@@ -167,6 +167,10 @@ def tm_grammar():
                 {"name": "punctuation.separator.ravel", "match": ","},
                 {"name": "punctuation.accessor.ravel", "match": "\\."},
                 {"name": "punctuation.section.ravel", "match": "[{}()\\[\\]]"},
+                # Inside a #define body: the stringizing and pasting operators, and the
+                # backslash that continues the directive on the next line.
+                {"name": "keyword.operator.preprocessor.ravel", "match": "##|#(?=\\s*[A-Za-z_])"},
+                {"name": "constant.character.escape.line-continuation.ravel", "match": "\\\\$"},
                 {"name": "invalid.illegal.character.ravel", "match": "[^\\s]"},
             ]},
         },

@@ -10,7 +10,8 @@
 // 2. Snapshots of the whole scenario library (REPO_ROOT/scenarios/**/*.ravel): every token's
 //    scopes are compared with test/snapshots/<path>.snap; --update rewrites them after a reviewed
 //    grammar change.
-// 3. No scenario of the library has a token scoped invalid.illegal (the grammar marks what the
+// 3. No scenario of the library, example or test input meant to be valid has a token scoped
+//    invalid.illegal (the grammar marks what the
 //    language refuses: #include <...> and directives outside the subset, sizeof/union, stray
 //    characters), and
 //    a sample with such constructs does get them (the check can fail).
@@ -110,6 +111,21 @@ for (const file of scenarios) {
          `  want: ${want[i]}\n  got:  ${got[i]}`);
   }
 }
+// 3c. Every other .ravel file of the repository highlights without an invalid token too, except
+// the ones that hold refused input on purpose (tests of errors, fuzz inputs, the grammar's own
+// cases and samples).
+const refused = ['tests/lang/bad', 'tests/interp/errors', 'tests/fuzz', 'editors', 'build',
+                 'node_modules'].map((d) => path.join(root, d) + path.sep);
+const others = ['examples', 'tests'].flatMap((d) =>
+  fs.existsSync(path.join(root, d)) ? walk(path.join(root, d)) : []).filter(
+  (f) => !refused.some((r) => f.startsWith(r)));
+for (const file of others) {
+  for (const bad of illegal(await tokens(fs.readFileSync(file, 'utf8')))) {
+    illegalCount++;
+    fail(`${path.relative(root, file)}:${bad}: invalid.illegal token`);
+  }
+}
+
 // Snapshots of scenarios that no longer exist.
 function allSnaps(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -131,6 +147,7 @@ for (const want of ["'#include <linux/mutex.h>'", "'#line 3'", "'union'", "'size
 }
 
 console.log(`${scenarios.length} library scenarios: ${update ? 'snapshots written' : 'snapshots compared'}, ` +
+            `${others.length} other .ravel files checked, ` +
             `${illegalCount} invalid.illegal token(s)`);
 if (failures) {
   console.log(`${failures} failure(s)`);
