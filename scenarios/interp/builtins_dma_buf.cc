@@ -219,21 +219,16 @@ Value access(Call& c) {
 
 }  // namespace
 
-void bind_dma_buf_builtins(std::vector<BuiltinFn>& t) {
-  bind_builtin(t, "dma_buf_attach", buf_attach);
-  bind_builtin(t, "dma_buf_dynamic_attach", buf_dynamic_attach);
-  bind_builtin(t, "dma_buf_detach", buf_detach);
-  bind_builtin(t, "dma_buf_pin", obj_call<DmaBufAttachment, model::dma_buf_pin>);
-  bind_builtin(t, "dma_buf_unpin", obj_call<DmaBufAttachment, model::dma_buf_unpin>);
-  bind_builtin(t, "dma_buf_map_attachment", map_attachment);
-  bind_builtin(t, "dma_buf_unmap_attachment", unmap_attachment);
-  bind_builtin(t, "dma_buf_invalidate_mappings",
-               obj_call<DmaBuf, model::dma_buf_invalidate_mappings>);
-  bind_builtin(t, "dma_buf_attach_revocable",
-               obj_call<DmaBufAttachment, model::dma_buf_attach_revocable>);
-  bind_builtin(t, "dma_buf_get", buf_get);
-  bind_builtin(t, "dma_buf_put", buf_put);
-  bind_builtin(t, "dma_access", access);
+void bind_dma_buf_builtins(Bindings& b) {
+#define RAVEL_API RAVEL_BIND_API
+#define RAVEL_BLOCK_API RAVEL_BIND_API
+#define RAVEL_TYPE RAVEL_BIND_TYPE
+#define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include "scenarios/api/dma_buf.def"
+#undef RAVEL_API
+#undef RAVEL_BLOCK_API
+#undef RAVEL_TYPE
+#undef RAVEL_LOCK_TYPE
 }
 
 }  // namespace ravel::interp
