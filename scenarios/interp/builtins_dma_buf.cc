@@ -126,24 +126,6 @@ void* make_buf(Runtime& rt, const char* name, const lang::Init* init, Frame& f) 
 
 }  // namespace
 
-void* make_dma_buf_model(Runtime& rt, ModelType m, const char* name, const lang::Init* init,
-                         Frame& f) {
-  Loc loc = init != nullptr ? rt.in.loc(init->pos) : Loc{rt.in.file, 0, 0};
-  switch (m) {
-    case ModelType::kDmaBuf:
-      return make_buf(rt, name, init, f);
-    case ModelType::kDmaBufOps:
-      return make_buf_ops(rt, name, init, f);
-    case ModelType::kDmaBufAttachOps:
-      return make_attach_ops(rt, name, init, f);
-    default:
-      rt.error(std::string("objects of type '") + std::string(lang::model_type_name(m)) +
-                   "' are made by dma_buf_attach / dma_buf_map_attachment, not declared: use a "
-                   "pointer",
-               loc);
-  }
-}
-
 namespace {
 
 // A mapping argument: the value dma_buf_map_attachment returned (NULL: the model decides; an
@@ -215,6 +197,22 @@ Value access(Call& c) {
   int64_t dir = c.integer(1);
   if (dir != 0 && dir != 1) c.rt.error("dma_access direction must be READ or WRITE", c.loc);
   return Value::integer(model::dma_access(m, static_cast<model::DmaDir>(dir), c.loc));
+}
+
+// Factories (dma_buf.def).
+void* make_dma_buf(Runtime& rt, const MakeArgs& a) { return make_buf(rt, a.name, a.init, a.f); }
+void* make_dma_buf_ops(Runtime& rt, const MakeArgs& a) {
+  return make_buf_ops(rt, a.name, a.init, a.f);
+}
+void* make_dma_attach_ops(Runtime& rt, const MakeArgs& a) {
+  return make_attach_ops(rt, a.name, a.init, a.f);
+}
+// Attachments and mappings come from dma_buf_attach and dma_buf_map_attachment.
+void* made_by_dma_buf(Runtime& rt, const MakeArgs& a) {
+  rt.error(std::string("objects of type '") + std::string(lang::model_type_name(a.self->mtype)) +
+               "' are made by dma_buf_attach / dma_buf_map_attachment, not declared: use a "
+               "pointer",
+           a.loc);
 }
 
 }  // namespace

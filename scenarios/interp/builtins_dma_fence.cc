@@ -131,26 +131,6 @@ Obj* Runtime::obj_of(ModelType m, void* model) {
   return o;
 }
 
-// dma_buf objects are in builtins_dma_buf.cc.
-void* make_dma_buf_model(Runtime& rt, ModelType m, const char* name, const lang::Init* init,
-                         Frame& f);
-
-void* Runtime::make_dma_model(ModelType m, const char* name, ObjectId owner,
-                              const lang::Init* init, Frame& f) {
-  switch (m) {
-    case ModelType::kDmaFence:
-      return make_fence(*this, name, owner, init, f);
-    case ModelType::kDmaFenceOps:
-      return make_fence_ops(*this, name, init, f);
-    case ModelType::kDmaFenceCb:
-      return model::dma_fence_cb_new(name, owner);
-    case ModelType::kDmaResv:
-      return model::dma_resv_new(name, owner);
-    default:
-      return make_dma_buf_model(*this, m, name, init, f);
-  }
-}
-
 namespace {
 
 // ---- dma_fence (drivers/dma-buf/dma-fence.c) ----
@@ -279,6 +259,18 @@ Value resv_test_signaled(Call& c) {
   auto* r = c.model<DmaResv>(0);
   return Value::integer(model::dma_resv_test_signaled(r, usage(c, 1), c.loc));
 }
+
+// Factories (dma_fence.def, dma_resv.def).
+void* make_dma_fence(Runtime& rt, const MakeArgs& a) {
+  return make_fence(rt, a.name, a.owner, a.init, a.f);
+}
+void* make_dma_fence_ops(Runtime& rt, const MakeArgs& a) {
+  return make_fence_ops(rt, a.name, a.init, a.f);
+}
+void* make_dma_fence_cb(Runtime&, const MakeArgs& a) {
+  return model::dma_fence_cb_new(a.name, a.owner);
+}
+void* make_dma_resv(Runtime&, const MakeArgs& a) { return model::dma_resv_new(a.name, a.owner); }
 
 }  // namespace
 

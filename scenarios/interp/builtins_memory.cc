@@ -180,7 +180,12 @@ Value refcount_read_fn(Call& c) {
 
 Value atomic_read_fn(Call& c) { return c.rt.decode(model::atomic_read(c.model<Atomic>(0), c.loc)); }
 
-// Factories (kref.def, refcount.def): KREF_INIT(n) and REFCOUNT_INIT(n) set the count, else 1.
+// Factories (atomic.def, kref.def, refcount.def): ATOMIC_INIT(n) sets the value, else 0.
+void* make_atomic(Runtime& rt, const MakeArgs& a) {
+  const Expr* arg = init_arg(a.init);
+  return model::atomic_new(a.name, arg != nullptr ? rt.eval(arg, a.f).i : 0, a.owner);
+}
+// kref.def, refcount.def: KREF_INIT(n) and REFCOUNT_INIT(n) set the count, else 1.
 void* make_kref(Runtime& rt, const MakeArgs& a) {
   auto* k = model::kref_new(a.name, a.owner);
   if (const Expr* arg = init_arg(a.init))

@@ -113,6 +113,25 @@ void* make_completion(Runtime&, const MakeArgs& a) {
 }
 void* make_waitqueue(Runtime&, const MakeArgs& a) { return model::waitqueue_new(a.name, a.owner); }
 
+// Factories (xarray.def, workqueue.def, rcu_head.def, module.def).
+void* make_xarray(Runtime&, const MakeArgs& a) { return model::xarray_new(a.name, a.owner); }
+// The lock inside an xarray (xa_lock, include/linux/xarray.h), for lockdep's assertions.
+model::LockdepMap* xarray_dep_map(void* xa) { return &static_cast<Xarray*>(xa)->xa_lock->dep_map; }
+// WORK(fn) binds the handler; set_work_fn reads the work through the object being made.
+void* make_work(Runtime& rt, const MakeArgs& a) {
+  auto* w = model::work_new(a.name, {}, a.owner);
+  a.self->model = w;
+  if (const Expr* arg = init_arg(a.init)) rt.set_work_fn(a.self, rt.eval(arg, a.f), a.loc);
+  return w;
+}
+// An rcu_head is the engine object call_rcu's callback is queued on.
+void* make_rcu_head(Runtime& rt, const MakeArgs& a) {
+  auto* id = rt.ctx.make<ObjectId>(rt.ctx.new_object());
+  adopt_object(a.owner, *id);
+  return id;
+}
+void* make_module(Runtime&, const MakeArgs& a) { return model::module_new(a.name); }
+
 }  // namespace
 
 void Runtime::set_work_fn(Obj* work, Value fn, Loc loc) {
@@ -154,6 +173,7 @@ void bind_sync_builtins(Bindings& b) {
 #include "scenarios/api/completion.def"
 #include "scenarios/api/module.def"
 #include "scenarios/api/rcu.def"
+#include "scenarios/api/rcu_head.def"
 #include "scenarios/api/wait.def"
 #include "scenarios/api/workqueue.def"
 #include "scenarios/api/xarray.def"

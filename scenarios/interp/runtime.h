@@ -120,10 +120,6 @@ class Runtime {
                  ObjectId owner, bool priv, const lang::Init* init, Frame* f);
   Obj* make_model(lang::ModelType m, const char* name, const char* cls, ObjectId owner,
                   const lang::Init* init, Frame* f);
-  // The model object of a dma_fence, dma_fence_ops, dma_fence_cb, dma_resv, dma_buf or ops
-  // declaration (builtins_dma_fence.cc).
-  void* make_dma_model(lang::ModelType m, const char* name, ObjectId owner, const lang::Init* init,
-                       Frame& f);
   Obj* make_instance(int32_t struct_id, ObjectId heap, bool priv);
   void set_work_fn(Obj* work, Value fn, Loc loc);  // WORK(fn), INIT_WORK(w, fn)
   void make_globals();                             // every global, in declaration order
@@ -201,6 +197,7 @@ struct MakeArgs {
   const lang::Init* init;
   Frame& f;
   Loc loc;
+  Obj* self;  // the object being made (its model is stored after the factory returns)
 };
 // The interpreter's side of a model type declared in scenarios/api (RAVEL_TYPE,
 // RAVEL_LOCK_TYPE): how to make one, and for a lock type where its lockdep map is.
@@ -338,8 +335,10 @@ model::LockdepMap* dep_map_of(void* model) {
 // binds each API by its ApiId (no name lookup at start-up) and each type by its enumerator.
 #define RAVEL_BIND_API(name, sig, ret, op, in_await, ...) \
   b.fns[static_cast<size_t>(::ravel::lang::ApiId::name)] = __VA_ARGS__;
+// A RAVEL_TYPE's last columns are its factory and, for a type that holds a lock without being
+// one (an xarray's xa_lock), the lock's lockdep map.
 #define RAVEL_BIND_TYPE(e, c, s, cxx, ...) \
-  b.types[static_cast<size_t>(::ravel::lang::ModelType::e)].make = __VA_ARGS__;
+  b.types[static_cast<size_t>(::ravel::lang::ModelType::e)] = {__VA_ARGS__};
 #define RAVEL_BIND_LOCK_TYPE(e, c, s, cxx, ...) \
   b.types[static_cast<size_t>(::ravel::lang::ModelType::e)] = {__VA_ARGS__, dep_map_of<cxx>};
 
