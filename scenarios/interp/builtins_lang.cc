@@ -1,6 +1,7 @@
-// scenarios/interp/builtins_lang.cc: the language's own statements (language.md section 3:
-// assert, BUG_ON, WARN_ON, WARN, assume, await, choose) and error pointers
-// (include/linux/err.h). The context queries (in_irq ...) are declared in scenarios/api/cpu.def.
+// scenarios/interp/builtins_lang.cc: the bindings of scenarios/api/{lang,err,timing}.def: the
+// language's own statements (language.md section 3: assert, BUG_ON, WARN_ON, WARN, assume, await,
+// choose), the initializers, error pointers (include/linux/err.h) and the sleeping points. The
+// context queries (in_irq ...) are declared in scenarios/api/cpu.def.
 //
 // await(e): e is evaluated with its reads as real scheduling points (marked reads: an await
 // stands for a READ_ONCE busy-wait loop, so it never races itself). If false, the task blocks

@@ -1,7 +1,7 @@
-// scenarios/interp/builtins_ordering.cc: the built-ins added for litmus tests (docs/litmus.md,
-// the end of scenarios/lang/builtins.cc's table): xchg/cmpxchg on plain variables, the
-// ordering variants of the atomic_t RMWs, atomic_add_unless, the smp_mb__*() barriers,
-// spin_is_locked and barrier(). In their own file so the kernel-API tables stay as they are.
+// scenarios/interp/builtins_ordering.cc: the bindings of scenarios/api/ordering.def, the
+// built-ins added for litmus tests (docs/litmus.md, the end of the built-in table): xchg/cmpxchg
+// on plain variables, the ordering variants of the atomic_t RMWs, atomic_add_unless, the
+// smp_mb__*() barriers, spin_is_locked and barrier().
 #include "model/atomic.h"
 #include "model/spinlock.h"
 #include "scenarios/interp/runtime.h"
