@@ -4,8 +4,8 @@
   editors/generate.py          rewrite editors/vscode/syntaxes/ravel.tmLanguage.json and
                                editors/vim/syntax/ravel.vim
 
-The word lists come from the tables the checker uses (scenarios/api/*.def: the declared kernel
-APIs and their types; scenarios/lang/builtins.cc: the other built-ins; scenarios/lang/constants.cc: constants;
+The word lists come from the tables the checker uses (scenarios/api/*.def: every built-in and the
+declared model types; scenarios/lang/constants.cc: constants;
 scenarios/lang/model_types.def: the other kernel types; scenarios/lang/parser.cc: declaration
 macros; checker/violations.def: verdicts), so a new built-in is one rerun away. The test
 tests/editors/grammar_sync_test.cc fails when the committed grammar and the tables disagree.
@@ -23,21 +23,17 @@ def read(path):
 
 
 def declared():
-    """The kernel APIs and model types declared in scenarios/api (all.def, in its order)."""
+    """The built-ins and model types declared in scenarios/api (all.def, in its order)."""
     names, types = [], []
     for f in re.findall(r'^#include "(scenarios/api/\w+\.def)"', read("scenarios/api/all.def"), re.M):
         text = read(f)
-        names += re.findall(r'^RAVEL_(?:API|CTX|QUERY|OBJ|OBJ_V|IRQSAVE|IRQRESTORE)\((\w+)', text, re.M)
+        names += re.findall(r'^RAVEL_(?:API|BLOCK_API|CTX|QUERY|OBJ|OBJ_V|IRQSAVE|IRQRESTORE)\((\w+)', text, re.M)
         types += re.findall(r'^RAVEL_(?:LOCK_)?TYPE\(\w+, "([^"]+)"', text, re.M)
     return names, types
 
 
 def tables():
-    api_names, api_types = declared()
-    b = read("scenarios/lang/builtins.cc")
-    rows = b[b.index("constexpr Row kRows[] = {"):]
-    rows = rows[: rows.index("\n};")]
-    builtins = api_names + re.findall(r'^\s*\{(?:\.name = )?"([A-Za-z_0-9]+)"', rows, re.M)
+    builtins, api_types = declared()
     c = read("scenarios/lang/constants.cc")
     consts = c[c.index("constants() {"):]
     consts = consts[: consts.index("};")]

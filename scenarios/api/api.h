@@ -20,9 +20,11 @@
 //   RAVEL_API(name, sig, ret, op, in_await, binding)
 //       A kernel API named `name`: argument signature, return, ops.def name ("none" for a pure
 //       helper), may it appear in await(e), and the interpreter's binding (Value (*)(Call&)).
-//   RAVEL_TYPE(enumerator, c_spelling, short_name, cxx_type, factory)
+//   RAVEL_TYPE(enumerator, c_spelling, short_name, cxx_type, factory[, dep_map])
 //       A model type: the language's type (`spinlock_t`), the C++ model type and the factory
-//       that makes an object for a declaration (scenarios/interp/objects.cc).
+//       that makes an object for a declaration (scenarios/interp/objects.cc); for a type that
+//       holds a lock without being one (struct xarray), the function giving that lock's lockdep
+//       map.
 //   RAVEL_LOCK_TYPE(enumerator, c_spelling, short_name, cxx_type, factory)
 //       The same for a lock type: it joins the `lock` signature mask (lockdep_assert_held and
 //       friends accept it) and its lockdep map is `cxx_type::dep_map`.

@@ -19,10 +19,12 @@ namespace ravel::interp {
 // A test build's extra model pair (tests/api): its declaration file, bound like the others.
 void bind_extra_api(Bindings& b) {
 #define RAVEL_API RAVEL_BIND_API
+#define RAVEL_BLOCK_API RAVEL_BIND_API
 #define RAVEL_TYPE RAVEL_BIND_TYPE
 #define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
 #include RAVEL_EXTRA_API_DEF
 #undef RAVEL_API
+#undef RAVEL_BLOCK_API
 #undef RAVEL_TYPE
 #undef RAVEL_LOCK_TYPE
 }
@@ -235,31 +237,19 @@ const Bindings& bindings() {
     bind_rw_builtins(b);
     bind_memory_builtins(b);
     bind_sync_builtins(b);
+    bind_lang_builtins(b);
+    bind_dma_fence_builtins(b);
+    bind_dma_buf_builtins(b);
+    bind_ordering_builtins(b);
 #ifdef RAVEL_EXTRA_API_DEF
     bind_extra_api(b);
 #endif
-    // Built-ins still bound by name (their rows are in scenarios/lang/builtins.cc).
-    std::vector<BuiltinFn>& t = b.fns;
-    bind_lang_builtins(t);
-    bind_dma_fence_builtins(t);
-    bind_dma_buf_builtins(t);
-    bind_ordering_builtins(t);
     return b;
   }();
   return table;
 }
 
 const std::vector<BuiltinFn>& builtin_table() { return bindings().fns; }
-
-void bind_builtin(std::vector<BuiltinFn>& t, std::string_view name, BuiltinFn fn) {
-  const lang::Builtin* b = lang::find_builtin(name);
-  if (b == nullptr) {
-    std::fprintf(stderr, "internal error: binding of unknown built-in '%.*s'\n",
-                 static_cast<int>(name.size()), name.data());
-    std::abort();
-  }
-  t[b->id] = fn;
-}
 
 bool uses_grace_periods(const Program& prog) {
   const lang::Source none("", "");

@@ -126,24 +126,6 @@ void* make_buf(Runtime& rt, const char* name, const lang::Init* init, Frame& f) 
 
 }  // namespace
 
-void* make_dma_buf_model(Runtime& rt, ModelType m, const char* name, const lang::Init* init,
-                         Frame& f) {
-  Loc loc = init != nullptr ? rt.in.loc(init->pos) : Loc{rt.in.file, 0, 0};
-  switch (m) {
-    case ModelType::kDmaBuf:
-      return make_buf(rt, name, init, f);
-    case ModelType::kDmaBufOps:
-      return make_buf_ops(rt, name, init, f);
-    case ModelType::kDmaBufAttachOps:
-      return make_attach_ops(rt, name, init, f);
-    default:
-      rt.error(std::string("objects of type '") + std::string(lang::model_type_name(m)) +
-                   "' are made by dma_buf_attach / dma_buf_map_attachment, not declared: use a "
-                   "pointer",
-               loc);
-  }
-}
-
 namespace {
 
 // A mapping argument: the value dma_buf_map_attachment returned (NULL: the model decides; an
@@ -217,23 +199,34 @@ Value access(Call& c) {
   return Value::integer(model::dma_access(m, static_cast<model::DmaDir>(dir), c.loc));
 }
 
+// Factories (dma_buf.def).
+void* make_dma_buf(Runtime& rt, const MakeArgs& a) { return make_buf(rt, a.name, a.init, a.f); }
+void* make_dma_buf_ops(Runtime& rt, const MakeArgs& a) {
+  return make_buf_ops(rt, a.name, a.init, a.f);
+}
+void* make_dma_attach_ops(Runtime& rt, const MakeArgs& a) {
+  return make_attach_ops(rt, a.name, a.init, a.f);
+}
+// Attachments and mappings come from dma_buf_attach and dma_buf_map_attachment.
+void* made_by_dma_buf(Runtime& rt, const MakeArgs& a) {
+  rt.error(std::string("objects of type '") + std::string(lang::model_type_name(a.self->mtype)) +
+               "' are made by dma_buf_attach / dma_buf_map_attachment, not declared: use a "
+               "pointer",
+           a.loc);
+}
+
 }  // namespace
 
-void bind_dma_buf_builtins(std::vector<BuiltinFn>& t) {
-  bind_builtin(t, "dma_buf_attach", buf_attach);
-  bind_builtin(t, "dma_buf_dynamic_attach", buf_dynamic_attach);
-  bind_builtin(t, "dma_buf_detach", buf_detach);
-  bind_builtin(t, "dma_buf_pin", obj_call<DmaBufAttachment, model::dma_buf_pin>);
-  bind_builtin(t, "dma_buf_unpin", obj_call<DmaBufAttachment, model::dma_buf_unpin>);
-  bind_builtin(t, "dma_buf_map_attachment", map_attachment);
-  bind_builtin(t, "dma_buf_unmap_attachment", unmap_attachment);
-  bind_builtin(t, "dma_buf_invalidate_mappings",
-               obj_call<DmaBuf, model::dma_buf_invalidate_mappings>);
-  bind_builtin(t, "dma_buf_attach_revocable",
-               obj_call<DmaBufAttachment, model::dma_buf_attach_revocable>);
-  bind_builtin(t, "dma_buf_get", buf_get);
-  bind_builtin(t, "dma_buf_put", buf_put);
-  bind_builtin(t, "dma_access", access);
+void bind_dma_buf_builtins(Bindings& b) {
+#define RAVEL_API RAVEL_BIND_API
+#define RAVEL_BLOCK_API RAVEL_BIND_API
+#define RAVEL_TYPE RAVEL_BIND_TYPE
+#define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include "scenarios/api/dma_buf.def"
+#undef RAVEL_API
+#undef RAVEL_BLOCK_API
+#undef RAVEL_TYPE
+#undef RAVEL_LOCK_TYPE
 }
 
 }  // namespace ravel::interp

@@ -131,26 +131,6 @@ Obj* Runtime::obj_of(ModelType m, void* model) {
   return o;
 }
 
-// dma_buf objects are in builtins_dma_buf.cc.
-void* make_dma_buf_model(Runtime& rt, ModelType m, const char* name, const lang::Init* init,
-                         Frame& f);
-
-void* Runtime::make_dma_model(ModelType m, const char* name, ObjectId owner,
-                              const lang::Init* init, Frame& f) {
-  switch (m) {
-    case ModelType::kDmaFence:
-      return make_fence(*this, name, owner, init, f);
-    case ModelType::kDmaFenceOps:
-      return make_fence_ops(*this, name, init, f);
-    case ModelType::kDmaFenceCb:
-      return model::dma_fence_cb_new(name, owner);
-    case ModelType::kDmaResv:
-      return model::dma_resv_new(name, owner);
-    default:
-      return make_dma_buf_model(*this, m, name, init, f);
-  }
-}
-
 namespace {
 
 // ---- dma_fence (drivers/dma-buf/dma-fence.c) ----
@@ -280,38 +260,31 @@ Value resv_test_signaled(Call& c) {
   return Value::integer(model::dma_resv_test_signaled(r, usage(c, 1), c.loc));
 }
 
+// Factories (dma_fence.def, dma_resv.def).
+void* make_dma_fence(Runtime& rt, const MakeArgs& a) {
+  return make_fence(rt, a.name, a.owner, a.init, a.f);
+}
+void* make_dma_fence_ops(Runtime& rt, const MakeArgs& a) {
+  return make_fence_ops(rt, a.name, a.init, a.f);
+}
+void* make_dma_fence_cb(Runtime&, const MakeArgs& a) {
+  return model::dma_fence_cb_new(a.name, a.owner);
+}
+void* make_dma_resv(Runtime&, const MakeArgs& a) { return model::dma_resv_new(a.name, a.owner); }
+
 }  // namespace
 
-void bind_dma_fence_builtins(std::vector<BuiltinFn>& t) {
-  bind_builtin(t, "dma_fence_init", fence_init);
-  bind_builtin(t, "dma_fence_get", fence_get);
-  bind_builtin(t, "dma_fence_put", fence_put);
-  bind_builtin(t, "dma_fence_signal", fence_signal);
-  bind_builtin(t, "dma_fence_signal_locked", obj_call<DmaFence, model::dma_fence_signal_locked>);
-  bind_builtin(t, "dma_fence_add_callback", add_callback);
-  bind_builtin(t, "dma_fence_remove_callback", remove_callback);
-  bind_builtin(t, "dma_fence_is_signaled", obj_call<DmaFence, model::dma_fence_is_signaled>);
-  bind_builtin(t, "dma_fence_is_signaled_locked",
-               obj_call<DmaFence, model::dma_fence_is_signaled_locked>);
-  bind_builtin(t, "dma_fence_wait", fence_wait);
-  bind_builtin(t, "dma_fence_wait_timeout", fence_wait_timeout);
-  bind_builtin(t, "dma_fence_set_error", set_error);
-  bind_builtin(t, "dma_fence_get_status", obj_call<DmaFence, model::dma_fence_get_status>);
-  bind_builtin(t, "dma_fence_enable_sw_signaling",
-               obj_call<DmaFence, model::dma_fence_enable_sw_signaling>);
-  bind_builtin(t, "dma_fence_spinlock", fence_spinlock);
-  bind_builtin(t, "dma_fence_begin_signalling", begin_signalling);
-  bind_builtin(t, "dma_fence_end_signalling", end_signalling);
-
-  bind_builtin(t, "dma_resv_lock", resv_lock);
-  bind_builtin(t, "dma_resv_lock_slow", resv_lock_slow);
-  bind_builtin(t, "dma_resv_trylock", obj_call<DmaResv, model::dma_resv_trylock>);
-  bind_builtin(t, "dma_resv_unlock", obj_call<DmaResv, model::dma_resv_unlock>);
-  bind_builtin(t, "dma_resv_reserve_fences", reserve_fences);
-  bind_builtin(t, "dma_resv_add_fence", add_fence);
-  bind_builtin(t, "dma_resv_wait_timeout", resv_wait_timeout);
-  bind_builtin(t, "dma_resv_test_signaled", resv_test_signaled);
-  bind_builtin(t, "dma_resv_assert_held", obj_call<DmaResv, model::dma_resv_assert_held>);
+void bind_dma_fence_builtins(Bindings& b) {
+#define RAVEL_API RAVEL_BIND_API
+#define RAVEL_BLOCK_API RAVEL_BIND_API
+#define RAVEL_TYPE RAVEL_BIND_TYPE
+#define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include "scenarios/api/dma_fence.def"
+#include "scenarios/api/dma_resv.def"
+#undef RAVEL_API
+#undef RAVEL_BLOCK_API
+#undef RAVEL_TYPE
+#undef RAVEL_LOCK_TYPE
 }
 
 }  // namespace ravel::interp

@@ -1,6 +1,7 @@
-// scenarios/interp/builtins_lang.cc: the language's own statements (language.md section 3:
-// assert, BUG_ON, WARN_ON, WARN, assume, await, choose) and error pointers
-// (include/linux/err.h). The context queries (in_irq ...) are declared in scenarios/api/cpu.def.
+// scenarios/interp/builtins_lang.cc: the bindings of scenarios/api/{lang,err,timing}.def: the
+// language's own statements (language.md section 3: assert, BUG_ON, WARN_ON, WARN, assume, await,
+// choose), the initializers, error pointers (include/linux/err.h) and the sleeping points. The
+// context queries (in_irq ...) are declared in scenarios/api/cpu.def.
 //
 // await(e): e is evaluated with its reads as real scheduling points (marked reads: an await
 // stands for a READ_ONCE busy-wait loop, so it never races itself). If false, the task blocks
@@ -136,33 +137,32 @@ Value sleep_point(Call& c) {
   return Value::integer(0);
 }
 
+Value schedule_point(Call& c) {
+  model::schedule_debug(c.loc);
+  c.rt.ctx.yield({.kind = static_cast<OpKind>(c.b.op), .loc = c.loc});
+  return Value::integer(0);
+}
+
+Value secs_to_jiffies_fn(Call& c) { return Value::integer(c.integer(0) * 1000); }
+
+// Initializers (ATOMIC_INIT(0), WORK(fn)): their value is what declarations use (objects.cc);
+// sema allows them only there.
+Value init_value(Call& c) { return c.arg(0); }
+
 }  // namespace
 
-void bind_lang_builtins(std::vector<BuiltinFn>& t) {
-  bind_builtin(t, "assert", assert_);
-  bind_builtin(t, "BUG_ON", assert_);
-  bind_builtin(t, "WARN_ON", warn);
-  bind_builtin(t, "WARN", warn);
-  bind_builtin(t, "assume", assume);
-  bind_builtin(t, "await", await);
-  bind_builtin(t, "choose", choose);
-  bind_builtin(t, "IS_ERR", is_err_);
-  bind_builtin(t, "IS_ERR_OR_NULL", is_err_or_null);
-  bind_builtin(t, "PTR_ERR", ptr_err);
-  bind_builtin(t, "ERR_PTR", err_ptr);
-  bind_builtin(t, "secs_to_jiffies", [](Call& c) { return Value::integer(c.integer(0) * 1000); });
-  // Initializers (ATOMIC_INIT(0), WORK(fn)): their value is what declarations use
-  // (objects.cc); sema allows them only there.
-  for (const char* init : {"ATOMIC_INIT", "REFCOUNT_INIT", "KREF_INIT", "WORK"}) {
-    bind_builtin(t, init, [](Call& c) { return c.arg(0); });
-  }
-  bind_builtin(t, "msleep", sleep_point);
-  bind_builtin(t, "schedule", [](Call& c) {
-    model::schedule_debug(c.loc);
-    c.rt.ctx.yield({.kind = static_cast<OpKind>(c.b.op), .loc = c.loc});
-    return Value::integer(0);
-  });
-  bind_builtin(t, "cond_resched", sleep_point);
+void bind_lang_builtins(Bindings& b) {
+#define RAVEL_API RAVEL_BIND_API
+#define RAVEL_BLOCK_API RAVEL_BIND_API
+#define RAVEL_TYPE RAVEL_BIND_TYPE
+#define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include "scenarios/api/err.def"
+#include "scenarios/api/lang.def"
+#include "scenarios/api/timing.def"
+#undef RAVEL_API
+#undef RAVEL_BLOCK_API
+#undef RAVEL_TYPE
+#undef RAVEL_LOCK_TYPE
 }
 
 }  // namespace ravel::interp

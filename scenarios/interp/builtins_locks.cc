@@ -37,12 +37,9 @@ Value spin_nested(Call& c) {
 }
 
 // The lockdep map of a lock object: `dep_map` of every RAVEL_LOCK_TYPE (scenarios/api), and the
-// lock inside an xarray (xa_lock, include/linux/xarray.h), whose type is still listed by hand.
+// lock inside an xarray (xarray.def names it).
 model::LockdepMap* lock_map(Obj* o) {
   if (auto* f = bindings().types[static_cast<size_t>(o->mtype)].dep_map) return f(o->model);
-  if (o->mtype == ModelType::kXarray) {
-    return &static_cast<model::Xarray*>(o->model)->xa_lock->dep_map;
-  }
   return nullptr;
 }
 

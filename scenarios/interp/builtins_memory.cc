@@ -178,7 +178,14 @@ Value refcount_read_fn(Call& c) {
   return Value::integer(model::refcount_read(c.model<Refcount>(0), c.loc));
 }
 
-// Factories (kref.def, refcount.def): KREF_INIT(n) and REFCOUNT_INIT(n) set the count, else 1.
+Value atomic_read_fn(Call& c) { return c.rt.decode(model::atomic_read(c.model<Atomic>(0), c.loc)); }
+
+// Factories (atomic.def, kref.def, refcount.def): ATOMIC_INIT(n) sets the value, else 0.
+void* make_atomic(Runtime& rt, const MakeArgs& a) {
+  const Expr* arg = init_arg(a.init);
+  return model::atomic_new(a.name, arg != nullptr ? rt.eval(arg, a.f).i : 0, a.owner);
+}
+// kref.def, refcount.def: KREF_INIT(n) and REFCOUNT_INIT(n) set the count, else 1.
 void* make_kref(Runtime& rt, const MakeArgs& a) {
   auto* k = model::kref_new(a.name, a.owner);
   if (const Expr* arg = init_arg(a.init))
@@ -195,54 +202,18 @@ void* make_refcount(Runtime& rt, const MakeArgs& a) {
 
 void bind_memory_builtins(Bindings& b) {
 #define RAVEL_API RAVEL_BIND_API
+#define RAVEL_BLOCK_API RAVEL_BIND_API
 #define RAVEL_TYPE RAVEL_BIND_TYPE
 #define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include "scenarios/api/atomic.def"
+#include "scenarios/api/bitops.def"
 #include "scenarios/api/kref.def"
+#include "scenarios/api/memory.def"
 #include "scenarios/api/refcount.def"
 #undef RAVEL_API
+#undef RAVEL_BLOCK_API
 #undef RAVEL_TYPE
 #undef RAVEL_LOCK_TYPE
-
-  // Not declared in scenarios/api yet: bound by name.
-  std::vector<BuiltinFn>& t = b.fns;
-  bind_builtin(t, "kmalloc", alloc);
-  bind_builtin(t, "kzalloc", alloc);
-  bind_builtin(t, "kfree", kfree);
-  bind_builtin(t, "kfree_rcu", kfree_rcu);
-  bind_builtin(t, "container_of", container_of);
-  bind_builtin(t, "register_shrinker", shrinker);
-
-  bind_builtin(t, "atomic_read",
-               [](Call& c) { return c.rt.decode(model::atomic_read(c.model<Atomic>(0), c.loc)); });
-  bind_builtin(t, "atomic_set", atomic_set);
-  bind_builtin(t, "atomic_inc", obj_call<Atomic, model::atomic_inc>);
-  bind_builtin(t, "atomic_dec", obj_call<Atomic, model::atomic_dec>);
-  bind_builtin(t, "atomic_add", atomic_add_sub<model::atomic_add>);
-  bind_builtin(t, "atomic_sub", atomic_add_sub<model::atomic_sub>);
-  bind_builtin(t, "atomic_inc_return", obj_call<Atomic, model::atomic_inc_return>);
-  bind_builtin(t, "atomic_dec_and_test", obj_call<Atomic, model::atomic_dec_and_test>);
-  bind_builtin(t, "atomic_cmpxchg", atomic_cmpxchg);
-  bind_builtin(t, "atomic_xchg", atomic_xchg);
-  bind_builtin(t, "READ_ONCE", read_once);
-  bind_builtin(t, "WRITE_ONCE", store_marked<model::WRITE_ONCE>);
-  bind_builtin(t, "smp_store_release", store_marked<model::smp_store_release>);
-  bind_builtin(t, "smp_load_acquire", load_acquire);
-  bind_builtin(t, "smp_mb", [](Call& c) {
-    model::smp_mb(c.loc);
-    return Value::integer(0);
-  });
-  bind_builtin(t, "smp_rmb", [](Call& c) {
-    model::smp_rmb(c.loc);
-    return Value::integer(0);
-  });
-  bind_builtin(t, "smp_wmb", [](Call& c) {
-    model::smp_wmb(c.loc);
-    return Value::integer(0);
-  });
-  bind_builtin(t, "test_bit", test_bit);
-  bind_builtin(t, "set_bit", bit_op<void, model::set_bit>);
-  bind_builtin(t, "clear_bit", bit_op<void, model::clear_bit>);
-  bind_builtin(t, "test_and_set_bit", bit_op<bool, model::test_and_set_bit>);
 }
 
 }  // namespace ravel::interp

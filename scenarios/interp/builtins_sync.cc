@@ -113,6 +113,25 @@ void* make_completion(Runtime&, const MakeArgs& a) {
 }
 void* make_waitqueue(Runtime&, const MakeArgs& a) { return model::waitqueue_new(a.name, a.owner); }
 
+// Factories (xarray.def, workqueue.def, rcu_head.def, module.def).
+void* make_xarray(Runtime&, const MakeArgs& a) { return model::xarray_new(a.name, a.owner); }
+// The lock inside an xarray (xa_lock, include/linux/xarray.h), for lockdep's assertions.
+model::LockdepMap* xarray_dep_map(void* xa) { return &static_cast<Xarray*>(xa)->xa_lock->dep_map; }
+// WORK(fn) binds the handler; set_work_fn reads the work through the object being made.
+void* make_work(Runtime& rt, const MakeArgs& a) {
+  auto* w = model::work_new(a.name, {}, a.owner);
+  a.self->model = w;
+  if (const Expr* arg = init_arg(a.init)) rt.set_work_fn(a.self, rt.eval(arg, a.f), a.loc);
+  return w;
+}
+// An rcu_head is the engine object call_rcu's callback is queued on.
+void* make_rcu_head(Runtime& rt, const MakeArgs& a) {
+  auto* id = rt.ctx.make<ObjectId>(rt.ctx.new_object());
+  adopt_object(a.owner, *id);
+  return id;
+}
+void* make_module(Runtime&, const MakeArgs& a) { return model::module_new(a.name); }
+
 }  // namespace
 
 void Runtime::set_work_fn(Obj* work, Value fn, Loc loc) {
@@ -148,59 +167,20 @@ Flow Runtime::exec_xa_for_each(const Stmt* s, Frame& f) {
 
 void bind_sync_builtins(Bindings& b) {
 #define RAVEL_API RAVEL_BIND_API
+#define RAVEL_BLOCK_API RAVEL_BIND_API
 #define RAVEL_TYPE RAVEL_BIND_TYPE
 #define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
 #include "scenarios/api/completion.def"
+#include "scenarios/api/module.def"
+#include "scenarios/api/rcu.def"
+#include "scenarios/api/rcu_head.def"
 #include "scenarios/api/wait.def"
+#include "scenarios/api/workqueue.def"
+#include "scenarios/api/xarray.def"
 #undef RAVEL_API
+#undef RAVEL_BLOCK_API
 #undef RAVEL_TYPE
 #undef RAVEL_LOCK_TYPE
-
-  // Not declared in scenarios/api yet: bound by name.
-  std::vector<BuiltinFn>& t = b.fns;
-  bind_builtin(t, "rcu_read_lock", [](Call& c) {
-    model::rcu_read_lock(c.loc);
-    return Value::integer(0);
-  });
-  bind_builtin(t, "rcu_read_unlock", [](Call& c) {
-    model::rcu_read_unlock(c.loc);
-    return Value::integer(0);
-  });
-  bind_builtin(t, "synchronize_rcu", [](Call& c) {
-    model::synchronize_rcu(c.loc);
-    return Value::integer(0);
-  });
-  bind_builtin(t, "rcu_barrier", [](Call& c) {
-    model::rcu_barrier(c.loc);
-    return Value::integer(0);
-  });
-  bind_builtin(t, "call_rcu", call_rcu);
-  bind_builtin(t, "rcu_dereference", rcu_deref);
-  bind_builtin(t, "rcu_dereference_protected", rcu_deref_protected);
-  bind_builtin(t, "rcu_assign_pointer", rcu_assign);
-  bind_builtin(t, "rcu_access_pointer", rcu_access);
-
-  bind_builtin(t, "xa_lock", obj_call<Xarray, model::xa_lock>);
-  bind_builtin(t, "xa_unlock", obj_call<Xarray, model::xa_unlock>);
-  bind_builtin(t, "xa_lock_irq", obj_call<Xarray, model::xa_lock_irq>);
-  bind_builtin(t, "xa_unlock_irq", obj_call<Xarray, model::xa_unlock_irq>);
-  bind_builtin(t, "xa_lock_irqsave", lock_irqsave<&model::xa_lock_irqsave>);
-  bind_builtin(t, "xa_unlock_irqrestore", unlock_irqrestore<&model::xa_unlock_irqrestore>);
-  bind_builtin(t, "xa_store", xa_store<model::xa_store>);
-  bind_builtin(t, "__xa_store", xa_store<model::__xa_store>);
-  bind_builtin(t, "xa_load", xa_index_op<model::xa_load>);
-  bind_builtin(t, "xa_erase", xa_index_op<model::xa_erase>);
-  bind_builtin(t, "__xa_erase", xa_index_op<model::__xa_erase>);
-
-  bind_builtin(t, "INIT_WORK", init_work);
-  bind_builtin(t, "schedule_work", obj_call<Work, model::schedule_work>);
-  bind_builtin(t, "queue_work", queue_work);
-  bind_builtin(t, "flush_work", obj_call<Work, model::flush_work>);
-  bind_builtin(t, "cancel_work_sync", obj_call<Work, model::cancel_work_sync>);
-
-  bind_builtin(t, "try_module_get", obj_call<Module, model::try_module_get>);
-  bind_builtin(t, "module_put", obj_call<Module, model::module_put>);
-  bind_builtin(t, "module_unload", obj_call<Module, model::module_unload>);
 }
 
 }  // namespace ravel::interp

@@ -2,13 +2,9 @@
 // section 2: "objects declared at top level are initialized before init runs": locks unlocked,
 // completions not done, krefs at 1, xarrays empty). Each object is made by its model's own
 // constructor; objects inside a heap instance are adopted by the slab (model/slab.h) so that an
-// operation on them after kfree is a use-after-free. The types declared in scenarios/api are made
-// by the factory their declaration names (bindings().types); the others are still made here.
-#include "model/atomic.h"
-#include "model/module.h"
+// operation on them after kfree is a use-after-free. Every model type is made by the factory its
+// declaration in scenarios/api names (bindings().types).
 #include "model/slab.h"
-#include "model/workqueue.h"
-#include "model/xarray.h"
 #include "scenarios/interp/runtime.h"
 
 namespace ravel::interp {
@@ -31,54 +27,16 @@ Obj* Runtime::make_model(ModelType m, const char* name, const char* cls, ObjectI
   o->mtype = m;
   Frame empty;
   Frame& fr = f != nullptr ? *f : empty;
-  const Expr* arg = init_arg(init);
   Loc loc = init != nullptr ? in.loc(init->pos) : Loc{in.file, 0, 0};
-  const TypeBinding& declared = bindings().types[static_cast<size_t>(m)];
-  if (declared.make != nullptr) {
-    // A type declared in scenarios/api: its factory (RAVEL_TYPE, RAVEL_LOCK_TYPE).
-    o->model = declared.make(*this, MakeArgs{name, cls, owner, init, fr, loc});
-    if (m != ModelType::kLockClassKey) by_model[o->model] = o;  // callbacks name it by model
-    return o;
+  const TypeBinding& binding = bindings().types[static_cast<size_t>(m)];
+  if (binding.make == nullptr) {
+    error(std::string("objects of type '") + std::string(lang::model_type_name(m)) +
+              "' are not supported yet",
+          loc);
   }
-  switch (m) {
-    case ModelType::kDmaFence:
-    case ModelType::kDmaFenceOps:
-    case ModelType::kDmaFenceCb:
-    case ModelType::kDmaResv:
-    case ModelType::kDmaBuf:
-    case ModelType::kDmaBufOps:
-    case ModelType::kDmaBufAttachOps:
-    case ModelType::kDmaBufAttachment:
-    case ModelType::kSgTable:
-      o->model = make_dma_model(m, name, owner, init, fr);
-      break;
-    case ModelType::kAtomic:
-      o->model = model::atomic_new(name, arg != nullptr ? eval(arg, fr).i : 0, owner);
-      break;
-    case ModelType::kXarray:
-      o->model = model::xarray_new(name, owner);
-      break;
-    case ModelType::kWork: {
-      auto* w = model::work_new(name, {}, owner);
-      o->model = w;
-      if (arg != nullptr) set_work_fn(o, eval(arg, fr), loc);
-      break;
-    }
-    case ModelType::kRcuHead: {
-      auto* id = ctx.make<ObjectId>(ctx.new_object());
-      adopt_object(owner, *id);
-      o->model = id;
-      break;
-    }
-    case ModelType::kModule:
-      o->model = model::module_new(name);
-      break;
-    default:
-      error(std::string("objects of type '") + std::string(lang::model_type_name(m)) +
-                "' are not supported yet",
-            loc);
-  }
-  by_model[o->model] = o;  // callbacks name it by model
+  // Every model type is declared in scenarios/api with its factory (RAVEL_TYPE, RAVEL_LOCK_TYPE).
+  o->model = binding.make(*this, MakeArgs{name, cls, owner, init, fr, loc, o});
+  if (m != ModelType::kLockClassKey) by_model[o->model] = o;  // callbacks name it by model
   return o;
 }
 

@@ -120,10 +120,6 @@ class Runtime {
                  ObjectId owner, bool priv, const lang::Init* init, Frame* f);
   Obj* make_model(lang::ModelType m, const char* name, const char* cls, ObjectId owner,
                   const lang::Init* init, Frame* f);
-  // The model object of a dma_fence, dma_fence_ops, dma_fence_cb, dma_resv, dma_buf or ops
-  // declaration (builtins_dma_fence.cc).
-  void* make_dma_model(lang::ModelType m, const char* name, ObjectId owner, const lang::Init* init,
-                       Frame& f);
   Obj* make_instance(int32_t struct_id, ObjectId heap, bool priv);
   void set_work_fn(Obj* work, Value fn, Loc loc);  // WORK(fn), INIT_WORK(w, fn)
   void make_globals();                             // every global, in declaration order
@@ -201,6 +197,7 @@ struct MakeArgs {
   const lang::Init* init;
   Frame& f;
   Loc loc;
+  Obj* self;  // the object being made (its model is stored after the factory returns)
 };
 // The interpreter's side of a model type declared in scenarios/api (RAVEL_TYPE,
 // RAVEL_LOCK_TYPE): how to make one, and for a lock type where its lockdep map is.
@@ -216,15 +213,16 @@ struct Bindings {
 };
 const Bindings& bindings();
 const std::vector<BuiltinFn>& builtin_table();  // bindings().fns
-void bind_builtin(std::vector<BuiltinFn>& t, std::string_view name, BuiltinFn fn);
-void bind_lang_builtins(std::vector<BuiltinFn>& t);
+// The binders: each expands the declaration files of its pairs (scenarios/api) next to their
+// binding functions.
+void bind_lang_builtins(Bindings& b);  // scenarios/api/{timing,err,lang}.def
 void bind_lock_builtins(Bindings& b);  // scenarios/api/{cpu,spinlock,mutex,ww_mutex,lockdep}.def
-void bind_memory_builtins(Bindings& b);  // and scenarios/api/{kref,refcount}.def
-void bind_sync_builtins(Bindings& b);    // and scenarios/api/{completion,wait}.def
+void bind_memory_builtins(Bindings& b);  // {memory,atomic,bitops,kref,refcount}.def
+void bind_sync_builtins(Bindings& b);    // {rcu,xarray,workqueue,module,completion,wait}.def
 void bind_rw_builtins(Bindings& b);  // scenarios/api/{rwlock,rwsem}.def
-void bind_dma_fence_builtins(std::vector<BuiltinFn>& t);
-void bind_dma_buf_builtins(std::vector<BuiltinFn>& t);
-void bind_ordering_builtins(std::vector<BuiltinFn>& t);  // builtins_ordering.cc
+void bind_dma_fence_builtins(Bindings& b);  // {dma_fence,dma_resv}.def
+void bind_dma_buf_builtins(Bindings& b);    // dma_buf.def
+void bind_ordering_builtins(Bindings& b);   // ordering.def
 
 // "assert(x == 1)": an expression rendered back from the tree (messages).
 std::string render(const Expr* e);
@@ -332,12 +330,15 @@ model::LockdepMap* dep_map_of(void* model) {
 }
 
 // Expanding a declaration file (scenarios/api) inside a binder `void bind_x(Bindings& b)`:
-//   #define RAVEL_API RAVEL_BIND_API  (and the same for RAVEL_TYPE, RAVEL_LOCK_TYPE)
+//   #define RAVEL_API RAVEL_BIND_API  (and the same for RAVEL_BLOCK_API, RAVEL_TYPE,
+//   RAVEL_LOCK_TYPE)
 // binds each API by its ApiId (no name lookup at start-up) and each type by its enumerator.
 #define RAVEL_BIND_API(name, sig, ret, op, in_await, ...) \
   b.fns[static_cast<size_t>(::ravel::lang::ApiId::name)] = __VA_ARGS__;
+// A RAVEL_TYPE's last columns are its factory and, for a type that holds a lock without being
+// one (an xarray's xa_lock), the lock's lockdep map.
 #define RAVEL_BIND_TYPE(e, c, s, cxx, ...) \
-  b.types[static_cast<size_t>(::ravel::lang::ModelType::e)].make = __VA_ARGS__;
+  b.types[static_cast<size_t>(::ravel::lang::ModelType::e)] = {__VA_ARGS__};
 #define RAVEL_BIND_LOCK_TYPE(e, c, s, cxx, ...) \
   b.types[static_cast<size_t>(::ravel::lang::ModelType::e)] = {__VA_ARGS__, dep_map_of<cxx>};
 

@@ -3,14 +3,13 @@
 //
 // Design note. Every built-in has one entry in this table: the checker uses an entry to check
 // arity and argument types, the interpreter binds its implementation to the entry's id
-// (scenarios/interp/builtins*.cc: by ApiId for a declared API, by name for the others, where
-// binding a name the table lacks is an internal error at start-up), `ravel
-// help builtins` prints the table, docs/language.md describes every entry (tests/docs), and the
-// entry carries the model/ops.def operation of the same kernel name (op_name). Argument
-// types come from a compact signature string (see builtins.cc). The table is built at compile
-// time: an unknown model type in a signature, a bad return string or an unknown op name is a
-// compile error. The kernel APIs of the model pairs in scenarios/api/all.def are declared there,
-// once each (name, signature, op, await, binding, model type); the rest are still rows here.
+// (scenarios/interp/builtins*.cc, by ApiId), `ravel help builtins` prints the table,
+// docs/language.md describes every entry (tests/docs), and the entry carries the model/ops.def
+// operation of the same kernel name (op_name). Argument types come from a compact signature string
+// (see builtins.cc). The table is built at compile time: an unknown model type in a signature, a
+// bad return string or an unknown op name is a compile error. Every built-in is declared in
+// scenarios/api/all.def, once (name, signature, op, await, binding), with the model types of its
+// pair.
 #pragma once
 
 #include <cstdint>
@@ -66,8 +65,7 @@ struct Builtin {
 
 // The kernel APIs declared in scenarios/api (one descriptor per API, see api.h), in table order:
 // the built-in of ApiId x has id static_cast<uint16_t>(x), so the interpreter binds it by this
-// enumerator and a misspelled name is a compile error. The hand-listed rows of builtins.cc
-// follow them (ids from kDeclared on).
+// enumerator and a misspelled name is a compile error. kDeclared is the number of built-ins.
 enum class ApiId : uint16_t {
 #define RAVEL_API(name, sig, ret, op, in_await, ...) name,
 #include "scenarios/api/all.def"
