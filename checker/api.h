@@ -249,10 +249,12 @@ struct TaskSpec {
 
 class Execution;  // checker/execution.h; models never touch it directly
 
-// Thrown inside a task's fiber when its execution is abandoned (a fatal violation, a deadlock, a
-// model error, or the end of the execution with a daemon still suspended): it unwinds the task's
-// stack so that destructors run. Models must not swallow it: a `catch (...)` in model code must
-// rethrow (`catch (...) { cleanup(); throw; }`). While a fiber unwinds, Ctx::yield returns at
+// When an execution is abandoned (a fatal violation, a deadlock, a model error, a sleep-set-blocked
+// execution, or the end of the execution with a daemon still suspended), each suspended task's
+// stack is unwound so that destructors run: by a forced unwind (checker/fiber.h), which typed
+// handlers do not see. Models must not swallow it: a `catch (...)` in model code must rethrow
+// (`catch (...) { cleanup(); throw; }`). ExecutionAbandoned itself is thrown on the scheduler's
+// stack (a model error from a plugin callback) and caught by the engine. While a fiber unwinds, Ctx::yield returns at
 // once (destructors may still call model operations), so model loops must not spin on yield.
 struct ExecutionAbandoned {};
 

@@ -75,17 +75,27 @@ void Execution::task_main(void* arg) {
   void (*entry)(void*) = task.entry;
   void* entry_arg = task.arg;
   const char* name = task.name;
+  Fiber* fiber = task.fiber;
+  // Safety: this frame holds only pointers until a handler runs, so an abandoned task's unwinding
+  // may stop here (the handlers below are for the model's own exceptions). A handler holds a
+  // caught exception and temporaries while model_error() suspends: it lifts the boundary first.
+  fiber->set_unwind_boundary(stack_pointer());
   try {
     entry(entry_arg);
   } catch (const ExecutionAbandoned&) {
     throw;
+  } catch (abi::__forced_unwind&) {
+    throw;  // an abandoned fiber (fiber.cc) stops at the boundary above; kept as a safety net
   } catch (const std::bad_alloc&) {
+    fiber->clear_unwind_boundary();
     // Not an error of the model: the machine's memory ran out (ExploreResult::out_of_memory).
     e->out_of_memory_ = true;
     e->model_error(std::string("out of memory in task ") + name, Loc{});
   } catch (const std::exception& ex) {
+    fiber->clear_unwind_boundary();
     e->model_error(std::string("uncaught exception in task ") + name + ": " + ex.what(), Loc{});
   } catch (...) {
+    fiber->clear_unwind_boundary();
     e->model_error(std::string("uncaught exception in task ") + name, Loc{});
   }
 }

@@ -4,7 +4,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <unwind.h>
+
 #include <boost/context/fiber.hpp>
+#include <csetjmp>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -71,6 +75,12 @@ struct Fiber::Impl {
   bool finished = false;
   bool unwinding = false;
   void* stack_base = nullptr;
+  // Abandoning (see force_unwind): where run() resumes once the stack is unwound, and the frame
+  // the unwinding stops at (run()'s, or set_unwind_boundary()'s).
+  std::jmp_buf unwound;
+  const void* boundary = nullptr;
+  const void* run_boundary = nullptr;  // run()'s own frame: the default
+  _Unwind_Exception abandon{};
   size_t stack_size = 0;
 #ifdef RAVEL_ASAN
   void* fake_stack = nullptr;
@@ -79,6 +89,14 @@ struct Fiber::Impl {
 #endif
 
   bctx::fiber run(bctx::fiber&& c);
+  [[noreturn]] void force_unwind();
+  void run_entry() {
+    try {
+      entry(arg);
+    } catch (const ExecutionAbandoned&) {
+      // An ExecutionAbandoned thrown on the fiber outside suspend(): its stack is unwound.
+    }
+  }
 };
 
 namespace {
@@ -104,17 +122,59 @@ struct PoolAllocator {
 
 }  // namespace
 
+// Abandoning a fiber is a forced unwind (_Unwind_ForcedUnwind, the mechanism of glibc's thread
+// cancellation), not a C++ throw. Why: a throw walks the stack twice, once to find the handler and
+// once to run the cleanups; the interpreter's stacks are deep (every nested eval/exec is a frame),
+// and on revoke(2), where two thirds of the executions end sleep-set-blocked, the search phase
+// alone cost about a sixth of all instructions. A forced unwind runs the cleanup phase only: the
+// same destructors, in the same order. Typed handlers do not match it; `catch (...)` does and
+// must rethrow (api.h's contract for ExecutionAbandoned), and the engine's own handlers let it
+// through with `catch (abi::__forced_unwind&) { throw; }`. The stop function ends the unwinding
+// at run()'s frame with a longjmp: every frame in between has been unwound by then.
+namespace {
+
+constexpr _Unwind_Exception_Class kAbandonClass = 0x5241564c41424e44;  // "RAVLABND"
+
+_Unwind_Reason_Code stop_at_run(int, _Unwind_Action actions, _Unwind_Exception_Class,
+                                _Unwind_Exception*, _Unwind_Context* context, void* param) {
+  auto* impl = static_cast<Fiber::Impl*>(param);
+  // libgcc's "CFA" of the frame about to be unwound is the canonical frame address of the frame
+  // unwound before it, i.e. this frame's own stack pointer (glibc's cancellation compares it
+  // with a setjmp buffer's the same way). Callees of the boundary frame have lower ones.
+  const bool at_boundary = (actions & _UA_END_OF_STACK) != 0 ||
+                           _Unwind_GetCFA(context) >= reinterpret_cast<uintptr_t>(impl->boundary);
+  if (at_boundary) std::longjmp(impl->unwound, 1);
+  return _URC_NO_REASON;
+}
+
+// Called by __cxa_end_catch if a `catch (...)` swallows the unwinding (then unwind() reports the
+// misuse); the exception object is the fiber's own, nothing to free.
+void abandon_cleanup(_Unwind_Reason_Code, _Unwind_Exception*) {}
+
+}  // namespace
+
+void Fiber::Impl::force_unwind() {
+  abandon = _Unwind_Exception{};
+  abandon.exception_class = kAbandonClass;
+  abandon.exception_cleanup = &abandon_cleanup;
+  _Unwind_ForcedUnwind(&abandon, &stop_at_run, this);
+  internal_error("a forced unwind of an abandoned fiber returned");
+}
+
 bctx::fiber Fiber::Impl::run(bctx::fiber&& c) {
   caller = std::move(c);
 #ifdef RAVEL_ASAN
   __sanitizer_finish_switch_fiber(nullptr, &caller_bottom, &caller_size);
 #endif
+  // Without a boundary the unwinding stops at this frame (elsewhere than x86-64: at the end of
+  // the fiber's stack, boost's entry frame having no unwind information below it).
+  run_boundary = stack_pointer();
+  if (run_boundary == nullptr) run_boundary = reinterpret_cast<const void*>(UINTPTR_MAX);
+  boundary = run_boundary;
+  // Safety: nothing live in this frame changes between setjmp and the longjmp of stop_at_run
+  // (the state is in *this), and every frame the longjmp skips was unwound before it.
   if (!unwinding) {
-    try {
-      entry(arg);
-    } catch (const ExecutionAbandoned&) {
-      // The normal end of an abandoned fiber: its stack is unwound.
-    }
+    if (setjmp(unwound) == 0) run_entry();
   }
   finished = true;
 #ifdef RAVEL_ASAN
@@ -167,8 +227,14 @@ void Fiber::suspend() {
 #ifdef RAVEL_ASAN
   __sanitizer_finish_switch_fiber(m.fake_stack, &m.caller_bottom, &m.caller_size);
 #endif
-  if (m.unwinding) throw ExecutionAbandoned{};
+  if (m.unwinding) m.force_unwind();
 }
+
+void Fiber::set_unwind_boundary(const void* sp) {
+  if (sp != nullptr) impl_->boundary = sp;
+}
+
+void Fiber::clear_unwind_boundary() { impl_->boundary = impl_->run_boundary; }
 
 void Fiber::unwind() {
   Impl& m = *impl_;

@@ -6,15 +6,20 @@
 // thread's own stack, so every switch is scheduler <-> task (relacy and loom do the same).
 //
 // Abandoning. A fiber whose execution ended while it was suspended (violation, deadlock, model
-// error, daemon that never ran) is resumed once more by unwind(): suspend() then throws
-// ravel::ExecutionAbandoned, the stack unwinds (destructors run), the fiber returns normally.
-// We use our own exception rather than boost's forced_unwind from ~fiber() because then every
-// switch, including the last one, is annotated for ASan, and models need not include Boost.
+// error, sleep-set-blocked, daemon that never ran) is resumed once more by unwind(): suspend()
+// then unwinds the stack with a forced unwind (_Unwind_ForcedUnwind: destructors run, typed
+// handlers do not match, `catch (...)` must rethrow) that stops at the fiber's entry frame, and
+// the fiber returns normally. A forced unwind rather than a throw because a throw searches the
+// whole stack for its handler before it unwinds it (twice the walk; fiber.cc measures it), and
+// rather than boost's forced_unwind from ~fiber() because then every switch, including the last
+// one, is annotated for ASan, and models need not include Boost.
 //
 // ASan (RAVEL_ASAN): each switch is bracketed by __sanitizer_start_switch_fiber /
 // __sanitizer_finish_switch_fiber, and pooled stacks are unpoisoned when reused (frames of a
 // fiber that never returned leave poisoned redzones behind).
 #pragma once
+
+#include <cxxabi.h>  // abi::__forced_unwind: what an abandon looks like to a handler
 
 #include <cstddef>
 #include <memory>
@@ -42,6 +47,20 @@ class StackPool {
   std::vector<void*> all_;
 };
 
+// The calling frame's stack pointer (always inlined into it), for Fiber::set_unwind_boundary.
+// The unwinder reports a frame by its stack pointer at the call it is suspended in, which is the
+// function's stack pointer after its prologue: GCC and Clang on x86-64 allocate the whole frame
+// there (no pushes for calls with register arguments). Elsewhere null: no boundary.
+[[gnu::always_inline]] inline const void* stack_pointer() {
+#if defined(__x86_64__)
+  const void* sp;
+  asm volatile("mov %%rsp, %0" : "=r"(sp));
+  return sp;
+#else
+  return nullptr;
+#endif
+}
+
 class Fiber {
  public:
   Fiber();
@@ -57,8 +76,15 @@ class Fiber {
 
   // Scheduler side: runs the fiber until it calls suspend() or returns.
   void resume();
-  // Fiber side: back to the scheduler. Throws ExecutionAbandoned when resumed by unwind().
+  // Fiber side: back to the scheduler. Unwinds the fiber's stack when resumed by unwind().
   void suspend();
+  // Fiber side: the frame whose stack pointer is `sp` (stack_pointer() in that frame) and every
+  // frame below it, down to the fiber's entry, hold nothing that needs destruction: an
+  // unwinding stops when it reaches that frame instead of running its handlers (the engine's
+  // task_main has a catch (...) for model exceptions, which would otherwise catch and rethrow
+  // every abandon: a tenth of all instructions on revoke(2)).
+  void set_unwind_boundary(const void* sp);
+  void clear_unwind_boundary();  // back to the fiber's entry frame
   // Scheduler side: abandons a started, unfinished fiber by unwinding its stack. A fiber that
   // never started is simply dropped (its entry never runs).
   void unwind();

@@ -95,5 +95,71 @@ TEST(Fiber, DestructorUnwindsASuspendedFiber) {
   EXPECT_EQ(destroyed, 1);
 }
 
+// A model's `catch (...) { cleanup(); throw; }` sees the abandon (a forced unwind) and its
+// rethrow continues it; typed handlers (here ExecutionAbandoned's) do not see it.
+void body_with_handlers(void* arg) {
+  auto* c = static_cast<Ctx1*>(arg);
+  try {
+    try {
+      Noisy guard{c->destroyed};
+      c->fiber->suspend();
+    } catch (const ExecutionAbandoned&) {
+      *c->log += 'T';
+    }
+  } catch (...) {
+    *c->log += 'C';
+    throw;
+  }
+}
+
+TEST(Fiber, UnwindRunsCatchAllHandlersThatRethrow) {
+  StackPool pool(64 * 1024);
+  Fiber f;
+  std::string log;
+  int destroyed = 0;
+  Ctx1 c{&f, &log, &destroyed};
+  f.reset(&pool, &body_with_handlers, &c);
+  f.resume();
+  f.unwind();
+  EXPECT_TRUE(f.finished());
+  EXPECT_EQ(destroyed, 1);
+  EXPECT_EQ(log, "C");
+}
+
+// Frames between the entry and the boundary (set_unwind_boundary) are not unwound: the
+// boundary's owner promises they hold nothing to destroy; frames above it are.
+[[gnu::noinline]] void inner(Ctx1* c) {
+  Noisy guard{c->destroyed};
+  c->fiber->suspend();
+}
+
+void body_with_boundary(void* arg) {
+  auto* c = static_cast<Ctx1*>(arg);
+  c->fiber->set_unwind_boundary(stack_pointer());
+  try {
+    inner(c);
+  } catch (...) {
+    *c->log += 'C';  // not reached: the unwinding stops before this frame's handlers
+    throw;
+  }
+}
+
+TEST(Fiber, UnwindStopsAtTheBoundary) {
+  StackPool pool(64 * 1024);
+  Fiber f;
+  std::string log;
+  int destroyed = 0;
+  Ctx1 c{&f, &log, &destroyed};
+  for (int round = 0; round < 3; ++round) {
+    f.reset(&pool, &body_with_boundary, &c);
+    f.resume();
+    f.unwind();
+    EXPECT_TRUE(f.finished());
+  }
+  EXPECT_EQ(destroyed, 3);
+  EXPECT_EQ(log, "");
+  EXPECT_EQ(pool.allocated(), 1u);
+}
+
 }  // namespace
 }  // namespace ravel

@@ -76,8 +76,10 @@ int signal_locked_effect(DmaFence* f, Loc /*loc*/) {
 void dma_resv_lockdep() {
   // dma_resv_lockdep(): mmap_read_lock, ww_acquire_init + dma_resv_lock, fs_reclaim_acquire,
   // then __dma_fence_might_wait() (the fence map), recorded once at boot.
-  Kernel::current().lockdep().prime({"mmap_lock", "reservation_ww_class_acquire",
-                                     "reservation_ww_class_mutex", "fs_reclaim", "dma_fence_map"});
+  static constexpr const char* kOrder[] = {"mmap_lock", "reservation_ww_class_acquire",
+                                            "reservation_ww_class_mutex", "fs_reclaim",
+                                            "dma_fence_map"};
+  Kernel::current().lockdep().prime_once(kOrder);
 }
 
 bool dma_fence_begin_signalling(Loc loc) {

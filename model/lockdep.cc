@@ -67,7 +67,10 @@ void Lockdep::path_history(const std::vector<int>& path, bool forwards, int64_t 
 void Lockdep::usage_history(int cls, int bit, int64_t current, std::vector<uint64_t>* out) const {
   const UsageTrace& u = classes_[cls].usage[bit];
   if (!u.set || u.execution == kBoot) return;
-  if (seen_execution_ == current && seen_usage_.count({cls, bit}) != 0) return;
+  if (seen_execution_ == current && static_cast<size_t>(cls) < seen_usage_.size() &&
+      (seen_usage_[cls] >> bit & 1) != 0) {
+    return;
+  }
   out->push_back(static_cast<uint64_t>(u.execution));
 }
 
@@ -75,7 +78,7 @@ void Lockdep::enter(int64_t execution) {
   if (seen_execution_ == execution) return;
   seen_execution_ = execution;
   seen_.clear();
-  seen_usage_.clear();
+  std::fill(seen_usage_.begin(), seen_usage_.end(), 0);
 }
 
 void Lockdep::note_seen(int64_t execution, int from, int to) {
@@ -85,7 +88,8 @@ void Lockdep::note_seen(int64_t execution, int from, int to) {
 
 void Lockdep::note_seen_usage(int64_t execution, int cls, int bit) {
   enter(execution);
-  seen_usage_.insert({cls, bit});
+  if (seen_usage_.size() <= static_cast<size_t>(cls)) seen_usage_.resize(cls + size_t{1}, 0);
+  seen_usage_[cls] |= static_cast<uint8_t>(1u << bit);
 }
 
 void Lockdep::add_edge(int from, int to, Edge edge) {
@@ -237,7 +241,8 @@ void check_inversion(const TaskCtx& t, const HeldLock& h, int bit, Loc where) {
 void mark(const TaskCtx& t, const HeldLock& h, int bit, Loc where) {
   Lockdep& ld = Kernel::current().lockdep();
   const int64_t execution = current_execution();
-  if (!ld.mark(h.cls, bit, where, task_label(t.id), execution)) {
+  // The task's label (a std::string) only when the bit is new: nearly every mark repeats one.
+  if (ld.cls(h.cls).usage[bit].set || !ld.mark(h.cls, bit, where, task_label(t.id), execution)) {
     ld.note_seen_usage(execution, h.cls, bit);
     return;
   }

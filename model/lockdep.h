@@ -168,6 +168,17 @@ class Lockdep {
   const std::string& class_name(int id) const { return classes_[id].name; }
   // Priming: records a -> b -> c ... as the kernel does at boot (dma_resv_lockdep()).
   void prime(const std::vector<std::string>& order);
+  // prime() of a static list, remembered by its address. Why: dma_resv_lockdep() runs at every
+  // dma_resv, dma_fence and dma_buf creation (33 times per revoke(2) execution); edges are never
+  // removed, so after the first call the others would only rebuild the strings and find them.
+  template <size_t N>
+  void prime_once(const char* const (&order)[N]) {
+    for (const void* p : primed_) {
+      if (p == order) return;
+    }
+    primed_.push_back(order);
+    prime(std::vector<std::string>(order, order + N));
+  }
   bool has_edge(int from, int to) const;
   const Edge* edge(int from, int to) const;  // nullptr when there is none
   // The executions that recorded the edges along `path` (forwards: path[i] -> path[i+1];
@@ -201,10 +212,14 @@ class Lockdep {
   std::vector<std::vector<Edge>> fwd_;
   std::vector<std::vector<int>> back_;
   std::set<std::string> reported_;
+  std::vector<const void*> primed_;  // the lists prime_once() primed
   void enter(int64_t execution);
   int64_t seen_execution_ = kBoot;            // the execution seen_ and seen_usage_ are about
   std::set<std::pair<int, int>> seen_;        // dependencies it validated so far
-  std::set<std::pair<int, int>> seen_usage_;  // (class, usage bit) it marked so far
+  // (class, usage bit) it marked so far: one byte of kUsageBits bits per class, because a mark
+  // is noted at every acquisition (a std::set allocated a node per class and bit per execution).
+  std::vector<uint8_t> seen_usage_;
+  static_assert(kUsageBits <= 8);
 };
 
 }  // namespace ravel::model
