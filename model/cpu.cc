@@ -210,7 +210,8 @@ TaskId spawn_thread(Ctx& ctx, const ThreadSpec& spec, void (*entry)(void*), void
   ts.domain_gate = &c.gate;
   ts.entry = thread_main;
   ts.arg = ctx.make<ThreadStart>(ThreadStart{entry, arg});
-  if (c.process_tasks == 0 && c.owner == kNoTask && c.handler == kNoTask) ts.symmetry = spec.symmetry;
+  const bool untouched = c.process_tasks == 0 && c.owner == kNoTask && c.handler == kNoTask;
+  if (untouched) ts.symmetry = spec.symmetry;
   // Safety: the new task starts running right after this step, not inside spawn(), so placing it
   // after spawn() returns is before its first operation.
   TaskId t = ctx.spawn(ts);

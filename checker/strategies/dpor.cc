@@ -13,13 +13,14 @@
 // memory is bounded by one execution's depth.
 //
 // Races (the rules below live in dpor_races.cc, shared with the estimator's probes, so that a
-// probe's node gets the branches dpor's would). When an event e' of task p is committed, Trace::commit lists the earlier events e of
-// other tasks that are dependent with e' and do not happen before p (dpor_trace.h). For each, the
-// reversal v = notdep(e).e' (the events after e, up to e', that do not happen after e, followed by
-// e') is inserted into the wakeup tree of the node before e, unless a task asleep there is a weak
-// initial of v (then an equivalent execution was explored). Candidates are visited latest first;
-// a reversal known to be feasible makes every candidate that happens before it redundant (only
-// the immediate races of Source-DPOR are then reversed).
+// probe's node gets the branches dpor's would). When an event e' of task p is committed,
+// Trace::commit lists the earlier events e of other tasks that are dependent with e' and do not
+// happen before p (dpor_trace.h). For each, the reversal v = notdep(e).e' (the events after e,
+// up to e', that do not happen after e, followed by e') is inserted into the wakeup tree of the
+// node before e, unless a task asleep there is a weak initial of v (then an equivalent execution
+// was explored). Candidates are visited latest first; a reversal known to be feasible makes every
+// candidate that happens before it redundant (only the immediate races of Source-DPOR are then
+// reversed).
 //
 // Blocking (tasks whose gate is closed are not enabled). Reversing e/e' is impossible when e'
 // needs e to be enabled (unlock -> lock of a mutex). When p had no event between e and e' and

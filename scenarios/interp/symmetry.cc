@@ -30,9 +30,11 @@ using lang::VarDecl;
 // A change of these layouts means a new field: add it to Fingerprint, then update the sizes.
 static_assert(sizeof(void*) != 8 || sizeof(Expr) == 160, "lang::Expr changed: see Fingerprint");
 static_assert(sizeof(void*) != 8 || sizeof(Stmt) == 184, "lang::Stmt changed: see Fingerprint");
-static_assert(sizeof(void*) != 8 || sizeof(VarDecl) == 120, "lang::VarDecl changed: see Fingerprint");
+static_assert(sizeof(void*) != 8 || sizeof(VarDecl) == 120,
+              "lang::VarDecl changed: see Fingerprint");
 static_assert(sizeof(void*) != 8 || sizeof(Init) == 48, "lang::Init changed: see Fingerprint");
-static_assert(sizeof(void*) != 8 || sizeof(TypeRef) == 104, "lang::TypeRef changed: see Fingerprint");
+static_assert(sizeof(void*) != 8 || sizeof(TypeRef) == 104,
+              "lang::TypeRef changed: see Fingerprint");
 static_assert(sizeof(lang::IntWidth) == 3, "lang::IntWidth changed: see Fingerprint::width");
 
 class Fingerprint {
@@ -226,7 +228,9 @@ std::vector<uint32_t> symmetry_classes(const lang::Program& prog) {
   if (calls_asymmetric_builtin(prog)) return classes;
   std::map<std::string, std::vector<size_t>> by_code;
   Fingerprint f;
-  for (size_t i = 0; i < prog.tasks.size(); ++i) by_code[f.of(prog.tasks[i].body.block)].push_back(i);
+  for (size_t i = 0; i < prog.tasks.size(); ++i) {
+    by_code[f.of(prog.tasks[i].body.block)].push_back(i);
+  }
   // Numbered by their first member, so the numbers do not depend on the fingerprints' order.
   std::vector<std::vector<size_t>> groups;
   for (auto& [code, members] : by_code) {
