@@ -18,15 +18,9 @@ namespace ravel::interp {
 #ifdef RAVEL_EXTRA_API_DEF
 // A test build's extra model pair (tests/api): its declaration file, bound like the others.
 void bind_extra_api(Bindings& b) {
-#define RAVEL_API RAVEL_BIND_API
-#define RAVEL_BLOCK_API RAVEL_BIND_API
-#define RAVEL_TYPE RAVEL_BIND_TYPE
-#define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include "scenarios/interp/bind_begin.inc"
 #include RAVEL_EXTRA_API_DEF
-#undef RAVEL_API
-#undef RAVEL_BLOCK_API
-#undef RAVEL_TYPE
-#undef RAVEL_LOCK_TYPE
+#include "scenarios/interp/bind_end.inc"
 }
 #endif
 

@@ -218,15 +218,9 @@ void* made_by_dma_buf(Runtime& rt, const MakeArgs& a) {
 }  // namespace
 
 void bind_dma_buf_builtins(Bindings& b) {
-#define RAVEL_API RAVEL_BIND_API
-#define RAVEL_BLOCK_API RAVEL_BIND_API
-#define RAVEL_TYPE RAVEL_BIND_TYPE
-#define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include "scenarios/interp/bind_begin.inc"
 #include "scenarios/api/dma_buf.def"
-#undef RAVEL_API
-#undef RAVEL_BLOCK_API
-#undef RAVEL_TYPE
-#undef RAVEL_LOCK_TYPE
+#include "scenarios/interp/bind_end.inc"
 }
 
 }  // namespace ravel::interp

@@ -275,16 +275,10 @@ void* make_dma_resv(Runtime&, const MakeArgs& a) { return model::dma_resv_new(a.
 }  // namespace
 
 void bind_dma_fence_builtins(Bindings& b) {
-#define RAVEL_API RAVEL_BIND_API
-#define RAVEL_BLOCK_API RAVEL_BIND_API
-#define RAVEL_TYPE RAVEL_BIND_TYPE
-#define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include "scenarios/interp/bind_begin.inc"
 #include "scenarios/api/dma_fence.def"
 #include "scenarios/api/dma_resv.def"
-#undef RAVEL_API
-#undef RAVEL_BLOCK_API
-#undef RAVEL_TYPE
-#undef RAVEL_LOCK_TYPE
+#include "scenarios/interp/bind_end.inc"
 }
 
 }  // namespace ravel::interp

@@ -152,17 +152,11 @@ Value init_value(Call& c) { return c.arg(0); }
 }  // namespace
 
 void bind_lang_builtins(Bindings& b) {
-#define RAVEL_API RAVEL_BIND_API
-#define RAVEL_BLOCK_API RAVEL_BIND_API
-#define RAVEL_TYPE RAVEL_BIND_TYPE
-#define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include "scenarios/interp/bind_begin.inc"
 #include "scenarios/api/err.def"
 #include "scenarios/api/lang.def"
 #include "scenarios/api/timing.def"
-#undef RAVEL_API
-#undef RAVEL_BLOCK_API
-#undef RAVEL_TYPE
-#undef RAVEL_LOCK_TYPE
+#include "scenarios/interp/bind_end.inc"
 }
 
 }  // namespace ravel::interp

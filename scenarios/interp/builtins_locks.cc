@@ -119,17 +119,13 @@ Value ww_trylock(Call& c) {
 }  // namespace
 
 void bind_lock_builtins(Bindings& b) {
-#define RAVEL_API RAVEL_BIND_API
-#define RAVEL_TYPE RAVEL_BIND_TYPE
-#define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include "scenarios/interp/bind_begin.inc"
 #include "scenarios/api/cpu.def"
 #include "scenarios/api/lockdep.def"
 #include "scenarios/api/mutex.def"
 #include "scenarios/api/spinlock.def"
 #include "scenarios/api/ww_mutex.def"
-#undef RAVEL_API
-#undef RAVEL_TYPE
-#undef RAVEL_LOCK_TYPE
+#include "scenarios/interp/bind_end.inc"
 }
 
 }  // namespace ravel::interp

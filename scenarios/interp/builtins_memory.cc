@@ -201,19 +201,13 @@ void* make_refcount(Runtime& rt, const MakeArgs& a) {
 }  // namespace
 
 void bind_memory_builtins(Bindings& b) {
-#define RAVEL_API RAVEL_BIND_API
-#define RAVEL_BLOCK_API RAVEL_BIND_API
-#define RAVEL_TYPE RAVEL_BIND_TYPE
-#define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include "scenarios/interp/bind_begin.inc"
 #include "scenarios/api/atomic.def"
 #include "scenarios/api/bitops.def"
 #include "scenarios/api/kref.def"
 #include "scenarios/api/memory.def"
 #include "scenarios/api/refcount.def"
-#undef RAVEL_API
-#undef RAVEL_BLOCK_API
-#undef RAVEL_TYPE
-#undef RAVEL_LOCK_TYPE
+#include "scenarios/interp/bind_end.inc"
 }
 
 }  // namespace ravel::interp

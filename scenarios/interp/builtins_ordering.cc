@@ -56,15 +56,9 @@ Value compiler_barrier(Call&) { return Value::integer(0); }
 }  // namespace
 
 void bind_ordering_builtins(Bindings& b) {
-#define RAVEL_API RAVEL_BIND_API
-#define RAVEL_BLOCK_API RAVEL_BIND_API
-#define RAVEL_TYPE RAVEL_BIND_TYPE
-#define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include "scenarios/interp/bind_begin.inc"
 #include "scenarios/api/ordering.def"
-#undef RAVEL_API
-#undef RAVEL_BLOCK_API
-#undef RAVEL_TYPE
-#undef RAVEL_LOCK_TYPE
+#include "scenarios/interp/bind_end.inc"
 }
 
 }  // namespace ravel::interp

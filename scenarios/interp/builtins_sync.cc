@@ -166,10 +166,7 @@ Flow Runtime::exec_xa_for_each(const Stmt* s, Frame& f) {
 }
 
 void bind_sync_builtins(Bindings& b) {
-#define RAVEL_API RAVEL_BIND_API
-#define RAVEL_BLOCK_API RAVEL_BIND_API
-#define RAVEL_TYPE RAVEL_BIND_TYPE
-#define RAVEL_LOCK_TYPE RAVEL_BIND_LOCK_TYPE
+#include "scenarios/interp/bind_begin.inc"
 #include "scenarios/api/completion.def"
 #include "scenarios/api/module.def"
 #include "scenarios/api/rcu.def"
@@ -177,10 +174,7 @@ void bind_sync_builtins(Bindings& b) {
 #include "scenarios/api/wait.def"
 #include "scenarios/api/workqueue.def"
 #include "scenarios/api/xarray.def"
-#undef RAVEL_API
-#undef RAVEL_BLOCK_API
-#undef RAVEL_TYPE
-#undef RAVEL_LOCK_TYPE
+#include "scenarios/interp/bind_end.inc"
 }
 
 }  // namespace ravel::interp
