@@ -172,6 +172,18 @@ DmaFenceOps* dma_fence_ops_new(const char* name, Module* owner) {
   return ops;
 }
 
+void dma_fence_ops_filled(DmaFenceOps* ops) {
+  if (!ops->enable_signaling) return;
+  dma::State& st = dma::state();
+  if (st.coarse_taken) {
+    Ctx::current().model_error(std::string("dma_fence_ops table ") + ops->name +
+                                   " with .enable_signaling was created after a fence's enable "
+                                   "section ran as one step; run with --no-reduction=coarse",
+                               Loc{});
+  }
+  st.enable_ops = true;
+}
+
 DmaFenceCb* dma_fence_cb_new(const char* name, ObjectId owner) {
   Ctx& ctx = Ctx::current();
   auto* cb = ctx.make<DmaFenceCb>();
@@ -298,8 +310,31 @@ bool dma_fence_is_signaled_locked(DmaFence* f, Loc loc) {
   return is_signaled(f, true, op::kDmaFenceIsSignaledLocked, loc);
 }
 
+// Whether f's enable section may run as one step (model/spinlock.h spin_irqsave_section): its
+// body then only sets the ENABLE_SIGNAL bit, which nothing reads when no table of this
+// execution has .enable_signaling (the bit decides only whether to call it), and reads the
+// SIGNALED bit: a kRead of the fence. The decision reads no shared state: the tables are fixed
+// before the first coarse step (dma_fence_ops_filled guards it) and f's own table is one of
+// them (a C++ caller's table that bypassed dma_fence_ops_filled is caught here).
+bool coarse_enable(const DmaFence* f) {
+  if (dma::state().enable_ops || (f->ops != nullptr && f->ops->enable_signaling)) return false;
+  return spin_section_coarse(f->lock);
+}
+
 void dma_fence_enable_sw_signaling(DmaFence* f, Loc loc) {
   null_check(f, op::kDmaFenceEnableSwSignaling, loc);
+  if (coarse_enable(f)) {
+    dma::state().coarse_taken = true;
+    Operation op{.kind = op::kDmaFenceEnableSwSignaling,
+                 .access = Access::kRead,
+                 .object = f->id,
+                 .loc = loc};
+    spin_irqsave_section(f->lock, op, [f, loc] {
+      slab_check(f->id, ravel::op_name(op::kDmaFenceEnableSwSignaling), loc);
+      f->enable_signal = true;
+    });
+    return;
+  }
   unsigned long flags = spin_lock_irqsave(f->lock, loc);
   dma::step(op::kDmaFenceEnableSwSignaling, Access::kWrite, f->id, loc);
   enable_signaling_effect(f, loc);

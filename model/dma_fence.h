@@ -104,6 +104,9 @@ struct DmaFence {
 // --- objects (not operations); names must outlive the run (literals or intern_name) ---
 // An ops table; `owner` (may be NULL) frees it on module_unload. Fill the callbacks afterwards.
 DmaFenceOps* dma_fence_ops_new(const char* name, Module* owner);
+// Call once a table's members are set: a table with .enable_signaling keeps every fence's
+// enable section an ordinary lock section in this execution (coarse_enable in dma_fence.cc).
+void dma_fence_ops_filled(DmaFenceOps* ops);
 DmaFenceCb* dma_fence_cb_new(const char* name, ObjectId owner = kNoObject);
 // A fence after dma_fence_init(f, ops, lock, context, seqno): refcount 1, unsignalled. `lock`
 // NULL: the inline lock. `ops` NULL: an empty table (every op absent, detached after signal).

@@ -21,6 +21,10 @@ struct State {
                                    // dma_fence_lockdep_map
   WwClass* reservation_ww_class = nullptr;
   uint64_t next_context = 1;
+  // A table with .enable_signaling exists (dma_fence_ops_filled): enable sections are never
+  // coarse steps then, since one may call it. `coarse_taken`: one was already (the guard).
+  bool enable_ops = false;
+  bool coarse_taken = false;
 };
 State& state();
 

@@ -39,6 +39,13 @@ struct KernelOptions {
   // touch the RCU object (a scheduling point or an extra object of the step), which would make
   // every spin_unlock dependent with every other region entry in programs without grace periods.
   bool rcu_consolidated = false;
+  // Coarse sections (docs/reduction.md): a model's internal spinlock section that nobody can
+  // observe the middle of runs as one step (spin_irqsave_section, model/core/lock_ops.h). Off by
+  // default; the interpreter turns it on unless --no-reduction=coarse or the program observes
+  // lock words without taking them (spin_trylock, raw_spin_trylock, spin_is_locked) or needs RCU
+  // flavor consolidation (an IRQs-off section is then an RCU reader whose length a grace period
+  // would see).
+  bool coarse_sections = false;
 };
 
 // One entry of a task's held-lock stack (the kernel's struct held_lock).
@@ -157,6 +164,12 @@ class Kernel {
 inline bool early_timeout() {
   const Kernel* k = Kernel::current_or_null();
   return k != nullptr && k->options().early_timeouts && Ctx::current().choose(2) == 1;
+}
+
+// KernelOptions::coarse_sections of this execution (false without a Kernel).
+inline bool coarse_sections() {
+  const Kernel* k = Kernel::current_or_null();
+  return k != nullptr && k->options().coarse_sections;
 }
 
 // Creates the Kernel of every execution and owns the per-run state.

@@ -1,12 +1,26 @@
 // model/spinlock.cc: see spinlock.h.
 #include "model/spinlock.h"
 
+#include <string>
+
 #include "model/core/lock_ops.h"
 #include "model/cpu.h"
+#include "model/kernel.h"
 #include "model/ops.h"
 
 namespace ravel::model {
 namespace {
+// A coarse section's middle is invisible only to those who take the lock: a reader of the lock
+// word would miss it, so the interpreter turns coarse sections off for programs with one
+// (KernelOptions::coarse_sections). A C++ caller that did not is told, never given a verdict.
+void no_coarse_sections(OpKind kind, Loc loc) {
+  if (!coarse_sections()) return;
+  Ctx::current().model_error(std::string(ops_def_name(kind)) +
+                                 " reads a lock word, which coarse sections hide: turn "
+                                 "KernelOptions::coarse_sections off",
+                             loc);
+}
+
 LockCall call(OpKind kind, Loc loc, int subclass = 0) {
   LockCall c;
   c.kind = kind;
@@ -32,6 +46,7 @@ void spin_lock_nested(Spinlock* l, int subclass, Loc loc) {
 }
 void spin_unlock(Spinlock* l, Loc loc) { spin_release(l->word, l->dep_map, call(op::kSpinUnlock, loc)); }
 bool spin_trylock(Spinlock* l, Loc loc) {
+  no_coarse_sections(op::kSpinTrylock, loc);
   return spin_try_acquire(l->word, l->dep_map, call(op::kSpinTrylock, loc));
 }
 void spin_lock_irq(Spinlock* l, Loc loc) {
@@ -59,8 +74,13 @@ void spin_unlock_bh(Spinlock* l, Loc loc) {
   spin_release(l->word, l->dep_map, call(op::kSpinUnlockBh, loc));
   local_bh_enable(loc);
 }
+bool spin_section_coarse(const Spinlock* l) {
+  return coarse_sections() && !l->word.held_by(Ctx::current().self());
+}
+
 bool spin_is_locked(const Spinlock* l) { return l->word.locked(); }
 bool spin_is_locked_read(Spinlock* l, Loc loc) {
+  no_coarse_sections(op::kSpinIsLocked, loc);
   Ctx::current().yield({.kind = op::kSpinIsLocked,
                         .access = Access::kRead,
                         .object = l->word.object(),
@@ -77,6 +97,7 @@ void raw_spin_unlock(Spinlock* l, Loc loc) {
   spin_release(l->word, l->dep_map, call(op::kRawSpinUnlock, loc));
 }
 bool raw_spin_trylock(Spinlock* l, Loc loc) {
+  no_coarse_sections(op::kRawSpinTrylock, loc);
   return spin_try_acquire(l->word, l->dep_map, call(op::kRawSpinTrylock, loc));
 }
 void raw_spin_lock_irq(Spinlock* l, Loc loc) {

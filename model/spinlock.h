@@ -11,8 +11,10 @@
 #pragma once
 
 #include "checker/api.h"
+#include "model/core/lock_ops.h"
 #include "model/core/lock_word.h"
 #include "model/lockdep.h"
+#include "model/ops.h"
 
 namespace ravel::model {
 
@@ -48,6 +50,21 @@ void raw_spin_lock_irq(Spinlock* l, Loc loc);
 void raw_spin_unlock_irq(Spinlock* l, Loc loc);
 unsigned long raw_spin_lock_irqsave(Spinlock* l, Loc loc);
 void raw_spin_unlock_irqrestore(Spinlock* l, unsigned long flags, Loc loc);
+
+// Whether a model's internal irqsave section of `l` may run as one step now: coarse sections
+// are on (KernelOptions::coarse_sections) and the caller does not hold `l` already (then the
+// ordinary path runs, and lockdep reports the recursion).
+bool spin_section_coarse(const Spinlock* l);
+// spin_lock_irqsave(l); body(); spin_unlock_irqrestore(l) as one step `op` (model/core/
+// lock_ops.h spin_irqsave_section), where spin_section_coarse(l). `body` runs as the step's
+// effect: it makes no step of its own.
+template <class F>
+void spin_irqsave_section(Spinlock* l, Operation op, F body) {
+  LockCall c;
+  c.kind = op::kSpinLockIrqsave;
+  c.loc = op.loc;
+  spin_irqsave_section(l->word, l->dep_map, c, op, body);
+}
 
 // Puts the lock into the class named `key` (lockdep_set_class(lock, &key)).
 void lockdep_set_class(LockdepMap* map, const char* key);

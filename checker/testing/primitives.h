@@ -186,6 +186,8 @@ class Mutex {
   }
   TaskId owner() const { return owner_; }
   ObjectId id() const { return id_; }
+  // Open while nobody holds it (a coarse section's gate, tests/reduction).
+  const Gate* free_gate() const { return &gate_; }
 
  private:
   class LockGate final : public Gate {

@@ -118,4 +118,25 @@ void sleep_release(LockWord& w, LockdepMap& m, const LockCall& c) {
   dropped(w, Ctx::current().self(), c.read, true, c);
 }
 
+bool section_enter(LockWord& w, LockdepMap& m, const LockCall& c, Operation* op) {
+  op->gate = w.gate(false);
+  op->add_read(w.object());
+  Ctx& ctx = Ctx::current();
+  ctx.yield(*op);
+  slab_check(w.object(), ops_def_name(c.kind), c.loc);
+  TaskCtx& t = Kernel::current().self();
+  const bool was_off = t.irqs_off;
+  t.irqs_off = true;  // local_irq_save: lockdep records the acquisition in IRQs-off context
+  lock_acquire(&m, c.subclass, false, c.lockdep_read, c.nest, c.loc);
+  hb_acquire(w.object());
+  return was_off;
+}
+
+void section_exit(LockdepMap& m, const LockCall& c, bool irqs_were_off) {
+  lock_release(&m, c.loc);
+  TaskCtx& t = Kernel::current().self();
+  t.irqs_off = irqs_were_off;  // local_irq_restore
+  if (!irqs_were_off) lockdep_hardirqs_on(c.loc);
+}
+
 }  // namespace ravel::model

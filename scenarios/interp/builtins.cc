@@ -258,6 +258,18 @@ bool uses_grace_periods(const Program& prog) {
   return false;
 }
 
+bool coarse_sections_allowed(const Program& prog) {
+  if (uses_grace_periods(prog)) return false;
+  const lang::Source none("", "");
+  lang::Diagnostics diags(none);
+  std::vector<std::string> calls;
+  SupportCheck{prog, diags, &calls}.run();
+  for (const std::string& c : calls) {
+    if (c == "spin_trylock" || c == "raw_spin_trylock" || c == "spin_is_locked") return false;
+  }
+  return true;
+}
+
 std::string check_supported(const Program& prog, const lang::Source& src) {
   lang::Diagnostics diags(src);
   SupportCheck{prog, diags}.run();

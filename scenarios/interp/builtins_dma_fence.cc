@@ -85,6 +85,7 @@ void* make_fence_ops(Runtime& rt, const char* name, const lang::Init* init, Fram
       rt.error("struct dma_fence_ops member '." + field + "' is not supported", loc);
     }
   }
+  model::dma_fence_ops_filled(ops);
   return ops;
 }
 

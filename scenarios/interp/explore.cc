@@ -53,6 +53,7 @@ struct Session::Impl {
     ko.signals = opt.signals;
     ko.early_timeouts = opt.early_timeouts;
     ko.rcu_consolidated = uses_grace_periods(prog);
+    ko.coarse_sections = opt.coarse && coarse_sections_allowed(prog);
     return ko;
   }
 

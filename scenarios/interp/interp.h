@@ -32,6 +32,9 @@ struct Options {
   bool early_timeouts = false;   // --timeouts=early (model::KernelOptions::early_timeouts)
   // Identical threads start in declaration order only (symmetry.h; --no-reduction=symmetry).
   bool symmetry = true;
+  // Models' internal spinlock sections as one step (model::KernelOptions::coarse_sections;
+  // --no-reduction=coarse). The program can still turn it off (coarse_sections_allowed).
+  bool coarse = true;
 };
 
 // The model-affecting options as (name, value) pairs, fixed order (trace documents embed them),
@@ -49,6 +52,9 @@ std::string check_supported(const lang::Program& prog, const lang::Source& src);
 // Whether the program calls synchronize_rcu, call_rcu, kfree_rcu or rcu_barrier: then the RCU
 // model counts atomic regions as readers (model::KernelOptions::rcu_consolidated).
 bool uses_grace_periods(const lang::Program& prog);
+// Whether the program allows coarse sections: it reads no lock word without taking it
+// (spin_trylock, raw_spin_trylock, spin_is_locked) and has no grace periods (above).
+bool coarse_sections_allowed(const lang::Program& prog);
 
 // One exploration's interpreter state and model plugins. setup()/final_fn() refer to it: the
 // session must outlive every explore() that uses them, and serves one explore() only.

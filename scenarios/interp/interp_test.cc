@@ -38,7 +38,8 @@ struct Ran {
   Outcome outcome;
 };
 
-Ran run_file(const std::string& path, const std::string& strategy, uint64_t max_exec = 0) {
+Ran run_file(const std::string& path, const std::string& strategy, uint64_t max_exec = 0,
+             const Options& opt = Options{}) {
   Ran r;
   r.checked = lang::check_file(path);
   EXPECT_TRUE(r.checked.ok) << r.checked.diagnostics;
@@ -48,7 +49,7 @@ Ran run_file(const std::string& path, const std::string& strategy, uint64_t max_
   ExploreOptions ex;
   ex.strategy.name = strategy;
   ex.max_executions = max_exec;
-  r.run = run_program(*r.checked.program, Options{}, ex);
+  r.run = run_program(*r.checked.program, opt, ex);
   r.outcome = evaluate(*r.checked.program, r.run);
   return r;
 }
@@ -78,6 +79,32 @@ TEST(InterpScenarios, EveryScenarioMatchesUnderDporAndDfs) {
     EXPECT_EQ(dfs.outcome.found, dpor.outcome.found);
     EXPECT_LE(dpor.outcome.executions, dfs.outcome.executions);
   }
+}
+
+// Coarse sections (docs/reduction.md): every test scenario and every library scenario finds the
+// same verdict kinds with and without them, in no more executions; tests/interp/models/coarse
+// holds the scenarios written against the ways they could go wrong.
+TEST(InterpScenarios, CoarseSectionsKeepEveryVerdict) {
+  auto files = ravel_files(kTests + "/models");
+  for (const char* dir : {"/lang", "/../../scenarios"}) {
+    auto more = ravel_files(kTests + dir);
+    files.insert(files.end(), more.begin(), more.end());
+  }
+  ASSERT_GE(files.size(), 100u);
+  Options off;
+  off.coarse = false;
+  uint64_t fewer = 0;
+  for (const std::string& f : files) {
+    SCOPED_TRACE(f);
+    Ran on = run_file(f, "dpor");
+    if (!on.unsupported.empty()) continue;
+    Ran plain = run_file(f, "dpor", 0, off);
+    EXPECT_EQ(on.outcome.found, plain.outcome.found);
+    EXPECT_EQ(on.outcome.match, plain.outcome.match);
+    EXPECT_LE(on.outcome.executions, plain.outcome.executions);
+    fewer += on.outcome.executions < plain.outcome.executions;
+  }
+  EXPECT_GE(fewer, 5u);  // the reduction is on: the enable sections of the fence scenarios
 }
 
 // tests/interp/errors/*.ravel: scenarios in error; the first line is `// error: SUBSTRING`.

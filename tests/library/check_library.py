@@ -25,7 +25,7 @@ DROPPABLE = re.compile(r"^\s+(?:\w+ = )?(kref_put|kref_get|dma_fence_put|dma_fen
                        r"wait_for_completion\w*|complete|dma_fence_wait\w*|dma_fence_signal\w*|"
                        r"dma_resv_lock|dma_resv_unlock|synchronize_rcu|rcu_read_\w+)\(.*\);\s*$")
 STATEMENT = re.compile(r"^\s+[a-z_][\w>.&*()\[\], -]*\);\s*$")
-REDUCTIONS = ["commute", "symmetry"]
+REDUCTIONS = ["commute", "symmetry", "coarse"]
 MAX_MUTANTS_PER_SCENARIO = 12
 
 

@@ -53,6 +53,9 @@ Op pair_op(Gen& g, bool may_domain_write) {
 // A refcount-like increment or decrement (decrements a little more often: they reach zero).
 Op update_op(Gen& g) { return {g.pick(5) < 2 ? Op::kInc : Op::kDec, g.pick(g.m->atomics), 0}; }
 
+// A coarse section on a random mutex and variable.
+Op section_op(Gen& g) { return {Op::kSection, g.pick(g.m->mutexes), g.pick(g.m->vars), g.pick(4)}; }
+
 // A memory / event / choice operation (not lock, unlock or spawn).
 Op simple_op(Gen& g, bool may_domain_write) {
   for (;;) {
@@ -218,6 +221,37 @@ int64_t await_odd_sum(State* s, const Op& op) {
   return gate.sum();
 }
 
+// kSection: one operation gated on the mutex being free, the mutex an extra read and the
+// variable its object, the access as its effect (model/core/lock_ops.h spin_irqsave_section).
+// The reference (Model::fine_sections) and a task that holds the mutex already take the three
+// operations.
+int64_t section(const Model* m, State* s, const Op& op, int64_t acc) {
+  Mutex* mu = s->mutexes[op.a];
+  Shared<>* v = s->vars[op.b];
+  const bool write = op.c % 2 == 0;
+  Ctx& ctx = Ctx::current();
+  if (m->fine_sections || mu->owner() == ctx.self()) {
+    mu->lock();
+    if (write) {
+      v->write((acc + op.c) % 4);
+    } else {
+      acc = acc * 3 + v->read();
+    }
+    mu->unlock();
+    return acc;
+  }
+  Operation w = testing::make_op(testing::kOpMutexLock, write ? Access::kWrite : Access::kRead,
+                                 v->id(), std::source_location::current(),
+                                 m->broken_sections ? nullptr : mu->free_gate());
+  w.add_read(mu->id());
+  ctx.yield(w);
+  if (write) {
+    v->poke((acc + op.c) % 4);
+    return acc;
+  }
+  return acc * 3 + v->peek();
+}
+
 // Operation::add_write: the extra object is written by the same scheduling point.
 int64_t pair_write(State* s, const Op& op, int64_t acc) {
   Shared<>* first = s->vars[op.a];
@@ -274,6 +308,9 @@ void run_task(const Model* m, const TaskModel* t, State* s, size_t slot) {
         break;
       case Op::kPairWrite:
         acc = pair_write(s, op, acc);
+        break;
+      case Op::kSection:
+        acc = section(m, s, op, acc);
         break;
       case Op::kInc:
       case Op::kDec:
@@ -377,6 +414,11 @@ Model generate(uint64_t seed, const GenLimits& limits) {
       ops.insert(ops.begin() + g.pick(static_cast<int>(ops.size()) + 1), update_op(g));
     }
   }
+  m.broken_sections = limits.broken_sections;
+  for (int k = 0; k < limits.sections; ++k) {
+    std::vector<Op>& ops = m.tasks[static_cast<size_t>(g.pick(ntasks))].ops;
+    ops.insert(ops.begin() + g.pick(static_cast<int>(ops.size()) + 1), section_op(g));
+  }
   if (limits.extra_writes) {  // at least one per model
     const int t = g.pick(ntasks);
     std::vector<Op>& ops = m.tasks[static_cast<size_t>(t)].ops;
@@ -408,7 +450,7 @@ std::string describe(const Model& m) {
   static const char* const kNames[] = {
       "read", "write",        "load",      "fetch_add",  "cas",   "lock",         "unlock",
       "wait", "wait_timeout", "set",       "choose",     "spawn", "domain_write", "check_ne",
-      "new",  "use",          "await_odd", "pair_write", "inc",   "dec"};
+      "new",  "use",          "await_odd", "pair_write", "inc",   "dec",          "section"};
   std::string out = "vars " + std::to_string(m.vars) + ", atomics " + std::to_string(m.atomics) +
                     ", mutexes " + std::to_string(m.mutexes) + ", events " +
                     std::to_string(m.events) + ", ptrs " + std::to_string(m.ptrs) + "\n";

@@ -46,6 +46,8 @@ struct Op {
                    // or the irq domain object (c == -2) written as its extra object
     kInc,          // atomic[a] += 1, a commuting update (kAdd); acc = acc * 2 + (it was 0)
     kDec,          // atomic[a] -= 1, a commuting update (kSub); acc = acc * 2 + (it was <= 1)
+    kSection,      // mutex[a] taken around one access of var[b]: read (c odd) or written (c
+                   // even); one operation (a coarse section) unless Model::fine_sections
   };
   Kind kind;
   int a = 0;
@@ -64,9 +66,12 @@ struct Model {
   int vars = 0, atomics = 0, mutexes = 0, events = 0;
   int64_t atomic_init = 0;  // initial value of every atomic
   testing::Atomic::Broken broken_updates = testing::Atomic::Broken::kNo;  // GenLimits
+  bool broken_sections = false;                                          // GenLimits
   int ptrs = 0;  // pointer variables publishing objects created mid-run (kNew / kUse)
   std::vector<TaskModel> tasks;     // spawned by init
   std::vector<TaskModel> children;  // spawned by kSpawn
+  // kSection as lock, access, unlock (three operations): the reference for coarse sections.
+  bool fine_sections = false;
 };
 
 struct GenLimits {
@@ -100,6 +105,13 @@ struct GenLimits {
   // Broken on purpose: one copy differs in one operation but is still declared in the class, so
   // the symmetry tests must find a difference on some seeds (they can fail).
   bool broken_symmetry = false;
+  // Coarse sections (model/core/lock_ops.h spin_irqsave_section): this many kSection
+  // operations are inserted, in random tasks at random places (a task may then hold the mutex
+  // already: the section takes the three-operation path, as the kernel models do).
+  int sections = 0;
+  // Broken on purpose: a section does not wait for its mutex (no gate), so the coarse-section
+  // tests must find a difference on some seeds.
+  bool broken_sections = false;
 };
 
 Model generate(uint64_t seed, const GenLimits& limits);

@@ -49,7 +49,7 @@ const std::vector<Row>& table() {
       {"run", "--strategy", {"", "DPOR", "bogus", "dpor "}, {"dfs", "dpor", "random"}},
       {"run", "--timeouts", {"", "late", "EARLY"}, {"early"}},
       {"run", "--no-reduction", {"", "bogus", "commute,", ",symmetry", "commute,,symmetry", "SYMMETRY"},
-       {"commute", "symmetry", "commute,symmetry", "symmetry,commute"}},
+       {"commute", "symmetry", "coarse", "commute,symmetry", "symmetry,commute", "coarse,commute"}},
       // lkmm is refused until it is implemented (docs/litmus.md), never run as sc.
       {"run", "--memory-model", {"", "SC", "lkmm", "LKMM", "tso", "sc "}, {"sc"}},
       {"run", "--trace", {""}, {}},

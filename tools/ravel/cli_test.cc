@@ -136,9 +136,10 @@ TEST(Cli, EstimateReportsExecutionsAndTime) {
   const std::string figures = R"("estimate":{"strategy":"dpor","exact":true,"executions":3.0,)";
   EXPECT_NE(exact.out.find(figures), std::string::npos) << exact.out;
   EXPECT_NE(run.out.find("\"executions\":3,"), std::string::npos) << run.out;
-  // 56 executions: more than dpor may run for 2 probes (20).
+  // 56 executions without coarse sections: more than dpor may run for 2 probes (20).
   const std::string probed =
-      "run --estimate --estimate-samples 2 --seed 5 scenarios/dma-buf/revoke-dynamic.ravel";
+      "run --estimate --estimate-samples 2 --seed 5 --no-reduction=coarse "
+      "scenarios/dma-buf/revoke-dynamic.ravel";
   Result sampled = ravel(probed);
   EXPECT_EQ(sampled.code, 0) << sampled.err;
   EXPECT_EQ(sampled.out.rfind("ESTIMATE  scenarios/dma-buf/revoke-dynamic.ravel", 0), 0u)

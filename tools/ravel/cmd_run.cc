@@ -71,6 +71,7 @@ interp::Options scenario_options(const RunOptions& o) {
   m.loop_bound = static_cast<uint32_t>(o.loop_bound);
   m.signals = o.signals;
   m.symmetry = o.symmetry;
+  m.coarse = o.coarse;
   m.early_timeouts = o.early_timeouts;
   return m;
 }
@@ -554,7 +555,10 @@ const Command kRunCommand = {
     "  --no-reduction=commute   dpor: counter updates nobody observes (kref_get, a kref_put\n"
     "                           that does not release, atomic_inc...) race like writes\n"
     "  --no-reduction=symmetry  identical threads are explored in every start order, not\n"
-    "                           only in declaration order ('commute,symmetry': both off)\n"
+    "                           only in declaration order\n"
+    "  --no-reduction=coarse    a model's internal spinlock section (a fence's enable\n"
+    "                           section) is three operations, not one ('commute,symmetry,\n"
+    "                           coarse': all off)\n"
     "  --estimate               do not explore: estimate dpor's executions and time from random\n"
     "                           probes of its tree (seeded by --seed; a range of about 95 %;\n"
     "                           violations the probes meet are reported; exit 1 only for a\n"

@@ -31,7 +31,7 @@ constexpr NumericOption kJobs{"jobs", 1, 256};
 constexpr NumericOption kLoopBound{"loop-bound", 1, 1000000000};
 constexpr NumericOption kSeed{"seed", 0, UINT64_MAX};
 constexpr const char* kNoReductionUsage =
-    "option --no-reduction accepts 'commute', 'symmetry' or both ('commute,symmetry')";
+    "option --no-reduction accepts a comma-separated list of 'commute', 'symmetry', 'coarse'";
 // The options of `ravel run`, in the order of its help text.
 constexpr OptionSpec kRunOptionTable[] = {
     {"strategy", "S", "dpor dfs bounded random pct"},
@@ -51,7 +51,7 @@ constexpr OptionSpec kRunOptionTable[] = {
     {"signals", "", ""},
     {"timeouts", "WHEN", "early"},
     {"memory-model", "MODEL", "sc"},
-    {"no-reduction", "LIST", "commute symmetry commute,symmetry"},
+    {"no-reduction", "LIST", "commute symmetry coarse commute,symmetry,coarse"},
     {"trace", "FILE", ""},
     {"junit", "FILE", ""},
     {"sarif", "FILE", ""},
@@ -140,6 +140,8 @@ bool no_reduction(const std::string& v, RunOptions& o) {
       o.commute = false;
     } else if (name == "symmetry") {
       o.symmetry = false;
+    } else if (name == "coarse") {
+      o.coarse = false;
     } else {
       return bad(kNoReductionUsage);
     }

@@ -30,6 +30,7 @@ struct RunOptions {
   std::string memory_model = "sc";  // --memory-model: sc only for now (lkmm refused)
   bool commute = true;          // dpor's commuting-update reduction (--no-reduction=commute)
   bool symmetry = true;         // identical threads start in order (--no-reduction=symmetry)
+  bool coarse = true;           // models' internal lock sections as one step (=coarse)
   bool estimate = false;        // --estimate: sample dpor's tree instead of exploring it
   int64_t estimate_samples = 1000;  // --estimate-samples N: probes (docs/estimate.md)
   bool estimate_samples_given = false;
