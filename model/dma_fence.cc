@@ -253,6 +253,10 @@ int dma_fence_add_callback(DmaFence* f, DmaFenceCb* cb, DmaFenceFunc func, Loc l
     return -EINVAL;
   }
   null_check(cb, op::kDmaFenceAddCallback, loc);
+  if (no_fence_callbacks()) {  // a C++ caller that declared none (KernelOptions)
+    Ctx::current().model_error(
+        "dma_fence_add_callback with KernelOptions::no_fence_callbacks set", loc);
+  }
   dma::step(op::kDmaFenceAddCallback, Access::kRead, f->id, loc);  // test_bit(SIGNALED)
   cb->node_init = true;  // list_add_tail or INIT_LIST_HEAD on every path below
   if (f->signaled) {
@@ -312,10 +316,11 @@ bool dma_fence_is_signaled_locked(DmaFence* f, Loc loc) {
 
 // Whether f's enable section may run as one step (model/spinlock.h spin_irqsave_section): its
 // body then only sets the ENABLE_SIGNAL bit, which nothing reads when no table of this
-// execution has .enable_signaling (the bit decides only whether to call it), and reads the
-// SIGNALED bit: a kRead of the fence. The decision reads no shared state: the tables are fixed
-// before the first coarse step (dma_fence_ops_filled guards it) and f's own table is one of
-// them (a C++ caller's table that bypassed dma_fence_ops_filled is caught here).
+// execution has .enable_signaling (the bit decides only whether to call it); the SIGNALED bit
+// it tests decides nothing either (both callers ignore the answer). The decision reads no
+// shared state: the tables are fixed before the first coarse step (dma_fence_ops_filled guards
+// it) and f's own table is one of them (a C++ caller's table that bypassed
+// dma_fence_ops_filled is caught here).
 bool coarse_enable(const DmaFence* f) {
   if (dma::state().enable_ops || (f->ops != nullptr && f->ops->enable_signaling)) return false;
   return spin_section_coarse(f->lock);
@@ -325,9 +330,13 @@ void dma_fence_enable_sw_signaling(DmaFence* f, Loc loc) {
   null_check(f, op::kDmaFenceEnableSwSignaling, loc);
   if (coarse_enable(f)) {
     dma::state().coarse_taken = true;
+    // The body reads and writes nothing anyone sees: the step touches only the lock word. Only
+    // the use-after-free check needs an order with the fence's free, which an inline lock
+    // gives (it is freed with the fence: kfree writes it, model/slab.h); with an external lock
+    // the step reads the fence for it.
     Operation op{.kind = op::kDmaFenceEnableSwSignaling,
-                 .access = Access::kRead,
-                 .object = f->id,
+                 .access = f->inline_lock ? Access::kNone : Access::kRead,
+                 .object = f->inline_lock ? kNoObject : f->id,
                  .loc = loc};
     spin_irqsave_section(f->lock, op, [f, loc] {
       slab_check(f->id, ravel::op_name(op::kDmaFenceEnableSwSignaling), loc);

@@ -34,18 +34,21 @@ struct KernelOptions {
   // its timer fired before the event; see early_timeout() below.
   bool early_timeouts = false;
   // RCU flavor consolidation (v4.20): regions with preemption, BHs or IRQs disabled and IRQ
-  // handlers are RCU readers too (model/rcu.h). Set by the interpreter when the program calls
-  // synchronize_rcu/call_rcu/kfree_rcu/rcu_barrier only: each such region's entry and exit then
+  // handlers are RCU readers too (model/rcu.h). Set by the interpreter when the program may start a
+  // grace period (synchronize_rcu/call_rcu/kfree_rcu/rcu_barrier, or a fence put that may free
+  // with kfree_rcu) only: each such region's entry and exit then
   // touch the RCU object (a scheduling point or an extra object of the step), which would make
   // every spin_unlock dependent with every other region entry in programs without grace periods.
   bool rcu_consolidated = false;
   // Coarse sections (docs/reduction.md): a model's internal spinlock section that nobody can
   // observe the middle of runs as one step (spin_irqsave_section, model/core/lock_ops.h). Off by
   // default; the interpreter turns it on unless --no-reduction=coarse or the program observes
-  // lock words without taking them (spin_trylock, raw_spin_trylock, spin_is_locked) or needs RCU
-  // flavor consolidation (an IRQs-off section is then an RCU reader whose length a grace period
-  // would see).
+  // lock words without taking them (spin_trylock, raw_spin_trylock, spin_is_locked).
   bool coarse_sections = false;
+  // The program registers no dma_fence callback (the interpreter finds no call of
+  // dma_fence_add_callback): a signal then runs no foreign code under the fence's lock, so
+  // dma_fence_signal's section may be a coarse section too (model/dma_fence_signal.cc).
+  bool no_fence_callbacks = false;
 };
 
 // One entry of a task's held-lock stack (the kernel's struct held_lock).
@@ -170,6 +173,12 @@ inline bool early_timeout() {
 inline bool coarse_sections() {
   const Kernel* k = Kernel::current_or_null();
   return k != nullptr && k->options().coarse_sections;
+}
+
+// KernelOptions::no_fence_callbacks of this execution (false without a Kernel).
+inline bool no_fence_callbacks() {
+  const Kernel* k = Kernel::current_or_null();
+  return k != nullptr && k->options().no_fence_callbacks;
 }
 
 // Creates the Kernel of every execution and owns the per-run state.

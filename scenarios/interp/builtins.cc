@@ -1,6 +1,7 @@
 // scenarios/interp/builtins.cc: the binding table (built-in id -> model call), the argument
 // helpers of bindings, and check_supported(), which rejects before exploring every construct
 // whose model does not exist yet (so that a scenario never gets a verdict from a half model).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -250,24 +251,30 @@ bool uses_grace_periods(const Program& prog) {
   lang::Diagnostics diags(none);
   std::vector<std::string> calls;
   SupportCheck{prog, diags, &calls}.run();
+  // The last dma_fence_put frees the fence with kfree_rcu (dma_fence_release -> dma_fence_free),
+  // and dma_resv_add_fence puts the fence it replaces: a grace period the program never names.
+  static constexpr const char* kGracePeriods[] = {"synchronize_rcu", "call_rcu",
+                                                  "kfree_rcu",       "rcu_barrier",
+                                                  "dma_fence_put",   "dma_resv_add_fence"};
   for (const std::string& c : calls) {
-    if (c == "synchronize_rcu" || c == "call_rcu" || c == "kfree_rcu" || c == "rcu_barrier") {
-      return true;
+    for (const char* g : kGracePeriods) {
+      if (c == g) return true;
     }
   }
   return false;
 }
 
-bool coarse_sections_allowed(const Program& prog) {
-  if (uses_grace_periods(prog)) return false;
+bool calls_builtin(const Program& prog, const std::string& name) {
   const lang::Source none("", "");
   lang::Diagnostics diags(none);
   std::vector<std::string> calls;
   SupportCheck{prog, diags, &calls}.run();
-  for (const std::string& c : calls) {
-    if (c == "spin_trylock" || c == "raw_spin_trylock" || c == "spin_is_locked") return false;
-  }
-  return true;
+  return std::find(calls.begin(), calls.end(), name) != calls.end();
+}
+
+bool coarse_sections_allowed(const Program& prog) {
+  return !calls_builtin(prog, "spin_trylock") &&
+         !calls_builtin(prog, "raw_spin_trylock") && !calls_builtin(prog, "spin_is_locked");
 }
 
 std::string check_supported(const Program& prog, const lang::Source& src) {

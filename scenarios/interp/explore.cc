@@ -54,6 +54,7 @@ struct Session::Impl {
     ko.early_timeouts = opt.early_timeouts;
     ko.rcu_consolidated = uses_grace_periods(prog);
     ko.coarse_sections = opt.coarse && coarse_sections_allowed(prog);
+    ko.no_fence_callbacks = !calls_builtin(prog, "dma_fence_add_callback");
     return ko;
   }
 

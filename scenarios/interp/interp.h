@@ -49,11 +49,14 @@ struct RunResult {
 
 // Diagnostics (gcc style, one per line) for what the interpreter cannot run yet; empty if none.
 std::string check_supported(const lang::Program& prog, const lang::Source& src);
-// Whether the program calls synchronize_rcu, call_rcu, kfree_rcu or rcu_barrier: then the RCU
-// model counts atomic regions as readers (model::KernelOptions::rcu_consolidated).
+// Whether the program calls synchronize_rcu, call_rcu, kfree_rcu or rcu_barrier, or a built-in
+// that may free a fence with kfree_rcu (dma_fence_put, dma_resv_add_fence): then the RCU model
+// counts atomic regions as readers (model::KernelOptions::rcu_consolidated).
 bool uses_grace_periods(const lang::Program& prog);
+// Whether the program calls the built-in `name` anywhere (a function it never calls included).
+bool calls_builtin(const lang::Program& prog, const std::string& name);
 // Whether the program allows coarse sections: it reads no lock word without taking it
-// (spin_trylock, raw_spin_trylock, spin_is_locked) and has no grace periods (above).
+// (spin_trylock, raw_spin_trylock, spin_is_locked).
 bool coarse_sections_allowed(const lang::Program& prog);
 
 // One exploration's interpreter state and model plugins. setup()/final_fn() refer to it: the
