@@ -434,8 +434,8 @@ bool check_all(const RunOptions& o, const std::vector<std::string>& files,
     }
     if (o.memory_model == "lkmm") {  // docs/litmus.md: lkmm covers litmus tests only, so far
       std::fprintf(stderr,
-                   "%s: error: --memory-model lkmm applies to .litmus files only; .ravel "
-                   "scenarios (kernel objects, locks, RCU as models) run under sc only\n",
+                   "ravel: --memory-model lkmm applies to .litmus files only: %s is a .ravel "
+                   "scenario (its kernel objects, locks and RCU run under sc only)\n",
                    f.c_str());
       checked.emplace_back();
       ok = false;

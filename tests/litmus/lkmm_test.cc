@@ -1,0 +1,180 @@
+// tests/litmus/lkmm_test.cc: --memory-model lkmm (docs/litmus.md) on the project's own litmus
+// tests (tests/litmus/lkmm/): each answer under lkmm and under sc, through the built binary;
+// each axiom of model/lkmm/lkmm.h shown necessary (dropping it turns a Never into Sometimes);
+// the data-race flag both ways; refusals at line:col; and the time of a 4-thread test.
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "model/lkmm/lkmm.h"
+#include "scenarios/lang/input_file.h"
+#include "scenarios/litmus/lkmm_run.h"
+#include "tools/ravel/cli_testing.h"
+
+namespace ravel::cli::testing {
+namespace {
+
+struct Expected {
+  const char* file;  // under tests/litmus/lkmm/
+  const char* lkmm;  // the LKMM's answer (also the file's Result: line)
+  const char* sc;    // sequential consistency's answer
+};
+
+// The table is the test, not the files' Result: lines. Weak outcomes are Sometimes under lkmm
+// and Never under sc; fenced variants Never under both.
+const std::vector<Expected> kLkmm = {
+    {"mp-once.litmus", "Sometimes", "Never"},
+    {"mp-wmb-only.litmus", "Sometimes", "Never"},
+    {"mp-wmb-rmb.litmus", "Never", "Never"},
+    {"mp-release-addr.litmus", "Never", "Never"},
+    {"sb-once.litmus", "Sometimes", "Never"},
+    {"sb-mb.litmus", "Never", "Never"},
+    {"sb-xchg.litmus", "Never", "Never"},
+    {"sb-xchg-relaxed.litmus", "Sometimes", "Never"},
+    {"lb-once.litmus", "Sometimes", "Never"},
+    {"lb-data-deps.litmus", "Never", "Never"},
+    {"lb-acquire-release.litmus", "Never", "Never"},
+    {"wrc-once.litmus", "Sometimes", "Never"},
+    {"wrc-release-acquire.litmus", "Never", "Never"},
+    {"iriw-once.litmus", "Sometimes", "Never"},
+    {"iriw-acquire.litmus", "Sometimes", "Never"},
+    {"iriw-mb.litmus", "Never", "Never"},
+    {"2+2w-once.litmus", "Sometimes", "Never"},
+    {"2+2w-release.litmus", "Sometimes", "Never"},
+    {"2+2w-mb.litmus", "Never", "Never"},
+    {"r-once.litmus", "Sometimes", "Never"},
+    {"r-wmb-mb.litmus", "Sometimes", "Never"},
+    {"r-mb.litmus", "Never", "Never"},
+    {"s-once.litmus", "Sometimes", "Never"},
+    {"s-release-ctrl.litmus", "Never", "Never"},
+    {"corr.litmus", "Never", "Never"},
+    {"inc-atomic.litmus", "Never", "Never"},
+    {"rcu-gp.litmus", "Never", "Never"},
+    {"rcu-no-gp.litmus", "Sometimes", "Never"},
+    {"lock-mp.litmus", "Never", "Never"},
+    {"plain-coherence.litmus", "Never", "Never"},
+    {"mp-plain-race.litmus", "Sometimes", "Never"},
+    {"mp-plain-no-race.litmus", "Never", "Never"},
+};
+
+nlohmann::json run_json(const std::string& args, Result* r) {
+  *r = ravel("run --json " + args);
+  return nlohmann::json::parse(r->out.substr(0, r->out.find('\n')), nullptr, false);
+}
+
+TEST(Lkmm, EachOwnTestGetsItsLkmmAndScAnswers) {
+  for (const Expected& e : kLkmm) {
+    std::string file = std::string("tests/litmus/lkmm/") + e.file;
+    Result r;
+    nlohmann::json j = run_json("--memory-model lkmm " + file, &r);
+    ASSERT_FALSE(j.is_discarded()) << file << "\n" << r.out << r.err;
+    EXPECT_EQ(r.code, 0) << file << "\n" << r.out << r.err;
+    EXPECT_EQ(j["found"], e.lkmm) << file;
+    EXPECT_EQ(j["expected"], e.lkmm) << file << ": its Result: line";
+    EXPECT_EQ(j["memory_model"], "lkmm");
+    EXPECT_TRUE(j["complete"].get<bool>()) << file;
+    Result s;
+    nlohmann::json k = run_json(file, &s);
+    ASSERT_FALSE(k.is_discarded()) << file << "\n" << s.out << s.err;
+    EXPECT_EQ(k["found"], e.sc) << file << " under sc";
+  }
+}
+
+// Every SC outcome is an LKMM outcome: a test Sometimes or Always under sc is not Never under
+// lkmm (the sc tests of tests/litmus/sc/ that lkmm can run).
+TEST(Lkmm, ScOutcomesAreLkmmOutcomes) {
+  for (const char* f : {"mp-once-early-reader", "sb-mb-both-see", "rcu-no-grace-period",
+                        "counter-lost-update", "lock-counter", "filtered"}) {
+    std::string file = std::string("tests/litmus/sc/") + f + ".litmus";
+    Result r, s;
+    nlohmann::json l = run_json("--memory-model lkmm " + file, &r);
+    nlohmann::json c = run_json(file, &s);
+    ASSERT_FALSE(l.is_discarded()) << file << "\n" << r.out << r.err;
+    ASSERT_FALSE(c.is_discarded()) << file;
+    if (c["positive"].get<uint64_t>() > 0) {
+      EXPECT_GT(l["positive"].get<uint64_t>(), 0u) << file;
+    }
+    if (c["negative"].get<uint64_t>() > 0) {
+      EXPECT_GT(l["negative"].get<uint64_t>(), 0u) << file;
+    }
+  }
+}
+
+litmus::LitmusResult judge(const std::string& name, uint32_t axioms) {
+  std::string file = std::string(RAVEL_SOURCE_DIR) + "/tests/litmus/lkmm/" + name;
+  std::string text, reason, diag;
+  EXPECT_TRUE(lang::read_input_file(file, lang::kMaxScenarioBytes, &text, &reason)) << reason;
+  litmus::Test t;
+  litmus::Error err;
+  EXPECT_TRUE(litmus::parse(text, &t, &err)) << err.message;
+  litmus::LitmusResult r;
+  EXPECT_TRUE(litmus::run_lkmm(file, text, t, axioms, &r, &diag)) << diag;
+  return r;
+}
+
+// Each constraint of the model is needed: without it, a test it alone forbids is no longer
+// Never.
+TEST(Lkmm, EveryAxiomIsNeeded) {
+  const std::map<uint32_t, const char*> witness = {
+      {lkmm::kCoherence, "corr.litmus"},
+      {lkmm::kAtomic, "inc-atomic.litmus"},
+      {lkmm::kHappensBefore, "lb-acquire-release.litmus"},
+      {lkmm::kPropagation, "sb-mb.litmus"},
+      {lkmm::kRcu, "rcu-gp.litmus"},
+      {lkmm::kPlainCoherence, "plain-coherence.litmus"},
+  };
+  for (const auto& [axiom, file] : witness) {
+    EXPECT_EQ(judge(file, lkmm::kAllAxioms).found, "Never") << file;
+    EXPECT_EQ(judge(file, lkmm::kAllAxioms & ~axiom).found, "Sometimes")
+        << file << " without " << lkmm::axiom_name(axiom);
+  }
+}
+
+TEST(Lkmm, DataRacesAreFlaggedAsHerdDoes) {
+  Result r;
+  nlohmann::json race = run_json("--memory-model lkmm tests/litmus/lkmm/mp-plain-race.litmus", &r);
+  EXPECT_EQ(race["flags"], "data-race") << r.out;
+  Result t = ravel("run --memory-model lkmm tests/litmus/lkmm/mp-plain-race.litmus");
+  EXPECT_NE(t.out.find("  Flag data-race\n"), std::string::npos) << t.out;
+  nlohmann::json none =
+      run_json("--memory-model lkmm tests/litmus/lkmm/mp-plain-no-race.litmus", &r);
+  EXPECT_EQ(none["flags"], "") << r.out;
+}
+
+TEST(Lkmm, UnsupportedConstructsAreRefusedAtTheirLineAndColumn) {
+  const std::vector<std::pair<const char*, const char*>> cases = {
+      {"pointer-arithmetic",
+       ":7:21: error: pointer arithmetic is not supported under --memory-model lkmm"},
+      {"loop", ":8:2: error: 'while' is not supported under --memory-model lkmm"},
+  };
+  for (const auto& [name, message] : cases) {
+    std::string file = std::string("tests/litmus/lkmm-bad/") + name + ".litmus";
+    Result r = ravel("run --memory-model lkmm " + file);
+    EXPECT_EQ(r.code, 2) << file << "\n" << r.out << r.err;
+    EXPECT_EQ(r.err.rfind(file + message, 0), 0u) << file << "\n" << r.err;
+    EXPECT_EQ(r.out, "") << file;
+  }
+}
+
+// Four threads, about ten events: well under a second (in practice about a millisecond).
+TEST(Lkmm, FourThreadTestsAreFast) {
+  Result r;
+  nlohmann::json j = run_json("--memory-model lkmm tests/litmus/lkmm/iriw-mb.litmus", &r);
+  ASSERT_FALSE(j.is_discarded()) << r.out << r.err;
+  EXPECT_LT(j["elapsed_s"].get<double>(), 0.5);
+}
+
+TEST(Lkmm, OutputIsDeterministic) {
+  Result a = ravel("run --verbose --memory-model lkmm tests/litmus/lkmm");
+  Result b = ravel("run --verbose --memory-model lkmm tests/litmus/lkmm");
+  auto masked = [](const std::string& s) {
+    return std::regex_replace(s, std::regex(R"([0-9]+\.[0-9]{3}( s)?)"), "T$1");
+  };
+  EXPECT_EQ(a.code, 0) << a.out << a.err;
+  EXPECT_EQ(masked(a.out), masked(b.out));
+}
+
+}  // namespace
+}  // namespace ravel::cli::testing
