@@ -31,7 +31,7 @@ void event_sets(const Execution& x, Base* b) {
     if (e.kind == Kind::kWrite) b->W |= s;
     if (e.kind == Kind::kFence) b->fence[static_cast<int>(e.fence)] |= s;
     if (has(e, kInit)) b->IW |= s;
-    if (has(e, kAcquire | kLockR)) b->acquire |= s;  // lock.cat: Acquire includes LKR
+    if (has(e, kAcquire | kLockR)) b->acquire |= s;   // lock.cat: Acquire includes LKR
     if (has(e, kRelease | kUnlock)) b->release |= s;  // lock.cat: Release includes UL
     if (has(e, kNoreturn)) b->noreturn |= s;
     if (has(e, kRmwInsn)) b->rmw_insn |= s;
@@ -124,7 +124,8 @@ Rel mb(const Base& b) {
   r = r | po_opt.dom(M).rng(b.lkw).seq(fencerel(b, fences(b, Fence::kAfterSpinlock))).rng(M);
   r = r | po_unlock_lock_po(b).dom(M).rng(fences(b, Fence::kAfterUnlockLock)).seq(b.po).rng(M);
   Set srcu_unlock = fences(b, Fence::kSrcuUnlock);
-  r = r | po_opt.dom(M).rng(srcu_unlock)
+  r = r | po_opt.dom(M)
+              .rng(srcu_unlock)
               .seq(fencerel(b, fences(b, Fence::kAfterSrcuReadUnlock)))
               .rng(M);
   return r;
@@ -260,8 +261,10 @@ Plain plain_accesses(const Base& b, const Temporal& t) {
   Rel strong = f.strong | t.rcu_fence;
   Rel xbstar = (t.hb | t.pb | t.rb).star();
   Rel marked = Rel::id(b.marked);
-  Rel vis = t.cumul.star().seq((b.rf & b.ext).opt()).rng(b.marked).seq(
-      strong.rng(b.marked).seq(xbstar) | (xbstar & b.intl));
+  Rel vis = t.cumul.star()
+                .seq((b.rf & b.ext).opt())
+                .rng(b.marked)
+                .seq(strong.rng(b.marked).seq(xbstar) | (xbstar & b.intl));
   Set r4rmb = b.R & ~b.noreturn;
   Rel rmb_any = fencerel(b, fences(b, Fence::kRmb));
   Rel w_pre = marked.seq((b.addr | fence).opt());  // w-pre-bounded
@@ -279,8 +282,8 @@ Plain plain_accesses(const Base& b, const Temporal& t) {
   Rel rw_incoh = pre_race & b.fr & wr_vis.inv();
   Rel ww_incoh = pre_race & b.co & ww_vis.inv();
   p.incoherent = !(wr_incoh | rw_incoh | ww_incoh).empty();
-  Rel ww_nonrace = ww_vis & (Rel::cross(b.marked, b.W) | rw_xbstar) &
-                   (Rel::cross(b.W, b.marked) | wr_vis);
+  Rel ww_nonrace =
+      ww_vis & (Rel::cross(b.marked, b.W) | rw_xbstar) & (Rel::cross(b.W, b.marked) | wr_vis);
   Rel ww_race = (pre_race & b.co) - ww_nonrace;
   Rel wr_race = ((pre_race & b.co.opt().seq(b.rf)) - wr_vis) - rw_xbstar.inv();
   Rel rw_race = (pre_race & b.fr) - rw_xbstar;

@@ -22,7 +22,7 @@ class Rel {
  public:
   Rel() { row_.fill(0); }
 
-  static Rel id(Set s);  // [s]: the identity restricted to s
+  static Rel id(Set s);            // [s]: the identity restricted to s
   static Rel cross(Set a, Set b);  // a * b
   void add(int a, int b) { row_[a] |= bit(b); }
   bool has(int a, int b) const { return (row_[a] >> b) & 1; }

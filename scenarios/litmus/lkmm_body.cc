@@ -33,9 +33,7 @@ class Parser {
   }
 
  private:
-  Pos here() const {
-    return Pos{line_, static_cast<uint32_t>(i_ - line_start_ + 1), 0, 0};
-  }
+  Pos here() const { return Pos{line_, static_cast<uint32_t>(i_ - line_start_ + 1), 0, 0}; }
 
   void skip_space() {
     while (i_ < end_) {
@@ -221,7 +219,9 @@ class Parser {
     if (is("*") || is("!") || is("-") || is("&")) {
       std::string op = tok_.text;
       next();
-      e->kind = op == "*" ? Expr::Kind::kDeref : op == "&" ? Expr::Kind::kAddrOf : Expr::Kind::kUnary;
+      e->kind = op == "*"   ? Expr::Kind::kDeref
+                : op == "&" ? Expr::Kind::kAddrOf
+                            : Expr::Kind::kUnary;
       e->name = op;
       e->args.push_back(unary());
       if (e->kind == Expr::Kind::kAddrOf && e->args[0]->kind != Expr::Kind::kName)

@@ -30,9 +30,9 @@ struct Expr {
 struct Stmt {
   enum class Kind : uint8_t { kDecl, kAssign, kExpr, kIf, kBlock } kind;
   Pos pos;
-  std::string name;                  // kDecl: the register
-  std::unique_ptr<Expr> lhs;         // kAssign: a kName register or a kDeref location
-  std::unique_ptr<Expr> value;       // kDecl initializer (may be null), kAssign, kExpr, kIf cond
+  std::string name;             // kDecl: the register
+  std::unique_ptr<Expr> lhs;    // kAssign: a kName register or a kDeref location
+  std::unique_ptr<Expr> value;  // kDecl initializer (may be null), kAssign, kExpr, kIf cond
   std::vector<std::unique_ptr<Stmt>> body;  // kBlock; kIf: then at [0], else at [1] (or null)
 };
 

@@ -38,8 +38,8 @@ bool rerun(const std::vector<lkmm_thread::Body>& bodies, const lkmm_thread::Layo
            const Domain& domain, Paths* paths, Error* err) {
   paths->assign(bodies.size(), {});
   for (size_t p = 0; p < bodies.size(); ++p) {
-    if (!lkmm_thread::paths(bodies[p], static_cast<int>(p), layout, domain, kMaxPaths,
-                            &(*paths)[p], err)) {
+    if (!lkmm_thread::paths(bodies[p], static_cast<int>(p), layout, domain, kMaxPaths, &(*paths)[p],
+                            err)) {
       return false;
     }
   }
@@ -202,7 +202,8 @@ class Search {
     Final f;
     f.threads = ts_;
     f.data_race = v.data_race;
-    for (size_t loc = 0; loc < l_->writes.size(); ++loc) f.memory.push_back(l_->x.ev[last_[loc]].value);
+    for (size_t loc = 0; loc < l_->writes.size(); ++loc)
+      f.memory.push_back(l_->x.ev[last_[loc]].value);
     cb_(f);
   }
 

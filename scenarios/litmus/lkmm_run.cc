@@ -62,14 +62,14 @@ std::vector<Loc> display_order(const Test& t) {
 }
 
 // Every location and register the clauses name must exist (checked on the first state).
-bool lookup(const Loc& o, const lkmm_thread::Layout& l, const lkmm_enum::Final& f,
-            std::string* val, Error* err) {
+bool lookup(const Loc& o, const lkmm_thread::Layout& l, const lkmm_enum::Final& f, std::string* val,
+            Error* err) {
   if (o.proc >= 0) {
     const auto& regs = f.threads[o.proc]->regs;
     auto it = o.proc < static_cast<int>(f.threads.size()) ? regs.find(o.name) : regs.end();
     if (it == regs.end()) {
-      *err = Error{o.pos, "register '" + o.name + "' is not declared by P" +
-                              std::to_string(o.proc)};
+      *err =
+          Error{o.pos, "register '" + o.name + "' is not declared by P" + std::to_string(o.proc)};
       return false;
     }
     *val = value_text(l, it->second);

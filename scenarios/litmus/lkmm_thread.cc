@@ -292,17 +292,17 @@ class Thread {
   std::optional<Val> rmw_call(const Expr& e) {
     std::string f = e.name;
     Order order = Order::kMb;
-    for (auto [suffix, o] : {std::pair{"_relaxed", Order::kRelaxed},
-                             std::pair{"_acquire", Order::kAcquire},
-                             std::pair{"_release", Order::kRelease}}) {
+    for (auto [suffix, o] :
+         {std::pair{"_relaxed", Order::kRelaxed}, std::pair{"_acquire", Order::kAcquire},
+          std::pair{"_release", Order::kRelease}}) {
       std::string s = suffix;
       if (f.size() > s.size() && f.compare(f.size() - s.size(), s.size(), s) == 0) {
         f.resize(f.size() - s.size());
         order = o;
       }
     }
-    bool noreturn = f == "atomic_inc" || f == "atomic_dec" || f == "atomic_add" ||
-                    f == "atomic_sub";
+    bool noreturn =
+        f == "atomic_inc" || f == "atomic_dec" || f == "atomic_add" || f == "atomic_sub";
     if (noreturn && order != Order::kMb) return std::nullopt;  // no ordering variants
     if (noreturn) order = Order::kRelaxed;
     if (f == "atomic_inc" || f == "atomic_dec" || f == "atomic_inc_return" ||
@@ -310,7 +310,8 @@ class Thread {
       arity(e, 1);
       int64_t d = f.find("inc") != std::string::npos ? 1 : -1;
       bool fetch = f.rfind("atomic_fetch", 0) == 0;
-      return rmw(*e.args[0], order, noreturn, fetch, [d](int64_t o) { return o + d; }, Val{});
+      return rmw(
+          *e.args[0], order, noreturn, fetch, [d](int64_t o) { return o + d; }, Val{});
     }
     if (f == "atomic_add" || f == "atomic_sub" || f == "atomic_add_return" ||
         f == "atomic_sub_return" || f == "atomic_fetch_add" || f == "atomic_fetch_sub") {
@@ -318,25 +319,31 @@ class Thread {
       Val i = eval(*e.args[0]);
       int64_t d = f.find("add") != std::string::npos ? i.v : -i.v;
       bool fetch = f.rfind("atomic_fetch", 0) == 0;
-      return rmw(*e.args[1], order, noreturn, fetch, [d](int64_t o) { return o + d; }, i);
+      return rmw(
+          *e.args[1], order, noreturn, fetch, [d](int64_t o) { return o + d; }, i);
     }
     if (f == "xchg" || f == "atomic_xchg") {
       arity(e, 2);
       Val n = eval(*e.args[1]);
-      return rmw(*e.args[0], order, false, true, [n](int64_t) { return n.v; }, n);
+      return rmw(
+          *e.args[0], order, false, true, [n](int64_t) { return n.v; }, n);
     }
     if (f == "cmpxchg" || f == "atomic_cmpxchg") {
       arity(e, 3);
       Val old = eval(*e.args[1]);
       Val n = eval(*e.args[2]);
-      auto fn = [old, n](int64_t o) { return o == old.v ? std::optional<int64_t>(n.v) : std::nullopt; };
+      auto fn = [old, n](int64_t o) {
+        return o == old.v ? std::optional<int64_t>(n.v) : std::nullopt;
+      };
       return rmw(*e.args[0], order, false, true, fn, n);
     }
     if (f == "atomic_add_unless" && order == Order::kMb) {
       arity(e, 3);
       Val a = eval(*e.args[1]);
       Val u = eval(*e.args[2]);
-      auto fn = [a, u](int64_t o) { return o != u.v ? std::optional<int64_t>(o + a.v) : std::nullopt; };
+      auto fn = [a, u](int64_t o) {
+        return o != u.v ? std::optional<int64_t>(o + a.v) : std::nullopt;
+      };
       Val old = rmw(*e.args[0], order, false, true, fn, a);
       return Val{old.v != u.v, old.deps};
     }

@@ -2,13 +2,14 @@
 // tests (tests/litmus/lkmm/): each answer under lkmm and under sc, through the built binary;
 // each axiom of model/lkmm/lkmm.h shown necessary (dropping it turns a Never into Sometimes);
 // the data-race flag both ways; refusals at line:col; and the time of a 4-thread test.
+#include "model/lkmm/lkmm.h"
+
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
 #include <vector>
 
-#include "model/lkmm/lkmm.h"
 #include "scenarios/lang/input_file.h"
 #include "scenarios/litmus/lkmm_run.h"
 #include "tools/ravel/cli_testing.h"
