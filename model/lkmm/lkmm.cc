@@ -14,10 +14,11 @@ struct Base {
   Set all = 0, R = 0, W = 0, M = 0, IW = 0;
   Set marked = 0, plain = 0;
   Set acquire = 0, release = 0, noreturn = 0, rmw_insn = 0, mb_r = 0, mb_w = 0;
-  Set lkw = 0, lkr = 0, ul = 0;
+  Set lkw = 0, lkr = 0, ul = 0, srcu_lock = 0, srcu_unlock = 0;
   Set fence[16] = {};  // fence events by Fence kind
   Rel po, loc, intl, ext;
   Rel rf, co, fr, rmw, addr, data, ctrl;
+  Rel rcu_rscs, srcu_rscs;
 };
 
 bool has(const Event& e, uint32_t t) { return (e.tags & t) != 0; }
@@ -40,17 +41,21 @@ void event_sets(const Execution& x, Base* b) {
     if (has(e, kLockW)) b->lkw |= s;
     if (has(e, kLockR)) b->lkr |= s;
     if (has(e, kUnlock)) b->ul |= s;
+    if (has(e, kSrcuLock)) b->srcu_lock |= s;
+    if (has(e, kSrcuUnlock)) b->srcu_unlock |= s;
   }
   b->M = b->R | b->W;
 }
 
 // linux-kernel.bell, Marked: every non-memory event, initial writes, ONCE, acquire and release
-// accesses, both halves of an RMW and every lock operation. Plain is the rest of M.
+// accesses, both halves of an RMW, every lock and SRCU operation. Plain is the rest of M.
 void marked_sets(const Execution& x, Base* b) {
   b->marked = (b->all & ~b->M) | b->IW | b->acquire | b->release | b->rmw.domain() |
               b->rmw.range() | b->lkw;
   for (int i = 0; i < b->n; ++i) {
-    if (has(x.ev[i], kOnce | kLockR | kLockW | kUnlock | kIsLocked)) b->marked |= bit(i);
+    if (has(x.ev[i], kOnce | kLockR | kLockW | kUnlock | kIsLocked | kSrcuLock | kSrcuUnlock)) {
+      b->marked |= bit(i);
+    }
   }
   b->plain = b->M & ~b->marked;
 }
@@ -80,22 +85,19 @@ Base make_base(const Execution& x) {
   b.co = x.co;
   b.fr = x.rf.inv().seq(x.co);  // fr: a read is before every write co-after the one it read
   b.rmw = x.rmw;
+  b.rcu_rscs = x.rcu_rscs;
   marked_sets(x, &b);
-  // Dependencies, carried through plain memory as herd does (dep+plain.litmus): a plain read
-  // that reads from a plain write of its own thread inherits what that write's value
-  // depended on.
-  Rel carry = x.data.rng(b.plain & b.W).seq(x.rf.rng(b.plain & b.R) & b.intl);
-  b.addr = x.addr;
-  b.data = x.data;
-  b.ctrl = x.ctrl;
-  for (int k = 0; k < b.n; ++k) {
-    Rel more = carry.seq(b.data);
-    b.addr = b.addr | carry.seq(x.addr);
-    b.ctrl = b.ctrl | carry.seq(x.ctrl);
-    if ((b.data | more) == b.data) break;
-    b.data = b.data | more;
-    carry = b.data.rng(b.plain & b.W).seq(x.rf.rng(b.plain & b.R) & b.intl);
-  }
+  // srcu-rscs: an srcu_read_lock (or srcu_down_read) is matched with the unlock of the same
+  // srcu_struct that is handed the index it returned, through registers or through memory
+  // (carry-srcu-data = (data ; [~Srcu-unlock] ; rf)*), possibly on another thread.
+  Rel carry_srcu = x.data.rng(~b.srcu_unlock).seq(x.rf).star();
+  b.srcu_rscs = carry_srcu.dom(b.srcu_lock).seq(x.data).rng(b.srcu_unlock) & b.loc;
+  // The bell file then extends dependencies through memory: a value stored and read back by
+  // the same thread keeps depending on what it was computed from (carry-dep, dep+plain.litmus).
+  Rel carry = x.data.rng(~b.srcu_unlock).seq(x.rf & b.intl).star();
+  b.addr = carry.seq(x.addr);
+  b.data = carry.seq(x.data);
+  b.ctrl = carry.seq(x.ctrl);
   return b;
 }
 
@@ -123,9 +125,8 @@ Rel mb(const Base& b) {
   r = r | po_opt.dom(M).rng(b.rmw_insn).seq(fencerel(b, fences(b, Fence::kAfterAtomic))).rng(M);
   r = r | po_opt.dom(M).rng(b.lkw).seq(fencerel(b, fences(b, Fence::kAfterSpinlock))).rng(M);
   r = r | po_unlock_lock_po(b).dom(M).rng(fences(b, Fence::kAfterUnlockLock)).seq(b.po).rng(M);
-  Set srcu_unlock = fences(b, Fence::kSrcuUnlock);
   r = r | po_opt.dom(M)
-              .rng(srcu_unlock)
+              .rng(b.srcu_unlock)
               .seq(fencerel(b, fences(b, Fence::kAfterSrcuReadUnlock)))
               .rng(M);
   return r;
@@ -208,11 +209,11 @@ Rel pb(const Base& b, const Rel& prop_r, const Fences& f, const Rel& hb_star) {
 // rcu-order: sequences of grace periods and read-side critical sections (joined by rcu-link)
 // with at least as many grace periods as critical sections; SRCU pieces must name the same
 // srcu_struct (& loc). Computed as the least fixed point of the cat's recursive definition.
-Rel rcu_order(const Base& b, const Execution& x, const Rel& link) {
+Rel rcu_order(const Base& b, const Rel& link) {
   Rel gp = Rel::id(fences(b, Fence::kSyncRcu));
   Rel sgp = Rel::id(fences(b, Fence::kSyncSrcu));
-  Rel rscsi = x.rcu_rscs.inv();
-  Rel srscsi = x.srcu_rscs.inv();
+  Rel rscsi = b.rcu_rscs.inv();
+  Rel srscsi = b.srcu_rscs.inv();
   Rel order = gp | sgp;
   for (;;) {
     Rel next = order | gp.seq(link).seq(rscsi) | rscsi.seq(link).seq(gp);
@@ -234,9 +235,9 @@ struct Temporal {
 
 // rcu-fence = po ; rcu-order ; po?, and rb: a propagation followed by an RCU fence and
 // anything after it (the RCU analogue of pb).
-void rcu_relations(const Base& b, const Execution& x, Temporal* t) {
+void rcu_relations(const Base& b, Temporal* t) {
   Rel link = b.po.opt().seq(t->hb_star).seq(t->pb_star).seq(t->prop).seq(b.po);  // rcu-link
-  t->rcu_fence = b.po.seq(rcu_order(b, x, link)).seq(b.po.opt());
+  t->rcu_fence = b.po.seq(rcu_order(b, link)).seq(b.po.opt());
   t->rb = t->prop.seq(t->rcu_fence).seq(t->hb_star).seq(t->pb_star).rng(b.marked);
 }
 
@@ -326,7 +327,7 @@ Verdict check(const Execution& x, uint32_t axioms) {
   t.pb = pb(b, t.prop, t.f, t.hb_star);
   if ((axioms & kPropagation) && !t.pb.acyclic()) return v.failed = kPropagation, v;
   t.pb_star = t.pb.star();
-  rcu_relations(b, x, &t);
+  rcu_relations(b, &t);
   if ((axioms & kRcu) && !t.rb.irreflexive()) return v.failed = kRcu, v;
   Plain p = plain_accesses(b, t);
   if ((axioms & kPlainCoherence) && p.incoherent) return v.failed = kPlainCoherence, v;

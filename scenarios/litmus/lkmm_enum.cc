@@ -118,7 +118,7 @@ bool build(const std::vector<const Trace*>& ts, const lkmm_thread::Layout& lay, 
     x.ev.insert(x.ev.end(), t->ev.begin(), t->ev.end());
     add_pairs(&x.rmw, t->rmw, base), add_pairs(&x.addr, t->addr, base);
     add_pairs(&x.data, t->data, base), add_pairs(&x.ctrl, t->ctrl, base);
-    add_pairs(&x.rcu_rscs, t->rscs, base), add_pairs(&x.srcu_rscs, t->srcu_rscs, base);
+    add_pairs(&x.rcu_rscs, t->rscs, base);
   }
   out->writes.assign(lay.init.size(), {});
   for (int i = 0; i < static_cast<int>(x.ev.size()); ++i) {

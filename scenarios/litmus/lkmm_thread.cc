@@ -245,6 +245,7 @@ class Thread {
     }
     if (f == "rcu_read_lock" || f == "rcu_read_unlock") return rcu(e);
     if (f == "spin_lock" || f == "spin_unlock" || f == "spin_is_locked") return lock(e);
+    if (f.find("srcu") != std::string::npos) return srcu(e);
     if (auto v = rmw_call(e)) return *v;
     refuse(e.pos, "'" + f + "' is not supported under --memory-model lkmm");
   }
@@ -262,6 +263,31 @@ class Thread {
       rcu_open_.pop_back();
     }
     return Val{};
+  }
+
+  // SRCU as linux-kernel.def has it: srcu_read_lock (srcu_down_read) reads the srcu_struct and
+  // returns the index read; srcu_read_unlock (srcu_up_read) writes the index it is given (a
+  // data dependency the model matches the lock by); synchronize_srcu is a grace period of that
+  // srcu_struct.
+  Val srcu(const Expr& e) {
+    const std::string& f = e.name;
+    if (f == "srcu_read_lock" || f == "srcu_down_read") {
+      arity(e, 1);
+      auto [loc, addr] = loc_arg(*e.args[0], false);
+      return read(loc, lkmm::kSrcuLock, addr);
+    }
+    if (f == "srcu_read_unlock" || f == "srcu_up_read") {
+      arity(e, 2);
+      auto [loc, addr] = loc_arg(*e.args[0], false);
+      write(loc, lkmm::kSrcuUnlock, eval(*e.args[1]), addr);
+      return Val{};
+    }
+    if (f == "synchronize_srcu" || f == "synchronize_srcu_expedited") {
+      arity(e, 1);
+      fence(Fence::kSyncSrcu, loc_arg(*e.args[0], false).first);
+      return Val{};
+    }
+    refuse(e.pos, "'" + f + "' is not supported under --memory-model lkmm");
   }
 
   // spin_lock: lock.cat's LKR (reads the lock free) and LKW (takes it), an RMW pair;

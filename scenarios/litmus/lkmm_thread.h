@@ -42,7 +42,7 @@ using Pairs = std::vector<std::pair<int, int>>;  // thread-local event indices
 
 struct Trace {
   std::vector<lkmm::Event> ev;
-  Pairs rmw, addr, data, ctrl, rscs, srcu_rscs;
+  Pairs rmw, addr, data, ctrl, rscs;
   std::map<std::string, int64_t> regs;
 };
 
