@@ -133,6 +133,11 @@ std::string litmus_text(const LitmusReport& info, const Test& t, const LitmusRes
            (n == 1 ? "" : "s") + ")\n";
     }
   }
+  if (verbose && !r.witness.empty()) {
+    s += "  Witness (the first execution satisfying the condition: rf, where each read took its "
+         "value; co, the order of each location's writes)\n" +
+         r.witness;
+  }
   s += "  Condition " + condition_text(t) + "\n";
   s += "  Observation " + t.name + " " + r.obs.observation() + " " +
        std::to_string(r.obs.positive) + " " + std::to_string(r.obs.negative) + "\n";

@@ -36,7 +36,8 @@ struct LitmusResult {
   Observation obs;
   std::string found;  // what is compared with Result: the observation, or DEADLOCK (no state)
   bool match = true;  // found agrees with Result: (true when the file documents none)
-  std::string flags;  // lkmm: herd7's flags raised by a kept execution ("data-race"), or empty
+  std::string flags;    // lkmm: herd7's flags raised by a kept execution ("data-race"), or empty
+  std::string witness;  // lkmm: rf and co of the first execution satisfying the condition
 };
 
 // A proposition over a final state ("0:r0" / "x" -> its value as printed).

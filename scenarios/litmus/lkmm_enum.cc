@@ -202,6 +202,7 @@ class Search {
     Final f;
     f.threads = ts_;
     f.data_race = v.data_race;
+    f.execution = &l_->x;
     for (size_t loc = 0; loc < l_->writes.size(); ++loc)
       f.memory.push_back(l_->x.ev[last_[loc]].value);
     cb_(f);

@@ -28,6 +28,7 @@ struct Final {
   std::vector<const lkmm_thread::Trace*> threads;  // the path each process took
   std::vector<int64_t> memory;                     // final value of each location (co-last)
   bool data_race = false;
+  const lkmm::Execution* execution = nullptr;  // the execution itself (valid during the call)
 };
 
 struct Stats {

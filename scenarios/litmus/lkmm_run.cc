@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "scenarios/litmus/lkmm_enum.h"
+#include "scenarios/litmus/lkmm_witness.h"
 
 namespace ravel::litmus {
 namespace {
@@ -113,7 +114,9 @@ bool run_lkmm(const std::string& file, const std::string& text, const Test& t, u
     }
     race = race || f.data_race;
     ++out->obs.states[state];
-    ++(eval_prop(t.cond.get(), v) ? out->obs.positive : out->obs.negative);
+    bool positive = eval_prop(t.cond.get(), v);
+    ++(positive ? out->obs.positive : out->obs.negative);
+    if (positive && out->witness.empty()) out->witness = witness_text(*f.execution, layout.names);
   };
   lkmm_enum::Stats stats;
   try {

@@ -143,6 +143,21 @@ TEST(Lkmm, EveryAxiomIsNeeded) {
   }
 }
 
+// --verbose explains a weak outcome by its reads-from and coherence order.
+TEST(Lkmm, VerboseShowsAWitnessWithRfAndCo) {
+  Result r = ravel("run --verbose --memory-model lkmm tests/litmus/lkmm/mp-once.litmus");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("    rf  P1 R[once] flag=1  <-  P0 W[once] flag=1\n"
+                       "    rf  P1 R[once] data=0  <-  init data=0\n"
+                       "    co  data: init=0, P0 W[once] data=1\n"),
+            std::string::npos)
+      << r.out;
+  Result never = ravel("run --verbose --memory-model lkmm tests/litmus/lkmm/mp-wmb-rmb.litmus");
+  EXPECT_EQ(never.out.find("Witness"), std::string::npos) << never.out;
+  Result quiet = ravel("run --memory-model lkmm tests/litmus/lkmm/mp-once.litmus");
+  EXPECT_EQ(quiet.out.find("Witness"), std::string::npos) << quiet.out;
+}
+
 TEST(Lkmm, DataRacesAreFlaggedAsHerdDoes) {
   Result r;
   nlohmann::json race = run_json("--memory-model lkmm tests/litmus/lkmm/mp-plain-race.litmus", &r);
