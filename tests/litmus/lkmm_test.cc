@@ -1,8 +1,11 @@
 // tests/litmus/lkmm_test.cc: --memory-model lkmm (docs/litmus.md) on the project's own litmus
 // tests (tests/litmus/lkmm/): each answer under lkmm and under sc, through the built binary;
 // each axiom of model/lkmm/lkmm.h shown necessary (dropping it turns a Never into Sometimes);
-// the data-race flag both ways; refusals at line:col; and the time of a 4-thread test.
+// the data-race flag both ways; the witness; refusals at line:col; the time of a 4-thread test;
+// random programs (SC outcomes are LKMM outcomes, full fences give SC); the conformance step.
 #include "model/lkmm/lkmm.h"
+
+#include <sys/wait.h>
 
 #include <fstream>
 #include <map>
@@ -274,6 +277,36 @@ TEST(Lkmm, RandomProgramsScIsIncludedAndFullFencesGiveSc) {
     }
   }
   std::remove(file.c_str());
+}
+
+// tools/conformance litmus --memory-model lkmm: the documented result is the reference, any
+// disagreement fails the step.
+Result conformance_lkmm(const std::string& dir) {
+  std::string out = scratch("conf");
+  std::string cmd = "cd '" RAVEL_SOURCE_DIR
+                    "' && tools/conformance litmus --memory-model lkmm "
+                    "--ravel '" RAVEL_CLI "' " +
+                    dir + " >" + out + " 2>&1";
+  int status = std::system(cmd.c_str());
+  Result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  std::remove(out.c_str());
+  return r;
+}
+
+TEST(Lkmm, ConformanceStepFailsOnAnyDisagreement) {
+  Result ok = conformance_lkmm("tests/litmus/lkmm");
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  EXPECT_NE(ok.out.find(std::to_string(kLkmm.size()) + " agree with herd7 under lkmm, 0 disagree"),
+            std::string::npos)
+      << ok.out;
+  // early-reader-claims-never documents Never for an outcome the LKMM allows.
+  Result bad = conformance_lkmm("tests/litmus/wrong");
+  EXPECT_EQ(bad.code, 1) << bad.out;
+  EXPECT_NE(bad.out.find("early-reader-claims-never.litmus  Never       Sometimes  DISAGREES"),
+            std::string::npos)
+      << bad.out;
 }
 
 TEST(Lkmm, OutputIsDeterministic) {
