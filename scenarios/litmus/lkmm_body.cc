@@ -3,6 +3,8 @@
 #include "scenarios/litmus/lkmm_body.h"
 
 #include <cctype>
+#include <cerrno>
+#include <cstdlib>
 
 namespace ravel::litmus::lkmm_body {
 namespace {
@@ -72,7 +74,10 @@ class Parser {
       size_t s = i_;
       while (i_ < end_ && std::isalnum(static_cast<unsigned char>(text_[i_]))) ++i_;
       tok_.kind = Token::Kind::kNum, tok_.text = text_.substr(s, i_ - s);
-      tok_.num = std::stoll(tok_.text, nullptr, 0);
+      errno = 0;
+      char* stop = nullptr;
+      tok_.num = std::strtoll(tok_.text.c_str(), &stop, 0);
+      if (errno != 0 || *stop != '\0') fail(tok_.pos, "invalid integer '" + tok_.text + "'");
     } else {
       for (const char* p : kPuncts) {
         if (text_.compare(i_, std::char_traits<char>::length(p), p) == 0) {
@@ -108,7 +113,19 @@ class Parser {
     return s;
   }
 
+  // Nesting (blocks, ifs, parentheses, unary operators) is bounded: a body nested deeper is
+  // refused rather than overflowing the stack.
+  static constexpr int kMaxDepth = 200;
+  struct Deeper {
+    explicit Deeper(Parser* p) : p_(p) {
+      if (++p_->depth_ > kMaxDepth) p_->fail(p_->tok_.pos, "nested too deeply (lkmm)");
+    }
+    ~Deeper() { --p_->depth_; }
+    Parser* p_;
+  };
+
   std::unique_ptr<Stmt> stmt() {
+    Deeper guard(this);
     Pos pos = tok_.pos;
     if (is("{")) {
       next();
@@ -214,6 +231,7 @@ class Parser {
   }
 
   std::unique_ptr<Expr> unary() {
+    Deeper guard(this);
     auto e = std::make_unique<Expr>();
     e->pos = tok_.pos;
     if (is("*") || is("!") || is("-") || is("&")) {
@@ -266,6 +284,7 @@ class Parser {
   size_t line_start_ = 0;
   Token tok_;
   bool ok_ = true;
+  int depth_ = 0;
   Error err_;
 };
 

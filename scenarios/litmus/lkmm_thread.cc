@@ -12,6 +12,12 @@ using lkmm::Fence;
 using lkmm_body::Expr;
 using lkmm_body::Stmt;
 
+// Two's complement arithmetic, without signed overflow.
+int64_t add(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+int64_t neg(int64_t a) { return static_cast<int64_t>(0 - static_cast<uint64_t>(a)); }
+
 struct Val {
   int64_t v = 0;
   uint64_t deps = 0;  // thread-local indices of the reads the value came from
@@ -66,6 +72,10 @@ class Thread {
   // -- events --------------------------------------------------------------------------------
   int emit(Event e, uint64_t addr, uint64_t data) {
     int i = static_cast<int>(trace_.ev.size());
+    if (i >= lkmm::kMaxEvents) {
+      refuse(last_pos_, "more than " + std::to_string(lkmm::kMaxEvents) + " events in P" +
+                            std::to_string(proc_) + " (lkmm)");
+    }
     e.thread = proc_;
     trace_.ev.push_back(e);
     for (int k = 0; k < i; ++k) {
@@ -97,6 +107,10 @@ class Thread {
     Event e;
     e.kind = lkmm::Kind::kFence, e.fence = f, e.loc = loc;
     emit(e, 0, 0);
+  }
+
+  bool is_address(int64_t v) const {
+    return v >= kAddrBase && v - kAddrBase < static_cast<int64_t>(layout_.names.size());
   }
 
   // -- locations -----------------------------------------------------------------------------
@@ -167,7 +181,7 @@ class Thread {
       }
       case Expr::Kind::kUnary: {
         Val a = eval(*e.args[0]);
-        return Val{e.name == "!" ? !a.v : -a.v, a.deps};
+        return Val{e.name == "!" ? !a.v : neg(a.v), a.deps};
       }
       case Expr::Kind::kBinary:
         return binary(e);
@@ -192,9 +206,12 @@ class Thread {
     Val b = eval(*e.args[1]);
     uint64_t d = a.deps | b.deps;
     int64_t x = a.v, y = b.v;
-    int64_t r = op == "+"    ? x + y
-                : op == "-"  ? x - y
-                : op == "*"  ? x * y
+    // + - * wrap around (two's complement) rather than overflow.
+    auto wrap = [](uint64_t v) { return static_cast<int64_t>(v); };
+    uint64_t ux = static_cast<uint64_t>(x), uy = static_cast<uint64_t>(y);
+    int64_t r = op == "+"    ? wrap(ux + uy)
+                : op == "-"  ? wrap(ux - uy)
+                : op == "*"  ? wrap(ux * uy)
                 : op == "&"  ? x & y
                 : op == "|"  ? x | y
                 : op == "^"  ? x ^ y
@@ -205,7 +222,7 @@ class Thread {
                 : op == ">"  ? x > y
                 : op == ">=" ? x >= y
                              : (x != 0 && y != 0) || (op == "||" && (x || y));
-    if ((op == "+" || op == "-") && (a.v >= kAddrBase || b.v >= kAddrBase)) {
+    if ((op == "+" || op == "-") && (is_address(a.v) || is_address(b.v))) {
       refuse(e.pos, "pointer arithmetic is not supported under --memory-model lkmm");
     }
     return Val{r, d};
@@ -337,16 +354,16 @@ class Thread {
       int64_t d = f.find("inc") != std::string::npos ? 1 : -1;
       bool fetch = f.rfind("atomic_fetch", 0) == 0;
       return rmw(
-          *e.args[0], order, noreturn, fetch, [d](int64_t o) { return o + d; }, Val{});
+          *e.args[0], order, noreturn, fetch, [d](int64_t o) { return add(o, d); }, Val{});
     }
     if (f == "atomic_add" || f == "atomic_sub" || f == "atomic_add_return" ||
         f == "atomic_sub_return" || f == "atomic_fetch_add" || f == "atomic_fetch_sub") {
       arity(e, 2);
       Val i = eval(*e.args[0]);
-      int64_t d = f.find("add") != std::string::npos ? i.v : -i.v;
+      int64_t d = f.find("add") != std::string::npos ? i.v : neg(i.v);
       bool fetch = f.rfind("atomic_fetch", 0) == 0;
       return rmw(
-          *e.args[1], order, noreturn, fetch, [d](int64_t o) { return o + d; }, i);
+          *e.args[1], order, noreturn, fetch, [d](int64_t o) { return add(o, d); }, i);
     }
     if (f == "xchg" || f == "atomic_xchg") {
       arity(e, 2);
@@ -368,7 +385,7 @@ class Thread {
       Val a = eval(*e.args[1]);
       Val u = eval(*e.args[2]);
       auto fn = [a, u](int64_t o) {
-        return o != u.v ? std::optional<int64_t>(o + a.v) : std::nullopt;
+        return o != u.v ? std::optional<int64_t>(add(o, a.v)) : std::nullopt;
       };
       Val old = rmw(*e.args[0], order, false, true, fn, a);
       return Val{old.v != u.v, old.deps};
