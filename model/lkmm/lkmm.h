@@ -42,6 +42,10 @@ struct Verdict {
 // Whether `x` is an LKMM execution. Checks stop at the first violated constraint.
 Verdict check(const Execution& x, uint32_t axioms = kAllAxioms);
 
+// The coherence constraint alone, on the rf and co `x` holds so far: an enumerator may call it
+// on a partial coherence order to prune, since adding edges never removes a cycle.
+bool coherent(const Execution& x);
+
 // The name of one Axiom bit as the cat file spells it ("happens-before").
 const char* axiom_name(uint32_t axiom);
 

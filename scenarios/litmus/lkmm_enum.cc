@@ -178,7 +178,9 @@ class Search {
         for (size_t j = i + 1; j < chain.size(); ++j) l_->x.co.add(chain[i], chain[j]);
       }
       last_[loc] = chain.back();
-      co(loc + 1);
+      // Prune with the model's coherence constraint on the orders chosen so far (only when
+      // every constraint is checked: the tests that drop coherence must see everything).
+      if (!(axioms_ & lkmm::kCoherence) || lkmm::coherent(l_->x)) co(loc + 1);
       l_->x.co = saved;
     } while (std::next_permutation(order.begin(), order.end()));
   }
