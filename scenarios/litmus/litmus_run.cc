@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scenarios/lang/input_file.h"
+#include "scenarios/litmus/lkmm_run.h"
 
 namespace ravel::litmus {
 namespace {
@@ -72,6 +73,10 @@ const char* verdict(const LitmusResult& r) {
 
 }  // namespace
 
+bool eval_prop(const Prop* p, const std::map<std::string, std::string>& values) {
+  return eval(p, values);
+}
+
 std::string Observation::observation() const {
   if (positive == 0) return "Never";
   return negative == 0 ? "Always" : "Sometimes";
@@ -128,6 +133,11 @@ std::string litmus_text(const LitmusReport& info, const Test& t, const LitmusRes
            (n == 1 ? "" : "s") + ")\n";
     }
   }
+  if (verbose && !r.witness.empty()) {
+    s += "  Witness (the first execution satisfying the condition: rf, where each read took its "
+         "value; co, the order of each location's writes)\n" +
+         r.witness;
+  }
   s += "  Condition " + condition_text(t) + "\n";
   s += "  Observation " + t.name + " " + r.obs.observation() + " " +
        std::to_string(r.obs.positive) + " " + std::to_string(r.obs.negative) + "\n";
@@ -147,6 +157,7 @@ std::string litmus_text(const LitmusReport& info, const Test& t, const LitmusRes
     s += "  note: the exploration also found: " + found_kinds(e) +
          " (not part of the observation)\n";
   }
+  if (!r.flags.empty()) s += "  Flag " + r.flags + "\n";
   if (!e.model_error.empty()) s += "  error: " + e.model_error + "\n";
   return s;
 }
@@ -169,6 +180,7 @@ std::string litmus_json(const LitmusReport& info, const Test& t, const LitmusRes
   j["executions"] = r.run.result.executions;
   j["complete"] = r.run.result.complete;
   j["violations"] = found_kinds(r.run.result);
+  if (info.memory_model == "lkmm") j["flags"] = r.flags;
   j["elapsed_s"] = std::round(r.run.result.elapsed_s * 1000) / 1000;  // as scenarios: ms
   if (!r.run.result.model_error.empty()) j["error"] = r.run.result.model_error;
   return j.dump();
@@ -178,7 +190,8 @@ std::string litmus_json(const LitmusReport& info, const Test& t, const LitmusRes
 
 namespace ravel::litmus {
 
-bool load_litmus(const std::string& path, Loaded* out, std::string* diag) {
+bool load_litmus(const std::string& path, Loaded* out, std::string* diag,
+                 const std::string& memory_model) {
   // The same limits as a scenario file: a regular file of at most 1 MiB (input_file.h).
   std::string reason;
   if (!lang::read_input_file(path, lang::kMaxScenarioBytes, &out->text, &reason)) {
@@ -189,6 +202,10 @@ bool load_litmus(const std::string& path, Loaded* out, std::string* diag) {
   if (!parse(out->text, &out->test, &err)) {
     *diag = render_error(path, out->text, err);
     return false;
+  }
+  if (memory_model == "lkmm") {
+    out->lkmm = true;
+    return run_lkmm(path, out->text, out->test, lkmm::kAllAxioms, &out->lkmm_result, diag);
   }
   return lower(path, out->text, out->test, &out->lowered, diag);
 }

@@ -36,7 +36,12 @@ struct LitmusResult {
   Observation obs;
   std::string found;  // what is compared with Result: the observation, or DEADLOCK (no state)
   bool match = true;  // found agrees with Result: (true when the file documents none)
+  std::string flags;    // lkmm: herd7's flags raised by a kept execution ("data-race"), or empty
+  std::string witness;  // lkmm: rf and co of the first execution satisfying the condition
 };
+
+// A proposition over a final state ("0:r0" / "x" -> its value as printed).
+bool eval_prop(const Prop* p, const std::map<std::string, std::string>& values);
 
 LitmusResult run_litmus(const Test& t, const Lowered& l, const interp::Options& opt,
                         ExploreOptions ex);
@@ -65,10 +70,15 @@ namespace ravel::litmus {
 struct Loaded {
   std::string text;
   Test test;
-  Lowered lowered;
+  Lowered lowered;             // sc only
+  bool lkmm = false;           // run under --memory-model lkmm: `result` holds the answer
+  LitmusResult lkmm_result;
 };
 
 // False with *diag set (one rendered error, or "cannot read") when the file cannot be run.
-bool load_litmus(const std::string& path, Loaded* out, std::string* diag);
+// Under memory model "lkmm" the test is not lowered but judged at once by the LKMM checker
+// (lkmm_run.h), so that a construct lkmm refuses is reported before anything runs.
+bool load_litmus(const std::string& path, Loaded* out, std::string* diag,
+                 const std::string& memory_model = "sc");
 
 }  // namespace ravel::litmus

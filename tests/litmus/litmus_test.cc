@@ -149,10 +149,13 @@ TEST(Litmus, CheckParsesAndLowersWithoutRunning) {
   EXPECT_EQ(bad.err, run.err);
 }
 
-TEST(Litmus, LkmmIsRefusedNotRunAsSc) {
-  Result r = ravel("run --memory-model lkmm tests/litmus/sc/sb-once.litmus");
+TEST(Litmus, LkmmRefusesScenariosNotRunAsSc) {
+  Result r = ravel("run --memory-model lkmm tests/cli/ok.ravel tests/litmus/sc/sb-once.litmus");
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("--memory-model lkmm is not implemented yet"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("ravel: --memory-model lkmm applies to .litmus files only: "
+                       "tests/cli/ok.ravel is a .ravel scenario"),
+            std::string::npos)
+      << r.err;
   EXPECT_EQ(r.out, "");
   Result s = ravel("run --memory-model sc tests/litmus/sc/sb-once.litmus");
   EXPECT_EQ(s.code, 0) << s.err;

@@ -50,7 +50,8 @@ const std::vector<Row>& table() {
       {"run", "--timeouts", {"", "late", "EARLY"}, {"early"}},
       {"run", "--no-reduction", {"", "bogus", "commute,", ",symmetry", "commute,,symmetry", "SYMMETRY"},
        {"commute", "symmetry", "coarse", "commute,symmetry", "symmetry,commute", "coarse,commute"}},
-      // lkmm is refused until it is implemented (docs/litmus.md), never run as sc.
+      // lkmm is refused for a .ravel scenario (docs/litmus.md: litmus files only), never run
+      // as sc.
       {"run", "--memory-model", {"", "SC", "lkmm", "LKMM", "tso", "sc "}, {"sc"}},
       {"run", "--trace", {""}, {}},
       {"run", "--junit", {""}, {}},

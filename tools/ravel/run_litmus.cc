@@ -14,8 +14,9 @@ bool is_litmus_file(const std::string& path) {
 
 int run_litmus_file(const RunOptions& o, const std::string& file, const litmus::Loaded& l,
                     const interp::Options& m, const ExploreOptions& ex, LitmusRow* row) {
-  litmus::LitmusResult r = litmus::run_litmus(l.test, l.lowered, m, ex);
-  litmus::LitmusReport info{file, o.strategy, o.memory_model};
+  litmus::LitmusResult r = l.lkmm ? l.lkmm_result : litmus::run_litmus(l.test, l.lowered, m, ex);
+  // Under lkmm the executions are the model's candidate executions, not a strategy's.
+  litmus::LitmusReport info{file, l.lkmm ? "axiomatic" : o.strategy, o.memory_model};
   bool errored = !r.run.result.model_error.empty();
   if (o.json) {
     std::printf("%s\n", litmus::litmus_json(info, l.test, r).c_str());

@@ -27,7 +27,7 @@ struct RunOptions {
   bool verbose = false;
   bool signals = false;         // mutex_lock_interruptible may return -EINTR
   bool early_timeouts = false;  // --timeouts=early
-  std::string memory_model = "sc";  // --memory-model: sc only for now (lkmm refused)
+  std::string memory_model = "sc";  // --memory-model: sc, or lkmm (litmus only)
   bool commute = true;          // dpor's commuting-update reduction (--no-reduction=commute)
   bool symmetry = true;         // identical threads start in order (--no-reduction=symmetry)
   bool coarse = true;           // models' internal lock sections as one step (=coarse)

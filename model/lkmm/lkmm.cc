@@ -1,0 +1,351 @@
+// model/lkmm/lkmm.cc: the relations and constraints of linux-kernel.cat (see lkmm.h).
+//
+// Every function below computes one relation of the cat file; the comment gives its name and
+// says in words what it captures. Sets are event masks (rel.h); `[S] ; r ; [T]` is
+// r.dom(S).rng(T).
+#include "model/lkmm/lkmm.h"
+
+namespace ravel::lkmm {
+namespace {
+
+// The event sets and base relations everything else is built from.
+struct Base {
+  int n = 0;
+  Set all = 0, R = 0, W = 0, M = 0, IW = 0;
+  Set marked = 0, plain = 0;
+  Set acquire = 0, release = 0, noreturn = 0, rmw_insn = 0, mb_r = 0, mb_w = 0;
+  Set lkw = 0, lkr = 0, ul = 0, srcu_lock = 0, srcu_unlock = 0;
+  Set fence[16] = {};  // fence events by Fence kind
+  Rel po, loc, intl, ext;
+  Rel rf, co, fr, rmw, addr, data, ctrl;
+  Rel rcu_rscs, srcu_rscs;
+};
+
+bool has(const Event& e, uint32_t t) { return (e.tags & t) != 0; }
+
+void event_sets(const Execution& x, Base* b) {
+  for (int i = 0; i < b->n; ++i) {
+    const Event& e = x.ev[i];
+    Set s = bit(i);
+    b->all |= s;
+    if (e.kind == Kind::kRead) b->R |= s;
+    if (e.kind == Kind::kWrite) b->W |= s;
+    if (e.kind == Kind::kFence) b->fence[static_cast<int>(e.fence)] |= s;
+    if (has(e, kInit)) b->IW |= s;
+    if (has(e, kAcquire | kLockR)) b->acquire |= s;   // lock.cat: Acquire includes LKR
+    if (has(e, kRelease | kUnlock)) b->release |= s;  // lock.cat: Release includes UL
+    if (has(e, kNoreturn)) b->noreturn |= s;
+    if (has(e, kRmwInsn)) b->rmw_insn |= s;
+    if (has(e, kMbTag) && e.kind == Kind::kRead) b->mb_r |= s;
+    if (has(e, kMbTag) && e.kind == Kind::kWrite) b->mb_w |= s;
+    if (has(e, kLockW)) b->lkw |= s;
+    if (has(e, kLockR)) b->lkr |= s;
+    if (has(e, kUnlock)) b->ul |= s;
+    if (has(e, kSrcuLock)) b->srcu_lock |= s;
+    if (has(e, kSrcuUnlock)) b->srcu_unlock |= s;
+  }
+  b->M = b->R | b->W;
+}
+
+// linux-kernel.bell, Marked: every non-memory event, initial writes, ONCE, acquire and release
+// accesses, both halves of an RMW, every lock and SRCU operation. Plain is the rest of M.
+void marked_sets(const Execution& x, Base* b) {
+  b->marked = (b->all & ~b->M) | b->IW | b->acquire | b->release | b->rmw.domain() |
+              b->rmw.range() | b->lkw;
+  for (int i = 0; i < b->n; ++i) {
+    if (has(x.ev[i], kOnce | kLockR | kLockW | kUnlock | kIsLocked | kSrcuLock | kSrcuUnlock)) {
+      b->marked |= bit(i);
+    }
+  }
+  b->plain = b->M & ~b->marked;
+}
+
+// po (program order), loc (same location), int/ext (same thread or not; initial writes belong
+// to no thread, so they are external to everything).
+void structure(const Execution& x, Base* b) {
+  for (int i = 0; i < b->n; ++i) {
+    for (int j = 0; j < b->n; ++j) {
+      const Event& a = x.ev[i];
+      const Event& c = x.ev[j];
+      bool same = a.thread >= 0 && a.thread == c.thread;
+      if (same) b->intl.add(i, j);
+      if (!same) b->ext.add(i, j);
+      if (same && i < j) b->po.add(i, j);
+      if (a.loc >= 0 && a.loc == c.loc) b->loc.add(i, j);
+    }
+  }
+}
+
+Base make_base(const Execution& x) {
+  Base b;
+  b.n = static_cast<int>(x.ev.size());
+  event_sets(x, &b);
+  structure(x, &b);
+  b.rf = x.rf;
+  b.co = x.co;
+  b.fr = x.rf.inv().seq(x.co);  // fr: a read is before every write co-after the one it read
+  b.rmw = x.rmw;
+  b.rcu_rscs = x.rcu_rscs;
+  marked_sets(x, &b);
+  // srcu-rscs: an srcu_read_lock (or srcu_down_read) is matched with the unlock of the same
+  // srcu_struct that is handed the index it returned, through registers or through memory
+  // (carry-srcu-data = (data ; [~Srcu-unlock] ; rf)*), possibly on another thread.
+  Rel carry_srcu = x.data.rng(~b.srcu_unlock).seq(x.rf).star();
+  b.srcu_rscs = carry_srcu.dom(b.srcu_lock).seq(x.data).rng(b.srcu_unlock) & b.loc;
+  // The bell file then extends dependencies through memory: a value stored and read back by
+  // the same thread keeps depending on what it was computed from (carry-dep, dep+plain.litmus).
+  Rel carry = x.data.rng(~b.srcu_unlock).seq(x.rf & b.intl).star();
+  b.addr = carry.seq(x.addr);
+  b.data = carry.seq(x.data);
+  b.ctrl = carry.seq(x.ctrl);
+  return b;
+}
+
+Set fences(const Base& b, Fence f) { return b.fence[static_cast<int>(f)]; }
+
+// fencerel(S) = po ; [S] ; po: from before a fence of kind S to after it.
+Rel fencerel(const Base& b, Set s) { return b.po.rng(s).seq(b.po); }
+
+// po-unlock-lock-po: a lock handover seen from one thread, from before an unlock to after a
+// later lock of the same thread or to after the lock that read from it.
+Rel po_unlock_lock_po(const Base& b) {
+  return b.po.rng(b.ul).seq((b.po | b.rf).rng(b.lkr)).seq(b.po);
+}
+
+// mb: what smp_mb() orders, and everything the kernel documents as acting like it: fully
+// ordered RMWs (their Mb-tagged halves), smp_mb__before_atomic/__after_atomic around an RMW,
+// smp_mb__after_spinlock after a lock, smp_mb__after_unlock_lock after a handover,
+// smp_mb__after_srcu_read_unlock after srcu_read_unlock.
+Rel mb(const Base& b) {
+  Set M = b.M;
+  Rel po_opt = b.po.opt();
+  Rel r = fencerel(b, fences(b, Fence::kMb)).dom(M).rng(M);
+  r = r | b.po.dom(M).rng(b.mb_r) | b.po.dom(b.mb_w).rng(M);
+  r = r | fencerel(b, fences(b, Fence::kBeforeAtomic)).dom(M).rng(b.rmw_insn).seq(po_opt).rng(M);
+  r = r | po_opt.dom(M).rng(b.rmw_insn).seq(fencerel(b, fences(b, Fence::kAfterAtomic))).rng(M);
+  r = r | po_opt.dom(M).rng(b.lkw).seq(fencerel(b, fences(b, Fence::kAfterSpinlock))).rng(M);
+  r = r | po_unlock_lock_po(b).dom(M).rng(fences(b, Fence::kAfterUnlockLock)).seq(b.po).rng(M);
+  r = r | po_opt.dom(M)
+              .rng(b.srcu_unlock)
+              .seq(fencerel(b, fences(b, Fence::kAfterSrcuReadUnlock)))
+              .rng(M);
+  return r;
+}
+
+// The fence relations before RCU is taken into account (the cat file redefines fence and
+// strong-fence after rb; the earlier definitions are the ones ppo, cumul-fence and pb use).
+struct Fences {
+  Rel acq_po, po_rel, rmb, wmb, mb, gp, strong, nonrw, fence, pulp;
+};
+
+Fences make_fences(const Base& b) {
+  Fences f;
+  f.acq_po = b.po.dom(b.acquire).rng(b.M);  // acq-po: an acquire before what follows it
+  f.po_rel = b.po.dom(b.M).rng(b.release);  // po-rel: what precedes a release before it
+  Set r4rmb = b.R & ~b.noreturn;            // R4rmb: reads smp_rmb() orders
+  f.rmb = fencerel(b, fences(b, Fence::kRmb)).dom(r4rmb).rng(r4rmb);
+  f.wmb = fencerel(b, fences(b, Fence::kWmb)).dom(b.W).rng(b.W);
+  f.mb = mb(b);
+  // gp: a grace period (synchronize_rcu/srcu) orders what precedes it before what follows.
+  f.gp = b.po.rng(fences(b, Fence::kSyncRcu) | fences(b, Fence::kSyncSrcu)).seq(b.po.opt());
+  f.strong = f.mb | f.gp;
+  f.nonrw = f.strong | f.po_rel | f.acq_po;
+  f.fence = f.nonrw | f.wmb | f.rmb;
+  f.pulp = po_unlock_lock_po(b);
+  return f;
+}
+
+// ppo (preserved program order): what one CPU cannot reorder. to-r: an address dependency to
+// a read, or a dependency to a marked write read back by its own thread; to-w: any dependency
+// (or control dependency) to a write, a write or read overwritten on its own thread, an
+// address dependency to a plain access followed by smp_wmb(); plus fences and lock handovers
+// within the thread.
+Rel ppo(const Base& b, const Fences& f) {
+  Rel dep = b.addr | b.data;
+  Rel rfi = b.rf & b.intl;
+  Rel to_r = b.addr.rng(b.R) | dep.rng(b.marked).seq(rfi);
+  Rel overwrite = b.co | b.fr;
+  Rel to_w = (dep | b.ctrl).rng(b.W) | (overwrite & b.intl) | b.addr.rng(b.plain).seq(f.wmb);
+  return to_r | to_w | (f.fence & b.intl) | (f.pulp & b.intl);
+}
+
+// rmw-sequence = (rf ; rmw)*: a write followed by a chain of RMWs, each reading the previous.
+Rel rmw_sequence(const Base& b) { return b.rf.seq(b.rmw).star(); }
+
+// cumul-fence: the fences that order writes for every CPU: a strong fence or a release,
+// A-cumulative (also covering a write read just before it: (rfe ; [Marked])? ; r), smp_wmb(),
+// and lock handovers, extended through RMW chains.
+Rel cumul_fence(const Base& b, const Fences& f) {
+  Rel a_cumul = (b.rf & b.ext).rng(b.marked).opt().seq(f.strong | f.po_rel);
+  return (a_cumul | f.wmb | f.pulp).dom(b.marked).rng(b.marked).seq(rmw_sequence(b));
+}
+
+// prop: how a write (or the write a read was overwritten by) propagates: an optional external
+// co/fr step, fences that carry it along, and an optional external read of it.
+Rel prop(const Base& b, const Rel& cumul) {
+  Rel overwrite_ext = (b.co | b.fr) & b.ext;
+  Rel rfe = b.rf & b.ext;
+  return overwrite_ext.opt()
+      .dom(b.marked)
+      .seq(cumul.star())
+      .rng(b.marked)
+      .seq(rfe.opt())
+      .rng(b.marked);
+}
+
+// hb (happens-before): preserved program order, external reads-from, and prop within one
+// thread (a write that must have propagated to the thread before one of its own events).
+Rel hb(const Base& b, const Rel& ppo_r, const Rel& prop_r) {
+  Rel intra = (prop_r - Rel::id(b.all)) & b.intl;
+  return (ppo_r | (b.rf & b.ext) | intra).dom(b.marked).rng(b.marked);
+}
+
+// pb (propagates-before): a propagation followed by a strong fence and anything that happens
+// after it.
+Rel pb(const Base& b, const Rel& prop_r, const Fences& f, const Rel& hb_star) {
+  return prop_r.seq(f.strong).seq(hb_star).rng(b.marked);
+}
+
+// rcu-order: sequences of grace periods and read-side critical sections (joined by rcu-link)
+// with at least as many grace periods as critical sections; SRCU pieces must name the same
+// srcu_struct (& loc). Computed as the least fixed point of the cat's recursive definition.
+Rel rcu_order(const Base& b, const Rel& link) {
+  Rel gp = Rel::id(fences(b, Fence::kSyncRcu));
+  Rel sgp = Rel::id(fences(b, Fence::kSyncSrcu));
+  Rel rscsi = b.rcu_rscs.inv();
+  Rel srscsi = b.srcu_rscs.inv();
+  Rel order = gp | sgp;
+  for (;;) {
+    Rel next = order | gp.seq(link).seq(rscsi) | rscsi.seq(link).seq(gp);
+    next = next | (sgp.seq(link).seq(srscsi) & b.loc) | (srscsi.seq(link).seq(sgp) & b.loc);
+    Rel mid = link.seq(order).seq(link);
+    next = next | gp.seq(mid).seq(rscsi) | rscsi.seq(mid).seq(gp);
+    next = next | (sgp.seq(mid).seq(srscsi) & b.loc) | (srscsi.seq(mid).seq(sgp) & b.loc);
+    next = next | order.seq(link).seq(order);
+    if (next == order) return order;
+    order = next;
+  }
+}
+
+// The relations the RCU constraint and the plain-access section share.
+struct Temporal {
+  Fences f;
+  Rel cumul, prop, hb, hb_star, pb, pb_star, rcu_fence, rb;
+};
+
+// rcu-fence = po ; rcu-order ; po?, and rb: a propagation followed by an RCU fence and
+// anything after it (the RCU analogue of pb).
+void rcu_relations(const Base& b, Temporal* t) {
+  Rel link = b.po.opt().seq(t->hb_star).seq(t->pb_star).seq(t->prop).seq(b.po);  // rcu-link
+  t->rcu_fence = b.po.seq(rcu_order(b, link)).seq(b.po.opt());
+  t->rb = t->prop.seq(t->rcu_fence).seq(t->hb_star).seq(t->pb_star).rng(b.marked);
+}
+
+// coherence: po-loc | com is acyclic (sequential consistency per variable).
+bool coherence(const Base& b) {
+  Rel po_loc = b.po & b.loc;
+  return (po_loc | b.rf | b.co | b.fr).acyclic();
+}
+
+// atomic: no external write comes between the read of an RMW and its write in co.
+bool atomic(const Base& b) { return (b.rmw & (b.fr & b.ext).seq(b.co & b.ext)).empty(); }
+
+// The plain-access section: plain-coherence (a constraint) and data-race (a flag).
+struct Plain {
+  bool incoherent = false;
+  bool race = false;
+};
+
+Plain plain_accesses(const Base& b, const Temporal& t) {
+  const Fences& f = t.f;
+  Rel fence = f.fence | t.rcu_fence;  // the redefinitions after rb
+  Rel strong = f.strong | t.rcu_fence;
+  Rel xbstar = (t.hb | t.pb | t.rb).star();
+  Rel marked = Rel::id(b.marked);
+  Rel vis = t.cumul.star()
+                .seq((b.rf & b.ext).opt())
+                .rng(b.marked)
+                .seq(strong.rng(b.marked).seq(xbstar) | (xbstar & b.intl));
+  Set r4rmb = b.R & ~b.noreturn;
+  Rel rmb_any = fencerel(b, fences(b, Fence::kRmb));
+  Rel w_pre = marked.seq((b.addr | fence).opt());  // w-pre-bounded
+  Rel r_pre = marked.seq((b.addr | f.nonrw | rmb_any.dom(r4rmb).rng(~b.noreturn)).opt());
+  Rel w_post = fence.opt().rng(b.marked).seq(rmw_sequence(b));  // w-post-bounded
+  Rel r_post = (f.nonrw | rmb_any.dom(~b.noreturn).rng(r4rmb)).opt().rng(b.marked);
+  Rel ww_vis = fence | strong.seq(xbstar).seq(w_pre) | w_post.seq(vis).seq(w_pre);
+  Rel wr_vis = fence | strong.seq(xbstar).seq(r_pre) | w_post.seq(vis).seq(r_pre);
+  Rel rw_xbstar = fence | r_post.seq(xbstar).seq(w_pre);
+  // pre-race: two accesses of different threads, one of them plain (an initial write races
+  // with nothing).
+  Rel pre_race = b.ext & (Rel::cross(b.plain, b.M) | Rel::cross(b.M & ~b.IW, b.plain)) & b.loc;
+  Plain p;
+  Rel wr_incoh = pre_race & b.rf & rw_xbstar.inv();
+  Rel rw_incoh = pre_race & b.fr & wr_vis.inv();
+  Rel ww_incoh = pre_race & b.co & ww_vis.inv();
+  p.incoherent = !(wr_incoh | rw_incoh | ww_incoh).empty();
+  Rel ww_nonrace =
+      ww_vis & (Rel::cross(b.marked, b.W) | rw_xbstar) & (Rel::cross(b.W, b.marked) | wr_vis);
+  Rel ww_race = (pre_race & b.co) - ww_nonrace;
+  Rel wr_race = ((pre_race & b.co.opt().seq(b.rf)) - wr_vis) - rw_xbstar.inv();
+  Rel rw_race = (pre_race & b.fr) - rw_xbstar;
+  p.race = !(ww_race | wr_race | rw_race).empty();
+  return p;
+}
+
+}  // namespace
+
+bool coherent(const Execution& x) {
+  Rel po_loc;
+  const int n = static_cast<int>(x.ev.size());
+  for (int i = 0; i < n; ++i) {
+    for (int j = i + 1; j < n; ++j) {
+      const Event& a = x.ev[i];
+      const Event& c = x.ev[j];
+      if (a.thread >= 0 && a.thread == c.thread && a.loc >= 0 && a.loc == c.loc) po_loc.add(i, j);
+    }
+  }
+  return (po_loc | x.rf | x.co | x.rf.inv().seq(x.co)).acyclic();
+}
+
+const char* axiom_name(uint32_t axiom) {
+  switch (axiom) {
+    case kCoherence:
+      return "coherence";
+    case kAtomic:
+      return "atomic";
+    case kHappensBefore:
+      return "happens-before";
+    case kPropagation:
+      return "propagation";
+    case kRcu:
+      return "rcu";
+    case kPlainCoherence:
+      return "plain-coherence";
+  }
+  return "?";
+}
+
+Verdict check(const Execution& x, uint32_t axioms) {
+  Verdict v;
+  Base b = make_base(x);
+  if ((axioms & kCoherence) && !coherence(b)) return v.failed = kCoherence, v;
+  if ((axioms & kAtomic) && !atomic(b)) return v.failed = kAtomic, v;
+  Temporal t;
+  t.f = make_fences(b);
+  t.cumul = cumul_fence(b, t.f);
+  t.prop = prop(b, t.cumul);
+  t.hb = hb(b, ppo(b, t.f), t.prop);
+  if ((axioms & kHappensBefore) && !t.hb.acyclic()) return v.failed = kHappensBefore, v;
+  t.hb_star = t.hb.star();
+  t.pb = pb(b, t.prop, t.f, t.hb_star);
+  if ((axioms & kPropagation) && !t.pb.acyclic()) return v.failed = kPropagation, v;
+  t.pb_star = t.pb.star();
+  rcu_relations(b, &t);
+  if ((axioms & kRcu) && !t.rb.irreflexive()) return v.failed = kRcu, v;
+  Plain p = plain_accesses(b, t);
+  if ((axioms & kPlainCoherence) && p.incoherent) return v.failed = kPlainCoherence, v;
+  v.data_race = p.race;
+  return v;
+}
+
+}  // namespace ravel::lkmm

@@ -1,0 +1,244 @@
+// scenarios/litmus/lkmm_enum.cc: value domains, path combinations, rf and co enumeration (see
+// lkmm_enum.h).
+#include "scenarios/litmus/lkmm_enum.h"
+
+#include <algorithm>
+#include <set>
+
+namespace ravel::litmus::lkmm_enum {
+namespace {
+
+using lkmm::Event;
+using lkmm::Execution;
+using lkmm::Kind;
+using lkmm_thread::Trace;
+
+constexpr size_t kMaxPaths = 4096;
+constexpr int kMaxRounds = 64;
+
+using Domain = std::vector<std::vector<int64_t>>;
+using Paths = std::vector<std::vector<Trace>>;
+
+size_t max_writes(const Paths& paths) {
+  size_t n = 0;
+  for (const auto& p : paths) {
+    size_t most = 0;
+    for (const Trace& t : p) {
+      size_t w = 0;
+      for (const Event& e : t.ev) w += e.kind == Kind::kWrite;
+      most = std::max(most, w);
+    }
+    n += most;
+  }
+  return n + 1;
+}
+
+// The paths of every thread with the final domains.
+bool rerun(const std::vector<lkmm_thread::Body>& bodies, const lkmm_thread::Layout& layout,
+           const Domain& domain, Paths* paths, Error* err) {
+  paths->assign(bodies.size(), {});
+  for (size_t p = 0; p < bodies.size(); ++p) {
+    if (!lkmm_thread::paths(bodies[p], static_cast<int>(p), layout, domain, kMaxPaths, &(*paths)[p],
+                            err)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Step 1 and 2: the fixed point of the value domains, and every path of every thread.
+bool domains_and_paths(const std::vector<lkmm_thread::Body>& bodies,
+                       const lkmm_thread::Layout& layout, Paths* paths, Error* err) {
+  Domain domain;
+  for (int64_t v : layout.init) domain.push_back({v});
+  for (int round = 0; round < kMaxRounds; ++round) {
+    paths->assign(bodies.size(), {});
+    std::vector<std::set<int64_t>> next(domain.size());
+    for (size_t l = 0; l < domain.size(); ++l) next[l].insert(domain[l].begin(), domain[l].end());
+    for (size_t p = 0; p < bodies.size(); ++p) {
+      if (!lkmm_thread::paths(bodies[p], static_cast<int>(p), layout, domain, kMaxPaths,
+                              &(*paths)[p], err)) {
+        return false;
+      }
+      for (const Trace& t : (*paths)[p]) {
+        for (const Event& e : t.ev) {
+          if (e.kind == Kind::kWrite) next[e.loc].insert(e.value);
+        }
+      }
+    }
+    bool same = true;
+    for (size_t l = 0; l < domain.size(); ++l) {
+      std::vector<int64_t> d(next[l].begin(), next[l].end());
+      same = same && d == domain[l];
+      domain[l] = std::move(d);
+    }
+    // A value of a consistent execution is computed from values read, each stored by some
+    // write: a chain of at most as many writes as one execution has (a longer one would be a
+    // cycle, which hb or coherence rejects: no value out of thin air). After that many rounds
+    // the domains hold every value such an execution can see; later rounds (an atomic_inc
+    // reading its own increments) only add values no execution reads.
+    if (same) return true;
+    if (static_cast<size_t>(round) + 1 >= max_writes(*paths)) {
+      return rerun(bodies, layout, domain, paths, err);
+    }
+  }
+  *err = Error{Pos{}, "the values the locations may hold do not converge (lkmm)"};
+  return false;
+}
+
+// One combination of paths, laid out as one execution: initial writes first, then each
+// thread's events in program order.
+struct Layout {
+  Execution x;
+  std::vector<int> reads;                    // read events
+  std::vector<std::vector<int>> writes;      // per location: its non-initial writes
+  std::vector<std::vector<int>> rf_choices;  // per read: the writes it may read from
+};
+
+void add_pairs(lkmm::Rel* r, const lkmm_thread::Pairs& p, int base) {
+  for (auto [a, b] : p) r->add(base + a, base + b);
+}
+
+bool build(const std::vector<const Trace*>& ts, const lkmm_thread::Layout& lay, Layout* out,
+           Error* err) {
+  Execution& x = out->x;
+  for (size_t l = 0; l < lay.init.size(); ++l) {
+    Event e;
+    e.kind = Kind::kWrite, e.loc = static_cast<int>(l), e.value = lay.init[l];
+    e.tags = lkmm::kInit;
+    x.ev.push_back(e);
+  }
+  for (const Trace* t : ts) {
+    int base = static_cast<int>(x.ev.size());
+    if (base + t->ev.size() > lkmm::kMaxEvents) {
+      *err = Error{Pos{}, "more than " + std::to_string(lkmm::kMaxEvents) +
+                              " events in one execution (lkmm)"};
+      return false;
+    }
+    x.ev.insert(x.ev.end(), t->ev.begin(), t->ev.end());
+    add_pairs(&x.rmw, t->rmw, base), add_pairs(&x.addr, t->addr, base);
+    add_pairs(&x.data, t->data, base), add_pairs(&x.ctrl, t->ctrl, base);
+    add_pairs(&x.rcu_rscs, t->rscs, base);
+  }
+  out->writes.assign(lay.init.size(), {});
+  for (int i = 0; i < static_cast<int>(x.ev.size()); ++i) {
+    const Event& e = x.ev[i];
+    if (e.kind == Kind::kRead) out->reads.push_back(i);
+    if (e.kind == Kind::kWrite && !(e.tags & lkmm::kInit)) out->writes[e.loc].push_back(i);
+  }
+  return true;
+}
+
+// A read may read from a write of its location and value that is not po-after it (coherence
+// would reject that at once) and not its own RMW's write.
+bool rf_choices(Layout* l) {
+  const std::vector<Event>& ev = l->x.ev;
+  for (int r : l->reads) {
+    std::vector<int> c;
+    const Event& re = ev[r];
+    if (ev[re.loc].value == re.value) c.push_back(re.loc);  // the initial write
+    for (int w : l->writes[re.loc]) {
+      bool later = ev[w].thread == re.thread && w > r;
+      if (!later && ev[w].value == re.value) c.push_back(w);
+    }
+    if (c.empty()) return false;
+    l->rf_choices.push_back(std::move(c));
+  }
+  return true;
+}
+
+class Search {
+ public:
+  Search(Layout* l, uint32_t axioms, const std::vector<const Trace*>& ts,
+         const std::function<void(const Final&)>& cb, Stats* stats)
+      : l_(l), axioms_(axioms), ts_(ts), cb_(cb), stats_(stats) {}
+
+  void rf(size_t k) {
+    if (k == l_->reads.size()) return co(0);
+    for (int w : l_->rf_choices[k]) {
+      l_->x.rf.add(w, l_->reads[k]);
+      rf(k + 1);
+      l_->x.rf = l_->x.rf - lkmm::Rel::cross(lkmm::bit(w), lkmm::bit(l_->reads[k]));
+    }
+  }
+
+ private:
+  // Coherence order of location `loc` onwards: every permutation of its writes in which the
+  // writes of one thread keep their program order.
+  void co(size_t loc) {
+    if (loc == l_->writes.size()) return judge();
+    std::vector<int> order = l_->writes[loc];
+    do {
+      if (!po_consistent(order)) continue;
+      lkmm::Rel saved = l_->x.co;
+      int prev = static_cast<int>(loc);  // the initial write
+      std::vector<int> chain = {prev};
+      chain.insert(chain.end(), order.begin(), order.end());
+      for (size_t i = 0; i < chain.size(); ++i) {
+        for (size_t j = i + 1; j < chain.size(); ++j) l_->x.co.add(chain[i], chain[j]);
+      }
+      last_[loc] = chain.back();
+      // Prune with the model's coherence constraint on the orders chosen so far (only when
+      // every constraint is checked: the tests that drop coherence must see everything).
+      if (!(axioms_ & lkmm::kCoherence) || lkmm::coherent(l_->x)) co(loc + 1);
+      l_->x.co = saved;
+    } while (std::next_permutation(order.begin(), order.end()));
+  }
+
+  bool po_consistent(const std::vector<int>& order) const {
+    for (size_t i = 0; i < order.size(); ++i) {
+      for (size_t j = i + 1; j < order.size(); ++j) {
+        const Event& a = l_->x.ev[order[i]];
+        const Event& b = l_->x.ev[order[j]];
+        if (a.thread == b.thread && order[i] > order[j]) return false;
+      }
+    }
+    return true;
+  }
+
+  void judge() {
+    ++stats_->candidates;
+    lkmm::Verdict v = lkmm::check(l_->x, axioms_);
+    if (!v.consistent()) return;
+    ++stats_->consistent;
+    Final f;
+    f.threads = ts_;
+    f.data_race = v.data_race;
+    f.execution = &l_->x;
+    for (size_t loc = 0; loc < l_->writes.size(); ++loc)
+      f.memory.push_back(l_->x.ev[last_[loc]].value);
+    cb_(f);
+  }
+
+  Layout* l_;
+  uint32_t axioms_;
+  const std::vector<const Trace*>& ts_;
+  const std::function<void(const Final&)>& cb_;
+  Stats* stats_;
+  std::vector<int> last_ = std::vector<int>(lkmm::kMaxEvents, 0);
+};
+
+}  // namespace
+
+bool enumerate(const std::vector<lkmm_thread::Body>& bodies, const lkmm_thread::Layout& layout,
+               uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
+               Stats* stats, Error* err) {
+  Paths paths;
+  if (!domains_and_paths(bodies, layout, &paths, err)) return false;
+  for (const auto& p : paths) {
+    if (p.empty()) return true;  // a thread with no path that completes: no execution at all
+  }
+  std::vector<size_t> pick(paths.size(), 0);
+  for (;;) {
+    std::vector<const Trace*> ts;
+    for (size_t p = 0; p < paths.size(); ++p) ts.push_back(&paths[p][pick[p]]);
+    Layout l;
+    if (!build(ts, layout, &l, err)) return false;
+    if (rf_choices(&l)) Search(&l, axioms, ts, on_consistent, stats).rf(0);
+    size_t k = paths.size();
+    while (k-- > 0 && ++pick[k] == paths[k].size()) pick[k] = 0;
+    if (k == static_cast<size_t>(-1)) return true;
+  }
+}
+
+}  // namespace ravel::litmus::lkmm_enum

@@ -1,0 +1,57 @@
+// scenarios/litmus/lkmm_thread.h: one litmus process run alone, every read answered by an
+// oracle: the per-thread half of herd7's candidate executions (--memory-model lkmm).
+//
+// Design note. A thread's events depend only on the values its reads return. Given, for each
+// shared location, the finite domain of values it can hold (its initial value and every value
+// some thread may store, computed to a fixed point by lkmm_enum.h), paths() runs the body once
+// per combination of read values (a replayed choice vector, odometer order) and records for
+// each path its events in program order, their dependencies and the registers' final values:
+//   addr  a read's value flows into the address of a later access (READ_ONCE(*r0))
+//   data  a read's value flows into a stored value
+//   ctrl  a read's value flows into an `if` condition: every later event depends on it
+//   rmw   the read and write of one successful RMW (spin_lock is one too: lock.cat's lk-rmw)
+// Values are 64-bit integers; the address of shared location i is kAddrBase + i. A path that
+// dereferences a value that is no address, or locks a lock it holds, cannot complete and is
+// dropped (herd7 would not report it either). Built-ins outside the table of lkmm_thread.cc
+// are refused at their line:col.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/lkmm/exec.h"
+#include "scenarios/litmus/lkmm_body.h"
+
+namespace ravel::litmus::lkmm_thread {
+
+inline constexpr int64_t kAddrBase = int64_t{1} << 40;
+
+// The shared locations of a test: names, and for each process parameter the location it
+// points to.
+struct Layout {
+  std::vector<std::string> names;
+  std::vector<int64_t> init;
+  std::vector<std::map<std::string, int>> params;  // per process: parameter -> location
+};
+
+using Pairs = std::vector<std::pair<int, int>>;  // thread-local event indices
+
+struct Trace {
+  std::vector<lkmm::Event> ev;
+  Pairs rmw, addr, data, ctrl, rscs;
+  std::map<std::string, int64_t> regs;
+};
+
+using Body = std::vector<std::unique_ptr<lkmm_body::Stmt>>;
+
+// Every path of process `proc`. False with *err set on a construct lkmm does not support (or
+// more than `max_paths` paths).
+bool paths(const Body& body, int proc, const Layout& layout,
+           const std::vector<std::vector<int64_t>>& domain, size_t max_paths,
+           std::vector<Trace>* out, Error* err);
+
+}  // namespace ravel::litmus::lkmm_thread

@@ -1,0 +1,23 @@
+// scenarios/litmus/lkmm_witness.h: one LKMM execution shown as text (ravel run --verbose).
+//
+// Design note. A weak outcome is explained by where each read took its value (rf) and the
+// order the writes of each location took (co), not by an interleaving. The witness lists both
+// for the first consistent execution that satisfies the condition:
+//     rf  P1 R[once] data=0  <-  init data=0
+//     co  flag: init=0, P0 W[once] flag=1
+// An event is its process, R or W, its annotation (once, acquire, release, mb for the halves
+// of a fully ordered RMW, lock, unlock, is_locked, srcu-lock, srcu-unlock, plain) and the
+// location and value it accessed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/lkmm/exec.h"
+
+namespace ravel::litmus {
+
+// `names` are the locations' names (an address value prints as the name it points to).
+std::string witness_text(const lkmm::Execution& x, const std::vector<std::string>& names);
+
+}  // namespace ravel::litmus
