@@ -1,0 +1,343 @@
+// checker/parallel.cc: explore_parallel (parallel.h's design note): the jobs, the commit in
+// sequential order, the worker threads and the simulated workers.
+#include "checker/parallel.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <tuple>
+
+#include "checker/parallel_upper.h"
+
+namespace ravel {
+namespace {
+
+using dpor::PieceInput;
+
+// A piece's own runs are numbered from here, so that the prelude's (earlier executions, by their
+// index in the whole run) come before them; commit renumbers them. Ctx::execution_index() is 32
+// bits: runs of one piece stay below 2^31.
+constexpr uint64_t kPieceBase = uint64_t{1} << 31;
+
+struct Job {
+  PieceInput in;
+  dpor::PieceOutput out;
+  ExploreResult res;
+  uint32_t worker = 0;
+  uint64_t max_executions = 0;  // what --executions leaves for it when it was picked
+  bool done = false;
+};
+
+class Driver {
+ public:
+  Driver(const ExploreOptions& o, const ParallelOptions& p, const PieceEnvFactory& make,
+         ParallelStats* stats, uint32_t workers)
+      : o_(o), make_(make), stats_(stats), upper_(p.split != 0 ? p.split : kDefaultSplit),
+        workers_(workers), start_(Clock::now()) {
+    current_ = upper_.root();
+    current_key_ = dpor::encode(current_);
+    stats_->worker_executions.assign(workers, 0);
+    stats_->worker_runs.assign(workers, 0);
+  }
+  void run_threads();
+  void run_simulated();
+  ExploreResult finish();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  Job* pick_job();
+  std::vector<PieceInput> guesses() const;
+  void run_piece(Job& j);
+  void complete(Job& j);
+  void try_commit();
+  void merge(Job& j, bool* cut);
+  void prune();
+  void worker(uint32_t id);
+  double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  bool over_time() const { return o_.time_limit_s > 0 && elapsed() >= o_.time_limit_s; }
+  bool stop_requested() const {
+    return (o_.stop != nullptr && o_.stop->load(std::memory_order_relaxed)) || over_time();
+  }
+
+  const ExploreOptions& o_;
+  const PieceEnvFactory& make_;
+  ParallelStats* stats_;
+  par::Upper upper_;
+  uint32_t workers_;
+  Clock::time_point start_;
+  PieceInput current_;  // the next piece in sequential order
+  std::string current_key_;
+  std::map<std::string, std::unique_ptr<Job>> jobs_;  // by encode(in): running or done
+  bool finished_ = false;  // the upper tree is exhausted
+  bool stop_ = false;      // a limit, an error or an interrupt ended the run
+  ExploreResult total_;
+  uint64_t offset_ = 0;  // runs committed so far: the next piece's first index
+  std::set<std::tuple<int, std::string, uint32_t, uint32_t>> seen_;
+  std::set<std::string> final_states_;
+  uint64_t pending_executions_ = 0;  // done, not committed (progress line)
+  double last_progress_ = 0;
+  std::mutex mu_;
+  std::condition_variable cv_;
+};
+
+// The pieces that probably come after the next one: a window of a few per worker.
+std::vector<PieceInput> Driver::guesses() const {
+  std::vector<PieceInput> next;
+  upper_.lookahead(4 * size_t{workers_} + 4, [&](const std::string& key) -> const dpor::Ev* {
+    auto it = jobs_.find(key);
+    if (it == jobs_.end() || !it->second->done || it->second->out.upper.empty()) return nullptr;
+    return &it->second->out.upper.front().ran;
+  }, &next);
+  return next;
+}
+
+// The next piece to run: the next one in sequential order when nobody runs it, else the first
+// guess of the look-ahead that nobody runs.
+Job* Driver::pick_job() {
+  if (finished_ || stop_) return nullptr;
+  auto add = [&](PieceInput in, std::string key) {
+    auto job = std::make_unique<Job>();
+    job->in = std::move(in);
+    if (o_.max_executions != 0) {
+      job->max_executions =
+          std::max<uint64_t>(1, o_.max_executions - std::min(o_.max_executions, total_.executions));
+    }
+    Job* j = job.get();
+    jobs_.emplace(std::move(key), std::move(job));
+    return j;
+  };
+  if (jobs_.count(current_key_) == 0) return add(current_, current_key_);
+  std::vector<PieceInput> next = guesses();
+  for (PieceInput& in : next) {
+    std::string key = dpor::encode(in);
+    if (jobs_.count(key) == 0) return add(std::move(in), std::move(key));
+  }
+  return nullptr;
+}
+
+void Driver::run_piece(Job& j) {
+  std::unique_ptr<Strategy> strategy =
+      dpor::make_piece_strategy(j.in, o_.strategy.commute, &j.out);
+  ExploreOptions ex = o_;
+  ex.progress = nullptr;
+  ex.plugins.clear();
+  ex.strategy_instance = strategy.get();
+  ex.prelude = j.in.prelude;
+  ex.index_base = kPieceBase;
+  ex.record_runs = true;
+  if (o_.time_limit_s > 0) ex.time_limit_s = std::max(1e-3, o_.time_limit_s - elapsed());
+  ex.max_executions = j.max_executions;
+  SetupFn setup, final_fn;
+  std::shared_ptr<void> keep = make_(&ex, &setup, &final_fn);
+  j.res = explore(ex, setup, final_fn);
+}
+
+void Driver::complete(Job& j) {
+  j.done = true;
+  const uint64_t runs = j.res.runs.size() + j.in.prelude.size();
+  stats_->worker_runs[j.worker] += runs;
+  stats_->prelude_runs += j.in.prelude.size();
+  pending_executions_ += j.res.executions;
+  if (j.res.stopped) stop_ = true;  // the time limit or an interrupt: it holds for all
+  try_commit();
+  prune();
+  if (o_.progress && elapsed() - last_progress_ >= 0.5) {
+    last_progress_ = elapsed();
+    o_.progress(total_.executions + pending_executions_, last_progress_, total_.violations.size());
+  }
+}
+
+// Commits the next pieces in sequential order while they are done.
+void Driver::try_commit() {
+  while (!finished_) {
+    auto it = jobs_.find(current_key_);
+    if (it == jobs_.end() || !it->second->done) return;
+    std::unique_ptr<Job> j = std::move(it->second);
+    jobs_.erase(it);
+    pending_executions_ -= j->res.executions;
+    bool cut = false;
+    merge(*j, &cut);
+    ++stats_->pieces;
+    if (cut || !total_.model_error.empty() || j->res.stopped) {
+      stop_ = true;
+      return;
+    }
+    upper_.commit(j->in, j->out);
+    if (!upper_.backtrack(&current_)) {
+      finished_ = true;
+      return;
+    }
+    current_key_ = dpor::encode(current_);
+  }
+}
+
+// Drops the pieces run ahead that the look-ahead no longer expects (their input changed).
+void Driver::prune() {
+  std::set<std::string> keep{current_key_};
+  const std::vector<PieceInput> next = guesses();
+  for (const PieceInput& in : next) keep.insert(dpor::encode(in));
+  for (auto it = jobs_.begin(); it != jobs_.end();) {
+    if (it->second->done && keep.count(it->first) == 0) {
+      ++stats_->reruns;
+      stats_->wasted_runs += it->second->res.runs.size() + it->second->in.prelude.size();
+      pending_executions_ -= it->second->res.executions;
+      it = jobs_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+// Adds the committed piece's runs to the total, renumbered to where sequential dpor ran them,
+// up to the limits (--executions, --stop-on-first): *cut when one of them ended the run in it.
+void Driver::merge(Job& j, bool* cut) {
+  const ExploreResult& r = j.res;
+  size_t take = r.runs.size();
+  uint64_t executions = total_.executions;
+  for (size_t i = 0; i < take && o_.max_executions != 0; ++i) {
+    const ExecutionEnd e = r.runs[i].end;
+    if (e == ExecutionEnd::kComplete || e == ExecutionEnd::kViolation) ++executions;
+    if (executions >= o_.max_executions) {
+      take = i + 1;
+      *cut = true;
+    }
+  }
+  if (o_.stop_on_first && !r.violations.empty()) {
+    const size_t first = static_cast<size_t>(r.violations.front().execution - kPieceBase);
+    if (first < take) {
+      take = first + 1;
+      *cut = true;
+    }
+  }
+  uint64_t here = 0;
+  for (size_t i = 0; i < take; ++i) {
+    total_.events += r.runs[i].events;
+    const ExecutionEnd e = r.runs[i].end;
+    if (e == ExecutionEnd::kBlocked) ++total_.blocked;
+    if (e == ExecutionEnd::kDiscarded) ++total_.discarded;
+    if (e == ExecutionEnd::kComplete || e == ExecutionEnd::kViolation) ++here;
+  }
+  total_.executions += here;
+  stats_->worker_executions[j.worker] += here;
+  for (const FoundViolation& v : r.violations) {
+    const uint64_t local = v.execution - kPieceBase;
+    if (local >= take) continue;
+    const Loc& l = v.violation.loc;
+    if (!seen_.emplace(static_cast<int>(v.violation.kind), l.file ? l.file : "", l.line, l.col)
+             .second) {
+      continue;
+    }
+    total_.violations.push_back(v);
+    total_.violations.back().execution = offset_ + local;
+  }
+  for (const auto& [index, schedule] : r.kept) {
+    if (index - kPieceBase < take) upper_.add_stateful(offset_ + (index - kPieceBase), schedule);
+  }
+  final_states_.insert(r.final_states.begin(), r.final_states.end());
+  offset_ += take;
+  if (!r.model_error.empty() && take == r.runs.size()) {
+    total_.model_error = r.model_error;
+    total_.out_of_memory = r.out_of_memory;
+    total_.strategy_error = r.strategy_error;
+  }
+  if (r.stopped && !*cut) total_.stopped = true;
+}
+
+void Driver::worker(uint32_t id) {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    Job* j = nullptr;
+    cv_.wait(lock, [&] {
+      if (!stop_ && stop_requested()) stop_ = true;
+      return finished_ || stop_ || (j = pick_job()) != nullptr;
+    });
+    if (j == nullptr) break;
+    j->worker = id;
+    lock.unlock();
+    run_piece(*j);
+    lock.lock();
+    complete(*j);
+    cv_.notify_all();
+  }
+  cv_.notify_all();
+}
+
+void Driver::run_threads() {
+  std::vector<std::thread> threads;
+  for (uint32_t t = 1; t < workers_; ++t) threads.emplace_back([this, t] { worker(t); });
+  worker(0);
+  for (std::thread& t : threads) t.join();
+}
+
+// K logical workers in virtual time: a piece takes one unit per run (its prelude's included).
+// Each idle worker takes the piece pick_job gives (run at once, on this thread); the piece is
+// done, for the commit and the look-ahead, when its worker's clock reaches its end.
+void Driver::run_simulated() {
+  struct Busy {
+    Job* job = nullptr;
+    double until = 0;
+  };
+  std::vector<Busy> busy(workers_);
+  double now = 0;
+  for (;;) {
+    for (uint32_t k = 0; k < workers_; ++k) {
+      if (busy[k].job != nullptr) continue;
+      Job* j = pick_job();
+      if (j == nullptr) break;
+      j->worker = k;
+      run_piece(*j);
+      busy[k] = {j, now + 1.0 + static_cast<double>(j->res.runs.size() + j->in.prelude.size())};
+    }
+    int next = -1;
+    for (uint32_t k = 0; k < workers_; ++k) {
+      if (busy[k].job != nullptr && (next < 0 || busy[k].until < busy[next].until)) {
+        next = static_cast<int>(k);
+      }
+    }
+    if (next < 0) break;
+    now = busy[next].until;
+    Job* j = busy[next].job;
+    busy[next].job = nullptr;
+    complete(*j);
+    if (!stop_ && stop_requested()) stop_ = true;
+    if (finished_ || stop_) break;
+  }
+  stats_->virtual_time = now;
+}
+
+ExploreResult Driver::finish() {
+  total_.complete = finished_ && !stop_ && total_.model_error.empty();
+  if (!finished_ && total_.model_error.empty() && stop_ && stop_requested()) total_.stopped = true;
+  total_.final_states.assign(final_states_.begin(), final_states_.end());
+  total_.elapsed_s = elapsed();
+  return std::move(total_);
+}
+
+}  // namespace
+
+ExploreResult explore_parallel(const ExploreOptions& options, const ParallelOptions& par,
+                               const PieceEnvFactory& make, ParallelStats* stats) {
+  ParallelStats own;
+  if (stats == nullptr) stats = &own;
+  *stats = ParallelStats{};
+  if (options.strategy.name != "dpor") {
+    ExploreResult r;
+    r.model_error = "parallel exploration is for the dpor strategy, not " + options.strategy.name;
+    r.strategy_error = true;
+    return r;
+  }
+  const uint32_t workers = std::max(1u, par.simulate != 0 ? par.simulate : par.threads);
+  Driver d(options, par, make, stats, workers);
+  if (par.simulate != 0) {
+    d.run_simulated();
+  } else {
+    d.run_threads();
+  }
+  return d.finish();
+}
+
+}  // namespace ravel
