@@ -25,6 +25,7 @@ constexpr uint64_t kPieceBase = uint64_t{1} << 31;
 
 struct Job {
   PieceInput in;
+  std::string full_key;  // dpor::encode(in): the commit compares it with the real input's
   dpor::PieceOutput out;
   ExploreResult res;
   uint32_t worker = 0;
@@ -39,7 +40,8 @@ class Driver {
       : o_(o), make_(make), stats_(stats), upper_(p.split != 0 ? p.split : kDefaultSplit),
         workers_(workers), start_(Clock::now()) {
     current_ = upper_.root();
-    current_key_ = dpor::encode(current_);
+    current_key_ = par::Upper::light_key(current_);
+    current_full_ = dpor::encode(current_);
     stats_->worker_executions.assign(workers, 0);
     stats_->worker_runs.assign(workers, 0);
   }
@@ -50,7 +52,7 @@ class Driver {
  private:
   using Clock = std::chrono::steady_clock;
   Job* pick_job();
-  std::vector<PieceInput> guesses() const;
+  const std::vector<par::Upper::Guess>& guesses();
   void run_piece(Job& j);
   void complete(Job& j);
   void try_commit();
@@ -70,8 +72,9 @@ class Driver {
   uint32_t workers_;
   Clock::time_point start_;
   PieceInput current_;  // the next piece in sequential order
-  std::string current_key_;
-  std::map<std::string, std::unique_ptr<Job>> jobs_;  // by encode(in): running or done
+  std::string current_key_;   // its light key (Upper::light_key)
+  std::string current_full_;  // dpor::encode(current_)
+  std::map<std::string, std::unique_ptr<Job>> jobs_;  // by light key: running or done
   bool finished_ = false;  // the upper tree is exhausted
   bool stop_ = false;      // a limit, an error or an interrupt ended the run
   ExploreResult total_;
@@ -80,19 +83,27 @@ class Driver {
   std::set<std::string> final_states_;
   uint64_t pending_executions_ = 0;  // done, not committed (progress line)
   double last_progress_ = 0;
+  uint64_t version_ = 0;              // bumped when a piece is done or committed
+  uint64_t guessed_ = UINT64_MAX;     // the version guesses_ was computed at
+  std::vector<par::Upper::Guess> guesses_;
   std::mutex mu_;
   std::condition_variable cv_;
 };
 
-// The pieces that probably come after the next one: a window of a few per worker.
-std::vector<PieceInput> Driver::guesses() const {
-  std::vector<PieceInput> next;
+// The pieces that probably come after the next one: a window of a few per worker, with their
+// keys. Computed again only when a piece was committed or done (flattening the wakeup subtrees
+// of the upper nodes is what the look-ahead costs).
+const std::vector<par::Upper::Guess>& Driver::guesses() {
+  if (guessed_ == version_) return guesses_;
+  guessed_ = version_;
+  guesses_.clear();
+  if (workers_ == 1) return guesses_;  // nobody to run them
   upper_.lookahead(4 * size_t{workers_} + 4, [&](const std::string& key) -> const dpor::Ev* {
     auto it = jobs_.find(key);
     if (it == jobs_.end() || !it->second->done || it->second->out.upper.empty()) return nullptr;
     return &it->second->out.upper.front().ran;
-  }, &next);
-  return next;
+  }, &guesses_);
+  return guesses_;
 }
 
 // The next piece to run: the next one in sequential order when nobody runs it, else the first
@@ -102,6 +113,7 @@ Job* Driver::pick_job() {
   auto add = [&](PieceInput in, std::string key) {
     auto job = std::make_unique<Job>();
     job->in = std::move(in);
+    job->full_key = dpor::encode(job->in);
     if (o_.max_executions != 0) {
       job->max_executions =
           std::max<uint64_t>(1, o_.max_executions - std::min(o_.max_executions, total_.executions));
@@ -111,10 +123,8 @@ Job* Driver::pick_job() {
     return j;
   };
   if (jobs_.count(current_key_) == 0) return add(current_, current_key_);
-  std::vector<PieceInput> next = guesses();
-  for (PieceInput& in : next) {
-    std::string key = dpor::encode(in);
-    if (jobs_.count(key) == 0) return add(std::move(in), std::move(key));
+  for (const par::Upper::Guess& g : guesses()) {
+    if (jobs_.count(g.key) == 0) return add(upper_.materialize(g), g.key);
   }
   return nullptr;
 }
@@ -138,6 +148,7 @@ void Driver::run_piece(Job& j) {
 
 void Driver::complete(Job& j) {
   j.done = true;
+  ++version_;
   const uint64_t runs = j.res.runs.size() + j.in.prelude.size();
   stats_->worker_runs[j.worker] += runs;
   stats_->prelude_runs += j.in.prelude.size();
@@ -158,6 +169,13 @@ void Driver::try_commit() {
     if (it == jobs_.end() || !it->second->done) return;
     std::unique_ptr<Job> j = std::move(it->second);
     jobs_.erase(it);
+    if (j->full_key != current_full_) {  // run ahead with another input: again
+      ++stats_->reruns;
+      stats_->wasted_runs += j->res.runs.size() + j->in.prelude.size();
+      pending_executions_ -= j->res.executions;
+      ++version_;
+      return;
+    }
     pending_executions_ -= j->res.executions;
     bool cut = false;
     merge(*j, &cut);
@@ -167,19 +185,20 @@ void Driver::try_commit() {
       return;
     }
     upper_.commit(j->in, j->out);
+    ++version_;
     if (!upper_.backtrack(&current_)) {
       finished_ = true;
       return;
     }
-    current_key_ = dpor::encode(current_);
+    current_key_ = par::Upper::light_key(current_);
+    current_full_ = dpor::encode(current_);
   }
 }
 
 // Drops the pieces run ahead that the look-ahead no longer expects (their input changed).
 void Driver::prune() {
   std::set<std::string> keep{current_key_};
-  const std::vector<PieceInput> next = guesses();
-  for (const PieceInput& in : next) keep.insert(dpor::encode(in));
+  for (const par::Upper::Guess& g : guesses()) keep.insert(g.key);
   for (auto it = jobs_.begin(); it != jobs_.end();) {
     if (it->second->done && keep.count(it->first) == 0) {
       ++stats_->reruns;

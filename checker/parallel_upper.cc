@@ -121,15 +121,36 @@ void Upper::add_stateful(uint64_t index, std::string schedule) {
   stateful_schedules_.push_back(std::move(schedule));
 }
 
-void Upper::lookahead(size_t max, const RanOf& ran, std::vector<PieceInput>* out) const {
+std::string Upper::light_key(const PieceInput& in) {
+  std::string k;
+  for (const PieceNode& p : in.prefix) {
+    const uint32_t x = p.choice ? p.value | 0x80000000u : p.task;
+    k.append(reinterpret_cast<const char*>(&x), sizeof x);
+  }
+  k += "|" + std::to_string(in.prelude.size());
+  return k;
+}
+
+PieceInput Upper::materialize(const Guess& g) const {
+  PieceInput in = g.in;
+  in.guide = {};
+  if (g.branch == WakeupForest::kNil) {
+    forest_.flatten(nodes_[g.node].guide, &in.guide);
+  } else {
+    forest_.flatten(forest_.kids(g.branch), &in.guide);
+  }
+  return in;
+}
+
+void Upper::lookahead(size_t max, const RanOf& ran, std::vector<Guess>* out) const {
   for (size_t j = depth_; j-- > 0 && out->size() < max;) {
     const UpperNode& node = nodes_[j];
     if (node.choice) {
       for (uint32_t v = node.value + 1; v < node.n && out->size() < max; ++v) {
-        PieceInput in = input_to(j);
-        in.prefix.back().value = v;
-        forest_.flatten(node.guide, &in.guide);
-        out->push_back(std::move(in));
+        Guess g{input_to(j), {}, j, WakeupForest::kNil};
+        g.in.prefix.back().value = v;
+        g.key = light_key(g.in);
+        out->push_back(std::move(g));
       }
       continue;
     }
@@ -144,14 +165,14 @@ void Upper::lookahead(size_t max, const RanOf& ran, std::vector<PieceInput>* out
         continue;
       }
       sleep.push_back(current_ran);
-      PieceInput in = input_to(j);
-      in.prefix.back().task = ev.task;
-      in.prefix.back().sleep = sleep;
-      forest_.flatten(forest_.kids(r), &in.guide);
-      const Ev* known = ran(dpor::encode(in));
+      Guess g{input_to(j), {}, j, r};
+      g.in.prefix.back().task = ev.task;
+      g.in.prefix.back().sleep = sleep;
+      g.key = light_key(g.in);
+      const Ev* known = ran(g.key);
       current = ev.task;
       current_ran = known != nullptr ? *known : ev;
-      out->push_back(std::move(in));
+      out->push_back(std::move(g));
     }
   }
 }

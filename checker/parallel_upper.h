@@ -31,10 +31,23 @@ class Upper {
   // An execution that recorded cross-execution plugin state (Ctx::keep_schedule): later pieces
   // replay it first.
   void add_stateful(uint64_t index, std::string schedule);
+  // A piece that probably comes later, before its wakeup subtree is flattened into `in.guide`
+  // (materialize): most guesses are never run, and their subtrees can be large.
+  struct Guess {
+    dpor::PieceInput in;
+    std::string key;  // light_key(in)
+    size_t node = 0;
+    dpor::WakeupForest::Ref branch = dpor::WakeupForest::kNil;  // kNil: a choice value
+  };
   // Up to `max` pieces that probably come after the next one, in sequential order. `ran` tells
   // the event a piece's branch ran when that piece was already run ahead (else null).
   using RanOf = std::function<const dpor::Ev*(const std::string& key)>;
-  void lookahead(size_t max, const RanOf& ran, std::vector<dpor::PieceInput>* out) const;
+  void lookahead(size_t max, const RanOf& ran, std::vector<Guess>* out) const;
+  // The guess's input with its guide; valid until the tree changes (commit, backtrack).
+  dpor::PieceInput materialize(const Guess& g) const;
+  // A piece's path (task or value at every prefix node) and prelude length: what tells guesses
+  // apart cheaply. Two inputs with one light key may still differ: dpor::encode decides.
+  static std::string light_key(const dpor::PieceInput& in);
 
  private:
   dpor::PieceInput input_to(size_t j) const;
