@@ -33,6 +33,17 @@ struct Job {
   bool done = false;
 };
 
+// A piece run ahead and done, and the pieces nested below it that were run ahead and done,
+// committed in order on a tree of their own (par::Upper::below): where the pieces that follow in
+// its subtree are guessed, so that a subtree's pieces run in parallel before its turn.
+struct Spec {
+  par::Upper tree;
+  std::vector<std::string> chain;  // light keys of the pieces it committed (kept from pruning)
+  PieceInput next;                 // the next piece of its subtree (when !exhausted)
+  std::string next_key, next_full;
+  bool exhausted = false;
+};
+
 class Driver {
  public:
   Driver(const ExploreOptions& o, const ParallelOptions& p, const PieceEnvFactory& make,
@@ -58,6 +69,9 @@ class Driver {
   void try_commit();
   void merge(Job& j, bool* cut);
   void prune();
+  void open_spec(const Job& j);
+  void advance(Spec& spec);
+  void spec_guesses(std::vector<par::Upper::Guess>* out);
   void worker(uint32_t id);
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
   bool over_time() const { return o_.time_limit_s > 0 && elapsed() >= o_.time_limit_s; }
@@ -86,6 +100,7 @@ class Driver {
   uint64_t version_ = 0;              // bumped when a piece is done or committed
   uint64_t guessed_ = UINT64_MAX;     // the version guesses_ was computed at
   std::vector<par::Upper::Guess> guesses_;
+  std::map<std::string, Spec> specs_;  // by the light key of the piece they start from
   std::mutex mu_;
   std::condition_variable cv_;
 };
@@ -103,6 +118,7 @@ const std::vector<par::Upper::Guess>& Driver::guesses() {
     if (it == jobs_.end() || !it->second->done || it->second->out.upper.empty()) return nullptr;
     return &it->second->out.upper.front().ran;
   }, &guesses_);
+  spec_guesses(&guesses_);
   return guesses_;
 }
 
@@ -124,7 +140,7 @@ Job* Driver::pick_job() {
   };
   if (jobs_.count(current_key_) == 0) return add(current_, current_key_);
   for (const par::Upper::Guess& g : guesses()) {
-    if (jobs_.count(g.key) == 0) return add(upper_.materialize(g), g.key);
+    if (jobs_.count(g.key) == 0) return add(g.ready ? g.in : upper_.materialize(g), g.key);
   }
   return nullptr;
 }
@@ -154,6 +170,15 @@ void Driver::complete(Job& j) {
   stats_->prelude_runs += j.in.prelude.size();
   pending_executions_ += j.res.executions;
   if (j.res.stopped) stop_ = true;  // the time limit or an interrupt: it holds for all
+  const std::string key = par::Upper::light_key(j.in);
+  bool nested = false;
+  for (auto& [root, spec] : specs_) {
+    if (!spec.exhausted && spec.next_key == key && spec.next_full == j.full_key) {
+      advance(spec);
+      nested = true;
+    }
+  }
+  if (!nested && key != current_key_ && workers_ > 1) open_spec(j);
   try_commit();
   prune();
   if (o_.progress && elapsed() - last_progress_ >= 0.5) {
@@ -169,6 +194,7 @@ void Driver::try_commit() {
     if (it == jobs_.end() || !it->second->done) return;
     std::unique_ptr<Job> j = std::move(it->second);
     jobs_.erase(it);
+    specs_.erase(current_key_);
     if (j->full_key != current_full_) {  // run ahead with another input: again
       ++stats_->reruns;
       stats_->wasted_runs += j->res.runs.size() + j->in.prelude.size();
@@ -199,6 +225,15 @@ void Driver::try_commit() {
 void Driver::prune() {
   std::set<std::string> keep{current_key_};
   for (const par::Upper::Guess& g : guesses()) keep.insert(g.key);
+  for (auto it = specs_.begin(); it != specs_.end();) {
+    if (keep.count(it->first) == 0) {
+      it = specs_.erase(it);
+      continue;
+    }
+    keep.insert(it->second.chain.begin(), it->second.chain.end());
+    if (!it->second.exhausted) keep.insert(it->second.next_key);
+    ++it;
+  }
   for (auto it = jobs_.begin(); it != jobs_.end();) {
     if (it->second->done && keep.count(it->first) == 0) {
       ++stats_->reruns;
@@ -207,6 +242,54 @@ void Driver::prune() {
       it = jobs_.erase(it);
     } else {
       ++it;
+    }
+  }
+}
+
+void Driver::open_spec(const Job& j) {
+  if (!j.res.model_error.empty() || j.res.stopped || j.out.upper.empty()) return;
+  const std::string key = par::Upper::light_key(j.in);
+  Spec spec{par::Upper::below(j.in), {key}, {}, {}, {}, false};
+  spec.tree.commit(j.in, j.out);
+  advance(specs_.insert_or_assign(key, std::move(spec)).first->second);
+}
+
+// Commits the done pieces that come next in the spec's subtree, up to one not done.
+void Driver::advance(Spec& spec) {
+  for (;;) {
+    if (!spec.tree.backtrack(&spec.next)) {
+      spec.exhausted = true;
+      return;
+    }
+    spec.next_key = par::Upper::light_key(spec.next);
+    spec.next_full = dpor::encode(spec.next);
+    auto it = jobs_.find(spec.next_key);
+    if (it == jobs_.end() || !it->second->done || it->second->full_key != spec.next_full ||
+        it->second->out.upper.empty() || !it->second->res.model_error.empty()) {
+      return;
+    }
+    spec.tree.commit(it->second->in, it->second->out);
+    spec.chain.push_back(spec.next_key);
+  }
+}
+
+// The next piece of every spec's subtree, then the other branches of its path, materialized
+// (their trees are the specs').
+// Each guess is followed by the pieces of its subtree (sequential order).
+void Driver::spec_guesses(std::vector<par::Upper::Guess>* out) {
+  const size_t max = 8 * size_t{workers_} + 8;
+  std::vector<par::Upper::Guess> top = std::move(*out);
+  out->clear();
+  for (par::Upper::Guess& g : top) {
+    auto it = specs_.find(g.key);
+    out->push_back(std::move(g));
+    if (it == specs_.end() || it->second.exhausted || out->size() >= max) continue;
+    Spec& spec = it->second;
+    out->push_back({spec.next, spec.next_key, 0, dpor::WakeupForest::kNil, true});
+    std::vector<par::Upper::Guess> more;
+    spec.tree.lookahead(2 * size_t{workers_}, [](const std::string&) { return nullptr; }, &more);
+    for (par::Upper::Guess& m : more) {
+      out->push_back({spec.tree.materialize(m), m.key, 0, dpor::WakeupForest::kNil, true});
     }
   }
 }

@@ -51,8 +51,20 @@ PieceInput Upper::input_to(size_t j) const {
   return in;
 }
 
+Upper Upper::below(const PieceInput& in) {
+  Upper u(in.split);
+  for (const PieceNode& p : in.prefix) {
+    u.nodes_.emplace_back();
+    dpor::from_piece(p, &u.nodes_.back(), &u.forest_);
+  }
+  u.depth_ = u.floor_ = in.prefix.size();
+  u.stateful_ = in.prelude;
+  u.stateful_schedules_ = in.prelude_schedules;
+  return u;
+}
+
 bool Upper::backtrack(PieceInput* next) {
-  while (depth_ > 0) {
+  while (depth_ > floor_) {
     UpperNode& node = nodes_[depth_ - 1];
     if (node.choice) {
       if (node.value + 1 < node.n) {
@@ -143,7 +155,7 @@ PieceInput Upper::materialize(const Guess& g) const {
 }
 
 void Upper::lookahead(size_t max, const RanOf& ran, std::vector<Guess>* out) const {
-  for (size_t j = depth_; j-- > 0 && out->size() < max;) {
+  for (size_t j = depth_; j-- > floor_ && out->size() < max;) {
     const UpperNode& node = nodes_[j];
     if (node.choice) {
       for (uint32_t v = node.value + 1; v < node.n && out->size() < max; ++v) {

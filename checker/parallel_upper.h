@@ -21,11 +21,15 @@ struct UpperNode : dpor::StackNode {
 class Upper {
  public:
   explicit Upper(uint32_t split) : split_(split) {}
+  // The tree a piece run ahead would leave below its node: its prefix (without wakeup trees;
+  // backtrack and lookahead stay below it: `floor`), for guessing the pieces nested in it.
+  static Upper below(const dpor::PieceInput& in);
   // The first piece: the root, nothing above it.
   dpor::PieceInput root() const;
   // Sequential dpor's backtrack (dpor.cc) on the upper nodes: the next piece, or false when
   // the exploration is complete.
   bool backtrack(dpor::PieceInput* next);
+  size_t depth() const { return depth_; }
   // Commits a piece run with `in`: the upper nodes it made, then its reversals, in order.
   void commit(const dpor::PieceInput& in, const dpor::PieceOutput& out);
   // An execution that recorded cross-execution plugin state (Ctx::keep_schedule): later pieces
@@ -38,6 +42,7 @@ class Upper {
     std::string key;  // light_key(in)
     size_t node = 0;
     dpor::WakeupForest::Ref branch = dpor::WakeupForest::kNil;  // kNil: a choice value
+    bool ready = false;  // `in` has its guide already (a guess of another tree)
   };
   // Up to `max` pieces that probably come after the next one, in sequential order. `ran` tells
   // the event a piece's branch ran when that piece was already run ahead (else null).
@@ -54,6 +59,7 @@ class Upper {
   void insert(const dpor::RawReversal& r);
 
   uint32_t split_;
+  size_t floor_ = 0;  // nodes [0, floor_) never backtrack (below())
   std::vector<UpperNode> nodes_;
   size_t depth_ = 0;
   dpor::WakeupForest forest_;
