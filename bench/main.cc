@@ -116,7 +116,8 @@ void print_stats(const ravel::ParallelStats& s) {
               static_cast<unsigned long long>(busiest), mean, mean > 0 ? busiest / mean : 0.0,
               static_cast<unsigned long long>(s.reruns),
               static_cast<unsigned long long>(s.wasted_runs),
-              static_cast<unsigned long long>(s.prelude_runs), static_cast<unsigned long long>(runs));
+              static_cast<unsigned long long>(s.prelude_runs),
+              static_cast<unsigned long long>(runs));
   if (s.virtual_time > 0) {
     std::printf("; makespan %.0f (speedup %.2f)", s.virtual_time,
                 static_cast<double>(runs) / s.virtual_time);

@@ -48,8 +48,12 @@ class Driver {
  public:
   Driver(const ExploreOptions& o, const ParallelOptions& p, const PieceEnvFactory& make,
          ParallelStats* stats, uint32_t workers)
-      : o_(o), make_(make), stats_(stats), upper_(p.split != 0 ? p.split : kDefaultSplit),
-        workers_(workers), start_(Clock::now()) {
+      : o_(o),
+        make_(make),
+        stats_(stats),
+        upper_(p.split != 0 ? p.split : kDefaultSplit),
+        workers_(workers),
+        start_(Clock::now()) {
     current_ = upper_.root();
     current_key_ = par::Upper::light_key(current_);
     current_full_ = dpor::encode(current_);
@@ -85,20 +89,20 @@ class Driver {
   par::Upper upper_;
   uint32_t workers_;
   Clock::time_point start_;
-  PieceInput current_;  // the next piece in sequential order
-  std::string current_key_;   // its light key (Upper::light_key)
-  std::string current_full_;  // dpor::encode(current_)
+  PieceInput current_;                                // the next piece in sequential order
+  std::string current_key_;                           // its light key (Upper::light_key)
+  std::string current_full_;                          // dpor::encode(current_)
   std::map<std::string, std::unique_ptr<Job>> jobs_;  // by light key: running or done
-  bool finished_ = false;  // the upper tree is exhausted
-  bool stop_ = false;      // a limit, an error or an interrupt ended the run
+  bool finished_ = false;                             // the upper tree is exhausted
+  bool stop_ = false;  // a limit, an error or an interrupt ended the run
   ExploreResult total_;
   uint64_t offset_ = 0;  // runs committed so far: the next piece's first index
   std::set<std::tuple<int, std::string, uint32_t, uint32_t>> seen_;
   std::set<std::string> final_states_;
   uint64_t pending_executions_ = 0;  // done, not committed (progress line)
   double last_progress_ = 0;
-  uint64_t version_ = 0;              // bumped when a piece is done or committed
-  uint64_t guessed_ = UINT64_MAX;     // the version guesses_ was computed at
+  uint64_t version_ = 0;           // bumped when a piece is done or committed
+  uint64_t guessed_ = UINT64_MAX;  // the version guesses_ was computed at
   std::vector<par::Upper::Guess> guesses_;
   std::map<std::string, Spec> specs_;  // by the light key of the piece they start from
   std::mutex mu_;
@@ -113,11 +117,14 @@ const std::vector<par::Upper::Guess>& Driver::guesses() {
   guessed_ = version_;
   guesses_.clear();
   if (workers_ == 1) return guesses_;  // nobody to run them
-  upper_.lookahead(4 * size_t{workers_} + 4, [&](const std::string& key) -> const dpor::Ev* {
-    auto it = jobs_.find(key);
-    if (it == jobs_.end() || !it->second->done || it->second->out.upper.empty()) return nullptr;
-    return &it->second->out.upper.front().ran;
-  }, &guesses_);
+  upper_.lookahead(
+      4 * size_t{workers_} + 4,
+      [&](const std::string& key) -> const dpor::Ev* {
+        auto it = jobs_.find(key);
+        if (it == jobs_.end() || !it->second->done || it->second->out.upper.empty()) return nullptr;
+        return &it->second->out.upper.front().ran;
+      },
+      &guesses_);
   spec_guesses(&guesses_);
   return guesses_;
 }
@@ -146,8 +153,7 @@ Job* Driver::pick_job() {
 }
 
 void Driver::run_piece(Job& j) {
-  std::unique_ptr<Strategy> strategy =
-      dpor::make_piece_strategy(j.in, o_.strategy.commute, &j.out);
+  std::unique_ptr<Strategy> strategy = dpor::make_piece_strategy(j.in, o_.strategy.commute, &j.out);
   ExploreOptions ex = o_;
   ex.progress = nullptr;
   ex.plugins.clear();
@@ -287,7 +293,8 @@ void Driver::spec_guesses(std::vector<par::Upper::Guess>* out) {
     Spec& spec = it->second;
     out->push_back({spec.next, spec.next_key, 0, dpor::WakeupForest::kNil, true});
     std::vector<par::Upper::Guess> more;
-    spec.tree.lookahead(2 * size_t{workers_}, [](const std::string&) { return nullptr; }, &more);
+    spec.tree.lookahead(
+        2 * size_t{workers_}, [](const std::string&) { return nullptr; }, &more);
     for (par::Upper::Guess& m : more) {
       out->push_back({spec.tree.materialize(m), m.key, 0, dpor::WakeupForest::kNil, true});
     }

@@ -30,24 +30,24 @@
 namespace ravel {
 
 struct ParallelOptions {
-  uint32_t threads = 1;   // worker threads (the calling thread is one of them)
+  uint32_t threads = 1;  // worker threads (the calling thread is one of them)
   // > 0: run K logical workers on the calling thread, in virtual time (one unit per execution),
   // to see how the pieces would spread over K workers (ParallelStats::worker_*).
   uint32_t simulate = 0;
-  uint32_t split = 0;     // upper-tree depth in stack nodes; 0: kDefaultSplit
+  uint32_t split = 0;  // upper-tree depth in stack nodes; 0: kDefaultSplit
 };
 
 inline constexpr uint32_t kDefaultSplit = 24;
 
 struct ParallelStats {
-  uint64_t pieces = 0;       // committed pieces
-  uint64_t reruns = 0;       // pieces run ahead whose input changed before their turn
-  uint64_t wasted_runs = 0;  // runs of those pieces and of pieces never needed
-  uint64_t prelude_runs = 0; // replays of earlier executions (cross-execution plugin state)
+  uint64_t pieces = 0;        // committed pieces
+  uint64_t reruns = 0;        // pieces run ahead whose input changed before their turn
+  uint64_t wasted_runs = 0;   // runs of those pieces and of pieces never needed
+  uint64_t prelude_runs = 0;  // replays of earlier executions (cross-execution plugin state)
   // Per worker: executions of the committed pieces it ran, and all its runs.
   std::vector<uint64_t> worker_executions;
   std::vector<uint64_t> worker_runs;
-  double virtual_time = 0;   // simulate: the makespan, in runs
+  double virtual_time = 0;  // simulate: the makespan, in runs
 };
 
 // What one piece needs to run: its own setup, final and plugins (a scenario session), which

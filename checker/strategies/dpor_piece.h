@@ -67,7 +67,6 @@ PieceNode to_piece(const StackNode& node, const WakeupForest& forest);
 void from_piece(const PieceNode& p, StackNode* node, WakeupForest* forest);
 
 // The strategy of one piece. `out` must outlive it.
-std::unique_ptr<Strategy> make_piece_strategy(const PieceInput& in, bool commute,
-                                              PieceOutput* out);
+std::unique_ptr<Strategy> make_piece_strategy(const PieceInput& in, bool commute, PieceOutput* out);
 
 }  // namespace ravel::dpor

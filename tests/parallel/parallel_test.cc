@@ -2,6 +2,8 @@
 // same counts, verdicts, violations (order, execution index, schedule, trace) and final states,
 // for 1-4 threads, simulated workers and several split depths, on the benchmark programs and on
 // seeded random models. A piece lost or run twice changes a count or a violation here.
+#include "checker/parallel.h"
+
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -11,7 +13,6 @@
 #include <vector>
 
 #include "bench/programs.h"
-#include "checker/parallel.h"
 #include "tests/reduction/model_gen.h"
 
 namespace ravel {
@@ -19,17 +20,17 @@ namespace {
 
 // Everything of a result that a report prints, as one string (elapsed time left out).
 std::string summary(const ExploreResult& r) {
-  std::string s = "executions=" + std::to_string(r.executions) +
-                  " blocked=" + std::to_string(r.blocked) +
-                  " discarded=" + std::to_string(r.discarded) +
-                  " events=" + std::to_string(r.events) + " complete=" +
-                  std::to_string(r.complete) + " stopped=" + std::to_string(r.stopped) +
-                  " error=" + r.model_error + "\n";
+  std::string s =
+      "executions=" + std::to_string(r.executions) + " blocked=" + std::to_string(r.blocked) +
+      " discarded=" + std::to_string(r.discarded) + " events=" + std::to_string(r.events) +
+      " complete=" + std::to_string(r.complete) + " stopped=" + std::to_string(r.stopped) +
+      " error=" + r.model_error + "\n";
   for (const FoundViolation& v : r.violations) {
     s += std::string(violation_name(v.violation.kind)) + " '" + v.violation.message + "' at " +
          std::to_string(v.violation.loc.line) + " execution " + std::to_string(v.execution) +
          " schedule " + v.schedule + " trace";
-    for (const Event& e : v.trace) s += " " + std::to_string(e.task) + "/" + std::to_string(e.op.kind);
+    for (const Event& e : v.trace)
+      s += " " + std::to_string(e.task) + "/" + std::to_string(e.op.kind);
     for (const std::string& h : v.history) s += " after " + h;
     s += "\n";
   }
@@ -83,19 +84,30 @@ void expect_same_program(std::function<bench::Program()> make) {
   expect_same(opt, program(make), grid());
 }
 
-TEST(Parallel, MutexCounter) { expect_same_program([] { return bench::mutex_counter(3, 2); }); }
-TEST(Parallel, Lastzero) { expect_same_program([] { return bench::lastzero(5); }); }
-TEST(Parallel, Readers) { expect_same_program([] { return bench::readers(4); }); }
-TEST(Parallel, SharedCounter) { expect_same_program([] { return bench::shared_counter(2, 3); }); }
-TEST(Parallel, Indexer) { expect_same_program([] { return bench::indexer(12); }); }
-TEST(Parallel, AbBaDeadlock) { expect_same_program([] { return bench::abba_deadlock(); }); }
+TEST(Parallel, MutexCounter) {
+  expect_same_program([] { return bench::mutex_counter(3, 2); });
+}
+TEST(Parallel, Lastzero) {
+  expect_same_program([] { return bench::lastzero(5); });
+}
+TEST(Parallel, Readers) {
+  expect_same_program([] { return bench::readers(4); });
+}
+TEST(Parallel, SharedCounter) {
+  expect_same_program([] { return bench::shared_counter(2, 3); });
+}
+TEST(Parallel, Indexer) {
+  expect_same_program([] { return bench::indexer(12); });
+}
+TEST(Parallel, AbBaDeadlock) {
+  expect_same_program([] { return bench::abba_deadlock(); });
+}
 
 TEST(Parallel, LimitsCutWhereOneThreadStops) {
   for (uint64_t max : {1u, 7u, 40u}) {
     ExploreOptions opt;
     opt.max_executions = max;
-    expect_same(opt, program([] { return bench::lastzero(5); }),
-                {{2, 0, 2}, {3, 0, 5}, {1, 8, 3}});
+    expect_same(opt, program([] { return bench::lastzero(5); }), {{2, 0, 2}, {3, 0, 5}, {1, 8, 3}});
   }
   ExploreOptions first;
   first.stop_on_first = true;

@@ -114,7 +114,8 @@ bool check_parallel(const RunOptions& o) {
     return bad("--threads and --simulate-workers exclude each other");
   }
   if (o.strategy != "dpor") {
-    return bad(std::string(opt) + " applies only to --strategy dpor (the others run on one thread)");
+    return bad(std::string(opt) +
+               " applies only to --strategy dpor (the others run on one thread)");
   }
   if (o.estimate) return bad(std::string(opt) + " does not apply to --estimate");
   if (!o.replay.empty()) return bad(std::string(opt) + " does not apply to --replay");
