@@ -121,8 +121,22 @@ class PieceStrategy final : public Stack<StackNode> {
   // Upper nodes are the coordinator's: their reversals go out raw, in order.
   void insert_before(uint32_t e, std::vector<Ev>* v, bool certain) override {
     const uint32_t at = node_of_event_[e];
-    if (at >= split_) return Stack::insert_before(e, v, certain);
+    if (!upper(at)) return Stack::insert_before(e, v, certain);
     out_->raw.push_back({at, *v, certain});
+  }
+  // Whether node `at` is the coordinator's: on the input's prefix, or made by the first
+  // execution before its split_-th branching node (one with a choice to make): the split counts
+  // branching nodes, since a scenario's setup alone is dozens of nodes with one task enabled.
+  bool upper(size_t at) {
+    if (!first_) return at < frozen_;
+    while (branching_.size() <= at) {  // the first execution only adds nodes
+      const size_t k = branching_.size();
+      branching_.push_back(k == 0 ? 0 : branching_[k - 1] + (branches(nodes_[k - 1]) ? 1 : 0));
+    }
+    return at < prefix_ || branching_[at] < split_;
+  }
+  static bool branches(const StackNode& n) {
+    return n.choice ? n.n > 1 : (n.enabled & (n.enabled - 1)) != 0;
   }
   void snapshot();
   void backtrack();
@@ -132,6 +146,7 @@ class PieceStrategy final : public Stack<StackNode> {
   size_t prefix_;      // nodes given by the input
   size_t first_node_;  // node y (0 for the first piece, whose prefix is empty)
   size_t frozen_ = 0;  // nodes [0, frozen_) never backtrack here
+  std::vector<uint32_t> branching_;  // first execution: branching nodes before each node
   bool first_ = true;
   bool finished_ = false;
   std::unique_ptr<Strategy> prelude_;
@@ -142,8 +157,10 @@ class PieceStrategy final : public Stack<StackNode> {
 
 // After the first execution: the upper nodes it created, for the coordinator.
 void PieceStrategy::snapshot() {
-  first_ = false;
-  frozen_ = std::max(prefix_, std::min<size_t>(split_, depth_));
+  size_t frozen = prefix_;
+  while (frozen < depth_ && upper(frozen)) ++frozen;
+  first_ = false;  // upper() now asks frozen_
+  frozen_ = frozen;
   for (size_t k = first_node_; k < frozen_ && k < depth_; ++k) {
     PieceNode p = to_piece(nodes_[k], forest_);
     if (!nodes_[k].choice) p.ran = trace().ev(nodes_[k].event);

@@ -40,7 +40,8 @@ struct PieceInput {
   std::vector<PieceNode> prefix;  // nodes 0..y; y has the branch (task or value) to take
   WakeupForest::Flat guide;       // for the first new node below y
   uint32_t detect_from = 0;       // races of earlier events were handled by earlier pieces
-  uint32_t split = 0;             // nodes [0, split) are the coordinator's
+  // Upper nodes: the prefix, and the nodes above the split-th branching node of a path.
+  uint32_t split = 0;
   // Earlier executions to replay first (their plugin state): indices and schedules.
   std::vector<uint64_t> prelude;
   std::vector<std::string> prelude_schedules;
