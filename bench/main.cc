@@ -119,8 +119,9 @@ void print_stats(const ravel::ParallelStats& s) {
               static_cast<unsigned long long>(s.prelude_runs),
               static_cast<unsigned long long>(runs));
   if (s.virtual_time > 0) {
-    std::printf("; makespan %.0f (speedup %.2f)", s.virtual_time,
-                static_cast<double>(runs) / s.virtual_time);
+    std::printf("; makespan %.0f, one thread %llu (speedup %.2f)", s.virtual_time,
+                static_cast<unsigned long long>(s.committed_runs),
+                static_cast<double>(s.committed_runs) / s.virtual_time);
   }
   std::printf("\n");
 }

@@ -30,6 +30,7 @@ struct Job {
   ExploreResult res;
   uint32_t worker = 0;
   uint64_t max_executions = 0;  // what --executions leaves for it when it was picked
+  bool orphan = false;          // its input turned out wrong while it ran (pick_job)
   bool done = false;
 };
 
@@ -104,7 +105,8 @@ class Driver {
   uint64_t version_ = 0;           // bumped when a piece is done or committed
   uint64_t guessed_ = UINT64_MAX;  // the version guesses_ was computed at
   std::vector<par::Upper::Guess> guesses_;
-  std::map<std::string, Spec> specs_;  // by the light key of the piece they start from
+  std::map<std::string, Spec> specs_;          // by the light key of the piece they start from
+  std::vector<std::unique_ptr<Job>> orphans_;  // running with a wrong input, result unused
   std::mutex mu_;
   std::condition_variable cv_;
 };
@@ -145,6 +147,14 @@ Job* Driver::pick_job() {
     jobs_.emplace(std::move(key), std::move(job));
     return j;
   };
+  // A guess of the next piece still running with another input: run the real one now rather
+  // than wait for the guess (it finishes as an orphan, counted as wasted).
+  auto it = jobs_.find(current_key_);
+  if (it != jobs_.end() && !it->second->done && it->second->full_key != current_full_) {
+    it->second->orphan = true;
+    orphans_.push_back(std::move(it->second));
+    jobs_.erase(it);
+  }
   if (jobs_.count(current_key_) == 0) return add(current_, current_key_);
   for (const par::Upper::Guess& g : guesses()) {
     if (jobs_.count(g.key) == 0) return add(g.ready ? g.in : upper_.materialize(g), g.key);
@@ -173,6 +183,15 @@ void Driver::complete(Job& j) {
   ++version_;
   const uint64_t runs = j.res.runs.size() + j.in.prelude.size();
   stats_->worker_runs[j.worker] += runs;
+  if (j.orphan) {
+    ++stats_->reruns;
+    stats_->wasted_runs += runs;
+    stats_->prelude_runs += j.in.prelude.size();
+    if (j.res.stopped) stop_ = true;
+    std::erase_if(orphans_, [&](const std::unique_ptr<Job>& o) { return o.get() == &j; });
+    try_commit();
+    return;
+  }
   stats_->prelude_runs += j.in.prelude.size();
   pending_executions_ += j.res.executions;
   if (j.res.stopped) stop_ = true;  // the time limit or an interrupt: it holds for all
@@ -331,6 +350,7 @@ void Driver::merge(Job& j, bool* cut) {
     if (e == ExecutionEnd::kComplete || e == ExecutionEnd::kViolation) ++here;
   }
   total_.executions += here;
+  stats_->committed_runs += take;
   stats_->worker_executions[j.worker] += here;
   for (const FoundViolation& v : r.violations) {
     const uint64_t local = v.execution - kPieceBase;

@@ -42,10 +42,11 @@ struct ParallelOptions {
 inline constexpr uint32_t kDefaultSplit = 8;
 
 struct ParallelStats {
-  uint64_t pieces = 0;        // committed pieces
-  uint64_t reruns = 0;        // pieces run ahead whose input changed before their turn
-  uint64_t wasted_runs = 0;   // runs of those pieces and of pieces never needed
-  uint64_t prelude_runs = 0;  // replays of earlier executions (cross-execution plugin state)
+  uint64_t pieces = 0;          // committed pieces
+  uint64_t committed_runs = 0;  // their runs (executions, blocked, discarded): one thread's
+  uint64_t reruns = 0;          // pieces run ahead whose input changed before their turn
+  uint64_t wasted_runs = 0;     // runs of those pieces and of pieces never needed
+  uint64_t prelude_runs = 0;    // replays of earlier executions (cross-execution plugin state)
   // Per worker: executions of the committed pieces it ran, and all its runs.
   std::vector<uint64_t> worker_executions;
   std::vector<uint64_t> worker_runs;
