@@ -143,9 +143,9 @@ class PieceStrategy final : public Stack<StackNode> {
 
   uint32_t split_;
   PieceOutput* out_;
-  size_t prefix_;      // nodes given by the input
-  size_t first_node_;  // node y (0 for the first piece, whose prefix is empty)
-  size_t frozen_ = 0;  // nodes [0, frozen_) never backtrack here
+  size_t prefix_;                    // nodes given by the input
+  size_t first_node_;                // node y (0 for the first piece, whose prefix is empty)
+  size_t frozen_ = 0;                // nodes [0, frozen_) never backtrack here
   std::vector<uint32_t> branching_;  // first execution: branching nodes before each node
   bool first_ = true;
   bool finished_ = false;
