@@ -518,6 +518,13 @@ int run_run(const std::vector<std::string>& args) {
   if (!o.replay.empty() && is_litmus_file(files[0])) {
     return usage_error("run", "--replay applies to .ravel scenarios, not to litmus tests");
   }
+  const bool parallel = o.threads_given || o.simulate_workers > 0;
+  for (const std::string& f : files) {
+    if (parallel && is_litmus_file(f)) {
+      return usage_error("run", "--threads and --simulate-workers apply to .ravel scenarios, not "
+                                "to litmus tests (" + f + ")");
+    }
+  }
   if (std::string error; !o.replay.empty() && !valid_schedule(o.replay, &error)) {
     std::fprintf(stderr, "ravel: invalid schedule: %s\n", error.c_str());
     return kExitUsage;
