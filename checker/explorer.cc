@@ -351,6 +351,7 @@ static bool account_run(const ExploreOptions& options, Execution& exec, Strategy
   }
   if (prelude) return result->model_error.empty() && strategy->error().empty();
   result->events += exec.event_count();
+  ++result->run_count;
   if (options.record_runs) result->runs.push_back({end, exec.event_count()});
   if (end == ExecutionEnd::kBlocked) {
     ++result->blocked;
@@ -431,7 +432,7 @@ ExploreResult explore(const ExploreOptions& options, const SetupFn& setup,
                           result.violations.begin() + static_cast<std::ptrdiff_t>(prelude_found));
   result.complete = exhausted && strategy->exhaustive() && result.model_error.empty();
   result.final_states.assign(run.final_states.begin(), run.final_states.end());
-  if (options.record_runs) {
+  if (options.export_kept) {
     for (auto& [index, schedule] : run.kept_schedules) {
       if (index >= options.index_base) result.kept.emplace(index, schedule);
     }

@@ -73,6 +73,7 @@ class Driver {
   void complete(Job& j);
   void try_commit();
   void merge(Job& j, bool* cut);
+  size_t cut_at(const ExploreResult& r, bool* cut) const;
   void prune();
   void open_spec(const Job& j);
   void advance(Spec& spec);
@@ -170,7 +171,9 @@ void Driver::run_piece(Job& j) {
   ex.strategy_instance = strategy.get();
   ex.prelude = j.in.prelude;
   ex.index_base = kPieceBase;
-  ex.record_runs = true;
+  // Per-run records only when a limit may cut the piece: otherwise they would grow with it.
+  ex.record_runs = o_.max_executions != 0 || o_.stop_on_first;
+  ex.export_kept = true;
   if (o_.time_limit_s > 0) ex.time_limit_s = std::max(1e-3, o_.time_limit_s - elapsed());
   ex.max_executions = j.max_executions;
   SetupFn setup, final_fn;
@@ -181,7 +184,7 @@ void Driver::run_piece(Job& j) {
 void Driver::complete(Job& j) {
   j.done = true;
   ++version_;
-  const uint64_t runs = j.res.runs.size() + j.in.prelude.size();
+  const uint64_t runs = j.res.run_count + j.in.prelude.size();
   stats_->worker_runs[j.worker] += runs;
   if (j.orphan) {
     ++stats_->reruns;
@@ -222,7 +225,7 @@ void Driver::try_commit() {
     specs_.erase(current_key_);
     if (j->full_key != current_full_) {  // run ahead with another input: again
       ++stats_->reruns;
-      stats_->wasted_runs += j->res.runs.size() + j->in.prelude.size();
+      stats_->wasted_runs += j->res.run_count + j->in.prelude.size();
       pending_executions_ -= j->res.executions;
       ++version_;
       return;
@@ -262,7 +265,7 @@ void Driver::prune() {
   for (auto it = jobs_.begin(); it != jobs_.end();) {
     if (it->second->done && keep.count(it->first) == 0) {
       ++stats_->reruns;
-      stats_->wasted_runs += it->second->res.runs.size() + it->second->in.prelude.size();
+      stats_->wasted_runs += it->second->res.run_count + it->second->in.prelude.size();
       pending_executions_ -= it->second->res.executions;
       it = jobs_.erase(it);
     } else {
@@ -320,18 +323,18 @@ void Driver::spec_guesses(std::vector<par::Upper::Guess>* out) {
   }
 }
 
-// Adds the committed piece's runs to the total, renumbered to where sequential dpor ran them,
-// up to the limits (--executions, --stop-on-first): *cut when one of them ended the run in it.
-void Driver::merge(Job& j, bool* cut) {
-  const ExploreResult& r = j.res;
-  size_t take = r.runs.size();
+// How many of the piece's runs sequential dpor would have run before a limit stopped it
+// (--executions, --stop-on-first; *cut then), or all of them.
+size_t Driver::cut_at(const ExploreResult& r, bool* cut) const {
+  size_t take = r.run_count;
   uint64_t executions = total_.executions;
-  for (size_t i = 0; i < take && o_.max_executions != 0; ++i) {
+  for (size_t i = 0; i < r.runs.size() && o_.max_executions != 0; ++i) {
     const ExecutionEnd e = r.runs[i].end;
     if (e == ExecutionEnd::kComplete || e == ExecutionEnd::kViolation) ++executions;
     if (executions >= o_.max_executions) {
       take = i + 1;
       *cut = true;
+      break;
     }
   }
   if (o_.stop_on_first && !r.violations.empty()) {
@@ -341,13 +344,28 @@ void Driver::merge(Job& j, bool* cut) {
       *cut = true;
     }
   }
-  uint64_t here = 0;
-  for (size_t i = 0; i < take; ++i) {
-    total_.events += r.runs[i].events;
-    const ExecutionEnd e = r.runs[i].end;
-    if (e == ExecutionEnd::kBlocked) ++total_.blocked;
-    if (e == ExecutionEnd::kDiscarded) ++total_.discarded;
-    if (e == ExecutionEnd::kComplete || e == ExecutionEnd::kViolation) ++here;
+  return take;
+}
+
+// Adds the committed piece's runs to the total, renumbered to where sequential dpor ran them,
+// up to the limits (--executions, --stop-on-first): *cut when one of them ended the run in it.
+void Driver::merge(Job& j, bool* cut) {
+  const ExploreResult& r = j.res;
+  const size_t take = cut_at(r, cut);
+  uint64_t here = r.executions;
+  if (take == r.run_count) {
+    total_.events += r.events;
+    total_.blocked += r.blocked;
+    total_.discarded += r.discarded;
+  } else {  // cut: the limits are set, so every run was recorded
+    here = 0;
+    for (size_t i = 0; i < take; ++i) {
+      total_.events += r.runs[i].events;
+      const ExecutionEnd e = r.runs[i].end;
+      if (e == ExecutionEnd::kBlocked) ++total_.blocked;
+      if (e == ExecutionEnd::kDiscarded) ++total_.discarded;
+      if (e == ExecutionEnd::kComplete || e == ExecutionEnd::kViolation) ++here;
+    }
   }
   total_.executions += here;
   stats_->committed_runs += take;
@@ -368,7 +386,7 @@ void Driver::merge(Job& j, bool* cut) {
   }
   final_states_.insert(r.final_states.begin(), r.final_states.end());
   offset_ += take;
-  if (!r.model_error.empty() && take == r.runs.size()) {
+  if (!r.model_error.empty() && take == r.run_count) {
     total_.model_error = r.model_error;
     total_.out_of_memory = r.out_of_memory;
     total_.strategy_error = r.strategy_error;
@@ -419,7 +437,7 @@ void Driver::run_simulated() {
       if (j == nullptr) break;
       j->worker = k;
       run_piece(*j);
-      busy[k] = {j, now + 1.0 + static_cast<double>(j->res.runs.size() + j->in.prelude.size())};
+      busy[k] = {j, now + 1.0 + static_cast<double>(j->res.run_count + j->in.prelude.size())};
     }
     int next = -1;
     for (uint32_t k = 0; k < workers_; ++k) {

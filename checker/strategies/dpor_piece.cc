@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_set>
 
 #include "checker/strategies/strategies.h"
 
@@ -122,6 +123,19 @@ class PieceStrategy final : public Stack<StackNode> {
   void insert_before(uint32_t e, std::vector<Ev>* v, bool certain) override {
     const uint32_t at = node_of_event_[e];
     if (!upper(at)) return Stack::insert_before(e, v, certain);
+    // What the coordinator would drop anyway is not sent: a reversal covered by the node's sleep
+    // set (fixed while the piece runs), and a certain one sent before (inserting it again finds
+    // its own leaf). A piece's reversals then stay few however long it runs.
+    size_t pos = 0;
+    for (const Ev& q : nodes_[at].sleep) {
+      if (weak_initial(q, *v, &pos)) return;
+    }
+    if (certain) {
+      std::string key;
+      put(&key, at);
+      for (const Ev& x : *v) put_ev(&key, x);
+      if (!sent_.insert(std::move(key)).second) return;
+    }
     out_->raw.push_back({at, *v, certain});
   }
   // Whether node `at` is the coordinator's: on the input's prefix, or made by the first
@@ -143,10 +157,11 @@ class PieceStrategy final : public Stack<StackNode> {
 
   uint32_t split_;
   PieceOutput* out_;
-  size_t prefix_;                    // nodes given by the input
-  size_t first_node_;                // node y (0 for the first piece, whose prefix is empty)
-  size_t frozen_ = 0;                // nodes [0, frozen_) never backtrack here
-  std::vector<uint32_t> branching_;  // first execution: branching nodes before each node
+  size_t prefix_;                         // nodes given by the input
+  size_t first_node_;                     // node y (0 for the first piece, whose prefix is empty)
+  size_t frozen_ = 0;                     // nodes [0, frozen_) never backtrack here
+  std::vector<uint32_t> branching_;       // first execution: branching nodes before each node
+  std::unordered_set<std::string> sent_;  // certain reversals sent (node, events)
   bool first_ = true;
   bool finished_ = false;
   std::unique_ptr<Strategy> prelude_;
