@@ -1,20 +1,27 @@
 // bench/main.cc: ravel-bench, the benchmark programs of bench/programs.h under a strategy.
 //
 //   ravel-bench [--json] [--strategy NAME] [--filter SUBSTR] [--max-executions N]
+//               [--threads N | --simulate K] [--split D]
 //
+// --threads / --simulate run dpor through explore_parallel (checker/parallel.h, docs/parallel.md)
+// and add a line with how the executions spread over the workers; --split sets its depth.
 // One line per benchmark (text, or one JSON object per line with --json). Exit status 1 when a
 // program reports a violation (its postcondition failed), when an exhaustive run of dpor does not
 // give exactly the optimal count where it is known (mutex_counter, independent) or more than it
 // elsewhere, or on a model error; 2 on bad usage.
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
+#include <memory>
+#include <vector>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "bench/programs.h"
 #include "checker/explorer.h"
+#include "checker/parallel.h"
 
 namespace {
 
@@ -24,6 +31,9 @@ struct Args {
   std::string filter;
   uint64_t max_executions = 0;
   bool max_given = false;
+  uint32_t threads = 0;   // > 0: explore_parallel
+  uint32_t simulate = 0;
+  uint32_t split = 0;
 };
 
 constexpr uint64_t kDefaultCap = 200000;  // for strategies without reduction
@@ -31,7 +41,7 @@ constexpr uint64_t kDefaultCap = 200000;  // for strategies without reduction
 int usage(const char* msg) {
   std::fprintf(stderr,
                "ravel-bench: %s\nusage: ravel-bench [--json] [--strategy NAME] [--filter SUBSTR] "
-               "[--max-executions N]\n",
+               "[--max-executions N] [--threads N | --simulate K] [--split D]\n",
                msg);
   return 2;
 }
@@ -63,12 +73,57 @@ bool parse(int argc, char** argv, Args* a, std::string* err) {
         return false;
       }
       a->max_given = true;
+    } else if (arg == "--threads" || arg == "--simulate" || arg == "--split") {
+      if (!value(&v)) return false;
+      char* end = nullptr;
+      const unsigned long n = std::strtoul(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || n == 0 || n > 4096) {
+        *err = arg + " needs a number from 1 to 4096";
+        return false;
+      }
+      (arg == "--threads" ? a->threads : arg == "--simulate" ? a->simulate : a->split) =
+          static_cast<uint32_t>(n);
     } else {
       *err = "unknown option " + arg;
       return false;
     }
   }
   return true;
+}
+
+// Program number `index` of the suite, its setup and final made afresh for every piece: programs
+// keep per-run state in their closures (bench::slot), which two threads must not share.
+ravel::ExploreResult explore_parallel(const Args& a, const ravel::ExploreOptions& opt,
+                                      size_t index, ravel::ParallelStats* stats) {
+  ravel::ParallelOptions par{a.threads != 0 ? a.threads : 1, a.simulate, a.split};
+  auto make = [index](ravel::ExploreOptions*, ravel::SetupFn* setup, ravel::SetupFn* final_fn) {
+    auto p = std::make_shared<ravel::bench::Program>(ravel::bench::suite()[index]);
+    *setup = p->setup;
+    *final_fn = p->final_fn;
+    return std::shared_ptr<void>(p);
+  };
+  return ravel::explore_parallel(opt, par, make, stats);
+}
+
+void print_stats(const ravel::ParallelStats& s) {
+  uint64_t busiest = 0, sum = 0, runs = 0;
+  for (uint64_t e : s.worker_executions) busiest = std::max(busiest, e), sum += e;
+  for (uint64_t r : s.worker_runs) runs += r;
+  const double mean = static_cast<double>(sum) / static_cast<double>(s.worker_executions.size());
+  std::printf("  %zu workers, %llu pieces: executions per worker busiest %llu mean %.1f (%.3fx); "
+              "%llu pieces unused (%llu runs), %llu prelude runs; all runs %llu",
+              s.worker_executions.size(), static_cast<unsigned long long>(s.pieces),
+              static_cast<unsigned long long>(busiest), mean, mean > 0 ? busiest / mean : 0.0,
+              static_cast<unsigned long long>(s.reruns),
+              static_cast<unsigned long long>(s.wasted_runs),
+              static_cast<unsigned long long>(s.prelude_runs),
+              static_cast<unsigned long long>(runs));
+  if (s.virtual_time > 0) {
+    std::printf("; makespan %.0f, one thread %llu (speedup %.2f)", s.virtual_time,
+                static_cast<unsigned long long>(s.committed_runs),
+                static_cast<double>(s.committed_runs) / s.virtual_time);
+  }
+  std::printf("\n");
 }
 
 // mutex_counter and independent have no redundant reordering left for dpor: exact count.
@@ -85,7 +140,9 @@ int main(int argc, char** argv) {
   if (!args.max_given && args.strategy != "dpor") args.max_executions = kDefaultCap;
   int status = 0;
   int ran = 0;
-  for (const ravel::bench::Program& p : ravel::bench::suite()) {
+  const std::vector<ravel::bench::Program> suite = ravel::bench::suite();
+  for (size_t index = 0; index < suite.size(); ++index) {
+    const ravel::bench::Program& p = suite[index];
     if (!args.filter.empty() && p.name.find(args.filter) == std::string::npos) continue;
     ++ran;
     ravel::ExploreOptions opt;
@@ -93,7 +150,10 @@ int main(int argc, char** argv) {
     opt.max_executions = args.max_executions;
     // CPU time too: on a shared machine wall-clock time measures the neighbours.
     const std::clock_t cpu0 = std::clock();
-    ravel::ExploreResult r = ravel::explore(opt, p.setup, p.final_fn);
+    ravel::ParallelStats stats;
+    const bool parallel = args.threads != 0 || args.simulate != 0;
+    ravel::ExploreResult r = parallel ? explore_parallel(args, opt, index, &stats)
+                                      : ravel::explore(opt, p.setup, p.final_fn);
     const double cpu_s = static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
     const double pps = r.elapsed_s > 0 ? static_cast<double>(r.events) / r.elapsed_s : 0.0;
     std::string problem;
@@ -132,6 +192,7 @@ int main(int argc, char** argv) {
           r.complete ? "" : "  (incomplete)",
           problem.empty() ? "" : ("  ERROR " + problem).c_str());
     }
+    if (parallel && !args.json) print_stats(stats);
     std::fflush(stdout);
     if (!problem.empty()) status = 1;
   }

@@ -334,6 +334,35 @@ ExecutionEnd Execution::run(uint64_t index, const SetupFn& setup, const SetupFn&
 
 TaskId Strategy::pick_timeout(const std::vector<TaskId>& candidates) { return candidates.front(); }
 
+// One run of explore(): counts it into *result (a prelude run counts nowhere, explorer.h).
+// False when the run must stop here.
+static bool account_run(const ExploreOptions& options, Execution& exec, Strategy* strategy,
+                        ExecutionEnd end, bool prelude, ExploreResult* result) {
+  if (exec.stopped()) {  // cut short: no verdict, not counted, the run is incomplete
+    result->stopped = true;
+    if (!prelude) result->events += exec.event_count();
+    return false;
+  }
+  if (end == ExecutionEnd::kModelError || end == ExecutionEnd::kDepthBound) {
+    result->model_error = prelude ? "internal error: a replayed earlier execution failed: " +
+                                        exec.model_error()
+                                  : exec.model_error();
+    result->out_of_memory = exec.out_of_memory();
+  }
+  if (prelude) return result->model_error.empty() && strategy->error().empty();
+  result->events += exec.event_count();
+  ++result->run_count;
+  if (options.record_runs) result->runs.push_back({end, exec.event_count()});
+  if (end == ExecutionEnd::kBlocked) {
+    ++result->blocked;
+  } else if (end == ExecutionEnd::kDiscarded) {
+    ++result->discarded;
+  } else if (end == ExecutionEnd::kComplete || end == ExecutionEnd::kViolation) {
+    ++result->executions;
+  }
+  return result->model_error.empty();
+}
+
 ExploreResult explore(const ExploreOptions& options, const SetupFn& setup,
                       const SetupFn& final_fn) {
   using Clock = std::chrono::steady_clock;
@@ -341,7 +370,12 @@ ExploreResult explore(const ExploreOptions& options, const SetupFn& setup,
   const auto start = Clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
   std::string error;
-  std::unique_ptr<Strategy> strategy = make_strategy(options.strategy, &error);
+  std::unique_ptr<Strategy> owned;
+  Strategy* strategy = options.strategy_instance;
+  if (strategy == nullptr) {
+    owned = make_strategy(options.strategy, &error);
+    strategy = owned.get();
+  }
   if (!strategy) {
     result.model_error = error;
     result.strategy_error = true;
@@ -353,11 +387,13 @@ ExploreResult explore(const ExploreOptions& options, const SetupFn& setup,
   }
   RunState run;
   run.result = &result;
-  Execution exec(options, strategy.get(), &run);
+  Execution exec(options, strategy, &run);
   double last_progress = 0;
-  uint64_t index = 0;
+  uint64_t run_no = 0;
+  size_t prelude_found = 0;  // violations the prelude's runs reported (dropped at the end)
   bool exhausted = false;
   for (;;) {
+    const bool prelude = run_no < options.prelude.size();
     if (options.max_executions != 0 && result.executions >= options.max_executions) break;
     if (exec.stop_requested()) {
       result.stopped = true;
@@ -367,32 +403,19 @@ ExploreResult explore(const ExploreOptions& options, const SetupFn& setup,
       exhausted = true;
       break;
     }
-    ExecutionEnd end = exec.run(index++, setup, final_fn);
+    const uint64_t index =
+        prelude ? options.prelude[run_no] : options.index_base + (run_no - options.prelude.size());
+    ++run_no;
+    ExecutionEnd end = exec.run(index, setup, final_fn);
     strategy->end_execution(end);
-    if (exec.stopped()) {  // cut short: no verdict, not counted, the run is incomplete
-      result.stopped = true;
-      result.events += exec.event_count();
-      break;
-    }
-    result.events += exec.event_count();
-    if (end == ExecutionEnd::kBlocked) {
-      ++result.blocked;
-    } else if (end == ExecutionEnd::kDiscarded) {
-      ++result.discarded;
-    } else if (end == ExecutionEnd::kComplete || end == ExecutionEnd::kViolation) {
-      ++result.executions;
-    }
-    if (end == ExecutionEnd::kModelError || end == ExecutionEnd::kDepthBound) {
-      result.model_error = exec.model_error();
-      result.out_of_memory = exec.out_of_memory();
-      break;
-    }
+    if (prelude) prelude_found = result.violations.size();
+    if (!account_run(options, exec, strategy, end, prelude, &result)) break;
     if (!strategy->error().empty()) {
       result.model_error = strategy->error();
       result.strategy_error = true;
       break;
     }
-    if (options.stop_on_first && !result.violations.empty()) break;
+    if (options.stop_on_first && result.violations.size() > prelude_found) break;
     if (options.progress) {
       double now = elapsed();
       if (now - last_progress >= 0.5) {
@@ -405,8 +428,15 @@ ExploreResult explore(const ExploreOptions& options, const SetupFn& setup,
     result.model_error = strategy->error();
     result.strategy_error = true;
   }
+  result.violations.erase(result.violations.begin(),
+                          result.violations.begin() + static_cast<std::ptrdiff_t>(prelude_found));
   result.complete = exhausted && strategy->exhaustive() && result.model_error.empty();
   result.final_states.assign(run.final_states.begin(), run.final_states.end());
+  if (options.export_kept) {
+    for (auto& [index, schedule] : run.kept_schedules) {
+      if (index >= options.index_base) result.kept.emplace(index, schedule);
+    }
+  }
   result.elapsed_s = elapsed();
   return result;
 }

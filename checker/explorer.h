@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,17 @@ struct ExploreOptions {
   std::vector<Plugin*> plugins;
   // Called on the terminal's progress line, at most every 0.5 s; may be empty.
   std::function<void(uint64_t executions, double elapsed_s, size_t violations)> progress;
+  // One piece of a parallel exploration (checker/parallel.h). `strategy_instance`, when set, is
+  // used instead of make_strategy(strategy) (not owned). The first prelude.size() runs replay
+  // earlier executions of the whole run, whose cross-execution plugin state (Ctx::keep_schedule)
+  // the piece must start from: run i gets index prelude[i] and counts nowhere (its violations
+  // are dropped: the run that explored it reported them). The runs after it are numbered from
+  // `index_base`. record_runs: ExploreResult::runs is filled; export_kept: ExploreResult::kept.
+  Strategy* strategy_instance = nullptr;
+  std::vector<uint64_t> prelude;
+  uint64_t index_base = 0;
+  bool record_runs = false;
+  bool export_kept = false;
 };
 
 struct FoundViolation {
@@ -74,6 +86,16 @@ struct ExploreResult {
   // Final-state fingerprints of complete executions, when ExploreOptions.collect_final_states
   // is used by tests (set via Ctx::record_final_state); sorted, deduplicated.
   std::vector<std::string> final_states;
+  // Runs after the prelude (every end counted: complete, violation, blocked, discarded, error).
+  uint64_t run_count = 0;
+  // ExploreOptions::record_runs: how each run after the prelude ended and its events, in order;
+  // export_kept: the schedules of those that kept theirs (Ctx::keep_schedule), by index.
+  struct Run {
+    ExecutionEnd end;
+    uint32_t events;
+  };
+  std::vector<Run> runs;
+  std::map<uint64_t, std::string> kept;
 };
 
 using SetupFn = std::function<void(Ctx&)>;

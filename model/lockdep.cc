@@ -81,6 +81,12 @@ void Lockdep::enter(int64_t execution) {
   std::fill(seen_usage_.begin(), seen_usage_.end(), 0);
 }
 
+bool Lockdep::first_report(const std::string& key) {
+  if (!reported_.insert(key).second) return false;
+  Ctx::current().keep_schedule();
+  return true;
+}
+
 void Lockdep::note_seen(int64_t execution, int from, int to) {
   enter(execution);
   seen_.insert({from, to});

@@ -202,7 +202,10 @@ class Lockdep {
   int find_usage(int from, bool forwards, int bit, int bit2, std::vector<int>* via) const;
   void add_edge(int from, int to, Edge edge);
   // True the first time `key` is seen in this run.
-  bool first_report(const std::string& key) { return reported_.insert(key).second; }
+  // Whether `key` was not reported yet in this run. A new one is cross-execution state: the
+  // execution keeps its schedule (Ctx::keep_schedule), so that a parallel run replays it before
+  // the pieces that follow it (checker/parallel.h) and they report the same.
+  bool first_report(const std::string& key);
   // Marks a usage bit (set by `execution`, kBoot outside one); false if it was already set.
   bool mark(int cls, int bit, Loc loc, const std::string& task, int64_t execution);
 

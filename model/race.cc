@@ -133,7 +133,9 @@ bool SyncPlugin::first_report(const Loc& a, const Loc& b) {
       (std::get<0>(key) == std::get<2>(key) && a.line > b.line)) {
     key = std::make_tuple(std::string(b.file), b.line, std::string(a.file), a.line);
   }
-  return reported_.insert(key).second;
+  if (!reported_.insert(key).second) return false;
+  Ctx::current().keep_schedule();  // cross-execution state (lockdep.h first_report)
+  return true;
 }
 
 namespace internal {

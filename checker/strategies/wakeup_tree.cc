@@ -2,6 +2,8 @@
 // definitions 6.1-6.3; insertion by greedy descent as in Nidhugg), on a pool of nodes.
 #include "checker/strategies/wakeup_tree.h"
 
+#include <utility>
+
 namespace ravel::dpor {
 
 WakeupForest::Ref WakeupForest::alloc(const Ev& ev) {
@@ -122,6 +124,41 @@ bool WakeupForest::insert(List* root, std::vector<Ev>* vp, bool may_be_disabled)
   }
   level.tail = first;
   return true;
+}
+
+void WakeupForest::flatten(const List& l, Flat* out) const {
+  // Iterative preorder: (node, depth) pairs, siblings pushed after the first child.
+  std::vector<std::pair<Ref, uint32_t>> todo;
+  if (!l.empty()) todo.emplace_back(l.head, 0);
+  while (!todo.empty()) {
+    const auto [r, d] = todo.back();
+    todo.pop_back();
+    out->ev.push_back(pool_[r].ev);
+    out->depth.push_back(d);
+    out->may_be_disabled.push_back(pool_[r].may_be_disabled ? 1 : 0);
+    if (pool_[r].next != kNil) todo.emplace_back(pool_[r].next, d);
+    if (pool_[r].kids.head != kNil) todo.emplace_back(pool_[r].kids.head, d + 1);
+  }
+}
+
+WakeupForest::List WakeupForest::unflatten(const Flat& flat) {
+  List root;
+  std::vector<Ref> last;  // last[d]: the latest node at depth d (its parent for depth d + 1)
+  for (size_t i = 0; i < flat.ev.size(); ++i) {
+    const uint32_t d = flat.depth[i];
+    const Ref r = alloc(flat.ev[i]);
+    pool_[r].may_be_disabled = flat.may_be_disabled[i] != 0;
+    List& level = d == 0 ? root : pool_[last[d - 1]].kids;
+    if (level.empty()) {
+      level.head = r;
+    } else {
+      pool_[level.tail].next = r;
+    }
+    level.tail = r;
+    last.resize(d + 1);
+    last[d] = r;
+  }
+  return root;
 }
 
 }  // namespace ravel::dpor

@@ -89,6 +89,19 @@ class WakeupForest {
   // could not be decided); its leaf then covers nothing (see insert()).
   bool insert(List* root, std::vector<Ev>* v, bool may_be_disabled);
 
+  // Read-only walk of a list (the parallel coordinator looks ahead without taking branches).
+  Ref next(Ref r) const { return pool_[r].next; }
+  const List& kids(Ref r) const { return pool_[r].kids; }
+  // A list's trees in preorder, as (event, depth, may_be_disabled): how a wakeup subtree crosses
+  // from one forest to another (checker/parallel.cc hands subtrees between threads).
+  struct Flat {
+    std::vector<Ev> ev;
+    std::vector<uint32_t> depth;  // 0 for the list's own entries
+    std::vector<uint8_t> may_be_disabled;
+  };
+  void flatten(const List& l, Flat* out) const;
+  List unflatten(const Flat& flat);
+
  private:
   struct Node {
     Ev ev;

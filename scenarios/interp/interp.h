@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "checker/explorer.h"
+#include "checker/parallel.h"
 #include "scenarios/lang/ast.h"
 #include "scenarios/lang/diag.h"
 
@@ -88,5 +89,10 @@ std::unique_ptr<Session> make_setup(const lang::Program& prog, const Options& op
 
 // `explore` supplies strategy, limits and stop_on_first; its plugins list is extended.
 RunResult run_program(const lang::Program& prog, const Options& opt, ExploreOptions explore);
+// The same exploration on par.threads threads (checker/parallel.h): every piece gets its own
+// Session, so the pieces share nothing but the program. The same result as run_program.
+RunResult run_program_parallel(const lang::Program& prog, const Options& opt,
+                               const ExploreOptions& explore, const ParallelOptions& par,
+                               ParallelStats* stats);
 
 }  // namespace ravel::interp

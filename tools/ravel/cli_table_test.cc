@@ -37,6 +37,8 @@ const std::vector<Row>& table() {
        numbers({"0", "4611686018427387905"}),
        {"1", "4611686018427387904"}},
       {"run", "--jobs", numbers({"0", "257", "4294967297"}), {"1", "256"}},
+      {"run", "--threads", numbers({"257", "4294967296"}), {"0", "1", "2", "256"}},
+      {"run", "--simulate-workers", numbers({"0", "4097", "4294967297"}), {"1", "4096"}},
       // --time-limit: the largest count is accepted, not waited for.
       {"run --estimate --time-limit 0.1", "--estimate-samples",
        numbers({"0", "10000001", "4294967296"}),
@@ -109,7 +111,8 @@ TEST(CliTable, EveryOptionGivenTwiceIsRefused) {
       "--executions 1 --executions 2", "--timeouts=early --timeouts=early",
       "--trace a --trace b", "--junit a --junit b", "--replay v1: --replay v1:",
       "--estimate --estimate", "--estimate --estimate-samples 1 --estimate-samples 2",
-      "--memory-model sc --memory-model sc"};
+      "--memory-model sc --memory-model sc", "--threads 1 --threads 2",
+      "--simulate-workers 2 --simulate-workers=2"};
   for (const std::string& a : run) expect_bad("run " + a + " " + kScenario, "run " + a);
   for (std::string a : {"--jobs 1 --jobs 1", "--strategy dfs --strategy dpor",
                                "--out a --out b", "--update --update --baseline b"}) {
@@ -128,7 +131,10 @@ TEST(CliTable, OptionsOutOfContextAreRefused) {
         "lockorder --update", "report --html p.html", "run --estimate-samples 5",
         "run --estimate --strategy dfs", "run --estimate --replay v1:",
         "run --estimate --executions 5", "run --estimate --stop-on-first",
-        "run --estimate --junit j.xml", "run --estimate --sarif s.sarif", "run --estimate=1"}) {
+        "run --estimate --junit j.xml", "run --estimate --sarif s.sarif", "run --estimate=1",
+        "run --strategy dfs --threads 2", "run --strategy random --simulate-workers 2",
+        "run --threads 2 --simulate-workers 2", "run --estimate --threads 2",
+        "run --replay v1: --threads 2", "run --strategy pct --threads 1"}) {
     expect_bad(a + (a.rfind("run", 0) == 0 && a.size() > 3 ? " " + kScenario : ""), a);
   }
 }

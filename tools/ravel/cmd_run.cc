@@ -95,11 +95,64 @@ void estimate_for_progress(const RunOptions& o, const lang::Checked& checked,
   if (r.result.model_error.empty() && est.samples > 0) g_estimated = est.executions;
 }
 
-// What --estimate says of one scenario.
+// What --estimate says of one scenario (and --simulate-workers: `parallel`, for stderr).
 struct EstimateFigures {
   Estimate est;
   double seconds = 0;
+  std::string parallel;
 };
+
+// The line --simulate-workers prints (and --threads with --verbose): how the pieces spread.
+std::string parallel_note(const ParallelStats& s, uint32_t workers, bool simulated) {
+  uint64_t busiest = 0, sum = 0;
+  for (uint64_t e : s.worker_executions) {
+    busiest = std::max(busiest, e);
+    sum += e;
+  }
+  const double mean = static_cast<double>(sum) / workers;
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "%s %u workers: %llu executions in %llu pieces; executions per worker: busiest "
+                "%llu, mean %.1f (%.2fx); %llu pieces run ahead and not used (%llu runs), %llu "
+                "prelude runs",
+                simulated ? "simulated" : "threads:", workers, static_cast<unsigned long long>(sum),
+                static_cast<unsigned long long>(s.pieces), static_cast<unsigned long long>(busiest),
+                mean, mean > 0 ? static_cast<double>(busiest) / mean : 0.0,
+                static_cast<unsigned long long>(s.reruns),
+                static_cast<unsigned long long>(s.wasted_runs),
+                static_cast<unsigned long long>(s.prelude_runs));
+  std::string out = buf;
+  if (simulated) {
+    uint64_t runs = 0;
+    for (uint64_t r : s.worker_runs) runs += r;
+    // Speedup: one thread's runs (the committed ones) over the makespan.
+    std::snprintf(buf, sizeof buf, "; makespan %.0f runs (one thread: %llu; all workers: %llu): "
+                  "speedup %.2f", s.virtual_time,
+                  static_cast<unsigned long long>(s.committed_runs),
+                  static_cast<unsigned long long>(runs),
+                  s.virtual_time > 0 ? static_cast<double>(s.committed_runs) / s.virtual_time
+                                     : 0.0);
+    out += buf;
+  }
+  return out;
+}
+
+// --threads / --simulate-workers: one scenario's dpor tree split into pieces.
+interp::RunResult explore_parallel_one(const RunOptions& o, const lang::Checked& checked,
+                                       const ExploreOptions& ex, EstimateFigures* fig) {
+  ParallelOptions par;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  par.threads = o.threads == 0 ? cores : static_cast<uint32_t>(o.threads);
+  par.simulate = static_cast<uint32_t>(o.simulate_workers);
+  ParallelStats stats;
+  interp::RunResult r =
+      interp::run_program_parallel(*checked.program, scenario_options(o), ex, par, &stats);
+  if (par.simulate > 0 || o.verbose) {
+    fig->parallel = parallel_note(stats, par.simulate > 0 ? par.simulate : par.threads,
+                                  par.simulate > 0);
+  }
+  return r;
+}
 
 // Explores one scenario (with --estimate: estimates it, *fig gets the figures). Out of memory
 // outside a task (on the scheduler's stack) ends that scenario only, as a resource limit.
@@ -112,6 +165,7 @@ interp::RunResult explore_one(const RunOptions& o, const lang::Checked& checked,
                               static_cast<uint64_t>(o.estimate_samples), &fig->est, &fig->seconds);
     }
     estimate_for_progress(o, checked, ex);
+    if (o.threads != 1 || o.simulate_workers > 0) return explore_parallel_one(o, checked, ex, fig);
     return interp::run_program(*checked.program, scenario_options(o), ex);
   } catch (const std::bad_alloc&) {
     interp::RunResult r;
@@ -369,6 +423,7 @@ void report_scenario(Batch& b, const std::string& file, const lang::Checked& che
     std::fputs("\r\033[K", stderr);
     g_progress_shown = false;
   }
+  if (!est.parallel.empty()) std::fprintf(stderr, "%s: %s\n", file.c_str(), est.parallel.c_str());
   interp::Outcome out = interp::evaluate(prog, run);
   const std::string strategy = o.estimate ? "estimate" : !o.replay.empty() ? "replay" : o.strategy;
   interp::ReportInfo info{file, strategy, run.result.elapsed_s};
@@ -474,6 +529,13 @@ int run_run(const std::vector<std::string>& args) {
   if (!o.replay.empty() && is_litmus_file(files[0])) {
     return usage_error("run", "--replay applies to .ravel scenarios, not to litmus tests");
   }
+  const bool parallel = o.threads_given || o.simulate_workers > 0;
+  for (const std::string& f : files) {
+    if (parallel && is_litmus_file(f)) {
+      return usage_error("run", "--threads and --simulate-workers apply to .ravel scenarios, not "
+                                "to litmus tests (" + f + ")");
+    }
+  }
   if (std::string error; !o.replay.empty() && !valid_schedule(o.replay, &error)) {
     std::fprintf(stderr, "ravel: invalid schedule: %s\n", error.c_str());
     return kExitUsage;
@@ -545,8 +607,12 @@ const Command kRunCommand = {
     "  --time-limit S           stop after S seconds (the run is then incomplete)\n"
     "  --seed N                 seed for random and pct (default 0)\n"
     "  --stop-on-first          stop at the first violation\n"
-    "  --jobs N                 explore N scenarios at once, on N threads (default 1; one\n"
-    "                           scenario is explored by one thread; same output for any N)\n"
+    "  --jobs N                 explore N scenarios at once, on N threads (default 1; same\n"
+    "                           output for any N)\n"
+    "  --threads N              explore one scenario on N threads (dpor; default 1, 0: all\n"
+    "                           cores; the same output as one thread, docs/parallel.md)\n"
+    "  --simulate-workers K     run the pieces of --threads over K simulated workers on one\n"
+    "                           thread and print each one's share of the executions (stderr)\n"
     "  --json                   one JSON object per scenario on stdout (JSON Lines)\n"
     "  --trace FILE             write the first violation's trace (ravel-trace/2 JSON; with\n"
     "                           several scenarios FILE is a folder: one STEM.json each)\n"
@@ -578,7 +644,8 @@ const Command kRunCommand = {
     "  --quiet / --verbose      less or more text on stdout\n"
     "\n"
     "Numbers are decimal and range-checked: --loop-bound 1..1000000000, --preemptions\n"
-    "0..100000, --depth 1..1000, --jobs 1..256, --executions 1..2^62, --seed any 64-bit value,\n"
+    "0..100000, --depth 1..1000, --jobs 1..256, --threads 0..256, --simulate-workers 1..4096,\n"
+    "--executions 1..2^62, --seed any 64-bit value,\n"
     "--estimate-samples 1..10000000, "
     "--time-limit above 0 up to 1e9; an option may be given once.\n"
     "\n"

@@ -28,6 +28,9 @@ constexpr NumericOption kPreemptions{"preemptions", 0, 100000};
 constexpr NumericOption kDepth{"depth", 1, 1000};
 constexpr NumericOption kExecutions{"executions", 1, uint64_t{1} << 62};
 constexpr NumericOption kJobs{"jobs", 1, 256};
+constexpr NumericOption kThreads{"threads", 0, 256};
+// Simulated workers cost a little memory each and nothing else: a large cluster fits.
+constexpr NumericOption kSimulateWorkers{"simulate-workers", 1, 4096};
 constexpr NumericOption kLoopBound{"loop-bound", 1, 1000000000};
 constexpr NumericOption kSeed{"seed", 0, UINT64_MAX};
 constexpr const char* kNoReductionUsage =
@@ -41,6 +44,8 @@ constexpr OptionSpec kRunOptionTable[] = {
     {"time-limit", "SECONDS", ""},
     {"seed", "N", ""},
     {"jobs", "N", ""},
+    {"threads", "N", ""},
+    {"simulate-workers", "K", ""},
     {"loop-bound", "N", ""},
     {"stop-on-first", "", ""},
     {"estimate", "", ""},
@@ -102,8 +107,24 @@ bool check_estimate(const RunOptions& o) {
   return true;
 }
 
+// --threads and --simulate-workers split dpor's tree (checker/parallel.h): one exploration.
+bool check_parallel(const RunOptions& o) {
+  const char* opt = o.simulate_workers > 0 ? "--simulate-workers" : "--threads";
+  if (o.simulate_workers > 0 && o.threads_given) {
+    return bad("--threads and --simulate-workers exclude each other");
+  }
+  if (o.strategy != "dpor") {
+    return bad(std::string(opt) +
+               " applies only to --strategy dpor (the others run on one thread)");
+  }
+  if (o.estimate) return bad(std::string(opt) + " does not apply to --estimate");
+  if (!o.replay.empty()) return bad(std::string(opt) + " does not apply to --replay");
+  return true;
+}
+
 // Options that mean nothing together are refused rather than silently ignored.
 bool check_combination(const RunOptions& o) {
+  if ((o.threads_given || o.simulate_workers > 0) && !check_parallel(o)) return false;
   if (o.quiet && o.verbose) return bad("--quiet and --verbose exclude each other");
   if (o.strategy == "bounded" && o.preemptions < 0) {
     return bad("--strategy bounded needs --preemptions N");
@@ -193,6 +214,11 @@ bool apply(const GivenOption& g, RunOptions& o) {
     return numeric(kExecutions, v, o.executions);
   } else if (n == "jobs") {
     return numeric(kJobs, v, o.jobs);
+  } else if (n == "threads") {
+    o.threads_given = true;
+    return numeric(kThreads, v, o.threads);
+  } else if (n == "simulate-workers") {
+    return numeric(kSimulateWorkers, v, o.simulate_workers);
   } else if (n == "loop-bound") {
     return numeric(kLoopBound, v, o.loop_bound);
   } else if (n == "seed") {

@@ -20,6 +20,9 @@ struct RunOptions {
   double time_limit_s = -1;       // -1: no limit
   uint64_t seed = 0;
   int64_t jobs = 1;
+  int64_t threads = 1;          // --threads N: one scenario on N threads (0: all cores)
+  bool threads_given = false;
+  int64_t simulate_workers = 0; // --simulate-workers K: the pieces over K logical workers
   int64_t loop_bound = 1000;  // language.md section 3
   bool stop_on_first = false;
   bool json = false;

@@ -1,0 +1,490 @@
+// checker/parallel.cc: explore_parallel (parallel.h's design note): the jobs, the commit in
+// sequential order, the worker threads and the simulated workers.
+#include "checker/parallel.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <tuple>
+
+#include "checker/parallel_upper.h"
+
+namespace ravel {
+namespace {
+
+using dpor::PieceInput;
+
+// A piece's own runs are numbered from here, so that the prelude's (earlier executions, by their
+// index in the whole run) come before them; commit renumbers them. Ctx::execution_index() is 32
+// bits: runs of one piece stay below 2^31.
+constexpr uint64_t kPieceBase = uint64_t{1} << 31;
+
+struct Job {
+  PieceInput in;
+  std::string full_key;  // dpor::encode(in): the commit compares it with the real input's
+  dpor::PieceOutput out;
+  ExploreResult res;
+  uint32_t worker = 0;
+  uint64_t max_executions = 0;  // what --executions leaves for it when it was picked
+  bool orphan = false;          // its input turned out wrong while it ran (pick_job)
+  bool done = false;
+};
+
+// A piece run ahead and done, and the pieces nested below it that were run ahead and done,
+// committed in order on a tree of their own (par::Upper::below): where the pieces that follow in
+// its subtree are guessed, so that a subtree's pieces run in parallel before its turn.
+struct Spec {
+  par::Upper tree;
+  std::vector<std::string> chain;  // light keys of the pieces it committed (kept from pruning)
+  PieceInput next;                 // the next piece of its subtree (when !exhausted)
+  std::string next_key, next_full;
+  bool exhausted = false;
+};
+
+class Driver {
+ public:
+  Driver(const ExploreOptions& o, const ParallelOptions& p, const PieceEnvFactory& make,
+         ParallelStats* stats, uint32_t workers)
+      : o_(o),
+        make_(make),
+        stats_(stats),
+        upper_(p.split != 0 ? p.split : kDefaultSplit),
+        workers_(workers),
+        start_(Clock::now()) {
+    current_ = upper_.root();
+    current_key_ = par::Upper::light_key(current_);
+    current_full_ = dpor::encode(current_);
+    stats_->worker_executions.assign(workers, 0);
+    stats_->worker_runs.assign(workers, 0);
+  }
+  void run_threads();
+  void run_simulated();
+  ExploreResult finish();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  Job* pick_job();
+  const std::vector<par::Upper::Guess>& guesses();
+  void run_piece(Job& j);
+  void complete(Job& j);
+  void try_commit();
+  void merge(Job& j, bool* cut);
+  size_t cut_at(const ExploreResult& r, bool* cut) const;
+  void prune();
+  void open_spec(const Job& j);
+  void advance(Spec& spec);
+  void spec_guesses(std::vector<par::Upper::Guess>* out);
+  void worker(uint32_t id);
+  double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  bool over_time() const { return o_.time_limit_s > 0 && elapsed() >= o_.time_limit_s; }
+  bool stop_requested() const {
+    return (o_.stop != nullptr && o_.stop->load(std::memory_order_relaxed)) || over_time();
+  }
+
+  const ExploreOptions& o_;
+  const PieceEnvFactory& make_;
+  ParallelStats* stats_;
+  par::Upper upper_;
+  uint32_t workers_;
+  Clock::time_point start_;
+  PieceInput current_;                                // the next piece in sequential order
+  std::string current_key_;                           // its light key (Upper::light_key)
+  std::string current_full_;                          // dpor::encode(current_)
+  std::map<std::string, std::unique_ptr<Job>> jobs_;  // by light key: running or done
+  bool finished_ = false;                             // the upper tree is exhausted
+  bool stop_ = false;  // a limit, an error or an interrupt ended the run
+  ExploreResult total_;
+  uint64_t offset_ = 0;  // runs committed so far: the next piece's first index
+  std::set<std::tuple<int, std::string, uint32_t, uint32_t>> seen_;
+  std::set<std::string> final_states_;
+  uint64_t pending_executions_ = 0;  // done, not committed (progress line)
+  double last_progress_ = 0;
+  uint64_t version_ = 0;           // bumped when a piece is done or committed
+  uint64_t guessed_ = UINT64_MAX;  // the version guesses_ was computed at
+  std::vector<par::Upper::Guess> guesses_;
+  std::map<std::string, Spec> specs_;          // by the light key of the piece they start from
+  std::vector<std::unique_ptr<Job>> orphans_;  // running with a wrong input, result unused
+  std::mutex mu_;
+  std::condition_variable cv_;
+};
+
+// The pieces that probably come after the next one: a window of a few per worker, with their
+// keys. Computed again only when a piece was committed or done (flattening the wakeup subtrees
+// of the upper nodes is what the look-ahead costs).
+const std::vector<par::Upper::Guess>& Driver::guesses() {
+  if (guessed_ == version_) return guesses_;
+  guessed_ = version_;
+  guesses_.clear();
+  if (workers_ == 1) return guesses_;  // nobody to run them
+  upper_.lookahead(
+      4 * size_t{workers_} + 4,
+      [&](const std::string& key) -> const dpor::Ev* {
+        auto it = jobs_.find(key);
+        if (it == jobs_.end() || !it->second->done || it->second->out.upper.empty()) return nullptr;
+        return &it->second->out.upper.front().ran;
+      },
+      &guesses_);
+  spec_guesses(&guesses_);
+  return guesses_;
+}
+
+// The next piece to run: the next one in sequential order when nobody runs it, else the first
+// guess of the look-ahead that nobody runs.
+Job* Driver::pick_job() {
+  if (finished_ || stop_) return nullptr;
+  auto add = [&](PieceInput in, std::string key) {
+    auto job = std::make_unique<Job>();
+    job->in = std::move(in);
+    job->full_key = dpor::encode(job->in);
+    if (o_.max_executions != 0) {
+      job->max_executions =
+          std::max<uint64_t>(1, o_.max_executions - std::min(o_.max_executions, total_.executions));
+    }
+    Job* j = job.get();
+    jobs_.emplace(std::move(key), std::move(job));
+    return j;
+  };
+  // A guess of the next piece still running with another input: run the real one now rather
+  // than wait for the guess (it finishes as an orphan, counted as wasted).
+  auto it = jobs_.find(current_key_);
+  if (it != jobs_.end() && !it->second->done && it->second->full_key != current_full_) {
+    it->second->orphan = true;
+    orphans_.push_back(std::move(it->second));
+    jobs_.erase(it);
+  }
+  if (jobs_.count(current_key_) == 0) return add(current_, current_key_);
+  for (const par::Upper::Guess& g : guesses()) {
+    if (jobs_.count(g.key) == 0) return add(g.ready ? g.in : upper_.materialize(g), g.key);
+  }
+  return nullptr;
+}
+
+void Driver::run_piece(Job& j) {
+  std::unique_ptr<Strategy> strategy = dpor::make_piece_strategy(j.in, o_.strategy.commute, &j.out);
+  ExploreOptions ex = o_;
+  ex.progress = nullptr;
+  ex.plugins.clear();
+  ex.strategy_instance = strategy.get();
+  ex.prelude = j.in.prelude;
+  ex.index_base = kPieceBase;
+  // Per-run records only when a limit may cut the piece: otherwise they would grow with it.
+  ex.record_runs = o_.max_executions != 0 || o_.stop_on_first;
+  ex.export_kept = true;
+  if (o_.time_limit_s > 0) ex.time_limit_s = std::max(1e-3, o_.time_limit_s - elapsed());
+  ex.max_executions = j.max_executions;
+  SetupFn setup, final_fn;
+  std::shared_ptr<void> keep = make_(&ex, &setup, &final_fn);
+  j.res = explore(ex, setup, final_fn);
+}
+
+void Driver::complete(Job& j) {
+  j.done = true;
+  ++version_;
+  const uint64_t runs = j.res.run_count + j.in.prelude.size();
+  stats_->worker_runs[j.worker] += runs;
+  if (j.orphan) {
+    ++stats_->reruns;
+    stats_->wasted_runs += runs;
+    stats_->prelude_runs += j.in.prelude.size();
+    if (j.res.stopped) stop_ = true;
+    std::erase_if(orphans_, [&](const std::unique_ptr<Job>& o) { return o.get() == &j; });
+    try_commit();
+    return;
+  }
+  stats_->prelude_runs += j.in.prelude.size();
+  pending_executions_ += j.res.executions;
+  if (j.res.stopped) stop_ = true;  // the time limit or an interrupt: it holds for all
+  const std::string key = par::Upper::light_key(j.in);
+  bool nested = false;
+  for (auto& [root, spec] : specs_) {
+    if (!spec.exhausted && spec.next_key == key && spec.next_full == j.full_key) {
+      advance(spec);
+      nested = true;
+    }
+  }
+  if (!nested && key != current_key_ && workers_ > 1) open_spec(j);
+  try_commit();
+  prune();
+  if (o_.progress && elapsed() - last_progress_ >= 0.5) {
+    last_progress_ = elapsed();
+    o_.progress(total_.executions + pending_executions_, last_progress_, total_.violations.size());
+  }
+}
+
+// Commits the next pieces in sequential order while they are done.
+void Driver::try_commit() {
+  while (!finished_) {
+    auto it = jobs_.find(current_key_);
+    if (it == jobs_.end() || !it->second->done) return;
+    std::unique_ptr<Job> j = std::move(it->second);
+    jobs_.erase(it);
+    specs_.erase(current_key_);
+    if (j->full_key != current_full_) {  // run ahead with another input: again
+      ++stats_->reruns;
+      stats_->wasted_runs += j->res.run_count + j->in.prelude.size();
+      pending_executions_ -= j->res.executions;
+      ++version_;
+      return;
+    }
+    pending_executions_ -= j->res.executions;
+    bool cut = false;
+    merge(*j, &cut);
+    ++stats_->pieces;
+    if (cut || !total_.model_error.empty() || j->res.stopped) {
+      stop_ = true;
+      return;
+    }
+    upper_.commit(j->in, j->out);
+    ++version_;
+    if (!upper_.backtrack(&current_)) {
+      finished_ = true;
+      return;
+    }
+    current_key_ = par::Upper::light_key(current_);
+    current_full_ = dpor::encode(current_);
+  }
+}
+
+// Drops the pieces run ahead that the look-ahead no longer expects (their input changed).
+void Driver::prune() {
+  std::set<std::string> keep{current_key_};
+  for (const par::Upper::Guess& g : guesses()) keep.insert(g.key);
+  for (auto it = specs_.begin(); it != specs_.end();) {
+    if (keep.count(it->first) == 0) {
+      it = specs_.erase(it);
+      continue;
+    }
+    keep.insert(it->second.chain.begin(), it->second.chain.end());
+    if (!it->second.exhausted) keep.insert(it->second.next_key);
+    ++it;
+  }
+  for (auto it = jobs_.begin(); it != jobs_.end();) {
+    if (it->second->done && keep.count(it->first) == 0) {
+      ++stats_->reruns;
+      stats_->wasted_runs += it->second->res.run_count + it->second->in.prelude.size();
+      pending_executions_ -= it->second->res.executions;
+      it = jobs_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Driver::open_spec(const Job& j) {
+  if (!j.res.model_error.empty() || j.res.stopped || j.out.upper.empty()) return;
+  const std::string key = par::Upper::light_key(j.in);
+  Spec spec{par::Upper::below(j.in), {key}, {}, {}, {}, false};
+  spec.tree.commit(j.in, j.out);
+  advance(specs_.insert_or_assign(key, std::move(spec)).first->second);
+}
+
+// Commits the done pieces that come next in the spec's subtree, up to one not done.
+void Driver::advance(Spec& spec) {
+  for (;;) {
+    if (!spec.tree.backtrack(&spec.next)) {
+      spec.exhausted = true;
+      return;
+    }
+    spec.next_key = par::Upper::light_key(spec.next);
+    spec.next_full = dpor::encode(spec.next);
+    auto it = jobs_.find(spec.next_key);
+    if (it == jobs_.end() || !it->second->done || it->second->full_key != spec.next_full ||
+        it->second->out.upper.empty() || !it->second->res.model_error.empty()) {
+      return;
+    }
+    spec.tree.commit(it->second->in, it->second->out);
+    spec.chain.push_back(spec.next_key);
+  }
+}
+
+// The next piece of every spec's subtree, then the other branches of its path, materialized
+// (their trees are the specs').
+// Each guess is followed by the pieces of its subtree (sequential order).
+void Driver::spec_guesses(std::vector<par::Upper::Guess>* out) {
+  const size_t max = 8 * size_t{workers_} + 8;
+  std::vector<par::Upper::Guess> top = std::move(*out);
+  out->clear();
+  for (par::Upper::Guess& g : top) {
+    auto it = specs_.find(g.key);
+    out->push_back(std::move(g));
+    if (it == specs_.end() || it->second.exhausted || out->size() >= max) continue;
+    Spec& spec = it->second;
+    out->push_back({spec.next, spec.next_key, 0, dpor::WakeupForest::kNil, true});
+    std::vector<par::Upper::Guess> more;
+    spec.tree.lookahead(
+        2 * size_t{workers_}, [](const std::string&) { return nullptr; }, &more);
+    for (par::Upper::Guess& m : more) {
+      out->push_back({spec.tree.materialize(m), m.key, 0, dpor::WakeupForest::kNil, true});
+    }
+  }
+}
+
+// How many of the piece's runs sequential dpor would have run before a limit stopped it
+// (--executions, --stop-on-first; *cut then), or all of them.
+size_t Driver::cut_at(const ExploreResult& r, bool* cut) const {
+  size_t take = r.run_count;
+  uint64_t executions = total_.executions;
+  for (size_t i = 0; i < r.runs.size() && o_.max_executions != 0; ++i) {
+    const ExecutionEnd e = r.runs[i].end;
+    if (e == ExecutionEnd::kComplete || e == ExecutionEnd::kViolation) ++executions;
+    if (executions >= o_.max_executions) {
+      take = i + 1;
+      *cut = true;
+      break;
+    }
+  }
+  if (o_.stop_on_first && !r.violations.empty()) {
+    const size_t first = static_cast<size_t>(r.violations.front().execution - kPieceBase);
+    if (first < take) {
+      take = first + 1;
+      *cut = true;
+    }
+  }
+  return take;
+}
+
+// Adds the committed piece's runs to the total, renumbered to where sequential dpor ran them,
+// up to the limits (--executions, --stop-on-first): *cut when one of them ended the run in it.
+void Driver::merge(Job& j, bool* cut) {
+  const ExploreResult& r = j.res;
+  const size_t take = cut_at(r, cut);
+  uint64_t here = r.executions;
+  if (take == r.run_count) {
+    total_.events += r.events;
+    total_.blocked += r.blocked;
+    total_.discarded += r.discarded;
+  } else {  // cut: the limits are set, so every run was recorded
+    here = 0;
+    for (size_t i = 0; i < take; ++i) {
+      total_.events += r.runs[i].events;
+      const ExecutionEnd e = r.runs[i].end;
+      if (e == ExecutionEnd::kBlocked) ++total_.blocked;
+      if (e == ExecutionEnd::kDiscarded) ++total_.discarded;
+      if (e == ExecutionEnd::kComplete || e == ExecutionEnd::kViolation) ++here;
+    }
+  }
+  total_.executions += here;
+  stats_->committed_runs += take;
+  stats_->worker_executions[j.worker] += here;
+  for (const FoundViolation& v : r.violations) {
+    const uint64_t local = v.execution - kPieceBase;
+    if (local >= take) continue;
+    const Loc& l = v.violation.loc;
+    if (!seen_.emplace(static_cast<int>(v.violation.kind), l.file ? l.file : "", l.line, l.col)
+             .second) {
+      continue;
+    }
+    total_.violations.push_back(v);
+    total_.violations.back().execution = offset_ + local;
+  }
+  for (const auto& [index, schedule] : r.kept) {
+    if (index - kPieceBase < take) upper_.add_stateful(offset_ + (index - kPieceBase), schedule);
+  }
+  final_states_.insert(r.final_states.begin(), r.final_states.end());
+  offset_ += take;
+  if (!r.model_error.empty() && take == r.run_count) {
+    total_.model_error = r.model_error;
+    total_.out_of_memory = r.out_of_memory;
+    total_.strategy_error = r.strategy_error;
+  }
+  if (r.stopped && !*cut) total_.stopped = true;
+}
+
+void Driver::worker(uint32_t id) {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    Job* j = nullptr;
+    cv_.wait(lock, [&] {
+      if (!stop_ && stop_requested()) stop_ = true;
+      return finished_ || stop_ || (j = pick_job()) != nullptr;
+    });
+    if (j == nullptr) break;
+    j->worker = id;
+    lock.unlock();
+    run_piece(*j);
+    lock.lock();
+    complete(*j);
+    cv_.notify_all();
+  }
+  cv_.notify_all();
+}
+
+void Driver::run_threads() {
+  std::vector<std::thread> threads;
+  for (uint32_t t = 1; t < workers_; ++t) threads.emplace_back([this, t] { worker(t); });
+  worker(0);
+  for (std::thread& t : threads) t.join();
+}
+
+// K logical workers in virtual time: a piece takes one unit per run (its prelude's included).
+// Each idle worker takes the piece pick_job gives (run at once, on this thread); the piece is
+// done, for the commit and the look-ahead, when its worker's clock reaches its end.
+void Driver::run_simulated() {
+  struct Busy {
+    Job* job = nullptr;
+    double until = 0;
+  };
+  std::vector<Busy> busy(workers_);
+  double now = 0;
+  for (;;) {
+    for (uint32_t k = 0; k < workers_; ++k) {
+      if (busy[k].job != nullptr) continue;
+      Job* j = pick_job();
+      if (j == nullptr) break;
+      j->worker = k;
+      run_piece(*j);
+      busy[k] = {j, now + 1.0 + static_cast<double>(j->res.run_count + j->in.prelude.size())};
+    }
+    int next = -1;
+    for (uint32_t k = 0; k < workers_; ++k) {
+      if (busy[k].job != nullptr && (next < 0 || busy[k].until < busy[next].until)) {
+        next = static_cast<int>(k);
+      }
+    }
+    if (next < 0) break;
+    now = busy[next].until;
+    Job* j = busy[next].job;
+    busy[next].job = nullptr;
+    complete(*j);
+    if (!stop_ && stop_requested()) stop_ = true;
+    if (finished_ || stop_) break;
+  }
+  stats_->virtual_time = now;
+}
+
+ExploreResult Driver::finish() {
+  total_.complete = finished_ && !stop_ && total_.model_error.empty();
+  if (!finished_ && total_.model_error.empty() && stop_ && stop_requested()) total_.stopped = true;
+  total_.final_states.assign(final_states_.begin(), final_states_.end());
+  total_.elapsed_s = elapsed();
+  return std::move(total_);
+}
+
+}  // namespace
+
+ExploreResult explore_parallel(const ExploreOptions& options, const ParallelOptions& par,
+                               const PieceEnvFactory& make, ParallelStats* stats) {
+  ParallelStats own;
+  if (stats == nullptr) stats = &own;
+  *stats = ParallelStats{};
+  if (options.strategy.name != "dpor") {
+    ExploreResult r;
+    r.model_error = "parallel exploration is for the dpor strategy, not " + options.strategy.name;
+    r.strategy_error = true;
+    return r;
+  }
+  const uint32_t workers = std::max(1u, par.simulate != 0 ? par.simulate : par.threads);
+  Driver d(options, par, make, stats, workers);
+  if (par.simulate != 0) {
+    d.run_simulated();
+  } else {
+    d.run_threads();
+  }
+  return d.finish();
+}
+
+}  // namespace ravel

@@ -1,0 +1,65 @@
+// checker/parallel.h: one dpor exploration on several threads, with exactly the results of one
+// thread (docs/parallel.md).
+//
+// Design note. Sequential dpor (checker/strategies/dpor.cc) backtracks at the deepest stack node
+// with work left. Call the stack nodes above a split depth the upper tree. Between two
+// backtracks at upper nodes, dpor explores one *piece*: the subtree below the split of one path
+// of the upper tree. A piece depends only on its input (the stack prefix with its sleep sets,
+// the wakeup subtree that guides it, the earlier executions whose plugin state it starts from):
+// dpor_piece.h. Its effect on the rest is its output: the upper nodes its first execution made
+// and the reversals it aimed at upper nodes. So the coordinator runs sequential dpor's
+// backtracking on the upper tree alone, and *commits* the pieces in sequential order: it inserts
+// each piece's reversals into the upper wakeup trees, as dpor would have, and merges its results
+// (execution indices shifted to where sequential dpor ran them, violations deduplicated in
+// that order). Workers run pieces ahead of their turn (speculation): the next branches of every
+// upper node on the committed path, with the inputs the coordinator predicts for them. When a
+// piece's turn comes, its real input is compared with the one it ran with (the whole encoding):
+// equal, its result is committed; different (an earlier piece changed its wakeup subtree, its
+// sleep set, or recorded plugin state it must start from), it is run again. Only committed runs
+// count, so the counts, the violations, their order, indices, schedules and traces are those of
+// one thread, for any number of threads and any split depth; a wrong guess costs time only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "checker/explorer.h"
+
+namespace ravel {
+
+struct ParallelOptions {
+  uint32_t threads = 1;  // worker threads (the calling thread is one of them)
+  // > 0: run K logical workers on the calling thread, in virtual time (one unit per execution),
+  // to see how the pieces would spread over K workers (ParallelStats::worker_*).
+  uint32_t simulate = 0;
+  // Upper-tree depth in branching stack nodes (two tasks enabled, or a choice); 0:
+  // kDefaultSplit. Results do not depend on it: only the size of the pieces does.
+  uint32_t split = 0;
+};
+
+inline constexpr uint32_t kDefaultSplit = 8;
+
+struct ParallelStats {
+  uint64_t pieces = 0;          // committed pieces
+  uint64_t committed_runs = 0;  // their runs (executions, blocked, discarded): one thread's
+  uint64_t reruns = 0;          // pieces run ahead whose input changed before their turn
+  uint64_t wasted_runs = 0;     // runs of those pieces and of pieces never needed
+  uint64_t prelude_runs = 0;    // replays of earlier executions (cross-execution plugin state)
+  // Per worker: executions of the committed pieces it ran, and all its runs.
+  std::vector<uint64_t> worker_executions;
+  std::vector<uint64_t> worker_runs;
+  double virtual_time = 0;  // simulate: the makespan, in runs
+};
+
+// What one piece needs to run: its own setup, final and plugins (a scenario session), which
+// `make` installs into *ex; the returned handle keeps them alive for the piece.
+using PieceEnvFactory =
+    std::function<std::shared_ptr<void>(ExploreOptions* ex, SetupFn* setup, SetupFn* final_fn)>;
+
+// The dpor exploration of options.strategy (which must be dpor) on par.threads threads.
+ExploreResult explore_parallel(const ExploreOptions& options, const ParallelOptions& par,
+                               const PieceEnvFactory& make, ParallelStats* stats = nullptr);
+
+}  // namespace ravel

@@ -1,0 +1,73 @@
+// checker/strategies/dpor_piece.h: one piece of a parallel dpor exploration (checker/parallel.h
+// has the design): dpor's own stack (dpor_stack.h) started at a node of the coordinator's upper
+// tree, backtracking only below the split depth.
+//
+// A piece is what sequential dpor does between two backtracks at upper nodes (stack nodes above
+// `split`): its input is the stack prefix down to the upper node y that just took a new branch
+// (with the sleep sets and choice values sequential dpor has there), the wakeup subtree that
+// guides the nodes below y, and the earlier executions whose cross-execution plugin state the
+// piece must start from (its prelude). Its output: the upper nodes its first execution created
+// (y + 1 up to the split), and every reversal its races aimed at upper nodes, in the order they
+// were found, *not* inserted: the coordinator inserts them when it commits the piece, in
+// sequential order, so that the upper tree is exactly sequential dpor's.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checker/strategies/dpor_stack.h"
+
+namespace ravel::dpor {
+
+// A stack node as it crosses threads (its wakeup trees flattened).
+struct PieceNode {
+  bool choice = false;
+  uint32_t event = 0;
+  TaskId task = kNoTask;
+  uint64_t enabled = 0;
+  uint32_t ntasks = 0;
+  std::vector<Ev> sleep;
+  uint32_t n = 0;
+  uint32_t value = 0;
+  WakeupForest::Flat guide;  // choice node: the wakeup subtree below it
+  WakeupForest::Flat wut;    // PieceOutput: a scheduling node's branches left after its first
+  Ev ran;                    // PieceOutput: the event a scheduling node ran (sleep sets get it)
+};
+
+struct PieceInput {
+  std::vector<PieceNode> prefix;  // nodes 0..y; y has the branch (task or value) to take
+  WakeupForest::Flat guide;       // for the first new node below y
+  uint32_t detect_from = 0;       // races of earlier events were handled by earlier pieces
+  // Upper nodes: the prefix, and the nodes above the split-th branching node of a path.
+  uint32_t split = 0;
+  // Earlier executions to replay first (their plugin state): indices and schedules.
+  std::vector<uint64_t> prelude;
+  std::vector<std::string> prelude_schedules;
+};
+
+// The piece's identity: two inputs with one encoding give one output (validation of a piece run
+// ahead of its turn, parallel.cc).
+std::string encode(const PieceInput& in);
+
+struct RawReversal {
+  uint32_t node = 0;  // upper node (stack index)
+  std::vector<Ev> v;
+  bool certain = false;
+};
+
+struct PieceOutput {
+  // Nodes y .. frozen - 1 as the first execution left them (node y: `ran` only matters).
+  std::vector<PieceNode> upper;
+  std::vector<RawReversal> raw;  // reversals for upper nodes, in the order found
+};
+
+// Copies a stack node into a PieceNode (its trees flattened from `forest`) and back.
+PieceNode to_piece(const StackNode& node, const WakeupForest& forest);
+void from_piece(const PieceNode& p, StackNode* node, WakeupForest* forest);
+
+// The strategy of one piece. `out` must outlive it.
+std::unique_ptr<Strategy> make_piece_strategy(const PieceInput& in, bool commute, PieceOutput* out);
+
+}  // namespace ravel::dpor

@@ -1,0 +1,85 @@
+// tools/ravel/threads_test.cc: `ravel run --threads N` and `--simulate-workers K` print what one
+// thread prints (docs/parallel.md): the text report, --json, the --trace document and JUnit, byte
+// for byte once the elapsed times are blanked, on library scenarios whose violations come from
+// lockdep (state across executions), the race detector, use-after-free and deadlocks.
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "tools/ravel/cli_testing.h"
+
+namespace ravel::cli::testing {
+namespace {
+
+const std::vector<std::string> kScenarios = {
+    "scenarios/locking/rwsem-recursive-read.ravel",
+    "scenarios/vfio/hot-reset-restore-flag.ravel",
+    "scenarios/fence-ops/dma-fence-unload-no-sync.ravel",
+    "scenarios/dma-resv/wait-in-signalling.ravel",
+    "scenarios/locking/rwlock-recursive-read-irq.ravel",
+};
+
+// Times are the only thing allowed to differ.
+std::string untimed(const std::string& s) {
+  static const std::regex times(R"((\"elapsed_s\":|time=\")[0-9.e+-]+|[0-9]+\.[0-9]+ s\b)");
+  return std::regex_replace(s, times, "$1T");
+}
+
+struct Output {
+  int code = 0;
+  std::string out, trace, junit;
+};
+
+Output run(const std::string& file, const std::string& extra) {
+  const std::string trace = scratch("trace.json"), junit = scratch("junit.xml");
+  std::remove(trace.c_str());
+  Result r = ravel("run " + extra + " --trace " + trace + " --junit " + junit + " " + file);
+  Output o{r.code, untimed(r.out), slurp(trace), untimed(slurp(junit))};
+  std::remove(trace.c_str());
+  std::remove(junit.c_str());
+  return o;
+}
+
+TEST(Threads, EveryCountPrintsWhatOneThreadPrints) {
+  for (const std::string& file : kScenarios) {
+    for (const std::string& mode : {std::string(), std::string("--json")}) {
+      const Output one = run(file, mode);
+      ASSERT_FALSE(one.out.empty()) << file;
+      for (const char* extra :
+           {"--threads 2", "--threads 3", "--threads 4", "--threads 0", "--simulate-workers 5"}) {
+        SCOPED_TRACE(file + " " + mode + " " + std::string(extra));
+        const Output n = run(file, mode + " " + extra);
+        EXPECT_EQ(n.code, one.code);
+        EXPECT_EQ(n.out, one.out);
+        EXPECT_EQ(n.trace, one.trace);
+        EXPECT_EQ(n.junit, one.junit);
+      }
+    }
+  }
+}
+
+TEST(Threads, LimitsHoldAcrossThreads) {
+  const std::string file = "scenarios/fence-ops/dma-fence-unload-no-sync.ravel";
+  for (const char* limit : {"--executions 7", "--stop-on-first"}) {
+    const Output one = run(file, std::string("--json ") + limit);
+    const Output n = run(file, std::string("--json --threads 3 ") + limit);
+    EXPECT_EQ(n.out, one.out) << limit;
+  }
+}
+
+TEST(Threads, SimulatedWorkersReportTheirShares) {
+  const std::string file = "scenarios/fence-ops/dma-fence-unload-no-sync.ravel";
+  Result r = ravel("run --simulate-workers 4 " + file);
+  EXPECT_EQ(r.code, 0) << r.err;
+  // The simulated workers explore exactly what one thread does.
+  Result one = ravel("run --verbose " + file);
+  const size_t at = one.out.find("strategy dpor, ");
+  ASSERT_NE(at, std::string::npos) << one.out;
+  const std::string n = one.out.substr(at + 15, one.out.find(' ', at + 15) - at - 15);
+  EXPECT_NE(r.err.find("simulated 4 workers: " + n + " executions"), std::string::npos)
+      << r.err << "\none thread: " << n;
+  EXPECT_NE(r.err.find("busiest"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace ravel::cli::testing
