@@ -1,5 +1,5 @@
-// model/core/lock_ops.cc: see lock_ops.h.
-#include "model/core/lock_ops.h"
+// model/lock_ops.cc: see lock_ops.h.
+#include "model/lock_ops.h"
 
 #include <string>
 
@@ -17,10 +17,9 @@ void lock_yield(LockWord& w, const LockCall& c, bool gate) {
   op.kind = c.kind;
   op.access = Access::kWrite;
   op.object = w.object();
-  op.gate = gate ? w.gate(c.read) : nullptr;
   op.loc = c.loc;
   op.arg0 = c.subclass;
-  Ctx::current().yield(op);
+  yield_at(Ctx::current(), op, gate ? w.gate(c.read) : nullptr);
   // A lock inside a freed heap object: uaf (model/slab.h, language.md section 6).
   slab_check(w.object(), ops_def_name(c.kind), c.loc);
 }
