@@ -25,19 +25,14 @@ bool reads(const Operation& op, ObjectId o) {
 
 }  // namespace
 
-void yield_at(Ctx& ctx, Operation op, const Wait* w) {
-  if (w != nullptr) {
-    // kNoObject: the condition reads nothing that can change (a wait that never ends).
-    const ObjectId o = w->object();
-    if (o != kNoObject && !reads(op, o)) contract_broken("a waiting operation", *w, op.object);
-    op.gate = w;
-  }
-  ctx.yield(op);
+void check_wait(const Operation& op, const Wait& w) {
+  // kNoObject: the condition reads nothing that can change (a wait that never ends).
+  const ObjectId o = w.object();
+  if (o != kNoObject && !reads(op, o)) contract_broken("a waiting operation", w, op.object);
 }
 
-const Gate* domain_wait(ObjectId domain, const Wait* w) {
-  if (w != nullptr && w->object() != domain) contract_broken("a task's domain", *w, domain);
-  return w;
+void check_domain(ObjectId domain, const Wait& w) {
+  if (w.object() != domain) contract_broken("a task's domain", w, domain);
 }
 
 std::string task_label(TaskId t) {
