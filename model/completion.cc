@@ -14,15 +14,16 @@ namespace {
 
 constexpr unsigned int kAllDone = UINT_MAX;
 
-void step(Completion* c, OpKind kind, Access access, Loc loc, const Gate* gate = nullptr,
+void step(Completion* c, OpKind kind, Access access, Loc loc, const Wait* gate = nullptr,
           bool may_time_out = false) {
   Ctx& ctx = Ctx::current();
-  ctx.yield({.kind = kind,
-             .access = c != nullptr ? access : Access::kNone,
-             .object = c != nullptr ? c->id : kNoObject,
-             .gate = c != nullptr ? gate : nullptr,
-             .may_time_out = may_time_out,
-             .loc = loc});
+  yield_at(ctx,
+           {.kind = kind,
+            .access = c != nullptr ? access : Access::kNone,
+            .object = c != nullptr ? c->id : kNoObject,
+            .may_time_out = may_time_out,
+            .loc = loc},
+           c != nullptr ? gate : nullptr);
   slab_check_deref(c != nullptr ? c->id : kNoObject, ravel::op_name(kind), loc);
 }
 
@@ -34,8 +35,8 @@ void consume(Completion* c) {
 
 }  // namespace
 
-std::string Completion::DoneGate::describe(TaskId) const {
-  return std::string("wait_for_completion(") + c_->name + ")";
+std::string Completion::Done::describe(TaskId) const {
+  return std::string("wait_for_completion(") + c->name + ")";
 }
 
 Completion* completion_new(const char* name, ObjectId owner) {

@@ -15,27 +15,26 @@
 #include <cstdint>
 
 #include "checker/api.h"
+#include "model/core/wait.h"
 
 namespace ravel::model {
 
 inline constexpr long kMaxScheduleTimeout = LONG_MAX;  // MAX_SCHEDULE_TIMEOUT
 
 struct Completion {
-  class DoneGate final : public Gate {
-   public:
-    explicit DoneGate(const Completion* c) : c_(c) {}
-    bool open(TaskId) const override { return c_->done > 0; }
-    Kind kind() const override { return Kind::kEvent; }
-    std::string describe(TaskId) const override;
-
-   private:
-    const Completion* c_;
+  // The waiters' condition: a completion is pending.
+  struct Done {
+    static constexpr Gate::Kind kKind = Gate::Kind::kEvent;
+    const Completion* c;
+    bool holds(TaskId) const { return c->done > 0; }
+    ObjectId object() const { return c->id; }
+    std::string describe(TaskId) const;
   };
 
   ObjectId id = kNoObject;
   const char* name = "";
   unsigned int done = 0;
-  DoneGate gate{this};
+  WaitOn<Done> gate{Done{this}};
 };
 
 // DECLARE_COMPLETION: a completion in its initial (not done) state. Not an operation.

@@ -207,7 +207,7 @@ TaskId spawn_thread(Ctx& ctx, const ThreadSpec& spec, void (*entry)(void*), void
   ts.kind = spec.kind;
   ts.cpu = cpu;
   ts.domain = c.object;
-  ts.domain_gate = &c.gate;
+  ts.domain_gate = domain_wait(c.object, &c.gate);
   ts.entry = thread_main;
   ts.arg = ctx.make<ThreadStart>(ThreadStart{entry, arg});
   const bool untouched = c.process_tasks == 0 && c.owner == kNoTask && c.handler == kNoTask;

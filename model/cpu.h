@@ -2,12 +2,13 @@
 // (include/linux/irqflags.h, include/linux/preempt.h, include/linux/bottom_half.h).
 //
 // Design note. Every process task lives on a CPU (spawn_thread: its own CPU by default or a given
-// one). The CPU's object is the task's domain; the CPU's DomainGate closes for every other task
-// while an IRQ handler runs on it or while one of its process tasks is non-preemptible (spinlock
-// held, preempt_disable, IRQs off, BHs off, RCU read side -- language.md section 4). Every change
-// of that state is an operation that kWrites the CPU object (api.h enabledness contract); the
-// implicit changes inside a lock call (spin_lock's preempt_disable) are their own operation only
-// when another process task shares the CPU, since otherwise nobody can observe them.
+// one). The CPU's object is the task's domain; the CPU's domain gate (Cpu::Runnable, kernel.h)
+// closes for every other task while an IRQ handler runs on it or while one of its process tasks
+// is non-preemptible (spinlock held, preempt_disable, IRQs off, BHs off, RCU read side --
+// language.md section 4). Every change of that state is an operation that kWrites the CPU object
+// (api.h enabledness contract); the implicit changes inside a lock call (spin_lock's
+// preempt_disable) are their own operation only when another process task shares the CPU, since
+// otherwise nobody can observe them.
 // IRQ flags follow x86: local_irq_save returns 0x200 (X86_EFLAGS_IF) when IRQs were enabled.
 #pragma once
 

@@ -158,8 +158,8 @@ long wait_impl(DmaFence* f, bool intr, long timeout, OpKind kind, Loc loc) {
 
 }  // namespace
 
-std::string DmaFence::SignaledGate::describe(TaskId) const {
-  return std::string("dma_fence_wait(") + f_->name + ")";
+std::string DmaFence::Signaled::describe(TaskId) const {
+  return std::string("dma_fence_wait(") + f->name + ")";
 }
 
 DmaFenceOps* dma_fence_ops_new(const char* name, Module* owner) {

@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "checker/api.h"
+#include "model/core/wait.h"
 #include "model/module.h"
 #include "model/refcount.h"
 #include "model/spinlock.h"
@@ -74,15 +75,13 @@ struct DmaFenceCb {
 };
 
 struct DmaFence {
-  class SignaledGate final : public Gate {
-   public:
-    explicit SignaledGate(const DmaFence* f) : f_(f) {}
-    bool open(TaskId) const override { return f_->signaled; }
-    Kind kind() const override { return Kind::kEvent; }
-    std::string describe(TaskId) const override;
-
-   private:
-    const DmaFence* f_;
+  // The waiters' condition: the fence is signalled.
+  struct Signaled {
+    static constexpr Gate::Kind kKind = Gate::Kind::kEvent;
+    const DmaFence* f;
+    bool holds(TaskId) const { return f->signaled; }
+    ObjectId object() const { return f->id; }
+    std::string describe(TaskId) const;
   };
 
   const char* name = "fence";
@@ -98,7 +97,7 @@ struct DmaFence {
   bool enable_signal = false;
   int error = 0;
   std::vector<DmaFenceCb*> cb_list;
-  SignaledGate gate{this};
+  WaitOn<Signaled> gate{Signaled{this}};
 };
 
 // --- objects (not operations); names must outlive the run (literals or intern_name) ---

@@ -21,14 +21,15 @@ namespace dma {
 
 State& state() { return exec_local<State>(); }
 
-void step(OpKind kind, Access access, ObjectId object, Loc loc, const Gate* gate,
+void step(OpKind kind, Access access, ObjectId object, Loc loc, const Wait* gate,
           bool may_time_out) {
-  Ctx::current().yield({.kind = kind,
-                        .access = object != kNoObject ? access : Access::kNone,
-                        .object = object,
-                        .gate = gate,
-                        .may_time_out = may_time_out,
-                        .loc = loc});
+  yield_at(Ctx::current(),
+           {.kind = kind,
+            .access = object != kNoObject ? access : Access::kNone,
+            .object = object,
+            .may_time_out = may_time_out,
+            .loc = loc},
+           gate);
   if (object != kNoObject) slab_check(object, ravel::op_name(kind), loc);
 }
 

@@ -29,7 +29,7 @@ struct State {
 State& state();
 
 // One visible operation on `object` (kNoObject: touches nothing shared), then the uaf check.
-void step(OpKind kind, Access access, ObjectId object, Loc loc, const Gate* gate = nullptr,
+void step(OpKind kind, Access access, ObjectId object, Loc loc, const Wait* gate = nullptr,
           bool may_time_out = false);
 // A call through an ops table: a kRead of the table (dependent with module_unload's free), then
 // the uaf check naming the member ("dma_fence_ops.signaled").

@@ -18,30 +18,27 @@ struct IrqLine {
   void* arg = nullptr;
 };
 
-// Open for firing number `nth` of a line when the CPU accepts an interrupt and the previous
-// firing returned; open for the handler once it runs. Changes only through kWrites of the CPU
-// object (irq_fire, irq_return, IRQ enabling and preemption changes).
-class IrqGate final : public Gate {
- public:
-  IrqGate(const IrqLine* line, int nth) : line_(line), nth_(nth) {}
-  bool open(TaskId waiter) const override {
-    const Cpu& c = Kernel::current().cpu(line_->cpu);
+// Holds for firing number `nth` of a line when the CPU accepts an interrupt and the previous
+// firing returned; for the handler once it runs. Changes only through kWrites of the CPU object
+// (irq_fire, irq_return, IRQ enabling and preemption changes).
+struct CanFire {
+  static constexpr Gate::Kind kKind = Gate::Kind::kEvent;
+  const IrqLine* line;
+  int nth;
+  bool holds(TaskId waiter) const {
+    const Cpu& c = Kernel::current().cpu(line->cpu);
     if (c.handler == waiter) return true;
-    return line_->returned == nth_ && c.hardirqs_enabled();
+    return line->returned == nth && c.hardirqs_enabled();
   }
-  Kind kind() const override { return Kind::kEvent; }
-  std::string describe(TaskId) const override {
-    return "IRQ on cpu" + std::to_string(line_->cpu) + " cannot fire (hardirqs disabled)";
+  ObjectId object() const { return Kernel::current().cpu(line->cpu).object; }
+  std::string describe(TaskId) const {
+    return "IRQ on cpu" + std::to_string(line->cpu) + " cannot fire (hardirqs disabled)";
   }
-
- private:
-  const IrqLine* line_;
-  int nth_;
 };
 
 struct Firing {
   IrqLine* line;
-  IrqGate gate;
+  WaitOn<CanFire> gate;
   int nth;
 };
 
@@ -55,11 +52,10 @@ void irq_main(void* p) {
   fire.kind = op::kIrqFire;
   fire.access = Access::kWrite;
   fire.object = c.object;
-  fire.gate = &f->gate;
   fire.arg0 = f->line->cpu;
   // A hardirq handler is an RCU reader under flavor consolidation (model/rcu.h).
   if (rcu_consolidated()) fire.add_read(rcu_object());
-  ctx.yield(fire);
+  yield_at(ctx, fire, &f->gate);
   c.handler = self;
   c.interrupted = c.owner;
   TaskCtx& t = k.task(self);
@@ -95,13 +91,13 @@ void spawn_irq(Ctx& ctx, const IrqSpec& spec, void (*handler)(void*), void* arg)
   if (rcu_consolidated()) rcu_object();  // created by the spawner (see spawn_thread)
   auto* line = ctx.make<IrqLine>(IrqLine{spec.cpu, 0, handler, arg});
   for (int i = 0; i < spec.repeat; ++i) {
-    auto* f = ctx.make<Firing>(Firing{line, IrqGate(line, i), i});
+    auto* f = ctx.make<Firing>(Firing{line, WaitOn<CanFire>(CanFire{line, i}), i});
     TaskSpec ts;
     ts.name = spec.name;
     ts.kind = "irq";
     ts.cpu = spec.cpu;
     ts.domain = c.object;
-    ts.domain_gate = &f->gate;
+    ts.domain_gate = domain_wait(c.object, &f->gate);
     ts.daemon = true;
     ts.entry = irq_main;
     ts.arg = f;

@@ -1,9 +1,9 @@
 // model/irq.h: hardirq handlers (language.md section 4: `irq I0 on cpu 0 repeat 2 { ... }`).
 //
-// Design note. Each firing is a daemon task (TaskSpec.daemon) living in the CPU's domain with an
-// IrqGate as domain gate: it can start and fire ("irq_fire", kWrite of the CPU object) only while
-// the CPU has hardirqs enabled, no other handler runs there and the previous firing of the same
-// line returned. The body then runs to completion in hardirq context with IRQs off (handlers run
+// Design note. Each firing is a daemon task (TaskSpec.daemon) living in the CPU's domain with
+// the line's CanFire condition (irq.cc) as domain gate: it can start and fire ("irq_fire", kWrite
+// of the CPU object) only while the CPU has hardirqs enabled, no other handler runs there and the
+// previous firing of the same line returned. The body then runs to completion in hardirq context with IRQs off (handlers run
 // with interrupts disabled since 2.6.35), while the CPU's process tasks are gated; "irq_return"
 // (kWrite of the CPU object) ends it. A line fires at most `repeat` times: before the CPU's
 // tasks start, between any two of their operations where IRQs are on, after they finish, or never

@@ -15,16 +15,11 @@ namespace {
 thread_local Kernel* g_kernel = nullptr;
 }  // namespace
 
-bool Cpu::DomainGate::open(TaskId waiter) const {
-  return (cpu_->handler == kNoTask || cpu_->handler == waiter) &&
-         (cpu_->owner == kNoTask || cpu_->owner == waiter);
-}
-
-std::string Cpu::DomainGate::describe(TaskId) const {
-  std::string cpu = "cpu" + std::to_string(cpu_->index);
-  if (cpu_->handler != kNoTask) return cpu + " is running IRQ handler " + task_label(cpu_->handler);
-  if (cpu_->owner != kNoTask) return task_label(cpu_->owner) + " has preemption disabled on " + cpu;
-  return cpu + " is free";
+std::string Cpu::Runnable::describe(TaskId) const {
+  std::string name = "cpu" + std::to_string(cpu->index);
+  if (cpu->handler != kNoTask) return name + " is running IRQ handler " + task_label(cpu->handler);
+  if (cpu->owner != kNoTask) return task_label(cpu->owner) + " has preemption disabled on " + name;
+  return name + " is free";
 }
 
 bool Cpu::hardirqs_enabled() const {
@@ -101,7 +96,7 @@ void Kernel::place(TaskId t, int cpu_index, bool irq_handler) {
     ctx().set_domain(t, c.object, nullptr);
     return;
   }
-  ctx().set_domain(t, c.object, &c.gate);
+  ctx().set_domain(t, c.object, domain_wait(c.object, &c.gate));
   ++c.process_tasks;
   if (static_cast<int>(thread_on_cpu_.size()) <= cpu_index) thread_on_cpu_.resize(cpu_index + 1);
   thread_on_cpu_[cpu_index] = true;
@@ -133,11 +128,6 @@ void KernelPlugin::begin_execution(Ctx& ctx) {
 }
 
 void KernelPlugin::end_execution(Ctx&) {}
-
-std::string task_label(TaskId t) {
-  if (t == kNoTask) return "nobody";
-  return Ctx::current().task_name(t);
-}
 
 std::string interrupted_by(TaskId holder, TaskId waiter) {
   Kernel* k = Kernel::current_or_null();

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "checker/api.h"
+#include "model/core/wait.h"
 
 namespace ravel::model {
 
@@ -41,7 +42,7 @@ struct KernelOptions {
   // every spin_unlock dependent with every other region entry in programs without grace periods.
   bool rcu_consolidated = false;
   // Coarse sections (docs/reduction.md): a model's internal spinlock section that nobody can
-  // observe the middle of runs as one step (spin_irqsave_section, model/core/lock_ops.h). Off by
+  // observe the middle of runs as one step (spin_irqsave_section, model/lock_ops.h). Off by
   // default; the interpreter turns it on unless --no-reduction=coarse or the program observes
   // lock words without taking them (spin_trylock, raw_spin_trylock, spin_is_locked).
   bool coarse_sections = false;
@@ -85,15 +86,17 @@ struct TaskCtx {
 // One CPU. Its object is the domain of its process tasks: operations that kWrite it (IRQ firing
 // and return, preemption or IRQs being disabled/enabled) are dependent with all of them.
 struct Cpu {
-  class DomainGate final : public Gate {
-   public:
-    explicit DomainGate(const Cpu* cpu) : cpu_(cpu) {}
-    bool open(TaskId waiter) const override;
-    Kind kind() const override { return Kind::kLock; }
-    std::string describe(TaskId waiter) const override;
-
-   private:
-    const Cpu* cpu_;
+  // The domain gate's condition (TaskSpec::domain_gate): a process task of this CPU may run
+  // when no IRQ handler runs on it and no other task made it non-preemptible.
+  struct Runnable {
+    static constexpr Gate::Kind kKind = Gate::Kind::kLock;
+    const Cpu* cpu;
+    bool holds(TaskId waiter) const {
+      return (cpu->handler == kNoTask || cpu->handler == waiter) &&
+             (cpu->owner == kNoTask || cpu->owner == waiter);
+    }
+    ObjectId object() const { return cpu->object; }
+    std::string describe(TaskId waiter) const;
   };
 
   int index = 0;
@@ -102,7 +105,7 @@ struct Cpu {
   TaskId interrupted = kNoTask;  // the task that handler interrupted (owner at firing time)
   TaskId owner = kNoTask;        // process task that made the CPU non-preemptible
   int process_tasks = 0;         // process tasks placed on it (preemption matters when > 1)
-  DomainGate gate{this};
+  WaitOn<Runnable> gate{Runnable{this}};
 
   bool hardirqs_enabled() const;  // whether an IRQ may fire (needs Kernel::current())
 };
@@ -195,8 +198,6 @@ class KernelPlugin : public Plugin {
   std::unique_ptr<Lockdep> lockdep_;
 };
 
-// "T1" or "T1 (irq on cpu0)": for reports.
-std::string task_label(TaskId t);
 // ", which the IRQ on cpu0 interrupted" when `waiter` is the IRQ handler that interrupted
 // `holder`; empty otherwise.
 std::string interrupted_by(TaskId holder, TaskId waiter);

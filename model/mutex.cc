@@ -3,8 +3,8 @@
 
 #include <cerrno>
 
-#include "model/core/lock_ops.h"
 #include "model/kernel.h"
+#include "model/lock_ops.h"
 #include "model/might_sleep.h"
 #include "model/ops.h"
 #include "model/race.h"
@@ -21,7 +21,7 @@ LockCall call(OpKind kind, Loc loc, int subclass = 0) {
 }  // namespace
 
 Mutex::Mutex(Ctx& ctx, const char* name, const char* class_name)
-    : word(ctx.new_object(), name, "mutex_lock"),
+    : word(ctx.new_object(), name, &interrupted_by, "mutex_lock"),
       dep_map(class_name != nullptr ? class_name : name, LockType::kSleep) {}
 
 void mutex_lock(Mutex* m, Loc loc) { sleep_acquire(m->word, m->dep_map, call(op::kMutexLock, loc)); }

@@ -22,35 +22,28 @@ struct Section {
 
 struct RcuState;
 
-// Open when every section of one grace period has ended. Changes only through the end of a
+// Holds when every section of one grace period has ended. Changes only through the end of a
 // section -- rcu_read_unlock, or under flavor consolidation the step that ends an atomic region
 // or an IRQ handler (rcu.h) -- each of which kWrites the RCU object the waiting operation is on
 // (as its object or as an extra write, api.h).
-class GpGate final : public Gate {
- public:
-  GpGate(const RcuState* s, std::vector<uint32_t> sections)
-      : s_(s), sections_(std::move(sections)) {}
-  bool open(TaskId) const override;
-  Kind kind() const override { return Kind::kEvent; }
-  std::string describe(TaskId) const override;
-  const std::vector<uint32_t>& sections() const { return sections_; }
-
- private:
-  const RcuState* s_;
-  std::vector<uint32_t> sections_;
+struct GpEnded {
+  static constexpr Gate::Kind kKind = Gate::Kind::kEvent;
+  const RcuState* s;
+  std::vector<uint32_t> sections;
+  bool holds(TaskId) const;
+  ObjectId object() const;
+  std::string describe(TaskId) const;
 };
 
-// Open when the first `count` callbacks have been invoked (rcu_barrier).
-class BarrierGate final : public Gate {
- public:
-  BarrierGate(const RcuState* s, uint32_t count) : s_(s), count_(count) {}
-  bool open(TaskId) const override;
-  Kind kind() const override { return Kind::kEvent; }
-  std::string describe(TaskId) const override { return "rcu_barrier() waiting for RCU callbacks"; }
-
- private:
-  const RcuState* s_;
-  uint32_t count_;
+// Holds when the first `count` callbacks have been invoked (rcu_barrier). Invoking a callback
+// kWrites the RCU object.
+struct CallbacksInvoked {
+  static constexpr Gate::Kind kKind = Gate::Kind::kEvent;
+  const RcuState* s;
+  uint32_t count;
+  bool holds(TaskId) const;
+  ObjectId object() const;
+  std::string describe(TaskId) const { return "rcu_barrier() waiting for RCU callbacks"; }
 };
 
 struct RcuState {
@@ -75,28 +68,32 @@ uint32_t& depth_of(RcuState& s, TaskId t) {
   return s.depth[t];
 }
 
-bool GpGate::open(TaskId) const {
-  for (uint32_t i : sections_) {
-    if (s_->sections[i].active) return false;
+bool GpEnded::holds(TaskId) const {
+  for (uint32_t i : sections) {
+    if (s->sections[i].active) return false;
   }
   return true;
 }
 
-std::string GpGate::describe(TaskId) const {
+ObjectId GpEnded::object() const { return s->obj; }
+
+std::string GpEnded::describe(TaskId) const {
   std::string out = "waiting for an RCU grace period (read-side section of";
-  for (uint32_t i : sections_) {
-    if (s_->sections[i].active)
-      out += std::string(" ") + Ctx::current().task_name(s_->sections[i].task);
+  for (uint32_t i : sections) {
+    if (s->sections[i].active)
+      out += std::string(" ") + Ctx::current().task_name(s->sections[i].task);
   }
   return out + ")";
 }
 
-bool BarrierGate::open(TaskId) const {
-  for (uint32_t i = 0; i < count_; ++i) {
-    if (!s_->invoked[i]) return false;
+bool CallbacksInvoked::holds(TaskId) const {
+  for (uint32_t i = 0; i < count; ++i) {
+    if (!s->invoked[i]) return false;
   }
   return true;
 }
+
+ObjectId CallbacksInvoked::object() const { return s->obj; }
 
 // A grace period, taken at its start (after a kWrite yield on the RCU object): the sections
 // still active, which it waits for, and the joined end clocks of those already finished. It
@@ -126,14 +123,10 @@ void gp_wait(OpKind kind, GracePeriod gp, Loc loc) {
   Ctx& ctx = Ctx::current();
   RcuState& s = rcu();
   if (!gp.active.empty()) {
-    const GpGate* gate = ctx.make<GpGate>(&s, std::move(gp.active));
-    ctx.yield({.kind = kind,
-               .access = Access::kRead,
-               .object = s.obj,
-               .gate = gate,
-               .loc = loc,
-               .arg0 = 1});
-    for (uint32_t i : gate->sections()) hb_join(s.sections[i].end);
+    const auto* gate = ctx.make<WaitOn<GpEnded>>(GpEnded{&s, std::move(gp.active)});
+    yield_at(ctx, {.kind = kind, .access = Access::kRead, .object = s.obj, .loc = loc, .arg0 = 1},
+             gate);
+    for (uint32_t i : gate->cond().sections) hb_join(s.sections[i].end);
   }
   hb_join(gp.ended);
 }
@@ -277,14 +270,12 @@ void rcu_barrier(Loc loc) {
   RcuState& s = rcu();
   ctx.yield({.kind = op::kRcuBarrier, .access = Access::kRead, .object = s.obj, .loc = loc});
   auto count = static_cast<uint32_t>(s.invoked.size());
-  const BarrierGate* gate = ctx.make<BarrierGate>(&s, count);
+  const auto* gate = ctx.make<WaitOn<CallbacksInvoked>>(CallbacksInvoked{&s, count});
   if (!gate->open(ctx.self())) {
-    ctx.yield({.kind = op::kRcuBarrier,
-               .access = Access::kRead,
-               .object = s.obj,
-               .gate = gate,
-               .loc = loc,
-               .arg0 = 1});
+    yield_at(
+        ctx,
+        {.kind = op::kRcuBarrier, .access = Access::kRead, .object = s.obj, .loc = loc, .arg0 = 1},
+        gate);
   }
   for (uint32_t i = 0; i < count; ++i) hb_join(s.cb_end[i]);  // callbacks -> rcu_barrier return
 }

@@ -24,8 +24,8 @@
 // (rcu depth, preempt count, BH count, IRQs off, hardirq). Its start reads the RCU object and
 // its end writes it (model/cpu.cc, model/irq.cc: an extra object of the step that changes the
 // state, or a step of its own for the implicit changes inside lock calls), so that dpor orders
-// both against grace-period starts and sees every end that may open a GpGate (api.h
-// enabledness contract). Without grace periods in the program the option is off and only
+// both against grace-period starts and sees every end that may open a grace-period wait
+// (rcu.cc GpEnded; api.h enabledness contract). Without grace periods in the program the option is off and only
 // rcu_read_lock() sections exist: region ends touching the RCU object would make every
 // spin_unlock dependent with every region entry and multiply the explored executions.
 // Not counted: RCU callbacks running in softirq context (rcu_do_batch) -- omitting a reader can

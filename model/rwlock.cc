@@ -1,4 +1,4 @@
-// model/rwlock.cc: see rwlock.h. Each call is spin_lock's sequence (model/core/lock_ops.h) with
+// model/rwlock.cc: see rwlock.h. Each call is spin_lock's sequence (model/lock_ops.h) with
 // the read flavour set for the read side, and qrwlock's fairness in the lock word: a blocked
 // writer announces itself, and a process-context reader waits behind it.
 //
@@ -11,6 +11,7 @@
 #include "model/rwlock.h"
 
 #include "model/cpu.h"
+#include "model/kernel.h"
 #include "model/ops.h"
 #include "model/race.h"
 #include "model/slab.h"
@@ -27,15 +28,14 @@ LockCall call(OpKind kind, bool read, Loc loc) {
 }
 
 // One kWrite operation of the word, waiting at `gate` (nullptr: never waits).
-void word_yield(LockWord& w, const LockCall& c, const Gate* gate) {
+void word_yield(LockWord& w, const LockCall& c, const Wait* gate) {
   Operation op;
   op.kind = c.kind;
   op.access = Access::kWrite;
   op.object = w.object();
-  op.gate = gate;
   op.loc = c.loc;
   op.arg0 = c.subclass;
-  Ctx::current().yield(op);
+  yield_at(Ctx::current(), op, gate);
   // A lock inside a freed heap object: uaf (model/slab.h, language.md section 6).
   slab_check(w.object(), ops_def_name(c.kind), c.loc);
 }
@@ -114,7 +114,7 @@ bool rw_try_take(LockWord& w, const LockCall& c) {
 }
 
 Rwlock::Rwlock(Ctx& ctx, const char* name, const char* class_name)
-    : word(ctx.new_object(), name, "write_lock", "read_lock"),
+    : word(ctx.new_object(), name, &interrupted_by, "write_lock", "read_lock"),
       dep_map(class_name != nullptr ? class_name : name, LockType::kSpin) {}
 
 void read_lock(Rwlock* l, Loc loc) { lock_read(l, op::kReadLock, loc); }

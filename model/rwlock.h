@@ -28,8 +28,8 @@
 #pragma once
 
 #include "checker/api.h"
-#include "model/core/lock_ops.h"
 #include "model/core/lock_word.h"
+#include "model/lock_ops.h"
 #include "model/lockdep.h"
 
 namespace ravel::model {

@@ -1,4 +1,4 @@
-// model/rwsem.cc: see rwsem.h. down_*/up_* are mutex_lock's sequence (model/core/lock_ops.h)
+// model/rwsem.cc: see rwsem.h. down_*/up_* are mutex_lock's sequence (model/lock_ops.h)
 // with the read flavour set for the read side; downgrade_write is its own operation.
 //
 // The lock-word steps (fair readers, announcing writers, trylocks) are rwlock.cc's rw_* ones.
@@ -10,8 +10,8 @@
 // making down_read vs down_read dependent as well is sound and only costs reduction.
 #include "model/rwsem.h"
 
-#include "model/core/lock_ops.h"
 #include "model/kernel.h"
+#include "model/lock_ops.h"
 #include "model/lockdep_report.h"
 #include "model/might_sleep.h"
 #include "model/ops.h"
@@ -65,7 +65,7 @@ void lockdep_downgrade(LockdepMap* map, Loc loc) {
 }  // namespace
 
 RwSemaphore::RwSemaphore(Ctx& ctx, const char* name, const char* class_name)
-    : word(ctx.new_object(), name, "down_write", "down_read"),
+    : word(ctx.new_object(), name, &interrupted_by, "down_write", "down_read"),
       dep_map(class_name != nullptr ? class_name : name, LockType::kSleep) {}
 
 namespace {

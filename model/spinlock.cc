@@ -3,9 +3,9 @@
 
 #include <string>
 
-#include "model/core/lock_ops.h"
 #include "model/cpu.h"
 #include "model/kernel.h"
+#include "model/lock_ops.h"
 #include "model/ops.h"
 
 namespace ravel::model {
@@ -31,7 +31,7 @@ LockCall call(OpKind kind, Loc loc, int subclass = 0) {
 }  // namespace
 
 Spinlock::Spinlock(Ctx& ctx, const char* name, const char* class_name, bool is_raw)
-    : word(ctx.new_object(), name, is_raw ? "raw_spin_lock" : "spin_lock"),
+    : word(ctx.new_object(), name, &interrupted_by, is_raw ? "raw_spin_lock" : "spin_lock"),
       dep_map(class_name != nullptr ? class_name : name, LockType::kSpin),
       raw(is_raw) {}
 

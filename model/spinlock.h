@@ -11,8 +11,8 @@
 #pragma once
 
 #include "checker/api.h"
-#include "model/core/lock_ops.h"
 #include "model/core/lock_word.h"
+#include "model/lock_ops.h"
 #include "model/lockdep.h"
 #include "model/ops.h"
 

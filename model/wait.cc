@@ -13,16 +13,17 @@
 namespace ravel::model {
 namespace {
 
-void step(WaitQueueHead* wq, OpKind kind, Loc loc, const Gate* gate = nullptr,
+void step(WaitQueueHead* wq, OpKind kind, Loc loc, const Wait* gate = nullptr,
           bool may_time_out = false, int64_t arg = 0) {
   Ctx& ctx = Ctx::current();
-  ctx.yield({.kind = kind,
-             .access = wq != nullptr ? Access::kWrite : Access::kNone,
-             .object = wq != nullptr ? wq->id : kNoObject,
-             .gate = gate,
-             .may_time_out = may_time_out,
-             .loc = loc,
-             .arg0 = arg});
+  yield_at(ctx,
+           {.kind = kind,
+            .access = wq != nullptr ? Access::kWrite : Access::kNone,
+            .object = wq != nullptr ? wq->id : kNoObject,
+            .may_time_out = may_time_out,
+            .loc = loc,
+            .arg0 = arg},
+           gate);
   slab_check_deref(wq != nullptr ? wq->id : kNoObject, ravel::op_name(kind), loc);
 }
 
@@ -34,7 +35,7 @@ bool wait_loop(WaitQueueHead* wq, const std::function<bool()>& cond, OpKind kind
   for (;;) {
     step(wq, kind, loc, nullptr, false, 0);  // prepare_to_wait_event(): enqueue
     hb_acq_rel(wq->id);                      // ... under wq_head->lock
-    const Gate* gate = wq->queue.prepare_wait(ctx.self());
+    const Wait* gate = wq->queue.prepare_wait(ctx.self());
     if (cond()) {
       wq->queue.finish_wait(ctx.self());  // finish_wait(): unobservable (waiters are non-exclusive)
       return true;

@@ -16,15 +16,16 @@ struct WqState {
   Workqueue system{"events", "(wq_completion)events"};
 };
 
-void step(Work* w, OpKind kind, Access access, Loc loc, const Gate* gate = nullptr,
+void step(Work* w, OpKind kind, Access access, Loc loc, const Wait* gate = nullptr,
           int64_t arg = 0) {
   Ctx& ctx = Ctx::current();
-  ctx.yield({.kind = kind,
-             .access = w != nullptr ? access : Access::kNone,
-             .object = w != nullptr ? w->id : kNoObject,
-             .gate = gate,
-             .loc = loc,
-             .arg0 = arg});
+  yield_at(ctx,
+           {.kind = kind,
+            .access = w != nullptr ? access : Access::kNone,
+            .object = w != nullptr ? w->id : kNoObject,
+            .loc = loc,
+            .arg0 = arg},
+           gate);
   slab_check_deref(w != nullptr ? w->id : kNoObject, ravel::op_name(kind), loc);
 }
 
@@ -33,7 +34,8 @@ void run_instance(Workqueue* wq, Work* w, uint32_t n, Loc loc) {
   // Non-reentrancy: an instance queued while the previous one runs waits for it (the kernel
   // queues it behind the running one on the same pool, find_worker_executing_work()).
   Ctx& ctx = Ctx::current();
-  step(w, op::kProcessOneWork, Access::kWrite, loc, ctx.make<Work::FlushGate>(w, n - 1), n);
+  step(w, op::kProcessOneWork, Access::kWrite, loc,
+       ctx.make<Work::FlushGate>(Work::Flushed{w, n - 1}), n);
   hb_join(w->end_clock);  // the previous instance's end -> this start
   ++w->started;
   if (n > w->cancelled) {
@@ -66,7 +68,7 @@ bool wait_instances(Work* w, OpKind kind, Loc loc) {
   lock_map_acquire(&w->map, loc);  // touch_work_lockdep_map()
   lock_map_release(&w->map, loc);
   Ctx& ctx = Ctx::current();
-  step(w, kind, Access::kRead, loc, ctx.make<Work::FlushGate>(w, target), 1);
+  step(w, kind, Access::kRead, loc, ctx.make<Work::FlushGate>(Work::Flushed{w, target}), 1);
   hb_join(w->end_clock);  // the work's end -> the flush that waited for it
   return true;
 }
@@ -86,8 +88,8 @@ bool no_func_warn(Work* w, const char* who, Loc loc) {
 
 }  // namespace
 
-std::string Work::FlushGate::describe(TaskId) const {
-  return std::string("flush_work(") + w_->name + ")";
+std::string Work::Flushed::describe(TaskId) const {
+  return std::string("flush_work(") + w->name + ")";
 }
 
 Work* work_new(const char* name, std::function<void(Work*)> fn, ObjectId owner) {

@@ -19,6 +19,7 @@
 
 #include "checker/api.h"
 #include "model/core/hb_clock.h"
+#include "model/core/wait.h"
 #include "model/lockdep.h"
 
 namespace ravel::model {
@@ -32,17 +33,16 @@ struct Workqueue {
 };
 
 struct Work {
-  class FlushGate final : public Gate {
-   public:
-    FlushGate(const Work* w, uint32_t target) : w_(w), target_(target) {}
-    bool open(TaskId) const override { return w_->done >= target_; }
-    Kind kind() const override { return Kind::kEvent; }
-    std::string describe(TaskId) const override;
-
-   private:
-    const Work* w_;
-    uint32_t target_;
+  // A flush's (or a later instance's worker's) condition: the first `target` instances are done.
+  struct Flushed {
+    static constexpr Gate::Kind kKind = Gate::Kind::kEvent;
+    const Work* w;
+    uint32_t target;
+    bool holds(TaskId) const { return w->done >= target; }
+    ObjectId object() const { return w->id; }
+    std::string describe(TaskId) const;
   };
+  using FlushGate = WaitOn<Flushed>;
 
   Work(ObjectId object, const char* work_name, const char* map_name)
       : id(object), name(work_name), map(map_name, LockType::kMap, kWaitInv, kWaitInv) {}

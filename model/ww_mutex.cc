@@ -24,26 +24,25 @@ bool must_back_off(const WwMutex* l, const WwAcquireCtx* ctx) {
   return holder != nullptr && holder->stamp < ctx->stamp;  // holder older: we die
 }
 
-class WwGate final : public Gate {
- public:
-  WwGate(const WwMutex* l, const WwAcquireCtx* ctx) : l_(l), ctx_(ctx) {}
-  bool open(TaskId) const override { return !l_->word.locked() || must_back_off(l_, ctx_); }
-  Kind kind() const override { return Kind::kLock; }
-  std::string describe(TaskId waiter) const override { return l_->word.describe(waiter); }
-
- private:
-  const WwMutex* l_;
-  const WwAcquireCtx* ctx_;
+// A waiter's condition: the mutex is free, or the waiter must back off (its context was
+// wounded, or dies against an older holder). Wound-wait gates read other mutexes' contexts, so
+// they are on the class object every wound-wait operation kWrites (ww_mutex.h "Reduction").
+struct FreeOrBackOff {
+  static constexpr Gate::Kind kKind = Gate::Kind::kLock;
+  const WwMutex* l;
+  const WwAcquireCtx* ctx;
+  bool holds(TaskId) const { return !l->word.locked() || must_back_off(l, ctx); }
+  ObjectId object() const { return op_object(l); }
+  std::string describe(TaskId waiter) const { return l->word.describe(waiter); }
 };
 
-void yield(OpKind kind, Access access, ObjectId obj, const Gate* gate, Loc loc) {
+void yield(OpKind kind, Access access, ObjectId obj, const Wait* gate, Loc loc) {
   Operation op;
   op.kind = kind;
   op.access = access;
   op.object = obj;
-  op.gate = gate;
   op.loc = loc;
-  Ctx::current().yield(op);
+  yield_at(Ctx::current(), op, gate);
 }
 
 // The DEBUG_WW_MUTEXES checks (CONFIG_DEBUG_MUTEXES, kernel/locking/ww_mutex.h): each is a
@@ -113,7 +112,8 @@ int lock_common(WwMutex* l, WwAcquireCtx* ctx, OpKind kind, Loc loc) {
     wound_holder(l, ctx);
     l->waiters.push_back(ctx);
   }
-  WwGate gate(l, ctx);  // Safety: lives on this fiber's stack while the operation is pending
+  const WaitOn<FreeOrBackOff> gate(
+      FreeOrBackOff{l, ctx});  // Safety: lives on this fiber's stack while the operation is pending
   yield(kind, Access::kWrite, op_object(l), &gate, loc);
   slab_check(l->word.object(), ops_def_name(kind), loc);
   std::erase(l->waiters, ctx);
@@ -147,7 +147,7 @@ WwClass::WwClass(Ctx& ctx, const char* class_name, bool is_wait_die)
 WwAcquireCtx::WwAcquireCtx(Ctx&, const char* ctx_name) : name(ctx_name) {}
 
 WwMutex::WwMutex(Ctx& c_ctx, const char* name, WwClass* c)
-    : word(c_ctx.new_object(), name, "ww_mutex_lock"),
+    : word(c_ctx.new_object(), name, &interrupted_by, "ww_mutex_lock"),
       dep_map(intern_name(c->mutex_name), LockType::kSleep),
       cls(c) {}
 

@@ -3,15 +3,15 @@
 
 #include <algorithm>
 
-#include "model/kernel.h"
-
 namespace ravel::model {
 
-LockWord::LockWord(ObjectId object, const char* name, const char* call, const char* read_call)
+LockWord::LockWord(ObjectId object, const char* name, HolderNote note, const char* call,
+                   const char* read_call)
     : object_(object),
       name_(name),
       call_(call),
-      read_call_(read_call != nullptr ? read_call : call) {
+      read_call_(read_call != nullptr ? read_call : call),
+      note_(note) {
   // The lock's declaration name in traces ("&dev->lock").
   if (name != nullptr && name[0] != '\0') Ctx::current().set_object_name(object, name);
 }
@@ -69,7 +69,7 @@ std::string LockWord::describe(TaskId waiter, bool read, bool fair) const {
     s += holder == waiter ? "itself" : task_label(holder);
     if (writer_ == kNoTask && readers_.size() > 1) s += " and other readers";
     // A spinlock held by the task that the waiting IRQ handler interrupted (language.md section 4).
-    s += interrupted_by(holder, waiter);
+    s += note_(holder, waiter);
   }
   // A fair reader that only a waiting writer keeps out: name that writer (rwsem handoff,
   // qrwlock _QW_WAITING), which is what makes a recursive read a deadlock.

@@ -7,7 +7,8 @@
 // `waiting_writers`, never while it is the writer. Only the owning model changes the word, and
 // only in the effect part of an operation whose Operation.object is object() with
 // Access::kWrite: that is what lets the gates below satisfy the engine's enabledness contract
-// (checker/api.h) -- a gate on this word changes only through a kWrite of object().
+// (checker/api.h) -- a gate on this word changes only through a kWrite of object(), the object
+// its condition declares (model/core/wait.h).
 //
 // Waiting writers (reader-writer locks only): a writer that finds the lock taken announces itself
 // (writer_waits) in the effect of its first, ungated attempt, then waits at the write gate in a
@@ -23,15 +24,21 @@
 #include <vector>
 
 #include "checker/api.h"
+#include "model/core/wait.h"
 
 namespace ravel::model {
 
 class LockWord {
  public:
+  // What a blocked-task description adds after the holder's name, given the holder and the
+  // waiter: the kernel model's ", which the IRQ on cpu0 interrupted" (model/kernel.h
+  // interrupted_by). A parameter, not a call, so that core/ stays below the kernel model.
+  using HolderNote = std::string (*)(TaskId holder, TaskId waiter);
   // `call` names the acquiring call in blocked-task descriptions ("mutex_lock"); `name` is the
   // lock's name as the user wrote it ("a", "job.lock"). `read_call` names a shared acquisition
   // ("read_lock", "down_read"; defaults to `call`). All must outlive the run.
-  LockWord(ObjectId object, const char* name, const char* call, const char* read_call = nullptr);
+  LockWord(ObjectId object, const char* name, HolderNote note, const char* call,
+           const char* read_call = nullptr);
   LockWord(const LockWord&) = delete;
   LockWord& operator=(const LockWord&) = delete;
 
@@ -59,41 +66,40 @@ class LockWord {
   void writer_stops_waiting(TaskId t);
 
   // The gate a pending acquisition waits at (Gate::Kind::kLock); `read` is an unfair reader.
-  const Gate* gate(bool read) const { return read ? &read_gate_ : &write_gate_; }
-  const Gate* fair_read_gate() const { return &fair_read_gate_; }
+  const Wait* gate(bool read) const { return read ? &read_gate_ : &write_gate_; }
+  const Wait* fair_read_gate() const { return &fair_read_gate_; }
   // "mutex_lock(a) held by T1" for the waiter (a shared acquisition when `read`, queued behind
   // waiting writers when `fair`); used by the gates and by reports.
   std::string describe(TaskId waiter, bool read = false, bool fair = false) const;
 
  private:
   enum class Want : uint8_t { kWrite, kRead, kFairRead };
-  class WordGate final : public Gate {
-   public:
-    WordGate(const LockWord* word, Want want) : word_(word), want_(want) {}
-    bool open(TaskId) const override {
-      return want_ == Want::kFairRead ? word_->free_for_fair_read()
-                                      : word_->free_for(want_ == Want::kRead);
+  // The condition of the three gates: the word is free for the wanted acquisition.
+  struct Free {
+    static constexpr Gate::Kind kKind = Gate::Kind::kLock;
+    const LockWord* word;
+    Want want;
+    bool holds(TaskId) const {
+      return want == Want::kFairRead ? word->free_for_fair_read()
+                                     : word->free_for(want == Want::kRead);
     }
-    Kind kind() const override { return Kind::kLock; }
-    std::string describe(TaskId waiter) const override {
-      return word_->describe(waiter, want_ != Want::kWrite, want_ == Want::kFairRead);
+    ObjectId object() const { return word->object(); }
+    std::string describe(TaskId waiter) const {
+      return word->describe(waiter, want != Want::kWrite, want == Want::kFairRead);
     }
-
-   private:
-    const LockWord* word_;
-    Want want_;
   };
 
   ObjectId object_;
   const char* name_;
   const char* call_;
   const char* read_call_;
+  HolderNote note_;
   TaskId writer_ = kNoTask;
   std::vector<TaskId> readers_;
   std::vector<TaskId> waiting_;  // writers waiting, in the order they announced themselves
-  WordGate write_gate_{this, Want::kWrite};
-  WordGate read_gate_{this, Want::kRead};
-  WordGate fair_read_gate_{this, Want::kFairRead};
+  WaitOn<Free> write_gate_{Free{this, Want::kWrite}};
+  WaitOn<Free> read_gate_{Free{this, Want::kRead}};
+  WaitOn<Free> fair_read_gate_{Free{this, Want::kFairRead}};
 };
 
 }  // namespace ravel::model

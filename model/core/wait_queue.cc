@@ -5,7 +5,7 @@ namespace ravel::model {
 
 WaitQueue::WaitQueue(ObjectId object, const char* what) : object_(object), what_(what) {}
 
-const Gate* WaitQueue::prepare_wait(TaskId t) {
+const Wait* WaitQueue::prepare_wait(TaskId t) {
   waiters_.push_back({t, false});
   return &gate_;
 }

@@ -2,8 +2,8 @@
 // on it and the wake-ups that end their sleep (wake one, wake all).
 //
 // Use (the kernel's prepare_to_wait / schedule / finish_wait, in one operation):
-//   const Gate* g = wq->prepare_wait(self);          // before the yield: enqueue
-//   ctx.yield({kind, Access::kWrite, wq->object(), g, loc});  // sleeps until woken
+//   const Wait* g = wq->prepare_wait(self);          // before the yield: enqueue
+//   yield_at(ctx, {kind, Access::kWrite, wq->object(), ..., loc}, g);  // sleeps until woken
 //   wq->finish_wait(self);                            // after: dequeue
 // Wakers must change the queue inside an operation that kWrites object(), so the gate changes
 // only through a kWrite of the sleeping operation's object (enabledness contract, checker/api.h).
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "checker/api.h"
+#include "model/core/wait.h"
 
 namespace ravel::model {
 
@@ -26,7 +27,7 @@ class WaitQueue {
   WaitQueue& operator=(const WaitQueue&) = delete;
 
   ObjectId object() const { return object_; }
-  const Gate* prepare_wait(TaskId t);
+  const Wait* prepare_wait(TaskId t);
   void finish_wait(TaskId t);
   bool woken(TaskId t) const;
   // Wakes the longest-waiting sleeper that is not woken yet; false when there was none.
@@ -40,21 +41,19 @@ class WaitQueue {
     TaskId task;
     bool woken;
   };
-  class QueueGate final : public Gate {
-   public:
-    explicit QueueGate(const WaitQueue* q) : q_(q) {}
-    bool open(TaskId waiter) const override { return q_->woken(waiter); }
-    Kind kind() const override { return Kind::kEvent; }
-    std::string describe(TaskId) const override { return q_->what_; }
-
-   private:
-    const WaitQueue* q_;
+  // The sleeper's condition: it has been woken.
+  struct Woken {
+    static constexpr Gate::Kind kKind = Gate::Kind::kEvent;
+    const WaitQueue* q;
+    bool holds(TaskId waiter) const { return q->woken(waiter); }
+    ObjectId object() const { return q->object(); }
+    std::string describe(TaskId) const { return q->what_; }
   };
 
   ObjectId object_;
   const char* what_;
   std::vector<Waiter> waiters_;  // FIFO: the kernel wakes exclusive waiters in queue order
-  QueueGate gate_{this};
+  WaitOn<Woken> gate_{Woken{this}};
 };
 
 }  // namespace ravel::model

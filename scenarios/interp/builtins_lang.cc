@@ -12,30 +12,29 @@
 // error); the gate can only open through a write of one of those variables, i.e. a kWrite of
 // one of those objects, which dpor sees as dependent with the blocked operation.
 #include "model/atomic.h"
+#include "model/core/wait.h"
 #include "model/might_sleep.h"
 #include "scenarios/interp/runtime.h"
 
 namespace ravel::interp {
 namespace {
 
-class AwaitGate final : public Gate {
- public:
-  AwaitGate(const std::vector<model::SharedVar*>& vars, const std::vector<int64_t>& seen,
-            std::string what)
-      : vars_(vars), seen_(seen), what_(std::move(what)) {}
-  bool open(TaskId) const override {
-    for (size_t i = 0; i < vars_.size(); ++i) {
-      if (vars_[i]->value != seen_[i]) return true;
+// The condition of a blocked await (model/core/wait.h): a variable it read no longer holds the
+// value it read. It declares the first variable's object; the others are the operation's extra
+// reads (no variable: nothing can change it, the await hangs).
+struct Changed {
+  static constexpr Gate::Kind kKind = Gate::Kind::kEvent;
+  const std::vector<model::SharedVar*>* vars;
+  const std::vector<int64_t>* seen;
+  std::string what;
+  bool holds(TaskId) const {
+    for (size_t i = 0; i < vars->size(); ++i) {
+      if ((*vars)[i]->value != (*seen)[i]) return true;
     }
     return false;
   }
-  Kind kind() const override { return Kind::kEvent; }
-  std::string describe(TaskId) const override { return what_; }
-
- private:
-  const std::vector<model::SharedVar*>& vars_;
-  const std::vector<int64_t>& seen_;
-  std::string what_;
+  ObjectId object() const { return vars->empty() ? kNoObject : vars->front()->dep_object(); }
+  std::string describe(TaskId) const { return what; }
 };
 
 void report(Call& c, Violation::Kind kind, std::string message) {
@@ -92,11 +91,11 @@ Value await(Call& c) {
     reads.settle();
     t.await_reads = nullptr;
     if (ok) return Value::integer(0);
-    AwaitGate gate(reads.vars, reads.seen, "await(" + render(c.e->args[0]) + ")");
+    const model::WaitOn<Changed> gate(
+        Changed{&reads.vars, &reads.seen, "await(" + render(c.e->args[0]) + ")"});
     Operation op{.kind = model::op::kAwaitCheck,
                  .access = reads.vars.empty() ? Access::kNone : Access::kRead,
-                 .object = reads.vars.empty() ? kNoObject : reads.vars[0]->dep_object(),
-                 .gate = &gate,
+                 .object = gate.object(),
                  .loc = c.loc};
     for (model::SharedVar* v : reads.vars) {
       if (!op.add_read(v->dep_object())) {
@@ -105,7 +104,7 @@ Value await(Call& c) {
                    c.loc);
       }
     }
-    c.rt.ctx.yield(op);
+    model::yield_at(c.rt.ctx, op, &gate);
   }
 }
 

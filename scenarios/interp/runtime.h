@@ -333,7 +333,7 @@ model::LockdepMap* dep_map_of(void* model) {
 //   #define RAVEL_API RAVEL_BIND_API  (and the same for RAVEL_BLOCK_API, RAVEL_TYPE,
 //   RAVEL_LOCK_TYPE)
 // binds each API by its ApiId (no name lookup at start-up) and each type by its enumerator.
-#define RAVEL_BIND_API(name, sig, ret, op, in_await, ...) \
+#define RAVEL_BIND_API(name, sig, ret, op, in_await, caller, ...) \
   b.fns[static_cast<size_t>(::ravel::lang::ApiId::name)] = __VA_ARGS__;
 // A RAVEL_TYPE's last columns are its factory and, for a type that holds a lock without being
 // one (an xarray's xa_lock), the lock's lockdep map.

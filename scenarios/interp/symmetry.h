@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <string_view>
 #include <vector>
 
 #include "scenarios/lang/ast.h"
@@ -15,15 +14,12 @@ namespace ravel::interp {
 // built-ins) and nothing in the scenario tells them apart. Only then may the engine explore
 // them in one start order: every other order is a renaming of it.
 // None at all when the scenario has an `irq` handler or a thread placed with `on cpu` (CPUs
-// would differ), or calls a built-in not known to ignore which task or CPU runs it.
+// would differ), or calls a built-in not declared `symmetric` (it may tell tasks apart).
 std::vector<uint32_t> symmetry_classes(const lang::Program& prog);
 
-// Built-ins whose behaviour does not depend on the identity of the calling task or its CPU
-// (only on its context: IRQs off, atomic...). A built-in not listed here turns the reduction
-// off for a scenario that calls it; tests/interp checks every built-in is classified.
-bool symmetric_builtin(std::string_view name);
-// Built-ins known to reveal the caller's identity (none today); listed so that the
-// classification test sees a decision for each built-in.
-bool identity_builtin(std::string_view name);
+// Whether built-in `id` (lang::Builtin::id, an ApiId) is declared `symmetric` in the `caller`
+// column of its declaration (scenarios/api/api.h): its behaviour depends on the calling task's
+// context (IRQs off, atomic...), never on which task or CPU it is. False for an id out of range.
+bool symmetric_builtin(uint32_t id);
 
 }  // namespace ravel::interp

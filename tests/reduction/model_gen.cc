@@ -222,7 +222,7 @@ int64_t await_odd_sum(State* s, const Op& op) {
 }
 
 // kSection: one operation gated on the mutex being free, the mutex an extra read and the
-// variable its object, the access as its effect (model/core/lock_ops.h spin_irqsave_section).
+// variable its object, the access as its effect (model/lock_ops.h spin_irqsave_section).
 // The reference (Model::fine_sections) and a task that holds the mutex already take the three
 // operations.
 int64_t section(const Model* m, State* s, const Op& op, int64_t acc) {

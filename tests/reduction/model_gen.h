@@ -105,7 +105,7 @@ struct GenLimits {
   // Broken on purpose: one copy differs in one operation but is still declared in the class, so
   // the symmetry tests must find a difference on some seeds (they can fail).
   bool broken_symmetry = false;
-  // Coarse sections (model/core/lock_ops.h spin_irqsave_section): this many kSection
+  // Coarse sections (model/lock_ops.h spin_irqsave_section): this many kSection
   // operations are inserted, in random tasks at random places (a task may then hold the mutex
   // already: the section takes the three-operation path, as the kernel models do).
   int sections = 0;

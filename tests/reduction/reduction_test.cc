@@ -489,7 +489,7 @@ TEST(Reduction, FastAlmostSymmetricTasksInOneClassAreCaught) {
   EXPECT_GE(n.differ, 3);
 }
 
-// Coarse sections (docs/reduction.md, model/core/lock_ops.h spin_irqsave_section): models with
+// Coarse sections (docs/reduction.md, model/lock_ops.h spin_irqsave_section): models with
 // kSection operations, run as one operation each by dpor and by dfs, against dfs running every
 // section as its three operations (lock, access, unlock): the same final states and violation
 // kinds (where a stuck state is reported differs: the blocked operation is the section's), and

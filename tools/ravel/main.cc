@@ -29,7 +29,7 @@ int dispatch(const std::vector<std::string>& args) {
   }
   const Command* cmd = find_command(first);
   if (!cmd) {
-    std::string what = first.rfind("-", 0) == 0 ? "unknown option '" : "unknown command '";
+    std::string what = first.rfind('-', 0) == 0 ? "unknown option '" : "unknown command '";
     std::fprintf(stderr, "ravel: %s%s'\n\n%s", what.c_str(), first.c_str(),
                  general_usage().c_str());
     return kExitUsage;

@@ -1,5 +1,5 @@
-// model/core/lock_ops.cc: see lock_ops.h.
-#include "model/core/lock_ops.h"
+// model/lock_ops.cc: see lock_ops.h.
+#include "model/lock_ops.h"
 
 #include <string>
 
@@ -17,10 +17,9 @@ void lock_yield(LockWord& w, const LockCall& c, bool gate) {
   op.kind = c.kind;
   op.access = Access::kWrite;
   op.object = w.object();
-  op.gate = gate ? w.gate(c.read) : nullptr;
   op.loc = c.loc;
   op.arg0 = c.subclass;
-  Ctx::current().yield(op);
+  yield_at(Ctx::current(), op, gate ? w.gate(c.read) : nullptr);
   // A lock inside a freed heap object: uaf (model/slab.h, language.md section 6).
   slab_check(w.object(), ops_def_name(c.kind), c.loc);
 }
@@ -119,10 +118,8 @@ void sleep_release(LockWord& w, LockdepMap& m, const LockCall& c) {
 }
 
 bool section_enter(LockWord& w, LockdepMap& m, const LockCall& c, Operation* op) {
-  op->gate = w.gate(false);
-  op->add_read(w.object());
-  Ctx& ctx = Ctx::current();
-  ctx.yield(*op);
+  op->add_read(w.object());  // the gate's object (model/core/wait.h checks it)
+  yield_at(Ctx::current(), *op, w.gate(false));
   slab_check(w.object(), ops_def_name(c.kind), c.loc);
   TaskCtx& t = Kernel::current().self();
   const bool was_off = t.irqs_off;

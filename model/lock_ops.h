@@ -1,4 +1,4 @@
-// model/core/lock_ops.h: the acquire/release sequences every lock model is built from, in the
+// model/lock_ops.h: the acquire/release sequences every lock model is built from, in the
 // kernel's order (include/linux/spinlock_api_smp.h __raw_spin_lock: preempt_disable ->
 // spin_acquire (lockdep) -> do_raw_spin_lock; kernel/locking/mutex.c: might_sleep ->
 // mutex_acquire -> wait). Each issues exactly one yield of its own (plus, for spinning locks, the
