@@ -205,8 +205,8 @@ TEST(Reduction, UncertainLeafDoesNotCoverOtherReversals) {
 // whether it observed zero into its task's result, so a missed order of an observing update
 // changes a final state); with it off, exactly dfs's Mazurkiewicz traces. The reduction must
 // actually reduce: on a good share of the models it explores fewer executions.
-void counter_seeds(const char* what, uint64_t first, uint64_t count, bool many,
-                   int min_compared, int min_fewer) {
+void counter_seeds(const char* what, uint64_t first, uint64_t count, bool many, int min_compared,
+                   int min_fewer) {
   GenLimits limits;
   limits.counter_updates = true;
   limits.max_total_ops = 9;
@@ -397,27 +397,23 @@ TEST(Reduction, SlowDporMatchesDfsWithObjectsCreatedMidRun) {
   EXPECT_GE(compared, 150);
 }
 
-// Symmetry (TaskSpec::symmetry, docs/reduction.md): identical tasks of one class start in spawn
-// order only. Against dfs without the class (every interleaving): dpor and dfs with it reach the
-// same final states (the members' results sorted, model_final) and the same violations, and
-// dpor explores no more than without it. False when dfs was not exhaustive within dfs_cap.
-struct SymmetryCounts {
+// A reduction against its reference on one generated model: `ref` is dfs without the
+// reduction (every interleaving), `dfs` and `on` dfs and dpor with it, `off` dpor without it.
+// With it, dfs and dpor must reach the reference's final states and violation kinds (by kind:
+// where a stuck state is reported is the first blocked task's operation, which the reductions
+// change). The counts say on how many models the outcomes differed and the executions dpor
+// took with and without the reduction.
+struct ReductionCounts {
   int compared = 0, fewer = 0, differ = 0;
   uint64_t with = 0, without = 0;
 };
 
-bool symmetry_agrees(const Model& m, uint64_t dfs_cap, const std::string& where, bool expect,
-                     SymmetryCounts* n) {
-  Outcome ref = run("dfs", m, dfs_cap, true, false);
-  if (!ref.r.complete) return false;
-  Outcome dfs = run("dfs", m, dfs_cap, true, true);
-  Outcome off = run("dpor", m, 0, true, false);
-  Outcome on = run("dpor", m, 0, true, true);
+void compare_reduction(const Outcome& ref, const Outcome& dfs, const Outcome& on,
+                       const Outcome& off, const std::string& where, bool expect,
+                       ReductionCounts* n) {
   const auto states = [](const Outcome& o) {
     return std::set<std::string>(o.r.final_states.begin(), o.r.final_states.end());
   };
-  // Violations by kind: where a stuck state is reported is the first blocked task's operation,
-  // which a renaming of the tasks changes.
   const auto kinds = [](const Outcome& o) {
     std::set<std::string> k;
     for (const std::string& v : o.violations) k.insert(v.substr(0, v.find('@')));
@@ -430,19 +426,42 @@ bool symmetry_agrees(const Model& m, uint64_t dfs_cap, const std::string& where,
   n->with += on.r.executions;
   n->without += off.r.executions;
   n->fewer += on.r.executions < off.r.executions ? 1 : 0;
-  if (!expect) return true;
+  if (!expect) return;
   EXPECT_EQ(on.r.model_error, "") << where;
   EXPECT_TRUE(on.r.complete) << where;
   EXPECT_EQ(states(on), states(ref)) << where;
   EXPECT_EQ(kinds(on), kinds(ref))
       << where << "dpor:" << join(on.violations) << "\ndfs: " << join(ref.violations);
-  EXPECT_EQ(states(dfs), states(ref)) << where << "(dfs with the class)";
-  EXPECT_EQ(kinds(dfs), kinds(ref)) << where << "(dfs with the class)";
-  EXPECT_LE(on.r.executions, off.r.executions) << where;
+  EXPECT_EQ(states(dfs), states(ref)) << where << "(dfs with the reduction)";
+  EXPECT_EQ(kinds(dfs), kinds(ref)) << where << "(dfs with the reduction)";
+}
+
+void print_counts(const std::string& what, const ReductionCounts& n) {
+  std::printf(
+      "%s: %d models compared, differ on %d; dpor %llu executions with the reduction, "
+      "%llu without, fewer on %d\n",
+      what.c_str(), n.compared, n.differ, static_cast<unsigned long long>(n.with),
+      static_cast<unsigned long long>(n.without), n.fewer);
+}
+
+// Symmetry (TaskSpec::symmetry, docs/reduction.md): identical tasks of one class start in spawn
+// order only. The reference runs them without the class; the final states list the members'
+// results sorted (model_final), and dpor explores no more than without the class.
+// False when dfs was not exhaustive within dfs_cap.
+bool symmetry_agrees(const Model& m, uint64_t dfs_cap, const std::string& where, bool expect,
+                     ReductionCounts* n) {
+  Outcome ref = run("dfs", m, dfs_cap, true, false);
+  if (!ref.r.complete) return false;
+  Outcome on = run("dpor", m, 0, true, true);
+  Outcome off = run("dpor", m, 0, true, false);
+  compare_reduction(ref, run("dfs", m, dfs_cap, true, true), on, off, where, expect, n);
+  if (expect) {
+    EXPECT_LE(on.r.executions, off.r.executions) << where;
+  }
   return true;
 }
 
-SymmetryCounts symmetry_seeds(uint64_t first, uint64_t count, int copies, bool broken) {
+ReductionCounts symmetry_seeds(uint64_t first, uint64_t count, int copies, bool broken) {
   GenLimits limits;
   limits.max_tasks = 3;
   limits.min_ops = 1;
@@ -450,41 +469,39 @@ SymmetryCounts symmetry_seeds(uint64_t first, uint64_t count, int copies, bool b
   limits.max_total_ops = copies == 1 ? 6 : 4;
   limits.symmetric_copies = copies;
   limits.broken_symmetry = broken;
-  SymmetryCounts n;
+  ReductionCounts n;
   for (uint64_t seed = first; seed < first + count; ++seed) {
     const Model m = generate(seed, limits);
-    const std::string where = "seed " + std::to_string(seed) + " (symmetry), model:\n" + describe(m);
+    const std::string where =
+        "seed " + std::to_string(seed) + " (symmetry), model:\n" + describe(m);
     symmetry_agrees(m, 20000, where, !broken, &n);
     if (::testing::Test::HasFailure()) break;
   }
-  std::printf("symmetry (%d copies%s): %d models compared, differ on %d; dpor %llu executions "
-              "with the class, %llu without, fewer on %d\n",
-              copies, broken ? ", broken" : "", n.compared, n.differ,
-              static_cast<unsigned long long>(n.with), static_cast<unsigned long long>(n.without),
-              n.fewer);
+  print_counts("symmetry (" + std::to_string(copies) + " copies" + (broken ? ", broken" : "") + ")",
+               n);
   return n;
 }
 
 TEST(Reduction, FastSymmetricTasksKeepEveryOutcome) {
-  const SymmetryCounts one = symmetry_seeds(11000, 60, 1, false);
+  const ReductionCounts one = symmetry_seeds(11000, 60, 1, false);
   EXPECT_GE(one.compared, 40);
   EXPECT_GE(one.fewer, 20);
-  const SymmetryCounts two = symmetry_seeds(12000, 40, 2, false);
+  const ReductionCounts two = symmetry_seeds(12000, 40, 2, false);
   EXPECT_GE(two.compared, 25);
   EXPECT_GE(two.fewer, 15);
 }
 
 TEST(Reduction, SlowSymmetricTasksKeepEveryOutcome) {
-  const SymmetryCounts one = symmetry_seeds(13000, 400, 1, false);
+  const ReductionCounts one = symmetry_seeds(13000, 400, 1, false);
   EXPECT_GE(one.compared, 250);
-  const SymmetryCounts two = symmetry_seeds(14000, 250, 2, false);
+  const ReductionCounts two = symmetry_seeds(14000, 250, 2, false);
   EXPECT_GE(two.compared, 150);
 }
 
 // Tasks that differ in one operation declared one class: the comparison above must see the
 // difference on some seeds, or it could not catch a wrong class.
 TEST(Reduction, FastAlmostSymmetricTasksInOneClassAreCaught) {
-  const SymmetryCounts n = symmetry_seeds(15000, 60, 1, true);
+  const ReductionCounts n = symmetry_seeds(15000, 60, 1, true);
   EXPECT_GE(n.compared, 30);
   EXPECT_GE(n.differ, 3);
 }
@@ -495,91 +512,59 @@ TEST(Reduction, FastAlmostSymmetricTasksInOneClassAreCaught) {
 // kinds (where a stuck state is reported differs: the blocked operation is the section's), and
 // dpor explores no more executions in all than with the three operations (a model may take a
 // few more: one whose task deadlocks holding the mutex, with timed waits, did 5 against 3).
-struct SectionCounts {
-  int compared = 0, differ = 0, fewer = 0;
-  uint64_t coarse = 0, fine = 0;
-};
-
-void sections_agree(const Model& m, const std::string& where, bool expect, SectionCounts* n) {
+void sections_agree(const Model& m, const std::string& where, bool expect, ReductionCounts* n) {
   Model fine = m;
   fine.fine_sections = true;
   Outcome ref = run("dfs", fine, 20000);
   if (!ref.r.complete) return;
-  Outcome dfs = run("dfs", m, 20000);
-  Outcome off = run("dpor", fine, 0);
-  Outcome on = run("dpor", m, 0);
-  const auto states = [](const Outcome& o) {
-    return std::set<std::string>(o.r.final_states.begin(), o.r.final_states.end());
-  };
-  const auto kinds = [](const Outcome& o) {
-    std::set<std::string> k;
-    for (const std::string& v : o.violations) k.insert(v.substr(0, v.find('@')));
-    return k;
-  };
-  const bool same = states(on) == states(ref) && kinds(on) == kinds(ref) &&
-                    states(dfs) == states(ref) && kinds(dfs) == kinds(ref);
-  ++n->compared;
-  n->differ += same ? 0 : 1;
-  n->coarse += on.r.executions;
-  n->fine += off.r.executions;
-  n->fewer += on.r.executions < off.r.executions ? 1 : 0;
-  if (!expect) return;
-  EXPECT_EQ(on.r.model_error, "") << where;
-  EXPECT_EQ(states(on), states(ref)) << where;
-  EXPECT_EQ(kinds(on), kinds(ref))
-      << where << "dpor:" << join(on.violations) << "\ndfs: " << join(ref.violations);
-  EXPECT_EQ(states(dfs), states(ref)) << where << "(dfs with coarse sections)";
-  EXPECT_EQ(kinds(dfs), kinds(ref)) << where << "(dfs with coarse sections)";
+  compare_reduction(ref, run("dfs", m, 20000), run("dpor", m, 0), run("dpor", fine, 0), where,
+                    expect, n);
 }
 
-SectionCounts section_seeds(uint64_t first, uint64_t count, int sections, bool broken) {
+ReductionCounts section_seeds(uint64_t first, uint64_t count, int sections, bool broken) {
   GenLimits limits;
   limits.max_tasks = 3;
   limits.max_ops = 4;
   limits.max_total_ops = 7;
   limits.sections = sections;
   limits.broken_sections = broken;
-  SectionCounts n;
+  ReductionCounts n;
   for (uint64_t seed = first; seed < first + count; ++seed) {
     const Model m = generate(seed, limits);
-    const std::string where = "seed " + std::to_string(seed) + " (sections), model:\n" + describe(m);
+    const std::string where =
+        "seed " + std::to_string(seed) + " (sections), model:\n" + describe(m);
     sections_agree(m, where, !broken, &n);
     if (::testing::Test::HasFailure()) break;
   }
-  std::printf("sections (%d%s): %d models compared, differ on %d; dpor %llu executions with "
-              "coarse sections, %llu with three operations each, fewer on %d\n",
-              sections, broken ? ", broken" : "", n.compared, n.differ,
-              static_cast<unsigned long long>(n.coarse), static_cast<unsigned long long>(n.fine),
-              n.fewer);
+  print_counts("sections (" + std::to_string(sections) + (broken ? ", broken" : "") + ")", n);
   if (!broken) {
-    EXPECT_LE(n.coarse, n.fine);
+    EXPECT_LE(n.with, n.without);
   }
   return n;
 }
 
 TEST(Reduction, FastCoarseSectionsKeepEveryOutcome) {
-  const SectionCounts two = section_seeds(16000, 80, 2, false);
+  const ReductionCounts two = section_seeds(16000, 80, 2, false);
   EXPECT_GE(two.compared, 60);
   EXPECT_GE(two.fewer, 10);
-  const SectionCounts three = section_seeds(17000, 40, 3, false);
+  const ReductionCounts three = section_seeds(17000, 40, 3, false);
   EXPECT_GE(three.compared, 25);
 }
 
 TEST(Reduction, SlowCoarseSectionsKeepEveryOutcome) {
-  const SectionCounts two = section_seeds(18000, 500, 2, false);
+  const ReductionCounts two = section_seeds(18000, 500, 2, false);
   EXPECT_GE(two.compared, 350);
-  const SectionCounts three = section_seeds(19000, 300, 3, false);
+  const ReductionCounts three = section_seeds(19000, 300, 3, false);
   EXPECT_GE(three.compared, 200);
 }
 
 // Sections that do not wait for their mutex: the comparison above must see the difference on
 // some seeds, or it could not catch a section that ignores its lock.
 TEST(Reduction, FastSectionsThatIgnoreTheirLockAreCaught) {
-  const SectionCounts n = section_seeds(20000, 200, 3, true);
+  const ReductionCounts n = section_seeds(20000, 200, 3, true);
   EXPECT_GE(n.compared, 100);
   EXPECT_GE(n.differ, 2);
 }
 
 }  // namespace
 }  // namespace ravel::reduction
-
