@@ -66,8 +66,6 @@ using dpor::Ev;
 using dpor::WakeupForest;
 using dpor::WakeupTree;
 
-uint64_t bit(TaskId t) { return dpor::task_bit(t); }
-
 class DporStrategy final : public dpor::Stack<dpor::StackNode> {
  public:
   explicit DporStrategy(bool commute) : Stack("dpor", commute) {}
@@ -91,44 +89,7 @@ class DporStrategy final : public dpor::Stack<dpor::StackNode> {
   bool finished_ = false;
 };
 
-void DporStrategy::backtrack() {
-  while (depth_ > 0) {
-    dpor::StackNode& node = nodes_[depth_ - 1];
-    if (node.choice) {
-      if (node.value + 1 < node.n) {
-        ++node.value;
-        forest_.clear(&guide_);
-        guide_ = forest_.copy(node.guide);
-        races_.set_detect_from(node.event);
-        // The choice is made in the effect of event node.event - 1 (when it is pending), which
-        // may then spawn or halt differently: it is recomputed.
-        keep_ = node.event > 0 ? node.event - 1 : 0;
-        return;
-      }
-    } else {
-      while (!node.wut.empty()) {
-        const WakeupForest::Ref first = forest_.pop_front(&node.wut);
-        const TaskId t = forest_.ev(first).task;
-        WakeupTree below = forest_.take_children(first);
-        forest_.release(first);
-        if ((node.enabled & bit(t)) == 0 || dpor::asleep(node, t) || t == node.task) {
-          forest_.clear(&below);
-          continue;
-        }
-        // The branch just explored goes to sleep (JACM 2017, algorithm 2, line 17).
-        node.sleep.push_back(trace().ev(node.event));
-        node.task = t;
-        forest_.clear(&guide_);
-        guide_ = below;
-        races_.set_detect_from(node.event);
-        keep_ = node.event;
-        return;
-      }
-    }
-    --depth_;
-  }
-  finished_ = true;
-}
+void DporStrategy::backtrack() { finished_ = !backtrack_above(0); }
 
 }  // namespace
 

@@ -184,41 +184,7 @@ void PieceStrategy::snapshot() {
 }
 
 // dpor.cc's backtrack, above the frozen nodes only.
-void PieceStrategy::backtrack() {
-  while (depth_ > frozen_) {
-    StackNode& node = nodes_[depth_ - 1];
-    if (node.choice) {
-      if (node.value + 1 < node.n) {
-        ++node.value;
-        forest_.clear(&guide_);
-        guide_ = forest_.copy(node.guide);
-        races_.set_detect_from(node.event);
-        keep_ = node.event > 0 ? node.event - 1 : 0;
-        return;
-      }
-    } else {
-      while (!node.wut.empty()) {
-        const WakeupForest::Ref first = forest_.pop_front(&node.wut);
-        const TaskId t = forest_.ev(first).task;
-        WakeupTree below = forest_.take_children(first);
-        forest_.release(first);
-        if ((node.enabled & task_bit(t)) == 0 || asleep(node, t) || t == node.task) {
-          forest_.clear(&below);
-          continue;
-        }
-        node.sleep.push_back(trace().ev(node.event));
-        node.task = t;
-        forest_.clear(&guide_);
-        guide_ = below;
-        races_.set_detect_from(node.event);
-        keep_ = node.event;
-        return;
-      }
-    }
-    --depth_;
-  }
-  finished_ = true;
-}
+void PieceStrategy::backtrack() { finished_ = !backtrack_above(frozen_); }
 
 }  // namespace
 

@@ -75,6 +75,11 @@ class Stack : public Strategy, protected RaceSink {
   Trace& trace() { return races_.trace(); }
   const Trace& trace() const { return races_.trace(); }
 
+  // dpor's backtracking (JACM 2017, algorithm 2) from the deepest node of the stack above
+  // `floor` (0: the whole stack): the next value of a choice, or the node's next wakeup branch
+  // that is enabled there and not asleep. False when nothing is left above `floor`.
+  bool backtrack_above(size_t floor);
+
   // A new execution: it replays the stack's prefix (the first keep_ events).
   void begin() {
     cursor_ = 0;
@@ -249,6 +254,46 @@ void Stack<Node>::record(const Event& event, ObjectId task_domain) {
     node_of_event_.push_back(static_cast<uint32_t>(last_sched_));
   }
   races_.event_added();
+}
+
+template <class Node>
+bool Stack<Node>::backtrack_above(size_t floor) {
+  while (depth_ > floor) {
+    Node& node = nodes_[depth_ - 1];
+    if (node.choice) {
+      if (node.value + 1 < node.n) {
+        ++node.value;
+        forest_.clear(&guide_);
+        guide_ = forest_.copy(node.guide);
+        races_.set_detect_from(node.event);
+        // The choice is made in the effect of event node.event - 1 (when it is pending), which
+        // may then spawn or halt differently: it is recomputed.
+        keep_ = node.event > 0 ? node.event - 1 : 0;
+        return true;
+      }
+    } else {
+      while (!node.wut.empty()) {
+        const WakeupForest::Ref first = forest_.pop_front(&node.wut);
+        const TaskId t = forest_.ev(first).task;
+        WakeupTree below = forest_.take_children(first);
+        forest_.release(first);
+        if ((node.enabled & task_bit(t)) == 0 || asleep(node, t) || t == node.task) {
+          forest_.clear(&below);
+          continue;
+        }
+        // The branch just explored goes to sleep (JACM 2017, algorithm 2, line 17).
+        node.sleep.push_back(trace().ev(node.event));
+        node.task = t;
+        forest_.clear(&guide_);
+        guide_ = below;
+        races_.set_detect_from(node.event);
+        keep_ = node.event;
+        return true;
+      }
+    }
+    --depth_;
+  }
+  return false;
 }
 
 }  // namespace ravel::dpor
