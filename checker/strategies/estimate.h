@@ -21,6 +21,11 @@ struct Estimate {
   // Set by `ravel run --estimate` (tools/ravel/run_estimate.h), not by the strategy: the figures
   // are dpor's own count, its run having finished within the budget.
   bool exact = false;
+  // Set by `ravel run --estimate`: dpor ran more executions without finishing than the probes'
+  // whole range, so the figures are that lower bound and no upper bound is known (`probes` keeps
+  // the probes' own estimate).
+  bool at_least = false;
+  double probes = 0;
 };
 
 // StrategyOptions.iterations probes, seeded by StrategyOptions.seed; figures in

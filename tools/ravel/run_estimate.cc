@@ -66,6 +66,8 @@ interp::RunResult estimate_program(const lang::Program& prog, const interp::Opti
   interp::RunResult probes = probe_program(prog, opt, ex, samples, est);
   // dpor ran that many without finishing: the truth is at least that.
   const auto floor = static_cast<double>(r.executions);
+  est->probes = est->executions;
+  est->at_least = est->high < floor;
   est->executions = std::max(est->executions, floor);
   est->low = std::max(est->low, floor);
   est->high = std::max(est->high, floor);
@@ -118,6 +120,14 @@ std::string estimate_text(const interp::ReportInfo& info, const lang::Program& p
   } else if (est.exact) {
     s += "\n  strategy dpor: " + count(est.executions) + " executions (exact: dpor finished), " +
          human_duration(seconds) + "\n";
+  } else if (est.at_least) {
+    // A range [floor, floor] would claim a certainty nobody has: say what is known.
+    s += "\n  strategy dpor: at least " + count(est.executions) +
+         " executions (dpor ran that many without finishing; the probes estimated " +
+         count(est.probes) + ", below it: they underestimate this tree), at least " +
+         human_duration(seconds) + "\n";
+    s += "  " + std::to_string(est.samples) + " probes, " + human_duration(run.result.elapsed_s) +
+         (run.result.stopped ? " (stopped early)" : "") + "\n";
   } else {
     s += "\n  strategy dpor: about " + count(est.executions) + " executions (range " +
          count(est.low) + " to " + count(est.high) + "), about " + human_duration(seconds) + "\n";
@@ -142,6 +152,10 @@ std::string estimate_json(const interp::ReportInfo& info, const lang::Program& p
   e["high"] = std::round(est.high);
   e["seconds"] = std::round(seconds * 1000) / 1000;
   e["samples"] = est.samples;
+  if (est.at_least) {  // `high` is then no upper bound: the probes fell below dpor's own count
+    e["at_least"] = true;
+    e["probes"] = std::round(est.probes);
+  }
   j["estimate"] = std::move(e);
   return j.dump();
 }
