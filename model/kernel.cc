@@ -89,7 +89,10 @@ void Kernel::place(TaskId t, int cpu_index, bool irq_handler) {
   tc.cpu = cpu_index;
   tc.irq_handler = irq_handler;
   Cpu& c = cpu(cpu_index);
-  if (irq_handler) return;  // handlers have no domain: irq_fire's gate decides when they run
+  if (irq_handler) {  // handlers have no domain: irq_fire's gate decides when they run
+    ++c.irq_handlers;
+    return;
+  }
   // init only runs before the tasks start and after they end: no CPU owner ever gates it (its
   // join must stay enabled while a task of cpu 0 holds a spinlock).
   if (t == 0) {
@@ -114,6 +117,12 @@ void Kernel::update_cpu(TaskCtx& t) {
 
 bool Kernel::cpu_shared(const TaskCtx& t) {
   return !t.irq_handler && t.cpu >= 0 && cpu(t.cpu).process_tasks > 1;
+}
+
+bool Kernel::cpu_alone(const TaskCtx& t) {
+  if (t.cpu < 0) return true;
+  const Cpu& c = cpu(t.cpu);
+  return c.process_tasks <= 1 && c.irq_handlers == 0;
 }
 
 KernelPlugin::KernelPlugin(KernelOptions options)

@@ -105,6 +105,7 @@ struct Cpu {
   TaskId interrupted = kNoTask;  // the task that handler interrupted (owner at firing time)
   TaskId owner = kNoTask;        // process task that made the CPU non-preemptible
   int process_tasks = 0;         // process tasks placed on it (preemption matters when > 1)
+  int irq_handlers = 0;          // IRQ handlers placed on it
   WaitOn<Runnable> gate{Runnable{this}};
 
   bool hardirqs_enabled() const;  // whether an IRQ may fire (needs Kernel::current())
@@ -144,6 +145,9 @@ class Kernel {
   void update_cpu(TaskCtx& t);
   // Whether t shares its CPU with another process task (preemption state then is visible).
   bool cpu_shared(const TaskCtx& t);
+  // Whether `t` is alone on its CPU: no other process task and no IRQ handler placed there (a
+  // process task without a CPU is alone). What a spinner's CPU does not run while it spins.
+  bool cpu_alone(const TaskCtx& t);
 
  private:
   Lockdep* lockdep_;

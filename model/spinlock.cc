@@ -75,7 +75,14 @@ void spin_unlock_bh(Spinlock* l, Loc loc) {
   local_bh_enable(loc);
 }
 bool spin_section_coarse(const Spinlock* l) {
-  return coarse_sections() && !l->word.held_by(Ctx::current().self());
+  if (!coarse_sections() || l->word.held_by(Ctx::current().self())) return false;
+  // A task that spins keeps its CPU with preemption and IRQs off: another process task or an IRQ
+  // handler of that CPU cannot run until the spinner gets the lock, which a coarse step's wait
+  // would not show (tests/interp/models/coarse/spin_on_shared_cpu.ravel, spin_blocks_irq.ravel).
+  // An IRQ handler is alone on its CPU while it runs: the interrupted task waits either way.
+  Kernel& k = Kernel::current();
+  const TaskCtx& t = k.self();
+  return t.irq_handler || k.cpu_alone(t);
 }
 
 bool spin_is_locked(const Spinlock* l) { return l->word.locked(); }

@@ -52,8 +52,9 @@ unsigned long raw_spin_lock_irqsave(Spinlock* l, Loc loc);
 void raw_spin_unlock_irqrestore(Spinlock* l, unsigned long flags, Loc loc);
 
 // Whether a model's internal irqsave section of `l` may run as one step now: coarse sections
-// are on (KernelOptions::coarse_sections) and the caller does not hold `l` already (then the
-// ordinary path runs, and lockdep reports the recursion).
+// are on (KernelOptions::coarse_sections), the caller does not hold `l` already (then the
+// ordinary path runs, and lockdep reports the recursion) and is alone on its CPU (a spinner keeps
+// its CPU from its other tasks and its IRQ handlers).
 bool spin_section_coarse(const Spinlock* l);
 // spin_lock_irqsave(l); body(); spin_unlock_irqrestore(l) as one step `op` (model/core/
 // lock_ops.h spin_irqsave_section), where spin_section_coarse(l). `body` runs as the step's
