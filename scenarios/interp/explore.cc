@@ -143,7 +143,12 @@ std::vector<std::string> replay_flags(const Options& opt) {
   }
   if (opt.signals) out.push_back("--signals");
   if (opt.early_timeouts) out.push_back("--timeouts=early");
-  if (!opt.symmetry) out.push_back("--no-reduction=symmetry");
+  // The reductions that change the executions themselves (which tasks may start, which steps
+  // there are); commute changes only which ones dpor picks, so a schedule replays without it.
+  std::string off;
+  if (!opt.symmetry) off = "symmetry";
+  if (!opt.coarse) off += off.empty() ? "coarse" : ",coarse";
+  if (!off.empty()) out.push_back("--no-reduction=" + off);
   return out;
 }
 

@@ -45,6 +45,23 @@ TEST(RavelRun, EveryTestScenarioMatches) {
 
 // --timeouts=early (model::KernelOptions::early_timeouts): the timeout path's bug is found only
 // with it; the same waiter without it never times out (the producer can always complete).
+// A run with reductions off that change the executions (symmetry: which tasks may start;
+// coarse: which steps there are) prints a Replay line that names them, and that line replays
+// the same violation; without them the schedule does not fit.
+TEST(RavelRun, ReplayLinesNameTheReductionsTheyNeed) {
+  const std::string file = RAVEL_SOURCE_DIR "/scenarios/dma-buf/unfenced-write.ravel";
+  for (const char* off : {"coarse", "symmetry,coarse"}) {
+    Result r = ravel(std::string("run --no-reduction=") + off + " " + file);
+    const size_t at = r.out.find("Replay: ravel ");
+    ASSERT_NE(at, std::string::npos) << r.out;
+    std::string line = r.out.substr(at + 14, r.out.find('\n', at) - at - 14);
+    EXPECT_NE(line.find(std::string("--no-reduction=") + off), std::string::npos) << line;
+    Result again = ravel(line);
+    EXPECT_EQ(again.code, 0) << line << "\n" << again.out << again.err;
+    EXPECT_NE(again.out.find("this execution: dma-fault"), std::string::npos) << again.out;
+  }
+}
+
 TEST(RavelRun, EarlyTimeoutsReachTheTimeoutPath) {
   const std::string dir = kTests + "/timeouts/";
   for (const char* s : {"dpor", "dfs"}) {
