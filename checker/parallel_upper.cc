@@ -32,17 +32,7 @@ PieceInput Upper::input_to(size_t j) const {
   PieceInput in;
   in.prefix.resize(j + 1);
   for (size_t k = 0; k <= j; ++k) {
-    const UpperNode& node = nodes_[k];
-    PieceNode& p = in.prefix[k];
-    p.choice = node.choice;
-    p.event = node.event;
-    p.task = node.task;
-    p.enabled = node.enabled;
-    p.ntasks = node.ntasks;
-    p.sleep = node.sleep;
-    p.n = node.n;
-    p.value = node.value;
-    forest_.flatten(node.guide, &p.guide);
+    in.prefix[k] = to_piece(nodes_[k], forest_, /*with_wut=*/false);
   }
   in.detect_from = nodes_[j].event;
   in.split = split_;

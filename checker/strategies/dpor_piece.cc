@@ -215,7 +215,7 @@ std::string encode(const PieceInput& in) {
   return s;
 }
 
-PieceNode to_piece(const StackNode& node, const WakeupForest& forest) {
+PieceNode to_piece(const StackNode& node, const WakeupForest& forest, bool with_wut) {
   PieceNode p;
   p.choice = node.choice;
   p.event = node.event;
@@ -226,7 +226,7 @@ PieceNode to_piece(const StackNode& node, const WakeupForest& forest) {
   p.n = node.n;
   p.value = node.value;
   forest.flatten(node.guide, &p.guide);
-  forest.flatten(node.wut, &p.wut);
+  if (with_wut) forest.flatten(node.wut, &p.wut);
   return p;
 }
 

@@ -63,8 +63,9 @@ struct PieceOutput {
   std::vector<RawReversal> raw;  // reversals for upper nodes, in the order found
 };
 
-// Copies a stack node into a PieceNode (its trees flattened from `forest`) and back.
-PieceNode to_piece(const StackNode& node, const WakeupForest& forest);
+// Copies a stack node into a PieceNode (its trees flattened from `forest`; its wakeup tree only
+// when `with_wut`: a piece's input prefix has none) and back.
+PieceNode to_piece(const StackNode& node, const WakeupForest& forest, bool with_wut = true);
 void from_piece(const PieceNode& p, StackNode* node, WakeupForest* forest);
 
 // The strategy of one piece. `out` must outlive it.
