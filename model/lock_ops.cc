@@ -13,13 +13,17 @@
 namespace ravel::model {
 
 void lock_yield(LockWord& w, const LockCall& c, bool gate) {
+  lock_yield_at(w, c, gate ? w.gate(c.read) : nullptr);
+}
+
+void lock_yield_at(LockWord& w, const LockCall& c, const Wait* gate) {
   Operation op;
   op.kind = c.kind;
   op.access = Access::kWrite;
   op.object = w.object();
   op.loc = c.loc;
   op.arg0 = c.subclass;
-  yield_at(Ctx::current(), op, gate ? w.gate(c.read) : nullptr);
+  yield_at(Ctx::current(), op, gate);
   // A lock inside a freed heap object: uaf (model/slab.h, language.md section 6).
   slab_check(w.object(), ops_def_name(c.kind), c.loc);
 }

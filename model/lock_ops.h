@@ -34,6 +34,8 @@ void sleep_release(LockWord& w, LockdepMap& m, const LockCall& c);
 
 // The one yield of a lock operation on `w` (kWrite; gated when `gate`).
 void lock_yield(LockWord& w, const LockCall& c, bool gate);
+// The same, waiting at `gate` (nullptr: never waits): rwlock's fair and unfair read gates.
+void lock_yield_at(LockWord& w, const LockCall& c, const Wait* gate);
 
 // A coarse section (docs/reduction.md "Coarse sections"): spin_lock_irqsave(w); body;
 // spin_unlock_irqrestore(w) as ONE step, for a model's internal section whose body only reads

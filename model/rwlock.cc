@@ -27,19 +27,6 @@ LockCall call(OpKind kind, bool read, Loc loc) {
   return c;
 }
 
-// One kWrite operation of the word, waiting at `gate` (nullptr: never waits).
-void word_yield(LockWord& w, const LockCall& c, const Wait* gate) {
-  Operation op;
-  op.kind = c.kind;
-  op.access = Access::kWrite;
-  op.object = w.object();
-  op.loc = c.loc;
-  op.arg0 = c.subclass;
-  yield_at(Ctx::current(), op, gate);
-  // A lock inside a freed heap object: uaf (model/slab.h, language.md section 6).
-  slab_check(w.object(), ops_def_name(c.kind), c.loc);
-}
-
 // Lock release -> next acquire is a happens-before edge (language.md section 7, model/race.h).
 void took(LockWord& w, TaskId t, bool read) {
   w.acquire(t, read);
@@ -83,25 +70,25 @@ int trylock(Rwlock* l, OpKind kind, bool read, Loc loc) {
 }  // namespace
 
 void rw_read_wait(LockWord& w, const LockCall& c, bool fair) {
-  word_yield(w, c, fair ? w.fair_read_gate() : w.gate(true));
+  lock_yield_at(w, c, fair ? w.fair_read_gate() : w.gate(true));
   took(w, Ctx::current().self(), true);
 }
 
 void rw_write_wait(LockWord& w, const LockCall& c) {
-  word_yield(w, c, nullptr);
+  lock_yield_at(w, c, nullptr);
   TaskId self = Ctx::current().self();
   if (!w.free_for(false)) {
     // queued_write_lock_slowpath sets _QW_WAITING; rwsem_down_write_slowpath queues the writer
     // and sets RWSEM_FLAG_WAITERS. Visible to readers from this operation's effect on.
     w.writer_waits(self);
-    word_yield(w, c, w.gate(false));
+    lock_yield_at(w, c, w.gate(false));
     w.writer_stops_waiting(self);
   }
   took(w, self, false);
 }
 
 bool rw_try_take(LockWord& w, const LockCall& c) {
-  word_yield(w, c, nullptr);
+  lock_yield_at(w, c, nullptr);
   Ctx& ctx = Ctx::current();
   bool free = c.read ? w.free_for_fair_read() : w.free_for(false) && w.waiting_writers().empty();
   if (!free) {
