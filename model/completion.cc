@@ -4,9 +4,9 @@
 #include <string>
 
 #include "model/kernel.h"
+#include "model/might_sleep.h"
 #include "model/ops.h"
 #include "model/race.h"
-#include "model/shrinker.h"
 #include "model/slab.h"
 
 namespace ravel::model {
@@ -72,13 +72,13 @@ void complete_all(Completion* c, Loc loc) {
 }
 
 void wait_for_completion(Completion* c, Loc loc) {
-  mm_might_sleep(loc);
+  might_sleep(loc);
   step(c, op::kWaitForCompletion, Access::kWrite, loc, c != nullptr ? &c->gate : nullptr);
   consume(c);
 }
 
 long wait_for_completion_timeout(Completion* c, long timeout, Loc loc) {
-  mm_might_sleep(loc);
+  might_sleep(loc);
   if (timeout <= 0) {
     // do_wait_for_common(): with no time left the loop's one schedule_timeout(0) returns at
     // once: a poll that consumes a pending done (and returns 1, `timeout ?: 1`) or returns 0. It

@@ -7,8 +7,8 @@
 #include "model/cpu.h"
 #include "model/kernel.h"
 #include "model/lockdep.h"
+#include "model/might_sleep.h"
 #include "model/ops.h"
-#include "model/shrinker.h"
 #include "model/slab.h"
 
 namespace ravel::model {
@@ -245,7 +245,7 @@ bool rcu_read_lock_held() {
 
 void synchronize_rcu(Loc loc) {
   Ctx& ctx = Ctx::current();
-  mm_might_sleep(loc);
+  might_sleep(loc);
   RcuState& s = rcu();
   ctx.yield({.kind = op::kSynchronizeRcu, .access = Access::kWrite, .object = s.obj, .loc = loc});
   if (rcu_read_lock_held()) {
@@ -266,7 +266,7 @@ void rcu_defer(OpKind kind, ObjectId obj, void (*fn)(ObjectId, Loc), Loc loc) {
 
 void rcu_barrier(Loc loc) {
   Ctx& ctx = Ctx::current();
-  mm_might_sleep(loc);
+  might_sleep(loc);
   RcuState& s = rcu();
   ctx.yield({.kind = op::kRcuBarrier, .access = Access::kRead, .object = s.obj, .loc = loc});
   auto count = static_cast<uint32_t>(s.invoked.size());

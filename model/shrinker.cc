@@ -24,7 +24,6 @@ ShrinkerState& shrinkers() { return exec_local<ShrinkerState>(); }
 
 }  // namespace
 
-void mm_might_sleep(Loc loc) { might_sleep(loc); }
 
 void register_shrinker(std::function<void()> scan, Loc loc) {
   Ctx& ctx = Ctx::current();
@@ -34,7 +33,7 @@ void register_shrinker(std::function<void()> scan, Loc loc) {
 }
 
 void gfp_reclaim_begin(Loc loc) {
-  mm_might_sleep(loc);
+  might_sleep(loc);
   lock_map_acquire(&shrinkers().fs_reclaim, loc);
 }
 

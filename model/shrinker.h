@@ -24,7 +24,5 @@ void register_shrinker(std::function<void()> scan, Loc loc);
 void gfp_reclaim_begin(Loc loc);
 ObjectId reclaim_object();
 void gfp_reclaim_end(Loc loc);
-// might_sleep() of H4a's model (model/might_sleep.h), reached through here by this half's models.
-void mm_might_sleep(Loc loc);
 
 }  // namespace ravel::model

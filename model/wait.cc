@@ -5,9 +5,9 @@
 
 #include "model/completion.h"
 #include "model/kernel.h"
+#include "model/might_sleep.h"
 #include "model/ops.h"
 #include "model/race.h"
-#include "model/shrinker.h"
 #include "model/slab.h"
 
 namespace ravel::model {
@@ -67,7 +67,7 @@ void init_waitqueue_head(WaitQueueHead* wq, Loc loc) {
 }
 
 void wait_event(WaitQueueHead* wq, const std::function<bool()>& cond, Loc loc) {
-  mm_might_sleep(loc);
+  might_sleep(loc);
   if (wq == nullptr) step(wq, op::kWaitEvent, loc);  // reports the null-deref
   if (cond()) return;
   wait_loop(wq, cond, op::kWaitEvent, false, loc);
@@ -75,7 +75,7 @@ void wait_event(WaitQueueHead* wq, const std::function<bool()>& cond, Loc loc) {
 
 long wait_event_timeout(WaitQueueHead* wq, const std::function<bool()>& cond, long timeout,
                         Loc loc) {
-  mm_might_sleep(loc);
+  might_sleep(loc);
   if (wq == nullptr) step(wq, op::kWaitEventTimeout, loc);
   long left = timeout > 0 ? timeout : 1;
   if (cond()) return left;

@@ -4,9 +4,9 @@
 #include <string>
 
 #include "model/cpu.h"
+#include "model/might_sleep.h"
 #include "model/ops.h"
 #include "model/race.h"
-#include "model/shrinker.h"
 #include "model/slab.h"
 
 namespace ravel::model {
@@ -151,7 +151,7 @@ bool queue_work(Workqueue* wq, Work* w, Loc loc) {
 }
 
 bool flush_work(Work* w, Loc loc) {
-  mm_might_sleep(loc);
+  might_sleep(loc);
   step(w, op::kFlushWork, Access::kRead, loc);
   if (!no_func_warn(w, "flush_work", loc)) return false;
   bool waited = wait_instances(w, op::kFlushWork, loc);
@@ -160,7 +160,7 @@ bool flush_work(Work* w, Loc loc) {
 }
 
 bool cancel_work_sync(Work* w, Loc loc) {
-  mm_might_sleep(loc);
+  might_sleep(loc);
   step(w, op::kCancelWorkSync, Access::kWrite, loc);
   bool was_pending = w->pending;
   if (was_pending) {
