@@ -77,10 +77,9 @@ TEST(Atomic, NullWord) {
 // it; the final value is the same either way.
 uint64_t executions(bool commute, void (*op)(SharedVar*, Atomic*, int)) {
   KernelPlugin kernel;
-  SyncPlugin sync;
   ExploreOptions opt;
   opt.strategy.commute = commute;
-  opt.plugins = {&kernel, &sync};
+  opt.plugins = {&kernel};
   ExploreResult r = explore(opt, [op](Ctx& ctx) {
     SharedVar* flags = new_shared_var("flags", 0);
     Atomic* a = atomic_new("a", 0);

@@ -26,7 +26,7 @@ std::set<int64_t> observed(const std::string& strategy, int t1_cpu) {
   static std::set<int64_t> seen;
   seen.clear();
   auto r = run(strategy, [t1_cpu](Ctx& ctx) {
-    auto* l = ctx.make<Spinlock>(ctx, "l");
+    auto* l = spinlock_new("l");
     auto* x = ctx.make<ravel::testing::Shared<int64_t>>(ctx, 0);
     spawn_thread_fn(ctx, {.name = "T0", .cpu = 0}, [=] {
       spin_lock(l, RAVEL_LOC);
@@ -46,8 +46,8 @@ TEST_P(CpuTest, SpinlockDisablesPreemptionOnSharedCpu) {
 }
 
 void sleep_under(Ctx& ctx, int how) {
-  auto* l = ctx.make<Spinlock>(ctx, "l");
-  auto* m = ctx.make<Mutex>(ctx, "m");
+  auto* l = spinlock_new("l");
+  auto* m = mutex_new("m");
   spawn_thread_fn(ctx, {.name = "T0"}, [=] {
     if (how == 1) spin_lock(l, RAVEL_LOC);
     if (how == 2) local_irq_disable(RAVEL_LOC);
@@ -105,7 +105,7 @@ TEST_P(CpuTest, IrqsOffKeepsHandlerOut) {
 // __schedule_bug() words it; with only IRQs disabled it is might_sleep()'s.
 TEST_P(CpuTest, ScheduleUnderSpinlockIsSchedulingWhileAtomic) {
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* l = ctx.make<Spinlock>(ctx, "l");
+    auto* l = spinlock_new("l");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       spin_lock(l, RAVEL_LOC);
       schedule_debug(RAVEL_LOC);

@@ -35,9 +35,8 @@ void set_lock(DmaFence* f, Spinlock* lock) {
     f->lock = lock;
     return;
   }
-  Ctx& ctx = Ctx::current();
   f->lock =
-      ctx.make<Spinlock>(ctx, intern_name(std::string(f->name) + ".inline_lock"), kInlineLockClass);
+      spinlock_new(intern_name(std::string(f->name) + ".inline_lock"), kInlineLockClass);
   slab_adopt(f->mem, f->lock->word.object());  // the inline lock dies with the fence's memory
 }
 

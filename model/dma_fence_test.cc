@@ -94,7 +94,7 @@ TEST_P(DmaFenceTest, AddCallbackAfterSignalIsEnoent) {
 // f2. Shared external lock: self-deadlock + recursive locking. Inline locks: distinct locks (no
 // deadlock) of one lockdep class, so lockdep still says recursive locking, as the kernel's would.
 void shared_lock(Ctx& ctx, bool external) {
-  Spinlock* lock = external ? ctx.make<Spinlock>(ctx, "timeline_lock") : nullptr;
+  Spinlock* lock = external ? spinlock_new("timeline_lock") : nullptr;
   auto* f1 = dma_fence_new("f1", nullptr, lock);
   auto* f2 = dma_fence_new("f2", nullptr, lock);
   auto* cb1 = dma_fence_cb_new("cb1");
@@ -249,7 +249,7 @@ TEST_P(DmaFenceTest, WaitKeepsTheSectionOpen) {
 // sched_lock) and held elsewhere around a fence wait (sched_lock -> dma_fence_map) is the
 // dependency lockdep reports. `same_task`: the section itself waits with the lock held.
 void lock_in_section_held_around_wait(Ctx& ctx, bool same_task) {
-  auto* m = ctx.make<Mutex>(ctx, "sched_lock");
+  auto* m = mutex_new("sched_lock");
   auto* f = dma_fence_new("f", nullptr, nullptr);
   auto* other = dma_fence_new("other", nullptr, nullptr);
   spawn_thread_fn(ctx, {.name = "signaller"}, [=] {
@@ -446,8 +446,8 @@ TEST_P(DmaFenceTest, IsSignaledThroughOps) {
 // `finished`, whose callback takes the dependency lock that a task of the same CPU takes with
 // IRQs on: deadlock + lockdep. The fix moves the lock into a work item: ok. dfs only (IRQ).
 void kill_jobs(Ctx& ctx, bool work_item) {
-  auto* xa_lock = ctx.make<Spinlock>(ctx, "dependencies.xa_lock");
-  auto* ring_lock = ctx.make<Spinlock>(ctx, "ring_lock");
+  auto* xa_lock = spinlock_new("dependencies.xa_lock");
+  auto* ring_lock = spinlock_new("ring_lock");
   auto* finished = dma_fence_new("finished", nullptr, nullptr);
   auto* hw = dma_fence_new("hw_fence", nullptr, ring_lock);
   Work* kill_work = work_new("kill_work", [=](Work*) {

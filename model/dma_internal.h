@@ -14,7 +14,7 @@ struct WwClass;
 
 namespace dma {
 
-// Per-execution state of the dma models (SyncPlugin's exec_local).
+// Per-execution state of the dma models (exec_local, model/race.h).
 struct State {
   LockdepMap fence_map{"dma_fence_map", LockType::kMap, kWaitInv,
                        kWaitInv};  // dma_fence_lockdep_map (STATIC_LOCKDEP_MAP_INIT: "{0:0}")  //

@@ -30,8 +30,7 @@ bool covered(DmaResvUsage fence_usage, DmaResvUsage wanted) {
 WwClass* reservation_ww_class() {
   dma::State& s = dma::state();
   if (s.reservation_ww_class == nullptr) {
-    Ctx& ctx = Ctx::current();
-    s.reservation_ww_class = ctx.make<WwClass>(ctx, "reservation_ww_class", /*wait_die=*/true);
+    s.reservation_ww_class = ww_class_new("reservation_ww_class", /*wait_die=*/true);
   }
   return s.reservation_ww_class;
 }
@@ -42,7 +41,7 @@ DmaResv* dma_resv_new(const char* name, ObjectId owner) {
   auto* r = ctx.make<DmaResv>();
   r->name = name;
   r->id = ctx.new_object();
-  r->lock = ctx.make<WwMutex>(ctx, name, reservation_ww_class());
+  r->lock = ww_mutex_new(name, reservation_ww_class());
   if (owner != kNoObject) {
     slab_adopt(owner, r->id);
     slab_adopt(owner, r->lock->word.object());

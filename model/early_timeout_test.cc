@@ -26,10 +26,9 @@ namespace {
 // The sorted, distinct return values of the waiter, over every execution.
 std::vector<std::string> returns(const std::string& strategy, bool early, const SetupFn& setup) {
   KernelPlugin kernel(KernelOptions{.early_timeouts = early});
-  SyncPlugin sync;
   ExploreOptions o;
   o.strategy.name = strategy;
-  o.plugins = {&kernel, &sync};
+  o.plugins = {&kernel};
   ExploreResult r = explore(o, setup);
   EXPECT_EQ(r.model_error, "") << strategy;
   EXPECT_TRUE(r.complete) << strategy;

@@ -5,8 +5,9 @@
 #include <cstdlib>
 
 #include "model/lockdep.h"
+#include "model/race.h"
+#include "model/slab.h"
 #include "model/ops.h"
-#include "model/plugins.h"
 
 namespace ravel::model {
 namespace {
@@ -126,7 +127,9 @@ bool Kernel::cpu_alone(const TaskCtx& t) {
 }
 
 KernelPlugin::KernelPlugin(KernelOptions options)
-    : options_(options), lockdep_(std::make_unique<Lockdep>()) {
+    : options_(options),
+      lockdep_(std::make_unique<Lockdep>()),
+      races_(std::make_unique<RaceDetector>()) {
   register_ops();
 }
 
@@ -134,9 +137,18 @@ KernelPlugin::~KernelPlugin() = default;
 
 void KernelPlugin::begin_execution(Ctx& ctx) {
   g_kernel = ctx.make<Kernel>(ctx, lockdep_.get(), &options_);
+  races_->begin_execution(ctx);
 }
 
-void KernelPlugin::end_execution(Ctx&) {}
+void KernelPlugin::on_task_spawned(TaskId task, TaskId parent) {
+  races_->on_task_spawned(task, parent);
+}
+
+void KernelPlugin::on_event(const Event& event) { races_->on_event(event); }
+
+void KernelPlugin::on_task_finished(TaskId task) { races_->on_task_finished(task); }
+
+void KernelPlugin::end_execution(Ctx& ctx) { slab_check_leaks(ctx); }
 
 std::string interrupted_by(TaskId holder, TaskId waiter) {
   Kernel* k = Kernel::current_or_null();
@@ -148,11 +160,39 @@ std::string interrupted_by(TaskId holder, TaskId waiter) {
   return ", which the IRQ on cpu" + std::to_string(w.cpu) + " interrupted";
 }
 
-const Lockdep* find_lockdep(const std::vector<Plugin*>& plugins) {
-  for (Plugin* p : plugins) {
-    if (auto* k = dynamic_cast<KernelPlugin*>(p)) return &k->lockdep();
+bool KernelPlugin::view_task(TaskId task, TaskView* out) const {
+  // find_task, never task(): placing a task would allocate an object id and so change the
+  // execution being recorded.
+  const Kernel* k = Kernel::current_or_null();
+  const TaskCtx* tc = k != nullptr ? k->find_task(task) : nullptr;
+  if (tc == nullptr) return false;
+  out->known = true;
+  out->cpu = tc->cpu;
+  out->handler = tc->irq_handler;
+  out->hardirq = tc->hardirq > 0;
+  out->softirq = tc->softirq > 0;
+  out->irqs_off = tc->irqs_off;
+  out->preempt = tc->preempt;
+  out->bh = tc->bh;
+  out->rcu = tc->rcu;
+  out->held.clear();
+  for (const HeldLock& h : tc->held) {
+    // The class name from lockdep's per-run table, never h.map->name: after a fatal violation
+    // this runs while the arena is reset, when the lock objects made in setup are destroyed.
+    out->held.push_back({h.map, h.cls >= 0 ? lockdep_->class_name(h.cls) : "?", h.cls, h.loc,
+                         h.read});
   }
-  return nullptr;
+  return true;
 }
+
+void KernelPlugin::view_objects(std::vector<std::pair<ObjectId, std::string>>* out) const {
+  Kernel* k = Kernel::current_or_null();
+  if (k == nullptr) return;
+  for (int c = 0; c < k->cpu_count(); ++c) {
+    out->emplace_back(k->cpu(c).object, "cpu" + std::to_string(c));
+  }
+}
+
+const OrderGraph* KernelPlugin::order_graph() const { return lockdep_.get(); }
 
 }  // namespace ravel::model

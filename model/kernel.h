@@ -26,6 +26,7 @@
 namespace ravel::model {
 
 class Lockdep;
+class RaceDetector;
 struct LockdepMap;
 
 struct KernelOptions {
@@ -193,13 +194,23 @@ class KernelPlugin : public Plugin {
  public:
   explicit KernelPlugin(KernelOptions options = {});
   ~KernelPlugin() override;
+  // Per execution: the Kernel, then the race detector's clocks and every model's exec_local
+  // slots (model/race.h); at its end, the slab's leak check.
   void begin_execution(Ctx& ctx) override;
+  void on_task_spawned(TaskId task, TaskId parent) override;
+  void on_event(const Event& event) override;
+  void on_task_finished(TaskId task) override;
   void end_execution(Ctx& ctx) override;
+  // Reports' views (checker/api.h): the running execution's tasks and CPUs, lockdep's graph.
+  bool view_task(TaskId task, TaskView* out) const override;
+  void view_objects(std::vector<std::pair<ObjectId, std::string>>* out) const override;
+  const OrderGraph* order_graph() const override;
   Lockdep& lockdep() { return *lockdep_; }
 
  private:
   KernelOptions options_;
   std::unique_ptr<Lockdep> lockdep_;
+  std::unique_ptr<RaceDetector> races_;
 };
 
 // ", which the IRQ on cpu0 interrupted" when `waiter` is the IRQ handler that interrupted

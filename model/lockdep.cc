@@ -13,6 +13,14 @@ namespace ravel::model {
 
 // ------------------------------------------------------------------ per-run graph
 
+std::vector<OrderEdge> Lockdep::edges_from(int cls) const {
+  std::vector<OrderEdge> out;
+  for (const Edge& e : fwd_[cls]) {
+    out.push_back({e.to, e.prev_loc, e.next_loc, e.task, e.execution});
+  }
+  return out;
+}
+
 int Lockdep::class_id(const std::string& name) {
   auto it = by_name_.find(name);
   if (it != by_name_.end()) return it->second;

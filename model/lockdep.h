@@ -133,7 +133,8 @@ class LockOrderObserver {
 void set_lock_order_observer(LockOrderObserver* observer);
 
 // Per-run state; owned by KernelPlugin.
-class Lockdep {
+// It is the run's OrderGraph (checker/api.h): reports draw the lock graph through that view.
+class Lockdep final : public OrderGraph {
  public:
   // Usage bits (lockdep_states.h): index = irq * 4 + dir * 2 + read, irq 0 HARDIRQ / 1 SOFTIRQ,
   // dir 0 USED_IN ("IN-HARDIRQ") / 1 ENABLED ("HARDIRQ-ON").
@@ -165,7 +166,8 @@ class Lockdep {
   // Records the class's wait types unless already known (the first registering map wins).
   void set_wait_types(int cls, int8_t inner, int8_t outer);
   const Class& cls(int id) const { return classes_[id]; }
-  const std::string& class_name(int id) const { return classes_[id].name; }
+  const std::string& class_name(int id) const override { return classes_[id].name; }
+  std::vector<OrderEdge> edges_from(int cls) const override;
   // Priming: records a -> b -> c ... as the kernel does at boot (dma_resv_lockdep()).
   void prime(const std::vector<std::string>& order);
   // prime() of a static list, remembered by its address. Why: dma_resv_lockdep() runs at every

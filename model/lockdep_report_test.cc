@@ -69,8 +69,8 @@ TEST(LockdepUsageChars, WaitTypesOnlyWhenKnown) {
 // AB-BA on two mutexes: every class print_lock() names is "(x){+.+.}-{3:3}".
 TEST_P(LockdepReport, CircularNamesClassesWithUsageAndWaitTypes) {
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* a = ctx.make<Mutex>(ctx, "a");
-    auto* b = ctx.make<Mutex>(ctx, "b");
+    auto* a = mutex_new("a");
+    auto* b = mutex_new("b");
     for (int i = 0; i < 2; ++i) {
       spawn_thread_fn(ctx, {.name = i == 0 ? "T0" : "T1"}, [=] {
         Mutex* first = i == 0 ? a : b;
@@ -100,7 +100,7 @@ TEST_P(LockdepReport, PseudoLockWaitTypesOnlyWhenGiven) {
   auto r = run(GetParam(), [](Ctx& ctx) {
     auto* reclaim = ctx.make<LockdepMap>("fs_reclaim", LockType::kMap);
     auto* rcu = ctx.make<LockdepMap>("rcu_like", LockType::kMap, kWaitSpin, kWaitFree);
-    auto* m = ctx.make<Mutex>(ctx, "m");
+    auto* m = mutex_new("m");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       lock_map_acquire(reclaim, RAVEL_LOC);
       lock_map_acquire(rcu, RAVEL_LOC);
@@ -127,7 +127,7 @@ TEST_P(LockdepReport, PseudoLockWaitTypesOnlyWhenGiven) {
 // A spinlock used in hardirq and with hardirqs on: the class is '?' for HARDIRQ-W.
 TEST_P(LockdepReport, InconsistentStateShowsBothUsages) {
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* l = ctx.make<Spinlock>(ctx, "lock");
+    auto* l = spinlock_new("lock");
     spawn_thread_fn(ctx, {.name = "T0", .cpu = 0}, [=] {
       spin_lock(l, RAVEL_LOC);
       spin_unlock(l, RAVEL_LOC);
@@ -152,8 +152,8 @@ TEST_P(LockdepReport, InconsistentStateShowsBothUsages) {
 TEST_P(LockdepReport, HardirqOnIsRegisteredWhereIrqsWereEnabled) {
   static uint32_t taken = 0, enabled = 0;
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* fence_lock = ctx.make<Spinlock>(ctx, "fence_lock");
-    auto* xa_lock = ctx.make<Spinlock>(ctx, "xa_lock");
+    auto* fence_lock = spinlock_new("fence_lock");
+    auto* xa_lock = spinlock_new("xa_lock");
     // In init: the usage is registered before the handler can run.
     // clang-format off
     unsigned long flags = spin_lock_irqsave(fence_lock, RAVEL_LOC); taken = __LINE__;
@@ -182,9 +182,9 @@ TEST_P(LockdepReport, HardirqOnIsRegisteredWhereIrqsWereEnabled) {
 // A (hardirq-safe) -> [M ->] B (hardirq-unsafe). Direct: no "Chain exists of"; through M: the
 // chain A --> M --> B, whichever check (order or inversion) reports it first.
 void irq_order(Ctx& ctx, bool through_middle) {
-  auto* a = ctx.make<Spinlock>(ctx, "A");
-  auto* m = ctx.make<Spinlock>(ctx, "M");
-  auto* b = ctx.make<Spinlock>(ctx, "B");
+  auto* a = spinlock_new("A");
+  auto* m = spinlock_new("M");
+  auto* b = spinlock_new("B");
   spawn_thread_fn(ctx, {.name = "T0", .cpu = 0}, [=] {
     unsigned long f = spin_lock_irqsave(a, RAVEL_LOC);
     Spinlock* next = through_middle ? m : b;
@@ -252,8 +252,8 @@ TEST_P(LockdepReport, IrqSafeToUnsafeThroughAChain) {
 // ran (a read-safe class becoming so later is not checked: read usage takes no inversion check).
 TEST_P(LockdepReport, ReadSafeNamesBothSidesRead) {
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* rw = ctx.make<Rwlock>(ctx, "R");
-    auto* b = ctx.make<Spinlock>(ctx, "B");
+    auto* rw = rwlock_new("R");
+    auto* b = spinlock_new("B");
     Completion* fired = completion_new("fired");
     spawn_thread_fn(ctx, {.name = "T0", .cpu = 0}, [=] {
       wait_for_completion(fired, RAVEL_LOC);

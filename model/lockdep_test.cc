@@ -20,8 +20,8 @@ constexpr auto kLockdep = Violation::Kind::kLockdep;
 class Lockdep : public ::testing::TestWithParam<std::string> {};
 
 void abba(Ctx& ctx, bool opposite) {
-  auto* a = ctx.make<Mutex>(ctx, "a");
-  auto* b = ctx.make<Mutex>(ctx, "b");
+  auto* a = mutex_new("a");
+  auto* b = mutex_new("b");
   spawn_thread_fn(ctx, {.name = "T0"}, [=] {
     mutex_lock(a, RAVEL_LOC);
     mutex_lock(b, RAVEL_LOC);
@@ -59,7 +59,7 @@ TEST_P(Lockdep, ConsistentOrderIsSilent) {
 
 // Spinlock taken in hardirq on cpu0 and with IRQs on by a task of cpu0.
 void irq_lock(Ctx& ctx, bool irqsave) {
-  auto* l = ctx.make<Spinlock>(ctx, "lock");
+  auto* l = spinlock_new("lock");
   spawn_thread_fn(ctx, {.name = "T0", .cpu = 0}, [=] {
     if (irqsave) {
       unsigned long flags = spin_lock_irqsave(l, RAVEL_LOC);
@@ -92,8 +92,8 @@ TEST_P(Lockdep, SpinlockIrqsaveIsSilent) {
 // A (taken in hardirq on cpu2) -> B (taken with IRQs on by T1 on cpu1), ordered by T0 on cpu0.
 TEST_P(Lockdep, IrqSafeToUnsafeOrder) {
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* a = ctx.make<Spinlock>(ctx, "A");
-    auto* b = ctx.make<Spinlock>(ctx, "B");
+    auto* a = spinlock_new("A");
+    auto* b = spinlock_new("B");
     spawn_thread_fn(ctx, {.name = "T0", .cpu = 0}, [=] {
       unsigned long f = spin_lock_irqsave(a, RAVEL_LOC);
       spin_lock(b, RAVEL_LOC);
@@ -118,7 +118,7 @@ TEST_P(Lockdep, IrqSafeToUnsafeOrder) {
 
 TEST_P(Lockdep, RecursiveSpinlockDeadlocks) {
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* a = ctx.make<Spinlock>(ctx, "a");
+    auto* a = spinlock_new("a");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       spin_lock(a, RAVEL_LOC);
       spin_lock(a, RAVEL_LOC);
@@ -130,8 +130,8 @@ TEST_P(Lockdep, RecursiveSpinlockDeadlocks) {
 
 // Two locks of one class (a struct field): nesting needs spin_lock_nested.
 void same_class(Ctx& ctx, bool nested) {
-  auto* a = ctx.make<Spinlock>(ctx, "x.lock#1", "job.lock");
-  auto* b = ctx.make<Spinlock>(ctx, "x.lock#2", "job.lock");
+  auto* a = spinlock_new("x.lock#1", "job.lock");
+  auto* b = spinlock_new("x.lock#2", "job.lock");
   spawn_thread_fn(ctx, {.name = "T0"}, [=] {
     spin_lock(a, RAVEL_LOC);
     if (nested) {
@@ -154,7 +154,7 @@ TEST_P(Lockdep, SameClassNeedsNested) {
 
 TEST_P(Lockdep, UnlockNotHeld) {
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* a = ctx.make<Mutex>(ctx, "a");
+    auto* a = mutex_new("a");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] { mutex_unlock(a, RAVEL_LOC); });
   });
   EXPECT_TRUE(found(r, kLockdep, "bad unlock balance detected!")) << summary(r);
@@ -162,7 +162,7 @@ TEST_P(Lockdep, UnlockNotHeld) {
 
 TEST_P(Lockdep, HeldAtExit) {
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* a = ctx.make<Mutex>(ctx, "a");
+    auto* a = mutex_new("a");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] { mutex_lock(a, RAVEL_LOC); });
   });
   EXPECT_TRUE(found(r, kLockdep, "lock held when returning to user space!")) << summary(r);
@@ -171,7 +171,7 @@ TEST_P(Lockdep, HeldAtExit) {
 
 TEST_P(Lockdep, AssertHeld) {
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* a = ctx.make<Mutex>(ctx, "a");
+    auto* a = mutex_new("a");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       mutex_lock(a, RAVEL_LOC);
       lockdep_assert_held(&a->dep_map, RAVEL_LOC);
@@ -181,7 +181,7 @@ TEST_P(Lockdep, AssertHeld) {
   });
   EXPECT_TRUE(r.violations.empty()) << summary(r);
   auto bad = run(GetParam(), [](Ctx& ctx) {
-    auto* a = ctx.make<Mutex>(ctx, "a");
+    auto* a = mutex_new("a");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] { lockdep_assert_held(&a->dep_map, RAVEL_LOC); });
   });
   EXPECT_TRUE(found(bad, kLockdep, "lockdep_assert_held(a) failed")) << summary(bad);
@@ -191,8 +191,8 @@ TEST_P(Lockdep, AssertHeld) {
 // after T0 is done (T0 spawns it at its end).
 TEST_P(Lockdep, CycleFoundWithoutDeadlock) {
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* a = ctx.make<Mutex>(ctx, "a");
-    auto* b = ctx.make<Mutex>(ctx, "b");
+    auto* a = mutex_new("a");
+    auto* b = mutex_new("b");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       mutex_lock(a, RAVEL_LOC);
       mutex_lock(b, RAVEL_LOC);
@@ -215,12 +215,10 @@ TEST_P(Lockdep, PrimedOrder) {
   kernel.lockdep().prime({"mmap_lock", "reservation_ww_class_mutex", "fs_reclaim"});
   ExploreOptions o;
   o.strategy.name = GetParam();
-  SyncPlugin sync;
   o.plugins.push_back(&kernel);
-  o.plugins.push_back(&sync);
   auto r = explore(o, [](Ctx& ctx) {
     auto* reclaim = ctx.make<LockdepMap>("fs_reclaim", LockType::kMap);
-    auto* mmap = ctx.make<Mutex>(ctx, "mmap_lock");
+    auto* mmap = mutex_new("mmap_lock");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       lock_map_acquire(reclaim, RAVEL_LOC);
       mutex_lock(mmap, RAVEL_LOC);
@@ -235,8 +233,8 @@ TEST_P(Lockdep, PrimedOrder) {
 // executions. The report names the execution that recorded a -> b (Violation::history), and
 // replaying that schedule first, then the violation's, in one run reproduces it.
 void two_branches(Ctx& ctx) {
-  auto* a = ctx.make<Mutex>(ctx, "a");
-  auto* b = ctx.make<Mutex>(ctx, "b");
+  auto* a = mutex_new("a");
+  auto* b = mutex_new("b");
   spawn_thread_fn(ctx, {.name = "T0"}, [=] {
     Mutex* first = Ctx::current().choose(2) == 0 ? a : b;
     Mutex* second = first == a ? b : a;
@@ -249,11 +247,10 @@ void two_branches(Ctx& ctx) {
 
 ExploreResult replay(const std::string& schedule) {
   KernelPlugin kernel;
-  SyncPlugin sync;
   ExploreOptions o;
   o.strategy.name = "replay";
   o.strategy.schedule = schedule;
-  o.plugins = {&kernel, &sync};
+  o.plugins = {&kernel};
   return explore(o, two_branches);
 }
 
@@ -284,8 +281,8 @@ TEST_P(Lockdep, CycleAcrossExecutionsCarriesItsHistory) {
 TEST_P(Lockdep, CycleWithinOneExecutionHasNoHistory) {
   // One task takes both orders in turn: the one execution records a -> b and closes the cycle.
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* a = ctx.make<Mutex>(ctx, "a");
-    auto* b = ctx.make<Mutex>(ctx, "b");
+    auto* a = mutex_new("a");
+    auto* b = mutex_new("b");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       for (Mutex* first : {a, b}) {
         Mutex* second = first == a ? b : a;

@@ -77,4 +77,9 @@ bool mutex_is_locked(Mutex* m, Loc loc) {
   return locked;
 }
 
+Mutex* mutex_new(const char* name, const char* class_name) {
+  Ctx& ctx = Ctx::current();
+  return ctx.make<Mutex>(ctx, name, class_name);
+}
+
 }  // namespace ravel::model

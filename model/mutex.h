@@ -17,6 +17,10 @@ struct Mutex {
   LockdepMap dep_map;
 };
 
+// A new Mutex in the running execution (the arena frees it with the execution). Strings must
+// outlive the run (string literals, or interned).
+Mutex* mutex_new(const char* name, const char* class_name = nullptr);
+
 void mutex_lock(Mutex* m, Loc loc);
 void mutex_lock_nested(Mutex* m, int subclass, Loc loc);
 int mutex_lock_interruptible(Mutex* m, Loc loc);  // 0 or -EINTR

@@ -32,7 +32,7 @@ struct VarShadow {
 };
 
 struct SyncState {
-  SyncPlugin* plugin = nullptr;
+  RaceDetector* detector = nullptr;
   std::vector<void*> slots;
   std::vector<VectorClock> clocks;       // per task
   std::vector<VectorClock> sync;         // per object (Ctx::object_index: ids are sparse)
@@ -50,7 +50,7 @@ SyncState::~SyncState() {
 
 SyncState& state() {
   if (g_state == nullptr) {
-    Ctx::current().model_error("internal error: model::SyncPlugin is not registered for this run",
+    Ctx::current().model_error("internal error: model::KernelPlugin is not registered for this run",
                                Loc{__FILE__, __LINE__, 0});
   }
   return *g_state;
@@ -74,7 +74,7 @@ std::string where(const Loc& loc) { return std::string(loc.file) + ":" + std::to
 
 void report_race(SyncState& s, const char* name, TaskId other, const AccessRec& prev, bool write,
                  Loc loc) {
-  if (!s.plugin->first_report(prev.loc, loc)) return;
+  if (!s.detector->first_report(prev.loc, loc)) return;
   Ctx& ctx = Ctx::current();
   auto describe = [&](TaskId t, bool w, const Loc& l) {
     return std::string(w ? "write" : "read") + " by " + ctx.task_name(t) + " at " + where(l);
@@ -94,13 +94,13 @@ void report_race(SyncState& s, const char* name, TaskId other, const AccessRec& 
 
 }  // namespace
 
-// --- plugin ------------------------------------------------------------------------------------
-void SyncPlugin::begin_execution(Ctx& ctx) {
+// --- execution hooks (driven by KernelPlugin) ----------------------------------------------------
+void RaceDetector::begin_execution(Ctx& ctx) {
   g_state = ctx.make<SyncState>();
-  g_state->plugin = this;
+  g_state->detector = this;
 }
 
-void SyncPlugin::on_task_spawned(TaskId task, TaskId parent) {
+void RaceDetector::on_task_spawned(TaskId task, TaskId parent) {
   if (g_state == nullptr) return;
   if (parent != kNoTask) {
     // Task creation -> the task's start (section 7).
@@ -113,21 +113,19 @@ void SyncPlugin::on_task_spawned(TaskId task, TaskId parent) {
   }
 }
 
-void SyncPlugin::on_event(const Event& event) {
+void RaceDetector::on_event(const Event& event) {
   if (g_state == nullptr || event.op.kind != op::kJoinAll) return;
   // Every task before `final`: the root task passes join_all once all tasks have finished.
   VectorClock& c = clock_of(event.task);
   for (TaskId t = 0; t < g_state->finished.size(); ++t) c.join(g_state->finished[t]);
 }
 
-void SyncPlugin::on_task_finished(TaskId task) {
+void RaceDetector::on_task_finished(TaskId task) {
   if (g_state == nullptr) return;
   at(g_state->finished, task) = clock_of(task);
 }
 
-void SyncPlugin::end_execution(Ctx& ctx) { slab_check_leaks(ctx); }
-
-bool SyncPlugin::first_report(const Loc& a, const Loc& b) {
+bool RaceDetector::first_report(const Loc& a, const Loc& b) {
   auto key = std::make_tuple(std::string(a.file), a.line, std::string(b.file), b.line);
   if (std::get<0>(key) > std::get<2>(key) ||
       (std::get<0>(key) == std::get<2>(key) && a.line > b.line)) {

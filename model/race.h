@@ -4,7 +4,7 @@
 // (model/core/hb_clock.h): every task has a clock, every synchronization object a clock
 // (by Ctx::object_index). Primitives publish edges through hb_release(obj) / hb_acquire(obj):
 // locks (unlock -> next lock), completions, wake-ups, RCU, work queueing, atomic RMWs,
-// release/acquire pairs. Task spawn, task end -> `final` are handled by SyncPlugin.
+// release/acquire pairs. Task spawn, task end -> `final` are handled by RaceDetector's hooks.
 //
 // The detector follows KCSAN's definition: two accesses to one variable race when they are not
 // ordered by happens-before, at least one is a write and at least one is plain (unmarked);
@@ -12,10 +12,11 @@
 // any) read and write epoch -- a full vector-clock detector (Djit+), exact for the small task
 // counts of scenarios. Each pair of locations is reported once per run.
 //
-// SyncPlugin also owns the per-execution state of every model of this half (slab, RCU,
-// workqueue...): exec_local<T>() returns the execution's instance of T, created on first use in
-// the execution arena and destroyed with it. Runs that use these models must register a
-// SyncPlugin (ExploreOptions::plugins), otherwise the first use is a model error.
+// Its per-execution state, and the per-execution state of every model that keeps some beyond
+// its objects (slab, RCU, workqueue, dma...: exec_local<T>() below), is made when an execution
+// begins by model::KernelPlugin (model/kernel.h), the one plugin of the models, which drives
+// the RaceDetector's hooks. Runs that use the models register a KernelPlugin
+// (ExploreOptions::plugins), otherwise the first use is a model error.
 #pragma once
 
 #include <cstdint>
@@ -29,13 +30,14 @@
 
 namespace ravel::model {
 
-class SyncPlugin final : public Plugin {
+// The detector's run-wide state (which pairs were reported) and its execution hooks, called by
+// KernelPlugin in the engine's plugin order.
+class RaceDetector {
  public:
-  void begin_execution(Ctx& ctx) override;
-  void on_task_spawned(TaskId task, TaskId parent) override;
-  void on_event(const Event& event) override;
-  void on_task_finished(TaskId task) override;
-  void end_execution(Ctx& ctx) override;
+  void begin_execution(Ctx& ctx);
+  void on_task_spawned(TaskId task, TaskId parent);
+  void on_event(const Event& event);
+  void on_task_finished(TaskId task);
 
   // Run-wide deduplication of race reports: true the first time a (loc, loc) pair is seen.
   bool first_report(const Loc& a, const Loc& b);
@@ -46,7 +48,7 @@ class SyncPlugin final : public Plugin {
 
 // --- per-execution storage -------------------------------------------------------------------
 namespace internal {
-void*& exec_slot(size_t index);  // model_error when no SyncPlugin runs
+void*& exec_slot(size_t index);  // model_error when no KernelPlugin runs
 size_t next_slot_index();
 }  // namespace internal
 

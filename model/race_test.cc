@@ -33,7 +33,7 @@ TEST(VectorClock, JoinCoversLeq) {
 // counter++ by two tasks: read then write, optionally under a mutex.
 void counter(Ctx& ctx, bool locked) {
   SharedVar* c = new_shared_var("counter", 0);
-  auto* m = ctx.make<Mutex>(ctx, "m");
+  auto* m = mutex_new("m");
   for (const char* name : {"T0", "T1"}) {
     spawn_thread_fn(ctx, {.name = name}, [c, m, locked] {
       if (locked) mutex_lock(m, HERE);
@@ -61,7 +61,7 @@ TEST(Race, SameCounterUnderMutexIsSilent) {
 TEST(Race, SpinlockOrdersToo) {
   auto r = run([](Ctx& ctx) {
     SharedVar* c = new_shared_var("counter", 0);
-    auto* l = ctx.make<Spinlock>(ctx, "l");
+    auto* l = spinlock_new("l");
     for (const char* name : {"T0", "T1"}) {
       spawn_thread_fn(ctx, {.name = name}, [c, l] {
         spin_lock(l, HERE);

@@ -29,10 +29,9 @@ ExploreResult run_with(bool consolidated, const SetupFn& setup) {
     KernelOptions ko;
     ko.rcu_consolidated = consolidated;
     KernelPlugin kernel(ko);
-    SyncPlugin sync;
     ExploreOptions opt;
     opt.strategy.name = s;
-    opt.plugins = {&kernel, &sync};
+    opt.plugins = {&kernel};
     ExploreResult r = explore(opt, setup);
     EXPECT_EQ(r.model_error, "") << s;
     EXPECT_TRUE(r.complete) << s;
@@ -58,7 +57,7 @@ void region_reader(Ctx& ctx, Region region, bool deferred) {
   ObjectId obj = kzalloc("struct foo", Gfp::kKernel, HERE);
   SharedVar* field = new_shared_var("foo.a", 1, obj);
   SharedVar* gp = new_shared_var("gp", static_cast<int64_t>(obj));
-  auto* lock = ctx.make<Spinlock>(ctx, "lock");
+  auto* lock = spinlock_new("lock");
   spawn_thread_fn(ctx, {.name = "reader"}, [gp, field, lock, region] {
     unsigned long flags = 0;
     switch (region) {
@@ -195,7 +194,7 @@ TEST(RcuConsolidated, SharedCpuRegions) {
     ObjectId obj = kzalloc("struct foo", Gfp::kKernel, HERE);
     SharedVar* field = new_shared_var("foo.a", 1, obj);
     SharedVar* gp = new_shared_var("gp", static_cast<int64_t>(obj));
-    auto* lock = ctx.make<Spinlock>(ctx, "lock");
+    auto* lock = spinlock_new("lock");
     for (const char* name : {"r0", "r1"}) {
       spawn_thread_fn(ctx, {.name = name, .cpu = 0}, [gp, field, lock] {
         spin_lock(lock, HERE);

@@ -166,4 +166,9 @@ void write_unlock_bh(Rwlock* l, Loc loc) {
   local_bh_enable(loc);
 }
 
+Rwlock* rwlock_new(const char* name, const char* class_name) {
+  Ctx& ctx = Ctx::current();
+  return ctx.make<Rwlock>(ctx, name, class_name);
+}
+
 }  // namespace ravel::model

@@ -35,12 +35,15 @@
 namespace ravel::model {
 
 struct Rwlock {
-  // Create with ctx.make<Rwlock>(ctx, "name") or (ctx, "name", "class"). Strings must outlive
-  // the run.
+  // Made by rwlock_new() (every model object is made by its foo_new()).
   Rwlock(Ctx& ctx, const char* name, const char* class_name = nullptr);
   LockWord word;
   LockdepMap dep_map;
 };
+
+// A new Rwlock in the running execution (the arena frees it with the execution). Strings must
+// outlive the run (string literals, or interned).
+Rwlock* rwlock_new(const char* name, const char* class_name = nullptr);
 
 void read_lock(Rwlock* l, Loc loc);
 void read_unlock(Rwlock* l, Loc loc);

@@ -84,7 +84,7 @@ int max_occupancy(const Case& c, bool read0, bool read1) {
   max_inside = 0;
   auto r = run(c.strategy, [&c, read0, read1](Ctx& ctx) {
     inside = 0;
-    auto* l = ctx.make<Rwlock>(ctx, "l");
+    auto* l = rwlock_new("l");
     auto* x = new_shared_var("x", 0);
     Form form = c.form;
     for (bool read : {read0, read1}) {
@@ -115,7 +115,7 @@ TEST_P(RwlockTest, CounterUnderWriteLockHasNoRace) {
     static std::set<int64_t> seen;
     seen.clear();
     auto r = run(GetParam().strategy, [form = GetParam().form, writers_read_lock](Ctx& ctx) {
-      auto* l = ctx.make<Rwlock>(ctx, "l");
+      auto* l = rwlock_new("l");
       auto* x = new_shared_var("counter", 0);
       auto increment = [=] {
         unsigned long f = lock(l, writers_read_lock, form);
@@ -141,7 +141,7 @@ TEST_P(RwlockTest, CounterUnderWriteLockHasNoRace) {
 
 TEST_P(RwlockTest, WriteLockRecursionDeadlocks) {
   auto r = run(GetParam().strategy, [form = GetParam().form](Ctx& ctx) {
-    auto* l = ctx.make<Rwlock>(ctx, "l");
+    auto* l = rwlock_new("l");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       lock(l, true, form);
       write_lock(l, RAVEL_LOC);
@@ -150,7 +150,7 @@ TEST_P(RwlockTest, WriteLockRecursionDeadlocks) {
   EXPECT_TRUE(found(r, kDeadlock)) << summary(r);
   EXPECT_TRUE(found(r, kLockdep, "possible recursive locking detected")) << summary(r);
   auto w = run(GetParam().strategy, [](Ctx& ctx) {
-    auto* l = ctx.make<Rwlock>(ctx, "l");
+    auto* l = rwlock_new("l");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       write_lock(l, RAVEL_LOC);
       write_lock(l, RAVEL_LOC);
@@ -168,7 +168,7 @@ TEST_P(RwlockTest, WriteLockRecursionDeadlocks) {
 enum class Writer { kNone, kConcurrent, kAfter };
 ExploreResult recursive_read(const Case& c, Writer writer) {
   return run(c.strategy, [form = c.form, writer](Ctx& ctx) {
-    auto* l = ctx.make<Rwlock>(ctx, "l");
+    auto* l = rwlock_new("l");
     Completion* done = completion_new("reads_done");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       unsigned long f = lock(l, true, form);
@@ -216,7 +216,7 @@ TEST_P(RwlockTest, TrylocksNeverWait) {
   for (bool writer : {false, true}) {
     seen.clear();
     auto r = run(GetParam().strategy, [form = GetParam().form, writer](Ctx& ctx) {
-      auto* l = ctx.make<Rwlock>(ctx, "l");
+      auto* l = rwlock_new("l");
       spawn_thread_fn(ctx, {.name = "T0"}, [=] {
         unsigned long f = lock(l, true, form);
         int again = read_trylock(l, RAVEL_LOC);
@@ -241,7 +241,7 @@ TEST_P(RwlockTest, TrylocksNeverWait) {
     EXPECT_EQ(seen, want) << GetParam().strategy;
   }
   auto free = run(GetParam().strategy, [](Ctx& ctx) {
-    auto* l = ctx.make<Rwlock>(ctx, "l");
+    auto* l = rwlock_new("l");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       EXPECT_EQ(write_trylock(l, RAVEL_LOC), 1);
       EXPECT_FALSE(preemptible());
@@ -259,8 +259,8 @@ TEST_P(RwlockTest, TrylocksNeverWait) {
 TEST_P(RwlockTest, TrylockAddsNoDependency) {
   for (bool trylock : {true, false}) {
     auto r = run(GetParam().strategy, [trylock](Ctx& ctx) {
-      auto* a = ctx.make<Rwlock>(ctx, "a");
-      auto* b = ctx.make<Rwlock>(ctx, "b");
+      auto* a = rwlock_new("a");
+      auto* b = rwlock_new("b");
       spawn_thread_fn(ctx, {.name = "T0"}, [=] {
         write_lock(b, RAVEL_LOC);
         if (trylock ? write_trylock(a, RAVEL_LOC) == 1 : (write_lock(a, RAVEL_LOC), true)) {
@@ -305,7 +305,7 @@ INSTANTIATE_TEST_SUITE_P(Strategies, RwlockTest, ::testing::ValuesIn(cases()), c
 // A reader in hardirq on cpu0, and T0 of cpu0 taking the lock `how`.
 ExploreResult irq_reader(Form form, bool t0_reads) {
   return run("dfs", [form, t0_reads](Ctx& ctx) {
-    auto* l = ctx.make<Rwlock>(ctx, "l");
+    auto* l = rwlock_new("l");
     spawn_thread_fn(ctx, {.name = "T0", .cpu = 0}, [=] {
       unsigned long f = lock(l, t0_reads, form);
       unlock(l, t0_reads, form, f);
@@ -353,7 +353,7 @@ TEST(RwlockIrq, ReadersInIrqAndProcessAreSilent) {
 // deadlock, and lockdep's recursive locking).
 ExploreResult nested_read(bool in_irq_handler) {
   return run("dfs", [in_irq_handler](Ctx& ctx) {
-    auto* l = ctx.make<Rwlock>(ctx, "l");
+    auto* l = rwlock_new("l");
     spawn_thread_fn(ctx, {.name = "T0", .cpu = 0}, [=] {
       read_lock(l, RAVEL_LOC);
       if (!in_irq_handler) {
@@ -396,7 +396,7 @@ TEST(RwlockIrq, RecursiveReadInProcessContextDeadlocks) {
 TEST(RwlockIrq, TrylockMarksEnabledNotUsedIn) {
   for (bool trylock_in_process : {true, false}) {
     auto r = run("dfs", [trylock_in_process](Ctx& ctx) {
-      auto* l = ctx.make<Rwlock>(ctx, "l");
+      auto* l = rwlock_new("l");
       spawn_thread_fn(ctx, {.name = "T0", .cpu = 0}, [=] {
         if (!trylock_in_process) {
           write_lock(l, RAVEL_LOC);

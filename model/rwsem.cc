@@ -119,4 +119,9 @@ void downgrade_write(RwSemaphore* s, Loc loc) {
   s->word.downgrade(self);
 }
 
+RwSemaphore* rwsem_new(const char* name, const char* class_name) {
+  Ctx& ctx = Ctx::current();
+  return ctx.make<RwSemaphore>(ctx, name, class_name);
+}
+
 }  // namespace ravel::model

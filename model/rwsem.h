@@ -29,12 +29,15 @@
 namespace ravel::model {
 
 struct RwSemaphore {
-  // Create with ctx.make<RwSemaphore>(ctx, "name") or (ctx, "name", "class"). Strings must
-  // outlive the run.
+  // Made by rwsem_new() (every model object is made by its foo_new()).
   RwSemaphore(Ctx& ctx, const char* name, const char* class_name = nullptr);
   LockWord word;
   LockdepMap dep_map;
 };
+
+// A new RwSemaphore in the running execution (the arena frees it with the execution). Strings must
+// outlive the run (string literals, or interned).
+RwSemaphore* rwsem_new(const char* name, const char* class_name = nullptr);
 
 void down_read(RwSemaphore* s, Loc loc);
 void down_read_nested(RwSemaphore* s, int subclass, Loc loc);

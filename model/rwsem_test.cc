@@ -36,7 +36,7 @@ int max_occupancy(const std::string& strategy, bool read0, bool read1) {
   max_inside = 0;
   auto r = run(strategy, [read0, read1](Ctx& ctx) {
     inside = 0;
-    auto* s = ctx.make<RwSemaphore>(ctx, "sem");
+    auto* s = rwsem_new("sem");
     auto* x = new_shared_var("x", 0);
     for (bool read : {read0, read1}) {
       spawn_thread_fn(ctx, {.name = read ? "R" : "W"}, [=] {
@@ -65,8 +65,8 @@ TEST_P(RwsemTest, ReadersShareWritersExclude) {
 }
 
 void abba(Ctx& ctx, bool opposite, bool t0_reads_a) {
-  auto* a = ctx.make<RwSemaphore>(ctx, "a");
-  auto* b = ctx.make<RwSemaphore>(ctx, "b");
+  auto* a = rwsem_new("a");
+  auto* b = rwsem_new("b");
   spawn_thread_fn(ctx, {.name = "T0"}, [=] {
     down(a, t0_reads_a);
     down_write(b, RAVEL_LOC);
@@ -99,8 +99,8 @@ TEST_P(RwsemTest, AbbaWriteSidesDeadlockAndCircular) {
 TEST_P(RwsemTest, DownReadUnderSpinlockIsAtomicSleep) {
   for (bool under_spinlock : {true, false}) {
     auto r = run(GetParam(), [under_spinlock](Ctx& ctx) {
-      auto* l = ctx.make<Spinlock>(ctx, "l");
-      auto* s = ctx.make<RwSemaphore>(ctx, "sem");
+      auto* l = spinlock_new("l");
+      auto* s = rwsem_new("sem");
       spawn_thread_fn(ctx, {.name = "T0"}, [=] {
         if (under_spinlock) spin_lock(l, RAVEL_LOC);
         down_read(s, RAVEL_LOC);
@@ -122,12 +122,12 @@ TEST_P(RwsemTest, DownReadUnderSpinlockIsAtomicSleep) {
 
 TEST_P(RwsemTest, UpReadNotHeldIsBadUnlockBalance) {
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* s = ctx.make<RwSemaphore>(ctx, "sem");
+    auto* s = rwsem_new("sem");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] { up_read(s, RAVEL_LOC); });
   });
   EXPECT_TRUE(found(r, kLockdep, "bad unlock balance detected!")) << summary(r);
   auto ok = run(GetParam(), [](Ctx& ctx) {
-    auto* s = ctx.make<RwSemaphore>(ctx, "sem");
+    auto* s = rwsem_new("sem");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       down_read(s, RAVEL_LOC);
       up_read(s, RAVEL_LOC);
@@ -141,8 +141,8 @@ TEST_P(RwsemTest, UpReadNotHeldIsBadUnlockBalance) {
 TEST_P(RwsemTest, DownReadTwiceIsRecursiveLocking) {
   for (int how : {0, 1, 2}) {
     auto r = run(GetParam(), [how](Ctx& ctx) {
-      auto* a = ctx.make<RwSemaphore>(ctx, "a");
-      auto* b = ctx.make<RwSemaphore>(ctx, "b");
+      auto* a = rwsem_new("a");
+      auto* b = rwsem_new("b");
       spawn_thread_fn(ctx, {.name = "T0"}, [=] {
         down_read(a, RAVEL_LOC);
         if (how == 0) down_read(a, RAVEL_LOC);
@@ -169,7 +169,7 @@ TEST_P(RwsemTest, DowngradeWriteLetsReaderIn) {
     static std::set<std::pair<int64_t, bool>> seen;  // (x, T0 still holds sem)
     seen.clear();
     auto r = run(GetParam(), [downgrade](Ctx& ctx) {
-      auto* s = ctx.make<RwSemaphore>(ctx, "sem");
+      auto* s = rwsem_new("sem");
       auto* x = new_shared_var("x", 0);
       auto* held = new_shared_var("held", 0);
       spawn_thread_fn(ctx, {.name = "T0"}, [=] {
@@ -205,12 +205,12 @@ TEST_P(RwsemTest, DowngradeWriteLetsReaderIn) {
 
 TEST_P(RwsemTest, DowngradeNotWriteHeldIsReported) {
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* s = ctx.make<RwSemaphore>(ctx, "sem");
+    auto* s = rwsem_new("sem");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] { downgrade_write(s, RAVEL_LOC); });
   });
   EXPECT_TRUE(found(r, kLockdep, "bad unlock balance detected!")) << summary(r);
   auto rd = run(GetParam(), [](Ctx& ctx) {
-    auto* s = ctx.make<RwSemaphore>(ctx, "sem");
+    auto* s = rwsem_new("sem");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       down_read(s, RAVEL_LOC);
       downgrade_write(s, RAVEL_LOC);
@@ -227,7 +227,7 @@ TEST_P(RwsemTest, DowngradeNotWriteHeldIsReported) {
 enum class Writer { kNone, kConcurrent, kAfter };
 ExploreResult recursive_read(const std::string& strategy, Writer writer) {
   return run(strategy, [writer](Ctx& ctx) {
-    auto* s = ctx.make<RwSemaphore>(ctx, "s");
+    auto* s = rwsem_new("s");
     Completion* done = completion_new("reads_done");
     spawn_thread_fn(ctx, {.name = "A"}, [=] {
       down_read(s, RAVEL_LOC);
@@ -268,8 +268,8 @@ TEST_P(RwsemTest, RecursiveReadDeadlocksBehindWaitingWriter) {
 // the same outcomes.
 TEST_P(RwsemTest, TrylocksFailWhileWriterHoldsOrWaits) {
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* s = ctx.make<RwSemaphore>(ctx, "s");
-    auto* l = ctx.make<Spinlock>(ctx, "l");
+    auto* s = rwsem_new("s");
+    auto* l = spinlock_new("l");
     Completion* r0 = completion_new("r0");
     Completion* w0 = completion_new("w0");
     auto& out = *ctx.make<std::array<std::string, 2>>();
@@ -312,8 +312,8 @@ TEST_P(RwsemTest, TrylocksFailWhileWriterHoldsOrWaits) {
 TEST_P(RwsemTest, TrylockAddsNoDependency) {
   for (bool trylock : {true, false}) {
     auto r = run(GetParam(), [trylock](Ctx& ctx) {
-      auto* a = ctx.make<RwSemaphore>(ctx, "a");
-      auto* b = ctx.make<RwSemaphore>(ctx, "b");
+      auto* a = rwsem_new("a");
+      auto* b = rwsem_new("b");
       spawn_thread_fn(ctx, {.name = "T0"}, [=] {
         down_write(b, RAVEL_LOC);
         if (trylock ? down_write_trylock(a, RAVEL_LOC) == 1 : (down_write(a, RAVEL_LOC), true)) {

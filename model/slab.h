@@ -13,7 +13,7 @@
 // not yet freed is equivalent to one before the kfree, so splitting loses no behaviour.
 //
 // Kernel references: mm/kasan/report.c (wording), mm/kmemleak.c (leaks: objects allocated when
-// the execution ends normally; checked by SyncPlugin::end_execution), mm/slab_common.c
+// the execution ends normally; checked by KernelPlugin::end_execution), mm/slab_common.c
 // (kfree_rcu frees after a grace period, through call_rcu). GFP_KERNEL may sleep
 // (might_sleep), enters lockdep's fs_reclaim map and may run registered shrinkers
 // (mm/page_alloc.c: fs_reclaim_acquire; direct reclaim); GFP_NOWAIT / GFP_ATOMIC do neither.

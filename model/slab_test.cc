@@ -81,7 +81,7 @@ TEST(Slab, NullDeref) {
 
 TEST(Slab, GfpKernelUnderSpinlockIsAtomicSleep) {
   auto r = run([](Ctx& ctx) {
-    auto* l = ctx.make<Spinlock>(ctx, "l");
+    auto* l = spinlock_new("l");
     spawn_thread_fn(ctx, {.name = "T0"}, [l] {
       spin_lock(l, HERE);
       kfree(kmalloc("struct job", Gfp::kKernel, HERE), HERE);
@@ -97,7 +97,7 @@ TEST(Slab, ShrinkerTakingLockHeldAroundAllocationIsLockdep) {
   // A shrinker takes m; an allocation with GFP_KERNEL under m can recurse into it:
   // m -> fs_reclaim -> m, the kernel's classic reclaim deadlock.
   auto r = run([](Ctx& ctx) {
-    auto* m = ctx.make<Mutex>(ctx, "m");
+    auto* m = mutex_new("m");
     register_shrinker(
         [m] {
           mutex_lock(m, HERE);
@@ -113,7 +113,7 @@ TEST(Slab, ShrinkerTakingLockHeldAroundAllocationIsLockdep) {
   EXPECT_GE(count(r, Violation::Kind::kLockdep), 1);
   // Without the shrinker the same allocation is fine.
   auto ok = run([](Ctx& ctx) {
-    auto* m = ctx.make<Mutex>(ctx, "m");
+    auto* m = mutex_new("m");
     spawn_thread_fn(ctx, {.name = "T0"}, [m] {
       mutex_lock(m, HERE);
       kfree(kmalloc("struct job", Gfp::kKernel, HERE), HERE);

@@ -125,4 +125,9 @@ void raw_spin_unlock_irqrestore(Spinlock* l, unsigned long flags, Loc loc) {
   local_irq_restore(flags, loc);
 }
 
+Spinlock* spinlock_new(const char* name, const char* class_name, bool raw) {
+  Ctx& ctx = Ctx::current();
+  return ctx.make<Spinlock>(ctx, name, class_name, raw);
+}
+
 }  // namespace ravel::model

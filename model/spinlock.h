@@ -19,13 +19,16 @@
 namespace ravel::model {
 
 struct Spinlock {
-  // Create with ctx.make<Spinlock>(ctx, "name") or (ctx, "name", "class"). Strings must outlive
-  // the run.
+  // Made by spinlock_new() (every model object is made by its foo_new()).
   Spinlock(Ctx& ctx, const char* name, const char* class_name = nullptr, bool raw = false);
   LockWord word;
   LockdepMap dep_map;
   bool raw;
 };
+
+// A new Spinlock in the running execution (the arena frees it with the execution). Strings must
+// outlive the run (string literals, or interned).
+Spinlock* spinlock_new(const char* name, const char* class_name = nullptr, bool raw = false);
 using RawSpinlock = Spinlock;
 
 void spin_lock(Spinlock* l, Loc loc);

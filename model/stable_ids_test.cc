@@ -30,19 +30,18 @@ class RcuObjects final : public Plugin {
 TEST(StableIds, RcuStateHasOneIdWhicheverTaskTouchesItFirst) {
   for (const std::string& strategy : testing::exhaustive_strategies()) {
     KernelPlugin kernel;
-    SyncPlugin sync;
     RcuObjects rcu;
     ExploreOptions o;
     o.strategy.name = strategy;
-    o.plugins = {&kernel, &sync, &rcu};
+    o.plugins = {&kernel, &rcu};
     o.max_executions = 1000;
     // Either thread may be the first to use RCU: the reader (rcu_read_lock) or the updater
     // (synchronize_rcu), each after a step on a lock of its own (tasks run up to their first
     // step in spawn order, so without it the reader would always be first). A lazily made id
     // would be the reader's object in some executions and the updater's in others.
     ExploreResult r = explore(o, [](Ctx& ctx) {
-      auto* a = ctx.make<Spinlock>(ctx, "a");
-      auto* b = ctx.make<Spinlock>(ctx, "b");
+      auto* a = spinlock_new("a");
+      auto* b = spinlock_new("b");
       spawn_thread_fn(ctx, {.name = "reader"}, [a] {
         spin_lock(a, RAVEL_LOC);
         spin_unlock(a, RAVEL_LOC);

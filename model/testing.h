@@ -42,11 +42,9 @@ inline std::vector<std::string> exhaustive_strategies() {
 inline ExploreResult run(const std::string& strategy, const SetupFn& setup,
                          KernelOptions kopt = {}) {
   KernelPlugin kernel(kopt);
-  SyncPlugin sync;
   ExploreOptions o;
   o.strategy.name = strategy;
   o.plugins.push_back(&kernel);
-  o.plugins.push_back(&sync);
   o.max_executions = 100000;
   return explore(o, setup);
 }
@@ -64,10 +62,9 @@ inline ExploreResult run(const SetupFn& setup, const SetupFn& final_fn = nullptr
     if (strategies.find(s) == std::string::npos) continue;
     if (std::string(s) == "dpor" && !dpor_available()) continue;
     KernelPlugin kernel;
-    SyncPlugin sync;
     ExploreOptions opt;
     opt.strategy.name = s;
-    opt.plugins = {&kernel, &sync};
+    opt.plugins = {&kernel};
     ExploreResult r = explore(opt, setup, final_fn);
     EXPECT_EQ(r.model_error, "") << s;
     EXPECT_TRUE(r.complete) << s;

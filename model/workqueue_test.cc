@@ -55,7 +55,7 @@ TEST(Workqueue, SecondQueueWhilePendingReturnsFalseAndRunsOnce) {
 
 TEST(Workqueue, FlushWorkUnderLockTheWorkTakes) {
   auto r = run([](Ctx& ctx) {
-    auto* m = ctx.make<Mutex>(ctx, "m");
+    auto* m = mutex_new("m");
     Work* w = work_new("w", [m](Work*) {
       mutex_lock(m, HERE);
       mutex_unlock(m, HERE);
@@ -74,7 +74,7 @@ TEST(Workqueue, FlushWorkUnderLockTheWorkTakes) {
 
 TEST(Workqueue, FlushOutsideTheLockIsSilentAndOrders) {
   auto r = run([](Ctx& ctx) {
-    auto* m = ctx.make<Mutex>(ctx, "m");
+    auto* m = mutex_new("m");
     SharedVar* data = new_shared_var("data", 0);
     Work* w = work_new("w", [m, data](Work*) {
       mutex_lock(m, HERE);

@@ -221,4 +221,14 @@ void ww_mutex_unlock(WwMutex* l, Loc loc) {
   l->word.release(self, false);
 }
 
+WwMutex* ww_mutex_new(const char* name, WwClass* cls) {
+  Ctx& ctx = Ctx::current();
+  return ctx.make<WwMutex>(ctx, name, cls);
+}
+
+WwClass* ww_class_new(const char* name, bool wait_die) {
+  Ctx& ctx = Ctx::current();
+  return ctx.make<WwClass>(ctx, name, wait_die);
+}
+
 }  // namespace ravel::model

@@ -40,6 +40,10 @@ struct WwClass {
   std::string mutex_name;    // "<name>_mutex"
 };
 
+// A new WwClass in the running execution (the arena frees it with the execution). Strings must
+// outlive the run (string literals, or interned).
+WwClass* ww_class_new(const char* name, bool wait_die);
+
 struct WwMutex;
 
 struct WwAcquireCtx {
@@ -65,6 +69,10 @@ struct WwMutex {
   WwAcquireCtx* ctx = nullptr;         // holder's context (NULL when held without one)
   std::vector<WwAcquireCtx*> waiters;  // wound-wait: contexts sleeping on it
 };
+
+// A new WwMutex in the running execution (the arena frees it with the execution). Strings must
+// outlive the run (string literals, or interned).
+WwMutex* ww_mutex_new(const char* name, WwClass* cls);
 
 void ww_acquire_init(WwAcquireCtx* ctx, WwClass* cls, Loc loc);
 void ww_acquire_done(WwAcquireCtx* ctx, Loc loc);

@@ -41,9 +41,9 @@ void move(WwClass* cls, WwMutex* x, WwMutex* y, int* moved) {
 }
 
 void backoff(Ctx& ctx, bool wait_die) {
-  auto* cls = ctx.make<WwClass>(ctx, "reservation_ww_class", wait_die);
-  auto* a = ctx.make<WwMutex>(ctx, "a", cls);
-  auto* b = ctx.make<WwMutex>(ctx, "b", cls);
+  auto* cls = ww_class_new("reservation_ww_class", wait_die);
+  auto* a = ww_mutex_new("a", cls);
+  auto* b = ww_mutex_new("b", cls);
   auto* moved = ctx.make<int>(0);
   spawn_thread_fn(ctx, {.name = "T0"}, [=] { move(cls, a, b, moved); });
   spawn_thread_fn(ctx, {.name = "T1"}, [=] { move(cls, b, a, moved); });
@@ -65,9 +65,9 @@ TEST_P(WwMutexTest, BackoffWoundWait) {
 // Two dma_resv-like locks of one class without an acquire context, opposite orders.
 TEST_P(WwMutexTest, NoContextDeadlocksAndIsRecursive) {
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* cls = ctx.make<WwClass>(ctx, "reservation_ww_class", true);
-    auto* a = ctx.make<WwMutex>(ctx, "a", cls);
-    auto* b = ctx.make<WwMutex>(ctx, "b", cls);
+    auto* cls = ww_class_new("reservation_ww_class", true);
+    auto* a = ww_mutex_new("a", cls);
+    auto* b = ww_mutex_new("b", cls);
     auto body = [](WwMutex* x, WwMutex* y) {
       ww_mutex_lock(x, nullptr, RAVEL_LOC);
       ww_mutex_lock(y, nullptr, RAVEL_LOC);
@@ -97,9 +97,9 @@ enum class CtxMisuse { kNone, kAfterFini, kNeverInit, kOtherTask };
 
 ExploreResult nest_run(const std::string& strategy, CtxMisuse misuse) {
   return run(strategy, [misuse](Ctx& ctx) {
-    auto* cls = ctx.make<WwClass>(ctx, "reservation_ww_class", true);
-    auto* a = ctx.make<WwMutex>(ctx, "a", cls);
-    auto* b = ctx.make<WwMutex>(ctx, "b", cls);
+    auto* cls = ww_class_new("reservation_ww_class", true);
+    auto* a = ww_mutex_new("a", cls);
+    auto* b = ww_mutex_new("b", cls);
     auto* actx = ctx.make<WwAcquireCtx>(ctx, "ctx");
     auto* done = ctx.make<int>(0);
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
@@ -160,8 +160,8 @@ TEST_P(WwMutexTest, ContextOfAnotherTaskIsNestedLockNotTaken) {
 // The acquire context is a lockdep_init_map() pseudo-lock: "{0:0}" in the held-locks list.
 TEST_P(WwMutexTest, HeldContextPrintsItsWaitTypes) {
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* cls = ctx.make<WwClass>(ctx, "reservation_ww_class", true);
-    auto* a = ctx.make<WwMutex>(ctx, "a", cls);
+    auto* cls = ww_class_new("reservation_ww_class", true);
+    auto* a = ww_mutex_new("a", cls);
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       WwAcquireCtx actx(Ctx::current(), "ctx");
       ww_acquire_init(&actx, cls, RAVEL_LOC);
@@ -181,9 +181,9 @@ TEST_P(WwMutexTest, HeldContextPrintsItsWaitTypes) {
 // others were dropped. ravel said nothing about any of them. The correct backoff is silent
 // (BackoffWaitDie, BackoffWoundWait).
 void misuse(Ctx& ctx, int which) {
-  auto* cls = ctx.make<WwClass>(ctx, "reservation_ww_class", true);
-  auto* a = ctx.make<WwMutex>(ctx, "a", cls);
-  auto* b = ctx.make<WwMutex>(ctx, "b", cls);
+  auto* cls = ww_class_new("reservation_ww_class", true);
+  auto* a = ww_mutex_new("a", cls);
+  auto* b = ww_mutex_new("b", cls);
   spawn_thread_fn(ctx, {.name = "T0"}, [=] {
     WwAcquireCtx c(Ctx::current(), "ctx");
     ww_acquire_init(&c, cls, RAVEL_LOC);
@@ -219,10 +219,10 @@ TEST_P(WwMutexTest, DebugWwMutexChecks) {
 // (ww_ctx->acquired > 0)).
 TEST_P(WwMutexTest, LockingOnAfterEdeadlkWarns) {
   auto r = run(GetParam(), [](Ctx& ctx) {
-    auto* cls = ctx.make<WwClass>(ctx, "reservation_ww_class", true);
-    auto* a = ctx.make<WwMutex>(ctx, "a", cls);
-    auto* b = ctx.make<WwMutex>(ctx, "b", cls);
-    auto* c_ = ctx.make<WwMutex>(ctx, "c", cls);
+    auto* cls = ww_class_new("reservation_ww_class", true);
+    auto* a = ww_mutex_new("a", cls);
+    auto* b = ww_mutex_new("b", cls);
+    auto* c_ = ww_mutex_new("c", cls);
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       WwAcquireCtx c(Ctx::current(), "ctx0");
       ww_acquire_init(&c, cls, RAVEL_LOC);

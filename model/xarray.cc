@@ -52,7 +52,7 @@ Xarray* xarray_new(const char* name, ObjectId owner) {
   xa->id = ctx.new_object();
   xa->name = name;
   const char* lock_name = intern_name(std::string(name) + ".xa_lock");
-  xa->xa_lock = ctx.make<Spinlock>(ctx, lock_name);
+  xa->xa_lock = spinlock_new(lock_name);
   if (owner != kNoObject) {
     slab_adopt(owner, xa->id);
     slab_adopt(owner, xa->xa_lock->word.object());

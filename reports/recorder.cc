@@ -1,8 +1,7 @@
 // reports/recorder.cc: see recorder.h.
 #include "reports/recorder.h"
 
-#include "model/kernel.h"
-#include "model/lockdep.h"
+#include <utility>
 
 namespace ravel::report {
 
@@ -21,38 +20,16 @@ void Recorder::at_destroy(void* self) { static_cast<Recorder*>(self)->finish(); 
 
 TaskSnap Recorder::snap(TaskId t) {
   TaskSnap s;
-  model::Kernel* k = model::Kernel::current_or_null();
-  if (k == nullptr) return s;
-  const model::TaskCtx* tc = k->find_task(t);
-  if (tc == nullptr) return s;
-  s.known = true;
-  s.cpu = tc->cpu;
-  s.irq_handler = tc->irq_handler;
-  s.hardirq = tc->hardirq;
-  s.softirq = tc->softirq;
-  s.preempt = tc->preempt;
-  s.bh = tc->bh;
-  s.rcu = tc->rcu;
-  s.irqs_off = tc->irqs_off;
-  for (const model::HeldLock& h : tc->held) {
-    HeldSnap hs;
-    hs.map = h.map;
-    // The class name from lockdep's per-run table, never h.map->name: when a fatal violation
-    // ended the execution this runs while the arena is reset, after the lock objects created in
-    // setup were destroyed (their maps dangle). Also what lock_graph names ("a/1" when nested).
-    hs.name = h.cls >= 0 ? k->lockdep().class_name(h.cls) : "?";
-    hs.cls = h.cls;
-    hs.loc = h.loc;
-    hs.read = h.read;
-    s.held.push_back(std::move(hs));
+  for (const Plugin* p : models_) {
+    if (p->view_task(t, &s)) return s;
   }
-  return s;
+  return TaskSnap{};
 }
 
 namespace {
 
 bool same_entry(const HeldSnap& a, const HeldSnap& b) {
-  return a.map == b.map && a.loc.line == b.loc.line && a.loc.file == b.loc.file;
+  return a.key == b.key && a.loc.line == b.loc.line && a.loc.file == b.loc.file;
 }
 bool at(const HeldSnap& h, const Loc& loc) { return h.loc.line == loc.line && h.loc.file == loc.file; }
 
@@ -128,18 +105,16 @@ void Recorder::finish() {
     const HeldSnap& top = k.held_after.back();
     if (!at(top, k.event.op.loc) || top.loc.col != k.event.op.loc.col) continue;
     names_.emplace(k.event.op.object, top.name);
-    map_objects_.emplace(top.map, k.event.op.object);
+    map_objects_.emplace(top.key, k.event.op.object);
   }
-  // CPUs the model created: their objects are what irq_fire and preemption changes write.
-  if (model::Kernel* k = model::Kernel::current_or_null()) {
-    for (int c = 0; c < k->cpu_count(); ++c) {
-      names_.emplace(k->cpu(c).object, "cpu" + std::to_string(c));
-    }
-  }
+  // Objects the models created unnamed (CPUs: what irq_fire and preemption changes write).
+  std::vector<std::pair<ObjectId, std::string>> made;
+  for (const Plugin* p : models_) p->view_objects(&made);
+  for (auto& [o, name] : made) names_.emplace(o, std::move(name));
 }
 
-ObjectId Recorder::lock_object(const model::LockdepMap* map) const {
-  auto it = map_objects_.find(map);
+ObjectId Recorder::lock_object(const void* key) const {
+  auto it = map_objects_.find(key);
   return it == map_objects_.end() ? kNoObject : it->second;
 }
 

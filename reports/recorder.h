@@ -1,15 +1,17 @@
-// reports/recorder.h: the plugin that records what only the kernel model knows about each event
-// (CPU, context, IRQ state, held locks) during the replay of a violation's schedule.
+// reports/recorder.h: the plugin that records what only the models know about each event (CPU,
+// context, IRQ state, held locks) during the replay of a violation's schedule.
 //
-// Design note. It runs after the model plugins (it is appended to ExploreOptions::plugins), so
-// model::Kernel exists when it looks. on_event(n) sees the task's state when event n runs (every
+// Design note. It asks the run's other plugins through the engine's report views
+// (Plugin::view_task, view_objects: checker/api.h), never a model type. It runs after the model
+// plugins (it is appended to ExploreOptions::plugins), so their per-execution state exists when
+// it looks. on_event(n) sees the task's state when event n runs (every
 // effect of earlier events is applied, a task's effect runs before its next yield) -- plus the preamble of
 // operation n itself (what a lock op does before its yield: lockdep's lock_acquire, a spinlock's
 // preempt_disable). The held locks *after* an event are derived at the end of the execution
 // (end_execution, or an arena destructor when a fatal violation ended it) from the task's next
 // snapshot, minus what that next operation's preamble pushed.
-// It only reads: tasks are queried with model::Kernel::find_task(), which never places an unplaced
-// task (Kernel::task() would, allocating an object id and so changing the execution).
+// It only reads: a view never places an unplaced task (that would allocate an object id and so
+// change the execution).
 // Never used during exploration: the hot path pays nothing.
 #pragma once
 
@@ -19,29 +21,10 @@
 
 #include "checker/api.h"
 
-namespace ravel::model {
-struct LockdepMap;
-}
-
 namespace ravel::report {
 
-struct HeldSnap {
-  const model::LockdepMap* map = nullptr;  // key only, never dereferenced (it may dangle)
-  // lockdep class name
-  std::string name;
-  int cls = -1;
-  Loc loc;
-  int read = 0;
-};
-
-struct TaskSnap {
-  bool known = false;  // the kernel model had placed the task
-  int cpu = -1;
-  bool irq_handler = false;
-  int hardirq = 0, softirq = 0, preempt = 0, bh = 0, rcu = 0;
-  bool irqs_off = false;
-  std::vector<HeldSnap> held;
-};
+using HeldSnap = HeldResource;
+using TaskSnap = TaskView;
 
 struct RecordedEvent {
   Event event;          // op.gate is cleared (it dangles after the execution)
@@ -60,6 +43,8 @@ struct RecordedTask {
 
 class Recorder final : public Plugin {
  public:
+  // `models`: the run's other plugins, asked for their views; they outlive the recorder's run.
+  explicit Recorder(std::vector<const Plugin*> models) : models_(std::move(models)) {}
   void begin_execution(Ctx& ctx) override;
   void on_event(const Event& event) override;
   void end_execution(Ctx& ctx) override;
@@ -69,7 +54,7 @@ class Recorder final : public Plugin {
   // Names learned for objects (a lock acquisition that pushed a held entry names its object).
   const std::map<ObjectId, std::string>& object_names() const { return names_; }
   // Lock instance (object) of a held entry's map, when learned.
-  ObjectId lock_object(const model::LockdepMap* map) const;
+  ObjectId lock_object(const void* key) const;
   bool finished() const { return finished_; }
 
  private:
@@ -77,12 +62,13 @@ class Recorder final : public Plugin {
   TaskSnap snap(TaskId t);
   static void at_destroy(void* self);
 
+  std::vector<const Plugin*> models_;
   Ctx* ctx_ = nullptr;
   bool finished_ = false;
   std::vector<RecordedEvent> events_;
   std::vector<RecordedTask> tasks_;
   std::map<ObjectId, std::string> names_;
-  std::map<const model::LockdepMap*, ObjectId> map_objects_;  // lookup only, never iterated
+  std::map<const void*, ObjectId> map_objects_;  // lookup only, never iterated
 };
 
 }  // namespace ravel::report

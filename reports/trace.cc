@@ -10,8 +10,6 @@
 #include <set>
 
 #include "checker/strategy.h"
-#include "model/lockdep.h"
-#include "model/plugins.h"
 #include "reports/recorder.h"
 
 namespace ravel::report {
@@ -31,13 +29,13 @@ const char* access_name(Access a) {
 std::string task_kind(TaskId t, const RecordedTask& rt) {
   if (!rt.kind.empty()) return rt.kind;
   if (t == 0) return "init";
-  return rt.last.irq_handler ? "irq" : "thread";
+  return rt.last.handler ? "irq" : "thread";
 }
 
 std::string context_of(const TraceTask& task, const TaskSnap& s, OpKind kind) {
   if (task.kind == "irq" && kind != 0) return "hardirq";  // 0: the handler's "start"
-  if (s.hardirq > 0) return "hardirq";
-  if (s.softirq > 0) return "softirq";
+  if (s.hardirq) return "hardirq";
+  if (s.softirq) return "softirq";
   return "process";
 }
 
@@ -64,7 +62,7 @@ void add_events(const Recorder& rec, TraceDoc* doc) {
     te.gate = r.gate_kind < 0 ? "" : (r.gate_kind == 0 ? "lock" : "event");
     te.loc = e.op.loc;
     for (const HeldSnap& h : r.held_after) {
-      te.held.push_back({h.name, rec.lock_object(h.map), h.loc, h.read});
+      te.held.push_back({h.name, rec.lock_object(h.key), h.loc, h.read});
     }
     doc->events.push_back(std::move(te));
   }
@@ -92,9 +90,11 @@ void add_wakeups(TraceDoc* doc) {
 // Classes reachable from those held in this execution, and every edge between them; an edge a
 // history execution recorded names it (the replay's execution i is history[i]).
 void add_lock_graph(const Recorder& rec, const ExploreOptions& opt, TraceDoc* doc) {
-  const model::Lockdep* lockdep = model::find_lockdep(opt.plugins);
-  if (lockdep == nullptr) return;
-  const model::Lockdep& ld = *lockdep;
+  const OrderGraph* graph = nullptr;
+  for (const Plugin* p : opt.plugins) {
+    if (graph == nullptr) graph = p->order_graph();
+  }
+  if (graph == nullptr) return;
   std::vector<int> order;
   std::set<int> seen;
   for (const RecordedEvent& r : rec.events()) {
@@ -103,19 +103,19 @@ void add_lock_graph(const Recorder& rec, const ExploreOptions& opt, TraceDoc* do
     }
   }
   for (size_t i = 0; i < order.size(); ++i) {
-    for (const model::Lockdep::Edge& e : ld.edges(order[i])) {
+    for (const OrderEdge& e : graph->edges_from(order[i])) {
       if (seen.insert(e.to).second) order.push_back(e.to);
     }
   }
-  for (int c : order) doc->lock_classes.push_back(ld.class_name(c));
+  for (int c : order) doc->lock_classes.push_back(graph->class_name(c));
   for (int c : order) {
-    for (const model::Lockdep::Edge& e : ld.edges(c)) {
+    for (const OrderEdge& e : graph->edges_from(c)) {
       TraceEdge te;
-      te.from = ld.class_name(c);
-      te.to = ld.class_name(e.to);
+      te.from = graph->class_name(c);
+      te.to = graph->class_name(e.to);
       te.task = e.task;
-      te.from_loc = e.prev_loc;
-      te.to_loc = e.next_loc;
+      te.from_loc = e.from_loc;
+      te.to_loc = e.to_loc;
       if (e.execution >= 0 && static_cast<size_t>(e.execution) < doc->history.size()) {
         te.history = e.execution;
       }
@@ -279,8 +279,8 @@ size_t find_violation(const TraceDoc& doc, const Violation& v) {
 }
 
 bool record_trace(const TraceRequest& req, TraceDoc* out, std::string* error) {
-  Recorder rec;
   ExploreOptions opt = req.options;
+  Recorder rec({opt.plugins.begin(), opt.plugins.end()});
   opt.strategy = StrategyOptions{};
   opt.strategy.name = "replay";
   opt.strategy.schedule = replay_argument(req.history, req.schedule);

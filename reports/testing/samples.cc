@@ -22,8 +22,8 @@ using namespace ravel::model;  // NOLINT: kernel names read like the kernel
 
 // AB-BA on two mutexes: T0 a->b, T1 b->a. Deadlock (and lockdep's circular dependency).
 void deadlock(Ctx& ctx) {
-  auto* a = ctx.make<Mutex>(ctx, "a");
-  auto* b = ctx.make<Mutex>(ctx, "b");
+  auto* a = mutex_new("a");
+  auto* b = mutex_new("b");
   spawn_thread_fn(ctx, {.name = "T0"}, [=] {
     mutex_lock(a, RAVEL_LOC);
     mutex_lock(b, RAVEL_LOC);
@@ -41,8 +41,8 @@ void deadlock(Ctx& ctx) {
 // The same inversion on spinlocks, but T1 only starts after T0 is done (a completion): no
 // execution deadlocks, lockdep still reports the cycle.
 void lockdep_cycle(Ctx& ctx) {
-  auto* a = ctx.make<Spinlock>(ctx, "dev->lock");
-  auto* b = ctx.make<Spinlock>(ctx, "queue->lock");
+  auto* a = spinlock_new("dev->lock");
+  auto* b = spinlock_new("queue->lock");
   Completion* done = completion_new("done");
   spawn_thread_fn(ctx, {.name = "probe"}, [=] {
     spin_lock(a, RAVEL_LOC);
@@ -62,7 +62,7 @@ void lockdep_cycle(Ctx& ctx) {
 
 // A spinlock taken with IRQs on by a task of cpu0 and in the hardirq handler of cpu0.
 void irq_inversion(Ctx& ctx) {
-  auto* l = ctx.make<Spinlock>(ctx, "dev->lock");
+  auto* l = spinlock_new("dev->lock");
   spawn_thread_fn(ctx, {.name = "worker", .cpu = 0}, [=] {
     spin_lock(l, RAVEL_LOC);
     spin_unlock(l, RAVEL_LOC);
@@ -77,7 +77,7 @@ void irq_inversion(Ctx& ctx) {
 void uaf(Ctx& ctx) {
   ObjectId obj = kmalloc("struct job", Gfp::kKernel, RAVEL_LOC);
   SharedVar* field = new_shared_var("job->status", 0, obj);
-  auto* lock = ctx.make<Spinlock>(ctx, "jobs_lock");
+  auto* lock = spinlock_new("jobs_lock");
   spawn_thread_fn(ctx, {.name = "reaper"}, [=] {
     spin_lock(lock, RAVEL_LOC);
     spin_unlock(lock, RAVEL_LOC);
@@ -93,7 +93,7 @@ void uaf(Ctx& ctx) {
 // A waiter whose completion is only signalled on a path that is never taken.
 void hang(Ctx& ctx) {
   Completion* done = completion_new("job_done");
-  auto* m = ctx.make<Mutex>(ctx, "job_mutex");
+  auto* m = mutex_new("job_mutex");
   spawn_thread_fn(ctx, {.name = "waiter"}, [=] {
     mutex_lock(m, RAVEL_LOC);
     mutex_unlock(m, RAVEL_LOC);
@@ -106,8 +106,8 @@ void hang(Ctx& ctx) {
 }
 
 void consistent(Ctx& ctx) {
-  auto* a = ctx.make<Mutex>(ctx, "a");
-  auto* b = ctx.make<Mutex>(ctx, "b");
+  auto* a = mutex_new("a");
+  auto* b = mutex_new("b");
   for (const char* name : {"T0", "T1"}) {
     spawn_thread_fn(ctx, {.name = name}, [=] {
       mutex_lock(a, RAVEL_LOC);
@@ -149,10 +149,9 @@ const std::vector<Sample>& samples() {
 
 bool explore_sample(const Sample& s, FoundViolation* found, std::string* error) {
   KernelPlugin kernel;
-  SyncPlugin sync;
   ExploreOptions o;
   o.strategy.name = "dfs";
-  o.plugins = {&kernel, &sync};
+  o.plugins = {&kernel};
   o.max_executions = 10000;
   ExploreResult r = explore(o, setup_of(s.name));
   if (!r.model_error.empty()) {
@@ -171,9 +170,8 @@ bool explore_sample(const Sample& s, FoundViolation* found, std::string* error) 
 
 bool trace_sample(const Sample& s, const std::string& schedule, TraceDoc* doc, std::string* error) {
   KernelPlugin kernel;
-  SyncPlugin sync;
   TraceRequest req;
-  req.options.plugins = {&kernel, &sync};
+  req.options.plugins = {&kernel};
   req.setup = setup_of(s.name);
   req.schedule = schedule;
   req.scenario.title = s.title;
@@ -185,10 +183,9 @@ bool trace_sample(const Sample& s, const std::string& schedule, TraceDoc* doc, s
 
 ExploreResult explore_clean_sample() {
   KernelPlugin kernel;
-  SyncPlugin sync;
   ExploreOptions o;
   o.strategy.name = "dfs";
-  o.plugins = {&kernel, &sync};
+  o.plugins = {&kernel};
   return explore(o, consistent);
 }
 

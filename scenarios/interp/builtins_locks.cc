@@ -61,8 +61,8 @@ Value set_class(Call& c) {
 
 // Factories (scenarios/api/ww_mutex.def, lockdep.def) of the types no generic factory makes.
 // A ww_class is declared through DEFINE_WD_CLASS (wait-die) or DEFINE_WW_CLASS: see make_global.
-void* make_ww_class(Runtime& rt, const MakeArgs& a) {
-  return rt.ctx.make<model::WwClass>(rt.ctx, a.name, true);
+void* make_ww_class(Runtime& /*rt*/, const MakeArgs& a) {
+  return model::ww_class_new(a.name, true);
 }
 // `struct ww_mutex m = { .class = &c };`: the class is part of the lock (ww_mutex_init).
 void* make_ww_mutex(Runtime& rt, const MakeArgs& a) {
@@ -79,7 +79,7 @@ void* make_ww_mutex(Runtime& rt, const MakeArgs& a) {
   if (v.tag != Value::Tag::kRef || v.ref->mtype != ModelType::kWwClass) {
     rt.error(std::string("ww_mutex '") + a.name + "' needs `= { .class = &some_ww_class }`", a.loc);
   }
-  auto* l = rt.ctx.make<WwMutex>(rt.ctx, a.name, static_cast<model::WwClass*>(v.ref->model));
+  auto* l = ww_mutex_new(a.name, static_cast<model::WwClass*>(v.ref->model));
   adopt_object(a.owner, l->word.object());
   return l;
 }

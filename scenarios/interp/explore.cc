@@ -85,7 +85,6 @@ struct Session::Impl {
 
   Interp in;
   model::KernelPlugin kernel;
-  model::SyncPlugin sync;
   Runtime* current = nullptr;  // the execution's runtime (arena-owned), for `final`
   std::vector<uint32_t> symmetry;  // symmetry_classes(), or all 0 with --no-reduction=symmetry
   SetupFn setup, final_fn;
@@ -123,7 +122,6 @@ std::string Session::final_value(uint32_t slot) const {
 
 void Session::prepare(ExploreOptions* ex) const {
   ex->plugins.push_back(&impl_->kernel);
-  ex->plugins.push_back(&impl_->sync);
   if (ex->stack_size < 1024 * 1024) ex->stack_size = 1024 * 1024;  // recursive tree walking
 }
 

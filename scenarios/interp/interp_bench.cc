@@ -57,13 +57,12 @@ uint64_t run_bench(const bench::Program& p, const std::string& strategy) {
 // mutex_counter(3,2) on model::Mutex and model::SharedVar, plugins as the interpreter has them.
 uint64_t run_model_mutex_counter(const std::string& strategy) {
   model::KernelPlugin kernel;
-  model::SyncPlugin sync;
   ExploreOptions ex;
   ex.strategy.name = strategy;
-  ex.plugins = {&kernel, &sync};
+  ex.plugins = {&kernel};
   model::SharedVar* c = nullptr;
   auto r = explore(ex, [&](Ctx& ctx) {
-    auto* m = ctx.make<model::Mutex>(ctx, "m");
+    auto* m = model::mutex_new("m");
     c = model::new_shared_var("c", 0);
     model::SharedVar* cv = c;
     for (int i = 0; i < 3; ++i) {
@@ -83,10 +82,9 @@ uint64_t run_model_mutex_counter(const std::string& strategy) {
 // lastzero(5) on model::SharedVar with threads placed by the CPU model, as the interpreter does.
 uint64_t run_model_lastzero(const std::string& strategy) {
   model::KernelPlugin kernel;
-  model::SyncPlugin sync;
   ExploreOptions ex;
   ex.strategy.name = strategy;
-  ex.plugins = {&kernel, &sync};
+  ex.plugins = {&kernel};
   auto r = explore(ex, [&](Ctx& ctx) {
     static const char* kNames[] = {"T0", "T1", "T2", "T3", "T4", "T5"};
     auto* a = ctx.make<std::vector<model::SharedVar*>>();

@@ -26,8 +26,8 @@ std::string dump(const LockOrderSet& s) {
 
 // T0: a then b; T1: b then a (lines differ so the kept pair is visible).
 void abba(Ctx& ctx) {
-  auto* a = ctx.make<Mutex>(ctx, "a");
-  auto* b = ctx.make<Mutex>(ctx, "b");
+  auto* a = mutex_new("a");
+  auto* b = mutex_new("b");
   spawn_thread_fn(ctx, {.name = "T0"}, [=] {
     mutex_lock(a, Loc{"t.c", 10, 1});
     mutex_lock(b, Loc{"t.c", 11, 1});
@@ -61,7 +61,7 @@ TEST(LockdepExport, NothingRecordedWithoutARecorderOrWithoutNesting) {
   EXPECT_EQ(set.size(), 0u);
   LockOrderRecorder rec(&set);
   testing::run("dfs", [](Ctx& ctx) {
-    auto* a = ctx.make<Mutex>(ctx, "a");
+    auto* a = mutex_new("a");
     spawn_thread_fn(ctx, {.name = "T0"}, [=] {
       mutex_lock(a, Loc{"t.c", 1, 1});
       mutex_unlock(a, Loc{"t.c", 2, 1});
@@ -74,8 +74,8 @@ TEST(LockdepExport, HardirqContextAndIrqsOff) {
   LockOrderSet set;
   LockOrderRecorder rec(&set);
   auto r = testing::run("dfs", [](Ctx& ctx) {
-    auto* x = ctx.make<Spinlock>(ctx, "x");
-    auto* y = ctx.make<Spinlock>(ctx, "y");
+    auto* x = spinlock_new("x");
+    auto* y = spinlock_new("y");
     spawn_thread_fn(ctx, {.name = "T0", .cpu = 0}, [=] {
       spin_lock_irq(x, Loc{"t.c", 1, 1});
       spin_lock(y, Loc{"t.c", 2, 1});
