@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "checker/api.h"
+#include "checker/views.h"
 #include "model/core/wait.h"
 
 namespace ravel::model {
@@ -201,7 +202,7 @@ class KernelPlugin : public Plugin {
   void on_event(const Event& event) override;
   void on_task_finished(TaskId task) override;
   void end_execution(Ctx& ctx) override;
-  // Reports' views (checker/api.h): the running execution's tasks and CPUs, lockdep's graph.
+  // Reports' views (checker/views.h): the running execution's tasks and CPUs, lockdep's graph.
   bool view_task(TaskId task, TaskView* out) const override;
   void view_objects(std::vector<std::pair<ObjectId, std::string>>* out) const override;
   const OrderGraph* order_graph() const override;

@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "checker/api.h"
+#include "checker/views.h"
 
 namespace ravel::model {
 
@@ -133,7 +134,7 @@ class LockOrderObserver {
 void set_lock_order_observer(LockOrderObserver* observer);
 
 // Per-run state; owned by KernelPlugin.
-// It is the run's OrderGraph (checker/api.h): reports draw the lock graph through that view.
+// It is the run's OrderGraph (checker/views.h): reports draw the lock graph through that view.
 class Lockdep final : public OrderGraph {
  public:
   // Usage bits (lockdep_states.h): index = irq * 4 + dir * 2 + read, irq 0 HARDIRQ / 1 SOFTIRQ,

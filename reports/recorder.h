@@ -2,7 +2,7 @@
 // context, IRQ state, held locks) during the replay of a violation's schedule.
 //
 // Design note. It asks the run's other plugins through the engine's report views
-// (Plugin::view_task, view_objects: checker/api.h), never a model type. It runs after the model
+// (Plugin::view_task, view_objects: checker/views.h), never a model type. It runs after the model
 // plugins (it is appended to ExploreOptions::plugins), so their per-execution state exists when
 // it looks. on_event(n) sees the task's state when event n runs (every
 // effect of earlier events is applied, a task's effect runs before its next yield) -- plus the preamble of
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "checker/api.h"
+#include "checker/views.h"
 
 namespace ravel::report {
 
