@@ -63,7 +63,18 @@ void fence(OpKind kind, bool acquire, bool release, Loc loc) {
   hb_fence(acquire, release);
 }
 
-unsigned long bit(int nr) { return 1UL << (nr & 63); }
+// The mask of bit `nr` of a one-word variable. The kernel's bitops address an array of longs
+// (include/asm-generic/bitops/: word nr / BITS_PER_LONG); a scenario variable is one 64-bit
+// word, so a bit outside 0..63 would be an access past it: an error of the scenario, never
+// another bit of the same word.
+unsigned long bit(int nr, const SharedVar* v, Loc loc) {
+  if (nr < 0 || nr > 63) {
+    Ctx::current().model_error("bit number " + std::to_string(nr) + " is outside the 64-bit word '" +
+                                   std::string(v->name) + "' (bits 0..63)",
+                               loc);
+  }
+  return 1UL << nr;
+}
 
 }  // namespace
 
@@ -167,7 +178,7 @@ void smp_wmb(Loc loc) { fence(op::kSmpWmb, false, true, loc); }
 bool test_bit(int nr, SharedVar* addr, Loc loc) {
   SharedVar& s = var_step(addr, op::kTestBit, false, loc, nr);
   marked_observe(s.id);
-  bool set = (static_cast<unsigned long>(s.value) & bit(nr)) != 0;
+  bool set = (static_cast<unsigned long>(s.value) & bit(nr, addr, loc)) != 0;
   Ctx::current().set_result(set);
   return set;
 }
@@ -179,13 +190,13 @@ bool test_bit(int nr, SharedVar* addr, Loc loc) {
 void set_bit(int nr, SharedVar* addr, Loc loc) {
   SharedVar& s = var_step_as(addr, op::kSetBit, Access::kAdd, loc, nr);
   marked_publish(s.id);
-  s.value = static_cast<int64_t>(static_cast<unsigned long>(s.value) | bit(nr));
+  s.value = static_cast<int64_t>(static_cast<unsigned long>(s.value) | bit(nr, addr, loc));
 }
 
 void clear_bit(int nr, SharedVar* addr, Loc loc) {
   SharedVar& s = var_step_as(addr, op::kClearBit, Access::kSub, loc, nr);
   marked_publish(s.id);
-  s.value = static_cast<int64_t>(static_cast<unsigned long>(s.value) & ~bit(nr));
+  s.value = static_cast<int64_t>(static_cast<unsigned long>(s.value) & ~bit(nr, addr, loc));
 }
 
 // Fully ordered when it sets the bit; a failed one (the bit was already set: memory unchanged)
@@ -193,13 +204,13 @@ void clear_bit(int nr, SharedVar* addr, Loc loc) {
 // FAILURE").
 bool test_and_set_bit(int nr, SharedVar* addr, Loc loc) {
   SharedVar& s = var_step(addr, op::kTestAndSetBit, true, loc, nr);
-  bool was = (static_cast<unsigned long>(s.value) & bit(nr)) != 0;
+  bool was = (static_cast<unsigned long>(s.value) & bit(nr, addr, loc)) != 0;
   if (was) {
     marked_observe(s.id);
   } else {
     fully_ordered(s.id);
   }
-  s.value = static_cast<int64_t>(static_cast<unsigned long>(s.value) | bit(nr));
+  s.value = static_cast<int64_t>(static_cast<unsigned long>(s.value) | bit(nr, addr, loc));
   Ctx::current().set_result(was);
   return was;
 }

@@ -66,10 +66,15 @@ int64_t arith(Runtime& rt, Tok op, int64_t x, int64_t y, const Expr* e) {
       return x ^ y;
     case Tok::kShl:
     case Tok::kShlEq:
-      return static_cast<int64_t>(u(x) << (y & 63));
     case Tok::kShr:
     case Tok::kShrEq:
-      return x >> (y & 63);
+      // C11 6.5.7p3: a negative count or one not below the width (64 here) is undefined
+      // (UBSAN's shift-out-of-bounds); an error of the scenario, as division by zero.
+      if (y < 0 || y > 63) {
+        rt.error("shift count " + std::to_string(y) + " out of range 0..63 in '" + render(e) + "'",
+                 rt.in.loc(e->pos));
+      }
+      return op == Tok::kShl || op == Tok::kShlEq ? static_cast<int64_t>(u(x) << y) : x >> y;
     case Tok::kLt:
       return x < y;
     case Tok::kGt:

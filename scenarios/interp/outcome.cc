@@ -114,8 +114,12 @@ std::string text_summary(const ReportInfo& info, const lang::Program& prog, cons
   out += verdict + "  " + info.file;
   if (!prog.title.empty()) out += "  \"" + prog.title + "\"";
   out += "\n";
+  // After an error the run proved nothing: "found: ok" would read as a verdict.
+  std::string found = !o.model_error.empty()
+                          ? (o.found.empty() ? "nothing" : list(o.found)) + " before the error"
+                          : list(o.found);
   out += "  expected: " + list(o.expected) + (replay ? "; this execution: " : "; found: ") +
-         list(o.found) + "\n";
+         found + "\n";
   out += "  strategy " + info.strategy + ", " + std::to_string(o.executions) + " executions" +
          (o.complete ? " (complete)" : " (incomplete)") + ", " + fmt_seconds(info.elapsed_s) +
          " s\n";

@@ -92,9 +92,14 @@ class IfEval {
       case Tok::kGe:
         return a >= b;
       case Tok::kShl:
-        return b < 0 || b > 63 ? 0 : static_cast<int64_t>(ua << ub);
       case Tok::kShr:
-        return b < 0 || b > 63 ? (a < 0 ? -1 : 0) : a >> b;
+        // C11 6.5.7p3: a negative count or one not below the width is undefined; values are
+        // 64-bit here, so an error as for division by zero, never a guessed value.
+        if (b < 0 || b > 63) {
+          fail(op.pos, "shift count " + std::to_string(b) + " out of range 0..63 in #if");
+          return 0;
+        }
+        return op.kind == Tok::kShl ? static_cast<int64_t>(ua << ub) : a >> b;
       case Tok::kPlus:
         return static_cast<int64_t>(ua + ub);
       case Tok::kMinus:

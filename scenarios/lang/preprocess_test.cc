@@ -164,6 +164,8 @@ TEST(Preprocess, BadDirectivesAreOnePreciseErrorEach) {
       {"#endif\n", "#endif without #if"},
       {"#if 1\n#else\n#else\n#endif\n", "#else after #else"},
       {"#if 1 / 0\n#endif\n", "division by zero in #if"},
+      {"#if 1 << 64\n#endif\n", "shift count 64 out of range 0..63 in #if"},
+      {"#if 1 >> -1\n#endif\n", "shift count -1 out of range 0..63 in #if"},
       {"#if (1\n#endif\n", "missing ')'"},
       {"#define F(a, b) a\nint x = F(1);\n", "requires 2 arguments, but only 1 given"},
       {"#define F(a) a\nint x = F(1, 2);\n", "passed 2 arguments, but takes just 1"},

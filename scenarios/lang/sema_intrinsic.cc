@@ -271,10 +271,10 @@ bool Sema::fold_constant(const Expr* e, int64_t* v) {
       *v = static_cast<int64_t>(ua * ub);
       return true;
     case Tok::kShl:
-      *v = b < 0 || b > 63 ? 0 : static_cast<int64_t>(ua << ub);
-      return true;
     case Tok::kShr:
-      *v = b < 0 || b > 63 ? 0 : a >> b;
+      // Undefined counts (C11 6.5.7p3) are not constants: evaluated, they are an error.
+      if (b < 0 || b > 63) return false;
+      *v = e->op == Tok::kShl ? static_cast<int64_t>(ua << ub) : a >> b;
       return true;
     case Tok::kAmp:
       *v = a & b;

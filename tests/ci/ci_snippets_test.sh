@@ -64,8 +64,10 @@ for snippet in "## GitHub Actions" "## GitLab CI"; do
   rm -rf "$work" "$root" && mkdir -p "$work" && cp -r "$src/scenarios" "$work/"
   deb="" gates=()
   for cmd in "${cmds[@]}"; do run_step "$snippet" "$cmd"; done
-  printf '%s\n' "${gates[@]}" | grep -q '^ravel run ' || fail "$snippet: no ravel run gate"
-  printf '%s\n' "${gates[@]}" | grep -q '^ravel lockorder .*--baseline' ||
+  # A here-string, not `printf | grep -q`: under pipefail, grep -q exiting at its first match
+  # can kill printf with SIGPIPE and fail the pipeline (seen: a flaky failure of this test).
+  grep -q '^ravel run ' <<<"$(printf '%s\n' "${gates[@]}")" || fail "$snippet: no ravel run gate"
+  grep -q '^ravel lockorder .*--baseline' <<<"$(printf '%s\n' "${gates[@]}")" ||
     fail "$snippet: no ravel lockorder --baseline gate"
   for f in ravel.xml ravel.sarif lockorder-diff.svg lockorder.now.json; do
     [ -s "$work/$f" ] || fail "$snippet: the job wrote no $f"
