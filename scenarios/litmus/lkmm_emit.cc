@@ -209,6 +209,12 @@ void Emitter::finish() {
   }
 }
 
+void Emitter::forget_events() {
+  trace = Trace{};
+  for (int& i : rcu_open_) i = -1;  // still open; the unlock's rscs pair is never used here
+  ctrl_ = 0;
+}
+
 namespace {
 
 // The next choice vector in odometer order after a run that made choices of `sizes`; false

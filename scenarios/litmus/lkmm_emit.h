@@ -82,6 +82,9 @@ class Emitter {
   Val rmw(const RmwSpec& s, int loc, uint64_t addr, const std::vector<Val>& args);
   // Refuses an open RCU section or a held spinlock at the end of the thread.
   void finish();
+  // Drops the events recorded so far, keeping the state (locks held, open RCU sections): for
+  // init and final, which only need memory's values, so that they are not bound by kMaxEvents.
+  void forget_events();
 
   Trace trace;
   std::vector<size_t> sizes;  // domain size of each oracle choice made

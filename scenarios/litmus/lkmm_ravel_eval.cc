@@ -1,32 +1,16 @@
-// scenarios/litmus/lkmm_ravel_eval.cc: a checked scenario's code evaluated on the lkmm Emitter
-// (see lkmm_ravel.h): threads against the read-value oracle, init and final sequentially.
-#include <algorithm>
-
-#include "scenarios/interp/runtime.h"
-#include "scenarios/lang/builtins.h"
-#include "scenarios/litmus/lkmm_emit.h"
-#include "scenarios/litmus/lkmm_ravel.h"
+// scenarios/litmus/lkmm_ravel_eval.cc: statements, places and expressions of a scenario on the
+// lkmm Emitter (see lkmm_ravel_eval.h), and the entry points of lkmm_ravel.h that run threads,
+// init and final.
+#include "scenarios/litmus/lkmm_ravel_eval.h"
 
 namespace ravel::litmus::lkmm_ravel {
 namespace {
 
 using lang::Binding;
-using lang::Expr;
 using lang::ExprKind;
-using lang::Stmt;
 using lang::StmtKind;
 using lang::Tok;
-using lkmm_thread::Emitter;
 using lkmm_thread::kAddrBase;
-using lkmm_thread::Val;
-using Domain = std::vector<std::vector<int64_t>>;
-
-struct Stop {};     // an assertion ended the path (or final)
-struct Blocked {};  // await(cond) found cond false: the thread waits there
-
-constexpr uint32_t kMaxCallDepth = 64;
-
-[[noreturn]] void refuse(lang::Pos pos, const std::string& msg) { Emitter::refuse(pos, msg); }
 
 int64_t u2s(uint64_t v) { return static_cast<int64_t>(v); }
 
@@ -85,476 +69,274 @@ int64_t arith(Tok op, int64_t x, int64_t y, lang::Pos pos) {
   }
 }
 
-class Eval {
- public:
-  // `seq` null: a thread, reads answered by the oracle. Otherwise init or final: `seq` holds
-  // one value per location (the Emitter's domain), kept equal to memory after every write.
-  Eval(const lang::Program& prog, const Layout& lay, Emitter& em, uint32_t loop_bound, Domain* seq)
-      : prog_(prog), lay_(lay), em_(em), loop_bound_(loop_bound), seq_(seq) {}
-
-  void body(const lang::Body& b) {
-    Frame f;
-    f.slots.resize(b.frame_size);
-    exec(b.block, f);
-  }
-
-  Val value(const Expr* e) {
-    Frame f;
-    return eval(e, f);
-  }
-
-  bool rcu_reader() const { return rcu_depth_ > 0; }
-
- private:
-  enum class Flow : uint8_t { kNext, kBreak, kContinue, kReturn };
-  struct Frame {
-    std::vector<Val> slots;
-    Val ret;
-  };
-  // A place: a local's slot, or a shared location with the reads its address came from.
-  struct Place {
-    Val* slot = nullptr;
-    int loc = -1;
-    uint64_t addr = 0;
-  };
-
-  // -- statements ----------------------------------------------------------------------------
-  Flow exec(const Stmt* s, Frame& f) {
-    if (s == nullptr) return Flow::kNext;
-    em_.last_pos = s->pos;
-    switch (s->kind) {
-      case StmtKind::kExpr:
-        eval(s->expr, f);
-        return Flow::kNext;
-      case StmtKind::kDecl:
-        for (const lang::VarDecl* d : s->decls) declare(d, f);
-        return Flow::kNext;
-      case StmtKind::kBlock:
-        for (const Stmt* b : s->stmts) {
-          if (Flow fl = exec(b, f); fl != Flow::kNext) return fl;
-        }
-        return Flow::kNext;
-      case StmtKind::kIf:
-        return exec(cond(s->expr, f) ? s->body : s->else_body, f);
-      case StmtKind::kWhile:
-      case StmtKind::kDoWhile:
-      case StmtKind::kFor:
-        return loop(s, f);
-      case StmtKind::kBreak:
-        return Flow::kBreak;
-      case StmtKind::kContinue:
-        return Flow::kContinue;
-      case StmtKind::kReturn:
-        if (s->expr != nullptr) f.ret = eval(s->expr, f);
-        return Flow::kReturn;
-      case StmtKind::kEmpty:
-        return Flow::kNext;
-      default:
-        refuse(s->pos, "this statement is not supported under --memory-model lkmm");
-    }
-  }
-
-  void declare(const lang::VarDecl* d, Frame& f) {
-    Val v;
-    if (d->init != nullptr) {
-      if (d->init->expr == nullptr)
-        refuse(d->pos, "brace initializers are not supported under lkmm");
-      v = eval(d->init->expr, f);
-      v.v = d->type->width.wrap(v.v);
-    }
-    f.slots[d->bind.index] = v;
-  }
-
-  // A condition of `if` or a loop: herd7 makes every later event of the thread depend on it.
-  bool cond(const Expr* e, Frame& f) {
-    Val c = eval(e, f);
-    em_.branch(c.deps);
-    return c.v != 0;
-  }
-
-  // A loop whose exit depends on values read runs until a limit on one oracle path (the read
-  // that keeps it going is always a candidate): say which loop when a limit is hit inside.
-  Flow loop(const Stmt* s, Frame& f) {
-    try {
-      return loop_body(s, f);
-    } catch (lkmm_thread::Refused& r) {
-      if (r.err.message.find("(in the loop at line") == std::string::npos) {
-        r.err.message += " (in the loop at line " + std::to_string(s->pos.line) +
-                         ": a loop that waits for another thread is written await(cond))";
-      }
-      throw;
-    }
-  }
-
-  Flow loop_body(const Stmt* s, Frame& f) {
-    if (s->kind == StmtKind::kFor && s->init != nullptr) exec(s->init, f);
-    for (uint32_t n = 0;; ++n) {
-      if (s->kind != StmtKind::kDoWhile && s->expr != nullptr && !cond(s->expr, f)) break;
-      if (n >= loop_bound_) {
-        refuse(s->pos, "a loop runs more than " + std::to_string(loop_bound_) +
-                           " iterations on one path under --memory-model lkmm");
-      }
-      Flow fl = exec(s->body, f);
-      if (fl == Flow::kReturn) return fl;
-      if (fl == Flow::kBreak) break;
-      em_.last_pos = s->pos;
-      if (s->kind == StmtKind::kFor && s->step != nullptr) eval(s->step, f);
-      if (s->kind == StmtKind::kDoWhile && !cond(s->expr, f)) break;
-    }
-    return Flow::kNext;
-  }
-
-  // -- places --------------------------------------------------------------------------------
-  int global_loc(const Expr* e) const {
-    int loc = lay_.loc_of_global[e->bind.index];
-    if (loc < 0) refuse(e->pos, "'" + e->text + "' is not a location under lkmm");
-    return loc;
-  }
-
-  // The location a pointer value designates. NULL is the kernel's oops (a finding that ends
-  // the path); any other value that is no global's address is refused.
-  std::pair<int, uint64_t> deref(const Val& p, lang::Pos pos) {
-    if (p.v == 0) {
-      em_.trace.findings.push_back({"null-deref", "BUG: kernel NULL pointer dereference", pos});
-      throw Stop{};
-    }
-    if (!em_.is_address(p.v)) {
-      refuse(pos, "a dereference of a value that is not the address of a global (lkmm)");
-    }
-    return em_.location(p);
-  }
-
-  Place place(const Expr* e, Frame& f) {
-    if (e->kind == ExprKind::kCast) return place(e->a, f);
-    if (e->kind == ExprKind::kIdent && e->bind.kind == Binding::Kind::kLocal)
-      return Place{&f.slots[e->bind.index]};
-    if (e->kind == ExprKind::kIdent && e->bind.kind == Binding::Kind::kGlobal)
-      return Place{nullptr, global_loc(e)};
-    if (e->kind == ExprKind::kUnary && e->op == Tok::kStar) {
-      auto [loc, addr] = deref(eval(e->a, f), e->pos);
-      return Place{nullptr, loc, addr};
-    }
-    refuse(e->pos, "this expression is not a variable lkmm models");
-  }
-
-  Val load(const Place& p, uint32_t tags) {
-    if (p.slot != nullptr) return *p.slot;
-    return em_.read(p.loc, tags, p.addr);
-  }
-
-  void store(const Place& p, Val v, uint32_t tags) {
-    if (p.slot != nullptr) {
-      *p.slot = v;
-      return;
-    }
-    em_.write(p.loc, tags, v, p.addr);
-    sync();
-  }
-
-  // init and final: every write of the Emitter becomes the memory's value at once.
-  void sync() {
-    if (seq_ == nullptr) return;
-    for (; synced_ < em_.trace.ev.size(); ++synced_) {
-      const lkmm::Event& e = em_.trace.ev[synced_];
-      if (e.kind == lkmm::Kind::kWrite) (*seq_)[e.loc] = {e.value};
-    }
-  }
-
-  Val address_of(const Expr* a, Frame& f) {
-    if (a->kind == ExprKind::kIdent && a->bind.kind == Binding::Kind::kGlobal)
-      return Val{kAddrBase + global_loc(a), 0};
-    if (a->kind == ExprKind::kUnary && a->op == Tok::kStar) return eval(a->a, f);
-    refuse(a->pos, "'&' applies only to a global under --memory-model lkmm");
-  }
-
-  // -- expressions ---------------------------------------------------------------------------
-  Val eval(const Expr* e, Frame& f) {
-    switch (e->kind) {
-      case ExprKind::kInt:
-        return Val{e->value, 0};
-      case ExprKind::kIdent:
-        return ident(e, f);
-      case ExprKind::kUnary:
-        return unary(e, f);
-      case ExprKind::kPostfix:
-        return incdec(e, f, false);
-      case ExprKind::kBinary:
-        return binary(e, f);
-      case ExprKind::kAssign:
-        return assign(e, f);
-      case ExprKind::kTernary: {
-        // A data dependency on the condition only: a compiler may use a conditional move.
-        Val c = eval(e->a, f);
-        Val v = eval(c.v != 0 ? e->b : e->c, f);
-        return Val{v.v, v.deps | c.deps};
-      }
-      case ExprKind::kCall:
-        return call(e, f);
-      case ExprKind::kCast:
-        return eval(e->a, f);
-      default:
-        refuse(e->pos, "this expression is not supported under --memory-model lkmm");
-    }
-  }
-
-  Val ident(const Expr* e, Frame& f) {
-    switch (e->bind.kind) {
-      case Binding::Kind::kLocal:
-        return f.slots[e->bind.index];
-      case Binding::Kind::kGlobal:
-        return em_.read(global_loc(e), 0, 0);  // a plain read
-      case Binding::Kind::kConstant:
-        return Val{e->bind.value, 0};
-      case Binding::Kind::kNull:
-        return Val{};
-      default:
-        refuse(e->pos, "'" + e->text + "' cannot be used as a value under lkmm");
-    }
-  }
-
-  Val unary(const Expr* e, Frame& f) {
-    switch (e->op) {
-      case Tok::kAmp:
-        return address_of(e->a, f);
-      case Tok::kStar:
-        return load(place(e, f), 0);
-      case Tok::kPlusPlus:
-      case Tok::kMinusMinus:
-        return incdec(e, f, true);
-      default:
-        break;
-    }
-    Val a = eval(e->a, f);
-    int64_t v = e->op == Tok::kMinus   ? u2s(0 - static_cast<uint64_t>(a.v))
-                : e->op == Tok::kBang  ? a.v == 0
-                : e->op == Tok::kTilde ? ~a.v
-                                       : a.v;
-    return Val{v, a.deps};
-  }
-
-  // ++x, x++, --x, x--: a read then a write, as the non-atomic C they are.
-  Val incdec(const Expr* e, Frame& f, bool prefix) {
-    Place p = place(e->a, f);
-    Val old = load(p, 0);
-    no_pointer_arith(old, e->pos);
-    Val nv{e->width.wrap(arith(e->op, old.v, 1, e->pos)), old.deps};
-    store(p, nv, 0);
-    return prefix ? nv : old;
-  }
-
-  void no_pointer_arith(const Val& v, lang::Pos pos) const {
-    if (em_.is_address(v.v)) refuse(pos, "pointer arithmetic is not supported under lkmm");
-  }
-
-  Val binary(const Expr* e, Frame& f) {
-    if (e->op == Tok::kComma) {
-      eval(e->a, f);
-      return eval(e->b, f);
-    }
-    Val a = eval(e->a, f);
-    if (e->op == Tok::kAndAnd || e->op == Tok::kOrOr) {
-      bool first = a.v != 0;
-      if (first == (e->op == Tok::kOrOr)) return Val{first, a.deps};
-      Val b = eval(e->b, f);
-      return Val{b.v != 0, a.deps | b.deps};
-    }
-    Val b = eval(e->b, f);
-    if (e->op != Tok::kEqEq && e->op != Tok::kNe) {
-      no_pointer_arith(a, e->pos);
-      no_pointer_arith(b, e->pos);
-    }
-    return Val{arith(e->op, a.v, b.v, e->pos), a.deps | b.deps};
-  }
-
-  Val assign(const Expr* e, Frame& f) {
-    Place p = place(e->a, f);
-    Val v;
-    if (e->op == Tok::kAssign) {
-      v = eval(e->b, f);
-    } else {
-      Val old = load(p, 0);
-      Val r = eval(e->b, f);
-      no_pointer_arith(old, e->pos);
-      v = Val{arith(e->op, old.v, r.v, e->pos), old.deps | r.deps};
-    }
-    v.v = e->width.wrap(v.v);
-    store(p, v, 0);
-    return v;
-  }
-
-  // -- calls ---------------------------------------------------------------------------------
-  Val call(const Expr* e, Frame& f) {
-    const Expr* callee = e->a;
-    switch (callee->bind.kind) {
-      case Binding::Kind::kIntrinsic:
-        return intrinsic(e, f);
-      case Binding::Kind::kFunction:
-        return function(prog_.functions[callee->bind.index], e, f);
-      case Binding::Kind::kBuiltin:
-        return builtin(lang::builtins()[callee->bind.index].name, e, f);
-      default:
-        refuse(e->pos, "calls through function pointers are not supported under lkmm");
-    }
-  }
-
-  Val intrinsic(const Expr* e, Frame& f) {
-    std::vector<Val> vals;
-    for (const Expr* a : e->args) {
-      if (a->kind != ExprKind::kString && a->kind != ExprKind::kTypeArg) vals.push_back(eval(a, f));
-    }
-    auto kind = static_cast<lang::Intrinsic>(e->a->bind.index);
-    if (kind == lang::Intrinsic::kNoop || vals.size() < 2) return Val{};
-    const Val& x = vals[vals.size() - 2];
-    const Val& y = vals.back();
-    bool less = x.v < y.v;
-    int64_t v = kind == lang::Intrinsic::kMin ? (less ? x.v : y.v) : (less ? y.v : x.v);
-    return Val{v, x.deps | y.deps};
-  }
-
-  Val function(const lang::Function& fn, const Expr* e, Frame& f) {
-    if (!fn.defined) refuse(e->pos, "function '" + fn.name + "' has no body");
-    if (depth_ >= kMaxCallDepth) refuse(e->pos, "calls nested more than 64 deep (lkmm)");
-    Frame callee;
-    callee.slots.resize(fn.body.frame_size);
-    for (size_t i = 0; i < fn.params.size() && i < e->args.size(); ++i) {
-      Val v = eval(e->args[i], f);
-      v.v = fn.params[i]->type->width.wrap(v.v);
-      callee.slots[fn.params[i]->bind.index] = v;
-    }
-    ++depth_;
-    exec(fn.body.block, callee);
-    --depth_;
-    em_.last_pos = e->pos;
-    return callee.ret;
-  }
-
-  std::pair<int, uint64_t> pointer_arg(const Expr* e, Frame& f) {
-    return deref(eval(e, f), e->pos);
-  }
-
-  Val builtin(std::string_view name, const Expr* e, Frame& f) {
-    const std::string n(name);
-    if (auto it = lkmm_thread::fence_table().find(n); it != lkmm_thread::fence_table().end()) {
-      if (it->second == lkmm::Fence::kSyncRcu && (rcu_depth_ > 0 || !held_.empty())) {
-        refuse(e->pos, n + "() inside an RCU read-side section or under a spinlock is not "
-                           "modelled under lkmm (sc reports it)");
-      }
-      em_.fence(it->second);
-      return Val{};
-    }
-    if (n == "assert" || n == "BUG_ON" || n == "WARN_ON" || n == "WARN" || n == "assume" ||
-        n == "await") {
-      return check(n, e, f);
-    }
-    if (n == "READ_ONCE" || n == "rcu_dereference" || n == "rcu_access_pointer") {
-      if (n == "rcu_dereference" && rcu_depth_ == 0) {
-        em_.trace.findings.push_back({"lockdep", "WARNING: suspicious RCU usage", e->pos});
-      }
-      return load(place(e->args[0], f), lkmm::kOnce);
-    }
-    if (n == "WRITE_ONCE" || n == "rcu_assign_pointer") {
-      Place p = place(e->args[0], f);
-      store(p, eval(e->args[1], f), n == "WRITE_ONCE" ? lkmm::kOnce : lkmm::kRelease);
-      return Val{};
-    }
-    if (n == "smp_load_acquire" || n == "atomic_read") {
-      auto [loc, addr] = pointer_arg(e->args[0], f);
-      return em_.read(loc, n == "atomic_read" ? lkmm::kOnce : lkmm::kAcquire, addr);
-    }
-    if (n == "smp_store_release" || n == "atomic_set") {
-      auto [loc, addr] = pointer_arg(e->args[0], f);
-      store(Place{nullptr, loc, addr}, eval(e->args[1], f),
-            n == "atomic_set" ? lkmm::kOnce : lkmm::kRelease);
-      return Val{};
-    }
-    if (n == "rcu_read_lock" || n == "rcu_read_unlock") {
-      bool lock = n == "rcu_read_lock";
-      if (!lock && rcu_depth_ == 0) refuse(e->pos, "rcu_read_unlock() without rcu_read_lock()");
-      rcu_depth_ += lock ? 1 : -1;
-      em_.rcu(lock, e->pos);
-      return Val{};
-    }
-    if (n == "spin_lock" || n == "spin_unlock" || n == "spin_is_locked") return lock(n, e, f);
-    if (n == "ATOMIC_INIT") return eval(e->args[0], f);
-    if (std::optional<lkmm_thread::RmwSpec> s = lkmm_thread::rmw_spec(n)) {
-      std::vector<Val> args(s->nargs);
-      for (size_t k = 0; k < s->nargs && k < e->args.size(); ++k) {
-        if (k != s->ptr) args[k] = eval(e->args[k], f);
-      }
-      auto [loc, addr] = pointer_arg(e->args[s->ptr], f);
-      Val v = em_.rmw(*s, loc, addr, args);
-      sync();
-      return v;
-    }
-    refuse(e->pos, "'" + n + "' is not modelled under --memory-model lkmm");
-  }
-
-  // spin_lock while holding a spinlock is refused: lock order, recursion and deadlock are
-  // lockdep's and the sc explorer's (a nested spin_lock would only drop the path here).
-  Val lock(const std::string& n, const Expr* e, Frame& f) {
-    auto [loc, addr] = pointer_arg(e->args[0], f);
-    if (n == "spin_lock" && !held_.empty()) {
-      refuse(e->pos,
-             "spin_lock() while holding a spinlock is not modelled under lkmm (lock "
-             "order and deadlocks are checked under sc)");
-    }
-    if (n == "spin_lock") held_.push_back(loc);
-    if (n == "spin_unlock") held_.erase(std::remove(held_.begin(), held_.end(), loc), held_.end());
-    Val v = em_.lock(n, loc, addr, e->pos);
-    sync();
-    return v;
-  }
-
-  // assert, BUG_ON, WARN_ON, WARN, assume, await: the messages are the sc run's
-  // (builtins_lang.cc), so the same `expect` strings match under both models.
-  Val check(const std::string& n, const Expr* e, Frame& f) {
-    if (n == "await") {
-      if (seq_ != nullptr) refuse(e->pos, "await() in init or final is not supported under lkmm");
-      uint64_t before = em_.trace.ev.size();
-      if (cond(e->args[0], f)) return Val{};
-      auto& t = em_.trace;
-      t.blocked = true, t.blocked_pos = e->pos;
-      for (uint64_t i = before; i < t.ev.size(); ++i) {
-        if (t.ev[i].kind == lkmm::Kind::kRead) t.blocked_reads |= uint64_t{1} << i;
-      }
-      throw Blocked{};
-    }
-    Val c = eval(e->args[0], f);
-    bool truth = c.v != 0;
-    if (n == "assume") {
-      if (!truth) throw lkmm_thread::DeadPath{};
-      return Val{};
-    }
-    std::string text = interp::render(e->args[0]);
-    if (n == "assert" || n == "BUG_ON") {
-      if (n == "BUG_ON" ? truth : !truth) {
-        em_.trace.findings.push_back(
-            {"assertion",
-             n == "BUG_ON" ? "kernel BUG: BUG_ON(" + text + ")" : "assertion failed: " + text,
-             e->pos});
-        throw Stop{};
-      }
-      return Val{};
-    }
-    if (truth) {
-      std::string msg = e->args.size() > 1 ? e->args[1]->text : "WARNING: WARN_ON(" + text + ")";
-      em_.trace.findings.push_back({"warn", msg, e->pos});
-    }
-    return Val{truth, c.deps};
-  }
-
-  const lang::Program& prog_;
-  const Layout& lay_;
-  Emitter& em_;
-  uint32_t loop_bound_;
-  Domain* seq_;
-  size_t synced_ = 0;
-  uint32_t depth_ = 0;
-  int rcu_depth_ = 0;
-  std::vector<int> held_;
-};
-
 }  // namespace
+
+Val Eval::value(const Expr* e) {
+  Frame f;
+  return eval(e, f);
+}
+
+Eval::Flow Eval::exec(const Stmt* s, Frame& f) {
+  if (s == nullptr) return Flow::kNext;
+  em_.last_pos = s->pos;
+  switch (s->kind) {
+    case StmtKind::kExpr:
+      eval(s->expr, f);
+      return Flow::kNext;
+    case StmtKind::kDecl:
+      for (const lang::VarDecl* d : s->decls) declare(d, f);
+      return Flow::kNext;
+    case StmtKind::kBlock:
+      for (const Stmt* b : s->stmts) {
+        if (Flow fl = exec(b, f); fl != Flow::kNext) return fl;
+      }
+      return Flow::kNext;
+    case StmtKind::kIf:
+      return exec(cond(s->expr, f) ? s->body : s->else_body, f);
+    case StmtKind::kWhile:
+    case StmtKind::kDoWhile:
+    case StmtKind::kFor:
+      return loop(s, f);
+    case StmtKind::kBreak:
+      return Flow::kBreak;
+    case StmtKind::kContinue:
+      return Flow::kContinue;
+    case StmtKind::kReturn:
+      if (s->expr != nullptr) f.ret = eval(s->expr, f);
+      return Flow::kReturn;
+    case StmtKind::kEmpty:
+      return Flow::kNext;
+    default:
+      refuse(s->pos, "this statement is not supported under --memory-model lkmm");
+  }
+}
+
+void Eval::declare(const lang::VarDecl* d, Frame& f) {
+  Val v;
+  if (d->init != nullptr) {
+    if (d->init->expr == nullptr) refuse(d->pos, "brace initializers are not supported under lkmm");
+    v = eval(d->init->expr, f);
+    v.v = d->type->width.wrap(v.v);
+  }
+  f.slots[d->bind.index] = v;
+}
+
+bool Eval::cond(const Expr* e, Frame& f) {
+  Val c = eval(e, f);
+  em_.branch(c.deps);
+  return c.v != 0;
+}
+
+Eval::Flow Eval::loop(const Stmt* s, Frame& f) {
+  try {
+    return loop_body(s, f);
+  } catch (lkmm_thread::Refused& r) {
+    if (r.err.message.find("(in the loop at line") == std::string::npos) {
+      r.err.message += " (in the loop at line " + std::to_string(s->pos.line) +
+                       ": a loop that waits for another thread is written await(cond))";
+    }
+    throw;
+  }
+}
+
+Eval::Flow Eval::loop_body(const Stmt* s, Frame& f) {
+  if (s->kind == StmtKind::kFor && s->init != nullptr) exec(s->init, f);
+  for (uint32_t n = 0;; ++n) {
+    if (s->kind != StmtKind::kDoWhile && s->expr != nullptr && !cond(s->expr, f)) break;
+    if (n >= loop_bound_) {
+      refuse(s->pos, "a loop runs more than " + std::to_string(loop_bound_) +
+                         " iterations on one path under --memory-model lkmm");
+    }
+    Flow fl = exec(s->body, f);
+    if (fl == Flow::kReturn) return fl;
+    if (fl == Flow::kBreak) break;
+    em_.last_pos = s->pos;
+    if (s->kind == StmtKind::kFor && s->step != nullptr) eval(s->step, f);
+    if (s->kind == StmtKind::kDoWhile && !cond(s->expr, f)) break;
+  }
+  return Flow::kNext;
+}
+
+int Eval::global_loc(const Expr* e) const {
+  int loc = lay_.loc_of_global[e->bind.index];
+  if (loc < 0) refuse(e->pos, "'" + e->text + "' is not a location under lkmm");
+  return loc;
+}
+
+std::pair<int, uint64_t> Eval::deref(const Val& p, lang::Pos pos) {
+  if (p.v == 0) {
+    em_.trace.findings.push_back({"null-deref", "BUG: kernel NULL pointer dereference", pos});
+    throw Stop{};
+  }
+  if (!em_.is_address(p.v)) {
+    refuse(pos, "a dereference of a value that is not the address of a global (lkmm)");
+  }
+  return em_.location(p);
+}
+
+Eval::Place Eval::place(const Expr* e, Frame& f) {
+  if (e->kind == ExprKind::kCast) return place(e->a, f);
+  if (e->kind == ExprKind::kIdent && e->bind.kind == Binding::Kind::kLocal)
+    return Place{&f.slots[e->bind.index]};
+  if (e->kind == ExprKind::kIdent && e->bind.kind == Binding::Kind::kGlobal)
+    return Place{nullptr, global_loc(e)};
+  if (e->kind == ExprKind::kUnary && e->op == Tok::kStar) {
+    auto [loc, addr] = deref(eval(e->a, f), e->pos);
+    return Place{nullptr, loc, addr};
+  }
+  refuse(e->pos, "this expression is not a variable lkmm models");
+}
+
+Val Eval::load(const Place& p, uint32_t tags) {
+  if (p.slot != nullptr) return *p.slot;
+  Val v = em_.read(p.loc, tags, p.addr);
+  sync();
+  return v;
+}
+
+void Eval::store(const Place& p, Val v, uint32_t tags) {
+  if (p.slot != nullptr) {
+    *p.slot = v;
+    return;
+  }
+  em_.write(p.loc, tags, v, p.addr);
+  sync();
+}
+
+void Eval::sync() {
+  if (seq_ == nullptr) return;
+  for (; synced_ < em_.trace.ev.size(); ++synced_) {
+    const lkmm::Event& e = em_.trace.ev[synced_];
+    if (e.kind == lkmm::Kind::kWrite) (*seq_)[e.loc] = {e.value};
+  }
+  // Memory holds every value: the events themselves are not needed (findings are kept).
+  if (em_.trace.ev.size() > lkmm::kMaxEvents / 2) {
+    std::vector<lkmm_thread::Trace::Finding> keep = std::move(em_.trace.findings);
+    em_.forget_events();
+    em_.trace.findings = std::move(keep);
+    synced_ = 0;
+  }
+}
+
+Val Eval::address_of(const Expr* a, Frame& f) {
+  if (a->kind == ExprKind::kIdent && a->bind.kind == Binding::Kind::kGlobal)
+    return Val{kAddrBase + global_loc(a), 0};
+  if (a->kind == ExprKind::kUnary && a->op == Tok::kStar) return eval(a->a, f);
+  refuse(a->pos, "'&' applies only to a global under --memory-model lkmm");
+}
+
+Val Eval::eval(const Expr* e, Frame& f) {
+  switch (e->kind) {
+    case ExprKind::kInt:
+      return Val{e->value, 0};
+    case ExprKind::kIdent:
+      return ident(e, f);
+    case ExprKind::kUnary:
+      return unary(e, f);
+    case ExprKind::kPostfix:
+      return incdec(e, f, false);
+    case ExprKind::kBinary:
+      return binary(e, f);
+    case ExprKind::kAssign:
+      return assign(e, f);
+    case ExprKind::kTernary: {
+      // A data dependency on the condition only: a compiler may use a conditional move.
+      Val c = eval(e->a, f);
+      Val v = eval(c.v != 0 ? e->b : e->c, f);
+      return Val{v.v, v.deps | c.deps};
+    }
+    case ExprKind::kCall:
+      return call(e, f);
+    case ExprKind::kCast:
+      return eval(e->a, f);
+    default:
+      refuse(e->pos, "this expression is not supported under --memory-model lkmm");
+  }
+}
+
+Val Eval::ident(const Expr* e, Frame& f) {
+  switch (e->bind.kind) {
+    case Binding::Kind::kLocal:
+      return f.slots[e->bind.index];
+    case Binding::Kind::kGlobal:
+      return load(Place{nullptr, global_loc(e)}, 0);  // a plain read
+    case Binding::Kind::kConstant:
+      return Val{e->bind.value, 0};
+    case Binding::Kind::kNull:
+      return Val{};
+    default:
+      refuse(e->pos, "'" + e->text + "' cannot be used as a value under lkmm");
+  }
+}
+
+Val Eval::unary(const Expr* e, Frame& f) {
+  switch (e->op) {
+    case Tok::kAmp:
+      return address_of(e->a, f);
+    case Tok::kStar:
+      return load(place(e, f), 0);
+    case Tok::kPlusPlus:
+    case Tok::kMinusMinus:
+      return incdec(e, f, true);
+    default:
+      break;
+  }
+  Val a = eval(e->a, f);
+  int64_t v = e->op == Tok::kMinus   ? u2s(0 - static_cast<uint64_t>(a.v))
+              : e->op == Tok::kBang  ? a.v == 0
+              : e->op == Tok::kTilde ? ~a.v
+                                     : a.v;
+  return Val{v, a.deps};
+}
+
+Val Eval::incdec(const Expr* e, Frame& f, bool prefix) {
+  Place p = place(e->a, f);
+  Val old = load(p, 0);
+  no_pointer_arith(old, e->pos);
+  Val nv{e->width.wrap(arith(e->op, old.v, 1, e->pos)), old.deps};
+  store(p, nv, 0);
+  return prefix ? nv : old;
+}
+
+void Eval::no_pointer_arith(const Val& v, lang::Pos pos) const {
+  if (em_.is_address(v.v)) refuse(pos, "pointer arithmetic is not supported under lkmm");
+}
+
+Val Eval::binary(const Expr* e, Frame& f) {
+  if (e->op == Tok::kComma) {
+    eval(e->a, f);
+    return eval(e->b, f);
+  }
+  Val a = eval(e->a, f);
+  if (e->op == Tok::kAndAnd || e->op == Tok::kOrOr) {
+    bool first = a.v != 0;
+    if (first == (e->op == Tok::kOrOr)) return Val{first, a.deps};
+    Val b = eval(e->b, f);
+    return Val{b.v != 0, a.deps | b.deps};
+  }
+  Val b = eval(e->b, f);
+  if (e->op != Tok::kEqEq && e->op != Tok::kNe) {
+    no_pointer_arith(a, e->pos);
+    no_pointer_arith(b, e->pos);
+  }
+  return Val{arith(e->op, a.v, b.v, e->pos), a.deps | b.deps};
+}
+
+Val Eval::assign(const Expr* e, Frame& f) {
+  Place p = place(e->a, f);
+  Val v;
+  if (e->op == Tok::kAssign) {
+    v = eval(e->b, f);
+  } else {
+    Val old = load(p, 0);
+    Val r = eval(e->b, f);
+    no_pointer_arith(old, e->pos);
+    v = Val{arith(e->op, old.v, r.v, e->pos), old.deps | r.deps};
+  }
+  v.v = e->width.wrap(v.v);
+  store(p, v, 0);
+  return v;
+}
 
 bool thread_paths(const lang::Program& prog, const Layout& layout, uint32_t loop_bound, int proc,
                   const Domain& domain, size_t max_paths, std::vector<lkmm_thread::Trace>* out,

@@ -48,6 +48,7 @@ const std::vector<Expected> kScenarios = {
     {"counter-lost.ravel", {"assertion"}, {"assertion"}},
     {"counter-atomic.ravel", {}, {}},
     {"plain-race.ravel", {"race"}, {"race"}},
+    {"init-loop.ravel", {}, {}},
 };
 
 nlohmann::json run_json(const std::string& args, Result* r) {
