@@ -137,6 +137,9 @@ Val Eval::lock(const std::string& n, const Expr* e, Frame& f) {
 Val Eval::check(const std::string& n, const Expr* e, Frame& f) {
   if (n == "await") {
     if (seq_ != nullptr) refuse(e->pos, "await() in init or final is not supported under lkmm");
+    // Waiting with a spinlock held makes its other takers wait too (sc: a deadlock); lkmm
+    // has no blocked lock takers to report.
+    if (!held_.empty()) refuse(e->pos, "await() under a spinlock is not modelled under lkmm");
     uint64_t before = em_.trace.ev.size();
     if (cond(e->args[0], f)) return Val{};
     auto& t = em_.trace;

@@ -132,6 +132,7 @@ TEST(LkmmScenarios, UnmodelledConstructsAreRefusedAtTheirLineAndColumn) {
       {"irq", ":6:1: error: irq handlers are not modelled under --memory-model lkmm"},
       {"struct-field", ":4:12: error: 'struct obj o': struct and function variables"},
       {"nested-locks", ":9:5: error: spin_lock() while holding a spinlock is not modelled"},
+      {"await-locked", ":6:28: error: await() under a spinlock is not modelled under lkmm"},
       {"spin-loop", ":7:5: error: more than 64 events in t1 (lkmm) (in the loop at line 7"},
   };
   for (const auto& [name, message] : cases) {

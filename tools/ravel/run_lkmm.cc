@@ -49,9 +49,10 @@ int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::
     text.insert(text.rfind("  strategy axiomatic") + 2, "memory model lkmm, ");
     std::fputs(text.c_str(), stdout);
     if (o.verbose) {
+      const uint64_t consistent = r.run.result.executions + r.dropped;
       std::printf("  candidate executions %llu, consistent %llu, dropped (await re-reads) %llu\n",
                   static_cast<unsigned long long>(r.candidates),
-                  static_cast<unsigned long long>(r.run.result.executions + r.dropped),
+                  static_cast<unsigned long long>(consistent),
                   static_cast<unsigned long long>(r.dropped));
     }
     for (size_t k = 0; k < r.witnesses.size(); ++k) {
