@@ -33,8 +33,13 @@ Val Eval::intrinsic(const Expr* e, Frame& f) {
   }
   auto kind = static_cast<lang::Intrinsic>(e->a->bind.index);
   if (kind == lang::Intrinsic::kNoop || vals.size() < 2) return Val{};
-  const Val& x = vals[vals.size() - 2];
-  const Val& y = vals.back();
+  Val x = vals[vals.size() - 2];
+  Val y = vals.back();
+  // min_t(type, a, b) / max_t: both converted to `type` first, as the kernel's macros do.
+  if (!e->args.empty() && e->args[0]->kind == ExprKind::kTypeArg && e->args[0]->type != nullptr) {
+    x.v = e->args[0]->type->width.wrap(x.v);
+    y.v = e->args[0]->type->width.wrap(y.v);
+  }
   bool less = x.v < y.v;
   int64_t v = kind == lang::Intrinsic::kMin ? (less ? x.v : y.v) : (less ? y.v : x.v);
   return Val{v, x.deps | y.deps};
@@ -54,6 +59,7 @@ Val Eval::function(const lang::Function& fn, const Expr* e, Frame& f) {
   exec(fn.body.block, callee);
   --depth_;
   em_.last_pos = e->pos;
+  if (fn.ret != nullptr) callee.ret.v = fn.ret->width.wrap(callee.ret.v);  // as a store would
   return callee.ret;
 }
 
