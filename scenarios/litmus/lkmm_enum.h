@@ -1,8 +1,10 @@
-// scenarios/litmus/lkmm_enum.h: the candidate executions of a litmus test, judged by the LKMM.
+// scenarios/litmus/lkmm_enum.h: the candidate executions of a litmus test or a scenario, judged
+// by the LKMM.
 //
 // Design note. herd7's method, in three steps:
 //   1. value domains: each location starts with {initial value}; every thread is run with
-//      every read answered from the current domains (lkmm_thread.h) and every value it stores
+//      every read answered from the current domains (a front end's ThreadPaths: litmus bodies,
+//      lkmm_thread.h; scenario threads, lkmm_ravel.h) and every value it stores
 //      joins its location's domain, until nothing changes (a test whose domains keep growing
 //      is refused);
 //   2. per-thread paths with those domains, then every combination of one path per thread;
@@ -11,7 +13,8 @@
 //      location, initial write first, same-thread writes in program order) -- a candidate
 //      execution (model/lkmm/exec.h), kept when model/lkmm/lkmm.h accepts it.
 // Each consistent execution is reported once: distinct (rf, co) pairs are distinct
-// executions, as herd7 counts them. The enumerator knows nothing of the model's rules.
+// executions, as herd7 counts them. The enumerator knows nothing of the model's rules nor of
+// the syntax the threads were written in.
 #pragma once
 
 #include <cstdint>
