@@ -41,7 +41,8 @@ std::optional<RmwSpec> rmw_spec(const std::string& name) {
     }
   }
   const bool suffixed = s.order != Order::kMb;
-  s.noreturn = f == "atomic_inc" || f == "atomic_dec" || f == "atomic_add" || f == "atomic_sub";
+  s.noreturn = f == "atomic_inc" || f == "atomic_dec" || f == "atomic_add" || f == "atomic_sub" ||
+               f == "set_bit" || f == "clear_bit";
   if (s.noreturn && suffixed) return std::nullopt;  // no ordering variants
   if (s.noreturn)
     s.order = Order::kRelaxed;  // atomic_t.txt: non-value-returning RMWs are unordered
@@ -57,6 +58,14 @@ std::optional<RmwSpec> rmw_spec(const std::string& name) {
   if (f == "atomic_add" || f == "atomic_sub" || f == "atomic_add_return" ||
       f == "atomic_sub_return" || f == "atomic_fetch_add" || f == "atomic_fetch_sub") {
     s.op = f.find("add") != std::string::npos ? RmwSpec::Op::kAdd : RmwSpec::Op::kSub;
+    s.nargs = 2, s.ptr = 1;
+    return s;
+  }
+  // atomic_bitops.txt: set_bit/clear_bit are unordered, test_and_set_bit fully ordered when
+  // it sets the bit; the bit number comes first, then the word.
+  if (f == "set_bit" || f == "clear_bit" || (f == "test_and_set_bit" && !suffixed)) {
+    s.op = f == "clear_bit" ? RmwSpec::Op::kClearBit : RmwSpec::Op::kSetBit;
+    s.test_bit = f == "test_and_set_bit";
     s.nargs = 2, s.ptr = 1;
     return s;
   }
@@ -188,6 +197,16 @@ Val Emitter::rmw(const RmwSpec& s, int loc, uint64_t addr, const std::vector<Val
       operand = args[1];
       if (old.v != args[2].v) nv = wrap_add(old.v, operand.v);
       break;
+    case RmwSpec::Op::kSetBit:
+    case RmwSpec::Op::kClearBit: {
+      operand = args[0];
+      const int64_t m = static_cast<int64_t>(uint64_t{1} << (operand.v & 63));
+      const int64_t bit = (old.v & m) != 0;
+      if (s.test_bit && bit) return Val{1, old.deps};  // failed: the bit was set already
+      nv = s.op == RmwSpec::Op::kSetBit ? old.v | m : old.v & ~m;
+      if (s.test_bit) old = Val{bit, old.deps};  // returns the old bit
+      break;
+    }
   }
   if (s.op == RmwSpec::Op::kAddUnless) old = Val{old.v != args[2].v, old.deps};
   if (!nv) return old;
@@ -199,7 +218,7 @@ Val Emitter::rmw(const RmwSpec& s, int loc, uint64_t addr, const std::vector<Val
   int w = write(loc, wt, Val{*nv, old.deps | operand.deps}, addr);
   trace.rmw.push_back({r, w});
   if (s.test_zero) return Val{*nv == 0, old.deps};
-  return s.fetch ? old : Val{*nv, old.deps};
+  return s.fetch || s.test_bit ? old : Val{*nv, old.deps};
 }
 
 void Emitter::finish() {

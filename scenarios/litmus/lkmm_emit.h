@@ -40,12 +40,15 @@ enum class Order : uint8_t { kMb, kRelaxed, kAcquire, kRelease };
 // An RMW built-in, NAME[_relaxed|_acquire|_release]. Its arguments: `operands` values, the
 // pointer at index `ptr`, evaluated in the order the front end chooses.
 struct RmwSpec {
-  enum class Op : uint8_t { kAdd, kSub, kXchg, kCmpxchg, kAddUnless } op;
+  enum class Op : uint8_t { kAdd, kSub, kXchg, kCmpxchg, kAddUnless, kSetBit, kClearBit } op;
   Order order = Order::kMb;
   bool noreturn = false;   // atomic_inc/dec/add/sub: a relaxed RMW returning nothing
   bool fetch = false;      // returns the old value (else the new one)
   int64_t unit = 0;        // atomic_inc/dec and *_inc/dec_return: the fixed amount (else 0)
   bool test_zero = false;  // atomic_dec_and_test: returns whether the new value is 0
+  // test_and_set_bit: returns the old bit; when the bit is already set the operation failed
+  // and is a relaxed read only (atomic_bitops.txt: conditional RMWs are unordered on failure).
+  bool test_bit = false;
   size_t nargs = 0;
   size_t ptr = 0;  // index of the pointer argument
 };

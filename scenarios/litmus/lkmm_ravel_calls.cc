@@ -113,6 +113,12 @@ Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
   }
   if (n == "spin_lock" || n == "spin_unlock" || n == "spin_is_locked") return lock(n, e, f);
   if (n == "ATOMIC_INIT") return eval(e->args[0], f);
+  if (n == "test_bit") {  // atomic_bitops.txt: a non-RMW op, unordered: a marked read
+    Val nr = eval(e->args[0], f);
+    auto [loc, addr] = pointer_arg(e->args[1], f);
+    Val w = load(Place{nullptr, loc, addr}, lkmm::kOnce);
+    return Val{(w.v >> (nr.v & 63)) & 1, w.deps | nr.deps};
+  }
   if (std::optional<lkmm_thread::RmwSpec> s = lkmm_thread::rmw_spec(n)) {
     std::vector<Val> args(s->nargs);
     for (size_t k = 0; k < s->nargs && k < e->args.size(); ++k) {

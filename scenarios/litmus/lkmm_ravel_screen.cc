@@ -42,6 +42,7 @@ bool modelled(const std::string& n) {
       "assume",
       "await",
       "ATOMIC_INIT",
+      "test_bit",
       "spin_lock_init",
   };
   return kNames.count(n) || lkmm_thread::fence_table().count(n) || lkmm_thread::rmw_spec(n);

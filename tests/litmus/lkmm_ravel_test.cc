@@ -49,6 +49,11 @@ const std::vector<Expected> kScenarios = {
     {"counter-atomic.ravel", {}, {}},
     {"plain-race.ravel", {"race"}, {"race"}},
     {"init-loop.ravel", {}, {}},
+    {"bit-mp.ravel", {"assertion"}, {}},
+    {"bit-mp-barriers.ravel", {}, {}},
+    {"bit-sb-set.ravel", {"assertion"}, {}},
+    {"bit-sb.ravel", {}, {}},
+    {"bit-trylock.ravel", {}, {}},
 };
 
 nlohmann::json run_json(const std::string& args, Result* r) {
