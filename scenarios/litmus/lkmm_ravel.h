@@ -42,6 +42,10 @@ bool screen(const lang::Program& prog, Error* err);
 // Locations, initial values (initializers, then `init`) and threads. False with *err set.
 bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Error* err);
 
+// The initial value of every location (make_layout's last step): the globals' initializers,
+// then `init` run alone. False with *err set.
+bool initial_values(const lang::Program& prog, uint32_t loop_bound, Layout* lay, Error* err);
+
 // Every path of thread `proc` (lkmm_enum::ThreadPaths).
 bool thread_paths(const lang::Program& prog, const Layout& layout, uint32_t loop_bound, int proc,
                   const std::vector<std::vector<int64_t>>& domain, size_t max_paths,

@@ -8,8 +8,6 @@
 
 namespace ravel::litmus::lkmm_ravel {
 
-bool initial_values(const lang::Program& prog, uint32_t loop_bound, Layout* lay, Error* err);
-
 namespace {
 
 using lang::Binding;
