@@ -7,6 +7,7 @@
 #include <random>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -106,6 +107,29 @@ TEST(LkmmScenarios, InterpreterTestsUnderLkmm) {
     nlohmann::json j = run_json("--memory-model lkmm " + std::string(file), &r);
     ASSERT_FALSE(j.is_discarded()) << file << "\n" << r.out << r.err;
     EXPECT_EQ(kinds(j["found"]), found) << file;
+  }
+}
+
+// Peterson's lock (tests/litmus/ravel-peterson/): correct under sc in all three versions;
+// under the LKMM it needs a full barrier after each of its two writes and a release/acquire
+// handoff. About 2 s of CPU each (release build): labelled slow (tests/litmus/CMakeLists.txt).
+TEST(LkmmScenariosSlow, PetersonNeedsFullBarriersAfterBothWrites) {
+  const std::vector<std::pair<const char*, std::vector<std::string>>> cases = {
+      {"peterson-once.ravel", {"assertion"}},
+      {"peterson-one-mb.ravel", {"assertion"}},
+      {"peterson-mb.ravel", {}},
+  };
+  std::string files;
+  for (const auto& c : cases) files += std::string(" tests/litmus/ravel-peterson/") + c.first;
+  Result lk = ravel("run --json --memory-model lkmm" + files);
+  Result sc = ravel("run --json" + files);
+  std::istringstream lines(lk.out), sc_lines(sc.out);
+  for (const auto& [file, found] : cases) {
+    std::string l, s;
+    ASSERT_TRUE(std::getline(lines, l)) << lk.out << lk.err;
+    ASSERT_TRUE(std::getline(sc_lines, s)) << sc.out << sc.err;
+    EXPECT_EQ(kinds(nlohmann::json::parse(l)["found"]), found) << file;
+    EXPECT_EQ(kinds(nlohmann::json::parse(s)["found"]), std::vector<std::string>{}) << file;
   }
 }
 
