@@ -234,7 +234,23 @@ Twin random_twin(std::mt19937& rng) {
     for (int i = 0; i < n; ++i) {
       std::string loc = pick(2) ? "x" : "y", r = "r" + std::to_string(i), v;
       std::string g = "t" + P + "_" + r;
-      switch (pick(8)) {
+      switch (pick(11)) {
+        case 8: {  // a control dependency (herd7: every later event depends on the branch)
+          std::string other = loc == "x" ? "y" : "x";
+          v = std::to_string(value++);
+          lb += "\tif (READ_ONCE(*" + loc + ")) WRITE_ONCE(*" + other + ", " + v + ");\n";
+          rb += "    if (READ_ONCE(" + loc + ")) WRITE_ONCE(" + other + ", " + v + ");\n";
+          continue;
+        }
+        case 9:  // plain accesses: the data-race flag and plain-coherence
+          v = std::to_string(value++);
+          lb += "\t*" + loc + " = " + v + ";\n";
+          rb += "    " + loc + " = " + v + ";\n";
+          continue;
+        case 10:
+          lb += "\tint " + r + " = *" + loc + ";\n";
+          rb += "    int " + r + " = " + loc + ";\n";
+          break;
         case 0:
           v = std::to_string(value++);
           lb += "\tWRITE_ONCE(*" + loc + ", " + v + ");\n";
@@ -286,7 +302,7 @@ Twin random_twin(std::mt19937& rng) {
 // executions, and the assertion fails exactly when the litmus condition is reachable.
 TEST(LkmmScenarios, RandomProgramsAgreeWithTheirLitmusTwins) {
   std::mt19937 rng(1312);
-  int reachable = 0;
+  int reachable = 0, races = 0;
   for (int i = 0; i < 60; ++i) {
     Twin t = random_twin(rng);
     litmus::Test test;
@@ -301,13 +317,21 @@ TEST(LkmmScenarios, RandomProgramsAgreeWithTheirLitmusTwins) {
     litmus::RavelLkmmResult rr;
     ASSERT_TRUE(litmus::run_ravel_lkmm(*c.program, *c.source, 1000, &rr, &diag)) << diag << t.ravel;
     EXPECT_EQ(rr.run.result.executions, lr.run.result.executions) << t.litmus << t.ravel;
-    bool failed = !rr.run.result.violations.empty();
+    bool failed = false, race = false;
+    for (const FoundViolation& v : rr.run.result.violations) {
+      failed = failed || v.violation.kind == Violation::Kind::kAssertion;
+      race = race || v.violation.kind == Violation::Kind::kRace;
+    }
     EXPECT_EQ(failed, lr.obs.positive > 0) << t.litmus << t.ravel;
+    EXPECT_EQ(race, lr.flags == "data-race") << t.litmus << t.ravel;
     reachable += failed;
+    races += race;
   }
-  // Both directions are exercised.
+  // Both directions are exercised, with and without races.
   EXPECT_GT(reachable, 5);
   EXPECT_LT(reachable, 55);
+  EXPECT_GT(races, 3);
+  EXPECT_LT(races, 57);
 }
 
 }  // namespace
