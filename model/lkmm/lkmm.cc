@@ -254,6 +254,7 @@ bool atomic(const Base& b) { return (b.rmw & (b.fr & b.ext).seq(b.co & b.ext)).e
 struct Plain {
   bool incoherent = false;
   bool race = false;
+  int race_a = -1, race_b = -1;  // the first racing pair (by event index)
 };
 
 Plain plain_accesses(const Base& b, const Temporal& t) {
@@ -288,7 +289,11 @@ Plain plain_accesses(const Base& b, const Temporal& t) {
   Rel ww_race = (pre_race & b.co) - ww_nonrace;
   Rel wr_race = ((pre_race & b.co.opt().seq(b.rf)) - wr_vis) - rw_xbstar.inv();
   Rel rw_race = (pre_race & b.fr) - rw_xbstar;
-  p.race = !(ww_race | wr_race | rw_race).empty();
+  Rel races = ww_race | wr_race | rw_race;
+  p.race = !races.empty();
+  for (int a = 0; a < kMaxEvents && p.race_a < 0; ++a) {
+    if (Set r = races.row(a)) p.race_a = a, p.race_b = __builtin_ctzll(r);
+  }
   return p;
 }
 
@@ -345,6 +350,7 @@ Verdict check(const Execution& x, uint32_t axioms) {
   Plain p = plain_accesses(b, t);
   if ((axioms & kPlainCoherence) && p.incoherent) return v.failed = kPlainCoherence, v;
   v.data_race = p.race;
+  v.race_a = p.race_a, v.race_b = p.race_b;
   return v;
 }
 

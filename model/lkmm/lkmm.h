@@ -34,8 +34,9 @@ enum Axiom : uint32_t {
 };
 
 struct Verdict {
-  uint32_t failed = 0;     // the first constraint found violated (an Axiom bit), 0 if none
-  bool data_race = false;  // the data-race flag, computed for consistent executions only
+  uint32_t failed = 0;           // the first constraint found violated (an Axiom bit), 0 if none
+  bool data_race = false;        // the data-race flag, computed for consistent executions only
+  int race_a = -1, race_b = -1;  // with data_race: the first racing pair of events (indices)
   bool consistent() const { return failed == 0; }
 };
 

@@ -13,7 +13,6 @@ using lkmm::Execution;
 using lkmm::Kind;
 using lkmm_thread::Trace;
 
-constexpr size_t kMaxPaths = 4096;
 constexpr int kMaxRounds = 64;
 
 using Domain = std::vector<std::vector<int64_t>>;
@@ -34,32 +33,26 @@ size_t max_writes(const Paths& paths) {
 }
 
 // The paths of every thread with the final domains.
-bool rerun(const std::vector<lkmm_thread::Body>& bodies, const lkmm_thread::Layout& layout,
-           const Domain& domain, Paths* paths, Error* err) {
-  paths->assign(bodies.size(), {});
-  for (size_t p = 0; p < bodies.size(); ++p) {
-    if (!lkmm_thread::paths(bodies[p], static_cast<int>(p), layout, domain, kMaxPaths, &(*paths)[p],
-                            err)) {
-      return false;
-    }
+bool rerun(size_t threads, const ThreadPaths& thread_paths, const Domain& domain, Paths* paths,
+           Error* err) {
+  paths->assign(threads, {});
+  for (size_t p = 0; p < threads; ++p) {
+    if (!thread_paths(static_cast<int>(p), domain, &(*paths)[p], err)) return false;
   }
   return true;
 }
 
 // Step 1 and 2: the fixed point of the value domains, and every path of every thread.
-bool domains_and_paths(const std::vector<lkmm_thread::Body>& bodies,
-                       const lkmm_thread::Layout& layout, Paths* paths, Error* err) {
+bool domains_and_paths(size_t threads, const std::vector<int64_t>& init,
+                       const ThreadPaths& thread_paths, Paths* paths, Error* err) {
   Domain domain;
-  for (int64_t v : layout.init) domain.push_back({v});
+  for (int64_t v : init) domain.push_back({v});
   for (int round = 0; round < kMaxRounds; ++round) {
-    paths->assign(bodies.size(), {});
+    paths->assign(threads, {});
     std::vector<std::set<int64_t>> next(domain.size());
     for (size_t l = 0; l < domain.size(); ++l) next[l].insert(domain[l].begin(), domain[l].end());
-    for (size_t p = 0; p < bodies.size(); ++p) {
-      if (!lkmm_thread::paths(bodies[p], static_cast<int>(p), layout, domain, kMaxPaths,
-                              &(*paths)[p], err)) {
-        return false;
-      }
+    for (size_t p = 0; p < threads; ++p) {
+      if (!thread_paths(static_cast<int>(p), domain, &(*paths)[p], err)) return false;
       for (const Trace& t : (*paths)[p]) {
         for (const Event& e : t.ev) {
           if (e.kind == Kind::kWrite) next[e.loc].insert(e.value);
@@ -79,7 +72,7 @@ bool domains_and_paths(const std::vector<lkmm_thread::Body>& bodies,
     // reading its own increments) only add values no execution reads.
     if (same) return true;
     if (static_cast<size_t>(round) + 1 >= max_writes(*paths)) {
-      return rerun(bodies, layout, domain, paths, err);
+      return rerun(threads, thread_paths, domain, paths, err);
     }
   }
   *err = Error{Pos{}, "the values the locations may hold do not converge (lkmm)"};
@@ -93,23 +86,25 @@ struct Layout {
   std::vector<int> reads;                    // read events
   std::vector<std::vector<int>> writes;      // per location: its non-initial writes
   std::vector<std::vector<int>> rf_choices;  // per read: the writes it may read from
+  std::vector<int> base;                     // per thread: the index of its first event
 };
 
 void add_pairs(lkmm::Rel* r, const lkmm_thread::Pairs& p, int base) {
   for (auto [a, b] : p) r->add(base + a, base + b);
 }
 
-bool build(const std::vector<const Trace*>& ts, const lkmm_thread::Layout& lay, Layout* out,
+bool build(const std::vector<const Trace*>& ts, const std::vector<int64_t>& init, Layout* out,
            Error* err) {
   Execution& x = out->x;
-  for (size_t l = 0; l < lay.init.size(); ++l) {
+  for (size_t l = 0; l < init.size(); ++l) {
     Event e;
-    e.kind = Kind::kWrite, e.loc = static_cast<int>(l), e.value = lay.init[l];
+    e.kind = Kind::kWrite, e.loc = static_cast<int>(l), e.value = init[l];
     e.tags = lkmm::kInit;
     x.ev.push_back(e);
   }
   for (const Trace* t : ts) {
     int base = static_cast<int>(x.ev.size());
+    out->base.push_back(base);
     if (base + t->ev.size() > lkmm::kMaxEvents) {
       *err = Error{Pos{}, "more than " + std::to_string(lkmm::kMaxEvents) +
                               " events in one execution (lkmm)"};
@@ -120,7 +115,7 @@ bool build(const std::vector<const Trace*>& ts, const lkmm_thread::Layout& lay, 
     add_pairs(&x.data, t->data, base), add_pairs(&x.ctrl, t->ctrl, base);
     add_pairs(&x.rcu_rscs, t->rscs, base);
   }
-  out->writes.assign(lay.init.size(), {});
+  out->writes.assign(init.size(), {});
   for (int i = 0; i < static_cast<int>(x.ev.size()); ++i) {
     const Event& e = x.ev[i];
     if (e.kind == Kind::kRead) out->reads.push_back(i);
@@ -204,6 +199,8 @@ class Search {
     Final f;
     f.threads = ts_;
     f.data_race = v.data_race;
+    f.race_a = v.race_a, f.race_b = v.race_b;
+    f.base = l_->base;
     f.execution = &l_->x;
     for (size_t loc = 0; loc < l_->writes.size(); ++loc)
       f.memory.push_back(l_->x.ev[last_[loc]].value);
@@ -220,11 +217,11 @@ class Search {
 
 }  // namespace
 
-bool enumerate(const std::vector<lkmm_thread::Body>& bodies, const lkmm_thread::Layout& layout,
+bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
                Stats* stats, Error* err) {
   Paths paths;
-  if (!domains_and_paths(bodies, layout, &paths, err)) return false;
+  if (!domains_and_paths(threads, init, thread_paths, &paths, err)) return false;
   for (const auto& p : paths) {
     if (p.empty()) return true;  // a thread with no path that completes: no execution at all
   }
@@ -233,12 +230,21 @@ bool enumerate(const std::vector<lkmm_thread::Body>& bodies, const lkmm_thread::
     std::vector<const Trace*> ts;
     for (size_t p = 0; p < paths.size(); ++p) ts.push_back(&paths[p][pick[p]]);
     Layout l;
-    if (!build(ts, layout, &l, err)) return false;
+    if (!build(ts, init, &l, err)) return false;
     if (rf_choices(&l)) Search(&l, axioms, ts, on_consistent, stats).rf(0);
     size_t k = paths.size();
     while (k-- > 0 && ++pick[k] == paths[k].size()) pick[k] = 0;
     if (k == static_cast<size_t>(-1)) return true;
   }
+}
+
+bool enumerate(const std::vector<lkmm_thread::Body>& bodies, const lkmm_thread::Layout& layout,
+               uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
+               Stats* stats, Error* err) {
+  auto thread_paths = [&](int p, const Domain& domain, std::vector<Trace>* out, Error* e) {
+    return lkmm_thread::paths(bodies[p], p, layout, domain, kMaxPaths, out, e);
+  };
+  return enumerate(bodies.size(), layout.init, thread_paths, axioms, on_consistent, stats, err);
 }
 
 }  // namespace ravel::litmus::lkmm_enum

@@ -1,8 +1,10 @@
-// scenarios/litmus/lkmm_enum.h: the candidate executions of a litmus test, judged by the LKMM.
+// scenarios/litmus/lkmm_enum.h: the candidate executions of a litmus test or a scenario, judged
+// by the LKMM.
 //
 // Design note. herd7's method, in three steps:
 //   1. value domains: each location starts with {initial value}; every thread is run with
-//      every read answered from the current domains (lkmm_thread.h) and every value it stores
+//      every read answered from the current domains (a front end's ThreadPaths: litmus bodies,
+//      lkmm_thread.h; scenario threads, lkmm_ravel.h) and every value it stores
 //      joins its location's domain, until nothing changes (a test whose domains keep growing
 //      is refused);
 //   2. per-thread paths with those domains, then every combination of one path per thread;
@@ -11,7 +13,8 @@
 //      location, initial write first, same-thread writes in program order) -- a candidate
 //      execution (model/lkmm/exec.h), kept when model/lkmm/lkmm.h accepts it.
 // Each consistent execution is reported once: distinct (rf, co) pairs are distinct
-// executions, as herd7 counts them. The enumerator knows nothing of the model's rules.
+// executions, as herd7 counts them. The enumerator knows nothing of the model's rules nor of
+// the syntax the threads were written in.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +31,8 @@ struct Final {
   std::vector<const lkmm_thread::Trace*> threads;  // the path each process took
   std::vector<int64_t> memory;                     // final value of each location (co-last)
   bool data_race = false;
+  int race_a = -1, race_b = -1;  // with data_race: a racing pair (execution event indices)
+  std::vector<int> base;         // index in the execution of each thread's first event
   const lkmm::Execution* execution = nullptr;  // the execution itself (valid during the call)
 };
 
@@ -36,8 +41,23 @@ struct Stats {
   uint64_t consistent = 0;  // of which the model accepts
 };
 
-// False with *err set when the test cannot be enumerated (a construct lkmm refuses, too many
-// events or paths, domains that do not converge).
+// Every path of thread `proc` with the given value domains (a front end's evaluator, run
+// through lkmm_thread::each_path). False with *err set on a construct it refuses.
+using ThreadPaths = std::function<bool(int proc, const std::vector<std::vector<int64_t>>& domain,
+                                       std::vector<lkmm_thread::Trace>* out, Error* err)>;
+
+// At most this many paths per thread.
+inline constexpr size_t kMaxPaths = 4096;
+
+// The candidate executions of `threads` threads over locations with initial values `init`.
+// False with *err set when they cannot be enumerated (a construct the front end refuses, too
+// many events or paths, domains that do not converge).
+bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
+               uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
+               Stats* stats, Error* err);
+
+// A litmus test's: False with *err set when the test cannot be enumerated (a construct lkmm
+// refuses, too many events or paths, domains that do not converge).
 bool enumerate(const std::vector<lkmm_thread::Body>& bodies, const lkmm_thread::Layout& layout,
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
                Stats* stats, Error* err);

@@ -42,8 +42,20 @@ using Pairs = std::vector<std::pair<int, int>>;  // thread-local event indices
 
 struct Trace {
   std::vector<lkmm::Event> ev;
+  std::vector<Pos> pos;  // where each event's statement is (the witness names it)
   Pairs rmw, addr, data, ctrl, rscs;
   std::map<std::string, int64_t> regs;
+  // .ravel scenarios (lkmm_ravel.h): what the path found and how it ended.
+  struct Finding {
+    std::string kind;  // a violation kind of checker/violations.def: assertion, warn
+    std::string message;
+    Pos pos;
+  };
+  std::vector<Finding> findings;
+  bool stopped = false;        // an assertion ended the path
+  bool blocked = false;        // await(cond) found cond false: the thread waits there
+  Pos blocked_pos;             // that await
+  uint64_t blocked_reads = 0;  // the reads of that last evaluation (thread-local indices)
 };
 
 using Body = std::vector<std::unique_ptr<lkmm_body::Stmt>>;

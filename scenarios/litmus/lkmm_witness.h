@@ -19,5 +19,12 @@ namespace ravel::litmus {
 
 // `names` are the locations' names (an address value prints as the name it points to).
 std::string witness_text(const lkmm::Execution& x, const std::vector<std::string>& names);
+// The same with each event named by `who` (per event: its thread's name) and followed by
+// `where` (per event: "at file:line:col"), for scenarios (lkmm_ravel_run.h).
+std::string witness_text(const lkmm::Execution& x, const std::vector<std::string>& names,
+                         const std::vector<std::string>& who,
+                         const std::vector<std::string>& where);
+// once, acquire, release, mb, lock, unlock, is_locked, srcu-lock, srcu-unlock or plain.
+const char* event_annotation(const lkmm::Event& e);
 
 }  // namespace ravel::litmus

@@ -27,6 +27,7 @@
 #include "scenarios/interp/interp.h"
 #include "scenarios/interp/outcome.h"
 #include "scenarios/lang/frontend.h"
+#include "scenarios/litmus/lkmm_ravel_run.h"
 #include "checker/path.h"
 #include "tools/ravel/cli.h"
 #include "tools/ravel/interrupt.h"
@@ -488,26 +489,51 @@ bool check_all(const RunOptions& o, const std::vector<std::string>& files,
       }
       continue;
     }
-    if (o.memory_model == "lkmm") {  // docs/litmus.md: lkmm covers litmus tests only, so far
-      std::fprintf(stderr,
-                   "ravel: --memory-model lkmm applies to .litmus files only: %s is a .ravel "
-                   "scenario (its kernel objects, locks and RCU run under sc only)\n",
-                   f.c_str());
-      checked.emplace_back();
-      ok = false;
-      continue;
-    }
     checked.push_back(lang::check_file(f));
     lang::Checked& c = checked.back();
     if (!c.ok) {
       std::fputs(c.diagnostics.c_str(), stderr);
       ok = false;
+    } else if (o.memory_model == "lkmm") {
+      // docs/litmus.md "Scenarios under lkmm": what lkmm does not model is refused, never
+      // handed to the sc interpreter.
+      if (std::string d; !litmus::screen_ravel_lkmm(*c.program, *c.source, &d)) {
+        std::fputs(d.c_str(), stderr);
+        ok = false;
+      }
     } else if (std::string u = interp::check_supported(*c.program, *c.source); !u.empty()) {
       std::fputs(u.c_str(), stderr);
       ok = false;
     }
   }
   return ok;
+}
+
+void report_lkmm_scenario(Batch& b, const std::string& file, const lang::Checked& c) {
+  LitmusRow row;
+  int rc = run_lkmm_scenario(b.o, file, c, &row);
+  b.rows.push_back({file, row.verdict, row.expected, row.found, row.executions, row.elapsed});
+  b.exit_code = worst_exit(b.exit_code, rc);
+  std::fflush(stdout);
+}
+
+// docs/litmus.md: a scenario under lkmm has no schedule, estimate, parallel exploration, trace
+// document, JUnit or SARIF output yet; asking for one is a usage error, not a silent sc run.
+bool lkmm_options_ok(const RunOptions& o, const std::vector<std::string>& files) {
+  if (o.memory_model != "lkmm") return true;
+  bool scenario = false;
+  for (const std::string& f : files) scenario = scenario || !is_litmus_file(f);
+  if (!scenario) return true;
+  const char* bad = !o.replay.empty()                             ? "--replay"
+                    : o.estimate                                  ? "--estimate"
+                    : o.threads_given || o.simulate_workers > 0   ? "--threads"
+                    : !o.trace.empty()                            ? "--trace"
+                    : !o.junit.empty()                            ? "--junit"
+                    : !o.sarif.empty()                            ? "--sarif"
+                                                                  : nullptr;
+  if (bad == nullptr) return true;
+  usage_error("run", std::string(bad) + " is not supported with --memory-model lkmm");
+  return false;
 }
 
 void report_litmus(Batch& b, const std::string& file, const litmus::Loaded& l) {
@@ -540,17 +566,20 @@ int run_run(const std::vector<std::string>& args) {
     std::fprintf(stderr, "ravel: invalid schedule: %s\n", error.c_str());
     return kExitUsage;
   }
+  if (!lkmm_options_ok(o, files)) return kExitUsage;
   std::vector<lang::Checked> checked;
   std::vector<std::unique_ptr<litmus::Loaded>> tests;
   if (!check_all(o, files, checked, tests)) return kExitUsage;
   install_interrupt_handlers();
   Batch b{o, TracePaths(o, files.size()), {}, {}, {}, kExitOk};
-  if (o.jobs == 1) {
+  if (o.jobs == 1 || o.memory_model == "lkmm") {
     // One at a time, each reported as soon as explored: what finished is on the screen (and
     // survives a Ctrl-C) while the next one runs.
     for (size_t i = 0; i < files.size() && !interrupt_flag()->load(); ++i) {
       if (tests[i]) {
         report_litmus(b, files[i], *tests[i]);
+      } else if (o.memory_model == "lkmm") {
+        report_lkmm_scenario(b, files[i], checked[i]);
       } else {
         EstimateFigures est;
         interp::RunResult run = explore_one(o, checked[i], &est);
@@ -628,7 +657,8 @@ const Command kRunCommand = {
     "  --timeouts=early         every timed wait may also time out at any point\n"
     "  --memory-model MODEL     sc (default): every interleaving, sequentially consistent;\n"
     "                           lkmm: the Linux-kernel memory model (herd7's axioms), for\n"
-    "                           .litmus files only (a .ravel scenario is refused)\n"
+    "                           .litmus files and scenarios of marked accesses, barriers,\n"
+    "                           atomics, spinlocks and RCU (other constructs are refused)\n"
     "  --no-reduction=commute   dpor: counter updates nobody observes (kref_get, a kref_put\n"
     "                           that does not release, atomic_inc...) race like writes\n"
     "  --no-reduction=symmetry  identical threads are explored in every start order, not\n"

@@ -6,6 +6,7 @@
 
 #include "checker/explorer.h"
 #include "scenarios/interp/interp.h"
+#include "scenarios/lang/frontend.h"
 #include "scenarios/litmus/litmus_run.h"
 #include "tools/ravel/run_options.h"
 
@@ -24,5 +25,11 @@ struct LitmusRow {
 // returns its exit code: 1 when it disagrees with its Result: line, 2 on an error of the test.
 int run_litmus_file(const RunOptions& o, const std::string& file, const litmus::Loaded& l,
                     const interp::Options& m, const ExploreOptions& ex, LitmusRow* row);
+
+// Runs one checked .ravel scenario under --memory-model lkmm (scenarios/litmus/lkmm_ravel_run.h),
+// prints its report and returns its exit code: 1 when the outcome differs from its `expect`, 2
+// when it uses what lkmm does not model (the errors printed at their line:col).
+int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::Checked& c,
+                      LitmusRow* row);
 
 }  // namespace ravel::cli

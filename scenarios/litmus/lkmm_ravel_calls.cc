@@ -1,0 +1,188 @@
+// scenarios/litmus/lkmm_ravel_calls.cc: calls of a scenario on the lkmm Emitter (see
+// lkmm_ravel_eval.h): the scenario's functions inline, the kernel helpers, and each built-in as
+// the LKMM events lkmm_emit.h gives it.
+#include <algorithm>
+
+#include "scenarios/interp/runtime.h"
+#include "scenarios/lang/builtins.h"
+#include "scenarios/litmus/lkmm_ravel_eval.h"
+
+namespace ravel::litmus::lkmm_ravel {
+
+using lang::Binding;
+using lang::ExprKind;
+
+Val Eval::call(const Expr* e, Frame& f) {
+  const Expr* callee = e->a;
+  switch (callee->bind.kind) {
+    case Binding::Kind::kIntrinsic:
+      return intrinsic(e, f);
+    case Binding::Kind::kFunction:
+      return function(prog_.functions[callee->bind.index], e, f);
+    case Binding::Kind::kBuiltin:
+      return builtin(lang::builtins()[callee->bind.index].name, e, f);
+    default:
+      refuse(e->pos, "calls through function pointers are not supported under lkmm");
+  }
+}
+
+Val Eval::intrinsic(const Expr* e, Frame& f) {
+  std::vector<Val> vals;
+  for (const Expr* a : e->args) {
+    if (a->kind != ExprKind::kString && a->kind != ExprKind::kTypeArg) vals.push_back(eval(a, f));
+  }
+  auto kind = static_cast<lang::Intrinsic>(e->a->bind.index);
+  if (kind == lang::Intrinsic::kNoop || vals.size() < 2) return Val{};
+  Val x = vals[vals.size() - 2];
+  Val y = vals.back();
+  // min_t(type, a, b) / max_t: both converted to `type` first, as the kernel's macros do.
+  if (!e->args.empty() && e->args[0]->kind == ExprKind::kTypeArg && e->args[0]->type != nullptr) {
+    x.v = e->args[0]->type->width.wrap(x.v);
+    y.v = e->args[0]->type->width.wrap(y.v);
+  }
+  bool less = x.v < y.v;
+  int64_t v = kind == lang::Intrinsic::kMin ? (less ? x.v : y.v) : (less ? y.v : x.v);
+  return Val{v, x.deps | y.deps};
+}
+
+Val Eval::function(const lang::Function& fn, const Expr* e, Frame& f) {
+  if (!fn.defined) refuse(e->pos, "function '" + fn.name + "' has no body");
+  if (depth_ >= kMaxCallDepth) refuse(e->pos, "calls nested more than 64 deep (lkmm)");
+  Frame callee;
+  callee.slots.resize(fn.body.frame_size);
+  for (size_t i = 0; i < fn.params.size() && i < e->args.size(); ++i) {
+    Val v = eval(e->args[i], f);
+    v.v = fn.params[i]->type->width.wrap(v.v);
+    callee.slots[fn.params[i]->bind.index] = v;
+  }
+  ++depth_;
+  exec(fn.body.block, callee);
+  --depth_;
+  em_.last_pos = e->pos;
+  if (fn.ret != nullptr) callee.ret.v = fn.ret->width.wrap(callee.ret.v);  // as a store would
+  return callee.ret;
+}
+
+std::pair<int, uint64_t> Eval::pointer_arg(const Expr* e, Frame& f) {
+  return deref(eval(e, f), e->pos);
+}
+
+Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
+  const std::string n(name);
+  if (auto it = lkmm_thread::fence_table().find(n); it != lkmm_thread::fence_table().end()) {
+    if (it->second == lkmm::Fence::kSyncRcu && (rcu_depth_ > 0 || !held_.empty())) {
+      refuse(e->pos, n + "() inside an RCU read-side section or under a spinlock is not "
+                         "modelled under lkmm (sc reports it)");
+    }
+    em_.fence(it->second);
+    sync();
+    return Val{};
+  }
+  if (n == "assert" || n == "BUG_ON" || n == "WARN_ON" || n == "WARN" || n == "assume" ||
+      n == "await") {
+    return check(n, e, f);
+  }
+  if (n == "READ_ONCE" || n == "rcu_dereference" || n == "rcu_access_pointer") {
+    if (n == "rcu_dereference" && rcu_depth_ == 0) {
+      em_.trace.findings.push_back({"lockdep", "WARNING: suspicious RCU usage", e->pos});
+    }
+    return load(place(e->args[0], f), lkmm::kOnce);
+  }
+  if (n == "WRITE_ONCE" || n == "rcu_assign_pointer") {
+    Place p = place(e->args[0], f);
+    store(p, eval(e->args[1], f), n == "WRITE_ONCE" ? lkmm::kOnce : lkmm::kRelease);
+    return Val{};
+  }
+  if (n == "smp_load_acquire" || n == "atomic_read") {
+    auto [loc, addr] = pointer_arg(e->args[0], f);
+    return load(Place{nullptr, loc, addr}, n == "atomic_read" ? lkmm::kOnce : lkmm::kAcquire);
+  }
+  if (n == "smp_store_release" || n == "atomic_set") {
+    auto [loc, addr] = pointer_arg(e->args[0], f);
+    store(Place{nullptr, loc, addr}, eval(e->args[1], f),
+          n == "atomic_set" ? lkmm::kOnce : lkmm::kRelease);
+    return Val{};
+  }
+  if (n == "rcu_read_lock" || n == "rcu_read_unlock") {
+    bool lock = n == "rcu_read_lock";
+    if (!lock && rcu_depth_ == 0) refuse(e->pos, "rcu_read_unlock() without rcu_read_lock()");
+    rcu_depth_ += lock ? 1 : -1;
+    em_.rcu(lock, e->pos);
+    sync();
+    return Val{};
+  }
+  if (n == "spin_lock" || n == "spin_unlock" || n == "spin_is_locked") return lock(n, e, f);
+  if (n == "ATOMIC_INIT") return eval(e->args[0], f);
+  if (n == "test_bit") {  // atomic_bitops.txt: a non-RMW op, unordered: a marked read
+    Val nr = eval(e->args[0], f);
+    auto [loc, addr] = pointer_arg(e->args[1], f);
+    Val w = load(Place{nullptr, loc, addr}, lkmm::kOnce);
+    return Val{(w.v >> (nr.v & 63)) & 1, w.deps | nr.deps};
+  }
+  if (std::optional<lkmm_thread::RmwSpec> s = lkmm_thread::rmw_spec(n)) {
+    std::vector<Val> args(s->nargs);
+    for (size_t k = 0; k < s->nargs && k < e->args.size(); ++k) {
+      if (k != s->ptr) args[k] = eval(e->args[k], f);
+    }
+    auto [loc, addr] = pointer_arg(e->args[s->ptr], f);
+    Val v = em_.rmw(*s, loc, addr, args);
+    sync();
+    return v;
+  }
+  refuse(e->pos, "'" + n + "' is not modelled under --memory-model lkmm");
+}
+
+Val Eval::lock(const std::string& n, const Expr* e, Frame& f) {
+  auto [loc, addr] = pointer_arg(e->args[0], f);
+  if (n == "spin_lock" && !held_.empty()) {
+    refuse(e->pos,
+           "spin_lock() while holding a spinlock is not modelled under lkmm (lock "
+           "order and deadlocks are checked under sc)");
+  }
+  if (n == "spin_lock") held_.push_back(loc);
+  if (n == "spin_unlock") held_.erase(std::remove(held_.begin(), held_.end(), loc), held_.end());
+  Val v = em_.lock(n, loc, addr, e->pos);
+  sync();
+  return v;
+}
+
+Val Eval::check(const std::string& n, const Expr* e, Frame& f) {
+  if (n == "await") {
+    if (seq_ != nullptr) refuse(e->pos, "await() in init or final is not supported under lkmm");
+    // Waiting with a spinlock held makes its other takers wait too (sc: a deadlock); lkmm
+    // has no blocked lock takers to report.
+    if (!held_.empty()) refuse(e->pos, "await() under a spinlock is not modelled under lkmm");
+    uint64_t before = em_.trace.ev.size();
+    if (cond(e->args[0], f)) return Val{};
+    auto& t = em_.trace;
+    t.blocked = true, t.blocked_pos = e->pos;
+    for (uint64_t i = before; i < t.ev.size(); ++i) {
+      if (t.ev[i].kind == lkmm::Kind::kRead) t.blocked_reads |= uint64_t{1} << i;
+    }
+    throw Blocked{};
+  }
+  Val c = eval(e->args[0], f);
+  bool truth = c.v != 0;
+  if (n == "assume") {
+    if (!truth) throw lkmm_thread::DeadPath{};
+    return Val{};
+  }
+  std::string text = interp::render(e->args[0]);
+  if (n == "assert" || n == "BUG_ON") {
+    if (n == "BUG_ON" ? truth : !truth) {
+      em_.trace.findings.push_back(
+          {"assertion",
+           n == "BUG_ON" ? "kernel BUG: BUG_ON(" + text + ")" : "assertion failed: " + text,
+           e->pos});
+      throw Stop{};
+    }
+    return Val{};
+  }
+  if (truth) {
+    std::string msg = e->args.size() > 1 ? e->args[1]->text : "WARNING: WARN_ON(" + text + ")";
+    em_.trace.findings.push_back({"warn", msg, e->pos});
+  }
+  return Val{truth, c.deps};
+}
+
+}  // namespace ravel::litmus::lkmm_ravel

@@ -1,0 +1,416 @@
+// scenarios/litmus/lkmm_ravel_eval.cc: statements, places and expressions of a scenario on the
+// lkmm Emitter (see lkmm_ravel_eval.h), and the entry points of lkmm_ravel.h that run threads,
+// init and final.
+#include "scenarios/litmus/lkmm_ravel_eval.h"
+
+namespace ravel::litmus::lkmm_ravel {
+namespace {
+
+using lang::Binding;
+using lang::ExprKind;
+using lang::StmtKind;
+using lang::Tok;
+using lkmm_thread::kAddrBase;
+
+int64_t u2s(uint64_t v) { return static_cast<int64_t>(v); }
+
+int64_t arith(Tok op, int64_t x, int64_t y, lang::Pos pos) {
+  auto u = [](int64_t v) { return static_cast<uint64_t>(v); };
+  switch (op) {
+    case Tok::kPlus:
+    case Tok::kPlusEq:
+    case Tok::kPlusPlus:
+      return u2s(u(x) + u(y));
+    case Tok::kMinus:
+    case Tok::kMinusEq:
+    case Tok::kMinusMinus:
+      return u2s(u(x) - u(y));
+    case Tok::kStar:
+    case Tok::kStarEq:
+      return u2s(u(x) * u(y));
+    case Tok::kSlash:
+    case Tok::kSlashEq:
+    case Tok::kPercent:
+    case Tok::kPercentEq: {
+      if (y == 0) refuse(pos, "division by zero");
+      bool div = op == Tok::kSlash || op == Tok::kSlashEq;
+      if (y == -1) return div ? u2s(0 - u(x)) : 0;
+      return div ? x / y : x % y;
+    }
+    case Tok::kAmp:
+    case Tok::kAmpEq:
+      return x & y;
+    case Tok::kPipe:
+    case Tok::kPipeEq:
+      return x | y;
+    case Tok::kCaret:
+    case Tok::kCaretEq:
+      return x ^ y;
+    case Tok::kShl:
+    case Tok::kShlEq:
+      return u2s(u(x) << (y & 63));
+    case Tok::kShr:
+    case Tok::kShrEq:
+      return x >> (y & 63);
+    case Tok::kLt:
+      return x < y;
+    case Tok::kGt:
+      return x > y;
+    case Tok::kLe:
+      return x <= y;
+    case Tok::kGe:
+      return x >= y;
+    case Tok::kEqEq:
+      return x == y;
+    case Tok::kNe:
+      return x != y;
+    default:
+      refuse(pos, "operator " + lang::tok_name(op) + " is not supported under lkmm");
+  }
+}
+
+}  // namespace
+
+Val Eval::value(const Expr* e) {
+  Frame f;
+  return eval(e, f);
+}
+
+Eval::Flow Eval::exec(const Stmt* s, Frame& f) {
+  if (s == nullptr) return Flow::kNext;
+  em_.last_pos = s->pos;
+  switch (s->kind) {
+    case StmtKind::kExpr:
+      eval(s->expr, f);
+      return Flow::kNext;
+    case StmtKind::kDecl:
+      for (const lang::VarDecl* d : s->decls) declare(d, f);
+      return Flow::kNext;
+    case StmtKind::kBlock:
+      for (const Stmt* b : s->stmts) {
+        if (Flow fl = exec(b, f); fl != Flow::kNext) return fl;
+      }
+      return Flow::kNext;
+    case StmtKind::kIf:
+      return exec(cond(s->expr, f) ? s->body : s->else_body, f);
+    case StmtKind::kWhile:
+    case StmtKind::kDoWhile:
+    case StmtKind::kFor:
+      return loop(s, f);
+    case StmtKind::kBreak:
+      return Flow::kBreak;
+    case StmtKind::kContinue:
+      return Flow::kContinue;
+    case StmtKind::kReturn:
+      if (s->expr != nullptr) f.ret = eval(s->expr, f);
+      return Flow::kReturn;
+    case StmtKind::kEmpty:
+      return Flow::kNext;
+    default:
+      refuse(s->pos, "this statement is not supported under --memory-model lkmm");
+  }
+}
+
+void Eval::declare(const lang::VarDecl* d, Frame& f) {
+  Val v;
+  if (d->init != nullptr) {
+    if (d->init->expr == nullptr) refuse(d->pos, "brace initializers are not supported under lkmm");
+    v = eval(d->init->expr, f);
+    v.v = d->type->width.wrap(v.v);
+  }
+  f.slots[d->bind.index] = v;
+}
+
+bool Eval::cond(const Expr* e, Frame& f) {
+  Val c = eval(e, f);
+  em_.branch(c.deps);
+  return c.v != 0;
+}
+
+Eval::Flow Eval::loop(const Stmt* s, Frame& f) {
+  try {
+    return loop_body(s, f);
+  } catch (lkmm_thread::Refused& r) {
+    if (r.err.message.find("(in the loop at line") == std::string::npos) {
+      r.err.message += " (in the loop at line " + std::to_string(s->pos.line) +
+                       ": a loop that waits for another thread is written await(cond))";
+    }
+    throw;
+  }
+}
+
+Eval::Flow Eval::loop_body(const Stmt* s, Frame& f) {
+  if (s->kind == StmtKind::kFor && s->init != nullptr) exec(s->init, f);
+  for (uint32_t n = 0;; ++n) {
+    if (s->kind != StmtKind::kDoWhile && s->expr != nullptr && !cond(s->expr, f)) break;
+    if (n >= loop_bound_) {
+      refuse(s->pos, "a loop runs more than " + std::to_string(loop_bound_) +
+                         " iterations on one path under --memory-model lkmm");
+    }
+    Flow fl = exec(s->body, f);
+    if (fl == Flow::kReturn) return fl;
+    if (fl == Flow::kBreak) break;
+    em_.last_pos = s->pos;
+    if (s->kind == StmtKind::kFor && s->step != nullptr) eval(s->step, f);
+    if (s->kind == StmtKind::kDoWhile && !cond(s->expr, f)) break;
+  }
+  return Flow::kNext;
+}
+
+int Eval::global_loc(const Expr* e) const {
+  int loc = lay_.loc_of_global[e->bind.index];
+  if (loc < 0) refuse(e->pos, "'" + e->text + "' is not a location under lkmm");
+  return loc;
+}
+
+std::pair<int, uint64_t> Eval::deref(const Val& p, lang::Pos pos) {
+  if (p.v == 0) {
+    em_.trace.findings.push_back({"null-deref", "BUG: kernel NULL pointer dereference", pos});
+    throw Stop{};
+  }
+  if (!em_.is_address(p.v)) {
+    refuse(pos, "a dereference of a value that is not the address of a global (lkmm)");
+  }
+  return em_.location(p);
+}
+
+Eval::Place Eval::place(const Expr* e, Frame& f) {
+  if (e->kind == ExprKind::kCast) return place(e->a, f);
+  if (e->kind == ExprKind::kIdent && e->bind.kind == Binding::Kind::kLocal)
+    return Place{&f.slots[e->bind.index]};
+  if (e->kind == ExprKind::kIdent && e->bind.kind == Binding::Kind::kGlobal)
+    return Place{nullptr, global_loc(e)};
+  if (e->kind == ExprKind::kUnary && e->op == Tok::kStar) {
+    auto [loc, addr] = deref(eval(e->a, f), e->pos);
+    return Place{nullptr, loc, addr};
+  }
+  refuse(e->pos, "this expression is not a variable lkmm models");
+}
+
+Val Eval::load(const Place& p, uint32_t tags) {
+  if (p.slot != nullptr) return *p.slot;
+  Val v = em_.read(p.loc, tags, p.addr);
+  sync();
+  return v;
+}
+
+void Eval::store(const Place& p, Val v, uint32_t tags) {
+  if (p.slot != nullptr) {
+    *p.slot = v;
+    return;
+  }
+  em_.write(p.loc, tags, v, p.addr);
+  sync();
+}
+
+void Eval::sync() {
+  if (seq_ == nullptr) return;
+  for (; synced_ < em_.trace.ev.size(); ++synced_) {
+    const lkmm::Event& e = em_.trace.ev[synced_];
+    if (e.kind == lkmm::Kind::kWrite) (*seq_)[e.loc] = {e.value};
+  }
+  // Memory holds every value: the events themselves are not needed (findings are kept).
+  if (em_.trace.ev.size() > lkmm::kMaxEvents / 2) {
+    std::vector<lkmm_thread::Trace::Finding> keep = std::move(em_.trace.findings);
+    em_.forget_events();
+    em_.trace.findings = std::move(keep);
+    synced_ = 0;
+  }
+}
+
+Val Eval::address_of(const Expr* a, Frame& f) {
+  if (a->kind == ExprKind::kIdent && a->bind.kind == Binding::Kind::kGlobal)
+    return Val{kAddrBase + global_loc(a), 0};
+  if (a->kind == ExprKind::kUnary && a->op == Tok::kStar) return eval(a->a, f);
+  refuse(a->pos, "'&' applies only to a global under --memory-model lkmm");
+}
+
+Val Eval::eval(const Expr* e, Frame& f) {
+  switch (e->kind) {
+    case ExprKind::kInt:
+      return Val{e->value, 0};
+    case ExprKind::kIdent:
+      return ident(e, f);
+    case ExprKind::kUnary:
+      return unary(e, f);
+    case ExprKind::kPostfix:
+      return incdec(e, f, false);
+    case ExprKind::kBinary:
+      return binary(e, f);
+    case ExprKind::kAssign:
+      return assign(e, f);
+    case ExprKind::kTernary: {
+      // A data dependency on the condition only: a compiler may use a conditional move.
+      Val c = eval(e->a, f);
+      Val v = eval(c.v != 0 ? e->b : e->c, f);
+      return Val{v.v, v.deps | c.deps};
+    }
+    case ExprKind::kCall:
+      return call(e, f);
+    case ExprKind::kCast:
+      return eval(e->a, f);
+    default:
+      refuse(e->pos, "this expression is not supported under --memory-model lkmm");
+  }
+}
+
+Val Eval::ident(const Expr* e, Frame& f) {
+  switch (e->bind.kind) {
+    case Binding::Kind::kLocal:
+      return f.slots[e->bind.index];
+    case Binding::Kind::kGlobal:
+      return load(Place{nullptr, global_loc(e)}, 0);  // a plain read
+    case Binding::Kind::kConstant:
+      return Val{e->bind.value, 0};
+    case Binding::Kind::kNull:
+      return Val{};
+    default:
+      refuse(e->pos, "'" + e->text + "' cannot be used as a value under lkmm");
+  }
+}
+
+Val Eval::unary(const Expr* e, Frame& f) {
+  switch (e->op) {
+    case Tok::kAmp:
+      return address_of(e->a, f);
+    case Tok::kStar:
+      return load(place(e, f), 0);
+    case Tok::kPlusPlus:
+    case Tok::kMinusMinus:
+      return incdec(e, f, true);
+    default:
+      break;
+  }
+  Val a = eval(e->a, f);
+  int64_t v = e->op == Tok::kMinus   ? u2s(0 - static_cast<uint64_t>(a.v))
+              : e->op == Tok::kBang  ? a.v == 0
+              : e->op == Tok::kTilde ? ~a.v
+                                     : a.v;
+  return Val{v, a.deps};
+}
+
+Val Eval::incdec(const Expr* e, Frame& f, bool prefix) {
+  Place p = place(e->a, f);
+  Val old = load(p, 0);
+  no_pointer_arith(old, e->pos);
+  Val nv{e->width.wrap(arith(e->op, old.v, 1, e->pos)), old.deps};
+  store(p, nv, 0);
+  return prefix ? nv : old;
+}
+
+void Eval::no_pointer_arith(const Val& v, lang::Pos pos) const {
+  if (em_.is_address(v.v)) refuse(pos, "pointer arithmetic is not supported under lkmm");
+}
+
+Val Eval::binary(const Expr* e, Frame& f) {
+  if (e->op == Tok::kComma) {
+    eval(e->a, f);
+    return eval(e->b, f);
+  }
+  Val a = eval(e->a, f);
+  if (e->op == Tok::kAndAnd || e->op == Tok::kOrOr) {
+    bool first = a.v != 0;
+    if (first == (e->op == Tok::kOrOr)) return Val{first, a.deps};
+    Val b = eval(e->b, f);
+    return Val{b.v != 0, a.deps | b.deps};
+  }
+  Val b = eval(e->b, f);
+  if (e->op != Tok::kEqEq && e->op != Tok::kNe) {
+    no_pointer_arith(a, e->pos);
+    no_pointer_arith(b, e->pos);
+  }
+  return Val{arith(e->op, a.v, b.v, e->pos), a.deps | b.deps};
+}
+
+Val Eval::assign(const Expr* e, Frame& f) {
+  Place p = place(e->a, f);
+  Val v;
+  if (e->op == Tok::kAssign) {
+    v = eval(e->b, f);
+  } else {
+    Val old = load(p, 0);
+    Val r = eval(e->b, f);
+    no_pointer_arith(old, e->pos);
+    v = Val{arith(e->op, old.v, r.v, e->pos), old.deps | r.deps};
+  }
+  v.v = e->width.wrap(v.v);
+  store(p, v, 0);
+  return v;
+}
+
+bool thread_paths(const lang::Program& prog, const Layout& layout, uint32_t loop_bound, int proc,
+                  const Domain& domain, size_t max_paths, std::vector<lkmm_thread::Trace>* out,
+                  Error* err) {
+  auto body = [&](Emitter& em) {
+    em.thread_name = layout.threads[proc]->name;
+    Eval ev(prog, layout, em, loop_bound, nullptr);
+    try {
+      ev.body(layout.threads[proc]->body);
+      em.finish();
+    } catch (const Stop&) {
+      em.trace.stopped = true;
+    } catch (const Blocked&) {
+    }
+  };
+  return lkmm_thread::each_path(proc, layout.names.size(), domain, max_paths, body, out, err);
+}
+
+// init and final run alone: an Emitter over one value per location, which Eval::sync keeps
+// equal to memory, answers every read with the current value.
+bool run_final(const lang::Program& prog, const Layout& layout, uint32_t loop_bound,
+               const std::vector<int64_t>& memory,
+               std::vector<lkmm_thread::Trace::Finding>* findings, Error* err) {
+  if (!prog.has_final) return true;
+  Domain seq;
+  for (int64_t v : memory) seq.push_back({v});
+  std::vector<size_t> none;
+  Emitter em(-1, layout.names.size(), seq, none);
+  em.thread_name = "final";
+  Eval ev(prog, layout, em, loop_bound, &seq);
+  try {
+    ev.body(prog.final_);
+  } catch (const Stop&) {
+  } catch (const lkmm_thread::DeadPath&) {
+  } catch (const lkmm_thread::Refused& r) {
+    *err = r.err;
+    return false;
+  }
+  findings->insert(findings->end(), em.trace.findings.begin(), em.trace.findings.end());
+  return true;
+}
+
+bool initial_values(const lang::Program& prog, uint32_t loop_bound, Layout* lay, Error* err) {
+  Domain seq(lay->names.size(), std::vector<int64_t>{0});
+  std::vector<size_t> none;
+  Emitter em(-1, lay->names.size(), seq, none);
+  em.thread_name = "init";
+  Eval ev(prog, *lay, em, loop_bound, &seq);
+  try {
+    for (const lang::VarDecl* d : prog.globals) {
+      int loc = lay->loc_of_global[d->bind.index];
+      if (loc < 0 || d->init == nullptr) continue;
+      if (d->init->expr == nullptr)
+        refuse(d->pos, "brace initializers are not supported under lkmm");
+      seq[loc] = {d->type->width.wrap(ev.value(d->init->expr).v)};
+    }
+    if (prog.has_init) ev.body(prog.init);
+  } catch (const lkmm_thread::Refused& r) {
+    *err = r.err;
+    return false;
+  } catch (...) {  // an assertion, assume or oops in init: every execution would end there
+    *err = Error{prog.init.block ? prog.init.block->pos : lang::Pos{1, 1, 0, 0},
+                 "init does not complete (an assertion, assume or oops in it): not supported "
+                 "under lkmm"};
+    return false;
+  }
+  if (!em.trace.findings.empty()) {
+    *err = Error{em.trace.findings[0].pos,
+                 "a finding in init is not supported under lkmm: " + em.trace.findings[0].message};
+    return false;
+  }
+  lay->init.clear();
+  for (const auto& d : seq) lay->init.push_back(d[0]);
+  return true;
+}
+
+}  // namespace ravel::litmus::lkmm_ravel

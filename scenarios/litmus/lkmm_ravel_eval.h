@@ -1,0 +1,145 @@
+// scenarios/litmus/lkmm_ravel_eval.h: the evaluator of a checked scenario's code on the lkmm
+// Emitter (see lkmm_ravel.h), internal to lkmm_ravel_*.cc: statements, places and expressions
+// in lkmm_ravel_eval.cc, calls and built-ins in lkmm_ravel_calls.cc.
+//
+// Design note. One Eval runs one thread's path (reads answered by the oracle) or init or final
+// (`seq`: one value per location, kept equal to memory after every write, so reads see the
+// current value). Control flow is C's: a Flow value per statement; an assertion that fails
+// throws Stop, an await whose condition is false throws Blocked, assume(false) throws
+// lkmm_thread::DeadPath, and what lkmm does not model throws lkmm_thread::Refused.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "scenarios/lang/ast.h"
+#include "scenarios/litmus/lkmm_emit.h"
+#include "scenarios/litmus/lkmm_ravel.h"
+
+namespace ravel::litmus::lkmm_ravel {
+
+using lkmm_thread::Emitter;
+using lkmm_thread::Val;
+using Domain = std::vector<std::vector<int64_t>>;
+
+struct Stop {};     // an assertion ended the path (or final)
+struct Blocked {};  // await(cond) found cond false: the thread waits there
+
+inline constexpr uint32_t kMaxCallDepth = 64;
+
+[[noreturn]] inline void refuse(lang::Pos pos, const std::string& msg) {
+  Emitter::refuse(pos, msg);
+}
+
+class Eval {
+ public:
+  using Expr = lang::Expr;
+  using Stmt = lang::Stmt;
+
+  // `seq` null: a thread, reads answered by the oracle. Otherwise init or final: `seq` holds
+  // one value per location (the Emitter's domain), kept equal to memory after every write.
+  Eval(const lang::Program& prog, const Layout& lay, Emitter& em, uint32_t loop_bound, Domain* seq)
+      : prog_(prog), lay_(lay), em_(em), loop_bound_(loop_bound), seq_(seq) {}
+
+  void body(const lang::Body& b) {
+    Frame f;
+    f.slots.resize(b.frame_size);
+    exec(b.block, f);
+  }
+
+  Val value(const Expr* e);
+
+ private:
+  enum class Flow : uint8_t { kNext, kBreak, kContinue, kReturn };
+  struct Frame {
+    std::vector<Val> slots;
+    Val ret;
+  };
+  // A place: a local's slot, or a shared location with the reads its address came from.
+  struct Place {
+    Val* slot = nullptr;
+    int loc = -1;
+    uint64_t addr = 0;
+  };
+
+  // -- statements ----------------------------------------------------------------------------
+  Flow exec(const Stmt* s, Frame& f);
+
+  void declare(const lang::VarDecl* d, Frame& f);
+
+  // A condition of `if` or a loop: herd7 makes every later event of the thread depend on it.
+  bool cond(const Expr* e, Frame& f);
+
+  // A loop whose exit depends on values read runs until a limit on one oracle path (the read
+  // that keeps it going is always a candidate): say which loop when a limit is hit inside.
+  Flow loop(const Stmt* s, Frame& f);
+
+  Flow loop_body(const Stmt* s, Frame& f);
+
+  // -- places --------------------------------------------------------------------------------
+  int global_loc(const Expr* e) const;
+
+  // The location a pointer value designates. NULL is the kernel's oops (a finding that ends
+  // the path); any other value that is no global's address is refused.
+  std::pair<int, uint64_t> deref(const Val& p, lang::Pos pos);
+
+  Place place(const Expr* e, Frame& f);
+
+  Val load(const Place& p, uint32_t tags);
+
+  void store(const Place& p, Val v, uint32_t tags);
+
+  // init and final: every write of the Emitter becomes the memory's value at once.
+  void sync();
+
+  Val address_of(const Expr* a, Frame& f);
+
+  // -- expressions ---------------------------------------------------------------------------
+  Val eval(const Expr* e, Frame& f);
+
+  Val ident(const Expr* e, Frame& f);
+
+  Val unary(const Expr* e, Frame& f);
+
+  // ++x, x++, --x, x--: a read then a write, as the non-atomic C they are.
+  Val incdec(const Expr* e, Frame& f, bool prefix);
+
+  void no_pointer_arith(const Val& v, lang::Pos pos) const;
+
+  Val binary(const Expr* e, Frame& f);
+
+  Val assign(const Expr* e, Frame& f);
+
+  // -- calls ---------------------------------------------------------------------------------
+  Val call(const Expr* e, Frame& f);
+
+  Val intrinsic(const Expr* e, Frame& f);
+
+  Val function(const lang::Function& fn, const Expr* e, Frame& f);
+
+  std::pair<int, uint64_t> pointer_arg(const Expr* e, Frame& f);
+
+  Val builtin(std::string_view name, const Expr* e, Frame& f);
+
+  // spin_lock while holding a spinlock is refused: lock order, recursion and deadlock are
+  // lockdep's and the sc explorer's (a nested spin_lock would only drop the path here).
+  Val lock(const std::string& n, const Expr* e, Frame& f);
+
+  // assert, BUG_ON, WARN_ON, WARN, assume, await: the messages are the sc run's
+  // (builtins_lang.cc), so the same `expect` strings match under both models.
+  Val check(const std::string& n, const Expr* e, Frame& f);
+
+  const lang::Program& prog_;
+  const Layout& lay_;
+  Emitter& em_;
+  uint32_t loop_bound_;
+  Domain* seq_;
+  size_t synced_ = 0;
+  uint32_t depth_ = 0;
+  int rcu_depth_ = 0;
+  std::vector<int> held_;
+};
+
+}  // namespace ravel::litmus::lkmm_ravel

@@ -1,0 +1,180 @@
+// scenarios/litmus/lkmm_ravel_run.cc: enumeration, judgement and witnesses of a scenario under
+// lkmm (see lkmm_ravel_run.h).
+#include "scenarios/litmus/lkmm_ravel_run.h"
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "scenarios/litmus/lkmm_enum.h"
+#include "scenarios/litmus/lkmm_ravel.h"
+
+namespace ravel::litmus {
+namespace {
+
+using lkmm_thread::Trace;
+
+// The position a finding is reported at: the line the user wrote (a macro's use site).
+ravel::Loc where_loc(const lang::Program& prog, lang::Pos p) {
+  while (p.expansion != 0 && p.expansion < prog.expansion_sites.size()) {
+    p = prog.expansion_sites[p.expansion];
+  }
+  const std::string& file = p.file < prog.files.size() ? prog.files[p.file] : prog.file;
+  return ravel::Loc{file.c_str(), p.line, p.col};
+}
+
+std::string loc_string(const ravel::Loc& l) {
+  return std::string(l.file) + ":" + std::to_string(l.line) + ":" + std::to_string(l.col);
+}
+
+Violation::Kind kind_of(const std::string& name) {
+  static const std::map<std::string, Violation::Kind> kKinds = {
+      {"assertion", Violation::Kind::kAssertion}, {"warn", Violation::Kind::kWarn},
+      {"race", Violation::Kind::kRace},           {"hang", Violation::Kind::kHang},
+      {"lockdep", Violation::Kind::kLockdep},     {"null-deref", Violation::Kind::kNullDeref},
+  };
+  return kKinds.at(name);
+}
+
+class Judge {
+ public:
+  Judge(const lang::Program& prog, const lkmm_ravel::Layout& lay, uint32_t loop_bound,
+        RavelLkmmResult* out)
+      : prog_(prog), lay_(lay), loop_bound_(loop_bound), out_(out) {}
+
+  void operator()(const lkmm_enum::Final& f) {
+    std::vector<Trace::Finding> found;
+    bool ended = false;
+    for (size_t t = 0; t < f.threads.size(); ++t) {
+      const Trace& tr = *f.threads[t];
+      found.insert(found.end(), tr.findings.begin(), tr.findings.end());
+      ended = ended || tr.stopped || tr.blocked;
+      if (tr.blocked && !stuck(f, t)) {
+        ++out_->dropped;
+        return;
+      }
+      if (tr.blocked) {
+        found.push_back({"hang",
+                         lay_.threads[t]->name + " blocked in await at " +
+                             loc_string(where_loc(prog_, tr.blocked_pos)),
+                         tr.blocked_pos});
+      }
+    }
+    if (f.data_race) {
+      const lkmm::Event& e = f.execution->ev[f.race_b];
+      found.push_back(
+          {"race", "BUG: KCSAN: data-race in " + lay_.names[e.loc], pos_of(f, f.race_b)});
+    }
+    if (!ended) {
+      Error err;
+      if (!lkmm_ravel::run_final(prog_, lay_, loop_bound_, f.memory, &found, &err)) throw err;
+    }
+    uint64_t index = out_->run.result.executions++;
+    for (const Trace::Finding& v : found) record(f, v, index);
+  }
+
+ private:
+  // A blocked await is a hang when each read of its last evaluation read the co-last write of
+  // its location: no write after it can change what it sees.
+  bool stuck(const lkmm_enum::Final& f, size_t t) const {
+    const lkmm::Execution& x = *f.execution;
+    uint64_t reads = f.threads[t]->blocked_reads;
+    for (int i = 0; reads >> i; ++i) {
+      if (!(reads >> i & 1)) continue;
+      int r = f.base[t] + i;
+      for (int w = 0; w < static_cast<int>(x.ev.size()); ++w) {
+        if (x.rf.has(w, r) && x.co.row(w) != 0) return false;
+      }
+    }
+    return true;
+  }
+
+  lang::Pos pos_of(const lkmm_enum::Final& f, int event) const {
+    for (size_t t = f.threads.size(); t-- > 0;) {
+      if (event >= f.base[t]) return f.threads[t]->pos[event - f.base[t]];
+    }
+    return lang::Pos{};
+  }
+
+  void record(const lkmm_enum::Final& f, const Trace::Finding& v, uint64_t index) {
+    ravel::Loc loc = where_loc(prog_, v.pos);
+    auto key = std::make_tuple(v.kind, std::string(loc.file), loc.line, loc.col);
+    if (!seen_.insert(key).second) return;
+    FoundViolation fv;
+    fv.violation.kind = kind_of(v.kind);
+    fv.violation.message = v.message;
+    fv.violation.loc = loc;
+    fv.execution = index;
+    out_->run.result.violations.push_back(std::move(fv));
+    out_->witnesses.push_back(witness(f));
+  }
+
+  LkmmWitness witness(const lkmm_enum::Final& f) const {
+    LkmmWitness w;
+    w.x = *f.execution;
+    w.names = lay_.names;
+    for (size_t i = 0; i < w.x.ev.size(); ++i) {
+      const lkmm::Event& e = w.x.ev[i];
+      bool init = e.thread < 0;
+      w.thread.push_back(init ? "" : lay_.threads[e.thread]->name);
+      w.where.push_back(init ? "" : loc_string(where_loc(prog_, pos_of(f, static_cast<int>(i)))));
+    }
+    return w;
+  }
+
+  const lang::Program& prog_;
+  const lkmm_ravel::Layout& lay_;
+  uint32_t loop_bound_;
+  RavelLkmmResult* out_;
+  std::set<std::tuple<std::string, std::string, uint32_t, uint32_t>> seen_;
+};
+
+std::string render(const lang::Source& src, const Error& err) {
+  lang::Diagnostics d(src);
+  d.error(err.pos.line == 0 ? lang::Pos{1, 1, 0, 0} : err.pos, err.message);
+  return d.render();
+}
+
+}  // namespace
+
+bool screen_ravel_lkmm(const lang::Program& prog, const lang::Source& src, std::string* diag) {
+  Error err;
+  if (lkmm_ravel::screen(prog, &err)) return true;
+  *diag = render(src, err);
+  return false;
+}
+
+bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t loop_bound,
+                    RavelLkmmResult* out, std::string* diag) {
+  auto start = std::chrono::steady_clock::now();
+  Error err;
+  lkmm_ravel::Layout lay;
+  bool ok = lkmm_ravel::screen(prog, &err) && lkmm_ravel::make_layout(prog, loop_bound, &lay, &err);
+  lkmm_enum::Stats stats;
+  if (ok) {
+    auto paths = [&](int p, const std::vector<std::vector<int64_t>>& domain, std::vector<Trace>* o,
+                     Error* e) {
+      return lkmm_ravel::thread_paths(prog, lay, loop_bound, p, domain, lkmm_enum::kMaxPaths, o, e);
+    };
+    Judge judge(prog, lay, loop_bound, out);
+    try {
+      ok = lkmm_enum::enumerate(lay.threads.size(), lay.init, paths, lkmm::kAllAxioms,
+                                std::ref(judge), &stats, &err);
+    } catch (const Error& e) {
+      err = e, ok = false;
+    }
+  }
+  if (!ok) {
+    *diag = render(src, err);
+    return false;
+  }
+  out->candidates = stats.candidates;
+  out->run.result.complete = true;
+  out->run.result.elapsed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return true;
+}
+
+}  // namespace ravel::litmus

@@ -1,0 +1,62 @@
+// scenarios/litmus/lkmm_ravel_run.h: a .ravel scenario under --memory-model lkmm: verdicts over
+// every LKMM-consistent execution, each violation with a witness (rf and co).
+//
+// Design note. The scenario's threads (lkmm_ravel.h) go through the litmus enumerator and the
+// LKMM (lkmm_enum.h, model/lkmm); every consistent execution is then judged as the sc explorer
+// judges an interleaving, with the same violation kinds and messages:
+//   assertion  a thread's assert/BUG_ON failed on its path, or final's on the final memory
+//   warn       WARN_ON/WARN fired
+//   race       the LKMM's data-race flag (plain accesses not ordered: linux-kernel.cat)
+//   hang       a thread's await(cond) found cond false reading the co-last write of every
+//              location it read: no later write can wake it (an await that read an older value
+//              is the same as one that re-reads; that execution is dropped, as GenMC does)
+//   lockdep    rcu_dereference outside rcu_read_lock() ("suspicious RCU usage")
+//   null-deref a dereference of NULL
+// An execution in which some thread's assertion ended it does not run final, as under sc.
+// The result has the sc run's shape (interp::RunResult), so `expect`, the PASS/FAIL line and
+// the JSON object are the same; `executions` counts the consistent executions judged.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/lkmm/exec.h"
+#include "scenarios/interp/interp.h"
+#include "scenarios/lang/ast.h"
+#include "scenarios/lang/diag.h"
+
+namespace ravel::litmus {
+
+// The execution a violation was found in, for the report: its events (with the thread and the
+// scenario position of each) and its rf and co.
+struct LkmmWitness {
+  lkmm::Execution x;
+  std::vector<std::string> thread;  // per event: the task's name ("" for an initial write)
+  std::vector<std::string> where;   // per event: file:line:col of its statement
+  std::vector<std::string> names;   // per location
+};
+
+struct RavelLkmmResult {
+  interp::RunResult run;               // executions, violations, complete, elapsed
+  std::vector<LkmmWitness> witnesses;  // one per run.result.violations entry
+  uint64_t candidates = 0;             // candidate executions checked
+  uint64_t dropped = 0;                // consistent executions dropped (an await re-reads)
+};
+
+// Whether lkmm models every construct of the scenario (lkmm_ravel.h screen): false with *diag
+// set (the first error rendered at its line:col) otherwise. `ravel run` screens every file
+// before running any, as it does under sc.
+bool screen_ravel_lkmm(const lang::Program& prog, const lang::Source& src, std::string* diag);
+
+// False with *diag set (errors rendered at the scenario's line:col) when the scenario uses what
+// lkmm does not model.
+bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t loop_bound,
+                    RavelLkmmResult* out, std::string* diag);
+
+// The witness as text (one rf line per read, one co line per location written) and as JSON
+// (trace-format.md, "lkmm witness"): {"events": [...], "rf": [[w, r]...], "co": {loc: [w...]}}.
+std::string witness_text(const LkmmWitness& w);
+std::string witness_json(const LkmmWitness& w);
+
+}  // namespace ravel::litmus

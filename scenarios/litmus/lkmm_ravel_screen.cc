@@ -1,0 +1,201 @@
+// scenarios/litmus/lkmm_ravel_screen.cc: what a scenario may use under --memory-model lkmm,
+// checked before anything runs, and its locations (see lkmm_ravel.h).
+#include <set>
+
+#include "scenarios/lang/builtins.h"
+#include "scenarios/litmus/lkmm_emit.h"
+#include "scenarios/litmus/lkmm_ravel.h"
+
+namespace ravel::litmus::lkmm_ravel {
+
+namespace {
+
+using lang::Binding;
+using lang::Expr;
+using lang::ExprKind;
+using lang::Stmt;
+using lang::StmtKind;
+
+// The built-ins lkmm gives an LKMM meaning (the fences and RMWs of lkmm_emit.h besides).
+bool modelled(const std::string& n) {
+  static const std::set<std::string> kNames = {
+      "READ_ONCE",
+      "WRITE_ONCE",
+      "smp_load_acquire",
+      "smp_store_release",
+      "atomic_read",
+      "atomic_set",
+      "rcu_dereference",
+      "rcu_access_pointer",
+      "rcu_assign_pointer",
+      "rcu_read_lock",
+      "rcu_read_unlock",
+      "spin_lock",
+      "spin_unlock",
+      "spin_is_locked",
+      "assert",
+      "BUG_ON",
+      "WARN_ON",
+      "WARN",
+      "assume",
+      "await",
+      "ATOMIC_INIT",
+      "test_bit",
+      "spin_lock_init",
+  };
+  return kNames.count(n) || lkmm_thread::fence_table().count(n) || lkmm_thread::rmw_spec(n);
+}
+
+struct Refusal {
+  Error err;
+};
+
+[[noreturn]] void refuse(lang::Pos pos, const std::string& msg) { throw Refusal{Error{pos, msg}}; }
+
+const char* stmt_name(StmtKind k) {
+  switch (k) {
+    case StmtKind::kGoto:
+      return "goto";
+    case StmtKind::kLabel:
+      return "a label";
+    case StmtKind::kSwitch:
+      return "switch";
+    case StmtKind::kCase:
+      return "case";
+    case StmtKind::kDefault:
+      return "default";
+    case StmtKind::kXaForEach:
+      return "xa_for_each";
+    default:
+      return nullptr;
+  }
+}
+
+class Screen {
+ public:
+  void stmt(const Stmt* s) {
+    if (s == nullptr) return;
+    if (const char* what = stmt_name(s->kind)) {
+      refuse(s->pos, std::string("'") + what + "' is not supported under --memory-model lkmm");
+    }
+    for (const lang::VarDecl* d : s->decls) {
+      if (d->array_len >= 0) refuse(d->pos, "arrays are not supported under --memory-model lkmm");
+      const lang::SType& t = d->type->stype;
+      if ((t.kind == lang::SType::Kind::kModel && t.depth == 0) ||
+          t.kind == lang::SType::Kind::kStruct) {
+        refuse(d->pos, "'" + d->type->spelling + " " + d->name +
+                           "': local objects are not modelled under --memory-model lkmm (use "
+                           "globals)");
+      }
+      if (d->init != nullptr && d->init->expr == nullptr)
+        refuse(d->pos, "brace initializers are not supported under --memory-model lkmm");
+      if (d->init != nullptr) expr(d->init->expr);
+    }
+    expr(s->expr), expr(s->step);
+    stmt(s->init), stmt(s->body), stmt(s->else_body);
+    for (const Stmt* b : s->stmts) stmt(b);
+  }
+
+  void expr(const Expr* e) {
+    if (e == nullptr) return;
+    switch (e->kind) {
+      case ExprKind::kIndex:
+        refuse(e->pos, "arrays are not supported under --memory-model lkmm");
+      case ExprKind::kMember:
+        refuse(e->pos, "struct fields ('" + e->text +
+                           "') are not supported under --memory-model lkmm: use globals");
+      case ExprKind::kCall:
+        call(e);
+        return;
+      case ExprKind::kIdent:
+        if (e->bind.kind == Binding::Kind::kFunction || e->bind.kind == Binding::Kind::kPredefined)
+          refuse(e->pos, "'" + e->text + "' as a value is not supported under --memory-model lkmm");
+        return;
+      default:
+        break;
+    }
+    expr(e->a), expr(e->b), expr(e->c);
+  }
+
+ private:
+  void call(const Expr* e) {
+    const Expr* callee = e->a;
+    if (callee->bind.kind == Binding::Kind::kBuiltin) {
+      std::string n(lang::builtins()[callee->bind.index].name);
+      if (!modelled(n)) {
+        refuse(e->pos, "'" + n +
+                           "' is not modelled under --memory-model lkmm (kernel objects, "
+                           "lockdep and IRQs run under sc only)");
+      }
+    } else if (callee->bind.kind != Binding::Kind::kFunction &&
+               callee->bind.kind != Binding::Kind::kIntrinsic) {
+      refuse(e->pos, "calls through function pointers are not supported under --memory-model lkmm");
+    }
+    for (const Expr* a : e->args) {
+      if (a->kind != ExprKind::kString && a->kind != ExprKind::kTypeArg) expr(a);
+    }
+  }
+};
+
+// A global lkmm keeps as a location: integers, pointers (to globals), atomic_t, spinlock_t.
+void screen_global(const lang::VarDecl* d) {
+  if (d->array_len >= 0) refuse(d->pos, "arrays are not supported under --memory-model lkmm");
+  const lang::SType& t = d->type->stype;
+  using K = lang::SType::Kind;
+  if (t.kind == K::kModel && t.depth == 0 && t.model != lang::ModelType::kAtomic &&
+      t.model != lang::ModelType::kSpinlock) {
+    refuse(d->pos, "'" + std::string(lang::model_type_name(t.model)) + " " + d->name +
+                       "' is not modelled under --memory-model lkmm (only integers, pointers, "
+                       "atomic_t and spinlock_t are)");
+  }
+  if (t.kind == K::kStruct || t.kind == K::kFunction) {
+    refuse(d->pos, "'" + d->type->spelling + " " + d->name +
+                       "': struct and function variables are not supported under "
+                       "--memory-model lkmm");
+  }
+}
+
+}  // namespace
+
+bool screen(const lang::Program& prog, Error* err) {
+  try {
+    Screen s;
+    std::set<int32_t> cpus;
+    for (const lang::VarDecl* d : prog.globals) {
+      screen_global(d);
+      if (d->init != nullptr && d->init->expr == nullptr)
+        refuse(d->pos, "brace initializers are not supported under --memory-model lkmm");
+      if (d->init != nullptr) s.expr(d->init->expr);
+    }
+    for (const lang::Task& t : prog.tasks) {
+      if (t.kind == lang::Task::Kind::kIrq)
+        refuse(t.pos, "irq handlers are not modelled under --memory-model lkmm");
+      if (t.cpu >= 0 && !cpus.insert(t.cpu).second)
+        refuse(t.pos, "threads sharing a CPU are not modelled under --memory-model lkmm");
+      s.stmt(t.body.block);
+    }
+    for (const lang::Function& f : prog.functions) s.stmt(f.body.block);
+    if (prog.has_init) s.stmt(prog.init.block);
+    if (prog.has_final) s.stmt(prog.final_.block);
+  } catch (const Refusal& r) {
+    *err = r.err;
+    return false;
+  }
+  return true;
+}
+
+bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Error* err) {
+  out->loc_of_global.assign(prog.globals.size(), -1);
+  for (const lang::VarDecl* d : prog.globals) {
+    out->loc_of_global[d->bind.index] = static_cast<int>(out->names.size());
+    out->names.push_back(d->name);
+  }
+  if (out->names.size() + 1 > lkmm::kMaxEvents) {
+    *err = Error{prog.globals.back()->pos, "more than 63 globals under --memory-model lkmm"};
+    return false;
+  }
+  for (const lang::Task& t : prog.tasks) out->threads.push_back(&t);
+  return initial_values(prog, loop_bound, out, err);
+}
+
+}  // namespace ravel::litmus::lkmm_ravel
