@@ -165,7 +165,7 @@ interp::RunResult explore_mpi_one(const RunOptions& o, const lang::Checked& chec
   ParallelStats stats;
   interp::RunResult r =
       interp::run_program_parallel(*checked.program, scenario_options(o), ex, par, &stats);
-  if (o.verbose) fig->parallel = parallel_note(stats, runner->workers(), false, "mpi ranks:");
+  if (o.verbose) fig->parallel = parallel_note(stats, runner->workers(), false, "mpi:");
   return r;
 }
 

@@ -4,6 +4,7 @@
 // lockdep, deadlock, race and use-after-free verdicts; the limits hold; a worker whose compute
 // process crashes (the RAVEL_MPI_ABORT hook) ends the run with exit 3, naming the lost piece.
 // Registered only when CMake found MPI (label mpi; a few seconds in all).
+#include <chrono>
 #include <regex>
 #include <string>
 #include <vector>
@@ -84,6 +85,17 @@ TEST(Mpi, LimitsHoldAcrossRanks) {
     EXPECT_EQ(untimed(n.out), untimed(one.out)) << limit;
     EXPECT_NE(one.out.find("\"complete\":false"), std::string::npos) << one.out;
   }
+}
+
+// --time-limit reaches the piece running on a rank: one execution that would run for seconds
+// (exit_codes_test's long loop) stops at the limit, as on one thread.
+TEST(Mpi, TheTimeLimitStopsARunningPiece) {
+  const auto start = std::chrono::steady_clock::now();
+  Result r = mpi(3, "run --mpi --loop-bound 1000000000 --time-limit 0.5 tests/cli/long_loop.ravel");
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("0 executions (incomplete)"), std::string::npos) << r.out;
+  EXPECT_LT(s, 20.0);  // the loop alone runs for about 13 s; mpirun starts in about 0.5 s
 }
 
 // With two ranks, rank 1 runs every piece: the hook hits the N-th piece whatever the timing.
