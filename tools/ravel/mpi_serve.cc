@@ -99,7 +99,7 @@ class Compute {
   // Kills it (when it still runs) and says how it ended; a new one is started.
   std::string restart(bool kill_it) {
     if (kill_it) kill(pid_, SIGKILL);
-    const std::string how = stop();
+    std::string how = stop();
     start();
     return how;
   }
