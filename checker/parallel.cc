@@ -11,6 +11,7 @@
 #include <thread>
 #include <tuple>
 
+#include "checker/parallel_blocks.h"
 #include "checker/parallel_upper.h"
 
 namespace ravel {
@@ -542,6 +543,9 @@ ExploreResult explore_parallel(const ExploreOptions& options, const ParallelOpti
   ParallelStats own;
   if (stats == nullptr) stats = &own;
   *stats = ParallelStats{};
+  if (options.strategy.name == "random" && par.simulate == 0 && par.remote == nullptr) {
+    return explore_random_parallel(options, par.threads, make, stats);
+  }
   if (options.strategy.name != "dpor") {
     ExploreResult r;
     r.model_error = "parallel exploration is for the dpor strategy, not " + options.strategy.name;

@@ -14,6 +14,9 @@ namespace ravel {
 std::unique_ptr<Strategy> make_dfs_strategy(const StrategyOptions& options);
 std::unique_ptr<Strategy> make_bounded_strategy(const StrategyOptions& options);
 std::unique_ptr<Strategy> make_random_strategy(const StrategyOptions& options);
+// Executions first .. end-1 (0-based) of make_random_strategy's run with that seed, exactly as
+// it makes them (each is seeded by its number): one block of a parallel run (parallel_blocks.h).
+std::unique_ptr<Strategy> make_random_block(uint64_t seed, uint64_t first, uint64_t end);
 std::unique_ptr<Strategy> make_pct_strategy(const StrategyOptions& options);
 // nullptr and *error when the schedule does not parse.
 std::unique_ptr<Strategy> make_replay_strategy(const StrategyOptions& options, std::string* error);

@@ -115,9 +115,11 @@ bool check_parallel(const RunOptions& o) {
   if (o.simulate_workers > 0 && o.threads_given) {
     return bad("--threads and --simulate-workers exclude each other");
   }
-  if (o.strategy != "dpor") {
-    return bad(std::string(opt) +
-               " applies only to --strategy dpor (the others run on one thread)");
+  // random: blocks of execution numbers (checker/parallel_blocks.h), on real threads only.
+  if (o.strategy != "dpor" && !(o.strategy == "random" && o.simulate_workers == 0)) {
+    return bad(std::string(opt) + " applies only to --strategy dpor" +
+               (o.simulate_workers == 0 ? " and random" : "") +
+               " (the others run on one thread)");
   }
   if (o.estimate) return bad(std::string(opt) + " does not apply to --estimate");
   if (!o.replay.empty()) return bad(std::string(opt) + " does not apply to --replay");
