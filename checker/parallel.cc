@@ -543,8 +543,9 @@ ExploreResult explore_parallel(const ExploreOptions& options, const ParallelOpti
   ParallelStats own;
   if (stats == nullptr) stats = &own;
   *stats = ParallelStats{};
-  if (options.strategy.name == "random" && par.simulate == 0 && par.remote == nullptr) {
-    return explore_random_parallel(options, par.threads, make, stats);
+  if ((options.strategy.name == "random" || options.strategy.name == "pct") && par.simulate == 0 &&
+      par.remote == nullptr) {
+    return explore_sampling_parallel(options, par.threads, make, stats);
   }
   if (options.strategy.name != "dpor") {
     ExploreResult r;

@@ -1,4 +1,4 @@
-// checker/parallel_blocks.cc: explore_random_parallel (parallel_blocks.h): blocks of execution
+// checker/parallel_blocks.cc: explore_sampling_parallel (parallel_blocks.h): blocks of execution
 // numbers on threads, committed in order.
 #include "checker/parallel_blocks.h"
 
@@ -43,6 +43,12 @@ class BlockStrategy final : public Strategy {
   uint32_t pick_value(uint32_t n) override { return now().pick_value(n); }
   TaskId pick_timeout(const std::vector<TaskId>& c) override { return now().pick_timeout(c); }
   void end_execution(ExecutionEnd end) override { now().end_execution(end); }
+  // pct counts an execution's steps here (its run-length estimate).
+  void on_spawn(TaskId child, TaskId parent) override { now().on_spawn(child, parent); }
+  void on_task_symmetry(TaskId t, ObjectId sym) override { now().on_task_symmetry(t, sym); }
+  void on_event(const Event& e, ObjectId domain) override { now().on_event(e, domain); }
+  void on_observed() override { now().on_observed(); }
+  void on_update_edge() override { now().on_update_edge(); }
   std::string error() const override {
     if (!error_.empty()) return "internal error: prelude: " + error_;
     return replay_ ? replay_->error() : std::string();
@@ -62,6 +68,7 @@ struct Block {
   size_t prelude = 0;             // kept executions it replayed (a prefix of Blocks::kept_)
   std::vector<uint64_t> indices;  // their numbers
   std::vector<std::string> schedules;
+  uint64_t longest = 0, longest_out = 0;  // pct: its run-length estimate at the start, the end
   ExploreResult res;
   uint32_t worker = 0;
   bool running = false, done = false;
@@ -95,6 +102,7 @@ class Blocks {
   size_t next_ = 0;  // the next block to commit
   std::vector<uint64_t> kept_;
   std::vector<std::string> kept_schedules_;
+  uint64_t longest_ = 0;  // pct: the longest execution committed so far
   ExploreResult total_;
   uint64_t offset_ = 0;  // runs committed so far
   std::set<std::tuple<int, std::string, uint32_t, uint32_t>> seen_;
@@ -132,13 +140,17 @@ Block* Blocks::pick() {
     b.prelude = kept_.size();
     b.indices = kept_;
     b.schedules = kept_schedules_;
+    b.longest = longest_;
     return &b;
   }
   return nullptr;
 }
 
 void Blocks::run_block(Block& b) {
-  BlockStrategy strategy(b.schedules, make_random_block(o_.strategy.seed, b.first, b.end));
+  BlockStrategy strategy(
+      b.schedules, o_.strategy.name == "pct"
+                       ? make_pct_block(o_.strategy, b.first, b.end, b.longest, &b.longest_out)
+                       : make_random_block(o_.strategy.seed, b.first, b.end));
   ExploreOptions ex = o_;
   ex.progress = nullptr;
   ex.plugins.clear();
@@ -154,11 +166,12 @@ void Blocks::run_block(Block& b) {
   b.res = explore(ex, setup, final_fn);
 }
 
-// Commits the done blocks in order; a block whose prelude is short runs again.
+// Commits the done blocks in order; a block whose prelude is short (or, pct, whose run-length
+// estimate at its start was not the real one) runs again.
 void Blocks::commit() {
   while (!stop_ && next_ < blocks_.size() && blocks_[next_].done) {
     Block& b = blocks_[next_];
-    if (b.prelude != kept_.size()) {
+    if (b.prelude != kept_.size() || b.longest != longest_) {
       ++stats_->reruns;
       stats_->wasted_runs += b.res.run_count + b.prelude;
       b.done = false;
@@ -167,6 +180,7 @@ void Blocks::commit() {
     }
     bool cut = false;
     merge(b, &cut);
+    longest_ = std::max(longest_, b.longest_out);
     ++stats_->pieces;
     b.res = ExploreResult{};  // its violations and records are merged
     ++next_;
@@ -283,8 +297,8 @@ ExploreResult Blocks::finish() {
 
 }  // namespace
 
-ExploreResult explore_random_parallel(const ExploreOptions& options, uint32_t threads,
-                                      const PieceEnvFactory& make, ParallelStats* stats) {
+ExploreResult explore_sampling_parallel(const ExploreOptions& options, uint32_t threads,
+                                        const PieceEnvFactory& make, ParallelStats* stats) {
   Blocks b(options, std::max(1u, threads), make, stats);
   b.run();
   return b.finish();

@@ -174,13 +174,15 @@ void random_models(uint64_t first, uint64_t count, const reduction::GenLimits& l
 
 TEST(Parallel, RandomModels) { random_models(1, 250, {}); }
 
-// --strategy random: blocks of execution numbers (checker/parallel_blocks.h), with limits.
+// --strategy random and pct: blocks of execution numbers (checker/parallel_blocks.h), with
+// limits.
 TEST(Parallel, RandomStrategyInBlocksIsOneThreads) {
   for (uint64_t seed = 1; seed <= 60; ++seed) {
     const reduction::Model m = reduction::generate(seed, {});
     SCOPED_TRACE("seed " + std::to_string(seed) + "\n" + reduction::describe(m));
     ExploreOptions opt;
-    opt.strategy.name = "random";
+    opt.strategy.name = seed % 2 == 0 ? "random" : "pct";
+    opt.strategy.depth = 1 + static_cast<uint32_t>(seed % 4);
     opt.strategy.seed = seed;
     opt.strategy.iterations = 1 + seed * 7 % 200;
     if (seed % 3 == 0) opt.max_executions = seed % 40 + 1;

@@ -115,10 +115,11 @@ bool check_parallel(const RunOptions& o) {
   if (o.simulate_workers > 0 && o.threads_given) {
     return bad("--threads and --simulate-workers exclude each other");
   }
-  // random: blocks of execution numbers (checker/parallel_blocks.h), on real threads only.
-  if (o.strategy != "dpor" && !(o.strategy == "random" && o.simulate_workers == 0)) {
+  // random, pct: blocks of execution numbers (checker/parallel_blocks.h), real threads only.
+  const bool sampling = o.strategy == "random" || o.strategy == "pct";
+  if (o.strategy != "dpor" && !(sampling && o.simulate_workers == 0)) {
     return bad(std::string(opt) + " applies only to --strategy dpor" +
-               (o.simulate_workers == 0 ? " and random" : "") +
+               (o.simulate_workers == 0 ? ", random and pct" : "") +
                " (the others run on one thread)");
   }
   if (o.estimate) return bad(std::string(opt) + " does not apply to --estimate");
