@@ -96,6 +96,9 @@ struct ExploreResult {
   };
   std::vector<Run> runs;
   std::map<uint64_t, std::string> kept;
+  // A distributed run (checker/parallel.h, PieceRunner) lost a worker: which piece and how. The
+  // run is then incomplete (the CLI exits 3).
+  std::string lost;
 };
 
 using SetupFn = std::function<void(Ctx&)>;

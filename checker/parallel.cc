@@ -11,6 +11,7 @@
 #include <thread>
 #include <tuple>
 
+#include "checker/parallel_blocks.h"
 #include "checker/parallel_upper.h"
 
 namespace ravel {
@@ -32,6 +33,8 @@ struct Job {
   uint64_t max_executions = 0;  // what --executions leaves for it when it was picked
   bool orphan = false;          // its input turned out wrong while it ran (pick_job)
   bool done = false;
+  PieceRunner::Status status = PieceRunner::Status::kDone;  // a remote worker's answer
+  std::string why;                                          // kLost: how the worker died
 };
 
 // A piece run ahead and done, and the pieces nested below it that were run ahead and done,
@@ -52,6 +55,7 @@ class Driver {
       : o_(o),
         make_(make),
         stats_(stats),
+        remote_(p.remote),
         upper_(p.split != 0 ? p.split : kDefaultSplit),
         workers_(workers),
         start_(Clock::now()) {
@@ -71,6 +75,8 @@ class Driver {
   const std::vector<par::Upper::Guess>& guesses();
   void run_piece(Job& j);
   void complete(Job& j);
+  bool unfinished(Job& j);
+  void drop(const Job& j);
   void try_commit();
   void merge(Job& j, bool* cut);
   size_t cut_at(const ExploreResult& r, bool* cut) const;
@@ -88,6 +94,7 @@ class Driver {
   const ExploreOptions& o_;
   const PieceEnvFactory& make_;
   ParallelStats* stats_;
+  PieceRunner* remote_;
   par::Upper upper_;
   uint32_t workers_;
   Clock::time_point start_;
@@ -108,6 +115,8 @@ class Driver {
   std::vector<par::Upper::Guess> guesses_;
   std::map<std::string, Spec> specs_;          // by the light key of the piece they start from
   std::vector<std::unique_ptr<Job>> orphans_;  // running with a wrong input, result unused
+  std::string lost_;                           // a remote worker died: the lost piece and why
+  std::atomic<bool> halt_{false};  // finished_ || stop_, for remote workers (cancel their pieces)
   std::mutex mu_;
   std::condition_variable cv_;
 };
@@ -164,26 +173,44 @@ Job* Driver::pick_job() {
 }
 
 void Driver::run_piece(Job& j) {
-  std::unique_ptr<Strategy> strategy = dpor::make_piece_strategy(j.in, o_.strategy.commute, &j.out);
-  ExploreOptions ex = o_;
-  ex.progress = nullptr;
-  ex.plugins.clear();
-  ex.strategy_instance = strategy.get();
-  ex.prelude = j.in.prelude;
-  ex.index_base = kPieceBase;
-  // Per-run records only when a limit may cut the piece: otherwise they would grow with it.
-  ex.record_runs = o_.max_executions != 0 || o_.stop_on_first;
-  ex.export_kept = true;
-  if (o_.time_limit_s > 0) ex.time_limit_s = std::max(1e-3, o_.time_limit_s - elapsed());
-  ex.max_executions = j.max_executions;
-  SetupFn setup, final_fn;
-  std::shared_ptr<void> keep = make_(&ex, &setup, &final_fn);
-  j.res = explore(ex, setup, final_fn);
+  PieceRequest req;
+  req.max_executions = j.max_executions;
+  if (o_.time_limit_s > 0) req.time_limit_s = std::max(1e-3, o_.time_limit_s - elapsed());
+  if (remote_ == nullptr) {
+    ravel::run_piece(o_, make_, j.in, req.max_executions, req.time_limit_s, &j.out, &j.res);
+    return;
+  }
+  req.in = j.in;
+  j.status = remote_->run(j.worker, req, halt_, &j.out, &j.res, &j.why);
+}
+
+// A piece a remote worker did not finish (cancelled or lost): counted as not used, dropped.
+// True when j was such a piece.
+bool Driver::unfinished(Job& j) {
+  if (j.status == PieceRunner::Status::kDone) return false;
+  ++stats_->reruns;
+  if (j.status == PieceRunner::Status::kLost && lost_.empty()) {
+    stop_ = true;
+    const bool next = !j.orphan && par::Upper::light_key(j.in) == current_key_;
+    lost_ = "piece " + describe_piece(j.in) + (next ? " (the next to commit)" : " (run ahead)") +
+            " was lost: " + j.why +
+            "; pieces committed before it: " + std::to_string(stats_->pieces);
+  }
+  drop(j);
+  ++version_;
+  return true;
+}
+
+// Removes a job from the running ones (it is then freed).
+void Driver::drop(const Job& j) {
+  std::erase_if(orphans_, [&](const std::unique_ptr<Job>& o) { return o.get() == &j; });
+  std::erase_if(jobs_, [&](const auto& kv) { return kv.second.get() == &j; });
 }
 
 void Driver::complete(Job& j) {
   j.done = true;
   ++version_;
+  if (unfinished(j)) return;
   const uint64_t runs = j.res.run_count + j.in.prelude.size();
   stats_->worker_runs[j.worker] += runs;
   if (j.orphan) {
@@ -399,7 +426,7 @@ void Driver::worker(uint32_t id) {
   for (;;) {
     Job* j = nullptr;
     cv_.wait(lock, [&] {
-      if (!stop_ && stop_requested()) stop_ = true;
+      if (!stop_ && stop_requested()) stop_ = halt_ = true;
       return finished_ || stop_ || (j = pick_job()) != nullptr;
     });
     if (j == nullptr) break;
@@ -408,6 +435,7 @@ void Driver::worker(uint32_t id) {
     run_piece(*j);
     lock.lock();
     complete(*j);
+    halt_ = finished_ || stop_;
     cv_.notify_all();
   }
   cv_.notify_all();
@@ -460,24 +488,73 @@ ExploreResult Driver::finish() {
   total_.complete = finished_ && !stop_ && total_.model_error.empty();
   if (!finished_ && total_.model_error.empty() && stop_ && stop_requested()) total_.stopped = true;
   total_.final_states.assign(final_states_.begin(), final_states_.end());
+  total_.lost = lost_;
   total_.elapsed_s = elapsed();
   return std::move(total_);
 }
 
 }  // namespace
 
+void run_piece(const ExploreOptions& options, const PieceEnvFactory& make,
+               const dpor::PieceInput& in, uint64_t max_executions, double time_limit_s,
+               dpor::PieceOutput* out, ExploreResult* res) {
+  std::unique_ptr<Strategy> strategy = dpor::make_piece_strategy(in, options.strategy.commute, out);
+  ExploreOptions ex = options;
+  ex.progress = nullptr;
+  ex.plugins.clear();
+  ex.strategy_instance = strategy.get();
+  ex.prelude = in.prelude;
+  ex.index_base = kPieceBase;
+  // Per-run records only when a limit may cut the piece: otherwise they would grow with it.
+  ex.record_runs = options.max_executions != 0 || options.stop_on_first;
+  ex.export_kept = true;
+  ex.time_limit_s = time_limit_s;
+  ex.max_executions = max_executions;
+  SetupFn setup, final_fn;
+  std::shared_ptr<void> keep = make(&ex, &setup, &final_fn);
+  *res = explore(ex, setup, final_fn);
+}
+
+// Runs of one step are written once with their length ("T0*47"): a setup is dozens of nodes of
+// the init task.
+std::string describe_piece(const dpor::PieceInput& in) {
+  std::string s, last;
+  size_t run = 0;
+  auto flush = [&] {
+    if (run == 0) return;
+    if (!s.empty()) s += '.';
+    s += last + (run > 1 ? "*" + std::to_string(run) : "");
+  };
+  for (const dpor::PieceNode& p : in.prefix) {
+    std::string step = p.choice ? "v" + std::to_string(p.value) : "T" + std::to_string(p.task);
+    if (step != last) {
+      flush();
+      last = std::move(step);
+      run = 0;
+    }
+    ++run;
+  }
+  flush();
+  return "[" + s + "]";
+}
+
 ExploreResult explore_parallel(const ExploreOptions& options, const ParallelOptions& par,
                                const PieceEnvFactory& make, ParallelStats* stats) {
   ParallelStats own;
   if (stats == nullptr) stats = &own;
   *stats = ParallelStats{};
+  if ((options.strategy.name == "random" || options.strategy.name == "pct") && par.simulate == 0 &&
+      par.remote == nullptr) {
+    return explore_sampling_parallel(options, par.threads, make, stats);
+  }
   if (options.strategy.name != "dpor") {
     ExploreResult r;
     r.model_error = "parallel exploration is for the dpor strategy, not " + options.strategy.name;
     r.strategy_error = true;
     return r;
   }
-  const uint32_t workers = std::max(1u, par.simulate != 0 ? par.simulate : par.threads);
+  uint32_t workers = std::max(1u, par.simulate != 0 ? par.simulate : par.threads);
+  if (par.remote != nullptr && par.simulate == 0) workers = std::max(1u, par.remote->workers());
   Driver d(options, par, make, stats, workers);
   if (par.simulate != 0) {
     d.run_simulated();

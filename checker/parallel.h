@@ -20,14 +20,19 @@
 // one thread, for any number of threads and any split depth; a wrong guess costs time only.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "checker/explorer.h"
+#include "checker/parallel_wire.h"
 
 namespace ravel {
+
+class PieceRunner;
 
 struct ParallelOptions {
   uint32_t threads = 1;  // worker threads (the calling thread is one of them)
@@ -37,6 +42,9 @@ struct ParallelOptions {
   // Upper-tree depth in branching stack nodes (two tasks enabled, or a choice); 0:
   // kDefaultSplit. Results do not depend on it: only the size of the pieces does.
   uint32_t split = 0;
+  // Set: the pieces run on its workers (other processes: MPI ranks, tools/ravel/mpi.h) instead
+  // of threads; `threads` is ignored. Not owned.
+  PieceRunner* remote = nullptr;
 };
 
 inline constexpr uint32_t kDefaultSplit = 8;
@@ -57,6 +65,31 @@ struct ParallelStats {
 // `make` installs into *ex; the returned handle keeps them alive for the piece.
 using PieceEnvFactory =
     std::function<std::shared_ptr<void>(ExploreOptions* ex, SetupFn* setup, SetupFn* final_fn)>;
+
+// Workers in other processes. Each of the coordinator's worker threads hands its piece to its
+// remote worker and waits: the commit, the look-ahead and the results are the threads'.
+class PieceRunner {
+ public:
+  enum class Status {
+    kDone,       // *out and *res hold the piece's output and result
+    kCancelled,  // `halt` was set first: the piece was dropped (its result is not needed)
+    kLost,       // the worker died; *why says how
+  };
+  virtual ~PieceRunner() = default;
+  virtual uint32_t workers() const = 0;
+  // Runs the request on worker w, blocking until it is done, lost or cancelled (after `halt`).
+  virtual Status run(uint32_t w, const PieceRequest& req, const std::atomic<bool>& halt,
+                     dpor::PieceOutput* out, ExploreResult* res, std::string* why) = 0;
+};
+
+// Runs one piece as a worker does (a thread, or a remote worker with the request it received):
+// at most max_executions (0: unbounded) and time_limit_s (0: unbounded).
+void run_piece(const ExploreOptions& options, const PieceEnvFactory& make,
+               const dpor::PieceInput& in, uint64_t max_executions, double time_limit_s,
+               dpor::PieceOutput* out, ExploreResult* res);
+
+// A piece's path, for messages: the task or value each prefix node takes, as a schedule.
+std::string describe_piece(const dpor::PieceInput& in);
 
 // The dpor exploration of options.strategy (which must be dpor) on par.threads threads.
 ExploreResult explore_parallel(const ExploreOptions& options, const ParallelOptions& par,

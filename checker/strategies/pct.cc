@@ -18,8 +18,16 @@ namespace {
 
 class PctStrategy final : public Strategy {
  public:
-  PctStrategy(uint32_t depth, uint64_t seed, uint64_t iterations)
-      : depth_(depth == 0 ? 1 : depth), seed_(seed), iterations_(iterations) {}
+  // A block of a parallel run (make_pct_block) starts at execution `first` with the estimate the
+  // executions before it left (`longest`) and reports its own in *longest_out.
+  PctStrategy(uint32_t depth, uint64_t seed, uint64_t iterations, uint64_t first = 0,
+              uint64_t longest = 0, uint64_t* longest_out = nullptr)
+      : depth_(depth == 0 ? 1 : depth),
+        seed_(seed),
+        iterations_(iterations),
+        count_(first),
+        longest_(longest),
+        longest_out_(longest_out) {}
   const char* name() const override { return "pct"; }
 
   bool begin_execution() override {
@@ -53,7 +61,10 @@ class PctStrategy final : public Strategy {
     return candidates[rng_.below(static_cast<uint32_t>(candidates.size()))];
   }
   void on_event(const Event& event, ObjectId) override { steps_ = event.index + 1; }
-  void end_execution(ExecutionEnd) override { longest_ = std::max<uint64_t>(longest_, steps_); }
+  void end_execution(ExecutionEnd) override {
+    longest_ = std::max<uint64_t>(longest_, steps_);
+    if (longest_out_ != nullptr) *longest_out_ = longest_;
+  }
 
  private:
   uint64_t estimated_length() const {
@@ -78,8 +89,9 @@ class PctStrategy final : public Strategy {
   uint32_t depth_;
   uint64_t seed_;
   uint64_t iterations_;
-  uint64_t count_ = 0;
-  uint64_t longest_ = 0;  // longest execution so far: the estimate of k
+  uint64_t count_;
+  uint64_t longest_;  // longest execution so far: the estimate of k
+  uint64_t* longest_out_;
   uint64_t steps_ = 0;
   Rng rng_;
   std::vector<uint64_t> priority_;  // by TaskId; 0 = not assigned yet
@@ -90,6 +102,13 @@ class PctStrategy final : public Strategy {
 
 std::unique_ptr<Strategy> make_pct_strategy(const StrategyOptions& options) {
   return std::make_unique<PctStrategy>(options.depth, options.seed, options.iterations);
+}
+
+std::unique_ptr<Strategy> make_pct_block(const StrategyOptions& options, uint64_t first,
+                                         uint64_t end, uint64_t longest, uint64_t* longest_out) {
+  *longest_out = longest;
+  return std::make_unique<PctStrategy>(options.depth, options.seed, end, first, longest,
+                                       longest_out);
 }
 
 }  // namespace ravel

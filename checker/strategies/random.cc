@@ -11,7 +11,8 @@ namespace {
 
 class RandomStrategy final : public Strategy {
  public:
-  RandomStrategy(uint64_t seed, uint64_t iterations) : seed_(seed), iterations_(iterations) {}
+  RandomStrategy(uint64_t seed, uint64_t iterations, uint64_t first = 0)
+      : seed_(seed), iterations_(iterations), count_(first) {}
   const char* name() const override { return "random"; }
   bool begin_execution() override {
     if (count_ >= iterations_) return false;
@@ -31,7 +32,7 @@ class RandomStrategy final : public Strategy {
  private:
   uint64_t seed_;
   uint64_t iterations_;
-  uint64_t count_ = 0;
+  uint64_t count_;  // executions begun, those before `first` included
   Rng rng_;
 };
 
@@ -39,6 +40,10 @@ class RandomStrategy final : public Strategy {
 
 std::unique_ptr<Strategy> make_random_strategy(const StrategyOptions& options) {
   return std::make_unique<RandomStrategy>(options.seed, options.iterations);
+}
+
+std::unique_ptr<Strategy> make_random_block(uint64_t seed, uint64_t first, uint64_t end) {
+  return std::make_unique<RandomStrategy>(seed, end, first);
 }
 
 }  // namespace ravel

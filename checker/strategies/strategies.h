@@ -14,6 +14,13 @@ namespace ravel {
 std::unique_ptr<Strategy> make_dfs_strategy(const StrategyOptions& options);
 std::unique_ptr<Strategy> make_bounded_strategy(const StrategyOptions& options);
 std::unique_ptr<Strategy> make_random_strategy(const StrategyOptions& options);
+// Executions first .. end-1 (0-based) of make_random_strategy's run with that seed, exactly as
+// it makes them (each is seeded by its number): one block of a parallel run (parallel_blocks.h).
+std::unique_ptr<Strategy> make_random_block(uint64_t seed, uint64_t first, uint64_t end);
+// The same for pct, which also carries the longest execution so far (its estimate of the run
+// length): `longest` is that of the executions before `first`; *longest_out gets the block's.
+std::unique_ptr<Strategy> make_pct_block(const StrategyOptions& options, uint64_t first,
+                                         uint64_t end, uint64_t longest, uint64_t* longest_out);
 std::unique_ptr<Strategy> make_pct_strategy(const StrategyOptions& options);
 // nullptr and *error when the schedule does not parse.
 std::unique_ptr<Strategy> make_replay_strategy(const StrategyOptions& options, std::string* error);

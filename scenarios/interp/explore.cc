@@ -159,17 +159,20 @@ RunResult run_program(const Program& prog, const Options& opt, ExploreOptions ex
   return r;
 }
 
-RunResult run_program_parallel(const Program& prog, const Options& opt, const ExploreOptions& ex,
-                               const ParallelOptions& par, ParallelStats* stats) {
-  auto make = [&](ExploreOptions* piece, SetupFn* setup, SetupFn* final_fn) {
+PieceEnvFactory piece_env(const Program& prog, const Options& opt) {
+  return [&prog, opt](ExploreOptions* piece, SetupFn* setup, SetupFn* final_fn) {
     std::shared_ptr<Session> session = make_setup(prog, opt);
     session->prepare(piece);
     *setup = session->setup();
     *final_fn = session->final_fn();
     return std::shared_ptr<void>(session);
   };
+}
+
+RunResult run_program_parallel(const Program& prog, const Options& opt, const ExploreOptions& ex,
+                               const ParallelOptions& par, ParallelStats* stats) {
   RunResult r;
-  r.result = explore_parallel(ex, par, make, stats);
+  r.result = explore_parallel(ex, par, piece_env(prog, opt), stats);
   r.discarded = r.result.discarded;
   return r;
 }

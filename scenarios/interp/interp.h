@@ -94,5 +94,7 @@ RunResult run_program(const lang::Program& prog, const Options& opt, ExploreOpti
 RunResult run_program_parallel(const lang::Program& prog, const Options& opt,
                                const ExploreOptions& explore, const ParallelOptions& par,
                                ParallelStats* stats);
+// What each piece of those runs in: a new Session of the program (a remote worker's too).
+PieceEnvFactory piece_env(const lang::Program& prog, const Options& opt);
 
 }  // namespace ravel::interp

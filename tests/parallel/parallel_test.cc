@@ -173,6 +173,27 @@ void random_models(uint64_t first, uint64_t count, const reduction::GenLimits& l
 }
 
 TEST(Parallel, RandomModels) { random_models(1, 250, {}); }
+
+// --strategy random and pct: blocks of execution numbers (checker/parallel_blocks.h), with
+// limits.
+TEST(Parallel, RandomStrategyInBlocksIsOneThreads) {
+  for (uint64_t seed = 1; seed <= 60; ++seed) {
+    const reduction::Model m = reduction::generate(seed, {});
+    SCOPED_TRACE("seed " + std::to_string(seed) + "\n" + reduction::describe(m));
+    ExploreOptions opt;
+    opt.strategy.name = seed % 2 == 0 ? "random" : "pct";
+    opt.strategy.depth = 1 + static_cast<uint32_t>(seed % 4);
+    opt.strategy.seed = seed;
+    opt.strategy.iterations = 1 + seed * 7 % 200;
+    if (seed % 3 == 0) opt.max_executions = seed % 40 + 1;
+    opt.stop_on_first = seed % 5 == 0;
+    const MakeProgram make = [&m] {
+      return std::make_pair(reduction::model_setup(m), reduction::model_final(m));
+    };
+    expect_same(opt, make, {{2, 0, 0}, {3, 0, 0}, {7, 0, 0}});
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
 TEST(Parallel, RandomNestedLocks) {
   reduction::GenLimits l;
   l.nested_locks = true;

@@ -32,13 +32,14 @@ inline std::string scratch(const std::string& name) {
   return ::testing::TempDir() + "/ravel_cli_" + std::to_string(::getpid()) + "_" + name;
 }
 
-// Runs `ravel ARGS` through the shell from the repo root; stdout goes to `stdout_to` (a file
-// such as /dev/full) when given. `limit` is a shell prefix such as "ulimit -v 400000;".
-inline Result ravel(const std::string& args, const std::string& stdout_to = "",
-                    const std::string& limit = "") {
+// Runs `LAUNCHER ravel ARGS` through the shell from the repo root (LAUNCHER: a command that
+// runs ravel, such as mpirun; may be empty); stdout goes to `stdout_to` (a file such as
+// /dev/full) when given. `limit` is a shell prefix such as "ulimit -v 400000;".
+inline Result ravel_via(const std::string& launcher, const std::string& args,
+                        const std::string& stdout_to = "", const std::string& limit = "") {
   std::string out = scratch("out"), err = scratch("err");
-  std::string cmd = limit + "cd '" RAVEL_SOURCE_DIR "' && exec '" RAVEL_CLI "' " + args + " >" +
-                    (stdout_to.empty() ? out : stdout_to) + " 2>" + err;
+  std::string cmd = limit + "cd '" RAVEL_SOURCE_DIR "' && exec " + launcher + " '" RAVEL_CLI
+                    "' " + args + " >" + (stdout_to.empty() ? out : stdout_to) + " 2>" + err;
   int status = std::system(cmd.c_str());
   Result r;
   // `exec` replaces the shell: a signal that kills ravel shows in the status itself.
@@ -48,6 +49,11 @@ inline Result ravel(const std::string& args, const std::string& stdout_to = "",
   std::remove(out.c_str());
   std::remove(err.c_str());
   return r;
+}
+
+inline Result ravel(const std::string& args, const std::string& stdout_to = "",
+                    const std::string& limit = "") {
+  return ravel_via("", args, stdout_to, limit);
 }
 
 // Starts `ravel ARGV...` from the repo root, waits until its stdout holds `ready` (or 60 s),

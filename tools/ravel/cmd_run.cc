@@ -32,6 +32,7 @@
 #include "tools/ravel/cli.h"
 #include "tools/ravel/interrupt.h"
 #include "tools/ravel/junit.h"
+#include "tools/ravel/mpi.h"
 #include "tools/ravel/run_estimate.h"
 #include "tools/ravel/run_litmus.h"
 #include "tools/ravel/run_options.h"
@@ -104,7 +105,8 @@ struct EstimateFigures {
 };
 
 // The line --simulate-workers prints (and --threads with --verbose): how the pieces spread.
-std::string parallel_note(const ParallelStats& s, uint32_t workers, bool simulated) {
+std::string parallel_note(const ParallelStats& s, uint32_t workers, bool simulated,
+                          const char* what = "threads:") {
   uint64_t busiest = 0, sum = 0;
   for (uint64_t e : s.worker_executions) {
     busiest = std::max(busiest, e);
@@ -116,7 +118,7 @@ std::string parallel_note(const ParallelStats& s, uint32_t workers, bool simulat
                 "%s %u workers: %llu executions in %llu pieces; executions per worker: busiest "
                 "%llu, mean %.1f (%.2fx); %llu pieces run ahead and not used (%llu runs), %llu "
                 "prelude runs",
-                simulated ? "simulated" : "threads:", workers, static_cast<unsigned long long>(sum),
+                simulated ? "simulated" : what, workers, static_cast<unsigned long long>(sum),
                 static_cast<unsigned long long>(s.pieces), static_cast<unsigned long long>(busiest),
                 mean, mean > 0 ? static_cast<double>(busiest) / mean : 0.0,
                 static_cast<unsigned long long>(s.reruns),
@@ -155,10 +157,24 @@ interp::RunResult explore_parallel_one(const RunOptions& o, const lang::Checked&
   return r;
 }
 
+// --mpi on rank 0: the pieces of scenario `index` over the other ranks (tools/ravel/mpi.h).
+interp::RunResult explore_mpi_one(const RunOptions& o, const lang::Checked& checked,
+                                  const ExploreOptions& ex, size_t index, EstimateFigures* fig) {
+  std::unique_ptr<PieceRunner> runner = mpi_runner(static_cast<uint32_t>(index));
+  ParallelOptions par;
+  par.remote = runner.get();
+  ParallelStats stats;
+  interp::RunResult r =
+      interp::run_program_parallel(*checked.program, scenario_options(o), ex, par, &stats);
+  if (o.verbose) fig->parallel = parallel_note(stats, runner->workers(), false, "mpi:");
+  return r;
+}
+
 // Explores one scenario (with --estimate: estimates it, *fig gets the figures). Out of memory
 // outside a task (on the scheduler's stack) ends that scenario only, as a resource limit.
+// `index`: its place among the run's scenarios (--mpi: how the ranks name it).
 interp::RunResult explore_one(const RunOptions& o, const lang::Checked& checked,
-                              EstimateFigures* fig) {
+                              EstimateFigures* fig, size_t index) {
   try {
     ExploreOptions ex = explore_options(o);
     if (o.estimate) {
@@ -166,6 +182,7 @@ interp::RunResult explore_one(const RunOptions& o, const lang::Checked& checked,
                               static_cast<uint64_t>(o.estimate_samples), &fig->est, &fig->seconds);
     }
     estimate_for_progress(o, checked, ex);
+    if (o.mpi) return explore_mpi_one(o, checked, ex, index, fig);
     if (o.threads != 1 || o.simulate_workers > 0) return explore_parallel_one(o, checked, ex, fig);
     return interp::run_program(*checked.program, scenario_options(o), ex);
   } catch (const std::bad_alloc&) {
@@ -193,7 +210,7 @@ std::vector<interp::RunResult> explore_all(const RunOptions& o,
       if (interrupt_flag()->load()) break;
       if (!checked[i].program) continue;  // a litmus test: run_litmus_file, in file order
       explored[i] = 1;
-      runs[i] = explore_one(o, checked[i], &estimates[i]);
+      runs[i] = explore_one(o, checked[i], &estimates[i], i);
     }
   };
   std::vector<std::thread> threads;
@@ -335,6 +352,11 @@ int scenario_verdict(const RunOptions& o, const interp::ReportInfo& info, const 
                      const interp::RunResult& run, const interp::Outcome& out, bool text) {
   if (o.json) std::printf("%s\n", interp::json_line(info, prog, run, out).c_str());
   if (text) std::fputs(interp::text_summary(info, prog, run, out, o.verbose).c_str(), stdout);
+  if (!run.result.lost.empty()) {  // --mpi: a worker died; what was committed is reported
+    std::fprintf(stderr, "ravel: incomplete: a worker was lost while exploring %s: %s\n",
+                 info.file.c_str(), run.result.lost.c_str());
+    return kExitInternal;
+  }
   if (out.model_error.empty()) return !out.match && o.replay.empty() ? kExitMismatch : kExitOk;
   if (run.result.out_of_memory) {
     std::fprintf(stderr, "ravel: resource limit: out of memory while exploring %s (%s)\n",
@@ -544,6 +566,12 @@ void report_litmus(Batch& b, const std::string& file, const litmus::Loaded& l) {
   std::fflush(stdout);
 }
 
+int run_mpi(const RunOptions& o, const std::vector<std::string>& files,
+            std::vector<lang::Checked>& checked);
+int run_batch(const RunOptions& o, const std::vector<std::string>& files,
+              std::vector<lang::Checked>& checked,
+              std::vector<std::unique_ptr<litmus::Loaded>>& tests);
+
 int run_run(const std::vector<std::string>& args) {
   RunOptions o;
   if (!parse_run_options(args, o)) return kExitUsage;
@@ -555,11 +583,11 @@ int run_run(const std::vector<std::string>& args) {
   if (!o.replay.empty() && is_litmus_file(files[0])) {
     return usage_error("run", "--replay applies to .ravel scenarios, not to litmus tests");
   }
-  const bool parallel = o.threads_given || o.simulate_workers > 0;
+  const bool parallel = o.threads_given || o.simulate_workers > 0 || o.mpi;
   for (const std::string& f : files) {
     if (parallel && is_litmus_file(f)) {
-      return usage_error("run", "--threads and --simulate-workers apply to .ravel scenarios, not "
-                                "to litmus tests (" + f + ")");
+      return usage_error("run", "--threads, --simulate-workers and --mpi apply to .ravel "
+                                "scenarios, not to litmus tests (" + f + ")");
     }
   }
   if (std::string error; !o.replay.empty() && !valid_schedule(o.replay, &error)) {
@@ -571,6 +599,47 @@ int run_run(const std::vector<std::string>& args) {
   std::vector<std::unique_ptr<litmus::Loaded>> tests;
   if (!check_all(o, files, checked, tests)) return kExitUsage;
   install_interrupt_handlers();
+  if (o.mpi) return run_mpi(o, files, checked);
+  return run_batch(o, files, checked, tests);
+}
+
+// --mpi: rank 0 runs the batch with the other ranks as its workers; they serve its pieces.
+int run_mpi(const RunOptions& o, const std::vector<std::string>& files,
+            std::vector<lang::Checked>& checked) {
+  int rank = 0, size = 1;
+  if (std::string err; !mpi_start(&rank, &size, &err)) {
+    std::fprintf(stderr, "ravel: --mpi: %s\n", err.c_str());
+    return kExitInternal;
+  }
+  if (rank > 0) {
+    // Silent: rank 0 prints everything. A piece runs as a --threads worker's would.
+    if (std::freopen("/dev/null", "w", stdout) == nullptr) return kExitInternal;
+    ExploreOptions ex = explore_options(o);
+    ex.progress = nullptr;
+    const int rc = mpi_serve(rank, [&](const PieceRequest& q, dpor::PieceOutput* out,
+                                       ExploreResult* res) {
+      const lang::Program& prog = *checked.at(q.scenario).program;
+      run_piece(ex, interp::piece_env(prog, scenario_options(o)), q.in, q.max_executions,
+                q.time_limit_s, out, res);
+    });
+    mpi_stop(rank);
+    return rc;
+  }
+  if (size < 2) {
+    std::fprintf(stderr, "ravel: --mpi needs at least 2 ranks (mpirun -np K, K >= 2): rank 0 "
+                         "coordinates, the others explore\n");
+    mpi_stop(rank);
+    return kExitUsage;
+  }
+  std::vector<std::unique_ptr<litmus::Loaded>> none(files.size());
+  const int rc = run_batch(o, files, checked, none);
+  mpi_stop(rank);
+  return rc;
+}
+
+int run_batch(const RunOptions& o, const std::vector<std::string>& files,
+              std::vector<lang::Checked>& checked,
+              std::vector<std::unique_ptr<litmus::Loaded>>& tests) {
   Batch b{o, TracePaths(o, files.size()), {}, {}, {}, kExitOk};
   if (o.jobs == 1 || o.memory_model == "lkmm") {
     // One at a time, each reported as soon as explored: what finished is on the screen (and
@@ -582,7 +651,7 @@ int run_run(const std::vector<std::string>& args) {
         report_lkmm_scenario(b, files[i], checked[i]);
       } else {
         EstimateFigures est;
-        interp::RunResult run = explore_one(o, checked[i], &est);
+        interp::RunResult run = explore_one(o, checked[i], &est, i);
         report_scenario(b, files[i], checked[i], run, est);
       }
     }
@@ -638,10 +707,14 @@ const Command kRunCommand = {
     "  --stop-on-first          stop at the first violation\n"
     "  --jobs N                 explore N scenarios at once, on N threads (default 1; same\n"
     "                           output for any N)\n"
-    "  --threads N              explore one scenario on N threads (dpor; default 1, 0: all\n"
-    "                           cores; the same output as one thread, docs/parallel.md)\n"
+    "  --threads N              explore one scenario on N threads (dpor, random, pct;\n"
+    "                           default 1, 0: all cores; the same output as one thread,\n"
+    "                           docs/parallel.md)\n"
     "  --simulate-workers K     run the pieces of --threads over K simulated workers on one\n"
     "                           thread and print each one's share of the executions (stderr)\n"
+    "  --mpi                    run under mpirun (-np K, K >= 2): rank 0 coordinates, ranks\n"
+    "                           1..K-1 explore the pieces of --threads (dpor; the same output;\n"
+    "                           a lost worker: exit 3, the run incomplete; docs/parallel.md)\n"
     "  --json                   one JSON object per scenario on stdout (JSON Lines)\n"
     "  --trace FILE             write the first violation's trace (ravel-trace/2 JSON; with\n"
     "                           several scenarios FILE is a folder: one STEM.json each)\n"

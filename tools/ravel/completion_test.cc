@@ -68,7 +68,8 @@ TEST(BashCompletion, OptionsOfEachCommand) {
   EXPECT_EQ(complete({"lockorder", "--b"}), (Words{"--baseline"}));
   EXPECT_EQ(complete({"report", "--"}), (Words{"--help", "--html"}));
   EXPECT_EQ(complete({"check", "--"}), (Words{"--help"}));
-  EXPECT_EQ(complete({"run", "--"}).size(), 25u);  // the 24 options of `ravel run`, and --help
+  EXPECT_EQ(complete({"run", "--"}).size(), 26u);  // the 25 options of `ravel run`, and --help
+  EXPECT_EQ(complete({"run", "--mp"}), (Words{"--mpi"}));
   EXPECT_EQ(complete({"run", "--th"}), (Words{"--threads"}));
   EXPECT_EQ(complete({"run", "--si"}), (Words{"--signals", "--simulate-workers"}));
 }

@@ -71,6 +71,20 @@ TEST(ExitCodes, TwoForBadInput) {
   std::remove(trace.c_str());
 }
 
+// --mpi without MPI in the build, or without mpirun (one rank): a usage error, never a run on
+// one process that looks distributed. tools/ravel/mpi_test.cc runs it under mpirun.
+TEST(ExitCodes, TwoForMpiItCannotUse) {
+#if RAVEL_HAVE_MPI
+  // The sanitizer build's leak check skips Open MPI's own allocations (mpi-lsan.supp).
+  expect_code(ravel("run --mpi " + kOk, "",
+                    "export LSAN_OPTIONS=suppressions=" RAVEL_SOURCE_DIR
+                    "/tools/ravel/mpi-lsan.supp:fast_unwind_on_malloc=0;"),
+              2, "--mpi needs at least 2 ranks", "singleton");
+#else
+  expect_code(ravel("run --mpi " + kOk), 2, "this ravel was built without MPI", "no MPI");
+#endif
+}
+
 // A folder named like a scenario, or a FIFO, must be refused, not read forever.
 TEST(ExitCodes, TwoForAFifoInAFolder) {
   std::string dir = scratch("fifo");

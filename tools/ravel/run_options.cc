@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "tools/ravel/cli.h"
+#include "tools/ravel/mpi.h"
 
 namespace ravel::cli {
 namespace {
@@ -46,6 +47,7 @@ constexpr OptionSpec kRunOptionTable[] = {
     {"jobs", "N", ""},
     {"threads", "N", ""},
     {"simulate-workers", "K", ""},
+    {"mpi", "", ""},
     {"loop-bound", "N", ""},
     {"stop-on-first", "", ""},
     {"estimate", "", ""},
@@ -113,17 +115,37 @@ bool check_parallel(const RunOptions& o) {
   if (o.simulate_workers > 0 && o.threads_given) {
     return bad("--threads and --simulate-workers exclude each other");
   }
-  if (o.strategy != "dpor") {
-    return bad(std::string(opt) +
-               " applies only to --strategy dpor (the others run on one thread)");
+  // random, pct: blocks of execution numbers (checker/parallel_blocks.h), real threads only.
+  const bool sampling = o.strategy == "random" || o.strategy == "pct";
+  if (o.strategy != "dpor" && !(sampling && o.simulate_workers == 0)) {
+    return bad(std::string(opt) + " applies only to --strategy dpor" +
+               (o.simulate_workers == 0 ? ", random and pct" : "") +
+               " (the others run on one thread)");
   }
   if (o.estimate) return bad(std::string(opt) + " does not apply to --estimate");
   if (!o.replay.empty()) return bad(std::string(opt) + " does not apply to --replay");
   return true;
 }
 
+// --mpi: the pieces of --threads over MPI ranks (tools/ravel/mpi.h): one scenario at a time.
+bool check_mpi(const RunOptions& o) {
+  if (!mpi_built()) {
+    return bad("--mpi: this ravel was built without MPI (install Open MPI's development files, "
+               "e.g. libopenmpi-dev, and build again: CMake finds it)");
+  }
+  if (o.threads_given || o.simulate_workers > 0) {
+    return bad("--mpi excludes --threads and --simulate-workers (the ranks are the workers)");
+  }
+  if (o.jobs != 1) return bad("--mpi explores one scenario at a time: it excludes --jobs");
+  if (o.strategy != "dpor") return bad("--mpi applies only to --strategy dpor");
+  if (o.estimate) return bad("--mpi does not apply to --estimate");
+  if (!o.replay.empty()) return bad("--mpi does not apply to --replay");
+  return true;
+}
+
 // Options that mean nothing together are refused rather than silently ignored.
 bool check_combination(const RunOptions& o) {
+  if (o.mpi && !check_mpi(o)) return false;
   if ((o.threads_given || o.simulate_workers > 0) && !check_parallel(o)) return false;
   if (o.quiet && o.verbose) return bad("--quiet and --verbose exclude each other");
   if (o.strategy == "bounded" && o.preemptions < 0) {
@@ -190,6 +212,7 @@ bool apply_text(const GivenOption& g, RunOptions& o) {
                  : n == "json"        ? o.json
                  : n == "quiet"       ? o.quiet
                  : n == "verbose"     ? o.verbose
+                 : n == "mpi"         ? o.mpi
                                       : o.signals;
     flag = true;
   }

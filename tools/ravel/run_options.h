@@ -23,6 +23,7 @@ struct RunOptions {
   int64_t threads = 1;          // --threads N: one scenario on N threads (0: all cores)
   bool threads_given = false;
   int64_t simulate_workers = 0; // --simulate-workers K: the pieces over K logical workers
+  bool mpi = false;             // --mpi: the pieces over the ranks of an MPI job (tools/ravel/mpi.h)
   int64_t loop_bound = 1000;  // language.md section 3
   bool stop_on_first = false;
   bool json = false;

@@ -67,6 +67,35 @@ TEST(Threads, LimitsHoldAcrossThreads) {
   }
 }
 
+// random and pct: blocks of execution numbers, each execution seeded by its number, committed in
+// order with the lockdep and race-detector state of the executions before them (the kept ones)
+// and, pct, the run-length estimate they leave.
+TEST(Threads, RandomSplitsItsExecutionsAndPrintsWhatOneThreadPrints) {
+  std::vector<std::string> files = kScenarios;
+  // Its lockdep report needs an earlier execution's lock order: a block that ran without it in
+  // its prelude must run again.
+  files.push_back("tests/traces/data/lockdep_history.ravel");
+  for (const std::string& file : files) {
+    for (const char* limits : {"--strategy random --executions 300 --seed 7",
+                               "--strategy random --executions 40 --seed 2 --json",
+                               "--strategy random --executions 300 --seed 3 --stop-on-first --json",
+                               "--strategy pct --executions 300 --seed 4",
+                               "--strategy pct --depth 2 --executions 90 --json"}) {
+      const std::string mode = limits;
+      const Output one = run(file, mode);
+      ASSERT_FALSE(one.out.empty()) << file;
+      for (const char* extra : {"--threads 2", "--threads 3", "--threads 5"}) {
+        SCOPED_TRACE(file + " " + mode + " " + std::string(extra));
+        const Output n = run(file, mode + " " + extra);
+        EXPECT_EQ(n.code, one.code);
+        EXPECT_EQ(n.out, one.out);
+        EXPECT_EQ(n.trace, one.trace);
+        EXPECT_EQ(n.junit, one.junit);
+      }
+    }
+  }
+}
+
 TEST(Threads, SimulatedWorkersReportTheirShares) {
   const std::string file = "scenarios/fence-ops/dma-fence-unload-no-sync.ravel";
   Result r = ravel("run --simulate-workers 4 " + file);

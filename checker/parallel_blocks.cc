@@ -1,0 +1,307 @@
+// checker/parallel_blocks.cc: explore_sampling_parallel (parallel_blocks.h): blocks of execution
+// numbers on threads, committed in order.
+#include "checker/parallel_blocks.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <tuple>
+
+#include "checker/strategies/strategies.h"
+
+namespace ravel {
+namespace {
+
+// A block's runs are numbered from here (parallel.cc's kPieceBase, for the same reason).
+constexpr uint64_t kBlockBase = uint64_t{1} << 31;
+
+// The prelude's replays (the kept executions), then the block's executions.
+class BlockStrategy final : public Strategy {
+ public:
+  BlockStrategy(const std::vector<std::string>& prelude, std::unique_ptr<Strategy> inner)
+      : inner_(std::move(inner)), left_(prelude.size()) {
+    if (prelude.empty()) return;
+    StrategyOptions o;
+    o.name = "replay";
+    for (const std::string& s : prelude) {
+      o.schedule += (o.schedule.empty() ? "" : std::string(1, kScheduleSeparator)) + s;
+    }
+    replay_ = make_replay_strategy(o, &error_);
+  }
+  const char* name() const override { return inner_->name(); }
+  bool begin_execution() override {
+    in_replay_ = left_ > 0 && replay_;
+    if (!in_replay_) return inner_->begin_execution();
+    --left_;
+    return replay_->begin_execution();
+  }
+  TaskId pick_task(const SchedulingPoint& p) override { return now().pick_task(p); }
+  uint32_t pick_value(uint32_t n) override { return now().pick_value(n); }
+  TaskId pick_timeout(const std::vector<TaskId>& c) override { return now().pick_timeout(c); }
+  void end_execution(ExecutionEnd end) override { now().end_execution(end); }
+  // pct counts an execution's steps here (its run-length estimate).
+  void on_spawn(TaskId child, TaskId parent) override { now().on_spawn(child, parent); }
+  void on_task_symmetry(TaskId t, ObjectId sym) override { now().on_task_symmetry(t, sym); }
+  void on_event(const Event& e, ObjectId domain) override { now().on_event(e, domain); }
+  void on_observed() override { now().on_observed(); }
+  void on_update_edge() override { now().on_update_edge(); }
+  std::string error() const override {
+    if (!error_.empty()) return "internal error: prelude: " + error_;
+    return replay_ ? replay_->error() : std::string();
+  }
+
+ private:
+  Strategy& now() { return in_replay_ ? *replay_ : *inner_; }
+  std::unique_ptr<Strategy> inner_;
+  std::unique_ptr<Strategy> replay_;
+  size_t left_;
+  bool in_replay_ = false;
+  std::string error_;
+};
+
+struct Block {
+  uint64_t first = 0, end = 0;    // execution numbers [first, end)
+  size_t prelude = 0;             // kept executions it replayed (a prefix of Blocks::kept_)
+  std::vector<uint64_t> indices;  // their numbers
+  std::vector<std::string> schedules;
+  uint64_t longest = 0, longest_out = 0;  // pct: its run-length estimate at the start, the end
+  ExploreResult res;
+  uint32_t worker = 0;
+  bool running = false, done = false;
+};
+
+class Blocks {
+ public:
+  Blocks(const ExploreOptions& o, uint32_t threads, const PieceEnvFactory& make, ParallelStats* s);
+  void run();
+  ExploreResult finish();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  Block* pick();
+  void run_block(Block& b);
+  void commit();
+  void merge(Block& b, bool* cut);
+  double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  bool stop_requested() const {
+    return (o_.stop != nullptr && o_.stop->load()) ||
+           (o_.time_limit_s > 0 && elapsed() >= o_.time_limit_s);
+  }
+  void worker(uint32_t id);
+
+  const ExploreOptions& o_;
+  const PieceEnvFactory& make_;
+  ParallelStats* stats_;
+  uint32_t threads_;
+  Clock::time_point start_;
+  std::vector<Block> blocks_;
+  size_t next_ = 0;  // the next block to commit
+  std::vector<uint64_t> kept_;
+  std::vector<std::string> kept_schedules_;
+  uint64_t longest_ = 0;  // pct: the longest execution committed so far
+  ExploreResult total_;
+  uint64_t offset_ = 0;  // runs committed so far
+  std::set<std::tuple<int, std::string, uint32_t, uint32_t>> seen_;
+  std::set<std::string> final_states_;
+  bool stop_ = false;
+  std::mutex mu_;
+  std::condition_variable cv_;
+};
+
+// Blocks of a size that gives each thread several (balance), at most 10,000 executions (a block
+// that must run again costs at most that).
+Blocks::Blocks(const ExploreOptions& o, uint32_t threads, const PieceEnvFactory& make,
+               ParallelStats* s)
+    : o_(o), make_(make), stats_(s), threads_(threads), start_(Clock::now()) {
+  uint64_t n = o.strategy.iterations;
+  if (o.max_executions != 0) n = std::min(n, o.max_executions);
+  const uint64_t size = std::clamp<uint64_t>(n / (8 * uint64_t{threads}), 1, 10000);
+  for (uint64_t first = 0; first < n; first += size) {
+    Block b;
+    b.first = first;
+    b.end = std::min(n, first + size);
+    blocks_.push_back(std::move(b));
+  }
+  stats_->worker_executions.assign(threads, 0);
+  stats_->worker_runs.assign(threads, 0);
+}
+
+// The lowest block that is neither running nor done, with the prelude known now.
+Block* Blocks::pick() {
+  if (stop_) return nullptr;
+  for (size_t k = next_; k < blocks_.size(); ++k) {
+    Block& b = blocks_[k];
+    if (b.running || b.done) continue;
+    b.running = true;
+    b.prelude = kept_.size();
+    b.indices = kept_;
+    b.schedules = kept_schedules_;
+    b.longest = longest_;
+    return &b;
+  }
+  return nullptr;
+}
+
+void Blocks::run_block(Block& b) {
+  BlockStrategy strategy(
+      b.schedules, o_.strategy.name == "pct"
+                       ? make_pct_block(o_.strategy, b.first, b.end, b.longest, &b.longest_out)
+                       : make_random_block(o_.strategy.seed, b.first, b.end));
+  ExploreOptions ex = o_;
+  ex.progress = nullptr;
+  ex.plugins.clear();
+  ex.strategy_instance = &strategy;
+  ex.prelude = b.indices;
+  ex.index_base = kBlockBase;
+  ex.record_runs = o_.max_executions != 0 || o_.stop_on_first;
+  ex.export_kept = true;
+  ex.max_executions = 0;  // the commit cuts at --executions
+  if (o_.time_limit_s > 0) ex.time_limit_s = std::max(1e-3, o_.time_limit_s - elapsed());
+  SetupFn setup, final_fn;
+  std::shared_ptr<void> keep = make_(&ex, &setup, &final_fn);
+  b.res = explore(ex, setup, final_fn);
+}
+
+// Commits the done blocks in order; a block whose prelude is short (or, pct, whose run-length
+// estimate at its start was not the real one) runs again.
+void Blocks::commit() {
+  while (!stop_ && next_ < blocks_.size() && blocks_[next_].done) {
+    Block& b = blocks_[next_];
+    if (b.prelude != kept_.size() || b.longest != longest_) {
+      ++stats_->reruns;
+      stats_->wasted_runs += b.res.run_count + b.prelude;
+      b.done = false;
+      b.res = ExploreResult{};
+      return;  // pick() gives it again, with the whole prelude
+    }
+    bool cut = false;
+    merge(b, &cut);
+    longest_ = std::max(longest_, b.longest_out);
+    ++stats_->pieces;
+    b.res = ExploreResult{};  // its violations and records are merged
+    ++next_;
+    if (cut || !total_.model_error.empty() || total_.stopped) stop_ = true;
+  }
+}
+
+// As parallel.cc's merge: the runs up to where one thread would have stopped, renumbered.
+void Blocks::merge(Block& b, bool* cut) {
+  const ExploreResult& r = b.res;
+  size_t take = r.run_count;
+  uint64_t executions = total_.executions;
+  for (size_t i = 0; i < r.runs.size() && o_.max_executions != 0; ++i) {
+    const ExecutionEnd e = r.runs[i].end;
+    if (e == ExecutionEnd::kComplete || e == ExecutionEnd::kViolation) ++executions;
+    if (executions >= o_.max_executions) {
+      take = i + 1;
+      *cut = true;
+      break;
+    }
+  }
+  // The first violation of the whole run (with --stop-on-first no earlier block had one).
+  if (o_.stop_on_first && !r.violations.empty()) {
+    const size_t first = static_cast<size_t>(r.violations.front().execution - kBlockBase);
+    if (first < take) {
+      take = first + 1;
+      *cut = true;
+    }
+  }
+  if (take == r.run_count) {
+    total_.events += r.events;
+    total_.blocked += r.blocked;
+    total_.discarded += r.discarded;
+    total_.executions += r.executions;
+    stats_->worker_executions[b.worker] += r.executions;
+  } else {
+    for (size_t i = 0; i < take; ++i) {
+      total_.events += r.runs[i].events;
+      const ExecutionEnd e = r.runs[i].end;
+      if (e == ExecutionEnd::kBlocked) ++total_.blocked;
+      if (e == ExecutionEnd::kDiscarded) ++total_.discarded;
+      if (e == ExecutionEnd::kComplete || e == ExecutionEnd::kViolation) {
+        ++total_.executions;
+        ++stats_->worker_executions[b.worker];
+      }
+    }
+  }
+  stats_->committed_runs += take;
+  for (const FoundViolation& v : r.violations) {
+    const uint64_t local = v.execution - kBlockBase;
+    const Loc& l = v.violation.loc;
+    if (local >= take ||
+        !seen_.emplace(static_cast<int>(v.violation.kind), l.file ? l.file : "", l.line, l.col)
+             .second) {
+      continue;
+    }
+    total_.violations.push_back(v);
+    total_.violations.back().execution = offset_ + local;
+  }
+  for (const auto& [index, schedule] : r.kept) {
+    if (index - kBlockBase >= take) continue;
+    kept_.push_back(offset_ + (index - kBlockBase));
+    kept_schedules_.push_back(schedule);
+  }
+  final_states_.insert(r.final_states.begin(), r.final_states.end());
+  offset_ += take;
+  if (!r.model_error.empty() && take == r.run_count) {
+    total_.model_error = r.model_error;
+    total_.out_of_memory = r.out_of_memory;
+    total_.strategy_error = r.strategy_error;
+  }
+  if (r.stopped && !*cut) total_.stopped = true;
+}
+
+void Blocks::worker(uint32_t id) {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    Block* b = nullptr;
+    cv_.wait(lock, [&] {
+      if (!stop_ && stop_requested()) stop_ = true;
+      return stop_ || next_ == blocks_.size() || (b = pick()) != nullptr;
+    });
+    if (b == nullptr) break;
+    b->worker = id;
+    lock.unlock();
+    run_block(*b);
+    lock.lock();
+    b->running = false;
+    b->done = true;
+    stats_->worker_runs[id] += b->res.run_count + b->prelude;
+    stats_->prelude_runs += b->prelude;
+    commit();
+    cv_.notify_all();
+  }
+  cv_.notify_all();
+}
+
+void Blocks::run() {
+  std::vector<std::thread> threads;
+  for (uint32_t t = 1; t < threads_; ++t) threads.emplace_back([this, t] { worker(t); });
+  worker(0);
+  for (std::thread& t : threads) t.join();
+}
+
+ExploreResult Blocks::finish() {
+  if (next_ < blocks_.size() && total_.model_error.empty() && stop_requested()) {
+    total_.stopped = true;
+  }
+  total_.complete = false;  // sampling is never exhaustive
+  total_.final_states.assign(final_states_.begin(), final_states_.end());
+  total_.elapsed_s = elapsed();
+  return std::move(total_);
+}
+
+}  // namespace
+
+ExploreResult explore_sampling_parallel(const ExploreOptions& options, uint32_t threads,
+                                        const PieceEnvFactory& make, ParallelStats* stats) {
+  Blocks b(options, std::max(1u, threads), make, stats);
+  b.run();
+  return b.finish();
+}
+
+}  // namespace ravel

@@ -1,0 +1,32 @@
+// checker/parallel_wire.h: a piece's request and its result as bytes, for workers in other
+// processes (MPI ranks: tools/ravel/mpi.cc; docs/parallel.md). Every process must run the same
+// ravel build: events are copied as their in-memory layout.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "checker/explorer.h"
+#include "checker/strategies/dpor_piece.h"
+
+namespace ravel {
+
+// What a worker needs besides the scenario and the command line (which every rank has): the
+// piece's input and the limits the coordinator gives it when it hands it out.
+struct PieceRequest {
+  uint32_t scenario = 0;        // index among the run's scenarios
+  uint64_t max_executions = 0;  // what --executions leaves (0: unbounded)
+  double time_limit_s = 0;      // what --time-limit leaves (0: unbounded)
+  dpor::PieceInput in;
+};
+
+std::string wire_request(const PieceRequest& r);
+// False on bytes that are not a request (truncated, trailing garbage).
+bool read_request(const std::string& bytes, PieceRequest* r);
+
+// A piece's output and its explore() result. Locations' file names are interned in this
+// process (they point into the worker's program there).
+std::string wire_result(const dpor::PieceOutput& out, const ExploreResult& res);
+bool read_result(const std::string& bytes, dpor::PieceOutput* out, ExploreResult* res);
+
+}  // namespace ravel

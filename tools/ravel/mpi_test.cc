@@ -1,0 +1,135 @@
+// tools/ravel/mpi_test.cc: `mpirun -np K ravel run --mpi` (docs/parallel.md, "MPI") under a real
+// mpirun (RAVEL_MPIRUN) with 2, 3 and 4 ranks: the text report, --json, the --trace documents and
+// JUnit are those of one thread, byte for byte once times are blanked, on library scenarios with
+// lockdep, deadlock, race and use-after-free verdicts; the limits hold; a worker whose compute
+// process crashes (the RAVEL_MPI_ABORT hook) ends the run with exit 3, naming the lost piece.
+// Registered only when CMake found MPI (label mpi; a few seconds in all).
+#include <chrono>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "tools/ravel/cli_testing.h"
+
+namespace ravel::cli::testing {
+namespace {
+
+const std::string kFiles =
+    "scenarios/locking/rwsem-recursive-read.ravel scenarios/vfio/hot-reset-restore-flag.ravel "
+    "scenarios/fence-ops/dma-fence-unload-no-sync.ravel "
+    "scenarios/dma-resv/wait-in-signalling.ravel scenarios/locking/rwlock-recursive-read-irq.ravel";
+// 100 executions in 31 pieces: enough for a worker to get several.
+const std::string kMany = "scenarios/fence-ops/dma-fence-unload-no-sync.ravel";
+
+// Times are the only thing allowed to differ (the summary table's column too).
+std::string untimed(const std::string& s) {
+  static const std::regex times(R"((\"elapsed_s\":|time=\")[0-9.e+-]+|[0-9]+\.[0-9]+ s\b)");
+  static const std::regex column(R"(( [0-9]+ +)[0-9]+\.[0-9]{3}(  ))");
+  return std::regex_replace(std::regex_replace(s, times, "$1T"), column, "$1T$2");
+}
+
+// `mpirun -np K ravel ARGS` from the repo root (env: environment assignments for mpirun, which
+// passes OMPI_* and the -x variables to the ranks). Root may run it here: a container or CI.
+// `timeout` turns a hang into a failure rather than a stuck suite. In the sanitizer build the
+// leak check skips Open MPI's own allocations (mpi-lsan.supp).
+const std::string kLsan = "LSAN_OPTIONS=suppressions=" RAVEL_SOURCE_DIR
+                          "/tools/ravel/mpi-lsan.supp:fast_unwind_on_malloc=0";
+
+Result mpi(int ranks, const std::string& args, const std::string& env = "",
+           const std::string& mpirun_args = "") {
+  return ravel_via("env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 " + kLsan + " " +
+                       env + " timeout 120 '" RAVEL_MPIRUN "' -np " + std::to_string(ranks) +
+                       " --oversubscribe -x LSAN_OPTIONS " + mpirun_args,
+                   args);
+}
+
+struct Output {
+  int code = 0;
+  std::string out, traces, junit;
+};
+
+// The traces of a several-scenario run are files of a folder: their contents, in name order.
+Output run(int ranks, const std::string& extra) {
+  const std::string dir = scratch("traces"), junit = scratch("junit.xml");
+  std::system(("rm -rf '" + dir + "'").c_str());
+  const std::string args = extra + " --trace " + dir + " --junit " + junit + " " + kFiles;
+  Result r = ranks == 0 ? ravel("run " + args) : mpi(ranks, "run --mpi " + args);
+  Output o{r.code, untimed(r.out), "", untimed(slurp(junit))};
+  for (const char* name :
+       {"rwsem-recursive-read", "hot-reset-restore-flag", "dma-fence-unload-no-sync",
+        "wait-in-signalling", "rwlock-recursive-read-irq"}) {
+    o.traces += name + std::string(":") + slurp(dir + "/" + name + ".json") + "\n";
+  }
+  std::system(("rm -rf '" + dir + "'").c_str());
+  std::remove(junit.c_str());
+  return o;
+}
+
+TEST(Mpi, RanksPrintWhatOneThreadPrints) {
+  for (const std::string& mode : {std::string(), std::string("--json")}) {
+    const Output one = run(0, mode);
+    ASSERT_NE(one.out.find("rwlock-recursive-read-irq"), std::string::npos) << one.out;
+    ASSERT_NE(one.traces.find("\"violations\""), std::string::npos) << one.traces;
+    for (int ranks : {2, 4}) {
+      SCOPED_TRACE(mode + " -np " + std::to_string(ranks));
+      const Output n = run(ranks, mode);
+      EXPECT_EQ(n.code, one.code);
+      EXPECT_EQ(n.out, one.out);
+      EXPECT_EQ(n.traces, one.traces);
+      EXPECT_EQ(n.junit, one.junit);
+    }
+  }
+}
+
+TEST(Mpi, LimitsHoldAcrossRanks) {
+  for (const char* limit : {"--executions 7", "--stop-on-first"}) {
+    Result one = ravel("run --json " + std::string(limit) + " " + kMany);
+    Result n = mpi(3, "run --mpi --json " + std::string(limit) + " " + kMany);
+    EXPECT_EQ(n.code, one.code) << limit << n.err;
+    EXPECT_EQ(untimed(n.out), untimed(one.out)) << limit;
+    EXPECT_NE(one.out.find("\"complete\":false"), std::string::npos) << one.out;
+  }
+}
+
+// --time-limit reaches the piece running on a rank: one execution that would run for seconds
+// (exit_codes_test's long loop) stops at the limit, as on one thread.
+TEST(Mpi, TheTimeLimitStopsARunningPiece) {
+  const auto start = std::chrono::steady_clock::now();
+  Result r = mpi(3, "run --mpi --loop-bound 1000000000 --time-limit 0.5 tests/cli/long_loop.ravel");
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("0 executions (incomplete)"), std::string::npos) << r.out;
+  EXPECT_LT(s, 20.0);  // the loop alone runs for about 13 s; mpirun starts in about 0.5 s
+}
+
+// With two ranks, rank 1 runs every piece: the hook hits the N-th piece whatever the timing.
+TEST(Mpi, ALostWorkerEndsTheRunIncompleteWithExit3) {
+  for (const char* nth : {"1", "3"}) {
+    SCOPED_TRACE(nth);
+    Result r =
+        mpi(2, "run --mpi " + kMany, std::string("RAVEL_MPI_ABORT=1:") + nth, "-x RAVEL_MPI_ABORT");
+    EXPECT_EQ(r.code, 3) << r.err;
+    EXPECT_NE(r.err.find("a worker was lost while exploring " + kMany + ": piece ["),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("rank 1: its compute process was killed by signal 6"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.out.find("(incomplete)"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("(complete)"), std::string::npos) << r.out;
+  }
+}
+
+TEST(Mpi, UsageErrors) {
+  Result r = mpi(2, "run --mpi --threads 2 " + kMany);
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("--mpi excludes --threads"), std::string::npos) << r.err;
+  r = mpi(2, "run --mpi --strategy dfs " + kMany);
+  EXPECT_EQ(r.code, 2) << r.err;
+  // One rank (here: no mpirun at all, MPI's singleton): nobody to explore.
+  r = ravel("run --mpi " + kMany, "", "export " + kLsan + ";");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("--mpi needs at least 2 ranks"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace ravel::cli::testing
