@@ -64,6 +64,8 @@ void rcu_barrier(Loc loc);
 
 // RCU-protected pointers are shared variables holding a pointer value (an ObjectId).
 int64_t rcu_dereference(SharedVar* p, Loc loc);
+// `cond` is the caller's lockdep condition: outside a read-side section, false is suspicious.
+int64_t rcu_dereference_check(SharedVar* p, bool cond, Loc loc);
 // `cond` is the caller's lockdep condition (lockdep_is_held(&lock)); false is suspicious RCU use.
 int64_t rcu_dereference_protected(SharedVar* p, bool cond, Loc loc);
 void rcu_assign_pointer(SharedVar* p, int64_t value, Loc loc);
