@@ -99,8 +99,8 @@ void lock_word_init(LockWord& w, const char* what, Loc loc) {
   if (!w.locked()) return;
   Violation v;
   v.kind = Violation::Kind::kWarn;
-  v.message = std::string("WARNING: ") + what + "() of a held lock: its holder's unlock finds "
-              "it already unlocked";
+  v.message = std::string("WARNING: ") + what +
+              "() of a held lock: its holder's unlock finds it already unlocked";
   v.loc = loc;
   Ctx::current().report(std::move(v));
 }

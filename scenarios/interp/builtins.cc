@@ -274,8 +274,8 @@ bool calls_builtin(const Program& prog, const std::string& name) {
 
 bool coarse_sections_allowed(const Program& prog) {
   // The readers of a lock word (model/spinlock.cc no_coarse_sections).
-  for (const char* reader : {"spin_trylock", "raw_spin_trylock", "spin_is_locked",
-                             "spin_lock_init", "raw_spin_lock_init", "mutex_init"}) {
+  for (const char* reader : {"spin_trylock", "raw_spin_trylock", "spin_is_locked", "spin_lock_init",
+                             "raw_spin_lock_init", "mutex_init"}) {
     if (calls_builtin(prog, reader)) return false;
   }
   return true;

@@ -124,6 +124,11 @@ Value atomic_add_sub(Call& c) {
   F(i, c.model<Atomic>(1), c.loc);
   return Value::integer(0);
 }
+template <int64_t (*F)(int64_t, Atomic*, Loc)>
+Value atomic_add_sub_return(Call& c) {
+  int64_t i = c.integer(0);
+  return Value::integer(F(i, c.model<Atomic>(1), c.loc));
+}
 Value atomic_cmpxchg(Call& c) {
   Atomic* a = c.model<Atomic>(0);
   int64_t old = c.rt.encode(c.arg(1));
@@ -227,6 +232,7 @@ void* make_refcount(Runtime& rt, const MakeArgs& a) {
 void bind_memory_builtins(Bindings& b) {
 #include "scenarios/interp/bind_begin.inc"
 #include "scenarios/api/atomic.def"
+#include "scenarios/api/atomic_return.def"
 #include "scenarios/api/bitops.def"
 #include "scenarios/api/kref.def"
 #include "scenarios/api/memory.def"

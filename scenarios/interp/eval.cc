@@ -194,8 +194,7 @@ Place Runtime::place(const Expr* e, Frame& f) {
         }
         if (p.tag != Value::Tag::kRef) error("'" + render(e->a) + "' is not a pointer", loc);
         if (p.ref->kind == Obj::Kind::kString) {
-          error("'" + render(e->a) + "' is a string: reading its characters is not modelled",
-                loc);
+          error("'" + render(e->a) + "' is a string: reading its characters is not modelled", loc);
         }
         return Place{nullptr, p.ref};
       }

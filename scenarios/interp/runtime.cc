@@ -249,8 +249,9 @@ void Runtime::init_instance(Obj* o, const lang::Init* init, Frame* f) {
       continue;
     }
     if (field->kind != Obj::Kind::kVar || item.value->expr == nullptr) {
-      error("initializers of the field '" + fd.name + "' (an array or a model object inside a "
-            "struct) are not supported yet", in.loc(item.pos));
+      error("initializers of the field '" + fd.name +
+                "' (an array or a model object inside a struct) are not supported yet",
+            in.loc(item.pos));
     }
     Frame empty;
     Value v = eval(item.value->expr, f != nullptr ? *f : empty);

@@ -158,7 +158,7 @@ class Runtime {
 
  private:
   std::vector<Obj*> handles_;
-  std::unordered_map<uint64_t, Obj*> phantoms_;  // lookup only, never iterated
+  std::unordered_map<uint64_t, Obj*> phantoms_;         // lookup only, never iterated
   std::unordered_map<std::string_view, Obj*> strings_;  // lookup only, never iterated
   std::vector<TaskState*> tasks_;
 };
