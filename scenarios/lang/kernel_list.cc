@@ -5,9 +5,10 @@
 // sees a link into a freed entry, and RCU readers get rcu_dereference's ordering.
 //
 // CONFIG_DEBUG_LIST is on: list_add and list_del check their neighbours first and, on a
-// mismatch, report `warn` with the kernel's wording ("list_add corruption. ...") and leave the
-// list untouched, as lib/list_debug.c's checks do (CHECK_DATA_CORRUPTION without
-// CONFIG_BUG_ON_DATA_CORRUPTION). LIST_POISON1/LIST_POISON2 are NULL: a use of a deleted
+// mismatch, report `warn` with the kernel's wording ("list_add corruption. ...") and skip the
+// link update, as lib/list_debug.c's checks do (CHECK_DATA_CORRUPTION without
+// CONFIG_BUG_ON_DATA_CORRUPTION); what the kernel does after the check regardless (list_del's
+// poisoning, list_del_init's re-initialisation, list_move's add) it does here too. LIST_POISON1/LIST_POISON2 are NULL: a use of a deleted
 // entry's links is then a null-deref, where the kernel oopses on the poison address, and a
 // second list_del is "list_del corruption, entry->next is NULL".
 //
@@ -155,18 +156,19 @@ static inline bool __list_del_entry(struct list_head *entry)
 	return true;
 }
 
+/* As in the kernel, the entry is poisoned (and list_del_init()'s re-initialised, list_move()'s
+   re-added) whether or not the check let the unlink happen. */
 static inline void list_del(struct list_head *entry)
 {
-	if (!__list_del_entry(entry))
-		return;
+	__list_del_entry(entry);
 	entry->next = LIST_POISON1;
 	entry->prev = LIST_POISON2;
 }
 
 static inline void list_del_init(struct list_head *entry)
 {
-	if (__list_del_entry(entry))
-		INIT_LIST_HEAD(entry);
+	__list_del_entry(entry);
+	INIT_LIST_HEAD(entry);
 }
 
 static inline void list_replace(struct list_head *old, struct list_head *new)
@@ -185,14 +187,14 @@ static inline void list_replace_init(struct list_head *old, struct list_head *ne
 
 static inline void list_move(struct list_head *list, struct list_head *head)
 {
-	if (__list_del_entry(list))
-		list_add(list, head);
+	__list_del_entry(list);
+	list_add(list, head);
 }
 
 static inline void list_move_tail(struct list_head *list, struct list_head *head)
 {
-	if (__list_del_entry(list))
-		list_add_tail(list, head);
+	__list_del_entry(list);
+	list_add_tail(list, head);
 }
 
 static inline bool list_is_head(struct list_head *list, struct list_head *head)
@@ -308,12 +310,12 @@ static inline void list_del_rcu(struct list_head *entry)
 {
 	struct list_head *prev, *next;
 
-	if (!__list_del_entry_valid(entry))
-		return;
-	prev = entry->prev;
-	next = entry->next;
-	next->prev = prev;
-	rcu_assign_pointer(prev->next, next);
+	if (__list_del_entry_valid(entry)) {
+		prev = entry->prev;
+		next = entry->next;
+		next->prev = prev;
+		rcu_assign_pointer(prev->next, next);
+	}
 	entry->prev = LIST_POISON2;
 }
 
