@@ -294,9 +294,7 @@ int64_t rcu_dereference_check(SharedVar* p, bool cond, Loc loc) {
              .object = p->dep_object(),
              .loc = loc});
   slab_check(p->dep_object(), "rcu_dereference", loc);
-  if (!cond && !rcu_read_lock_held()) {
-    suspicious("suspicious rcu_dereference_check() usage!", loc);
-  }
+  rcu_lockdep_check(cond, loc);
   race_access(p->id, p->name, false, true, loc);
   hb_acquire(p->id);  // rcu_assign_pointer -> the rcu_dereference that reads it
   ctx.set_result(p->value);
@@ -304,6 +302,10 @@ int64_t rcu_dereference_check(SharedVar* p, bool cond, Loc loc) {
 }
 
 int64_t rcu_dereference(SharedVar* p, Loc loc) { return rcu_dereference_check(p, false, loc); }
+
+void rcu_lockdep_check(bool cond, Loc loc) {
+  if (!cond && !rcu_read_lock_held()) suspicious("suspicious rcu_dereference_check() usage!", loc);
+}
 
 int64_t rcu_dereference_protected(SharedVar* p, bool cond, Loc loc) {
   // A plain load in the kernel (no READ_ONCE): the update-side lock must order it.

@@ -72,7 +72,10 @@ Value rcu_deref_protected(Call& c) {
 Value rcu_deref_check(Call& c) {
   bool cond = c.arg(1).truthy();
   Obj* o = c.cell(0);
-  if (Obj* p = Call::private_cell(o)) return p->local;
+  if (Obj* p = Call::private_cell(o)) {
+    model::rcu_lockdep_check(cond, c.loc);
+    return p->local;
+  }
   return c.rt.decode(model::rcu_dereference_check(c.read_var(o, 0), cond, c.loc));
 }
 Value rcu_deref_raw(Call& c) {
