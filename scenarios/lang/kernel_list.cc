@@ -8,9 +8,10 @@
 // mismatch, report `warn` with the kernel's wording ("list_add corruption. ...") and skip the
 // link update, as lib/list_debug.c's checks do (CHECK_DATA_CORRUPTION without
 // CONFIG_BUG_ON_DATA_CORRUPTION); what the kernel does after the check regardless (list_del's
-// poisoning, list_del_init's re-initialisation, list_move's add) it does here too. LIST_POISON1/LIST_POISON2 are NULL: a use of a deleted
-// entry's links is then a null-deref, where the kernel oopses on the poison address, and a
-// second list_del is "list_del corruption, entry->next is NULL".
+// poisoning, list_del_init's re-initialisation, list_move's add) it does here too.
+// LIST_POISON1/LIST_POISON2 are NULL: a use of a deleted entry's links is then a null-deref, where
+// the kernel oopses on the poison address, and a second list_del is "list_del corruption,
+// entry->next is NULL".
 //
 // The code part is spliced in front of a scenario that names one of its functions or structs
 // (Preprocessor::run); its macros are built-in macros like likely(). A finding inside these
