@@ -120,6 +120,20 @@ int64_t atomic_inc_return(Atomic* a, Loc loc) {
   return v;
 }
 
+// atomic_add_return()/atomic_sub_return(): fully ordered RMWs returning the new value
+// (Documentation/atomic_t.txt), as atomic_inc_return.
+int64_t atomic_add_return(int64_t i, Atomic* a, Loc loc) {
+  int64_t v = rmw(a, op::kAtomicAddReturn, i, loc, [](int64_t o, int64_t d) { return o + d; }) + i;
+  Ctx::current().set_result(v);
+  return v;
+}
+
+int64_t atomic_sub_return(int64_t i, Atomic* a, Loc loc) {
+  int64_t v = rmw(a, op::kAtomicSubReturn, i, loc, [](int64_t o, int64_t d) { return o - d; }) - i;
+  Ctx::current().set_result(v);
+  return v;
+}
+
 bool atomic_dec_and_test(Atomic* a, Loc loc) {
   bool zero =
       rmw(a, op::kAtomicDecAndTest, 1, loc, [](int64_t o, int64_t d) { return o - d; }) == 1;

@@ -36,6 +36,8 @@ void atomic_dec(Atomic* a, Loc loc);
 void atomic_add(int64_t i, Atomic* a, Loc loc);
 void atomic_sub(int64_t i, Atomic* a, Loc loc);
 int64_t atomic_inc_return(Atomic* a, Loc loc);
+int64_t atomic_add_return(int64_t i, Atomic* a, Loc loc);  // the new value, fully ordered
+int64_t atomic_sub_return(int64_t i, Atomic* a, Loc loc);
 bool atomic_dec_and_test(Atomic* a, Loc loc);
 int64_t atomic_cmpxchg(Atomic* a, int64_t old, int64_t desired, Loc loc);  // returns the old value
 int64_t atomic_xchg(Atomic* a, int64_t v, Loc loc);

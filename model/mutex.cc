@@ -8,6 +8,7 @@
 #include "model/might_sleep.h"
 #include "model/ops.h"
 #include "model/race.h"
+#include "model/spinlock.h"
 
 namespace ravel::model {
 namespace {
@@ -76,6 +77,8 @@ bool mutex_is_locked(Mutex* m, Loc loc) {
   ctx.set_result(locked);
   return locked;
 }
+
+void mutex_init(Mutex* m, Loc loc) { lock_word_init(m->word, "mutex_init", loc); }
 
 Mutex* mutex_new(const char* name, const char* class_name) {
   Ctx& ctx = Ctx::current();

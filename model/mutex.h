@@ -22,6 +22,8 @@ struct Mutex {
 Mutex* mutex_new(const char* name, const char* class_name = nullptr);
 
 void mutex_lock(Mutex* m, Loc loc);
+// mutex_init(): as spin_lock_init (model/spinlock.h), a `warn` on a held mutex.
+void mutex_init(Mutex* m, Loc loc);
 void mutex_lock_nested(Mutex* m, int subclass, Loc loc);
 int mutex_lock_interruptible(Mutex* m, Loc loc);  // 0 or -EINTR
 bool mutex_trylock(Mutex* m, Loc loc);

@@ -280,7 +280,10 @@ void rcu_barrier(Loc loc) {
   for (uint32_t i = 0; i < count; ++i) hb_join(s.cb_end[i]);  // callbacks -> rcu_barrier return
 }
 
-int64_t rcu_dereference(SharedVar* p, Loc loc) {
+// rcu_dereference_check(p, c) (include/linux/rcupdate.h): a marked, dependency-ordered read
+// that lockdep accepts inside a read-side section or where `c` holds. rcu_dereference() is it
+// with c = 0, rcu_dereference_raw() with c = 1.
+int64_t rcu_dereference_check(SharedVar* p, bool cond, Loc loc) {
   Ctx& ctx = Ctx::current();
   if (p == nullptr) {
     ctx.yield({.kind = op::kRcuDereference, .loc = loc});
@@ -291,11 +294,17 @@ int64_t rcu_dereference(SharedVar* p, Loc loc) {
              .object = p->dep_object(),
              .loc = loc});
   slab_check(p->dep_object(), "rcu_dereference", loc);
-  if (!rcu_read_lock_held()) suspicious("suspicious rcu_dereference_check() usage!", loc);
+  rcu_lockdep_check(cond, loc);
   race_access(p->id, p->name, false, true, loc);
   hb_acquire(p->id);  // rcu_assign_pointer -> the rcu_dereference that reads it
   ctx.set_result(p->value);
   return p->value;
+}
+
+int64_t rcu_dereference(SharedVar* p, Loc loc) { return rcu_dereference_check(p, false, loc); }
+
+void rcu_lockdep_check(bool cond, Loc loc) {
+  if (!cond && !rcu_read_lock_held()) suspicious("suspicious rcu_dereference_check() usage!", loc);
 }
 
 int64_t rcu_dereference_protected(SharedVar* p, bool cond, Loc loc) {

@@ -64,6 +64,11 @@ void rcu_barrier(Loc loc);
 
 // RCU-protected pointers are shared variables holding a pointer value (an ObjectId).
 int64_t rcu_dereference(SharedVar* p, Loc loc);
+// `cond` is the caller's lockdep condition: outside a read-side section, false is suspicious.
+int64_t rcu_dereference_check(SharedVar* p, bool cond, Loc loc);
+// rcu_dereference_check's lockdep check alone (RCU_LOCKDEP_WARN), for a pointer the model keeps
+// in a task's own cell (a local LIST_HEAD's link): the report without a step.
+void rcu_lockdep_check(bool cond, Loc loc);
 // `cond` is the caller's lockdep condition (lockdep_is_held(&lock)); false is suspicious RCU use.
 int64_t rcu_dereference_protected(SharedVar* p, bool cond, Loc loc);
 void rcu_assign_pointer(SharedVar* p, int64_t value, Loc loc);

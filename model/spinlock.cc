@@ -86,6 +86,28 @@ bool spin_section_coarse(const Spinlock* l) {
 }
 
 bool spin_is_locked(const Spinlock* l) { return l->word.locked(); }
+
+// spin_lock_init() (include/linux/spinlock.h). A model lock is born unlocked (a struct field
+// of a kzalloc'd object too), so initializing it changes nothing unless a task holds it: the
+// kernel then overwrites the holder's lock word, and CONFIG_DEBUG_SPINLOCK reports the
+// holder's unlock ("spinlock already unlocked"); the model reports the init itself and leaves
+// the lock held. A write of the lock word: ordered with every lock and unlock of it.
+void lock_word_init(LockWord& w, const char* what, Loc loc) {
+  no_coarse_sections(op::kLockInit, loc);
+  Ctx::current().yield(
+      {.kind = op::kLockInit, .access = Access::kWrite, .object = w.object(), .loc = loc});
+  if (!w.locked()) return;
+  Violation v;
+  v.kind = Violation::Kind::kWarn;
+  v.message = std::string("WARNING: ") + what +
+              "() of a held lock: its holder's unlock finds it already unlocked";
+  v.loc = loc;
+  Ctx::current().report(std::move(v));
+}
+void spin_lock_init(Spinlock* l, Loc loc) { lock_word_init(l->word, "spin_lock_init", loc); }
+void raw_spin_lock_init(Spinlock* l, Loc loc) {
+  lock_word_init(l->word, "raw_spin_lock_init", loc);
+}
 bool spin_is_locked_read(Spinlock* l, Loc loc) {
   no_coarse_sections(op::kSpinIsLocked, loc);
   Ctx::current().yield({.kind = op::kSpinIsLocked,

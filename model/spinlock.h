@@ -42,6 +42,11 @@ void spin_unlock_irqrestore(Spinlock* l, unsigned long flags, Loc loc);
 void spin_lock_bh(Spinlock* l, Loc loc);
 void spin_unlock_bh(Spinlock* l, Loc loc);
 bool spin_is_locked(const Spinlock* l);
+// spin_lock_init()/raw_spin_lock_init(): the lock is born unlocked; initializing a held lock is
+// a `warn`. lock_word_init() is the shared step (mutex_init uses it too).
+void lock_word_init(LockWord& w, const char* what, Loc loc);
+void spin_lock_init(Spinlock* l, Loc loc);
+void raw_spin_lock_init(Spinlock* l, Loc loc);
 // spin_is_locked() as a scenario calls it: one step that reads the lock word (another CPU's
 // lock or unlock is ordered with it), then its state.
 bool spin_is_locked_read(Spinlock* l, Loc loc);

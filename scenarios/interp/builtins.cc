@@ -273,8 +273,12 @@ bool calls_builtin(const Program& prog, const std::string& name) {
 }
 
 bool coarse_sections_allowed(const Program& prog) {
-  return !calls_builtin(prog, "spin_trylock") &&
-         !calls_builtin(prog, "raw_spin_trylock") && !calls_builtin(prog, "spin_is_locked");
+  // The readers of a lock word (model/spinlock.cc no_coarse_sections).
+  for (const char* reader : {"spin_trylock", "raw_spin_trylock", "spin_is_locked", "spin_lock_init",
+                             "raw_spin_lock_init", "mutex_init"}) {
+    if (calls_builtin(prog, reader)) return false;
+  }
+  return true;
 }
 
 std::string check_supported(const Program& prog, const lang::Source& src) {
@@ -330,14 +334,22 @@ Obj* Call::checked_object(size_t i, const Value& v) {
            loc);
 }
 
-model::SharedVar* Call::read_var(size_t i) {
-  model::SharedVar* v = var(i);
+model::SharedVar* Call::read_var(size_t i) { return read_var(cell(i), i); }
+
+model::SharedVar* Call::read_var(Obj* o, size_t i) {
+  model::SharedVar* v = var(o, i);
   TaskState& t = rt.ts();
   if (t.await_reads != nullptr) t.await_reads->announce(v);
   return v;
 }
 
-model::SharedVar* Call::var(size_t i) {
+model::SharedVar* Call::var(size_t i) { return var(cell(i), i); }
+
+Obj* Call::private_cell(Obj* o) {
+  return o != nullptr && o->kind == Obj::Kind::kVar && o->priv ? o : nullptr;
+}
+
+Obj* Call::cell(size_t i) {
   const Expr* a = e->args[i];
   Obj* o = nullptr;
   if (a->kind == ExprKind::kUnary && a->op == lang::Tok::kAmp) {
@@ -352,6 +364,11 @@ model::SharedVar* Call::var(size_t i) {
       o = p.obj;
     }
   }
+  return o;
+}
+
+model::SharedVar* Call::var(Obj* o, size_t i) {
+  const Expr* a = e->args[i];
   if (o == nullptr || o->kind != Obj::Kind::kVar || o->priv) {
     rt.error(
         std::string(b.name) + " needs a shared variable or heap field, got '" + render(a) + "'",

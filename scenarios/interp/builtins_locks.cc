@@ -51,6 +51,12 @@ Value assert_held(Call& c) {
   return Value::integer(0);
 }
 
+Value is_held(Call& c) {
+  model::LockdepMap* m = lock_map(c.object(0));
+  if (m == nullptr) c.rt.error("lockdep_is_held of a lock type without a model", c.loc);
+  return Value::integer(model::lock_is_held(m) ? 1 : 0);
+}
+
 Value set_class(Call& c) {
   model::LockdepMap* m = lock_map(c.object(0));
   Obj* key = c.object(1);
@@ -122,6 +128,8 @@ void bind_lock_builtins(Bindings& b) {
 #include "scenarios/interp/bind_begin.inc"
 #include "scenarios/api/cpu.def"
 #include "scenarios/api/lockdep.def"
+#include "scenarios/api/lockdep_query.def"
+#include "scenarios/api/lock_init.def"
 #include "scenarios/api/mutex.def"
 #include "scenarios/api/spinlock.def"
 #include "scenarios/api/ww_mutex.def"

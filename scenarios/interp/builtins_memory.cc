@@ -90,6 +90,15 @@ Value container_of(Call& c) {
       v.ref->parent->struct_id == static_cast<int32_t>(st.struct_id) && v.ref->field == field) {
     return Value::of(v.ref->parent);
   }
+  // A list head (or a NULL link) where an entry's list_head is expected: the kernel's
+  // list_for_each_entry() computes this pointer to stop at the head (Obj::Kind::kPhantom).
+  const lang::SType& ft = c.rt.in.prog.structs[st.struct_id].fields[field].type->stype;
+  bool head = v.tag == Value::Tag::kRef && v.ref->kind == Obj::Kind::kInstance &&
+              ft.kind == lang::SType::Kind::kStruct && ft.depth == 0 &&
+              v.ref->struct_id == static_cast<int32_t>(ft.struct_id);
+  if (head || v.tag == Value::Tag::kNull) {
+    return Value::of(c.rt.phantom(v, static_cast<int32_t>(st.struct_id), field));
+  }
   c.rt.error("container_of: '" + render(c.e->args[0]) + "' is not the field '" +
                  c.e->args[2]->text + "' of a " + c.e->args[1]->type->spelling,
              c.loc);
@@ -115,6 +124,11 @@ Value atomic_add_sub(Call& c) {
   F(i, c.model<Atomic>(1), c.loc);
   return Value::integer(0);
 }
+template <int64_t (*F)(int64_t, Atomic*, Loc)>
+Value atomic_add_sub_return(Call& c) {
+  int64_t i = c.integer(0);
+  return Value::integer(F(i, c.model<Atomic>(1), c.loc));
+}
 Value atomic_cmpxchg(Call& c) {
   Atomic* a = c.model<Atomic>(0);
   int64_t old = c.rt.encode(c.arg(1));
@@ -127,15 +141,30 @@ Value atomic_xchg(Call& c) {
 }
 
 // Marked accesses on plain variables.
-Value read_once(Call& c) { return c.rt.decode(model::READ_ONCE(c.read_var(0), c.loc)); }
-Value load_acquire(Call& c) { return c.rt.decode(model::smp_load_acquire(c.read_var(0), c.loc)); }
+// A marked access to a field of a local struct instance (a local LIST_HEAD()) is a plain
+// access of the task's own cell, as the other local accesses: no step, nothing to race with.
+Value read_once(Call& c) {
+  Obj* o = c.cell(0);
+  if (Obj* p = Call::private_cell(o)) return p->local;
+  return c.rt.decode(model::READ_ONCE(c.read_var(o, 0), c.loc));
+}
+Value load_acquire(Call& c) {
+  Obj* o = c.cell(0);
+  if (Obj* p = Call::private_cell(o)) return p->local;
+  return c.rt.decode(model::smp_load_acquire(c.read_var(o, 0), c.loc));
+}
 Value test_bit(Call& c) {
   int nr = static_cast<int>(c.integer(0));
   return Value::integer(model::test_bit(nr, c.read_var(1), c.loc) ? 1 : 0);
 }
 template <void (*F)(model::SharedVar*, int64_t, Loc)>
 Value store_marked(Call& c) {
-  model::SharedVar* v = c.var(0);
+  Obj* o = c.cell(0);
+  if (Obj* p = Call::private_cell(o)) {
+    p->local = c.arg(1);
+    return Value::integer(0);
+  }
+  model::SharedVar* v = c.var(o, 0);
   F(v, c.rt.encode(c.arg(1)), c.loc);
   return Value::integer(0);
 }
@@ -203,6 +232,7 @@ void* make_refcount(Runtime& rt, const MakeArgs& a) {
 void bind_memory_builtins(Bindings& b) {
 #include "scenarios/interp/bind_begin.inc"
 #include "scenarios/api/atomic.def"
+#include "scenarios/api/atomic_return.def"
 #include "scenarios/api/bitops.def"
 #include "scenarios/api/kref.def"
 #include "scenarios/api/memory.def"

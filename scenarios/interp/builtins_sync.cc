@@ -66,8 +66,30 @@ Value rcu_deref_protected(Call& c) {
   bool cond = c.arg(1).truthy();
   return c.rt.decode(model::rcu_dereference_protected(v, cond, c.loc));
 }
+// The kernel evaluates the lockdep condition before the read (__rcu_dereference_check).
+// A field of a local struct instance (a local LIST_HEAD()) is the task's own cell: a plain
+// local access, as READ_ONCE of it (builtins_memory.cc).
+Value rcu_deref_check(Call& c) {
+  bool cond = c.arg(1).truthy();
+  Obj* o = c.cell(0);
+  if (Obj* p = Call::private_cell(o)) {
+    model::rcu_lockdep_check(cond, c.loc);
+    return p->local;
+  }
+  return c.rt.decode(model::rcu_dereference_check(c.read_var(o, 0), cond, c.loc));
+}
+Value rcu_deref_raw(Call& c) {
+  Obj* o = c.cell(0);
+  if (Obj* p = Call::private_cell(o)) return p->local;
+  return c.rt.decode(model::rcu_dereference_check(c.read_var(o, 0), true, c.loc));
+}
 Value rcu_assign(Call& c) {
-  model::SharedVar* v = c.var(0);
+  Obj* o = c.cell(0);
+  if (Obj* p = Call::private_cell(o)) {
+    p->local = c.arg(1);
+    return Value::integer(0);
+  }
+  model::SharedVar* v = c.var(o, 0);
   model::rcu_assign_pointer(v, c.rt.encode(c.arg(1)), c.loc);
   return Value::integer(0);
 }
@@ -170,6 +192,7 @@ void bind_sync_builtins(Bindings& b) {
 #include "scenarios/api/completion.def"
 #include "scenarios/api/module.def"
 #include "scenarios/api/rcu.def"
+#include "scenarios/api/rcu_check.def"
 #include "scenarios/api/rcu_head.def"
 #include "scenarios/api/wait.def"
 #include "scenarios/api/workqueue.def"

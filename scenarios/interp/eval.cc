@@ -118,10 +118,37 @@ Obj* Runtime::member_base(const Expr* e, Frame& f) {
     ctx.yield({.kind = model::op::kRead, .loc = loc});
     model::report_err_ptr_deref("read", base.i, loc);
   }
-  if (base.tag != Value::Tag::kRef || base.ref->kind != Obj::Kind::kInstance) {
+  if (base.tag != Value::Tag::kRef ||
+      (base.ref->kind != Obj::Kind::kInstance && base.ref->kind != Obj::Kind::kPhantom)) {
     error("'" + render(e->a) + "' is not a struct", loc);
   }
   return base.ref;
+}
+
+// `pos->member` of a container_of() that stopped at a list head (value.h, kPhantom): the
+// member it was made from is the head itself (so `&pos->member == head` ends the loop), NULL
+// is the kernel's oops on a poisoned or NULL link, and another field lies outside any object.
+Place Runtime::phantom_member(const Expr* e, Obj* base, Loc loc) {
+  Value target = base->local;
+  if (target.tag != Value::Tag::kRef) {
+    ctx.yield({.kind = model::op::kRead, .loc = loc});
+    model::report_null_deref("read", loc);
+  }
+  if (e->field != base->field) {
+    error("'" + render(e->a) + "' is container_of() of a list head, not of a struct " +
+              in.prog.structs[base->struct_id].tag + ": its field '" + e->text +
+              "' is outside any object (the loop ran past the head?)",
+          loc);
+  }
+  return Place{nullptr, target.ref};
+}
+
+// One object per text and execution: equal literals are one pointer, as gcc's merging of
+// identical string constants (-fmerge-constants) makes them.
+Obj* Runtime::string_value(const Expr* e) {
+  auto [it, fresh] = strings_.emplace(std::string_view(e->text), nullptr);
+  if (fresh) it->second = new_obj(Obj::Kind::kString);
+  return it->second;
 }
 
 Place Runtime::place(const Expr* e, Frame& f) {
@@ -142,6 +169,7 @@ Place Runtime::place(const Expr* e, Frame& f) {
     case ExprKind::kMember: {
       if (e->model_field) error("fields of model objects are not supported yet", loc);
       Obj* base = member_base(e, f);
+      if (base->kind == Obj::Kind::kPhantom) return phantom_member(e, base, loc);
       if (e->field < 0 || static_cast<uint32_t>(e->field) >= base->count) {
         error("no field '" + e->text + "' here", loc);
       }
@@ -170,6 +198,9 @@ Place Runtime::place(const Expr* e, Frame& f) {
           model::report_err_ptr_deref("read", p.i, loc);
         }
         if (p.tag != Value::Tag::kRef) error("'" + render(e->a) + "' is not a pointer", loc);
+        if (p.ref->kind == Obj::Kind::kString) {
+          error("'" + render(e->a) + "' is a string: reading its characters is not modelled", loc);
+        }
         return Place{nullptr, p.ref};
       }
       break;
@@ -186,6 +217,8 @@ Value Runtime::eval(const Expr* e, Frame& f) {
   switch (e->kind) {
     case ExprKind::kInt:
       return Value::integer(e->value);
+    case ExprKind::kString:
+      return Value::of(string_value(e));
     case ExprKind::kIdent:
       switch (e->bind.kind) {
         case Binding::Kind::kLocal:

@@ -41,7 +41,10 @@ Flow Runtime::exec(const Stmt* s, Frame& f) {
                                                              t.kind == lang::SType::Kind::kStruct));
         if (object) {
           const char* name = model::intern_name(d->name);
-          slot = Value::of(make_decl(t, d->array_len, name, name, kNoObject, true, d->init, &f));
+          bool deferred = is_instance_decl(d);  // LIST_HEAD(l): `&l` in its own initializer
+          slot = Value::of(make_decl(t, d->array_len, name, name, kNoObject, true,
+                                     deferred ? nullptr : d->init, &f));
+          if (deferred && d->init != nullptr) init_instance(slot.ref, d->init, &f);
         } else if (d->init != nullptr) {
           if (d->init->expr == nullptr)
             error("a brace initializer needs a struct or array", in.loc(d->pos));
@@ -170,7 +173,12 @@ Value Runtime::call(uint32_t index, const Value* args, size_t n, Loc loc) {
       f.slots[i].i = fn.params[i]->type->width.wrap(f.slots[i].i);
   }
   ++t.depth;
+  // Inside the built-in list code, every step shows this call (Interp::loc_slow); a call from
+  // list code to list code passes the same location on.
+  Loc saved = t.header_call;
+  if (fn.pos.file == in.header_file) t.header_call = loc;
   Flow fl = exec(fn.body.block, f);
+  t.header_call = saved;
   --t.depth;
   if (fl == Flow::kGoto) error("goto to a label outside the enclosing block", loc);
   if (fl != Flow::kReturn) return Value::integer(0);

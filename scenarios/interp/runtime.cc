@@ -35,7 +35,10 @@ thread_local Runtime* g_current = nullptr;
 
 Interp::Interp(const Program& p, const Options& o) : prog(p), opt(o) {
   file = model::intern_name(p.file);
-  for (const std::string& name : p.files) files.push_back(model::intern_name(name));
+  for (const std::string& name : p.files) {
+    if (name == "<linux/list.h>") header_file = static_cast<uint32_t>(files.size());
+    files.push_back(model::intern_name(name));
+  }
   for (const lang::VarDecl* d : p.globals) global_names.push_back(model::intern_name(d->name));
   for (const lang::StructDef& s : p.structs) {
     std::vector<const char*> names;
@@ -48,6 +51,12 @@ Interp::Interp(const Program& p, const Options& o) : prog(p), opt(o) {
 Loc Interp::loc_slow(lang::Pos p) const {
   while (p.expansion != 0 && p.expansion < prog.expansion_sites.size()) {
     p = prog.expansion_sites[p.expansion];
+  }
+  // A step inside the built-in list code is shown at the scenario's call of it, as a model
+  // built-in's steps are (xa_store's lock, store and unlock all show the xa_store line).
+  if (p.file == header_file && g_current != nullptr) {
+    Loc call = g_current->ts().header_call;
+    if (call.line != 0) return call;
   }
   return Loc{p.file < files.size() ? files[p.file] : file, p.line, p.col};
 }
@@ -146,6 +155,20 @@ Obj* Runtime::make_instance(int32_t struct_id, ObjectId heap, bool priv) {
   return o;
 }
 
+Obj* Runtime::phantom(Value target, int32_t struct_id, int32_t field) {
+  uint64_t ref = target.tag == Value::Tag::kRef ? uint64_t{target.ref->handle} + 1 : 0;
+  uint64_t key = ref << 32 | static_cast<uint64_t>(struct_id) << 16 | static_cast<uint32_t>(field);
+  auto [it, fresh] = phantoms_.emplace(key, nullptr);
+  if (fresh) {
+    Obj* o = new_obj(Obj::Kind::kPhantom);
+    o->struct_id = struct_id;
+    o->field = field;
+    o->local = target;
+    it->second = o;
+  }
+  return it->second;
+}
+
 Obj* Runtime::make_decl(const SType& t, int64_t array_len, const char* name, const char* cls,
                         ObjectId owner, bool priv, const lang::Init* init, Frame* f) {
   if (array_len >= 0) {
@@ -166,9 +189,9 @@ Obj* Runtime::make_decl(const SType& t, int64_t array_len, const char* name, con
   if (t.depth == 0 && t.kind == SType::Kind::kModel)
     return make_model(t.model, name, cls, owner, init, f);
   if (t.depth == 0 && t.kind == SType::Kind::kStruct) {
-    if (init != nullptr)
-      error("initializers of struct instances are not supported yet", in.loc(init->pos));
-    return make_instance(static_cast<int32_t>(t.struct_id), owner, priv);
+    Obj* o = make_instance(static_cast<int32_t>(t.struct_id), owner, priv);
+    if (init != nullptr) init_instance(o, init, f);
+    return o;
   }
   Value v;
   if (init != nullptr) {
@@ -196,10 +219,48 @@ void Runtime::make_globals() {
   const auto& decls = in.prog.globals;
   for (size_t i = 0; i < decls.size(); ++i) {
     const lang::VarDecl* d = decls[i];
+    // A struct instance is made first and initialized once it is a global, so that its
+    // initializer may take its own address (LIST_HEAD(h)).
+    bool deferred = is_instance_decl(d);
     Obj* o = make_decl(d->type->stype, d->array_len, in.global_names[i], nullptr, kNoObject, false,
-                       d->init, nullptr);
+                       deferred ? nullptr : d->init, nullptr);
     if (d->macro == "DEFINE_WW_CLASS") static_cast<model::WwClass*>(o->model)->wait_die = false;
     globals.push_back(o);
+    if (deferred && d->init != nullptr) init_instance(o, d->init, nullptr);
+  }
+}
+
+bool is_instance_decl(const lang::VarDecl* d) {
+  const SType& t = d->type->stype;
+  return d->array_len < 0 && t.depth == 0 && t.kind == SType::Kind::kStruct;
+}
+
+// A brace initializer of a struct instance: each item sets its field's initial value, without
+// a step (the instance is not visible to another task yet: a global before any task starts, a
+// local before its declaration completes). Nested instances take nested braces.
+void Runtime::init_instance(Obj* o, const lang::Init* init, Frame* f) {
+  const lang::StructDef& s = in.prog.structs[o->struct_id];
+  for (const lang::Init::Item& item : init->items) {
+    if (item.field_index < 0 || static_cast<uint32_t>(item.field_index) >= o->count) continue;
+    Obj* field = o->elems[item.field_index];
+    const lang::Field& fd = s.fields[item.field_index];
+    if (field->kind == Obj::Kind::kInstance && item.value->expr == nullptr) {
+      init_instance(field, item.value, f);
+      continue;
+    }
+    if (field->kind != Obj::Kind::kVar || item.value->expr == nullptr) {
+      error("initializers of the field '" + fd.name +
+                "' (an array or a model object inside a struct) are not supported yet",
+            in.loc(item.pos));
+    }
+    Frame empty;
+    Value v = eval(item.value->expr, f != nullptr ? *f : empty);
+    if (v.tag == Value::Tag::kInt) v.i = fd.type->width.wrap(v.i);
+    if (field->priv) {
+      field->local = v;
+    } else {
+      field->var->value = encode(v);
+    }
   }
 }
 

@@ -53,6 +53,7 @@ struct Interp {
     return loc_slow(p);
   }
   Loc loc_slow(lang::Pos p) const;
+  uint32_t header_file = UINT32_MAX;  // the file id of the built-in <linux/list.h>, if read
 };
 
 struct Frame {
@@ -94,6 +95,7 @@ struct TaskState {
   Value ret;                             // value of the last `return`
   const Stmt* goto_target = nullptr;     // pending goto
   AwaitReads* await_reads = nullptr;     // set while evaluating await(e)
+  Loc header_call;                       // the scenario's call into <linux/list.h> code
 };
 
 enum class Flow : uint8_t { kNormal, kBreak, kContinue, kReturn, kGoto };
@@ -121,6 +123,10 @@ class Runtime {
   Obj* make_model(lang::ModelType m, const char* name, const char* cls, ObjectId owner,
                   const lang::Init* init, Frame* f);
   Obj* make_instance(int32_t struct_id, ObjectId heap, bool priv);
+  // container_of(target, struct T, field) when target is not inside a T (value.h, kPhantom):
+  // one object per (target, T, field), so that two such pointers compare equal.
+  Obj* phantom(Value target, int32_t struct_id, int32_t field);
+  void init_instance(Obj* o, const lang::Init* init, Frame* f);
   void set_work_fn(Obj* work, Value fn, Loc loc);  // WORK(fn), INIT_WORK(w, fn)
   void make_globals();                             // every global, in declaration order
   int64_t encode(Value v) const;
@@ -131,6 +137,8 @@ class Runtime {
   // --- evaluation (eval.cc, exec.cc) ---
   Value eval(const Expr* e, Frame& f);
   Place place(const Expr* e, Frame& f);
+  Place phantom_member(const Expr* e, Obj* base, Loc loc);
+  Obj* string_value(const Expr* e);  // a string literal's value (value.h, kString)
   Value load(const Place& p, Loc loc);
   void store(const Place& p, Value v, Loc loc);
   Flow exec(const Stmt* s, Frame& f);
@@ -150,6 +158,8 @@ class Runtime {
 
  private:
   std::vector<Obj*> handles_;
+  std::unordered_map<uint64_t, Obj*> phantoms_;         // lookup only, never iterated
+  std::unordered_map<std::string_view, Obj*> strings_;  // lookup only, never iterated
   std::vector<TaskState*> tasks_;
 };
 
@@ -176,6 +186,12 @@ struct Call {
   }
   // A plain variable argument (READ_ONCE(x), rcu_assign_pointer(p, v)): the lvalue or `&x`.
   model::SharedVar* var(size_t i);
+  // The variable object argument i names (what var() checks), evaluated once; a field of a
+  // local struct instance is a private cell (private_cell() returns it, else nullptr).
+  Obj* cell(size_t i);
+  model::SharedVar* var(Obj* o, size_t i);
+  model::SharedVar* read_var(Obj* o, size_t i);
+  static Obj* private_cell(Obj* o);
   // var(i) for a built-in that only reads it (READ_ONCE, smp_load_acquire, test_bit,
   // rcu_dereference, rcu_access_pointer): inside await(e) the variable joins the wait's read set,
   // so a write to it re-evaluates e.
@@ -226,6 +242,9 @@ void bind_ordering_builtins(Bindings& b);   // ordering.def
 
 // "assert(x == 1)": an expression rendered back from the tree (messages).
 std::string render(const Expr* e);
+// A declaration of a struct instance (not an array of them, not a pointer): made before its
+// initializer runs, so the initializer may take its address (Runtime::init_instance).
+bool is_instance_decl(const lang::VarDecl* d);
 
 // Bindings of the common shape `F(T* object, Loc)` (argument 0 is the object).
 template <class T, auto F>

@@ -36,17 +36,24 @@ struct Value {
 };
 
 struct Obj {
-  enum class Kind : uint8_t { kVar, kModel, kInstance, kArray };
+  // kPhantom: what container_of() gives for a pointer that is not inside a struct of that type
+  // but has the type of the field: a list head (`&head`) seen as the entry that would contain
+  // it, or NULL (a poisoned link). The kernel computes such a pointer in every
+  // list_for_each_entry() and only takes `&pos->member` of it, which gives the pointer back
+  // (`local`); reading another field through it is the kernel's wild access (Runtime::place).
+  // kString: a string literal's characters (`local.i` indexes Runtime's literals): a value to
+  // pass, store, compare and return; reading its characters is not modelled.
+  enum class Kind : uint8_t { kVar, kModel, kInstance, kArray, kPhantom, kString };
   Kind kind = Kind::kVar;
   bool priv = false;                                // kVar: a local's cell, no scheduling point
   lang::ModelType mtype = lang::ModelType::kCount;  // kModel
   uint32_t handle = 0;              // creation ordinal in the execution (encoding of references)
-  int32_t struct_id = -1;           // kInstance: index in Program::structs
-  int32_t field = -1;               // index in the parent instance (container_of)
+  int32_t struct_id = -1;           // kInstance, kPhantom: index in Program::structs
+  int32_t field = -1;               // index in the parent instance (container_of); kPhantom's
   Obj* parent = nullptr;            // the instance this field belongs to
   ObjectId heap = kNoObject;        // kInstance allocated by kmalloc/kzalloc: its slab object
   model::SharedVar* var = nullptr;  // kVar, shared
-  Value local;                      // kVar, private
+  Value local;                      // kVar, private; kPhantom: the pointer it was made from
   void* model = nullptr;            // kModel: Spinlock*, Mutex*, Completion*, ...
   Obj** elems = nullptr;            // kInstance: fields; kArray: elements
   uint32_t count = 0;

@@ -123,8 +123,11 @@ void Parser::parse_item() {
     return parse_special_body(is_word("init"));
   }
   if ((is_word("thread") || is_word("irq")) && is(Tok::kIdent, 1)) return parse_task();
-  if (is(Tok::kIdent) && is(Tok::kLParen, 1) &&
-      (peek().text.substr(0, 7) == "DEFINE_" || peek().text.substr(0, 8) == "DECLARE_")) {
+  // `static DEFINE_SPINLOCK(l);`: every top-level object is file-local already.
+  size_t at = is(Tok::kStatic) ? 1 : 0;
+  if (is(Tok::kIdent, at) && is(Tok::kLParen, at + 1) &&
+      (peek(at).text.substr(0, 7) == "DEFINE_" || peek(at).text.substr(0, 8) == "DECLARE_")) {
+    if (at == 1) next();
     return parse_macro_decl();
   }
   if (is(Tok::kStruct) && is(Tok::kIdent, 1) && (is(Tok::kLBrace, 2) || is(Tok::kSemi, 2))) {

@@ -125,6 +125,10 @@ const Token* Parser::parse_declarator(const TypeRef* base, TypeRef** type, int64
   const Token* name = &next();
   *type = with_pointers(base, stars, pos);
   if (accept(Tok::kLBracket)) {
+    if (accept(Tok::kRBracket)) {  // `x[] = { ... }`: the initializer gives the length
+      *array_len = kUnsizedArray;
+      return name;
+    }
     if (!is(Tok::kInt)) {
       error_here("expected an array length (an integer), got " + describe(peek()));
       return nullptr;
@@ -162,6 +166,10 @@ bool Parser::parse_params(std::vector<VarDecl*>& params) {
     } else {
       const Token* name = parse_declarator(base, &d->type, &d->array_len);
       if (!name) return false;
+      if (d->array_len == kUnsizedArray) {  // C11 6.7.6.3p7: a `T x[]` parameter is a `T *x`
+        d->type = with_pointers(d->type, 1, d->pos);
+        d->array_len = -1;
+      }
       d->name = std::string(name->text);
       d->pos = name->pos;
     }
@@ -191,6 +199,11 @@ void Parser::parse_struct_def() {
       if (!name) {
         base = nullptr;
         break;
+      }
+      if (f.array_len == kUnsizedArray) {
+        error(name->pos, "a flexible array member ('" + std::string(name->text) +
+                             "[]') is not supported: give the array a length");
+        f.array_len = 1;
       }
       f.name = std::string(name->text);
       f.pos = name->pos;
@@ -250,6 +263,19 @@ bool Parser::parse_var_list(TypeRef* base, const Token* first_name, TypeRef* fir
     if (accept(Tok::kAssign)) {
       d->init = parse_init();
       if (!d->init) return false;
+    }
+    if (len == kUnsizedArray) {  // C11 6.7.9p22: the length is the initializer's item count
+      if (d->init == nullptr || d->init->expr != nullptr || d->init->items.empty()) {
+        error(name->pos,
+              "the array '" + d->name + "[]' needs a brace initializer to give its length");
+        d->array_len = 1;
+      } else {
+        for (const Init::Item& item : d->init->items) {
+          if (!item.field.empty())
+            error(item.pos, "designators in an array initializer are not supported");
+        }
+        d->array_len = static_cast<int64_t>(d->init->items.size());
+      }
     }
     out.push_back(d);
     if (accept(Tok::kSemi)) return true;

@@ -60,6 +60,9 @@ class Parser {
   bool is_type_start_word(const std::string& word) const;
   TypeRef* parse_type_base();
   TypeRef* with_pointers(const TypeRef* base, uint8_t extra, Pos pos);
+  // The array_len parse_declarator gives `x[]`: resolved from the initializer (variables),
+  // a pointer (parameters), refused (struct fields).
+  static constexpr int64_t kUnsizedArray = -2;
   // Parses `*... name [N]` or `(*name)(params)`; returns the declared name token or null.
   const Token* parse_declarator(const TypeRef* base, TypeRef** type, int64_t* array_len);
   bool parse_var_list(TypeRef* base, const Token* first_name, TypeRef* first_type,

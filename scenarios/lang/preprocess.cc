@@ -48,12 +48,57 @@ std::vector<Token> Preprocessor::run(std::vector<Token> toks) {
   uint32_t id = main_.add_file("<built-in>", builtin_macro_text(), Pos{});
   std::vector<Token> builtin = lex(main_.file(id), diags_, id);
   process_file(builtin, 0);
+  // <linux/list.h> (kernel_list.cc): its macros join the built-in ones; its code is read now,
+  // before a scenario's macros could change it, and kept aside until we know it is used.
+  std::string list_text = std::string(kernel_list_macros()) + kernel_list_code();
+  uint32_t list_id = main_.add_file("<linux/list.h>", std::move(list_text), Pos{});
+  process_file(lex(main_.file(list_id), diags_, list_id), 0);
+  std::vector<Token> list_code = std::move(out_);
+  out_.clear();
   for (Macro& m : macros_) m.builtin = true;
   Token eof = toks.back();
   include_stack_.push_back(canonical(main_.name()));
   process_file(toks, 0);
+  if (!fatal_) splice_if_used(list_code);
   out_.push_back(eof);
   return std::move(out_);
+}
+
+// The names a built-in header's code defines: its struct tags and its functions (an identifier
+// followed by '(' outside any brace or parenthesis).
+static std::vector<std::string_view> defined_names(const std::vector<Token>& code) {
+  std::vector<std::string_view> names;
+  int depth = 0;
+  for (size_t i = 0; i + 1 < code.size(); ++i) {
+    Tok k = code[i].kind;
+    if (k == Tok::kLBrace || k == Tok::kLParen) ++depth;
+    if (k == Tok::kRBrace || k == Tok::kRParen) --depth;
+    if (depth != 0 || code[i + 1].kind == Tok::kEof) continue;
+    if (k == Tok::kStruct && code[i + 1].kind == Tok::kIdent) names.push_back(code[i + 1].text);
+    if (k == Tok::kIdent && code[i + 1].kind == Tok::kLParen) names.push_back(code[i].text);
+  }
+  return names;
+}
+
+// A scenario that never names a list function or struct does not get the list code: its
+// program (structs, functions) stays exactly what it wrote. One that does gets it in front,
+// after the `scenario "title";` item, which must come first.
+void Preprocessor::splice_if_used(const std::vector<Token>& code) {
+  std::vector<std::string_view> names = defined_names(code);
+  bool used = false;
+  for (const Token& t : out_) {
+    if (t.kind != Tok::kIdent) continue;
+    for (std::string_view n : names) used = used || t.text == n;
+    if (used) break;
+  }
+  if (!used) return;
+  // Only after a well-formed title: inside a broken one the code would be read as part of it.
+  size_t at = 0, k = 1;
+  if (!out_.empty() && out_[0].kind == Tok::kIdent && out_[0].text == "scenario") {
+    while (k < out_.size() && out_[k].kind == Tok::kString) ++k;
+    if (k > 1 && k < out_.size() && out_[k].kind == Tok::kSemi) at = k + 1;
+  }
+  out_.insert(out_.begin() + static_cast<std::ptrdiff_t>(at), code.begin(), code.end());
 }
 
 void Preprocessor::process_file(const std::vector<Token>& toks, int depth) {

@@ -44,5 +44,10 @@ std::vector<Token> preprocess(Source& main, std::vector<Token> toks, Diagnostics
 // The built-in macros, one `#define` a line (kernel annotations and helpers), as
 // docs/language.md section 1.2 lists them.
 const char* builtin_macro_text();
+// The built-in <linux/list.h> (kernel_list.cc): its macros, and its code (struct list_head,
+// hlist and the list functions in the scenario language), which the preprocessor puts in front
+// of a scenario that uses one of its names.
+const char* kernel_list_macros();
+const char* kernel_list_code();
 
 }  // namespace ravel::lang

@@ -55,6 +55,7 @@ class Preprocessor {
   PToken stringize(const std::vector<PToken>& arg, Pos pos);
   bool paste(PToken& lhs, const PToken& rhs, Pos pos);
   void emit(const PToken& t);
+  void splice_if_used(const std::vector<Token>& code);
 
   // #if expressions (preprocess_if.cc)
   bool eval_condition(const std::vector<Token>& line, size_t from, Pos pos, bool* value);

@@ -67,8 +67,8 @@ void Sema::collect_structs() {
     if (it == struct_ids_.end()) {
       struct_ids_[s.tag] = i;
     } else if (s.defined && prog_.structs[it->second].defined) {
-      error(s.pos, "redefinition of 'struct " + s.tag + "' (first defined at line " +
-                       std::to_string(prog_.structs[it->second].pos.line) + ")");
+      error(s.pos, "redefinition of 'struct " + s.tag + "' (first defined " +
+                       first_at(s.pos, prog_.structs[it->second].pos) + ")");
     } else if (s.defined) {
       it->second = i;  // the definition replaces the forward declaration
     }
@@ -159,8 +159,8 @@ void Sema::collect_functions() {
     }
     Function& prev = prog_.functions[it->second];
     if (fn.defined && prev.defined) {
-      error(fn.pos, "redefinition of function '" + fn.name + "' (first defined at line " +
-                        std::to_string(prev.pos.line) + ")");
+      error(fn.pos, "redefinition of function '" + fn.name + "' (first defined " +
+                        first_at(fn.pos, prev.pos) + ")");
       continue;
     }
     if (fn.params.size() != prev.params.size()) {
@@ -205,7 +205,12 @@ void Sema::check_globals() {
   for (uint32_t i = 0; i < prog_.globals.size(); ++i) {
     VarDecl* d = prog_.globals[i];
     if (!d->init) continue;
-    initializing_ = static_cast<int64_t>(i);
+    // A struct instance exists before its initializer runs (C11 6.2.1p7: the scope of an
+    // identifier starts after its declarator), so `LIST_HEAD(h)`'s `{ &(h), &(h) }` may take
+    // its own address; any other object does not exist yet (Runtime::make_globals).
+    const SType& gt = global_types_[i];
+    bool instance = gt.kind == SType::Kind::kStruct && gt.depth == 0 && d->array_len < 0;
+    initializing_ = instance ? -1 : static_cast<int64_t>(i);
     check_init(d->init, global_types_[i], d->array_len, "'" + d->name + "'");
     initializing_ = -1;
   }

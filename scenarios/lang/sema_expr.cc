@@ -36,7 +36,11 @@ Sema::Resolved Sema::lookup(const std::string& name, Pos use) {
     r.type = global_types_[it->second];
     r.decl_pos = prog_.globals[it->second]->pos;
     r.found = true;
-    if (!pos_before(stream_pos(r.decl_pos), stream_pos(use))) {
+    // A use at the declaration's own position is its name passed through a macro that
+    // declares it (`LIST_HEAD(h)` is `struct list_head h = { &(h), &(h) }`).
+    Pos d = stream_pos(r.decl_pos), u = stream_pos(use);
+    bool same = d.file == u.file && d.line == u.line && d.col == u.col;
+    if (!same && !pos_before(d, u)) {
       error(use, "'" + name + "' is used before its declaration at line " +
                      std::to_string(r.decl_pos.line));
     } else if (initializing_ == static_cast<int64_t>(it->second)) {
@@ -129,7 +133,9 @@ SType Sema::check_expr(Expr* e, bool want_value) {
       t.kind = SType::Kind::kInt;
       break;
     case ExprKind::kString:
-      error(e->pos, "string literals are only allowed in 'scenario', WARN and 'expect'");
+      // A string value (`return "fence-chain";` in a get_driver_name callback): a pointer to
+      // constant characters the model can pass, store, compare and return, not read
+      // (Runtime::string_value).
       break;
     case ExprKind::kIdent:
       t = check_ident(e, want_value);

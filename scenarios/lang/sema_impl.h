@@ -33,6 +33,12 @@ class Sema {
   };
 
   void error(Pos pos, std::string msg) { diags_.error(pos, std::move(msg)); }
+  // "at line N" in the same file; the file too when the first definition is elsewhere (an
+  // included file, or the built-in <linux/list.h>).
+  std::string first_at(Pos here, Pos first) const {
+    if (here.file == first.file) return "at line " + std::to_string(first.line);
+    return "at " + diags_.where(first);
+  }
 
   // declarations (sema.cc)
   void collect_structs();

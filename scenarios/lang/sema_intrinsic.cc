@@ -16,10 +16,11 @@ namespace {
 
 bool has_prefix(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-// pr_info, dev_err_once, drm_warn_ratelimited, drm_dbg_kms, DRM_ERROR, trace_*, printk
+// pr_info, dev_err_once, drm_warn_ratelimited, drm_dbg_kms, DRM_ERROR, trace_*, printk, and
+// seq_printf/seq_puts (text for a /proc or debugfs reader: no state another task sees)
 // (trace_*_enabled() is handled before: it has a value).
 bool is_print_name(std::string_view n) {
-  if (n == "printk") return true;
+  if (n == "printk" || n == "seq_printf" || n == "seq_puts") return true;
   if (has_prefix(n, "trace_")) return n.size() > 6;
   if (has_prefix(n, "drm_dbg") || has_prefix(n, "DRM_DEBUG") || n == "DRM_ERROR" ||
       n == "DRM_INFO" || n == "DRM_WARN" || n == "DRM_NOTE") {

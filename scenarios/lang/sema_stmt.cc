@@ -60,12 +60,16 @@ void Sema::check_decl(VarDecl* d) {
   if (d->type->spelling == "void" && d->type->pointers == 0) {
     error(d->pos, "variable '" + d->name + "' declared void");
   }
+  // A local struct instance is in scope in its own initializer, as in C (`LIST_HEAD(l)` is
+  // `struct list_head l = { &(l), &(l) }`); the runtime makes the instance before it runs it.
+  bool instance = t.kind == SType::Kind::kStruct && t.depth == 0 && d->array_len < 0;
+  if (instance) declare_local(d, t);
   if (d->init) {
     declaring_ = d;
     check_init(d->init, t, d->array_len, "'" + d->name + "'");
     declaring_ = nullptr;
   }
-  declare_local(d, t);
+  if (!instance) declare_local(d, t);
 }
 
 void Sema::check_stmt(Stmt* s) {
