@@ -7,6 +7,7 @@
 #include "model/ops.h"
 #include "model/race.h"
 #include "scenarios/interp/runtime.h"
+#include "scenarios/lang/int_arith.h"
 
 namespace ravel::interp {
 namespace {
@@ -33,59 +34,14 @@ bool equal(Value a, Value b) {
   return a.tag == Value::Tag::kRef ? a.ref == b.ref : a.i == b.i;
 }
 
+// Integer operators (scenarios/lang/int_arith.h); an undefined one is an error of the scenario.
 int64_t arith(Runtime& rt, Tok op, int64_t x, int64_t y, const Expr* e) {
-  auto u = [](int64_t v) { return static_cast<uint64_t>(v); };
-  switch (op) {
-    case Tok::kPlus:
-    case Tok::kPlusEq:
-    case Tok::kPlusPlus:
-      return static_cast<int64_t>(u(x) + u(y));
-    case Tok::kMinus:
-    case Tok::kMinusEq:
-    case Tok::kMinusMinus:
-      return static_cast<int64_t>(u(x) - u(y));
-    case Tok::kStar:
-    case Tok::kStarEq:
-      return static_cast<int64_t>(u(x) * u(y));
-    case Tok::kSlash:
-    case Tok::kSlashEq:
-    case Tok::kPercent:
-    case Tok::kPercentEq:
-      if (y == 0) rt.error("division by zero in '" + render(e) + "'", rt.in.loc(e->pos));
-      if (y == -1)
-        return op == Tok::kSlash || op == Tok::kSlashEq ? static_cast<int64_t>(0 - u(x)) : 0;
-      return op == Tok::kSlash || op == Tok::kSlashEq ? x / y : x % y;
-    case Tok::kAmp:
-    case Tok::kAmpEq:
-      return x & y;
-    case Tok::kPipe:
-    case Tok::kPipeEq:
-      return x | y;
-    case Tok::kCaret:
-    case Tok::kCaretEq:
-      return x ^ y;
-    case Tok::kShl:
-    case Tok::kShlEq:
-    case Tok::kShr:
-    case Tok::kShrEq:
-      // C11 6.5.7p3: a negative count or one not below the width (64 here) is undefined
-      // (UBSAN's shift-out-of-bounds); an error of the scenario, as division by zero.
-      if (y < 0 || y > 63) {
-        rt.error("shift count " + std::to_string(y) + " out of range 0..63 in '" + render(e) + "'",
-                 rt.in.loc(e->pos));
-      }
-      return op == Tok::kShl || op == Tok::kShlEq ? static_cast<int64_t>(u(x) << y) : x >> y;
-    case Tok::kLt:
-      return x < y;
-    case Tok::kGt:
-      return x > y;
-    case Tok::kLe:
-      return x <= y;
-    case Tok::kGe:
-      return x >= y;
-    default:
-      rt.error("operator '" + lang::tok_name(op) + "' is not supported", rt.in.loc(e->pos));
+  int64_t v = 0;
+  std::string error;
+  if (!lang::int_binary(op, x, y, &v, &error)) {
+    rt.error(error + " in '" + render(e) + "'", rt.in.loc(e->pos));
   }
+  return v;
 }
 
 }  // namespace

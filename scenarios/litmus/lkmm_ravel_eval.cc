@@ -3,6 +3,8 @@
 // init and final.
 #include "scenarios/litmus/lkmm_ravel_eval.h"
 
+#include "scenarios/lang/int_arith.h"
+
 namespace ravel::litmus::lkmm_ravel {
 namespace {
 
@@ -14,59 +16,13 @@ using lkmm_thread::kAddrBase;
 
 int64_t u2s(uint64_t v) { return static_cast<int64_t>(v); }
 
+// Integer operators (scenarios/lang/int_arith.h), the interpreter's values; an undefined one is
+// refused.
 int64_t arith(Tok op, int64_t x, int64_t y, lang::Pos pos) {
-  auto u = [](int64_t v) { return static_cast<uint64_t>(v); };
-  switch (op) {
-    case Tok::kPlus:
-    case Tok::kPlusEq:
-    case Tok::kPlusPlus:
-      return u2s(u(x) + u(y));
-    case Tok::kMinus:
-    case Tok::kMinusEq:
-    case Tok::kMinusMinus:
-      return u2s(u(x) - u(y));
-    case Tok::kStar:
-    case Tok::kStarEq:
-      return u2s(u(x) * u(y));
-    case Tok::kSlash:
-    case Tok::kSlashEq:
-    case Tok::kPercent:
-    case Tok::kPercentEq: {
-      if (y == 0) refuse(pos, "division by zero");
-      bool div = op == Tok::kSlash || op == Tok::kSlashEq;
-      if (y == -1) return div ? u2s(0 - u(x)) : 0;
-      return div ? x / y : x % y;
-    }
-    case Tok::kAmp:
-    case Tok::kAmpEq:
-      return x & y;
-    case Tok::kPipe:
-    case Tok::kPipeEq:
-      return x | y;
-    case Tok::kCaret:
-    case Tok::kCaretEq:
-      return x ^ y;
-    case Tok::kShl:
-    case Tok::kShlEq:
-      return u2s(u(x) << (y & 63));
-    case Tok::kShr:
-    case Tok::kShrEq:
-      return x >> (y & 63);
-    case Tok::kLt:
-      return x < y;
-    case Tok::kGt:
-      return x > y;
-    case Tok::kLe:
-      return x <= y;
-    case Tok::kGe:
-      return x >= y;
-    case Tok::kEqEq:
-      return x == y;
-    case Tok::kNe:
-      return x != y;
-    default:
-      refuse(pos, "operator " + lang::tok_name(op) + " is not supported under lkmm");
-  }
+  int64_t v = 0;
+  std::string error;
+  if (!lang::int_binary(op, x, y, &v, &error)) refuse(pos, error);
+  return v;
 }
 
 }  // namespace
