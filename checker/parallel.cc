@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "checker/parallel_blocks.h"
+#include "checker/parallel_commit.h"
 #include "checker/parallel_upper.h"
 
 namespace ravel {
@@ -58,7 +59,8 @@ class Driver {
         remote_(p.remote),
         upper_(p.split != 0 ? p.split : kDefaultSplit),
         workers_(workers),
-        start_(Clock::now()) {
+        start_(Clock::now()),
+        c_(kPieceBase, o.max_executions, o.stop_on_first) {
     current_ = upper_.root();
     current_key_ = par::Upper::light_key(current_);
     current_full_ = dpor::encode(current_);
@@ -78,8 +80,6 @@ class Driver {
   bool unfinished(Job& j);
   void drop(const Job& j);
   void try_commit();
-  void merge(Job& j, bool* cut);
-  size_t cut_at(const ExploreResult& r, bool* cut) const;
   void prune();
   void open_spec(const Job& j);
   void advance(Spec& spec);
@@ -103,11 +103,8 @@ class Driver {
   std::string current_full_;                          // dpor::encode(current_)
   std::map<std::string, std::unique_ptr<Job>> jobs_;  // by light key: running or done
   bool finished_ = false;                             // the upper tree is exhausted
-  bool stop_ = false;  // a limit, an error or an interrupt ended the run
-  ExploreResult total_;
-  uint64_t offset_ = 0;  // runs committed so far: the next piece's first index
-  std::set<std::tuple<int, std::string, uint32_t, uint32_t>> seen_;
-  std::set<std::string> final_states_;
+  bool stop_ = false;                // a limit, an error or an interrupt ended the run
+  par::Commit c_;                    // the committed total, in sequential order
   uint64_t pending_executions_ = 0;  // done, not committed (progress line)
   double last_progress_ = 0;
   uint64_t version_ = 0;           // bumped when a piece is done or committed
@@ -150,8 +147,8 @@ Job* Driver::pick_job() {
     job->in = std::move(in);
     job->full_key = dpor::encode(job->in);
     if (o_.max_executions != 0) {
-      job->max_executions =
-          std::max<uint64_t>(1, o_.max_executions - std::min(o_.max_executions, total_.executions));
+      job->max_executions = std::max<uint64_t>(
+          1, o_.max_executions - std::min(o_.max_executions, c_.total.executions));
     }
     Job* j = job.get();
     jobs_.emplace(std::move(key), std::move(job));
@@ -238,7 +235,8 @@ void Driver::complete(Job& j) {
   prune();
   if (o_.progress && elapsed() - last_progress_ >= 0.5) {
     last_progress_ = elapsed();
-    o_.progress(total_.executions + pending_executions_, last_progress_, total_.violations.size());
+    o_.progress(c_.total.executions + pending_executions_, last_progress_,
+                c_.total.violations.size());
   }
 }
 
@@ -259,9 +257,11 @@ void Driver::try_commit() {
     }
     pending_executions_ -= j->res.executions;
     bool cut = false;
-    merge(*j, &cut);
+    std::vector<std::pair<uint64_t, std::string>> kept;
+    c_.add(j->res, stats_, j->worker, &cut, &kept);
+    for (auto& [index, schedule] : kept) upper_.add_stateful(index, schedule);
     ++stats_->pieces;
-    if (cut || !total_.model_error.empty() || j->res.stopped) {
+    if (cut || !c_.total.model_error.empty() || j->res.stopped) {
       stop_ = true;
       return;
     }
@@ -350,77 +350,6 @@ void Driver::spec_guesses(std::vector<par::Upper::Guess>* out) {
   }
 }
 
-// How many of the piece's runs sequential dpor would have run before a limit stopped it
-// (--executions, --stop-on-first; *cut then), or all of them.
-size_t Driver::cut_at(const ExploreResult& r, bool* cut) const {
-  size_t take = r.run_count;
-  uint64_t executions = total_.executions;
-  for (size_t i = 0; i < r.runs.size() && o_.max_executions != 0; ++i) {
-    const ExecutionEnd e = r.runs[i].end;
-    if (e == ExecutionEnd::kComplete || e == ExecutionEnd::kViolation) ++executions;
-    if (executions >= o_.max_executions) {
-      take = i + 1;
-      *cut = true;
-      break;
-    }
-  }
-  if (o_.stop_on_first && !r.violations.empty()) {
-    const size_t first = static_cast<size_t>(r.violations.front().execution - kPieceBase);
-    if (first < take) {
-      take = first + 1;
-      *cut = true;
-    }
-  }
-  return take;
-}
-
-// Adds the committed piece's runs to the total, renumbered to where sequential dpor ran them,
-// up to the limits (--executions, --stop-on-first): *cut when one of them ended the run in it.
-void Driver::merge(Job& j, bool* cut) {
-  const ExploreResult& r = j.res;
-  const size_t take = cut_at(r, cut);
-  uint64_t here = r.executions;
-  if (take == r.run_count) {
-    total_.events += r.events;
-    total_.blocked += r.blocked;
-    total_.discarded += r.discarded;
-  } else {  // cut: the limits are set, so every run was recorded
-    here = 0;
-    for (size_t i = 0; i < take; ++i) {
-      total_.events += r.runs[i].events;
-      const ExecutionEnd e = r.runs[i].end;
-      if (e == ExecutionEnd::kBlocked) ++total_.blocked;
-      if (e == ExecutionEnd::kDiscarded) ++total_.discarded;
-      if (e == ExecutionEnd::kComplete || e == ExecutionEnd::kViolation) ++here;
-    }
-  }
-  total_.executions += here;
-  stats_->committed_runs += take;
-  stats_->worker_executions[j.worker] += here;
-  for (const FoundViolation& v : r.violations) {
-    const uint64_t local = v.execution - kPieceBase;
-    if (local >= take) continue;
-    const Loc& l = v.violation.loc;
-    if (!seen_.emplace(static_cast<int>(v.violation.kind), l.file ? l.file : "", l.line, l.col)
-             .second) {
-      continue;
-    }
-    total_.violations.push_back(v);
-    total_.violations.back().execution = offset_ + local;
-  }
-  for (const auto& [index, schedule] : r.kept) {
-    if (index - kPieceBase < take) upper_.add_stateful(offset_ + (index - kPieceBase), schedule);
-  }
-  final_states_.insert(r.final_states.begin(), r.final_states.end());
-  offset_ += take;
-  if (!r.model_error.empty() && take == r.run_count) {
-    total_.model_error = r.model_error;
-    total_.out_of_memory = r.out_of_memory;
-    total_.strategy_error = r.strategy_error;
-  }
-  if (r.stopped && !*cut) total_.stopped = true;
-}
-
 void Driver::worker(uint32_t id) {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
@@ -485,12 +414,13 @@ void Driver::run_simulated() {
 }
 
 ExploreResult Driver::finish() {
-  total_.complete = finished_ && !stop_ && total_.model_error.empty();
-  if (!finished_ && total_.model_error.empty() && stop_ && stop_requested()) total_.stopped = true;
-  total_.final_states.assign(final_states_.begin(), final_states_.end());
-  total_.lost = lost_;
-  total_.elapsed_s = elapsed();
-  return std::move(total_);
+  c_.total.complete = finished_ && !stop_ && c_.total.model_error.empty();
+  if (!finished_ && c_.total.model_error.empty() && stop_ && stop_requested())
+    c_.total.stopped = true;
+  c_.finish();
+  c_.total.lost = lost_;
+  c_.total.elapsed_s = elapsed();
+  return std::move(c_.total);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <thread>
 #include <tuple>
 
+#include "checker/parallel_commit.h"
 #include "checker/strategies/strategies.h"
 
 namespace ravel {
@@ -85,7 +86,6 @@ class Blocks {
   Block* pick();
   void run_block(Block& b);
   void commit();
-  void merge(Block& b, bool* cut);
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
   bool stop_requested() const {
     return (o_.stop != nullptr && o_.stop->load()) ||
@@ -103,10 +103,7 @@ class Blocks {
   std::vector<uint64_t> kept_;
   std::vector<std::string> kept_schedules_;
   uint64_t longest_ = 0;  // pct: the longest execution committed so far
-  ExploreResult total_;
-  uint64_t offset_ = 0;  // runs committed so far
-  std::set<std::tuple<int, std::string, uint32_t, uint32_t>> seen_;
-  std::set<std::string> final_states_;
+  par::Commit c_;         // the committed total, in sequential order
   bool stop_ = false;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -116,7 +113,12 @@ class Blocks {
 // that must run again costs at most that).
 Blocks::Blocks(const ExploreOptions& o, uint32_t threads, const PieceEnvFactory& make,
                ParallelStats* s)
-    : o_(o), make_(make), stats_(s), threads_(threads), start_(Clock::now()) {
+    : o_(o),
+      make_(make),
+      stats_(s),
+      threads_(threads),
+      start_(Clock::now()),
+      c_(kBlockBase, o.max_executions, o.stop_on_first) {
   uint64_t n = o.strategy.iterations;
   if (o.max_executions != 0) n = std::min(n, o.max_executions);
   const uint64_t size = std::clamp<uint64_t>(n / (8 * uint64_t{threads}), 1, 10000);
@@ -179,80 +181,18 @@ void Blocks::commit() {
       return;  // pick() gives it again, with the whole prelude
     }
     bool cut = false;
-    merge(b, &cut);
+    std::vector<std::pair<uint64_t, std::string>> kept;
+    c_.add(b.res, stats_, b.worker, &cut, &kept);
+    for (auto& [index, schedule] : kept) {
+      kept_.push_back(index);
+      kept_schedules_.push_back(std::move(schedule));
+    }
     longest_ = std::max(longest_, b.longest_out);
     ++stats_->pieces;
     b.res = ExploreResult{};  // its violations and records are merged
     ++next_;
-    if (cut || !total_.model_error.empty() || total_.stopped) stop_ = true;
+    if (cut || !c_.total.model_error.empty() || c_.total.stopped) stop_ = true;
   }
-}
-
-// As parallel.cc's merge: the runs up to where one thread would have stopped, renumbered.
-void Blocks::merge(Block& b, bool* cut) {
-  const ExploreResult& r = b.res;
-  size_t take = r.run_count;
-  uint64_t executions = total_.executions;
-  for (size_t i = 0; i < r.runs.size() && o_.max_executions != 0; ++i) {
-    const ExecutionEnd e = r.runs[i].end;
-    if (e == ExecutionEnd::kComplete || e == ExecutionEnd::kViolation) ++executions;
-    if (executions >= o_.max_executions) {
-      take = i + 1;
-      *cut = true;
-      break;
-    }
-  }
-  // The first violation of the whole run (with --stop-on-first no earlier block had one).
-  if (o_.stop_on_first && !r.violations.empty()) {
-    const size_t first = static_cast<size_t>(r.violations.front().execution - kBlockBase);
-    if (first < take) {
-      take = first + 1;
-      *cut = true;
-    }
-  }
-  if (take == r.run_count) {
-    total_.events += r.events;
-    total_.blocked += r.blocked;
-    total_.discarded += r.discarded;
-    total_.executions += r.executions;
-    stats_->worker_executions[b.worker] += r.executions;
-  } else {
-    for (size_t i = 0; i < take; ++i) {
-      total_.events += r.runs[i].events;
-      const ExecutionEnd e = r.runs[i].end;
-      if (e == ExecutionEnd::kBlocked) ++total_.blocked;
-      if (e == ExecutionEnd::kDiscarded) ++total_.discarded;
-      if (e == ExecutionEnd::kComplete || e == ExecutionEnd::kViolation) {
-        ++total_.executions;
-        ++stats_->worker_executions[b.worker];
-      }
-    }
-  }
-  stats_->committed_runs += take;
-  for (const FoundViolation& v : r.violations) {
-    const uint64_t local = v.execution - kBlockBase;
-    const Loc& l = v.violation.loc;
-    if (local >= take ||
-        !seen_.emplace(static_cast<int>(v.violation.kind), l.file ? l.file : "", l.line, l.col)
-             .second) {
-      continue;
-    }
-    total_.violations.push_back(v);
-    total_.violations.back().execution = offset_ + local;
-  }
-  for (const auto& [index, schedule] : r.kept) {
-    if (index - kBlockBase >= take) continue;
-    kept_.push_back(offset_ + (index - kBlockBase));
-    kept_schedules_.push_back(schedule);
-  }
-  final_states_.insert(r.final_states.begin(), r.final_states.end());
-  offset_ += take;
-  if (!r.model_error.empty() && take == r.run_count) {
-    total_.model_error = r.model_error;
-    total_.out_of_memory = r.out_of_memory;
-    total_.strategy_error = r.strategy_error;
-  }
-  if (r.stopped && !*cut) total_.stopped = true;
 }
 
 void Blocks::worker(uint32_t id) {
@@ -286,13 +226,13 @@ void Blocks::run() {
 }
 
 ExploreResult Blocks::finish() {
-  if (next_ < blocks_.size() && total_.model_error.empty() && stop_requested()) {
-    total_.stopped = true;
+  if (next_ < blocks_.size() && c_.total.model_error.empty() && stop_requested()) {
+    c_.total.stopped = true;
   }
-  total_.complete = false;  // sampling is never exhaustive
-  total_.final_states.assign(final_states_.begin(), final_states_.end());
-  total_.elapsed_s = elapsed();
-  return std::move(total_);
+  c_.total.complete = false;  // sampling is never exhaustive
+  c_.finish();
+  c_.total.elapsed_s = elapsed();
+  return std::move(c_.total);
 }
 
 }  // namespace
