@@ -9,6 +9,7 @@
 // __careful_cmp does; min_t()/max_t() first convert both arguments to the named type.
 #include <array>
 
+#include "scenarios/lang/int_arith.h"
 #include "scenarios/lang/sema_impl.h"
 
 namespace ravel::lang {
@@ -260,63 +261,19 @@ bool Sema::fold_constant(const Expr* e, int64_t* v) {
       return false;
   }
   if (!fold_constant(e->a, &a) || !fold_constant(e->b, &b)) return false;
-  uint64_t ua = static_cast<uint64_t>(a), ub = static_cast<uint64_t>(b);
   switch (e->op) {
-    case Tok::kPlus:
-      *v = static_cast<int64_t>(ua + ub);
-      return true;
-    case Tok::kMinus:
-      *v = static_cast<int64_t>(ua - ub);
-      return true;
-    case Tok::kStar:
-      *v = static_cast<int64_t>(ua * ub);
-      return true;
-    case Tok::kShl:
-    case Tok::kShr:
-      // Undefined counts (C11 6.5.7p3) are not constants: evaluated, they are an error.
-      if (b < 0 || b > 63) return false;
-      *v = e->op == Tok::kShl ? static_cast<int64_t>(ua << ub) : a >> b;
-      return true;
-    case Tok::kAmp:
-      *v = a & b;
-      return true;
-    case Tok::kPipe:
-      *v = a | b;
-      return true;
-    case Tok::kCaret:
-      *v = a ^ b;
-      return true;
-    case Tok::kEqEq:
-      *v = a == b;
-      return true;
-    case Tok::kNe:
-      *v = a != b;
-      return true;
-    case Tok::kLt:
-      *v = a < b;
-      return true;
-    case Tok::kGt:
-      *v = a > b;
-      return true;
-    case Tok::kLe:
-      *v = a <= b;
-      return true;
-    case Tok::kGe:
-      *v = a >= b;
-      return true;
     case Tok::kAndAnd:
       *v = a && b;
       return true;
     case Tok::kOrOr:
       *v = a || b;
       return true;
-    case Tok::kSlash:
-    case Tok::kPercent:
-      if (b == 0 || (a == INT64_MIN && b == -1)) return false;
-      *v = e->op == Tok::kSlash ? a / b : a % b;
-      return true;
-    default:
-      return false;
+    default: {
+      // The evaluators' arithmetic (int_arith.h): an operation without a value (division by
+      // zero, an undefined shift) is no constant, and evaluated it is an error.
+      std::string error;
+      return int_binary(e->op, a, b, v, &error);
+    }
   }
 }
 
