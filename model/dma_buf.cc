@@ -175,6 +175,7 @@ DmaBufMapping* dma_buf_map_attachment(DmaBufAttachment* a, int* err, Loc loc) {
   m->attach = a;
   dma::step(op::kDmaBufMapAttachment, Access::kWrite, a->id, loc);
   a->mappings.push_back(m);
+  dma::note_mapping(buf->resv, m->id);
   if (err != nullptr) *err = 0;
   return m;
 }
@@ -201,11 +202,33 @@ void dma_buf_unmap_attachment(DmaBufAttachment* a, DmaBufMapping* m, Loc loc) {
   if (pin_on_map(a) && buf->ops->unpin) buf->ops->unpin(a);
 }
 
+namespace {
+
+// The order in which a device's write through mapping `m` will read the snapshot: the fences
+// added by the task that made `m` after making it (its jobs, most likely) first, then the
+// others, each group in the resv's order. The verdict does not depend on the order (a fault
+// needs every fence signalled; the reads stop at the first that is not), but the exploration
+// does: each fence read before an unsignalled one orders the write after that fence's signal.
+// A device's own job is unsignalled while it still writes under it, so reading it first keeps
+// its write independent of the other devices' signals (docs/reduction.md, "Snapshot order").
+std::vector<DmaFence*> own_fences_first(const std::vector<DmaResv::Slot>& slots, ObjectId m) {
+  std::vector<DmaFence*> out;
+  for (const DmaResv::Slot& s : slots) {
+    if (s.mapping == m) out.push_back(s.fence);
+  }
+  for (const DmaResv::Slot& s : slots) {
+    if (s.mapping != m) out.push_back(s.fence);
+  }
+  return out;
+}
+
+}  // namespace
+
 void dma_buf_invalidate_mappings(DmaBuf* buf, Loc loc) {
   need(buf, op::kDmaBufInvalidateMappings, loc);
   dma_resv_assert_held(buf->resv, loc);
   dma::step(op::kDmaBufInvalidateMappings, Access::kRead, buf->id, loc);
-  std::vector<DmaFence*> fences = dma_resv_fences_locked(buf->resv, DmaResvUsage::kBookkeep);
+  std::vector<DmaResv::Slot> slots = dma_resv_slots_locked(buf->resv, DmaResvUsage::kBookkeep);
   std::vector<DmaBufAttachment*> attachments = buf->attachments;
   for (DmaBufAttachment* a : attachments) {
     std::vector<DmaBufMapping*> maps = a->mappings;
@@ -213,7 +236,7 @@ void dma_buf_invalidate_mappings(DmaBuf* buf, Loc loc) {
       dma::step(op::kDmaBufInvalidateMappings, Access::kWrite, m->id, loc);
       if (m->unmapped || m->invalidated) continue;  // the first invalidation's fences count
       m->invalidated = true;
-      m->fences_at_invalidate = fences;
+      m->fences_at_invalidate = own_fences_first(slots, m->id);
     }
     if (a->importer_ops != nullptr && a->importer_ops->invalidate_mappings) {
       a->importer_ops->invalidate_mappings(a);

@@ -13,7 +13,9 @@
 //     read-and-discard), WRITE a dma-fault;
 //   - otherwise allowed.
 // dma_access is a kRead of the mapping, then (only for a WRITE after invalidation) a kRead of each
-// snapshot fence: signalling is monotone, so the verdict is the one at the last step.
+// snapshot fence until an unsignalled one: signalling is monotone, so the verdict is the one at
+// the last step. The fences the mapping's own task added after making it come first (its jobs:
+// docs/reduction.md "Snapshot order"); any order gives the same verdict.
 // dma_buf_get/put is the file reference; the last put calls the exporter's .release.
 #pragma once
 

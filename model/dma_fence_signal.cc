@@ -21,6 +21,25 @@ namespace dma {
 
 State& state() { return exec_local<State>(); }
 
+ObjectId last_mapping(const DmaResv* r) {
+  const TaskId self = Ctx::current().self();
+  for (const State::LastMap& m : state().last_map) {
+    if (m.task == self) return m.resv == r ? m.mapping : kNoObject;
+  }
+  return kNoObject;
+}
+
+void note_mapping(const DmaResv* r, ObjectId mapping) {
+  const TaskId self = Ctx::current().self();
+  for (State::LastMap& m : state().last_map) {
+    if (m.task == self) {
+      m = {self, r, mapping};
+      return;
+    }
+  }
+  state().last_map.push_back({self, r, mapping});
+}
+
 void step(OpKind kind, Access access, ObjectId object, Loc loc, const Wait* gate,
           bool may_time_out) {
   yield_at(Ctx::current(),

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "checker/api.h"
 #include "model/lockdep.h"
@@ -10,6 +11,7 @@ namespace ravel::model {
 
 struct DmaFence;
 struct DmaFenceOps;
+struct DmaResv;
 struct WwClass;
 
 namespace dma {
@@ -25,8 +27,19 @@ struct State {
   // coarse steps then, since one may call it. `coarse_taken`: one was already (the guard).
   bool enable_ops = false;
   bool coarse_taken = false;
+  // Per task, the last dma_buf mapping it made and its buffer's resv (dma_buf_map_attachment):
+  // a fence the task then adds to that resv is tagged with it (DmaResv::Slot::mapping).
+  struct LastMap {
+    TaskId task;
+    const DmaResv* resv;
+    ObjectId mapping;
+  };
+  std::vector<LastMap> last_map;
 };
 State& state();
+// The mapping the running task made last on a buffer whose resv is `r`, or kNoObject.
+ObjectId last_mapping(const DmaResv* r);
+void note_mapping(const DmaResv* r, ObjectId mapping);
 
 // One visible operation on `object` (kNoObject: touches nothing shared), then the uaf check.
 void step(OpKind kind, Access access, ObjectId object, Loc loc, const Wait* gate = nullptr,

@@ -112,9 +112,10 @@ void dma_resv_add_fence(DmaResv* r, DmaFence* f, DmaResvUsage usage, Loc loc) {
     if (same || dma_fence_is_signaled(old.fence, loc)) replace = static_cast<int>(i);
   }
   dma::step(op::kDmaResvAddFence, Access::kWrite, r->id, loc);
+  const ObjectId mapping = dma::last_mapping(r);
   if (replace >= 0) {
     DmaFence* old = r->fences[replace].fence;
-    r->fences[replace] = {f, usage};
+    r->fences[replace] = {f, usage, mapping};
     dma_fence_put(old, loc);
     return;
   }
@@ -130,13 +131,21 @@ void dma_resv_add_fence(DmaResv* r, DmaFence* f, DmaResvUsage usage, Loc loc) {
     return;
   }
   --r->free_slots;
-  r->fences.push_back({f, usage});
+  r->fences.push_back({f, usage, mapping});
 }
 
 std::vector<DmaFence*> dma_resv_fences_locked(const DmaResv* r, DmaResvUsage usage) {
   std::vector<DmaFence*> out;
   for (const DmaResv::Slot& s : r->fences) {
     if (covered(s.usage, usage)) out.push_back(s.fence);
+  }
+  return out;
+}
+
+std::vector<DmaResv::Slot> dma_resv_slots_locked(const DmaResv* r, DmaResvUsage usage) {
+  std::vector<DmaResv::Slot> out;
+  for (const DmaResv::Slot& s : r->fences) {
+    if (covered(s.usage, usage)) out.push_back(s);
   }
   return out;
 }

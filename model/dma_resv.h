@@ -27,6 +27,10 @@ struct DmaResv {
   struct Slot {
     DmaFence* fence;
     DmaResvUsage usage;
+    // The mapping of this resv's buffer that the adding task made last (dma::State::last_map),
+    // if any: its job's fence, most likely. Only the order in which a device's write reads the
+    // invalidation's fences uses it (model/dma_buf.h), never a verdict.
+    ObjectId mapping = kNoObject;
   };
   const char* name = "resv";
   ObjectId id = kNoObject;  // the fence container
@@ -54,5 +58,7 @@ bool dma_resv_test_signaled(DmaResv* r, DmaResvUsage usage, Loc loc);
 // The fences of `usage` and below now (no operation: for dma_buf's invalidation snapshot, which
 // runs with the lock held).
 std::vector<DmaFence*> dma_resv_fences_locked(const DmaResv* r, DmaResvUsage usage);
+// The same, with their slots (the mapping tag).
+std::vector<DmaResv::Slot> dma_resv_slots_locked(const DmaResv* r, DmaResvUsage usage);
 
 }  // namespace ravel::model
