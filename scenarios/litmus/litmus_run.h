@@ -21,6 +21,7 @@
 #include "scenarios/interp/interp.h"
 #include "scenarios/litmus/litmus_lower.h"
 #include "scenarios/litmus/litmus_parse.h"
+#include "scenarios/litmus/lkmm_enum.h"
 
 namespace ravel::litmus {
 
@@ -78,7 +79,8 @@ struct Loaded {
 // False with *diag set (one rendered error, or "cannot read") when the file cannot be run.
 // Under memory model "lkmm" the test is not lowered but judged at once by the LKMM checker
 // (lkmm_run.h), so that a construct lkmm refuses is reported before anything runs.
+// `limits` apply under lkmm (lkmm_run.h); under sc the exploration's options do.
 bool load_litmus(const std::string& path, Loaded* out, std::string* diag,
-                 const std::string& memory_model = "sc");
+                 const std::string& memory_model = "sc", const lkmm_enum::Limits& limits = {});
 
 }  // namespace ravel::litmus

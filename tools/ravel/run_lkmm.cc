@@ -8,6 +8,7 @@
 #include "scenarios/litmus/lkmm_ravel_run.h"
 #include "tools/ravel/cli.h"
 #include "tools/ravel/run_litmus.h"
+#include "tools/ravel/run_lkmm_trace.h"
 
 namespace ravel::cli {
 namespace {
@@ -31,11 +32,12 @@ std::string lkmm_json(const interp::ReportInfo& info, const lang::Program& prog,
 }  // namespace
 
 int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::Checked& c,
-                      LitmusRow* row) {
+                      LitmusRow* row, const std::function<std::string()>& trace_path) {
   const lang::Program& prog = *c.program;
   litmus::RavelLkmmResult r;
   std::string diag;
-  if (!litmus::run_ravel_lkmm(prog, *c.source, static_cast<uint32_t>(o.loop_bound), &r, &diag)) {
+  if (!litmus::run_ravel_lkmm(prog, *c.source, static_cast<uint32_t>(o.loop_bound), &r, &diag,
+                              lkmm_limits(o))) {
     std::fputs(diag.c_str(), stderr);
     row->verdict = "ERROR";
     return kExitUsage;
@@ -64,6 +66,14 @@ int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::
                   litmus::witness_text(r.witnesses[k]).c_str());
     }
   }
+  int rc = out.match ? kExitOk : kExitMismatch;
+  if (std::string err;
+      !o.trace.empty() && !r.witnesses.empty() &&
+      !write_output_file(trace_path(),
+                         lkmm_trace_json(file, c, static_cast<uint32_t>(o.loop_bound), r), &err)) {
+    std::fprintf(stderr, "ravel: %s\n", err.c_str());
+    rc = kExitInternal;
+  }
   row->verdict = out.match ? "PASS" : "FAIL";
   row->expected = out.expected.empty() ? "ok" : "";
   for (const std::string& k : out.expected) row->expected += (row->expected.empty() ? "" : ",") + k;
@@ -71,7 +81,72 @@ int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::
   for (const std::string& k : out.found) row->found += (row->found.empty() ? "" : ",") + k;
   row->executions = out.executions;
   row->elapsed = r.run.result.elapsed_s;
-  return out.match ? kExitOk : kExitMismatch;
+  return rc;
+}
+
+litmus::lkmm_enum::Limits lkmm_limits(const RunOptions& o) {
+  return {o.executions, o.time_limit_s, o.stop_on_first};
+}
+
+namespace {
+
+// The refusal of an option under lkmm for any file, or nullptr. Each names what the option
+// would control under sc and lkmm has not: a schedule, a sampler, dpor's reductions, sleeping.
+const char* refused_for_all(const RunOptions& o) {
+  if (o.strategy_given) {
+    return "--strategy does not apply with --memory-model lkmm: every candidate execution is "
+           "enumerated and judged by the model (strategy axiomatic)";
+  }
+  if (o.seed_given) return "--seed does not apply with --memory-model lkmm: nothing is sampled";
+  if (o.estimate) return "--estimate estimates dpor's interleavings, not lkmm's executions";
+  if (o.threads_given || o.simulate_workers > 0 || o.mpi) {
+    return "--threads, --simulate-workers and --mpi split dpor's exploration; --memory-model "
+           "lkmm enumerates candidate executions on one thread";
+  }
+  if (!o.replay.empty()) {
+    return "--replay is not supported with --memory-model lkmm: an LKMM execution has no "
+           "schedule to replay";
+  }
+  if (!o.commute || !o.symmetry || !o.coarse) {
+    return "--no-reduction names dpor's reductions; --memory-model lkmm has none to turn off";
+  }
+  if (o.signals || o.early_timeouts) {
+    return "--signals and --timeouts apply to sleeping waits, which --memory-model lkmm does "
+           "not model (mutex_lock_interruptible and timed waits are refused)";
+  }
+  return nullptr;
+}
+
+// Refusals that depend on the kind of file: a scenario has no JUnit or SARIF output under
+// lkmm yet; a litmus test has no violations to stop at (its data race is a flag) and no trace.
+const char* refused_for_file(const RunOptions& o, bool litmus) {
+  if (litmus) {
+    if (o.stop_on_first) {
+      return "--stop-on-first does not apply to litmus tests under --memory-model lkmm: an "
+             "observation has no violation to stop at (--executions or --time-limit bound it)";
+    }
+    if (!o.trace.empty()) {
+      return "--trace writes the trace of a .ravel scenario's violation; a litmus test under "
+             "--memory-model lkmm has none (--verbose prints its witness)";
+    }
+    return nullptr;
+  }
+  if (!o.junit.empty()) return "--junit is not supported with --memory-model lkmm";
+  if (!o.sarif.empty()) return "--sarif is not supported with --memory-model lkmm";
+  return nullptr;
+}
+
+}  // namespace
+
+bool lkmm_options_ok(const RunOptions& o, const std::vector<std::string>& files) {
+  if (o.memory_model != "lkmm") return true;
+  const char* bad = refused_for_all(o);
+  for (size_t i = 0; bad == nullptr && i < files.size(); ++i) {
+    bad = refused_for_file(o, is_litmus_file(files[i]));
+  }
+  if (bad == nullptr) return true;
+  usage_error("run", bad);
+  return false;
 }
 
 }  // namespace ravel::cli
