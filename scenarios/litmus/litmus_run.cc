@@ -133,6 +133,10 @@ std::string litmus_text(const LitmusReport& info, const Test& t, const LitmusRes
            (n == 1 ? "" : "s") + ")\n";
     }
   }
+  if (verbose && info.memory_model == "lkmm") {
+    s += "  Candidate executions " + std::to_string(r.candidates) + ", consistent " +
+         std::to_string(e.executions) + "\n";
+  }
   if (verbose && !r.witness.empty()) {
     s += "  Witness (the first execution satisfying the condition: rf, where each read took its "
          "value; co, the order of each location's writes)\n" +

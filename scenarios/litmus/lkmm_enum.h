@@ -82,6 +82,10 @@ struct Limits {
 using ThreadPaths = std::function<bool(int proc, const std::vector<std::vector<int64_t>>& domain,
                                        std::vector<lkmm_thread::Trace>* out, Error* err)>;
 
+// A bit beside the model's axioms (lkmm.h) that turns the enumerator's pruning off (the
+// atomicity cut of rf choices, lkmm_enum.cc): for the test that pruning changes no answer.
+inline constexpr uint32_t kNoPruning = 1u << 31;
+
 // At most this many paths per thread.
 inline constexpr size_t kMaxPaths = 4096;
 

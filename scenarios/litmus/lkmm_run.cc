@@ -132,6 +132,7 @@ bool run_lkmm(const std::string& file, const std::string& text, const Test& t, u
     return false;
   }
   out->run.result.executions = stats.consistent;
+  out->candidates = stats.candidates;
   out->run.result.complete = !stop.stopped;
   out->run.result.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
