@@ -71,6 +71,37 @@ TEST(LkmmOptions, OptionsWithoutAnLkmmMeaningAreRefused) {
   EXPECT_EQ(ravel("run --strategy dfs --seed 7 tests/cli/ok.ravel").code, 0);
 }
 
+// The options that keep their sc meaning: --jobs (files one after another, the same output),
+// --loop-bound (a path looping more is refused), --quiet and --verbose.
+TEST(LkmmOptions, HonouredOptionsKeepTheirMeaning) {
+  auto masked = [](std::string s) {
+    for (size_t at = s.find("\"elapsed_s\":"); at != std::string::npos;
+         at = s.find("\"elapsed_s\":", at + 1)) {
+      s.replace(at, s.find_first_of(",}", at) - at, "\"elapsed_s\":T");
+    }
+    return s;
+  };
+  const std::string files = " tests/litmus/ravel/mp-once.ravel tests/litmus/ravel/sb-mb.ravel";
+  Result one = ravel("run --json --memory-model lkmm" + files);
+  Result two = ravel("run --json --memory-model lkmm --jobs 2" + files);
+  EXPECT_EQ(two.code, 0) << two.err;
+  EXPECT_EQ(masked(two.out), masked(one.out));
+  Result bound =
+      ravel("run --memory-model lkmm --loop-bound 1 tests/litmus/ravel/lock-counter.ravel");
+  EXPECT_EQ(bound.code, 2);
+  EXPECT_NE(bound.err.find(":7:5: error: a loop runs more than 1 iterations on one path"),
+            std::string::npos)
+      << bound.err;
+  EXPECT_EQ(
+      ravel("run --memory-model lkmm --loop-bound 2 tests/litmus/ravel/lock-counter.ravel").code,
+      0);
+  Result quiet = ravel("run --quiet --memory-model lkmm tests/litmus/ravel/sb-mb.ravel");
+  EXPECT_EQ(quiet.out, "");
+  Result verbose = ravel("run --verbose --memory-model lkmm tests/litmus/ravel/lock-counter.ravel");
+  EXPECT_NE(verbose.out.find("candidate executions 27, consistent 3"), std::string::npos)
+      << verbose.out;
+}
+
 // --executions N judges N consistent executions and stops: the run is incomplete, and a kind
 // the scenario expects but the N executions did not show is a mismatch (exit 1), as under sc.
 TEST(LkmmOptions, ExecutionsLimitStopsTheEnumeration) {
