@@ -17,6 +17,7 @@
 // the syntax the threads were written in.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -50,10 +51,11 @@ struct Stop {
   bool requested = false;
   bool has_deadline = false;
   std::chrono::steady_clock::time_point deadline;
+  const std::atomic<bool>* interrupted = nullptr;  // SIGINT/SIGTERM (tools/ravel/interrupt.h)
   bool stopped = false;
   uint64_t polls = 0;  // candidates since the clock was last read
   bool now() {         // true when the enumeration must stop here
-    if (requested) stopped = true;
+    if (requested || (interrupted != nullptr && interrupted->load())) stopped = true;
     if (!stopped && has_deadline && (++polls & 63) == 1) {
       stopped = std::chrono::steady_clock::now() >= deadline;
     }
@@ -67,8 +69,10 @@ struct Limits {
   int64_t executions = -1;
   double time_limit_s = -1;
   bool stop_on_first = false;
-  Stop start() const {  // the Stop of a run starting now
+  const std::atomic<bool>* interrupted = nullptr;  // stop (incomplete) once it is set
+  Stop start() const {                             // the Stop of a run starting now
     Stop s;
+    s.interrupted = interrupted;
     s.has_deadline = time_limit_s > 0;
     s.deadline = std::chrono::steady_clock::now() +
                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(

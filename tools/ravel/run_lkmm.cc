@@ -7,6 +7,7 @@
 #include "scenarios/interp/outcome.h"
 #include "scenarios/litmus/lkmm_ravel_run.h"
 #include "tools/ravel/cli.h"
+#include "tools/ravel/interrupt.h"
 #include "tools/ravel/run_litmus.h"
 #include "tools/ravel/run_lkmm_trace.h"
 
@@ -85,7 +86,9 @@ int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::
 }
 
 litmus::lkmm_enum::Limits lkmm_limits(const RunOptions& o) {
-  return {o.executions, o.time_limit_s, o.stop_on_first};
+  // An interrupt stops the enumeration as it stops an sc exploration: the run is reported
+  // incomplete and `run` exits 128 + the signal (docs/exit-codes.md).
+  return {o.executions, o.time_limit_s, o.stop_on_first, interrupt_flag()};
 }
 
 namespace {
