@@ -53,13 +53,12 @@ TEST(LkmmOptions, OptionsWithoutAnLkmmMeaningAreRefused) {
                                                                                 << r.err;
     }
   }
-  // Per kind of file: a scenario has no JUnit or SARIF output under lkmm; a litmus test has no
+  // Per kind of file: a scenario has no SARIF output under lkmm; a litmus test has no
   // violation to stop at and no trace.
-  for (const char* opt : {"--junit /tmp/ravel-lkmm-j.xml", "--sarif /tmp/ravel-lkmm-s.json"}) {
-    Result r =
-        ravel(std::string("run --memory-model lkmm ") + opt + " tests/litmus/ravel/mp-once.ravel");
-    EXPECT_EQ(r.code, 2) << opt << "\n" << r.err;
-  }
+  Result sarif = ravel("run --memory-model lkmm --sarif " + scratch("s.json") +
+                       " tests/litmus/ravel/mp-once.ravel");
+  EXPECT_EQ(sarif.code, 2) << sarif.err;
+  EXPECT_NE(sarif.err.find("--sarif is not supported with --memory-model lkmm"), std::string::npos);
   Result stop = ravel("run --memory-model lkmm --stop-on-first tests/litmus/lkmm/sb-once.litmus");
   EXPECT_EQ(stop.code, 2);
   EXPECT_NE(stop.err.find("--stop-on-first does not apply to litmus tests"), std::string::npos);
@@ -100,6 +99,31 @@ TEST(LkmmOptions, HonouredOptionsKeepTheirMeaning) {
   Result verbose = ravel("run --verbose --memory-model lkmm tests/litmus/ravel/lock-counter.ravel");
   EXPECT_NE(verbose.out.find("candidate executions 27, consistent 3"), std::string::npos)
       << verbose.out;
+}
+
+// --junit: one test case per scenario, a failure (with the witness in its body) when the outcome
+// differs from `expect`, an error when lkmm refused the scenario while running it.
+TEST(LkmmOptions, JunitHasOneCasePerScenario) {
+  const std::string xml = scratch("lkmm.xml");
+  Result r = ravel("run --memory-model lkmm --executions 3 --junit " + xml +
+                   " tests/litmus/ravel/sb-once.ravel tests/litmus/ravel/mp-once.ravel "
+                   "tests/litmus/ravel-bad/nested-locks.ravel");
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  const std::string doc = slurp(xml);
+  EXPECT_NE(doc.find("tests=\"3\" failures=\"0\" errors=\"1\""), std::string::npos) << doc;
+  EXPECT_NE(doc.find("classname=\"tests/litmus/ravel/mp-once.ravel\""), std::string::npos);
+  EXPECT_NE(doc.find("a lock-order cycle"), std::string::npos) << doc;
+  Result fail = ravel("run --memory-model lkmm --executions 1 --junit " + xml +
+                      " tests/litmus/ravel/mp-once.ravel tests/litmus/ravel/sb-once.ravel");
+  EXPECT_EQ(fail.code, 1);
+  const std::string f = slurp(xml);
+  EXPECT_NE(f.find("tests=\"2\" failures=\"1\""), std::string::npos) << f;
+  EXPECT_NE(f.find("<failure message=\"expected assertion; found ok\""), std::string::npos) << f;
+  Result witness = ravel("run --memory-model lkmm --junit " + xml +
+                         " tests/litmus/ravel/sb-mb.ravel "
+                         "tests/litmus/ravel-kernel/completion-flag.ravel");
+  EXPECT_EQ(witness.code, 0);
+  EXPECT_NE(slurp(xml).find("tests=\"2\" failures=\"0\" errors=\"0\""), std::string::npos);
 }
 
 // --executions N judges N consistent executions and stops: the run is incomplete, and a kind

@@ -534,7 +534,10 @@ bool check_all(const RunOptions& o, const std::vector<std::string>& files,
 
 void report_lkmm_scenario(Batch& b, const std::string& file, const lang::Checked& c) {
   LitmusRow row;
-  int rc = run_lkmm_scenario(b.o, file, c, &row, [&] { return b.trace_paths.next(file); });
+  JunitCase junit;
+  int rc = run_lkmm_scenario(b.o, file, c, &row, [&] { return b.trace_paths.next(file); },
+                             b.o.junit.empty() ? nullptr : &junit);
+  if (!b.o.junit.empty()) b.cases.push_back(std::move(junit));
   b.rows.push_back({file, row.verdict, row.expected, row.found, row.executions, row.elapsed});
   b.exit_code = worst_exit(b.exit_code, rc);
   std::fflush(stdout);

@@ -8,6 +8,7 @@
 #include "scenarios/litmus/lkmm_ravel_run.h"
 #include "tools/ravel/cli.h"
 #include "tools/ravel/interrupt.h"
+#include "tools/ravel/junit.h"
 #include "tools/ravel/run_litmus.h"
 #include "tools/ravel/run_lkmm_trace.h"
 
@@ -30,10 +31,54 @@ std::string lkmm_json(const interp::ReportInfo& info, const lang::Program& prog,
   return j.dump();
 }
 
+// The text report: sc's verdict lines with the memory model named, the counts with --verbose,
+// and each violation with its witness (rf and co).
+std::string lkmm_text(const interp::ReportInfo& info, const lang::Program& prog,
+                      const litmus::RavelLkmmResult& r, const interp::Outcome& out, bool verbose) {
+  std::string text = interp::text_summary(info, prog, r.run, out, false);
+  text.insert(text.rfind("  strategy axiomatic") + 2, "memory model lkmm, ");
+  if (verbose) {
+    const uint64_t consistent = r.run.result.executions + r.dropped;
+    text += "  candidate executions " + std::to_string(r.candidates) + ", consistent " +
+            std::to_string(consistent) + ", dropped (await re-reads) " + std::to_string(r.dropped) +
+            "\n";
+  }
+  for (size_t k = 0; k < r.witnesses.size(); ++k) {
+    const FoundViolation& v = r.run.result.violations[k];
+    text += "\n  " + std::string(violation_name(v.violation.kind)) + ": " + v.violation.message +
+            "\n    at " + loc_text(v.violation.loc) + " (execution " + std::to_string(v.execution) +
+            ")\n" + litmus::witness_text(r.witnesses[k]);
+  }
+  return text;
+}
+
+// The JUnit case (junit.h's rules): failed when the outcome differs from `expect`, with the
+// text report (witnesses included) as its body.
+JunitCase lkmm_junit_case(const interp::ReportInfo& info, const lang::Program& prog,
+                          const interp::Outcome& out, const std::string& text) {
+  JunitCase c{prog.title.empty() ? info.file : prog.title,
+              info.file,
+              info.elapsed_s,
+              JunitCase::Status::kPassed,
+              "",
+              ""};
+  if (out.match) return c;
+  auto kinds = [](const std::vector<std::string>& k) {
+    std::string s;
+    for (const std::string& x : k) s += (s.empty() ? "" : ", ") + x;
+    return s.empty() ? std::string("ok") : s;
+  };
+  c.status = JunitCase::Status::kFailed;
+  c.message = "expected " + kinds(out.expected) + "; found " + kinds(out.found);
+  c.details = text;
+  return c;
+}
+
 }  // namespace
 
 int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::Checked& c,
-                      LitmusRow* row, const std::function<std::string()>& trace_path) {
+                      LitmusRow* row, const std::function<std::string()>& trace_path,
+                      JunitCase* junit) {
   const lang::Program& prog = *c.program;
   litmus::RavelLkmmResult r;
   std::string diag;
@@ -41,32 +86,21 @@ int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::
                               lkmm_limits(o))) {
     std::fputs(diag.c_str(), stderr);
     row->verdict = "ERROR";
+    if (junit != nullptr) {
+      *junit = JunitCase{prog.title.empty() ? file : prog.title, file, 0, JunitCase::Status::kError,
+                         diag.substr(0, diag.find('\n')),        diag};
+    }
     return kExitUsage;
   }
   interp::Outcome out = interp::evaluate(prog, r.run);
   interp::ReportInfo info{file, "axiomatic", r.run.result.elapsed_s};
+  const std::string text = lkmm_text(info, prog, r, out, o.verbose);
   if (o.json) {
     std::printf("%s\n", lkmm_json(info, prog, r, out).c_str());
   } else if (!o.quiet || !out.match) {
-    std::string text = interp::text_summary(info, prog, r.run, out, false);
-    text.insert(text.rfind("  strategy axiomatic") + 2, "memory model lkmm, ");
     std::fputs(text.c_str(), stdout);
-    if (o.verbose) {
-      const uint64_t consistent = r.run.result.executions + r.dropped;
-      std::printf("  candidate executions %llu, consistent %llu, dropped (await re-reads) %llu\n",
-                  static_cast<unsigned long long>(r.candidates),
-                  static_cast<unsigned long long>(consistent),
-                  static_cast<unsigned long long>(r.dropped));
-    }
-    for (size_t k = 0; k < r.witnesses.size(); ++k) {
-      const FoundViolation& v = r.run.result.violations[k];
-      std::printf("\n  %s: %s\n    at %s (execution %llu)\n%s",
-                  std::string(violation_name(v.violation.kind)).c_str(),
-                  v.violation.message.c_str(), loc_text(v.violation.loc).c_str(),
-                  static_cast<unsigned long long>(v.execution),
-                  litmus::witness_text(r.witnesses[k]).c_str());
-    }
   }
+  if (junit != nullptr) *junit = lkmm_junit_case(info, prog, out, text);
   int rc = out.match ? kExitOk : kExitMismatch;
   if (std::string err;
       !o.trace.empty() && !r.witnesses.empty() &&
@@ -120,8 +154,9 @@ const char* refused_for_all(const RunOptions& o) {
   return nullptr;
 }
 
-// Refusals that depend on the kind of file: a scenario has no JUnit or SARIF output under
-// lkmm yet; a litmus test has no violations to stop at (its data race is a flag) and no trace.
+// Refusals that depend on the kind of file: a scenario has no SARIF output under lkmm yet (its
+// code flows are interleavings); a litmus test has no violations to stop at (its data race is a
+// flag) and no trace.
 const char* refused_for_file(const RunOptions& o, bool litmus) {
   if (litmus) {
     if (o.stop_on_first) {
@@ -134,7 +169,6 @@ const char* refused_for_file(const RunOptions& o, bool litmus) {
     }
     return nullptr;
   }
-  if (!o.junit.empty()) return "--junit is not supported with --memory-model lkmm";
   if (!o.sarif.empty()) return "--sarif is not supported with --memory-model lkmm";
   return nullptr;
 }
