@@ -5,6 +5,7 @@
 // writes a ravel-lkmm-trace/1 document whose rf edges are the witness's; the kernel objects
 // give the ordering the kernel documents, each shown by a scenario that needs it and one that
 // lacks it; what remains is refused at its line:col.
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -53,12 +54,7 @@ TEST(LkmmOptions, OptionsWithoutAnLkmmMeaningAreRefused) {
                                                                                 << r.err;
     }
   }
-  // Per kind of file: a scenario has no SARIF output under lkmm; a litmus test has no
-  // violation to stop at and no trace.
-  Result sarif = ravel("run --memory-model lkmm --sarif " + scratch("s.json") +
-                       " tests/litmus/ravel/mp-once.ravel");
-  EXPECT_EQ(sarif.code, 2) << sarif.err;
-  EXPECT_NE(sarif.err.find("--sarif is not supported with --memory-model lkmm"), std::string::npos);
+  // Per kind of file: a litmus test has no violation to stop at and no trace.
   Result stop = ravel("run --memory-model lkmm --stop-on-first tests/litmus/lkmm/sb-once.litmus");
   EXPECT_EQ(stop.code, 2);
   EXPECT_NE(stop.err.find("--stop-on-first does not apply to litmus tests"), std::string::npos);
@@ -124,6 +120,43 @@ TEST(LkmmOptions, JunitHasOneCasePerScenario) {
                          "tests/litmus/ravel-kernel/completion-flag.ravel");
   EXPECT_EQ(witness.code, 0);
   EXPECT_NE(slurp(xml).find("tests=\"2\" failures=\"0\" errors=\"0\""), std::string::npos);
+}
+
+// --sarif: one result per violation at its line:col, suppressed when `expect` declares it, with
+// the witness as the code flow (a thread flow per thread; the data read names the initial
+// value it read from).
+TEST(LkmmOptions, SarifHasTheWitnessAsCodeFlow) {
+  const std::string path = scratch("lkmm.sarif");
+  Result r = ravel("run --memory-model lkmm --sarif " + path + " tests/litmus/ravel/mp-once.ravel");
+  ASSERT_EQ(r.code, 0) << r.err;
+  nlohmann::json doc = nlohmann::json::parse(slurp(path), nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << slurp(path);
+  const nlohmann::json& results = doc["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 1u) << results.dump();
+  const nlohmann::json& res = results[0];
+  EXPECT_EQ(res["ruleId"], "assertion");
+  EXPECT_EQ(res["locations"][0]["physicalLocation"]["region"]["startLine"], 17);
+  EXPECT_EQ(res["suppressions"][0]["kind"], "inSource");
+  EXPECT_EQ(res["properties"]["memory_model"], "lkmm");
+  std::map<std::string, std::vector<std::string>> flows;
+  for (const nlohmann::json& tf : res["codeFlows"][0]["threadFlows"]) {
+    for (const nlohmann::json& l : tf["locations"]) {
+      flows[tf["id"]].push_back(l["location"]["message"]["text"]);
+      EXPECT_FALSE(l.contains("executionOrder")) << "an LKMM execution has no interleaving";
+    }
+  }
+  EXPECT_EQ(flows["writer"],
+            (std::vector<std::string>{"writer: W[once] data=1", "writer: W[once] flag=1"}));
+  ASSERT_EQ(flows["reader"].size(), 2u);
+  EXPECT_EQ(flows["reader"][1], "reader: R[once] data=0 (reads from the initial value)");
+  EXPECT_NE(flows["reader"][0].find("(reads from writer W[once] flag=1 at "), std::string::npos);
+  // A violation `expect` does not declare is not suppressed (await_ok: ok under sc only).
+  Result weak =
+      ravel("run --memory-model lkmm --sarif " + path + " tests/interp/lang/await_ok.ravel");
+  EXPECT_EQ(weak.code, 1);
+  nlohmann::json w = nlohmann::json::parse(slurp(path), nullptr, false);
+  ASSERT_FALSE(w["runs"][0]["results"].empty()) << slurp(path);
+  for (const nlohmann::json& x : w["runs"][0]["results"]) EXPECT_FALSE(x.contains("suppressions"));
 }
 
 // --executions N judges N consistent executions and stops: the run is incomplete, and a kind

@@ -536,7 +536,8 @@ void report_lkmm_scenario(Batch& b, const std::string& file, const lang::Checked
   LitmusRow row;
   JunitCase junit;
   int rc = run_lkmm_scenario(b.o, file, c, &row, [&] { return b.trace_paths.next(file); },
-                             b.o.junit.empty() ? nullptr : &junit);
+                             b.o.junit.empty() ? nullptr : &junit,
+                             b.o.sarif.empty() ? nullptr : &b.sarif);
   if (!b.o.junit.empty()) b.cases.push_back(std::move(junit));
   b.rows.push_back({file, row.verdict, row.expected, row.found, row.executions, row.elapsed});
   b.exit_code = worst_exit(b.exit_code, rc);

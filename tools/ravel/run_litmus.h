@@ -12,6 +12,7 @@
 #include "scenarios/litmus/litmus_run.h"
 #include "tools/ravel/junit.h"
 #include "tools/ravel/run_options.h"
+#include "tools/ravel/sarif.h"
 
 namespace ravel::cli {
 
@@ -34,10 +35,11 @@ int run_litmus_file(const RunOptions& o, const std::string& file, const litmus::
 // when it uses what lkmm does not model (the errors printed at their line:col).
 // With --trace, `trace_path()` names the file to write the first violation's document to
 // (run_lkmm_trace.h); it is called only when there is a violation.
-// With --junit, *junit (when not null) gets the scenario's JUnit case.
+// With --junit, *junit (when not null) gets the scenario's JUnit case; with --sarif, *sarif
+// (when not null) its results.
 int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::Checked& c,
                       LitmusRow* row, const std::function<std::string()>& trace_path,
-                      JunitCase* junit);
+                      JunitCase* junit, SarifLog* sarif);
 
 // docs/litmus.md "Options under lkmm": every option of `run` is honoured under lkmm or refused;
 // false (the usage error printed) when one is refused for these files.

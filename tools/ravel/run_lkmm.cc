@@ -78,7 +78,7 @@ JunitCase lkmm_junit_case(const interp::ReportInfo& info, const lang::Program& p
 
 int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::Checked& c,
                       LitmusRow* row, const std::function<std::string()>& trace_path,
-                      JunitCase* junit) {
+                      JunitCase* junit, SarifLog* sarif) {
   const lang::Program& prog = *c.program;
   litmus::RavelLkmmResult r;
   std::string diag;
@@ -101,6 +101,7 @@ int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::
     std::fputs(text.c_str(), stdout);
   }
   if (junit != nullptr) *junit = lkmm_junit_case(info, prog, out, text);
+  if (sarif != nullptr) sarif->add_lkmm(file, prog, r, out);
   int rc = out.match ? kExitOk : kExitMismatch;
   if (std::string err;
       !o.trace.empty() && !r.witnesses.empty() &&
@@ -154,22 +155,17 @@ const char* refused_for_all(const RunOptions& o) {
   return nullptr;
 }
 
-// Refusals that depend on the kind of file: a scenario has no SARIF output under lkmm yet (its
-// code flows are interleavings); a litmus test has no violations to stop at (its data race is a
-// flag) and no trace.
+// Refusals that depend on the kind of file: a litmus test has no violations to stop at (its
+// data race is a flag) and no trace.
 const char* refused_for_file(const RunOptions& o, bool litmus) {
-  if (litmus) {
-    if (o.stop_on_first) {
-      return "--stop-on-first does not apply to litmus tests under --memory-model lkmm: an "
-             "observation has no violation to stop at (--executions or --time-limit bound it)";
-    }
-    if (!o.trace.empty()) {
-      return "--trace writes the trace of a .ravel scenario's violation; a litmus test under "
-             "--memory-model lkmm has none (--verbose prints its witness)";
-    }
-    return nullptr;
+  if (litmus && o.stop_on_first) {
+    return "--stop-on-first does not apply to litmus tests under --memory-model lkmm: an "
+           "observation has no violation to stop at (--executions or --time-limit bound it)";
   }
-  if (!o.sarif.empty()) return "--sarif is not supported with --memory-model lkmm";
+  if (litmus && !o.trace.empty()) {
+    return "--trace writes the trace of a .ravel scenario's violation; a litmus test under "
+           "--memory-model lkmm has none (--verbose prints its witness)";
+  }
   return nullptr;
 }
 
