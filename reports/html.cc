@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reports/lkmm_html.h"
 #include "reports/schema_check.h"
 #include "reports/trace_refs.h"
 #include "reports/viewer_assets.h"
@@ -17,6 +18,8 @@ std::string join(const char* const* chunks) {
   for (; *chunks != nullptr; ++chunks) out += *chunks;
   return out;
 }
+
+}  // namespace
 
 // Inside <script> the only dangerous text is "</script" or "<!--": '<' occurs in JSON only
 // within strings, where \u003c means the same character.
@@ -47,8 +50,6 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
-}  // namespace
-
 const std::string& trace_schema_text() {
   static const std::string text = join(assets::kTraceSchema);
   return text;
@@ -61,6 +62,9 @@ bool render_html(const std::string& trace_json, std::string* html, std::string* 
     return false;
   }
   // Read "format" only as a string: value() with a string default throws on {"format": 1}.
+  const bool lkmm = doc.is_object() && doc.contains("format") && doc["format"].is_string() &&
+                    doc["format"].get<std::string>() == kLkmmTraceFormat;
+  if (lkmm) return render_lkmm_html(doc, trace_json, html, error);
   const bool format_ok = doc.is_object() && doc.contains("format") && doc["format"].is_string() &&
                          doc["format"].get<std::string>() == kTraceFormat;
   if (!format_ok) {
@@ -91,7 +95,7 @@ bool render_html(const std::string& trace_json, std::string* html, std::string* 
   o += "<script type=\"application/json\" id=\"ravel-schema\">" +
        script_safe_json(trace_schema_text()) + "</script>\n";
   o += "<script>\n" + join(assets::kTablesJs) + "</script>\n";
-  o += "<script>\n" + join(assets::kViewerJs) + "</script>\n</body>\n</html>\n";
+  o += "<script>\n" + join(assets::kCommonJs) + join(assets::kViewerJs) + "</script>\n</body>\n</html>\n";
   return true;
 }
 

@@ -11,9 +11,14 @@
 
 namespace ravel::report {
 
-// False (with *error) when the text is not JSON or not a ravel-trace/2 document.
+// False (with *error) when the text is not JSON or not a ravel-trace/2 document; a
+// ravel-lkmm-trace/1 document gets its own page (lkmm_html.h).
 bool render_html(const std::string& trace_json, std::string* html, std::string* error);
 // The embedded schema, parsed.
 const std::string& trace_schema_text();
+
+// For the pages: JSON safe inside <script>, text safe in HTML.
+std::string script_safe_json(const std::string& json);
+std::string html_escape(const std::string& s);
 
 }  // namespace ravel::report

@@ -13,56 +13,7 @@
 // (RAVEL_OPS, RAVEL_VIOLATIONS, generated at build time).
 'use strict';
 
-const SVGNS = 'http://www.w3.org/2000/svg';
 const ROW = 24, COL = 190, HEAD = 58, LEFT = 56, SPAN_W = 5;
-
-function el(tag, attrs, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (k === 'text') e.textContent = v; else e.setAttribute(k, v);
-  }
-  for (const k of kids) e.append(k);
-  return e;
-}
-function svg(tag, attrs, text) {
-  const e = document.createElementNS(SVGNS, tag);
-  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-// --- JSON Schema subset (as reports/schema_check.cc) ------------------------------------------
-function validate(schema, root, v, path) {
-  if (schema.$ref) {
-    const r = validate(root.$defs[schema.$ref.replace('#/$defs/', '')], root, v, path);
-    if (r) return r;
-  }
-  const typeOf = x => Array.isArray(x) ? 'array' : x === null ? 'null' :
-    Number.isInteger(x) ? 'integer' : typeof x;
-  if (schema.type) {
-    const types = [].concat(schema.type), t = typeOf(v);
-    if (!types.some(w => w === t || (w === 'number' && t === 'integer'))) return `${path}: expected ${types}`;
-  }
-  if ('const' in schema && schema.const !== v) return `${path}: expected ${JSON.stringify(schema.const)}`;
-  if (schema.enum && !schema.enum.includes(v)) return `${path}: ${JSON.stringify(v)} not in ${JSON.stringify(schema.enum)}`;
-  if (schema.pattern && typeof v === 'string' && !new RegExp(schema.pattern).test(v)) return `${path}: bad format`;
-  if (typeOf(v) === 'object') {
-    for (const r of schema.required || []) if (!(r in v)) return `${path}: missing ${r}`;
-    for (const [k, x] of Object.entries(v)) {
-      if (schema.properties && schema.properties[k]) {
-        const r = validate(schema.properties[k], root, x, `${path}/${k}`);
-        if (r) return r;
-      } else if (schema.additionalProperties === false) return `${path}: unexpected ${k}`;
-    }
-  }
-  if (Array.isArray(v) && schema.items) {
-    for (let i = 0; i < v.length; i++) {
-      const r = validate(schema.items, root, v[i], `${path}/${i}`);
-      if (r) return r;
-    }
-  }
-  return null;
-}
 
 // --- model ------------------------------------------------------------------------------------
 function buildModel(trace) {

@@ -133,6 +133,10 @@ std::string litmus_text(const LitmusReport& info, const Test& t, const LitmusRes
            (n == 1 ? "" : "s") + ")\n";
     }
   }
+  if (verbose && info.memory_model == "lkmm") {
+    s += "  Candidate executions " + std::to_string(r.candidates) + ", consistent " +
+         std::to_string(e.executions) + "\n";
+  }
   if (verbose && !r.witness.empty()) {
     s += "  Witness (the first execution satisfying the condition: rf, where each read took its "
          "value; co, the order of each location's writes)\n" +
@@ -142,8 +146,12 @@ std::string litmus_text(const LitmusReport& info, const Test& t, const LitmusRes
   s += "  Observation " + t.name + " " + r.obs.observation() + " " +
        std::to_string(r.obs.positive) + " " + std::to_string(r.obs.negative) + "\n";
   if (!t.result.empty()) {
+    // lkmm_run.h: an incomplete enumeration proves Sometimes only; anything else it found may
+    // still change.
+    const bool unconfirmed = info.memory_model == "lkmm" && !r.match && !e.complete &&
+                             r.found != "Sometimes";
     s += "  Result: " + t.result + " (documented) -> found " + r.found +
-         (r.match ? "" : ": disagrees") + "\n";
+         (r.match ? "" : unconfirmed ? ": not confirmed (incomplete)" : ": disagrees") + "\n";
   }
   char line[200];
   std::snprintf(
@@ -191,7 +199,7 @@ std::string litmus_json(const LitmusReport& info, const Test& t, const LitmusRes
 namespace ravel::litmus {
 
 bool load_litmus(const std::string& path, Loaded* out, std::string* diag,
-                 const std::string& memory_model) {
+                 const std::string& memory_model, const lkmm_enum::Limits& limits) {
   // The same limits as a scenario file: a regular file of at most 1 MiB (input_file.h).
   std::string reason;
   if (!lang::read_input_file(path, lang::kMaxScenarioBytes, &out->text, &reason)) {
@@ -205,7 +213,8 @@ bool load_litmus(const std::string& path, Loaded* out, std::string* diag,
   }
   if (memory_model == "lkmm") {
     out->lkmm = true;
-    return run_lkmm(path, out->text, out->test, lkmm::kAllAxioms, &out->lkmm_result, diag);
+    return run_lkmm(path, out->text, out->test, lkmm::kAllAxioms, &out->lkmm_result, diag,
+                    limits);
   }
   return lower(path, out->text, out->test, &out->lowered, diag);
 }

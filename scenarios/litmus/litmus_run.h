@@ -21,6 +21,7 @@
 #include "scenarios/interp/interp.h"
 #include "scenarios/litmus/litmus_lower.h"
 #include "scenarios/litmus/litmus_parse.h"
+#include "scenarios/litmus/lkmm_enum.h"
 
 namespace ravel::litmus {
 
@@ -38,6 +39,7 @@ struct LitmusResult {
   bool match = true;  // found agrees with Result: (true when the file documents none)
   std::string flags;    // lkmm: herd7's flags raised by a kept execution ("data-race"), or empty
   std::string witness;  // lkmm: rf and co of the first execution satisfying the condition
+  uint64_t candidates = 0;  // lkmm: candidate executions checked
 };
 
 // A proposition over a final state ("0:r0" / "x" -> its value as printed).
@@ -78,7 +80,8 @@ struct Loaded {
 // False with *diag set (one rendered error, or "cannot read") when the file cannot be run.
 // Under memory model "lkmm" the test is not lowered but judged at once by the LKMM checker
 // (lkmm_run.h), so that a construct lkmm refuses is reported before anything runs.
+// `limits` apply under lkmm (lkmm_run.h); under sc the exploration's options do.
 bool load_litmus(const std::string& path, Loaded* out, std::string* diag,
-                 const std::string& memory_model = "sc");
+                 const std::string& memory_model = "sc", const lkmm_enum::Limits& limits = {});
 
 }  // namespace ravel::litmus

@@ -145,15 +145,33 @@ bool rf_choices(Layout* l) {
 class Search {
  public:
   Search(Layout* l, uint32_t axioms, const std::vector<const Trace*>& ts,
-         const std::function<void(const Final&)>& cb, Stats* stats)
-      : l_(l), axioms_(axioms), ts_(ts), cb_(cb), stats_(stats) {}
+         const std::function<void(const Final&)>& cb, Stats* stats, Stop* stop)
+      : l_(l),
+        axioms_(axioms),
+        ts_(ts),
+        cb_(cb),
+        stats_(stats),
+        stop_(stop),
+        prune_rmw_((axioms & lkmm::kAtomic) && (axioms & lkmm::kCoherence) &&
+                   !(axioms & kNoPruning)) {}
 
   void rf(size_t k) {
     if (k == l_->reads.size()) return co(0);
+    const int r = l_->reads[k];
+    // Two RMWs that store never read from the same write: both writes would be co-after it
+    // (coherence: an RMW's write follows what its read read), so one would sit between the
+    // other's read and write (the cat file's atomic axiom, `empty rmw & (fre; coe)`). Cut here,
+    // before any coherence order is built (only when both constraints are checked: the tests
+    // that drop one must see every candidate).
+    const bool rmw = prune_rmw_ && l_->x.rmw.row(r) != 0;
     for (int w : l_->rf_choices[k]) {
-      l_->x.rf.add(w, l_->reads[k]);
+      if (stop_ != nullptr && stop_->stopped) return;  // the layout is dropped: no undo
+      if (rmw && (rmw_read_ >> w & 1)) continue;
+      if (rmw) rmw_read_ |= lkmm::bit(w);
+      l_->x.rf.add(w, r);
       rf(k + 1);
-      l_->x.rf = l_->x.rf - lkmm::Rel::cross(lkmm::bit(w), lkmm::bit(l_->reads[k]));
+      l_->x.rf = l_->x.rf - lkmm::Rel::cross(lkmm::bit(w), lkmm::bit(r));
+      if (rmw) rmw_read_ &= ~lkmm::bit(w);
     }
   }
 
@@ -164,6 +182,7 @@ class Search {
     if (loc == l_->writes.size()) return judge();
     std::vector<int> order = l_->writes[loc];
     do {
+      if (stop_ != nullptr && stop_->stopped) return;
       if (!po_consistent(order)) continue;
       lkmm::Rel saved = l_->x.co;
       int prev = static_cast<int>(loc);  // the initial write
@@ -192,8 +211,9 @@ class Search {
   }
 
   void judge() {
+    if (stop_ != nullptr && stop_->now()) return;
     ++stats_->candidates;
-    lkmm::Verdict v = lkmm::check(l_->x, axioms_);
+    lkmm::Verdict v = lkmm::check(l_->x, axioms_ & lkmm::kAllAxioms);
     if (!v.consistent()) return;
     ++stats_->consistent;
     Final f;
@@ -212,6 +232,9 @@ class Search {
   const std::vector<const Trace*>& ts_;
   const std::function<void(const Final&)>& cb_;
   Stats* stats_;
+  Stop* stop_;
+  bool prune_rmw_;
+  uint64_t rmw_read_ = 0;  // writes an RMW that stores already reads from
   std::vector<int> last_ = std::vector<int>(lkmm::kMaxEvents, 0);
 };
 
@@ -219,7 +242,7 @@ class Search {
 
 bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
-               Stats* stats, Error* err) {
+               Stats* stats, Error* err, Stop* stop) {
   Paths paths;
   if (!domains_and_paths(threads, init, thread_paths, &paths, err)) return false;
   for (const auto& p : paths) {
@@ -227,11 +250,14 @@ bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPat
   }
   std::vector<size_t> pick(paths.size(), 0);
   for (;;) {
+    // Checked before each combination, so a stop after the very last execution leaves the
+    // enumeration complete.
+    if (stop != nullptr && stop->now()) return true;
     std::vector<const Trace*> ts;
     for (size_t p = 0; p < paths.size(); ++p) ts.push_back(&paths[p][pick[p]]);
     Layout l;
     if (!build(ts, init, &l, err)) return false;
-    if (rf_choices(&l)) Search(&l, axioms, ts, on_consistent, stats).rf(0);
+    if (rf_choices(&l)) Search(&l, axioms, ts, on_consistent, stats, stop).rf(0);
     size_t k = paths.size();
     while (k-- > 0 && ++pick[k] == paths[k].size()) pick[k] = 0;
     if (k == static_cast<size_t>(-1)) return true;
@@ -240,11 +266,12 @@ bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPat
 
 bool enumerate(const std::vector<lkmm_thread::Body>& bodies, const lkmm_thread::Layout& layout,
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
-               Stats* stats, Error* err) {
+               Stats* stats, Error* err, Stop* stop) {
   auto thread_paths = [&](int p, const Domain& domain, std::vector<Trace>* out, Error* e) {
     return lkmm_thread::paths(bodies[p], p, layout, domain, kMaxPaths, out, e);
   };
-  return enumerate(bodies.size(), layout.init, thread_paths, axioms, on_consistent, stats, err);
+  return enumerate(bodies.size(), layout.init, thread_paths, axioms, on_consistent, stats, err,
+                   stop);
 }
 
 }  // namespace ravel::litmus::lkmm_enum

@@ -17,6 +17,8 @@
 // the syntax the threads were written in.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -41,10 +43,52 @@ struct Stats {
   uint64_t consistent = 0;  // of which the model accepts
 };
 
+// When to stop before every candidate is checked (`ravel run --executions`, `--time-limit`,
+// `--stop-on-first`, docs/litmus.md "Options under lkmm"). The callback sets `requested` to stop
+// after the execution it was given; the deadline is checked before each candidate. Either
+// leaves `stopped` true, and the enumeration is then incomplete.
+struct Stop {
+  bool requested = false;
+  bool has_deadline = false;
+  std::chrono::steady_clock::time_point deadline;
+  const std::atomic<bool>* interrupted = nullptr;  // SIGINT/SIGTERM (tools/ravel/interrupt.h)
+  bool stopped = false;
+  uint64_t polls = 0;  // candidates since the clock was last read
+  bool now() {         // true when the enumeration must stop here
+    if (requested || (interrupted != nullptr && interrupted->load())) stopped = true;
+    if (!stopped && has_deadline && (++polls & 63) == 1) {
+      stopped = std::chrono::steady_clock::now() >= deadline;
+    }
+    return stopped;
+  }
+};
+
+// The limits `ravel run` passes down: -1 for none. `executions` counts consistent executions
+// judged; `stop_on_first` stops after the first execution that shows a violation.
+struct Limits {
+  int64_t executions = -1;
+  double time_limit_s = -1;
+  bool stop_on_first = false;
+  const std::atomic<bool>* interrupted = nullptr;  // stop (incomplete) once it is set
+  Stop start() const {                             // the Stop of a run starting now
+    Stop s;
+    s.interrupted = interrupted;
+    s.has_deadline = time_limit_s > 0;
+    s.deadline = std::chrono::steady_clock::now() +
+                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                     std::chrono::duration<double>(s.has_deadline ? time_limit_s : 0));
+    return s;
+  }
+};
+
 // Every path of thread `proc` with the given value domains (a front end's evaluator, run
 // through lkmm_thread::each_path). False with *err set on a construct it refuses.
 using ThreadPaths = std::function<bool(int proc, const std::vector<std::vector<int64_t>>& domain,
                                        std::vector<lkmm_thread::Trace>* out, Error* err)>;
+
+// A bit beside the model's axioms (lkmm.h) that turns the enumerator's pruning off (the
+// atomicity cut of rf choices, lkmm_enum.cc): for the test that pruning changes no answer.
+inline constexpr uint32_t kNoPruning = 1u << 31;
 
 // At most this many paths per thread.
 inline constexpr size_t kMaxPaths = 4096;
@@ -54,12 +98,12 @@ inline constexpr size_t kMaxPaths = 4096;
 // many events or paths, domains that do not converge).
 bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
-               Stats* stats, Error* err);
+               Stats* stats, Error* err, Stop* stop = nullptr);
 
 // A litmus test's: False with *err set when the test cannot be enumerated (a construct lkmm
 // refuses, too many events or paths, domains that do not converge).
 bool enumerate(const std::vector<lkmm_thread::Body>& bodies, const lkmm_thread::Layout& layout,
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
-               Stats* stats, Error* err);
+               Stats* stats, Error* err, Stop* stop = nullptr);
 
 }  // namespace ravel::litmus::lkmm_enum

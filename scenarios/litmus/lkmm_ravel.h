@@ -21,7 +21,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scenarios/lang/ast.h"
@@ -34,7 +36,14 @@ struct Layout {
   std::vector<int> loc_of_global;  // per Program::globals slot: its location, or -1
   std::vector<int64_t> init;       // per location: the value after initializers and init
   std::vector<const lang::Task*> threads;
+  // Every (held, taken) pair of nested locks any path took, with where the inner one was taken.
+  // Filled while paths are enumerated (hence mutable: the paths see a const Layout) and checked
+  // for cycles afterwards (lock_order_cycle).
+  mutable std::map<std::pair<int, int>, lang::Pos> lock_order;
 };
+
+// A cycle in lay.lock_order (AB-BA): false with *err at the nested lock that closes it.
+bool lock_order_acyclic(const Layout& lay, Error* err);
 
 // The first construct lkmm does not model, as an error at its position. True if none.
 bool screen(const lang::Program& prog, Error* err);

@@ -112,6 +112,7 @@ Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
     return Val{};
   }
   if (n == "spin_lock" || n == "spin_unlock" || n == "spin_is_locked") return lock(n, e, f);
+  if (Val v; kernel(n, e, f, &v)) return v;
   if (n == "ATOMIC_INIT") return eval(e->args[0], f);
   if (n == "test_bit") {  // atomic_bitops.txt: a non-RMW op, unordered: a marked read
     Val nr = eval(e->args[0], f);
@@ -134,16 +135,33 @@ Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
 
 Val Eval::lock(const std::string& n, const Expr* e, Frame& f) {
   auto [loc, addr] = pointer_arg(e->args[0], f);
-  if (n == "spin_lock" && !held_.empty()) {
-    refuse(e->pos,
-           "spin_lock() while holding a spinlock is not modelled under lkmm (lock "
-           "order and deadlocks are checked under sc)");
+  if (n == "spin_lock" && std::count(held_.begin(), held_.end(), loc) > 0) {
+    refuse(e->pos, "taking '" + lay_.names[loc] +
+                       "' while holding it is not modelled under lkmm (a self-deadlock: sc "
+                       "reports it)");
   }
-  if (n == "spin_lock") held_.push_back(loc);
-  if (n == "spin_unlock") held_.erase(std::remove(held_.begin(), held_.end(), loc), held_.end());
+  if (n == "spin_lock") {
+    for (int outer : held_) lay_.lock_order.emplace(std::pair{outer, loc}, e->pos);
+    held_.push_back(loc);
+    const std::string_view callee = lang::builtins()[e->a->bind.index].name;
+    if (callee == "spin_lock") spin_held_.push_back(loc);
+  }
+  if (n == "spin_unlock") {
+    held_.erase(std::remove(held_.begin(), held_.end(), loc), held_.end());
+    spin_held_.erase(std::remove(spin_held_.begin(), spin_held_.end(), loc), spin_held_.end());
+  }
   Val v = em_.lock(n, loc, addr, e->pos);
   sync();
   return v;
+}
+
+void Eval::block(lang::Pos pos, uint64_t before) {
+  auto& t = em_.trace;
+  t.blocked = true, t.blocked_pos = pos;
+  for (uint64_t i = before; i < t.ev.size(); ++i) {
+    if (t.ev[i].kind == lkmm::Kind::kRead) t.blocked_reads |= uint64_t{1} << i;
+  }
+  throw Blocked{};
 }
 
 Val Eval::check(const std::string& n, const Expr* e, Frame& f) {
@@ -151,15 +169,13 @@ Val Eval::check(const std::string& n, const Expr* e, Frame& f) {
     if (seq_ != nullptr) refuse(e->pos, "await() in init or final is not supported under lkmm");
     // Waiting with a spinlock held makes its other takers wait too (sc: a deadlock); lkmm
     // has no blocked lock takers to report.
-    if (!held_.empty()) refuse(e->pos, "await() under a spinlock is not modelled under lkmm");
+    if (!held_.empty()) {
+      refuse(e->pos, std::string("await() under a ") + (spin_held_.empty() ? "mutex" : "spinlock") +
+                         " is not modelled under lkmm");
+    }
     uint64_t before = em_.trace.ev.size();
     if (cond(e->args[0], f)) return Val{};
-    auto& t = em_.trace;
-    t.blocked = true, t.blocked_pos = e->pos;
-    for (uint64_t i = before; i < t.ev.size(); ++i) {
-      if (t.ev[i].kind == lkmm::Kind::kRead) t.blocked_reads |= uint64_t{1} << i;
-    }
-    throw Blocked{};
+    block(e->pos, before);
   }
   Val c = eval(e->args[0], f);
   bool truth = c.v != 0;

@@ -344,6 +344,13 @@ bool initial_values(const lang::Program& prog, uint32_t loop_bound, Layout* lay,
   try {
     for (const lang::VarDecl* d : prog.globals) {
       int loc = lay->loc_of_global[d->bind.index];
+      // A global kref starts with one reference, as sc's (kref_new); every other object at 0:
+      // unlocked, not completed, not signalled.
+      const lang::SType& t = d->type->stype;
+      if (loc >= 0 && t.kind == lang::SType::Kind::kModel && t.depth == 0 &&
+          t.model == lang::ModelType::kKref) {
+        seq[loc] = {1};
+      }
       if (loc < 0 || d->init == nullptr) continue;
       if (d->init->expr == nullptr)
         refuse(d->pos, "brace initializers are not supported under lkmm");

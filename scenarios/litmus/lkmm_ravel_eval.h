@@ -123,9 +123,22 @@ class Eval {
 
   Val builtin(std::string_view name, const Expr* e, Frame& f);
 
-  // spin_lock while holding a spinlock is refused: lock order, recursion and deadlock are
-  // lockdep's and the sc explorer's (a nested spin_lock would only drop the path here).
+  // spin_lock and mutex_lock (as spin_lock): taking a lock the thread holds is refused (a
+  // self-deadlock, sc's verdict); nesting is recorded in Layout::lock_order, whose cycles are
+  // refused after the enumeration (a deadlocked execution is no LKMM execution).
   Val lock(const std::string& n, const Expr* e, Frame& f);
+
+  // mutexes, completions, krefs, dma_fences (lkmm_ravel_kernel.cc): true when `n` is one of
+  // their built-ins, its value in *out.
+  bool kernel(const std::string& n, const Expr* e, Frame& f, Val* out);
+  void complete(const std::string& n, const Expr* e, Frame& f);
+  void wait_for_completion(const Expr* e, Frame& f);
+  Val kref_put(const Expr* e, Frame& f);
+  Val fence_signal(const Expr* e, Frame& f);
+
+  // The thread waits here (await, wait_for_completion): the reads since event `before` are
+  // those a later write must change to wake it (Trace::blocked_reads).
+  [[noreturn]] void block(lang::Pos pos, uint64_t before);
 
   // assert, BUG_ON, WARN_ON, WARN, assume, await: the messages are the sc run's
   // (builtins_lang.cc), so the same `expect` strings match under both models.
@@ -139,7 +152,8 @@ class Eval {
   size_t synced_ = 0;
   uint32_t depth_ = 0;
   int rcu_depth_ = 0;
-  std::vector<int> held_;
+  std::vector<int> held_;       // locks held (spinlocks and mutexes), in taking order
+  std::vector<int> spin_held_;  // of which spinlocks: no sleeping under them
 };
 
 }  // namespace ravel::litmus::lkmm_ravel

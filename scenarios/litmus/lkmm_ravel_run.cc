@@ -34,6 +34,7 @@ Violation::Kind kind_of(const std::string& name) {
       {"assertion", Violation::Kind::kAssertion}, {"warn", Violation::Kind::kWarn},
       {"race", Violation::Kind::kRace},           {"hang", Violation::Kind::kHang},
       {"lockdep", Violation::Kind::kLockdep},     {"null-deref", Violation::Kind::kNullDeref},
+      {"refcount", Violation::Kind::kRefcount},
   };
   return kKinds.at(name);
 }
@@ -41,8 +42,8 @@ Violation::Kind kind_of(const std::string& name) {
 class Judge {
  public:
   Judge(const lang::Program& prog, const lkmm_ravel::Layout& lay, uint32_t loop_bound,
-        RavelLkmmResult* out)
-      : prog_(prog), lay_(lay), loop_bound_(loop_bound), out_(out) {}
+        RavelLkmmResult* out, const lkmm_enum::Limits& limits, lkmm_enum::Stop* stop)
+      : prog_(prog), lay_(lay), loop_bound_(loop_bound), out_(out), limits_(limits), stop_(stop) {}
 
   void operator()(const lkmm_enum::Final& f) {
     std::vector<Trace::Finding> found;
@@ -73,6 +74,10 @@ class Judge {
     }
     uint64_t index = out_->run.result.executions++;
     for (const Trace::Finding& v : found) record(f, v, index);
+    // --executions N and --stop-on-first, as the sc explorer counts them: judged executions.
+    const uint64_t judged = out_->run.result.executions;
+    stop_->requested = (limits_.executions > 0 && judged >= uint64_t(limits_.executions)) ||
+                       (limits_.stop_on_first && !out_->run.result.violations.empty());
   }
 
  private:
@@ -128,6 +133,8 @@ class Judge {
   const lkmm_ravel::Layout& lay_;
   uint32_t loop_bound_;
   RavelLkmmResult* out_;
+  const lkmm_enum::Limits& limits_;
+  lkmm_enum::Stop* stop_;
   std::set<std::tuple<std::string, std::string, uint32_t, uint32_t>> seen_;
 };
 
@@ -147,8 +154,9 @@ bool screen_ravel_lkmm(const lang::Program& prog, const lang::Source& src, std::
 }
 
 bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t loop_bound,
-                    RavelLkmmResult* out, std::string* diag) {
+                    RavelLkmmResult* out, std::string* diag, const lkmm_enum::Limits& limits) {
   auto start = std::chrono::steady_clock::now();
+  lkmm_enum::Stop stop = limits.start();
   Error err;
   lkmm_ravel::Layout lay;
   bool ok = lkmm_ravel::screen(prog, &err) && lkmm_ravel::make_layout(prog, loop_bound, &lay, &err);
@@ -158,20 +166,21 @@ bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t
                      Error* e) {
       return lkmm_ravel::thread_paths(prog, lay, loop_bound, p, domain, lkmm_enum::kMaxPaths, o, e);
     };
-    Judge judge(prog, lay, loop_bound, out);
+    Judge judge(prog, lay, loop_bound, out, limits, &stop);
     try {
       ok = lkmm_enum::enumerate(lay.threads.size(), lay.init, paths, lkmm::kAllAxioms,
-                                std::ref(judge), &stats, &err);
+                                std::ref(judge), &stats, &err, &stop);
     } catch (const Error& e) {
       err = e, ok = false;
     }
+    ok = ok && lkmm_ravel::lock_order_acyclic(lay, &err);
   }
   if (!ok) {
     *diag = render(src, err);
     return false;
   }
   out->candidates = stats.candidates;
-  out->run.result.complete = true;
+  out->run.result.complete = !stop.stopped;
   out->run.result.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return true;

@@ -25,6 +25,7 @@
 #include "scenarios/interp/interp.h"
 #include "scenarios/lang/ast.h"
 #include "scenarios/lang/diag.h"
+#include "scenarios/litmus/lkmm_enum.h"
 
 namespace ravel::litmus {
 
@@ -51,8 +52,9 @@ bool screen_ravel_lkmm(const lang::Program& prog, const lang::Source& src, std::
 
 // False with *diag set (errors rendered at the scenario's line:col) when the scenario uses what
 // lkmm does not model.
+// `limits` may stop the enumeration early: run.result.complete is then false.
 bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t loop_bound,
-                    RavelLkmmResult* out, std::string* diag);
+                    RavelLkmmResult* out, std::string* diag, const lkmm_enum::Limits& limits = {});
 
 // The witness as text (one rf line per read, one co line per location written) and as JSON
 // (trace-format.md, "lkmm witness"): {"events": [...], "rf": [[w, r]...], "co": {loc: [w...]}}.

@@ -42,6 +42,21 @@ bool modelled(const std::string& n) {
       "ATOMIC_INIT",
       "test_bit",
       "spin_lock_init",
+      // Kernel objects with their documented ordering (lkmm_ravel_kernel.cc).
+      "mutex_lock",
+      "mutex_unlock",
+      "mutex_init",
+      "init_completion",
+      "reinit_completion",
+      "complete",
+      "complete_all",
+      "wait_for_completion",
+      "kref_init",
+      "kref_get",
+      "kref_read",
+      "kref_put",
+      "dma_fence_signal",
+      "dma_fence_is_signaled",
   };
   return kNames.count(n) || lkmm_thread::fence_table().count(n) || lkmm_thread::rmw_spec(n);
 }
@@ -131,22 +146,37 @@ class Screen {
                callee->bind.kind != Binding::Kind::kIntrinsic) {
       refuse(e->pos, "calls through function pointers are not supported under --memory-model lkmm");
     }
-    for (const Expr* a : e->args) {
-      if (a->kind != ExprKind::kString && a->kind != ExprKind::kTypeArg) expr(a);
+    for (size_t i = 0; i < e->args.size(); ++i) {
+      const Expr* a = e->args[i];
+      if (a->kind == ExprKind::kString || a->kind == ExprKind::kTypeArg) continue;
+      if (i == 1 && a->kind == ExprKind::kIdent && a->bind.kind == Binding::Kind::kFunction &&
+          callee->bind.kind == Binding::Kind::kBuiltin &&
+          lang::builtins()[callee->bind.index].name == "kref_put") {
+        continue;  // the release function, called by name (lkmm_ravel_kernel.cc)
+      }
+      expr(a);
     }
   }
 };
 
-// A global lkmm keeps as a location: integers, pointers (to globals), atomic_t, spinlock_t.
+// The kernel objects that are one location under lkmm (lkmm_ravel_kernel.cc).
+bool location_type(lang::ModelType m) {
+  using M = lang::ModelType;
+  return m == M::kAtomic || m == M::kSpinlock || m == M::kMutex || m == M::kCompletion ||
+         m == M::kKref || m == M::kDmaFence;
+}
+
+// A global lkmm keeps as a location: integers, pointers (to globals), atomic_t, spinlock_t,
+// struct mutex, struct completion, struct kref, struct dma_fence.
 void screen_global(const lang::VarDecl* d) {
   if (d->array_len >= 0) refuse(d->pos, "arrays are not supported under --memory-model lkmm");
   const lang::SType& t = d->type->stype;
   using K = lang::SType::Kind;
-  if (t.kind == K::kModel && t.depth == 0 && t.model != lang::ModelType::kAtomic &&
-      t.model != lang::ModelType::kSpinlock) {
+  if (t.kind == K::kModel && t.depth == 0 && !location_type(t.model)) {
     refuse(d->pos, "'" + std::string(lang::model_type_name(t.model)) + " " + d->name +
                        "' is not modelled under --memory-model lkmm (only integers, pointers, "
-                       "atomic_t and spinlock_t are)");
+                       "atomic_t, spinlock_t, struct mutex, struct completion, struct kref and "
+                       "struct dma_fence are)");
   }
   if (t.kind == K::kStruct || t.kind == K::kFunction) {
     refuse(d->pos, "'" + d->type->spelling + " " + d->name +
@@ -196,6 +226,32 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
   }
   for (const lang::Task& t : prog.tasks) out->threads.push_back(&t);
   return initial_values(prog, loop_bound, out, err);
+}
+
+bool lock_order_acyclic(const Layout& lay, Error* err) {
+  // Depth-first search from each lock over the (held -> taken) edges; reaching the start
+  // again is a cycle, reported at the nested lock of the edge that closes it.
+  for (const auto& [edge, pos] : lay.lock_order) {
+    std::set<int> seen;
+    std::vector<int> todo = {edge.second};
+    while (!todo.empty()) {
+      int at = todo.back();
+      todo.pop_back();
+      if (at == edge.first) {
+        *err = Error{pos, "'" + lay.names[edge.second] + "' taken while holding '" +
+                              lay.names[edge.first] +
+                              "', and the other order elsewhere: a "
+                              "lock-order cycle (a possible deadlock, no LKMM execution shows "
+                              "it) is not modelled under lkmm; run it under sc"};
+        return false;
+      }
+      if (!seen.insert(at).second) continue;
+      for (const auto& [e2, p2] : lay.lock_order) {
+        if (e2.first == at) todo.push_back(e2.second);
+      }
+    }
+  }
+  return true;
 }
 
 }  // namespace ravel::litmus::lkmm_ravel

@@ -16,12 +16,15 @@
 #include "model/lkmm/lkmm.h"
 #include "scenarios/litmus/litmus_parse.h"
 #include "scenarios/litmus/litmus_run.h"
+#include "scenarios/litmus/lkmm_enum.h"
 
 namespace ravel::litmus {
 
 // False with *diag set (one error rendered at the litmus file's line:col) when the test uses
 // what lkmm does not support. `axioms` selects the model's constraints (tests drop one).
+// `limits` (executions, time) may stop the enumeration: the result is then incomplete and
+// agrees with Result: only when more executions could not change it (Sometimes).
 bool run_lkmm(const std::string& file, const std::string& text, const Test& t, uint32_t axioms,
-              LitmusResult* out, std::string* diag);
+              LitmusResult* out, std::string* diag, const lkmm_enum::Limits& limits = {});
 
 }  // namespace ravel::litmus

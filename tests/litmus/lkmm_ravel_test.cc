@@ -175,12 +175,9 @@ TEST(LkmmScenarios, WitnessShowsReadsFromAndCoherence) {
 
 TEST(LkmmScenarios, UnmodelledConstructsAreRefusedAtTheirLineAndColumn) {
   const std::vector<std::pair<const char*, const char*>> cases = {
-      {"mutex", ":3:14: error: 'struct mutex m' is not modelled under --memory-model lkmm"},
-      {"kref", ":3:13: error: 'struct kref r' is not modelled under --memory-model lkmm"},
       {"completion", ":6:23: error: 'struct completion done': local objects are not modelled"},
       {"irq", ":6:1: error: irq handlers are not modelled under --memory-model lkmm"},
       {"struct-field", ":4:12: error: 'struct obj o': struct and function variables"},
-      {"nested-locks", ":9:5: error: spin_lock() while holding a spinlock is not modelled"},
       {"await-locked", ":6:28: error: await() under a spinlock is not modelled under lkmm"},
       {"spin-loop", ":7:5: error: more than 64 events in t1 (lkmm) (in the loop at line 7"},
       {"shift-count", ":4:29: error: shift count 64 out of range 0..63"},
@@ -205,16 +202,6 @@ TEST(LkmmScenarios, OutputIsDeterministic) {
   EXPECT_EQ(a.code, 0) << a.err;
   EXPECT_FALSE(a.out.empty());
   EXPECT_EQ(masked(a.out), masked(b.out));
-}
-
-// What lkmm has no answer for yet is a usage error, never an sc run in disguise.
-TEST(LkmmScenarios, OptionsWithoutAnLkmmMeaningAreRefused) {
-  for (const char* opt : {"--trace /tmp/ravel-lkmm-t.json", "--replay v1:0", "--estimate",
-                          "--threads 2", "--junit /tmp/ravel-lkmm-j.xml"}) {
-    Result r = ravel(std::string("run --memory-model lkmm ") + opt + " tests/cli/ok.ravel");
-    EXPECT_EQ(r.code, 2) << opt << "\n" << r.err;
-    EXPECT_EQ(r.out, "") << opt;
-  }
 }
 
 // One random program written twice: as a litmus test (whose lkmm path agrees with herd7 on the

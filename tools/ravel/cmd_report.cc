@@ -54,7 +54,10 @@ const Command kReportCommand = {
     "`ravel run --trace`: one lane per CPU and task with IRQ handlers nested on their CPU, held\n"
     "locks as spans, wake-up arrows, the violation highlighted, the source line of each step and\n"
     "the lock-order graph with the cycle marked. Keys: j/k or arrows step, n/p jump between the\n"
-    "violation's steps, 1-9 choose a violation.\n",
+    "violation's steps, 1-9 choose a violation. A trace of an LKMM execution (ravel-lkmm-trace/1,\n"
+    "written by `ravel run` under the lkmm memory model) shows one column per thread in program\n"
+    "order, an arrow from the write each read took its value from (rf) and each location's\n"
+    "coherence order (co).\n",
     kReportOptions, run_report};
 
 }  // namespace ravel::cli

@@ -505,7 +505,8 @@ bool check_all(const RunOptions& o, const std::vector<std::string>& files,
     if (is_litmus_file(f)) {
       checked.emplace_back();
       tests.back() = std::make_unique<litmus::Loaded>();
-      if (std::string diag; !litmus::load_litmus(f, tests.back().get(), &diag, o.memory_model)) {
+      if (std::string diag;
+          !litmus::load_litmus(f, tests.back().get(), &diag, o.memory_model, lkmm_limits(o))) {
         std::fputs(diag.c_str(), stderr);
         ok = false;
       }
@@ -533,29 +534,14 @@ bool check_all(const RunOptions& o, const std::vector<std::string>& files,
 
 void report_lkmm_scenario(Batch& b, const std::string& file, const lang::Checked& c) {
   LitmusRow row;
-  int rc = run_lkmm_scenario(b.o, file, c, &row);
+  JunitCase junit;
+  int rc = run_lkmm_scenario(b.o, file, c, &row, [&] { return b.trace_paths.next(file); },
+                             b.o.junit.empty() ? nullptr : &junit,
+                             b.o.sarif.empty() ? nullptr : &b.sarif);
+  if (!b.o.junit.empty()) b.cases.push_back(std::move(junit));
   b.rows.push_back({file, row.verdict, row.expected, row.found, row.executions, row.elapsed});
   b.exit_code = worst_exit(b.exit_code, rc);
   std::fflush(stdout);
-}
-
-// docs/litmus.md: a scenario under lkmm has no schedule, estimate, parallel exploration, trace
-// document, JUnit or SARIF output yet; asking for one is a usage error, not a silent sc run.
-bool lkmm_options_ok(const RunOptions& o, const std::vector<std::string>& files) {
-  if (o.memory_model != "lkmm") return true;
-  bool scenario = false;
-  for (const std::string& f : files) scenario = scenario || !is_litmus_file(f);
-  if (!scenario) return true;
-  const char* bad = !o.replay.empty()                             ? "--replay"
-                    : o.estimate                                  ? "--estimate"
-                    : o.threads_given || o.simulate_workers > 0   ? "--threads"
-                    : !o.trace.empty()                            ? "--trace"
-                    : !o.junit.empty()                            ? "--junit"
-                    : !o.sarif.empty()                            ? "--sarif"
-                                                                  : nullptr;
-  if (bad == nullptr) return true;
-  usage_error("run", std::string(bad) + " is not supported with --memory-model lkmm");
-  return false;
 }
 
 void report_litmus(Batch& b, const std::string& file, const litmus::Loaded& l) {
@@ -716,8 +702,9 @@ const Command kRunCommand = {
     "                           1..K-1 explore the pieces of --threads (dpor; the same output;\n"
     "                           a lost worker: exit 3, the run incomplete; docs/parallel.md)\n"
     "  --json                   one JSON object per scenario on stdout (JSON Lines)\n"
-    "  --trace FILE             write the first violation's trace (ravel-trace/2 JSON; with\n"
-    "                           several scenarios FILE is a folder: one STEM.json each)\n"
+    "  --trace FILE             write the first violation's trace (ravel-trace/2 JSON; under\n"
+    "                           lkmm ravel-lkmm-trace/1: events, rf, co; with several\n"
+    "                           scenarios FILE is a folder: one STEM.json each)\n"
     "  --replay SCHEDULE        run the one execution SCHEDULE names and print its trace\n"
     "                           (with --trace: the same document, byte for byte); 'H1;H2;S'\n"
     "                           first replays the earlier executions H1, H2 a lockdep report\n"
@@ -731,7 +718,10 @@ const Command kRunCommand = {
     "  --memory-model MODEL     sc (default): every interleaving, sequentially consistent;\n"
     "                           lkmm: the Linux-kernel memory model (herd7's axioms), for\n"
     "                           .litmus files and scenarios of marked accesses, barriers,\n"
-    "                           atomics, spinlocks and RCU (other constructs are refused)\n"
+    "                           atomics, spinlocks, RCU, mutexes, completions, krefs and\n"
+    "                           dma_fences (other constructs are refused); --executions,\n"
+    "                           --time-limit and --stop-on-first bound the enumeration, the\n"
+    "                           options of the interleaving strategies are refused\n"
     "  --no-reduction=commute   dpor: counter updates nobody observes (kref_get, a kref_put\n"
     "                           that does not release, atomic_inc...) race like writes\n"
     "  --no-reduction=symmetry  identical threads are explored in every start order, not\n"

@@ -2,13 +2,17 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "checker/explorer.h"
 #include "scenarios/interp/interp.h"
 #include "scenarios/lang/frontend.h"
 #include "scenarios/litmus/litmus_run.h"
+#include "tools/ravel/junit.h"
 #include "tools/ravel/run_options.h"
+#include "tools/ravel/sarif.h"
 
 namespace ravel::cli {
 
@@ -29,7 +33,19 @@ int run_litmus_file(const RunOptions& o, const std::string& file, const litmus::
 // Runs one checked .ravel scenario under --memory-model lkmm (scenarios/litmus/lkmm_ravel_run.h),
 // prints its report and returns its exit code: 1 when the outcome differs from its `expect`, 2
 // when it uses what lkmm does not model (the errors printed at their line:col).
+// With --trace, `trace_path()` names the file to write the first violation's document to
+// (run_lkmm_trace.h); it is called only when there is a violation.
+// With --junit, *junit (when not null) gets the scenario's JUnit case; with --sarif, *sarif
+// (when not null) its results.
 int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::Checked& c,
-                      LitmusRow* row);
+                      LitmusRow* row, const std::function<std::string()>& trace_path,
+                      JunitCase* junit, SarifLog* sarif);
+
+// docs/litmus.md "Options under lkmm": every option of `run` is honoured under lkmm or refused;
+// false (the usage error printed) when one is refused for these files.
+bool lkmm_options_ok(const RunOptions& o, const std::vector<std::string>& files);
+
+// --executions, --time-limit and --stop-on-first as the enumerator's limits.
+litmus::lkmm_enum::Limits lkmm_limits(const RunOptions& o);
 
 }  // namespace ravel::cli

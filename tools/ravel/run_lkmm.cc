@@ -7,7 +7,10 @@
 #include "scenarios/interp/outcome.h"
 #include "scenarios/litmus/lkmm_ravel_run.h"
 #include "tools/ravel/cli.h"
+#include "tools/ravel/interrupt.h"
+#include "tools/ravel/junit.h"
 #include "tools/ravel/run_litmus.h"
+#include "tools/ravel/run_lkmm_trace.h"
 
 namespace ravel::cli {
 namespace {
@@ -28,41 +31,84 @@ std::string lkmm_json(const interp::ReportInfo& info, const lang::Program& prog,
   return j.dump();
 }
 
+// The text report: sc's verdict lines with the memory model named, the counts with --verbose,
+// and each violation with its witness (rf and co).
+std::string lkmm_text(const interp::ReportInfo& info, const lang::Program& prog,
+                      const litmus::RavelLkmmResult& r, const interp::Outcome& out, bool verbose) {
+  std::string text = interp::text_summary(info, prog, r.run, out, false);
+  text.insert(text.rfind("  strategy axiomatic") + 2, "memory model lkmm, ");
+  if (verbose) {
+    const uint64_t consistent = r.run.result.executions + r.dropped;
+    text += "  candidate executions " + std::to_string(r.candidates) + ", consistent " +
+            std::to_string(consistent) + ", dropped (await re-reads) " + std::to_string(r.dropped) +
+            "\n";
+  }
+  for (size_t k = 0; k < r.witnesses.size(); ++k) {
+    const FoundViolation& v = r.run.result.violations[k];
+    text += "\n  " + std::string(violation_name(v.violation.kind)) + ": " + v.violation.message +
+            "\n    at " + loc_text(v.violation.loc) + " (execution " + std::to_string(v.execution) +
+            ")\n" + litmus::witness_text(r.witnesses[k]);
+  }
+  return text;
+}
+
+// The JUnit case (junit.h's rules): failed when the outcome differs from `expect`, with the
+// text report (witnesses included) as its body.
+JunitCase lkmm_junit_case(const interp::ReportInfo& info, const lang::Program& prog,
+                          const interp::Outcome& out, const std::string& text) {
+  JunitCase c{prog.title.empty() ? info.file : prog.title,
+              info.file,
+              info.elapsed_s,
+              JunitCase::Status::kPassed,
+              "",
+              ""};
+  if (out.match) return c;
+  auto kinds = [](const std::vector<std::string>& k) {
+    std::string s;
+    for (const std::string& x : k) s += (s.empty() ? "" : ", ") + x;
+    return s.empty() ? std::string("ok") : s;
+  };
+  c.status = JunitCase::Status::kFailed;
+  c.message = "expected " + kinds(out.expected) + "; found " + kinds(out.found);
+  c.details = text;
+  return c;
+}
+
 }  // namespace
 
 int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::Checked& c,
-                      LitmusRow* row) {
+                      LitmusRow* row, const std::function<std::string()>& trace_path,
+                      JunitCase* junit, SarifLog* sarif) {
   const lang::Program& prog = *c.program;
   litmus::RavelLkmmResult r;
   std::string diag;
-  if (!litmus::run_ravel_lkmm(prog, *c.source, static_cast<uint32_t>(o.loop_bound), &r, &diag)) {
+  if (!litmus::run_ravel_lkmm(prog, *c.source, static_cast<uint32_t>(o.loop_bound), &r, &diag,
+                              lkmm_limits(o))) {
     std::fputs(diag.c_str(), stderr);
     row->verdict = "ERROR";
+    if (junit != nullptr) {
+      *junit = JunitCase{prog.title.empty() ? file : prog.title, file, 0, JunitCase::Status::kError,
+                         diag.substr(0, diag.find('\n')),        diag};
+    }
     return kExitUsage;
   }
   interp::Outcome out = interp::evaluate(prog, r.run);
   interp::ReportInfo info{file, "axiomatic", r.run.result.elapsed_s};
+  const std::string text = lkmm_text(info, prog, r, out, o.verbose);
   if (o.json) {
     std::printf("%s\n", lkmm_json(info, prog, r, out).c_str());
   } else if (!o.quiet || !out.match) {
-    std::string text = interp::text_summary(info, prog, r.run, out, false);
-    text.insert(text.rfind("  strategy axiomatic") + 2, "memory model lkmm, ");
     std::fputs(text.c_str(), stdout);
-    if (o.verbose) {
-      const uint64_t consistent = r.run.result.executions + r.dropped;
-      std::printf("  candidate executions %llu, consistent %llu, dropped (await re-reads) %llu\n",
-                  static_cast<unsigned long long>(r.candidates),
-                  static_cast<unsigned long long>(consistent),
-                  static_cast<unsigned long long>(r.dropped));
-    }
-    for (size_t k = 0; k < r.witnesses.size(); ++k) {
-      const FoundViolation& v = r.run.result.violations[k];
-      std::printf("\n  %s: %s\n    at %s (execution %llu)\n%s",
-                  std::string(violation_name(v.violation.kind)).c_str(),
-                  v.violation.message.c_str(), loc_text(v.violation.loc).c_str(),
-                  static_cast<unsigned long long>(v.execution),
-                  litmus::witness_text(r.witnesses[k]).c_str());
-    }
+  }
+  if (junit != nullptr) *junit = lkmm_junit_case(info, prog, out, text);
+  if (sarif != nullptr) sarif->add_lkmm(file, prog, r, out);
+  int rc = out.match ? kExitOk : kExitMismatch;
+  if (std::string err;
+      !o.trace.empty() && !r.witnesses.empty() &&
+      !write_output_file(trace_path(),
+                         lkmm_trace_json(file, c, static_cast<uint32_t>(o.loop_bound), r), &err)) {
+    std::fprintf(stderr, "ravel: %s\n", err.c_str());
+    rc = kExitInternal;
   }
   row->verdict = out.match ? "PASS" : "FAIL";
   row->expected = out.expected.empty() ? "ok" : "";
@@ -71,7 +117,69 @@ int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::
   for (const std::string& k : out.found) row->found += (row->found.empty() ? "" : ",") + k;
   row->executions = out.executions;
   row->elapsed = r.run.result.elapsed_s;
-  return out.match ? kExitOk : kExitMismatch;
+  return rc;
+}
+
+litmus::lkmm_enum::Limits lkmm_limits(const RunOptions& o) {
+  // An interrupt stops the enumeration as it stops an sc exploration: the run is reported
+  // incomplete and `run` exits 128 + the signal (docs/exit-codes.md).
+  return {o.executions, o.time_limit_s, o.stop_on_first, interrupt_flag()};
+}
+
+namespace {
+
+// The refusal of an option under lkmm for any file, or nullptr. Each names what the option
+// would control under sc and lkmm has not: a schedule, a sampler, dpor's reductions, sleeping.
+const char* refused_for_all(const RunOptions& o) {
+  if (o.strategy_given) {
+    return "--strategy does not apply with --memory-model lkmm: every candidate execution is "
+           "enumerated and judged by the model (strategy axiomatic)";
+  }
+  if (o.seed_given) return "--seed does not apply with --memory-model lkmm: nothing is sampled";
+  if (o.estimate) return "--estimate estimates dpor's interleavings, not lkmm's executions";
+  if (o.threads_given || o.simulate_workers > 0 || o.mpi) {
+    return "--threads, --simulate-workers and --mpi split dpor's exploration; --memory-model "
+           "lkmm enumerates candidate executions on one thread";
+  }
+  if (!o.replay.empty()) {
+    return "--replay is not supported with --memory-model lkmm: an LKMM execution has no "
+           "schedule to replay";
+  }
+  if (!o.commute || !o.symmetry || !o.coarse) {
+    return "--no-reduction names dpor's reductions; --memory-model lkmm has none to turn off";
+  }
+  if (o.signals || o.early_timeouts) {
+    return "--signals and --timeouts apply to sleeping waits, which --memory-model lkmm does "
+           "not model (mutex_lock_interruptible and timed waits are refused)";
+  }
+  return nullptr;
+}
+
+// Refusals that depend on the kind of file: a litmus test has no violations to stop at (its
+// data race is a flag) and no trace.
+const char* refused_for_file(const RunOptions& o, bool litmus) {
+  if (litmus && o.stop_on_first) {
+    return "--stop-on-first does not apply to litmus tests under --memory-model lkmm: an "
+           "observation has no violation to stop at (--executions or --time-limit bound it)";
+  }
+  if (litmus && !o.trace.empty()) {
+    return "--trace writes the trace of a .ravel scenario's violation; a litmus test under "
+           "--memory-model lkmm has none (--verbose prints its witness)";
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool lkmm_options_ok(const RunOptions& o, const std::vector<std::string>& files) {
+  if (o.memory_model != "lkmm") return true;
+  const char* bad = refused_for_all(o);
+  for (size_t i = 0; bad == nullptr && i < files.size(); ++i) {
+    bad = refused_for_file(o, is_litmus_file(files[i]));
+  }
+  if (bad == nullptr) return true;
+  usage_error("run", bad);
+  return false;
 }
 
 }  // namespace ravel::cli

@@ -228,6 +228,7 @@ bool apply(const GivenOption& g, RunOptions& o) {
       return bad("unknown strategy '" + v + "' (dpor, dfs, bounded, random, pct)");
     }
     o.strategy = v;
+    o.strategy_given = true;
   } else if (n == "preemptions") {
     return numeric(kPreemptions, v, o.preemptions);
   } else if (n == "depth") {
@@ -245,6 +246,7 @@ bool apply(const GivenOption& g, RunOptions& o) {
   } else if (n == "loop-bound") {
     return numeric(kLoopBound, v, o.loop_bound);
   } else if (n == "seed") {
+    o.seed_given = true;
     return numeric(kSeed, v, o.seed);
   } else if (n == "estimate-samples") {
     o.estimate_samples_given = true;

@@ -13,12 +13,14 @@ namespace ravel::cli {
 
 struct RunOptions {
   std::string strategy = "dpor";  // dpor, dfs, bounded, random, pct
+  bool strategy_given = false;    // --strategy (refused under lkmm)
   int64_t preemptions = -1;       // bounded: required
   int64_t depth = 3;              // pct
   bool depth_given = false;       // --depth (refused with another strategy)
   int64_t executions = -1;        // -1: no limit
   double time_limit_s = -1;       // -1: no limit
   uint64_t seed = 0;
+  bool seed_given = false;        // --seed (refused under lkmm)
   int64_t jobs = 1;
   int64_t threads = 1;          // --threads N: one scenario on N threads (0: all cores)
   bool threads_given = false;
@@ -31,7 +33,7 @@ struct RunOptions {
   bool verbose = false;
   bool signals = false;         // mutex_lock_interruptible may return -EINTR
   bool early_timeouts = false;  // --timeouts=early
-  std::string memory_model = "sc";  // --memory-model: sc, or lkmm (litmus only)
+  std::string memory_model = "sc";  // --memory-model: sc, or lkmm (run_lkmm.cc)
   bool commute = true;          // dpor's commuting-update reduction (--no-reduction=commute)
   bool symmetry = true;         // identical threads start in order (--no-reduction=symmetry)
   bool coarse = true;           // models' internal lock sections as one step (=coarse)

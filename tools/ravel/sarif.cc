@@ -50,9 +50,13 @@ constexpr Violation::Kind kKinds[] = {
 #undef X
 };
 
+}  // namespace
+
 const char* level_of(const std::string& kind) {
   return kind == "leak" || kind == "warn" ? "warning" : "error";
 }
+
+namespace {
 
 std::string description_of(const std::string& kind) {
   for (const RuleText& t : kRuleTexts) {
@@ -73,6 +77,8 @@ json rules() {
   }
   return out;
 }
+
+}  // namespace
 
 int rule_index(const std::string& kind) {
   for (size_t i = 0; i < std::size(kKinds); ++i) {
@@ -95,6 +101,8 @@ json location(const Loc& loc, const std::string& fallback_file, const std::strin
   if (!message.empty()) l["message"] = {{"text", message}};
   return l;
 }
+
+namespace {
 
 std::string object_label(const report::TraceDoc& doc, ObjectId id) {
   if (id == kNoObject) return "";
@@ -172,6 +180,35 @@ std::string path_to_uri(const std::string& path) {
   return out;
 }
 
+json sarif_result(const std::string& kind, const std::string& message,
+                  const std::string& details, const Loc& loc, const std::string& file,
+                  const lang::Program& prog, const interp::Outcome& outcome) {
+  std::string where = file + (prog.title.empty() ? "" : " (\"" + prog.title + "\")");
+  std::string text = kind + ": " + message + "\nin " + where;
+  if (!details.empty()) text += "\n\n" + details;
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  json result = {
+      {"ruleId", kind},
+      {"ruleIndex", rule_index(kind)},
+      {"level", level_of(kind)},
+      {"message", {{"text", text}}},
+      {"locations", json::array({location(loc, file, "")})},
+      {"partialFingerprints",
+       {{"ravelViolation/v1",
+         report::fnv1a64_hex(kind + "\n" + file + "\n" + std::to_string(loc.line) + ":" +
+                             std::to_string(loc.col) + "\n" + message)}}},
+  };
+  if (!result["locations"][0].contains("physicalLocation")) {
+    result["locations"][0] = location(Loc{"", 1, 0}, file, "");
+  }
+  const std::vector<std::string>& exp = outcome.expected;
+  if (std::find(exp.begin(), exp.end(), kind) != exp.end()) {
+    result["suppressions"] = json::array(
+        {{{"kind", "inSource"}, {"justification", "the scenario's expect line declares " + kind}}});
+  }
+  return result;
+}
+
 bool SarifLog::add(const ScenarioRef& ref, const interp::RunResult& run,
                    const interp::Outcome& outcome, std::string* err) {
   if (!outcome.model_error.empty()) {
@@ -192,35 +229,12 @@ bool SarifLog::add(const ScenarioRef& ref, const interp::RunResult& run,
       v.details = found.violation.details;
       v.loc = found.violation.loc;
     }
-    std::string where = ref.file + (ref.prog->title.empty() ? "" : " (\"" + ref.prog->title + "\")");
-    std::string text = v.kind + ": " + v.message + "\nin " + where;
-    if (!v.details.empty()) text += "\n\n" + v.details;
-    while (!text.empty() && text.back() == '\n') text.pop_back();
-    json result = {
-        {"ruleId", v.kind},
-        {"ruleIndex", rule_index(v.kind)},
-        {"level", level_of(v.kind)},
-        {"message", {{"text", text}}},
-        {"locations", json::array({location(v.loc, ref.file, "")})},
-        {"partialFingerprints",
-         {{"ravelViolation/v1",
-           report::fnv1a64_hex(v.kind + "\n" + ref.file + "\n" + std::to_string(v.loc.line) +
-                               ":" + std::to_string(v.loc.col) + "\n" + v.message)}}},
-        {"properties",
-         {{"scenario", ref.file},
-          {"schedule", replay},
-          {"replay", report::replay_command(replay, ref.file, interp::replay_flags(ref.options))}}},
-    };
-    if (!result["locations"][0].contains("physicalLocation")) {
-      result["locations"][0] = location(Loc{"", 1, 0}, ref.file, "");
-    }
+    json result = sarif_result(v.kind, v.message, v.details, v.loc, ref.file, *ref.prog, outcome);
+    result["properties"] = {
+        {"scenario", ref.file},
+        {"schedule", replay},
+        {"replay", report::replay_command(replay, ref.file, interp::replay_flags(ref.options))}};
     if (!doc.events.empty()) result["codeFlows"] = json::array({code_flow(doc, v)});
-    const std::vector<std::string>& exp = outcome.expected;
-    if (std::find(exp.begin(), exp.end(), v.kind) != exp.end()) {
-      result["suppressions"] = json::array(
-          {{{"kind", "inSource"},
-            {"justification", "the scenario's expect line declares " + v.kind}}});
-    }
     results_.push_back(std::move(result));
   }
   return true;

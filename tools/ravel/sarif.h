@@ -31,12 +31,22 @@
 #include "scenarios/interp/outcome.h"
 #include "tools/ravel/run_trace.h"
 
+namespace ravel::litmus {
+struct RavelLkmmResult;
+}
+
 namespace ravel::cli {
 
 inline constexpr const char* kSarifSchema = "https://json.schemastore.org/sarif-2.1.0.json";
 
 class SarifLog {
  public:
+  // Adds one scenario judged under --memory-model lkmm (sarif_lkmm.cc): the same results, with
+  // the witness as the code flow: one thread flow per thread holding its events in program order
+  // (no executionOrder: an LKMM execution has no interleaving), each read naming the write it
+  // read from; properties name the memory model and the execution instead of a schedule.
+  void add_lkmm(const std::string& file, const lang::Program& prog,
+                const litmus::RavelLkmmResult& r, const interp::Outcome& outcome);
   // Adds one explored scenario (see above). False and *err when a violation's replay failed
   // (an internal error).
   bool add(const ScenarioRef& ref, const interp::RunResult& run, const interp::Outcome& outcome,
@@ -50,6 +60,17 @@ class SarifLog {
   nlohmann::json results_ = nlohmann::json::array();
   nlohmann::json notifications_ = nlohmann::json::array();
 };
+
+// Shared by sarif.cc and sarif_lkmm.cc: a kind's level and rule index, a location of the
+// scenario text (only the message when `loc` has no line).
+const char* level_of(const std::string& kind);
+int rule_index(const std::string& kind);
+nlohmann::json location(const Loc& loc, const std::string& fallback_file,
+                        const std::string& message);
+// The result of one violation without its code flow (the part both adds share).
+nlohmann::json sarif_result(const std::string& kind, const std::string& message,
+                            const std::string& details, const Loc& loc, const std::string& file,
+                            const lang::Program& prog, const interp::Outcome& outcome);
 
 // The relative or absolute URI of a file path as given (percent-encoding what RFC 3986 does not
 // allow in a path; absolute paths become file:// URIs).

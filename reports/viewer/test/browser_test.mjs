@@ -4,11 +4,12 @@
 // keyboard stepping. Saves one screenshot per sample. With RAVEL_BIN and SRC_DIR it also opens
 // the pages of traces written by `ravel run --trace` / `--replay --trace` for scenarios of the
 // tests and the spec (deadlock, lockdep cycle, IRQ inversion, uaf, hang); their screenshots go
-// to OUTDIR.
+// to OUTDIR. It also opens the page of an LKMM execution (--memory-model lkmm --trace) and checks
+// its reads-from and coherence arrows.
 //   node browser_test.mjs SAMPLES_BIN OUTDIR IMAGEDIR [RAVEL_BIN SRC_DIR]
 // Exit 0 pass, 1 fail, 77 skipped (no chromium or no node_modules: run `tools/dev deps`).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -98,7 +99,63 @@ for (const [name, want] of Object.entries(scenarios)) {
   want.screenshotDir = outDir;
 }
 
+// An LKMM execution (ravel run --memory-model lkmm --trace): message passing without barriers,
+// whose weak outcome reads the flag from the writer and the data from the initial write. The
+// page draws one arrow per rf pair from the write to the read, and co between writes.
+async function checkLkmm() {
+  const name = 'run-lkmm-mp';
+  const json = join(outDir, `${name}.json`), html = join(outDir, `${name}.html`);
+  try {
+    // From the source folder, so that the page names the file as the docs' screenshot does.
+    execFileSync(ravelBin, ['run', '--quiet', '--memory-model', 'lkmm', '--trace', json,
+                            'tests/litmus/ravel/mp-once.ravel'], { cwd: srcDir });
+  } catch (e) {
+    failures.push(`${name}: ravel run --trace failed: ${e}`);
+    return;
+  }
+  execFileSync(ravelBin, ['report', json, '--html', html]);
+  const trace = JSON.parse(readFileSync(json, 'utf8'));
+  const id = (thread, kind, loc, value) => trace.events.find(e => trace.threads[e.thread] === thread &&
+    e.kind === kind && e.location === loc && e.value === value).id;
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(pathToFileURL(html).href);
+  await page.waitForSelector('#timeline-svg');
+  check(name, errors.length === 0, `no page errors (${errors.join('; ')})`);
+  check(name, (await page.locator('.error').count()) === 0, 'trace passes the schema check');
+  for (const lane of ['init', 'writer', 'reader']) {
+    check(name, (await page.locator(`.lane[data-thread="${lane}"]`).count()) === 1, `lane ${lane}`);
+  }
+  check(name, (await page.locator('.lkmm-event').count()) === trace.events.length, 'one box per event');
+  check(name, (await page.locator('path.rf').count()) === 2, 'two rf arrows (one per read)');
+  const flagW = id('writer', 'W', 'flag', '1'), flagR = id('reader', 'R', 'flag', '1');
+  const dataI = id('init', 'W', 'data', '0'), dataR = id('reader', 'R', 'data', '0');
+  check(name, (await page.locator(`path.rf[data-from="${flagW}"][data-to="${flagR}"]`).count()) === 1,
+        'rf arrow from the writer\'s flag write to the reader\'s flag read');
+  check(name, (await page.locator(`path.rf[data-from="${dataI}"][data-to="${dataR}"]`).count()) === 1,
+        'rf arrow from the initial data to the reader\'s data read (the weak outcome)');
+  check(name, (await page.locator(`path.co[data-from="${dataI}"][data-to="${id('writer', 'W', 'data', '1')}"]`).count()) === 1,
+        'co arrow from the initial data write to the writer\'s');
+  check(name, (await page.locator('#violation .headline').count()) === 1, 'violation headline');
+  check(name, (await page.locator('#witness .rf-line').count()) === 2, 'witness lists rf');
+  await page.locator(`.step[data-index="${dataR}"]`).click();
+  check(name, Number(await page.evaluate(() => document.body.dataset.step)) === dataR, 'click selects the data read');
+  const from = await page.locator('#rf-from').textContent();
+  check(name, from !== null && from.startsWith(`${dataI}: init`), `the panel names its rf source (${from})`);
+  const line = await page.locator('.src-line.current').textContent();
+  check(name, line !== null && line.includes('READ_ONCE(data)'), `source line of the read (${line && line.trim()})`);
+  await page.keyboard.press('Home');
+  check(name, Number(await page.evaluate(() => document.body.dataset.step)) === 0, 'Home selects event 0');
+  await page.keyboard.press('j');
+  check(name, Number(await page.evaluate(() => document.body.dataset.step)) === 1, 'j steps forward');
+  await page.screenshot({ path: join(outDir, `viewer-${name}.png`) });
+  await page.close();
+}
+
 try {
+  if (ravelBin) await checkLkmm();
   for (const [name, want] of [...Object.entries(samples), ...Object.entries(scenarios)]) {
     const page = await browser.newPage();
     const errors = [];

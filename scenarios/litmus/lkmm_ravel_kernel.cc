@@ -1,0 +1,155 @@
+// scenarios/litmus/lkmm_ravel_kernel.cc: the kernel objects a scenario may use under lkmm (see
+// lkmm_ravel_eval.h): mutexes, completions, krefs and dma_fences, each one location whose
+// accesses carry the ordering the kernel documents for it. Nested locks are recorded so that
+// a lock-order cycle is refused (lkmm_ravel_run.cc): a deadlock is no execution of the LKMM.
+#include "scenarios/lang/builtins.h"
+#include "scenarios/litmus/lkmm_ravel_eval.h"
+
+namespace ravel::litmus::lkmm_ravel {
+
+namespace {
+
+constexpr int64_t kUintMax = 4294967295;  // complete_all()'s done (kernel/sched/completion.c)
+constexpr int64_t kEinval = -22;
+
+}  // namespace
+
+bool Eval::kernel(const std::string& n, const Expr* e, Frame& f, Val* out) {
+  *out = Val{};
+  if (n == "mutex_lock" || n == "mutex_unlock") {
+    // memory-barriers.txt, "LOCK ACQUISITION FUNCTIONS": a mutex's lock is an ACQUIRE and its
+    // unlock a RELEASE, and one lock's critical sections are ordered; lock.cat's LKR/LKW/UL
+    // give exactly that for spinlocks, so a mutex is the same events. Sleeping under a
+    // spinlock is sc's atomic-sleep verdict.
+    if (n == "mutex_lock" && !spin_held_.empty()) {
+      refuse(e->pos,
+             "mutex_lock() under a spinlock is not modelled under lkmm (sleeping in "
+             "atomic context is checked under sc)");
+    }
+    *out = lock(n == "mutex_lock" ? "spin_lock" : "spin_unlock", e, f);
+    return true;
+  }
+  if (n == "mutex_init" || n == "init_completion" || n == "reinit_completion" || n == "kref_init") {
+    auto [loc, addr] = pointer_arg(e->args[0], f);
+    store(Place{nullptr, loc, addr}, Val{n == "kref_init" ? 1 : 0, 0}, lkmm::kOnce);
+    return true;
+  }
+  if (n == "complete" || n == "complete_all") return complete(n, e, f), true;
+  if (n == "wait_for_completion") return wait_for_completion(e, f), true;
+  if (n == "kref_get") {
+    // refcount-vs-atomic.rst: refcount_inc is fully unordered, as atomic_inc.
+    auto [loc, addr] = pointer_arg(e->args[0], f);
+    em_.rmw(*lkmm_thread::rmw_spec("atomic_inc"), loc, addr, {Val{}});
+    sync();
+    return true;
+  }
+  if (n == "kref_read") {
+    auto [loc, addr] = pointer_arg(e->args[0], f);
+    *out = load(Place{nullptr, loc, addr}, lkmm::kOnce);
+    return true;
+  }
+  if (n == "kref_put") return *out = kref_put(e, f), true;
+  if (n == "dma_fence_signal") return *out = fence_signal(e, f), true;
+  if (n == "dma_fence_is_signaled") {
+    // dma-fence's contract as drivers use it: work published before dma_fence_signal() is
+    // visible to whoever sees the fence signalled, so a read that returns true is an ACQUIRE
+    // (pairing with the signal's RELEASE); one that returns false orders nothing.
+    auto [loc, addr] = pointer_arg(e->args[0], f);
+    Val v = em_.read(loc, lkmm::kOnce, addr);
+    if (v.v != 0) em_.trace.ev.back().tags |= lkmm::kAcquire;
+    sync();
+    *out = Val{v.v != 0, v.deps};
+    return true;
+  }
+  return false;
+}
+
+// complete(): the counter is raised under the completion's wait-queue lock, so everything
+// before it is ordered before the unlock, a RELEASE (memory-barriers.txt, "SLEEP AND WAKE-UP
+// FUNCTIONS"; kernel/sched/completion.c). An RMW whose write is a release; complete_all()
+// sets done to UINT_MAX, after which no wait consumes it.
+void Eval::complete(const std::string& n, const Expr* e, Frame& f) {
+  auto [loc, addr] = pointer_arg(e->args[0], f);
+  Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn, addr);
+  const int r = static_cast<int>(em_.trace.ev.size()) - 1;
+  const int64_t next = n == "complete_all" || old.v == kUintMax ? kUintMax : old.v + 1;
+  const int w =
+      em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kRelease, Val{next, old.deps}, addr);
+  em_.trace.rmw.push_back({r, w});
+  sync();
+}
+
+// wait_for_completion(): sleeps until done is non-zero, then consumes one completion under the
+// lock that complete() released: an ACQUIRE read (the lock's acquire), then the decrement. A
+// thread that reads 0 waits as await() does: it hangs when no later complete() can wake it.
+void Eval::wait_for_completion(const Expr* e, Frame& f) {
+  if (seq_ != nullptr)
+    refuse(e->pos,
+           "wait_for_completion() in init or final is not supported "
+           "under lkmm");
+  if (!spin_held_.empty()) {
+    refuse(e->pos,
+           "wait_for_completion() under a spinlock is not modelled under lkmm "
+           "(sleeping in atomic context is checked under sc)");
+  }
+  auto [loc, addr] = pointer_arg(e->args[0], f);
+  const uint64_t before = em_.trace.ev.size();
+  Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kAcquire, addr);
+  if (old.v == 0) block(e->pos, before);
+  if (old.v == kUintMax) return;  // complete_all(): every wait returns, nothing consumed
+  const int r = static_cast<int>(em_.trace.ev.size()) - 1;
+  const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn, Val{old.v - 1, old.deps}, addr);
+  em_.trace.rmw.push_back({r, w});
+}
+
+// kref_put(): refcount_dec_and_test(), which refcount-vs-atomic.rst orders as a RELEASE, plus
+// an ACQUIRE when it reaches zero (the control dependency and smp_acquire__after_ctrl_dep()),
+// so the release function sees every access made before every other put. It then calls the
+// release function with the kref. Putting a zero count is refcount_t's underflow warning.
+Val Eval::kref_put(const Expr* e, Frame& f) {
+  auto [loc, addr] = pointer_arg(e->args[0], f);
+  Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn, addr);
+  const int r = static_cast<int>(em_.trace.ev.size()) - 1;
+  if (old.v <= 0) {
+    em_.trace.findings.push_back({"refcount", "refcount_t: underflow; use-after-free.", e->pos});
+    return Val{0, old.deps};
+  }
+  const int w =
+      em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kRelease, Val{old.v - 1, old.deps}, addr);
+  em_.trace.rmw.push_back({r, w});
+  sync();
+  if (old.v != 1) return Val{0, old.deps};
+  em_.trace.ev[r].tags |= lkmm::kAcquire;
+  em_.branch(old.deps);  // the release function runs under the test's control dependency
+  const Expr* fn = e->args[1];
+  if (fn->kind != lang::ExprKind::kIdent || fn->bind.kind != lang::Binding::Kind::kFunction) {
+    refuse(fn->pos, "kref_put()'s release function must be a function's name under lkmm");
+  }
+  const lang::Function& rel = prog_.functions[fn->bind.index];
+  if (!rel.defined) refuse(fn->pos, "function '" + rel.name + "' has no body");
+  Frame callee;
+  callee.slots.resize(rel.body.frame_size);
+  if (!rel.params.empty()) {
+    callee.slots[rel.params[0]->bind.index] = Val{lkmm_thread::kAddrBase + loc, addr};
+  }
+  ++depth_;
+  exec(rel.body.block, callee);
+  --depth_;
+  return Val{1, old.deps};
+}
+
+// dma_fence_signal(): test_and_set_bit of the signalled flag under the fence's lock, released
+// by the unlock: a RELEASE write when it signals; -EINVAL, a read only, when the fence was
+// signalled already (drivers/dma-buf/dma-fence.c).
+Val Eval::fence_signal(const Expr* e, Frame& f) {
+  auto [loc, addr] = pointer_arg(e->args[0], f);
+  Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn, addr);
+  if (old.v != 0) return Val{kEinval, old.deps};
+  const int r = static_cast<int>(em_.trace.ev.size()) - 1;
+  const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kRelease, Val{1, 0}, addr);
+  em_.trace.rmw.push_back({r, w});
+  sync();
+  return Val{0, old.deps};
+}
+
+}  // namespace ravel::litmus::lkmm_ravel
