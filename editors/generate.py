@@ -52,9 +52,9 @@ CONTROL = ["if", "else", "while", "for", "do", "break", "continue", "return", "g
            "case", "default"]
 TYPES = ["void", "int", "long", "short", "char", "bool", "_Bool", "unsigned", "signed", "typedef",
          "enum"]
-MODIFIERS = ["const", "volatile", "static", "inline"]
+MODIFIERS = ["const", "volatile", "static", "inline", "sizeof"]
 # Lexed C keywords the language refuses (README "Unsupported"): shown as errors while typing.
-UNSUPPORTED = ["sizeof", "union"]
+UNSUPPORTED = ["union"]
 # The preprocessor directives of the subset (language.md section 1.2); any other `#` line, and
 # `#include <...>` (system headers), is refused.
 DIRECTIVES = ["define", "undef", "include", "if", "ifdef", "ifndef", "elif", "else", "endif",

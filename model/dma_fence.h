@@ -95,6 +95,8 @@ struct DmaFence {
   uint64_t seqno = 0;
   bool signaled = false;
   bool enable_signal = false;
+  bool timestamp = false;   // DMA_FENCE_FLAG_TIMESTAMP_BIT: set with the signal (dma_fields.h)
+  uint64_t user_flags = 0;  // the bits from DMA_FENCE_FLAG_USER_BITS up, the driver's own
   int error = 0;
   std::vector<DmaFenceCb*> cb_list;
   WaitOn<Signaled> gate{Signaled{this}};

@@ -78,6 +78,7 @@ int signal_locked_effect(DmaFence* f, Loc /*loc*/) {
     return -EINVAL;
   }
   f->signaled = true;
+  f->timestamp = true;  // fence->timestamp, then set_bit(DMA_FENCE_FLAG_TIMESTAMP_BIT)
   hb_release(f->id);
   if (f->ops != nullptr && !f->ops->wait && !f->ops->release) f->ops = nullptr;
   set_result(0);

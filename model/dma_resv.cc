@@ -21,6 +21,17 @@ void need(const DmaResv* r, OpKind kind, Loc loc) {
   report_null_deref(ravel::op_name(kind), loc);
 }
 
+// The model's fence container and scenario code's own `obj->fences` list (dma_fields.h) are
+// two representations of one kernel field: a resv uses one of them, never both.
+void container(const DmaResv* r, OpKind kind, Loc loc) {
+  need(r, kind, loc);
+  if (r->fences_var == nullptr) return;
+  Ctx::current().model_error(std::string(ravel::op_name(kind)) + " on " + r->name +
+                                 ", whose fences list scenario code manages (obj->fences): the "
+                                 "model's fence container cannot see it",
+                             loc);
+}
+
 bool covered(DmaResvUsage fence_usage, DmaResvUsage wanted) {
   return static_cast<int>(fence_usage) <= static_cast<int>(wanted);
 }
@@ -76,7 +87,7 @@ void dma_resv_assert_held(DmaResv* r, Loc loc) {
 }
 
 int dma_resv_reserve_fences(DmaResv* r, unsigned int num_fences, Loc loc) {
-  need(r, op::kDmaResvReserveFences, loc);
+  container(r, op::kDmaResvReserveFences, loc);
   dma_resv_assert_held(r, loc);
   dma::step(op::kDmaResvReserveFences, Access::kWrite, r->id, loc);
   if (num_fences == 0) {  // a miscount in the caller, since v6.2
@@ -92,7 +103,7 @@ int dma_resv_reserve_fences(DmaResv* r, unsigned int num_fences, Loc loc) {
 }
 
 void dma_resv_add_fence(DmaResv* r, DmaFence* f, DmaResvUsage usage, Loc loc) {
-  need(r, op::kDmaResvAddFence, loc);
+  container(r, op::kDmaResvAddFence, loc);
   if (f == nullptr) report_null_deref("dma_resv_add_fence", loc);
   dma_resv_assert_held(r, loc);
   dma_fence_get(f, loc);
@@ -113,6 +124,7 @@ void dma_resv_add_fence(DmaResv* r, DmaFence* f, DmaResvUsage usage, Loc loc) {
   }
   dma::step(op::kDmaResvAddFence, Access::kWrite, r->id, loc);
   const ObjectId mapping = dma::last_mapping(r);
+  r->seq += 2;  // the kernel's write_seqcount_begin/end around the change: readers retry
   if (replace >= 0) {
     DmaFence* old = r->fences[replace].fence;
     r->fences[replace] = {f, usage, mapping};
@@ -151,7 +163,7 @@ std::vector<DmaResv::Slot> dma_resv_slots_locked(const DmaResv* r, DmaResvUsage 
 }
 
 long dma_resv_wait_timeout(DmaResv* r, DmaResvUsage usage, bool intr, long timeout, Loc loc) {
-  need(r, op::kDmaResvWaitTimeout, loc);
+  container(r, op::kDmaResvWaitTimeout, loc);
   dma::step(op::kDmaResvWaitTimeout, Access::kRead, r->id, loc);  // the RCU iterator's snapshot
   std::vector<DmaFence*> fences = dma_resv_fences_locked(r, usage);
   long ret = timeout != 0 ? timeout : 1;
@@ -163,7 +175,7 @@ long dma_resv_wait_timeout(DmaResv* r, DmaResvUsage usage, bool intr, long timeo
 }
 
 bool dma_resv_test_signaled(DmaResv* r, DmaResvUsage usage, Loc loc) {
-  need(r, op::kDmaResvTestSignaled, loc);
+  container(r, op::kDmaResvTestSignaled, loc);
   dma::step(op::kDmaResvTestSignaled, Access::kRead, r->id, loc);
   std::vector<DmaFence*> fences = dma_resv_fences_locked(r, usage);
   for (DmaFence* f : fences) {

@@ -17,6 +17,7 @@
 
 #include "checker/api.h"
 #include "model/dma_fence.h"
+#include "model/race.h"
 #include "model/ww_mutex.h"
 
 namespace ravel::model {
@@ -24,6 +25,14 @@ namespace ravel::model {
 enum class DmaResvUsage : int { kKernel = 0, kWrite = 1, kRead = 2, kBookkeep = 3 };
 
 struct DmaResv {
+  // read_seqcount_begin's condition: no writer inside a write section (dma_fields.h).
+  struct SeqEven {
+    static constexpr Gate::Kind kKind = Gate::Kind::kEvent;
+    const DmaResv* r;
+    bool holds(TaskId) const { return (r->seq & 1) == 0; }
+    ObjectId object() const { return r->id; }
+    std::string describe(TaskId) const;
+  };
   struct Slot {
     DmaFence* fence;
     DmaResvUsage usage;
@@ -38,6 +47,11 @@ struct DmaResv {
   std::vector<Slot> fences;
   int free_slots = 0;     // max_fences - num_fences
   bool has_list = false;  // obj->fences allocated (a first dma_resv_reserve_fences); NULL before
+  unsigned seq = 0;       // obj->seq, the seqcount_ww_mutex_t of the fence container
+  // obj->fences when scenario code manages the list itself (dma_fields.h): the RCU pointer's
+  // variable; the model's container (`fences` above) is then refused, and the other way round.
+  SharedVar* fences_var = nullptr;
+  WaitOn<SeqEven> seq_gate{SeqEven{this}};
 };
 
 // The predefined wait-die class of this execution (`&reservation_ww_class` in scenarios).

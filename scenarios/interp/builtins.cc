@@ -46,6 +46,7 @@ struct SupportCheck {
   const Program& prog;
   lang::Diagnostics& diags;
   std::vector<std::string>* builtin_calls = nullptr;  // when set: every built-in called, by name
+  bool* fence_flags = nullptr;  // when set: whether code reads or writes a fence's `flags`
 
   void type(const lang::TypeRef* t) {
     if (t == nullptr) return;
@@ -72,7 +73,12 @@ struct SupportCheck {
         e->a->bind.kind == lang::Binding::Kind::kBuiltin) {
       builtin_calls->push_back(e->a->text);
     }
-    if (e->kind == ExprKind::kMember && e->model_field) {
+    if (fence_flags != nullptr && e->kind == ExprKind::kMember && e->model_field &&
+        lang::model_field_at(e->field).owner == lang::ModelType::kDmaFence &&
+        lang::model_field_at(e->field).name == "flags") {
+      *fence_flags = true;
+    }
+    if (e->kind == ExprKind::kMember && e->model_field && !model_field_runs(e->field)) {
       diags.error(e->pos, "fields of model objects ('" + render(e) + "') are not supported yet");
     }
     if (e->kind == ExprKind::kCast || e->kind == ExprKind::kTypeArg) type(e->type);
@@ -273,9 +279,19 @@ bool calls_builtin(const Program& prog, const std::string& name) {
 }
 
 bool coarse_sections_allowed(const Program& prog) {
+  // A coarse enable section sets DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT without an access to the fence
+  // (docs/reduction.md "Coarse sections": nobody reads the bit); code reading `fence->flags`
+  // does, so the section must be its real steps then.
+  const lang::Source none("", "");
+  lang::Diagnostics diags(none);
+  bool fence_flags = false;
+  SupportCheck check{prog, diags};
+  check.fence_flags = &fence_flags;
+  check.run();
+  if (fence_flags) return false;
   // The readers of a lock word (model/spinlock.cc no_coarse_sections).
   for (const char* reader : {"spin_trylock", "raw_spin_trylock", "spin_is_locked", "spin_lock_init",
-                             "raw_spin_lock_init", "mutex_init"}) {
+                             "raw_spin_lock_init", "mutex_init", "ww_mutex_init", "ww_mutex_destroy"}) {
     if (calls_builtin(prog, reader)) return false;
   }
   return true;

@@ -14,6 +14,7 @@
 
 #include "model/dma_buf.h"
 #include "model/dma_fence.h"
+#include "model/dma_fields.h"
 #include "model/dma_resv.h"
 #include "model/module.h"
 #include "model/spinlock.h"
@@ -275,10 +276,51 @@ void* make_dma_resv(Runtime&, const MakeArgs& a) { return model::dma_resv_new(a.
 
 }  // namespace
 
+namespace {
+
+// ---- fields (model/dma_fields.h) ----
+
+// `&obj->seq` of a struct dma_resv: the only seqcount the model has.
+model::DmaResv* seq_of(Call& c, size_t i) {
+  Obj* o = c.cell(i);
+  if (o == nullptr || o->kind != Obj::Kind::kField ||
+      lang::model_field_at(o->field).owner != ModelType::kDmaResv) {
+    c.rt.error(std::string(c.b.name) + " of '" + render(c.e->args[i]) +
+                   "': ravel models the seqcount of a struct dma_resv (&obj->seq) only",
+               c.loc);
+  }
+  return static_cast<model::DmaResv*>(o->parent->model);
+}
+Value seq_begin(Call& c) {
+  return Value::integer(model::read_seqcount_begin(seq_of(c, 0), c.loc));
+}
+Value seq_retry(Call& c) {
+  model::DmaResv* r = seq_of(c, 0);
+  auto start = static_cast<unsigned>(c.integer(1));
+  return Value::integer(model::read_seqcount_retry(r, start, c.loc));
+}
+template <void (*F)(model::DmaResv*, Loc)>
+Value seq_write(Call& c) {
+  F(seq_of(c, 0), c.loc);
+  return Value::integer(0);
+}
+Value seq_init(Call& c) {
+  model::DmaResv* r = seq_of(c, 0);
+  model::seqcount_ww_mutex_init(r, c.model<model::WwMutex>(1), c.loc);
+  return Value::integer(0);
+}
+Value ww_init_lock(Call& c) {
+  model::ww_mutex_init(c.model<model::WwMutex>(0), c.model<model::WwClass>(1), c.loc);
+  return Value::integer(0);
+}
+
+}  // namespace
+
 void bind_dma_fence_builtins(Bindings& b) {
 #include "scenarios/interp/bind_begin.inc"
 #include "scenarios/api/dma_fence.def"
 #include "scenarios/api/dma_resv.def"
+#include "scenarios/api/dma_fields.def"
 #include "scenarios/interp/bind_end.inc"
 }
 

@@ -37,20 +37,110 @@ model::Gfp gfp_of(Call& c, size_t i) {
   }
 }
 
+int64_t int_of(Call& c, const Expr* x) {
+  Value v = c.rt.eval(x, c.f);
+  if (v.tag != Value::Tag::kInt) c.rt.error("'" + render(x) + "' is not an integer size", c.loc);
+  return v.i;
+}
+
+// The type argument's name for reports: "struct job", "struct dma_fence *" for an array of
+// pointers.
+const char* alloc_name(const lang::TypeRef* type) {
+  if (type->pointers == 0) return model::intern_name(type->spelling);
+  return model::intern_name(type->spelling + " " + std::string(type->pointers, '*'));
+}
+
+// The arguments after the type argument where an array's count is: kcalloc(T, n, size, gfp),
+// krealloc_array(T, p, n, size, gfp); 0 for a single object.
+size_t count_arg(Call& c) {
+  if (c.b.name == "kcalloc") return 1;
+  if (c.b.name == "krealloc_array") return 2;
+  return 0;
+}
+
+// How many objects of the named type a sized allocation asks for (the checker stored the
+// type's sizeof in the type argument, sema_sizeof.cc): `kzalloc(size, gfp)` one, with `size` at
+// least its sizeof (bytes beyond it are the kernel's trailing storage, which only pointer
+// arithmetic reaches, and the interpreter refuses that); `kcalloc(n, size, gfp)` n, `size` its
+// sizeof. 1 for `kzalloc(struct T, gfp)`. A size the type does not fit is an error of the
+// scenario, not a guess.
+int64_t alloc_count(Call& c, const lang::TypeRef* type) {
+  const int64_t need = c.e->args[0]->value;
+  const std::string tname =
+      std::string(alloc_name(type)) + " (" + std::to_string(need) + " bytes)";
+  const size_t at = count_arg(c);
+  if (at == 0) {
+    if (c.e->b == nullptr) return 1;  // kzalloc(struct T, gfp)
+    int64_t bytes = int_of(c, c.e->b);
+    if (bytes < need) {
+      c.rt.error(std::string(c.b.name) + " of " + std::to_string(bytes) + " bytes for a " + tname,
+                 c.loc);
+    }
+    return 1;
+  }
+  int64_t n = int_of(c, c.e->args[at]);
+  int64_t size = int_of(c, c.e->args[at + 1]);
+  if (size != need) {
+    c.rt.error(std::string(c.b.name) + " element size " + std::to_string(size) + " for a " +
+                   tname,
+               c.loc);
+  }
+  if (n <= 0 || n > 4096) {
+    c.rt.error(std::string(c.b.name) + " of " + std::to_string(n) +
+                   " elements (ravel models 1 to 4096; 0 is the kernel's ZERO_SIZE_PTR)",
+               c.loc);
+  }
+  return n;
+}
+
 Value alloc(Call& c) {
   const lang::TypeRef* type = c.e->args[0]->type;
-  model::Gfp gfp = gfp_of(c, 1);
-  const char* tname = model::intern_name(type->spelling);
-  bool zero = c.b.name == "kzalloc";
+  int64_t count = alloc_count(c, type);
+  model::Gfp gfp = gfp_of(c, count_arg(c) == 0 ? 1 : 3);
+  const char* tname = alloc_name(type);
+  bool zero = c.b.name != "kmalloc";  // kzalloc, kcalloc: __GFP_ZERO
   ObjectId heap = zero ? model::kzalloc(tname, gfp, c.loc) : model::kmalloc(tname, gfp, c.loc);
   const lang::SType& st = type->stype;
   Obj* o;
-  if (st.kind == lang::SType::Kind::kStruct) {
+  if (count_arg(c) != 0) {  // kcalloc: an array of the type argument's (maybe pointer) type
+    o = c.rt.make_decl(st, count, tname, tname, heap, false, nullptr, nullptr);
+  } else if (st.kind == lang::SType::Kind::kStruct) {
     o = c.rt.make_instance(static_cast<int32_t>(st.struct_id), heap, false);
   } else {
     o = c.rt.make_model(st.model, tname, tname, heap, nullptr, nullptr);
   }
   o->heap = heap;
+  return Value::of(o);
+}
+
+ObjectId heap_of(Call& c, Value v);
+
+Value realloc_array(Call& c) {
+  const lang::TypeRef* type = c.e->args[0]->type;
+  int64_t count = alloc_count(c, type);
+  Value old = c.arg(1);
+  ObjectId old_heap = heap_of(c, old);
+  model::Gfp gfp = gfp_of(c, 4);
+  const char* tname = alloc_name(type);
+  ObjectId heap = model::kmalloc(tname, gfp, c.loc);
+  lang::SType elem = type->stype;
+  Obj* o = c.rt.make_decl(elem, count, tname, tname, heap, false, nullptr, nullptr);
+  o->heap = heap;
+  if (old_heap != kNoObject) {
+    if (old.ref->kind != Obj::Kind::kArray) {
+      c.rt.error("krealloc_array of '" + render(c.e->args[1]) + "', which is not an array",
+                 c.loc);
+    }
+    for (uint32_t i = 0; i < old.ref->count && i < o->count; ++i) {
+      Obj* from = old.ref->elems[i];
+      Obj* to = o->elems[i];
+      if (from->kind != Obj::Kind::kVar || to->kind != Obj::Kind::kVar) {
+        c.rt.error("krealloc_array of an array of structs is not modelled", c.loc);
+      }
+      c.rt.write(to, c.rt.read(from, c.loc), c.loc);
+    }
+    model::kfree(old_heap, c.loc);
+  }
   return Value::of(o);
 }
 
@@ -104,6 +194,46 @@ Value container_of(Call& c) {
              c.loc);
 }
 
+// memset(p, 0, sizeof(*p)) on an instance: every plain field (nested structs and arrays too)
+// written 0, one plain write each (race-checked, a uaf after kfree). A byte pattern other than
+// 0, a size other than the pointee's sizeof, and a model object inside (a zeroed spinlock_t or
+// completion is a kernel object only its init function makes valid again: the model cannot
+// know which the scenario will call) are errors of the scenario.
+void zero_obj(Call& c, Obj* o) {
+  switch (o->kind) {
+    case Obj::Kind::kVar:
+      c.rt.write(o, Value::integer(0), c.loc);
+      return;
+    case Obj::Kind::kInstance:
+    case Obj::Kind::kArray:
+      for (uint32_t i = 0; i < o->count; ++i) zero_obj(c, o->elems[i]);
+      return;
+    default:
+      c.rt.error("memset over a model object (" +
+                     std::string(lang::model_type_name(o->mtype)) + ") is not modelled",
+                 c.loc);
+  }
+}
+
+Value memset_obj(Call& c) {
+  Value p = c.arg(0);
+  int64_t byte = c.integer(1), size = c.integer(2);
+  if (p.is_null()) c.null_deref();
+  if (byte != 0) c.rt.error("memset with a byte other than 0 is not modelled", c.loc);
+  if (p.tag != Value::Tag::kRef || c.e->value <= 0 ||
+      p.ref->kind != Obj::Kind::kInstance) {
+    c.rt.error("memset of '" + render(c.e->args[0]) + "', which is not a pointer to a struct",
+               c.loc);
+  }
+  if (size != c.e->value) {
+    c.rt.error("memset of " + std::to_string(size) + " bytes of an object of " +
+                   std::to_string(c.e->value) + " (a part of an object is not modelled)",
+               c.loc);
+  }
+  zero_obj(c, p.ref);
+  return Value::integer(0);
+}
+
 Value shrinker(Call& c) {
   Value fn = c.arg(0);
   Runtime* rt = &c.rt;
@@ -155,7 +285,9 @@ Value load_acquire(Call& c) {
 }
 Value test_bit(Call& c) {
   int nr = static_cast<int>(c.integer(0));
-  return Value::integer(model::test_bit(nr, c.read_var(1), c.loc) ? 1 : 0);
+  Obj* o = c.cell(1);
+  if (o != nullptr && o->kind == Obj::Kind::kField) return field_bit_op(c, o, nr, BitOp::kTest);
+  return Value::integer(model::test_bit(nr, c.read_var(o, 1), c.loc) ? 1 : 0);
 }
 template <void (*F)(model::SharedVar*, int64_t, Loc)>
 Value store_marked(Call& c) {
@@ -171,7 +303,13 @@ Value store_marked(Call& c) {
 template <class R, R (*F)(int, model::SharedVar*, Loc)>
 Value bit_op(Call& c) {
   int nr = static_cast<int>(c.integer(0));
-  model::SharedVar* v = c.var(1);
+  Obj* o = c.cell(1);
+  if (o != nullptr && o->kind == Obj::Kind::kField) {  // `&fence->flags`: the fence model's
+    BitOp op = BitOp::kTestAndSet;
+    if constexpr (std::is_void_v<R>) op = F == &model::set_bit ? BitOp::kSet : BitOp::kClear;
+    return field_bit_op(c, o, nr, op);
+  }
+  model::SharedVar* v = c.var(o, 1);
   if constexpr (std::is_void_v<R>) {
     F(nr, v, c.loc);
     return Value::integer(0);
@@ -236,6 +374,7 @@ void bind_memory_builtins(Bindings& b) {
 #include "scenarios/api/bitops.def"
 #include "scenarios/api/kref.def"
 #include "scenarios/api/memory.def"
+#include "scenarios/api/memory_size.def"
 #include "scenarios/api/refcount.def"
 #include "scenarios/interp/bind_end.inc"
 }

@@ -93,6 +93,19 @@ Value rcu_assign(Call& c) {
   model::rcu_assign_pointer(v, c.rt.encode(c.arg(1)), c.loc);
   return Value::integer(0);
 }
+Value rcu_replace(Call& c) {
+  Obj* o = c.cell(0);
+  bool cond = c.arg(2).truthy();
+  if (Obj* p = Call::private_cell(o)) {
+    Value old = p->local;
+    p->local = c.arg(1);
+    return old;
+  }
+  model::SharedVar* v = c.var(o, 0);
+  Value old = c.rt.decode(model::rcu_dereference_protected(v, cond, c.loc));
+  model::rcu_assign_pointer(v, c.rt.encode(c.arg(1)), c.loc);
+  return old;
+}
 Value rcu_access(Call& c) { return c.rt.decode(model::rcu_access_pointer(c.read_var(0), c.loc)); }
 
 // xarray (include/linux/xarray.h): entries are encoded Values.
@@ -193,6 +206,7 @@ void bind_sync_builtins(Bindings& b) {
 #include "scenarios/api/module.def"
 #include "scenarios/api/rcu.def"
 #include "scenarios/api/rcu_check.def"
+#include "scenarios/api/rcu_replace.def"
 #include "scenarios/api/rcu_head.def"
 #include "scenarios/api/wait.def"
 #include "scenarios/api/workqueue.def"

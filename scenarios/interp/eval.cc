@@ -50,6 +50,7 @@ int64_t arith(Runtime& rt, Tok op, int64_t x, int64_t y, const Expr* e) {
 Value Runtime::load(const Place& p, Loc loc) {
   if (p.slot != nullptr) return *p.slot;
   if (p.obj->kind == Obj::Kind::kVar) return read(p.obj, loc);
+  if (p.obj->kind == Obj::Kind::kField) return read_field(p.obj, loc);
   return Value::of(p.obj);
 }
 
@@ -58,6 +59,8 @@ void Runtime::store(const Place& p, Value v, Loc loc) {
     *p.slot = v;
   } else if (p.obj->kind == Obj::Kind::kVar) {
     write(p.obj, v, loc);
+  } else if (p.obj->kind == Obj::Kind::kField) {
+    write_field(p.obj, v, loc);
   } else {
     error("assignment to an object that is not a variable", loc);
   }
@@ -123,7 +126,7 @@ Place Runtime::place(const Expr* e, Frame& f) {
       }
       break;
     case ExprKind::kMember: {
-      if (e->model_field) error("fields of model objects are not supported yet", loc);
+      if (e->model_field) return model_member(e, f);
       Obj* base = member_base(e, f);
       if (base->kind == Obj::Kind::kPhantom) return phantom_member(e, base, loc);
       if (e->field < 0 || static_cast<uint32_t>(e->field) >= base->count) {

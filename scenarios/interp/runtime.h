@@ -127,6 +127,12 @@ class Runtime {
   // one object per (target, T, field), so that two such pointers compare equal.
   Obj* phantom(Value target, int32_t struct_id, int32_t field);
   void init_instance(Obj* o, const lang::Init* init, Frame* f);
+  // A field of a model object (model_fields.cc): `&fence->flags` is one object per fence, so
+  // two such pointers compare equal; an embedded model object (a resv's `lock`) is that object.
+  Place model_member(const Expr* e, Frame& f);
+  Value read_field(Obj* field, Loc loc);
+  void write_field(Obj* field, Value v, Loc loc);
+  Obj* resv_fences(Obj* resv, Loc loc);
   void set_work_fn(Obj* work, Value fn, Loc loc);  // WORK(fn), INIT_WORK(w, fn)
   void make_globals();                             // every global, in declaration order
   int64_t encode(Value v) const;
@@ -160,6 +166,7 @@ class Runtime {
   std::vector<Obj*> handles_;
   std::unordered_map<uint64_t, Obj*> phantoms_;         // lookup only, never iterated
   std::unordered_map<std::string_view, Obj*> strings_;  // lookup only, never iterated
+  std::unordered_map<uint64_t, Obj*> fields_;           // (owner handle, field): lookup only
   std::vector<TaskState*> tasks_;
 };
 
@@ -204,6 +211,12 @@ struct Call {
 };
 
 using BuiltinFn = Value (*)(Call&);
+
+// The bit operations on a model field (`test_bit(nr, &fence->flags)`; model_fields.cc).
+enum class BitOp : uint8_t { kTest, kSet, kTestAndSet, kClear };
+Value field_bit_op(Call& c, Obj* field, int nr, BitOp op);
+// Whether the interpreter runs accesses to model field `index` (lang::model_field_at).
+bool model_field_runs(int index);
 
 // What a model type's factory gets: the declaration being made (objects.cc).
 struct MakeArgs {

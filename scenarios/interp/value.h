@@ -43,7 +43,10 @@ struct Obj {
   // (`local`); reading another field through it is the kernel's wild access (Runtime::place).
   // kString: a string literal's characters (`local.i` indexes Runtime's literals): a value to
   // pass, store, compare and return; reading its characters is not modelled.
-  enum class Kind : uint8_t { kVar, kModel, kInstance, kArray, kPhantom, kString };
+  // kField: a field of a model object that code reads and writes (`fence->flags`, a resv's
+  // `seq`): `parent` is the model object, `field` the model field index (lang::model_field_at);
+  // every load and store is an operation of the model (model_fields.cc).
+  enum class Kind : uint8_t { kVar, kModel, kInstance, kArray, kPhantom, kString, kField };
   Kind kind = Kind::kVar;
   bool priv = false;                                // kVar: a local's cell, no scheduling point
   lang::ModelType mtype = lang::ModelType::kCount;  // kModel

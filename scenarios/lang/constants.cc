@@ -29,6 +29,12 @@ const std::vector<Constant>& constants() {
       {"DMA_RESV_USAGE_WRITE", 1},
       {"DMA_RESV_USAGE_READ", 2},
       {"DMA_RESV_USAGE_BOOKKEEP", 3},
+      // enum dma_fence_flag_bits (include/linux/dma-fence.h): bits of `fence->flags`, whose
+      // meaning is the fence model's (model/dma_fields.h).
+      {"DMA_FENCE_FLAG_SIGNALED_BIT", 0},
+      {"DMA_FENCE_FLAG_TIMESTAMP_BIT", 1},
+      {"DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT", 2},
+      {"DMA_FENCE_FLAG_USER_BITS", 3},
       {"READ", 0},
       {"WRITE", 1},
       {"MAX_SCHEDULE_TIMEOUT", INT64_MAX},

@@ -121,9 +121,26 @@ Expr* Parser::parse_unary() {
       e->op = op;
       return e;
     }
-    case Tok::kSizeof:
-      error_here("'sizeof' is not supported in scenarios (kmalloc/kzalloc take the type)");
-      return nullptr;
+    case Tok::kSizeof: {
+      // `sizeof(type)`, `sizeof(expr)`, `sizeof expr`: a call of the intrinsic "sizeof", which
+      // the checker folds to a constant of the size model (Sema::check_sizeof).
+      next();
+      Expr* callee = new_expr(ExprKind::kIdent, pos);
+      callee->text = "sizeof";
+      Expr* arg = nullptr;
+      if (is(Tok::kLParen) && is_type_start(1)) {
+        next();
+        arg = parse_call_arg();
+        if (!arg || !expect(Tok::kRParen, "after the type of sizeof")) return nullptr;
+      } else {
+        arg = parse_unary();
+        if (!arg) return nullptr;
+      }
+      Expr* call = new_expr(ExprKind::kCall, pos, callee);
+      call->args.push_back(arg);
+      call->depth = static_cast<uint16_t>(std::min(arg->depth + 1, kMaxExprHeight + 1));
+      return call;
+    }
     case Tok::kLParen:
       if (is_type_start(1)) {
         next();

@@ -53,7 +53,7 @@ SType Sema::check_builtin_call(Expr* e, const Builtin& b, bool want_value) {
       for (size_t i = 0; i < types.size() && i < b.max_args; ++i) {
         if (b.args[i].kind == ArgKind::kType && types[i].known_object_or_ptr()) {
           t = types[i];
-          t.depth = 1;
+          t.depth = static_cast<uint8_t>(types[i].depth + 1);
         }
       }
       break;
@@ -85,7 +85,9 @@ void Sema::check_builtin_arg(Expr* call, const Builtin& b, size_t i, std::vector
       t = resolve_type(arg->type, true);
       if (diags_.errors().size() != before) {
         t = SType{};  // unknown type: already reported
-      } else if (!t.known_object_or_ptr() || t.depth != 0) {
+      } else if (!t.known_object_or_ptr() ||
+                 (t.depth != 0 && b.name != "kcalloc" && b.name != "krealloc_array")) {
+        // (an array from kcalloc/krealloc_array may hold pointers: sema_sizeof.cc)
         error(arg->pos, name + " expects a struct type" + arg_suffix(b, i) + ", got '" +
                             arg->type->spelling + std::string(arg->type->pointers, '*') + "'");
         t = SType{};

@@ -175,7 +175,9 @@ SType Sema::check_expr(Expr* e, bool want_value) {
     }
     case ExprKind::kAssign: {
       SType l = check_expr(e->a);
+      if (e->op == Tok::kAssign) alloc_dest_ = l;  // `p = kzalloc(sizeof(*p), ...)`
       SType r = check_expr(e->b);
+      alloc_dest_ = SType{};
       if (!is_lvalue(e->a)) {
         error(e->pos, "left side of " + tok_name(e->op) + " is not assignable");
       } else if (l.known_object_or_ptr() && l.depth == 0 && !l.array) {
@@ -327,6 +329,9 @@ SType Sema::check_member(Expr* e) {
     e->model_field = true;
     SType t;
     if (f->kind == ModelField::Kind::kFunction) t.kind = SType::Kind::kFunction;
+    if (f->kind == ModelField::Kind::kObject) {
+      t = SType::model_ref(static_cast<ModelType>(std::countr_zero(f->pointee)), 0);
+    }
     if (f->kind == ModelField::Kind::kPointer && std::has_single_bit(f->pointee)) {
       t = SType::model_ref(static_cast<ModelType>(std::countr_zero(f->pointee)), 1);
     }
@@ -349,6 +354,9 @@ SType Sema::check_member(Expr* e) {
 }
 
 SType Sema::check_call(Expr* e, bool want_value) {
+  // The destination of `p = kzalloc(size, ...)` is this call's only, never its arguments'.
+  SType dest = alloc_dest_;
+  alloc_dest_ = SType{};
   for (Expr* arg : e->args) {
     if (arg->kind == ExprKind::kTypeArg && arg->a != nullptr) resolve_typeof(arg);
   }
@@ -357,7 +365,12 @@ SType Sema::check_call(Expr* e, bool want_value) {
     Resolved r = lookup(callee->text, callee->pos);
     if (r.found && r.bind.kind == Binding::Kind::kBuiltin) {
       callee->bind = r.bind;
-      return check_builtin_call(e, builtins()[r.bind.index], want_value);
+      const Builtin& b = builtins()[r.bind.index];
+      if (rewrite_sized_call(e, b)) {
+        alloc_dest_ = dest;
+        return check_sized_call(e, b, want_value);
+      }
+      return check_builtin_call(e, b, want_value);
     }
     if (!r.found) {
       SType t;

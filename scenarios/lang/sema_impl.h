@@ -92,6 +92,20 @@ class Sema {
   bool fold_constant(const Expr* e, int64_t* v);
   void resolve_typeof(Expr* arg);
 
+  // sizeof (sema_sizeof.cc): the size model's bytes and alignment of a type.
+ public:
+  struct SizeAlign {
+    int64_t size;
+    int64_t align;
+  };
+
+ private:
+  void check_sizeof(Expr* e, SType* out);
+  bool rewrite_sized_call(Expr* e, const Builtin& b);
+  SType check_sized_call(Expr* e, const Builtin& b, bool want_value);
+  SizeAlign size_of_type(TypeRef* t, Pos pos);
+  SizeAlign size_of_stype(const SType& t, IntWidth w, Pos pos);
+
   Program& prog_;
   Diagnostics& diags_;
   std::map<std::string, uint32_t> struct_ids_;  // tag -> index in prog_.structs (definition)
@@ -112,7 +126,10 @@ class Sema {
   // Per enclosing switch (innermost last): its case/default labels the interpreter can reach.
   std::vector<std::vector<const Stmt*>> switch_labels_;
   bool in_init_ = false;  // checking an initializer: ATOMIC_INIT and friends are allowed
-  const VarDecl* declaring_ = nullptr;  // the local whose initializer is being checked
+  const VarDecl* declaring_ = nullptr;
+  // The static type of the assignment or declaration whose right side is being checked: the
+  // type a sized kzalloc/kcalloc allocates (sema_sizeof.cc).
+  SType alloc_dest_;  // the local whose initializer is being checked
 };
 
 }  // namespace ravel::lang

@@ -58,6 +58,10 @@ Pos Sema::stream_pos(Pos p) const {
 bool Sema::check_intrinsic(Expr* e, SType* out, bool want_value) {
   Expr* callee = e->a;
   const std::string& n = callee->text;
+  if (n == "sizeof") {
+    check_sizeof(e, out);
+    return true;
+  }
   if (has_prefix(n, "trace_") && n.size() > 14 && n.substr(n.size() - 8) == "_enabled") {
     // Tracepoints are modelled as no tracer attached: trace_foo() does nothing, so
     // trace_foo_enabled() is false (the kernel's static key is off).

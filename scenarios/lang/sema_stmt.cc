@@ -66,7 +66,9 @@ void Sema::check_decl(VarDecl* d) {
   if (instance) declare_local(d, t);
   if (d->init) {
     declaring_ = d;
+    alloc_dest_ = t;  // `struct T *p = kzalloc(sizeof(*p), ...)`
     check_init(d->init, t, d->array_len, "'" + d->name + "'");
+    alloc_dest_ = SType{};
     declaring_ = nullptr;
   }
   if (!instance) declare_local(d, t);
@@ -283,6 +285,11 @@ void Sema::check_model_init(Init* init, ModelType m, const std::string& what) {
       continue;
     }
     item.field_index = model_field_index(f);
+    if (!f->init) {
+      error(item.pos, "field '." + item.field + "' of " + tname +
+                          " is the model's state: no initializer sets it");
+      continue;
+    }
     if (!item.value->expr) {
       error(item.value->pos, "field '." + item.field + "' of " + tname + " takes a value");
       continue;

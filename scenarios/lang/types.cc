@@ -25,6 +25,13 @@ constexpr ModelField V(M owner, std::string_view name) { return {owner, name, K:
 constexpr ModelField P(M owner, std::string_view name, ModelMask pointee) {
   return {owner, name, K::kPointer, pointee};
 }
+// Fields code reads and writes but no initializer sets (dma_fields.h in the model).
+constexpr ModelField A(M owner, std::string_view name) {
+  return {owner, name, K::kValue, 0, false};
+}
+constexpr ModelField O(M owner, std::string_view name, M type) {
+  return {owner, name, K::kObject, mask_of(type), false};
+}
 
 const ModelField kFields[] = {
     P(M::kDmaFence, "lock", mask_of(M::kSpinlock)),
@@ -62,6 +69,10 @@ const ModelField kFields[] = {
     F(M::kWork, "func"),
     F(M::kDmaFenceCb, "func"),
     F(M::kRcuHead, "func"),
+    A(M::kDmaFence, "flags"),
+    O(M::kDmaResv, "lock", M::kWwMutex),
+    A(M::kDmaResv, "seq"),
+    A(M::kDmaResv, "fences"),
 };
 
 }  // namespace
@@ -120,5 +131,6 @@ const ModelField* find_model_field(ModelType owner, std::string_view name) {
 }
 
 int model_field_index(const ModelField* f) { return static_cast<int>(f - kFields); }
+const ModelField& model_field_at(int index) { return kFields[index]; }
 
 }  // namespace ravel::lang

@@ -36,14 +36,19 @@ std::string with_article(const std::string& noun);
 
 // A field of a model type that a designated initializer may set (and an expression may read):
 // `struct dma_fence f = { .lock = &l, .ops = &ops };`.
+// kObject: a model object embedded in the owner (a dma_resv's `lock`, its ww_mutex), which an
+// initializer never sets. `init` false: a field only code reads and writes (`fence->flags`, the
+// resv's `seq`), whose state the model's constructor sets (scenarios/interp/model_fields.cc).
 struct ModelField {
   ModelType owner;
   std::string_view name;
-  enum class Kind : uint8_t { kFunction, kValue, kPointer } kind;
-  ModelMask pointee = 0;  // kPointer: the model types it may point to
+  enum class Kind : uint8_t { kFunction, kValue, kPointer, kObject } kind;
+  ModelMask pointee = 0;  // kPointer: the model types it may point to; kObject: its type
+  bool init = true;       // a designated initializer may set it
 };
 const ModelField* find_model_field(ModelType owner, std::string_view name);
 int model_field_index(const ModelField* f);  // stable index into the field table
+const ModelField& model_field_at(int index);
 
 // The kernel's integer width of a declared type: a store into a `u8` keeps the low 8 bits, into
 // an `s16` the low 16 sign-extended (types.cc int_width_of). bits == 0: no truncation (64-bit

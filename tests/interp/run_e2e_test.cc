@@ -107,6 +107,28 @@ TEST(RavelRun, ExitCodes) {
   EXPECT_EQ(ravel("run --stop-on-first " + kTests + "/lang/uaf.ravel").code, 0);
 }
 
+// A misspelt model field and a sizeof of an unknown type: exit 2, file:line:col, each message
+// once (the field is used twice in its function).
+TEST(RavelRun, ModelFieldAndSizeofErrorsArePreciseAndOnce) {
+  struct Case {
+    const char* file;
+    const char* want;
+  };
+  for (const Case& k :
+       {Case{"fence-unknown-field", "fence-unknown-field.ravel:4:46: error: struct dma_fence has "
+                                    "no field 'flagz'"},
+        Case{"sizeof-unknown-type",
+             "sizeof-unknown-type.ravel:6:33: error: unknown type 'struct job_stats'"}}) {
+    SCOPED_TRACE(k.file);
+    Result r = ravel("check " + kSrc + "/tests/lang/bad/" + k.file + ".ravel");
+    EXPECT_EQ(r.code, 2);
+    size_t at = r.err.find(k.want);
+    ASSERT_NE(at, std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find(k.want, at + 1), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("error:", r.err.find("error:") + 1), std::string::npos) << r.err;
+  }
+}
+
 TEST(RavelRun, JsonGoldens) {
   for (const char* name : {"race", "choose", "heap", "await_hang", "null_deref"}) {
     SCOPED_TRACE(name);

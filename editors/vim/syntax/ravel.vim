@@ -25,8 +25,8 @@ syn match ravelVerdict contained "\<\(ok\|atomic-sleep\|double-free\|null-deref\
 syn keyword ravelControl if else while for do break continue return goto switch case default
 syn keyword ravelType void int long short char bool _Bool unsigned signed typedef enum
 syn match ravelType "\<struct\>"
-syn keyword ravelModifier const volatile static inline
-syn keyword ravelUnsupported sizeof union
+syn keyword ravelModifier const volatile static inline sizeof
+syn keyword ravelUnsupported union
 syn match ravelUnsupported "^\s*#.*$"
 syn match ravelPreProc "^\s*#\s*\(define\|undef\|include\|if\|ifdef\|ifndef\|elif\|else\|endif\|error\|pragma\)\>"
 syn match ravelUnsupported "^\s*#\s*include\s*<.*$"
@@ -47,27 +47,30 @@ syn keyword ravelBuiltin dma_fence_get dma_fence_get_status dma_fence_init dma_f
 syn keyword ravelBuiltin dma_fence_signal dma_fence_signal_locked dma_fence_spinlock dma_fence_wait dma_fence_wait_timeout dma_resv_add_fence dma_resv_assert_held dma_resv_lock
 syn keyword ravelBuiltin dma_resv_lock_slow dma_resv_reserve_fences dma_resv_test_signaled dma_resv_trylock dma_resv_unlock dma_resv_wait_timeout down_read down_read_trylock
 syn keyword ravelBuiltin down_write down_write_trylock downgrade_write flush_work in_interrupt in_irq init_completion init_waitqueue_head
-syn keyword ravelBuiltin irqs_disabled kfree kfree_rcu kmalloc kref_get kref_get_unless_zero kref_init kref_put
-syn keyword ravelBuiltin kref_read kzalloc local_bh_disable local_bh_enable local_irq_disable local_irq_enable local_irq_restore local_irq_save
-syn keyword ravelBuiltin lockdep_assert_held lockdep_assert_held_write lockdep_assert_not_held lockdep_is_held lockdep_set_class might_sleep module_put module_unload
-syn keyword ravelBuiltin msleep mutex_init mutex_is_locked mutex_lock mutex_lock_interruptible mutex_trylock mutex_unlock preempt_disable
-syn keyword ravelBuiltin preempt_enable preemptible queue_work raw_spin_lock raw_spin_lock_init raw_spin_lock_irq raw_spin_lock_irqsave raw_spin_trylock
-syn keyword ravelBuiltin raw_spin_unlock raw_spin_unlock_irq raw_spin_unlock_irqrestore rcu_access_pointer rcu_assign_pointer rcu_barrier rcu_dereference rcu_dereference_check
-syn keyword ravelBuiltin rcu_dereference_protected rcu_dereference_raw rcu_read_lock rcu_read_unlock read_lock read_lock_bh read_lock_irq read_lock_irqsave
-syn keyword ravelBuiltin read_trylock read_unlock read_unlock_bh read_unlock_irq read_unlock_irqrestore refcount_dec_and_test refcount_inc refcount_read
-syn keyword ravelBuiltin register_shrinker reinit_completion schedule schedule_work secs_to_jiffies set_bit smp_load_acquire smp_mb
-syn keyword ravelBuiltin smp_mb__after_atomic smp_mb__after_spinlock smp_mb__after_unlock_lock smp_mb__before_atomic smp_rmb smp_store_release smp_wmb spin_is_locked
-syn keyword ravelBuiltin spin_lock spin_lock_bh spin_lock_init spin_lock_irq spin_lock_irqsave spin_lock_nested spin_trylock spin_unlock
-syn keyword ravelBuiltin spin_unlock_bh spin_unlock_irq spin_unlock_irqrestore synchronize_rcu test_and_set_bit test_bit try_module_get try_wait_for_completion
-syn keyword ravelBuiltin up_read up_write wait_event wait_event_timeout wait_for_completion wait_for_completion_timeout wake_up wake_up_all
-syn keyword ravelBuiltin write_lock write_lock_bh write_lock_irq write_lock_irqsave write_trylock write_unlock write_unlock_bh write_unlock_irq
-syn keyword ravelBuiltin write_unlock_irqrestore ww_acquire_done ww_acquire_fini ww_acquire_init ww_mutex_lock ww_mutex_lock_slow ww_mutex_trylock ww_mutex_unlock
-syn keyword ravelBuiltin xa_erase xa_for_each xa_load xa_lock xa_lock_irq xa_lock_irqsave xa_store xa_unlock
-syn keyword ravelBuiltin xa_unlock_irq xa_unlock_irqrestore xchg xchg_acquire xchg_relaxed xchg_release
+syn keyword ravelBuiltin irqs_disabled kcalloc kfree kfree_rcu kmalloc krealloc_array kref_get kref_get_unless_zero
+syn keyword ravelBuiltin kref_init kref_put kref_read kzalloc local_bh_disable local_bh_enable local_irq_disable local_irq_enable
+syn keyword ravelBuiltin local_irq_restore local_irq_save lockdep_assert_held lockdep_assert_held_write lockdep_assert_not_held lockdep_is_held lockdep_set_class memset
+syn keyword ravelBuiltin might_sleep module_put module_unload msleep mutex_init mutex_is_locked mutex_lock mutex_lock_interruptible
+syn keyword ravelBuiltin mutex_trylock mutex_unlock preempt_disable preempt_enable preemptible queue_work raw_spin_lock raw_spin_lock_init
+syn keyword ravelBuiltin raw_spin_lock_irq raw_spin_lock_irqsave raw_spin_trylock raw_spin_unlock raw_spin_unlock_irq raw_spin_unlock_irqrestore rcu_access_pointer rcu_assign_pointer
+syn keyword ravelBuiltin rcu_barrier rcu_dereference rcu_dereference_check rcu_dereference_protected rcu_dereference_raw rcu_read_lock rcu_read_unlock rcu_replace_pointer
+syn keyword ravelBuiltin read_lock read_lock_bh read_lock_irq read_lock_irqsave read_seqcount_begin read_seqcount_retry read_trylock read_unlock
+syn keyword ravelBuiltin read_unlock_bh read_unlock_irq read_unlock_irqrestore refcount_dec_and_test refcount_inc refcount_read register_shrinker reinit_completion
+syn keyword ravelBuiltin schedule schedule_work secs_to_jiffies seqcount_ww_mutex_init set_bit smp_load_acquire smp_mb smp_mb__after_atomic
+syn keyword ravelBuiltin smp_mb__after_spinlock smp_mb__after_unlock_lock smp_mb__before_atomic smp_rmb smp_store_release smp_wmb spin_is_locked spin_lock
+syn keyword ravelBuiltin spin_lock_bh spin_lock_init spin_lock_irq spin_lock_irqsave spin_lock_nested spin_trylock spin_unlock spin_unlock_bh
+syn keyword ravelBuiltin spin_unlock_irq spin_unlock_irqrestore synchronize_rcu test_and_set_bit test_bit try_module_get try_wait_for_completion up_read
+syn keyword ravelBuiltin up_write wait_event wait_event_timeout wait_for_completion wait_for_completion_timeout wake_up wake_up_all write_lock
+syn keyword ravelBuiltin write_lock_bh write_lock_irq write_lock_irqsave write_seqcount_begin write_seqcount_end write_trylock write_unlock write_unlock_bh
+syn keyword ravelBuiltin write_unlock_irq write_unlock_irqrestore ww_acquire_done ww_acquire_fini ww_acquire_init ww_mutex_destroy ww_mutex_init ww_mutex_lock
+syn keyword ravelBuiltin ww_mutex_lock_slow ww_mutex_trylock ww_mutex_unlock xa_erase xa_for_each xa_load xa_lock xa_lock_irq
+syn keyword ravelBuiltin xa_lock_irqsave xa_store xa_unlock xa_unlock_irq xa_unlock_irqrestore xchg xchg_acquire xchg_relaxed
+syn keyword ravelBuiltin xchg_release
 syn keyword ravelConstant NULL true false
-syn keyword ravelKernelConstant DMA_RESV_USAGE_BOOKKEEP DMA_RESV_USAGE_KERNEL DMA_RESV_USAGE_READ DMA_RESV_USAGE_WRITE EALREADY EBUSY EDEADLK EINTR
-syn keyword ravelKernelConstant EINVAL ENODEV ENOENT ENOMEM EOPNOTSUPP ETIMEDOUT GFP_ATOMIC GFP_KERNEL
-syn keyword ravelKernelConstant GFP_NOWAIT HZ MAX_SCHEDULE_TIMEOUT READ WRITE system_unbound_wq system_wq reservation_ww_class
+syn keyword ravelKernelConstant DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT DMA_FENCE_FLAG_SIGNALED_BIT DMA_FENCE_FLAG_TIMESTAMP_BIT DMA_FENCE_FLAG_USER_BITS DMA_RESV_USAGE_BOOKKEEP DMA_RESV_USAGE_KERNEL DMA_RESV_USAGE_READ DMA_RESV_USAGE_WRITE
+syn keyword ravelKernelConstant EALREADY EBUSY EDEADLK EINTR EINVAL ENODEV ENOENT ENOMEM
+syn keyword ravelKernelConstant EOPNOTSUPP ETIMEDOUT GFP_ATOMIC GFP_KERNEL GFP_NOWAIT HZ MAX_SCHEDULE_TIMEOUT READ
+syn keyword ravelKernelConstant WRITE system_unbound_wq system_wq reservation_ww_class
 
 hi def link ravelTodo Todo
 hi def link ravelComment Comment
