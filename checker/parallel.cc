@@ -13,6 +13,7 @@
 
 #include "checker/parallel_blocks.h"
 #include "checker/parallel_commit.h"
+#include "checker/parallel_prefix.h"
 #include "checker/parallel_upper.h"
 
 namespace ravel {
@@ -473,9 +474,12 @@ ExploreResult explore_parallel(const ExploreOptions& options, const ParallelOpti
   ParallelStats own;
   if (stats == nullptr) stats = &own;
   *stats = ParallelStats{};
-  if ((options.strategy.name == "random" || options.strategy.name == "pct") && par.simulate == 0 &&
-      par.remote == nullptr) {
-    return explore_sampling_parallel(options, par.threads, make, stats);
+  const std::string& name = options.strategy.name;
+  if ((name == "random" || name == "pct") && par.remote == nullptr) {
+    return explore_sampling_parallel(options, par, make, stats);
+  }
+  if ((name == "dfs" || name == "bounded") && par.remote == nullptr) {
+    return explore_prefix_parallel(options, par, make, stats);
   }
   if (options.strategy.name != "dpor") {
     ExploreResult r;

@@ -19,8 +19,9 @@
 
 namespace ravel {
 
-// The exploration of `options` (strategy "random" or "pct") on `threads` threads.
-ExploreResult explore_sampling_parallel(const ExploreOptions& options, uint32_t threads,
+// The exploration of `options` (strategy "random" or "pct") on par.threads threads, or
+// par.simulate simulated workers.
+ExploreResult explore_sampling_parallel(const ExploreOptions& options, const ParallelOptions& par,
                                         const PieceEnvFactory& make, ParallelStats* stats);
 
 }  // namespace ravel

@@ -132,10 +132,8 @@ TEST(CliTable, OptionsOutOfContextAreRefused) {
         "run --estimate --strategy dfs", "run --estimate --replay v1:",
         "run --estimate --executions 5", "run --estimate --stop-on-first",
         "run --estimate --junit j.xml", "run --estimate --sarif s.sarif", "run --estimate=1",
-        "run --strategy dfs --threads 2", "run --strategy random --simulate-workers 2",
         "run --threads 2 --simulate-workers 2", "run --estimate --threads 2",
-        "run --replay v1: --threads 2", "run --strategy bounded --preemptions 1 --threads 2",
-        "run --strategy pct --simulate-workers 2", "run --strategy random --mpi"}) {
+        "run --replay v1: --threads 2", "run --strategy random --mpi"}) {
     expect_bad(a + (a.rfind("run", 0) == 0 && a.size() > 3 ? " " + kScenario : ""), a);
   }
 }

@@ -1,0 +1,252 @@
+// checker/parallel_prefix.cc: explore_prefix_parallel (parallel_prefix.h): dfs and bounded
+// pieces by prefix, committed in depth-first order.
+#include "checker/parallel_prefix.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "checker/parallel_commit.h"
+#include "checker/parallel_prelude.h"
+#include "checker/parallel_sched.h"
+#include "checker/strategies/strategies.h"
+
+namespace ravel {
+namespace {
+
+using Node = ChoiceTree::Node;
+using Key = std::vector<uint32_t>;  // the alternatives of a piece's prefix
+
+// A piece's runs are numbered from here (parallel.cc's kPieceBase, for the same reason).
+constexpr uint64_t kPrefixBase = uint64_t{1} << 31;
+
+Key key_of(const std::vector<Node>& prefix) {
+  Key k;
+  for (const Node& n : prefix) k.push_back(n.chosen);
+  return k;
+}
+
+struct Piece {
+  std::vector<Node> prefix;       // its input: the branch points it starts from
+  std::vector<uint64_t> indices;  // its prelude: the kept executions committed when it started
+  std::vector<std::string> schedules;
+  uint64_t max_executions = 0;  // what --executions left when it started
+  std::vector<Node> path;       // its output: the first execution's branch points above D
+  ExploreResult res;
+  uint32_t worker = 0;
+  bool running = false, done = false;
+};
+
+class Prefixes final : public par::Jobs {
+ public:
+  Prefixes(const ExploreOptions& o, const ParallelOptions& p, const PieceEnvFactory& make,
+           ParallelStats* s, uint32_t workers);
+  void* pick(uint32_t worker, bool* over) override;
+  void run(void* job) override;
+  uint64_t cost(void* job) const override {
+    const Piece& p = *static_cast<Piece*>(job);
+    return p.res.run_count + p.indices.size();
+  }
+  void done(void* job) override;
+  ExploreResult finish();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  void spawn(const Piece& p);
+  void commit();
+  bool advance(const std::vector<Node>& path);
+  double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+  bool stop_requested() const {
+    return (o_.stop != nullptr && o_.stop->load()) ||
+           (o_.time_limit_s > 0 && elapsed() >= o_.time_limit_s);
+  }
+
+  const ExploreOptions& o_;
+  const PieceEnvFactory& make_;
+  ParallelStats* stats_;
+  size_t split_;
+  Clock::time_point start_;
+  std::map<Key, Piece> pieces_;  // known, not committed; std::map's order is dfs order
+  std::set<Key> ready_;          // those to run (again)
+  Key next_;                     // the next piece to commit
+  std::vector<Node> next_prefix_;
+  std::vector<uint64_t> kept_;  // committed kept executions: every piece's prelude
+  std::vector<std::string> kept_schedules_;
+  par::Commit c_;
+  uint64_t pending_executions_ = 0;  // done, not committed (progress line)
+  double last_progress_ = 0;
+  bool finished_ = false;  // every piece committed
+  bool stop_ = false;      // a limit, an error or an interrupt ended the run
+};
+
+Prefixes::Prefixes(const ExploreOptions& o, const ParallelOptions& p, const PieceEnvFactory& make,
+                   ParallelStats* s, uint32_t workers)
+    : o_(o),
+      make_(make),
+      stats_(s),
+      split_(p.split != 0 ? p.split : kDefaultSplit),
+      start_(Clock::now()),
+      c_(kPrefixBase, o.max_executions, o.stop_on_first) {
+  pieces_[next_];
+  ready_.insert(next_);
+  stats_->worker_executions.assign(workers, 0);
+  stats_->worker_runs.assign(workers, 0);
+}
+
+// The first piece in dfs order that is to run, with the prelude committed now. The next piece
+// to commit always starts from the committed branch points.
+void* Prefixes::pick(uint32_t worker, bool* over) {
+  if (!stop_ && stop_requested()) stop_ = true;
+  *over = stop_ || finished_;
+  if (*over || ready_.empty()) return nullptr;
+  Piece& p = pieces_[*ready_.begin()];
+  if (*ready_.begin() == next_) p.prefix = next_prefix_;
+  ready_.erase(ready_.begin());
+  p.running = true;
+  p.worker = worker;
+  p.indices = kept_;
+  p.schedules = kept_schedules_;
+  if (o_.max_executions != 0) {
+    p.max_executions = std::max<uint64_t>(1, o_.max_executions - c_.total.executions);
+  }
+  return &p;
+}
+
+void Prefixes::run(void* job) {
+  Piece& p = *static_cast<Piece*>(job);
+  ChoicePiece cp{p.prefix, split_, &p.path};
+  par::PreludeStrategy strategy(p.schedules, o_.strategy.name == "bounded"
+                                                 ? make_bounded_piece(o_.strategy, cp)
+                                                 : make_dfs_piece(cp));
+  ExploreOptions ex = o_;
+  ex.progress = nullptr;
+  ex.plugins.clear();
+  ex.strategy_instance = &strategy;
+  ex.prelude = p.indices;
+  ex.index_base = kPrefixBase;
+  // Per-run records only when a limit may cut the piece: otherwise they would grow with it.
+  ex.record_runs = o_.max_executions != 0 || o_.stop_on_first;
+  ex.export_kept = true;
+  ex.max_executions = p.max_executions;
+  if (o_.time_limit_s > 0) ex.time_limit_s = std::max(1e-3, o_.time_limit_s - elapsed());
+  SetupFn setup, final_fn;
+  std::shared_ptr<void> keep = make_(&ex, &setup, &final_fn);
+  p.path.clear();
+  p.res = explore(ex, setup, final_fn);
+}
+
+// The alternatives not taken on the piece's path below its prefix are pieces of their own.
+void Prefixes::spawn(const Piece& p) {
+  for (size_t d = p.prefix.size(); d < p.path.size(); ++d) {
+    std::vector<Node> prefix(p.path.begin(), p.path.begin() + static_cast<std::ptrdiff_t>(d + 1));
+    for (uint32_t c = 1; c < p.path[d].count; ++c) {
+      prefix.back().chosen = c;
+      Key k = key_of(prefix);
+      if (k < next_ || pieces_.count(k) != 0) continue;  // committed, or known
+      pieces_[k].prefix = prefix;
+      ready_.insert(std::move(k));
+    }
+  }
+}
+
+void Prefixes::done(void* job) {
+  Piece& p = *static_cast<Piece*>(job);
+  p.running = false;
+  p.done = true;
+  stats_->worker_runs[p.worker] += cost(&p);
+  stats_->prelude_runs += p.indices.size();
+  pending_executions_ += p.res.executions;
+  if (p.res.stopped) stop_ = true;  // the time limit or an interrupt: it holds for all
+  if (p.res.model_error.empty()) spawn(p);
+  commit();
+  if (o_.progress && elapsed() - last_progress_ >= 0.5) {
+    last_progress_ = elapsed();
+    o_.progress(c_.total.executions + pending_executions_, last_progress_,
+                c_.total.violations.size());
+  }
+}
+
+// The piece after the one whose first path is `path`, in dfs order: ChoiceTree::begin above D.
+bool Prefixes::advance(const std::vector<Node>& path) {
+  next_prefix_ = path;
+  while (!next_prefix_.empty() && next_prefix_.back().chosen + 1 >= next_prefix_.back().count) {
+    next_prefix_.pop_back();
+  }
+  if (next_prefix_.empty()) return false;
+  ++next_prefix_.back().chosen;
+  next_ = key_of(next_prefix_);
+  return true;
+}
+
+// Commits the done pieces in dfs order; one that started from other branch points or with a
+// shorter prelude than the committed ones runs again.
+void Prefixes::commit() {
+  while (!stop_ && !finished_) {
+    auto it = pieces_.find(next_);
+    if (it == pieces_.end()) {  // its parent's run said otherwise: it is known now
+      pieces_[next_].prefix = next_prefix_;
+      ready_.insert(next_);
+      return;
+    }
+    Piece& p = it->second;
+    if (!p.done) return;
+    pending_executions_ -= p.res.executions;
+    if (p.prefix != next_prefix_ || p.indices.size() != kept_.size()) {
+      ++stats_->reruns;
+      stats_->wasted_runs += cost(&p);
+      p = Piece{};
+      p.prefix = next_prefix_;
+      ready_.insert(next_);
+      return;
+    }
+    bool cut = false;
+    std::vector<std::pair<uint64_t, std::string>> kept;
+    c_.add(p.res, stats_, p.worker, &cut, &kept);
+    for (auto& [index, schedule] : kept) {
+      kept_.push_back(index);
+      kept_schedules_.push_back(std::move(schedule));
+    }
+    ++stats_->pieces;
+    if (cut || !c_.total.model_error.empty() || p.res.stopped) {
+      stop_ = true;
+      return;
+    }
+    const std::vector<Node> path = std::move(p.path);
+    pieces_.erase(it);
+    if (!advance(path)) finished_ = true;
+  }
+}
+
+ExploreResult Prefixes::finish() {
+  for (auto& [key, p] : pieces_) {  // run ahead, never committed
+    if (p.done) {
+      ++stats_->reruns;
+      stats_->wasted_runs += cost(&p);
+    }
+  }
+  c_.total.complete = finished_ && !stop_ && c_.total.model_error.empty() &&
+                      o_.strategy.name == "dfs";  // bounded covers the bound only
+  if (!finished_ && c_.total.model_error.empty() && stop_ && stop_requested()) {
+    c_.total.stopped = true;
+  }
+  c_.finish();
+  c_.total.elapsed_s = elapsed();
+  return std::move(c_.total);
+}
+
+}  // namespace
+
+ExploreResult explore_prefix_parallel(const ExploreOptions& options, const ParallelOptions& par,
+                                      const PieceEnvFactory& make, ParallelStats* stats) {
+  const uint32_t workers = std::max(1u, par.simulate != 0 ? par.simulate : par.threads);
+  Prefixes p(options, par, make, stats, workers);
+  if (par.simulate != 0) {
+    stats->virtual_time = par::run_simulated(p, workers);
+  } else {
+    par::run_threads(p, workers);
+  }
+  return p.finish();
+}
+
+}  // namespace ravel
