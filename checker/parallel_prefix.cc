@@ -36,12 +36,14 @@ struct Piece {
   ExploreResult res;
   uint32_t worker = 0;
   bool running = false, done = false;
+  PieceRunner::Status status = PieceRunner::Status::kDone;  // a remote worker's answer
+  std::string why;                                          // kLost: how the worker died
 };
 
 class Prefixes final : public par::Jobs {
  public:
   Prefixes(const ExploreOptions& o, const ParallelOptions& p, const PieceEnvFactory& make,
-           ParallelStats* s, uint32_t workers);
+           ParallelStats* s);
   void* pick(uint32_t worker, bool* over) override;
   void run(void* job) override;
   uint64_t cost(void* job) const override {
@@ -55,6 +57,7 @@ class Prefixes final : public par::Jobs {
   using Clock = std::chrono::steady_clock;
   void spawn(const Piece& p);
   void commit();
+  bool unfinished(Piece& p);
   bool advance(const std::vector<Node>& path);
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
   bool stop_requested() const {
@@ -65,6 +68,7 @@ class Prefixes final : public par::Jobs {
   const ExploreOptions& o_;
   const PieceEnvFactory& make_;
   ParallelStats* stats_;
+  const ParallelOptions& par_;
   size_t split_;
   Clock::time_point start_;
   std::map<Key, Piece> pieces_;  // known, not committed; std::map's order is dfs order
@@ -76,22 +80,25 @@ class Prefixes final : public par::Jobs {
   par::Commit c_;
   uint64_t pending_executions_ = 0;  // done, not committed (progress line)
   double last_progress_ = 0;
-  bool finished_ = false;  // every piece committed
-  bool stop_ = false;      // a limit, an error or an interrupt ended the run
+  bool finished_ = false;          // every piece committed
+  bool stop_ = false;              // a limit, an error or an interrupt ended the run
+  std::string lost_;               // a remote worker died: the lost piece and why
+  std::atomic<bool> halt_{false};  // the run is over: remote workers cancel their pieces
 };
 
 Prefixes::Prefixes(const ExploreOptions& o, const ParallelOptions& p, const PieceEnvFactory& make,
-                   ParallelStats* s, uint32_t workers)
+                   ParallelStats* s)
     : o_(o),
       make_(make),
       stats_(s),
+      par_(p),
       split_(p.split != 0 ? p.split : kDefaultSplit),
       start_(Clock::now()),
       c_(kPrefixBase, o.max_executions, o.stop_on_first) {
   pieces_[next_];
   ready_.insert(next_);
-  stats_->worker_executions.assign(workers, 0);
-  stats_->worker_runs.assign(workers, 0);
+  stats_->worker_executions.assign(par::worker_count(p), 0);
+  stats_->worker_runs.assign(par::worker_count(p), 0);
 }
 
 // The first piece in dfs order that is to run, with the prelude committed now. The next piece
@@ -99,6 +106,7 @@ Prefixes::Prefixes(const ExploreOptions& o, const ParallelOptions& p, const Piec
 void* Prefixes::pick(uint32_t worker, bool* over) {
   if (!stop_ && stop_requested()) stop_ = true;
   *over = stop_ || finished_;
+  if (*over) halt_ = true;
   if (*over || ready_.empty()) return nullptr;
   Piece& p = pieces_[*ready_.begin()];
   if (*ready_.begin() == next_) p.prefix = next_prefix_;
@@ -115,25 +123,34 @@ void* Prefixes::pick(uint32_t worker, bool* over) {
 
 void Prefixes::run(void* job) {
   Piece& p = *static_cast<Piece*>(job);
-  ChoicePiece cp{p.prefix, split_, &p.path};
-  par::PreludeStrategy strategy(p.schedules, o_.strategy.name == "bounded"
-                                                 ? make_bounded_piece(o_.strategy, cp)
-                                                 : make_dfs_piece(cp));
-  ExploreOptions ex = o_;
-  ex.progress = nullptr;
-  ex.plugins.clear();
-  ex.strategy_instance = &strategy;
-  ex.prelude = p.indices;
-  ex.index_base = kPrefixBase;
-  // Per-run records only when a limit may cut the piece: otherwise they would grow with it.
-  ex.record_runs = o_.max_executions != 0 || o_.stop_on_first;
-  ex.export_kept = true;
-  ex.max_executions = p.max_executions;
-  if (o_.time_limit_s > 0) ex.time_limit_s = std::max(1e-3, o_.time_limit_s - elapsed());
-  SetupFn setup, final_fn;
-  std::shared_ptr<void> keep = make_(&ex, &setup, &final_fn);
-  p.path.clear();
-  p.res = explore(ex, setup, final_fn);
+  PieceRequest req;
+  req.kind = PieceKind::kPrefix;
+  req.prefix = p.prefix;
+  req.split = static_cast<uint32_t>(split_);
+  req.max_executions = p.max_executions;
+  req.in.prelude = p.indices;
+  req.in.prelude_schedules = p.schedules;
+  if (o_.time_limit_s > 0) req.time_limit_s = std::max(1e-3, o_.time_limit_s - elapsed());
+  dpor::PieceOutput out;
+  p.status = par::run_anywhere(par_, o_, make_, p.worker, req, halt_, &out, &p.res, &p.why);
+  p.path = std::move(out.path);
+}
+
+// A piece a remote worker did not finish: lost (the run stops, naming it) or cancelled (the run
+// was over). True when p was such a piece.
+bool Prefixes::unfinished(Piece& p) {
+  if (p.status == PieceRunner::Status::kDone) return false;
+  ++stats_->reruns;
+  if (p.status == PieceRunner::Status::kLost && lost_.empty()) {
+    stop_ = halt_ = true;
+    std::string path;
+    for (const Node& n : p.prefix) path += (path.empty() ? "" : ".") + std::to_string(n.chosen);
+    lost_ = "piece [" + path + "] (the alternatives of its branch points) was lost: " + p.why +
+            "; pieces committed before it: " + std::to_string(stats_->pieces);
+  }
+  p.res = ExploreResult{};
+  ready_.insert(key_of(p.prefix));
+  return true;
 }
 
 // The alternatives not taken on the piece's path below its prefix are pieces of their own.
@@ -153,6 +170,7 @@ void Prefixes::spawn(const Piece& p) {
 void Prefixes::done(void* job) {
   Piece& p = *static_cast<Piece*>(job);
   p.running = false;
+  if (unfinished(p)) return;
   p.done = true;
   stats_->worker_runs[p.worker] += cost(&p);
   stats_->prelude_runs += p.indices.size();
@@ -216,6 +234,7 @@ void Prefixes::commit() {
     pieces_.erase(it);
     if (!advance(path)) finished_ = true;
   }
+  if (stop_ || finished_) halt_ = true;
 }
 
 ExploreResult Prefixes::finish() {
@@ -231,20 +250,42 @@ ExploreResult Prefixes::finish() {
     c_.total.stopped = true;
   }
   c_.finish();
+  c_.total.lost = lost_;
   c_.total.elapsed_s = elapsed();
   return std::move(c_.total);
 }
 
 }  // namespace
 
+void run_prefix_request(const ExploreOptions& o, const PieceEnvFactory& make,
+                        const PieceRequest& req, dpor::PieceOutput* out, ExploreResult* res) {
+  ChoicePiece cp{req.prefix, req.split, &out->path};
+  par::PreludeStrategy strategy(req.in.prelude_schedules, o.strategy.name == "bounded"
+                                                              ? make_bounded_piece(o.strategy, cp)
+                                                              : make_dfs_piece(cp));
+  ExploreOptions ex = o;
+  ex.progress = nullptr;
+  ex.plugins.clear();
+  ex.strategy_instance = &strategy;
+  ex.prelude = req.in.prelude;
+  ex.index_base = kPrefixBase;
+  // Per-run records only when a limit may cut the piece: otherwise they would grow with it.
+  ex.record_runs = o.max_executions != 0 || o.stop_on_first;
+  ex.export_kept = true;
+  ex.max_executions = req.max_executions;
+  ex.time_limit_s = req.time_limit_s;
+  SetupFn setup, final_fn;
+  std::shared_ptr<void> keep = make(&ex, &setup, &final_fn);
+  *res = explore(ex, setup, final_fn);
+}
+
 ExploreResult explore_prefix_parallel(const ExploreOptions& options, const ParallelOptions& par,
                                       const PieceEnvFactory& make, ParallelStats* stats) {
-  const uint32_t workers = std::max(1u, par.simulate != 0 ? par.simulate : par.threads);
-  Prefixes p(options, par, make, stats, workers);
+  Prefixes p(options, par, make, stats);
   if (par.simulate != 0) {
-    stats->virtual_time = par::run_simulated(p, workers);
+    stats->virtual_time = par::run_simulated(p, par.simulate);
   } else {
-    par::run_threads(p, workers);
+    par::run_threads(p, par::worker_count(par));
   }
   return p.finish();
 }

@@ -25,4 +25,9 @@ namespace ravel {
 ExploreResult explore_prefix_parallel(const ExploreOptions& options, const ParallelOptions& par,
                                       const PieceEnvFactory& make, ParallelStats* stats);
 
+// One piece, as a worker runs it (a thread or a remote worker): req.kind is kPrefix; its first
+// path above the split goes to out->path.
+void run_prefix_request(const ExploreOptions& options, const PieceEnvFactory& make,
+                        const PieceRequest& req, dpor::PieceOutput* out, ExploreResult* res);
+
 }  // namespace ravel

@@ -1,6 +1,7 @@
 // checker/parallel_sched.cc: see parallel_sched.h.
 #include "checker/parallel_sched.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -26,6 +27,23 @@ void worker(Jobs& jobs, uint32_t id, std::mutex& mu, std::condition_variable& cv
 }
 
 }  // namespace
+
+uint32_t worker_count(const ParallelOptions& par) {
+  if (par.simulate != 0) return par.simulate;
+  if (par.remote != nullptr) return std::max(1u, par.remote->workers());
+  return std::max(1u, par.threads);
+}
+
+PieceRunner::Status run_anywhere(const ParallelOptions& par, const ExploreOptions& o,
+                                 const PieceEnvFactory& make, uint32_t worker,
+                                 const PieceRequest& req, const std::atomic<bool>& halt,
+                                 dpor::PieceOutput* out, ExploreResult* res, std::string* why) {
+  if (par.remote == nullptr || par.simulate != 0) {
+    run_request(o, make, req, out, res);
+    return PieceRunner::Status::kDone;
+  }
+  return par.remote->run(worker, req, halt, out, res, why);
+}
 
 void run_threads(Jobs& jobs, uint32_t threads) {
   std::mutex mu;

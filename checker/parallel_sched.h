@@ -3,7 +3,11 @@
 // bounded's pieces: parallel_prefix.h): real threads, or K simulated workers in virtual time.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <string>
+
+#include "checker/parallel.h"
 
 namespace ravel::par {
 
@@ -19,6 +23,16 @@ class Jobs {
   // The job ran: commit what can be committed.
   virtual void done(void* job) = 0;
 };
+
+// The number of workers of `par`: its simulated ones, its remote ones, or its threads.
+uint32_t worker_count(const ParallelOptions& par);
+
+// Runs `req` on this thread, or on remote worker `worker` when par.remote is set. Returns the
+// remote worker's status (kDone for a local run); *why says how a lost one ended.
+PieceRunner::Status run_anywhere(const ParallelOptions& par, const ExploreOptions& o,
+                                 const PieceEnvFactory& make, uint32_t worker,
+                                 const PieceRequest& req, const std::atomic<bool>& halt,
+                                 dpor::PieceOutput* out, ExploreResult* res, std::string* why);
 
 // Runs the jobs on `threads` threads (the calling thread is one of them) until pick says over.
 void run_threads(Jobs& jobs, uint32_t threads);

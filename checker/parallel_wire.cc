@@ -218,6 +218,12 @@ std::string wire_request(const PieceRequest& q) {
   w.put(q.in.split);
   w.vec(q.in.prelude);
   put_list(w, q.in.prelude_schedules, [](Writer& w2, const std::string& s) { w2.str(s); });
+  w.put(q.kind);
+  w.put(q.first);
+  w.put(q.end);
+  w.put(q.longest);
+  w.vec(q.prefix);
+  w.put(q.split);
   return w.take();
 }
 
@@ -228,7 +234,9 @@ bool read_request(const std::string& bytes, PieceRequest* q) {
          r.get(&q->in.detect_from) && r.get(&q->in.split) && r.vec(&q->in.prelude) &&
          get_list(r, &q->in.prelude_schedules,
                   [](Reader& r2, std::string* s) { return r2.str(s); }) &&
-         q->in.prelude_schedules.size() == q->in.prelude.size() && r.done();
+         q->in.prelude_schedules.size() == q->in.prelude.size() && r.get(&q->kind) &&
+         q->kind <= PieceKind::kPrefix && r.get(&q->first) && r.get(&q->end) &&
+         r.get(&q->longest) && r.vec(&q->prefix) && r.get(&q->split) && r.done();
 }
 
 std::string wire_result(const dpor::PieceOutput& out, const ExploreResult& res) {
@@ -239,6 +247,8 @@ std::string wire_result(const dpor::PieceOutput& out, const ExploreResult& res) 
     w2.vec(x.v);
     w2.put(x.certain);
   });
+  w.put(out.longest);
+  w.vec(out.path);
   w.put(res.executions);
   w.put(res.blocked);
   w.put(res.discarded);
@@ -268,10 +278,11 @@ bool read_result(const std::string& bytes, dpor::PieceOutput* out, ExploreResult
   };
   uint64_t kept = 0;
   if (!get_list(r, &out->upper, get_node) || !get_list(r, &out->raw, raw) ||
-      !r.get(&res->executions) || !r.get(&res->blocked) || !r.get(&res->discarded) ||
-      !r.get(&res->events) || !r.get(&res->complete) || !r.get(&res->stopped) ||
-      !r.get(&res->elapsed_s) || !get_list(r, &res->violations, get_violation) ||
-      !r.str(&res->model_error) || !r.get(&res->out_of_memory) || !r.get(&res->strategy_error) ||
+      !r.get(&out->longest) || !r.vec(&out->path) || !r.get(&res->executions) ||
+      !r.get(&res->blocked) || !r.get(&res->discarded) || !r.get(&res->events) ||
+      !r.get(&res->complete) || !r.get(&res->stopped) || !r.get(&res->elapsed_s) ||
+      !get_list(r, &res->violations, get_violation) || !r.str(&res->model_error) ||
+      !r.get(&res->out_of_memory) || !r.get(&res->strategy_error) ||
       !get_list(r, &res->final_states, [](Reader& r2, std::string* s) { return r2.str(s); }) ||
       !r.get(&res->run_count) || !r.vec(&res->runs) || !r.size(&kept)) {
     return false;

@@ -619,8 +619,7 @@ int run_mpi(const RunOptions& o, const std::vector<std::string>& files,
     const int rc = mpi_serve(rank, [&](const PieceRequest& q, dpor::PieceOutput* out,
                                        ExploreResult* res) {
       const lang::Program& prog = *checked.at(q.scenario).program;
-      run_piece(ex, interp::piece_env(prog, scenario_options(o)), q.in, q.max_executions,
-                q.time_limit_s, out, res);
+      run_request(ex, interp::piece_env(prog, scenario_options(o)), q, out, res);
     });
     mpi_stop(rank);
     return rc;

@@ -132,7 +132,6 @@ bool check_mpi(const RunOptions& o) {
     return bad("--mpi excludes --threads and --simulate-workers (the ranks are the workers)");
   }
   if (o.jobs != 1) return bad("--mpi explores one scenario at a time: it excludes --jobs");
-  if (o.strategy != "dpor") return bad("--mpi applies only to --strategy dpor");
   if (o.estimate) return bad("--mpi does not apply to --estimate");
   if (!o.replay.empty()) return bad("--mpi does not apply to --replay");
   return true;
