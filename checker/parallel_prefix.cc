@@ -226,12 +226,13 @@ void Prefixes::commit() {
       kept_schedules_.push_back(std::move(schedule));
     }
     ++stats_->pieces;
-    if (cut || !c_.total.model_error.empty() || p.res.stopped) {
+    const bool last = cut || !c_.total.model_error.empty() || p.res.stopped;
+    const std::vector<Node> path = std::move(p.path);
+    pieces_.erase(it);  // committed: not among the unused ones finish() counts
+    if (last) {
       stop_ = true;
       return;
     }
-    const std::vector<Node> path = std::move(p.path);
-    pieces_.erase(it);
     if (!advance(path)) finished_ = true;
   }
   if (stop_ || finished_) halt_ = true;
