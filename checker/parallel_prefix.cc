@@ -81,7 +81,8 @@ class Prefixes final : public par::Jobs {
   uint64_t pending_executions_ = 0;  // done, not committed (progress line)
   double last_progress_ = 0;
   bool finished_ = false;          // every piece committed
-  bool stop_ = false;              // a limit, an error or an interrupt ended the run
+  bool stop_ = false;              // a limit, an error or an interrupt ended the run: no picks
+  bool closed_ = false;            // nothing more is committed (a cut, an error, a stop)
   std::string lost_;               // a remote worker died: the lost piece and why
   std::atomic<bool> halt_{false};  // the run is over: remote workers cancel their pieces
 };
@@ -142,7 +143,7 @@ bool Prefixes::unfinished(Piece& p) {
   if (p.status == PieceRunner::Status::kDone) return false;
   ++stats_->reruns;
   if (p.status == PieceRunner::Status::kLost && lost_.empty()) {
-    stop_ = halt_ = true;
+    stop_ = closed_ = halt_ = true;
     std::string path;
     for (const Node& n : p.prefix) path += (path.empty() ? "" : ".") + std::to_string(n.chosen);
     lost_ = "piece [" + path + "] (the alternatives of its branch points) was lost: " + p.why +
@@ -175,9 +176,11 @@ void Prefixes::done(void* job) {
   stats_->worker_runs[p.worker] += cost(&p);
   stats_->prelude_runs += p.indices.size();
   pending_executions_ += p.res.executions;
-  if (p.res.stopped) stop_ = true;  // the time limit or an interrupt: it holds for all
   if (p.res.model_error.empty()) spawn(p);
   commit();
+  // The time limit or an interrupt holds for all; the next piece to commit, still running, is
+  // stopped too and committed when it comes back (its runs are a prefix of one thread's).
+  if (p.res.stopped) stop_ = true;
   if (o_.progress && elapsed() - last_progress_ >= 0.5) {
     last_progress_ = elapsed();
     o_.progress(c_.total.executions + pending_executions_, last_progress_,
@@ -200,7 +203,7 @@ bool Prefixes::advance(const std::vector<Node>& path) {
 // Commits the done pieces in dfs order; one that started from other branch points or with a
 // shorter prelude than the committed ones runs again.
 void Prefixes::commit() {
-  while (!stop_ && !finished_) {
+  while (!closed_ && !finished_) {
     auto it = pieces_.find(next_);
     if (it == pieces_.end()) {  // its parent's run said otherwise: it is known now
       pieces_[next_].prefix = next_prefix_;
@@ -230,7 +233,7 @@ void Prefixes::commit() {
     const std::vector<Node> path = std::move(p.path);
     pieces_.erase(it);  // committed: not among the unused ones finish() counts
     if (last) {
-      stop_ = true;
+      stop_ = closed_ = true;
       return;
     }
     if (!advance(path)) finished_ = true;

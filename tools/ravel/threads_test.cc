@@ -125,6 +125,20 @@ TEST(Threads, DfsAndBoundedSplitByPrefixAndPrintWhatOneThreadPrints) {
   }
 }
 
+// A time limit stops every piece; what the next pieces to commit ran before it is committed (a
+// prefix of one thread's executions), not dropped.
+TEST(Threads, ATimeLimitKeepsWhatThePiecesRan) {
+  const std::string file = "scenarios/fence-ops/dma-fence-unload-no-sync.ravel";
+  for (const char* mode : {"--strategy dfs", "--strategy dfs --verbose"}) {
+    Result r = ravel("run --threads 2 --time-limit 0.3 " + std::string(mode) + " " + file);
+    EXPECT_EQ(r.code, 0) << r.err;
+    static const std::regex count(R"(, ([0-9]+) executions \(incomplete\))");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.out, m, count)) << mode << "\n" << r.out;
+    EXPECT_GT(std::stoull(m[1]), 100u) << mode << "\n" << r.out;
+  }
+}
+
 TEST(Threads, SimulatedWorkersReportTheirShares) {
   const std::string file = "scenarios/fence-ops/dma-fence-unload-no-sync.ravel";
   Result r = ravel("run --simulate-workers 4 " + file);
