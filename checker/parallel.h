@@ -45,7 +45,12 @@ struct ParallelOptions {
   // Set: the pieces run on its workers (other processes: MPI ranks, tools/ravel/mpi.h) instead
   // of threads; `threads` is ignored. Not owned.
   PieceRunner* remote = nullptr;
+  // dfs and bounded: a piece ends after this many executions and what is left of it becomes
+  // pieces of their own (parallel_prefix.h); 0: kPieceBudget. Results do not depend on it.
+  uint64_t budget = 0;
 };
+
+inline constexpr uint64_t kPieceBudget = 1000;
 
 inline constexpr uint32_t kDefaultSplit = 8;
 

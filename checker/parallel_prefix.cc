@@ -33,6 +33,7 @@ struct Piece {
   std::vector<std::string> schedules;
   uint64_t max_executions = 0;  // what --executions left when it started
   std::vector<Node> path;       // its output: the first execution's branch points above D
+  std::vector<Node> rest;       // its budget spent: where the next execution would start
   ExploreResult res;
   uint32_t worker = 0;
   bool running = false, done = false;
@@ -56,6 +57,9 @@ class Prefixes final : public par::Jobs {
  private:
   using Clock = std::chrono::steady_clock;
   void spawn(const Piece& p);
+  std::vector<std::vector<Node>> remainder(const Piece& p) const;
+  size_t floor(const Piece& p) const { return std::max(split_, p.prefix.size()); }
+  bool next_piece();
   void commit();
   bool unfinished(Piece& p);
   bool advance(const std::vector<Node>& path);
@@ -70,12 +74,15 @@ class Prefixes final : public par::Jobs {
   ParallelStats* stats_;
   const ParallelOptions& par_;
   size_t split_;
+  uint64_t budget_;
   Clock::time_point start_;
   std::map<Key, Piece> pieces_;  // known, not committed; std::map's order is dfs order
   std::set<Key> ready_;          // those to run (again)
   Key next_;                     // the next piece to commit
   std::vector<Node> next_prefix_;
-  std::vector<uint64_t> kept_;  // committed kept executions: every piece's prelude
+  std::vector<Node> resume_;              // the last committed piece of depth D's first path
+  std::map<Key, std::vector<Node>> due_;  // what is left of committed pieces: next, in order
+  std::vector<uint64_t> kept_;            // committed kept executions: every piece's prelude
   std::vector<std::string> kept_schedules_;
   par::Commit c_;
   uint64_t pending_executions_ = 0;  // done, not committed (progress line)
@@ -94,6 +101,7 @@ Prefixes::Prefixes(const ExploreOptions& o, const ParallelOptions& p, const Piec
       stats_(s),
       par_(p),
       split_(p.split != 0 ? p.split : kDefaultSplit),
+      budget_(p.budget != 0 ? p.budget : kPieceBudget),
       start_(Clock::now()),
       c_(kPrefixBase, o.max_executions, o.stop_on_first) {
   pieces_[next_];
@@ -127,7 +135,8 @@ void Prefixes::run(void* job) {
   PieceRequest req;
   req.kind = PieceKind::kPrefix;
   req.prefix = p.prefix;
-  req.split = static_cast<uint32_t>(split_);
+  req.split = static_cast<uint32_t>(floor(p));
+  req.budget = budget_;
   req.max_executions = p.max_executions;
   req.in.prelude = p.indices;
   req.in.prelude_schedules = p.schedules;
@@ -135,6 +144,7 @@ void Prefixes::run(void* job) {
   dpor::PieceOutput out;
   p.status = par::run_anywhere(par_, o_, make_, p.worker, req, halt_, &out, &p.res, &p.why);
   p.path = std::move(out.path);
+  p.rest = std::move(out.rest);
 }
 
 // A piece a remote worker did not finish: lost (the run stops, naming it) or cancelled (the run
@@ -166,6 +176,30 @@ void Prefixes::spawn(const Piece& p) {
       ready_.insert(std::move(k));
     }
   }
+  for (std::vector<Node>& prefix : remainder(p)) {
+    Key k = key_of(prefix);
+    if (k < next_ || pieces_.count(k) != 0) continue;
+    pieces_[k].prefix = std::move(prefix);
+    ready_.insert(std::move(k));
+  }
+}
+
+// What is left of a piece that spent its budget, as pieces in dfs order: the subtree below the
+// branch points the next execution starts from, then the alternatives not taken at each branch
+// point above it, deepest first, down to the piece's floor. Each is a piece whose floor is its
+// prefix's length.
+std::vector<std::vector<Node>> Prefixes::remainder(const Piece& p) const {
+  std::vector<std::vector<Node>> out;
+  if (p.rest.empty()) return out;
+  out.push_back(p.rest);
+  for (size_t j = p.rest.size(); j-- > floor(p);) {
+    std::vector<Node> prefix(p.rest.begin(), p.rest.begin() + static_cast<std::ptrdiff_t>(j + 1));
+    for (uint32_t c = p.rest[j].chosen + 1; c < p.rest[j].count; ++c) {
+      prefix.back().chosen = c;
+      out.push_back(prefix);
+    }
+  }
+  return out;
 }
 
 void Prefixes::done(void* job) {
@@ -177,10 +211,11 @@ void Prefixes::done(void* job) {
   stats_->prelude_runs += p.indices.size();
   pending_executions_ += p.res.executions;
   if (p.res.model_error.empty()) spawn(p);
+  const bool stopped = p.res.stopped;  // commit() may free p
   commit();
   // The time limit or an interrupt holds for all; the next piece to commit, still running, is
   // stopped too and committed when it comes back (its runs are a prefix of one thread's).
-  if (p.res.stopped) stop_ = true;
+  if (stopped) stop_ = true;
   if (o_.progress && elapsed() - last_progress_ >= 0.5) {
     last_progress_ = elapsed();
     o_.progress(c_.total.executions + pending_executions_, last_progress_,
@@ -197,6 +232,16 @@ bool Prefixes::advance(const std::vector<Node>& path) {
   if (next_prefix_.empty()) return false;
   ++next_prefix_.back().chosen;
   next_ = key_of(next_prefix_);
+  return true;
+}
+
+// The next piece to commit: what is left of the committed ones (it lies inside the last piece
+// of depth D), then the next piece of depth D.
+bool Prefixes::next_piece() {
+  if (due_.empty()) return advance(resume_);
+  next_ = due_.begin()->first;
+  next_prefix_ = std::move(due_.begin()->second);
+  due_.erase(due_.begin());
   return true;
 }
 
@@ -230,13 +275,14 @@ void Prefixes::commit() {
     }
     ++stats_->pieces;
     const bool last = cut || !c_.total.model_error.empty() || p.res.stopped;
-    const std::vector<Node> path = std::move(p.path);
+    for (std::vector<Node>& prefix : remainder(p)) due_.emplace(key_of(prefix), std::move(prefix));
+    if (p.prefix.size() <= split_) resume_ = std::move(p.path);  // a piece of depth D
     pieces_.erase(it);  // committed: not among the unused ones finish() counts
     if (last) {
       stop_ = closed_ = true;
       return;
     }
-    if (!advance(path)) finished_ = true;
+    if (!next_piece()) finished_ = true;
   }
   if (stop_ || finished_) halt_ = true;
 }
@@ -263,7 +309,7 @@ ExploreResult Prefixes::finish() {
 
 void run_prefix_request(const ExploreOptions& o, const PieceEnvFactory& make,
                         const PieceRequest& req, dpor::PieceOutput* out, ExploreResult* res) {
-  ChoicePiece cp{req.prefix, req.split, &out->path};
+  ChoicePiece cp{req.prefix, req.split, &out->path, req.budget, &out->rest};
   par::PreludeStrategy strategy(req.in.prelude_schedules, o.strategy.name == "bounded"
                                                               ? make_bounded_piece(o.strategy, cp)
                                                               : make_dfs_piece(cp));

@@ -28,6 +28,7 @@ struct PieceRequest {
   uint64_t first = 0, end = 0, longest = 0;  // kBlock: its executions, pct's estimate
   std::vector<ChoiceTree::Node> prefix;      // kPrefix: its branch points
   uint32_t split = 0;                        // kPrefix: the depth they are cut at
+  uint64_t budget = 0;                       // kPrefix: executions before it hands the rest
 };
 
 std::string wire_request(const PieceRequest& r);

@@ -24,7 +24,7 @@ class BoundedStrategy final : public Strategy {
   const char* name() const override { return "bounded"; }
   bool begin_execution() override {
     used_ = 0;
-    return tree_.error().empty() && tree_.begin();
+    return tree_.error().empty() && begin_piece_execution(tree_, &piece_);
   }
   TaskId pick_task(const SchedulingPoint& point) override {
     const std::vector<TaskId>& en = *point.enabled;

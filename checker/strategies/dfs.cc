@@ -57,7 +57,9 @@ class DfsStrategy final : public Strategy {
   DfsStrategy() = default;
   explicit DfsStrategy(const ChoicePiece& p) : tree_(p.prefix, p.floor), piece_(p) {}
   const char* name() const override { return "dfs"; }
-  bool begin_execution() override { return tree_.error().empty() && tree_.begin(); }
+  bool begin_execution() override {
+    return tree_.error().empty() && begin_piece_execution(tree_, &piece_);
+  }
   TaskId pick_task(const SchedulingPoint& point) override {
     const std::vector<TaskId>& en = *point.enabled;
     uint32_t i = tree_.branch(static_cast<uint32_t>(en.size()), kTagTask);
@@ -78,6 +80,13 @@ class DfsStrategy final : public Strategy {
 };
 
 }  // namespace
+
+bool begin_piece_execution(ChoiceTree& tree, ChoicePiece* piece) {
+  if (!tree.begin()) return false;
+  if (piece->budget == 0 || ++piece->begun <= piece->budget) return true;
+  if (piece->rest != nullptr) *piece->rest = tree.nodes();  // where the next one starts
+  return false;
+}
 
 void record_first_path(const ChoiceTree& tree, ChoicePiece* piece) {
   if (piece->first_path == nullptr) return;

@@ -66,6 +66,7 @@ struct PieceOutput {
   // a block's end; a dfs or bounded piece's first path above its split.
   uint64_t longest = 0;
   std::vector<ChoiceTree::Node> path;
+  std::vector<ChoiceTree::Node> rest;  // a prefix piece that spent its budget: where it stopped
 };
 
 // Copies a stack node into a PieceNode (its trees flattened from `forest`; its wakeup tree only

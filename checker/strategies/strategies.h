@@ -66,12 +66,19 @@ struct ChoicePiece {
   std::vector<ChoiceTree::Node> prefix;
   size_t floor = 0;
   std::vector<ChoiceTree::Node>* first_path = nullptr;
+  // > 0: the piece ends after that many executions, and *rest gets the branch points the next
+  // one would start from (what is left of it, parallel_prefix.h); empty when it ended by itself.
+  uint64_t budget = 0;
+  std::vector<ChoiceTree::Node>* rest = nullptr;
+  uint64_t begun = 0;  // executions begun so far
 };
 std::unique_ptr<Strategy> make_dfs_piece(const ChoicePiece& piece);
 std::unique_ptr<Strategy> make_bounded_piece(const StrategyOptions& options,
                                              const ChoicePiece& piece);
 // After an execution of a piece: the first one's path goes to piece->first_path (then unset).
 void record_first_path(const ChoiceTree& tree, ChoicePiece* piece);
+// A piece's begin_execution: tree.begin(), unless its budget is spent (*rest is then set).
+bool begin_piece_execution(ChoiceTree& tree, ChoicePiece* piece);
 
 // splitmix64-seeded xoshiro256**: our own generator, so that a seed gives the same run on every
 // platform and standard library (std distributions are implementation-defined).

@@ -172,7 +172,10 @@ void dfs_models(const std::string& strategy, uint64_t first, uint64_t count) {
     const MakeProgram make = [&m] {
       return std::make_pair(reduction::model_setup(m), reduction::model_final(m));
     };
-    expect_same(opt, make, {{2, 0, split}, {3, 0, split + 4}, {1, 9, split}, {4, 0, 0}});
+    // Budgets of a few executions: pieces hand out what is left of them again and again.
+    expect_same(opt, make,
+                {{2, 0, split}, {3, 0, split + 4, nullptr, 3}, {1, 9, split, nullptr, 2},
+                 {4, 0, 0, nullptr, 5}, {1, 4, split, nullptr, 1}});
     if (::testing::Test::HasFatalFailure()) return;
   }
 }
@@ -184,7 +187,10 @@ TEST(Parallel, DfsOnBenchmarkPrograms) {
     ExploreOptions opt;
     opt.strategy.name = strategy;
     opt.strategy.preemptions = 2;
+    std::vector<ParallelOptions> budgets = grid();
+    for (ParallelOptions& p : budgets) p.budget = 1 + p.split % 7;
     expect_same(opt, program([] { return bench::mutex_counter(3, 2); }), grid());
+    expect_same(opt, program([] { return bench::mutex_counter(3, 2); }), budgets);
     expect_same(opt, program([] { return bench::abba_deadlock(); }), grid());
     opt.stop_on_first = true;
     expect_same(opt, program([] { return bench::abba_deadlock(); }), {{2, 0, 1}, {3, 0, 3}});
