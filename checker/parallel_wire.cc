@@ -237,7 +237,8 @@ bool read_request(const std::string& bytes, PieceRequest* q) {
                   [](Reader& r2, std::string* s) { return r2.str(s); }) &&
          q->in.prelude_schedules.size() == q->in.prelude.size() && r.get(&q->kind) &&
          q->kind <= PieceKind::kPrefix && r.get(&q->first) && r.get(&q->end) &&
-         r.get(&q->longest) && r.vec(&q->prefix) && r.get(&q->split) && r.get(&q->budget) && r.done();
+         r.get(&q->longest) && r.vec(&q->prefix) && r.get(&q->split) && r.get(&q->budget) &&
+         r.done();
 }
 
 std::string wire_result(const dpor::PieceOutput& out, const ExploreResult& res) {
@@ -280,11 +281,11 @@ bool read_result(const std::string& bytes, dpor::PieceOutput* out, ExploreResult
   };
   uint64_t kept = 0;
   if (!get_list(r, &out->upper, get_node) || !get_list(r, &out->raw, raw) ||
-      !r.get(&out->longest) || !r.vec(&out->path) || !r.vec(&out->rest) || !r.get(&res->executions) ||
-      !r.get(&res->blocked) || !r.get(&res->discarded) || !r.get(&res->events) ||
-      !r.get(&res->complete) || !r.get(&res->stopped) || !r.get(&res->elapsed_s) ||
-      !get_list(r, &res->violations, get_violation) || !r.str(&res->model_error) ||
-      !r.get(&res->out_of_memory) || !r.get(&res->strategy_error) ||
+      !r.get(&out->longest) || !r.vec(&out->path) || !r.vec(&out->rest) ||
+      !r.get(&res->executions) || !r.get(&res->blocked) || !r.get(&res->discarded) ||
+      !r.get(&res->events) || !r.get(&res->complete) || !r.get(&res->stopped) ||
+      !r.get(&res->elapsed_s) || !get_list(r, &res->violations, get_violation) ||
+      !r.str(&res->model_error) || !r.get(&res->out_of_memory) || !r.get(&res->strategy_error) ||
       !get_list(r, &res->final_states, [](Reader& r2, std::string* s) { return r2.str(s); }) ||
       !r.get(&res->run_count) || !r.vec(&res->runs) || !r.size(&kept)) {
     return false;

@@ -174,8 +174,11 @@ void dfs_models(const std::string& strategy, uint64_t first, uint64_t count) {
     };
     // Budgets of a few executions: pieces hand out what is left of them again and again.
     expect_same(opt, make,
-                {{2, 0, split}, {3, 0, split + 4, nullptr, 3}, {1, 9, split, nullptr, 2},
-                 {4, 0, 0, nullptr, 5}, {1, 4, split, nullptr, 1}});
+                {{2, 0, split},
+                 {3, 0, split + 4, nullptr, 3},
+                 {1, 9, split, nullptr, 2},
+                 {4, 0, 0, nullptr, 5},
+                 {1, 4, split, nullptr, 1}});
     if (::testing::Test::HasFatalFailure()) return;
   }
 }
