@@ -13,6 +13,7 @@
 
 #include "checker/parallel_blocks.h"
 #include "checker/parallel_commit.h"
+#include "checker/parallel_prefix.h"
 #include "checker/parallel_upper.h"
 
 namespace ravel {
@@ -445,6 +446,21 @@ void run_piece(const ExploreOptions& options, const PieceEnvFactory& make,
   *res = explore(ex, setup, final_fn);
 }
 
+void run_request(const ExploreOptions& options, const PieceEnvFactory& make,
+                 const PieceRequest& req, dpor::PieceOutput* out, ExploreResult* res) {
+  switch (req.kind) {
+    case PieceKind::kBlock:
+      run_block_request(options, make, req, out, res);
+      return;
+    case PieceKind::kPrefix:
+      run_prefix_request(options, make, req, out, res);
+      return;
+    case PieceKind::kDpor:
+      break;
+  }
+  run_piece(options, make, req.in, req.max_executions, req.time_limit_s, out, res);
+}
+
 // Runs of one step are written once with their length ("T0*47"): a setup is dozens of nodes of
 // the init task.
 std::string describe_piece(const dpor::PieceInput& in) {
@@ -473,10 +489,10 @@ ExploreResult explore_parallel(const ExploreOptions& options, const ParallelOpti
   ParallelStats own;
   if (stats == nullptr) stats = &own;
   *stats = ParallelStats{};
-  if ((options.strategy.name == "random" || options.strategy.name == "pct") && par.simulate == 0 &&
-      par.remote == nullptr) {
-    return explore_sampling_parallel(options, par.threads, make, stats);
-  }
+  const std::string& name = options.strategy.name;
+  if (name == "random" || name == "pct")
+    return explore_sampling_parallel(options, par, make, stats);
+  if (name == "dfs" || name == "bounded") return explore_prefix_parallel(options, par, make, stats);
   if (options.strategy.name != "dpor") {
     ExploreResult r;
     r.model_error = "parallel exploration is for the dpor strategy, not " + options.strategy.name;

@@ -45,7 +45,12 @@ struct ParallelOptions {
   // Set: the pieces run on its workers (other processes: MPI ranks, tools/ravel/mpi.h) instead
   // of threads; `threads` is ignored. Not owned.
   PieceRunner* remote = nullptr;
+  // dfs and bounded: a piece ends after this many executions and what is left of it becomes
+  // pieces of their own (parallel_prefix.h); 0: kPieceBudget. Results do not depend on it.
+  uint64_t budget = 0;
 };
+
+inline constexpr uint64_t kPieceBudget = 1000;
 
 inline constexpr uint32_t kDefaultSplit = 8;
 
@@ -88,10 +93,15 @@ void run_piece(const ExploreOptions& options, const PieceEnvFactory& make,
                const dpor::PieceInput& in, uint64_t max_executions, double time_limit_s,
                dpor::PieceOutput* out, ExploreResult* res);
 
+// Runs a request of any kind (PieceKind: dpor's piece, a block, a prefix) as a worker does.
+void run_request(const ExploreOptions& options, const PieceEnvFactory& make,
+                 const PieceRequest& req, dpor::PieceOutput* out, ExploreResult* res);
+
 // A piece's path, for messages: the task or value each prefix node takes, as a schedule.
 std::string describe_piece(const dpor::PieceInput& in);
 
-// The dpor exploration of options.strategy (which must be dpor) on par.threads threads.
+// The exploration of options.strategy (dpor, dfs, bounded, random or pct) on par.threads
+// threads, par.simulate simulated workers or par.remote's workers.
 ExploreResult explore_parallel(const ExploreOptions& options, const ParallelOptions& par,
                                const PieceEnvFactory& make, ParallelStats* stats = nullptr);
 

@@ -4,14 +4,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <map>
-#include <mutex>
 #include <set>
-#include <thread>
 #include <tuple>
 
 #include "checker/parallel_commit.h"
+#include "checker/parallel_prelude.h"
+#include "checker/parallel_sched.h"
 #include "checker/strategies/strategies.h"
 
 namespace ravel {
@@ -19,50 +18,6 @@ namespace {
 
 // A block's runs are numbered from here (parallel.cc's kPieceBase, for the same reason).
 constexpr uint64_t kBlockBase = uint64_t{1} << 31;
-
-// The prelude's replays (the kept executions), then the block's executions.
-class BlockStrategy final : public Strategy {
- public:
-  BlockStrategy(const std::vector<std::string>& prelude, std::unique_ptr<Strategy> inner)
-      : inner_(std::move(inner)), left_(prelude.size()) {
-    if (prelude.empty()) return;
-    StrategyOptions o;
-    o.name = "replay";
-    for (const std::string& s : prelude) {
-      o.schedule += (o.schedule.empty() ? "" : std::string(1, kScheduleSeparator)) + s;
-    }
-    replay_ = make_replay_strategy(o, &error_);
-  }
-  const char* name() const override { return inner_->name(); }
-  bool begin_execution() override {
-    in_replay_ = left_ > 0 && replay_;
-    if (!in_replay_) return inner_->begin_execution();
-    --left_;
-    return replay_->begin_execution();
-  }
-  TaskId pick_task(const SchedulingPoint& p) override { return now().pick_task(p); }
-  uint32_t pick_value(uint32_t n) override { return now().pick_value(n); }
-  TaskId pick_timeout(const std::vector<TaskId>& c) override { return now().pick_timeout(c); }
-  void end_execution(ExecutionEnd end) override { now().end_execution(end); }
-  // pct counts an execution's steps here (its run-length estimate).
-  void on_spawn(TaskId child, TaskId parent) override { now().on_spawn(child, parent); }
-  void on_task_symmetry(TaskId t, ObjectId sym) override { now().on_task_symmetry(t, sym); }
-  void on_event(const Event& e, ObjectId domain) override { now().on_event(e, domain); }
-  void on_observed() override { now().on_observed(); }
-  void on_update_edge() override { now().on_update_edge(); }
-  std::string error() const override {
-    if (!error_.empty()) return "internal error: prelude: " + error_;
-    return replay_ ? replay_->error() : std::string();
-  }
-
- private:
-  Strategy& now() { return in_replay_ ? *replay_ : *inner_; }
-  std::unique_ptr<Strategy> inner_;
-  std::unique_ptr<Strategy> replay_;
-  size_t left_;
-  bool in_replay_ = false;
-  std::string error_;
-};
 
 struct Block {
   uint64_t first = 0, end = 0;    // execution numbers [first, end)
@@ -73,30 +28,38 @@ struct Block {
   ExploreResult res;
   uint32_t worker = 0;
   bool running = false, done = false;
+  PieceRunner::Status status = PieceRunner::Status::kDone;  // a remote worker's answer
+  std::string why;                                          // kLost: how the worker died
 };
 
-class Blocks {
+class Blocks final : public par::Jobs {
  public:
-  Blocks(const ExploreOptions& o, uint32_t threads, const PieceEnvFactory& make, ParallelStats* s);
-  void run();
+  Blocks(const ExploreOptions& o, const ParallelOptions& p, const PieceEnvFactory& make,
+         ParallelStats* s);
+  void* pick(uint32_t worker, bool* over) override;
+  void run(void* job) override { run_block(*static_cast<Block*>(job)); }
+  uint64_t cost(void* job) const override {
+    const Block& b = *static_cast<Block*>(job);
+    return b.res.run_count + b.prelude;
+  }
+  void done(void* job) override;
   ExploreResult finish();
 
  private:
   using Clock = std::chrono::steady_clock;
-  Block* pick();
   void run_block(Block& b);
   void commit();
+  bool unfinished(Block& b);
   double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
   bool stop_requested() const {
     return (o_.stop != nullptr && o_.stop->load()) ||
            (o_.time_limit_s > 0 && elapsed() >= o_.time_limit_s);
   }
-  void worker(uint32_t id);
 
   const ExploreOptions& o_;
   const PieceEnvFactory& make_;
   ParallelStats* stats_;
-  uint32_t threads_;
+  const ParallelOptions& par_;
   Clock::time_point start_;
   std::vector<Block> blocks_;
   size_t next_ = 0;  // the next block to commit
@@ -105,22 +68,23 @@ class Blocks {
   uint64_t longest_ = 0;  // pct: the longest execution committed so far
   par::Commit c_;         // the committed total, in sequential order
   bool stop_ = false;
-  std::mutex mu_;
-  std::condition_variable cv_;
+  std::string lost_;               // a remote worker died: the lost block and why
+  std::atomic<bool> halt_{false};  // the run is over: remote workers cancel their blocks
 };
 
 // Blocks of a size that gives each thread several (balance), at most 10,000 executions (a block
 // that must run again costs at most that).
-Blocks::Blocks(const ExploreOptions& o, uint32_t threads, const PieceEnvFactory& make,
+Blocks::Blocks(const ExploreOptions& o, const ParallelOptions& p, const PieceEnvFactory& make,
                ParallelStats* s)
     : o_(o),
       make_(make),
       stats_(s),
-      threads_(threads),
+      par_(p),
       start_(Clock::now()),
       c_(kBlockBase, o.max_executions, o.stop_on_first) {
   uint64_t n = o.strategy.iterations;
   if (o.max_executions != 0) n = std::min(n, o.max_executions);
+  const uint32_t threads = par::worker_count(p);
   const uint64_t size = std::clamp<uint64_t>(n / (8 * uint64_t{threads}), 1, 10000);
   for (uint64_t first = 0; first < n; first += size) {
     Block b;
@@ -133,12 +97,16 @@ Blocks::Blocks(const ExploreOptions& o, uint32_t threads, const PieceEnvFactory&
 }
 
 // The lowest block that is neither running nor done, with the prelude known now.
-Block* Blocks::pick() {
-  if (stop_) return nullptr;
+void* Blocks::pick(uint32_t worker, bool* over) {
+  if (!stop_ && stop_requested()) stop_ = true;
+  *over = stop_ || next_ == blocks_.size();
+  if (*over) halt_ = true;
+  if (*over) return nullptr;
   for (size_t k = next_; k < blocks_.size(); ++k) {
     Block& b = blocks_[k];
     if (b.running || b.done) continue;
     b.running = true;
+    b.worker = worker;
     b.prelude = kept_.size();
     b.indices = kept_;
     b.schedules = kept_schedules_;
@@ -149,23 +117,32 @@ Block* Blocks::pick() {
 }
 
 void Blocks::run_block(Block& b) {
-  BlockStrategy strategy(
-      b.schedules, o_.strategy.name == "pct"
-                       ? make_pct_block(o_.strategy, b.first, b.end, b.longest, &b.longest_out)
-                       : make_random_block(o_.strategy.seed, b.first, b.end));
-  ExploreOptions ex = o_;
-  ex.progress = nullptr;
-  ex.plugins.clear();
-  ex.strategy_instance = &strategy;
-  ex.prelude = b.indices;
-  ex.index_base = kBlockBase;
-  ex.record_runs = o_.max_executions != 0 || o_.stop_on_first;
-  ex.export_kept = true;
-  ex.max_executions = 0;  // the commit cuts at --executions
-  if (o_.time_limit_s > 0) ex.time_limit_s = std::max(1e-3, o_.time_limit_s - elapsed());
-  SetupFn setup, final_fn;
-  std::shared_ptr<void> keep = make_(&ex, &setup, &final_fn);
-  b.res = explore(ex, setup, final_fn);
+  PieceRequest req;
+  req.kind = PieceKind::kBlock;
+  req.first = b.first;
+  req.end = b.end;
+  req.longest = b.longest;
+  req.in.prelude = b.indices;
+  req.in.prelude_schedules = b.schedules;
+  if (o_.time_limit_s > 0) req.time_limit_s = std::max(1e-3, o_.time_limit_s - elapsed());
+  dpor::PieceOutput out;
+  b.status = par::run_anywhere(par_, o_, make_, b.worker, req, halt_, &out, &b.res, &b.why);
+  b.longest_out = out.longest;
+}
+
+// A block a remote worker did not finish: lost (the run stops, naming it) or cancelled (the run
+// was over). True when b was such a block.
+bool Blocks::unfinished(Block& b) {
+  if (b.status == PieceRunner::Status::kDone) return false;
+  ++stats_->reruns;
+  if (b.status == PieceRunner::Status::kLost && lost_.empty()) {
+    stop_ = halt_ = true;
+    lost_ = "block of executions " + std::to_string(b.first + 1) + "-" + std::to_string(b.end) +
+            " was lost: " + b.why + "; blocks committed before it: " + std::to_string(next_);
+  }
+  b.done = false;
+  b.res = ExploreResult{};
+  return true;
 }
 
 // Commits the done blocks in order; a block whose prelude is short (or, pct, whose run-length
@@ -193,36 +170,17 @@ void Blocks::commit() {
     ++next_;
     if (cut || !c_.total.model_error.empty() || c_.total.stopped) stop_ = true;
   }
+  if (stop_ || next_ == blocks_.size()) halt_ = true;
 }
 
-void Blocks::worker(uint32_t id) {
-  std::unique_lock<std::mutex> lock(mu_);
-  for (;;) {
-    Block* b = nullptr;
-    cv_.wait(lock, [&] {
-      if (!stop_ && stop_requested()) stop_ = true;
-      return stop_ || next_ == blocks_.size() || (b = pick()) != nullptr;
-    });
-    if (b == nullptr) break;
-    b->worker = id;
-    lock.unlock();
-    run_block(*b);
-    lock.lock();
-    b->running = false;
-    b->done = true;
-    stats_->worker_runs[id] += b->res.run_count + b->prelude;
-    stats_->prelude_runs += b->prelude;
-    commit();
-    cv_.notify_all();
-  }
-  cv_.notify_all();
-}
-
-void Blocks::run() {
-  std::vector<std::thread> threads;
-  for (uint32_t t = 1; t < threads_; ++t) threads.emplace_back([this, t] { worker(t); });
-  worker(0);
-  for (std::thread& t : threads) t.join();
+void Blocks::done(void* job) {
+  Block& b = *static_cast<Block*>(job);
+  b.running = false;
+  if (unfinished(b)) return;
+  b.done = true;
+  stats_->worker_runs[b.worker] += cost(&b);
+  stats_->prelude_runs += b.prelude;
+  commit();
 }
 
 ExploreResult Blocks::finish() {
@@ -231,16 +189,44 @@ ExploreResult Blocks::finish() {
   }
   c_.total.complete = false;  // sampling is never exhaustive
   c_.finish();
+  c_.total.lost = lost_;
   c_.total.elapsed_s = elapsed();
   return std::move(c_.total);
 }
 
 }  // namespace
 
-ExploreResult explore_sampling_parallel(const ExploreOptions& options, uint32_t threads,
+void run_block_request(const ExploreOptions& o, const PieceEnvFactory& make,
+                       const PieceRequest& req, dpor::PieceOutput* out, ExploreResult* res) {
+  par::PreludeStrategy strategy(
+      req.in.prelude_schedules,
+      o.strategy.name == "pct"
+          ? make_pct_block(o.strategy, req.first, req.end, req.longest, &out->longest)
+          : make_random_block(o.strategy.seed, req.first, req.end));
+  ExploreOptions ex = o;
+  ex.progress = nullptr;
+  ex.plugins.clear();
+  ex.strategy_instance = &strategy;
+  ex.prelude = req.in.prelude;
+  ex.index_base = kBlockBase;
+  ex.record_runs = o.max_executions != 0 || o.stop_on_first;
+  ex.export_kept = true;
+  ex.max_executions = 0;  // the commit cuts at --executions
+  ex.time_limit_s = req.time_limit_s;
+  SetupFn setup, final_fn;
+  std::shared_ptr<void> keep = make(&ex, &setup, &final_fn);
+  *res = explore(ex, setup, final_fn);
+}
+
+ExploreResult explore_sampling_parallel(const ExploreOptions& options, const ParallelOptions& par,
                                         const PieceEnvFactory& make, ParallelStats* stats) {
-  Blocks b(options, std::max(1u, threads), make, stats);
-  b.run();
+  const uint32_t workers = par::worker_count(par);
+  Blocks b(options, par, make, stats);
+  if (par.simulate != 0) {
+    stats->virtual_time = par::run_simulated(b, workers);
+  } else {
+    par::run_threads(b, workers);
+  }
   return b.finish();
 }
 

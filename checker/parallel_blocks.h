@@ -19,8 +19,14 @@
 
 namespace ravel {
 
-// The exploration of `options` (strategy "random" or "pct") on `threads` threads.
-ExploreResult explore_sampling_parallel(const ExploreOptions& options, uint32_t threads,
+// The exploration of `options` (strategy "random" or "pct") on par.threads threads, or
+// par.simulate simulated workers.
+ExploreResult explore_sampling_parallel(const ExploreOptions& options, const ParallelOptions& par,
                                         const PieceEnvFactory& make, ParallelStats* stats);
+
+// One block, as a worker runs it (a thread or a remote worker): req.kind is kBlock; pct's
+// estimate at its end goes to out->longest.
+void run_block_request(const ExploreOptions& options, const PieceEnvFactory& make,
+                       const PieceRequest& req, dpor::PieceOutput* out, ExploreResult* res);
 
 }  // namespace ravel

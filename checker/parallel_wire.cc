@@ -218,6 +218,13 @@ std::string wire_request(const PieceRequest& q) {
   w.put(q.in.split);
   w.vec(q.in.prelude);
   put_list(w, q.in.prelude_schedules, [](Writer& w2, const std::string& s) { w2.str(s); });
+  w.put(q.kind);
+  w.put(q.first);
+  w.put(q.end);
+  w.put(q.longest);
+  w.vec(q.prefix);
+  w.put(q.split);
+  w.put(q.budget);
   return w.take();
 }
 
@@ -228,7 +235,10 @@ bool read_request(const std::string& bytes, PieceRequest* q) {
          r.get(&q->in.detect_from) && r.get(&q->in.split) && r.vec(&q->in.prelude) &&
          get_list(r, &q->in.prelude_schedules,
                   [](Reader& r2, std::string* s) { return r2.str(s); }) &&
-         q->in.prelude_schedules.size() == q->in.prelude.size() && r.done();
+         q->in.prelude_schedules.size() == q->in.prelude.size() && r.get(&q->kind) &&
+         q->kind <= PieceKind::kPrefix && r.get(&q->first) && r.get(&q->end) &&
+         r.get(&q->longest) && r.vec(&q->prefix) && r.get(&q->split) && r.get(&q->budget) &&
+         r.done();
 }
 
 std::string wire_result(const dpor::PieceOutput& out, const ExploreResult& res) {
@@ -239,6 +249,9 @@ std::string wire_result(const dpor::PieceOutput& out, const ExploreResult& res) 
     w2.vec(x.v);
     w2.put(x.certain);
   });
+  w.put(out.longest);
+  w.vec(out.path);
+  w.vec(out.rest);
   w.put(res.executions);
   w.put(res.blocked);
   w.put(res.discarded);
@@ -268,6 +281,7 @@ bool read_result(const std::string& bytes, dpor::PieceOutput* out, ExploreResult
   };
   uint64_t kept = 0;
   if (!get_list(r, &out->upper, get_node) || !get_list(r, &out->raw, raw) ||
+      !r.get(&out->longest) || !r.vec(&out->path) || !r.vec(&out->rest) ||
       !r.get(&res->executions) || !r.get(&res->blocked) || !r.get(&res->discarded) ||
       !r.get(&res->events) || !r.get(&res->complete) || !r.get(&res->stopped) ||
       !r.get(&res->elapsed_s) || !get_list(r, &res->violations, get_violation) ||

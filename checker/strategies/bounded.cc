@@ -19,10 +19,12 @@ enum : uint8_t { kTagTask, kTagValue, kTagTimeout };
 class BoundedStrategy final : public Strategy {
  public:
   explicit BoundedStrategy(uint32_t bound) : bound_(bound) {}
+  BoundedStrategy(uint32_t bound, const ChoicePiece& p)
+      : bound_(bound), tree_(p.prefix, p.floor), piece_(p) {}
   const char* name() const override { return "bounded"; }
   bool begin_execution() override {
     used_ = 0;
-    return tree_.error().empty() && tree_.begin();
+    return tree_.error().empty() && begin_piece_execution(tree_, &piece_);
   }
   TaskId pick_task(const SchedulingPoint& point) override {
     const std::vector<TaskId>& en = *point.enabled;
@@ -47,7 +49,7 @@ class BoundedStrategy final : public Strategy {
     uint32_t i = tree_.branch(static_cast<uint32_t>(candidates.size()), kTagTimeout);
     return tree_.error().empty() ? candidates[i] : kNoTask;
   }
-  void end_execution(ExecutionEnd) override {}
+  void end_execution(ExecutionEnd) override { record_first_path(tree_, &piece_); }
   // Covers every behaviour only within the bound: never claims completeness.
   bool exhaustive() const override { return false; }
   bool bound_exhausted() const { return tree_.exhausted(); }
@@ -57,12 +59,22 @@ class BoundedStrategy final : public Strategy {
   uint32_t bound_;
   uint32_t used_ = 0;
   ChoiceTree tree_;
+  ChoicePiece piece_;
 };
 
 }  // namespace
 
 std::unique_ptr<Strategy> make_bounded_strategy(const StrategyOptions& options) {
   return std::make_unique<BoundedStrategy>(options.preemptions);
+}
+
+}  // namespace ravel
+
+namespace ravel {
+
+std::unique_ptr<Strategy> make_bounded_piece(const StrategyOptions& options,
+                                             const ChoicePiece& piece) {
+  return std::make_unique<BoundedStrategy>(options.preemptions, piece);
 }
 
 }  // namespace ravel

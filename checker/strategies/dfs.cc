@@ -5,6 +5,8 @@
 // executions). Each execution re-walks the ChoiceTree from the root; at the end the deepest branch
 // point with an untried alternative advances. The counts are exact, e.g. 2 tasks with 2
 // independent steps each give C(4,2) = 6 executions.
+#include <algorithm>
+
 #include "checker/strategies/strategies.h"
 
 namespace ravel {
@@ -15,8 +17,10 @@ bool ChoiceTree::begin() {
     started_ = true;
     return true;
   }
-  while (!nodes_.empty() && nodes_.back().chosen + 1 >= nodes_.back().count) nodes_.pop_back();
-  if (nodes_.empty()) {
+  while (nodes_.size() > floor_ && nodes_.back().chosen + 1 >= nodes_.back().count) {
+    nodes_.pop_back();
+  }
+  if (nodes_.size() <= floor_) {  // a piece never backtracks above its floor
     exhausted_ = true;
     return false;
   }
@@ -50,8 +54,12 @@ enum : uint8_t { kTagTask, kTagValue, kTagTimeout };
 
 class DfsStrategy final : public Strategy {
  public:
+  DfsStrategy() = default;
+  explicit DfsStrategy(const ChoicePiece& p) : tree_(p.prefix, p.floor), piece_(p) {}
   const char* name() const override { return "dfs"; }
-  bool begin_execution() override { return tree_.error().empty() && tree_.begin(); }
+  bool begin_execution() override {
+    return tree_.error().empty() && begin_piece_execution(tree_, &piece_);
+  }
   TaskId pick_task(const SchedulingPoint& point) override {
     const std::vector<TaskId>& en = *point.enabled;
     uint32_t i = tree_.branch(static_cast<uint32_t>(en.size()), kTagTask);
@@ -62,18 +70,38 @@ class DfsStrategy final : public Strategy {
     uint32_t i = tree_.branch(static_cast<uint32_t>(candidates.size()), kTagTimeout);
     return tree_.error().empty() ? candidates[i] : kNoTask;
   }
-  void end_execution(ExecutionEnd) override {}
+  void end_execution(ExecutionEnd) override { record_first_path(tree_, &piece_); }
   bool exhaustive() const override { return tree_.exhausted(); }
   std::string error() const override { return tree_.error(); }
 
  private:
   ChoiceTree tree_;
+  ChoicePiece piece_;
 };
 
 }  // namespace
 
+bool begin_piece_execution(ChoiceTree& tree, ChoicePiece* piece) {
+  if (!tree.begin()) return false;
+  if (piece->budget == 0 || ++piece->begun <= piece->budget) return true;
+  if (piece->rest != nullptr) *piece->rest = tree.nodes();  // where the next one starts
+  return false;
+}
+
+void record_first_path(const ChoiceTree& tree, ChoicePiece* piece) {
+  if (piece->first_path == nullptr) return;
+  const std::vector<ChoiceTree::Node>& n = tree.nodes();
+  piece->first_path->assign(
+      n.begin(), n.begin() + static_cast<std::ptrdiff_t>(std::min(n.size(), piece->floor)));
+  piece->first_path = nullptr;  // the first execution's only
+}
+
 std::unique_ptr<Strategy> make_dfs_strategy(const StrategyOptions&) {
   return std::make_unique<DfsStrategy>();
+}
+
+std::unique_ptr<Strategy> make_dfs_piece(const ChoicePiece& piece) {
+  return std::make_unique<DfsStrategy>(piece);
 }
 
 }  // namespace ravel

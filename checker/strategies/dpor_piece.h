@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "checker/strategies/dpor_stack.h"
+#include "checker/strategies/strategies.h"
 
 namespace ravel::dpor {
 
@@ -61,6 +62,11 @@ struct PieceOutput {
   // Nodes y .. frozen - 1 as the first execution left them (node y: `ran` only matters).
   std::vector<PieceNode> upper;
   std::vector<RawReversal> raw;  // reversals for upper nodes, in the order found
+  // The pieces of other strategies (parallel_wire.h's PieceKind): pct's run-length estimate at
+  // a block's end; a dfs or bounded piece's first path above its split.
+  uint64_t longest = 0;
+  std::vector<ChoiceTree::Node> path;
+  std::vector<ChoiceTree::Node> rest;  // a prefix piece that spent its budget: where it stopped
 };
 
 // Copies a stack node into a PieceNode (its trees flattened from `forest`; its wakeup tree only

@@ -30,6 +30,16 @@ std::unique_ptr<Strategy> make_replay_strategy(const StrategyOptions& options, s
 // stored. Used by dfs and bounded.
 class ChoiceTree {
  public:
+  struct Node {
+    uint32_t chosen;
+    uint32_t count;
+    uint8_t tag;
+    bool operator==(const Node&) const = default;
+  };
+  ChoiceTree() = default;
+  // One piece of a parallel run (checker/parallel_prefix.h): the first prefix.size() branch
+  // points take the prefix's alternatives, and only branch points at depth >= floor backtrack.
+  ChoiceTree(std::vector<Node> prefix, size_t floor) : nodes_(std::move(prefix)), floor_(floor) {}
   // False when every path has been taken. The first call always returns true.
   bool begin();
   // Index in [0, count) to take at the next branch point; `tag` distinguishes task picks, values
@@ -37,19 +47,38 @@ class ChoiceTree {
   uint32_t branch(uint32_t count, uint8_t tag);
   bool exhausted() const { return exhausted_; }
   const std::string& error() const { return error_; }
+  // The branch points of the current path, the root's first.
+  const std::vector<Node>& nodes() const { return nodes_; }
 
  private:
-  struct Node {
-    uint32_t chosen;
-    uint32_t count;
-    uint8_t tag;
-  };
   std::vector<Node> nodes_;
+  size_t floor_ = 0;
   size_t pos_ = 0;
   bool started_ = false;
   bool exhausted_ = false;
   std::string error_;
 };
+
+// One piece of a parallel dfs or bounded run (checker/parallel_prefix.h): the executions whose
+// first `floor` branch points start with `prefix` (ChoiceTree's constructor), in dfs order;
+// *first_path gets the first execution's branch points above `floor` (outlives the strategy).
+struct ChoicePiece {
+  std::vector<ChoiceTree::Node> prefix;
+  size_t floor = 0;
+  std::vector<ChoiceTree::Node>* first_path = nullptr;
+  // > 0: the piece ends after that many executions, and *rest gets the branch points the next
+  // one would start from (what is left of it, parallel_prefix.h); empty when it ended by itself.
+  uint64_t budget = 0;
+  std::vector<ChoiceTree::Node>* rest = nullptr;
+  uint64_t begun = 0;  // executions begun so far
+};
+std::unique_ptr<Strategy> make_dfs_piece(const ChoicePiece& piece);
+std::unique_ptr<Strategy> make_bounded_piece(const StrategyOptions& options,
+                                             const ChoicePiece& piece);
+// After an execution of a piece: the first one's path goes to piece->first_path (then unset).
+void record_first_path(const ChoiceTree& tree, ChoicePiece* piece);
+// A piece's begin_execution: tree.begin(), unless its budget is spent (*rest is then set).
+bool begin_piece_execution(ChoiceTree& tree, ChoicePiece* piece);
 
 // splitmix64-seeded xoshiro256**: our own generator, so that a seed gives the same run on every
 // platform and standard library (std distributions are implementation-defined).

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <tuple>
@@ -148,12 +149,71 @@ TEST(Parallel, ViolationInAnotherWorkersSubtreeIsFound) {
   EXPECT_GE(stats.pieces, 4u);
 }
 
-TEST(Parallel, NotDporIsRefused) {
+TEST(Parallel, OtherStrategiesAreRefused) {
   ExploreOptions opt;
-  opt.strategy.name = "dfs";
+  opt.strategy.name = "replay";
   ExploreResult r =
       explore_parallel(opt, {2, 0, 0}, env(program([] { return bench::readers(2); })));
   EXPECT_NE(r.model_error.find("dpor"), std::string::npos);
+}
+
+// --strategy dfs and bounded: pieces by prefix (checker/parallel_prefix.h), every split depth,
+// threads and simulated workers, with and without limits.
+void dfs_models(const std::string& strategy, uint64_t first, uint64_t count) {
+  for (uint64_t seed = first; seed < first + count; ++seed) {
+    const reduction::Model m = reduction::generate(seed, {});
+    SCOPED_TRACE(strategy + " seed " + std::to_string(seed) + "\n" + reduction::describe(m));
+    ExploreOptions opt;
+    opt.strategy.name = strategy;
+    opt.strategy.preemptions = static_cast<uint32_t>(seed % 3);
+    opt.max_executions = seed % 3 == 0 ? seed % 50 + 1 : 5000;
+    opt.stop_on_first = seed % 4 == 0;
+    const uint32_t split = 1 + static_cast<uint32_t>(seed % 5);
+    const MakeProgram make = [&m] {
+      return std::make_pair(reduction::model_setup(m), reduction::model_final(m));
+    };
+    // Budgets of a few executions: pieces hand out what is left of them again and again.
+    expect_same(opt, make,
+                {{2, 0, split},
+                 {3, 0, split + 4, nullptr, 3},
+                 {1, 9, split, nullptr, 2},
+                 {4, 0, 0, nullptr, 5},
+                 {1, 4, split, nullptr, 1}});
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+TEST(Parallel, DfsByPrefixIsOneThreads) { dfs_models("dfs", 1, 40); }
+TEST(Parallel, BoundedByPrefixIsOneThreads) { dfs_models("bounded", 300, 50); }
+
+TEST(Parallel, DfsOnBenchmarkPrograms) {
+  for (const char* strategy : {"dfs", "bounded"}) {
+    ExploreOptions opt;
+    opt.strategy.name = strategy;
+    opt.strategy.preemptions = 2;
+    std::vector<ParallelOptions> budgets = grid();
+    for (ParallelOptions& p : budgets) p.budget = 1 + p.split % 7;
+    expect_same(opt, program([] { return bench::mutex_counter(3, 2); }), grid());
+    expect_same(opt, program([] { return bench::mutex_counter(3, 2); }), budgets);
+    expect_same(opt, program([] { return bench::abba_deadlock(); }), grid());
+    opt.stop_on_first = true;
+    expect_same(opt, program([] { return bench::abba_deadlock(); }), {{2, 0, 1}, {3, 0, 3}});
+  }
+}
+
+// The pieces of a dfs tree are independent: on 4 simulated workers each does about a quarter.
+TEST(Parallel, DfsPiecesSpreadOverTheWorkers) {
+  ExploreOptions opt;
+  opt.strategy.name = "dfs";
+  ParallelStats stats;
+  explore_parallel(opt, {1, 4, 3}, env(program([] { return bench::mutex_counter(3, 3); })), &stats);
+  uint64_t busiest = 0, sum = 0;
+  for (uint64_t e : stats.worker_executions) {
+    busiest = std::max(busiest, e);
+    sum += e;
+  }
+  EXPECT_LT(static_cast<double>(busiest), 0.3 * static_cast<double>(sum));
+  EXPECT_GT(static_cast<double>(stats.committed_runs) / stats.virtual_time, 3.0);
+  EXPECT_EQ(stats.reruns, 0u);
 }
 
 // Seeded random models (tests/reduction): locks, waits, choices, spawns, daemons, assertions.
@@ -190,7 +250,7 @@ TEST(Parallel, RandomStrategyInBlocksIsOneThreads) {
     const MakeProgram make = [&m] {
       return std::make_pair(reduction::model_setup(m), reduction::model_final(m));
     };
-    expect_same(opt, make, {{2, 0, 0}, {3, 0, 0}, {7, 0, 0}});
+    expect_same(opt, make, {{2, 0, 0}, {3, 0, 0}, {7, 0, 0}, {1, 5, 0}});
     if (::testing::Test::HasFatalFailure()) return;
   }
 }

@@ -49,7 +49,7 @@ class WireRunner final : public PieceRunner {
     EXPECT_TRUE(read_request(wire_request(req), &got));
     dpor::PieceOutput piece;
     ExploreResult r;
-    run_piece(o_, env_, got.in, got.max_executions, got.time_limit_s, &piece, &r);
+    run_request(o_, env_, got, &piece, &r);
     EXPECT_TRUE(read_result(wire_result(piece, r), out, res));
     return Status::kDone;
   }
@@ -89,6 +89,29 @@ TEST(Wire, PiecesThroughBytesGiveOneThreadsResult) {
         par.remote = &runner;
         EXPECT_EQ(summary(explore_parallel(opt, par, env_of(make))), want)
             << workers << " workers, split " << split;
+      }
+    }
+  }
+}
+
+// Blocks (random, pct) and prefix pieces (dfs, bounded) cross as bytes too.
+TEST(Wire, OtherStrategiesThroughBytesGiveOneThreadsResult) {
+  for (const char* name : {"random", "pct", "dfs", "bounded"}) {
+    for (bench::Program (*make)() : {abba, counter}) {
+      ExploreOptions opt;
+      opt.strategy.name = name;
+      opt.strategy.iterations = 300;
+      opt.strategy.depth = 2;
+      opt.strategy.preemptions = 1;
+      bench::Program p = make();
+      SCOPED_TRACE(std::string(name) + " " + p.name);
+      const std::string want = summary(explore(opt, p.setup, p.final_fn));
+      for (uint32_t workers : {1u, 3u}) {
+        WireRunner runner(workers, opt, env_of(make));
+        ParallelOptions par;
+        par.split = 2;
+        par.remote = &runner;
+        EXPECT_EQ(summary(explore_parallel(opt, par, env_of(make))), want) << workers;
       }
     }
   }

@@ -605,8 +605,7 @@ int run_mpi(const RunOptions& o, const std::vector<std::string>& files,
     const int rc = mpi_serve(rank, [&](const PieceRequest& q, dpor::PieceOutput* out,
                                        ExploreResult* res) {
       const lang::Program& prog = *checked.at(q.scenario).program;
-      run_piece(ex, interp::piece_env(prog, scenario_options(o)), q.in, q.max_executions,
-                q.time_limit_s, out, res);
+      run_request(ex, interp::piece_env(prog, scenario_options(o)), q, out, res);
     });
     mpi_stop(rank);
     return rc;
@@ -693,13 +692,13 @@ const Command kRunCommand = {
     "  --stop-on-first          stop at the first violation\n"
     "  --jobs N                 explore N scenarios at once, on N threads (default 1; same\n"
     "                           output for any N)\n"
-    "  --threads N              explore one scenario on N threads (dpor, random, pct;\n"
+    "  --threads N              explore one scenario on N threads (every strategy;\n"
     "                           default 1, 0: all cores; the same output as one thread,\n"
     "                           docs/parallel.md)\n"
     "  --simulate-workers K     run the pieces of --threads over K simulated workers on one\n"
     "                           thread and print each one's share of the executions (stderr)\n"
     "  --mpi                    run under mpirun (-np K, K >= 2): rank 0 coordinates, ranks\n"
-    "                           1..K-1 explore the pieces of --threads (dpor; the same output;\n"
+    "                           1..K-1 explore the pieces of --threads (the same output;\n"
     "                           a lost worker: exit 3, the run incomplete; docs/parallel.md)\n"
     "  --json                   one JSON object per scenario on stdout (JSON Lines)\n"
     "  --trace FILE             write the first violation's trace (ravel-trace/2 JSON; under\n"

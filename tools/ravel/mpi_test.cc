@@ -119,11 +119,45 @@ TEST(Mpi, ALostWorkerEndsTheRunIncompleteWithExit3) {
   }
 }
 
+// random and pct (blocks of execution numbers), dfs and bounded (pieces by prefix) over the
+// ranks: one thread's output, the lockdep reports that need an earlier execution's lock order
+// included (lockdep_siblings: its last piece must run again with the middle one's).
+TEST(Mpi, EveryStrategyOverRanksPrintsWhatOneThreadPrints) {
+  const std::string files = kFiles + " tests/parallel/data/lockdep_siblings.ravel";
+  for (const char* mode :
+       {"--strategy random --executions 200 --seed 3 --json",
+        "--strategy pct --depth 2 --executions 150 --stop-on-first",
+        "--strategy dfs --executions 400 --json", "--strategy bounded --preemptions 1"}) {
+    SCOPED_TRACE(mode);
+    Result one = ravel("run " + std::string(mode) + " " + files);
+    ASSERT_NE(one.out.find("lockdep_siblings"), std::string::npos) << one.out;
+    Result n = mpi(3, "run --mpi " + std::string(mode) + " " + files);
+    EXPECT_EQ(n.code, one.code) << n.err;
+    EXPECT_EQ(untimed(n.out), untimed(one.out));
+  }
+}
+
+TEST(Mpi, ALostBlockOrPrefixPieceIsNamed) {
+  Result r = mpi(2, "run --mpi --strategy random --executions 100 " + kMany, "RAVEL_MPI_ABORT=1:2",
+                 "-x RAVEL_MPI_ABORT");
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_NE(r.err.find("block of executions 13-24 was lost: rank 1: its compute process was "
+                       "killed by signal 6"),
+            std::string::npos)
+      << r.err;
+  r = mpi(2, "run --mpi --strategy dfs " + kMany, "RAVEL_MPI_ABORT=1:1", "-x RAVEL_MPI_ABORT");
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_NE(r.err.find("piece [] (the alternatives of its branch points) was lost"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("0 executions (incomplete)"), std::string::npos) << r.out;
+}
+
 TEST(Mpi, UsageErrors) {
   Result r = mpi(2, "run --mpi --threads 2 " + kMany);
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_NE(r.err.find("--mpi excludes --threads"), std::string::npos) << r.err;
-  r = mpi(2, "run --mpi --strategy dfs " + kMany);
+  r = mpi(2, "run --mpi --estimate " + kMany);
   EXPECT_EQ(r.code, 2) << r.err;
   // One rank (here: no mpirun at all, MPI's singleton): nobody to explore.
   r = ravel("run --mpi " + kMany, "", "export " + kLsan + ";");

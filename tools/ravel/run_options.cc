@@ -109,18 +109,13 @@ bool check_estimate(const RunOptions& o) {
   return true;
 }
 
-// --threads and --simulate-workers split dpor's tree (checker/parallel.h): one exploration.
+// --threads and --simulate-workers split one exploration (docs/parallel.md): dpor's tree
+// (checker/parallel.h), dfs and bounded's by prefix (parallel_prefix.h), random and pct's
+// execution numbers (parallel_blocks.h).
 bool check_parallel(const RunOptions& o) {
   const char* opt = o.simulate_workers > 0 ? "--simulate-workers" : "--threads";
   if (o.simulate_workers > 0 && o.threads_given) {
     return bad("--threads and --simulate-workers exclude each other");
-  }
-  // random, pct: blocks of execution numbers (checker/parallel_blocks.h), real threads only.
-  const bool sampling = o.strategy == "random" || o.strategy == "pct";
-  if (o.strategy != "dpor" && !(sampling && o.simulate_workers == 0)) {
-    return bad(std::string(opt) + " applies only to --strategy dpor" +
-               (o.simulate_workers == 0 ? ", random and pct" : "") +
-               " (the others run on one thread)");
   }
   if (o.estimate) return bad(std::string(opt) + " does not apply to --estimate");
   if (!o.replay.empty()) return bad(std::string(opt) + " does not apply to --replay");
@@ -137,7 +132,6 @@ bool check_mpi(const RunOptions& o) {
     return bad("--mpi excludes --threads and --simulate-workers (the ranks are the workers)");
   }
   if (o.jobs != 1) return bad("--mpi explores one scenario at a time: it excludes --jobs");
-  if (o.strategy != "dpor") return bad("--mpi applies only to --strategy dpor");
   if (o.estimate) return bad("--mpi does not apply to --estimate");
   if (!o.replay.empty()) return bad("--mpi does not apply to --replay");
   return true;

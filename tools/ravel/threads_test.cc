@@ -84,7 +84,8 @@ TEST(Threads, RandomSplitsItsExecutionsAndPrintsWhatOneThreadPrints) {
       const std::string mode = limits;
       const Output one = run(file, mode);
       ASSERT_FALSE(one.out.empty()) << file;
-      for (const char* extra : {"--threads 2", "--threads 3", "--threads 5"}) {
+      for (const char* extra :
+           {"--threads 2", "--threads 3", "--threads 5", "--simulate-workers 4"}) {
         SCOPED_TRACE(file + " " + mode + " " + std::string(extra));
         const Output n = run(file, mode + " " + extra);
         EXPECT_EQ(n.code, one.code);
@@ -93,6 +94,48 @@ TEST(Threads, RandomSplitsItsExecutionsAndPrintsWhatOneThreadPrints) {
         EXPECT_EQ(n.junit, one.junit);
       }
     }
+  }
+}
+
+// dfs and bounded: pieces by prefix of the branch points (checker/parallel_prefix.h), committed
+// in depth-first order with the kept executions before them as their prelude.
+TEST(Threads, DfsAndBoundedSplitByPrefixAndPrintWhatOneThreadPrints) {
+  std::vector<std::string> files = kScenarios;
+  // Their lockdep reports need an earlier execution's lock order; in the second, the third
+  // piece runs at once with the second, without it, and must run again.
+  files.push_back("tests/traces/data/lockdep_history.ravel");
+  files.push_back("tests/parallel/data/lockdep_siblings.ravel");
+  for (const std::string& file : files) {
+    for (const char* mode :
+         {"--strategy dfs --executions 1500", "--strategy dfs --executions 40 --json",
+          "--strategy dfs --executions 900 --stop-on-first --json",
+          "--strategy bounded --preemptions 1",
+          "--strategy bounded --preemptions 2 --executions 700 --json"}) {
+      const Output one = run(file, mode);
+      ASSERT_FALSE(one.out.empty()) << file;
+      for (const char* extra : {"--threads 2", "--threads 3", "--simulate-workers 5"}) {
+        SCOPED_TRACE(file + " " + mode + " " + std::string(extra));
+        const Output n = run(file, std::string(mode) + " " + extra);
+        EXPECT_EQ(n.code, one.code);
+        EXPECT_EQ(n.out, one.out);
+        EXPECT_EQ(n.trace, one.trace);
+        EXPECT_EQ(n.junit, one.junit);
+      }
+    }
+  }
+}
+
+// A time limit stops every piece; what the next pieces to commit ran before it is committed (a
+// prefix of one thread's executions), not dropped.
+TEST(Threads, ATimeLimitKeepsWhatThePiecesRan) {
+  const std::string file = "scenarios/fence-ops/dma-fence-unload-no-sync.ravel";
+  for (const char* mode : {"--strategy dfs", "--strategy dfs --verbose"}) {
+    Result r = ravel("run --threads 2 --time-limit 0.3 " + std::string(mode) + " " + file);
+    EXPECT_EQ(r.code, 0) << r.err;
+    static const std::regex count(R"(, ([0-9]+) executions \(incomplete\))");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.out, m, count)) << mode << "\n" << r.out;
+    EXPECT_GT(std::stoull(m[1]), 100u) << mode << "\n" << r.out;
   }
 }
 
