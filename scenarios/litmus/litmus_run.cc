@@ -119,6 +119,9 @@ LitmusResult run_litmus(const Test& t, const Lowered& l, const interp::Options& 
   // -- every execution stuck, or excluded by the filter -- DEADLOCK.
   r.found = r.obs.positive + r.obs.negative == 0 ? "DEADLOCK" : r.obs.observation();
   r.match = t.result.empty() || r.found == t.result;
+  // An incomplete run (--executions, --time-limit) proves Sometimes only (a positive and a
+  // negative witness); Always, Never or DEADLOCK may still change, so it confirms nothing.
+  if (!r.run.result.complete && r.found != "Sometimes") r.match = t.result.empty();
   return r;
 }
 
@@ -146,10 +149,8 @@ std::string litmus_text(const LitmusReport& info, const Test& t, const LitmusRes
   s += "  Observation " + t.name + " " + r.obs.observation() + " " +
        std::to_string(r.obs.positive) + " " + std::to_string(r.obs.negative) + "\n";
   if (!t.result.empty()) {
-    // lkmm_run.h: an incomplete enumeration proves Sometimes only; anything else it found may
-    // still change.
-    const bool unconfirmed = info.memory_model == "lkmm" && !r.match && !e.complete &&
-                             r.found != "Sometimes";
+    // An incomplete run proves Sometimes only; anything else it found may still change.
+    const bool unconfirmed = !r.match && !e.complete && r.found != "Sometimes";
     s += "  Result: " + t.result + " (documented) -> found " + r.found +
          (r.match ? "" : unconfirmed ? ": not confirmed (incomplete)" : ": disagrees") + "\n";
   }

@@ -117,6 +117,19 @@ TEST(Litmus, AWrongResultLineIsExitOne) {
       << r.out;
 }
 
+// Under sc too, an incomplete run (--executions) confirms only Sometimes: a Never (or Always)
+// seen in the executions run so far may still change, so it is "not confirmed" (exit 1), never a
+// PASS; the complete run agrees.
+TEST(Litmus, AnIncompleteRunConfirmsNoNever) {
+  Result part = ravel("run --executions 1 tests/litmus/sc/iriw-once.litmus");
+  EXPECT_EQ(part.code, 1) << part.out << part.err;
+  EXPECT_EQ(part.out.rfind("FAIL  ", 0), 0u) << part.out;
+  EXPECT_NE(part.out.find("found Never: not confirmed (incomplete)"), std::string::npos)
+      << part.out;
+  Result full = ravel("run tests/litmus/sc/iriw-once.litmus");
+  EXPECT_EQ(full.code, 0) << full.out << full.err;
+}
+
 // One error, at the construct's own line and column in the litmus file, and nothing explored.
 TEST(Litmus, MalformedOrUnsupportedIsExitTwoWithOneError) {
   const std::vector<std::pair<const char*, const char*>> cases = {
