@@ -6,7 +6,10 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
@@ -128,6 +131,24 @@ TEST(Litmus, AnIncompleteRunConfirmsNoNever) {
       << part.out;
   Result full = ravel("run tests/litmus/sc/iriw-once.litmus");
   EXPECT_EQ(full.code, 0) << full.out << full.err;
+}
+
+// --junit lists litmus tests as cases beside scenarios: passing, and failing with the
+// documented and found observations (they used to be left out of the file).
+TEST(Litmus, JunitHasACasePerLitmusTest) {
+  const std::string xml = scratch("litmus-junit.xml");
+  Result r = ravel("run --junit " + xml +
+                   " tests/litmus/sc/iriw-once.litmus tests/litmus/wrong tests/cli/ok.ravel");
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  std::ifstream in(xml);
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(doc.find("tests=\"4\" failures=\"2\""), std::string::npos) << doc;
+  EXPECT_NE(doc.find("<testcase name=\"iriw-once\" classname=\"tests/litmus/sc/iriw-once.litmus\""),
+            std::string::npos)
+      << doc;
+  EXPECT_NE(doc.find("message=\"Result: Never documented, found Sometimes\""), std::string::npos)
+      << doc;
+  std::remove(xml.c_str());
 }
 
 // One error, at the construct's own line and column in the litmus file, and nothing explored.

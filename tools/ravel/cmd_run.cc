@@ -546,7 +546,10 @@ void report_lkmm_scenario(Batch& b, const std::string& file, const lang::Checked
 
 void report_litmus(Batch& b, const std::string& file, const litmus::Loaded& l) {
   LitmusRow row;
-  int rc = run_litmus_file(b.o, file, l, scenario_options(b.o), explore_options(b.o), &row);
+  JunitCase junit;
+  int rc = run_litmus_file(b.o, file, l, scenario_options(b.o), explore_options(b.o), &row,
+                           b.o.junit.empty() ? nullptr : &junit);
+  if (!b.o.junit.empty()) b.cases.push_back(std::move(junit));
   b.rows.push_back({file, row.verdict, row.expected, row.found, row.executions, row.elapsed});
   b.exit_code = worst_exit(b.exit_code, rc);
   std::fflush(stdout);

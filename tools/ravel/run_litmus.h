@@ -27,8 +27,10 @@ struct LitmusRow {
 
 // Explores one loaded litmus test, prints its report (text, or a JSON line with --json) and
 // returns its exit code: 1 when it disagrees with its Result: line, 2 on an error of the test.
+// `junit` (may be NULL): its test case for --junit (failed when it disagrees or is unconfirmed).
 int run_litmus_file(const RunOptions& o, const std::string& file, const litmus::Loaded& l,
-                    const interp::Options& m, const ExploreOptions& ex, LitmusRow* row);
+                    const interp::Options& m, const ExploreOptions& ex, LitmusRow* row,
+                    JunitCase* junit = nullptr);
 
 // Runs one checked .ravel scenario under --memory-model lkmm (scenarios/litmus/lkmm_ravel_run.h),
 // prints its report and returns its exit code: 1 when the outcome differs from its `expect`, 2
