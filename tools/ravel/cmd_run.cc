@@ -711,7 +711,7 @@ const Command kRunCommand = {
     "                           (with --trace: the same document, byte for byte); 'H1;H2;S'\n"
     "                           first replays the earlier executions H1, H2 a lockdep report\n"
     "                           rests on (its history, as printed), then records S\n"
-    "  --junit FILE             write JUnit XML (one test case per scenario) to FILE\n"
+    "  --junit FILE             write JUnit XML (one test case per scenario or litmus test)\n"
     "  --sarif FILE             write SARIF 2.1.0 (one result per violation, the counterexample\n"
     "                           as a code flow; expected violations are suppressed) to FILE\n"
     "  --loop-bound N           iterations of one loop before the scenario is in error (1000)\n"
