@@ -266,8 +266,12 @@ bool each_path(int proc, size_t locations, const std::vector<std::vector<int64_t
       return false;
     }
     if (out->size() > max_paths) {
-      *err = Error{Pos{}, "P" + std::to_string(proc) + " has more than " +
-                              std::to_string(max_paths) + " paths under lkmm"};
+      // A scenario's thread by its name (the caller places the error at its declaration).
+      const std::string who =
+          em.thread_name.empty() ? "P" + std::to_string(proc) : "thread " + em.thread_name;
+      *err = Error{Pos{}, who + " has more than " + std::to_string(max_paths) +
+                              " paths under lkmm (one per combination of the values its reads "
+                              "may return)"};
       return false;
     }
     if (!advance(&choices, em.sizes)) return true;

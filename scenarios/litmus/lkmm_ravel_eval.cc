@@ -308,7 +308,11 @@ bool thread_paths(const lang::Program& prog, const Layout& layout, uint32_t loop
     } catch (const Blocked&) {
     }
   };
-  return lkmm_thread::each_path(proc, layout.names.size(), domain, max_paths, body, out, err);
+  if (lkmm_thread::each_path(proc, layout.names.size(), domain, max_paths, body, out, err)) {
+    return true;
+  }
+  if (err->pos.line == 0) err->pos = layout.threads[proc]->pos;  // a limit of the whole thread
+  return false;
 }
 
 // init and final run alone: an Emitter over one value per location, which Eval::sync keeps

@@ -181,6 +181,7 @@ TEST(LkmmScenarios, UnmodelledConstructsAreRefusedAtTheirLineAndColumn) {
       {"await-locked", ":6:28: error: await() under a spinlock is not modelled under lkmm"},
       {"spin-loop", ":7:5: error: more than 64 events in t1 (lkmm) (in the loop at line 7"},
       {"shift-count", ":4:29: error: shift count 64 out of range 0..63"},
+      {"too-many-paths", ":33:1: error: thread reader has more than 4096 paths under lkmm"},
   };
   for (const auto& [name, message] : cases) {
     std::string file = std::string("tests/litmus/ravel-bad/") + name + ".ravel";
