@@ -11,7 +11,6 @@
 #include "reports/viewer_assets.h"
 
 namespace ravel::report {
-namespace {
 
 std::string join(const char* const* chunks) {
   std::string out;
@@ -19,7 +18,23 @@ std::string join(const char* const* chunks) {
   return out;
 }
 
-}  // namespace
+std::string viewer_page(const std::string& title, const std::string& css,
+                        const std::string& trace_json, const std::string& schema_text,
+                        const std::string& viewer_js) {
+  std::string o = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  o += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+       "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n";
+  o += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  o += "<title>" + html_escape(title) + "</title>\n<style>\n" + join(assets::kViewerCss) + css +
+       "</style>\n</head>\n<body>\n<div id=\"app\"></div>\n";
+  o += "<script type=\"application/json\" id=\"ravel-trace\">" + script_safe_json(trace_json) +
+       "</script>\n";
+  o += "<script type=\"application/json\" id=\"ravel-schema\">" + script_safe_json(schema_text) +
+       "</script>\n";
+  o += "<script>\n" + join(assets::kTablesJs) + "</script>\n";
+  o += "<script>\n" + join(assets::kCommonJs) + viewer_js + "</script>\n</body>\n</html>\n";
+  return o;
+}
 
 // Inside <script> the only dangerous text is "</script" or "<!--": '<' occurs in JSON only
 // within strings, where \u003c means the same character.
@@ -83,19 +98,7 @@ bool render_html(const std::string& trace_json, std::string* html, std::string* 
   }
   std::string title = "ravel trace: " + doc["scenario"].value("title", "");
   if (!doc["violations"].empty()) title += " (" + doc["violations"][0].value("kind", "") + ")";
-  std::string& o = *html;
-  o = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  o += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-       "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n";
-  o += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  o += "<title>" + html_escape(title) + "</title>\n<style>\n" + join(assets::kViewerCss) +
-       "</style>\n</head>\n<body>\n<div id=\"app\"></div>\n";
-  o += "<script type=\"application/json\" id=\"ravel-trace\">" + script_safe_json(trace_json) +
-       "</script>\n";
-  o += "<script type=\"application/json\" id=\"ravel-schema\">" +
-       script_safe_json(trace_schema_text()) + "</script>\n";
-  o += "<script>\n" + join(assets::kTablesJs) + "</script>\n";
-  o += "<script>\n" + join(assets::kCommonJs) + join(assets::kViewerJs) + "</script>\n</body>\n</html>\n";
+  *html = viewer_page(title, "", trace_json, trace_schema_text(), join(assets::kViewerJs));
   return true;
 }
 

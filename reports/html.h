@@ -20,5 +20,12 @@ const std::string& trace_schema_text();
 // For the pages: JSON safe inside <script>, text safe in HTML.
 std::string script_safe_json(const std::string& json);
 std::string html_escape(const std::string& s);
+// The embedded assets (reports/embed_assets.cmake) as one string.
+std::string join(const char* const* chunks);
+// One viewer page (both trace formats): the trace and its schema embedded, the op and violation
+// tables, the shared viewer code, and the format's own CSS and viewer script.
+std::string viewer_page(const std::string& title, const std::string& css,
+                        const std::string& trace_json, const std::string& schema_text,
+                        const std::string& viewer_js);
 
 }  // namespace ravel::report

@@ -8,12 +8,6 @@
 namespace ravel::report {
 namespace {
 
-std::string join(const char* const* chunks) {
-  std::string out;
-  for (; *chunks != nullptr; ++chunks) out += *chunks;
-  return out;
-}
-
 std::string at(const char* what, size_t i) {
   return std::string(what) + "[" + std::to_string(i) + "]";
 }
@@ -95,20 +89,8 @@ bool render_lkmm_html(const nlohmann::json& doc, const std::string& trace_json, 
   }
   std::string title = "ravel lkmm trace: " + doc["scenario"].value("title", "");
   if (!doc["violations"].empty()) title += " (" + doc["violations"][0].value("kind", "") + ")";
-  std::string& o = *html;
-  o = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  o += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-       "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n";
-  o += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  o += "<title>" + html_escape(title) + "</title>\n<style>\n" + join(assets::kViewerCss) +
-       join(assets::kLkmmViewerCss) + "</style>\n</head>\n<body>\n<div id=\"app\"></div>\n";
-  o += "<script type=\"application/json\" id=\"ravel-trace\">" + script_safe_json(trace_json) +
-       "</script>\n";
-  o += "<script type=\"application/json\" id=\"ravel-schema\">" +
-       script_safe_json(lkmm_trace_schema_text()) + "</script>\n";
-  o += "<script>\n" + join(assets::kTablesJs) + "</script>\n";
-  o += "<script>\n" + join(assets::kCommonJs) + join(assets::kLkmmViewerJs) +
-       "</script>\n</body>\n</html>\n";
+  *html = viewer_page(title, join(assets::kLkmmViewerCss), trace_json, lkmm_trace_schema_text(),
+                      join(assets::kLkmmViewerJs));
   return true;
 }
 
