@@ -203,19 +203,7 @@ void run_block_request(const ExploreOptions& o, const PieceEnvFactory& make,
       o.strategy.name == "pct"
           ? make_pct_block(o.strategy, req.first, req.end, req.longest, &out->longest)
           : make_random_block(o.strategy.seed, req.first, req.end));
-  ExploreOptions ex = o;
-  ex.progress = nullptr;
-  ex.plugins.clear();
-  ex.strategy_instance = &strategy;
-  ex.prelude = req.in.prelude;
-  ex.index_base = kBlockBase;
-  ex.record_runs = o.max_executions != 0 || o.stop_on_first;
-  ex.export_kept = true;
-  ex.max_executions = 0;  // the commit cuts at --executions
-  ex.time_limit_s = req.time_limit_s;
-  SetupFn setup, final_fn;
-  std::shared_ptr<void> keep = make(&ex, &setup, &final_fn);
-  *res = explore(ex, setup, final_fn);
+  par::explore_request(o, make, req, &strategy, kBlockBase, 0, res);  // the commit cuts
 }
 
 ExploreResult explore_sampling_parallel(const ExploreOptions& options, const ParallelOptions& par,

@@ -313,20 +313,7 @@ void run_prefix_request(const ExploreOptions& o, const PieceEnvFactory& make,
   par::PreludeStrategy strategy(req.in.prelude_schedules, o.strategy.name == "bounded"
                                                               ? make_bounded_piece(o.strategy, cp)
                                                               : make_dfs_piece(cp));
-  ExploreOptions ex = o;
-  ex.progress = nullptr;
-  ex.plugins.clear();
-  ex.strategy_instance = &strategy;
-  ex.prelude = req.in.prelude;
-  ex.index_base = kPrefixBase;
-  // Per-run records only when a limit may cut the piece: otherwise they would grow with it.
-  ex.record_runs = o.max_executions != 0 || o.stop_on_first;
-  ex.export_kept = true;
-  ex.max_executions = req.max_executions;
-  ex.time_limit_s = req.time_limit_s;
-  SetupFn setup, final_fn;
-  std::shared_ptr<void> keep = make(&ex, &setup, &final_fn);
-  *res = explore(ex, setup, final_fn);
+  par::explore_request(o, make, req, &strategy, kPrefixBase, req.max_executions, res);
 }
 
 ExploreResult explore_prefix_parallel(const ExploreOptions& options, const ParallelOptions& par,

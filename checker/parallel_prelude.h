@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "checker/parallel.h"
+#include "checker/parallel_wire.h"
 #include "checker/strategy.h"
 
 namespace ravel::par {
@@ -47,5 +49,14 @@ class PreludeStrategy final : public Strategy {
   bool in_replay_ = false;
   std::string error_;
 };
+
+// Explores one random/pct block or dfs/bounded piece of `req` with `strategy` (a
+// PreludeStrategy over the block's or piece's own): the caller's options without progress line
+// or plugins, the kept executions exported, numbered from `index_base`, per-run records only
+// when a limit may cut it (otherwise they would grow with it), at most `max_executions` (0: the
+// commit cuts at --executions).
+void explore_request(const ExploreOptions& o, const PieceEnvFactory& make, const PieceRequest& req,
+                     Strategy* strategy, uint64_t index_base, uint64_t max_executions,
+                     ExploreResult* res);
 
 }  // namespace ravel::par

@@ -152,7 +152,10 @@ std::string litmus_text(const LitmusReport& info, const Test& t, const LitmusRes
     // An incomplete run proves Sometimes only; anything else it found may still change.
     const bool unconfirmed = !r.match && !e.complete && r.found != "Sometimes";
     s += "  Result: " + t.result + " (documented) -> found " + r.found +
-         (r.match ? "" : unconfirmed ? ": not confirmed (incomplete)" : ": disagrees") + "\n";
+         (r.match       ? ""
+          : unconfirmed ? ": not confirmed (incomplete)"
+                        : ": disagrees") +
+         "\n";
   }
   char line[200];
   std::snprintf(
@@ -214,8 +217,7 @@ bool load_litmus(const std::string& path, Loaded* out, std::string* diag,
   }
   if (memory_model == "lkmm") {
     out->lkmm = true;
-    return run_lkmm(path, out->text, out->test, lkmm::kAllAxioms, &out->lkmm_result, diag,
-                    limits);
+    return run_lkmm(path, out->text, out->test, lkmm::kAllAxioms, &out->lkmm_result, diag, limits);
   }
   return lower(path, out->text, out->test, &out->lowered, diag);
 }
