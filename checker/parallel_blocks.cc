@@ -19,17 +19,10 @@ namespace {
 // A block's runs are numbered from here (parallel.cc's kPieceBase, for the same reason).
 constexpr uint64_t kBlockBase = uint64_t{1} << 31;
 
-struct Block {
-  uint64_t first = 0, end = 0;    // execution numbers [first, end)
-  size_t prelude = 0;             // kept executions it replayed (a prefix of Blocks::kept_)
-  std::vector<uint64_t> indices;  // their numbers
-  std::vector<std::string> schedules;
+struct Block : par::JobRun {
+  uint64_t first = 0, end = 0;            // execution numbers [first, end)
+  size_t prelude = 0;                     // kept executions it replayed (a prefix of Blocks::kept_)
   uint64_t longest = 0, longest_out = 0;  // pct: its run-length estimate at the start, the end
-  ExploreResult res;
-  uint32_t worker = 0;
-  bool running = false, done = false;
-  PieceRunner::Status status = PieceRunner::Status::kDone;  // a remote worker's answer
-  std::string why;                                          // kLost: how the worker died
 };
 
 class Blocks final : public par::Jobs {
@@ -122,11 +115,8 @@ void Blocks::run_block(Block& b) {
   req.first = b.first;
   req.end = b.end;
   req.longest = b.longest;
-  req.in.prelude = b.indices;
-  req.in.prelude_schedules = b.schedules;
-  if (o_.time_limit_s > 0) req.time_limit_s = std::max(1e-3, o_.time_limit_s - elapsed());
   dpor::PieceOutput out;
-  b.status = par::run_anywhere(par_, o_, make_, b.worker, req, halt_, &out, &b.res, &b.why);
+  par::run_job(b, req, elapsed(), par_, o_, make_, halt_, &out);
   b.longest_out = out.longest;
 }
 

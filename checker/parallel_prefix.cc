@@ -27,18 +27,11 @@ Key key_of(const std::vector<Node>& prefix) {
   return k;
 }
 
-struct Piece {
-  std::vector<Node> prefix;       // its input: the branch points it starts from
-  std::vector<uint64_t> indices;  // its prelude: the kept executions committed when it started
-  std::vector<std::string> schedules;
+struct Piece : par::JobRun {
+  std::vector<Node> prefix;     // its input: the branch points it starts from
   uint64_t max_executions = 0;  // what --executions left when it started
   std::vector<Node> path;       // its output: the first execution's branch points above D
   std::vector<Node> rest;       // its budget spent: where the next execution would start
-  ExploreResult res;
-  uint32_t worker = 0;
-  bool running = false, done = false;
-  PieceRunner::Status status = PieceRunner::Status::kDone;  // a remote worker's answer
-  std::string why;                                          // kLost: how the worker died
 };
 
 class Prefixes final : public par::Jobs {
@@ -138,11 +131,8 @@ void Prefixes::run(void* job) {
   req.split = static_cast<uint32_t>(floor(p));
   req.budget = budget_;
   req.max_executions = p.max_executions;
-  req.in.prelude = p.indices;
-  req.in.prelude_schedules = p.schedules;
-  if (o_.time_limit_s > 0) req.time_limit_s = std::max(1e-3, o_.time_limit_s - elapsed());
   dpor::PieceOutput out;
-  p.status = par::run_anywhere(par_, o_, make_, p.worker, req, halt_, &out, &p.res, &p.why);
+  par::run_job(p, req, elapsed(), par_, o_, make_, halt_, &out);
   p.path = std::move(out.path);
   p.rest = std::move(out.rest);
 }

@@ -87,4 +87,13 @@ double run_simulated(Jobs& jobs, uint32_t workers) {
   return now;
 }
 
+void run_job(JobRun& j, PieceRequest& req, double elapsed, const ParallelOptions& par,
+             const ExploreOptions& o, const PieceEnvFactory& make, const std::atomic<bool>& halt,
+             dpor::PieceOutput* out) {
+  req.in.prelude = j.indices;
+  req.in.prelude_schedules = j.schedules;
+  if (o.time_limit_s > 0) req.time_limit_s = std::max(1e-3, o.time_limit_s - elapsed);
+  j.status = run_anywhere(par, o, make, j.worker, req, halt, out, &j.res, &j.why);
+}
+
 }  // namespace ravel::par

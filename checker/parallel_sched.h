@@ -6,10 +6,30 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "checker/parallel.h"
+#include "checker/parallel_wire.h"
 
 namespace ravel::par {
+
+// What every job of these drivers carries besides its own input and output: the kept
+// executions its prelude replays (those committed when it started), its result, and its run.
+struct JobRun {
+  std::vector<uint64_t> indices;  // the prelude's execution numbers
+  std::vector<std::string> schedules;
+  ExploreResult res;
+  uint32_t worker = 0;
+  bool running = false, done = false;
+  PieceRunner::Status status = PieceRunner::Status::kDone;  // a remote worker's answer
+  std::string why;                                          // kLost: how the worker died
+};
+
+// Runs `req` for job `j` (run_anywhere below) with the job's prelude and what the run's
+// --time-limit leaves after `elapsed` seconds.
+void run_job(JobRun& j, PieceRequest& req, double elapsed, const ParallelOptions& par,
+             const ExploreOptions& o, const PieceEnvFactory& make, const std::atomic<bool>& halt,
+             dpor::PieceOutput* out);
 
 // A driver's jobs. pick and done are called under one lock (or on one thread), run outside it.
 class Jobs {
