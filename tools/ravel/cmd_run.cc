@@ -621,6 +621,10 @@ int run_mpi(const RunOptions& o, const std::vector<std::string>& files,
   }
   std::vector<std::unique_ptr<litmus::Loaded>> none(files.size());
   const int rc = run_batch(o, files, checked, none);
+  // The report first: after a signal, MPI_Finalize may wait on a dead rank until mpirun's
+  // SIGKILL, and stdout (a pipe to mpirun) is not flushed by a killed process.
+  std::fflush(stdout);
+  std::fflush(stderr);
   mpi_stop(rank);
   return rc;
 }
