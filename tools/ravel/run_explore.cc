@@ -23,21 +23,9 @@ bool g_progress_shown = false;
 // The estimated executions of the run on the progress line (explore_one), 0 when unknown.
 double g_estimated = 0;
 
-// "N of ~E executions (estimated), R/s, ETA T": the ETA is the executions left at the run's own
-// pace; once the run passes the estimate there is no ETA to give.
-void progress(uint64_t executions, double elapsed, size_t violations) {
-  if (elapsed < 1.0) return;
-  const double rate = elapsed > 0 ? static_cast<double>(executions) / elapsed : 0.0;
-  const auto n = static_cast<unsigned long long>(executions);
-  if (g_estimated >= 1 && rate > 0) {
-    const double left = g_estimated - static_cast<double>(executions);
-    std::fprintf(stderr, "\r%llu of ~%.0f executions (estimated), %.0f/s, ETA %s, %zu violations ",
-                 n, g_estimated, rate, left > 0 ? human_duration(left / rate).c_str() : "unknown",
-                 violations);
-  } else {
-    std::fprintf(stderr, "\r%llu executions, %.0f/s, %zu violations ", n, rate, violations);
-  }
-  std::fputs("\033[K", stderr);
+void progress(const Progress& p) {
+  if (p.elapsed_s < 1.0) return;
+  std::fprintf(stderr, "\r%s \033[K", progress_text(p, g_estimated).c_str());
   g_progress_shown = true;
 }
 
@@ -211,6 +199,27 @@ ExploreOptions explore_options(const RunOptions& o) {
   // One progress line for one exploration at a time: none when scenarios run in parallel.
   if (isatty(fileno(stderr)) && !o.json && o.jobs == 1) ex.progress = progress;
   return ex;
+}
+
+std::string progress_text(const Progress& p, double estimated) {
+  const double rate = p.elapsed_s > 0 ? static_cast<double>(p.executions) / p.elapsed_s : 0.0;
+  const auto n = static_cast<unsigned long long>(p.executions);
+  char buf[256];
+  if (estimated >= 1 && rate > 0) {
+    const double left = estimated - static_cast<double>(p.executions);
+    std::snprintf(buf, sizeof buf, "%llu of ~%.0f executions (estimated), %.0f/s, ETA %s", n,
+                  estimated, rate, left > 0 ? human_duration(left / rate).c_str() : "unknown");
+  } else {
+    std::snprintf(buf, sizeof buf, "%llu executions, %.0f/s", n, rate);
+  }
+  std::string line = buf;
+  if (p.parallel) {
+    std::snprintf(buf, sizeof buf, ", pieces %llu done, %llu left",
+                  static_cast<unsigned long long>(p.pieces_done),
+                  static_cast<unsigned long long>(p.pieces_left));
+    line += buf;
+  }
+  return line + ", " + std::to_string(p.violations) + " violations";
 }
 
 void clear_progress() {

@@ -42,6 +42,12 @@ std::vector<interp::RunResult> explore_all(const RunOptions& o,
                                            std::vector<char>& explored,
                                            std::vector<EstimateFigures>& estimates);
 
+// The progress line on a terminal: "N executions, R/s" or, with an estimate of the run (docs/
+// estimate.md), "N of ~E executions (estimated), R/s, ETA T" (the executions left at the run's
+// own pace; no ETA once the run passes the estimate); a parallel run adds "pieces D done, L
+// left" (summed over its workers: checker/explorer.h Progress); then the violations so far.
+std::string progress_text(const Progress& p, double estimated);
+
 // Erases the progress line, if one is shown, before a report is printed.
 void clear_progress();
 
