@@ -107,8 +107,8 @@ class Driver {
   bool stop_ = false;                // a limit, an error or an interrupt ended the run
   par::Commit c_;                    // the committed total, in sequential order
   uint64_t pending_executions_ = 0;  // done, not committed (progress line)
-  uint64_t version_ = 0;           // bumped when a piece is done or committed
-  uint64_t guessed_ = UINT64_MAX;  // the version guesses_ was computed at
+  uint64_t version_ = 0;             // bumped when a piece is done or committed
+  uint64_t guessed_ = UINT64_MAX;    // the version guesses_ was computed at
   std::vector<par::Upper::Guess> guesses_;
   std::map<std::string, Spec> specs_;          // by the light key of the piece they start from
   std::vector<std::unique_ptr<Job>> orphans_;  // running with a wrong input, result unused

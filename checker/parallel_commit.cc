@@ -81,8 +81,8 @@ ExploreResult& Commit::finish() {
   return total;
 }
 
-void Commit::progress(const ExploreOptions& o, double now, uint64_t pending,
-                      uint64_t pieces_done, uint64_t left) {
+void Commit::progress(const ExploreOptions& o, double now, uint64_t pending, uint64_t pieces_done,
+                      uint64_t left) {
   if (!o.progress || now - last_progress_ < o.progress_interval_s) return;
   last_progress_ = now;
   Progress p{total.executions + pending, now, total.violations.size()};

@@ -79,11 +79,11 @@ class Prefixes final : public par::Jobs {
   std::vector<std::string> kept_schedules_;
   par::Commit c_;
   uint64_t pending_executions_ = 0;  // done, not committed (progress line)
-  bool finished_ = false;          // every piece committed
-  bool stop_ = false;              // a limit, an error or an interrupt ended the run: no picks
-  bool closed_ = false;            // nothing more is committed (a cut, an error, a stop)
-  std::string lost_;               // a remote worker died: the lost piece and why
-  std::atomic<bool> halt_{false};  // the run is over: remote workers cancel their pieces
+  bool finished_ = false;            // every piece committed
+  bool stop_ = false;                // a limit, an error or an interrupt ended the run: no picks
+  bool closed_ = false;              // nothing more is committed (a cut, an error, a stop)
+  std::string lost_;                 // a remote worker died: the lost piece and why
+  std::atomic<bool> halt_{false};    // the run is over: remote workers cancel their pieces
 };
 
 Prefixes::Prefixes(const ExploreOptions& o, const ParallelOptions& p, const PieceEnvFactory& make,
