@@ -49,9 +49,10 @@ class FenceCbMemory final : public model::DmaFenceCbMemory {
                 Loc loc) override {
     const ScenarioFenceFunc* fn = func.target<ScenarioFenceFunc>();
     if (fn == nullptr) {
-      rt_.error("a fence callback that is not a scenario function cannot be put on the "
-                "scenario's cb_list",
-                loc);
+      rt_.error(
+          "a fence callback that is not a scenario function cannot be put on the "
+          "scenario's cb_list",
+          loc);
     }
     Value cb_obj = callback(cb);
     rt_.write(rt_.fence_cb_func(cb_obj.ref), fn->fn, loc);  // cb->func = func;
@@ -101,7 +102,8 @@ Obj* Runtime::model_list(Obj* owner, int field) {
   uint64_t key = (uint64_t{owner->handle} << 16) | static_cast<uint64_t>(field);
   auto [it, fresh] = fields_.emplace(key, nullptr);
   if (!fresh) return it->second;
-  if (in.list_head_struct < 0) error("a model's list head needs <linux/list.h>", Loc{in.file, 0, 0});
+  if (in.list_head_struct < 0)
+    error("a model's list head needs <linux/list.h>", Loc{in.file, 0, 0});
   Obj* o = make_instance(in.list_head_struct, owner_heap(owner), false);
   o->parent = owner;
   o->field = field;

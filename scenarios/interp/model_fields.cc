@@ -60,8 +60,8 @@ Place Runtime::model_member(const Expr* e, Frame& f) {
     // `&pos->node` of a list_for_each_entry() stopped at the head: the head itself.
     if (base.ref->field != e->field) {
       error("'" + render(e->a) + "' is container_of() of a list head, not of " +
-                lang::with_article(std::string(lang::model_type_name(mf.owner))) +
-                ": its field '" + e->text + "' is outside any object (the loop ran past the head?)",
+                lang::with_article(std::string(lang::model_type_name(mf.owner))) + ": its field '" +
+                e->text + "' is outside any object (the loop ran past the head?)",
             loc);
     }
     Value target = base.ref->local;
@@ -77,7 +77,8 @@ Place Runtime::model_member(const Expr* e, Frame& f) {
               lang::with_article(std::string(lang::model_type_name(mf.owner))),
           loc);
   }
-  if (mf.kind == lang::ModelField::Kind::kList) return Place{nullptr, model_list(base.ref, e->field)};
+  if (mf.kind == lang::ModelField::Kind::kList)
+    return Place{nullptr, model_list(base.ref, e->field)};
   if (is_fence_cb_field(e->field)) return Place{nullptr, fence_cb_func(base.ref)};
   if (mf.kind == lang::ModelField::Kind::kObject) {  // a resv's `lock`: its ww_mutex
     auto* r = static_cast<model::DmaResv*>(base.ref->model);
