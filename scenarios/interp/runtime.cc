@@ -46,6 +46,12 @@ Interp::Interp(const Program& p, const Options& o) : prog(p), opt(o) {
     field_names.push_back(std::move(names));
   }
   for (const lang::Task& t : p.tasks) task_names.push_back(model::intern_name(t.name));
+  fence_cb_memory = fence_cb_in_memory(p);
+  for (size_t i = 0; i < p.structs.size(); ++i) {
+    if (p.structs[i].tag == "list_head" && p.structs[i].defined) {
+      list_head_struct = static_cast<int32_t>(i);
+    }
+  }
 }
 
 Loc Interp::loc_slow(lang::Pos p) const {
@@ -162,6 +168,21 @@ Obj* Runtime::phantom(Value target, int32_t struct_id, int32_t field) {
   if (fresh) {
     Obj* o = new_obj(Obj::Kind::kPhantom);
     o->struct_id = struct_id;
+    o->field = field;
+    o->local = target;
+    it->second = o;
+  }
+  return it->second;
+}
+
+Obj* Runtime::model_phantom(Value target, lang::ModelType m, int32_t field) {
+  uint64_t ref = target.tag == Value::Tag::kRef ? uint64_t{target.ref->handle} + 1 : 0;
+  uint64_t key = ref << 32 | uint64_t{0x8000 | static_cast<uint32_t>(m)} << 16 |
+                 static_cast<uint32_t>(field);
+  auto [it, fresh] = phantoms_.emplace(key, nullptr);
+  if (fresh) {
+    Obj* o = new_obj(Obj::Kind::kPhantom);
+    o->mtype = m;
     o->field = field;
     o->local = target;
     it->second = o;
