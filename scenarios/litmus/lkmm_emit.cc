@@ -169,6 +169,32 @@ Val Emitter::lock(const std::string& name, int loc, uint64_t addr, Pos pos) {
   return Val{};
 }
 
+// The oracle picks what the lock read sees. 0: the lock is free and taken, lock.cat's LKR+LKW
+// (an ACQUIRE), as lock(). Otherwise the lock is held: the read is lock.cat's RL / LF (a
+// marked read of the lock that sees an LKW, spin_is_locked's event), ordering nothing, and the
+// lock is not taken. A thread cannot take a lock it holds: that path can only see it held.
+Val Emitter::try_lock(int loc, uint64_t addr) {
+  size_t n = choice_index_++;
+  const std::vector<int64_t>& d = domain_[loc];
+  sizes.push_back(d.size());
+  Event r;
+  r.kind = lkmm::Kind::kRead, r.loc = loc;
+  r.value = d[n < choices_.size() ? choices_[n] : 0];
+  bool& held = locks_held_[loc];
+  if (r.value == 0 && held) throw DeadPath{};
+  if (r.value != 0) {
+    r.tags = lkmm::kIsLocked;
+    int i = emit(r, addr, 0);
+    return Val{0, uint64_t{1} << i};
+  }
+  held = true;
+  r.tags = lkmm::kLockR;
+  int ri = emit(r, addr, 0);
+  int wi = write(loc, lkmm::kLockW, Val{1, 0}, addr);
+  trace.rmw.push_back({ri, wi});
+  return Val{1, uint64_t{1} << ri};
+}
+
 // One RMW: a read (tagged as an RMW instruction's, even when it fails), and when it stores a
 // write, the pair in rmw. Fully ordered (kMb) successful RMWs tag both halves Mb; a failed one
 // is a relaxed read.

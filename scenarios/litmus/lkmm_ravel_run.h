@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,11 @@ struct RavelLkmmResult {
   std::vector<LkmmWitness> witnesses;  // one per run.result.violations entry
   uint64_t candidates = 0;             // candidate executions checked
   uint64_t dropped = 0;                // consistent executions dropped (an await re-reads)
+  // Input, for tests comparing with sc (tests/litmus/lkmm_superset_test.cc): when set, called
+  // with the final memory (per location; `names` are the globals) of every judged execution
+  // that no thread's assertion or wait ended, as an sc final-state observer after the join.
+  std::function<void(const std::vector<std::string>& names, const std::vector<int64_t>& memory)>
+      on_final;
 };
 
 // Whether lkmm models every construct of the scenario (lkmm_ravel.h screen): false with *diag
