@@ -339,6 +339,8 @@ const std::vector<KernelCase> kKernel = {
     {"abba-outer-lock.ravel", {"lockdep"}, {"lockdep"}},
     {"abba-completion.ravel", {"lockdep"}, {"lockdep"}},
     {"wait-under-mutex.ravel", {"deadlock"}, {"deadlock"}},
+    // A trylock in the reverse order neither waits nor adds a lockdep dependency.
+    {"abba-trylock.ravel", {}, {}},
     // mutex_trylock: a success is an ACQUIRE, a failure orders nothing (smp_rmb() fixes it).
     {"trylock-mp.ravel", {}, {}},
     {"trylock-fail.ravel", {"assertion"}, {}},
