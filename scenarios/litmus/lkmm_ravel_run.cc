@@ -100,6 +100,7 @@ class Judge {
   // deadlock when some thread waits for a lock (its holder never unlocks: the lock read saw
   // the co-last write of the lock), naming every blocked thread; otherwise a hang per thread.
   void blocked_findings(const lkmm_enum::Final& f, std::vector<Trace::Finding>* found) const {
+    std::vector<Trace::Finding> hangs;
     std::string deadlock;
     lang::Pos first{};
     bool on_lock = false;
@@ -111,17 +112,19 @@ class Judge {
       if (first.line == 0) first = tr.blocked_pos;
       if (!deadlock.empty()) deadlock += "; ";
       if (wait == lay_.lock_waits.end()) {
-        deadlock += lay_.threads[t]->name + " blocked in await at " + at;
-        found->push_back(
+        hangs.push_back(
             {"hang", lay_.threads[t]->name + " blocked in await at " + at, tr.blocked_pos});
+        deadlock += hangs.back().message;
         continue;
       }
       on_lock = true;
       deadlock += lay_.threads[t]->name + " blocked in " + wait->second + " at " + at + ": " +
                   wait->second + "(" + lay_.names[tr.ev.back().loc] + ") held by " + holder(f, t);
     }
-    if (!on_lock) return;
-    std::erase_if(*found, [](const Trace::Finding& x) { return x.kind == "hang"; });
+    if (!on_lock) {
+      found->insert(found->end(), hangs.begin(), hangs.end());
+      return;
+    }
     found->push_back({"deadlock", deadlock, first});
   }
 

@@ -10,7 +10,10 @@
 //   hang       a thread's await(cond) found cond false reading the co-last write of every
 //              location it read: no later write can wake it (an await that read an older value
 //              is the same as one that re-reads; that execution is dropped, as GenMC does)
-//   lockdep    rcu_dereference outside rcu_read_lock() ("suspicious RCU usage")
+//   deadlock   a thread's lock found the lock held, reading its co-last write: the holder never
+//              unlocks (an older write read: the execution is dropped, as for await)
+//   lockdep    rcu_dereference outside rcu_read_lock() ("suspicious RCU usage"); a lock-order
+//              cycle over the executions judged (lkmm_ravel.h LockOrder)
 //   null-deref a dereference of NULL
 // An execution in which some thread's assertion ended it does not run final, as under sc.
 // The result has the sc run's shape (interp::RunResult), so `expect`, the PASS/FAIL line and

@@ -373,6 +373,34 @@ TEST(LkmmKernel, EachObjectGivesItsDocumentedOrdering) {
   }
 }
 
+// AB-BA under lkmm: the deadlock is worded as sc words it (each blocked thread, the lock it
+// waits for and its holder), its witness has each lock read see the other thread's lock
+// write; lockdep's cycle names both dependencies. A lock-blocked thread is no `hang`.
+TEST(LkmmKernel, DeadlockIsWordedAsUnderSc) {
+  const std::string file = "tests/litmus/ravel-kernel/abba-mutex.ravel";
+  Result r = ravel("run --memory-model lkmm " + file);
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("deadlock: t0 blocked in mutex_lock at " + file +
+                       ":12:5: mutex_lock(b) "
+                       "held by t1; t1 blocked in mutex_lock at " +
+                       file + ":20:5: mutex_lock(a) held by t0"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("rf  t0 R[is_locked] b=1 at " + file + ":12:5  <-  t1 W[lock] b=1"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("lockdep: possible circular locking dependency detected: 'a' taken while "
+                       "holding 'b' (t1 at " +
+                       file + ":20:5), 'b' while holding 'a' (t0 at " + file + ":12:5)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("hang"), std::string::npos) << r.out;
+  Result sc = ravel("run " + file);
+  EXPECT_NE(sc.out.find("t0 blocked in mutex_lock at " + file + ":12: mutex_lock(b) held by t1"),
+            std::string::npos)
+      << sc.out << sc.err;
+}
+
 // What lkmm still does not model among the kernel objects is refused at its line:col.
 TEST(LkmmKernel, TheRestIsRefusedAtItsLineAndColumn) {
   const std::vector<std::pair<const char*, const char*>> cases = {
