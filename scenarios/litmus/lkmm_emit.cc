@@ -172,16 +172,20 @@ Val Emitter::lock(const std::string& name, int loc, uint64_t addr, Pos pos) {
 // The oracle picks what the lock read sees. 0: the lock is free and taken, lock.cat's LKR+LKW
 // (an ACQUIRE), as lock(). Otherwise the lock is held: the read is lock.cat's RL / LF (a
 // marked read of the lock that sees an LKW, spin_is_locked's event), ordering nothing, and the
-// lock is not taken. A thread cannot take a lock it holds: that path can only see it held.
+// lock is not taken. A thread cannot take a lock it holds: it can only see it held, by the
+// value of its own lock write.
 Val Emitter::try_lock(int loc, uint64_t addr) {
-  size_t n = choice_index_++;
-  const std::vector<int64_t>& d = domain_[loc];
-  sizes.push_back(d.size());
   Event r;
   r.kind = lkmm::Kind::kRead, r.loc = loc;
-  r.value = d[n < choices_.size() ? choices_[n] : 0];
   bool& held = locks_held_[loc];
-  if (r.value == 0 && held) throw DeadPath{};
+  if (held) {
+    r.value = 1;  // its own lock write: no oracle choice (the domain may not hold 1 yet)
+  } else {
+    size_t n = choice_index_++;
+    const std::vector<int64_t>& d = domain_[loc];
+    sizes.push_back(d.size());
+    r.value = d[n < choices_.size() ? choices_[n] : 0];
+  }
   if (r.value != 0) {
     r.tags = lkmm::kIsLocked;
     int i = emit(r, addr, 0);

@@ -35,6 +35,15 @@ void LockOrder::thread(const Layout& lay, const lkmm_thread::Trace& tr, const st
     if (!attempt && !(e.kind == lkmm::Kind::kWrite && (e.tags & lkmm::kLockW))) continue;
     const lang::Pos pos = attempt ? tr.blocked_pos : tr.pos[i];
     const bool trylock = !attempt && lay.trylocks.count({pos_key(tr.pos[i]), e.loc}) > 0;
+    if (!trylock &&
+        std::any_of(held.begin(), held.end(), [&](const Held& h) { return h.loc == e.loc; })) {
+      // lockdep.c check_deadlock(): the class is held already.
+      found->push_back({"lockdep",
+                        "possible recursive locking detected: '" + lay.names[e.loc] +
+                            "' taken while holding it (" + name + " at " + where(pos) + ")",
+                        pos});
+      continue;
+    }
     for (size_t k = held.size(); !trylock && k-- > 0;) {
       add({held[k].loc, e.loc}, name + " at " + where(pos), pos, lay, found);
       if (!held[k].trylock) break;

@@ -133,6 +133,7 @@ class Judge {
     const lkmm::Execution& x = *f.execution;
     const int r = f.base[t] + static_cast<int>(f.threads[t]->ev.size()) - 1;
     for (int w = 0; w < static_cast<int>(x.ev.size()); ++w) {
+      if (x.rf.has(w, r) && x.ev[w].thread == static_cast<int>(t)) return "itself";
       if (x.rf.has(w, r) && x.ev[w].thread >= 0) return lay_.threads[x.ev[w].thread]->name;
     }
     return "?";
