@@ -96,11 +96,11 @@ struct AwaitReads {
 };
 
 struct TaskState {
-  uint32_t depth = 0;                    // call depth (recursion bound)
-  Value ret;                             // value of the last `return`
-  const Stmt* goto_target = nullptr;     // pending goto
-  AwaitReads* await_reads = nullptr;     // set while evaluating await(e)
-  Loc header_call;                       // the scenario's call into <linux/list.h> code
+  uint32_t depth = 0;                 // call depth (recursion bound)
+  Value ret;                          // value of the last `return`
+  const Stmt* goto_target = nullptr;  // pending goto
+  AwaitReads* await_reads = nullptr;  // set while evaluating await(e)
+  Loc header_call;                    // the scenario's call into <linux/list.h> code
 };
 
 enum class Flow : uint8_t { kNormal, kBreak, kContinue, kReturn, kGoto };
@@ -179,6 +179,8 @@ class Runtime {
   [[noreturn]] void error(const std::string& msg, Loc loc);
 
  private:
+  // phantom and model_phantom: the one object of a field of `target` under `kind`.
+  Obj* phantom_of(Value target, uint32_t kind, int32_t field, bool* fresh);
   std::vector<Obj*> handles_;
   std::unordered_map<uint64_t, Obj*> phantoms_;         // lookup only, never iterated
   std::unordered_map<std::string_view, Obj*> strings_;  // lookup only, never iterated
@@ -276,11 +278,11 @@ const Bindings& bindings();
 const std::vector<BuiltinFn>& builtin_table();  // bindings().fns
 // The binders: each expands the declaration files of its pairs (scenarios/api) next to their
 // binding functions.
-void bind_lang_builtins(Bindings& b);  // scenarios/api/{timing,err,lang}.def
-void bind_lock_builtins(Bindings& b);  // scenarios/api/{cpu,spinlock,mutex,ww_mutex,lockdep}.def
+void bind_lang_builtins(Bindings& b);    // scenarios/api/{timing,err,lang}.def
+void bind_lock_builtins(Bindings& b);    // scenarios/api/{cpu,spinlock,mutex,ww_mutex,lockdep}.def
 void bind_memory_builtins(Bindings& b);  // {memory,atomic,bitops,kref,refcount}.def
 void bind_sync_builtins(Bindings& b);    // {rcu,xarray,workqueue,module,completion,wait}.def
-void bind_rw_builtins(Bindings& b);  // scenarios/api/{rwlock,rwsem}.def
+void bind_rw_builtins(Bindings& b);      // scenarios/api/{rwlock,rwsem}.def
 void bind_dma_fence_builtins(Bindings& b);  // {dma_fence,dma_resv}.def
 void bind_dma_buf_builtins(Bindings& b);    // dma_buf.def
 void bind_ordering_builtins(Bindings& b);   // ordering.def

@@ -140,13 +140,19 @@ Tally check_seeds(uint64_t first, int models, const reduction::GenLimits& limits
   return t;
 }
 
-// Small models (2-3 tasks of 2-4 operations): variables, atomics, mutexes (nested in both
-// orders at times: AB-BA), completions, checks.
-TEST(LkmmSuperset, ScOutcomesAreLkmmOutcomes) {
+// Three tasks of at most four operations, eight in all: dfs-sized models with weak shapes.
+reduction::GenLimits small_models() {
   reduction::GenLimits limits;
   limits.max_tasks = 3;
   limits.max_ops = 4;
   limits.max_total_ops = 8;
+  return limits;
+}
+
+// Small models (2-3 tasks of 2-4 operations): variables, atomics, mutexes (nested in both
+// orders at times: AB-BA), completions, checks.
+TEST(LkmmSuperset, ScOutcomesAreLkmmOutcomes) {
+  reduction::GenLimits limits = small_models();
   Tally t = check_seeds(1, 200, limits);
   EXPECT_EQ(t.models, 200 / kModelShare);
   report(t);
@@ -158,10 +164,7 @@ TEST(LkmmSuperset, ScOutcomesAreLkmmOutcomes) {
 // The same models with their locks and events turned into accesses: the variables and
 // atomics alone, where lkmm reaches states sc does not (store buffering, message passing).
 TEST(LkmmSuperset, MemoryOnly) {
-  reduction::GenLimits limits;
-  limits.max_tasks = 3;
-  limits.max_ops = 4;
-  limits.max_total_ops = 8;
+  reduction::GenLimits limits = small_models();
   Tally t = check_seeds(1, 200, limits, true);
   EXPECT_EQ(t.models, 200 / kModelShare);
   report(t);
@@ -171,10 +174,7 @@ TEST(LkmmSuperset, MemoryOnly) {
 
 // Mutex sections (lock, access, unlock) inserted at random places.
 TEST(LkmmSuperset, Sections) {
-  reduction::GenLimits limits;
-  limits.max_tasks = 3;
-  limits.max_ops = 4;
-  limits.max_total_ops = 8;
+  reduction::GenLimits limits = small_models();
   limits.sections = 1;
   Tally t = check_seeds(1000, 100, limits);
   EXPECT_EQ(t.models, 100 / kModelShare);
@@ -184,10 +184,7 @@ TEST(LkmmSuperset, Sections) {
 // Two sections per model: a mutex taken five times by three threads makes its coherence order
 // the enumeration's main cost (seed 1017: 180 candidate executions, about 14 s), so slow.
 TEST(LkmmSupersetSlow, TwoSections) {
-  reduction::GenLimits limits;
-  limits.max_tasks = 3;
-  limits.max_ops = 4;
-  limits.max_total_ops = 8;
+  reduction::GenLimits limits = small_models();
   limits.sections = 2;
   Tally t = check_seeds(1000, 100, limits);
   EXPECT_EQ(t.models, 100 / kModelShare);
