@@ -14,7 +14,7 @@
 #include "reports/html.h"
 #include "reports/lkmm_html.h"
 #include "reports/schema_check.h"
-#include "tools/ravel/cli_testing.h"
+#include "tests/litmus/lkmm_testing.h"
 
 namespace ravel::cli::testing {
 namespace {
@@ -413,13 +413,7 @@ TEST(LkmmKernel, TheRestIsRefusedAtItsLineAndColumn) {
       {"completion-timeout", ":5:13: error: 'wait_for_completion_timeout' is not modelled"},
       {"mutex-under-spin", ":8:5: error: mutex_lock() under a spinlock is not modelled"},
   };
-  for (const auto& [name, message] : cases) {
-    std::string file = std::string("tests/litmus/ravel-bad/") + name + ".ravel";
-    Result r = ravel("run --memory-model lkmm " + file);
-    EXPECT_EQ(r.code, 2) << file << "\n" << r.out << r.err;
-    EXPECT_EQ(r.err.rfind(file + message, 0), 0u) << file << "\n" << r.err;
-    EXPECT_EQ(r.out, "") << file;
-  }
+  for (const auto& [name, message] : cases) expect_refused_under_lkmm(name, message);
 }
 
 }  // namespace
