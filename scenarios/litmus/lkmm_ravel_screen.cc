@@ -47,6 +47,8 @@ bool modelled(const std::string& n) {
       "mutex_unlock",
       "mutex_init",
       "mutex_trylock",
+      "spin_trylock",
+      "mutex_is_locked",
       "try_wait_for_completion",
       "completion_done",
       "kref_get_unless_zero",
