@@ -135,7 +135,10 @@ void Eval::wait_for_completion(const Expr* e, Frame& f) {
   auto [loc, addr] = pointer_arg(e->args[0], f);
   const uint64_t before = em_.trace.ev.size();
   Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kAcquire, addr);
-  if (old.v == 0) block(e->pos, before);
+  if (old.v == 0) {
+    lay_.waits.emplace(pos_key(e->pos), "wait_for_completion");
+    block(e->pos, before);
+  }
   if (old.v == kUintMax) return;  // complete_all(): every wait returns, nothing consumed
   const int r = static_cast<int>(em_.trace.ev.size()) - 1;
   const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn, Val{old.v - 1, old.deps}, addr);

@@ -414,6 +414,54 @@ TEST(LkmmKernel, DeadlockIsWordedAsUnderSc) {
       << sc.out << sc.err;
 }
 
+// A wait_for_completion() that nothing completes is worded as sc words it (the call and the
+// completion it waits for), not as an await.
+TEST(LkmmKernel, StuckWaitForCompletionIsWordedAsUnderSc) {
+  const std::string file = "tests/litmus/ravel-kernel/completion-never.ravel";
+  Result r = ravel("run --memory-model lkmm " + file);
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("hang: waiter blocked in wait_for_completion at " + file +
+                       ":5:17: wait_for_completion(done)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("await"), std::string::npos) << r.out;
+  Result sc = ravel("run " + file);
+  EXPECT_NE(sc.out.find("waiter blocked in wait_for_completion at " + file +
+                        ":5: wait_for_completion(done)"),
+            std::string::npos)
+      << sc.out << sc.err;
+  // Beside a thread blocked on a lock, the deadlock names the wait the same way.
+  const std::string wum = "tests/litmus/ravel-kernel/wait-under-mutex.ravel";
+  Result d = ravel("run --memory-model lkmm " + wum);
+  EXPECT_NE(d.out.find("deadlock: t0 blocked in wait_for_completion at " + wum +
+                       ":10:5: wait_for_completion(done); t1 blocked in mutex_lock at " + wum +
+                       ":15:5: mutex_lock(m) held by t0"),
+            std::string::npos)
+      << d.out;
+  // An await keeps its own wording.
+  Result await = ravel("run --memory-model lkmm tests/litmus/ravel/await-never.ravel");
+  EXPECT_NE(await.out.find(" blocked in await at tests/litmus/ravel/await-never.ravel:"),
+            std::string::npos)
+      << await.out;
+}
+
+// --verbose counts the executions dropped because a wait would read again (an await, a
+// wait_for_completion) apart from those dropped because a lock read saw an older lock write.
+TEST(LkmmOptions, VerboseCountsDroppedWaitsApart) {
+  auto line = [](const std::string& file) {
+    Result r = ravel("run --verbose --memory-model lkmm " + file);
+    EXPECT_EQ(r.code, 0) << file << "\n" << r.out << r.err;
+    const size_t at = r.out.find("  candidate executions ");
+    return at == std::string::npos ? r.out : r.out.substr(at, r.out.find('\n', at) - at);
+  };
+  EXPECT_EQ(line("tests/litmus/ravel/lock-counter.ravel"),
+            "  candidate executions 34, consistent 7, dropped: await re-reads 0, lock waits 4");
+  EXPECT_EQ(line("tests/litmus/ravel/mp-await.ravel"),
+            "  candidate executions 3, consistent 3, dropped: await re-reads 1, lock waits 0");
+  EXPECT_EQ(line("tests/litmus/ravel-kernel/completion-mp.ravel"),
+            "  candidate executions 3, consistent 2, dropped: await re-reads 1, lock waits 0");
+}
+
 // What lkmm still does not model among the kernel objects is refused at its line:col.
 TEST(LkmmKernel, TheRestIsRefusedAtItsLineAndColumn) {
   const std::vector<std::pair<const char*, const char*>> cases = {
