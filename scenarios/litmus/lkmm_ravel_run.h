@@ -47,8 +47,8 @@ struct RavelLkmmResult {
   std::vector<LkmmWitness> witnesses;  // one per run.result.violations entry
   uint64_t candidates = 0;             // candidate executions checked
   // Consistent executions dropped because a wait read an older write and would read again:
-  // an await (or wait_for_completion) re-reads its condition, a lock waits for the unlock.
-  uint64_t dropped = 0;       // by an await or wait_for_completion that re-reads
+  // an await re-reads its condition (a woken wait_event too), a lock waits for the unlock.
+  uint64_t dropped = 0;       // by an await, wait_for_completion or wait_event that re-reads
   uint64_t dropped_lock = 0;  // by a lock read that saw an older lock write
   // Input, for tests comparing with sc (tests/litmus/lkmm_superset_test.cc): when set, called
   // with the final memory (per location; `names` are the globals) of every judged execution

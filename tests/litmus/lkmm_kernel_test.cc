@@ -369,6 +369,15 @@ const std::vector<KernelCase> kKernel = {
     {"spin-is-locked.ravel", {"assertion"}, {}},
     {"spin-is-locked-rmb.ravel", {}, {}},
     {"is-locked-own.ravel", {}, {}},
+    // Wait queues: a condition set before wake_up() is never missed (wake_up's RELEASE, the
+    // waiter's queueing and full barrier); wait_event orders nothing after a condition it
+    // sees at once; a wake_up before the condition, or none, is a lost wake-up (hang).
+    {"waitq-wake.ravel", {}, {}},
+    {"waitq-data.ravel", {"assertion"}, {}},
+    {"waitq-mp.ravel", {}, {}},
+    {"waitq-two-waiters.ravel", {}, {}},
+    {"waitq-wake-first.ravel", {"hang"}, {"hang"}},
+    {"waitq-no-wake.ravel", {"hang"}, {"hang"}},
 };
 
 TEST(LkmmKernel, EachObjectGivesItsDocumentedOrdering) {
@@ -414,8 +423,8 @@ TEST(LkmmKernel, DeadlockIsWordedAsUnderSc) {
       << sc.out << sc.err;
 }
 
-// A wait_for_completion() that nothing completes is worded as sc words it (the call and the
-// completion it waits for), not as an await.
+// A wait_for_completion() that nothing completes, or a wait_event() that nothing wakes, is
+// worded as sc words it (the call and the object it waits on), not as an await.
 TEST(LkmmKernel, StuckWaitForCompletionIsWordedAsUnderSc) {
   const std::string file = "tests/litmus/ravel-kernel/completion-never.ravel";
   Result r = ravel("run --memory-model lkmm " + file);
@@ -438,6 +447,15 @@ TEST(LkmmKernel, StuckWaitForCompletionIsWordedAsUnderSc) {
                        ":15:5: mutex_lock(m) held by t0"),
             std::string::npos)
       << d.out;
+  // A wait_event() that nothing wakes names its queue, as sc does.
+  const std::string wq = "tests/litmus/ravel-kernel/waitq-no-wake.ravel";
+  Result w = ravel("run --memory-model lkmm " + wq);
+  EXPECT_NE(w.out.find("hang: waiter blocked in wait_event at " + wq + ":11:5: wait_event(wq)"),
+            std::string::npos)
+      << w.out;
+  EXPECT_NE(
+      ravel("run " + wq).out.find("waiter blocked in wait_event at " + wq + ":11: wait_event(wq)"),
+      std::string::npos);
   // An await keeps its own wording.
   Result await = ravel("run --memory-model lkmm tests/litmus/ravel/await-never.ravel");
   EXPECT_NE(await.out.find(" blocked in await at tests/litmus/ravel/await-never.ravel:"),
@@ -471,6 +489,9 @@ TEST(LkmmKernel, TheRestIsRefusedAtItsLineAndColumn) {
       {"completion-timeout", ":5:13: error: 'wait_for_completion_timeout' is not modelled"},
       {"mutex-under-spin", ":8:5: error: mutex_lock() under a spinlock is not modelled"},
       {"mutex-under-spin-trylock", ":8:9: error: mutex_lock() under a spinlock is not modelled"},
+      {"waitq-timeout", ":6:13: error: 'wait_event_timeout' is not modelled"},
+      {"waitq-init-in-thread", ":6:5: error: init_waitqueue_head() in a thread is not modelled"},
+      {"waitq-under-spin", ":9:5: error: wait_event() under a spinlock is not modelled"},
   };
   for (const auto& [name, message] : cases) expect_refused_under_lkmm(name, message);
 }
