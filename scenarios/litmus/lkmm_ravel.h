@@ -43,8 +43,12 @@ struct Layout {
   // built-in it called, keyed by pos_key: the Judge names a deadlock's blocked locks.
   // Filled while paths are enumerated (hence mutable: the paths see a const Layout).
   mutable std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, std::string> lock_waits;
-  // The successful mutex_trylock()s: (pos_key of the statement, lock location). LockOrder
-  // adds no dependency for them (lockdep's trylock rule).
+  // Where a thread may wait in a kernel call other than a lock (wait_for_completion,
+  // wait_event), with the call's name: the Judge words its hang as sc does. An await is in
+  // neither map.
+  mutable std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, std::string> waits;
+  // The successful mutex_trylock()s and spin_trylock()s: (pos_key of the statement, lock
+  // location). LockOrder adds no dependency for them (lockdep's trylock rule).
   mutable std::set<std::pair<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, int>> trylocks;
 };
 

@@ -164,10 +164,10 @@ Val Eval::lock(const std::string& n, const Expr* e, Frame& f) {
   return Val{};
 }
 
-void Eval::block(lang::Pos pos, uint64_t before) {
+void Eval::block(lang::Pos pos, uint64_t before, uint64_t end) {
   auto& t = em_.trace;
   t.blocked = true, t.blocked_pos = pos;
-  for (uint64_t i = before; i < t.ev.size(); ++i) {
+  for (uint64_t i = before; i < t.ev.size() && i < end; ++i) {
     if (t.ev[i].kind == lkmm::Kind::kRead) t.blocked_reads |= uint64_t{1} << i;
   }
   throw Blocked{};

@@ -137,9 +137,16 @@ class Eval {
   Val kref_put(const Expr* e, Frame& f);
   Val fence_signal(const Expr* e, Frame& f);
 
-  // The thread waits here (await, wait_for_completion): the reads since event `before` are
-  // those a later write must change to wake it (Trace::blocked_reads).
-  [[noreturn]] void block(lang::Pos pos, uint64_t before);
+  // wait queues (lkmm_ravel_waitq.cc): true when `n` is one of their built-ins.
+  bool wait_queue(const std::string& n, const Expr* e, Frame& f);
+  std::pair<int, uint64_t> queue_arg(const Expr* e, Frame& f);
+  void wake_up(const Expr* e, Frame& f);
+  void wait_event(const Expr* e, Frame& f);
+
+  // The thread waits here (await, wait_for_completion, wait_event): the reads from event
+  // `before` up to `end` (excluded) are those a later write must change to wake it
+  // (Trace::blocked_reads).
+  [[noreturn]] void block(lang::Pos pos, uint64_t before, uint64_t end = UINT64_MAX);
 
   // assert, BUG_ON, WARN_ON, WARN, assume, await: the messages are the sc run's
   // (builtins_lang.cc), so the same `expect` strings match under both models.

@@ -1,7 +1,8 @@
 // scenarios/litmus/lkmm_ravel_kernel.cc: the kernel objects a scenario may use under lkmm (see
-// lkmm_ravel_eval.h): mutexes, completions, krefs and dma_fences, each one location whose
-// accesses carry the ordering the kernel documents for it. A lock that finds its lock held
-// waits (lkmm_ravel_calls.cc Eval::lock); the Judge reports a deadlock when it waits for ever.
+// lkmm_ravel_eval.h): mutexes (and spin_trylock), completions, krefs and dma_fences, each one
+// location whose accesses carry the ordering the kernel documents for it. A lock that finds
+// its lock held waits (lkmm_ravel_calls.cc Eval::lock); the Judge reports a deadlock when it
+// waits for ever.
 #include "scenarios/lang/builtins.h"
 #include "scenarios/litmus/lkmm_ravel_eval.h"
 
@@ -16,6 +17,7 @@ constexpr int64_t kEinval = -22;
 
 bool Eval::kernel(const std::string& n, const Expr* e, Frame& f, Val* out) {
   *out = Val{};
+  if (wait_queue(n, e, f)) return true;
   if (n == "mutex_lock" || n == "mutex_unlock") {
     // memory-barriers.txt, "LOCK ACQUISITION FUNCTIONS": a mutex's lock is an ACQUIRE and its
     // unlock a RELEASE, and one lock's critical sections are ordered; lock.cat's LKR/LKW/UL
@@ -34,14 +36,26 @@ bool Eval::kernel(const std::string& n, const Expr* e, Frame& f, Val* out) {
     store(Place{nullptr, loc, addr}, Val{n == "kref_init" ? 1 : 0, 0}, lkmm::kOnce);
     return true;
   }
-  if (n == "mutex_trylock") {
+  if (n == "mutex_trylock" || n == "spin_trylock") {
     // memory-barriers.txt, "LOCK ACQUISITION FUNCTIONS": a successful trylock is an ACQUIRE
-    // (lock.cat's LKR+LKW, as mutex_lock); one that fails implies no barrier at all (a read of
-    // the lock that sees it held: lock.cat's LF). Returns 1 on success, as the kernel's.
+    // (lock.cat's LKR+LKW, as a lock); one that fails implies no barrier at all (a read of the
+    // lock that sees it held: lock.cat's LF). Returns 1 on success, as the kernel's. A spinlock
+    // taken so is held as spin_lock's is (no sleeping under it).
     auto [loc, addr] = pointer_arg(e->args[0], f);
     *out = em_.try_lock(loc, addr);
     sync();
-    if (out->v != 0) held_.push_back(loc), lay_.trylocks.insert({pos_key(em_.last_pos), loc});
+    if (out->v == 0) return true;
+    held_.push_back(loc), lay_.trylocks.insert({pos_key(em_.last_pos), loc});
+    if (n == "spin_trylock") spin_held_.push_back(loc);
+    return true;
+  }
+  if (n == "mutex_is_locked") {
+    // include/linux/mutex.h: a lockless read of the owner word, ordering nothing; lock.cat
+    // gives spin_is_locked() exactly that (RL when it sees a lock write, RU when it sees an
+    // unlock or the initial value), and a mutex is the same events as a spinlock here.
+    auto [loc, addr] = pointer_arg(e->args[0], f);
+    *out = em_.lock("spin_is_locked", loc, addr, e->pos);
+    sync();
     return true;
   }
   if (n == "try_wait_for_completion" || n == "completion_done")
@@ -122,7 +136,10 @@ void Eval::wait_for_completion(const Expr* e, Frame& f) {
   auto [loc, addr] = pointer_arg(e->args[0], f);
   const uint64_t before = em_.trace.ev.size();
   Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kAcquire, addr);
-  if (old.v == 0) block(e->pos, before);
+  if (old.v == 0) {
+    lay_.waits.emplace(pos_key(e->pos), "wait_for_completion");
+    block(e->pos, before);
+  }
   if (old.v == kUintMax) return;  // complete_all(): every wait returns, nothing consumed
   const int r = static_cast<int>(em_.trace.ev.size()) - 1;
   const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn, Val{old.v - 1, old.deps}, addr);

@@ -2,6 +2,7 @@
 // lkmm (see lkmm_ravel_run.h).
 #include "scenarios/litmus/lkmm_ravel_run.h"
 
+#include <bit>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -53,7 +54,8 @@ class Judge {
       found.insert(found.end(), tr.findings.begin(), tr.findings.end());
       ended = ended || tr.stopped || tr.blocked;
       if (tr.blocked && !stuck(f, t)) {
-        ++out_->dropped;
+        ++(lay_.lock_waits.count(lkmm_ravel::pos_key(tr.blocked_pos)) ? out_->dropped_lock
+                                                                      : out_->dropped);
         return;
       }
     }
@@ -112,8 +114,7 @@ class Judge {
       if (first.line == 0) first = tr.blocked_pos;
       if (!deadlock.empty()) deadlock += "; ";
       if (wait == lay_.lock_waits.end()) {
-        hangs.push_back(
-            {"hang", lay_.threads[t]->name + " blocked in await at " + at, tr.blocked_pos});
+        hangs.push_back({"hang", hang_message(t, tr, at), tr.blocked_pos});
         deadlock += hangs.back().message;
         continue;
       }
@@ -126,6 +127,18 @@ class Judge {
       return;
     }
     found->push_back({"deadlock", deadlock, first});
+  }
+
+  // As sc words a task stuck in a wait (checker/explorer.cc report_stuck): the call it waits
+  // in and what it waits for ("t blocked in wait_for_completion at f:l:c:
+  // wait_for_completion(done)"); an await names itself only.
+  std::string hang_message(size_t t, const Trace& tr, const std::string& at) const {
+    const std::string& name = lay_.threads[t]->name;
+    auto wait = lay_.waits.find(lkmm_ravel::pos_key(tr.blocked_pos));
+    if (wait == lay_.waits.end()) return name + " blocked in await at " + at;
+    const int object = tr.ev[std::countr_zero(tr.blocked_reads)].loc;  // the wait's own read
+    return name + " blocked in " + wait->second + " at " + at + ": " + wait->second + "(" +
+           lay_.names[object] + ")";
   }
 
   // The thread whose lock write the blocked lock read of thread t saw.

@@ -46,7 +46,10 @@ struct RavelLkmmResult {
   interp::RunResult run;               // executions, violations, complete, elapsed
   std::vector<LkmmWitness> witnesses;  // one per run.result.violations entry
   uint64_t candidates = 0;             // candidate executions checked
-  uint64_t dropped = 0;                // consistent executions dropped (an await re-reads)
+  // Consistent executions dropped because a wait read an older write and would read again:
+  // an await re-reads its condition (a woken wait_event too), a lock waits for the unlock.
+  uint64_t dropped = 0;       // by an await, wait_for_completion or wait_event that re-reads
+  uint64_t dropped_lock = 0;  // by a lock read that saw an older lock write
   // Input, for tests comparing with sc (tests/litmus/lkmm_superset_test.cc): when set, called
   // with the final memory (per location; `names` are the globals) of every judged execution
   // that no thread's assertion or wait ended, as an sc final-state observer after the join.

@@ -47,6 +47,8 @@ bool modelled(const std::string& n) {
       "mutex_unlock",
       "mutex_init",
       "mutex_trylock",
+      "spin_trylock",
+      "mutex_is_locked",
       "try_wait_for_completion",
       "completion_done",
       "kref_get_unless_zero",
@@ -61,6 +63,11 @@ bool modelled(const std::string& n) {
       "kref_put",
       "dma_fence_signal",
       "dma_fence_is_signaled",
+      // Wait queues (lkmm_ravel_waitq.cc); wait_event_timeout stays sc's.
+      "init_waitqueue_head",
+      "wait_event",
+      "wake_up",
+      "wake_up_all",
   };
   return kNames.count(n) || lkmm_thread::fence_table().count(n) || lkmm_thread::rmw_spec(n);
 }
@@ -167,11 +174,11 @@ class Screen {
 bool location_type(lang::ModelType m) {
   using M = lang::ModelType;
   return m == M::kAtomic || m == M::kSpinlock || m == M::kMutex || m == M::kCompletion ||
-         m == M::kKref || m == M::kDmaFence;
+         m == M::kKref || m == M::kDmaFence || m == M::kWaitQueueHead;
 }
 
 // A global lkmm keeps as a location: integers, pointers (to globals), atomic_t, spinlock_t,
-// struct mutex, struct completion, struct kref, struct dma_fence.
+// struct mutex, struct completion, struct kref, struct dma_fence, wait_queue_head_t.
 void screen_global(const lang::VarDecl* d) {
   if (d->array_len >= 0) refuse(d->pos, "arrays are not supported under --memory-model lkmm");
   const lang::SType& t = d->type->stype;
@@ -179,8 +186,8 @@ void screen_global(const lang::VarDecl* d) {
   if (t.kind == K::kModel && t.depth == 0 && !location_type(t.model)) {
     refuse(d->pos, "'" + std::string(lang::model_type_name(t.model)) + " " + d->name +
                        "' is not modelled under --memory-model lkmm (only integers, pointers, "
-                       "atomic_t, spinlock_t, struct mutex, struct completion, struct kref and "
-                       "struct dma_fence are)");
+                       "atomic_t, spinlock_t, struct mutex, struct completion, struct kref, "
+                       "struct dma_fence and wait_queue_head_t are)");
   }
   if (t.kind == K::kStruct || t.kind == K::kFunction) {
     refuse(d->pos, "'" + d->type->spelling + " " + d->name +

@@ -358,6 +358,26 @@ const std::vector<KernelCase> kKernel = {
     {"kref-get-unless-zero.ravel", {}, {}},
     {"kref-get-unless-zero-fail.ravel", {"assertion"}, {}},
     {"kref-get-unless-zero-rmb.ravel", {}, {}},
+    // spin_trylock as mutex_trylock: a success is an ACQUIRE, a failure orders nothing.
+    {"spin-trylock-mp.ravel", {}, {}},
+    {"spin-trylock-fail.ravel", {"assertion"}, {}},
+    {"spin-trylock-fail-rmb.ravel", {}, {}},
+    // mutex_is_locked / spin_is_locked: an unordered read of the lock (lock.cat's RL/RU);
+    // true inside the thread's own critical section, false after its unlock.
+    {"mutex-is-locked.ravel", {"assertion"}, {}},
+    {"mutex-is-locked-rmb.ravel", {}, {}},
+    {"spin-is-locked.ravel", {"assertion"}, {}},
+    {"spin-is-locked-rmb.ravel", {}, {}},
+    {"is-locked-own.ravel", {}, {}},
+    // Wait queues: a condition set before wake_up() is never missed (wake_up's RELEASE, the
+    // waiter's queueing and full barrier); wait_event orders nothing after a condition it
+    // sees at once; a wake_up before the condition, or none, is a lost wake-up (hang).
+    {"waitq-wake.ravel", {}, {}},
+    {"waitq-data.ravel", {"assertion"}, {}},
+    {"waitq-mp.ravel", {}, {}},
+    {"waitq-two-waiters.ravel", {}, {}},
+    {"waitq-wake-first.ravel", {"hang"}, {"hang"}},
+    {"waitq-no-wake.ravel", {"hang"}, {"hang"}},
 };
 
 TEST(LkmmKernel, EachObjectGivesItsDocumentedOrdering) {
@@ -403,15 +423,75 @@ TEST(LkmmKernel, DeadlockIsWordedAsUnderSc) {
       << sc.out << sc.err;
 }
 
+// A wait_for_completion() that nothing completes, or a wait_event() that nothing wakes, is
+// worded as sc words it (the call and the object it waits on), not as an await.
+TEST(LkmmKernel, StuckWaitForCompletionIsWordedAsUnderSc) {
+  const std::string file = "tests/litmus/ravel-kernel/completion-never.ravel";
+  Result r = ravel("run --memory-model lkmm " + file);
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("hang: waiter blocked in wait_for_completion at " + file +
+                       ":5:17: wait_for_completion(done)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("await"), std::string::npos) << r.out;
+  Result sc = ravel("run " + file);
+  EXPECT_NE(sc.out.find("waiter blocked in wait_for_completion at " + file +
+                        ":5: wait_for_completion(done)"),
+            std::string::npos)
+      << sc.out << sc.err;
+  // Beside a thread blocked on a lock, the deadlock names the wait the same way.
+  const std::string wum = "tests/litmus/ravel-kernel/wait-under-mutex.ravel";
+  Result d = ravel("run --memory-model lkmm " + wum);
+  EXPECT_NE(d.out.find("deadlock: t0 blocked in wait_for_completion at " + wum +
+                       ":10:5: wait_for_completion(done); t1 blocked in mutex_lock at " + wum +
+                       ":15:5: mutex_lock(m) held by t0"),
+            std::string::npos)
+      << d.out;
+  // A wait_event() that nothing wakes names its queue, as sc does.
+  const std::string wq = "tests/litmus/ravel-kernel/waitq-no-wake.ravel";
+  Result w = ravel("run --memory-model lkmm " + wq);
+  EXPECT_NE(w.out.find("hang: waiter blocked in wait_event at " + wq + ":11:5: wait_event(wq)"),
+            std::string::npos)
+      << w.out;
+  EXPECT_NE(
+      ravel("run " + wq).out.find("waiter blocked in wait_event at " + wq + ":11: wait_event(wq)"),
+      std::string::npos);
+  // An await keeps its own wording.
+  Result await = ravel("run --memory-model lkmm tests/litmus/ravel/await-never.ravel");
+  EXPECT_NE(await.out.find(" blocked in await at tests/litmus/ravel/await-never.ravel:"),
+            std::string::npos)
+      << await.out;
+}
+
+// --verbose counts the executions dropped because a wait would read again (an await, a
+// wait_for_completion) apart from those dropped because a lock read saw an older lock write.
+TEST(LkmmOptions, VerboseCountsDroppedWaitsApart) {
+  auto line = [](const std::string& file) {
+    Result r = ravel("run --verbose --memory-model lkmm " + file);
+    EXPECT_EQ(r.code, 0) << file << "\n" << r.out << r.err;
+    const size_t at = r.out.find("  candidate executions ");
+    return at == std::string::npos ? r.out : r.out.substr(at, r.out.find('\n', at) - at);
+  };
+  EXPECT_EQ(line("tests/litmus/ravel/lock-counter.ravel"),
+            "  candidate executions 34, consistent 7, dropped: await re-reads 0, lock waits 4");
+  EXPECT_EQ(line("tests/litmus/ravel/mp-await.ravel"),
+            "  candidate executions 3, consistent 3, dropped: await re-reads 1, lock waits 0");
+  EXPECT_EQ(line("tests/litmus/ravel-kernel/completion-mp.ravel"),
+            "  candidate executions 3, consistent 2, dropped: await re-reads 1, lock waits 0");
+}
+
 // What lkmm still does not model among the kernel objects is refused at its line:col.
 TEST(LkmmKernel, TheRestIsRefusedAtItsLineAndColumn) {
   const std::vector<std::pair<const char*, const char*>> cases = {
       {"mutex",
        ":7:9: error: 'mutex_lock_interruptible' is not modelled under --memory-model lkmm"},
-      {"mutex-is-locked", ":5:13: error: 'mutex_is_locked' is not modelled"},
       {"fence-wait", ":5:13: error: 'dma_fence_wait' is not modelled"},
       {"completion-timeout", ":5:13: error: 'wait_for_completion_timeout' is not modelled"},
       {"mutex-under-spin", ":8:5: error: mutex_lock() under a spinlock is not modelled"},
+      {"mutex-under-spin-trylock", ":8:9: error: mutex_lock() under a spinlock is not modelled"},
+      {"waitq-timeout", ":6:13: error: 'wait_event_timeout' is not modelled"},
+      {"waitq-init-in-thread", ":6:5: error: init_waitqueue_head() in a thread is not modelled"},
+      {"waitq-under-spin", ":9:5: error: wait_event() under a spinlock is not modelled"},
   };
   for (const auto& [name, message] : cases) expect_refused_under_lkmm(name, message);
 }

@@ -99,6 +99,8 @@ TEST(LkmmScenarios, InterpreterTestsUnderLkmm) {
       {"tests/interp/models/atomics.ravel", {}},
       {"tests/interp/models/rmw_release_acquire.ravel", {}},
       {"tests/interp/models/spin_is_locked.ravel", {}},
+      {"tests/interp/models/wait_event.ravel", {}},
+      {"tests/interp/models/wait_event_lost_wakeup.ravel", {"hang"}},
       {"tests/interp/lang/await_ok.ravel", {"assertion", "race"}},
       {"tests/interp/models/rmw_relaxed_race.ravel", {"assertion", "race"}},
   };

@@ -38,10 +38,10 @@ std::string lkmm_text(const interp::ReportInfo& info, const lang::Program& prog,
   std::string text = interp::text_summary(info, prog, r.run, out, false);
   text.insert(text.rfind("  strategy axiomatic") + 2, "memory model lkmm, ");
   if (verbose) {
-    const uint64_t consistent = r.run.result.executions + r.dropped;
+    const uint64_t consistent = r.run.result.executions + r.dropped + r.dropped_lock;
     text += "  candidate executions " + std::to_string(r.candidates) + ", consistent " +
-            std::to_string(consistent) + ", dropped (await re-reads) " + std::to_string(r.dropped) +
-            "\n";
+            std::to_string(consistent) + ", dropped: await re-reads " + std::to_string(r.dropped) +
+            ", lock waits " + std::to_string(r.dropped_lock) + "\n";
   }
   for (size_t k = 0; k < r.witnesses.size(); ++k) {
     const FoundViolation& v = r.run.result.violations[k];
