@@ -35,6 +35,10 @@ const std::vector<IrqCase> kIrq = {
     {"irq-irqsave.ravel", {}, {}},
     {"irq-spin-lock-irq.ravel", {}, {}},
     {"irq-lockdep-other-cpu.ravel", {"lockdep"}, {"lockdep"}},
+    // Interrupts enabled while holding the lock (mark_held_locks); a HARDIRQ-safe lock taken
+    // before a HARDIRQ-unsafe one (sc words it as an irq lock inversion).
+    {"irq-enable-holding.ravel", {"lockdep"}, {"lockdep"}},
+    {"irq-safe-unsafe-order.ravel", {"lockdep"}, {"lockdep"}},
     // Interrupts disabled: the handler cannot fire between the writes; enabled: it can.
     {"irq-disabled.ravel", {}, {}},
     {"irq-enabled-between.ravel", {"assertion"}, {"assertion"}},
