@@ -313,6 +313,7 @@ bool thread_paths(const lang::Program& prog, const Layout& layout, uint32_t loop
       ev.irq_point();  // before the thread starts
       if (task.kind == lang::Task::Kind::kThread) ev.body(task.body);
       em.finish();
+      em.trace.irq_left = cpu.may_fire();
     } catch (const Stop&) {
       em.trace.stopped = true;
     } catch (const Blocked&) {

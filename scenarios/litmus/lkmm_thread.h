@@ -57,6 +57,7 @@ struct Trace {
   Pos blocked_pos;             // that await
   uint64_t blocked_reads = 0;  // the reads of that last evaluation (thread-local indices)
   std::string blocked_in;      // the irq handler that waits there; empty: the thread
+  bool irq_left = false;       // a handler of its CPU could still fire after the path's end
   // Scenarios with irq handlers (lkmm_ravel_irq.cc): the events a hardirq handler inlined in
   // this path emitted (thread-local indices), and lockdep's IRQ usage of each spinlock taken
   // (mark_lock(): in a hardirq handler, or with hardirqs enabled) in path order.
