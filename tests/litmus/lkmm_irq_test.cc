@@ -45,6 +45,11 @@ const std::vector<IrqCase> kIrq = {
     // A wait ended by a handler of the thread's CPU; a handler on a CPU of its own, twice.
     {"irq-wakes-thread.ravel", {}, {}},
     {"irq-repeat.ravel", {}, {}},
+    // Waits: the handler fires and cannot end it (hang); an execution a handler's assertion
+    // ended has no deadlock; nobody waits for ever while a handler can still fire (sc runs it).
+    {"irq-hang.ravel", {"hang"}, {"hang"}},
+    {"irq-assert-in-section.ravel", {"assertion"}, {"assertion"}},
+    {"irq-never-idle.ravel", {"assertion"}, {"assertion"}},
 };
 
 TEST(LkmmIrq, EachScenarioGivesItsVerdictUnderBothModels) {
