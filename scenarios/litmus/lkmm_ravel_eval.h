@@ -166,6 +166,7 @@ class Eval {
   void note_usage(int loc, lang::Pos pos);
   // Sleeping in a handler or with hardirqs off is sc's atomic-sleep: refused.
   void no_sleep_irq(const std::string& n, lang::Pos pos) const;
+  void no_grace_period_with_irqs(const std::string& n, lang::Pos pos) const;
 
   // The thread waits here (await, wait_for_completion): the reads since event `before` are
   // those a later write must change to wake it (Trace::blocked_reads).

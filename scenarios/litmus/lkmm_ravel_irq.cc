@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <set>
 
+#include "scenarios/interp/interp.h"
 #include "scenarios/lang/builtins.h"
 #include "scenarios/litmus/lkmm_ravel_eval.h"
 
@@ -142,7 +143,26 @@ void Eval::note_usage(int loc, lang::Pos pos) {
   }
 }
 
+// Since RCU flavor consolidation (v4.20) a grace period also waits for hardirq handlers and
+// regions with interrupts disabled, and sc models that (model/rcu.h); the LKMM's grace period
+// waits for rcu_read_lock() sections only. A scenario that could rely on it is refused.
+void Eval::no_grace_period_with_irqs(const std::string& n, lang::Pos pos) const {
+  if (n != "synchronize_rcu" && n != "synchronize_rcu_expedited") return;
+  bool irqs = std::any_of(prog_.tasks.begin(), prog_.tasks.end(),
+                          [](const lang::Task& t) { return t.kind == lang::Task::Kind::kIrq; });
+  for (const char* off :
+       {"local_irq_disable", "local_irq_save", "spin_lock_irq", "spin_lock_irqsave"}) {
+    irqs = irqs || interp::calls_builtin(prog_, off);
+  }
+  if (irqs) {
+    refuse(pos, n + "() in a scenario with irq handlers or interrupts disabled is not modelled "
+                    "under lkmm (a grace period waits for them since RCU flavor consolidation; "
+                    "sc models it)");
+  }
+}
+
 void Eval::no_sleep_irq(const std::string& n, lang::Pos pos) const {
+  no_grace_period_with_irqs(n, pos);
   const bool sleeps = n == "mutex_lock" || n == "wait_for_completion" || n == "synchronize_rcu" ||
                       n == "synchronize_rcu_expedited";
   // A mutex is a task's lock: none of its operations may run in hardirq context.

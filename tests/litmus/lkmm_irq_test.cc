@@ -101,6 +101,9 @@ TEST(LkmmIrq, UnmodelledIrqConstructsAreRefused) {
   expect_refused_under_lkmm(
       "irq-enable-in-handler",
       ":7:58: error: enabling interrupts in an irq handler is not modelled under lkmm");
+  expect_refused_under_lkmm("irq-grace-period",
+                            ":6:31: error: synchronize_rcu() in a scenario with irq handlers or "
+                            "interrupts disabled is not modelled under lkmm");
   expect_refused_under_lkmm(
       "shared-cpu", ":6:1: error: threads sharing a CPU are not modelled under --memory-model");
 }
