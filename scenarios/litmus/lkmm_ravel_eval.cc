@@ -323,6 +323,8 @@ bool thread_paths(const lang::Program& prog, const Layout& layout, uint32_t loop
     return true;
   }
   if (err->pos.line == 0) err->pos = layout.threads[proc]->pos;  // a limit of the whole thread
+  if (!layout.irqs[proc].empty() && err->message.find(" paths under lkmm") != std::string::npos)
+    err->message += ", and of where its CPU's irq handlers fire";
   return false;
 }
 

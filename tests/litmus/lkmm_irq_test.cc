@@ -104,6 +104,10 @@ TEST(LkmmIrq, UnmodelledIrqConstructsAreRefused) {
   expect_refused_under_lkmm("irq-grace-period",
                             ":6:31: error: synchronize_rcu() in a scenario with irq handlers or "
                             "interrupts disabled is not modelled under lkmm");
+  expect_refused_under_lkmm("irq-too-many-firings",
+                            ":6:1: error: thread t0 has more than 4096 paths under lkmm (one per "
+                            "combination of the values its reads may return), and of where its "
+                            "CPU's irq handlers fire");
   expect_refused_under_lkmm(
       "shared-cpu", ":6:1: error: threads sharing a CPU are not modelled under --memory-model");
 }
