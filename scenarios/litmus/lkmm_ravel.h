@@ -106,6 +106,11 @@ class IrqUsage {
   std::set<std::pair<int, int>> reported_;    // (safe, unsafe); (l, l) for inconsistent state
 };
 
+// KCSAN's and sc's data races between an irq handler and the thread it interrupts
+// (lkmm_ravel_irq.cc): inlined in one LKMM thread, they are not the LKMM's data races.
+void same_cpu_races(const Layout& lay, const lkmm_thread::Trace& tr,
+                    std::vector<lkmm_thread::Trace::Finding>* found);
+
 // Each task's CPU as sc places it (model/cpu.cc): a thread without `on cpu N` takes the lowest
 // CPU no earlier thread has; a handler its `on cpu N`.
 std::vector<int> task_cpus(const lang::Program& prog);

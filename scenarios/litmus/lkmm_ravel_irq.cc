@@ -103,6 +103,7 @@ void Eval::fire(size_t line) {
   c.in_handler = true, c.handler = h.name, em_.in_hardirq = true;
   Eval handler(prog_, lay_, em_, loop_bound_, nullptr);
   handler.irq_ = irq_;
+  const size_t first = em_.trace.ev.size();
   try {
     handler.body(h.body);
   } catch (const Blocked&) {
@@ -114,6 +115,7 @@ void Eval::fire(size_t line) {
                       " returns with a lock held or an RCU read-side section open: not "
                       "modelled under lkmm (sc reports it)");
   }
+  if (em_.trace.ev.size() > first) em_.trace.irq_start |= uint64_t{1} << first;
   c.in_handler = false, em_.in_hardirq = false;
   em_.last_pos = resume;  // the thread's statement (trylock keys use it)
 }
@@ -200,6 +202,62 @@ bool Eval::irq_builtin(const std::string& n, const Expr* e, Frame& f, Val* out) 
     set_irqs((flags.v & kIrqFlagsEnabled) != 0, e->pos);
   }
   return true;
+}
+
+// -- data races with a handler on the same CPU ---------------------------------------------------
+
+namespace {
+
+// The spinlocks held at each event of the path, by context (the thread's, the handler's).
+std::vector<std::set<int>> locksets(const lkmm_thread::Trace& tr) {
+  std::vector<std::set<int>> out;
+  std::set<int> held[2];
+  for (size_t i = 0; i < tr.ev.size(); ++i) {
+    const lkmm::Event& e = tr.ev[i];
+    std::set<int>& h = held[(tr.hardirq >> i & 1) != 0 ? 1 : 0];
+    if (e.kind == lkmm::Kind::kWrite && (e.tags & lkmm::kUnlock)) h.erase(e.loc);
+    out.push_back(h);
+    if (e.kind == lkmm::Kind::kWrite && (e.tags & lkmm::kLockW)) h.insert(e.loc);
+  }
+  return out;
+}
+
+bool access(const lkmm::Event& e) {
+  return e.kind == lkmm::Kind::kRead || e.kind == lkmm::Kind::kWrite;
+}
+
+bool plain(const lkmm::Event& e) { return access(e) && e.tags == 0; }
+
+}  // namespace
+
+// sc's race detector (model/race.h) orders a handler's accesses with those of the other tasks of
+// its CPU only through locks, so it reports every conflicting pair (a write, a plain access) of
+// the thread and a handler, or of two firings, not made under a common lock; KCSAN sees the
+// first with hardirqs on (the compiler knows nothing of the interrupt: access-marking.txt).
+// Inlined in one LKMM thread they are ordered by po and are no LKMM data race, so they are
+// checked here, as sc checks them (docs/litmus.md "IRQs under lkmm").
+void same_cpu_races(const Layout& lay, const lkmm_thread::Trace& tr,
+                    std::vector<lkmm_thread::Trace::Finding>* found) {
+  if (tr.hardirq == 0) return;
+  const std::vector<std::set<int>> locks = locksets(tr);
+  std::vector<int> firing(tr.ev.size(), -1);  // per event: its firing, -1 for the thread's
+  for (size_t i = 0, n = 0; i < tr.ev.size(); ++i) {
+    n += (tr.irq_start >> i & 1);
+    if (tr.hardirq >> i & 1) firing[i] = static_cast<int>(n);
+  }
+  for (size_t j = 0; j < tr.ev.size(); ++j) {
+    for (size_t i = 0; i < j; ++i) {
+      const lkmm::Event& a = tr.ev[i];
+      const lkmm::Event& b = tr.ev[j];
+      if (firing[i] == firing[j] || !access(a) || !access(b) || a.loc != b.loc) continue;
+      if (a.kind != lkmm::Kind::kWrite && b.kind != lkmm::Kind::kWrite) continue;
+      if (!plain(a) && !plain(b)) continue;
+      const bool common = std::any_of(locks[i].begin(), locks[i].end(),
+                                      [&](int l) { return locks[j].count(l) > 0; });
+      if (common) continue;
+      found->push_back({"race", "BUG: KCSAN: data-race in " + lay.names[a.loc], tr.pos[j]});
+    }
+  }
 }
 
 // -- lockdep's IRQ usage -----------------------------------------------------------------------

@@ -78,6 +78,7 @@ class Judge {
     irq_.mark(lay_, lay_.init_usage, "init", where, &found);
     for (size_t t = 0; t < f.threads.size(); ++t) {
       irq_.mark(lay_, f.threads[t]->usage, lay_.threads[t]->name, where, &found);
+      lkmm_ravel::same_cpu_races(lay_, *f.threads[t], &found);
     }
     if (f.data_race) {
       const lkmm::Event& e = f.execution->ev[f.race_b];

@@ -62,6 +62,7 @@ struct Trace {
   // this path emitted (thread-local indices), and lockdep's IRQ usage of each spinlock taken
   // (mark_lock(): in a hardirq handler, or with hardirqs enabled) in path order.
   uint64_t hardirq = 0;
+  uint64_t irq_start = 0;  // the first event of each firing of a handler
   struct Usage {
     int loc;
     bool in_hardirq;  // LOCK_USED_IN_HARDIRQ; else LOCK_ENABLED_HARDIRQ

@@ -45,6 +45,8 @@ const std::vector<IrqCase> kIrq = {
     // A wait ended by a handler of the thread's CPU; a handler on a CPU of its own, twice.
     {"irq-wakes-thread.ravel", {}, {}},
     {"irq-repeat.ravel", {}, {}},
+    // Plain accesses of a thread (hardirqs on) and of a handler of its CPU race (KCSAN's view).
+    {"irq-between-plain-reads.ravel", {"assertion", "race"}, {"assertion", "race"}},
     // Waits: the handler fires and cannot end it (hang); an execution a handler's assertion
     // ended has no deadlock; nobody waits for ever while a handler can still fire (sc runs it).
     {"irq-hang.ravel", {"hang"}, {"hang"}},
