@@ -93,6 +93,7 @@ int Emitter::emit(Event e, uint64_t addr, uint64_t data) {
                          " (lkmm)");
   }
   e.thread = proc_;
+  if (in_hardirq) trace.hardirq |= uint64_t{1} << i;
   trace.ev.push_back(e);
   trace.pos.push_back(last_pos);
   for (int k = 0; k < i; ++k) {
@@ -101,6 +102,12 @@ int Emitter::emit(Event e, uint64_t addr, uint64_t data) {
     if (ctrl_ >> k & 1) trace.ctrl.push_back({k, i});
   }
   return i;
+}
+
+size_t Emitter::choose(size_t n) {
+  size_t k = choice_index_++;
+  sizes.push_back(n);
+  return k < choices_.size() ? choices_[k] : 0;
 }
 
 Val Emitter::read(int loc, uint32_t tags, uint64_t addr) {

@@ -88,6 +88,9 @@ class Emitter {
   Val try_lock(int loc, uint64_t addr);
   // `args`: the RMW's arguments in the built-in's order (the pointer's entry is ignored).
   Val rmw(const RmwSpec& s, int loc, uint64_t addr, const std::vector<Val>& args);
+  // A choice that is no read (scenarios: whether an irq handler fires here): one of `n`,
+  // replayed and advanced as the reads' values are.
+  size_t choose(size_t n);
   // Refuses an open RCU section or a held spinlock at the end of the thread.
   void finish();
   // Drops the events recorded so far, keeping the state (locks held, open RCU sections): for
@@ -98,6 +101,7 @@ class Emitter {
   std::vector<size_t> sizes;  // domain size of each oracle choice made
   Pos last_pos;
   std::string thread_name;  // the thread in messages; "P<proc>" when empty
+  bool in_hardirq = false;  // the events emitted now are an irq handler's (Trace::hardirq)
 
  private:
   int emit(lkmm::Event e, uint64_t addr, uint64_t data);

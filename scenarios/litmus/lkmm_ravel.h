@@ -38,7 +38,13 @@ struct Layout {
   std::vector<std::string> names;  // per location: its global's name
   std::vector<int> loc_of_global;  // per Program::globals slot: its location, or -1
   std::vector<int64_t> init;       // per location: the value after initializers and init
+  // The LKMM threads: each `thread`, then one per CPU that has irq handlers and no thread (the
+  // first handler names it). irqs[t]: the handlers bound to thread t's CPU, inlined in its
+  // paths where they may fire (lkmm_ravel_irq.cc).
   std::vector<const lang::Task*> threads;
+  std::vector<std::vector<const lang::Task*>> irqs;
+  // lockdep's IRQ usage of the spinlocks `init` took (in process context, hardirqs on).
+  std::vector<lkmm_thread::Trace::Usage> init_usage;
   // Where a thread may wait for a lock (spin_lock, mutex_lock that found it held), with the
   // built-in it called, keyed by pos_key: the Judge names a deadlock's blocked locks.
   // Filled while paths are enumerated (hence mutable: the paths see a const Layout).
@@ -66,6 +72,8 @@ class LockOrder {
   void thread(const Layout& lay, const lkmm_thread::Trace& tr, const std::string& name,
               const std::function<std::string(lang::Pos)>& where,
               std::vector<lkmm_thread::Trace::Finding>* found);
+  // (held, taken) -> "thread at f:l:c": the dependencies recorded (IrqUsage reads them).
+  const std::map<std::pair<int, int>, std::string>& edges() const { return edges_; }
 
  private:
   void add(std::pair<int, int> edge, const std::string& at, lang::Pos pos, const Layout& lay,
@@ -75,6 +83,48 @@ class LockOrder {
   std::map<std::pair<int, int>, std::string> edges_;  // (held, taken) -> "thread at f:l:c"
   std::set<std::set<int>> reported_;                  // the cycles reported, by their locks
 };
+
+// lockdep's IRQ-state checks (kernel/locking/lockdep.c; model/lockdep.cc under sc) over the
+// executions judged, in their order, as LockOrder: a spinlock taken in a hardirq handler is
+// {IN-HARDIRQ-W}, one taken with hardirqs enabled (or held when they are enabled) {HARDIRQ-ON-W}
+// (mark_usage(), mark_held_locks()); a lock with both is "inconsistent lock state"
+// (mark_lock_irq()), even when no interrupt hit it, and a dependency chain from an IRQ-safe lock
+// to an IRQ-unsafe one is "HARDIRQ-safe -> HARDIRQ-unsafe lock order detected"
+// (check_irq_usage(); sc says "possible irq lock inversion dependency detected" when the usage
+// came after the dependency).
+class IrqUsage {
+ public:
+  void mark(const Layout& lay, const std::vector<lkmm_thread::Trace::Usage>& usage,
+            const std::string& task, const std::function<std::string(lang::Pos)>& where,
+            std::vector<lkmm_thread::Trace::Finding>* found);
+  void order(const Layout& lay, const LockOrder& order,
+             std::vector<lkmm_thread::Trace::Finding>* found);
+
+ private:
+  struct Bit {
+    bool set = false;
+    std::string at;  // "task at f:l:c"
+    lang::Pos pos;
+  };
+  std::map<int, std::pair<Bit, Bit>> usage_;  // lock -> (IN-HARDIRQ-W, HARDIRQ-ON-W)
+  std::set<std::pair<int, int>> reported_;    // (safe, unsafe); (l, l) for inconsistent state
+};
+
+// KCSAN's and sc's data races between an irq handler and the thread it interrupts
+// (lkmm_ravel_irq.cc): inlined in one LKMM thread, they are not the LKMM's data races.
+void same_cpu_races(const Layout& lay, const lkmm_thread::Trace& tr,
+                    std::vector<lkmm_thread::Trace::Finding>* found);
+
+// Each task's CPU as sc places it (model/cpu.cc): a thread without `on cpu N` takes the lowest
+// CPU no earlier thread has; a handler its `on cpu N`.
+std::vector<int> task_cpus(const lang::Program& prog);
+
+// The built-ins of interrupt state lkmm models (lkmm_ravel_irq.cc).
+bool irq_builtin_name(const std::string& n);
+
+// Layout::threads and Layout::irqs: each thread with the handlers of its CPU, then a thread per
+// CPU with handlers only.
+void assign_threads(const lang::Program& prog, Layout* lay);
 
 // The first construct lkmm does not model, as an error at its position. True if none.
 bool screen(const lang::Program& prog, Error* err);
@@ -94,6 +144,7 @@ bool thread_paths(const lang::Program& prog, const Layout& layout, uint32_t loop
 // Runs `final` (if any) on `memory`; its findings (failed assertions, warnings) are appended.
 bool run_final(const lang::Program& prog, const Layout& layout, uint32_t loop_bound,
                const std::vector<int64_t>& memory,
-               std::vector<lkmm_thread::Trace::Finding>* findings, Error* err);
+               std::vector<lkmm_thread::Trace::Finding>* findings, Error* err,
+               std::vector<lkmm_thread::Trace::Usage>* usage = nullptr);
 
 }  // namespace ravel::litmus::lkmm_ravel

@@ -19,8 +19,11 @@ Val Eval::call(const Expr* e, Frame& f) {
       return intrinsic(e, f);
     case Binding::Kind::kFunction:
       return function(prog_.functions[callee->bind.index], e, f);
-    case Binding::Kind::kBuiltin:
-      return builtin(lang::builtins()[callee->bind.index].name, e, f);
+    case Binding::Kind::kBuiltin: {
+      Val v = builtin(lang::builtins()[callee->bind.index].name, e, f);
+      irq_point();  // after every built-in: a handler may fire between two operations
+      return v;
+    }
     default:
       refuse(e->pos, "calls through function pointers are not supported under lkmm");
   }
@@ -69,6 +72,7 @@ std::pair<int, uint64_t> Eval::pointer_arg(const Expr* e, Frame& f) {
 
 Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
   const std::string n(name);
+  no_sleep_irq(n, e->pos);
   if (auto it = lkmm_thread::fence_table().find(n); it != lkmm_thread::fence_table().end()) {
     if (it->second == lkmm::Fence::kSyncRcu && (rcu_depth_ > 0 || !held_.empty())) {
       refuse(e->pos, n + "() inside an RCU read-side section or under a spinlock is not "
@@ -112,6 +116,7 @@ Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
     return Val{};
   }
   if (n == "spin_lock" || n == "spin_unlock" || n == "spin_is_locked") return lock(n, e, f);
+  if (Val v; irq_builtin(n, e, f, &v)) return v;
   if (Val v; kernel(n, e, f, &v)) return v;
   if (n == "ATOMIC_INIT") return eval(e->args[0], f);
   if (n == "test_bit") {  // atomic_bitops.txt: a non-RMW op, unordered: a marked read
@@ -140,6 +145,9 @@ Val Eval::lock(const std::string& n, const Expr* e, Frame& f) {
                        "' while holding it in init or final is not "
                        "modelled under lkmm (a self-deadlock: sc reports it)");
   }
+  const std::string_view callee = lang::builtins()[e->a->bind.index].name;
+  const bool spin = callee.rfind("spin_lock", 0) == 0;    // spin_lock, _irq, _irqsave
+  if (n == "spin_lock" && spin) note_usage(loc, e->pos);  // lockdep marks it before spinning
   if (n == "spin_unlock") {
     held_.erase(std::remove(held_.begin(), held_.end(), loc), held_.end());
     spin_held_.erase(std::remove(spin_held_.begin(), spin_held_.end(), loc), spin_held_.end());
@@ -153,21 +161,27 @@ Val Eval::lock(const std::string& n, const Expr* e, Frame& f) {
   // lkmm_ravel_run.cc: a deadlock when the holder never unlocks, i.e. the read saw the co-last
   // write of the lock; otherwise the execution where the lock is taken later covers it). A
   // lock the thread holds can only be found held, by its own lock write: a self-deadlock.
-  const std::string_view callee = lang::builtins()[e->a->bind.index].name;
   const uint64_t before = em_.trace.ev.size();
   if (em_.try_lock(loc, addr).v == 0) {
     lay_.lock_waits.emplace(pos_key(e->pos), std::string(callee));
     block(e->pos, before);
   }
   held_.push_back(loc);
-  if (callee == "spin_lock") spin_held_.push_back(loc);
+  if (spin) spin_held_.push_back(loc);
   return Val{};
 }
 
 void Eval::block(lang::Pos pos, uint64_t before, uint64_t end) {
+  // A thread that waits with hardirqs on can still be interrupted: a path in which a handler
+  // that may fire has not is not a wait for ever (the path in which it fired before the wait
+  // covers it; a handler fired then may have woken the waiter).
+  if (irq_->may_fire()) throw lkmm_thread::DeadPath{};
   auto& t = em_.trace;
   t.blocked = true, t.blocked_pos = pos;
+  const bool in_handler = irq_->in_handler;
   for (uint64_t i = before; i < t.ev.size() && i < end; ++i) {
+    // A handler that fired inside the wait's reads has returned: its reads are not the wait's.
+    if (!in_handler && (t.hardirq >> i & 1)) continue;
     if (t.ev[i].kind == lkmm::Kind::kRead) t.blocked_reads |= uint64_t{1} << i;
   }
   throw Blocked{};

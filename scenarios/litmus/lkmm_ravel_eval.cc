@@ -147,6 +147,7 @@ Val Eval::load(const Place& p, uint32_t tags) {
   if (p.slot != nullptr) return *p.slot;
   Val v = em_.read(p.loc, tags, p.addr);
   sync();
+  irq_point();
   return v;
 }
 
@@ -157,6 +158,7 @@ void Eval::store(const Place& p, Val v, uint32_t tags) {
   }
   em_.write(p.loc, tags, v, p.addr);
   sync();
+  irq_point();
 }
 
 void Eval::sync() {
@@ -168,8 +170,10 @@ void Eval::sync() {
   // Memory holds every value: the events themselves are not needed (findings are kept).
   if (em_.trace.ev.size() > lkmm::kMaxEvents / 2) {
     std::vector<lkmm_thread::Trace::Finding> keep = std::move(em_.trace.findings);
+    std::vector<lkmm_thread::Trace::Usage> usage = std::move(em_.trace.usage);
     em_.forget_events();
     em_.trace.findings = std::move(keep);
+    em_.trace.usage = std::move(usage);
     synced_ = 0;
   }
 }
@@ -298,11 +302,18 @@ bool thread_paths(const lang::Program& prog, const Layout& layout, uint32_t loop
                   const Domain& domain, size_t max_paths, std::vector<lkmm_thread::Trace>* out,
                   Error* err) {
   auto body = [&](Emitter& em) {
-    em.thread_name = layout.threads[proc]->name;
+    const lang::Task& task = *layout.threads[proc];
+    em.thread_name = task.name;
+    IrqCpu cpu;  // the handlers of the thread's CPU (lkmm_ravel_irq.cc)
+    cpu.lines = layout.irqs[proc];
+    for (const lang::Task* h : cpu.lines) cpu.left.push_back(h->repeat);
     Eval ev(prog, layout, em, loop_bound, nullptr);
+    ev.set_irq(&cpu);
     try {
-      ev.body(layout.threads[proc]->body);
+      ev.irq_point();  // before the thread starts
+      if (task.kind == lang::Task::Kind::kThread) ev.body(task.body);
       em.finish();
+      em.trace.irq_left = cpu.may_fire();
     } catch (const Stop&) {
       em.trace.stopped = true;
     } catch (const Blocked&) {
@@ -312,6 +323,8 @@ bool thread_paths(const lang::Program& prog, const Layout& layout, uint32_t loop
     return true;
   }
   if (err->pos.line == 0) err->pos = layout.threads[proc]->pos;  // a limit of the whole thread
+  if (!layout.irqs[proc].empty() && err->message.find(" paths under lkmm") != std::string::npos)
+    err->message += ", and of where its CPU's irq handlers fire";
   return false;
 }
 
@@ -319,7 +332,8 @@ bool thread_paths(const lang::Program& prog, const Layout& layout, uint32_t loop
 // equal to memory, answers every read with the current value.
 bool run_final(const lang::Program& prog, const Layout& layout, uint32_t loop_bound,
                const std::vector<int64_t>& memory,
-               std::vector<lkmm_thread::Trace::Finding>* findings, Error* err) {
+               std::vector<lkmm_thread::Trace::Finding>* findings, Error* err,
+               std::vector<lkmm_thread::Trace::Usage>* usage) {
   if (!prog.has_final) return true;
   Domain seq;
   for (int64_t v : memory) seq.push_back({v});
@@ -336,6 +350,7 @@ bool run_final(const lang::Program& prog, const Layout& layout, uint32_t loop_bo
     return false;
   }
   findings->insert(findings->end(), em.trace.findings.begin(), em.trace.findings.end());
+  if (usage != nullptr) *usage = em.trace.usage;
   return true;
 }
 
@@ -375,6 +390,7 @@ bool initial_values(const lang::Program& prog, uint32_t loop_bound, Layout* lay,
                  "a finding in init is not supported under lkmm: " + em.trace.findings[0].message};
     return false;
   }
+  lay->init_usage = em.trace.usage;
   lay->init.clear();
   for (const auto& d : seq) lay->init.push_back(d[0]);
   return true;

@@ -29,6 +29,20 @@ struct Blocked {};  // await(cond) found cond false: the thread waits there
 
 inline constexpr uint32_t kMaxCallDepth = 64;
 
+// The interrupt state of the CPU a path runs on (lkmm_ravel_irq.cc): the handlers bound to it,
+// how often each may still fire, whether the thread has hardirqs enabled, whether a handler
+// runs now (handlers run with hardirqs off and never nest).
+struct IrqCpu {
+  std::vector<const lang::Task*> lines;
+  std::vector<int32_t> left;
+  bool enabled = true;
+  bool in_handler = false;
+  size_t offered = SIZE_MAX;  // the path's event count at the last point a handler could fire
+  std::string handler;        // the running handler's name
+  // A handler may fire now: in the thread, hardirqs on, a firing left.
+  bool may_fire() const;
+};
+
 [[noreturn]] inline void refuse(lang::Pos pos, const std::string& msg) {
   Emitter::refuse(pos, msg);
 }
@@ -50,6 +64,13 @@ class Eval {
   }
 
   Val value(const Expr* e);
+
+  // The CPU's interrupt state this Eval shares (a handler's Eval shares its thread's).
+  void set_irq(IrqCpu* c) { irq_ = c; }
+
+  // A point of the thread where its CPU's handlers may fire (lkmm_ravel_irq.cc): each firing
+  // is inlined here, in program order (the handler runs on the interrupted thread's CPU).
+  void irq_point();
 
  private:
   enum class Flow : uint8_t { kNext, kBreak, kContinue, kReturn };
@@ -143,6 +164,17 @@ class Eval {
   void wake_up(const Expr* e, Frame& f);
   void wait_event(const Expr* e, Frame& f);
 
+
+  // -- interrupts (lkmm_ravel_irq.cc) ----------------------------------------------------------
+  void fire(size_t line);
+  bool irq_builtin(const std::string& n, const Expr* e, Frame& f, Val* out);
+  void set_irqs(bool on, lang::Pos pos);
+  // lockdep's mark_usage() for a spinlock attempt at `pos` (Trace::usage).
+  void note_usage(int loc, lang::Pos pos);
+  // Sleeping in a handler or with hardirqs off is sc's atomic-sleep: refused.
+  void no_sleep_irq(const std::string& n, lang::Pos pos) const;
+  void no_grace_period_with_irqs(const std::string& n, lang::Pos pos) const;
+
   // The thread waits here (await, wait_for_completion, wait_event): the reads from event
   // `before` up to `end` (excluded) are those a later write must change to wake it
   // (Trace::blocked_reads).
@@ -162,6 +194,8 @@ class Eval {
   int rcu_depth_ = 0;
   std::vector<int> held_;       // locks held (spinlocks and mutexes), in taking order
   std::vector<int> spin_held_;  // of which spinlocks: no sleeping under them
+  IrqCpu own_irq_;              // init, final, and a thread when set_irq is not called
+  IrqCpu* irq_ = &own_irq_;
 };
 
 }  // namespace ravel::litmus::lkmm_ravel

@@ -19,13 +19,18 @@ struct Held {
 // kernel/locking/lockdep.c check_prevs_add(): an acquisition depends on the nearest held lock,
 // and on further ones only through trylock-acquired locks in between; a trylock itself adds no
 // dependency (it cannot wait). The attempt counts, not the success: a blocked lock read is
-// one too.
+// one too. A hardirq handler inlined in the path has its own held stack, as sc's handler task
+// has (check_prevs_add() stops at a held lock of another irq_context; a handler taking a lock
+// the thread holds is lockdep's inconsistent IRQ usage, IrqUsage, before any recursion).
 void LockOrder::thread(const Layout& lay, const lkmm_thread::Trace& tr, const std::string& name,
                        const std::function<std::string(lang::Pos)>& where,
                        std::vector<lkmm_thread::Trace::Finding>* found) {
-  std::vector<Held> held;
+  std::vector<Held> stacks[2];  // the thread's, the running handler's
   for (size_t i = 0; i < tr.ev.size(); ++i) {
     const lkmm::Event& e = tr.ev[i];
+    const bool irq = (tr.hardirq >> i & 1) != 0;
+    std::vector<Held>& held = stacks[irq ? 1 : 0];
+    if (!irq) stacks[1].clear();  // the handler returned (its locks were released)
     const bool attempt = tr.blocked && i + 1 == tr.ev.size() && (e.tags & lkmm::kIsLocked) &&
                          lay.lock_waits.count(pos_key(tr.blocked_pos)) > 0;
     if (e.kind == lkmm::Kind::kWrite && (e.tags & lkmm::kUnlock)) {

@@ -48,21 +48,39 @@ class Judge {
 
   void operator()(const lkmm_enum::Final& f) {
     std::vector<Trace::Finding> found;
-    bool ended = false;
+    bool ended = false, stopped = false, blocked = false, irq_left = false;
     for (size_t t = 0; t < f.threads.size(); ++t) {
       const Trace& tr = *f.threads[t];
       found.insert(found.end(), tr.findings.begin(), tr.findings.end());
       ended = ended || tr.stopped || tr.blocked;
+      stopped = stopped || tr.stopped;
+      blocked = blocked || tr.blocked;
+      irq_left = irq_left || tr.irq_left;
       if (tr.blocked && !stuck(f, t)) {
         ++(lay_.lock_waits.count(lkmm_ravel::pos_key(tr.blocked_pos)) ? out_->dropped_lock
                                                                       : out_->dropped);
         return;
       }
     }
-    blocked_findings(f, &found);
+    // sc runs a handler that can still fire when every thread waits (model/irq.h: a daemon):
+    // nobody waits for ever while one can. The execution in which it fired at the end of its
+    // CPU's path (lkmm_ravel_irq.cc) is judged instead.
+    if (!stopped && blocked && irq_left) {
+      ++out_->dropped;
+      return;
+    }
+    // sc ends an execution at a failed assertion or oops: nobody waits for ever in it (a wait
+    // for a lock the stopped thread, or its interrupting handler, held is no deadlock). An sc
+    // execution that does deadlock has no stopped thread, nor has its LKMM counterpart.
+    if (!stopped) blocked_findings(f, &found);
     auto where = [&](lang::Pos p) { return loc_string(where_loc(prog_, p)); };
     for (size_t t = 0; t < f.threads.size(); ++t) {
       order_.thread(lay_, *f.threads[t], lay_.threads[t]->name, where, &found);
+    }
+    irq_.mark(lay_, lay_.init_usage, "init", where, &found);
+    for (size_t t = 0; t < f.threads.size(); ++t) {
+      irq_.mark(lay_, f.threads[t]->usage, lay_.threads[t]->name, where, &found);
+      lkmm_ravel::same_cpu_races(lay_, *f.threads[t], &found);
     }
     if (f.data_race) {
       const lkmm::Event& e = f.execution->ev[f.race_b];
@@ -71,9 +89,13 @@ class Judge {
     }
     if (!ended) {
       Error err;
-      if (!lkmm_ravel::run_final(prog_, lay_, loop_bound_, f.memory, &found, &err)) throw err;
+      std::vector<Trace::Usage> usage;
+      if (!lkmm_ravel::run_final(prog_, lay_, loop_bound_, f.memory, &found, &err, &usage))
+        throw err;
+      irq_.mark(lay_, usage, "final", where, &found);
       if (out_->on_final) out_->on_final(lay_.names, f.memory);
     }
+    irq_.order(lay_, order_, &found);
     uint64_t index = out_->run.result.executions++;
     for (const Trace::Finding& v : found) record(f, v, index);
     // --executions N and --stop-on-first, as the sc explorer counts them: judged executions.
@@ -110,6 +132,7 @@ class Judge {
       const Trace& tr = *f.threads[t];
       if (!tr.blocked) continue;
       const std::string at = loc_string(where_loc(prog_, tr.blocked_pos));
+      const std::string name = task_name(t, tr);
       auto wait = lay_.lock_waits.find(lkmm_ravel::pos_key(tr.blocked_pos));
       if (first.line == 0) first = tr.blocked_pos;
       if (!deadlock.empty()) deadlock += "; ";
@@ -119,8 +142,8 @@ class Judge {
         continue;
       }
       on_lock = true;
-      deadlock += lay_.threads[t]->name + " blocked in " + wait->second + " at " + at + ": " +
-                  wait->second + "(" + lay_.names[tr.ev.back().loc] + ") held by " + holder(f, t);
+      deadlock += name + " blocked in " + wait->second + " at " + at + ": " + wait->second + "(" +
+                  lay_.names[tr.ev.back().loc] + ") held by " + holder(f, t);
     }
     if (!on_lock) {
       found->insert(found->end(), hangs.begin(), hangs.end());
@@ -129,11 +152,16 @@ class Judge {
     found->push_back({"deadlock", deadlock, first});
   }
 
+  // The task that waits in thread t's path: the thread, or a handler that interrupted it.
+  std::string task_name(size_t t, const Trace& tr) const {
+    return tr.blocked_in.empty() ? lay_.threads[t]->name : tr.blocked_in;
+  }
+
   // As sc words a task stuck in a wait (checker/explorer.cc report_stuck): the call it waits
   // in and what it waits for ("t blocked in wait_for_completion at f:l:c:
   // wait_for_completion(done)"); an await names itself only.
   std::string hang_message(size_t t, const Trace& tr, const std::string& at) const {
-    const std::string& name = lay_.threads[t]->name;
+    const std::string name = task_name(t, tr);
     auto wait = lay_.waits.find(lkmm_ravel::pos_key(tr.blocked_pos));
     if (wait == lay_.waits.end()) return name + " blocked in await at " + at;
     const int object = tr.ev[std::countr_zero(tr.blocked_reads)].loc;  // the wait's own read
@@ -144,9 +172,16 @@ class Judge {
   // The thread whose lock write the blocked lock read of thread t saw.
   std::string holder(const lkmm_enum::Final& f, size_t t) const {
     const lkmm::Execution& x = *f.execution;
-    const int r = f.base[t] + static_cast<int>(f.threads[t]->ev.size()) - 1;
+    const Trace& tr = *f.threads[t];
+    const int r = f.base[t] + static_cast<int>(tr.ev.size()) - 1;
     for (int w = 0; w < static_cast<int>(x.ev.size()); ++w) {
-      if (x.rf.has(w, r) && x.ev[w].thread == static_cast<int>(t)) return "itself";
+      const bool own = x.rf.has(w, r) && x.ev[w].thread == static_cast<int>(t);
+      // A handler waiting for a lock of the thread it interrupted: that thread never resumes.
+      if (own && !tr.blocked_in.empty() && !(tr.hardirq >> (w - f.base[t]) & 1)) {
+        return lay_.threads[t]->name + ", which the IRQ on cpu" +
+               std::to_string(lay_.irqs[t].front()->cpu) + " interrupted";  // sc's words
+      }
+      if (own) return "itself";
       if (x.rf.has(w, r) && x.ev[w].thread >= 0) return lay_.threads[x.ev[w].thread]->name;
     }
     return "?";
@@ -193,6 +228,7 @@ class Judge {
   lkmm_enum::Stop* stop_;
   std::set<std::tuple<std::string, std::string, uint32_t, uint32_t>> seen_;
   lkmm_ravel::LockOrder order_;
+  lkmm_ravel::IrqUsage irq_;
 };
 
 std::string render(const lang::Source& src, const Error& err) {

@@ -69,7 +69,8 @@ bool modelled(const std::string& n) {
       "wake_up",
       "wake_up_all",
   };
-  return kNames.count(n) || lkmm_thread::fence_table().count(n) || lkmm_thread::rmw_spec(n);
+  return kNames.count(n) || lkmm_thread::fence_table().count(n) || lkmm_thread::rmw_spec(n) ||
+         irq_builtin_name(n);
 }
 
 struct Refusal {
@@ -202,16 +203,16 @@ bool screen(const lang::Program& prog, Error* err) {
   try {
     Screen s;
     std::set<int32_t> cpus;
+    const std::vector<int> cpu = task_cpus(prog);  // sc's placement (lkmm_ravel_irq.cc)
     for (const lang::VarDecl* d : prog.globals) {
       screen_global(d);
       if (d->init != nullptr && d->init->expr == nullptr)
         refuse(d->pos, "brace initializers are not supported under --memory-model lkmm");
       if (d->init != nullptr) s.expr(d->init->expr);
     }
-    for (const lang::Task& t : prog.tasks) {
-      if (t.kind == lang::Task::Kind::kIrq)
-        refuse(t.pos, "irq handlers are not modelled under --memory-model lkmm");
-      if (t.cpu >= 0 && !cpus.insert(t.cpu).second)
+    for (size_t i = 0; i < prog.tasks.size(); ++i) {
+      const lang::Task& t = prog.tasks[i];
+      if (t.kind == lang::Task::Kind::kThread && !cpus.insert(cpu[i]).second)
         refuse(t.pos, "threads sharing a CPU are not modelled under --memory-model lkmm");
       s.stmt(t.body.block);
     }
@@ -235,7 +236,7 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
     *err = Error{prog.globals.back()->pos, "more than 63 globals under --memory-model lkmm"};
     return false;
   }
-  for (const lang::Task& t : prog.tasks) out->threads.push_back(&t);
+  assign_threads(prog, out);
   return initial_values(prog, loop_bound, out, err);
 }
 

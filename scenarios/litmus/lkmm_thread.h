@@ -56,6 +56,20 @@ struct Trace {
   bool blocked = false;        // await(cond) found cond false: the thread waits there
   Pos blocked_pos;             // that await
   uint64_t blocked_reads = 0;  // the reads of that last evaluation (thread-local indices)
+  std::string blocked_in;      // the irq handler that waits there; empty: the thread
+  bool irq_left = false;       // a handler of its CPU could still fire after the path's end
+  // Scenarios with irq handlers (lkmm_ravel_irq.cc): the events a hardirq handler inlined in
+  // this path emitted (thread-local indices), and lockdep's IRQ usage of each spinlock taken
+  // (mark_lock(): in a hardirq handler, or with hardirqs enabled) in path order.
+  uint64_t hardirq = 0;
+  uint64_t irq_start = 0;  // the first event of each firing of a handler
+  struct Usage {
+    int loc;
+    bool in_hardirq;  // LOCK_USED_IN_HARDIRQ; else LOCK_ENABLED_HARDIRQ
+    Pos pos;
+    std::string task;  // the handler that took it; empty: the path's thread
+  };
+  std::vector<Usage> usage;
 };
 
 using Body = std::vector<std::unique_ptr<lkmm_body::Stmt>>;

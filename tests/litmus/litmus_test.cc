@@ -190,11 +190,12 @@ TEST(Litmus, LkmmRunsScenariosNeverAsSc) {
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("PASS  tests/cli/ok.ravel"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("memory model lkmm, strategy axiomatic"), std::string::npos) << r.out;
-  Result bad = ravel("run --memory-model lkmm tests/litmus/ravel-bad/irq.ravel "
-                     "tests/litmus/sc/sb-once.litmus");
+  Result bad = ravel(
+      "run --memory-model lkmm tests/litmus/ravel-bad/shared-cpu.ravel "
+      "tests/litmus/sc/sb-once.litmus");
   EXPECT_EQ(bad.code, 2);
-  EXPECT_NE(bad.err.find("tests/litmus/ravel-bad/irq.ravel:6:1: error: irq handlers are not "
-                         "modelled under --memory-model lkmm"),
+  EXPECT_NE(bad.err.find("tests/litmus/ravel-bad/shared-cpu.ravel:6:1: error: threads sharing a "
+                         "CPU are not modelled under --memory-model lkmm"),
             std::string::npos)
       << bad.err;
   Result s = ravel("run --memory-model sc tests/litmus/sc/sb-once.litmus");

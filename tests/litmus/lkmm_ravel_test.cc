@@ -178,7 +178,7 @@ TEST(LkmmScenarios, WitnessShowsReadsFromAndCoherence) {
 TEST(LkmmScenarios, UnmodelledConstructsAreRefusedAtTheirLineAndColumn) {
   const std::vector<std::pair<const char*, const char*>> cases = {
       {"completion", ":6:23: error: 'struct completion done': local objects are not modelled"},
-      {"irq", ":6:1: error: irq handlers are not modelled under --memory-model lkmm"},
+      {"shared-cpu", ":6:1: error: threads sharing a CPU are not modelled under --memory-model"},
       {"struct-field", ":4:12: error: 'struct obj o': struct and function variables"},
       {"await-locked", ":6:28: error: await() under a spinlock is not modelled under lkmm"},
       {"spin-loop", ":7:5: error: more than 64 events in t1 (lkmm) (in the loop at line 7"},

@@ -1,0 +1,314 @@
+// scenarios/litmus/lkmm_ravel_irq.cc: hardirq handlers of a scenario under lkmm (see
+// lkmm_ravel.h, docs/litmus.md "IRQs under lkmm").
+//
+// Design note. A handler bound to CPU N runs on that CPU, interrupting the thread there between
+// two of its operations while it has hardirqs enabled (before it starts, after it ends, or
+// never; `repeat K` firings, one after the other: handlers run with hardirqs off and never
+// nest). A CPU executes its instructions in program order, and the LKMM gives an interrupt no
+// ordering of its own (tools/memory-model/Documentation/explanation.txt treats a CPU's code as
+// one instruction stream; entry and exit are no barriers in linux-kernel.bell). So a firing is
+// exactly the handler's events inlined in the thread's path at the point it fires: program
+// order holds across it, and the thread's and the handler's accesses are one thread's, never a
+// data race. Each point where a handler may fire is an oracle choice of the path (Emitter::
+// choose), so the path limits bound firings too (a refusal, never a partial verdict). A CPU
+// with handlers and no thread is a thread of its own: its handlers' firings in sequence.
+#include <algorithm>
+#include <set>
+
+#include "scenarios/interp/interp.h"
+#include "scenarios/lang/builtins.h"
+#include "scenarios/litmus/lkmm_ravel_eval.h"
+
+namespace ravel::litmus::lkmm_ravel {
+
+namespace {
+constexpr int64_t kIrqFlagsEnabled = 0x200;  // X86_EFLAGS_IF, as sc's (model/cpu.h)
+}  // namespace
+
+bool IrqCpu::may_fire() const {
+  return !in_handler && enabled &&
+         std::any_of(left.begin(), left.end(), [](int32_t n) { return n > 0; });
+}
+
+std::vector<int> task_cpus(const lang::Program& prog) {
+  std::vector<int> cpu;
+  std::set<int> used;  // model/kernel.cc next_default_cpu(): CPUs threads were placed on
+  for (const lang::Task& t : prog.tasks) {
+    int c = t.cpu < 0 ? 0 : t.cpu;
+    if (t.kind == lang::Task::Kind::kThread && t.cpu < 0) {
+      while (used.count(c) > 0) ++c;
+    }
+    if (t.kind == lang::Task::Kind::kThread) used.insert(c);
+    cpu.push_back(c);
+  }
+  return cpu;
+}
+
+void assign_threads(const lang::Program& prog, Layout* lay) {
+  const std::vector<int> cpu = task_cpus(prog);
+  std::vector<int> thread_cpu;
+  for (size_t i = 0; i < prog.tasks.size(); ++i) {
+    if (prog.tasks[i].kind != lang::Task::Kind::kThread) continue;
+    lay->threads.push_back(&prog.tasks[i]);
+    thread_cpu.push_back(cpu[i]);
+  }
+  lay->irqs.assign(lay->threads.size(), {});
+  for (size_t i = 0; i < prog.tasks.size(); ++i) {
+    if (prog.tasks[i].kind != lang::Task::Kind::kIrq) continue;
+    auto it = std::find(thread_cpu.begin(), thread_cpu.end(), cpu[i]);
+    if (it == thread_cpu.end()) {  // no thread on that CPU: the handlers' own
+      lay->threads.push_back(&prog.tasks[i]);
+      lay->irqs.emplace_back();
+      thread_cpu.push_back(cpu[i]);
+      it = thread_cpu.end() - 1;
+    }
+    lay->irqs[it - thread_cpu.begin()].push_back(&prog.tasks[i]);
+  }
+}
+
+bool irq_builtin_name(const std::string& n) {
+  static const std::set<std::string> kNames = {
+      "local_irq_disable", "local_irq_enable", "local_irq_save",    "local_irq_restore",
+      "spin_lock_irq",     "spin_unlock_irq",  "spin_lock_irqsave", "spin_unlock_irqrestore",
+      "irqs_disabled",     "in_irq",           "in_interrupt",
+  };
+  return kNames.count(n) > 0;
+}
+
+void Eval::irq_point() {
+  IrqCpu& c = *irq_;
+  if (seq_ != nullptr || !c.enabled || c.in_handler) return;
+  // Points with no event of the thread between them are one point: fire at the first only.
+  if (em_.trace.ev.size() == c.offered) return;
+  for (;;) {
+    std::vector<size_t> can;
+    for (size_t l = 0; l < c.lines.size(); ++l) {
+      if (c.left[l] > 0) can.push_back(l);
+    }
+    if (can.empty()) break;
+    const size_t k = em_.choose(can.size() + 1);  // 0: no (further) firing here
+    if (k == 0) break;
+    fire(can[k - 1]);
+  }
+  c.offered = em_.trace.ev.size();
+}
+
+// The handler runs to completion with hardirqs off; an assertion, a wait or a dead path in it
+// ends the interrupted thread's path too (the thread cannot continue until it returns).
+void Eval::fire(size_t line) {
+  IrqCpu& c = *irq_;
+  const lang::Task& h = *c.lines[line];
+  --c.left[line];
+  const lang::Pos resume = em_.last_pos;
+  c.in_handler = true, c.handler = h.name, em_.in_hardirq = true;
+  Eval handler(prog_, lay_, em_, loop_bound_, nullptr);
+  handler.irq_ = irq_;
+  const size_t first = em_.trace.ev.size();
+  try {
+    handler.body(h.body);
+  } catch (const Blocked&) {
+    em_.trace.blocked_in = h.name;
+    throw;
+  }
+  if (!handler.held_.empty() || handler.rcu_depth_ != 0) {
+    refuse(h.pos, "irq " + h.name +
+                      " returns with a lock held or an RCU read-side section open: not "
+                      "modelled under lkmm (sc reports it)");
+  }
+  if (em_.trace.ev.size() > first) em_.trace.irq_start |= uint64_t{1} << first;
+  c.in_handler = false, em_.in_hardirq = false;
+  em_.last_pos = resume;  // the thread's statement (trylock keys use it)
+}
+
+void Eval::set_irqs(bool on, lang::Pos pos) {
+  IrqCpu& c = *irq_;
+  if (c.in_handler) {
+    // A handler runs with hardirqs off; enabling them there would let others nest.
+    if (on) refuse(pos, "enabling interrupts in an irq handler is not modelled under lkmm");
+    return;
+  }
+  const bool was = c.enabled;
+  c.enabled = on;
+  if (was || !on) return;
+  // lockdep_hardirqs_on() -> mark_held_locks(): every held spinlock is now {HARDIRQ-ON-W},
+  // registered where hardirqs were enabled.
+  for (int loc : spin_held_) em_.trace.usage.push_back({loc, false, pos, ""});
+  irq_point();
+}
+
+void Eval::note_usage(int loc, lang::Pos pos) {
+  const IrqCpu& c = *irq_;
+  if (c.in_handler) {
+    em_.trace.usage.push_back({loc, true, pos, c.handler});
+  } else if (c.enabled) {
+    em_.trace.usage.push_back({loc, false, pos, ""});
+  }
+}
+
+// Since RCU flavor consolidation (v4.20) a grace period also waits for hardirq handlers and
+// regions with interrupts disabled, and sc models that (model/rcu.h); the LKMM's grace period
+// waits for rcu_read_lock() sections only. A scenario that could rely on it is refused.
+void Eval::no_grace_period_with_irqs(const std::string& n, lang::Pos pos) const {
+  if (n != "synchronize_rcu" && n != "synchronize_rcu_expedited") return;
+  bool irqs = std::any_of(prog_.tasks.begin(), prog_.tasks.end(),
+                          [](const lang::Task& t) { return t.kind == lang::Task::Kind::kIrq; });
+  for (const char* off :
+       {"local_irq_disable", "local_irq_save", "spin_lock_irq", "spin_lock_irqsave"}) {
+    irqs = irqs || interp::calls_builtin(prog_, off);
+  }
+  if (irqs) {
+    refuse(pos, n + "() in a scenario with irq handlers or interrupts disabled is not modelled "
+                    "under lkmm (a grace period waits for them since RCU flavor consolidation; "
+                    "sc models it)");
+  }
+}
+
+void Eval::no_sleep_irq(const std::string& n, lang::Pos pos) const {
+  no_grace_period_with_irqs(n, pos);
+  const bool sleeps = n == "mutex_lock" || n == "wait_for_completion" || n == "synchronize_rcu" ||
+                      n == "synchronize_rcu_expedited";
+  // A mutex is a task's lock: none of its operations may run in hardirq context.
+  if (irq_->in_handler && (sleeps || n.rfind("mutex_", 0) == 0)) {
+    refuse(pos, n + "() in an irq handler is not modelled under lkmm (sleeping or a mutex in "
+                    "hardirq context is checked under sc)");
+  }
+  if (sleeps && !irq_->enabled) {
+    refuse(pos, n + "() with interrupts disabled is not modelled under lkmm (sleeping in "
+                    "atomic context is checked under sc)");
+  }
+}
+
+// The interrupt-state built-ins (include/linux/irqflags.h, spinlock.h): no memory events (the
+// LKMM has none for them: local_irq_*() order nothing), only the CPU's state; flags are 0x200
+// when hardirqs were on, as x86's IF bit and sc's (model/cpu.h).
+bool Eval::irq_builtin(const std::string& n, const Expr* e, Frame& f, Val* out) {
+  if (!irq_builtin_name(n)) return false;
+  const bool on = irq_->enabled && !irq_->in_handler;
+  *out = Val{};
+  if (n == "irqs_disabled" || n == "in_irq" || n == "in_interrupt") {
+    *out = Val{n == "irqs_disabled" ? !on : irq_->in_handler, 0};
+    return true;
+  }
+  const bool save = n == "local_irq_save" || n == "spin_lock_irqsave";
+  if (save || n == "local_irq_disable" || n == "spin_lock_irq") set_irqs(false, e->pos);
+  if (save) {  // after disabling: no handler fires between the save and the disable
+    store(place(e->args[n == "local_irq_save" ? 0 : 1], f), Val{on ? kIrqFlagsEnabled : 0, 0}, 0);
+  }
+  if (n == "spin_lock_irq" || n == "spin_lock_irqsave") lock("spin_lock", e, f);
+  if (n == "spin_unlock_irq" || n == "spin_unlock_irqrestore") lock("spin_unlock", e, f);
+  if (n == "local_irq_enable" || n == "spin_unlock_irq") set_irqs(true, e->pos);
+  if (n == "local_irq_restore" || n == "spin_unlock_irqrestore") {
+    const Val flags = eval(e->args[n == "local_irq_restore" ? 0 : 1], f);
+    set_irqs((flags.v & kIrqFlagsEnabled) != 0, e->pos);
+  }
+  return true;
+}
+
+// -- data races with a handler on the same CPU ---------------------------------------------------
+
+namespace {
+
+// The spinlocks held at each event of the path, by context (the thread's, the handler's).
+std::vector<std::set<int>> locksets(const lkmm_thread::Trace& tr) {
+  std::vector<std::set<int>> out;
+  std::set<int> held[2];
+  for (size_t i = 0; i < tr.ev.size(); ++i) {
+    const lkmm::Event& e = tr.ev[i];
+    std::set<int>& h = held[(tr.hardirq >> i & 1) != 0 ? 1 : 0];
+    if (e.kind == lkmm::Kind::kWrite && (e.tags & lkmm::kUnlock)) h.erase(e.loc);
+    out.push_back(h);
+    if (e.kind == lkmm::Kind::kWrite && (e.tags & lkmm::kLockW)) h.insert(e.loc);
+  }
+  return out;
+}
+
+bool access(const lkmm::Event& e) {
+  return e.kind == lkmm::Kind::kRead || e.kind == lkmm::Kind::kWrite;
+}
+
+bool plain(const lkmm::Event& e) { return access(e) && e.tags == 0; }
+
+}  // namespace
+
+// sc's race detector (model/race.h) orders a handler's accesses with those of the other tasks of
+// its CPU only through locks, so it reports every conflicting pair (a write, a plain access) of
+// the thread and a handler, or of two firings, not made under a common lock; KCSAN sees the
+// first with hardirqs on (the compiler knows nothing of the interrupt: access-marking.txt).
+// Inlined in one LKMM thread they are ordered by po and are no LKMM data race, so they are
+// checked here, as sc checks them (docs/litmus.md "IRQs under lkmm").
+void same_cpu_races(const Layout& lay, const lkmm_thread::Trace& tr,
+                    std::vector<lkmm_thread::Trace::Finding>* found) {
+  if (tr.hardirq == 0) return;
+  const std::vector<std::set<int>> locks = locksets(tr);
+  std::vector<int> firing(tr.ev.size(), -1);  // per event: its firing, -1 for the thread's
+  for (size_t i = 0, n = 0; i < tr.ev.size(); ++i) {
+    n += (tr.irq_start >> i & 1);
+    if (tr.hardirq >> i & 1) firing[i] = static_cast<int>(n);
+  }
+  for (size_t j = 0; j < tr.ev.size(); ++j) {
+    for (size_t i = 0; i < j; ++i) {
+      const lkmm::Event& a = tr.ev[i];
+      const lkmm::Event& b = tr.ev[j];
+      if (firing[i] == firing[j] || !access(a) || !access(b) || a.loc != b.loc) continue;
+      if (a.kind != lkmm::Kind::kWrite && b.kind != lkmm::Kind::kWrite) continue;
+      if (!plain(a) && !plain(b)) continue;
+      const bool common = std::any_of(locks[i].begin(), locks[i].end(),
+                                      [&](int l) { return locks[j].count(l) > 0; });
+      if (common) continue;
+      found->push_back({"race", "BUG: KCSAN: data-race in " + lay.names[a.loc], tr.pos[j]});
+    }
+  }
+}
+
+// -- lockdep's IRQ usage -----------------------------------------------------------------------
+
+void IrqUsage::mark(const Layout& lay, const std::vector<lkmm_thread::Trace::Usage>& usage,
+                    const std::string& task, const std::function<std::string(lang::Pos)>& where,
+                    std::vector<lkmm_thread::Trace::Finding>* found) {
+  for (const lkmm_thread::Trace::Usage& u : usage) {
+    auto& [in, on] = usage_[u.loc];
+    Bit& bit = u.in_hardirq ? in : on;
+    if (bit.set) continue;
+    bit = Bit{true, (u.task.empty() ? task : u.task) + " at " + where(u.pos), u.pos};
+    const Bit& old = u.in_hardirq ? on : in;
+    if (!old.set || !reported_.insert({u.loc, u.loc}).second) continue;
+    // mark_lock_irq(): the new usage bit against the exclusive one (print_usage_bug).
+    const char* from = u.in_hardirq ? "{HARDIRQ-ON-W}" : "{IN-HARDIRQ-W}";
+    const char* to = u.in_hardirq ? "{IN-HARDIRQ-W}" : "{HARDIRQ-ON-W}";
+    found->push_back({"lockdep",
+                      std::string("inconsistent lock state: inconsistent ") + from + " -> " + to +
+                          " usage of '" + lay.names[u.loc] + "': " + from + " at " + old.at + ", " +
+                          to + " at " + bit.at,
+                      u.pos});
+  }
+}
+
+// check_irq_usage(): a chain of dependencies from a HARDIRQ-safe lock to a HARDIRQ-unsafe one
+// lets an interrupt taking the safe lock wait for a task that waits for it.
+void IrqUsage::order(const Layout& lay, const LockOrder& order,
+                     std::vector<lkmm_thread::Trace::Finding>* found) {
+  for (const auto& [safe, bits] : usage_) {
+    if (!bits.first.set) continue;
+    std::vector<int> todo = {safe};
+    std::set<int> seen = {safe};
+    while (!todo.empty()) {
+      const int from = todo.back();
+      todo.pop_back();
+      for (const auto& [edge, at] : order.edges()) {
+        if (edge.first != from || !seen.insert(edge.second).second) continue;
+        todo.push_back(edge.second);
+        auto u = usage_.find(edge.second);
+        if (u == usage_.end() || !u->second.second.set) continue;
+        if (!reported_.insert({safe, edge.second}).second) continue;
+        found->push_back({"lockdep",
+                          "HARDIRQ-safe -> HARDIRQ-unsafe lock order detected: '" +
+                              lay.names[safe] + "' (HARDIRQ-safe at " + bits.first.at + ") -> '" +
+                              lay.names[edge.second] + "' (taken at " + at +
+                              "; HARDIRQ-unsafe at " + u->second.second.at + ")",
+                          u->second.second.pos});
+      }
+    }
+  }
+}
+
+}  // namespace ravel::litmus::lkmm_ravel
