@@ -301,7 +301,11 @@ bool thread_paths(const lang::Program& prog, const Layout& layout, uint32_t loop
     em.thread_name = layout.threads[proc]->name;
     Eval ev(prog, layout, em, loop_bound, nullptr);
     try {
-      ev.body(layout.threads[proc]->body);
+      if (static_cast<size_t>(proc) >= layout.tasks) {
+        ev.worker(layout.works[proc - layout.tasks]);
+      } else {
+        ev.body(layout.threads[proc]->body);
+      }
       em.finish();
     } catch (const Stop&) {
       em.trace.stopped = true;
@@ -355,7 +359,8 @@ bool initial_values(const lang::Program& prog, uint32_t loop_bound, Layout* lay,
           t.model == lang::ModelType::kKref) {
         seq[loc] = {1};
       }
-      if (loc < 0 || d->init == nullptr) continue;
+      // A work_struct's WORK(fn) names its worker's function: PENDING starts clear.
+      if (loc < 0 || d->init == nullptr || t.model == lang::ModelType::kWork) continue;
       if (d->init->expr == nullptr)
         refuse(d->pos, "brace initializers are not supported under lkmm");
       seq[loc] = {d->type->width.wrap(ev.value(d->init->expr).v)};

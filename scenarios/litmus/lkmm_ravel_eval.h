@@ -143,6 +143,17 @@ class Eval {
   void wake_up(const Expr* e, Frame& f);
   void wait_event(const Expr* e, Frame& f);
 
+  // work items (lkmm_ravel_work.cc): true when `n` is one of their built-ins.
+  bool work(const std::string& n, const Expr* e, Frame& f, Val* out);
+  const Layout::Work& work_of(const Expr* e, Frame& f);
+  Val queue_work(const Expr* e, Frame& f);
+  void flush_work(const Expr* e, Frame& f);
+
+ public:
+  // A work item's worker thread: idle (blocked on its read of PENDING) or the function run.
+  void worker(const Layout::Work& w);
+
+ private:
   // The thread waits here (await, wait_for_completion, wait_event): the reads from event
   // `before` up to `end` (excluded) are those a later write must change to wake it
   // (Trace::blocked_reads).
