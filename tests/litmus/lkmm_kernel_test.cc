@@ -509,6 +509,7 @@ TEST(LkmmKernel, TheRestIsRefusedAtItsLineAndColumn) {
       {"work-in-loop", ":8:9: error: schedule_work() is modelled under lkmm only in a thread's"},
       {"work-requeue", ":5:62: error: schedule_work() is modelled under lkmm only in a thread's"},
       {"work-flush-value", ":7:17: error: flush_work()'s value is not modelled"},
+      {"work-flush-under-lock", ":8:29: error: flush_work() under a lock is not modelled"},
   };
   for (const auto& [name, message] : cases) expect_refused_under_lkmm(name, message);
 }
