@@ -21,10 +21,12 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -56,6 +58,17 @@ struct Layout {
   // The successful mutex_trylock()s and spin_trylock()s: (pos_key of the statement, lock
   // location). LockOrder adds no dependency for them (lockdep's trylock rule).
   mutable std::set<std::pair<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, int>> trylocks;
+  // Work items (lkmm_ravel_work.cc): threads[tasks + i] is works[i]'s worker, work_tasks[i]
+  // its name and position.
+  struct Work {
+    int pending = -1;  // the work_struct's location: its PENDING bit
+    int done = -1;     // "w.done": written with RELEASE when the function has run
+    const lang::Function* fn = nullptr;
+    lang::Pos pos;  // the declaration: where an idle worker waits
+  };
+  std::vector<Work> works;
+  std::deque<lang::Task> work_tasks;
+  size_t tasks = 0;  // the scenario's threads
 };
 
 inline std::tuple<uint32_t, uint32_t, uint32_t, uint32_t> pos_key(const lang::Pos& p) {
@@ -128,6 +141,14 @@ void assign_threads(const lang::Program& prog, Layout* lay);
 
 // The first construct lkmm does not model, as an error at its position. True if none.
 bool screen(const lang::Program& prog, Error* err);
+
+// Work items (lkmm_ravel_work.cc): the first work built-in used where it is not modelled
+// exactly, as an error at its position (true if none); the arguments Screen leaves to it; the
+// workers' threads and "done" locations; whether thread t is a worker that never ran.
+bool screen_work(const lang::Program& prog, Error* err);
+bool skipped_work_arg(std::string_view builtin, size_t i);
+void add_works(const lang::Program& prog, Layout* lay);
+bool work_idle(const Layout& lay, size_t t, const lkmm_thread::Trace& tr);
 
 // Locations, initial values (initializers, then `init`) and threads. False with *err set.
 bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Error* err);

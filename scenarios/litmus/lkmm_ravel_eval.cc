@@ -311,7 +311,11 @@ bool thread_paths(const lang::Program& prog, const Layout& layout, uint32_t loop
     ev.set_irq(&cpu);
     try {
       ev.irq_point();  // before the thread starts
-      if (task.kind == lang::Task::Kind::kThread) ev.body(task.body);
+      if (static_cast<size_t>(proc) >= layout.tasks) {
+        ev.worker(layout.works[proc - layout.tasks]);
+      } else if (task.kind == lang::Task::Kind::kThread) {
+        ev.body(task.body);
+      }
       em.finish();
       em.trace.irq_left = cpu.may_fire();
     } catch (const Stop&) {
@@ -370,7 +374,8 @@ bool initial_values(const lang::Program& prog, uint32_t loop_bound, Layout* lay,
           t.model == lang::ModelType::kKref) {
         seq[loc] = {1};
       }
-      if (loc < 0 || d->init == nullptr) continue;
+      // A work_struct's WORK(fn) names its worker's function: PENDING starts clear.
+      if (loc < 0 || d->init == nullptr || t.model == lang::ModelType::kWork) continue;
       if (d->init->expr == nullptr)
         refuse(d->pos, "brace initializers are not supported under lkmm");
       seq[loc] = {d->type->width.wrap(ev.value(d->init->expr).v)};

@@ -175,6 +175,17 @@ class Eval {
   void no_sleep_irq(const std::string& n, lang::Pos pos) const;
   void no_grace_period_with_irqs(const std::string& n, lang::Pos pos) const;
 
+  // work items (lkmm_ravel_work.cc): true when `n` is one of their built-ins.
+  bool work(const std::string& n, const Expr* e, Frame& f, Val* out);
+  const Layout::Work& work_of(const Expr* e, Frame& f);
+  Val queue_work(const Expr* e, Frame& f);
+  void flush_work(const Expr* e, Frame& f);
+
+ public:
+  // A work item's worker thread: idle (blocked on its read of PENDING) or the function run.
+  void worker(const Layout::Work& w);
+
+ private:
   // The thread waits here (await, wait_for_completion, wait_event): the reads from event
   // `before` up to `end` (excluded) are those a later write must change to wake it
   // (Trace::blocked_reads).

@@ -17,7 +17,7 @@ constexpr int64_t kEinval = -22;
 
 bool Eval::kernel(const std::string& n, const Expr* e, Frame& f, Val* out) {
   *out = Val{};
-  if (wait_queue(n, e, f)) return true;
+  if (wait_queue(n, e, f) || work(n, e, f, out)) return true;
   if (n == "mutex_lock" || n == "mutex_unlock") {
     // memory-barriers.txt, "LOCK ACQUISITION FUNCTIONS": a mutex's lock is an ACQUIRE and its
     // unlock a RELEASE, and one lock's critical sections are ordered; lock.cat's LKR/LKW/UL

@@ -52,6 +52,11 @@ class Judge {
     for (size_t t = 0; t < f.threads.size(); ++t) {
       const Trace& tr = *f.threads[t];
       found.insert(found.end(), tr.findings.begin(), tr.findings.end());
+      if (lkmm_ravel::work_idle(lay_, t, tr)) {
+        if (stuck(f, t)) continue;  // never queued: its function never runs
+        ++out_->dropped;            // queued: it runs, in the execution where it saw that
+        return;
+      }
       ended = ended || tr.stopped || tr.blocked;
       stopped = stopped || tr.stopped;
       blocked = blocked || tr.blocked;
@@ -130,7 +135,7 @@ class Judge {
     bool on_lock = false;
     for (size_t t = 0; t < f.threads.size(); ++t) {
       const Trace& tr = *f.threads[t];
-      if (!tr.blocked) continue;
+      if (!tr.blocked || lkmm_ravel::work_idle(lay_, t, tr)) continue;
       const std::string at = loc_string(where_loc(prog_, tr.blocked_pos));
       const std::string name = task_name(t, tr);
       auto wait = lay_.lock_waits.find(lkmm_ravel::pos_key(tr.blocked_pos));

@@ -68,6 +68,11 @@ bool modelled(const std::string& n) {
       "wait_event",
       "wake_up",
       "wake_up_all",
+      // Work items queued once (lkmm_ravel_work.cc); INIT_WORK and cancel_work_sync stay sc's.
+      "WORK",
+      "schedule_work",
+      "queue_work",
+      "flush_work",
   };
   return kNames.count(n) || lkmm_thread::fence_table().count(n) || lkmm_thread::rmw_spec(n) ||
          irq_builtin_name(n);
@@ -166,6 +171,10 @@ class Screen {
           lang::builtins()[callee->bind.index].name == "kref_put") {
         continue;  // the release function, called by name (lkmm_ravel_kernel.cc)
       }
+      if (callee->bind.kind == Binding::Kind::kBuiltin &&
+          skipped_work_arg(lang::builtins()[callee->bind.index].name, i)) {
+        continue;  // screen_work's
+      }
       expr(a);
     }
   }
@@ -175,7 +184,7 @@ class Screen {
 bool location_type(lang::ModelType m) {
   using M = lang::ModelType;
   return m == M::kAtomic || m == M::kSpinlock || m == M::kMutex || m == M::kCompletion ||
-         m == M::kKref || m == M::kDmaFence || m == M::kWaitQueueHead;
+         m == M::kKref || m == M::kDmaFence || m == M::kWaitQueueHead || m == M::kWork;
 }
 
 // A global lkmm keeps as a location: integers, pointers (to globals), atomic_t, spinlock_t,
@@ -188,7 +197,7 @@ void screen_global(const lang::VarDecl* d) {
     refuse(d->pos, "'" + std::string(lang::model_type_name(t.model)) + " " + d->name +
                        "' is not modelled under --memory-model lkmm (only integers, pointers, "
                        "atomic_t, spinlock_t, struct mutex, struct completion, struct kref, "
-                       "struct dma_fence and wait_queue_head_t are)");
+                       "struct dma_fence, wait_queue_head_t and struct work_struct are)");
   }
   if (t.kind == K::kStruct || t.kind == K::kFunction) {
     refuse(d->pos, "'" + d->type->spelling + " " + d->name +
@@ -223,7 +232,7 @@ bool screen(const lang::Program& prog, Error* err) {
     *err = r.err;
     return false;
   }
-  return true;
+  return screen_work(prog, err);
 }
 
 bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Error* err) {
@@ -232,11 +241,13 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
     out->loc_of_global[d->bind.index] = static_cast<int>(out->names.size());
     out->names.push_back(d->name);
   }
+  assign_threads(prog, out);  // the threads, each with its CPU's handlers (lkmm_ravel_irq.cc)
+  add_works(prog, out);       // a location and a worker thread more per work
+  out->irqs.resize(out->threads.size());  // a worker runs on a CPU of its own, no handler
   if (out->names.size() + 1 > lkmm::kMaxEvents) {
     *err = Error{prog.globals.back()->pos, "more than 63 globals under --memory-model lkmm"};
     return false;
   }
-  assign_threads(prog, out);
   return initial_values(prog, loop_bound, out, err);
 }
 

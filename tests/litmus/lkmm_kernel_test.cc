@@ -378,6 +378,17 @@ const std::vector<KernelCase> kKernel = {
     {"waitq-two-waiters.ravel", {}, {}},
     {"waitq-wake-first.ravel", {"hang"}, {"hang"}},
     {"waitq-no-wake.ravel", {"hang"}, {"hang"}},
+    // Work items: queueing releases to the work function, flush_work() acquires what it
+    // wrote; a flag it sets with no barrier orders nothing; a work never queued never runs, a
+    // queued one always does.
+    {"work-data.ravel", {}, {}},
+    {"work-flush.ravel", {}, {}},
+    {"work-no-flush.ravel", {"assertion"}, {}},
+    {"work-no-flush-acquire.ravel", {}, {}},
+    {"work-never-queued.ravel", {}, {}},
+    {"work-always-runs.ravel", {}, {}},
+    // flush_work() on a work that never finishes: a hang, as under sc.
+    {"work-flush-hang.ravel", {"hang"}, {"hang"}},
 };
 
 TEST(LkmmKernel, EachObjectGivesItsDocumentedOrdering) {
@@ -492,6 +503,13 @@ TEST(LkmmKernel, TheRestIsRefusedAtItsLineAndColumn) {
       {"waitq-timeout", ":6:13: error: 'wait_event_timeout' is not modelled"},
       {"waitq-init-in-thread", ":6:5: error: init_waitqueue_head() in a thread is not modelled"},
       {"waitq-under-spin", ":9:5: error: wait_event() under a spinlock is not modelled"},
+      {"work-cancel", ":6:32: error: 'cancel_work_sync' is not modelled"},
+      {"work-init-work", ":6:8: error: 'INIT_WORK' is not modelled"},
+      {"work-queue-twice", ":7:13: error: queueing a work twice is not modelled"},
+      {"work-in-loop", ":8:9: error: schedule_work() is modelled under lkmm only in a thread's"},
+      {"work-requeue", ":5:62: error: schedule_work() is modelled under lkmm only in a thread's"},
+      {"work-flush-value", ":7:17: error: flush_work()'s value is not modelled"},
+      {"work-flush-under-lock", ":8:29: error: flush_work() under a lock is not modelled"},
   };
   for (const auto& [name, message] : cases) expect_refused_under_lkmm(name, message);
 }

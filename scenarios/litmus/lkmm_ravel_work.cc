@@ -1,0 +1,237 @@
+// scenarios/litmus/lkmm_ravel_work.cc: workqueue queueing under lkmm (see lkmm_ravel_eval.h):
+// schedule_work(), queue_work() and flush_work() on a work item declared with WORK(fn) or
+// DECLARE_WORK, with the ordering kernel/workqueue.c gives them.
+//
+// Design note. The scenario's threads are fixed, so each work item is one extra thread, its
+// worker ("kworker/w#1", as sc names it), that runs the work function at most once. The work
+// is two locations: its PENDING bit (the global's own location) and a "done" flag
+// ("w.done"). queue_work() is test_and_set_bit() on PENDING (fully ordered when it sets it,
+// atomic_bitops.txt; the insert under pool->lock releases besides). The worker first reads
+// PENDING with ACQUIRE (it dequeues the work under pool->lock and clears PENDING with a full
+// barrier, set_work_pool_and_clear_pending(), before calling the function): reading 0 it
+// never ran, and the thread is "idle", waiting on that read. An idle worker whose read saw the
+// co-last write of PENDING was never queued (no finding, Judge); one that a queueing comes
+// after is dropped, as an await is (a queued work always runs), the execution in which it
+// read the queueing being judged. After the function, a RELEASE write of done: the complete()
+// of flush_work()'s barrier work (insert_wq_barrier()), which flush_work() waits for as
+// wait_for_completion() does.
+// Exact only because PENDING is set once: screen_work() refuses a second queueing site, a
+// queueing in a loop, in a function (so from the work itself), in init or final, and a
+// flush_work() whose value is used; INIT_WORK and cancel_work_sync are not modelled at all.
+#include <map>
+
+#include "scenarios/lang/builtins.h"
+#include "scenarios/litmus/lkmm_ravel_eval.h"
+
+namespace ravel::litmus::lkmm_ravel {
+
+namespace {
+
+using lang::Binding;
+using lang::Expr;
+using lang::ExprKind;
+using lang::Stmt;
+using lang::StmtKind;
+
+bool is_work(const lang::SType& t) {
+  return t.kind == lang::SType::Kind::kModel && t.depth == 0 && t.model == lang::ModelType::kWork;
+}
+
+std::string builtin_name(const Expr* e) {
+  if (e->kind != ExprKind::kCall || e->a->bind.kind != Binding::Kind::kBuiltin) return "";
+  return std::string(lang::builtins()[e->a->bind.index].name);
+}
+
+bool queueing(const std::string& n) { return n == "schedule_work" || n == "queue_work"; }
+
+struct Refusal {
+  Error err;
+};
+
+[[noreturn]] void refuse_at(lang::Pos pos, const std::string& msg) {
+  throw Refusal{Error{pos, msg}};
+}
+
+// Where the work built-ins may be, and how often each work is queued (see the design note).
+class WorkScreen {
+ public:
+  explicit WorkScreen(const lang::Program& prog) : prog_(prog) {}
+
+  void global(const lang::VarDecl* d) {
+    if (!is_work(d->type->stype)) return;
+    const Expr* init = d->init != nullptr ? d->init->expr : nullptr;
+    if (init == nullptr || builtin_name(init) != "WORK" || init->args.size() != 1 ||
+        init->args[0]->kind != ExprKind::kIdent ||
+        init->args[0]->bind.kind != Binding::Kind::kFunction ||
+        !prog_.functions[init->args[0]->bind.index].defined) {
+      refuse_at(d->pos,
+                "a work_struct is modelled under lkmm only as WORK(fn) or DECLARE_WORK "
+                "with a defined function");
+    }
+  }
+
+  // `thread`: a thread's body (not a function, init or final).
+  void stmt(const Stmt* s, bool thread, int loops) {
+    if (s == nullptr) return;
+    const bool loop =
+        s->kind == StmtKind::kWhile || s->kind == StmtKind::kDoWhile || s->kind == StmtKind::kFor;
+    for (const lang::VarDecl* d : s->decls) {
+      if (d->init != nullptr) expr(d->init->expr, thread, loops, false);
+    }
+    expr(s->expr, thread, loops + loop, s->kind == StmtKind::kExpr);
+    expr(s->step, thread, loops + loop, false);
+    stmt(s->init, thread, loops);
+    stmt(s->body, thread, loops + loop);
+    stmt(s->else_body, thread, loops);
+    for (const Stmt* b : s->stmts) stmt(b, thread, loops);
+  }
+
+ private:
+  void expr(const Expr* e, bool thread, int loops, bool statement) {
+    if (e == nullptr) return;
+    const std::string n = builtin_name(e);
+    if (n == "WORK")
+      refuse_at(e->pos, "WORK() is modelled under lkmm only in a global's declaration");
+    if (queueing(n) || n == "flush_work") call(e, n, thread, loops, statement);
+    expr(e->a, thread, loops, false), expr(e->b, thread, loops, false);
+    expr(e->c, thread, loops, false);
+    for (const Expr* a : e->args) expr(a, thread, loops, false);
+  }
+
+  void call(const Expr* e, const std::string& n, bool thread, int loops, bool statement) {
+    if (!thread || loops > 0) {
+      refuse_at(e->pos, n + "() is modelled under lkmm only in a thread's body, outside loops "
+                            "(its work runs at most once)");
+    }
+    const Expr* a = e->args.back();
+    if (a->kind != ExprKind::kUnary || a->op != lang::Tok::kAmp || a->a->kind != ExprKind::kIdent ||
+        a->a->bind.kind != Binding::Kind::kGlobal) {
+      refuse_at(a->pos, n + "() is modelled under lkmm only on &w, w a global work_struct");
+    }
+    if (n == "flush_work" && !statement) {
+      refuse_at(e->pos, "flush_work()'s value is not modelled under lkmm (call it as a statement)");
+    }
+    if (queueing(n) && !queued_.emplace(a->a->bind.index, e->pos).second) {
+      refuse_at(e->pos,
+                "queueing a work twice is not modelled under lkmm (it runs once or twice "
+                "as its worker has started or not)");
+    }
+  }
+
+  const lang::Program& prog_;
+  std::map<int64_t, lang::Pos> queued_;  // work global slot -> its one queueing
+};
+
+}  // namespace
+
+bool screen_work(const lang::Program& prog, Error* err) {
+  try {
+    WorkScreen s(prog);
+    for (const lang::VarDecl* d : prog.globals) s.global(d);
+    for (const lang::Task& t : prog.tasks) s.stmt(t.body.block, true, 0);
+    for (const lang::Function& f : prog.functions) s.stmt(f.body.block, false, 0);
+    if (prog.has_init) s.stmt(prog.init.block, false, 0);
+    if (prog.has_final) s.stmt(prog.final_.block, false, 0);
+  } catch (const Refusal& r) {
+    *err = r.err;
+    return false;
+  }
+  return true;
+}
+
+bool skipped_work_arg(std::string_view builtin, size_t i) {
+  // WORK(fn) names its function (screen_work checks it); queue_work's workqueue is
+  // system_wq or system_unbound_wq, which order nothing.
+  return (builtin == "WORK" && i == 0) || (builtin == "queue_work" && i == 0);
+}
+
+void add_works(const lang::Program& prog, Layout* lay) {
+  lay->tasks = lay->threads.size();
+  for (const lang::VarDecl* d : prog.globals) {
+    if (!is_work(d->type->stype)) continue;
+    Layout::Work w;
+    w.pending = lay->loc_of_global[d->bind.index];
+    w.done = static_cast<int>(lay->names.size());
+    lay->names.push_back(d->name + ".done");
+    w.fn = &prog.functions[d->init->expr->args[0]->bind.index];
+    w.pos = d->pos;
+    lay->works.push_back(w);
+    lang::Task& t = lay->work_tasks.emplace_back();
+    t.pos = d->pos;
+    t.name = "kworker/" + d->name + "#1";
+  }
+  for (const lang::Task& t : lay->work_tasks) lay->threads.push_back(&t);
+}
+
+bool work_idle(const Layout& lay, size_t t, const lkmm_thread::Trace& tr) {
+  return t >= lay.tasks && tr.blocked && tr.ev.size() == 1 &&
+         pos_key(tr.blocked_pos) == pos_key(lay.works[t - lay.tasks].pos);
+}
+
+bool Eval::work(const std::string& n, const Expr* e, Frame& f, Val* out) {
+  if (queueing(n)) return *out = queue_work(e, f), true;
+  if (n == "flush_work") return flush_work(e, f), true;
+  return false;
+}
+
+const Layout::Work& Eval::work_of(const Expr* e, Frame& f) {
+  auto [loc, addr] = pointer_arg(e, f);
+  for (const Layout::Work& w : lay_.works) {
+    if (w.pending == loc) return w;
+  }
+  refuse(e->pos, "not a work_struct");
+}
+
+// __queue_work() behind test_and_set_bit(WORK_STRUCT_PENDING_BIT): fully ordered when it sets
+// the bit (atomic_bitops.txt), so what the queuer did before is visible to the worker that
+// dequeues it. Returns true when it queued the work (always: PENDING is set once, screen_work).
+Val Eval::queue_work(const Expr* e, Frame& f) {
+  const Layout::Work& w = work_of(e->args.back(), f);
+  const lkmm_thread::Val ptr{lkmm_thread::kAddrBase + w.pending, 0};
+  Val old = em_.rmw(*lkmm_thread::rmw_spec("test_and_set_bit"), w.pending, 0, {Val{0, 0}, ptr});
+  sync();
+  return Val{old.v == 0, old.deps};
+}
+
+// flush_work() (__flush_work, start_flush_work): under pool->lock it finds the work neither
+// pending nor running and returns at once, or queues a barrier work behind it and waits for
+// its completion. Here: an ACQUIRE read of PENDING (0: never queued, return), then an ACQUIRE
+// read of done (wait_for_completion's); 0: the thread waits on that read (a hang when the
+// work never finishes).
+void Eval::flush_work(const Expr* e, Frame& f) {
+  // Under a spinlock it sleeps in atomic context; under a mutex the work may take, lockdep
+  // reports the dependency (the work's lockdep map) in every execution: both are sc's.
+  if (!held_.empty()) {
+    refuse(e->pos,
+           "flush_work() under a lock is not modelled under lkmm (sleeping in atomic context "
+           "and lockdep's workqueue dependencies are checked under sc)");
+  }
+  const Layout::Work& w = work_of(e->args.back(), f);
+  if (em_.read(w.pending, lkmm::kOnce | lkmm::kAcquire, 0).v == 0) return;
+  const uint64_t at = em_.trace.ev.size();
+  if (em_.read(w.done, lkmm::kOnce | lkmm::kAcquire, 0).v != 0) return;
+  lay_.waits.emplace(pos_key(e->pos), "flush_work");
+  block(e->pos, at, at + 1);
+}
+
+// The worker (process_one_work): an ACQUIRE read of PENDING, idle on 0 (see the design note);
+// then set_work_pool_and_clear_pending()'s smp_mb, the function called with &w, and the
+// RELEASE write of done.
+void Eval::worker(const Layout::Work& w) {
+  em_.last_pos = w.pos;
+  const uint64_t at = em_.trace.ev.size();
+  if (em_.read(w.pending, lkmm::kOnce | lkmm::kAcquire, 0).v == 0) block(w.pos, at, at + 1);
+  em_.fence(lkmm::Fence::kMb);
+  Frame callee;
+  callee.slots.resize(w.fn->body.frame_size);
+  if (!w.fn->params.empty()) {
+    callee.slots[w.fn->params[0]->bind.index] = Val{lkmm_thread::kAddrBase + w.pending, 0};
+  }
+  ++depth_;
+  exec(w.fn->body.block, callee);
+  --depth_;
+  em_.last_pos = w.pos;
+  em_.write(w.done, lkmm::kOnce | lkmm::kRelease, Val{1, 0}, 0);
+}
+
+}  // namespace ravel::litmus::lkmm_ravel
