@@ -87,8 +87,8 @@ std::optional<RmwSpec> rmw_spec(const std::string& name) {
 
 int Emitter::emit(Event e, uint64_t addr, uint64_t data) {
   int i = static_cast<int>(trace.ev.size());
-  if (i >= lkmm::kMaxEvents) {
-    refuse(last_pos, "more than " + std::to_string(lkmm::kMaxEvents) + " events in " +
+  if (i >= kMaxThreadEvents) {
+    refuse(last_pos, "more than " + std::to_string(kMaxThreadEvents) + " events in " +
                          (thread_name.empty() ? "P" + std::to_string(proc_) : thread_name) +
                          " (lkmm)");
   }
@@ -103,14 +103,33 @@ int Emitter::emit(Event e, uint64_t addr, uint64_t data) {
   return i;
 }
 
+namespace {
+thread_local ReadOracle* g_oracle = nullptr;  // the innermost OracleScope's
+}  // namespace
+
+OracleScope::OracleScope(ReadOracle* oracle) : prev_(g_oracle) { g_oracle = oracle; }
+OracleScope::~OracleScope() { g_oracle = prev_; }
+
 Val Emitter::read(int loc, uint32_t tags, uint64_t addr) {
   size_t n = choice_index_++;
-  const std::vector<int64_t>& d = domain_[loc];
-  sizes.push_back(d.size());
+  const size_t pick = n < choices_.size() ? choices_[n] : 0;
   Event e;
   e.kind = lkmm::Kind::kRead, e.loc = loc, e.tags = tags;
-  e.value = d[n < choices_.size() ? choices_[n] : 0];
+  if (oracle != nullptr) {
+    std::vector<int64_t> opts = oracle->options(loc, trace);
+    if (opts.empty()) throw DeadPath{};  // nothing to read from
+    sizes.push_back(opts.size());
+    e.value = opts[pick];
+  } else {
+    const std::vector<int64_t>& d = domain_[loc];
+    sizes.push_back(d.size());
+    e.value = d[pick];
+  }
   int i = emit(e, addr, 0);
+  if (oracle != nullptr) {
+    trace.picks.resize(static_cast<size_t>(i) + 1, -1);
+    trace.picks[i] = static_cast<int32_t>(pick);
+  }
   return Val{e.value, uint64_t{1} << i};
 }
 
@@ -257,6 +276,7 @@ bool each_path(int proc, size_t locations, const std::vector<std::vector<int64_t
   std::vector<size_t> choices;
   for (;;) {
     Emitter em(proc, locations, domain, choices);
+    em.oracle = g_oracle;
     try {
       body(em);
       out->push_back(std::move(em.trace));

@@ -57,6 +57,31 @@ std::optional<RmwSpec> rmw_spec(const std::string& name);
 // smp_mb() and the other F[Barriers] of linux-kernel.bell, by built-in name.
 const std::map<std::string, lkmm::Fence>& fence_table();
 
+// The exploration of lkmm_explore.h answers reads with the writes they may read from instead of
+// the value domains: options() lists the values read number `so_far.picks.size()` of the running
+// thread may return at `loc`, one per possible source (the same value twice for two writes of
+// it), given the thread's events so far. The Emitter records the index of the option each read
+// took in Trace::picks, so the explorer knows the source.
+class ReadOracle {
+ public:
+  virtual ~ReadOracle() = default;
+  virtual std::vector<int64_t> options(int loc, const Trace& so_far) = 0;
+};
+
+// While alive, each_path() answers the reads of the paths it runs from `oracle` (the front ends,
+// lkmm_thread.h and lkmm_ravel.h, call each_path unchanged). init and final, which build their
+// own Emitter, never see it.
+class OracleScope {
+ public:
+  explicit OracleScope(ReadOracle* oracle);
+  ~OracleScope();
+  OracleScope(const OracleScope&) = delete;
+  OracleScope& operator=(const OracleScope&) = delete;
+
+ private:
+  ReadOracle* prev_;
+};
+
 class Emitter {
  public:
   Emitter(int proc, size_t locations, const std::vector<std::vector<int64_t>>& domain,
@@ -86,10 +111,11 @@ class Emitter {
   // Refuses an open RCU section or a held spinlock at the end of the thread.
   void finish();
   // Drops the events recorded so far, keeping the state (locks held, open RCU sections): for
-  // init and final, which only need memory's values, so that they are not bound by kMaxEvents.
+  // init and final, which only need memory's values, so that they are not bound by kMaxThreadEvents.
   void forget_events();
 
   Trace trace;
+  ReadOracle* oracle = nullptr;  // each_path sets it from the OracleScope
   std::vector<size_t> sizes;  // domain size of each oracle choice made
   Pos last_pos;
   std::string thread_name;  // the thread in messages; "P<proc>" when empty

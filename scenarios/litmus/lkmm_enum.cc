@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "scenarios/litmus/lkmm_explore.h"
+
 namespace ravel::litmus::lkmm_enum {
 namespace {
 
@@ -163,15 +165,15 @@ class Search {
     // other's read and write (the cat file's atomic axiom, `empty rmw & (fre; coe)`). Cut here,
     // before any coherence order is built (only when both constraints are checked: the tests
     // that drop one must see every candidate).
-    const bool rmw = prune_rmw_ && l_->x.rmw.row(r) != 0;
+    const bool rmw = prune_rmw_ && l_->x.rmw.row(r).any();
     for (int w : l_->rf_choices[k]) {
       if (stop_ != nullptr && stop_->stopped) return;  // the layout is dropped: no undo
-      if (rmw && (rmw_read_ >> w & 1)) continue;
-      if (rmw) rmw_read_ |= lkmm::bit(w);
+      if (rmw && rmw_read_.test(w)) continue;
+      if (rmw) rmw_read_.set(w);
       l_->x.rf.add(w, r);
       rf(k + 1);
-      l_->x.rf = l_->x.rf - lkmm::Rel::cross(lkmm::bit(w), lkmm::bit(r));
-      if (rmw) rmw_read_ &= ~lkmm::bit(w);
+      l_->x.rf.remove(w, r);
+      if (rmw) rmw_read_.reset(w);
     }
   }
 
@@ -234,17 +236,36 @@ class Search {
   Stats* stats_;
   Stop* stop_;
   bool prune_rmw_;
-  uint64_t rmw_read_ = 0;  // writes an RMW that stores already reads from
+  lkmm::Set rmw_read_;  // writes an RMW that stores already reads from
   std::vector<int> last_ = std::vector<int>(lkmm::kMaxEvents, 0);
 };
 
 }  // namespace
 
+bool judge_fixed_rf(const std::vector<const Trace*>& ts, const std::vector<int64_t>& init,
+                    const std::vector<std::vector<int>>& rf, uint32_t axioms,
+                    const std::function<void(const Final&)>& on_consistent, Stats* stats,
+                    Error* err, Stop* stop) {
+  Layout l;
+  if (!build(ts, init, &l, err)) return false;
+  for (size_t t = 0; t < ts.size(); ++t) {
+    for (size_t i = 0; i < ts[t]->ev.size(); ++i) {
+      if (ts[t]->ev[i].kind == Kind::kRead) l.rf_choices.push_back({rf[t][i]});
+    }
+  }
+  Search(&l, axioms, ts, on_consistent, stats, stop).rf(0);
+  return true;
+}
+
 bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
                Stats* stats, Error* err, Stop* stop) {
+  if (!(axioms & kReference)) {
+    return explore(threads, init, thread_paths, axioms, on_consistent, stats, err, stop);
+  }
   Paths paths;
   if (!domains_and_paths(threads, init, thread_paths, &paths, err)) return false;
+  for (const auto& p : paths) stats->runs += p.size();
   for (const auto& p : paths) {
     if (p.empty()) return true;  // a thread with no path that completes: no execution at all
   }

@@ -42,6 +42,7 @@ struct RavelLkmmResult {
   interp::RunResult run;               // executions, violations, complete, elapsed
   std::vector<LkmmWitness> witnesses;  // one per run.result.violations entry
   uint64_t candidates = 0;             // candidate executions checked
+  uint64_t runs = 0;                   // thread runs explored (lkmm_enum::Stats::runs)
   uint64_t dropped = 0;                // consistent executions dropped (an await re-reads)
 };
 

@@ -221,7 +221,8 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
     out->names.push_back(d->name);
   }
   if (out->names.size() + 1 > lkmm::kMaxEvents) {
-    *err = Error{prog.globals.back()->pos, "more than 63 globals under --memory-model lkmm"};
+    *err = Error{prog.globals.back()->pos, "more than " + std::to_string(lkmm::kMaxEvents - 1) +
+                                              " globals under --memory-model lkmm"};
     return false;
   }
   for (const lang::Task& t : prog.tasks) out->threads.push_back(&t);

@@ -30,6 +30,10 @@ namespace ravel::litmus::lkmm_thread {
 
 inline constexpr int64_t kAddrBase = int64_t{1} << 40;
 
+// At most this many events per thread: a value's dependencies are a 64-bit mask of the
+// thread's reads (Val::deps). An execution may hold up to lkmm::kMaxEvents.
+inline constexpr int kMaxThreadEvents = 64;
+
 // The shared locations of a test: names, and for each process parameter the location it
 // points to.
 struct Layout {
@@ -44,6 +48,9 @@ struct Trace {
   std::vector<lkmm::Event> ev;
   std::vector<Pos> pos;  // where each event's statement is (the witness names it)
   Pairs rmw, addr, data, ctrl, rscs;
+  // With a ReadOracle (lkmm_emit.h): per event, the option a read took (-1 for other events
+  // and for reads whose value is fixed, as a lock's read of a free lock).
+  std::vector<int32_t> picks;
   std::map<std::string, int64_t> regs;
   // .ravel scenarios (lkmm_ravel.h): what the path found and how it ended.
   struct Finding {
