@@ -282,14 +282,15 @@ Plain plain_accesses(const Base& b, const Temporal& t) {
   Rel rw_xbstar = fence | r_post.seq(xbstar).seq(w_pre);
   // pre-race: two accesses of different threads, one of them plain (an initial write races
   // with nothing).
-  Rel pre_race = b.ext & (Rel::cross(b.plain, b.M, b.n) | Rel::cross(b.M & ~b.IW, b.plain, b.n)) & b.loc;
+  Rel pre_race =
+      b.ext & (Rel::cross(b.plain, b.M, b.n) | Rel::cross(b.M & ~b.IW, b.plain, b.n)) & b.loc;
   Plain p;
   Rel wr_incoh = pre_race & b.rf & rw_xbstar.inv();
   Rel rw_incoh = pre_race & b.fr & wr_vis.inv();
   Rel ww_incoh = pre_race & b.co & ww_vis.inv();
   p.incoherent = !(wr_incoh | rw_incoh | ww_incoh).empty();
-  Rel ww_nonrace =
-      ww_vis & (Rel::cross(b.marked, b.W, b.n) | rw_xbstar) & (Rel::cross(b.W, b.marked, b.n) | wr_vis);
+  Rel ww_nonrace = ww_vis & (Rel::cross(b.marked, b.W, b.n) | rw_xbstar) &
+                   (Rel::cross(b.W, b.marked, b.n) | wr_vis);
   Rel ww_race = (pre_race & b.co) - ww_nonrace;
   Rel wr_race = ((pre_race & b.co.opt().seq(b.rf)) - wr_vis) - rw_xbstar.inv();
   Rel rw_race = (pre_race & b.fr) - rw_xbstar;

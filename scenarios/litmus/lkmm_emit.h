@@ -111,12 +111,13 @@ class Emitter {
   // Refuses an open RCU section or a held spinlock at the end of the thread.
   void finish();
   // Drops the events recorded so far, keeping the state (locks held, open RCU sections): for
-  // init and final, which only need memory's values, so that they are not bound by kMaxThreadEvents.
+  // init and final, which only need memory's values, so that they are not bound by
+  // kMaxThreadEvents.
   void forget_events();
 
   Trace trace;
   ReadOracle* oracle = nullptr;  // each_path sets it from the OracleScope
-  std::vector<size_t> sizes;  // domain size of each oracle choice made
+  std::vector<size_t> sizes;     // domain size of each oracle choice made
   Pos last_pos;
   std::string thread_name;  // the thread in messages; "P<proc>" when empty
 

@@ -260,7 +260,7 @@ bool judge_fixed_rf(const std::vector<const Trace*>& ts, const std::vector<int64
 bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
                Stats* stats, Error* err, Stop* stop) {
-  if (!(axioms & kReference)) {
+  if (axioms & kExplore) {
     return explore(threads, init, thread_paths, axioms, on_consistent, stats, err, stop);
   }
   Paths paths;

@@ -2,10 +2,10 @@
 // by the LKMM.
 //
 // Design note. Two explorations share the candidate-level half (rf fixed or chosen, every
-// coherence order, the model): the default, lkmm_explore.h, grows executions thread by thread,
-// each read choosing the write it reads from; the reference below (kReference) is herd7's
-// method, kept as the brute-force oracle the tests compare the exploration with. It runs in
-// three steps:
+// coherence order, the model): the default below is herd7's method, also the brute-force
+// reference the tests compare the other with; lkmm_explore.h (kExplore, not yet the default:
+// docs/litmus.md "Exploration by reads-from") grows executions thread by thread, each read
+// choosing the write it reads from. The default runs in three steps:
 //   1. value domains: each location starts with {initial value}; every thread is run with
 //      every read answered from the current domains (a front end's ThreadPaths: litmus bodies,
 //      lkmm_thread.h; scenario threads, lkmm_ravel.h) and every value it stores
@@ -75,8 +75,8 @@ struct Limits {
   double time_limit_s = -1;
   bool stop_on_first = false;
   const std::atomic<bool>* interrupted = nullptr;  // stop (incomplete) once it is set
-  bool reference = false;  // the tests: enumerate as the reference does (kReference)
-  Stop start() const {                             // the Stop of a run starting now
+  bool explore = false;  // explore by reads-from (kExplore; tests, RAVEL_LKMM_EXPLORE)
+  Stop start() const {   // the Stop of a run starting now
     Stop s;
     s.interrupted = interrupted;
     s.has_deadline = time_limit_s > 0;
@@ -96,9 +96,9 @@ using ThreadPaths = std::function<bool(int proc, const std::vector<std::vector<i
 // atomicity cut of rf choices, lkmm_enum.cc): for the test that pruning changes no answer.
 inline constexpr uint32_t kNoPruning = 1u << 31;
 
-// Another bit beside the axioms: enumerate candidates as herd7 does (value domains, path
-// combinations, every rf and co) instead of exploring (lkmm_explore.h). The tests' reference.
-inline constexpr uint32_t kReference = 1u << 30;
+// Another bit beside the axioms: explore by reads-from (lkmm_explore.h) instead of enumerating
+// candidates as herd7 does (value domains, path combinations, every rf and co).
+inline constexpr uint32_t kExplore = 1u << 30;
 
 // At most this many paths per thread.
 inline constexpr size_t kMaxPaths = 4096;

@@ -19,7 +19,9 @@ struct Source {
   int event = -1;   // kInit: the location; kWrite: the write's index in its thread
   int64_t value = 0;
   bool operator<(const Source& o) const {
-    return kind != o.kind ? kind < o.kind : thread != o.thread ? thread < o.thread : event < o.event;
+    return kind != o.kind       ? kind < o.kind
+           : thread != o.thread ? thread < o.thread
+                                : event < o.event;
   }
 };
 
@@ -62,8 +64,7 @@ class Explorer : public lkmm_thread::ReadOracle {
   }
 
  private:
-  std::vector<Source> sources(size_t pos, int loc, const std::vector<Event>& own,
-                              size_t end) const;
+  std::vector<Source> sources(size_t pos, int loc, const std::vector<Event>& own, size_t end) const;
   bool pass(bool judging);
   void dfs(size_t pos);
   void note(int t, const Trace& r);
@@ -89,11 +90,11 @@ class Explorer : public lkmm_thread::ReadOracle {
   bool prune_rmw_;
   bool judging_ = false;
   bool failed_ = false;
-  std::vector<std::vector<int64_t>> domain_;  // unused by the oracle; the front ends' argument
-  std::vector<int> order_;                    // thread run at each position
-  size_t cur_ = 0;                            // position of the thread running now
-  std::vector<const Trace*> runs_;            // by position: the run chosen
-  std::vector<std::vector<Source>> src_;      // by position, per event: a read's source
+  std::vector<std::vector<int64_t>> domain_;   // unused by the oracle; the front ends' argument
+  std::vector<int> order_;                     // thread run at each position
+  size_t cur_ = 0;                             // position of the thread running now
+  std::vector<const Trace*> runs_;             // by position: the run chosen
+  std::vector<std::vector<Source>> src_;       // by position, per event: a read's source
   std::vector<std::vector<Pending>> pending_;  // by position: what its thread's run must choose
   std::set<Source> rmw_taken_;                 // writes a storing RMW already reads from
   Stores stores_, next_stores_;
@@ -298,8 +299,8 @@ bool Explorer::run() {
 }  // namespace
 
 bool explore(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
-             uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
-             Stats* stats, Error* err, Stop* stop) {
+             uint32_t axioms, const std::function<void(const Final&)>& on_consistent, Stats* stats,
+             Error* err, Stop* stop) {
   Explorer e(threads, init, thread_paths, axioms, on_consistent, stats, err, stop);
   return e.run();
 }

@@ -1,8 +1,8 @@
 // scenarios/litmus/lkmm_explore.h: LKMM executions grown thread by thread, each read choosing
-// the write it reads from (--memory-model lkmm's default exploration; docs/litmus.md,
+// the write it reads from (--memory-model lkmm with kExplore, not yet the default; docs/litmus.md,
 // "Exploration by reads-from").
 //
-// Design note. The reference enumeration (lkmm_enum.h, kReference) runs every thread against
+// Design note. The reference enumeration (lkmm_enum.h, the default) runs every thread against
 // every value its reads may return and combines the paths: its cost is paths x rf x co, and a
 // thread that branches on many reads (lastzero's scanner: N! paths) is refused long before the
 // executions are many. Here the threads are run one after another, in an order that puts a
@@ -34,7 +34,7 @@ namespace ravel::litmus::lkmm_enum {
 
 // As enumerate() (lkmm_enum.h): every consistent execution once per (rf, co).
 bool explore(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
-             uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
-             Stats* stats, Error* err, Stop* stop);
+             uint32_t axioms, const std::function<void(const Final&)>& on_consistent, Stats* stats,
+             Error* err, Stop* stop);
 
 }  // namespace ravel::litmus::lkmm_enum

@@ -168,7 +168,7 @@ bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t
     };
     Judge judge(prog, lay, loop_bound, out, limits, &stop);
     try {
-      const uint32_t how = lkmm::kAllAxioms | (limits.reference ? lkmm_enum::kReference : 0u);
+      const uint32_t how = lkmm::kAllAxioms | (limits.explore ? lkmm_enum::kExplore : 0u);
       ok = lkmm_enum::enumerate(lay.threads.size(), lay.init, paths, how, std::ref(judge), &stats,
                                 &err, &stop);
     } catch (const Error& e) {

@@ -122,7 +122,7 @@ bool run_lkmm(const std::string& file, const std::string& text, const Test& t, u
     if (positive && out->witness.empty()) out->witness = witness_text(*f.execution, layout.names);
   };
   try {
-    const uint32_t how = axioms | (limits.reference ? lkmm_enum::kReference : 0u);
+    const uint32_t how = axioms | (limits.explore ? lkmm_enum::kExplore : 0u);
     ok = ok && lkmm_enum::enumerate(bodies, layout, how, observe, &stats, &err, &stop);
   } catch (const Error& e) {
     err = e, ok = false;
