@@ -418,9 +418,9 @@ ExploreResult explore(const ExploreOptions& options, const SetupFn& setup,
     if (options.stop_on_first && result.violations.size() > prelude_found) break;
     if (options.progress) {
       double now = elapsed();
-      if (now - last_progress >= 0.5) {
+      if (now - last_progress >= options.progress_interval_s) {
         last_progress = now;
-        options.progress(result.executions, now, result.violations.size());
+        options.progress({result.executions, now, result.violations.size()});
       }
     }
   }

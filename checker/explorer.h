@@ -25,6 +25,19 @@
 
 namespace ravel {
 
+// What the progress line shows (ExploreOptions::progress). A parallel run (checker/parallel.h)
+// sums its workers: the executions committed and those of pieces done ahead, and says how many
+// pieces are committed and how many are known and not yet committed (running, done ahead or
+// waiting; dpor's upper tree grows as pieces come back, so that count can grow too).
+struct Progress {
+  uint64_t executions = 0;
+  double elapsed_s = 0;
+  size_t violations = 0;
+  bool parallel = false;  // the piece counts below are meaningful
+  uint64_t pieces_done = 0;
+  uint64_t pieces_left = 0;
+};
+
 struct ExploreOptions {
   StrategyOptions strategy;
   uint64_t max_executions = 0;     // 0: unbounded; otherwise stop and mark incomplete
@@ -39,8 +52,9 @@ struct ExploreOptions {
   size_t stack_size = 256 * 1024;  // bytes per fiber stack (pooled across executions)
   // Plugins observing every execution (detectors, models with per-task state). Not owned.
   std::vector<Plugin*> plugins;
-  // Called on the terminal's progress line, at most every 0.5 s; may be empty.
-  std::function<void(uint64_t executions, double elapsed_s, size_t violations)> progress;
+  // Called on the terminal's progress line, at most every progress_interval_s; may be empty.
+  std::function<void(const Progress&)> progress;
+  double progress_interval_s = 0.5;
   // One piece of a parallel exploration (checker/parallel.h). `strategy_instance`, when set, is
   // used instead of make_strategy(strategy) (not owned). The first prelude.size() runs replay
   // earlier executions of the whole run, whose cross-execution plugin state (Ctx::keep_schedule)

@@ -233,7 +233,10 @@ TEST(Limits, TimeLimitStopsTheRunIncomplete) {
 TEST(Limits, ProgressIsReportedAtMostEveryHalfSecond) {
   ExploreOptions opt = dfs_options();
   std::vector<double> calls;
-  opt.progress = [&](uint64_t, double elapsed, size_t) { calls.push_back(elapsed); };
+  opt.progress = [&](const Progress& p) {
+    EXPECT_FALSE(p.parallel);
+    calls.push_back(p.elapsed_s);
+  };
   ExploreResult r = explore(opt, [](Ctx& ctx) { ctx.choose(1000); });
   EXPECT_EQ(r.executions, 1000u);
   for (size_t i = 1; i < calls.size(); ++i) EXPECT_GE(calls[i] - calls[i - 1], 0.5);

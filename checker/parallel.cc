@@ -107,9 +107,8 @@ class Driver {
   bool stop_ = false;                // a limit, an error or an interrupt ended the run
   par::Commit c_;                    // the committed total, in sequential order
   uint64_t pending_executions_ = 0;  // done, not committed (progress line)
-  double last_progress_ = 0;
-  uint64_t version_ = 0;           // bumped when a piece is done or committed
-  uint64_t guessed_ = UINT64_MAX;  // the version guesses_ was computed at
+  uint64_t version_ = 0;             // bumped when a piece is done or committed
+  uint64_t guessed_ = UINT64_MAX;    // the version guesses_ was computed at
   std::vector<par::Upper::Guess> guesses_;
   std::map<std::string, Spec> specs_;          // by the light key of the piece they start from
   std::vector<std::unique_ptr<Job>> orphans_;  // running with a wrong input, result unused
@@ -234,11 +233,7 @@ void Driver::complete(Job& j) {
   if (!nested && key != current_key_ && workers_ > 1) open_spec(j);
   try_commit();
   prune();
-  if (o_.progress && elapsed() - last_progress_ >= 0.5) {
-    last_progress_ = elapsed();
-    o_.progress(c_.total.executions + pending_executions_, last_progress_,
-                c_.total.violations.size());
-  }
+  c_.progress(o_, elapsed(), pending_executions_, stats_->pieces, jobs_.size());
 }
 
 // Commits the next pieces in sequential order while they are done.

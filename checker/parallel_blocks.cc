@@ -171,6 +171,7 @@ void Blocks::done(void* job) {
   stats_->worker_runs[b.worker] += cost(&b);
   stats_->prelude_runs += b.prelude;
   commit();
+  c_.progress(o_, elapsed(), 0, next_, blocks_.size() - next_);
 }
 
 ExploreResult Blocks::finish() {

@@ -81,4 +81,15 @@ ExploreResult& Commit::finish() {
   return total;
 }
 
+void Commit::progress(const ExploreOptions& o, double now, uint64_t pending, uint64_t pieces_done,
+                      uint64_t left) {
+  if (!o.progress || now - last_progress_ < o.progress_interval_s) return;
+  last_progress_ = now;
+  Progress p{total.executions + pending, now, total.violations.size()};
+  p.parallel = true;
+  p.pieces_done = pieces_done;
+  p.pieces_left = left;
+  o.progress(p);
+}
+
 }  // namespace ravel::par

@@ -32,6 +32,11 @@ struct Commit {
              std::vector<std::pair<uint64_t, std::string>>* kept);
   // The total with its final states, once every piece is committed.
   ExploreResult& finish();
+  // The progress line (ExploreOptions::progress) at `now` seconds, at most every
+  // ExploreOptions::progress_interval_s: the
+  // committed executions and `pending` ones (done ahead), the pieces committed and `left`.
+  void progress(const ExploreOptions& o, double now, uint64_t pending, uint64_t pieces_done,
+                uint64_t left);
 
   ExploreResult total;
   uint64_t offset = 0;  // runs committed so far: the next piece's first index
@@ -44,6 +49,7 @@ struct Commit {
   bool stop_on_first_;
   std::set<std::tuple<int, std::string, uint32_t, uint32_t>> seen_;
   std::set<std::string> final_states_;
+  double last_progress_ = 0;
 };
 
 }  // namespace par

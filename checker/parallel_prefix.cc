@@ -79,12 +79,11 @@ class Prefixes final : public par::Jobs {
   std::vector<std::string> kept_schedules_;
   par::Commit c_;
   uint64_t pending_executions_ = 0;  // done, not committed (progress line)
-  double last_progress_ = 0;
-  bool finished_ = false;          // every piece committed
-  bool stop_ = false;              // a limit, an error or an interrupt ended the run: no picks
-  bool closed_ = false;            // nothing more is committed (a cut, an error, a stop)
-  std::string lost_;               // a remote worker died: the lost piece and why
-  std::atomic<bool> halt_{false};  // the run is over: remote workers cancel their pieces
+  bool finished_ = false;            // every piece committed
+  bool stop_ = false;                // a limit, an error or an interrupt ended the run: no picks
+  bool closed_ = false;              // nothing more is committed (a cut, an error, a stop)
+  std::string lost_;                 // a remote worker died: the lost piece and why
+  std::atomic<bool> halt_{false};    // the run is over: remote workers cancel their pieces
 };
 
 Prefixes::Prefixes(const ExploreOptions& o, const ParallelOptions& p, const PieceEnvFactory& make,
@@ -206,11 +205,7 @@ void Prefixes::done(void* job) {
   // The time limit or an interrupt holds for all; the next piece to commit, still running, is
   // stopped too and committed when it comes back (its runs are a prefix of one thread's).
   if (stopped) stop_ = true;
-  if (o_.progress && elapsed() - last_progress_ >= 0.5) {
-    last_progress_ = elapsed();
-    o_.progress(c_.total.executions + pending_executions_, last_progress_,
-                c_.total.violations.size());
-  }
+  c_.progress(o_, elapsed(), pending_executions_, stats_->pieces, pieces_.size());
 }
 
 // The piece after the one whose first path is `path`, in dfs order: ChoiceTree::begin above D.

@@ -97,7 +97,8 @@ bool is_signaled(DmaFence* f, bool locked, OpKind kind, Loc loc) {
 void release(DmaFence* f, Loc loc) {
   rcu_read_lock(loc);
   dma::step(op::kDmaFencePut, Access::kWrite, f->id, loc);
-  if (!f->cb_list.empty() && !f->signaled) {
+  DmaFenceCbMemory* mem = dma::state().cb_memory;
+  if ((mem != nullptr ? !mem->empty(f, loc) : !f->cb_list.empty()) && !f->signaled) {
     dma::warn(std::string("WARNING: fence ") + f->name + " released with pending signals!",
               "dma_fence_release(): callbacks still registered on an unsignalled fence", loc);
     unsigned long flags = spin_lock_irqsave(f->lock, loc);
@@ -227,6 +228,7 @@ void dma_fence_init(DmaFence* f, DmaFenceOps* ops, Spinlock* lock, uint64_t cont
   f->enable_signal = false;
   f->error = 0;
   f->cb_list.clear();
+  if (DmaFenceCbMemory* mem = dma::state().cb_memory) mem->init(f, loc);
   refcount_set(f->refcount, 1, loc, op::kDmaFenceInit);  // kref_init
 }
 
@@ -257,9 +259,11 @@ int dma_fence_add_callback(DmaFence* f, DmaFenceCb* cb, DmaFenceFunc func, Loc l
         "dma_fence_add_callback with KernelOptions::no_fence_callbacks set", loc);
   }
   dma::step(op::kDmaFenceAddCallback, Access::kRead, f->id, loc);  // test_bit(SIGNALED)
+  DmaFenceCbMemory* mem = dma::state().cb_memory;
   cb->node_init = true;  // list_add_tail or INIT_LIST_HEAD on every path below
   if (f->signaled) {
     hb_acquire(f->id);
+    if (mem != nullptr) mem->init_node(cb, loc);
     dma::set_result(-ENOENT);
     return -ENOENT;
   }
@@ -267,11 +271,16 @@ int dma_fence_add_callback(DmaFence* f, DmaFenceCb* cb, DmaFenceFunc func, Loc l
   dma::step(op::kDmaFenceAddCallback, Access::kWrite, f->id, loc);
   int ret = 0;
   if (enable_signaling_effect(f, loc)) {
-    cb->func = std::move(func);
-    cb->fence = f;
-    f->cb_list.push_back(cb);
+    if (mem != nullptr) {
+      mem->add_tail(f, cb, func, loc);
+    } else {
+      cb->func = std::move(func);
+      cb->fence = f;
+      f->cb_list.push_back(cb);
+    }
   } else {
     hb_acquire(f->id);
+    if (mem != nullptr) mem->init_node(cb, loc);
     cb->fence = nullptr;
     ret = -ENOENT;
   }
@@ -284,6 +293,13 @@ bool dma_fence_remove_callback(DmaFence* f, DmaFenceCb* cb, Loc loc) {
   null_check(cb, op::kDmaFenceRemoveCallback, loc);
   unsigned long flags = spin_lock_irqsave(f->lock, loc);
   dma::step(op::kDmaFenceRemoveCallback, Access::kWrite, f->id, loc);
+  if (DmaFenceCbMemory* mem = dma::state().cb_memory) {
+    // The list code's own CONFIG_DEBUG_LIST check reports a node never added (next is NULL).
+    bool queued = mem->del_init(cb, loc);
+    dma::set_result(queued);
+    spin_unlock_irqrestore(f->lock, flags, loc);
+    return queued;
+  }
   bool on_list = cb->fence != nullptr;  // !list_empty(&cb->node)
   if (!cb->node_init) {
     // A callback never added: its zeroed node is not list_empty() (next != &node), so the kernel

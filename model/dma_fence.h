@@ -74,6 +74,28 @@ struct DmaFenceCb {
   DmaFenceFunc func;
 };
 
+// The fences' callback lists as memory of the caller (the scenario interpreter's struct
+// list_head `fence->cb_list` and `cb->node`, and `cb->func`), when code outside the model sees
+// them. Set for an execution (dma_fence_cb_memory), it is the only representation: the model's
+// dma_fence_init, add_callback, remove_callback, signal and release do their list steps through
+// it, with the fence lock held as the kernel does, and never use DmaFence::cb_list, DmaFenceCb's
+// `fence`, `node_init` or `func`. Each method is the kernel's own list code (dma-fence.c), whose
+// every load and store is a visible operation of the caller's memory.
+struct DmaFenceCbMemory {
+  virtual ~DmaFenceCbMemory() = default;
+  virtual void init(DmaFence* f, Loc loc) = 0;        // INIT_LIST_HEAD(&f->cb_list)
+  virtual void init_node(DmaFenceCb* cb, Loc loc) = 0;  // INIT_LIST_HEAD(&cb->node)
+  // cb->func = func; list_add_tail(&cb->node, &f->cb_list)
+  virtual void add_tail(DmaFence* f, DmaFenceCb* cb, const DmaFenceFunc& func, Loc loc) = 0;
+  // ret = !list_empty(&cb->node); if (ret) list_del_init(&cb->node); return ret
+  virtual bool del_init(DmaFenceCb* cb, Loc loc) = 0;
+  virtual bool empty(DmaFence* f, Loc loc) = 0;  // list_empty(&f->cb_list)
+  // list_replace(&f->cb_list, &local); each entry: INIT_LIST_HEAD(&cur->node); cur->func(f, cur)
+  virtual void run(DmaFence* f, Loc loc) = 0;
+};
+// For the current execution (call before any fence exists); nullptr: the model's own lists.
+void dma_fence_cb_memory(DmaFenceCbMemory* memory);
+
 struct DmaFence {
   // The waiters' condition: the fence is signalled.
   struct Signaled {
@@ -98,7 +120,7 @@ struct DmaFence {
   bool timestamp = false;   // DMA_FENCE_FLAG_TIMESTAMP_BIT: set with the signal (dma_fields.h)
   uint64_t user_flags = 0;  // the bits from DMA_FENCE_FLAG_USER_BITS up, the driver's own
   int error = 0;
-  std::vector<DmaFenceCb*> cb_list;
+  std::vector<DmaFenceCb*> cb_list;  // unused when the list is memory (DmaFenceCbMemory)
   WaitOn<Signaled> gate{Signaled{this}};
 };
 

@@ -72,7 +72,7 @@ void set_result(int64_t v) { Ctx::current().set_result(v); }
 // returns -EINVAL), detach ops without .wait/.release (RCU_INIT_POINTER(fence->ops, NULL): readers
 // inside rcu_read_lock may still use the old table until a grace period), then run the stashed
 // callback list in registration order, each cb's node re-initialized before its call.
-int signal_locked_effect(DmaFence* f, Loc /*loc*/) {
+int signal_locked_effect(DmaFence* f, Loc loc) {
   if (f->signaled) {
     set_result(-EINVAL);
     return -EINVAL;
@@ -82,6 +82,10 @@ int signal_locked_effect(DmaFence* f, Loc /*loc*/) {
   hb_release(f->id);
   if (f->ops != nullptr && !f->ops->wait && !f->ops->release) f->ops = nullptr;
   set_result(0);
+  if (DmaFenceCbMemory* mem = state().cb_memory) {
+    mem->run(f, loc);
+    return 0;
+  }
   std::vector<DmaFenceCb*> list = std::move(f->cb_list);
   f->cb_list.clear();
   for (DmaFenceCb* cb : list) {
@@ -93,6 +97,8 @@ int signal_locked_effect(DmaFence* f, Loc /*loc*/) {
 }
 
 }  // namespace dma
+
+void dma_fence_cb_memory(DmaFenceCbMemory* memory) { dma::state().cb_memory = memory; }
 
 void dma_resv_lockdep() {
   // dma_resv_lockdep(): mmap_read_lock, ww_acquire_init + dma_resv_lock, fs_reclaim_acquire,

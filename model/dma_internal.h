@@ -10,6 +10,7 @@
 namespace ravel::model {
 
 struct DmaFence;
+struct DmaFenceCbMemory;
 struct DmaFenceOps;
 struct DmaResv;
 struct WwClass;
@@ -35,6 +36,9 @@ struct State {
     ObjectId mapping;
   };
   std::vector<LastMap> last_map;
+  // The callback lists' memory when a caller provides it (dma_fence_cb_memory), else nullptr:
+  // every fence's list is then that memory, never DmaFence::cb_list.
+  DmaFenceCbMemory* cb_memory = nullptr;
 };
 State& state();
 // The mapping the running task made last on a buffer whose resv is `r`, or kNoObject.

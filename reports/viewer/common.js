@@ -20,6 +20,21 @@ function svg(tag, attrs, text) {
   return e;
 }
 
+// The keys both viewers share: arrows or j/k step through the events, Home and End, 1-9 pick a
+// violation. `more(k)` handles a viewer's own keys and says whether it did.
+function bindStepKeys(state, trace, render, more) {
+  document.addEventListener('keydown', ev => {
+    const k = ev.key;
+    if (k === 'ArrowDown' || k === 'j' || k === 'ArrowRight') state.select(state.step + 1);
+    else if (k === 'ArrowUp' || k === 'k' || k === 'ArrowLeft') state.select(state.step - 1);
+    else if (k === 'Home') state.select(0);
+    else if (k === 'End') state.select(trace.events.length - 1);
+    else if (/^[1-9]$/.test(k) && Number(k) <= trace.violations.length) { state.violation = Number(k) - 1; render(); }
+    else if (!(more && more(k))) return;
+    ev.preventDefault();
+  });
+}
+
 // --- JSON Schema subset (as reports/schema_check.cc) ------------------------------------------
 function validate(schema, root, v, path) {
   if (schema.$ref) {

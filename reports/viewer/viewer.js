@@ -347,18 +347,13 @@ function main() {
     const v = trace.violations[state.violation];
     state.select(v && v.events.length ? Math.max(...v.events) : 0);
   }
-  document.addEventListener('keydown', ev => {
+  // n and p: the next and previous event of the violation shown.
+  bindStepKeys(state, trace, render, k => {
+    if (k !== 'n' && k !== 'p') return false;
     const v = trace.violations[state.violation], vs = v ? [...v.events].sort((a, b) => a - b) : [];
-    const k = ev.key;
-    if (k === 'ArrowDown' || k === 'j' || k === 'ArrowRight') state.select(state.step + 1);
-    else if (k === 'ArrowUp' || k === 'k' || k === 'ArrowLeft') state.select(state.step - 1);
-    else if (k === 'Home') state.select(0);
-    else if (k === 'End') state.select(trace.events.length - 1);
-    else if (k === 'n') { const x = vs.find(s => s > state.step); if (x !== undefined) state.select(x); }
-    else if (k === 'p') { const x = vs.reverse().find(s => s < state.step); if (x !== undefined) state.select(x); }
-    else if (/^[1-9]$/.test(k) && Number(k) <= trace.violations.length) { state.violation = Number(k) - 1; render(); }
-    else return;
-    ev.preventDefault();
+    const x = k === 'n' ? vs.find(s => s > state.step) : vs.reverse().find(s => s < state.step);
+    if (x !== undefined) state.select(x);
+    return true;
   });
   render();
   timeline.focus();

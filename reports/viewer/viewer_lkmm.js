@@ -172,16 +172,7 @@ function mainLkmm() {
     const v = trace.violations[state.violation];
     state.select(v && v.events.length ? Math.max(...v.events) : trace.events.length - 1);
   }
-  document.addEventListener('keydown', ev => {
-    const k = ev.key;
-    if (k === 'ArrowDown' || k === 'j' || k === 'ArrowRight') state.select(state.step + 1);
-    else if (k === 'ArrowUp' || k === 'k' || k === 'ArrowLeft') state.select(state.step - 1);
-    else if (k === 'Home') state.select(0);
-    else if (k === 'End') state.select(trace.events.length - 1);
-    else if (/^[1-9]$/.test(k) && Number(k) <= trace.violations.length) { state.violation = Number(k) - 1; render(); }
-    else return;
-    ev.preventDefault();
-  });
+  bindStepKeys(state, trace, render);
   render();
   timeline.focus();
 }

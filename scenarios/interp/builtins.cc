@@ -47,6 +47,12 @@ struct SupportCheck {
   lang::Diagnostics& diags;
   std::vector<std::string>* builtin_calls = nullptr;  // when set: every built-in called, by name
   bool* fence_flags = nullptr;  // when set: whether code reads or writes a fence's `flags`
+  // When set: whether code outside <linux/list.h> uses a fence's cb_list or a dma_fence_cb's
+  // node or func (fence_cb_in_memory); `header` is that file's id.
+  bool* fence_cb = nullptr;
+  uint32_t header = UINT32_MAX;
+  bool in_header = false;
+  bool list_code = true;  // the program has <linux/list.h>'s code (check_supported)
 
   void type(const lang::TypeRef* t) {
     if (t == nullptr) return;
@@ -77,6 +83,14 @@ struct SupportCheck {
         lang::model_field_at(e->field).owner == lang::ModelType::kDmaFence &&
         lang::model_field_at(e->field).name == "flags") {
       *fence_flags = true;
+    }
+    if (e->kind == ExprKind::kMember && e->model_field && is_fence_cb_field(e->field)) {
+      if (fence_cb != nullptr && !in_header) *fence_cb = true;
+      if (!list_code) {
+        diags.error(e->pos, "'" + render(e) +
+                                "' is the fence's callback list in memory, which needs "
+                                "<linux/list.h>: use its list functions");
+      }
     }
     if (e->kind == ExprKind::kMember && e->model_field && !model_field_runs(e->field)) {
       diags.error(e->pos, "fields of model objects ('" + render(e) + "') are not supported yet");
@@ -111,7 +125,9 @@ struct SupportCheck {
     }
     for (const lang::Function& fn : prog.functions) {
       for (const lang::VarDecl* p : fn.params) type(p->type);
+      in_header = fn.pos.file == header;
       stmt(fn.body.block);
+      in_header = false;
     }
     stmt(prog.init.block);
     stmt(prog.final_.block);
@@ -297,9 +313,31 @@ bool coarse_sections_allowed(const Program& prog) {
   return true;
 }
 
+uint32_t list_header_file(const Program& prog) {
+  for (size_t i = 0; i < prog.files.size(); ++i) {
+    if (prog.files[i] == "<linux/list.h>") return static_cast<uint32_t>(i);
+  }
+  return UINT32_MAX;
+}
+
+bool fence_cb_in_memory(const Program& prog) {
+  const lang::Source none("", "");
+  lang::Diagnostics diags(none);
+  bool used = false;
+  SupportCheck check{prog, diags};
+  check.fence_cb = &used;
+  check.header = list_header_file(prog);
+  check.run();
+  return used;
+}
+
 std::string check_supported(const Program& prog, const lang::Source& src) {
   lang::Diagnostics diags(src);
-  SupportCheck{prog, diags}.run();
+  SupportCheck check{prog, diags};
+  // The file is always read; its code is spliced in only when the scenario names it.
+  check.list_code = std::any_of(prog.functions.begin(), prog.functions.end(),
+                                [](const lang::Function& fn) { return fn.name == "list_add_tail"; });
+  check.run();
   if (!diags.has_errors()) return {};
   std::string out = diags.render();
   if (!out.empty() && out.back() != '\n') out += '\n';

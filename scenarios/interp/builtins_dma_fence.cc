@@ -180,11 +180,7 @@ Value add_callback(Call& c) {
   Runtime* rt = &c.rt;
   Loc loc = c.loc;
   model::DmaFenceFunc func;
-  if (!fn.is_null()) {
-    func = [rt, fo, cbo, fn, loc](DmaFence*, DmaFenceCb*) {
-      call_fn(rt, fn, {Value::of(fo), Value::of(cbo)}, loc);
-    };
-  }
+  if (!fn.is_null()) func = ScenarioFenceFunc{rt, fo, cbo, fn, loc};
   return Value::integer(model::dma_fence_add_callback(
       fo != nullptr ? static_cast<DmaFence*>(fo->model) : nullptr,
       cbo != nullptr ? static_cast<DmaFenceCb*>(cbo->model) : nullptr, std::move(func), c.loc));

@@ -64,14 +64,16 @@ size_t count_arg(Call& c) {
 // arithmetic reaches, and the interpreter refuses that); `kcalloc(n, size, gfp)` n, `size` its
 // sizeof. 1 for `kzalloc(struct T, gfp)`. A size the type does not fit is an error of the
 // scenario, not a guess.
-int64_t alloc_count(Call& c, const lang::TypeRef* type) {
+int64_t alloc_count(Call& c, const lang::TypeRef* type, int64_t* asked = nullptr) {
   const int64_t need = c.e->args[0]->value;
   const std::string tname =
       std::string(alloc_name(type)) + " (" + std::to_string(need) + " bytes)";
   const size_t at = count_arg(c);
+  if (asked != nullptr) *asked = need;
   if (at == 0) {
     if (c.e->b == nullptr) return 1;  // kzalloc(struct T, gfp)
     int64_t bytes = int_of(c, c.e->b);
+    if (asked != nullptr) *asked = bytes;
     if (bytes < need) {
       c.rt.error(std::string(c.b.name) + " of " + std::to_string(bytes) + " bytes for a " + tname,
                  c.loc);
@@ -90,12 +92,14 @@ int64_t alloc_count(Call& c, const lang::TypeRef* type) {
                    " elements (ravel models 1 to 4096; 0 is the kernel's ZERO_SIZE_PTR)",
                c.loc);
   }
+  if (asked != nullptr) *asked = n * size;
   return n;
 }
 
 Value alloc(Call& c) {
   const lang::TypeRef* type = c.e->args[0]->type;
-  int64_t count = alloc_count(c, type);
+  int64_t asked = 0;
+  int64_t count = alloc_count(c, type, &asked);
   model::Gfp gfp = gfp_of(c, count_arg(c) == 0 ? 1 : 3);
   const char* tname = alloc_name(type);
   bool zero = c.b.name != "kmalloc";  // kzalloc, kcalloc: __GFP_ZERO
@@ -110,10 +114,39 @@ Value alloc(Call& c) {
     o = c.rt.make_model(st.model, tname, tname, heap, nullptr, nullptr);
   }
   o->heap = heap;
+  if (heap != kNoObject) c.rt.kmalloc_bytes[heap] = asked;
   return Value::of(o);
 }
 
 ObjectId heap_of(Call& c, Value v);
+
+// The kmalloc cache an allocation of `bytes` comes from (mm/slab_common.c kmalloc_info[]:
+// 8, 16, 32, 64, 96, 128, 192, then powers of two).
+int64_t kmalloc_bucket(int64_t bytes) {
+  if (bytes <= 8) return 8;
+  if (bytes > 64 && bytes <= 96) return 96;
+  if (bytes > 128 && bytes <= 192) return 192;
+  int64_t b = 16;
+  while (b < bytes) b *= 2;
+  return b;
+}
+
+// ksize(p): the usable size of p's slab object, the bucket of the bytes kmalloc was asked for
+// (in the size model's bytes); ksize(NULL) is 0. A read of the object's slab metadata: a uaf
+// after its kfree.
+Value ksize(Call& c) {
+  Value v = c.arg(0);
+  if (v.is_null()) return Value::integer(0);
+  ObjectId heap = heap_of(c, v);
+  c.rt.ctx.yield({.kind = model::op::kRead, .access = Access::kRead, .object = heap,
+                  .loc = c.loc});
+  model::slab_check(heap, "ksize", c.loc);
+  auto it = c.rt.kmalloc_bytes.find(heap);
+  if (it == c.rt.kmalloc_bytes.end()) {
+    c.rt.error("ksize of '" + render(c.e->args[0]) + "', which kmalloc did not size", c.loc);
+  }
+  return Value::integer(kmalloc_bucket(it->second));
+}
 
 Value realloc_array(Call& c) {
   const lang::TypeRef* type = c.e->args[0]->type;
@@ -171,10 +204,28 @@ Value kfree_rcu(Call& c) {
   return Value::integer(0);
 }
 
+// container_of(ptr, struct dma_fence_cb, node): the model object whose embedded list head
+// `ptr` is, else (a list head, a NULL link) the pointer list_for_each_entry() stops at.
+Value model_container_of(Call& c, Value v, lang::ModelType m, int32_t field) {
+  if (v.tag == Value::Tag::kRef && v.ref->parent != nullptr &&
+      v.ref->parent->kind == Obj::Kind::kModel && v.ref->parent->mtype == m &&
+      v.ref->field == field) {
+    return Value::of(v.ref->parent);
+  }
+  const int32_t list_head = c.rt.in.list_head_struct;
+  bool head = v.tag == Value::Tag::kRef && v.ref->kind == Obj::Kind::kInstance &&
+              list_head >= 0 && v.ref->struct_id == list_head;
+  if (head || v.tag == Value::Tag::kNull) return Value::of(c.rt.model_phantom(v, m, field));
+  c.rt.error("container_of: '" + render(c.e->args[0]) + "' is not the field '" +
+                 c.e->args[2]->text + "' of a " + c.e->args[1]->type->spelling,
+             c.loc);
+}
+
 Value container_of(Call& c) {
   Value v = c.arg(0);
   const lang::SType& st = c.e->args[1]->type->stype;
   int32_t field = c.e->args[2]->field;
+  if (st.kind == lang::SType::Kind::kModel) return model_container_of(c, v, st.model, field);
   if (v.tag == Value::Tag::kRef && v.ref->parent != nullptr &&
       v.ref->parent->kind == Obj::Kind::kInstance &&
       v.ref->parent->struct_id == static_cast<int32_t>(st.struct_id) && v.ref->field == field) {

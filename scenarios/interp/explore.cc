@@ -54,13 +54,16 @@ struct Session::Impl {
     ko.early_timeouts = opt.early_timeouts;
     ko.rcu_consolidated = uses_grace_periods(prog);
     ko.coarse_sections = opt.coarse && coarse_sections_allowed(prog);
-    ko.no_fence_callbacks = !calls_builtin(prog, "dma_fence_add_callback");
+    // A scenario whose code puts callbacks on fence->cb_list itself has callbacks too.
+    ko.no_fence_callbacks =
+        !calls_builtin(prog, "dma_fence_add_callback") && !fence_cb_in_memory(prog);
     return ko;
   }
 
   void run_setup(Ctx& ctx) {
     Runtime* rt = ctx.make<Runtime>(in, ctx);
     current = rt;
+    rt->install_fence_cb_memory();
     rt->make_globals();
     rt->run_body(in.prog.init);
     // One object per symmetry class, created in class order (the same ids in every execution).

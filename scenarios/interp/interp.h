@@ -59,6 +59,10 @@ bool calls_builtin(const lang::Program& prog, const std::string& name);
 // Whether the program allows coarse sections: it reads no lock word without taking it
 // (spin_trylock, raw_spin_trylock, spin_is_locked).
 bool coarse_sections_allowed(const lang::Program& prog);
+// Whether the scenario's own code (not <linux/list.h>'s) uses a fence's cb_list or a
+// dma_fence_cb's node or func: the fences' callback lists are then its memory
+// (fence_cb_list.cc, model/dma_fence.h DmaFenceCbMemory).
+bool fence_cb_in_memory(const lang::Program& prog);
 
 // One exploration's interpreter state and model plugins. setup()/final_fn() refer to it: the
 // session must outlive every explore() that uses them, and serves one explore() only.

@@ -55,12 +55,31 @@ Place Runtime::model_member(const Expr* e, Frame& f) {
     model::report_err_ptr_deref("read", base.i, loc);
   }
   const lang::ModelField& mf = lang::model_field_at(e->field);
+  if (base.tag == Value::Tag::kRef && base.ref->kind == Obj::Kind::kPhantom &&
+      base.ref->mtype == mf.owner) {
+    // `&pos->node` of a list_for_each_entry() stopped at the head: the head itself.
+    if (base.ref->field != e->field) {
+      error("'" + render(e->a) + "' is container_of() of a list head, not of " +
+                lang::with_article(std::string(lang::model_type_name(mf.owner))) + ": its field '" +
+                e->text + "' is outside any object (the loop ran past the head?)",
+            loc);
+    }
+    Value target = base.ref->local;
+    if (target.tag != Value::Tag::kRef) {
+      ctx.yield({.kind = model::op::kRead, .loc = loc});
+      model::report_null_deref("read", loc);
+    }
+    return Place{nullptr, target.ref};
+  }
   if (base.tag != Value::Tag::kRef || base.ref->kind != Obj::Kind::kModel ||
       base.ref->mtype != mf.owner) {
     error("'" + render(e->a) + "' is not " +
               lang::with_article(std::string(lang::model_type_name(mf.owner))),
           loc);
   }
+  if (mf.kind == lang::ModelField::Kind::kList)
+    return Place{nullptr, model_list(base.ref, e->field)};
+  if (is_fence_cb_field(e->field)) return Place{nullptr, fence_cb_func(base.ref)};
   if (mf.kind == lang::ModelField::Kind::kObject) {  // a resv's `lock`: its ww_mutex
     auto* r = static_cast<model::DmaResv*>(base.ref->model);
     return Place{nullptr, obj_of(ModelType::kWwMutex, r->lock)};
@@ -168,6 +187,7 @@ Value field_bit_op(Call& c, Obj* field, int nr, BitOp op) {
 
 bool model_field_runs(int index) {
   const lang::ModelField& mf = lang::model_field_at(index);
+  if (is_fence_cb_field(index)) return true;
   if (mf.owner == ModelType::kDmaFence) {
     return mf.name == "flags" || mf.name == "lock" || mf.name == "ops" || mf.name == "context" ||
            mf.name == "seqno" || mf.name == "error";

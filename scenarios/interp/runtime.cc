@@ -46,6 +46,12 @@ Interp::Interp(const Program& p, const Options& o) : prog(p), opt(o) {
     field_names.push_back(std::move(names));
   }
   for (const lang::Task& t : p.tasks) task_names.push_back(model::intern_name(t.name));
+  fence_cb_memory = fence_cb_in_memory(p);
+  for (size_t i = 0; i < p.structs.size(); ++i) {
+    if (p.structs[i].tag == "list_head" && p.structs[i].defined) {
+      list_head_struct = static_cast<int32_t>(i);
+    }
+  }
 }
 
 Loc Interp::loc_slow(lang::Pos p) const {
@@ -120,7 +126,7 @@ Value Runtime::read(Obj* v, Loc loc) {
   if (v->priv) return v->local;
   TaskState& t = ts();
   if (t.await_reads != nullptr) {  // await(e): marked reads, remembered for the gate
-    t.await_reads->settle();        // before this read's yield lets other tasks write
+    t.await_reads->settle();       // before this read's yield lets other tasks write
     Value got = decode(model::READ_ONCE(v->var, loc));
     t.await_reads->announce(v->var);  // no yield since the read: its value is the one read
     t.await_reads->settle();
@@ -155,18 +161,33 @@ Obj* Runtime::make_instance(int32_t struct_id, ObjectId heap, bool priv) {
   return o;
 }
 
-Obj* Runtime::phantom(Value target, int32_t struct_id, int32_t field) {
+// The phantom of field `field` of `target` under `kind` (a struct id, or a model type with bit
+// 15 set): made on first use, then the same object. *fresh: made by this call.
+Obj* Runtime::phantom_of(Value target, uint32_t kind, int32_t field, bool* fresh) {
   uint64_t ref = target.tag == Value::Tag::kRef ? uint64_t{target.ref->handle} + 1 : 0;
-  uint64_t key = ref << 32 | static_cast<uint64_t>(struct_id) << 16 | static_cast<uint32_t>(field);
-  auto [it, fresh] = phantoms_.emplace(key, nullptr);
-  if (fresh) {
-    Obj* o = new_obj(Obj::Kind::kPhantom);
-    o->struct_id = struct_id;
-    o->field = field;
-    o->local = target;
-    it->second = o;
+  uint64_t key = ref << 32 | uint64_t{kind} << 16 | static_cast<uint32_t>(field);
+  auto [it, made] = phantoms_.emplace(key, nullptr);
+  *fresh = made;
+  if (made) {
+    it->second = new_obj(Obj::Kind::kPhantom);
+    it->second->field = field;
+    it->second->local = target;
   }
   return it->second;
+}
+
+Obj* Runtime::phantom(Value target, int32_t struct_id, int32_t field) {
+  bool fresh = false;
+  Obj* o = phantom_of(target, static_cast<uint32_t>(struct_id), field, &fresh);
+  if (fresh) o->struct_id = struct_id;
+  return o;
+}
+
+Obj* Runtime::model_phantom(Value target, lang::ModelType m, int32_t field) {
+  bool fresh = false;
+  Obj* o = phantom_of(target, 0x8000 | static_cast<uint32_t>(m), field, &fresh);
+  if (fresh) o->mtype = m;
+  return o;
 }
 
 Obj* Runtime::make_decl(const SType& t, int64_t array_len, const char* name, const char* cls,

@@ -27,6 +27,8 @@
 #include "scenarios/lang/builtins.h"
 
 namespace ravel::model {
+struct DmaFence;
+struct DmaFenceCb;
 struct LockdepMap;
 }  // namespace ravel::model
 
@@ -39,6 +41,9 @@ using lang::Stmt;
 // Per-run data prepared from the Program.
 struct Interp {
   Interp(const Program& p, const Options& o);
+  // The fences' callback lists are the scenario's memory (fence_cb_in_memory).
+  bool fence_cb_memory = false;
+  int32_t list_head_struct = -1;  // struct list_head's index in prog.structs, if defined
   const Program& prog;
   Options opt;
   const char* file;                                   // Loc::file, outlives the run
@@ -91,11 +96,11 @@ struct AwaitReads {
 };
 
 struct TaskState {
-  uint32_t depth = 0;                    // call depth (recursion bound)
-  Value ret;                             // value of the last `return`
-  const Stmt* goto_target = nullptr;     // pending goto
-  AwaitReads* await_reads = nullptr;     // set while evaluating await(e)
-  Loc header_call;                       // the scenario's call into <linux/list.h> code
+  uint32_t depth = 0;                 // call depth (recursion bound)
+  Value ret;                          // value of the last `return`
+  const Stmt* goto_target = nullptr;  // pending goto
+  AwaitReads* await_reads = nullptr;  // set while evaluating await(e)
+  Loc header_call;                    // the scenario's call into <linux/list.h> code
 };
 
 enum class Flow : uint8_t { kNormal, kBreak, kContinue, kReturn, kGoto };
@@ -113,6 +118,8 @@ class Runtime {
   // the DmaFence*, an exporter's .map the DmaBufAttachment*). Lookup only, never iterated.
   std::unordered_map<const void*, Obj*> by_model;
   Obj* obj_of(lang::ModelType m, void* model);  // the registered Obj, else a new one (registered)
+  // Heap object -> the bytes kmalloc/kzalloc/kcalloc were asked for (ksize). Lookup only.
+  std::unordered_map<ObjectId, int64_t> kmalloc_bytes;
 
   // --- objects (runtime.cc) ---
   Obj* new_obj(Obj::Kind kind);
@@ -133,6 +140,15 @@ class Runtime {
   Value read_field(Obj* field, Loc loc);
   void write_field(Obj* field, Value v, Loc loc);
   Obj* resv_fences(Obj* resv, Loc loc);
+  // fence_cb_list.cc: a model object's embedded struct list_head (a fence's cb_list, a
+  // callback's node) and a callback's func, one object per owner; the lists' memory for the
+  // model's built-ins (model::DmaFenceCbMemory), installed per execution when the scenario
+  // uses them (fence_cb_in_memory).
+  Obj* model_list(Obj* owner, int field);
+  Obj* fence_cb_func(Obj* cb);
+  void install_fence_cb_memory();
+  // container_of(head, <model type>, field) of a head not inside one (value.h, kPhantom).
+  Obj* model_phantom(Value target, lang::ModelType m, int32_t field);
   void set_work_fn(Obj* work, Value fn, Loc loc);  // WORK(fn), INIT_WORK(w, fn)
   void make_globals();                             // every global, in declaration order
   int64_t encode(Value v) const;
@@ -163,6 +179,8 @@ class Runtime {
   [[noreturn]] void error(const std::string& msg, Loc loc);
 
  private:
+  // phantom and model_phantom: the one object of a field of `target` under `kind`.
+  Obj* phantom_of(Value target, uint32_t kind, int32_t field, bool* fresh);
   std::vector<Obj*> handles_;
   std::unordered_map<uint64_t, Obj*> phantoms_;         // lookup only, never iterated
   std::unordered_map<std::string_view, Obj*> strings_;  // lookup only, never iterated
@@ -212,11 +230,27 @@ struct Call {
 
 using BuiltinFn = Value (*)(Call&);
 
+// A scenario function as the model's dma_fence_func_t (dma_fence_add_callback): a named type, so
+// the fence's list in memory can store the function itself in cb->func (fence_cb_list.cc).
+struct ScenarioFenceFunc {
+  Runtime* rt;
+  Obj* fence;
+  Obj* cb;
+  Value fn;
+  Loc loc;
+  void operator()(model::DmaFence*, model::DmaFenceCb*) const {
+    Value args[2] = {Value::of(fence), Value::of(cb)};
+    rt->call_value(fn, args, 2, loc);
+  }
+};
+
 // The bit operations on a model field (`test_bit(nr, &fence->flags)`; model_fields.cc).
 enum class BitOp : uint8_t { kTest, kSet, kTestAndSet, kClear };
 Value field_bit_op(Call& c, Obj* field, int nr, BitOp op);
 // Whether the interpreter runs accesses to model field `index` (lang::model_field_at).
 bool model_field_runs(int index);
+// A fence's cb_list, a dma_fence_cb's node or func (fence_cb_list.cc).
+bool is_fence_cb_field(int index);
 
 // What a model type's factory gets: the declaration being made (objects.cc).
 struct MakeArgs {
@@ -244,11 +278,11 @@ const Bindings& bindings();
 const std::vector<BuiltinFn>& builtin_table();  // bindings().fns
 // The binders: each expands the declaration files of its pairs (scenarios/api) next to their
 // binding functions.
-void bind_lang_builtins(Bindings& b);  // scenarios/api/{timing,err,lang}.def
-void bind_lock_builtins(Bindings& b);  // scenarios/api/{cpu,spinlock,mutex,ww_mutex,lockdep}.def
+void bind_lang_builtins(Bindings& b);    // scenarios/api/{timing,err,lang}.def
+void bind_lock_builtins(Bindings& b);    // scenarios/api/{cpu,spinlock,mutex,ww_mutex,lockdep}.def
 void bind_memory_builtins(Bindings& b);  // {memory,atomic,bitops,kref,refcount}.def
 void bind_sync_builtins(Bindings& b);    // {rcu,xarray,workqueue,module,completion,wait}.def
-void bind_rw_builtins(Bindings& b);  // scenarios/api/{rwlock,rwsem}.def
+void bind_rw_builtins(Bindings& b);      // scenarios/api/{rwlock,rwsem}.def
 void bind_dma_fence_builtins(Bindings& b);  // {dma_fence,dma_resv}.def
 void bind_dma_buf_builtins(Bindings& b);    // dma_buf.def
 void bind_ordering_builtins(Bindings& b);   // ordering.def

@@ -397,6 +397,59 @@ static inline void hlist_add_head_rcu(struct hlist_node *n, struct hlist_head *h
 		WRITE_ONCE(first->pprev, &n->next);
 }
 
+/*
+ * The steps of ravel's dma_fence built-ins on a fence's callback list (drivers/dma-buf/dma-fence.c)
+ * when the scenario's code sees that list (fence->cb_list, cb->node, cb->func): the built-ins call
+ * these with the fence lock held, so the list is one representation, this memory
+ * (model/dma_fence.h DmaFenceCbMemory, scenarios/interp/fence_cb_list.cc).
+ */
+static void __ravel_fence_cb_list_init(struct dma_fence *fence)
+{
+	INIT_LIST_HEAD(&fence->cb_list);
+}
+
+static void __ravel_fence_cb_node_init(struct dma_fence_cb *cb)
+{
+	INIT_LIST_HEAD(&cb->node);
+}
+
+static void __ravel_fence_cb_add(struct dma_fence *fence, struct dma_fence_cb *cb)
+{
+	list_add_tail(&cb->node, &fence->cb_list);
+}
+
+/* dma_fence_remove_callback(): a node on no list was re-initialised when it left one. */
+static bool __ravel_fence_cb_del(struct dma_fence_cb *cb)
+{
+	bool queued = !list_empty(&cb->node);
+
+	if (queued)
+		list_del_init(&cb->node);
+	return queued;
+}
+
+static bool __ravel_fence_cb_empty(struct dma_fence *fence)
+{
+	return list_empty(&fence->cb_list);
+}
+
+/*
+ * The signal: the list is moved to the stack first (the head shares its memory with the
+ * timestamp in the kernel, so it is not re-initialised), then each callback's node is
+ * re-initialised before its function runs, which may re-add it.
+ */
+static void __ravel_fence_cb_run(struct dma_fence *fence)
+{
+	struct list_head pending;
+	struct dma_fence_cb *pos, *next;
+
+	list_replace(&fence->cb_list, &pending);
+	list_for_each_entry_safe(pos, next, &pending, node) {
+		INIT_LIST_HEAD(&pos->node);
+		pos->func(fence, pos);
+	}
+}
+
 /* As list_del_rcu: the store that skips n is a release in the model. */
 static inline void hlist_del_rcu(struct hlist_node *n)
 {

@@ -86,10 +86,14 @@ static std::vector<std::string_view> defined_names(const std::vector<Token>& cod
 void Preprocessor::splice_if_used(const std::vector<Token>& code) {
   std::vector<std::string_view> names = defined_names(code);
   bool used = false;
-  for (const Token& t : out_) {
+  for (size_t i = 0; i < out_.size() && !used; ++i) {
+    const Token& t = out_[i];
     if (t.kind != Tok::kIdent) continue;
     for (std::string_view n : names) used = used || t.text == n;
-    if (used) break;
+    // The list fields of the fence model (a fence's cb_list, a callback's node) are list heads.
+    used = used || t.text == "cb_list" ||
+           (t.text == "node" && i > 0 &&
+            (out_[i - 1].kind == Tok::kArrow || out_[i - 1].kind == Tok::kDot));
   }
   if (!used) return;
   // Only after a well-formed title: inside a broken one the code would be read as part of it.

@@ -115,6 +115,20 @@ void Sema::check_builtin_arg(Expr* call, const Builtin& b, size_t i, std::vector
         }
         if (arg->field < 0)
           error(arg->pos, "struct " + s.tag + " has no field '" + arg->text + "'");
+      } else if (owner.kind == SType::Kind::kModel && b.name == "container_of") {
+        // A model type's embedded list head (container_of(node, struct dma_fence_cb, node)):
+        // the only members of a model object that lead back to it.
+        const ModelField* mf = find_model_field(owner.model, arg->text);
+        const std::string tname(model_type_name(owner.model));
+        if (mf == nullptr) {
+          error(arg->pos, tname + " has no field '" + arg->text + "'");
+        } else if (mf->kind != ModelField::Kind::kList) {
+          error(arg->pos, "container_of from " + tname + "'s '" + arg->text +
+                              "' is not modelled (only its list heads lead back to it)");
+        } else {
+          arg->field = model_field_index(mf);
+          arg->model_field = true;
+        }
       }
       break;
     }

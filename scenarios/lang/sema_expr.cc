@@ -186,6 +186,7 @@ SType Sema::check_expr(Expr* e, bool want_value) {
         error(e->pos, "cannot assign to an array");
       }
       require_scalar(e->b, r);
+      if (is_fence_func(e->a)) check_fence_func(e->b, r);
       e->width = lvalue_width(e->a);
       t = l;
       break;
@@ -335,6 +336,7 @@ SType Sema::check_member(Expr* e) {
     if (f->kind == ModelField::Kind::kPointer && std::has_single_bit(f->pointee)) {
       t = SType::model_ref(static_cast<ModelType>(std::countr_zero(f->pointee)), 1);
     }
+    if (f->kind == ModelField::Kind::kList) t = list_head_type(e);
     return t;
   }
   StructDef& s = prog_.structs[a.struct_id];
@@ -406,6 +408,10 @@ SType Sema::check_call(Expr* e, bool want_value) {
   SType c = check_expr(callee);
   if (c.known_object_or_ptr() || c.kind == SType::Kind::kInt || c.kind == SType::Kind::kNull) {
     error(e->pos, "called object is " + type_name(c) + ", not a function");
+  }
+  if (is_fence_func(callee) && e->args.size() != 2) {
+    error(e->pos, "'" + callee->text + "' of a struct dma_fence_cb is a dma_fence_func_t: it takes " +
+                      "2 arguments (fence, cb), got " + std::to_string(e->args.size()));
   }
   for (Expr* arg : e->args) check_expr(arg);
   return SType{};

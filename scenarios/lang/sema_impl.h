@@ -71,6 +71,9 @@ class Sema {
   SType check_unary(Expr* e);
   SType check_call(Expr* e, bool want_value);
   SType check_member(Expr* e);
+  SType list_head_type(const Expr* e);
+  bool is_fence_func(const Expr* e) const;
+  void check_fence_func(const Expr* v, const SType& vt);
   SType check_builtin_call(Expr* e, const Builtin& b, bool want_value);
   void check_builtin_arg(Expr* call, const Builtin& b, size_t i, std::vector<SType>& types);
   void check_object_arg(Expr* arg, const SType& t, const Builtin& b, size_t i);
@@ -101,6 +104,10 @@ class Sema {
 
  private:
   void check_sizeof(Expr* e, SType* out);
+  void check_offsetof(Expr* e, SType* out);
+  void check_struct_size(Expr* e, SType* out);
+  int64_t field_offset(const StructDef& s, size_t index, Pos pos);
+  int struct_field(const SType& t, const Expr* member, const char* what);
   bool rewrite_sized_call(Expr* e, const Builtin& b);
   SType check_sized_call(Expr* e, const Builtin& b, bool want_value);
   SizeAlign size_of_type(TypeRef* t, Pos pos);

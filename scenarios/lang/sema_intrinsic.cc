@@ -62,6 +62,14 @@ bool Sema::check_intrinsic(Expr* e, SType* out, bool want_value) {
     check_sizeof(e, out);
     return true;
   }
+  if (n == "offsetof") {
+    check_offsetof(e, out);
+    return true;
+  }
+  if (n == "struct_size") {
+    check_struct_size(e, out);
+    return true;
+  }
   if (has_prefix(n, "trace_") && n.size() > 14 && n.substr(n.size() - 8) == "_enabled") {
     // Tracepoints are modelled as no tracer attached: trace_foo() does nothing, so
     // trace_foo_enabled() is false (the kernel's static key is off).

@@ -97,6 +97,115 @@ void Sema::check_sizeof(Expr* e, SType* out) {
   e->args.clear();
 }
 
+// The layout of size_of_stype: field `index`'s offset in `s` (C11 6.7.2.1: in declaration
+// order, each at a multiple of its alignment).
+int64_t Sema::field_offset(const StructDef& s, size_t index, Pos pos) {
+  int64_t at = 0;
+  for (size_t i = 0; i < s.fields.size(); ++i) {
+    SizeAlign fa = size_of_type(s.fields[i].type, pos);
+    at = align_up(at, fa.align);
+    if (i == index) return at;
+    at += fa.size * (s.fields[i].array_len < 0 ? 1 : s.fields[i].array_len);
+  }
+  return at;
+}
+
+// The struct a type argument or a pointer expression names, and its field `name` (index), for
+// offsetof and struct_size; -1 after an error.
+int Sema::struct_field(const SType& t, const Expr* member, const char* what) {
+  if (t.kind == SType::Kind::kModel) {
+    error(member->pos, std::string(what) + " in " + std::string(model_type_name(t.model)) +
+                           ", a model object without a byte layout, is not modelled");
+    return -1;
+  }
+  if (t.kind != SType::Kind::kStruct || t.depth != 0 || t.array) {
+    error(member->pos, std::string(what) + " expects a struct type, got " + type_name(t));
+    return -1;
+  }
+  const StructDef& s = prog_.structs[t.struct_id];
+  if (member->kind != ExprKind::kIdent) {
+    error(member->pos, std::string(what) + " takes a member name of struct " + s.tag +
+                           " (a nested member is not modelled)");
+    return -1;
+  }
+  for (size_t i = 0; i < s.fields.size(); ++i) {
+    if (s.fields[i].name == member->text) return static_cast<int>(i);
+  }
+  error(member->pos, "struct " + s.tag + " has no member '" + member->text + "'");
+  return -1;
+}
+
+// offsetof(type, member) (include/linux/stddef.h): a constant of the size model's layout.
+void Sema::check_offsetof(Expr* e, SType* out) {
+  out->kind = SType::Kind::kInt;
+  if (e->args.size() != 2 || e->args[0]->kind != ExprKind::kTypeArg) {
+    error(e->pos, "offsetof takes a type and a member name: offsetof(struct T, member)");
+    return;
+  }
+  TypeRef* type = e->args[0]->type;
+  SType t = type->stype;
+  if (t.kind == SType::Kind::kUnknown) t = resolve_type(type, true);
+  int field = struct_field(t, e->args[1], "offsetof");
+  if (field < 0) return;
+  e->kind = ExprKind::kInt;
+  e->value = field_offset(prog_.structs[t.struct_id], static_cast<size_t>(field), e->pos);
+  e->args.clear();
+}
+
+// struct_size(p, member, n) (include/linux/overflow.h): sizeof(*p) + n * sizeof(p->member[0])
+// for a trailing array `member`, rewritten to that expression (n is evaluated when it runs).
+// The kernel saturates at SIZE_MAX on overflow; scenario counts are far below it.
+void Sema::check_struct_size(Expr* e, SType* out) {
+  out->kind = SType::Kind::kInt;
+  if (e->args.size() != 3) {
+    error(e->pos, "struct_size takes a pointer, a trailing array member and a count");
+    return;
+  }
+  Expr* p = e->args[0];
+  SType t;
+  if (declaring_ != nullptr && p->kind == ExprKind::kIdent && p->text == declaring_->name) {
+    t = declaring_->type->stype;  // `struct T *p = kmalloc(struct_size(p, ...), ...)`
+  } else {
+    t = check_expr(p);
+  }
+  if (t.depth != 1 || t.array) {
+    error(p->pos, "struct_size expects a pointer to a struct, got " + type_name(t));
+    return;
+  }
+  t.depth = 0;
+  int field = struct_field(t, e->args[1], "struct_size");
+  if (field < 0) return;
+  const Field& f = prog_.structs[t.struct_id].fields[static_cast<size_t>(field)];
+  if (f.array_len < 0) {
+    error(e->args[1]->pos, "struct_size: '" + f.name + "' is not an array member");
+    return;
+  }
+  Expr* n = e->args[2];
+  require_scalar(n, check_expr(n));
+  auto constant = [&](int64_t v) {
+    auto* c = prog_.make<Expr>();
+    c->kind = ExprKind::kInt;
+    c->pos = e->pos;
+    c->value = v;
+    c->stype.kind = SType::Kind::kInt;
+    return c;
+  };
+  auto* times = prog_.make<Expr>();
+  times->kind = ExprKind::kBinary;
+  times->pos = e->pos;
+  times->op = Tok::kStar;
+  times->a = n;
+  times->b = constant(size_of_type(f.type, e->pos).size);
+  times->depth = static_cast<uint16_t>(n->depth + 1);
+  times->stype.kind = SType::Kind::kInt;
+  e->kind = ExprKind::kBinary;
+  e->op = Tok::kPlus;
+  e->a = constant(size_of_stype(t, IntWidth{}, e->pos).size);
+  e->b = times;
+  e->depth = static_cast<uint16_t>(times->depth + 1);
+  e->args.clear();
+}
+
 bool Sema::rewrite_sized_call(Expr* e, const Builtin& b) {
   if (b.name == "memset" || b.name == "kcalloc" || b.name == "krealloc_array") return true;
   if (b.name != "kmalloc" && b.name != "kzalloc") return false;

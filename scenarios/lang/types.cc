@@ -33,6 +33,10 @@ constexpr ModelField O(M owner, std::string_view name, M type) {
   return {owner, name, K::kObject, mask_of(type), false};
 }
 
+constexpr ModelField L(M owner, std::string_view name) {
+  return {owner, name, K::kList, 0, false};
+}
+
 const ModelField kFields[] = {
     P(M::kDmaFence, "lock", mask_of(M::kSpinlock)),
     P(M::kDmaFence, "ops", mask_of(M::kDmaFenceOps)),
@@ -73,6 +77,8 @@ const ModelField kFields[] = {
     O(M::kDmaResv, "lock", M::kWwMutex),
     A(M::kDmaResv, "seq"),
     A(M::kDmaResv, "fences"),
+    L(M::kDmaFence, "cb_list"),
+    L(M::kDmaFenceCb, "node"),
 };
 
 }  // namespace

@@ -37,12 +37,14 @@ std::string with_article(const std::string& noun);
 // A field of a model type that a designated initializer may set (and an expression may read):
 // `struct dma_fence f = { .lock = &l, .ops = &ops };`.
 // kObject: a model object embedded in the owner (a dma_resv's `lock`, its ww_mutex), which an
-// initializer never sets. `init` false: a field only code reads and writes (`fence->flags`, the
+// initializer never sets. kList: a `struct list_head` embedded in the owner (a fence's
+// `cb_list`, a dma_fence_cb's `node`): memory of the scenario's <linux/list.h>, which the
+// model's callback built-ins use too (model/dma_fence.h DmaFenceCbMemory). `init` false: a field only code reads and writes (`fence->flags`, the
 // resv's `seq`), whose state the model's constructor sets (scenarios/interp/model_fields.cc).
 struct ModelField {
   ModelType owner;
   std::string_view name;
-  enum class Kind : uint8_t { kFunction, kValue, kPointer, kObject } kind;
+  enum class Kind : uint8_t { kFunction, kValue, kPointer, kObject, kList } kind;
   ModelMask pointee = 0;  // kPointer: the model types it may point to; kObject: its type
   bool init = true;       // a designated initializer may set it
 };

@@ -188,6 +188,36 @@ Val Emitter::lock(const std::string& name, int loc, uint64_t addr, Pos pos) {
   return Val{};
 }
 
+// The oracle picks what the lock read sees. 0: the lock is free and taken, lock.cat's LKR+LKW
+// (an ACQUIRE), as lock(). Otherwise the lock is held: the read is lock.cat's RL / LF (a
+// marked read of the lock that sees an LKW, spin_is_locked's event), ordering nothing, and the
+// lock is not taken. A thread cannot take a lock it holds: it can only see it held, by the
+// value of its own lock write.
+Val Emitter::try_lock(int loc, uint64_t addr) {
+  Event r;
+  r.kind = lkmm::Kind::kRead, r.loc = loc;
+  bool& held = locks_held_[loc];
+  if (held) {
+    r.value = 1;  // its own lock write: no oracle choice (the domain may not hold 1 yet)
+  } else {
+    size_t n = choice_index_++;
+    const std::vector<int64_t>& d = domain_[loc];
+    sizes.push_back(d.size());
+    r.value = d[n < choices_.size() ? choices_[n] : 0];
+  }
+  if (r.value != 0) {
+    r.tags = lkmm::kIsLocked;
+    int i = emit(r, addr, 0);
+    return Val{0, uint64_t{1} << i};
+  }
+  held = true;
+  r.tags = lkmm::kLockR;
+  int ri = emit(r, addr, 0);
+  int wi = write(loc, lkmm::kLockW, Val{1, 0}, addr);
+  trace.rmw.push_back({ri, wi});
+  return Val{1, uint64_t{1} << ri};
+}
+
 // One RMW: a read (tagged as an RMW instruction's, even when it fails), and when it stores a
 // write, the pair in rmw. Fully ordered (kMb) successful RMWs tag both halves Mb; a failed one
 // is a relaxed read.

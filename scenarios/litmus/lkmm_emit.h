@@ -106,6 +106,11 @@ class Emitter {
   void rcu(bool lock, Pos pos);
   // spin_lock / spin_unlock / spin_is_locked (lock.cat's LKR+LKW, UL, a read of the lock).
   Val lock(const std::string& name, int loc, uint64_t addr, Pos pos);
+  // A lock attempt whose read takes its value from the oracle (scenarios: mutex_trylock, and
+  // spin_lock/mutex_lock that may find the lock held and wait): 1 when the lock was free and is
+  // now held (LKR+LKW), 0 when the read saw it held (an RL read, nothing taken). The result's
+  // deps are the read's.
+  Val try_lock(int loc, uint64_t addr);
   // `args`: the RMW's arguments in the built-in's order (the pointer's entry is ignored).
   Val rmw(const RmwSpec& s, int loc, uint64_t addr, const std::vector<Val>& args);
   // Refuses an open RCU section or a held spinlock at the end of the thread.

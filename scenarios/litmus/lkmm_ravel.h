@@ -21,8 +21,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -36,14 +39,38 @@ struct Layout {
   std::vector<int> loc_of_global;  // per Program::globals slot: its location, or -1
   std::vector<int64_t> init;       // per location: the value after initializers and init
   std::vector<const lang::Task*> threads;
-  // Every (held, taken) pair of nested locks any path took, with where the inner one was taken.
-  // Filled while paths are enumerated (hence mutable: the paths see a const Layout) and checked
-  // for cycles afterwards (lock_order_cycle).
-  mutable std::map<std::pair<int, int>, lang::Pos> lock_order;
+  // Where a thread may wait for a lock (spin_lock, mutex_lock that found it held), with the
+  // built-in it called, keyed by pos_key: the Judge names a deadlock's blocked locks.
+  // Filled while paths are enumerated (hence mutable: the paths see a const Layout).
+  mutable std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, std::string> lock_waits;
+  // The successful mutex_trylock()s: (pos_key of the statement, lock location). LockOrder
+  // adds no dependency for them (lockdep's trylock rule).
+  mutable std::set<std::pair<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, int>> trylocks;
 };
 
-// A cycle in lay.lock_order (AB-BA): false with *err at the nested lock that closes it.
-bool lock_order_acyclic(const Layout& lay, Error* err);
+inline std::tuple<uint32_t, uint32_t, uint32_t, uint32_t> pos_key(const lang::Pos& p) {
+  return {p.file, p.line, p.col, p.expansion};
+}
+
+// lockdep's circular-dependency check (kernel/locking/lockdep.c; model/lockdep.cc under sc)
+// over the lock acquisitions of the executions judged, in their order: each thread's path adds
+// its (held -> taken) dependencies, and the first one that closes a cycle is reported at that
+// acquisition, in that execution, as lockdep reports it in the execution that closes it. The
+// orders are those of LKMM-consistent executions, a superset of sc's.
+class LockOrder {
+ public:
+  void thread(const Layout& lay, const lkmm_thread::Trace& tr, const std::string& name,
+              const std::function<std::string(lang::Pos)>& where,
+              std::vector<lkmm_thread::Trace::Finding>* found);
+
+ private:
+  void add(std::pair<int, int> edge, const std::string& at, lang::Pos pos, const Layout& lay,
+           std::vector<lkmm_thread::Trace::Finding>* found);
+  bool reaches(int from, int to, std::vector<int>* path) const;
+
+  std::map<std::pair<int, int>, std::string> edges_;  // (held, taken) -> "thread at f:l:c"
+  std::set<std::set<int>> reported_;                  // the cycles reported, by their locks
+};
 
 // The first construct lkmm does not model, as an error at its position. True if none.
 bool screen(const lang::Program& prog, Error* err);

@@ -124,8 +124,8 @@ class Eval {
   Val builtin(std::string_view name, const Expr* e, Frame& f);
 
   // spin_lock and mutex_lock (as spin_lock): taking a lock the thread holds is refused (a
-  // self-deadlock, sc's verdict); nesting is recorded in Layout::lock_order, whose cycles are
-  // refused after the enumeration (a deadlocked execution is no LKMM execution).
+  // self-deadlock, sc's verdict); in a thread the lock may be found held, and the thread then
+  // waits there (Layout::lock_waits; a deadlock when the holder never unlocks).
   Val lock(const std::string& n, const Expr* e, Frame& f);
 
   // mutexes, completions, krefs, dma_fences (lkmm_ravel_kernel.cc): true when `n` is one of
@@ -133,6 +133,7 @@ class Eval {
   bool kernel(const std::string& n, const Expr* e, Frame& f, Val* out);
   void complete(const std::string& n, const Expr* e, Frame& f);
   void wait_for_completion(const Expr* e, Frame& f);
+  Val try_wait(const std::string& n, const Expr* e, Frame& f);
   Val kref_put(const Expr* e, Frame& f);
   Val fence_signal(const Expr* e, Frame& f);
 

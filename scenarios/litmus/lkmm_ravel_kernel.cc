@@ -1,7 +1,7 @@
 // scenarios/litmus/lkmm_ravel_kernel.cc: the kernel objects a scenario may use under lkmm (see
 // lkmm_ravel_eval.h): mutexes, completions, krefs and dma_fences, each one location whose
-// accesses carry the ordering the kernel documents for it. Nested locks are recorded so that
-// a lock-order cycle is refused (lkmm_ravel_run.cc): a deadlock is no execution of the LKMM.
+// accesses carry the ordering the kernel documents for it. A lock that finds its lock held
+// waits (lkmm_ravel_calls.cc Eval::lock); the Judge reports a deadlock when it waits for ever.
 #include "scenarios/lang/builtins.h"
 #include "scenarios/litmus/lkmm_ravel_eval.h"
 
@@ -32,6 +32,33 @@ bool Eval::kernel(const std::string& n, const Expr* e, Frame& f, Val* out) {
   if (n == "mutex_init" || n == "init_completion" || n == "reinit_completion" || n == "kref_init") {
     auto [loc, addr] = pointer_arg(e->args[0], f);
     store(Place{nullptr, loc, addr}, Val{n == "kref_init" ? 1 : 0, 0}, lkmm::kOnce);
+    return true;
+  }
+  if (n == "mutex_trylock") {
+    // memory-barriers.txt, "LOCK ACQUISITION FUNCTIONS": a successful trylock is an ACQUIRE
+    // (lock.cat's LKR+LKW, as mutex_lock); one that fails implies no barrier at all (a read of
+    // the lock that sees it held: lock.cat's LF). Returns 1 on success, as the kernel's.
+    auto [loc, addr] = pointer_arg(e->args[0], f);
+    *out = em_.try_lock(loc, addr);
+    sync();
+    if (out->v != 0) held_.push_back(loc), lay_.trylocks.insert({pos_key(em_.last_pos), loc});
+    return true;
+  }
+  if (n == "try_wait_for_completion" || n == "completion_done")
+    return *out = try_wait(n, e, f), true;
+  if (n == "kref_get_unless_zero") {
+    // include/linux/kref.h: refcount_inc_not_zero(); refcount-vs-atomic.rst: an unordered RMW
+    // (a control dependency on success orders later stores, which `if` gives). On 0 it fails:
+    // a read only. Returns 1 when it took a reference.
+    auto [loc, addr] = pointer_arg(e->args[0], f);
+    Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn, addr);
+    if (old.v != 0) {
+      const int r = static_cast<int>(em_.trace.ev.size()) - 1;
+      const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn, Val{old.v + 1, old.deps}, addr);
+      em_.trace.rmw.push_back({r, w});
+    }
+    sync();
+    *out = Val{old.v != 0, old.deps};
     return true;
   }
   if (n == "complete" || n == "complete_all") return complete(n, e, f), true;
@@ -100,6 +127,27 @@ void Eval::wait_for_completion(const Expr* e, Frame& f) {
   const int r = static_cast<int>(em_.trace.ev.size()) - 1;
   const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn, Val{old.v - 1, old.deps}, addr);
   em_.trace.rmw.push_back({r, w});
+}
+
+// try_wait_for_completion() and completion_done() (kernel/sched/completion.c): a lockless
+// READ_ONCE(x->done) first; 0 returns false at once, ordering nothing. Otherwise done is read
+// again under the wait lock that complete() released: an ACQUIRE (modelled on the one read:
+// its value is the one the locked read sees once the lockless one saw it non-zero).
+// try_wait_for_completion() then consumes one completion (none after complete_all()),
+// completion_done() takes the lock and drops it only. Both return whether done was non-zero.
+Val Eval::try_wait(const std::string& n, const Expr* e, Frame& f) {
+  auto [loc, addr] = pointer_arg(e->args[0], f);
+  const bool consume = n == "try_wait_for_completion";
+  Val old = em_.read(loc, lkmm::kOnce, addr);
+  const int r = static_cast<int>(em_.trace.ev.size()) - 1;
+  if (old.v != 0) em_.trace.ev[r].tags |= lkmm::kAcquire;
+  if (old.v != 0 && old.v != kUintMax && consume) {
+    em_.trace.ev[r].tags |= lkmm::kRmwInsn;
+    const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn, Val{old.v - 1, old.deps}, addr);
+    em_.trace.rmw.push_back({r, w});
+  }
+  sync();
+  return Val{old.v != 0, old.deps};
 }
 
 // kref_put(): refcount_dec_and_test(), which refcount-vs-atomic.rst orders as a RELEASE, plus

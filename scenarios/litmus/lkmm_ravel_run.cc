@@ -34,7 +34,7 @@ Violation::Kind kind_of(const std::string& name) {
       {"assertion", Violation::Kind::kAssertion}, {"warn", Violation::Kind::kWarn},
       {"race", Violation::Kind::kRace},           {"hang", Violation::Kind::kHang},
       {"lockdep", Violation::Kind::kLockdep},     {"null-deref", Violation::Kind::kNullDeref},
-      {"refcount", Violation::Kind::kRefcount},
+      {"refcount", Violation::Kind::kRefcount},   {"deadlock", Violation::Kind::kDeadlock},
   };
   return kKinds.at(name);
 }
@@ -56,12 +56,11 @@ class Judge {
         ++out_->dropped;
         return;
       }
-      if (tr.blocked) {
-        found.push_back({"hang",
-                         lay_.threads[t]->name + " blocked in await at " +
-                             loc_string(where_loc(prog_, tr.blocked_pos)),
-                         tr.blocked_pos});
-      }
+    }
+    blocked_findings(f, &found);
+    auto where = [&](lang::Pos p) { return loc_string(where_loc(prog_, p)); };
+    for (size_t t = 0; t < f.threads.size(); ++t) {
+      order_.thread(lay_, *f.threads[t], lay_.threads[t]->name, where, &found);
     }
     if (f.data_race) {
       const lkmm::Event& e = f.execution->ev[f.race_b];
@@ -71,6 +70,7 @@ class Judge {
     if (!ended) {
       Error err;
       if (!lkmm_ravel::run_final(prog_, lay_, loop_bound_, f.memory, &found, &err)) throw err;
+      if (out_->on_final) out_->on_final(lay_.names, f.memory);
     }
     uint64_t index = out_->run.result.executions++;
     for (const Trace::Finding& v : found) record(f, v, index);
@@ -94,6 +94,49 @@ class Judge {
       }
     }
     return true;
+  }
+
+  // The threads that wait for ever. As sc words it (checker/explorer.cc report_stuck): one
+  // deadlock when some thread waits for a lock (its holder never unlocks: the lock read saw
+  // the co-last write of the lock), naming every blocked thread; otherwise a hang per thread.
+  void blocked_findings(const lkmm_enum::Final& f, std::vector<Trace::Finding>* found) const {
+    std::vector<Trace::Finding> hangs;
+    std::string deadlock;
+    lang::Pos first{};
+    bool on_lock = false;
+    for (size_t t = 0; t < f.threads.size(); ++t) {
+      const Trace& tr = *f.threads[t];
+      if (!tr.blocked) continue;
+      const std::string at = loc_string(where_loc(prog_, tr.blocked_pos));
+      auto wait = lay_.lock_waits.find(lkmm_ravel::pos_key(tr.blocked_pos));
+      if (first.line == 0) first = tr.blocked_pos;
+      if (!deadlock.empty()) deadlock += "; ";
+      if (wait == lay_.lock_waits.end()) {
+        hangs.push_back(
+            {"hang", lay_.threads[t]->name + " blocked in await at " + at, tr.blocked_pos});
+        deadlock += hangs.back().message;
+        continue;
+      }
+      on_lock = true;
+      deadlock += lay_.threads[t]->name + " blocked in " + wait->second + " at " + at + ": " +
+                  wait->second + "(" + lay_.names[tr.ev.back().loc] + ") held by " + holder(f, t);
+    }
+    if (!on_lock) {
+      found->insert(found->end(), hangs.begin(), hangs.end());
+      return;
+    }
+    found->push_back({"deadlock", deadlock, first});
+  }
+
+  // The thread whose lock write the blocked lock read of thread t saw.
+  std::string holder(const lkmm_enum::Final& f, size_t t) const {
+    const lkmm::Execution& x = *f.execution;
+    const int r = f.base[t] + static_cast<int>(f.threads[t]->ev.size()) - 1;
+    for (int w = 0; w < static_cast<int>(x.ev.size()); ++w) {
+      if (x.rf.has(w, r) && x.ev[w].thread == static_cast<int>(t)) return "itself";
+      if (x.rf.has(w, r) && x.ev[w].thread >= 0) return lay_.threads[x.ev[w].thread]->name;
+    }
+    return "?";
   }
 
   lang::Pos pos_of(const lkmm_enum::Final& f, int event) const {
@@ -136,6 +179,7 @@ class Judge {
   const lkmm_enum::Limits& limits_;
   lkmm_enum::Stop* stop_;
   std::set<std::tuple<std::string, std::string, uint32_t, uint32_t>> seen_;
+  lkmm_ravel::LockOrder order_;
 };
 
 std::string render(const lang::Source& src, const Error& err) {
@@ -174,7 +218,6 @@ bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t
     } catch (const Error& e) {
       err = e, ok = false;
     }
-    ok = ok && lkmm_ravel::lock_order_acyclic(lay, &err);
   }
   if (!ok) {
     *diag = render(src, err);

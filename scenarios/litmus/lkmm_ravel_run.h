@@ -10,7 +10,10 @@
 //   hang       a thread's await(cond) found cond false reading the co-last write of every
 //              location it read: no later write can wake it (an await that read an older value
 //              is the same as one that re-reads; that execution is dropped, as GenMC does)
-//   lockdep    rcu_dereference outside rcu_read_lock() ("suspicious RCU usage")
+//   deadlock   a thread's lock found the lock held, reading its co-last write: the holder never
+//              unlocks (an older write read: the execution is dropped, as for await)
+//   lockdep    rcu_dereference outside rcu_read_lock() ("suspicious RCU usage"); a lock-order
+//              cycle over the executions judged (lkmm_ravel.h LockOrder)
 //   null-deref a dereference of NULL
 // An execution in which some thread's assertion ended it does not run final, as under sc.
 // The result has the sc run's shape (interp::RunResult), so `expect`, the PASS/FAIL line and
@@ -18,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,6 +48,11 @@ struct RavelLkmmResult {
   uint64_t candidates = 0;             // candidate executions checked
   uint64_t runs = 0;                   // thread runs explored (lkmm_enum::Stats::runs)
   uint64_t dropped = 0;                // consistent executions dropped (an await re-reads)
+  // Input, for tests comparing with sc (tests/litmus/lkmm_superset_test.cc): when set, called
+  // with the final memory (per location; `names` are the globals) of every judged execution
+  // that no thread's assertion or wait ended, as an sc final-state observer after the join.
+  std::function<void(const std::vector<std::string>& names, const std::vector<int64_t>& memory)>
+      on_final;
 };
 
 // Whether lkmm models every construct of the scenario (lkmm_ravel.h screen): false with *diag

@@ -46,6 +46,10 @@ bool modelled(const std::string& n) {
       "mutex_lock",
       "mutex_unlock",
       "mutex_init",
+      "mutex_trylock",
+      "try_wait_for_completion",
+      "completion_done",
+      "kref_get_unless_zero",
       "init_completion",
       "reinit_completion",
       "complete",
@@ -227,32 +231,6 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
   }
   for (const lang::Task& t : prog.tasks) out->threads.push_back(&t);
   return initial_values(prog, loop_bound, out, err);
-}
-
-bool lock_order_acyclic(const Layout& lay, Error* err) {
-  // Depth-first search from each lock over the (held -> taken) edges; reaching the start
-  // again is a cycle, reported at the nested lock of the edge that closes it.
-  for (const auto& [edge, pos] : lay.lock_order) {
-    std::set<int> seen;
-    std::vector<int> todo = {edge.second};
-    while (!todo.empty()) {
-      int at = todo.back();
-      todo.pop_back();
-      if (at == edge.first) {
-        *err = Error{pos, "'" + lay.names[edge.second] + "' taken while holding '" +
-                              lay.names[edge.first] +
-                              "', and the other order elsewhere: a "
-                              "lock-order cycle (a possible deadlock, no LKMM execution shows "
-                              "it) is not modelled under lkmm; run it under sc"};
-        return false;
-      }
-      if (!seen.insert(at).second) continue;
-      for (const auto& [e2, p2] : lay.lock_order) {
-        if (e2.first == at) todo.push_back(e2.second);
-      }
-    }
-  }
-  return true;
 }
 
 }  // namespace ravel::litmus::lkmm_ravel

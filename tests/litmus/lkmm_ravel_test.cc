@@ -16,7 +16,7 @@
 #include "scenarios/litmus/litmus_parse.h"
 #include "scenarios/litmus/lkmm_ravel_run.h"
 #include "scenarios/litmus/lkmm_run.h"
-#include "tools/ravel/cli_testing.h"
+#include "tests/litmus/lkmm_testing.h"
 
 namespace ravel::cli::testing {
 namespace {
@@ -184,11 +184,7 @@ TEST(LkmmScenarios, UnmodelledConstructsAreRefusedAtTheirLineAndColumn) {
       {"too-many-paths", ":33:1: error: thread reader has more than 4096 paths under lkmm"},
   };
   for (const auto& [name, message] : cases) {
-    std::string file = std::string("tests/litmus/ravel-bad/") + name + ".ravel";
-    Result r = ravel("run --memory-model lkmm " + file);
-    EXPECT_EQ(r.code, 2) << file << "\n" << r.out << r.err;
-    EXPECT_EQ(r.err.rfind(file + message, 0), 0u) << file << "\n" << r.err;
-    EXPECT_EQ(r.out, "") << file;
+    const std::string file = expect_refused_under_lkmm(name, message);
     Result s = ravel("run " + file);  // sc runs them (or reports its own error), never lkmm's
     EXPECT_EQ(s.err.find("--memory-model lkmm"), std::string::npos) << file << "\n" << s.err;
   }

@@ -223,6 +223,41 @@ TEST(Parallel, DfsPiecesSpreadOverTheWorkers) {
   EXPECT_EQ(stats.reruns, 0u);
 }
 
+// The progress line of a parallel run sums its workers: the executions grow to the total, the
+// pieces committed grow to the run's, and when every piece is committed none is left. Each
+// driver (dpor's pieces, dfs's prefixes, random's blocks), on threads and simulated workers.
+TEST(Parallel, ProgressSumsTheWorkersAndCountsThePieces) {
+  for (const char* strategy : {"dpor", "dfs", "random"}) {
+    for (const ParallelOptions& par : {ParallelOptions{2, 0, 3}, ParallelOptions{1, 5, 3}}) {
+      SCOPED_TRACE(std::string(strategy) + " simulate " + std::to_string(par.simulate));
+      ExploreOptions opt;
+      opt.strategy.name = strategy;
+      if (std::string(strategy) == "random") opt.max_executions = 300;
+      opt.progress_interval_s = 0;  // every commit
+      std::vector<Progress> seen;
+      opt.progress = [&](const Progress& p) { seen.push_back(p); };
+      ParallelStats stats;
+      ParallelOptions p = par;
+      p.budget = 50;  // dfs: many prefix pieces
+      ExploreResult r =
+          explore_parallel(opt, p, env(program([] { return bench::mutex_counter(3, 2); })), &stats);
+      ASSERT_FALSE(seen.empty());
+      for (size_t i = 0; i < seen.size(); ++i) {
+        EXPECT_TRUE(seen[i].parallel);
+        if (i == 0) continue;
+        EXPECT_GE(seen[i].executions, seen[i - 1].executions);
+        EXPECT_GE(seen[i].pieces_done, seen[i - 1].pieces_done);
+      }
+      EXPECT_LE(seen.back().executions, r.executions);
+      EXPECT_EQ(seen.back().pieces_done, stats.pieces);
+      EXPECT_GT(stats.pieces, 1u);
+      if (r.complete || std::string(strategy) == "random") {
+        EXPECT_EQ(seen.back().pieces_left, 0u);
+      }
+    }
+  }
+}
+
 // Seeded random models (tests/reduction): locks, waits, choices, spawns, daemons, assertions.
 void random_models(uint64_t first, uint64_t count, const reduction::GenLimits& limits) {
   for (uint64_t seed = first; seed < first + count; ++seed) {

@@ -56,10 +56,12 @@ inline Result ravel(const std::string& args, const std::string& stdout_to = "",
   return ravel_via("", args, stdout_to, limit);
 }
 
-// Starts `ravel ARGV...` from the repo root, waits until its stdout holds `ready` (or 60 s),
-// sends `sig`, and returns what it printed and its exit status.
+// Starts `LAUNCHER... ravel ARGV...` from the repo root (LAUNCHER: e.g. env and mpirun with
+// their arguments; empty: ravel itself), waits until its stdout holds `ready` (or 60 s) and then
+// `settle_ms`, sends `sig` to the process started, and returns what it printed and its status.
 inline Result ravel_interrupted(const std::vector<std::string>& argv, const std::string& ready,
-                                int sig) {
+                                int sig, const std::vector<std::string>& launcher = {},
+                                int settle_ms = 100) {
   std::string out = scratch("iout"), err = scratch("ierr");
   pid_t pid = ::fork();
   if (pid == 0) {
@@ -68,17 +70,19 @@ inline Result ravel_interrupted(const std::vector<std::string>& argv, const std:
     int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(o, 1);
     ::dup2(e, 2);
-    std::vector<char*> args{const_cast<char*>(RAVEL_CLI)};
+    std::vector<char*> args;
+    for (const std::string& a : launcher) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(const_cast<char*>(RAVEL_CLI));
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    ::execv(RAVEL_CLI, args.data());
+    ::execvp(args[0], args.data());
     ::_exit(127);
   }
   for (int i = 0; i < 6000 && slurp(out).find(ready) == std::string::npos; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   // The scenario after `ready` is being explored now (it runs for seconds): interrupt it.
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::this_thread::sleep_for(std::chrono::milliseconds(settle_ms));
   ::kill(pid, sig);
   int status = 0;
   ::waitpid(pid, &status, 0);

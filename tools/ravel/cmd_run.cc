@@ -9,17 +9,12 @@
 // Exit codes: cli.h (docs/exit-codes.md); a batch exits with its worst scenario's and reports
 // every scenario whatever the others did. A --replay runs one execution, which says nothing about
 // `expect`: exit 0 once it ran. Ctrl-C / SIGTERM: interrupt.h.
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
-#include <new>
 #include <set>
-#include <thread>
 
 #include "checker/explorer.h"
 #include "reports/text.h"
@@ -34,6 +29,7 @@
 #include "tools/ravel/junit.h"
 #include "tools/ravel/mpi.h"
 #include "tools/ravel/run_estimate.h"
+#include "tools/ravel/run_explore.h"
 #include "tools/ravel/run_litmus.h"
 #include "tools/ravel/run_options.h"
 #include "tools/ravel/run_trace.h"
@@ -41,206 +37,6 @@
 
 namespace ravel::cli {
 namespace {
-
-bool g_progress_shown = false;
-// The estimated executions of the run on the progress line (explore_one), 0 when unknown.
-double g_estimated = 0;
-
-// "N of ~E executions (estimated), R/s, ETA T": the ETA is the executions left at the run's own
-// pace; once the run passes the estimate there is no ETA to give.
-void progress(uint64_t executions, double elapsed, size_t violations) {
-  if (elapsed < 1.0) return;
-  const double rate = elapsed > 0 ? static_cast<double>(executions) / elapsed : 0.0;
-  const auto n = static_cast<unsigned long long>(executions);
-  if (g_estimated >= 1 && rate > 0) {
-    const double left = g_estimated - static_cast<double>(executions);
-    std::fprintf(stderr, "\r%llu of ~%.0f executions (estimated), %.0f/s, ETA %s, %zu violations ",
-                 n, g_estimated, rate, left > 0 ? human_duration(left / rate).c_str() : "unknown",
-                 violations);
-  } else {
-    std::fprintf(stderr, "\r%llu executions, %.0f/s, %zu violations ", n, rate, violations);
-  }
-  std::fputs("\033[K", stderr);
-  g_progress_shown = true;
-}
-
-// Probes for the progress line before a run that shows it: a fraction of a second at most.
-constexpr uint64_t kProgressProbes = 200;
-constexpr double kProgressProbeSeconds = 0.5;
-
-interp::Options scenario_options(const RunOptions& o) {
-  interp::Options m;
-  m.loop_bound = static_cast<uint32_t>(o.loop_bound);
-  m.signals = o.signals;
-  m.symmetry = o.symmetry;
-  m.coarse = o.coarse;
-  m.early_timeouts = o.early_timeouts;
-  return m;
-}
-
-ExploreOptions explore_options(const RunOptions& o);
-
-// The run on the progress line gets an estimate first (docs/estimate.md): dpor's alone, since
-// that is what the probes estimate.
-void estimate_for_progress(const RunOptions& o, const lang::Checked& checked,
-                           const ExploreOptions& ex) {
-  g_estimated = 0;
-  if (!ex.progress || ex.strategy.name != "dpor" || o.executions > 0) return;
-  ExploreOptions quick = ex;
-  quick.progress = nullptr;
-  if (quick.time_limit_s == 0 || quick.time_limit_s > kProgressProbeSeconds) {
-    quick.time_limit_s = kProgressProbeSeconds;
-  }
-  Estimate est;
-  interp::RunResult r =
-      probe_program(*checked.program, scenario_options(o), quick, kProgressProbes, &est);
-  if (r.result.model_error.empty() && est.samples > 0) g_estimated = est.executions;
-}
-
-// What --estimate says of one scenario (and --simulate-workers: `parallel`, for stderr).
-struct EstimateFigures {
-  Estimate est;
-  double seconds = 0;
-  std::string parallel;
-};
-
-// The line --simulate-workers prints (and --threads with --verbose): how the pieces spread.
-std::string parallel_note(const ParallelStats& s, uint32_t workers, bool simulated,
-                          const char* what = "threads:") {
-  uint64_t busiest = 0, sum = 0;
-  for (uint64_t e : s.worker_executions) {
-    busiest = std::max(busiest, e);
-    sum += e;
-  }
-  const double mean = static_cast<double>(sum) / workers;
-  char buf[512];
-  std::snprintf(buf, sizeof buf,
-                "%s %u workers: %llu executions in %llu pieces; executions per worker: busiest "
-                "%llu, mean %.1f (%.2fx); %llu pieces run ahead and not used (%llu runs), %llu "
-                "prelude runs",
-                simulated ? "simulated" : what, workers, static_cast<unsigned long long>(sum),
-                static_cast<unsigned long long>(s.pieces), static_cast<unsigned long long>(busiest),
-                mean, mean > 0 ? static_cast<double>(busiest) / mean : 0.0,
-                static_cast<unsigned long long>(s.reruns),
-                static_cast<unsigned long long>(s.wasted_runs),
-                static_cast<unsigned long long>(s.prelude_runs));
-  std::string out = buf;
-  if (simulated) {
-    uint64_t runs = 0;
-    for (uint64_t r : s.worker_runs) runs += r;
-    // Speedup: one thread's runs (the committed ones) over the makespan.
-    std::snprintf(buf, sizeof buf, "; makespan %.0f runs (one thread: %llu; all workers: %llu): "
-                  "speedup %.2f", s.virtual_time,
-                  static_cast<unsigned long long>(s.committed_runs),
-                  static_cast<unsigned long long>(runs),
-                  s.virtual_time > 0 ? static_cast<double>(s.committed_runs) / s.virtual_time
-                                     : 0.0);
-    out += buf;
-  }
-  return out;
-}
-
-// --threads / --simulate-workers: one scenario's dpor tree split into pieces.
-interp::RunResult explore_parallel_one(const RunOptions& o, const lang::Checked& checked,
-                                       const ExploreOptions& ex, EstimateFigures* fig) {
-  ParallelOptions par;
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  par.threads = o.threads == 0 ? cores : static_cast<uint32_t>(o.threads);
-  par.simulate = static_cast<uint32_t>(o.simulate_workers);
-  ParallelStats stats;
-  interp::RunResult r =
-      interp::run_program_parallel(*checked.program, scenario_options(o), ex, par, &stats);
-  if (par.simulate > 0 || o.verbose) {
-    fig->parallel = parallel_note(stats, par.simulate > 0 ? par.simulate : par.threads,
-                                  par.simulate > 0);
-  }
-  return r;
-}
-
-// --mpi on rank 0: the pieces of scenario `index` over the other ranks (tools/ravel/mpi.h).
-interp::RunResult explore_mpi_one(const RunOptions& o, const lang::Checked& checked,
-                                  const ExploreOptions& ex, size_t index, EstimateFigures* fig) {
-  std::unique_ptr<PieceRunner> runner = mpi_runner(static_cast<uint32_t>(index));
-  ParallelOptions par;
-  par.remote = runner.get();
-  ParallelStats stats;
-  interp::RunResult r =
-      interp::run_program_parallel(*checked.program, scenario_options(o), ex, par, &stats);
-  if (o.verbose) fig->parallel = parallel_note(stats, runner->workers(), false, "mpi:");
-  return r;
-}
-
-// Explores one scenario (with --estimate: estimates it, *fig gets the figures). Out of memory
-// outside a task (on the scheduler's stack) ends that scenario only, as a resource limit.
-// `index`: its place among the run's scenarios (--mpi: how the ranks name it).
-interp::RunResult explore_one(const RunOptions& o, const lang::Checked& checked,
-                              EstimateFigures* fig, size_t index) {
-  try {
-    ExploreOptions ex = explore_options(o);
-    if (o.estimate) {
-      return estimate_program(*checked.program, scenario_options(o), ex,
-                              static_cast<uint64_t>(o.estimate_samples), &fig->est, &fig->seconds);
-    }
-    estimate_for_progress(o, checked, ex);
-    if (o.mpi) return explore_mpi_one(o, checked, ex, index, fig);
-    if (o.threads != 1 || o.simulate_workers > 0) return explore_parallel_one(o, checked, ex, fig);
-    return interp::run_program(*checked.program, scenario_options(o), ex);
-  } catch (const std::bad_alloc&) {
-    interp::RunResult r;
-    r.result.model_error = "out of memory";
-    r.result.out_of_memory = true;
-    return r;
-  }
-}
-
-// Explores every scenario on o.jobs threads: the engine's and the models' per-run state is
-// thread_local and each scenario has its own session, so runs are independent. Reports, replays
-// and traces are produced afterwards in file order, so the output does not depend on --jobs.
-// After an interrupt (interrupt.h) the scenarios not yet started are left out (explored[i] 0).
-std::vector<interp::RunResult> explore_all(const RunOptions& o,
-                                           const std::vector<lang::Checked>& checked,
-                                           std::vector<char>& explored,
-                                           std::vector<EstimateFigures>& estimates) {
-  std::vector<interp::RunResult> runs(checked.size());
-  explored.assign(checked.size(), 0);
-  estimates.assign(checked.size(), EstimateFigures{});
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i = next++; i < checked.size(); i = next++) {
-      if (interrupt_flag()->load()) break;
-      if (!checked[i].program) continue;  // a litmus test: run_litmus_file, in file order
-      explored[i] = 1;
-      runs[i] = explore_one(o, checked[i], &estimates[i], i);
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int64_t t = 1; t < o.jobs && static_cast<size_t>(t) < checked.size(); ++t) {
-    threads.emplace_back(worker);
-  }
-  worker();
-  for (std::thread& t : threads) t.join();
-  return runs;
-}
-
-ExploreOptions explore_options(const RunOptions& o) {
-  ExploreOptions ex;
-  ex.strategy.name = o.replay.empty() ? o.strategy : "replay";
-  ex.strategy.schedule = o.replay;
-  if (o.preemptions >= 0) ex.strategy.preemptions = static_cast<uint32_t>(o.preemptions);
-  ex.strategy.depth = static_cast<uint32_t>(o.depth);
-  ex.strategy.seed = o.seed;
-  ex.strategy.commute = o.commute;
-  if (o.executions > 0) {
-    ex.max_executions = static_cast<uint64_t>(o.executions);
-    ex.strategy.iterations = static_cast<uint64_t>(o.executions);
-  }
-  if (o.time_limit_s > 0) ex.time_limit_s = o.time_limit_s;
-  ex.stop = interrupt_flag();
-  ex.stop_on_first = o.stop_on_first;
-  // One progress line for one exploration at a time: none when scenarios run in parallel.
-  if (isatty(fileno(stderr)) && !o.json && o.jobs == 1) ex.progress = progress;
-  return ex;
-}
 
 // --trace FILE with one scenario; with several, FILE is a folder holding STEM.json per scenario
 // with a violation (STEM-2.json, ... when two scenarios share a stem: deterministic, by order).
@@ -442,10 +238,7 @@ void report_scenario(Batch& b, const std::string& file, const lang::Checked& che
   const RunOptions& o = b.o;
   const lang::Program& prog = *checked.program;
   ScenarioRef ref{&prog, file, checked.source->text(), scenario_options(o)};
-  if (g_progress_shown) {
-    std::fputs("\r\033[K", stderr);
-    g_progress_shown = false;
-  }
+  clear_progress();
   if (!est.parallel.empty()) std::fprintf(stderr, "%s: %s\n", file.c_str(), est.parallel.c_str());
   interp::Outcome out = interp::evaluate(prog, run);
   const std::string strategy = o.estimate ? "estimate" : !o.replay.empty() ? "replay" : o.strategy;
@@ -621,6 +414,10 @@ int run_mpi(const RunOptions& o, const std::vector<std::string>& files,
   }
   std::vector<std::unique_ptr<litmus::Loaded>> none(files.size());
   const int rc = run_batch(o, files, checked, none);
+  // The report first: after a signal, MPI_Finalize may wait on a dead rank until mpirun's
+  // SIGKILL, and stdout (a pipe to mpirun) is not flushed by a killed process.
+  std::fflush(stdout);
+  std::fflush(stderr);
   mpi_stop(rank);
   return rc;
 }

@@ -13,6 +13,8 @@
 #include <mutex>
 #include <thread>
 
+#include "tools/ravel/interrupt.h"
+
 namespace ravel::cli {
 namespace {
 
@@ -38,6 +40,12 @@ struct NotOurLeaks {
 // Polling interval of a waiting thread: Open MPI's blocking receive spins on a core, which the
 // serving rank's compute process of the same machine needs.
 constexpr auto kPoll = std::chrono::microseconds(500);
+
+// How long rank 0 waits for a rank's answer once a signal has stopped the run. A rank killed
+// outright (`kill -9`, a machine lost) never answers, and mpirun, seeing it die, sends rank 0
+// SIGTERM and SIGKILL one second later (Open MPI's odls_base_sigkill_timeout): within that
+// second rank 0 must give up on the silent rank, name its piece and print what was committed.
+constexpr auto kGrace = std::chrono::milliseconds(250);
 
 class MpiRunner final : public PieceRunner {
  public:
@@ -73,6 +81,18 @@ int poll(int rank, std::string* bytes) {
   return st.MPI_TAG;
 }
 
+// After a signal: true (with *why) once `rank` has not answered for kGrace.
+bool silent_after_signal(int rank, std::chrono::steady_clock::time_point* give_up,
+                         std::string* why) {
+  const auto now = std::chrono::steady_clock::now();
+  if (*give_up == std::chrono::steady_clock::time_point{}) *give_up = now + kGrace;
+  if (now < *give_up) return false;
+  *why = "rank " + std::to_string(rank) + " did not answer within 0.25 s of signal " +
+         std::to_string(interrupt_signal()) +
+         " (when a rank dies, mpirun stops the job with that signal and names the rank)";
+  return true;
+}
+
 PieceRunner::Status MpiRunner::run(uint32_t w, const PieceRequest& req,
                                    const std::atomic<bool>& halt, dpor::PieceOutput* out,
                                    ExploreResult* res, std::string* why) {
@@ -84,6 +104,7 @@ PieceRunner::Status MpiRunner::run(uint32_t w, const PieceRequest& req,
     return Status::kLost;
   }
   bool cancelling = false;
+  std::chrono::steady_clock::time_point give_up{};
   std::string bytes;
   for (;;) {
     switch (poll(rank, &bytes)) {
@@ -99,10 +120,12 @@ PieceRunner::Status MpiRunner::run(uint32_t w, const PieceRequest& req,
       default:
         break;
     }
-    if (halt.load() && !cancelling) {
+    const bool signalled = interrupt_flag()->load();
+    if ((halt.load() || signalled) && !cancelling) {
       cancelling = true;
       send(rank, kMpiCancel, "");
     }
+    if (signalled && silent_after_signal(rank, &give_up, why)) return Status::kLost;
     std::this_thread::sleep_for(kPoll);
   }
 }

@@ -59,10 +59,11 @@ bool get_msg(int fd, std::string* s) {
   return read_all(fd, s->data(), n);
 }
 
-// The test hook of docs/parallel.md: RAVEL_MPI_ABORT=R:N makes rank R's compute process abort
-// when it receives its N-th piece (N from 1), as a crash of a worker would.
-uint64_t abort_at(int rank) {
-  const char* v = std::getenv("RAVEL_MPI_ABORT");
+// The test hooks of docs/parallel.md: RAVEL_MPI_ABORT=R:N makes rank R's compute process abort
+// when it receives its N-th piece (N from 1), as a crash of a worker would; RAVEL_MPI_DIE=R:N
+// makes rank R's MPI process itself die by SIGKILL then, as a `kill -9` of the rank would.
+uint64_t hook_at(const char* name, int rank) {
+  const char* v = std::getenv(name);
   if (v == nullptr) return 0;
   char* end = nullptr;
   const long r = std::strtol(v, &end, 10);
@@ -74,7 +75,7 @@ uint64_t abort_at(int rank) {
 // leaves with _exit (the MPI library's state belongs to the rank's process).
 [[noreturn]] void compute(int in, int out, int rank, const PieceServer& serve) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the rank
-  const uint64_t crash = abort_at(rank);
+  const uint64_t crash = hook_at("RAVEL_MPI_ABORT", rank);
   std::string bytes;
   for (uint64_t n = 1; get_msg(in, &bytes); ++n) {
     if (n == crash) std::abort();
@@ -159,6 +160,8 @@ void reply(int tag, const std::string& bytes) {
 int mpi_serve(int rank, const PieceServer& serve) {
   std::signal(SIGPIPE, SIG_IGN);  // a dead compute process shows as a failed write
   Compute worker(rank, serve);
+  const uint64_t die = hook_at("RAVEL_MPI_DIE", rank);
+  uint64_t pieces = 0;
   bool busy = false;
   for (;;) {
     int flag = 0;
@@ -168,6 +171,7 @@ int mpi_serve(int rank, const PieceServer& serve) {
       const std::string bytes = receive(st);
       if (st.MPI_TAG == kMpiRelease) return 0;
       if (st.MPI_TAG == kMpiPiece) {
+        if (++pieces == die) raise(SIGKILL);
         busy = true;
         if (!worker.give(bytes)) {  // it died while idle
           reply(kMpiLost, worker.restart(false));

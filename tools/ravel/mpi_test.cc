@@ -119,6 +119,38 @@ TEST(Mpi, ALostWorkerEndsTheRunIncompleteWithExit3) {
   }
 }
 
+// A rank killed outright (`kill -9`; the RAVEL_MPI_DIE hook kills rank 1's MPI process at its
+// second piece): mpirun stops the job, SIGTERM to rank 0 then SIGKILL a second later. Within that
+// second rank 0 names the piece the silent rank held and prints what was committed; mpirun's
+// own exit status (137) says the job failed. Never a hang, never a silent "ok".
+TEST(Mpi, ARankKilledOutrightIsNamedBeforeTheJobEnds) {
+  const auto start = std::chrono::steady_clock::now();
+  Result r = mpi(2, "run --mpi " + kMany, "RAVEL_MPI_DIE=1:2", "-x RAVEL_MPI_DIE");
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_NE(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("a worker was lost while exploring " + kMany + ": piece ["),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("was lost: rank 1 did not answer within 0.25 s of signal 15"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("(incomplete)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("(complete)"), std::string::npos) << r.out;
+  EXPECT_LT(s, 30.0);
+}
+
+// Ctrl-C on mpirun: it passes SIGTERM to every rank; rank 0 prints the run so far, incomplete.
+TEST(Mpi, CtrlCOnMpirunPrintsTheRunSoFar) {
+  Result r = ravel_interrupted(
+      {"run", "--mpi", "--loop-bound", "1000000000", "tests/cli/long_loop.ravel"}, "", SIGINT,
+      {"env", "OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1", kLsan, RAVEL_MPIRUN,
+       "-np", "3", "--oversubscribe", "-x", "LSAN_OPTIONS"},
+      2500);
+  EXPECT_NE(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("0 executions (incomplete)"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.err.find("ravel: interrupted (signal"), std::string::npos) << r.err;
+}
+
 // random and pct (blocks of execution numbers), dfs and bounded (pieces by prefix) over the
 // ranks: one thread's output, the lockdep reports that need an earlier execution's lock order
 // included (lockdep_siblings: its last piece must run again with the middle one's).
