@@ -110,26 +110,27 @@ thread_local ReadOracle* g_oracle = nullptr;  // the innermost OracleScope's
 OracleScope::OracleScope(ReadOracle* oracle) : prev_(g_oracle) { g_oracle = oracle; }
 OracleScope::~OracleScope() { g_oracle = prev_; }
 
-Val Emitter::read(int loc, uint32_t tags, uint64_t addr) {
+// The value the next read of `loc` returns on this path: the oracle's options (the exploration)
+// or the location's value domain (the reference), one path per value.
+int64_t Emitter::choose_value(int loc) {
   size_t n = choice_index_++;
   const size_t pick = n < choices_.size() ? choices_[n] : 0;
-  Event e;
-  e.kind = lkmm::Kind::kRead, e.loc = loc, e.tags = tags;
   if (oracle != nullptr) {
     std::vector<int64_t> opts = oracle->options(loc, trace);
     if (opts.empty()) throw DeadPath{};  // nothing to read from
     sizes.push_back(opts.size());
-    e.value = opts[pick];
-  } else {
-    const std::vector<int64_t>& d = domain_[loc];
-    sizes.push_back(d.size());
-    e.value = d[pick];
+    return opts[pick];
   }
+  const std::vector<int64_t>& d = domain_[loc];
+  sizes.push_back(d.size());
+  return d[pick];
+}
+
+Val Emitter::read(int loc, uint32_t tags, uint64_t addr) {
+  Event e;
+  e.kind = lkmm::Kind::kRead, e.loc = loc, e.tags = tags;
+  e.value = choose_value(loc);
   int i = emit(e, addr, 0);
-  if (oracle != nullptr) {
-    trace.picks.resize(static_cast<size_t>(i) + 1, -1);
-    trace.picks[i] = static_cast<int32_t>(pick);
-  }
   return Val{e.value, uint64_t{1} << i};
 }
 
@@ -200,10 +201,7 @@ Val Emitter::try_lock(int loc, uint64_t addr) {
   if (held) {
     r.value = 1;  // its own lock write: no oracle choice (the domain may not hold 1 yet)
   } else {
-    size_t n = choice_index_++;
-    const std::vector<int64_t>& d = domain_[loc];
-    sizes.push_back(d.size());
-    r.value = d[n < choices_.size() ? choices_[n] : 0];
+    r.value = choose_value(loc);
   }
   if (r.value != 0) {
     r.tags = lkmm::kIsLocked;

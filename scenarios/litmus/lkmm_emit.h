@@ -57,11 +57,10 @@ std::optional<RmwSpec> rmw_spec(const std::string& name);
 // smp_mb() and the other F[Barriers] of linux-kernel.bell, by built-in name.
 const std::map<std::string, lkmm::Fence>& fence_table();
 
-// The exploration of lkmm_explore.h answers reads with the writes they may read from instead of
-// the value domains: options() lists the values read number `so_far.picks.size()` of the running
-// thread may return at `loc`, one per possible source (the same value twice for two writes of
-// it), given the thread's events so far. The Emitter records the index of the option each read
-// took in Trace::picks, so the explorer knows the source.
+// The exploration of lkmm_explore.h answers reads from the writes they may read from instead of
+// the value domains: options() lists the values the next read of the running thread may return
+// at `loc` (each once), given the thread's events so far. The explorer then chooses, for the
+// value the read returned, which write of that value it read from.
 class ReadOracle {
  public:
   virtual ~ReadOracle() = default;
@@ -92,7 +91,8 @@ class Emitter {
     throw Refused{Error{pos, msg}};
   }
 
-  // A read of `loc`: the oracle picks its value from the location's domain.
+  // A read of `loc`: its value is the next choice among the oracle's options or, without an
+  // oracle, the location's domain (choose_value).
   Val read(int loc, uint32_t tags, uint64_t addr);
   int write(int loc, uint32_t tags, Val v, uint64_t addr);
   void fence(lkmm::Fence f, int loc = -1);
@@ -128,6 +128,7 @@ class Emitter {
 
  private:
   int emit(lkmm::Event e, uint64_t addr, uint64_t data);
+  int64_t choose_value(int loc);
 
   int proc_;
   size_t locations_;

@@ -75,7 +75,7 @@ struct Limits {
   double time_limit_s = -1;
   bool stop_on_first = false;
   const std::atomic<bool>* interrupted = nullptr;  // stop (incomplete) once it is set
-  bool explore = false;  // explore by reads-from (kExplore; tests, RAVEL_LKMM_EXPLORE)
+  bool explore = true;  // explore by reads-from (kExplore); false: the reference enumeration
   Stop start() const {   // the Stop of a run starting now
     Stop s;
     s.interrupted = interrupted;

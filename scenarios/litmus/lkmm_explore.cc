@@ -2,7 +2,11 @@
 // writes (see lkmm_explore.h).
 #include "scenarios/litmus/lkmm_explore.h"
 
+#include <algorithm>
+#include <climits>
+#include <map>
 #include <set>
+#include <utility>
 
 #include "scenarios/litmus/lkmm_emit.h"
 
@@ -18,6 +22,7 @@ struct Source {
   int thread = -1;  // kWrite, kPromise: the writing thread
   int event = -1;   // kInit: the location; kWrite: the write's index in its thread
   int64_t value = 0;
+  int depth = 0;  // of the value (Explorer::depths), not part of the source's identity
   bool operator<(const Source& o) const {
     return kind != o.kind       ? kind < o.kind
            : thread != o.thread ? thread < o.thread
@@ -25,8 +30,9 @@ struct Source {
   }
 };
 
-// Per thread, per location: the values the thread's runs store there.
-using Stores = std::vector<std::vector<std::set<int64_t>>>;
+// Per thread, per location: the values the thread's runs store there, each with the least
+// depth it was stored with (Explorer::depths).
+using Stores = std::vector<std::vector<std::map<int64_t, int>>>;
 
 bool is_write(const Event& e, int loc) { return e.kind == lkmm::Kind::kWrite && e.loc == loc; }
 
@@ -45,9 +51,13 @@ class Explorer : public lkmm_thread::ReadOracle {
         prune_rmw_((axioms & lkmm::kAtomic) && (axioms & lkmm::kCoherence) &&
                    !(axioms & kNoPruning)),
         runs_(threads, nullptr),
+        runs_at_(threads),
+        fresh_(threads, false),
+        writes_at_(threads),
         src_(threads),
+        depth_(threads),
         pending_(threads),
-        stores_(threads, std::vector<std::set<int64_t>>(init.size())),
+        stores_(threads, std::vector<std::map<int64_t, int>>(init.size())),
         reads_(threads, std::vector<bool>(init.size())),
         writes_(threads, std::vector<bool>(init.size())),
         most_writes_(threads, 0) {
@@ -57,9 +67,14 @@ class Explorer : public lkmm_thread::ReadOracle {
 
   bool run();
 
+  // The values a read may return, each once: the run fixes the value and choose() the write it
+  // comes from. One run per source would repeat a path once per write of its value and reach the
+  // per-thread path limit on programs the reference runs.
   std::vector<int64_t> options(int loc, const Trace& so_far) override {
     std::vector<int64_t> v;
-    for (const Source& s : sources(cur_, loc, so_far.ev, so_far.ev.size())) v.push_back(s.value);
+    for (const Source& s : sources(cur_, loc, so_far.ev, so_far.ev.size())) {
+      if (std::find(v.begin(), v.end(), s.value) == v.end()) v.push_back(s.value);
+    }
     return v;
   }
 
@@ -67,8 +82,10 @@ class Explorer : public lkmm_thread::ReadOracle {
   std::vector<Source> sources(size_t pos, int loc, const std::vector<Event>& own, size_t end) const;
   bool pass(bool judging);
   void dfs(size_t pos);
-  void note(int t, const Trace& r);
+  void note(int t, size_t pos, const Trace& r);
+  void depths(size_t pos, const Trace& r);
   void choose(size_t pos, size_t k);
+  bool too_long(size_t pos, const Trace& r);
   void leaf();
   void order_by_flow();
   size_t round_bound() const;
@@ -90,11 +107,15 @@ class Explorer : public lkmm_thread::ReadOracle {
   bool prune_rmw_;
   bool judging_ = false;
   bool failed_ = false;
-  std::vector<std::vector<int64_t>> domain_;   // unused by the oracle; the front ends' argument
-  std::vector<int> order_;                     // thread run at each position
-  size_t cur_ = 0;                             // position of the thread running now
-  std::vector<const Trace*> runs_;             // by position: the run chosen
-  std::vector<std::vector<Source>> src_;       // by position, per event: a read's source
+  std::vector<std::vector<int64_t>> domain_;  // unused by the oracle; the front ends' argument
+  std::vector<int> order_;                    // thread run at each position
+  size_t cur_ = 0;                            // position of the thread running now
+  std::vector<const Trace*> runs_;            // by position: the run chosen
+  std::vector<std::vector<Trace>> runs_at_;   // by position: its thread's runs (dfs)
+  std::vector<bool> fresh_;                   // by position: runs_at_ fits the runs before
+  std::vector<std::vector<std::vector<int>>> writes_at_;  // by position, location: the writes
+  std::vector<std::vector<Source>> src_;                  // by position, per event: a read's source
+  std::vector<std::vector<int>> depth_;        // by position, per event: its value's depth
   std::vector<std::vector<Pending>> pending_;  // by position: what its thread's run must choose
   std::set<Source> rmw_taken_;                 // writes a storing RMW already reads from
   Stores stores_, next_stores_;
@@ -109,29 +130,66 @@ std::vector<Source> Explorer::sources(size_t pos, int loc, const std::vector<Eve
                                       size_t end) const {
   std::vector<Source> out;
   out.push_back({Source::Kind::kInit, -1, loc, init_[loc]});
-  auto writes_of = [&](int t, const std::vector<Event>& ev, size_t n) {
-    for (size_t i = 0; i < n; ++i) {
-      if (is_write(ev[i], loc)) out.push_back({Source::Kind::kWrite, t, int(i), ev[i].value});
-    }
+  auto add = [&](size_t p, const std::vector<Event>& ev, int i) {
+    const std::vector<int>& depth = depth_[p];
+    const int d = size_t(i) < depth.size() ? depth[i] : 0;  // own: depths() fills them in order
+    out.push_back({Source::Kind::kWrite, order_[p], i, ev[i].value, d});
   };
-  for (size_t p = 0; p < pos; ++p) writes_of(order_[p], runs_[p]->ev, runs_[p]->ev.size());
-  writes_of(order_[pos], own, end);
+  for (size_t p = 0; p < pos; ++p) {
+    for (int i : writes_at_[p][loc]) add(p, runs_[p]->ev, i);
+  }
+  for (size_t i = 0; i < end; ++i) {
+    if (is_write(own[i], loc)) add(pos, own, int(i));
+  }
   for (size_t p = pos + 1; p < order_.size(); ++p) {
-    for (int64_t v : stores_[order_[p]][loc]) {
-      out.push_back({Source::Kind::kPromise, order_[p], -1, v});
+    for (const auto& [v, d] : stores_[order_[p]][loc]) {
+      out.push_back({Source::Kind::kPromise, order_[p], -1, v, d});
     }
   }
   return out;
 }
 
-void Explorer::note(int t, const Trace& r) {
+// The depth of each event's value in the run at `pos`: a read's is the least depth of a source
+// of its value (the initial value's is 0), a write's one more than the deepest read before it
+// in the run (its value and whether it happens are computed from those). A value of depth d
+// needs a chain of d writes, each computed from the one before; a consistent execution has
+// no chain longer than its writes (a longer one would repeat a write: a cycle that hb or
+// coherence rejects, no value out of thin air), so promises of a deeper value are never
+// needed: this is the reference's bound on its rounds of value domains (lkmm_enum.cc), counted
+// per value, since one pass here can extend a chain by several writes.
+void Explorer::depths(size_t pos, const Trace& r) {
+  std::vector<int>& depth = depth_[pos];
+  depth.clear();
+  int deepest_read = 0;
+  for (size_t i = 0; i < r.ev.size(); ++i) {
+    const Event& e = r.ev[i];
+    int d = 0;
+    if (e.kind == lkmm::Kind::kRead) {
+      d = INT_MAX;
+      for (const Source& s : sources(pos, e.loc, r.ev, i)) {
+        if (s.value == e.value) d = std::min(d, s.depth);
+      }
+      if (d == INT_MAX) d = 0;  // no source: choose() drops the run
+      deepest_read = std::max(deepest_read, d);
+    } else if (e.kind == lkmm::Kind::kWrite) {
+      d = deepest_read + 1;
+    }
+    depth.push_back(d);
+  }
+}
+
+void Explorer::note(int t, size_t pos, const Trace& r) {
   size_t w = 0;
-  for (const Event& e : r.ev) {
+  const std::vector<int>& depth = depth_[pos];
+  for (size_t i = 0; i < r.ev.size(); ++i) {
+    const Event& e = r.ev[i];
     if (e.loc < 0 || e.kind == lkmm::Kind::kFence) continue;
     if (e.kind == lkmm::Kind::kWrite) {
-      next_stores_[t][e.loc].insert(e.value);
       writes_[t][e.loc] = true;
       ++w;
+      if (static_cast<size_t>(depth[i]) > round_bound()) continue;  // never needed (depths)
+      auto [it, added] = next_stores_[t][e.loc].emplace(e.value, depth[i]);
+      if (!added) it->second = std::min(it->second, depth[i]);
     } else {
       reads_[t][e.loc] = true;
     }
@@ -143,33 +201,41 @@ void Explorer::dfs(size_t pos) {
   if (failed_ || (stop_ != nullptr && stop_->now())) return;
   if (pos == order_.size()) return leaf();
   const int t = order_[pos];
-  std::vector<Trace> runs;
-  cur_ = pos;
-  {
+  // A thread's runs depend on the values its reads may return, which come from the runs of
+  // the threads before it and the promises (fixed in a pass), never on the sources those
+  // threads' reads chose: they are computed once per combination of earlier runs, not once
+  // per reads-from choice.
+  std::vector<Trace>& runs = runs_at_[pos];
+  if (!fresh_[pos]) {
+    runs.clear();
+    cur_ = pos;
     lkmm_thread::OracleScope scope(this);
     if (!thread_paths_(t, domain_, &runs, err_)) {
       failed_ = true;
       return;
     }
+    stats_->runs += runs.size();
+    fresh_[pos] = true;
   }
-  stats_->runs += runs.size();
   for (const Trace& r : runs) {
     if (failed_ || (stop_ != nullptr && stop_->stopped)) return;
-    note(t, r);
+    if (too_long(pos, r)) return;
+    std::fill(fresh_.begin() + static_cast<std::ptrdiff_t>(pos) + 1, fresh_.end(), false);
     runs_[pos] = &r;
+    writes_at_[pos].assign(init_.size(), {});
+    for (size_t i = 0; i < r.ev.size(); ++i) {
+      if (r.ev[i].kind == lkmm::Kind::kWrite) writes_at_[pos][r.ev[i].loc].push_back(int(i));
+    }
+    if (!judging_) depths(pos, r), note(t, pos, r);  // the judging pass learns nothing new
     src_[pos].assign(r.ev.size(), Source{});
-    // This run's reads: a picked option is one source; a read whose value was fixed (a lock's
-    // read of a free lock) may read from any source of that value.
+    // This run's reads: each may read from any source of the value it returned.
     std::vector<Pending> todo;
     for (size_t i = 0; i < r.ev.size(); ++i) {
       const Event& e = r.ev[i];
       if (e.kind != lkmm::Kind::kRead) continue;
-      std::vector<Source> all = sources(pos, e.loc, r.ev, i);
-      const int pick = i < r.picks.size() ? r.picks[i] : -1;
       Pending p{pos, int(i), {}};
-      if (pick >= 0) p.options.push_back(all[pick]);
-      for (const Source& s : all) {
-        if (pick < 0 && s.value == e.value) p.options.push_back(s);
+      for (const Source& s : sources(pos, e.loc, r.ev, i)) {
+        if (s.value == e.value) p.options.push_back(s);
       }
       todo.push_back(std::move(p));
     }
@@ -192,6 +258,19 @@ void Explorer::dfs(size_t pos) {
     choose(pos, 0);  // leaves the promises it resolved as it found them
   }
   runs_[pos] = nullptr;
+}
+
+// An execution of more events than a relation holds is refused as soon as the runs chosen so
+// far exceed it, not after the passes that learn the stored values (lkmm_enum.cc build()
+// refuses it the same way).
+bool Explorer::too_long(size_t pos, const Trace& r) {
+  size_t events = init_.size() + r.ev.size();
+  for (size_t p = 0; p < pos; ++p) events += runs_[p]->ev.size();
+  if (events <= lkmm::kMaxEvents) return false;
+  *err_ = Error{
+      Pos{}, "more than " + std::to_string(lkmm::kMaxEvents) + " events in one execution (lkmm)"};
+  failed_ = true;
+  return true;
 }
 
 // Chooses a source for each pending read of position `pos`, then runs the next thread.
@@ -276,6 +355,7 @@ size_t Explorer::round_bound() const {
 bool Explorer::pass(bool judging) {
   judging_ = judging;
   next_stores_ = stores_;
+  std::fill(fresh_.begin(), fresh_.end(), false);  // the promises may have changed
   dfs(0);
   return !failed_;
 }
@@ -286,6 +366,8 @@ bool Explorer::run() {
   if (stop_ != nullptr && stop_->stopped) return true;
   order_by_flow();
   // The values each thread may store, to a fixed point (bounded as the reference's domains).
+  // Each pass adds values of greater depth, up to round_bound(): a fixed point in as many
+  // passes at most.
   for (size_t round = 0;; ++round) {
     const bool same = next_stores_ == stores_;
     stores_ = next_stores_;

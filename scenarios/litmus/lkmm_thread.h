@@ -48,9 +48,6 @@ struct Trace {
   std::vector<lkmm::Event> ev;
   std::vector<Pos> pos;  // where each event's statement is (the witness names it)
   Pairs rmw, addr, data, ctrl, rscs;
-  // With a ReadOracle (lkmm_emit.h): per event, the option a read took (-1 for other events
-  // and for reads whose value is fixed, as a lock's read of a free lock).
-  std::vector<int32_t> picks;
   std::map<std::string, int64_t> regs;
   // .ravel scenarios (lkmm_ravel.h): what the path found and how it ended.
   struct Finding {

@@ -125,8 +125,9 @@ litmus::lkmm_enum::Limits lkmm_limits(const RunOptions& o) {
   // An interrupt stops the enumeration as it stops an sc exploration: the run is reported
   // incomplete and `run` exits 128 + the signal (docs/exit-codes.md).
   litmus::lkmm_enum::Limits l{o.executions, o.time_limit_s, o.stop_on_first, interrupt_flag()};
-  // Not an option yet: the exploration by reads-from (docs/litmus.md), for the benchmark.
-  l.explore = std::getenv("RAVEL_LKMM_EXPLORE") != nullptr;
+  // The exploration by reads-from is the default; RAVEL_LKMM_REFERENCE=1 runs the brute-force
+  // enumeration of candidate executions instead, to compare (docs/litmus.md).
+  l.explore = std::getenv("RAVEL_LKMM_REFERENCE") == nullptr;
   return l;
 }
 
