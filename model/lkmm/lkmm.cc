@@ -11,11 +11,11 @@ namespace {
 // The event sets and base relations everything else is built from.
 struct Base {
   int n = 0;
-  Set all = 0, R = 0, W = 0, M = 0, IW = 0;
-  Set marked = 0, plain = 0;
-  Set acquire = 0, release = 0, noreturn = 0, rmw_insn = 0, mb_r = 0, mb_w = 0;
-  Set lkw = 0, lkr = 0, ul = 0, srcu_lock = 0, srcu_unlock = 0;
-  Set fence[16] = {};  // fence events by Fence kind
+  Set all, R, W, M, IW;
+  Set marked, plain;
+  Set acquire, release, noreturn, rmw_insn, mb_r, mb_w;
+  Set lkw, lkr, ul, srcu_lock, srcu_unlock;
+  Set fence[16];  // fence events by Fence kind
   Rel po, loc, intl, ext;
   Rel rf, co, fr, rmw, addr, data, ctrl;
   Rel rcu_rscs, srcu_rscs;
@@ -79,25 +79,29 @@ void structure(const Execution& x, Base* b) {
 Base make_base(const Execution& x) {
   Base b;
   b.n = static_cast<int>(x.ev.size());
+  // Every relation has the execution's events as its universe (rel.h: opt and star).
+  const Rel none(b.n);
+  b.po = b.loc = b.intl = b.ext = none;
   event_sets(x, &b);
   structure(x, &b);
-  b.rf = x.rf;
-  b.co = x.co;
-  b.fr = x.rf.inv().seq(x.co);  // fr: a read is before every write co-after the one it read
-  b.rmw = x.rmw;
-  b.rcu_rscs = x.rcu_rscs;
+  b.rf = none | x.rf;
+  b.co = none | x.co;
+  b.fr = b.rf.inv().seq(b.co);  // fr: a read is before every write co-after the one it read
+  b.rmw = none | x.rmw;
+  b.rcu_rscs = none | x.rcu_rscs;
   marked_sets(x, &b);
   // srcu-rscs: an srcu_read_lock (or srcu_down_read) is matched with the unlock of the same
   // srcu_struct that is handed the index it returned, through registers or through memory
   // (carry-srcu-data = (data ; [~Srcu-unlock] ; rf)*), possibly on another thread.
-  Rel carry_srcu = x.data.rng(~b.srcu_unlock).seq(x.rf).star();
-  b.srcu_rscs = carry_srcu.dom(b.srcu_lock).seq(x.data).rng(b.srcu_unlock) & b.loc;
+  const Rel data = none | x.data;
+  Rel carry_srcu = data.rng(~b.srcu_unlock).seq(b.rf).star();
+  b.srcu_rscs = carry_srcu.dom(b.srcu_lock).seq(data).rng(b.srcu_unlock) & b.loc;
   // The bell file then extends dependencies through memory: a value stored and read back by
   // the same thread keeps depending on what it was computed from (carry-dep, dep+plain.litmus).
-  Rel carry = x.data.rng(~b.srcu_unlock).seq(x.rf & b.intl).star();
-  b.addr = carry.seq(x.addr);
-  b.data = carry.seq(x.data);
-  b.ctrl = carry.seq(x.ctrl);
+  Rel carry = data.rng(~b.srcu_unlock).seq(b.rf & b.intl).star();
+  b.addr = carry.seq(none | x.addr);
+  b.data = carry.seq(data);
+  b.ctrl = carry.seq(none | x.ctrl);
   return b;
 }
 
@@ -196,7 +200,7 @@ Rel prop(const Base& b, const Rel& cumul) {
 // hb (happens-before): preserved program order, external reads-from, and prop within one
 // thread (a write that must have propagated to the thread before one of its own events).
 Rel hb(const Base& b, const Rel& ppo_r, const Rel& prop_r) {
-  Rel intra = (prop_r - Rel::id(b.all)) & b.intl;
+  Rel intra = (prop_r - Rel::id(b.all, b.n)) & b.intl;
   return (ppo_r | (b.rf & b.ext) | intra).dom(b.marked).rng(b.marked);
 }
 
@@ -210,8 +214,8 @@ Rel pb(const Base& b, const Rel& prop_r, const Fences& f, const Rel& hb_star) {
 // with at least as many grace periods as critical sections; SRCU pieces must name the same
 // srcu_struct (& loc). Computed as the least fixed point of the cat's recursive definition.
 Rel rcu_order(const Base& b, const Rel& link) {
-  Rel gp = Rel::id(fences(b, Fence::kSyncRcu));
-  Rel sgp = Rel::id(fences(b, Fence::kSyncSrcu));
+  Rel gp = Rel::id(fences(b, Fence::kSyncRcu), b.n);
+  Rel sgp = Rel::id(fences(b, Fence::kSyncSrcu), b.n);
   Rel rscsi = b.rcu_rscs.inv();
   Rel srscsi = b.srcu_rscs.inv();
   Rel order = gp | sgp;
@@ -262,7 +266,7 @@ Plain plain_accesses(const Base& b, const Temporal& t) {
   Rel fence = f.fence | t.rcu_fence;  // the redefinitions after rb
   Rel strong = f.strong | t.rcu_fence;
   Rel xbstar = (t.hb | t.pb | t.rb).star();
-  Rel marked = Rel::id(b.marked);
+  Rel marked = Rel::id(b.marked, b.n);
   Rel vis = t.cumul.star()
                 .seq((b.rf & b.ext).opt())
                 .rng(b.marked)
@@ -278,21 +282,22 @@ Plain plain_accesses(const Base& b, const Temporal& t) {
   Rel rw_xbstar = fence | r_post.seq(xbstar).seq(w_pre);
   // pre-race: two accesses of different threads, one of them plain (an initial write races
   // with nothing).
-  Rel pre_race = b.ext & (Rel::cross(b.plain, b.M) | Rel::cross(b.M & ~b.IW, b.plain)) & b.loc;
+  Rel pre_race =
+      b.ext & (Rel::cross(b.plain, b.M, b.n) | Rel::cross(b.M & ~b.IW, b.plain, b.n)) & b.loc;
   Plain p;
   Rel wr_incoh = pre_race & b.rf & rw_xbstar.inv();
   Rel rw_incoh = pre_race & b.fr & wr_vis.inv();
   Rel ww_incoh = pre_race & b.co & ww_vis.inv();
   p.incoherent = !(wr_incoh | rw_incoh | ww_incoh).empty();
-  Rel ww_nonrace =
-      ww_vis & (Rel::cross(b.marked, b.W) | rw_xbstar) & (Rel::cross(b.W, b.marked) | wr_vis);
+  Rel ww_nonrace = ww_vis & (Rel::cross(b.marked, b.W, b.n) | rw_xbstar) &
+                   (Rel::cross(b.W, b.marked, b.n) | wr_vis);
   Rel ww_race = (pre_race & b.co) - ww_nonrace;
   Rel wr_race = ((pre_race & b.co.opt().seq(b.rf)) - wr_vis) - rw_xbstar.inv();
   Rel rw_race = (pre_race & b.fr) - rw_xbstar;
   Rel races = ww_race | wr_race | rw_race;
   p.race = !races.empty();
-  for (int a = 0; a < kMaxEvents && p.race_a < 0; ++a) {
-    if (Set r = races.row(a)) p.race_a = a, p.race_b = __builtin_ctzll(r);
+  for (int a = 0; a < races.rows() && p.race_a < 0; ++a) {
+    if (Set r = races.row(a)) p.race_a = a, p.race_b = r.first();
   }
   return p;
 }
@@ -300,8 +305,8 @@ Plain plain_accesses(const Base& b, const Temporal& t) {
 }  // namespace
 
 bool coherent(const Execution& x) {
-  Rel po_loc;
   const int n = static_cast<int>(x.ev.size());
+  Rel po_loc(n);
   for (int i = 0; i < n; ++i) {
     for (int j = i + 1; j < n; ++j) {
       const Event& a = x.ev[i];

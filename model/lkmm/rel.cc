@@ -1,98 +1,156 @@
 // model/lkmm/rel.cc: the bit-matrix relation algebra of rel.h.
 #include "model/lkmm/rel.h"
 
+#include <algorithm>
+
 namespace ravel::lkmm {
 
-Rel Rel::id(Set s) {
-  Rel r;
-  for (int i = 0; i < kMaxEvents; ++i) {
-    if (s & bit(i)) r.row_[i] = bit(i);
+bool Set::any() const {
+  for (uint64_t w : w_) {
+    if (w) return true;
   }
+  return false;
+}
+
+int Set::first() const {
+  for (int k = 0; k < kWords; ++k) {
+    if (w_[k]) return k * 64 + __builtin_ctzll(w_[k]);
+  }
+  return -1;
+}
+
+int Set::count() const {
+  int n = 0;
+  for (uint64_t w : w_) n += __builtin_popcountll(w);
+  return n;
+}
+
+Set Set::operator|(const Set& o) const {
+  Set r = *this;
+  return r |= o;
+}
+
+Set Set::operator&(const Set& o) const {
+  Set r = *this;
+  return r &= o;
+}
+
+Set Set::operator~() const {
+  Set r;
+  for (int k = 0; k < kWords; ++k) r.w_[k] = ~w_[k];
   return r;
 }
 
-Rel Rel::cross(Set a, Set b) {
-  Rel r;
-  for (int i = 0; i < kMaxEvents; ++i) {
-    if (a & bit(i)) r.row_[i] = b;
-  }
+Set& Set::operator|=(const Set& o) {
+  for (int k = 0; k < kWords; ++k) w_[k] |= o.w_[k];
+  return *this;
+}
+
+Set& Set::operator&=(const Set& o) {
+  for (int k = 0; k < kWords; ++k) w_[k] &= o.w_[k];
+  return *this;
+}
+
+Rel Rel::id(Set s, int n) {
+  Rel r(n);
+  s.each([&](int i) {
+    if (i < n) r.row_[i] = bit(i);
+  });
   return r;
+}
+
+Rel Rel::cross(Set a, Set b, int n) {
+  Rel r(n);
+  a.each([&](int i) {
+    if (i < n) r.row_[i] = b;
+  });
+  return r;
+}
+
+void Rel::add(int a, int b) {
+  if (a >= rows()) row_.resize(static_cast<size_t>(a) + 1);
+  row_[a].set(b);
 }
 
 bool Rel::empty() const {
-  for (Set s : row_) {
-    if (s) return false;
+  for (const Set& s : row_) {
+    if (s.any()) return false;
   }
   return true;
 }
 
 Set Rel::domain() const {
-  Set d = 0;
-  for (int i = 0; i < kMaxEvents; ++i) {
-    if (row_[i]) d |= bit(i);
+  Set d;
+  for (int i = 0; i < rows(); ++i) {
+    if (row_[i].any()) d.set(i);
   }
   return d;
 }
 
 Set Rel::range() const {
-  Set d = 0;
-  for (Set s : row_) d |= s;
+  Set d;
+  for (const Set& s : row_) d |= s;
   return d;
 }
 
 bool Rel::irreflexive() const {
-  for (int i = 0; i < kMaxEvents; ++i) {
-    if (has(i, i)) return false;
+  for (int i = 0; i < rows(); ++i) {
+    if (row_[i].test(i)) return false;
   }
   return true;
 }
 
 Rel Rel::operator|(const Rel& o) const {
-  Rel r;
-  for (int i = 0; i < kMaxEvents; ++i) r.row_[i] = row_[i] | o.row_[i];
+  Rel r(std::max(rows(), o.rows()));
+  for (int i = 0; i < r.rows(); ++i) r.row_[i] = row(i) | o.row(i);
   return r;
 }
 
 Rel Rel::operator&(const Rel& o) const {
-  Rel r;
-  for (int i = 0; i < kMaxEvents; ++i) r.row_[i] = row_[i] & o.row_[i];
+  Rel r(std::max(rows(), o.rows()));
+  for (int i = 0; i < std::min(rows(), o.rows()); ++i) r.row_[i] = row_[i] & o.row_[i];
   return r;
 }
 
 Rel Rel::operator-(const Rel& o) const {
-  Rel r;
-  for (int i = 0; i < kMaxEvents; ++i) r.row_[i] = row_[i] & ~o.row_[i];
+  Rel r(std::max(rows(), o.rows()));
+  for (int i = 0; i < rows(); ++i) r.row_[i] = row_[i] & ~o.row(i);
   return r;
 }
 
 Rel Rel::seq(const Rel& o) const {
-  Rel r;
-  for (int i = 0; i < kMaxEvents; ++i) {
-    for (Set s = row_[i]; s; s &= s - 1) r.row_[i] |= o.row_[__builtin_ctzll(s)];
+  Rel r(std::max(rows(), o.rows()));
+  for (int i = 0; i < rows(); ++i) {
+    Set& out = r.row_[i];
+    row_[i].each([&](int j) {
+      if (j < o.rows()) out |= o.row_[j];
+    });
   }
   return r;
 }
 
 Rel Rel::inv() const {
-  Rel r;
-  for (int i = 0; i < kMaxEvents; ++i) {
-    for (Set s = row_[i]; s; s &= s - 1) r.row_[__builtin_ctzll(s)] |= bit(i);
+  Rel r(rows());
+  for (int i = 0; i < rows(); ++i) {
+    row_[i].each([&](int j) { r.add(j, i); });
   }
   return r;
 }
 
 Rel Rel::opt() const {
   Rel r = *this;
-  for (int i = 0; i < kMaxEvents; ++i) r.row_[i] |= bit(i);
+  for (int i = 0; i < rows(); ++i) r.row_[i].set(i);
   return r;
 }
 
 // Warshall: after step k, i reaches j through intermediates among 0..k.
 Rel Rel::plus() const {
   Rel r = *this;
-  for (int k = 0; k < kMaxEvents; ++k) {
-    for (int i = 0; i < kMaxEvents; ++i) {
-      if (r.has(i, k)) r.row_[i] |= r.row_[k];
+  const int n = rows();
+  for (int k = 0; k < n; ++k) {
+    if (!r.row_[k].any()) continue;
+    for (int i = 0; i < n; ++i) {
+      if (r.row_[i].test(k)) r.row_[i] |= r.row_[k];
     }
   }
   return r;
@@ -101,17 +159,24 @@ Rel Rel::plus() const {
 Rel Rel::star() const { return plus().opt(); }
 
 Rel Rel::dom(Set s) const {
-  Rel r;
-  for (int i = 0; i < kMaxEvents; ++i) {
-    if (s & bit(i)) r.row_[i] = row_[i];
+  Rel r(rows());
+  for (int i = 0; i < rows(); ++i) {
+    if (s.test(i)) r.row_[i] = row_[i];
   }
   return r;
 }
 
 Rel Rel::rng(Set s) const {
-  Rel r;
-  for (int i = 0; i < kMaxEvents; ++i) r.row_[i] = row_[i] & s;
+  Rel r(rows());
+  for (int i = 0; i < rows(); ++i) r.row_[i] = row_[i] & s;
   return r;
+}
+
+bool Rel::operator==(const Rel& o) const {
+  for (int i = 0; i < std::max(rows(), o.rows()); ++i) {
+    if (row(i) != o.row(i)) return false;
+  }
+  return true;
 }
 
 }  // namespace ravel::lkmm

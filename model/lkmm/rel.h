@@ -1,32 +1,78 @@
-// model/lkmm/rel.h: a binary relation over at most 64 events, as a bit matrix.
+// model/lkmm/rel.h: a binary relation over the events of one execution, as a bit matrix.
 //
 // Design note. The LKMM (tools/memory-model/linux-kernel.cat) is a set of relational
 // equations over the events of one candidate execution: unions, intersections, sequences
 // (composition), inverses, reflexive and transitive closures, and restrictions to event sets
-// (`[S] ; r ; [T]`). A litmus test has a handful of events, so a row of 64 bits per event is
-// enough and every operation is a few word operations per row. Sets of events are plain
-// 64-bit masks (Set). A test with more events is refused by the enumerator (kMaxEvents).
+// (`[S] ; r ; [T]`). A row is a fixed-width bit set (Set, kMaxEvents bits, a few words) and a
+// relation holds one row per event of its execution (the rows are as many as the events, so a
+// litmus test of ten events costs ten rows, not kMaxEvents). Every operation is a few word
+// operations per row. An execution with more events is refused by the enumerator (kMaxEvents).
+//
+// The universe of a relation is its row count (rows()): the reflexive closures (opt, star)
+// add the identity over it, so the model (lkmm.cc) builds every relation with the execution's
+// event count. Rows past the count are empty; binary operations take the larger count.
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace ravel::lkmm {
 
-inline constexpr int kMaxEvents = 64;
-using Set = uint64_t;
+inline constexpr int kMaxEvents = 256;
 
-inline Set bit(int e) { return Set{1} << e; }
+// A set of events: kMaxEvents bits.
+class Set {
+ public:
+  static constexpr int kWords = kMaxEvents / 64;
+  Set() { w_.fill(0); }
+  bool test(int i) const { return (w_[i >> 6] >> (i & 63)) & 1; }
+  void set(int i) { w_[i >> 6] |= uint64_t{1} << (i & 63); }
+  void reset(int i) { w_[i >> 6] &= ~(uint64_t{1} << (i & 63)); }
+  bool any() const;
+  explicit operator bool() const { return any(); }
+  int first() const;  // the lowest event in the set, -1 when empty
+  int count() const;
+  // Calls f(i) for every event i in the set, in increasing order.
+  template <class F>
+  void each(F f) const {
+    for (int k = 0; k < kWords; ++k) {
+      for (uint64_t s = w_[k]; s; s &= s - 1) f(k * 64 + __builtin_ctzll(s));
+    }
+  }
+  Set operator|(const Set& o) const;
+  Set operator&(const Set& o) const;
+  Set operator~() const;
+  Set& operator|=(const Set& o);
+  Set& operator&=(const Set& o);
+  bool operator==(const Set& o) const { return w_ == o.w_; }
+  bool operator!=(const Set& o) const { return w_ != o.w_; }
+
+ private:
+  std::array<uint64_t, kWords> w_;
+};
+
+inline Set bit(int e) {
+  Set s;
+  s.set(e);
+  return s;
+}
 
 class Rel {
  public:
-  Rel() { row_.fill(0); }
+  Rel() = default;
+  explicit Rel(int n) : row_(static_cast<size_t>(n)) {}
 
-  static Rel id(Set s);            // [s]: the identity restricted to s
-  static Rel cross(Set a, Set b);  // a * b
-  void add(int a, int b) { row_[a] |= bit(b); }
-  bool has(int a, int b) const { return (row_[a] >> b) & 1; }
-  Set row(int a) const { return row_[a]; }
+  static Rel id(Set s, int n);            // [s]: the identity restricted to s
+  static Rel cross(Set a, Set b, int n);  // a * b
+  void add(int a, int b);
+  void remove(int a, int b) {
+    if (a < rows()) row_[a].reset(b);
+  }
+  bool has(int a, int b) const { return a < rows() && row_[a].test(b); }
+  Set row(int a) const { return a < rows() ? row_[a] : Set(); }
+  int rows() const { return static_cast<int>(row_.size()); }
   bool empty() const;
   Set domain() const;
   Set range() const;
@@ -38,15 +84,15 @@ class Rel {
   Rel operator-(const Rel& o) const;  // r \ o
   Rel seq(const Rel& o) const;        // r ; o
   Rel inv() const;                    // r^-1
-  Rel opt() const;                    // r? (r | id over all events)
+  Rel opt() const;                    // r? (r | id over the universe)
   Rel plus() const;                   // r+
   Rel star() const;                   // r*
   Rel dom(Set s) const;               // [s] ; r
   Rel rng(Set s) const;               // r ; [s]
-  bool operator==(const Rel& o) const { return row_ == o.row_; }
+  bool operator==(const Rel& o) const;
 
  private:
-  std::array<Set, kMaxEvents> row_;
+  std::vector<Set> row_;
 };
 
 }  // namespace ravel::lkmm

@@ -22,8 +22,8 @@ TEST(Rel, SequenceInverseAndRestriction) {
   EXPECT_FALSE(c.inv().has(2, 3));
   EXPECT_EQ(c.dom(bit(1)).range(), bit(2));
   EXPECT_EQ(c.rng(bit(1)).domain(), bit(0));
-  EXPECT_EQ(Rel::cross(bit(0) | bit(1), bit(5)).range(), bit(5));
-  EXPECT_TRUE(Rel::id(bit(7)).has(7, 7));
+  EXPECT_EQ(Rel::cross(bit(0) | bit(1), bit(5), 8).range(), bit(5));
+  EXPECT_TRUE(Rel::id(bit(7), 8).has(7, 7));
 }
 
 TEST(Rel, ClosuresAndCycles) {
@@ -38,8 +38,33 @@ TEST(Rel, ClosuresAndCycles) {
   EXPECT_FALSE(c.acyclic());
   EXPECT_FALSE(c.plus().irreflexive());
   Rel self;
-  self.add(63, 63);  // the last event
+  self.add(63, 63);  // the last event of the first word
   EXPECT_FALSE(self.irreflexive());
+}
+
+// Executions of more than 64 events (indexer(15) has 250): rows and sets span several words.
+TEST(Rel, PastSixtyFourEvents) {
+  const int n = kMaxEvents;
+  Rel c(n);
+  for (int i = 0; i + 1 < n; ++i) c.add(i, i + 1);
+  Rel p = c.plus();
+  EXPECT_TRUE(p.has(0, n - 1));
+  EXPECT_TRUE(p.has(63, 64) && p.has(64, 200));
+  EXPECT_FALSE(p.has(200, 64));
+  EXPECT_TRUE(c.acyclic());
+  c.add(n - 1, 0);
+  EXPECT_FALSE(c.acyclic());
+  EXPECT_TRUE(c.inv().has(130, 129));
+  EXPECT_EQ(c.seq(c).row(127), bit(129));
+  EXPECT_EQ(c.dom(bit(100)).range(), bit(101));
+  EXPECT_EQ((bit(70) | bit(190)).count(), 2);
+  EXPECT_EQ((bit(70) | bit(190)).first(), 70);
+  EXPECT_TRUE(Rel(n).opt().has(255, 255));
+  EXPECT_FALSE(Rel(10).opt().has(10, 10));  // the universe is the row count
+  Rel r;
+  r.add(3, 200);
+  r.remove(3, 200);
+  EXPECT_TRUE(r.empty());
 }
 
 TEST(Rel, SetOperations) {

@@ -87,8 +87,8 @@ std::optional<RmwSpec> rmw_spec(const std::string& name) {
 
 int Emitter::emit(Event e, uint64_t addr, uint64_t data) {
   int i = static_cast<int>(trace.ev.size());
-  if (i >= lkmm::kMaxEvents) {
-    refuse(last_pos, "more than " + std::to_string(lkmm::kMaxEvents) + " events in " +
+  if (i >= kMaxThreadEvents) {
+    refuse(last_pos, "more than " + std::to_string(kMaxThreadEvents) + " events in " +
                          (thread_name.empty() ? "P" + std::to_string(proc_) : thread_name) +
                          " (lkmm)");
   }
@@ -110,13 +110,29 @@ size_t Emitter::choose(size_t n) {
   return k < choices_.size() ? choices_[k] : 0;
 }
 
-Val Emitter::read(int loc, uint32_t tags, uint64_t addr) {
-  size_t n = choice_index_++;
+namespace {
+thread_local ReadOracle* g_oracle = nullptr;  // the innermost OracleScope's
+}  // namespace
+
+OracleScope::OracleScope(ReadOracle* oracle) : prev_(g_oracle) { g_oracle = oracle; }
+OracleScope::~OracleScope() { g_oracle = prev_; }
+
+// The value the next read of `loc` returns on this path: the oracle's options (the exploration)
+// or the location's value domain (the reference), one path per value.
+int64_t Emitter::choose_value(int loc) {
+  if (oracle != nullptr) {
+    std::vector<int64_t> opts = oracle->options(loc, trace);
+    if (opts.empty()) throw DeadPath{};  // nothing to read from
+    return opts[choose(opts.size())];
+  }
   const std::vector<int64_t>& d = domain_[loc];
-  sizes.push_back(d.size());
+  return d[choose(d.size())];
+}
+
+Val Emitter::read(int loc, uint32_t tags, uint64_t addr) {
   Event e;
   e.kind = lkmm::Kind::kRead, e.loc = loc, e.tags = tags;
-  e.value = d[n < choices_.size() ? choices_[n] : 0];
+  e.value = choose_value(loc);
   int i = emit(e, addr, 0);
   return Val{e.value, uint64_t{1} << i};
 }
@@ -188,10 +204,7 @@ Val Emitter::try_lock(int loc, uint64_t addr) {
   if (held) {
     r.value = 1;  // its own lock write: no oracle choice (the domain may not hold 1 yet)
   } else {
-    size_t n = choice_index_++;
-    const std::vector<int64_t>& d = domain_[loc];
-    sizes.push_back(d.size());
-    r.value = d[n < choices_.size() ? choices_[n] : 0];
+    r.value = choose_value(loc);
   }
   if (r.value != 0) {
     r.tags = lkmm::kIsLocked;
@@ -294,6 +307,7 @@ bool each_path(int proc, size_t locations, const std::vector<std::vector<int64_t
   std::vector<size_t> choices;
   for (;;) {
     Emitter em(proc, locations, domain, choices);
+    em.oracle = g_oracle;
     try {
       body(em);
       out->push_back(std::move(em.trace));

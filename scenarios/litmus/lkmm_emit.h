@@ -57,6 +57,30 @@ std::optional<RmwSpec> rmw_spec(const std::string& name);
 // smp_mb() and the other F[Barriers] of linux-kernel.bell, by built-in name.
 const std::map<std::string, lkmm::Fence>& fence_table();
 
+// The exploration of lkmm_explore.h answers reads from the writes they may read from instead of
+// the value domains: options() lists the values the next read of the running thread may return
+// at `loc` (each once), given the thread's events so far. The explorer then chooses, for the
+// value the read returned, which write of that value it read from.
+class ReadOracle {
+ public:
+  virtual ~ReadOracle() = default;
+  virtual std::vector<int64_t> options(int loc, const Trace& so_far) = 0;
+};
+
+// While alive, each_path() answers the reads of the paths it runs from `oracle` (the front ends,
+// lkmm_thread.h and lkmm_ravel.h, call each_path unchanged). init and final, which build their
+// own Emitter, never see it.
+class OracleScope {
+ public:
+  explicit OracleScope(ReadOracle* oracle);
+  ~OracleScope();
+  OracleScope(const OracleScope&) = delete;
+  OracleScope& operator=(const OracleScope&) = delete;
+
+ private:
+  ReadOracle* prev_;
+};
+
 class Emitter {
  public:
   Emitter(int proc, size_t locations, const std::vector<std::vector<int64_t>>& domain,
@@ -67,7 +91,8 @@ class Emitter {
     throw Refused{Error{pos, msg}};
   }
 
-  // A read of `loc`: the oracle picks its value from the location's domain.
+  // A read of `loc`: its value is the next choice among the oracle's options or, without an
+  // oracle, the location's domain (choose_value).
   Val read(int loc, uint32_t tags, uint64_t addr);
   int write(int loc, uint32_t tags, Val v, uint64_t addr);
   void fence(lkmm::Fence f, int loc = -1);
@@ -94,17 +119,20 @@ class Emitter {
   // Refuses an open RCU section or a held spinlock at the end of the thread.
   void finish();
   // Drops the events recorded so far, keeping the state (locks held, open RCU sections): for
-  // init and final, which only need memory's values, so that they are not bound by kMaxEvents.
+  // init and final, which only need memory's values, so that they are not bound by
+  // kMaxThreadEvents.
   void forget_events();
 
   Trace trace;
-  std::vector<size_t> sizes;  // domain size of each oracle choice made
+  ReadOracle* oracle = nullptr;  // each_path sets it from the OracleScope
+  std::vector<size_t> sizes;     // domain size of each oracle choice made
   Pos last_pos;
   std::string thread_name;  // the thread in messages; "P<proc>" when empty
   bool in_hardirq = false;  // the events emitted now are an irq handler's (Trace::hardirq)
 
  private:
   int emit(lkmm::Event e, uint64_t addr, uint64_t data);
+  int64_t choose_value(int loc);
 
   int proc_;
   size_t locations_;

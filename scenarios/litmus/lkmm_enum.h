@@ -1,7 +1,11 @@
 // scenarios/litmus/lkmm_enum.h: the candidate executions of a litmus test or a scenario, judged
 // by the LKMM.
 //
-// Design note. herd7's method, in three steps:
+// Design note. Two explorations share the candidate-level half (rf fixed or chosen, every
+// coherence order, the model): the default below is herd7's method, also the brute-force
+// reference the tests compare the other with; lkmm_explore.h (kExplore, not yet the default:
+// docs/litmus.md "Exploration by reads-from") grows executions thread by thread, each read
+// choosing the write it reads from. The default runs in three steps:
 //   1. value domains: each location starts with {initial value}; every thread is run with
 //      every read answered from the current domains (a front end's ThreadPaths: litmus bodies,
 //      lkmm_thread.h; scenario threads, lkmm_ravel.h) and every value it stores
@@ -41,6 +45,7 @@ struct Final {
 struct Stats {
   uint64_t candidates = 0;  // candidate executions checked
   uint64_t consistent = 0;  // of which the model accepts
+  uint64_t runs = 0;        // thread runs explored (lkmm_explore.h; the reference: paths)
 };
 
 // When to stop before every candidate is checked (`ravel run --executions`, `--time-limit`,
@@ -70,7 +75,8 @@ struct Limits {
   double time_limit_s = -1;
   bool stop_on_first = false;
   const std::atomic<bool>* interrupted = nullptr;  // stop (incomplete) once it is set
-  Stop start() const {                             // the Stop of a run starting now
+  bool explore = true;  // explore by reads-from (kExplore); false: the reference enumeration
+  Stop start() const {   // the Stop of a run starting now
     Stop s;
     s.interrupted = interrupted;
     s.has_deadline = time_limit_s > 0;
@@ -90,6 +96,10 @@ using ThreadPaths = std::function<bool(int proc, const std::vector<std::vector<i
 // atomicity cut of rf choices, lkmm_enum.cc): for the test that pruning changes no answer.
 inline constexpr uint32_t kNoPruning = 1u << 31;
 
+// Another bit beside the axioms: explore by reads-from (lkmm_explore.h) instead of enumerating
+// candidates as herd7 does (value domains, path combinations, every rf and co).
+inline constexpr uint32_t kExplore = 1u << 30;
+
 // At most this many paths per thread.
 inline constexpr size_t kMaxPaths = 4096;
 
@@ -99,6 +109,15 @@ inline constexpr size_t kMaxPaths = 4096;
 bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
                Stats* stats, Error* err, Stop* stop = nullptr);
+
+// One combination of thread paths (`ts`, in thread order) whose every read has its write
+// fixed: `rf[t][i]` for event i of thread t is the execution index of the write it reads from
+// (initial writes first, one per location; then the threads' events in order), -1 for
+// non-reads. Every coherence order is judged. False with *err set on too many events.
+bool judge_fixed_rf(const std::vector<const lkmm_thread::Trace*>& ts,
+                    const std::vector<int64_t>& init, const std::vector<std::vector<int>>& rf,
+                    uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
+                    Stats* stats, Error* err, Stop* stop);
 
 // A litmus test's: False with *err set when the test cannot be enumerated (a construct lkmm
 // refuses, too many events or paths, domains that do not converge).

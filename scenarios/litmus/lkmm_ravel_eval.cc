@@ -168,7 +168,7 @@ void Eval::sync() {
     if (e.kind == lkmm::Kind::kWrite) (*seq_)[e.loc] = {e.value};
   }
   // Memory holds every value: the events themselves are not needed (findings are kept).
-  if (em_.trace.ev.size() > lkmm::kMaxEvents / 2) {
+  if (em_.trace.ev.size() > lkmm_thread::kMaxThreadEvents / 2) {
     std::vector<lkmm_thread::Trace::Finding> keep = std::move(em_.trace.findings);
     std::vector<lkmm_thread::Trace::Usage> usage = std::move(em_.trace.usage);
     em_.forget_events();

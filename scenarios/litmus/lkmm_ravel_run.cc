@@ -119,7 +119,7 @@ class Judge {
       if (!(reads >> i & 1)) continue;
       int r = f.base[t] + i;
       for (int w = 0; w < static_cast<int>(x.ev.size()); ++w) {
-        if (x.rf.has(w, r) && x.co.row(w) != 0) return false;
+        if (x.rf.has(w, r) && x.co.row(w).any()) return false;
       }
     }
     return true;
@@ -266,8 +266,9 @@ bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t
     };
     Judge judge(prog, lay, loop_bound, out, limits, &stop);
     try {
-      ok = lkmm_enum::enumerate(lay.threads.size(), lay.init, paths, lkmm::kAllAxioms,
-                                std::ref(judge), &stats, &err, &stop);
+      const uint32_t how = lkmm::kAllAxioms | (limits.explore ? lkmm_enum::kExplore : 0u);
+      ok = lkmm_enum::enumerate(lay.threads.size(), lay.init, paths, how, std::ref(judge), &stats,
+                                &err, &stop);
     } catch (const Error& e) {
       err = e, ok = false;
     }
@@ -277,6 +278,7 @@ bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t
     return false;
   }
   out->candidates = stats.candidates;
+  out->runs = stats.runs;
   out->run.result.complete = !stop.stopped;
   out->run.result.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

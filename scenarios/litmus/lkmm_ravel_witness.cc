@@ -16,7 +16,7 @@ std::vector<int> co_order(const lkmm::Execution& x, int loc) {
   for (int w = 0; w < static_cast<int>(x.ev.size()); ++w) {
     if (x.ev[w].kind == lkmm::Kind::kWrite && x.ev[w].loc == loc) order.push_back(w);
   }
-  auto before = [&](int a) { return __builtin_popcountll(x.co.inv().row(a)); };
+  auto before = [&](int a) { return x.co.inv().row(a).count(); };
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return before(a) < before(b); });
   return order;
 }

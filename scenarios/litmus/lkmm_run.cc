@@ -122,7 +122,8 @@ bool run_lkmm(const std::string& file, const std::string& text, const Test& t, u
     if (positive && out->witness.empty()) out->witness = witness_text(*f.execution, layout.names);
   };
   try {
-    ok = ok && lkmm_enum::enumerate(bodies, layout, axioms, observe, &stats, &err, &stop);
+    const uint32_t how = axioms | (limits.explore ? lkmm_enum::kExplore : 0u);
+    ok = ok && lkmm_enum::enumerate(bodies, layout, how, observe, &stats, &err, &stop);
   } catch (const Error& e) {
     err = e, ok = false;
   }

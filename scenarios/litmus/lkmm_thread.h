@@ -30,6 +30,10 @@ namespace ravel::litmus::lkmm_thread {
 
 inline constexpr int64_t kAddrBase = int64_t{1} << 40;
 
+// At most this many events per thread: a value's dependencies are a 64-bit mask of the
+// thread's reads (Val::deps). An execution may hold up to lkmm::kMaxEvents.
+inline constexpr int kMaxThreadEvents = 64;
+
 // The shared locations of a test: names, and for each process parameter the location it
 // points to.
 struct Layout {

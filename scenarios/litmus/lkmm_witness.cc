@@ -72,7 +72,7 @@ std::string witness_text(const lkmm::Execution& x, const std::vector<std::string
       }
     }
     if (order.size() < 2) continue;
-    auto before = [&](int a) { return __builtin_popcountll(x.co.inv().row(a)); };
+    auto before = [&](int a) { return x.co.inv().row(a).count(); };
     std::sort(order.begin(), order.end(), [&](int a, int b) { return before(a) < before(b); });
     s += "    co  " + names[loc] + ": init=" + value(x.ev[loc].value, names);
     for (size_t k = 1; k < order.size(); ++k) s += ", " + event(x, order[k]);

@@ -2,6 +2,7 @@
 // (docs/litmus.md "Scenarios under lkmm"): the verdict line and JSON object of an sc run, with
 // strategy "axiomatic", each violation followed by the witness execution's rf and co.
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "scenarios/interp/outcome.h"
@@ -123,7 +124,11 @@ int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::
 litmus::lkmm_enum::Limits lkmm_limits(const RunOptions& o) {
   // An interrupt stops the enumeration as it stops an sc exploration: the run is reported
   // incomplete and `run` exits 128 + the signal (docs/exit-codes.md).
-  return {o.executions, o.time_limit_s, o.stop_on_first, interrupt_flag()};
+  litmus::lkmm_enum::Limits l{o.executions, o.time_limit_s, o.stop_on_first, interrupt_flag()};
+  // The exploration by reads-from is the default; RAVEL_LKMM_REFERENCE=1 runs the brute-force
+  // enumeration of candidate executions instead, to compare (docs/litmus.md).
+  l.explore = std::getenv("RAVEL_LKMM_REFERENCE") == nullptr;
+  return l;
 }
 
 namespace {

@@ -83,7 +83,7 @@ Json co_json(const litmus::LkmmWitness& w) {
         order.push_back(e);
       }
     }
-    auto before = [&](int a) { return __builtin_popcountll(w.x.co.inv().row(a)); };
+    auto before = [&](int a) { return w.x.co.inv().row(a).count(); };
     std::stable_sort(order.begin(), order.end(),
                      [&](int a, int b) { return before(a) < before(b); });
     if (order.size() > 1) co.push_back({{"location", w.names[loc]}, {"writes", order}});

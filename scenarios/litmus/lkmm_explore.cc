@@ -1,0 +1,390 @@
+// scenarios/litmus/lkmm_explore.cc: executions grown thread by thread, reads choosing their
+// writes (see lkmm_explore.h).
+#include "scenarios/litmus/lkmm_explore.h"
+
+#include <algorithm>
+#include <climits>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "scenarios/litmus/lkmm_emit.h"
+
+namespace ravel::litmus::lkmm_enum {
+namespace {
+
+using lkmm::Event;
+using lkmm_thread::Trace;
+
+// Where a read takes its value from.
+struct Source {
+  enum class Kind : uint8_t { kInit, kWrite, kPromise } kind = Kind::kInit;
+  int thread = -1;  // kWrite, kPromise: the writing thread
+  int event = -1;   // kInit: the location; kWrite: the write's index in its thread
+  int64_t value = 0;
+  int depth = 0;  // of the value (Explorer::depths), not part of the source's identity
+  bool operator<(const Source& o) const {
+    return kind != o.kind       ? kind < o.kind
+           : thread != o.thread ? thread < o.thread
+                                : event < o.event;
+  }
+};
+
+// Per thread, per location: the values the thread's runs store there, each with the least
+// depth it was stored with (Explorer::depths).
+using Stores = std::vector<std::vector<std::map<int64_t, int>>>;
+
+bool is_write(const Event& e, int loc) { return e.kind == lkmm::Kind::kWrite && e.loc == loc; }
+
+class Explorer : public lkmm_thread::ReadOracle {
+ public:
+  Explorer(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
+           uint32_t axioms, const std::function<void(const Final&)>& cb, Stats* stats, Error* err,
+           Stop* stop)
+      : init_(init),
+        thread_paths_(thread_paths),
+        axioms_(axioms),
+        cb_(cb),
+        stats_(stats),
+        err_(err),
+        stop_(stop),
+        prune_rmw_((axioms & lkmm::kAtomic) && (axioms & lkmm::kCoherence) &&
+                   !(axioms & kNoPruning)),
+        runs_(threads, nullptr),
+        runs_at_(threads),
+        fresh_(threads, false),
+        writes_at_(threads),
+        src_(threads),
+        depth_(threads),
+        pending_(threads),
+        stores_(threads, std::vector<std::map<int64_t, int>>(init.size())),
+        reads_(threads, std::vector<bool>(init.size())),
+        writes_(threads, std::vector<bool>(init.size())),
+        most_writes_(threads, 0) {
+    for (int64_t v : init) domain_.push_back({v});
+    for (size_t t = 0; t < threads; ++t) order_.push_back(static_cast<int>(t));
+  }
+
+  bool run();
+
+  // The values a read may return, each once: the run fixes the value and choose() the write it
+  // comes from. One run per source would repeat a path once per write of its value and reach the
+  // per-thread path limit on programs the reference runs.
+  std::vector<int64_t> options(int loc, const Trace& so_far) override {
+    std::vector<int64_t> v;
+    for (const Source& s : sources(cur_, loc, so_far.ev, so_far.ev.size())) {
+      if (std::find(v.begin(), v.end(), s.value) == v.end()) v.push_back(s.value);
+    }
+    return v;
+  }
+
+ private:
+  std::vector<Source> sources(size_t pos, int loc, const std::vector<Event>& own, size_t end) const;
+  bool pass(bool judging);
+  void dfs(size_t pos);
+  void note(int t, size_t pos, const Trace& r);
+  void depths(size_t pos, const Trace& r);
+  void choose(size_t pos, size_t k);
+  bool too_long(size_t pos, const Trace& r);
+  void leaf();
+  void order_by_flow();
+  size_t round_bound() const;
+
+  // A read whose source is still to be chosen: the thread's position, its event, candidates.
+  struct Pending {
+    size_t pos;
+    int event;
+    std::vector<Source> options;
+  };
+
+  const std::vector<int64_t>& init_;
+  const ThreadPaths& thread_paths_;
+  uint32_t axioms_;
+  const std::function<void(const Final&)>& cb_;
+  Stats* stats_;
+  Error* err_;
+  Stop* stop_;
+  bool prune_rmw_;
+  bool judging_ = false;
+  bool failed_ = false;
+  std::vector<std::vector<int64_t>> domain_;  // unused by the oracle; the front ends' argument
+  std::vector<int> order_;                    // thread run at each position
+  size_t cur_ = 0;                            // position of the thread running now
+  std::vector<const Trace*> runs_;            // by position: the run chosen
+  std::vector<std::vector<Trace>> runs_at_;   // by position: its thread's runs (dfs)
+  std::vector<bool> fresh_;                   // by position: runs_at_ fits the runs before
+  std::vector<std::vector<std::vector<int>>> writes_at_;  // by position, location: the writes
+  std::vector<std::vector<Source>> src_;                  // by position, per event: a read's source
+  std::vector<std::vector<int>> depth_;        // by position, per event: its value's depth
+  std::vector<std::vector<Pending>> pending_;  // by position: what its thread's run must choose
+  std::set<Source> rmw_taken_;                 // writes a storing RMW already reads from
+  Stores stores_, next_stores_;
+  std::vector<std::vector<bool>> reads_, writes_;  // per thread, per location: accessed
+  std::vector<size_t> most_writes_;                // per thread: the most writes of one run
+};
+
+// The writes a read at `loc` of the thread at position `pos` may read from, its own events
+// before it being own[0, end): the initial write, the writes of the threads run before it, its
+// own earlier writes, and promises of the threads run after it.
+std::vector<Source> Explorer::sources(size_t pos, int loc, const std::vector<Event>& own,
+                                      size_t end) const {
+  std::vector<Source> out;
+  out.push_back({Source::Kind::kInit, -1, loc, init_[loc]});
+  auto add = [&](size_t p, const std::vector<Event>& ev, int i) {
+    const std::vector<int>& depth = depth_[p];
+    const int d = size_t(i) < depth.size() ? depth[i] : 0;  // own: depths() fills them in order
+    out.push_back({Source::Kind::kWrite, order_[p], i, ev[i].value, d});
+  };
+  for (size_t p = 0; p < pos; ++p) {
+    for (int i : writes_at_[p][loc]) add(p, runs_[p]->ev, i);
+  }
+  for (size_t i = 0; i < end; ++i) {
+    if (is_write(own[i], loc)) add(pos, own, int(i));
+  }
+  for (size_t p = pos + 1; p < order_.size(); ++p) {
+    for (const auto& [v, d] : stores_[order_[p]][loc]) {
+      out.push_back({Source::Kind::kPromise, order_[p], -1, v, d});
+    }
+  }
+  return out;
+}
+
+// The depth of each event's value in the run at `pos`: a read's is the least depth of a source
+// of its value (the initial value's is 0), a write's one more than the deepest read before it
+// in the run (its value and whether it happens are computed from those). A value of depth d
+// needs a chain of d writes, each computed from the one before; a consistent execution has
+// no chain longer than its writes (a longer one would repeat a write: a cycle that hb or
+// coherence rejects, no value out of thin air), so promises of a deeper value are never
+// needed: this is the reference's bound on its rounds of value domains (lkmm_enum.cc), counted
+// per value, since one pass here can extend a chain by several writes.
+void Explorer::depths(size_t pos, const Trace& r) {
+  std::vector<int>& depth = depth_[pos];
+  depth.clear();
+  int deepest_read = 0;
+  for (size_t i = 0; i < r.ev.size(); ++i) {
+    const Event& e = r.ev[i];
+    int d = 0;
+    if (e.kind == lkmm::Kind::kRead) {
+      d = INT_MAX;
+      for (const Source& s : sources(pos, e.loc, r.ev, i)) {
+        if (s.value == e.value) d = std::min(d, s.depth);
+      }
+      if (d == INT_MAX) d = 0;  // no source: choose() drops the run
+      deepest_read = std::max(deepest_read, d);
+    } else if (e.kind == lkmm::Kind::kWrite) {
+      d = deepest_read + 1;
+    }
+    depth.push_back(d);
+  }
+}
+
+void Explorer::note(int t, size_t pos, const Trace& r) {
+  size_t w = 0;
+  const std::vector<int>& depth = depth_[pos];
+  for (size_t i = 0; i < r.ev.size(); ++i) {
+    const Event& e = r.ev[i];
+    if (e.loc < 0 || e.kind == lkmm::Kind::kFence) continue;
+    if (e.kind == lkmm::Kind::kWrite) {
+      writes_[t][e.loc] = true;
+      ++w;
+      if (static_cast<size_t>(depth[i]) > round_bound()) continue;  // never needed (depths)
+      auto [it, added] = next_stores_[t][e.loc].emplace(e.value, depth[i]);
+      if (!added) it->second = std::min(it->second, depth[i]);
+    } else {
+      reads_[t][e.loc] = true;
+    }
+  }
+  most_writes_[t] = std::max(most_writes_[t], w);
+}
+
+void Explorer::dfs(size_t pos) {
+  if (failed_ || (stop_ != nullptr && stop_->now())) return;
+  if (pos == order_.size()) return leaf();
+  const int t = order_[pos];
+  // A thread's runs depend on the values its reads may return, which come from the runs of
+  // the threads before it and the promises (fixed in a pass), never on the sources those
+  // threads' reads chose: they are computed once per combination of earlier runs, not once
+  // per reads-from choice.
+  std::vector<Trace>& runs = runs_at_[pos];
+  if (!fresh_[pos]) {
+    runs.clear();
+    cur_ = pos;
+    lkmm_thread::OracleScope scope(this);
+    if (!thread_paths_(t, domain_, &runs, err_)) {
+      failed_ = true;
+      return;
+    }
+    stats_->runs += runs.size();
+    fresh_[pos] = true;
+  }
+  for (const Trace& r : runs) {
+    if (failed_ || (stop_ != nullptr && stop_->stopped)) return;
+    if (too_long(pos, r)) return;
+    std::fill(fresh_.begin() + static_cast<std::ptrdiff_t>(pos) + 1, fresh_.end(), false);
+    runs_[pos] = &r;
+    writes_at_[pos].assign(init_.size(), {});
+    for (size_t i = 0; i < r.ev.size(); ++i) {
+      if (r.ev[i].kind == lkmm::Kind::kWrite) writes_at_[pos][r.ev[i].loc].push_back(int(i));
+    }
+    if (!judging_) depths(pos, r), note(t, pos, r);  // the judging pass learns nothing new
+    src_[pos].assign(r.ev.size(), Source{});
+    // This run's reads: each may read from any source of the value it returned.
+    std::vector<Pending> todo;
+    for (size_t i = 0; i < r.ev.size(); ++i) {
+      const Event& e = r.ev[i];
+      if (e.kind != lkmm::Kind::kRead) continue;
+      Pending p{pos, int(i), {}};
+      for (const Source& s : sources(pos, e.loc, r.ev, i)) {
+        if (s.value == e.value) p.options.push_back(s);
+      }
+      todo.push_back(std::move(p));
+    }
+    // The promises of earlier threads on this one: kept by a write of that location and value.
+    for (size_t q = 0; q < pos; ++q) {
+      for (size_t i = 0; i < src_[q].size(); ++i) {
+        const Source& s = src_[q][i];
+        if (s.kind != Source::Kind::kPromise || s.thread != t) continue;
+        Pending p{q, int(i), {}};
+        const int loc = runs_[q]->ev[i].loc;
+        for (size_t w = 0; w < r.ev.size(); ++w) {
+          if (is_write(r.ev[w], loc) && r.ev[w].value == s.value) {
+            p.options.push_back({Source::Kind::kWrite, t, int(w), s.value});
+          }
+        }
+        todo.push_back(std::move(p));
+      }
+    }
+    pending_[pos] = std::move(todo);
+    choose(pos, 0);  // leaves the promises it resolved as it found them
+  }
+  runs_[pos] = nullptr;
+}
+
+// An execution of more events than a relation holds is refused as soon as the runs chosen so
+// far exceed it, not after the passes that learn the stored values (lkmm_enum.cc build()
+// refuses it the same way).
+bool Explorer::too_long(size_t pos, const Trace& r) {
+  size_t events = init_.size() + r.ev.size();
+  for (size_t p = 0; p < pos; ++p) events += runs_[p]->ev.size();
+  if (events <= lkmm::kMaxEvents) return false;
+  *err_ = Error{
+      Pos{}, "more than " + std::to_string(lkmm::kMaxEvents) + " events in one execution (lkmm)"};
+  failed_ = true;
+  return true;
+}
+
+// Chooses a source for each pending read of position `pos`, then runs the next thread.
+void Explorer::choose(size_t pos, size_t k) {
+  if (k == pending_[pos].size()) return dfs(pos + 1);
+  const Pending& p = pending_[pos][k];
+  Source& slot = src_[p.pos][p.event];
+  const Source saved = slot;
+  const Trace& r = *runs_[p.pos];
+  bool stores = false;  // an RMW read that stores (the atomicity cut)
+  for (const auto& pair : r.rmw) stores = stores || pair.first == p.event;
+  for (const Source& s : p.options) {
+    if (failed_ || (stop_ != nullptr && stop_->stopped)) break;
+    const bool cut = prune_rmw_ && stores && s.kind != Source::Kind::kPromise;
+    if (cut && !rmw_taken_.insert(s).second) continue;
+    slot = s;
+    choose(pos, k + 1);
+    if (cut) rmw_taken_.erase(s);
+  }
+  slot = saved;
+}
+
+void Explorer::leaf() {
+  if (!judging_) return;
+  const size_t n = order_.size();
+  std::vector<const Trace*> ts(n);
+  std::vector<size_t> pos_of(n);
+  for (size_t p = 0; p < n; ++p) ts[order_[p]] = runs_[p], pos_of[order_[p]] = p;
+  std::vector<int> base(n);
+  int next = static_cast<int>(init_.size());
+  for (size_t t = 0; t < n; ++t) base[t] = next, next += static_cast<int>(ts[t]->ev.size());
+  std::vector<std::vector<int>> rf(n);
+  for (size_t t = 0; t < n; ++t) {
+    const std::vector<Source>& src = src_[pos_of[t]];
+    rf[t].assign(src.size(), -1);
+    for (size_t i = 0; i < src.size(); ++i) {
+      if (ts[t]->ev[i].kind != lkmm::Kind::kRead) continue;
+      const Source& s = src[i];
+      rf[t][i] = s.kind == Source::Kind::kInit ? s.event : base[s.thread] + s.event;
+    }
+  }
+  if (!judge_fixed_rf(ts, init_, rf, axioms_, cb_, stats_, err_, stop_)) failed_ = true;
+}
+
+// The order threads run in: a thread after those whose writes it reads (seen in the first
+// pass), so that most reads find their write already there; a cycle (threads reading each
+// other) is broken by the declaration order. Any order gives the same executions; this one
+// needs the fewest promises.
+void Explorer::order_by_flow() {
+  const size_t n = order_.size();
+  std::vector<bool> placed(n, false);
+  auto feeds = [&](size_t a, size_t b) {  // a writes a location b reads
+    for (size_t l = 0; l < init_.size(); ++l) {
+      if (writes_[a][l] && reads_[b][l]) return true;
+    }
+    return false;
+  };
+  order_.clear();
+  while (order_.size() < n) {
+    size_t pick = n;
+    for (size_t t = 0; t < n && pick == n; ++t) {
+      if (placed[t]) continue;
+      bool ready = true;
+      for (size_t u = 0; u < n && ready; ++u) ready = placed[u] || u == t || !feeds(u, t);
+      if (ready) pick = t;
+    }
+    for (size_t t = 0; t < n && pick == n; ++t) {
+      if (!placed[t]) pick = t;
+    }
+    placed[pick] = true;
+    order_.push_back(static_cast<int>(pick));
+  }
+}
+
+// The reference's bound on the value rounds: one more than the writes one execution can have.
+size_t Explorer::round_bound() const {
+  size_t n = 1;
+  for (size_t w : most_writes_) n += w;
+  return n;
+}
+
+bool Explorer::pass(bool judging) {
+  judging_ = judging;
+  next_stores_ = stores_;
+  std::fill(fresh_.begin(), fresh_.end(), false);  // the promises may have changed
+  dfs(0);
+  return !failed_;
+}
+
+bool Explorer::run() {
+  // A first pass without promises learns who writes what the others read.
+  if (!pass(false)) return false;
+  if (stop_ != nullptr && stop_->stopped) return true;
+  order_by_flow();
+  // The values each thread may store, to a fixed point (bounded as the reference's domains).
+  // Each pass adds values of greater depth, up to round_bound(): a fixed point in as many
+  // passes at most.
+  for (size_t round = 0;; ++round) {
+    const bool same = next_stores_ == stores_;
+    stores_ = next_stores_;
+    if (same || round + 1 >= round_bound()) break;
+    if (!pass(false)) return false;
+    if (stop_ != nullptr && stop_->stopped) return true;
+  }
+  return pass(true);
+}
+
+}  // namespace
+
+bool explore(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
+             uint32_t axioms, const std::function<void(const Final&)>& on_consistent, Stats* stats,
+             Error* err, Stop* stop) {
+  Explorer e(threads, init, thread_paths, axioms, on_consistent, stats, err, stop);
+  return e.run();
+}
+
+}  // namespace ravel::litmus::lkmm_enum
