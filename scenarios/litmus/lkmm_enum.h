@@ -3,7 +3,7 @@
 //
 // Design note. Two explorations share the candidate-level half (rf fixed or chosen, every
 // coherence order, the model): the default below is herd7's method, also the brute-force
-// reference the tests compare the other with; lkmm_explore.h (kExplore, not yet the default:
+// reference the tests compare the other with; lkmm_explore.h (kExplore, the default:
 // docs/litmus.md "Exploration by reads-from") grows executions thread by thread, each read
 // choosing the write it reads from. The default runs in three steps:
 //   1. value domains: each location starts with {initial value}; every thread is run with
@@ -76,7 +76,7 @@ struct Limits {
   bool stop_on_first = false;
   const std::atomic<bool>* interrupted = nullptr;  // stop (incomplete) once it is set
   bool explore = true;  // explore by reads-from (kExplore); false: the reference enumeration
-  Stop start() const {   // the Stop of a run starting now
+  Stop start() const {  // the Stop of a run starting now
     Stop s;
     s.interrupted = interrupted;
     s.has_deadline = time_limit_s > 0;

@@ -1,5 +1,5 @@
 // scenarios/litmus/lkmm_explore.h: LKMM executions grown thread by thread, each read choosing
-// the write it reads from (--memory-model lkmm with kExplore, not yet the default; docs/litmus.md,
+// the write it reads from (--memory-model lkmm, the default; kExplore; docs/litmus.md,
 // "Exploration by reads-from").
 //
 // Design note. The reference enumeration (lkmm_enum.h, the default) runs every thread against

@@ -164,7 +164,6 @@ class Eval {
   void wake_up(const Expr* e, Frame& f);
   void wait_event(const Expr* e, Frame& f);
 
-
   // -- interrupts (lkmm_ravel_irq.cc) ----------------------------------------------------------
   void fire(size_t line);
   bool irq_builtin(const std::string& n, const Expr* e, Frame& f, Val* out);

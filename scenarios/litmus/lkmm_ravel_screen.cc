@@ -246,7 +246,7 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
   out->irqs.resize(out->threads.size());  // a worker runs on a CPU of its own, no handler
   if (out->names.size() + 1 > lkmm::kMaxEvents) {
     *err = Error{prog.globals.back()->pos, "more than " + std::to_string(lkmm::kMaxEvents - 1) +
-                                              " globals under --memory-model lkmm"};
+                                               " globals under --memory-model lkmm"};
     return false;
   }
   return initial_values(prog, loop_bound, out, err);
