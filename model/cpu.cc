@@ -3,6 +3,7 @@
 
 #include "model/lockdep.h"
 #include "model/ops.h"
+#include "model/race.h"
 #include "model/rcu.h"
 
 namespace ravel::model {
@@ -82,15 +83,33 @@ void implicit_change(OpKind kind, Loc loc, F change, bool rcu_depth = false) {
   if (!rcu_depth && rcu_consolidated()) rcu_reader_update(t);
 }
 
+// Hardirq handlers run on a CPU only where its task has interrupts on, and never nest (they
+// run with interrupts off): a task's IRQs-off region and each firing of a handler on its CPU
+// are ordered by that CPU's own execution, so the race detector orders them too. The region's
+// start acquires the CPU and its end releases it, as each firing does (irq.cc). An access made
+// with interrupts on stays unordered with the handlers: one may interrupt it, as KCSAN sees.
+void irqs_off_region(const TaskCtx& t, bool was_off) {
+  if (t.irq_handler || t.cpu < 0 || was_off == t.irqs_off) return;
+  const ObjectId cpu = Kernel::current().cpu(t.cpu).object;
+  if (t.irqs_off) {
+    hb_acquire(cpu);
+  } else {
+    hb_release(cpu);
+  }
+}
+
 }  // namespace
 
 void local_irq_disable(Loc loc) {
+  const bool was_off = Kernel::current().self().irqs_off;
   explicit_change(op::kLocalIrqDisable, loc, [](TaskCtx& t) { t.irqs_off = true; });
+  irqs_off_region(Kernel::current().self(), was_off);
 }
 
 void local_irq_enable(Loc loc) {
   const bool was_off = Kernel::current().self().irqs_off;
   explicit_change(op::kLocalIrqEnable, loc, [](TaskCtx& t) { t.irqs_off = false; });
+  irqs_off_region(Kernel::current().self(), was_off);
   if (was_off) lockdep_hardirqs_on(loc);
 }
 
@@ -98,6 +117,7 @@ unsigned long local_irq_save(Loc loc) {
   Kernel& k = Kernel::current();
   unsigned long flags = k.self().irqs_off ? 0 : kIrqFlagsEnabled;
   explicit_change(op::kLocalIrqSave, loc, [](TaskCtx& t) { t.irqs_off = true; });
+  irqs_off_region(k.self(), flags == 0);
   k.ctx().set_result(static_cast<int64_t>(flags));
   return flags;
 }
@@ -108,6 +128,7 @@ void local_irq_restore(unsigned long flags, Loc loc) {
   explicit_change(
       op::kLocalIrqRestore, loc, [off](TaskCtx& x) { x.irqs_off = off; },
       static_cast<int64_t>(flags));
+  irqs_off_region(Kernel::current().self(), was_off);
   if (was_off && !off) lockdep_hardirqs_on(loc);
 }
 

@@ -6,6 +6,7 @@
 #include "model/kernel.h"
 #include "model/lockdep.h"
 #include "model/ops.h"
+#include "model/race.h"
 #include "model/rcu.h"
 
 namespace ravel::model {
@@ -62,7 +63,11 @@ void irq_main(void* p) {
   t.hardirq = 1;
   t.irqs_off = true;
   if (rcu_consolidated()) rcu_reader_update(t);
+  // The CPU runs one firing at a time, between its task's IRQs-off regions (cpu.cc
+  // irqs_off_region): ordered with them and with the other firings for the race detector.
+  hb_acquire(c.object);
   f->line->handler(f->line->arg);
+  hb_release(c.object);
   lockdep_task_exit(Loc{});
   Operation ret;
   ret.kind = op::kIrqReturn;

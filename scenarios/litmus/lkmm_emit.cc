@@ -94,6 +94,7 @@ int Emitter::emit(Event e, uint64_t addr, uint64_t data) {
   }
   e.thread = proc_;
   if (in_hardirq) trace.hardirq |= uint64_t{1} << i;
+  if (irqs_off && !in_hardirq) trace.irqs_off |= uint64_t{1} << i;
   trace.ev.push_back(e);
   trace.pos.push_back(last_pos);
   for (int k = 0; k < i; ++k) {

@@ -129,6 +129,7 @@ class Emitter {
   Pos last_pos;
   std::string thread_name;  // the thread in messages; "P<proc>" when empty
   bool in_hardirq = false;  // the events emitted now are an irq handler's (Trace::hardirq)
+  bool irqs_off = false;    // the thread's hardirqs are disabled now (Trace::irqs_off)
 
  private:
   int emit(lkmm::Event e, uint64_t addr, uint64_t data);

@@ -129,6 +129,7 @@ void Eval::set_irqs(bool on, lang::Pos pos) {
   }
   const bool was = c.enabled;
   c.enabled = on;
+  em_.irqs_off = !on;
   if (was || !on) return;
   // lockdep_hardirqs_on() -> mark_held_locks(): every held spinlock is now {HARDIRQ-ON-W},
   // registered where hardirqs were enabled.
@@ -230,12 +231,13 @@ bool plain(const lkmm::Event& e) { return access(e) && e.tags == 0; }
 
 }  // namespace
 
-// sc's race detector (model/race.h) orders a handler's accesses with those of the other tasks of
-// its CPU only through locks, so it reports every conflicting pair (a write, a plain access) of
-// the thread and a handler, or of two firings, not made under a common lock; KCSAN sees the
-// first with hardirqs on (the compiler knows nothing of the interrupt: access-marking.txt).
-// Inlined in one LKMM thread they are ordered by po and are no LKMM data race, so they are
-// checked here, as sc checks them (docs/litmus.md "IRQs under lkmm").
+// A handler may interrupt the thread's plain access made with hardirqs on: KCSAN reports the
+// pair (the compiler knows nothing of the interrupt: access-marking.txt), as sc's race detector
+// does (model/race.h; model/cpu.cc orders the thread's IRQs-off regions and the firings of its
+// CPU). Inlined in one LKMM thread the two are ordered by po and are no LKMM data race, so they
+// are checked here, as sc checks them (docs/litmus.md "IRQs under lkmm"): a conflicting pair
+// (a write, a plain access) of the thread with hardirqs on and a handler, not under a common
+// lock.
 void same_cpu_races(const Layout& lay, const lkmm_thread::Trace& tr,
                     std::vector<lkmm_thread::Trace::Finding>* found) {
   if (tr.hardirq == 0) return;
@@ -250,6 +252,12 @@ void same_cpu_races(const Layout& lay, const lkmm_thread::Trace& tr,
       const lkmm::Event& a = tr.ev[i];
       const lkmm::Event& b = tr.ev[j];
       if (firing[i] == firing[j] || !access(a) || !access(b) || a.loc != b.loc) continue;
+      // Handlers do not nest (they run with hardirqs off), and one cannot interrupt the
+      // thread's accesses made with hardirqs disabled: only an access the handler may
+      // interrupt is concurrent with it (sc's race detector orders the rest the same way,
+      // model/cpu.cc irqs_off_region).
+      if (firing[i] >= 0 && firing[j] >= 0) continue;
+      if ((tr.irqs_off >> (firing[i] < 0 ? i : j)) & 1) continue;
       if (a.kind != lkmm::Kind::kWrite && b.kind != lkmm::Kind::kWrite) continue;
       if (!plain(a) && !plain(b)) continue;
       const bool common = std::any_of(locks[i].begin(), locks[i].end(),

@@ -67,6 +67,7 @@ struct Trace {
   // (mark_lock(): in a hardirq handler, or with hardirqs enabled) in path order.
   uint64_t hardirq = 0;
   uint64_t irq_start = 0;  // the first event of each firing of a handler
+  uint64_t irqs_off = 0;   // the thread's own events emitted with hardirqs disabled
   struct Usage {
     int loc;
     bool in_hardirq;  // LOCK_USED_IN_HARDIRQ; else LOCK_ENABLED_HARDIRQ

@@ -103,6 +103,12 @@ TEST(LkmmScenarios, InterpreterTestsUnderLkmm) {
       {"tests/interp/models/wait_event_lost_wakeup.ravel", {"hang"}},
       {"tests/interp/lang/await_ok.ravel", {"assertion", "race"}},
       {"tests/interp/models/rmw_relaxed_race.ravel", {"assertion", "race"}},
+      // A handler and its CPU's thread: a race only where the handler may interrupt the access
+      // (hardirqs on), never with hardirqs off or between two firings (the same under sc).
+      {"tests/interp/models/irq/irqs_off_region_orders_handler.ravel", {}},
+      {"tests/interp/models/irq/handler_firings_never_overlap.ravel", {}},
+      {"tests/interp/models/irq/irqs_on_access_races_handler.ravel", {"race"}},
+      {"tests/interp/models/irq/irqs_off_other_cpu_races.ravel", {"race"}},
   };
   for (const auto& [file, found] : cases) {
     Result r;
