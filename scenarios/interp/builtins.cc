@@ -209,10 +209,55 @@ const char* tok_text(lang::Tok op) {
   }
 }
 
+// C's binding strength of an expression's operator (higher binds tighter): render() puts a
+// sub-expression in parentheses when it binds less tightly than the place it is in, so that
+// `!(a && b)` is not printed as `!a && b`.
+int precedence(const Expr* e) {
+  using lang::Tok;
+  if (e->kind == ExprKind::kCast) return precedence(e->a);  // render() prints no cast
+  if (e->kind == ExprKind::kAssign) return 0;
+  if (e->kind == ExprKind::kTernary) return 1;
+  if (e->kind != ExprKind::kBinary) return 20;
+  switch (e->op) {
+    case Tok::kOrOr:
+      return 2;
+    case Tok::kAndAnd:
+      return 3;
+    case Tok::kPipe:
+      return 4;
+    case Tok::kCaret:
+      return 5;
+    case Tok::kAmp:
+      return 6;
+    case Tok::kEqEq:
+    case Tok::kNe:
+      return 7;
+    case Tok::kLt:
+    case Tok::kGt:
+    case Tok::kLe:
+    case Tok::kGe:
+      return 8;
+    case Tok::kShl:
+    case Tok::kShr:
+      return 9;
+    case Tok::kPlus:
+    case Tok::kMinus:
+      return 10;
+    default:
+      return 11;  // * / %
+  }
+}
+
+std::string render_at(const Expr* e, int min) {
+  std::string s = render(e);
+  return e != nullptr && precedence(e) < min ? "(" + s + ")" : s;
+}
+
 }  // namespace
 
 std::string render(const Expr* e) {
   if (e == nullptr) return "";
+  const int p = precedence(e);
   switch (e->kind) {
     case ExprKind::kInt:
       return std::to_string(e->value);
@@ -221,23 +266,24 @@ std::string render(const Expr* e) {
     case ExprKind::kIdent:
       return e->text;
     case ExprKind::kUnary:
-      return tok_text(e->op) + render(e->a);
+      return tok_text(e->op) + render_at(e->a, 20);
     case ExprKind::kPostfix:
-      return render(e->a) + tok_text(e->op);
-    case ExprKind::kBinary:
-    case ExprKind::kAssign:
-      return render(e->a) + " " + tok_text(e->op) + " " + render(e->b);
+      return render_at(e->a, 20) + tok_text(e->op);
+    case ExprKind::kBinary:  // left-associative: a right operand of equal strength needs ()
+      return render_at(e->a, p) + " " + tok_text(e->op) + " " + render_at(e->b, p + 1);
+    case ExprKind::kAssign:  // right-associative
+      return render_at(e->a, p + 1) + " " + tok_text(e->op) + " " + render_at(e->b, p);
     case ExprKind::kTernary:
-      return render(e->a) + " ? " + render(e->b) + " : " + render(e->c);
+      return render_at(e->a, p + 1) + " ? " + render_at(e->b, 0) + " : " + render_at(e->c, p);
     case ExprKind::kCall: {
       std::string s = render(e->a) + "(";
       for (size_t i = 0; i < e->args.size(); ++i) s += (i ? ", " : "") + render(e->args[i]);
       return s + ")";
     }
     case ExprKind::kIndex:
-      return render(e->a) + "[" + render(e->b) + "]";
+      return render_at(e->a, 20) + "[" + render(e->b) + "]";
     case ExprKind::kMember:
-      return render(e->a) + (e->op == lang::Tok::kArrow ? "->" : ".") + e->text;
+      return render_at(e->a, 20) + (e->op == lang::Tok::kArrow ? "->" : ".") + e->text;
     case ExprKind::kCast:
       return render(e->a);
     case ExprKind::kTypeArg:
@@ -306,8 +352,9 @@ bool coarse_sections_allowed(const Program& prog) {
   check.run();
   if (fence_flags) return false;
   // The readers of a lock word (model/spinlock.cc no_coarse_sections).
-  for (const char* reader : {"spin_trylock", "raw_spin_trylock", "spin_is_locked", "spin_lock_init",
-                             "raw_spin_lock_init", "mutex_init", "ww_mutex_init", "ww_mutex_destroy"}) {
+  for (const char* reader :
+       {"spin_trylock", "raw_spin_trylock", "spin_is_locked", "spin_lock_init",
+        "raw_spin_lock_init", "mutex_init", "ww_mutex_init", "ww_mutex_destroy"}) {
     if (calls_builtin(prog, reader)) return false;
   }
   return true;
@@ -335,8 +382,9 @@ std::string check_supported(const Program& prog, const lang::Source& src) {
   lang::Diagnostics diags(src);
   SupportCheck check{prog, diags};
   // The file is always read; its code is spliced in only when the scenario names it.
-  check.list_code = std::any_of(prog.functions.begin(), prog.functions.end(),
-                                [](const lang::Function& fn) { return fn.name == "list_add_tail"; });
+  check.list_code =
+      std::any_of(prog.functions.begin(), prog.functions.end(),
+                  [](const lang::Function& fn) { return fn.name == "list_add_tail"; });
   check.run();
   if (!diags.has_errors()) return {};
   std::string out = diags.render();
