@@ -171,6 +171,10 @@ void Emitter::rcu(bool lock, Pos pos) {
   rcu_open_.pop_back();
 }
 
+void Emitter::close_rcu(Pos pos) {
+  while (!rcu_open_.empty()) rcu(false, pos);
+}
+
 Val Emitter::lock(const std::string& name, int loc, uint64_t addr, Pos pos) {
   if (name == "spin_is_locked") {
     Val v = read(loc, lkmm::kIsLocked, addr);

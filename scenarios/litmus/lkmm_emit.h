@@ -104,6 +104,10 @@ class Emitter {
   bool is_address(int64_t v) const;
 
   void rcu(bool lock, Pos pos);
+  // A path that ends inside RCU read-side sections (an assertion, a wait for ever) closes them
+  // where it ends: the prefix judged is then bound by the part of each section it ran, the
+  // part the whole execution's section constrains too (fewer events, no stronger guarantee).
+  void close_rcu(Pos pos);
   // spin_lock / spin_unlock / spin_is_locked (lock.cat's LKR+LKW, UL, a read of the lock).
   Val lock(const std::string& name, int loc, uint64_t addr, Pos pos);
   // A lock attempt whose read takes its value from the oracle (scenarios: mutex_trylock,

@@ -69,6 +69,10 @@ struct Layout {
   std::vector<Work> works;
   std::deque<lang::Task> work_tasks;
   size_t tasks = 0;  // the scenario's threads
+  // RCU flavor consolidation (v4.20): a grace period also waits for regions with a spinlock
+  // held, hardirqs off, or in a handler; when the scenario has grace periods (sc's rule,
+  // interp::uses_grace_periods) such regions are RCU read-side sections (Eval::rcu_reader).
+  bool rcu_consolidated = false;
 };
 
 inline std::tuple<uint32_t, uint32_t, uint32_t, uint32_t> pos_key(const lang::Pos& p) {

@@ -152,8 +152,10 @@ Val Eval::lock(const std::string& n, const Expr* e, Frame& f) {
     held_.erase(std::remove(held_.begin(), held_.end(), loc), held_.end());
     spin_held_.erase(std::remove(spin_held_.begin(), spin_held_.end(), loc), spin_held_.end());
   }
+  if (n == "spin_lock" && spin) rcu_reader(true);  // preempt_disable() comes first
   if (n != "spin_lock" || seq_ != nullptr) {
     Val v = em_.lock(n, loc, addr, e->pos);
+    if (n == "spin_unlock") rcu_reader();  // preempt_enable() after the release
     sync();
     return v;
   }

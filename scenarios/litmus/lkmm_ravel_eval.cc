@@ -316,11 +316,14 @@ bool thread_paths(const lang::Program& prog, const Layout& layout, uint32_t loop
       } else if (task.kind == lang::Task::Kind::kThread) {
         ev.body(task.body);
       }
+      ev.end_rcu_reader();
       em.finish();
       em.trace.irq_left = cpu.may_fire();
     } catch (const Stop&) {
       em.trace.stopped = true;
+      em.close_rcu(em.last_pos);
     } catch (const Blocked&) {
+      em.close_rcu(em.last_pos);
     }
   };
   if (lkmm_thread::each_path(proc, layout.names.size(), domain, max_paths, body, out, err)) {

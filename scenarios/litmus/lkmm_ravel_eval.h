@@ -39,6 +39,7 @@ struct IrqCpu {
   bool in_handler = false;
   size_t offered = SIZE_MAX;  // the path's event count at the last point a handler could fire
   std::string handler;        // the running handler's name
+  bool rcu_reader = false;    // an implicit RCU read-side section is open (Eval::rcu_reader)
   // A handler may fire now: in the thread, hardirqs on, a firing left.
   bool may_fire() const;
 };
@@ -172,8 +173,16 @@ class Eval {
   void note_usage(int loc, lang::Pos pos);
   // Sleeping in a handler or with hardirqs off is sc's atomic-sleep: refused.
   void no_sleep_irq(const std::string& n, lang::Pos pos) const;
-  void no_grace_period_with_irqs(const std::string& n, lang::Pos pos) const;
+  // Opens or closes the implicit RCU read-side section of flavor consolidation so that it
+  // spans exactly where the task holds a spinlock, has hardirqs off or runs a handler (or
+  // `starting`: a spinlock is about to be taken). Layout::rcu_consolidated.
+  void rcu_reader(bool starting = false);
 
+ public:
+  // The end of a thread's path: its implicit RCU section, if open, ends with it.
+  void end_rcu_reader();
+
+ private:
   // work items (lkmm_ravel_work.cc): true when `n` is one of their built-ins.
   bool work(const std::string& n, const Expr* e, Frame& f, Val* out);
   const Layout::Work& work_of(const Expr* e, Frame& f);

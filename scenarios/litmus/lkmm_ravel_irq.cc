@@ -104,6 +104,7 @@ void Eval::fire(size_t line) {
   Eval handler(prog_, lay_, em_, loop_bound_, nullptr);
   handler.irq_ = irq_;
   const size_t first = em_.trace.ev.size();
+  rcu_reader();  // a handler is an RCU reader (consolidation): its section is the firing's
   try {
     handler.body(h.body);
   } catch (const Blocked&) {
@@ -115,8 +116,10 @@ void Eval::fire(size_t line) {
                       " returns with a lock held or an RCU read-side section open: not "
                       "modelled under lkmm (sc reports it)");
   }
+  c.in_handler = false;
+  rcu_reader();  // the firing's last event, unless the thread is a reader itself
   if (em_.trace.ev.size() > first) em_.trace.irq_start |= uint64_t{1} << first;
-  c.in_handler = false, em_.in_hardirq = false;
+  em_.in_hardirq = false;
   em_.last_pos = resume;  // the thread's statement (trylock keys use it)
 }
 
@@ -130,6 +133,7 @@ void Eval::set_irqs(bool on, lang::Pos pos) {
   const bool was = c.enabled;
   c.enabled = on;
   em_.irqs_off = !on;
+  rcu_reader();
   if (was || !on) return;
   // lockdep_hardirqs_on() -> mark_held_locks(): every held spinlock is now {HARDIRQ-ON-W},
   // registered where hardirqs were enabled.
@@ -146,26 +150,29 @@ void Eval::note_usage(int loc, lang::Pos pos) {
   }
 }
 
-// Since RCU flavor consolidation (v4.20) a grace period also waits for hardirq handlers and
-// regions with interrupts disabled, and sc models that (model/rcu.h); the LKMM's grace period
-// waits for rcu_read_lock() sections only. A scenario that could rely on it is refused.
-void Eval::no_grace_period_with_irqs(const std::string& n, lang::Pos pos) const {
-  if (n != "synchronize_rcu" && n != "synchronize_rcu_expedited") return;
-  bool irqs = std::any_of(prog_.tasks.begin(), prog_.tasks.end(),
-                          [](const lang::Task& t) { return t.kind == lang::Task::Kind::kIrq; });
-  for (const char* off :
-       {"local_irq_disable", "local_irq_save", "spin_lock_irq", "spin_lock_irqsave"}) {
-    irqs = irqs || interp::calls_builtin(prog_, off);
-  }
-  if (irqs) {
-    refuse(pos, n + "() in a scenario with irq handlers or interrupts disabled is not modelled "
-                    "under lkmm (a grace period waits for them since RCU flavor consolidation; "
-                    "sc models it)");
-  }
+// Since RCU flavor consolidation (v4.20) a grace period also waits for regions with
+// preemption or hardirqs disabled and for hardirq handlers (Documentation/RCU/whatisRCU.rst,
+// "rcu_read_lock_sched"; a spinlock disables preemption), and sc models it when the scenario
+// has grace periods (model/rcu.h). The LKMM's grace period waits for rcu_read_lock() sections
+// only, so such a region is given one: an RCU lock event where it starts (before the spinlock
+// is taken: spin_lock() disables preemption first), an unlock where it ends. Sections nest
+// or overlap with the explicit ones; the LKMM matches locks and unlocks by nesting, and the
+// outermost pair spans the union, which is the task's reader region in the kernel.
+void Eval::rcu_reader(bool starting) {
+  if (!lay_.rcu_consolidated || seq_ != nullptr) return;
+  const bool reader = starting || !spin_held_.empty() || !irq_->enabled || irq_->in_handler;
+  if (reader == irq_->rcu_reader) return;
+  irq_->rcu_reader = reader;
+  em_.rcu(reader, em_.last_pos);
+}
+
+void Eval::end_rcu_reader() {
+  if (!irq_->rcu_reader) return;
+  irq_->rcu_reader = false;
+  em_.rcu(false, em_.last_pos);
 }
 
 void Eval::no_sleep_irq(const std::string& n, lang::Pos pos) const {
-  no_grace_period_with_irqs(n, pos);
   const bool sleeps = n == "mutex_lock" || n == "wait_for_completion" || n == "synchronize_rcu" ||
                       n == "synchronize_rcu_expedited";
   // A mutex is a task's lock: none of its operations may run in hardirq context.

@@ -42,9 +42,13 @@ bool Eval::kernel(const std::string& n, const Expr* e, Frame& f, Val* out) {
     // lock that sees it held: lock.cat's LF). Returns 1 on success, as the kernel's. A spinlock
     // taken so is held as spin_lock's is (no sleeping under it).
     auto [loc, addr] = pointer_arg(e->args[0], f);
+    if (n == "spin_trylock") rcu_reader(true);  // preempt_disable(), undone on failure
     *out = em_.try_lock(loc, addr);
     sync();
-    if (out->v == 0) return true;
+    if (out->v == 0) {
+      rcu_reader();
+      return true;
+    }
     held_.push_back(loc), lay_.trylocks.insert({pos_key(em_.last_pos), loc});
     if (n == "spin_trylock") spin_held_.push_back(loc);
     return true;

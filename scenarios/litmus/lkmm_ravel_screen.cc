@@ -2,6 +2,7 @@
 // checked before anything runs, and its locations (see lkmm_ravel.h).
 #include <set>
 
+#include "scenarios/interp/interp.h"
 #include "scenarios/lang/builtins.h"
 #include "scenarios/litmus/lkmm_emit.h"
 #include "scenarios/litmus/lkmm_ravel.h"
@@ -242,7 +243,8 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
     out->names.push_back(d->name);
   }
   assign_threads(prog, out);  // the threads, each with its CPU's handlers (lkmm_ravel_irq.cc)
-  add_works(prog, out);       // a location and a worker thread more per work
+  out->rcu_consolidated = interp::uses_grace_periods(prog);  // as sc's (scenarios/interp)
+  add_works(prog, out);                   // a location and a worker thread more per work
   out->irqs.resize(out->threads.size());  // a worker runs on a CPU of its own, no handler
   if (out->names.size() + 1 > lkmm::kMaxEvents) {
     *err = Error{prog.globals.back()->pos, "more than " + std::to_string(lkmm::kMaxEvents - 1) +

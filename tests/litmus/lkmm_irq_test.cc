@@ -52,6 +52,15 @@ const std::vector<IrqCase> kIrq = {
     {"irq-hang.ravel", {"hang"}, {"hang"}},
     {"irq-assert-in-section.ravel", {"assertion"}, {"assertion"}},
     {"irq-never-idle.ravel", {"assertion"}, {"assertion"}},
+    // RCU flavor consolidation: a grace period waits for a spinlock section, a region with
+    // interrupts off and a handler, as for an rcu_read_lock() section; not for reads outside
+    // them, after the unlock, or after a failed trylock.
+    {"gp-spinlock-reader.ravel", {}, {}},
+    {"gp-irqs-off-reader.ravel", {}, {}},
+    {"gp-handler-reader.ravel", {}, {}},
+    {"gp-no-reader.ravel", {"assertion"}, {"assertion"}},
+    {"gp-reader-after-unlock.ravel", {"assertion"}, {"assertion"}},
+    {"gp-trylock-failed.ravel", {"assertion"}, {"assertion"}},
 };
 
 TEST(LkmmIrq, EachScenarioGivesItsVerdictUnderBothModels) {
@@ -103,9 +112,6 @@ TEST(LkmmIrq, UnmodelledIrqConstructsAreRefused) {
   expect_refused_under_lkmm(
       "irq-enable-in-handler",
       ":7:58: error: enabling interrupts in an irq handler is not modelled under lkmm");
-  expect_refused_under_lkmm("irq-grace-period",
-                            ":6:31: error: synchronize_rcu() in a scenario with irq handlers or "
-                            "interrupts disabled is not modelled under lkmm");
   expect_refused_under_lkmm("irq-too-many-firings",
                             ":6:1: error: thread t0 has more than 4096 paths under lkmm (one per "
                             "combination of the values its reads may return), and of where its "

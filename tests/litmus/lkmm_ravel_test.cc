@@ -45,6 +45,9 @@ const std::vector<Expected> kScenarios = {
     {"rcu-publish.ravel", {}, {}},
     {"rcu-publish-once.ravel", {"assertion", "race"}, {"race"}},
     {"rcu-grace-period.ravel", {}, {}},
+    // An execution an assertion ends inside a section keeps the guarantee of the part it ran.
+    {"rcu-assert-in-section.ravel", {}, {}},
+    {"rcu-assert-in-section-mp.ravel", {"assertion"}, {}},
     {"lock-counter.ravel", {}, {}},
     {"counter-lost.ravel", {"assertion"}, {"assertion"}},
     {"counter-atomic.ravel", {}, {}},
