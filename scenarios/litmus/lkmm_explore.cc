@@ -36,6 +36,11 @@ using Stores = std::vector<std::vector<std::map<int64_t, int>>>;
 
 bool is_write(const Event& e, int loc) { return e.kind == lkmm::Kind::kWrite && e.loc == loc; }
 
+// Per location, the distinct values the writes of the runs before a position store, in the
+// order sources() meets them: all a thread's runs depend on besides the pass's promises.
+using Env = std::vector<std::vector<int64_t>>;
+constexpr size_t kCachedEnvs = 1024;  // per position (dfs)
+
 class Explorer : public lkmm_thread::ReadOracle {
  public:
   Explorer(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
@@ -51,8 +56,8 @@ class Explorer : public lkmm_thread::ReadOracle {
         prune_rmw_((axioms & lkmm::kAtomic) && (axioms & lkmm::kCoherence) &&
                    !(axioms & kNoPruning)),
         runs_(threads, nullptr),
-        runs_at_(threads),
         fresh_(threads, false),
+        cache_at_(threads),
         writes_at_(threads),
         src_(threads),
         depth_(threads),
@@ -89,6 +94,7 @@ class Explorer : public lkmm_thread::ReadOracle {
   void leaf();
   void order_by_flow();
   size_t round_bound() const;
+  Env env(size_t pos) const;
 
   // A read whose source is still to be chosen: the thread's position, its event, candidates.
   struct Pending {
@@ -111,10 +117,10 @@ class Explorer : public lkmm_thread::ReadOracle {
   std::vector<int> order_;                    // thread run at each position
   size_t cur_ = 0;                            // position of the thread running now
   std::vector<const Trace*> runs_;            // by position: the run chosen
-  std::vector<std::vector<Trace>> runs_at_;   // by position: its thread's runs (dfs)
-  std::vector<bool> fresh_;                   // by position: runs_at_ fits the runs before
-  std::vector<std::vector<std::vector<int>>> writes_at_;  // by position, location: the writes
-  std::vector<std::vector<Source>> src_;                  // by position, per event: a read's source
+  std::vector<bool> fresh_;                   // by position: cache_at_ filled in this pass
+  std::vector<std::map<Env, std::vector<Trace>>> cache_at_;  // by position: runs per Env
+  std::vector<std::vector<std::vector<int>>> writes_at_;     // by position, location: the writes
+  std::vector<std::vector<Source>> src_;       // by position, per event: a read's source
   std::vector<std::vector<int>> depth_;        // by position, per event: its value's depth
   std::vector<std::vector<Pending>> pending_;  // by position: what its thread's run must choose
   std::set<Source> rmw_taken_;                 // writes a storing RMW already reads from
@@ -201,12 +207,19 @@ void Explorer::dfs(size_t pos) {
   if (failed_ || (stop_ != nullptr && stop_->now())) return;
   if (pos == order_.size()) return leaf();
   const int t = order_[pos];
-  // A thread's runs depend on the values its reads may return, which come from the runs of
-  // the threads before it and the promises (fixed in a pass), never on the sources those
-  // threads' reads chose: they are computed once per combination of earlier runs, not once
-  // per reads-from choice.
-  std::vector<Trace>& runs = runs_at_[pos];
-  if (!fresh_[pos]) {
+  // A thread's runs depend on the values its reads may return (options()): the initial ones,
+  // those the runs before it write (Env) and the promises, fixed in a pass; never on the
+  // sources those threads' reads chose, nor on which earlier runs wrote the values. So they
+  // are computed again only when that Env changes, not once per combination of earlier runs
+  // and reads-from choices.
+  // Bounded memory: a position's cache is emptied when the pass changes the promises and when
+  // it holds kCachedEnvs values (the runs pointed to from deeper positions are not in it).
+  if (!fresh_[pos] || cache_at_[pos].size() >= kCachedEnvs) cache_at_[pos].clear();
+  fresh_[pos] = true;
+  Env values = env(pos);
+  auto [it, added] = cache_at_[pos].try_emplace(std::move(values));
+  std::vector<Trace>& runs = it->second;
+  if (added) {
     runs.clear();
     cur_ = pos;
     lkmm_thread::OracleScope scope(this);
@@ -215,12 +228,10 @@ void Explorer::dfs(size_t pos) {
       return;
     }
     stats_->runs += runs.size();
-    fresh_[pos] = true;
   }
   for (const Trace& r : runs) {
     if (failed_ || (stop_ != nullptr && stop_->stopped)) return;
     if (too_long(pos, r)) return;
-    std::fill(fresh_.begin() + static_cast<std::ptrdiff_t>(pos) + 1, fresh_.end(), false);
     runs_[pos] = &r;
     writes_at_[pos].assign(init_.size(), {});
     for (size_t i = 0; i < r.ev.size(); ++i) {
@@ -343,6 +354,20 @@ void Explorer::order_by_flow() {
     placed[pick] = true;
     order_.push_back(static_cast<int>(pick));
   }
+}
+
+Env Explorer::env(size_t pos) const {
+  Env out(init_.size());
+  for (size_t p = 0; p < pos; ++p) {
+    for (size_t loc = 0; loc < init_.size(); ++loc) {
+      for (int i : writes_at_[p][loc]) {
+        const int64_t v = runs_[p]->ev[i].value;
+        std::vector<int64_t>& vs = out[loc];
+        if (std::find(vs.begin(), vs.end(), v) == vs.end()) vs.push_back(v);
+      }
+    }
+  }
+  return out;
 }
 
 // The reference's bound on the value rounds: one more than the writes one execution can have.

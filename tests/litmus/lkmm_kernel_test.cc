@@ -475,7 +475,9 @@ TEST(LkmmKernel, StuckWaitForCompletionIsWordedAsUnderSc) {
 }
 
 // --verbose counts the executions dropped because a wait would read again (an await, a
-// wait_for_completion) apart from those dropped because a lock read saw an older lock write.
+// wait_for_completion) apart from those dropped because a lock read saw an older lock write,
+// and the thread runs the exploration computed (its cost: runs are computed again only for
+// values not seen at that position, lkmm_explore.cc Env).
 TEST(LkmmOptions, VerboseCountsDroppedWaitsApart) {
   auto line = [](const std::string& file) {
     Result r = ravel("run --verbose --memory-model lkmm " + file);
@@ -484,11 +486,14 @@ TEST(LkmmOptions, VerboseCountsDroppedWaitsApart) {
     return at == std::string::npos ? r.out : r.out.substr(at, r.out.find('\n', at) - at);
   };
   EXPECT_EQ(line("tests/litmus/ravel/lock-counter.ravel"),
-            "  candidate executions 34, consistent 7, dropped: await re-reads 0, lock waits 4");
+            "  candidate executions 34, consistent 7, dropped: await re-reads 0, lock waits 4; "
+            "thread runs 2080");
   EXPECT_EQ(line("tests/litmus/ravel/mp-await.ravel"),
-            "  candidate executions 3, consistent 3, dropped: await re-reads 1, lock waits 0");
+            "  candidate executions 3, consistent 3, dropped: await re-reads 1, lock waits 0; "
+            "thread runs 12");
   EXPECT_EQ(line("tests/litmus/ravel-kernel/completion-mp.ravel"),
-            "  candidate executions 3, consistent 2, dropped: await re-reads 1, lock waits 0");
+            "  candidate executions 3, consistent 2, dropped: await re-reads 1, lock waits 0; "
+            "thread runs 12");
 }
 
 // What lkmm still does not model among the kernel objects is refused at its line:col.

@@ -42,7 +42,8 @@ std::string lkmm_text(const interp::ReportInfo& info, const lang::Program& prog,
     const uint64_t consistent = r.run.result.executions + r.dropped + r.dropped_lock;
     text += "  candidate executions " + std::to_string(r.candidates) + ", consistent " +
             std::to_string(consistent) + ", dropped: await re-reads " + std::to_string(r.dropped) +
-            ", lock waits " + std::to_string(r.dropped_lock) + "\n";
+            ", lock waits " + std::to_string(r.dropped_lock) + "; thread runs " +
+            std::to_string(r.runs) + "\n";
   }
   for (size_t k = 0; k < r.witnesses.size(); ++k) {
     const FoundViolation& v = r.run.result.violations[k];
