@@ -304,18 +304,24 @@ Plain plain_accesses(const Base& b, const Temporal& t) {
 
 }  // namespace
 
-bool coherent(const Execution& x) {
+Rel po_loc(const Execution& x) {
   const int n = static_cast<int>(x.ev.size());
-  Rel po_loc(n);
+  Rel out(n);
   for (int i = 0; i < n; ++i) {
     for (int j = i + 1; j < n; ++j) {
       const Event& a = x.ev[i];
       const Event& c = x.ev[j];
-      if (a.thread >= 0 && a.thread == c.thread && a.loc >= 0 && a.loc == c.loc) po_loc.add(i, j);
+      if (a.thread >= 0 && a.thread == c.thread && a.loc >= 0 && a.loc == c.loc) out.add(i, j);
     }
   }
+  return out;
+}
+
+bool coherent(const Execution& x, const Rel& po_loc) {
   return (po_loc | x.rf | x.co | x.rf.inv().seq(x.co)).acyclic();
 }
+
+bool coherent(const Execution& x) { return coherent(x, po_loc(x)); }
 
 const char* axiom_name(uint32_t axiom) {
   switch (axiom) {

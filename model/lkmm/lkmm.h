@@ -46,6 +46,10 @@ Verdict check(const Execution& x, uint32_t axioms = kAllAxioms);
 // The coherence constraint alone, on the rf and co `x` holds so far: an enumerator may call it
 // on a partial coherence order to prune, since adding edges never removes a cycle.
 bool coherent(const Execution& x);
+// The same with x's po-loc computed once (po_loc(x)) by a caller that checks many orders of
+// one execution's events.
+Rel po_loc(const Execution& x);
+bool coherent(const Execution& x, const Rel& po_loc);
 
 // The name of one Axiom bit as the cat file spells it ("happens-before").
 const char* axiom_name(uint32_t axiom);

@@ -100,6 +100,31 @@ bool Rel::irreflexive() const {
   return true;
 }
 
+namespace {
+
+// Depth-first from `i`: false when it meets an event still on the stack (color 1).
+bool no_cycle_from(const std::vector<Set>& rows, int i, std::vector<uint8_t>* color) {
+  (*color)[i] = 1;
+  bool ok = true;
+  rows[i].each([&](int j) {
+    if (!ok || j >= static_cast<int>(rows.size())) return;  // no row: no edge out of j
+    if ((*color)[j] == 1) ok = false;
+    if ((*color)[j] == 0) ok = no_cycle_from(rows, j, color);
+  });
+  (*color)[i] = 2;
+  return ok;
+}
+
+}  // namespace
+
+bool Rel::acyclic() const {
+  std::vector<uint8_t> color(row_.size(), 0);
+  for (int i = 0; i < rows(); ++i) {
+    if (color[i] == 0 && !no_cycle_from(row_, i, &color)) return false;
+  }
+  return true;
+}
+
 Rel Rel::operator|(const Rel& o) const {
   Rel r(std::max(rows(), o.rows()));
   for (int i = 0; i < r.rows(); ++i) r.row_[i] = row(i) | o.row(i);

@@ -155,7 +155,8 @@ class Search {
         stats_(stats),
         stop_(stop),
         prune_rmw_((axioms & lkmm::kAtomic) && (axioms & lkmm::kCoherence) &&
-                   !(axioms & kNoPruning)) {}
+                   !(axioms & kNoPruning)),
+        po_loc_(lkmm::po_loc(l->x)) {}
 
   void rf(size_t k) {
     if (k == l_->reads.size()) return co(0);
@@ -220,7 +221,7 @@ class Search {
     last_[loc] = chain.back();
     // Prune with the model's coherence constraint on the orders chosen so far (only when
     // every constraint is checked: the tests that drop coherence must see everything).
-    if (!(axioms_ & lkmm::kCoherence) || lkmm::coherent(l_->x)) co(loc + 1);
+    if (!(axioms_ & lkmm::kCoherence) || lkmm::coherent(l_->x, po_loc_)) co(loc + 1);
     l_->x.co = saved;
   }
 
@@ -249,6 +250,7 @@ class Search {
   Stop* stop_;
   bool prune_rmw_;
   lkmm::Set rmw_read_;  // writes an RMW that stores already reads from
+  lkmm::Rel po_loc_;    // of the events, which every order of the search shares
   std::vector<int> last_ = std::vector<int>(lkmm::kMaxEvents, 0);
 };
 

@@ -37,7 +37,7 @@ using Stores = std::vector<std::vector<std::map<int64_t, int>>>;
 bool is_write(const Event& e, int loc) { return e.kind == lkmm::Kind::kWrite && e.loc == loc; }
 
 // Per location, the distinct values the writes of the runs before a position store, in the
-// order sources() meets them: all a thread's runs depend on besides the pass's promises.
+// order each_source() meets them: all a thread's runs depend on besides the pass's promises.
 using Env = std::vector<std::vector<int64_t>>;
 constexpr size_t kCachedEnvs = 1024;  // per position (dfs)
 
@@ -77,16 +77,23 @@ class Explorer : public lkmm_thread::ReadOracle {
   // per-thread path limit on programs the reference runs.
   std::vector<int64_t> options(int loc, const Trace& so_far) override {
     std::vector<int64_t> v;
-    for (const Source& s : sources(cur_, loc, so_far.ev, so_far.ev.size())) {
+    each_source(cur_, loc, so_far.ev, so_far.ev.size(), [&](const Source& s) {
       if (std::find(v.begin(), v.end(), s.value) == v.end()) v.push_back(s.value);
-    }
+    });
     return v;
   }
 
  private:
-  std::vector<Source> sources(size_t pos, int loc, const std::vector<Event>& own, size_t end) const;
+  // Calls f(source) for each write a read at `loc` of the thread at `pos` may read from, its own
+  // events before it being own[0, end): the initial write, the writes of the threads run
+  // before it, its own earlier writes, and promises of the threads run after it. Allocates
+  // nothing (the hot path: every read of every run visited).
+  template <class F>
+  void each_source(size_t pos, int loc, const std::vector<Event>& own, size_t end, F f) const;
   bool pass(bool judging);
   void dfs(size_t pos);
+  struct Pending;
+  void visit(size_t pos, const Trace& r, std::vector<Pending> promised);
   void note(int t, size_t pos, const Trace& r);
   void depths(size_t pos, const Trace& r);
   void choose(size_t pos, size_t k);
@@ -129,17 +136,14 @@ class Explorer : public lkmm_thread::ReadOracle {
   std::vector<size_t> most_writes_;                // per thread: the most writes of one run
 };
 
-// The writes a read at `loc` of the thread at position `pos` may read from, its own events
-// before it being own[0, end): the initial write, the writes of the threads run before it, its
-// own earlier writes, and promises of the threads run after it.
-std::vector<Source> Explorer::sources(size_t pos, int loc, const std::vector<Event>& own,
-                                      size_t end) const {
-  std::vector<Source> out;
-  out.push_back({Source::Kind::kInit, -1, loc, init_[loc]});
+template <class F>
+void Explorer::each_source(size_t pos, int loc, const std::vector<Event>& own, size_t end,
+                           F f) const {
+  f(Source{Source::Kind::kInit, -1, loc, init_[loc]});
   auto add = [&](size_t p, const std::vector<Event>& ev, int i) {
     const std::vector<int>& depth = depth_[p];
     const int d = size_t(i) < depth.size() ? depth[i] : 0;  // own: depths() fills them in order
-    out.push_back({Source::Kind::kWrite, order_[p], i, ev[i].value, d});
+    f(Source{Source::Kind::kWrite, order_[p], i, ev[i].value, d});
   };
   for (size_t p = 0; p < pos; ++p) {
     for (int i : writes_at_[p][loc]) add(p, runs_[p]->ev, i);
@@ -149,10 +153,9 @@ std::vector<Source> Explorer::sources(size_t pos, int loc, const std::vector<Eve
   }
   for (size_t p = pos + 1; p < order_.size(); ++p) {
     for (const auto& [v, d] : stores_[order_[p]][loc]) {
-      out.push_back({Source::Kind::kPromise, order_[p], -1, v, d});
+      f(Source{Source::Kind::kPromise, order_[p], -1, v, d});
     }
   }
-  return out;
 }
 
 // The depth of each event's value in the run at `pos`: a read's is the least depth of a source
@@ -172,9 +175,9 @@ void Explorer::depths(size_t pos, const Trace& r) {
     int d = 0;
     if (e.kind == lkmm::Kind::kRead) {
       d = INT_MAX;
-      for (const Source& s : sources(pos, e.loc, r.ev, i)) {
+      each_source(pos, e.loc, r.ev, i, [&](const Source& s) {
         if (s.value == e.value) d = std::min(d, s.depth);
-      }
+      });
       if (d == INT_MAX) d = 0;  // no source: choose() drops the run
       deepest_read = std::max(deepest_read, d);
     } else if (e.kind == lkmm::Kind::kWrite) {
@@ -229,46 +232,61 @@ void Explorer::dfs(size_t pos) {
     }
     stats_->runs += runs.size();
   }
+  // The promises the threads before made on this one: the same for each of its runs.
+  std::vector<Pending> promised;
+  for (size_t q = 0; q < pos; ++q) {
+    for (size_t i = 0; i < src_[q].size(); ++i) {
+      const Source& s = src_[q][i];
+      if (s.kind == Source::Kind::kPromise && s.thread == t) promised.push_back({q, int(i), {}});
+    }
+  }
   for (const Trace& r : runs) {
     if (failed_ || (stop_ != nullptr && stop_->stopped)) return;
     if (too_long(pos, r)) return;
-    runs_[pos] = &r;
-    writes_at_[pos].assign(init_.size(), {});
-    for (size_t i = 0; i < r.ev.size(); ++i) {
-      if (r.ev[i].kind == lkmm::Kind::kWrite) writes_at_[pos][r.ev[i].loc].push_back(int(i));
-    }
-    if (!judging_) depths(pos, r), note(t, pos, r);  // the judging pass learns nothing new
-    src_[pos].assign(r.ev.size(), Source{});
-    // This run's reads: each may read from any source of the value it returned.
-    std::vector<Pending> todo;
-    for (size_t i = 0; i < r.ev.size(); ++i) {
-      const Event& e = r.ev[i];
-      if (e.kind != lkmm::Kind::kRead) continue;
-      Pending p{pos, int(i), {}};
-      for (const Source& s : sources(pos, e.loc, r.ev, i)) {
-        if (s.value == e.value) p.options.push_back(s);
-      }
-      todo.push_back(std::move(p));
-    }
-    // The promises of earlier threads on this one: kept by a write of that location and value.
-    for (size_t q = 0; q < pos; ++q) {
-      for (size_t i = 0; i < src_[q].size(); ++i) {
-        const Source& s = src_[q][i];
-        if (s.kind != Source::Kind::kPromise || s.thread != t) continue;
-        Pending p{q, int(i), {}};
-        const int loc = runs_[q]->ev[i].loc;
-        for (size_t w = 0; w < r.ev.size(); ++w) {
-          if (is_write(r.ev[w], loc) && r.ev[w].value == s.value) {
-            p.options.push_back({Source::Kind::kWrite, t, int(w), s.value});
-          }
-        }
-        todo.push_back(std::move(p));
-      }
-    }
-    pending_[pos] = std::move(todo);
-    choose(pos, 0);  // leaves the promises it resolved as it found them
+    visit(pos, r, promised);
   }
   runs_[pos] = nullptr;
+}
+
+// Run `r` of the thread at `pos`: what it teaches (learning passes), then, if it keeps the
+// promises made on it, a choice of source for each of its reads and of a write for each
+// promise (choose()).
+void Explorer::visit(size_t pos, const Trace& r, std::vector<Pending> promised) {
+  const int t = order_[pos];
+  runs_[pos] = &r;
+  writes_at_[pos].assign(init_.size(), {});
+  for (size_t i = 0; i < r.ev.size(); ++i) {
+    if (r.ev[i].kind == lkmm::Kind::kWrite) writes_at_[pos][r.ev[i].loc].push_back(int(i));
+  }
+  if (!judging_) depths(pos, r), note(t, pos, r);  // the judging pass learns nothing new
+  // A promise is kept by a write of its location and value; a run that keeps one of them not
+  // leads nowhere (most runs of a thread others read promises from): skipped before its
+  // reads' sources are listed.
+  for (Pending& p : promised) {
+    const Source& s = src_[p.pos][p.event];
+    const int loc = runs_[p.pos]->ev[p.event].loc;
+    for (size_t w = 0; w < r.ev.size(); ++w) {
+      if (is_write(r.ev[w], loc) && r.ev[w].value == s.value) {
+        p.options.push_back({Source::Kind::kWrite, t, int(w), s.value});
+      }
+    }
+    if (p.options.empty()) return;
+  }
+  src_[pos].assign(r.ev.size(), Source{});
+  // This run's reads: each may read from any source of the value it returned.
+  std::vector<Pending> todo;
+  for (size_t i = 0; i < r.ev.size(); ++i) {
+    const Event& e = r.ev[i];
+    if (e.kind != lkmm::Kind::kRead) continue;
+    Pending p{pos, int(i), {}};
+    each_source(pos, e.loc, r.ev, i, [&](const Source& s) {
+      if (s.value == e.value) p.options.push_back(s);
+    });
+    todo.push_back(std::move(p));
+  }
+  for (Pending& p : promised) todo.push_back(std::move(p));
+  pending_[pos] = std::move(todo);
+  choose(pos, 0);  // leaves the promises it resolved as it found them
 }
 
 // An execution of more events than a relation holds is refused as soon as the runs chosen so
