@@ -74,6 +74,7 @@ struct Layout {
   // pointer's `->f` is checked to designate a struct of the pointer's type.
   std::set<std::pair<int, uint32_t>> struct_at;
   std::vector<int> krefs;  // kref fields of struct globals: they start at 1, as a global kref
+  std::map<std::string, int> lock_classes;  // a lock field's class ("job.lock") -> its location
   // Heap objects (lkmm_ravel_heap.cc): one per kzalloc site of `init`, its fields' locations
   // from `base`, and a ghost location: 0 unallocated, 1 alive, 2 freed.
   struct Heap {

@@ -361,7 +361,10 @@ bool run_final(const lang::Program& prog, const Layout& layout, uint32_t loop_bo
                const std::vector<int64_t>& memory,
                std::vector<lkmm_thread::Trace::Finding>* findings, Error* err,
                std::vector<lkmm_thread::Trace::Usage>* usage) {
-  if (!prog.has_final) return true;
+  if (!prog.has_final) {
+    leaks(prog, layout, memory, findings);  // kmemleak at the end (lkmm_ravel_heap.cc)
+    return true;
+  }
   Domain seq;
   for (int64_t v : memory) seq.push_back({v});
   std::vector<size_t> none;
@@ -378,6 +381,9 @@ bool run_final(const lang::Program& prog, const Layout& layout, uint32_t loop_bo
   }
   findings->insert(findings->end(), em.trace.findings.begin(), em.trace.findings.end());
   if (usage != nullptr) *usage = em.trace.usage;
+  std::vector<int64_t> after;  // the memory final left: what it freed is no leak (as sc)
+  for (const auto& d : seq) after.push_back(d[0]);
+  leaks(prog, layout, after, findings);
   return true;
 }
 

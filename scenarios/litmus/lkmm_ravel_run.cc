@@ -104,7 +104,6 @@ class Judge {
       std::vector<Trace::Usage> usage;
       if (!lkmm_ravel::run_final(prog_, lay_, loop_bound_, f.memory, &found, &err, &usage))
         throw err;
-      lkmm_ravel::leaks(prog_, lay_, f.memory, &found);  // kmemleak (lkmm_ravel_heap.cc)
       irq_.mark(lay_, usage, "final", where, &found);
       if (out_->on_final) out_->on_final(lay_.names, f.memory);
     }

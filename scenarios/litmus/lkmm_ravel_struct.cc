@@ -30,17 +30,22 @@ bool field_object(lang::ModelType m) {
 }
 
 // Appends the locations of an object of type `t` named `name` (declared at `pos`).
+// `cls`: a field's lockdep class as sc names it ("job.lock": the struct's tag and the field),
+// empty for a global.
 void flatten(const lang::Program& prog, const SType& t, const std::string& name, lang::Pos pos,
-             Layout* lay, bool field) {
+             Layout* lay, const std::string& cls, lang::Pos at) {
+  const bool field = !cls.empty();
   const int loc = static_cast<int>(lay->names.size());
   if (t.kind == SType::Kind::kStruct && t.depth == 0) {
     const lang::StructDef& s = prog.structs[t.struct_id];
     if (!s.defined) refuse(pos, "'struct " + s.tag + "' is not defined");
+    // No locations: its address would be the next object's.
+    if (s.fields.empty()) refuse(pos, "an empty struct is not modelled under lkmm");
     lay->struct_at.insert({loc, t.struct_id});
     for (const lang::Field& fl : s.fields) {
       if (fl.array_len >= 0)
         refuse(fl.pos, "array fields are not supported under --memory-model lkmm");
-      flatten(prog, fl.type->stype, name + "." + fl.name, fl.pos, lay, true);
+      flatten(prog, fl.type->stype, name + "." + fl.name, fl.pos, lay, s.tag + "." + fl.name, at);
     }
     return;
   }
@@ -53,6 +58,14 @@ void flatten(const lang::Program& prog, const SType& t, const std::string& name,
                       "struct dma_fence and wait_queue_head_t are)");
     }
     if (field && t.model == lang::ModelType::kKref) lay->krefs.push_back(loc);
+    // lockdep keys a field's lock by its class, shared by every instance of the struct (sc's
+    // model/lockdep.cc; the kernel's static key of spin_lock_init/mutex_init); lkmm's lockdep
+    // (lkmm_ravel_lockdep.cc) has one class per location: exact only with one instance.
+    const bool lock = t.model == lang::ModelType::kSpinlock || t.model == lang::ModelType::kMutex;
+    if (field && lock && !lay->lock_classes.emplace(cls, loc).second) {
+      refuse(at, "a second instance of the lock class '" + cls +
+                     "' is not modelled under lkmm (lockdep's classes are sc's)");
+    }
   }
   lay->names.push_back(name);
 }
@@ -78,7 +91,7 @@ int field_offset(const lang::Program& prog, uint32_t id, int field) {
 bool add_object(const lang::Program& prog, const SType& t, const std::string& name, lang::Pos pos,
                 Layout* lay, Error* err) {
   try {
-    flatten(prog, t, name, pos, lay, false);
+    flatten(prog, t, name, pos, lay, "", pos);
   } catch (const lkmm_thread::Refused& r) {
     *err = r.err;
     return false;

@@ -38,6 +38,7 @@ const std::vector<StructCase> kStruct = {
     {"heap-no-lock.ravel", {"uaf"}, {"uaf"}},
     {"double-free.ravel", {"double-free"}, {"double-free"}},
     {"leak.ravel", {"leak"}, {"leak"}},
+    {"heap-free-in-final.ravel", {}, {}},  // kmemleak looks after final
     // An ops table called through a function pointer: freed after a grace period (ok), without
     // one (uaf); a NULL function pointer (null-deref); a pointer replaced concurrently and read
     // plainly by the call (race, as under sc).
@@ -108,6 +109,7 @@ TEST(LkmmStruct, WhatStaysOutIsRefusedAtItsLineAndColumn) {
       {"heap-loop", ":9:14: error: a kzalloc site executed twice is not modelled under lkmm"},
       {"heap-kfree-global", ":6:13: error: kfree of a pointer that is not a kzalloc'd object"},
       {"heap-kref-field", ":3:27: error: a struct kref in a kzalloc'd object is not modelled"},
+      {"struct-lock-class", ":5:12: error: a second instance of the lock class 'dev.lock' is not"},
   };
   for (const auto& [name, message] : cases) expect_refused_under_lkmm(name, message);
 }
