@@ -73,7 +73,30 @@ struct Layout {
   // held, hardirqs off, or in a handler; when the scenario has grace periods (sc's rule,
   // interp::uses_grace_periods) such regions are RCU read-side sections (Eval::rcu_reader).
   bool rcu_consolidated = false;
+  // Struct variables (lkmm_ravel_struct.cc): every scalar field is a location, in declaration
+  // order ("var.a.b"); (first location, struct id) of every struct object and sub-object, so a
+  // pointer's `->f` is checked to designate a struct of the pointer's type.
+  std::set<std::pair<int, uint32_t>> struct_at;
+  std::vector<int> krefs;  // kref fields of struct globals: they start at 1, as a global kref
+  std::map<std::string, int> lock_classes;  // a lock field's class ("job.lock") -> its location
+  // Heap objects (lkmm_ravel_heap.cc): one per kzalloc site of `init`, its fields' locations
+  // from `base`, and a ghost location: 0 unallocated, 1 alive, 2 freed.
+  struct Heap {
+    const lang::Expr* site = nullptr;
+    uint32_t struct_id = 0;
+    int base = -1;
+    int ghost = -1;
+    std::string type;  // "struct fence_ops"
+  };
+  std::vector<Heap> heaps;
+  std::vector<int> heap_of;  // per location: its heap object's index, or -1
 };
+
+// The ghost values of a heap object (lkmm_ravel_heap.cc).
+inline constexpr int64_t kAlive = 1, kFreed = 2;
+// A function used as a value (lkmm_ravel_struct.cc): kFnBase + its index in Program::functions,
+// apart from integers a scenario writes and from the addresses of locations.
+inline constexpr int64_t kFnBase = int64_t{1} << 41;
 
 inline std::tuple<uint32_t, uint32_t, uint32_t, uint32_t> pos_key(const lang::Pos& p) {
   return {p.file, p.line, p.col, p.expansion};
@@ -153,6 +176,22 @@ bool screen_work(const lang::Program& prog, Error* err);
 bool skipped_work_arg(std::string_view builtin, size_t i);
 void add_works(const lang::Program& prog, Layout* lay);
 bool work_idle(const Layout& lay, size_t t, const lkmm_thread::Trace& tr);
+
+// Struct globals and kzalloc sites (lkmm_ravel_struct.cc, lkmm_ravel_heap.cc): appends the
+// locations of global `d` (a struct flattened) / of every heap object. False with *err set.
+bool add_global(const lang::Program& prog, const lang::VarDecl* d, Layout* lay, Error* err);
+bool add_object(const lang::Program& prog, const lang::SType& t, const std::string& name,
+                lang::Pos pos, Layout* lay, Error* err);
+bool add_heaps(const lang::Program& prog, Layout* lay, Error* err);
+// The locations a value of static type `t` takes (a struct's scalar fields, else 1), and the
+// offset of field `field` of struct `id` among its struct's locations.
+int flat_size(const lang::Program& prog, const lang::SType& t);
+int field_offset(const lang::Program& prog, uint32_t id, int field);
+// kmemleak at the end of an execution: a heap object still alive in `memory`.
+void leaks(const lang::Program& prog, const Layout& lay, const std::vector<int64_t>& memory,
+           std::vector<lkmm_thread::Trace::Finding>* found);
+// The screen's part for kzalloc/kfree: where allocation sites may be.
+bool screen_heap(const lang::Program& prog, Error* err);
 
 // Locations, initial values (initializers, then `init`) and threads. False with *err set.
 bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Error* err);

@@ -25,7 +25,7 @@ Val Eval::call(const Expr* e, Frame& f) {
       return v;
     }
     default:
-      refuse(e->pos, "calls through function pointers are not supported under lkmm");
+      return call_pointer(e, f);  // lkmm_ravel_struct.cc
   }
 }
 
@@ -50,29 +50,50 @@ Val Eval::intrinsic(const Expr* e, Frame& f) {
 
 Val Eval::function(const lang::Function& fn, const Expr* e, Frame& f) {
   if (!fn.defined) refuse(e->pos, "function '" + fn.name + "' has no body");
-  if (depth_ >= kMaxCallDepth) refuse(e->pos, "calls nested more than 64 deep (lkmm)");
+  std::vector<Val> args;
+  for (size_t i = 0; i < fn.params.size() && i < e->args.size(); ++i)
+    args.push_back(eval(e->args[i], f));
+  return invoke(fn, args, e->pos);
+}
+
+Val Eval::invoke(const lang::Function& fn, const std::vector<Val>& args, lang::Pos pos) {
+  if (!fn.defined) refuse(pos, "function '" + fn.name + "' has no body");
+  if (depth_ >= kMaxCallDepth) refuse(pos, "calls nested more than 64 deep (lkmm)");
   Frame callee;
   callee.slots.resize(fn.body.frame_size);
-  for (size_t i = 0; i < fn.params.size() && i < e->args.size(); ++i) {
-    Val v = eval(e->args[i], f);
+  for (size_t i = 0; i < fn.params.size() && i < args.size(); ++i) {
+    Val v = args[i];
     v.v = fn.params[i]->type->width.wrap(v.v);
     callee.slots[fn.params[i]->bind.index] = v;
   }
   ++depth_;
   exec(fn.body.block, callee);
   --depth_;
-  em_.last_pos = e->pos;
+  em_.last_pos = pos;
   if (fn.ret != nullptr) callee.ret.v = fn.ret->width.wrap(callee.ret.v);  // as a store would
   return callee.ret;
 }
 
 std::pair<int, uint64_t> Eval::pointer_arg(const Expr* e, Frame& f) {
-  return deref(eval(e, f), e->pos);
+  auto [loc, addr] = deref(eval(e, f), e->pos);
+  kasan(loc, addr, builtin_.c_str(), e->pos);  // the built-in accesses the object
+  return {loc, addr};
 }
 
 Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
   const std::string n(name);
+  struct Named {  // builtin_ names this call while it runs (nested calls restore it)
+    std::string& at;
+    std::string saved;
+    ~Named() { at = saved; }
+  } named{builtin_, builtin_};
+  builtin_ = n;
   no_sleep_irq(n, e->pos);
+  if (n == "kzalloc") return alloc(e);  // lkmm_ravel_heap.cc
+  if (n == "kfree") {
+    kfree(e, f);
+    return Val{};
+  }
   if (auto it = lkmm_thread::fence_table().find(n); it != lkmm_thread::fence_table().end()) {
     if (it->second == lkmm::Fence::kSyncRcu && (rcu_depth_ > 0 || !held_.empty())) {
       refuse(e->pos, n + "() inside an RCU read-side section or under a spinlock is not "

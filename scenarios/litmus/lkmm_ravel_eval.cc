@@ -138,13 +138,22 @@ Eval::Place Eval::place(const Expr* e, Frame& f) {
     return Place{nullptr, global_loc(e)};
   if (e->kind == ExprKind::kUnary && e->op == Tok::kStar) {
     auto [loc, addr] = deref(eval(e->a, f), e->pos);
-    return Place{nullptr, loc, addr};
+    return Place{nullptr, loc, addr, true, e->pos};
+  }
+  if (e->kind == ExprKind::kMember) {  // a scalar field (lkmm_ravel_struct.cc)
+    if (flat_size(prog_, e->stype) != 1 ||
+        (e->stype.kind == lang::SType::Kind::kModel && e->stype.depth == 0)) {
+      refuse(e->pos, "'" + e->text + "' as a value: only scalar fields are under lkmm");
+    }
+    auto [loc, addr] = deref(member_address(e, f), e->pos);
+    return Place{nullptr, loc, addr, true, e->pos};
   }
   refuse(e->pos, "this expression is not a variable lkmm models");
 }
 
 Val Eval::load(const Place& p, uint32_t tags) {
   if (p.slot != nullptr) return *p.slot;
+  if (p.via_pointer) kasan(p.loc, p.addr, tags == 0 ? "read" : builtin_.c_str(), p.pos);
   Val v = em_.read(p.loc, tags, p.addr);
   sync();
   irq_point();
@@ -156,6 +165,7 @@ void Eval::store(const Place& p, Val v, uint32_t tags) {
     *p.slot = v;
     return;
   }
+  if (p.via_pointer) kasan(p.loc, p.addr, tags == 0 ? "write" : builtin_.c_str(), p.pos);
   em_.write(p.loc, tags, v, p.addr);
   sync();
   irq_point();
@@ -182,7 +192,10 @@ Val Eval::address_of(const Expr* a, Frame& f) {
   if (a->kind == ExprKind::kIdent && a->bind.kind == Binding::Kind::kGlobal)
     return Val{kAddrBase + global_loc(a), 0};
   if (a->kind == ExprKind::kUnary && a->op == Tok::kStar) return eval(a->a, f);
-  refuse(a->pos, "'&' applies only to a global under --memory-model lkmm");
+  if (a->kind == ExprKind::kMember) return member_address(a, f);
+  if (a->kind == ExprKind::kIdent && a->bind.kind == Binding::Kind::kFunction)
+    return Val{kFnBase + a->bind.index, 0};  // &fn is fn
+  refuse(a->pos, "'&' applies only to a global or a field under --memory-model lkmm");
 }
 
 Val Eval::eval(const Expr* e, Frame& f) {
@@ -209,6 +222,8 @@ Val Eval::eval(const Expr* e, Frame& f) {
       return call(e, f);
     case ExprKind::kCast:
       return eval(e->a, f);
+    case ExprKind::kMember:
+      return load(place(e, f), 0);  // a plain read of the field
     default:
       refuse(e->pos, "this expression is not supported under --memory-model lkmm");
   }
@@ -219,7 +234,13 @@ Val Eval::ident(const Expr* e, Frame& f) {
     case Binding::Kind::kLocal:
       return f.slots[e->bind.index];
     case Binding::Kind::kGlobal:
+      if (const lang::SType& t = prog_.globals[e->bind.index]->type->stype;
+          t.kind == lang::SType::Kind::kStruct && t.depth == 0) {
+        refuse(e->pos, "the struct '" + e->text + "' as a value is not supported under lkmm");
+      }
       return load(Place{nullptr, global_loc(e)}, 0);  // a plain read
+    case Binding::Kind::kFunction:                    // a function pointer (lkmm_ravel_struct.cc)
+      return Val{kFnBase + e->bind.index, 0};
     case Binding::Kind::kConstant:
       return Val{e->bind.value, 0};
     case Binding::Kind::kNull:
@@ -259,7 +280,9 @@ Val Eval::incdec(const Expr* e, Frame& f, bool prefix) {
 }
 
 void Eval::no_pointer_arith(const Val& v, lang::Pos pos) const {
-  if (em_.is_address(v.v)) refuse(pos, "pointer arithmetic is not supported under lkmm");
+  if (em_.is_address(v.v) ||
+      (v.v >= kFnBase && v.v - kFnBase < static_cast<int64_t>(prog_.functions.size())))
+    refuse(pos, "pointer arithmetic is not supported under lkmm");
 }
 
 Val Eval::binary(const Expr* e, Frame& f) {
@@ -341,7 +364,10 @@ bool run_final(const lang::Program& prog, const Layout& layout, uint32_t loop_bo
                const std::vector<int64_t>& memory,
                std::vector<lkmm_thread::Trace::Finding>* findings, Error* err,
                std::vector<lkmm_thread::Trace::Usage>* usage) {
-  if (!prog.has_final) return true;
+  if (!prog.has_final) {
+    leaks(prog, layout, memory, findings);  // kmemleak at the end (lkmm_ravel_heap.cc)
+    return true;
+  }
   Domain seq;
   for (int64_t v : memory) seq.push_back({v});
   std::vector<size_t> none;
@@ -358,6 +384,9 @@ bool run_final(const lang::Program& prog, const Layout& layout, uint32_t loop_bo
   }
   findings->insert(findings->end(), em.trace.findings.begin(), em.trace.findings.end());
   if (usage != nullptr) *usage = em.trace.usage;
+  std::vector<int64_t> after;  // the memory final left: what it freed is no leak (as sc)
+  for (const auto& d : seq) after.push_back(d[0]);
+  leaks(prog, layout, after, findings);
   return true;
 }
 
@@ -367,6 +396,7 @@ bool initial_values(const lang::Program& prog, uint32_t loop_bound, Layout* lay,
   Emitter em(-1, lay->names.size(), seq, none);
   em.thread_name = "init";
   Eval ev(prog, *lay, em, loop_bound, &seq);
+  for (int k : lay->krefs) seq[k] = {1};  // a struct's kref starts as a global kref
   try {
     for (const lang::VarDecl* d : prog.globals) {
       int loc = lay->loc_of_global[d->bind.index];
@@ -379,8 +409,11 @@ bool initial_values(const lang::Program& prog, uint32_t loop_bound, Layout* lay,
       }
       // A work_struct's WORK(fn) names its worker's function: PENDING starts clear.
       if (loc < 0 || d->init == nullptr || t.model == lang::ModelType::kWork) continue;
-      if (d->init->expr == nullptr)
-        refuse(d->pos, "brace initializers are not supported under lkmm");
+      if (d->init->expr == nullptr || t.kind == lang::SType::Kind::kStruct) {
+        ev.brace_init(d->init, t, loc, &seq);  // lkmm_ravel_struct.cc
+        if (t.kind != lang::SType::Kind::kStruct) seq[loc] = {d->type->width.wrap(seq[loc][0])};
+        continue;
+      }
       seq[loc] = {d->type->width.wrap(ev.value(d->init->expr).v)};
     }
     if (prog.has_init) ev.body(prog.init);

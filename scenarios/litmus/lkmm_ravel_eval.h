@@ -84,6 +84,10 @@ class Eval {
     Val* slot = nullptr;
     int loc = -1;
     uint64_t addr = 0;
+    // Reached through a pointer (`*p`, `p->f`): load and store check KASAN's shadow first
+    // (lkmm_ravel_heap.cc) when the location is a heap object's.
+    bool via_pointer = false;
+    lang::Pos pos{};
   };
 
   // -- statements ----------------------------------------------------------------------------
@@ -134,14 +138,29 @@ class Eval {
 
   Val assign(const Expr* e, Frame& f);
 
+  // -- structs, heap objects, function pointers (lkmm_ravel_struct.cc, lkmm_ravel_heap.cc) ---
+  Val member_address(const Expr* e, Frame& f);
+  Val call_pointer(const Expr* e, Frame& f);
+  Val alloc(const Expr* e);
+  void kfree(const Expr* e, Frame& f);
+  // KASAN's shadow read before an access to `loc` through a pointer (a no-op for a global).
+  void kasan(int loc, uint64_t deps, const char* op, lang::Pos pos);
+
+ public:
+  // A global's brace initializer (or a plain one of a struct field) into `seq` at `loc`.
+  void brace_init(const lang::Init* in, const lang::SType& t, int loc, Domain* seq);
+
+ private:
   // -- calls ---------------------------------------------------------------------------------
   Val call(const Expr* e, Frame& f);
+  Val invoke(const lang::Function& fn, const std::vector<Val>& args, lang::Pos pos);
 
   Val intrinsic(const Expr* e, Frame& f);
 
   Val function(const lang::Function& fn, const Expr* e, Frame& f);
 
   std::pair<int, uint64_t> pointer_arg(const Expr* e, Frame& f);
+  std::string builtin_;  // the built-in being evaluated: KASAN names it (pointer_arg)
 
   Val builtin(std::string_view name, const Expr* e, Frame& f);
 

@@ -32,10 +32,17 @@ std::string loc_string(const ravel::Loc& l) {
 
 Violation::Kind kind_of(const std::string& name) {
   static const std::map<std::string, Violation::Kind> kKinds = {
-      {"assertion", Violation::Kind::kAssertion}, {"warn", Violation::Kind::kWarn},
-      {"race", Violation::Kind::kRace},           {"hang", Violation::Kind::kHang},
-      {"lockdep", Violation::Kind::kLockdep},     {"null-deref", Violation::Kind::kNullDeref},
-      {"refcount", Violation::Kind::kRefcount},   {"deadlock", Violation::Kind::kDeadlock},
+      {"assertion", Violation::Kind::kAssertion},
+      {"warn", Violation::Kind::kWarn},
+      {"race", Violation::Kind::kRace},
+      {"hang", Violation::Kind::kHang},
+      {"lockdep", Violation::Kind::kLockdep},
+      {"null-deref", Violation::Kind::kNullDeref},
+      {"refcount", Violation::Kind::kRefcount},
+      {"deadlock", Violation::Kind::kDeadlock},
+      {"uaf", Violation::Kind::kUaf},
+      {"double-free", Violation::Kind::kDoubleFree},
+      {"leak", Violation::Kind::kLeak},
   };
   return kKinds.at(name);
 }

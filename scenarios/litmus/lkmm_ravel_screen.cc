@@ -74,6 +74,9 @@ bool modelled(const std::string& n) {
       "schedule_work",
       "queue_work",
       "flush_work",
+      // kzalloc'd structs in init, kfree (lkmm_ravel_heap.cc); kmalloc, kfree_rcu stay sc's.
+      "kzalloc",
+      "kfree",
   };
   return kNames.count(n) || lkmm_thread::fence_table().count(n) || lkmm_thread::rmw_spec(n) ||
          irq_builtin_name(n);
@@ -115,7 +118,7 @@ class Screen {
       if (d->array_len >= 0) refuse(d->pos, "arrays are not supported under --memory-model lkmm");
       const lang::SType& t = d->type->stype;
       if ((t.kind == lang::SType::Kind::kModel && t.depth == 0) ||
-          t.kind == lang::SType::Kind::kStruct) {
+          (t.kind == lang::SType::Kind::kStruct && t.depth == 0)) {
         refuse(d->pos, "'" + d->type->spelling + " " + d->name +
                            "': local objects are not modelled under --memory-model lkmm (use "
                            "globals)");
@@ -129,19 +132,27 @@ class Screen {
     for (const Stmt* b : s->stmts) stmt(b);
   }
 
+  void init(const lang::Init* in) {
+    expr(in->expr);
+    for (const lang::Init::Item& it : in->items) init(it.value);
+  }
+
   void expr(const Expr* e) {
     if (e == nullptr) return;
     switch (e->kind) {
       case ExprKind::kIndex:
         refuse(e->pos, "arrays are not supported under --memory-model lkmm");
-      case ExprKind::kMember:
-        refuse(e->pos, "struct fields ('" + e->text +
-                           "') are not supported under --memory-model lkmm: use globals");
+      case ExprKind::kMember:  // a user struct's field (lkmm_ravel_struct.cc)
+        if (e->model_field) {
+          refuse(e->pos, "fields of kernel objects ('" + e->text +
+                             "') are not modelled under --memory-model lkmm");
+        }
+        break;
       case ExprKind::kCall:
         call(e);
         return;
-      case ExprKind::kIdent:
-        if (e->bind.kind == Binding::Kind::kFunction || e->bind.kind == Binding::Kind::kPredefined)
+      case ExprKind::kIdent:  // a function as a value is a function pointer (lkmm_ravel_struct.cc)
+        if (e->bind.kind == Binding::Kind::kPredefined)
           refuse(e->pos, "'" + e->text + "' as a value is not supported under --memory-model lkmm");
         return;
       default:
@@ -162,7 +173,7 @@ class Screen {
       }
     } else if (callee->bind.kind != Binding::Kind::kFunction &&
                callee->bind.kind != Binding::Kind::kIntrinsic) {
-      refuse(e->pos, "calls through function pointers are not supported under --memory-model lkmm");
+      expr(callee);  // a call through a function pointer (lkmm_ravel_struct.cc)
     }
     for (size_t i = 0; i < e->args.size(); ++i) {
       const Expr* a = e->args[i];
@@ -200,10 +211,11 @@ void screen_global(const lang::VarDecl* d) {
                        "atomic_t, spinlock_t, struct mutex, struct completion, struct kref, "
                        "struct dma_fence, wait_queue_head_t and struct work_struct are)");
   }
-  if (t.kind == K::kStruct || t.kind == K::kFunction) {
-    refuse(d->pos, "'" + d->type->spelling + " " + d->name +
-                       "': struct and function variables are not supported under "
-                       "--memory-model lkmm");
+  // Struct variables are flattened, their fields checked where they are declared
+  // (lkmm_ravel_struct.cc); function pointers are one location.
+  if (d->init != nullptr && d->init->expr == nullptr && t.kind == K::kModel) {
+    refuse(d->pos, "brace initializers of kernel objects ('" + d->type->spelling + " " + d->name +
+                       "') are not modelled under --memory-model lkmm");
   }
 }
 
@@ -216,9 +228,7 @@ bool screen(const lang::Program& prog, Error* err) {
     const std::vector<int> cpu = task_cpus(prog);  // sc's placement (lkmm_ravel_irq.cc)
     for (const lang::VarDecl* d : prog.globals) {
       screen_global(d);
-      if (d->init != nullptr && d->init->expr == nullptr)
-        refuse(d->pos, "brace initializers are not supported under --memory-model lkmm");
-      if (d->init != nullptr) s.expr(d->init->expr);
+      if (d->init != nullptr) s.init(d->init);
     }
     for (size_t i = 0; i < prog.tasks.size(); ++i) {
       const lang::Task& t = prog.tasks[i];
@@ -233,15 +243,16 @@ bool screen(const lang::Program& prog, Error* err) {
     *err = r.err;
     return false;
   }
-  return screen_work(prog, err);
+  return screen_work(prog, err) && screen_heap(prog, err);
 }
 
 bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Error* err) {
   out->loc_of_global.assign(prog.globals.size(), -1);
   for (const lang::VarDecl* d : prog.globals) {
-    out->loc_of_global[d->bind.index] = static_cast<int>(out->names.size());
-    out->names.push_back(d->name);
+    if (!add_global(prog, d, out, err))
+      return false;  // a struct: its fields (lkmm_ravel_struct.cc)
   }
+  if (!add_heaps(prog, out, err)) return false;  // kzalloc sites (lkmm_ravel_heap.cc)
   assign_threads(prog, out);  // the threads, each with its CPU's handlers (lkmm_ravel_irq.cc)
   out->rcu_consolidated = interp::uses_grace_periods(prog);  // as sc's (scenarios/interp)
   add_works(prog, out);                   // a location and a worker thread more per work

@@ -20,8 +20,12 @@ namespace {
 
 // The library files lkmm runs to completion (the rest are refused, each at its line:col).
 const std::set<std::string> kRunUnderLkmm = {
+    "scenarios/fence-ops/ops-unload-no-rcu.ravel",
+    "scenarios/fence-ops/ops-unload-rcu.ravel",
     "scenarios/kref/drops-last-releases.ravel",
     "scenarios/kref/drops-one-too-many.ravel",
+    "scenarios/rcu/irqsave-reader-fixed.ravel",
+    "scenarios/rcu/irqsave-reader-use-after-unlock.ravel",
 };
 
 std::vector<std::string> library() {

@@ -188,7 +188,6 @@ TEST(LkmmScenarios, UnmodelledConstructsAreRefusedAtTheirLineAndColumn) {
   const std::vector<std::pair<const char*, const char*>> cases = {
       {"completion", ":6:23: error: 'struct completion done': local objects are not modelled"},
       {"shared-cpu", ":6:1: error: threads sharing a CPU are not modelled under --memory-model"},
-      {"struct-field", ":4:12: error: 'struct obj o': struct and function variables"},
       {"await-locked", ":6:28: error: await() under a spinlock is not modelled under lkmm"},
       {"spin-loop", ":7:5: error: more than 64 events in t1 (lkmm) (in the loop at line 7"},
       {"shift-count", ":4:29: error: shift count 64 out of range 0..63"},

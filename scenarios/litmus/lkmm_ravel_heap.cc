@@ -1,0 +1,175 @@
+// scenarios/litmus/lkmm_ravel_heap.cc: kzalloc'd objects and kfree under --memory-model lkmm
+// (see lkmm_ravel.h; docs/litmus.md "Structs, heap objects and function pointers under lkmm").
+//
+// Design note. Locations must be known before any path runs, so each kzalloc site (in `init`
+// only, executed once) reserves one object: its struct's fields as locations, plus a ghost
+// location holding the object's state (0 unallocated, 1 alive, 2 freed). This is KASAN's
+// encoding (mm/kasan/generic.c: every instrumented access first reads the shadow memory of its
+// address, kfree() poisons the shadow): each access through a pointer to a heap object is
+// preceded by a marked read of the ghost carrying the same address dependencies as the access,
+// immediately before it, so every LKMM ordering (address dependency, locks, release/acquire,
+// fences, RCU grace periods) that orders the access orders the ghost read as well, and the read
+// adds no ordering of its own (no fence, nothing depends on its value). kfree() is a relaxed
+// xchg of 2 into the ghost: marked, so hb/pb/rcu apply to it; an RMW, so of two kfree()s one
+// always sees the other's 2 (sc's double free, in every execution as under sc). A ghost read
+// that sees 2 is KASAN's slab-use-after-free, worded as sc words it (model/slab.cc).
+#include <cctype>
+
+#include "scenarios/lang/builtins.h"
+#include "scenarios/litmus/lkmm_ravel_eval.h"
+
+namespace ravel::litmus::lkmm_ravel {
+namespace {
+
+using lang::Binding;
+using lang::ExprKind;
+using lang::SType;
+using lkmm_thread::kAddrBase;
+
+bool is_builtin(const lang::Expr* e, std::string_view name) {
+  return e->kind == ExprKind::kCall && e->a->bind.kind == Binding::Kind::kBuiltin &&
+         lang::builtins()[e->a->bind.index].name == name;
+}
+
+// Every kzalloc call of `init`'s own code, in source order (a function init calls is shared
+// with the threads: a site there is refused by screen_heap).
+void sites(const lang::Expr* e, std::vector<const lang::Expr*>* out) {
+  if (e == nullptr) return;
+  if (is_builtin(e, "kzalloc")) out->push_back(e);
+  sites(e->a, out), sites(e->b, out), sites(e->c, out);
+  for (const lang::Expr* a : e->args) sites(a, out);
+}
+
+void sites(const lang::Stmt* s, std::vector<const lang::Expr*>* out) {
+  if (s == nullptr) return;
+  for (const lang::VarDecl* d : s->decls) {
+    if (d->init != nullptr) sites(d->init->expr, out);
+  }
+  sites(s->expr, out), sites(s->step, out);
+  sites(s->init, out), sites(s->body, out), sites(s->else_body, out);
+  for (const lang::Stmt* b : s->stmts) sites(b, out);
+}
+
+// The type kzalloc allocates: `kzalloc(struct T)` or `kzalloc(struct T, gfp)`, a struct only.
+uint32_t alloc_struct(const lang::Program& prog, const lang::Expr* e) {
+  const lang::Expr* t = e->args.empty() ? nullptr : e->args[0];
+  if (t == nullptr || t->kind != ExprKind::kTypeArg || t->type == nullptr || e->b != nullptr ||
+      t->type->stype.kind != SType::Kind::kStruct || t->type->stype.depth != 0) {
+    refuse(e->pos,
+           "only kzalloc(struct T) is modelled under lkmm (sized and non-struct "
+           "allocations are not)");
+  }
+  const uint32_t id = t->type->stype.struct_id;
+  for (const lang::Field& fl : prog.structs[id].fields) {
+    const SType& ft = fl.type->stype;
+    if (ft.kind == SType::Kind::kModel && ft.depth == 0 && ft.model == lang::ModelType::kKref)
+      refuse(fl.pos, "a struct kref in a kzalloc'd object is not modelled under lkmm");
+  }
+  return id;
+}
+
+}  // namespace
+
+bool screen_heap(const lang::Program& prog, Error* err) {
+  std::vector<const lang::Expr*> in_init, all;
+  if (prog.has_init) sites(prog.init.block, &in_init);
+  for (const lang::Task& t : prog.tasks) sites(t.body.block, &all);
+  for (const lang::Function& fn : prog.functions) sites(fn.body.block, &all);
+  if (prog.has_final) sites(prog.final_.block, &all);
+  if (!all.empty()) {
+    *err = Error{all[0]->pos,
+                 "kzalloc outside init's own code is not modelled under "
+                 "--memory-model lkmm (locations are reserved per allocation site)"};
+    return false;
+  }
+  return true;
+}
+
+bool add_heaps(const lang::Program& prog, Layout* lay, Error* err) {
+  std::vector<const lang::Expr*> found;
+  if (prog.has_init) sites(prog.init.block, &found);
+  try {
+    for (const lang::Expr* e : found) {
+      Layout::Heap h;
+      h.site = e;
+      h.struct_id = alloc_struct(prog, e);
+      h.base = static_cast<int>(lay->names.size());
+      h.type = "struct " + prog.structs[h.struct_id].tag;
+      const std::string name = prog.structs[h.struct_id].tag + "@" + std::to_string(e->pos.line);
+      SType t;
+      t.kind = SType::Kind::kStruct;
+      t.struct_id = h.struct_id;
+      if (!add_object(prog, t, name, e->pos, lay, err)) return false;
+      h.ghost = static_cast<int>(lay->names.size());
+      lay->names.push_back(name + "(kasan)");
+      lay->heap_of.resize(lay->names.size(), -1);
+      for (int l = h.base; l <= h.ghost; ++l) lay->heap_of[l] = static_cast<int>(lay->heaps.size());
+      lay->heaps.push_back(h);
+    }
+  } catch (const lkmm_thread::Refused& r) {
+    *err = r.err;
+    return false;
+  }
+  lay->heap_of.resize(lay->names.size(), -1);
+  return true;
+}
+
+void leaks(const lang::Program& prog, const Layout& lay, const std::vector<int64_t>& memory,
+           std::vector<lkmm_thread::Trace::Finding>* found) {
+  for (const Layout::Heap& h : lay.heaps) {
+    if (memory[h.ghost] != kAlive) continue;
+    // model/slab.cc slab_check_leaks(): every allocation not freed at the end of an execution.
+    const lang::Pos p = h.site->pos;
+    const std::string file = p.file < prog.files.size() ? prog.files[p.file] : prog.file;
+    found->push_back({"leak",
+                      "kmemleak: unreferenced object: " + h.type + " allocated by init at " + file +
+                          ":" + std::to_string(p.line) + " (#0)",
+                      p});
+  }
+}
+
+// kzalloc(struct T) in init: the site's object, alive from now on (its fields are 0).
+Val Eval::alloc(const Expr* e) {
+  if (seq_ == nullptr) refuse(e->pos, "kzalloc in a thread is not modelled under lkmm");
+  if (!held_.empty()) refuse(e->pos, "kzalloc under a lock is not modelled under lkmm");
+  for (const Layout::Heap& h : lay_.heaps) {
+    if (h.site != e) continue;
+    if ((*seq_)[h.ghost][0] != 0)
+      refuse(e->pos, "a kzalloc site executed twice is not modelled under lkmm");
+    em_.write(h.ghost, lkmm::kOnce, Val{kAlive, 0}, 0);
+    sync();
+    return Val{kAddrBase + h.base, 0};
+  }
+  refuse(e->pos, "kzalloc outside init's own code is not modelled under lkmm");
+}
+
+// kfree(p): NULL is a no-op (mm/slub.c); otherwise p must be a kzalloc'd object's address.
+void Eval::kfree(const Expr* e, Frame& f) {
+  Val p = eval(e->args[0], f);
+  if (p.v == 0) return;
+  const int64_t loc = p.v - kAddrBase;
+  const int h = em_.is_address(p.v) ? lay_.heap_of[loc] : -1;
+  if (h < 0 || lay_.heaps[h].base != loc)
+    refuse(e->pos, "kfree of a pointer that is not a kzalloc'd object (sc's model error)");
+  static const lkmm_thread::RmwSpec kXchg = *lkmm_thread::rmw_spec("xchg_relaxed");
+  Val old = em_.rmw(kXchg, lay_.heaps[h].ghost, p.deps, {Val{}, Val{kFreed, 0}});
+  sync();
+  if (old.v == kFreed)
+    em_.trace.findings.push_back({"double-free", "BUG: KASAN: double-free in kfree", e->pos});
+}
+
+// KASAN's shadow check before an access to `loc` whose address came from the reads `deps`.
+void Eval::kasan(int loc, uint64_t deps, const char* op, lang::Pos pos) {
+  if (loc < 0 || loc >= static_cast<int>(lay_.heap_of.size()) || lay_.heap_of[loc] < 0) return;
+  Val g = em_.read(lay_.heaps[lay_.heap_of[loc]].ghost, lkmm::kOnce, deps);
+  sync();
+  if (g.v == kFreed) {
+    // sc names the operation as model/ops.def does: "read", "write" for plain accesses, the
+    // built-in in lower case otherwise ("read_once", "smp_load_acquire", "spin_lock").
+    std::string name(op);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    em_.trace.findings.push_back({"uaf", "BUG: KASAN: slab-use-after-free in " + name, pos});
+  }
+}
+
+}  // namespace ravel::litmus::lkmm_ravel
