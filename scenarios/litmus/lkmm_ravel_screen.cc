@@ -61,8 +61,6 @@ bool modelled(const std::string& n) {
       "kref_get",
       "kref_read",
       "kref_put",
-      "dma_fence_signal",
-      "dma_fence_is_signaled",
       // Wait queues (lkmm_ravel_waitq.cc); wait_event_timeout stays sc's.
       "init_waitqueue_head",
       "wait_event",
@@ -75,7 +73,8 @@ bool modelled(const std::string& n) {
       "flush_work",
   };
   return kNames.count(n) || lkmm_thread::fence_table().count(n) || lkmm_thread::rmw_spec(n) ||
-         irq_builtin_name(n);
+         irq_builtin_name(n) || fence_builtin_name(n) ||  // lkmm_ravel_fence.cc
+         xarray_builtin_name(n);                          // lkmm_ravel_xarray.cc
 }
 
 struct Refusal {
@@ -171,6 +170,11 @@ class Screen {
           lang::builtins()[callee->bind.index].name == "kref_put") {
         continue;  // the release function, called by name (lkmm_ravel_kernel.cc)
       }
+      if (i == 2 && a->kind == ExprKind::kIdent && a->bind.kind == Binding::Kind::kFunction &&
+          callee->bind.kind == Binding::Kind::kBuiltin &&
+          lang::builtins()[callee->bind.index].name == "dma_fence_add_callback") {
+        continue;  // the callback, called by name (lkmm_ravel_fence.cc)
+      }
       if (callee->bind.kind == Binding::Kind::kBuiltin &&
           skipped_work_arg(lang::builtins()[callee->bind.index].name, i)) {
         continue;  // screen_work's
@@ -184,7 +188,8 @@ class Screen {
 bool location_type(lang::ModelType m) {
   using M = lang::ModelType;
   return m == M::kAtomic || m == M::kSpinlock || m == M::kMutex || m == M::kCompletion ||
-         m == M::kKref || m == M::kDmaFence || m == M::kWaitQueueHead || m == M::kWork;
+         m == M::kKref || m == M::kDmaFence || m == M::kDmaFenceCb || m == M::kWaitQueueHead ||
+         m == M::kWork || m == M::kXarray;
 }
 
 // A global lkmm keeps as a location: integers, pointers (to globals), atomic_t, spinlock_t,
@@ -197,7 +202,8 @@ void screen_global(const lang::VarDecl* d) {
     refuse(d->pos, "'" + std::string(lang::model_type_name(t.model)) + " " + d->name +
                        "' is not modelled under --memory-model lkmm (only integers, pointers, "
                        "atomic_t, spinlock_t, struct mutex, struct completion, struct kref, "
-                       "struct dma_fence, wait_queue_head_t and struct work_struct are)");
+                       "struct dma_fence, struct dma_fence_cb, wait_queue_head_t, struct "
+                       "work_struct and struct xarray are)");
   }
   if (t.kind == K::kStruct || t.kind == K::kFunction) {
     refuse(d->pos, "'" + d->type->spelling + " " + d->name +
@@ -232,7 +238,7 @@ bool screen(const lang::Program& prog, Error* err) {
     *err = r.err;
     return false;
   }
-  return screen_work(prog, err);
+  return screen_work(prog, err) && screen_xarray(prog, err);
 }
 
 bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Error* err) {
@@ -241,6 +247,8 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
     out->loc_of_global[d->bind.index] = static_cast<int>(out->names.size());
     out->names.push_back(d->name);
   }
+  add_fences(prog, out);      // a fence's error, lock and callback list (lkmm_ravel_fence.cc)
+  add_xarrays(prog, out);     // a slot per constant index (lkmm_ravel_xarray.cc)
   assign_threads(prog, out);  // the threads, each with its CPU's handlers (lkmm_ravel_irq.cc)
   add_works(prog, out);       // a location and a worker thread more per work
   out->irqs.resize(out->threads.size());  // a worker runs on a CPU of its own, no handler
