@@ -173,6 +173,7 @@ class Eval {
   void set_error(const Expr* e, Frame& f);
   Val add_callback(const Expr* e, Frame& f);
   Val remove_callback(const Expr* e, Frame& f);
+  [[noreturn]] void refuse_if_consistent(lang::Pos pos, const std::string& msg);
 
   // xarrays (lkmm_ravel_xarray.cc): true when `n` is one of their built-ins.
   bool xarray(const std::string& n, const Expr* e, Frame& f, Val* out);

@@ -8,7 +8,7 @@
 // ("f.cb_list"), which holds 0 or the one callback linked (cb_slot(): the dma_fence_cb's
 // location and the function, a static function name resolved through sema's bindings). A
 // struct dma_fence_cb's own location is its list node's state: 0 until
-// dma_fence_add_callback() initialized it (list_add_tail() or INIT_LIST_HEAD()), then 1.
+// dma_fence_add_callback() initialized it, then on no list or linked to one fence.
 // The list is written under the fence lock only, as the kernel's; dma_fence_signal() reads it
 // under that lock and runs the callback inline, in the signaller's context, with the lock
 // held (so sleeping there is refused as under any spinlock, and lockdep sees the lock held).
@@ -33,6 +33,11 @@ constexpr int kFnShift = 24;  // cb_slot(): the function above the callback's lo
 int64_t cb_slot(int cb_loc, int fn) { return (int64_t{fn} + 1) << kFnShift | cb_loc; }
 int slot_cb(int64_t slot) { return static_cast<int>(slot & ((int64_t{1} << kFnShift) - 1)); }
 int slot_fn(int64_t slot) { return static_cast<int>((slot >> kFnShift) - 1); }
+
+// A dma_fence_cb's location: its node never initialized (0), on no list (1), or linked to
+// the fence whose SIGNALED bit is at location v - kNodeLinked.
+constexpr int64_t kNodeInit = 1;
+constexpr int64_t kNodeLinked = 2;
 
 bool is_fence(const lang::SType& t) {
   return t.kind == lang::SType::Kind::kModel && t.depth == 0 &&
@@ -159,6 +164,7 @@ Val Eval::signal_locked(const Layout::Fence& fc, lang::Pos pos) {
   sync();
   if (slot.v != 0) {
     store(Place{nullptr, fc.cb, 0}, Val{0, 0}, lkmm::kOnce);  // list_replace(): taken over
+    store(Place{nullptr, slot_cb(slot.v), 0}, Val{kNodeInit, 0}, lkmm::kOnce);  // INIT_LIST_HEAD
     run_callback(fc, slot.v, pos);
   }
   return Val{0, old.deps};
@@ -271,7 +277,7 @@ Val Eval::add_callback(const Expr* e, Frame& f) {
            "dma_fence_add_callback()'s function must be a defined function's name "
            "under lkmm");
   }
-  auto node_init = [&] { store(node, Val{1, 0}, lkmm::kOnce); };
+  auto node_init = [&] { store(node, Val{kNodeInit, 0}, lkmm::kOnce); };
   if (is_signaled(fc).v != 0) return node_init(), Val{kEnoent, 0};
   const bool on = fence_lock(fc, e->pos);
   Val ret{0, 0};
@@ -284,43 +290,57 @@ Val Eval::add_callback(const Expr* e, Frame& f) {
       const std::string msg =
           "a second callback linked to one fence is not modelled under lkmm (the kernel runs "
           "its list in registration order)";
-      if (seq_ != nullptr) refuse(e->pos, msg);  // init and final read memory itself
-      // A thread's read may be a value no consistent execution gives it: the Judge refuses
-      // the scenario when this execution is consistent.
-      em_.trace.findings.push_back({"refused", msg, e->pos});
-      throw Stop{};
+      refuse_if_consistent(e->pos, msg);
     }
     store(Place{nullptr, fc.cb, 0}, Val{cb_slot(cb, fn->bind.index), 0}, lkmm::kOnce);
   }
-  node_init();
+  if (ret.v == 0) {
+    store(node, Val{kNodeLinked + fc.bit, 0}, lkmm::kOnce);  // list_add_tail()
+  } else {
+    node_init();
+  }
   fence_unlock(fc, on, e->pos);
   return ret;
 }
 
 // dma_fence_remove_callback(): under fence->lock, !list_empty(&cb->node) decides: linked, it
-// is unlinked and true returned; already run or -ENOENT (node re-initialized), false. A node
-// never initialized is not list_empty() and its deletion is CONFIG_DEBUG_LIST's warning
-// (lib/list_debug.c), sc's verdict; true is returned.
+// is unlinked (list_del_init) and true returned; already run or -ENOENT (node re-initialized),
+// false. A node never initialized is not list_empty() and its deletion is CONFIG_DEBUG_LIST's
+// warning (lib/list_debug.c), sc's verdict; true is returned. A node linked to another fence
+// (unlinked under the wrong lock) is refused.
 Val Eval::remove_callback(const Expr* e, Frame& f) {
   const Layout::Fence& fc = fence_of(eval(e->args[0], f), e->args[0]->pos);
-  auto [cb, cb_addr] = pointer_arg(e->args[1], f);
+  const auto [cb, cb_addr] = pointer_arg(e->args[1], f);
+  const Place node_place{nullptr, cb, cb_addr};
   const bool on = fence_lock(fc, e->pos);
-  Val node = load(Place{nullptr, cb, cb_addr}, lkmm::kOnce);
-  Val slot = em_.read(fc.cb, lkmm::kOnce, 0);
-  sync();
-  Val ret{0, node.deps | slot.deps};
+  Val node = load(node_place, lkmm::kOnce);
+  Val ret{0, node.deps};
   if (node.v == 0) {
     em_.trace.findings.push_back(
         {"warn", "WARNING: list_del corruption, " + lay_.names[cb] + ".node->next is NULL",
          e->pos});
-    store(Place{nullptr, cb, cb_addr}, Val{1, 0}, lkmm::kOnce);
+    store(node_place, Val{kNodeInit, 0}, lkmm::kOnce);
     ret.v = 1;
-  } else if (slot.v != 0 && slot_cb(slot.v) == cb) {
+  } else if (node.v == kNodeLinked + fc.bit) {
     store(Place{nullptr, fc.cb, 0}, Val{0, 0}, lkmm::kOnce);
+    store(node_place, Val{kNodeInit, 0}, lkmm::kOnce);
     ret.v = 1;
+  } else if (node.v != kNodeInit) {
+    refuse_if_consistent(e->pos,
+                         "dma_fence_remove_callback() of a callback linked to another "
+                         "fence is not modelled under lkmm");
   }
   fence_unlock(fc, on, e->pos);
   return ret;
+}
+
+// What a thread's read made reachable but lkmm does not model: the read may have a value no
+// consistent execution gives it, so the Judge refuses the scenario only when this execution
+// is consistent (a "refused" finding; the path ends). init and final read memory itself.
+void Eval::refuse_if_consistent(lang::Pos pos, const std::string& msg) {
+  if (seq_ != nullptr) refuse(pos, msg);
+  em_.trace.findings.push_back({"refused", msg, pos});
+  throw Stop{};
 }
 
 }  // namespace ravel::litmus::lkmm_ravel

@@ -107,6 +107,8 @@ TEST(LkmmFence, TheRestIsRefusedAtItsLineAndColumn) {
       {"wait-under-lock", ":6:27: error: dma_fence_wait() with a lock held"},
       {"callback-sleeps", ":8:5: error: mutex_lock() with interrupts disabled is not modelled"},
       {"two-callbacks", ":11:5: error: a second callback linked to one fence is not modelled"},
+      {"remove-other-fence",
+       ":11:5: error: dma_fence_remove_callback() of a callback linked to another fence"},
       {"begin-signalling", ":6:19: error: 'dma_fence_begin_signalling' is not modelled"},
       {"signal-locked-unlocked",
        ":5:12: error: dma_fence_signal_locked() without the fence's lock held"},
