@@ -172,6 +172,8 @@ bool work_idle(const Layout& lay, size_t t, const lkmm_thread::Trace& tr);
 // dma_fences (lkmm_ravel_fence.cc): each fence's error, lock and callback-list locations.
 void add_fences(const lang::Program& prog, Layout* lay);
 bool fence_builtin_name(const std::string& n);
+// A dma_fence global initialized `{ .lock = &l }`, l a global spinlock_t: its external lock.
+bool fence_lock_initializer(const lang::Program& prog, const lang::VarDecl* d);
 
 // xarrays (lkmm_ravel_xarray.cc): the built-ins, the first xa_* call not modelled exactly (an
 // error at its position; true if none), each constant index's slot location.

@@ -375,7 +375,11 @@ bool initial_values(const lang::Program& prog, uint32_t loop_bound, Layout* lay,
         seq[loc] = {1};
       }
       // A work_struct's WORK(fn) names its worker's function: PENDING starts clear.
-      if (loc < 0 || d->init == nullptr || t.model == lang::ModelType::kWork) continue;
+      // A fence's `{ .lock = &l }` names its lock (lkmm_ravel_fence.cc): not signalled.
+      if (loc < 0 || d->init == nullptr || t.model == lang::ModelType::kWork ||
+          fence_lock_initializer(prog, d)) {
+        continue;
+      }
       if (d->init->expr == nullptr)
         refuse(d->pos, "brace initializers are not supported under lkmm");
       seq[loc] = {d->type->width.wrap(ev.value(d->init->expr).v)};

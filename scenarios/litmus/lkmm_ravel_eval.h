@@ -166,6 +166,7 @@ class Eval {
   void fence_unlock(const Layout::Fence& fc, bool irqs_were_on, lang::Pos pos);
   Val fence_signal(const Expr* e, Frame& f);
   Val signal_locked(const Layout::Fence& fc, lang::Pos pos);
+  void run_callbacks(const Layout::Fence& fc, lang::Pos pos);  // lkmm_ravel_fence_cb.cc
   void run_callback(const Layout::Fence& fc, int64_t slot, lang::Pos pos);
   Val is_signaled(const Layout::Fence& fc);
   void fence_wait(const Expr* e, Frame& f);

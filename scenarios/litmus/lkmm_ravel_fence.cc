@@ -3,17 +3,12 @@
 // ordering drivers/dma-buf/dma-fence.c and include/linux/dma-fence.h give them.
 //
 // Design note. A fence is four locations: its SIGNALED bit (the global's own location), its
-// error ("f.error"), its inline spinlock ("f.lock", every fence's in one lockdep class, as
-// __dma_fence_init()'s single spin_lock_init() site makes it) and its callback list
-// ("f.cb_list"), which holds 0 or the one callback linked (cb_slot(): the dma_fence_cb's
-// location and the function, a static function name resolved through sema's bindings). A
-// struct dma_fence_cb's own location is its list node's state: 0 until
-// dma_fence_add_callback() initialized it, then on no list or linked to one fence.
-// The list is written under the fence lock only, as the kernel's; dma_fence_signal() reads it
-// under that lock and runs the callback inline, in the signaller's context, with the lock
-// held (so sleeping there is refused as under any spinlock, and lockdep sees the lock held).
-// Exact only with at most one callback linked to a fence at a time: a second one is refused
-// when a path would link it (the kernel runs a list in registration order).
+// error ("f.error"), its lock and its callback list ("f.cb_list", lkmm_ravel_fence_cb.cc). The
+// lock is an inline spinlock "f.lock" (every fence's in one lockdep class, as
+// __dma_fence_init()'s single spin_lock_init() site makes it), or the global spinlock l of a
+// fence declared `{ .lock = &l }` (fence_lock_initializer()). dma_fence_signal() reads the list
+// under that lock and runs the callback inline, in the signaller's context, with the lock held
+// (so sleeping there is refused as under any spinlock, and lockdep sees the lock held).
 #include <algorithm>
 #include <set>
 #include <string>
@@ -26,18 +21,7 @@ namespace ravel::litmus::lkmm_ravel {
 namespace {
 
 constexpr int64_t kEinval = -22;
-constexpr int64_t kEnoent = -2;
 constexpr int64_t kMaxErrno = 4095;
-constexpr int kFnShift = 24;  // cb_slot(): the function above the callback's location
-
-int64_t cb_slot(int cb_loc, int fn) { return (int64_t{fn} + 1) << kFnShift | cb_loc; }
-int slot_cb(int64_t slot) { return static_cast<int>(slot & ((int64_t{1} << kFnShift) - 1)); }
-int slot_fn(int64_t slot) { return static_cast<int>((slot >> kFnShift) - 1); }
-
-// A dma_fence_cb's location: its node never initialized (0), on no list (1), or linked to
-// the fence whose SIGNALED bit is at location v - kNodeLinked.
-constexpr int64_t kNodeInit = 1;
-constexpr int64_t kNodeLinked = 2;
 
 bool is_fence(const lang::SType& t) {
   return t.kind == lang::SType::Kind::kModel && t.depth == 0 &&
@@ -57,7 +41,38 @@ bool fence_builtin_name(const std::string& n) {
   return kNames.count(n) > 0;
 }
 
+namespace {
+
+// The global `d`'s `{ .lock = &g }` names, or -1.
+int external_lock(const lang::VarDecl* d) {
+  if (!is_fence(d->type->stype) || d->init == nullptr || d->init->expr != nullptr ||
+      d->init->items.size() != 1 || d->init->items[0].field != "lock") {
+    return -1;
+  }
+  const lang::Init* v = d->init->items[0].value;
+  const lang::Expr* a = v != nullptr ? v->expr : nullptr;
+  if (a == nullptr || a->kind != lang::ExprKind::kUnary || a->op != lang::Tok::kAmp ||
+      a->a->kind != lang::ExprKind::kIdent || a->a->bind.kind != lang::Binding::Kind::kGlobal) {
+    return -1;
+  }
+  return a->a->bind.index;
+}
+
+}  // namespace
+
+bool fence_lock_initializer(const lang::Program& prog, const lang::VarDecl* d) {
+  const int g = external_lock(d);
+  if (g < 0) return false;
+  const lang::SType& t = prog.globals[g]->type->stype;
+  return t.kind == lang::SType::Kind::kModel && t.depth == 0 &&
+         t.model == lang::ModelType::kSpinlock;
+}
+
+// A fence initialized with `{ .lock = &l }` uses the spinlock l (its own lockdep class, as
+// dma_fence_init() with an external lock); any other has an inline lock "f.lock", every one of
+// them in one class.
 void add_fences(const lang::Program& prog, Layout* lay) {
+  std::vector<int> inline_locks;
   for (const lang::VarDecl* d : prog.globals) {
     if (!is_fence(d->type->stype)) continue;
     Layout::Fence fc;
@@ -66,15 +81,18 @@ void add_fences(const lang::Program& prog, Layout* lay) {
       lay->names.push_back(d->name + "." + field);
       return static_cast<int>(lay->names.size()) - 1;
     };
-    fc.error = add("error"), fc.lock = add("lock"), fc.cb = add("cb_list");
+    fc.error = add("error");
+    if (fence_lock_initializer(prog, d)) {
+      fc.lock = lay->loc_of_global[external_lock(d)];
+    } else {
+      fc.lock = add("lock");
+      inline_locks.push_back(fc.lock);
+    }
+    fc.cb = add("cb_list");
     lay->fences[fc.bit] = fc;
   }
   lay->lock_class.assign(lay->names.size(), -1);
-  int inline_class = -1;
-  for (const auto& [bit, fc] : lay->fences) {
-    if (inline_class < 0) inline_class = fc.lock;
-    lay->lock_class[fc.lock] = inline_class;
-  }
+  for (int l : inline_locks) lay->lock_class[l] = inline_locks.front();
 }
 
 const Layout::Fence& Eval::fence_of(const Val& p, lang::Pos pos) {
@@ -160,30 +178,8 @@ Val Eval::signal_locked(const Layout::Fence& fc, lang::Pos pos) {
   const int w = em_.write(fc.bit, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kRelease, Val{1, 0}, 0);
   em_.trace.rmw.push_back({r, w});
   sync();
-  Val slot = em_.read(fc.cb, lkmm::kOnce, 0);
-  sync();
-  if (slot.v != 0) {
-    store(Place{nullptr, fc.cb, 0}, Val{0, 0}, lkmm::kOnce);  // list_replace(): taken over
-    store(Place{nullptr, slot_cb(slot.v), 0}, Val{kNodeInit, 0}, lkmm::kOnce);  // INIT_LIST_HEAD
-    run_callback(fc, slot.v, pos);
-  }
+  run_callbacks(fc, pos);
   return Val{0, old.deps};
-}
-
-// cur->func(fence, cur), in the signaller's context, the fence lock held.
-void Eval::run_callback(const Layout::Fence& fc, int64_t slot, lang::Pos pos) {
-  const lang::Function& fn = prog_.functions[slot_fn(slot)];
-  if (depth_ >= kMaxCallDepth) refuse(pos, "calls nested more than 64 deep (lkmm)");
-  Frame callee;
-  callee.slots.resize(fn.body.frame_size);
-  const int64_t args[2] = {lkmm_thread::kAddrBase + fc.bit, lkmm_thread::kAddrBase + slot_cb(slot)};
-  for (size_t i = 0; i < fn.params.size() && i < 2; ++i) {
-    callee.slots[fn.params[i]->bind.index] = Val{args[i], 0};
-  }
-  ++depth_;
-  exec(fn.body.block, callee);
-  --depth_;
-  em_.last_pos = pos;
 }
 
 // include/linux/dma-fence.h dma_fence_is_signaled[_locked](): test_bit(SIGNALED) (no ops in
@@ -253,94 +249,6 @@ void Eval::set_error(const Expr* e, Frame& f) {
         {"warn", "WARNING: dma_fence_set_error with a non-error value", e->pos});
   }
   store(Place{nullptr, fc.error, 0}, error, lkmm::kOnce);
-}
-
-// dma_fence_add_callback(): WARN_ON(!fence || !func) returns -EINVAL; a lockless
-// test_bit(SIGNALED) returns -ENOENT at once (an ACQUIRE when true, as dma_fence_is_signaled:
-// the caller then runs the callback's work itself); otherwise, under fence->lock, the bit is
-// tested again (__dma_fence_enable_signaling()) and the callback linked, or -ENOENT. Every
-// path initializes cb->node.
-Val Eval::add_callback(const Expr* e, Frame& f) {
-  Val p = eval(e->args[0], f);
-  if (p.v == 0) {
-    em_.trace.findings.push_back(
-        {"warn", "WARNING: dma_fence_add_callback with a NULL fence", e->pos});
-    return Val{kEinval, p.deps};
-  }
-  const Layout::Fence& fc = fence_of(p, e->args[0]->pos);
-  const auto [cb, cb_addr] = pointer_arg(e->args[1], f);
-  const Place node{nullptr, cb, cb_addr};
-  const Expr* fn = e->args[2];
-  if (fn->kind != lang::ExprKind::kIdent || fn->bind.kind != lang::Binding::Kind::kFunction ||
-      !prog_.functions[fn->bind.index].defined) {
-    refuse(fn->pos,
-           "dma_fence_add_callback()'s function must be a defined function's name "
-           "under lkmm");
-  }
-  auto node_init = [&] { store(node, Val{kNodeInit, 0}, lkmm::kOnce); };
-  if (is_signaled(fc).v != 0) return node_init(), Val{kEnoent, 0};
-  const bool on = fence_lock(fc, e->pos);
-  Val ret{0, 0};
-  if (is_signaled(fc).v != 0) {
-    ret = Val{kEnoent, 0};
-  } else {
-    Val slot = em_.read(fc.cb, lkmm::kOnce, 0);
-    sync();
-    if (slot.v != 0) {
-      const std::string msg =
-          "a second callback linked to one fence is not modelled under lkmm (the kernel runs "
-          "its list in registration order)";
-      refuse_if_consistent(e->pos, msg);
-    }
-    store(Place{nullptr, fc.cb, 0}, Val{cb_slot(cb, fn->bind.index), 0}, lkmm::kOnce);
-  }
-  if (ret.v == 0) {
-    store(node, Val{kNodeLinked + fc.bit, 0}, lkmm::kOnce);  // list_add_tail()
-  } else {
-    node_init();
-  }
-  fence_unlock(fc, on, e->pos);
-  return ret;
-}
-
-// dma_fence_remove_callback(): under fence->lock, !list_empty(&cb->node) decides: linked, it
-// is unlinked (list_del_init) and true returned; already run or -ENOENT (node re-initialized),
-// false. A node never initialized is not list_empty() and its deletion is CONFIG_DEBUG_LIST's
-// warning (lib/list_debug.c), sc's verdict; true is returned. A node linked to another fence
-// (unlinked under the wrong lock) is refused.
-Val Eval::remove_callback(const Expr* e, Frame& f) {
-  const Layout::Fence& fc = fence_of(eval(e->args[0], f), e->args[0]->pos);
-  const auto [cb, cb_addr] = pointer_arg(e->args[1], f);
-  const Place node_place{nullptr, cb, cb_addr};
-  const bool on = fence_lock(fc, e->pos);
-  Val node = load(node_place, lkmm::kOnce);
-  Val ret{0, node.deps};
-  if (node.v == 0) {
-    em_.trace.findings.push_back(
-        {"warn", "WARNING: list_del corruption, " + lay_.names[cb] + ".node->next is NULL",
-         e->pos});
-    store(node_place, Val{kNodeInit, 0}, lkmm::kOnce);
-    ret.v = 1;
-  } else if (node.v == kNodeLinked + fc.bit) {
-    store(Place{nullptr, fc.cb, 0}, Val{0, 0}, lkmm::kOnce);
-    store(node_place, Val{kNodeInit, 0}, lkmm::kOnce);
-    ret.v = 1;
-  } else if (node.v != kNodeInit) {
-    refuse_if_consistent(e->pos,
-                         "dma_fence_remove_callback() of a callback linked to another "
-                         "fence is not modelled under lkmm");
-  }
-  fence_unlock(fc, on, e->pos);
-  return ret;
-}
-
-// What a thread's read made reachable but lkmm does not model: the read may have a value no
-// consistent execution gives it, so the Judge refuses the scenario only when this execution
-// is consistent (a "refused" finding; the path ends). init and final read memory itself.
-void Eval::refuse_if_consistent(lang::Pos pos, const std::string& msg) {
-  if (seq_ != nullptr) refuse(pos, msg);
-  em_.trace.findings.push_back({"refused", msg, pos});
-  throw Stop{};
 }
 
 }  // namespace ravel::litmus::lkmm_ravel

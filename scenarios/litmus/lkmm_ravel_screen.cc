@@ -221,7 +221,7 @@ bool screen(const lang::Program& prog, Error* err) {
     const std::vector<int> cpu = task_cpus(prog);  // sc's placement (lkmm_ravel_irq.cc)
     for (const lang::VarDecl* d : prog.globals) {
       screen_global(d);
-      if (d->init != nullptr && d->init->expr == nullptr)
+      if (d->init != nullptr && d->init->expr == nullptr && !fence_lock_initializer(prog, d))
         refuse(d->pos, "brace initializers are not supported under --memory-model lkmm");
       if (d->init != nullptr) s.expr(d->init->expr);
     }

@@ -5,8 +5,9 @@
 // Design note. An xarray is its xa_lock (the global's own location, a spinlock: lockdep and
 // IRQ usage as any spinlock's, as model/xarray.cc's xa->xa_lock) and one location per index
 // the scenario uses ("xa[1]"), each a slot holding the entry (0: none). Only constant indices
-// on an xarray named by its address (&xa) are modelled, so every slot is known before the
-// threads run; screen_xarray() refuses the rest at its line:col. xa_store()/xa_erase() take
+// (or a function's parameter that every call passes a constant) on an xarray named by its
+// address (&xa) are modelled, so every slot is known before the threads run; screen_xarray()
+// refuses the rest at its line:col. xa_store()/xa_erase() take
 // xa_lock around the slot's update (lib/xarray.c: xa_lock(xa); __xa_store(); xa_unlock()),
 // and xas_store() publishes an entry with rcu_assign_pointer() (a RELEASE); xa_load() reads
 // the slot in an RCU read-side section with rcu_dereference() (a marked read whose value
@@ -49,12 +50,34 @@ struct Refusal {
   Error err;
 };
 
-// Every xa_* call: its xarray must be &global and its index a constant. `slots` collects
-// (the xarray's global slot, index) in the order met.
+// Every xa_* call: its xarray must be &global and its index a constant, or a parameter of the
+// function it is in that every call of that function passes a constant (the first pass
+// records those parameters, the second checks the calls). `slots` collects (the xarray's
+// global slot, index) in the order met.
 class XaWalk {
  public:
-  explicit XaWalk(std::vector<std::pair<int, int64_t>>* slots) : slots_(slots) {}
+  XaWalk(const lang::Program& prog, std::vector<std::pair<int, int64_t>>* slots)
+      : prog_(prog), slots_(slots) {}
 
+  void run() {
+    for (second_ = false;; second_ = true) {
+      for (const lang::VarDecl* d : prog_.globals) {
+        if (d->init != nullptr) expr(d->init->expr);
+      }
+      fn_ = -1;
+      for (const lang::Task& t : prog_.tasks) stmt(t.body.block);
+      for (size_t i = 0; i < prog_.functions.size(); ++i) {
+        fn_ = static_cast<int>(i);
+        stmt(prog_.functions[i].body.block);
+      }
+      fn_ = -1;
+      if (prog_.has_init) stmt(prog_.init.block);
+      if (prog_.has_final) stmt(prog_.final_.block);
+      if (second_) return;
+    }
+  }
+
+ private:
   void stmt(const Stmt* s) {
     if (s == nullptr) return;
     for (const lang::VarDecl* d : s->decls) {
@@ -67,12 +90,14 @@ class XaWalk {
 
   void expr(const Expr* e) {
     if (e == nullptr) return;
-    if (e->kind == ExprKind::kCall && e->a->bind.kind == Binding::Kind::kBuiltin) call(e);
+    if (e->kind == ExprKind::kCall && e->a->bind.kind == Binding::Kind::kBuiltin && !second_)
+      call(e);
+    if (e->kind == ExprKind::kCall && e->a->bind.kind == Binding::Kind::kFunction && second_)
+      user_call(e);
     expr(e->a), expr(e->b), expr(e->c);
     for (const Expr* a : e->args) expr(a);
   }
 
- private:
   void call(const Expr* e) {
     const std::string n(lang::builtins()[e->a->bind.index].name);
     if (!indexed(n) && !locking(n)) return;
@@ -84,25 +109,51 @@ class XaWalk {
     }
     if (!indexed(n)) return;
     const Expr* index = e->args.size() > 1 ? strip(e->args[1]) : nullptr;
-    if (index == nullptr || index->kind != ExprKind::kInt) {
-      throw Refusal{Error{e->pos, n + "() with an index that is not a constant is not modelled "
-                                      "under lkmm"}};
+    if (index != nullptr && index->kind == ExprKind::kInt) {
+      slots_->push_back({xa->a->bind.index, index->value});
+      return;
     }
-    slots_->push_back({xa->a->bind.index, index->value});
+    const int param = parameter(index);
+    if (param < 0) {
+      throw Refusal{Error{e->pos, n + "() with an index that is not a constant (nor a parameter "
+                                      "every call passes a constant) is not modelled under lkmm"}};
+    }
+    params_[{fn_, param}].push_back(xa->a->bind.index);
   }
 
+  // The position of the current function's parameter `e` names, or -1.
+  int parameter(const Expr* e) const {
+    if (e == nullptr || fn_ < 0 || e->kind != ExprKind::kIdent ||
+        e->bind.kind != Binding::Kind::kLocal) {
+      return -1;
+    }
+    const lang::Function& fn = prog_.functions[fn_];
+    for (size_t i = 0; i < fn.params.size(); ++i) {
+      if (fn.params[i]->bind.index == e->bind.index) return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+  void user_call(const Expr* e) {
+    const int callee = e->a->bind.index;
+    for (auto it = params_.lower_bound({callee, 0});
+         it != params_.end() && it->first.first == callee; ++it) {
+      const size_t i = it->first.second;
+      const Expr* arg = i < e->args.size() ? strip(e->args[i]) : nullptr;
+      if (arg == nullptr || arg->kind != ExprKind::kInt) {
+        throw Refusal{Error{e->pos, "an xarray index passed to " + prog_.functions[callee].name +
+                                        "() that is not a constant is not modelled under lkmm"}};
+      }
+      for (int xa : it->second) slots_->push_back({xa, arg->value});
+    }
+  }
+
+  const lang::Program& prog_;
   std::vector<std::pair<int, int64_t>>* slots_;
+  std::map<std::pair<int, int>, std::vector<int>> params_;  // (function, param) -> xarrays
+  int fn_ = -1;
+  bool second_ = false;
 };
-
-void walk(const lang::Program& prog, XaWalk* w) {
-  for (const lang::VarDecl* d : prog.globals) {
-    if (d->init != nullptr) w->expr(d->init->expr);
-  }
-  for (const lang::Task& t : prog.tasks) w->stmt(t.body.block);
-  for (const lang::Function& f : prog.functions) w->stmt(f.body.block);
-  if (prog.has_init) w->stmt(prog.init.block);
-  if (prog.has_final) w->stmt(prog.final_.block);
-}
 
 }  // namespace
 
@@ -110,9 +161,9 @@ bool xarray_builtin_name(const std::string& n) { return indexed(n) || locking(n)
 
 bool screen_xarray(const lang::Program& prog, Error* err) {
   std::vector<std::pair<int, int64_t>> slots;
-  XaWalk w(&slots);
+  XaWalk w(prog, &slots);
   try {
-    walk(prog, &w);
+    w.run();
   } catch (const Refusal& r) {
     *err = r.err;
     return false;
@@ -122,8 +173,12 @@ bool screen_xarray(const lang::Program& prog, Error* err) {
 
 void add_xarrays(const lang::Program& prog, Layout* lay) {
   std::vector<std::pair<int, int64_t>> slots;
-  XaWalk w(&slots);
-  walk(prog, &w);  // screen_xarray() ran first: no refusal here
+  XaWalk w(prog, &slots);
+  w.run();  // screen_xarray() ran first: no refusal here
+  for (const auto& [global, index] : slots) {
+    const int xa = lay->loc_of_global[global];
+    lay->names[xa] = prog.globals[global]->name + ".xa_lock";  // as sc names the lock
+  }
   for (const auto& [global, index] : slots) {
     const int xa = lay->loc_of_global[global];
     if (lay->xa_slots.count({xa, index}) > 0) continue;
@@ -136,7 +191,15 @@ bool Eval::xarray(const std::string& n, const Expr* e, Frame& f, Val* out) {
   if (!xarray_builtin_name(n)) return false;
   auto [xa, addr] = pointer_arg(e->args[0], f);
   if (locking(n)) return xa_lock(n, xa, e, f), true;
-  const int slot = lay_.xa_slots.at({xa, strip(e->args[1])->value});
+  // The index is a constant, or a parameter every call passes one (screen_xarray()); one
+  // changed in the function has no slot.
+  const Val index = eval(e->args[1], f);
+  auto it = lay_.xa_slots.find({xa, index.v});
+  if (it == lay_.xa_slots.end()) {
+    refuse_if_consistent(e->pos, n + "() at an index no call names as a constant is not "
+                                     "modelled under lkmm");
+  }
+  const int slot = it->second;
   if (n == "xa_load") {
     // lib/xarray.c xa_load(): rcu_read_lock(); xas_load() (rcu_dereference of the slot).
     em_.rcu(true, e->pos);

@@ -51,6 +51,10 @@ const std::vector<FenceCase> kFence = {
     {"callback-self-signal.ravel", {"deadlock", "lockdep"}, {"deadlock", "lockdep"}},
     {"callback-hardirq.ravel", {"deadlock", "lockdep"}, {"deadlock", "lockdep"}},
     {"callback-hardirq-irqoff.ravel", {}, {}},
+    // A fence declared `{ .lock = &l }` uses l: two fences on one lock recurse on it (a
+    // deadlock, lockdep's recursion); on two locks, nothing.
+    {"callback-shared-lock.ravel", {"deadlock", "lockdep"}, {"deadlock", "lockdep"}},
+    {"callback-own-locks.ravel", {}, {}},
     // xarrays: xa_store()'s rcu_assign_pointer() and xa_load()'s rcu_dereference() publish an
     // object read through the entry (a plain pointer does not); nothing else is ordered (sc
     // cannot show that). xa_lock taken in hardirq and with IRQs on: lockdep and the deadlock.
@@ -59,6 +63,7 @@ const std::vector<FenceCase> kFence = {
     {"xa-load-no-dep.ravel", {"assertion"}, {}},
     {"xa-lock-hardirq.ravel", {"deadlock", "lockdep"}, {"deadlock", "lockdep"}},
     {"xa-lock-irq.ravel", {}, {}},
+    {"xa-param-index.ravel", {}, {}},
 };
 
 TEST(LkmmFence, EachOperationGivesItsKernelOrdering) {
@@ -112,7 +117,9 @@ TEST(LkmmFence, TheRestIsRefusedAtItsLineAndColumn) {
       {"begin-signalling", ":6:19: error: 'dma_fence_begin_signalling' is not modelled"},
       {"signal-locked-unlocked",
        ":5:12: error: dma_fence_signal_locked() without the fence's lock held"},
-      {"xarray", ":8:5: error: xa_store() with an index that is not a constant is not modelled"},
+      {"xarray", ":8:5: error: xa_store() with an index that is not a constant"},
+      {"xa-param-nonconst",
+       ":10:5: error: an xarray index passed to put() that is not a constant is not modelled"},
       {"xa-for-each", ":9:5: error: 'xa_for_each' is not supported under --memory-model lkmm"},
   };
   for (const auto& [name, message] : cases) {
