@@ -60,6 +60,8 @@ Eval::Flow Eval::exec(const Stmt* s, Frame& f) {
     case StmtKind::kReturn:
       if (s->expr != nullptr) f.ret = eval(s->expr, f);
       return Flow::kReturn;
+    case StmtKind::kXaForEach:
+      return xa_for_each(s, f);  // lkmm_ravel_xarray.cc
     case StmtKind::kEmpty:
       return Flow::kNext;
     default:

@@ -179,6 +179,7 @@ class Eval {
   // xarrays (lkmm_ravel_xarray.cc): true when `n` is one of their built-ins.
   bool xarray(const std::string& n, const Expr* e, Frame& f, Val* out);
   void xa_lock(const std::string& n, int xa, const Expr* e, Frame& f);
+  Flow xa_for_each(const Stmt* s, Frame& f);
 
   // wait queues (lkmm_ravel_waitq.cc): true when `n` is one of their built-ins.
   bool wait_queue(const std::string& n, const Expr* e, Frame& f);

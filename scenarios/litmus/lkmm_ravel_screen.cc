@@ -95,8 +95,6 @@ const char* stmt_name(StmtKind k) {
       return "case";
     case StmtKind::kDefault:
       return "default";
-    case StmtKind::kXaForEach:
-      return "xa_for_each";
     default:
       return nullptr;
   }

@@ -15,6 +15,7 @@
 // the loaded pointer is ordered after the store.
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 
 #include "scenarios/lang/builtins.h"
@@ -80,6 +81,7 @@ class XaWalk {
  private:
   void stmt(const Stmt* s) {
     if (s == nullptr) return;
+    if (s->kind == lang::StmtKind::kXaForEach && !second_) for_each(s);
     for (const lang::VarDecl* d : s->decls) {
       if (d->init != nullptr) expr(d->init->expr);
     }
@@ -98,19 +100,38 @@ class XaWalk {
     for (const Expr* a : e->args) expr(a);
   }
 
+  static const Expr* xarray_arg(const Expr* e, const std::string& n, lang::Pos pos) {
+    const Expr* xa = e == nullptr ? nullptr : strip(e);
+    if (xa == nullptr || xa->kind != ExprKind::kUnary || xa->op != lang::Tok::kAmp ||
+        xa->a->kind != ExprKind::kIdent || xa->a->bind.kind != Binding::Kind::kGlobal) {
+      throw Refusal{
+          Error{pos, n + "() is modelled under lkmm only on an xarray named by its address (&xa)"}};
+    }
+    return xa;
+  }
+
+  // xa_for_each(&xa, index, entry): its index variable takes the indices of xa's slots only.
+  void for_each(const Stmt* s) {
+    xarray_arg(s->args[0], "xa_for_each", s->pos);
+    const Expr* index = strip(s->args[1]);
+    if (index->kind == ExprKind::kIdent && index->bind.kind == Binding::Kind::kLocal)
+      for_each_vars_.insert({fn_, index->bind.index});
+  }
+
   void call(const Expr* e) {
     const std::string n(lang::builtins()[e->a->bind.index].name);
     if (!indexed(n) && !locking(n)) return;
-    const Expr* xa = e->args.empty() ? nullptr : strip(e->args[0]);
-    if (xa == nullptr || xa->kind != ExprKind::kUnary || xa->op != lang::Tok::kAmp ||
-        xa->a->kind != ExprKind::kIdent || xa->a->bind.kind != Binding::Kind::kGlobal) {
-      throw Refusal{Error{e->pos, n + "() is modelled under lkmm only on an xarray named by its "
-                                      "address (&xa)"}};
-    }
+    const Expr* xa = xarray_arg(e->args.empty() ? nullptr : e->args[0], n, e->pos);
     if (!indexed(n)) return;
     const Expr* index = e->args.size() > 1 ? strip(e->args[1]) : nullptr;
     if (index != nullptr && index->kind == ExprKind::kInt) {
       slots_->push_back({xa->a->bind.index, index->value});
+      return;
+    }
+    // An xa_for_each index (at run time an index with no slot is refused: Eval::xarray).
+    if (index != nullptr && index->kind == ExprKind::kIdent &&
+        index->bind.kind == Binding::Kind::kLocal &&
+        for_each_vars_.count({fn_, index->bind.index}) > 0) {
       return;
     }
     const int param = parameter(index);
@@ -151,6 +172,7 @@ class XaWalk {
   const lang::Program& prog_;
   std::vector<std::pair<int, int64_t>>* slots_;
   std::map<std::pair<int, int>, std::vector<int>> params_;  // (function, param) -> xarrays
+  std::set<std::pair<int, int32_t>> for_each_vars_;         // (function or -1, local slot)
   int fn_ = -1;
   bool second_ = false;
 };
@@ -245,6 +267,30 @@ void Eval::xa_lock(const std::string& n, int xa, const Expr* e, Frame& f) {
   lock_at("spin_unlock", xa, 0, e->pos, "spin_unlock");
   if (irq) set_irqs(true, e->pos);
   if (save) set_irqs((eval(e->args[1], f).v & kIrqFlagsEnabled) != 0, e->pos);
+}
+
+// include/linux/xarray.h xa_for_each(): xa_find() then xa_find_after(), each an RCU walk
+// reading the slots from the last index found on (rcu_dereference): here each slot of xa in
+// index order, read as xa_load() reads it (only slots the scenario names can hold an entry),
+// the body run for a non-NULL entry with `index` and `entry` set, under the read's control
+// dependency.
+Eval::Flow Eval::xa_for_each(const Stmt* s, Frame& f) {
+  auto [xa, addr] = pointer_arg(s->args[0], f);
+  for (auto it = lay_.xa_slots.lower_bound({xa, INT64_MIN});
+       it != lay_.xa_slots.end() && it->first.first == xa; ++it) {
+    em_.rcu(true, s->pos);
+    Val entry = load(Place{nullptr, it->second, 0}, lkmm::kOnce);
+    em_.rcu(false, s->pos);
+    sync();
+    em_.branch(entry.deps);
+    if (entry.v == 0) continue;
+    store(place(s->args[1], f), Val{it->first.second, 0}, lkmm::kOnce);
+    store(place(s->args[2], f), entry, lkmm::kOnce);
+    const Flow fl = s->body != nullptr ? exec(s->body, f) : Flow::kNext;
+    if (fl == Flow::kBreak) break;
+    if (fl == Flow::kReturn) return fl;
+  }
+  return Flow::kNext;
 }
 
 }  // namespace ravel::litmus::lkmm_ravel
