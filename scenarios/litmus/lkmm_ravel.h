@@ -90,6 +90,25 @@ struct Layout {
   };
   std::vector<Heap> heaps;
   std::vector<int> heap_of;  // per location: its heap object's index, or -1
+  // dma_fences (lkmm_ravel_fence.cc), by the global's own location (its SIGNALED bit): the
+  // fence's other fields as locations of their own.
+  struct Fence {
+    int bit = -1;    // DMA_FENCE_FLAG_SIGNALED_BIT (the global's location)
+    int error = -1;  // "f.error"
+    int lock = -1;   // "f.lock": the fence's inline spinlock
+    int cb = -1;     // "f.cb_list": 0, or the one callback linked (cb_slot())
+  };
+  std::map<int, Fence> fences;
+  // xarrays (lkmm_ravel_xarray.cc): (the xarray's location, its xa_lock; a constant index) ->
+  // the index's slot.
+  std::map<std::pair<int, int64_t>, int> xa_slots;
+  // Per location: the location lockdep keys its lock class by (every fence's inline lock is
+  // the class of its one spin_lock_init() site, __dma_fence_init()); -1: its own.
+  std::vector<int> lock_class;
+  int cls(int loc) const {
+    return loc < static_cast<int>(lock_class.size()) && lock_class[loc] >= 0 ? lock_class[loc]
+                                                                             : loc;
+  }
 };
 
 // The ghost values of a heap object (lkmm_ravel_heap.cc).
@@ -192,6 +211,17 @@ void leaks(const lang::Program& prog, const Layout& lay, const std::vector<int64
            std::vector<lkmm_thread::Trace::Finding>* found);
 // The screen's part for kzalloc/kfree: where allocation sites may be.
 bool screen_heap(const lang::Program& prog, Error* err);
+// dma_fences (lkmm_ravel_fence.cc): each fence's error, lock and callback-list locations.
+void add_fences(const lang::Program& prog, Layout* lay);
+bool fence_builtin_name(const std::string& n);
+// A dma_fence global initialized `{ .lock = &l }`, l a global spinlock_t: its external lock.
+bool fence_lock_initializer(const lang::Program& prog, const lang::VarDecl* d);
+
+// xarrays (lkmm_ravel_xarray.cc): the built-ins, the first xa_* call not modelled exactly (an
+// error at its position; true if none), each constant index's slot location.
+bool xarray_builtin_name(const std::string& n);
+bool screen_xarray(const lang::Program& prog, Error* err);
+void add_xarrays(const lang::Program& prog, Layout* lay);
 
 // Locations, initial values (initializers, then `init`) and threads. False with *err set.
 bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Error* err);

@@ -161,21 +161,25 @@ Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
 
 Val Eval::lock(const std::string& n, const Expr* e, Frame& f) {
   auto [loc, addr] = pointer_arg(e->args[0], f);
+  return lock_at(n, loc, addr, e->pos, lang::builtins()[e->a->bind.index].name);
+}
+
+Val Eval::lock_at(const std::string& n, int loc, uint64_t addr, lang::Pos pos,
+                  std::string_view callee) {
   if (n == "spin_lock" && seq_ != nullptr && std::count(held_.begin(), held_.end(), loc) > 0) {
-    refuse(e->pos, "taking '" + lay_.names[loc] +
-                       "' while holding it in init or final is not "
-                       "modelled under lkmm (a self-deadlock: sc reports it)");
+    refuse(pos, "taking '" + lay_.names[loc] +
+                    "' while holding it in init or final is not "
+                    "modelled under lkmm (a self-deadlock: sc reports it)");
   }
-  const std::string_view callee = lang::builtins()[e->a->bind.index].name;
-  const bool spin = callee.rfind("spin_lock", 0) == 0;    // spin_lock, _irq, _irqsave
-  if (n == "spin_lock" && spin) note_usage(loc, e->pos);  // lockdep marks it before spinning
+  const bool spin = callee.rfind("spin_lock", 0) == 0;  // spin_lock, _irq, _irqsave
+  if (n == "spin_lock" && spin) note_usage(loc, pos);   // lockdep marks it before spinning
   if (n == "spin_unlock") {
     held_.erase(std::remove(held_.begin(), held_.end(), loc), held_.end());
     spin_held_.erase(std::remove(spin_held_.begin(), spin_held_.end(), loc), spin_held_.end());
   }
   if (n == "spin_lock" && spin) rcu_reader(true);  // preempt_disable() comes first
   if (n != "spin_lock" || seq_ != nullptr) {
-    Val v = em_.lock(n, loc, addr, e->pos);
+    Val v = em_.lock(n, loc, addr, pos);
     if (n == "spin_unlock") rcu_reader();  // preempt_enable() after the release
     sync();
     return v;
@@ -186,8 +190,8 @@ Val Eval::lock(const std::string& n, const Expr* e, Frame& f) {
   // lock the thread holds can only be found held, by its own lock write: a self-deadlock.
   const uint64_t before = em_.trace.ev.size();
   if (em_.try_lock(loc, addr).v == 0) {
-    lay_.lock_waits.emplace(pos_key(e->pos), std::string(callee));
-    block(e->pos, before);
+    lay_.lock_waits.emplace(pos_key(pos), std::string(callee));
+    block(pos, before);
   }
   held_.push_back(loc);
   if (spin) spin_held_.push_back(loc);

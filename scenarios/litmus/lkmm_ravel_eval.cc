@@ -60,6 +60,8 @@ Eval::Flow Eval::exec(const Stmt* s, Frame& f) {
     case StmtKind::kReturn:
       if (s->expr != nullptr) f.ret = eval(s->expr, f);
       return Flow::kReturn;
+    case StmtKind::kXaForEach:
+      return xa_for_each(s, f);  // lkmm_ravel_xarray.cc
     case StmtKind::kEmpty:
       return Flow::kNext;
     default:
@@ -408,7 +410,11 @@ bool initial_values(const lang::Program& prog, uint32_t loop_bound, Layout* lay,
         seq[loc] = {1};
       }
       // A work_struct's WORK(fn) names its worker's function: PENDING starts clear.
-      if (loc < 0 || d->init == nullptr || t.model == lang::ModelType::kWork) continue;
+      // A fence's `{ .lock = &l }` names its lock (lkmm_ravel_fence.cc): not signalled.
+      if (loc < 0 || d->init == nullptr || t.model == lang::ModelType::kWork ||
+          fence_lock_initializer(prog, d)) {
+        continue;
+      }
       if (d->init->expr == nullptr || t.kind == lang::SType::Kind::kStruct) {
         ev.brace_init(d->init, t, loc, &seq);  // lkmm_ravel_struct.cc
         if (t.kind != lang::SType::Kind::kStruct) seq[loc] = {d->type->width.wrap(seq[loc][0])};

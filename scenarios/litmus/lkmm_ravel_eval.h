@@ -168,6 +168,7 @@ class Eval {
   // self-deadlock, sc's verdict); in a thread the lock may be found held, and the thread then
   // waits there (Layout::lock_waits; a deadlock when the holder never unlocks).
   Val lock(const std::string& n, const Expr* e, Frame& f);
+  Val lock_at(const std::string& n, int loc, uint64_t addr, lang::Pos pos, std::string_view callee);
 
   // mutexes, completions, krefs, dma_fences (lkmm_ravel_kernel.cc): true when `n` is one of
   // their built-ins, its value in *out.
@@ -176,7 +177,29 @@ class Eval {
   void wait_for_completion(const Expr* e, Frame& f);
   Val try_wait(const std::string& n, const Expr* e, Frame& f);
   Val kref_put(const Expr* e, Frame& f);
+
+  // dma_fences (lkmm_ravel_fence.cc): true when `n` is one of their built-ins.
+  bool fence(const std::string& n, const Expr* e, Frame& f, Val* out);
+  bool holds(int lock) const;  // lockdep_assert_held()
+  const Layout::Fence& fence_of(const Val& p, lang::Pos pos);
+  bool fence_lock(const Layout::Fence& fc, lang::Pos pos);
+  void fence_unlock(const Layout::Fence& fc, bool irqs_were_on, lang::Pos pos);
   Val fence_signal(const Expr* e, Frame& f);
+  Val signal_locked(const Layout::Fence& fc, lang::Pos pos);
+  void run_callbacks(const Layout::Fence& fc, lang::Pos pos);  // lkmm_ravel_fence_cb.cc
+  void run_callback(const Layout::Fence& fc, int64_t slot, lang::Pos pos);
+  Val is_signaled(const Layout::Fence& fc);
+  void fence_wait(const Expr* e, Frame& f);
+  Val get_status(const Expr* e, Frame& f);
+  void set_error(const Expr* e, Frame& f);
+  Val add_callback(const Expr* e, Frame& f);
+  Val remove_callback(const Expr* e, Frame& f);
+  [[noreturn]] void refuse_if_consistent(lang::Pos pos, const std::string& msg);
+
+  // xarrays (lkmm_ravel_xarray.cc): true when `n` is one of their built-ins.
+  bool xarray(const std::string& n, const Expr* e, Frame& f, Val* out);
+  void xa_lock(const std::string& n, int xa, const Expr* e, Frame& f);
+  Flow xa_for_each(const Stmt* s, Frame& f);
 
   // wait queues (lkmm_ravel_waitq.cc): true when `n` is one of their built-ins.
   bool wait_queue(const std::string& n, const Expr* e, Frame& f);

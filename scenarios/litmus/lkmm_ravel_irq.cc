@@ -281,12 +281,12 @@ void IrqUsage::mark(const Layout& lay, const std::vector<lkmm_thread::Trace::Usa
                     const std::string& task, const std::function<std::string(lang::Pos)>& where,
                     std::vector<lkmm_thread::Trace::Finding>* found) {
   for (const lkmm_thread::Trace::Usage& u : usage) {
-    auto& [in, on] = usage_[u.loc];
+    auto& [in, on] = usage_[lay.cls(u.loc)];  // lockdep marks the class
     Bit& bit = u.in_hardirq ? in : on;
     if (bit.set) continue;
     bit = Bit{true, (u.task.empty() ? task : u.task) + " at " + where(u.pos), u.pos};
     const Bit& old = u.in_hardirq ? on : in;
-    if (!old.set || !reported_.insert({u.loc, u.loc}).second) continue;
+    if (!old.set || !reported_.insert({lay.cls(u.loc), lay.cls(u.loc)}).second) continue;
     // mark_lock_irq(): the new usage bit against the exclusive one (print_usage_bug).
     const char* from = u.in_hardirq ? "{HARDIRQ-ON-W}" : "{IN-HARDIRQ-W}";
     const char* to = u.in_hardirq ? "{IN-HARDIRQ-W}" : "{HARDIRQ-ON-W}";

@@ -1,5 +1,5 @@
 // scenarios/litmus/lkmm_ravel_kernel.cc: the kernel objects a scenario may use under lkmm (see
-// lkmm_ravel_eval.h): mutexes (and spin_trylock), completions, krefs and dma_fences, each one
+// lkmm_ravel_eval.h): mutexes (and spin_trylock), completions and krefs, each one
 // location whose accesses carry the ordering the kernel documents for it. A lock that finds
 // its lock held waits (lkmm_ravel_calls.cc Eval::lock); the Judge reports a deadlock when it
 // waits for ever.
@@ -11,13 +11,13 @@ namespace ravel::litmus::lkmm_ravel {
 namespace {
 
 constexpr int64_t kUintMax = 4294967295;  // complete_all()'s done (kernel/sched/completion.c)
-constexpr int64_t kEinval = -22;
 
 }  // namespace
 
 bool Eval::kernel(const std::string& n, const Expr* e, Frame& f, Val* out) {
   *out = Val{};
-  if (wait_queue(n, e, f) || work(n, e, f, out)) return true;
+  if (wait_queue(n, e, f) || work(n, e, f, out) || fence(n, e, f, out) || xarray(n, e, f, out))
+    return true;
   if (n == "mutex_lock" || n == "mutex_unlock") {
     // memory-barriers.txt, "LOCK ACQUISITION FUNCTIONS": a mutex's lock is an ACQUIRE and its
     // unlock a RELEASE, and one lock's critical sections are ordered; lock.cat's LKR/LKW/UL
@@ -94,18 +94,6 @@ bool Eval::kernel(const std::string& n, const Expr* e, Frame& f, Val* out) {
     return true;
   }
   if (n == "kref_put") return *out = kref_put(e, f), true;
-  if (n == "dma_fence_signal") return *out = fence_signal(e, f), true;
-  if (n == "dma_fence_is_signaled") {
-    // dma-fence's contract as drivers use it: work published before dma_fence_signal() is
-    // visible to whoever sees the fence signalled, so a read that returns true is an ACQUIRE
-    // (pairing with the signal's RELEASE); one that returns false orders nothing.
-    auto [loc, addr] = pointer_arg(e->args[0], f);
-    Val v = em_.read(loc, lkmm::kOnce, addr);
-    if (v.v != 0) em_.trace.ev.back().tags |= lkmm::kAcquire;
-    sync();
-    *out = Val{v.v != 0, v.deps};
-    return true;
-  }
   return false;
 }
 
@@ -205,20 +193,6 @@ Val Eval::kref_put(const Expr* e, Frame& f) {
   exec(rel.body.block, callee);
   --depth_;
   return Val{1, old.deps};
-}
-
-// dma_fence_signal(): test_and_set_bit of the signalled flag under the fence's lock, released
-// by the unlock: a RELEASE write when it signals; -EINVAL, a read only, when the fence was
-// signalled already (drivers/dma-buf/dma-fence.c).
-Val Eval::fence_signal(const Expr* e, Frame& f) {
-  auto [loc, addr] = pointer_arg(e->args[0], f);
-  Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn, addr);
-  if (old.v != 0) return Val{kEinval, old.deps};
-  const int r = static_cast<int>(em_.trace.ev.size()) - 1;
-  const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kRelease, Val{1, 0}, addr);
-  em_.trace.rmw.push_back({r, w});
-  sync();
-  return Val{0, old.deps};
 }
 
 }  // namespace ravel::litmus::lkmm_ravel

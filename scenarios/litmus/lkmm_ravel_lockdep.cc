@@ -11,6 +11,7 @@ namespace {
 
 struct Held {
   int loc;
+  int cls;  // its lock class (Layout::cls)
   bool trylock;
 };
 
@@ -40,20 +41,25 @@ void LockOrder::thread(const Layout& lay, const lkmm_thread::Trace& tr, const st
     if (!attempt && !(e.kind == lkmm::Kind::kWrite && (e.tags & lkmm::kLockW))) continue;
     const lang::Pos pos = attempt ? tr.blocked_pos : tr.pos[i];
     const bool trylock = !attempt && lay.trylocks.count({pos_key(tr.pos[i]), e.loc}) > 0;
-    if (!trylock &&
-        std::any_of(held.begin(), held.end(), [&](const Held& h) { return h.loc == e.loc; })) {
-      // lockdep.c check_deadlock(): the class is held already.
+    const int cls = lay.cls(e.loc);
+    auto same = std::find_if(held.begin(), held.end(), [&](const Held& h) { return h.cls == cls; });
+    if (!trylock && same != held.end()) {
+      // lockdep.c check_deadlock(): the class is held already (another lock of one class:
+      // every fence's inline lock, Layout::lock_class).
+      const std::string of =
+          same->loc == e.loc ? "it" : "'" + lay.names[same->loc] + "' of the same lock class";
       found->push_back({"lockdep",
                         "possible recursive locking detected: '" + lay.names[e.loc] +
-                            "' taken while holding it (" + name + " at " + where(pos) + ")",
+                            "' taken while holding " + of + " (" + name + " at " + where(pos) + ")",
                         pos});
+      if (!attempt && same->loc != e.loc) held.push_back({e.loc, cls, trylock});
       continue;
     }
     for (size_t k = held.size(); !trylock && k-- > 0;) {
-      add({held[k].loc, e.loc}, name + " at " + where(pos), pos, lay, found);
+      add({held[k].cls, cls}, name + " at " + where(pos), pos, lay, found);
       if (!held[k].trylock) break;
     }
-    if (!attempt) held.push_back({e.loc, trylock});
+    if (!attempt) held.push_back({e.loc, cls, trylock});
   }
 }
 

@@ -62,8 +62,6 @@ bool modelled(const std::string& n) {
       "kref_get",
       "kref_read",
       "kref_put",
-      "dma_fence_signal",
-      "dma_fence_is_signaled",
       // Wait queues (lkmm_ravel_waitq.cc); wait_event_timeout stays sc's.
       "init_waitqueue_head",
       "wait_event",
@@ -79,7 +77,8 @@ bool modelled(const std::string& n) {
       "kfree",
   };
   return kNames.count(n) || lkmm_thread::fence_table().count(n) || lkmm_thread::rmw_spec(n) ||
-         irq_builtin_name(n);
+         irq_builtin_name(n) || fence_builtin_name(n) ||  // lkmm_ravel_fence.cc
+         xarray_builtin_name(n);                          // lkmm_ravel_xarray.cc
 }
 
 struct Refusal {
@@ -100,8 +99,6 @@ const char* stmt_name(StmtKind k) {
       return "case";
     case StmtKind::kDefault:
       return "default";
-    case StmtKind::kXaForEach:
-      return "xa_for_each";
     default:
       return nullptr;
   }
@@ -183,6 +180,11 @@ class Screen {
           lang::builtins()[callee->bind.index].name == "kref_put") {
         continue;  // the release function, called by name (lkmm_ravel_kernel.cc)
       }
+      if (i == 2 && a->kind == ExprKind::kIdent && a->bind.kind == Binding::Kind::kFunction &&
+          callee->bind.kind == Binding::Kind::kBuiltin &&
+          lang::builtins()[callee->bind.index].name == "dma_fence_add_callback") {
+        continue;  // the callback, called by name (lkmm_ravel_fence.cc)
+      }
       if (callee->bind.kind == Binding::Kind::kBuiltin &&
           skipped_work_arg(lang::builtins()[callee->bind.index].name, i)) {
         continue;  // screen_work's
@@ -196,12 +198,13 @@ class Screen {
 bool location_type(lang::ModelType m) {
   using M = lang::ModelType;
   return m == M::kAtomic || m == M::kSpinlock || m == M::kMutex || m == M::kCompletion ||
-         m == M::kKref || m == M::kDmaFence || m == M::kWaitQueueHead || m == M::kWork;
+         m == M::kKref || m == M::kDmaFence || m == M::kDmaFenceCb || m == M::kWaitQueueHead ||
+         m == M::kWork || m == M::kXarray;
 }
 
 // A global lkmm keeps as a location: integers, pointers (to globals), atomic_t, spinlock_t,
 // struct mutex, struct completion, struct kref, struct dma_fence, wait_queue_head_t.
-void screen_global(const lang::VarDecl* d) {
+void screen_global(const lang::Program& prog, const lang::VarDecl* d) {
   if (d->array_len >= 0) refuse(d->pos, "arrays are not supported under --memory-model lkmm");
   const lang::SType& t = d->type->stype;
   using K = lang::SType::Kind;
@@ -209,11 +212,14 @@ void screen_global(const lang::VarDecl* d) {
     refuse(d->pos, "'" + std::string(lang::model_type_name(t.model)) + " " + d->name +
                        "' is not modelled under --memory-model lkmm (only integers, pointers, "
                        "atomic_t, spinlock_t, struct mutex, struct completion, struct kref, "
-                       "struct dma_fence, wait_queue_head_t and struct work_struct are)");
+                       "struct dma_fence, struct dma_fence_cb, wait_queue_head_t, struct "
+                       "work_struct and struct xarray are)");
   }
   // Struct variables are flattened, their fields checked where they are declared
-  // (lkmm_ravel_struct.cc); function pointers are one location.
-  if (d->init != nullptr && d->init->expr == nullptr && t.kind == K::kModel) {
+  // (lkmm_ravel_struct.cc); function pointers are one location. A fence's `{ .lock = &l }`
+  // names its external lock (lkmm_ravel_fence.cc).
+  if (d->init != nullptr && d->init->expr == nullptr && t.kind == K::kModel &&
+      !fence_lock_initializer(prog, d)) {
     refuse(d->pos, "brace initializers of kernel objects ('" + d->type->spelling + " " + d->name +
                        "') are not modelled under --memory-model lkmm");
   }
@@ -227,8 +233,8 @@ bool screen(const lang::Program& prog, Error* err) {
     std::set<int32_t> cpus;
     const std::vector<int> cpu = task_cpus(prog);  // sc's placement (lkmm_ravel_irq.cc)
     for (const lang::VarDecl* d : prog.globals) {
-      screen_global(d);
-      if (d->init != nullptr) s.init(d->init);
+      screen_global(prog, d);
+      if (d->init != nullptr && !fence_lock_initializer(prog, d)) s.init(d->init);
     }
     for (size_t i = 0; i < prog.tasks.size(); ++i) {
       const lang::Task& t = prog.tasks[i];
@@ -243,7 +249,7 @@ bool screen(const lang::Program& prog, Error* err) {
     *err = r.err;
     return false;
   }
-  return screen_work(prog, err) && screen_heap(prog, err);
+  return screen_work(prog, err) && screen_heap(prog, err) && screen_xarray(prog, err);
 }
 
 bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Error* err) {
@@ -252,6 +258,8 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
     if (!add_global(prog, d, out, err))
       return false;  // a struct: its fields (lkmm_ravel_struct.cc)
   }
+  add_fences(prog, out);   // a fence's error, lock and callback list (lkmm_ravel_fence.cc)
+  add_xarrays(prog, out);  // a slot per constant index (lkmm_ravel_xarray.cc)
   if (!add_heaps(prog, out, err)) return false;  // kzalloc sites (lkmm_ravel_heap.cc)
   assign_threads(prog, out);  // the threads, each with its CPU's handlers (lkmm_ravel_irq.cc)
   out->rcu_consolidated = interp::uses_grace_periods(prog);  // as sc's (scenarios/interp)

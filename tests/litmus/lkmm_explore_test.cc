@@ -104,7 +104,8 @@ TEST(LkmmExplore, OwnLitmusTestsAgreeWithTheReference) {
 TEST(LkmmExplore, ScenariosAgreeWithTheReference) {
   int n = 0;
   for (const char* dir : {"/tests/litmus/ravel", "/tests/litmus/ravel-kernel",
-                          "/tests/litmus/ravel-irq", "/tests/litmus/ravel-struct"}) {
+                          "/tests/litmus/ravel-irq", "/tests/litmus/ravel-struct",
+                          "/tests/litmus/ravel-fence"}) {
     for (const std::string& f : files(dir, ".ravel")) {
       lang::Checked c = lang::check_text(f, slurp_file(f));
       ASSERT_TRUE(c.ok) << c.diagnostics;

@@ -501,7 +501,7 @@ TEST(LkmmKernel, TheRestIsRefusedAtItsLineAndColumn) {
   const std::vector<std::pair<const char*, const char*>> cases = {
       {"mutex",
        ":7:9: error: 'mutex_lock_interruptible' is not modelled under --memory-model lkmm"},
-      {"fence-wait", ":5:13: error: 'dma_fence_wait' is not modelled"},
+      {"fence-wait", ":5:13: error: 'dma_fence_wait_timeout' is not modelled"},
       {"completion-timeout", ":5:13: error: 'wait_for_completion_timeout' is not modelled"},
       {"mutex-under-spin", ":8:5: error: mutex_lock() under a spinlock is not modelled"},
       {"mutex-under-spin-trylock", ":8:9: error: mutex_lock() under a spinlock is not modelled"},

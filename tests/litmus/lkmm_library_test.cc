@@ -20,12 +20,21 @@ namespace {
 
 // The library files lkmm runs to completion (the rest are refused, each at its line:col).
 const std::set<std::string> kRunUnderLkmm = {
+    "scenarios/dma-fence/add-callback-null-checked.ravel",
+    "scenarios/dma-fence/add-callback-null-fence.ravel",
+    "scenarios/dma-fence/kill-jobs-xa-irq.ravel",
+    "scenarios/dma-fence/kill-jobs-xa-lock-1cpu.ravel",
+    "scenarios/dma-fence/kill-jobs-xa-lock.ravel",
+    "scenarios/dma-fence/shared-lock-inline.ravel",
+    "scenarios/dma-fence/shared-lock-recursion.ravel",
     "scenarios/fence-ops/ops-unload-no-rcu.ravel",
     "scenarios/fence-ops/ops-unload-rcu.ravel",
     "scenarios/kref/drops-last-releases.ravel",
     "scenarios/kref/drops-one-too-many.ravel",
     "scenarios/rcu/irqsave-reader-fixed.ravel",
     "scenarios/rcu/irqsave-reader-use-after-unlock.ravel",
+    "scenarios/syncobj/unplug-enodev.ravel",
+    "scenarios/syncobj/unplug-error-after-signal.ravel",
 };
 
 std::vector<std::string> library() {
