@@ -20,6 +20,7 @@
 // never run under sc instead, nor given a verdict by a half model.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -69,6 +70,10 @@ struct Layout {
   std::vector<Work> works;
   std::deque<lang::Task> work_tasks;
   size_t tasks = 0;  // the scenario's threads
+  // rw_semaphores and rwlocks (lkmm_ravel_rwsem.cc): how many tasks (threads, handlers, work
+  // functions) may take a read side, a write side: bounds of the count word's values.
+  int64_t rw_reader_tasks = 0, rw_writer_tasks = 0;
+  std::vector<int> rw_locs;  // their count words' locations
 };
 
 inline std::tuple<uint32_t, uint32_t, uint32_t, uint32_t> pos_key(const lang::Pos& p) {
@@ -89,6 +94,13 @@ class LockOrder {
   const std::map<std::pair<int, int>, std::string>& edges() const { return edges_; }
 
  private:
+  struct Held {
+    int loc;
+    bool trylock;
+    int read;  // lockdep's read: 0 exclusive, 1 read, 2 recursive read
+  };
+  void take(const Layout& lay, const std::string& at, lang::Pos pos, int loc, bool trylock,
+            int read, std::vector<Held>* held, std::vector<lkmm_thread::Trace::Finding>* found);
   void add(std::pair<int, int> edge, const std::string& at, lang::Pos pos, const Layout& lay,
            std::vector<lkmm_thread::Trace::Finding>* found);
   bool reaches(int from, int to, std::vector<int>* path) const;
@@ -119,8 +131,9 @@ class IrqUsage {
     std::string at;  // "task at f:l:c"
     lang::Pos pos;
   };
-  std::map<int, std::pair<Bit, Bit>> usage_;  // lock -> (IN-HARDIRQ-W, HARDIRQ-ON-W)
-  std::set<std::pair<int, int>> reported_;    // (safe, unsafe); (l, l) for inconsistent state
+  // lock -> IN-HARDIRQ-W, HARDIRQ-ON-W, IN-HARDIRQ-R, HARDIRQ-ON-R (rwlock read sides)
+  std::map<int, std::array<Bit, 4>> usage_;
+  std::set<std::pair<int, int>> reported_;  // (safe, unsafe); (l, l) for inconsistent state
 };
 
 // KCSAN's and sc's data races between an irq handler and the thread it interrupts
@@ -149,6 +162,20 @@ bool screen_work(const lang::Program& prog, Error* err);
 bool skipped_work_arg(std::string_view builtin, size_t i);
 void add_works(const lang::Program& prog, Layout* lay);
 bool work_idle(const Layout& lay, size_t t, const lkmm_thread::Trace& tr);
+
+// rw_semaphores and rwlocks (lkmm_ravel_rwsem.cc): Layout::rw_reader_tasks, rw_writer_tasks.
+void rw_bounds(const lang::Program& prog, Layout* lay);
+
+// A deadlock on a reader-writer lock (lkmm_ravel_rwlock.cc): the state of the word thread t's
+// blocked read saw, as sc words it ("held for reading by itself, queued behind u waiting in
+// down_write(sem)").
+std::string rw_holders(const Layout& lay, const lkmm::Execution& x,
+                       const std::vector<const lkmm_thread::Trace*>& threads,
+                       const std::vector<int>& base, size_t t);
+std::string rw_call_name(const std::string& callee);
+// Every value a count word may hold within those bounds (the reference enumeration's domains
+// start from them: lkmm_ravel_eval.cc thread_paths).
+std::vector<int64_t> rw_values(const Layout& lay);
 
 // Locations, initial values (initializers, then `init`) and threads. False with *err set.
 bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Error* err);
