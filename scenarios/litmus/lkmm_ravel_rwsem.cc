@@ -172,7 +172,8 @@ void Eval::rw_sleeps(const std::string& n, lang::Pos pos) const {
 
 // down_read, down_write, read_lock, write_lock (and _irq*): see the design note.
 void Eval::rw_acquire(const std::string& n, bool rwlock, bool read, const Expr* e, Frame& f) {
-  auto [loc, addr] = pointer_arg(e->args[0], f);
+  const auto [arg_loc, addr] = pointer_arg(e->args[0], f);
+  const int loc = arg_loc;  // a variable, not a binding: the lambdas below capture it
   // lockdep.c read_lock_is_recursive(): an rwlock reader in interrupt context is read = 2,
   // and qrwlock lets it pass a waiting writer; rwsem readers are read = 1 (rwsem_acquire_read).
   const bool recursive = rwlock && read && irq_->in_handler;
@@ -234,7 +235,8 @@ void Eval::rw_take(int loc, uint64_t addr, Val old, int64_t delta, bool read, bo
 // unlocked). Success is an ACQUIRE RMW, failure a relaxed read (memory-barriers.txt). 1 on
 // success, as the kernel's.
 Val Eval::rw_trylock(bool rwlock, bool read, const Expr* e, Frame& f) {
-  auto [loc, addr] = pointer_arg(e->args[0], f);
+  const auto [arg_loc, addr] = pointer_arg(e->args[0], f);
+  const int loc = arg_loc;  // a variable, not a binding: the lambdas below capture it
   const bool recursive = rwlock && read && irq_->in_handler;
   Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn, addr);
   rw_plausible(loc, old.v, false);
@@ -255,7 +257,8 @@ Val Eval::rw_trylock(bool rwlock, bool read, const Expr* e, Frame& f) {
 // up_read, up_write, read_unlock, write_unlock (and _irq*): a RELEASE RMW taking the hold
 // back. Releasing what the thread does not hold (so) is lockdep's bad unlock balance: refused.
 void Eval::rw_release(const std::string& n, bool rwlock, bool read, const Expr* e, Frame& f) {
-  auto [loc, addr] = pointer_arg(e->args[0], f);
+  const auto [arg_loc, addr] = pointer_arg(e->args[0], f);
+  const int loc = arg_loc;  // a variable, not a binding: the lambdas below capture it
   auto it = std::find_if(rw_held_.rbegin(), rw_held_.rend(), [&](const RwHeld& h) {
     return h.loc == loc && h.read == read && h.rwlock == rwlock;
   });
@@ -280,7 +283,8 @@ void Eval::rw_release(const std::string& n, bool rwlock, bool read, const Expr* 
 // + READER_BIAS): a RELEASE RMW that turns the write hold into a read hold (lockdep's
 // lock_downgrade). Waiting readers stay behind a waiting writer, as sc's fair read gate.
 void Eval::downgrade_write(const Expr* e, Frame& f) {
-  auto [loc, addr] = pointer_arg(e->args[0], f);
+  const auto [arg_loc, addr] = pointer_arg(e->args[0], f);
+  const int loc = arg_loc;  // a variable, not a binding: the lambdas below capture it
   auto it = std::find_if(rw_held_.rbegin(), rw_held_.rend(),
                          [&](const RwHeld& h) { return h.loc == loc && !h.rwlock; });
   if (it == rw_held_.rend() || it->read) {
@@ -302,8 +306,7 @@ void Eval::downgrade_write(const Expr* e, Frame& f) {
 // (the thread, or the running handler) holds the lock, as lockdep's held-lock stack says; a
 // failure is sc's warning "lockdep_assert_held(l) failed". No memory event.
 Val Eval::assert_held(const std::string& n, const Expr* e, Frame& f) {
-  auto [loc, addr] = pointer_arg(e->args[0], f);
-  (void)addr;
+  const int loc = pointer_arg(e->args[0], f).first;
   const bool held = std::find(held_.begin(), held_.end(), loc) != held_.end();
   const bool read_only =
       held &&
