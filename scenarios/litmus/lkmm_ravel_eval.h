@@ -184,6 +184,7 @@ class Eval {
   void downgrade_write(const Expr* e, Frame& f);
   void rw_sleeps(const std::string& n, lang::Pos pos) const;
   void rw_plausible(int loc, int64_t v, bool announced) const;
+  void rw_nest(const std::string& n, int loc, lang::Pos pos) const;
   Val assert_held(const std::string& n, const Expr* e, Frame& f);
   // A spinning lock is held (spinlock, rwlock): no sleeping.
   bool atomic_held() const;

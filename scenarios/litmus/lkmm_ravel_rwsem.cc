@@ -182,12 +182,7 @@ void Eval::rw_acquire(const std::string& n, bool rwlock, bool read, const Expr* 
     // LockOrder records every dependency it checks, so this case stays sc's.
     refuse(e->pos, n + "() in an irq handler holding another lock is not modelled under lkmm");
   }
-  if (std::count_if(rw_held_.begin(), rw_held_.end(),
-                    [&](const RwHeld& h) { return h.loc == loc; }) >= kMaxNest) {
-    refuse(e->pos, n + "(): '" + lay_.names[loc] +
-                       "' held more than twice at once by one task "
-                       "is not modelled under lkmm");
-  }
+  rw_nest(n, loc, e->pos);
   if (rwlock) note_usage(loc, e->pos, read);  // lockdep marks it before spinning
   const int64_t busy = !read ? kWriter | kReaders : recursive ? kWriter : kWriter | kWaiting;
   uint64_t before = em_.trace.ev.size();
@@ -216,6 +211,15 @@ void Eval::rw_acquire(const std::string& n, bool rwlock, bool read, const Expr* 
   rw_held_.push_back({loc, read, rwlock});
 }
 
+// The count word's bounds (rw_plausible) count kMaxNest holds of one lock per task at most.
+void Eval::rw_nest(const std::string& n, int loc, lang::Pos pos) const {
+  if (std::count_if(rw_held_.begin(), rw_held_.end(),
+                    [&](const RwHeld& h) { return h.loc == loc; }) >= kMaxNest) {
+    refuse(pos, n + "(): '" + lay_.names[loc] +
+                    "' held more than twice at once by one task is not modelled under lkmm");
+  }
+}
+
 // The successful take: the read is an ACQUIRE, its RMW write adds `delta`.
 void Eval::rw_take(int loc, uint64_t addr, Val old, int64_t delta, bool read, bool recursive) {
   const int r = static_cast<int>(em_.trace.ev.size()) - 1;
@@ -238,6 +242,9 @@ Val Eval::rw_trylock(bool rwlock, bool read, const Expr* e, Frame& f) {
   const auto [arg_loc, addr] = pointer_arg(e->args[0], f);
   const int loc = arg_loc;  // a variable, not a binding: the lambdas below capture it
   const bool recursive = rwlock && read && irq_->in_handler;
+  rw_nest(rwlock ? (read ? "read_trylock" : "write_trylock")
+                 : (read ? "down_read_trylock" : "down_write_trylock"),
+          loc, e->pos);
   Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn, addr);
   rw_plausible(loc, old.v, false);
   const bool busy = read ? (old.v & (kWriter | kWaiting)) != 0 : old.v != 0;
