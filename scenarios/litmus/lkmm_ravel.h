@@ -20,6 +20,7 @@
 // never run under sc instead, nor given a verdict by a half model.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -109,6 +110,10 @@ struct Layout {
     return loc < static_cast<int>(lock_class.size()) && lock_class[loc] >= 0 ? lock_class[loc]
                                                                              : loc;
   }
+  // rw_semaphores and rwlocks (lkmm_ravel_rwsem.cc): how many tasks (threads, handlers, work
+  // functions) may take a read side, a write side: bounds of the count word's values.
+  int64_t rw_reader_tasks = 0, rw_writer_tasks = 0;
+  std::vector<int> rw_locs;  // their count words' locations
 };
 
 // The ghost values of a heap object (lkmm_ravel_heap.cc).
@@ -135,6 +140,14 @@ class LockOrder {
   const std::map<std::pair<int, int>, std::string>& edges() const { return edges_; }
 
  private:
+  struct Held {
+    int loc;
+    int cls;  // its lock class (Layout::cls)
+    bool trylock;
+    int read;  // lockdep's read: 0 exclusive, 1 read, 2 recursive read
+  };
+  void take(const Layout& lay, const std::string& at, lang::Pos pos, int loc, bool trylock,
+            int read, std::vector<Held>* held, std::vector<lkmm_thread::Trace::Finding>* found);
   void add(std::pair<int, int> edge, const std::string& at, lang::Pos pos, const Layout& lay,
            std::vector<lkmm_thread::Trace::Finding>* found);
   bool reaches(int from, int to, std::vector<int>* path) const;
@@ -165,8 +178,9 @@ class IrqUsage {
     std::string at;  // "task at f:l:c"
     lang::Pos pos;
   };
-  std::map<int, std::pair<Bit, Bit>> usage_;  // lock -> (IN-HARDIRQ-W, HARDIRQ-ON-W)
-  std::set<std::pair<int, int>> reported_;    // (safe, unsafe); (l, l) for inconsistent state
+  // lock -> IN-HARDIRQ-W, HARDIRQ-ON-W, IN-HARDIRQ-R, HARDIRQ-ON-R (rwlock read sides)
+  std::map<int, std::array<Bit, 4>> usage_;
+  std::set<std::pair<int, int>> reported_;  // (safe, unsafe); (l, l) for inconsistent state
 };
 
 // KCSAN's and sc's data races between an irq handler and the thread it interrupts
@@ -222,6 +236,19 @@ bool fence_lock_initializer(const lang::Program& prog, const lang::VarDecl* d);
 bool xarray_builtin_name(const std::string& n);
 bool screen_xarray(const lang::Program& prog, Error* err);
 void add_xarrays(const lang::Program& prog, Layout* lay);
+// rw_semaphores and rwlocks (lkmm_ravel_rwsem.cc): Layout::rw_reader_tasks, rw_writer_tasks.
+void rw_bounds(const lang::Program& prog, Layout* lay);
+
+// A deadlock on a reader-writer lock (lkmm_ravel_rwlock.cc): the state of the word thread t's
+// blocked read saw, as sc words it ("held for reading by itself, queued behind u waiting in
+// down_write(sem)").
+std::string rw_holders(const Layout& lay, const lkmm::Execution& x,
+                       const std::vector<const lkmm_thread::Trace*>& threads,
+                       const std::vector<int>& base, size_t t);
+std::string rw_call_name(const std::string& callee);
+// Every value a count word may hold within those bounds (the reference enumeration's domains
+// start from them: lkmm_ravel_eval.cc thread_paths).
+std::vector<int64_t> rw_values(const Layout& lay);
 
 // Locations, initial values (initializers, then `init`) and threads. False with *err set.
 bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Error* err);

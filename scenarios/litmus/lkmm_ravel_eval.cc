@@ -3,6 +3,8 @@
 // init and final.
 #include "scenarios/litmus/lkmm_ravel_eval.h"
 
+#include <set>
+
 #include "scenarios/lang/int_arith.h"
 
 namespace ravel::litmus::lkmm_ravel {
@@ -341,6 +343,7 @@ bool thread_paths(const lang::Program& prog, const Layout& layout, uint32_t loop
       } else if (task.kind == lang::Task::Kind::kThread) {
         ev.body(task.body);
       }
+      ev.end_thread();
       ev.end_rcu_reader();
       em.finish();
       em.trace.irq_left = cpu.may_fire();
@@ -351,7 +354,17 @@ bool thread_paths(const lang::Program& prog, const Layout& layout, uint32_t loop
       em.close_rcu(em.last_pos);
     }
   };
-  if (lkmm_thread::each_path(proc, layout.names.size(), domain, max_paths, body, out, err)) {
+  // The reference enumeration grows its domains from complete paths, and a path whose reads of
+  // a held rw lock's word see impossible values is dropped (Eval::rw_plausible): every value the
+  // word may hold is offered from the start, so the paths that write them complete.
+  Domain wide = domain;
+  for (int loc : layout.rw_locs) {
+    if (static_cast<size_t>(loc) >= wide.size()) continue;
+    std::set<int64_t> v(wide[loc].begin(), wide[loc].end());
+    for (int64_t x : rw_values(layout)) v.insert(x);
+    wide[loc].assign(v.begin(), v.end());
+  }
+  if (lkmm_thread::each_path(proc, layout.names.size(), wide, max_paths, body, out, err)) {
     return true;
   }
   if (err->pos.line == 0) err->pos = layout.threads[proc]->pos;  // a limit of the whole thread

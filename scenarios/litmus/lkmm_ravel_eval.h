@@ -212,7 +212,7 @@ class Eval {
   bool irq_builtin(const std::string& n, const Expr* e, Frame& f, Val* out);
   void set_irqs(bool on, lang::Pos pos);
   // lockdep's mark_usage() for a spinlock attempt at `pos` (Trace::usage).
-  void note_usage(int loc, lang::Pos pos);
+  void note_usage(int loc, lang::Pos pos, bool read = false);
   // Sleeping in a handler or with hardirqs off is sc's atomic-sleep: refused.
   void no_sleep_irq(const std::string& n, lang::Pos pos) const;
   // Opens or closes the implicit RCU read-side section of flavor consolidation so that it
@@ -225,6 +225,21 @@ class Eval {
   void end_rcu_reader();
 
  private:
+  // rw_semaphores and rwlocks (lkmm_ravel_rwsem.cc): true when `n` is one of their built-ins
+  // (or a lockdep_assert_held*), its value in *out.
+  bool rw_lock(const std::string& n, const Expr* e, Frame& f, Val* out);
+  void rw_acquire(const std::string& n, bool rwlock, bool read, const Expr* e, Frame& f);
+  void rw_take(int loc, uint64_t addr, Val old, int64_t delta, bool read, bool recursive);
+  Val rw_trylock(bool rwlock, bool read, const Expr* e, Frame& f);
+  void rw_release(const std::string& n, bool rwlock, bool read, const Expr* e, Frame& f);
+  void downgrade_write(const Expr* e, Frame& f);
+  void rw_sleeps(const std::string& n, lang::Pos pos) const;
+  void rw_plausible(int loc, int64_t v, bool announced) const;
+  void rw_nest(const std::string& n, int loc, lang::Pos pos) const;
+  Val assert_held(const std::string& n, const Expr* e, Frame& f);
+  // A spinning lock is held (spinlock, rwlock): no sleeping.
+  bool atomic_held() const;
+
   // work items (lkmm_ravel_work.cc): true when `n` is one of their built-ins.
   bool work(const std::string& n, const Expr* e, Frame& f, Val* out);
   const Layout::Work& work_of(const Expr* e, Frame& f);
@@ -234,6 +249,8 @@ class Eval {
  public:
   // A work item's worker thread: idle (blocked on its read of PENDING) or the function run.
   void worker(const Layout::Work& w);
+  // The end of a thread: a rw_semaphore or rwlock still held is refused (sc reports it).
+  void end_thread() const;
 
  private:
   // The thread waits here (await, wait_for_completion, wait_event): the reads from event
@@ -255,7 +272,14 @@ class Eval {
   int rcu_depth_ = 0;
   std::vector<int> held_;       // locks held (spinlocks and mutexes), in taking order
   std::vector<int> spin_held_;  // of which spinlocks: no sleeping under them
-  IrqCpu own_irq_;              // init, final, and a thread when set_irq is not called
+  struct RwHeld {
+    int loc;
+    bool read;
+    bool rwlock;  // rwlock_t (spinning), else struct rw_semaphore
+  };
+  std::vector<RwHeld> rw_held_;        // rw_semaphores and rwlocks held (also in held_), in order
+  const Eval* interrupted_ = nullptr;  // a handler's: the thread's Eval (its holds stand)
+  IrqCpu own_irq_;                     // init, final, and a thread when set_irq is not called
   IrqCpu* irq_ = &own_irq_;
 };
 

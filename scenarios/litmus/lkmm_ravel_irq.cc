@@ -103,6 +103,7 @@ void Eval::fire(size_t line) {
   c.in_handler = true, c.handler = h.name, em_.in_hardirq = true;
   Eval handler(prog_, lay_, em_, loop_bound_, nullptr);
   handler.irq_ = irq_;
+  handler.interrupted_ = this;
   const size_t first = em_.trace.ev.size();
   rcu_reader();  // a handler is an RCU reader (consolidation): its section is the firing's
   try {
@@ -138,15 +139,18 @@ void Eval::set_irqs(bool on, lang::Pos pos) {
   // lockdep_hardirqs_on() -> mark_held_locks(): every held spinlock is now {HARDIRQ-ON-W},
   // registered where hardirqs were enabled.
   for (int loc : spin_held_) em_.trace.usage.push_back({loc, false, pos, ""});
+  for (const RwHeld& h : rw_held_) {  // rwlocks too, a read hold {HARDIRQ-ON-R}
+    if (h.rwlock) em_.trace.usage.push_back({h.loc, false, pos, "", h.read});
+  }
   irq_point();
 }
 
-void Eval::note_usage(int loc, lang::Pos pos) {
+void Eval::note_usage(int loc, lang::Pos pos, bool read) {
   const IrqCpu& c = *irq_;
   if (c.in_handler) {
-    em_.trace.usage.push_back({loc, true, pos, c.handler});
+    em_.trace.usage.push_back({loc, true, pos, c.handler, read});
   } else if (c.enabled) {
-    em_.trace.usage.push_back({loc, false, pos, ""});
+    em_.trace.usage.push_back({loc, false, pos, "", read});
   }
 }
 
@@ -216,18 +220,34 @@ bool Eval::irq_builtin(const std::string& n, const Expr* e, Frame& f, Val* out) 
 
 namespace {
 
-// The spinlocks held at each event of the path, by context (the thread's, the handler's).
+// The spinlocks held at each event of the path, by context (the thread's, the handler's); an
+// rwlock or rw_semaphore held for writing as its location, for reading as -(location + 1).
 std::vector<std::set<int>> locksets(const lkmm_thread::Trace& tr) {
   std::vector<std::set<int>> out;
-  std::set<int> held[2];
+  std::multiset<int> held[2];
   for (size_t i = 0; i < tr.ev.size(); ++i) {
     const lkmm::Event& e = tr.ev[i];
-    std::set<int>& h = held[(tr.hardirq >> i & 1) != 0 ? 1 : 0];
-    if (e.kind == lkmm::Kind::kWrite && (e.tags & lkmm::kUnlock)) h.erase(e.loc);
-    out.push_back(h);
+    const uint64_t bit = uint64_t{1} << i;
+    std::multiset<int>& h = held[(tr.hardirq & bit) != 0 ? 1 : 0];
+    const int read = -(e.loc + 1);
+    auto drop = [&](int l) {
+      if (auto it = h.find(l); it != h.end()) h.erase(it);
+    };
+    if (e.kind == lkmm::Kind::kWrite && (e.tags & lkmm::kUnlock)) drop(e.loc);
+    if (tr.rw_release & bit) h.count(e.loc) > 0 ? drop(e.loc) : drop(read);
+    if (tr.rw_downgrade & bit) drop(e.loc), h.insert(read);
+    out.emplace_back(h.begin(), h.end());
     if (e.kind == lkmm::Kind::kWrite && (e.tags & lkmm::kLockW)) h.insert(e.loc);
+    if (tr.rw_take & bit) h.insert((tr.rw_read & bit) ? read : e.loc);
   }
   return out;
+}
+
+// Two locksets exclude each other: a lock both hold, for writing by at least one.
+bool exclusive(const std::set<int>& a, const std::set<int>& b) {
+  return std::any_of(a.begin(), a.end(), [&](int l) {
+    return l >= 0 ? b.count(l) > 0 || b.count(-(l + 1)) > 0 : b.count(-l - 1) > 0;
+  });
 }
 
 bool access(const lkmm::Event& e) {
@@ -267,8 +287,7 @@ void same_cpu_races(const Layout& lay, const lkmm_thread::Trace& tr,
       if ((tr.irqs_off >> (firing[i] < 0 ? i : j)) & 1) continue;
       if (a.kind != lkmm::Kind::kWrite && b.kind != lkmm::Kind::kWrite) continue;
       if (!plain(a) && !plain(b)) continue;
-      const bool common = std::any_of(locks[i].begin(), locks[i].end(),
-                                      [&](int l) { return locks[j].count(l) > 0; });
+      const bool common = exclusive(locks[i], locks[j]);
       if (common) continue;
       found->push_back({"race", "BUG: KCSAN: data-race in " + lay.names[a.loc], tr.pos[j]});
     }
@@ -277,33 +296,48 @@ void same_cpu_races(const Layout& lay, const lkmm_thread::Trace& tr,
 
 // -- lockdep's IRQ usage -----------------------------------------------------------------------
 
+namespace {
+// usage_'s bits, as lockdep names them (kernel/locking/lockdep_states.h, usage_str[]).
+const char* const kUsageName[] = {"{IN-HARDIRQ-W}", "{HARDIRQ-ON-W}", "{IN-HARDIRQ-R}",
+                                  "{HARDIRQ-ON-R}"};
+}  // namespace
+
 void IrqUsage::mark(const Layout& lay, const std::vector<lkmm_thread::Trace::Usage>& usage,
                     const std::string& task, const std::function<std::string(lang::Pos)>& where,
                     std::vector<lkmm_thread::Trace::Finding>* found) {
   for (const lkmm_thread::Trace::Usage& u : usage) {
-    auto& [in, on] = usage_[lay.cls(u.loc)];  // lockdep marks the class
-    Bit& bit = u.in_hardirq ? in : on;
-    if (bit.set) continue;
-    bit = Bit{true, (u.task.empty() ? task : u.task) + " at " + where(u.pos), u.pos};
-    const Bit& old = u.in_hardirq ? on : in;
-    if (!old.set || !reported_.insert({lay.cls(u.loc), lay.cls(u.loc)}).second) continue;
-    // mark_lock_irq(): the new usage bit against the exclusive one (print_usage_bug).
-    const char* from = u.in_hardirq ? "{HARDIRQ-ON-W}" : "{IN-HARDIRQ-W}";
-    const char* to = u.in_hardirq ? "{IN-HARDIRQ-W}" : "{HARDIRQ-ON-W}";
-    found->push_back({"lockdep",
-                      std::string("inconsistent lock state: inconsistent ") + from + " -> " + to +
-                          " usage of '" + lay.names[u.loc] + "': " + from + " at " + old.at + ", " +
-                          to + " at " + bit.at,
-                      u.pos});
+    std::array<Bit, 4>& bits = usage_[lay.cls(u.loc)];  // lockdep marks the class
+    const int b = (u.in_hardirq ? 0 : 1) + (u.read ? 2 : 0);
+    if (bits[b].set) continue;
+    bits[b] = Bit{true, (u.task.empty() ? task : u.task) + " at " + where(u.pos), u.pos};
+    // mark_lock_irq(): the new usage bit against the exclusive write one, and a new write bit
+    // against the exclusive read one too (read vs read never conflicts); print_usage_bug().
+    const int excl = u.in_hardirq ? 1 : 0;
+    for (int old : {excl, excl + 2}) {
+      if (old == excl + 2 && u.read) break;
+      if (!bits[old].set) continue;
+      if (!reported_.insert({lay.cls(u.loc), lay.cls(u.loc)}).second) break;
+      found->push_back({"lockdep",
+                        std::string("inconsistent lock state: inconsistent ") + kUsageName[old] +
+                            " -> " + kUsageName[b] + " usage of '" + lay.names[u.loc] +
+                            "': " + kUsageName[old] + " at " + bits[old].at + ", " + kUsageName[b] +
+                            " at " + bits[b].at,
+                        u.pos});
+      break;
+    }
   }
 }
 
-// check_irq_usage(): a chain of dependencies from a HARDIRQ-safe lock to a HARDIRQ-unsafe one
-// lets an interrupt taking the safe lock wait for a task that waits for it.
+// check_irq_usage(): a chain of dependencies from a HARDIRQ-safe lock (taken in a handler, for
+// reading or writing) to a HARDIRQ-unsafe one (taken for writing with hardirqs on) lets an
+// interrupt taking the safe lock wait for a task that waits for it ("HARDIRQ-READ-safe" when
+// the safe lock is only read-safe, as lockdep's print_bad_irq_dependency() and sc).
 void IrqUsage::order(const Layout& lay, const LockOrder& order,
                      std::vector<lkmm_thread::Trace::Finding>* found) {
   for (const auto& [safe, bits] : usage_) {
-    if (!bits.first.set) continue;
+    if (!bits[0].set && !bits[2].set) continue;
+    const Bit& safe_bit = bits[0].set ? bits[0] : bits[2];
+    const std::string cls = bits[0].set ? "HARDIRQ" : "HARDIRQ-READ";
     std::vector<int> todo = {safe};
     std::set<int> seen = {safe};
     while (!todo.empty()) {
@@ -313,14 +347,14 @@ void IrqUsage::order(const Layout& lay, const LockOrder& order,
         if (edge.first != from || !seen.insert(edge.second).second) continue;
         todo.push_back(edge.second);
         auto u = usage_.find(edge.second);
-        if (u == usage_.end() || !u->second.second.set) continue;
+        if (u == usage_.end() || !u->second[1].set) continue;
         if (!reported_.insert({safe, edge.second}).second) continue;
         found->push_back({"lockdep",
-                          "HARDIRQ-safe -> HARDIRQ-unsafe lock order detected: '" +
-                              lay.names[safe] + "' (HARDIRQ-safe at " + bits.first.at + ") -> '" +
-                              lay.names[edge.second] + "' (taken at " + at +
-                              "; HARDIRQ-unsafe at " + u->second.second.at + ")",
-                          u->second.second.pos});
+                          cls + "-safe -> " + cls + "-unsafe lock order detected: '" +
+                              lay.names[safe] + "' (" + cls + "-safe at " + safe_bit.at + ") -> '" +
+                              lay.names[edge.second] + "' (taken at " + at + "; " + cls +
+                              "-unsafe at " + u->second[1].at + ")",
+                          u->second[1].pos});
       }
     }
   }

@@ -16,14 +16,16 @@ constexpr int64_t kUintMax = 4294967295;  // complete_all()'s done (kernel/sched
 
 bool Eval::kernel(const std::string& n, const Expr* e, Frame& f, Val* out) {
   *out = Val{};
-  if (wait_queue(n, e, f) || work(n, e, f, out) || fence(n, e, f, out) || xarray(n, e, f, out))
+  if (wait_queue(n, e, f) || work(n, e, f, out) || fence(n, e, f, out) || xarray(n, e, f, out) ||
+      rw_lock(n, e, f, out)) {
     return true;
+  }
   if (n == "mutex_lock" || n == "mutex_unlock") {
     // memory-barriers.txt, "LOCK ACQUISITION FUNCTIONS": a mutex's lock is an ACQUIRE and its
     // unlock a RELEASE, and one lock's critical sections are ordered; lock.cat's LKR/LKW/UL
     // give exactly that for spinlocks, so a mutex is the same events. Sleeping under a
     // spinlock is sc's atomic-sleep verdict.
-    if (n == "mutex_lock" && !spin_held_.empty()) {
+    if (n == "mutex_lock" && atomic_held()) {
       refuse(e->pos,
              "mutex_lock() under a spinlock is not modelled under lkmm (sleeping in "
              "atomic context is checked under sc)");
@@ -120,7 +122,7 @@ void Eval::wait_for_completion(const Expr* e, Frame& f) {
     refuse(e->pos,
            "wait_for_completion() in init or final is not supported "
            "under lkmm");
-  if (!spin_held_.empty()) {
+  if (atomic_held()) {
     refuse(e->pos,
            "wait_for_completion() under a spinlock is not modelled under lkmm "
            "(sleeping in atomic context is checked under sc)");

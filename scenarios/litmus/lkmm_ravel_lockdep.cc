@@ -7,60 +7,72 @@
 
 namespace ravel::litmus::lkmm_ravel {
 
-namespace {
-
-struct Held {
-  int loc;
-  int cls;  // its lock class (Layout::cls)
-  bool trylock;
-};
-
-}  // namespace
-
 // kernel/locking/lockdep.c check_prevs_add(): an acquisition depends on the nearest held lock,
 // and on further ones only through trylock-acquired locks in between; a trylock itself adds no
 // dependency (it cannot wait). The attempt counts, not the success: a blocked lock read is
 // one too. A hardirq handler inlined in the path has its own held stack, as sc's handler task
 // has (check_prevs_add() stops at a held lock of another irq_context; a handler taking a lock
 // the thread holds is lockdep's inconsistent IRQ usage, IrqUsage, before any recursion).
+// Read sides (rw_semaphore, rwlock_t: Trace::rw_*) follow sc's lockdep (model/lockdep.cc): a
+// held recursive read is skipped, and a release drops the latest hold of that lock.
 void LockOrder::thread(const Layout& lay, const lkmm_thread::Trace& tr, const std::string& name,
                        const std::function<std::string(lang::Pos)>& where,
                        std::vector<lkmm_thread::Trace::Finding>* found) {
   std::vector<Held> stacks[2];  // the thread's, the running handler's
   for (size_t i = 0; i < tr.ev.size(); ++i) {
     const lkmm::Event& e = tr.ev[i];
-    const bool irq = (tr.hardirq >> i & 1) != 0;
+    const uint64_t bit = uint64_t{1} << i;
+    const bool irq = (tr.hardirq & bit) != 0;
     std::vector<Held>& held = stacks[irq ? 1 : 0];
     if (!irq) stacks[1].clear();  // the handler returned (its locks were released)
-    const bool attempt = tr.blocked && i + 1 == tr.ev.size() && (e.tags & lkmm::kIsLocked) &&
+    const bool attempt = tr.blocked && i + 1 == tr.ev.size() && e.kind == lkmm::Kind::kRead &&
                          lay.lock_waits.count(pos_key(tr.blocked_pos)) > 0;
-    if (e.kind == lkmm::Kind::kWrite && (e.tags & lkmm::kUnlock)) {
-      std::erase_if(held, [&](const Held& h) { return h.loc == e.loc; });
+    const bool is_write = e.kind == lkmm::Kind::kWrite;
+    auto last =
+        std::find_if(held.rbegin(), held.rend(), [&](const Held& h) { return h.loc == e.loc; });
+    if ((is_write && (e.tags & lkmm::kUnlock)) || (tr.rw_release & bit)) {
+      if (last != held.rend()) held.erase(std::next(last).base());
       continue;
     }
-    if (!attempt && !(e.kind == lkmm::Kind::kWrite && (e.tags & lkmm::kLockW))) continue;
+    if (tr.rw_downgrade & bit) {  // lock_downgrade(): the hold becomes a read
+      if (last != held.rend()) last->read = 1;
+      continue;
+    }
+    if (!attempt && !(is_write && (e.tags & lkmm::kLockW)) && !(tr.rw_take & bit)) continue;
     const lang::Pos pos = attempt ? tr.blocked_pos : tr.pos[i];
-    const bool trylock = !attempt && lay.trylocks.count({pos_key(tr.pos[i]), e.loc}) > 0;
-    const int cls = lay.cls(e.loc);
-    auto same = std::find_if(held.begin(), held.end(), [&](const Held& h) { return h.cls == cls; });
-    if (!trylock && same != held.end()) {
-      // lockdep.c check_deadlock(): the class is held already (another lock of one class:
-      // every fence's inline lock, Layout::lock_class).
-      const std::string of =
-          same->loc == e.loc ? "it" : "'" + lay.names[same->loc] + "' of the same lock class";
-      found->push_back({"lockdep",
-                        "possible recursive locking detected: '" + lay.names[e.loc] +
-                            "' taken while holding " + of + " (" + name + " at " + where(pos) + ")",
-                        pos});
-      if (!attempt && same->loc != e.loc) held.push_back({e.loc, cls, trylock});
-      continue;
-    }
-    for (size_t k = held.size(); !trylock && k-- > 0;) {
-      add({held[k].cls, cls}, name + " at " + where(pos), pos, lay, found);
-      if (!held[k].trylock) break;
-    }
-    if (!attempt) held.push_back({e.loc, cls, trylock});
+    const bool trylock =
+        !attempt && (lay.trylocks.count({pos_key(tr.pos[i]), e.loc}) > 0 || (tr.rw_try & bit));
+    const int read = (tr.rw_read & bit) ? ((tr.rw_recursive & bit) ? 2 : 1) : 0;
+    take(lay, name + " at " + where(pos), pos, e.loc, trylock, read, &held, found);
+    if (attempt) held.pop_back();
   }
+}
+
+// One acquisition (or blocked attempt) of `loc` with `held` held: check_deadlock(), then
+// check_prevs_add(). The lock is pushed on `held`.
+void LockOrder::take(const Layout& lay, const std::string& at, lang::Pos pos, int loc, bool trylock,
+                     int read, std::vector<Held>* held,
+                     std::vector<lkmm_thread::Trace::Finding>* found) {
+  const int cls = lay.cls(loc);
+  auto same = std::find_if(held->begin(), held->end(), [&](const Held& h) { return h.cls == cls; });
+  // check_deadlock(): the class is held already (the lock itself, or another lock of its class:
+  // every fence's inline lock, Layout::lock_class), unless a recursive read meets a read hold.
+  if (!trylock && same != held->end() && !(read == 2 && same->read != 0)) {
+    const std::string of =
+        same->loc == loc ? "it" : "'" + lay.names[same->loc] + "' of the same lock class";
+    found->push_back({"lockdep",
+                      "possible recursive locking detected: '" + lay.names[loc] +
+                          "' taken while holding " + of + " (" + at + ")",
+                      pos});
+    held->push_back({loc, cls, trylock, read});
+    return;
+  }
+  for (size_t k = held->size(); !trylock && k-- > 0;) {
+    if ((*held)[k].read == 2) continue;  // a held recursive read adds no dependency
+    add({(*held)[k].cls, cls}, at, pos, lay, found);
+    if (!(*held)[k].trylock) break;
+  }
+  held->push_back({loc, cls, trylock, read});
 }
 
 // A new dependency from -> to closes a cycle when `from` is reachable from `to`: lockdep's

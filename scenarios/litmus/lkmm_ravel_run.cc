@@ -162,8 +162,12 @@ class Judge {
         continue;
       }
       on_lock = true;
-      deadlock += name + " blocked in " + wait->second + " at " + at + ": " + wait->second + "(" +
-                  lay_.names[tr.ev.back().loc] + ") held by " + holder(f, t);
+      const bool rw = (tr.ev.back().tags & lkmm::kIsLocked) == 0;  // a reader-writer lock
+      deadlock += name + " blocked in " + wait->second + " at " + at + ": " +
+                  (rw ? lkmm_ravel::rw_call_name(wait->second) : wait->second) + "(" +
+                  lay_.names[tr.ev.back().loc] + ") " +
+                  (rw ? lkmm_ravel::rw_holders(lay_, *f.execution, f.threads, f.base, t)
+                      : "held by " + holder(f, t));
     }
     if (!on_lock) {
       found->insert(found->end(), hangs.begin(), hangs.end());

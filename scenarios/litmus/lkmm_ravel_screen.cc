@@ -75,6 +75,35 @@ bool modelled(const std::string& n) {
       // kzalloc'd structs in init, kfree (lkmm_ravel_heap.cc); kmalloc, kfree_rcu stay sc's.
       "kzalloc",
       "kfree",
+      // rw_semaphores and rwlocks (lkmm_ravel_rwsem.cc; the _bh variants are refused there).
+      "down_read",
+      "down_write",
+      "up_read",
+      "up_write",
+      "down_read_trylock",
+      "down_write_trylock",
+      "downgrade_write",
+      "read_lock",
+      "read_unlock",
+      "write_lock",
+      "write_unlock",
+      "read_lock_irq",
+      "read_unlock_irq",
+      "write_lock_irq",
+      "write_unlock_irq",
+      "read_lock_irqsave",
+      "read_unlock_irqrestore",
+      "write_lock_irqsave",
+      "write_unlock_irqrestore",
+      "read_lock_bh",
+      "read_unlock_bh",
+      "write_lock_bh",
+      "write_unlock_bh",
+      "read_trylock",
+      "write_trylock",
+      "lockdep_assert_held",
+      "lockdep_assert_held_write",
+      "lockdep_assert_not_held",
   };
   return kNames.count(n) || lkmm_thread::fence_table().count(n) || lkmm_thread::rmw_spec(n) ||
          irq_builtin_name(n) || fence_builtin_name(n) ||  // lkmm_ravel_fence.cc
@@ -199,7 +228,7 @@ bool location_type(lang::ModelType m) {
   using M = lang::ModelType;
   return m == M::kAtomic || m == M::kSpinlock || m == M::kMutex || m == M::kCompletion ||
          m == M::kKref || m == M::kDmaFence || m == M::kDmaFenceCb || m == M::kWaitQueueHead ||
-         m == M::kWork || m == M::kXarray;
+         m == M::kWork || m == M::kXarray || m == M::kRwSemaphore || m == M::kRwlock;
 }
 
 // A global lkmm keeps as a location: integers, pointers (to globals), atomic_t, spinlock_t,
@@ -213,7 +242,7 @@ void screen_global(const lang::Program& prog, const lang::VarDecl* d) {
                        "' is not modelled under --memory-model lkmm (only integers, pointers, "
                        "atomic_t, spinlock_t, struct mutex, struct completion, struct kref, "
                        "struct dma_fence, struct dma_fence_cb, wait_queue_head_t, struct "
-                       "work_struct and struct xarray are)");
+                       "work_struct, struct xarray, struct rw_semaphore and rwlock_t are)");
   }
   // Struct variables are flattened, their fields checked where they are declared
   // (lkmm_ravel_struct.cc); function pointers are one location. A fence's `{ .lock = &l }`
@@ -264,6 +293,7 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
   assign_threads(prog, out);  // the threads, each with its CPU's handlers (lkmm_ravel_irq.cc)
   out->rcu_consolidated = interp::uses_grace_periods(prog);  // as sc's (scenarios/interp)
   add_works(prog, out);                   // a location and a worker thread more per work
+  rw_bounds(prog, out);                   // the values an rw_semaphore's or rwlock's word may hold
   out->irqs.resize(out->threads.size());  // a worker runs on a CPU of its own, no handler
   if (out->names.size() + 1 > lkmm::kMaxEvents) {
     *err = Error{prog.globals.back()->pos, "more than " + std::to_string(lkmm::kMaxEvents - 1) +

@@ -62,7 +62,7 @@ void Eval::wake_up(const Expr* e, Frame& f) {
 // task sleeps, waiting on its read of the count (see the design note).
 void Eval::wait_event(const Expr* e, Frame& f) {
   if (seq_ != nullptr) refuse(e->pos, "wait_event() in init or final is not supported under lkmm");
-  if (!spin_held_.empty()) {
+  if (atomic_held()) {
     refuse(e->pos,
            "wait_event() under a spinlock is not modelled under lkmm (sleeping in atomic "
            "context is checked under sc)");

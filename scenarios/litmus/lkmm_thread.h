@@ -72,9 +72,16 @@ struct Trace {
     int loc;
     bool in_hardirq;  // LOCK_USED_IN_HARDIRQ; else LOCK_ENABLED_HARDIRQ
     Pos pos;
-    std::string task;  // the handler that took it; empty: the path's thread
+    std::string task;   // the handler that took it; empty: the path's thread
+    bool read = false;  // a read side's (rwlock_t): the _READ usage bit
   };
   std::vector<Usage> usage;
+  // rw_semaphores and rwlocks (lkmm_ravel_rwsem.cc), thread-local indices: the writes that take
+  // one (rw_take), release one (rw_release) or downgrade a write hold (rw_downgrade); among the
+  // takes and a blocked attempt's read, the read sides (rw_read), the recursive reads (lockdep's
+  // read = 2: rw_recursive) and the successful trylocks (rw_try). LockOrder reads them.
+  uint64_t rw_take = 0, rw_release = 0, rw_downgrade = 0, rw_read = 0, rw_recursive = 0;
+  uint64_t rw_try = 0;
 };
 
 using Body = std::vector<std::unique_ptr<lkmm_body::Stmt>>;

@@ -31,10 +31,16 @@ const std::set<std::string> kRunUnderLkmm = {
     "scenarios/fence-ops/ops-unload-rcu.ravel",
     "scenarios/kref/drops-last-releases.ravel",
     "scenarios/kref/drops-one-too-many.ravel",
+    "scenarios/locking/rwlock-recursive-read-irq.ravel",
+    "scenarios/locking/rwlock-recursive-read.ravel",
+    "scenarios/locking/rwsem-recursive-read-fixed.ravel",
+    "scenarios/locking/rwsem-recursive-read.ravel",
+    "scenarios/locking/rwsem-trylock-under-mutex.ravel",
     "scenarios/rcu/irqsave-reader-fixed.ravel",
     "scenarios/rcu/irqsave-reader-use-after-unlock.ravel",
     "scenarios/syncobj/unplug-enodev.ravel",
     "scenarios/syncobj/unplug-error-after-signal.ravel",
+    "scenarios/vfio/hot-reset-restore-flag.ravel",
 };
 
 std::vector<std::string> library() {
