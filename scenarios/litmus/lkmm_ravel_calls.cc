@@ -107,6 +107,7 @@ Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
       n == "await") {
     return check(n, e, f);
   }
+  if (n == "choose") return choose(e, f);
   if (n == "READ_ONCE" || n == "rcu_dereference" || n == "rcu_access_pointer") {
     if (n == "rcu_dereference" && rcu_depth_ == 0) {
       em_.trace.findings.push_back({"lockdep", "WARNING: suspicious RCU usage", e->pos});
@@ -249,6 +250,17 @@ Val Eval::check(const std::string& n, const Expr* e, Frame& f) {
     em_.trace.findings.push_back({"warn", msg, e->pos});
   }
   return Val{truth, c.deps};
+}
+
+// choose(n): the scenario's nondeterministic choice (builtins_lang.cc under sc), no memory
+// event: each of its n values is a path of the thread (Emitter::choose, as where an irq
+// handler fires), so every value is explored with every execution of the others.
+Val Eval::choose(const Expr* e, Frame& f) {
+  const Val n = eval(e->args[0], f);
+  if (n.v < 1 || n.v > 1000000)
+    refuse(e->pos, "choose(n) needs 1 <= n <= 1000000, got " + std::to_string(n.v));
+  if (seq_ != nullptr) refuse(e->pos, "choose() in init or final is not modelled under lkmm");
+  return Val{static_cast<int64_t>(em_.choose(static_cast<size_t>(n.v))), 0};
 }
 
 }  // namespace ravel::litmus::lkmm_ravel

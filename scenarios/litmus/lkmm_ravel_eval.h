@@ -163,6 +163,7 @@ class Eval {
   std::string builtin_;  // the built-in being evaluated: KASAN names it (pointer_arg)
 
   Val builtin(std::string_view name, const Expr* e, Frame& f);
+  Val choose(const Expr* e, Frame& f);
 
   // spin_lock and mutex_lock (as spin_lock): taking a lock the thread holds is refused (a
   // self-deadlock, sc's verdict); in a thread the lock may be found held, and the thread then

@@ -39,6 +39,7 @@ bool modelled(const std::string& n) {
       "WARN_ON",
       "WARN",
       "assume",
+      "choose",
       "await",
       "ATOMIC_INIT",
       "test_bit",

@@ -40,7 +40,10 @@ const std::set<std::string> kRunUnderLkmm = {
     "scenarios/rcu/irqsave-reader-use-after-unlock.ravel",
     "scenarios/syncobj/unplug-enodev.ravel",
     "scenarios/syncobj/unplug-error-after-signal.ravel",
+    "scenarios/syncobj/wait-before-signal-hang.ravel",
+    "scenarios/vfio/hot-reset-missed-unrevoke.ravel",
     "scenarios/vfio/hot-reset-restore-flag.ravel",
+    "scenarios/vfio/hot-reset-undo-loop.ravel",
 };
 
 std::vector<std::string> library() {

@@ -58,6 +58,9 @@ const std::vector<Expected> kScenarios = {
     {"bit-sb-set.ravel", {"assertion"}, {}},
     {"bit-sb.ravel", {}, {}},
     {"bit-trylock.ravel", {}, {}},
+    // choose(n): each value a path of the thread; one unordered value is found.
+    {"choose-mp.ravel", {"assertion"}, {}},
+    {"choose-mp-release.ravel", {}, {}},
 };
 
 nlohmann::json run_json(const std::string& args, Result* r) {
@@ -192,6 +195,7 @@ TEST(LkmmScenarios, UnmodelledConstructsAreRefusedAtTheirLineAndColumn) {
       {"spin-loop", ":7:5: error: more than 64 events in t1 (lkmm) (in the loop at line 7"},
       {"shift-count", ":4:29: error: shift count 64 out of range 0..63"},
       {"too-many-paths", ":33:1: error: thread reader has more than 4096 paths under lkmm"},
+      {"choose-in-init", ":5:12: error: choose() in init or final is not modelled under lkmm"},
   };
   for (const auto& [name, message] : cases) {
     const std::string file = expect_refused_under_lkmm(name, message);
