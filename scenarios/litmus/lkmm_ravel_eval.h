@@ -28,6 +28,9 @@ struct Stop {};     // an assertion ended the path (or final)
 struct Blocked {};  // await(cond) found cond false: the thread waits there
 
 inline constexpr uint32_t kMaxCallDepth = 64;
+// The flags local_irq_save() and the *_irqsave locks store when hardirqs were on:
+// X86_EFLAGS_IF, as sc's (model/cpu.h).
+inline constexpr int64_t kIrqFlagsEnabled = 0x200;
 
 // The interrupt state of the CPU a path runs on (lkmm_ravel_irq.cc): the handlers bound to it,
 // how often each may still fire, whether the thread has hardirqs enabled, whether a handler

@@ -21,10 +21,6 @@
 
 namespace ravel::litmus::lkmm_ravel {
 
-namespace {
-constexpr int64_t kIrqFlagsEnabled = 0x200;  // X86_EFLAGS_IF, as sc's (model/cpu.h)
-}  // namespace
-
 bool IrqCpu::may_fire() const {
   return !in_handler && enabled &&
          std::any_of(left.begin(), left.end(), [](int32_t n) { return n > 0; });

@@ -43,8 +43,7 @@ constexpr int64_t kWriter = int64_t{1} << 16;
 constexpr int64_t kReaders = kWriter - 1;
 constexpr int64_t kWaitUnit = int64_t{1} << 20;
 constexpr int64_t kWaiting = ~(kWaitUnit - 1);
-constexpr int64_t kIrqFlagsEnabled = 0x200;  // as lkmm_ravel_irq.cc
-constexpr int64_t kMaxNest = 2;              // read holds of one lock by one task at once
+constexpr int64_t kMaxNest = 2;  // read holds of one lock by one task at once
 
 bool rwsem_name(const std::string& n) {
   return n == "down_read" || n == "down_write" || n == "up_read" || n == "up_write" ||

@@ -30,8 +30,6 @@ using lang::Expr;
 using lang::ExprKind;
 using lang::Stmt;
 
-constexpr int64_t kIrqFlagsEnabled = 0x200;  // as lkmm_ravel_irq.cc and sc (model/cpu.h)
-
 bool indexed(const std::string& n) {
   return n == "xa_store" || n == "xa_load" || n == "xa_erase" || n == "__xa_store" ||
          n == "__xa_erase";

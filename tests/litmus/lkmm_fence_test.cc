@@ -11,21 +11,12 @@
 #include <utility>
 #include <vector>
 
-#include "tools/ravel/cli_testing.h"
+#include "tests/litmus/lkmm_testing.h"
 
 namespace ravel::cli::testing {
 namespace {
 
-nlohmann::json first_json(const Result& r) {
-  return nlohmann::json::parse(r.out.substr(0, r.out.find('\n')), nullptr, false);
-}
-
-struct FenceCase {
-  const char* file;  // under tests/litmus/ravel-fence/
-  std::vector<std::string> lkmm, sc;
-};
-
-const std::vector<FenceCase> kFence = {
+const std::vector<BothModels> kFence = {
     // dma_fence_wait(): the waiter is ordered after the signal; a plain flag orders nothing;
     // a wait no signal can end is a hang.
     {"wait-mp.ravel", {}, {}},
@@ -71,18 +62,7 @@ const std::vector<FenceCase> kFence = {
 };
 
 TEST(LkmmFence, EachOperationGivesItsKernelOrdering) {
-  for (const FenceCase& k : kFence) {
-    const std::string file = std::string("tests/litmus/ravel-fence/") + k.file;
-    Result lk = ravel("run --json --memory-model lkmm " + file);
-    nlohmann::json j = first_json(lk);
-    ASSERT_FALSE(j.is_discarded()) << file << "\n" << lk.out << lk.err;
-    EXPECT_EQ(j["found"].get<std::vector<std::string>>(), k.lkmm) << file;
-    EXPECT_EQ(j["expected"].get<std::vector<std::string>>(), k.lkmm) << file << ": its expect";
-    Result sc = ravel("run --json " + file);
-    nlohmann::json s = first_json(sc);
-    ASSERT_FALSE(s.is_discarded()) << file << "\n" << sc.out << sc.err;
-    EXPECT_EQ(s["found"].get<std::vector<std::string>>(), k.sc) << file << " under sc";
-  }
+  expect_both_models("tests/litmus/ravel-fence/", kFence);
 }
 
 // A stuck dma_fence_wait() is worded as sc words it: the call and the fence.

@@ -13,16 +13,7 @@
 namespace ravel::cli::testing {
 namespace {
 
-nlohmann::json first_json(const Result& r) {
-  return nlohmann::json::parse(r.out.substr(0, r.out.find('\n')), nullptr, false);
-}
-
-struct IrqCase {
-  const char* file;  // under tests/litmus/ravel-irq/
-  std::vector<std::string> lkmm, sc;
-};
-
-const std::vector<IrqCase> kIrq = {
+const std::vector<BothModels> kIrq = {
     // Another CPU: message passing as between two threads.
     {"mp-other-cpu.ravel", {"assertion"}, {}},
     {"mp-other-cpu-release.ravel", {}, {}},
@@ -64,19 +55,7 @@ const std::vector<IrqCase> kIrq = {
 };
 
 TEST(LkmmIrq, EachScenarioGivesItsVerdictUnderBothModels) {
-  for (const IrqCase& k : kIrq) {
-    const std::string file = std::string("tests/litmus/ravel-irq/") + k.file;
-    Result lk = ravel("run --json --memory-model lkmm " + file);
-    nlohmann::json j = first_json(lk);
-    ASSERT_FALSE(j.is_discarded()) << file << "\n" << lk.out << lk.err;
-    EXPECT_EQ(j["found"].get<std::vector<std::string>>(), k.lkmm) << file;
-    EXPECT_EQ(j["expected"].get<std::vector<std::string>>(), k.lkmm) << file << ": its expect";
-    EXPECT_EQ(j["complete"], true) << file;
-    Result sc = ravel("run --json " + file);
-    nlohmann::json s = first_json(sc);
-    ASSERT_FALSE(s.is_discarded()) << file << "\n" << sc.out << sc.err;
-    EXPECT_EQ(s["found"].get<std::vector<std::string>>(), k.sc) << file << " under sc";
-  }
+  expect_both_models("tests/litmus/ravel-irq/", kIrq);
 }
 
 // The deadlock names the handler, the thread it interrupted as the lock's holder, and the

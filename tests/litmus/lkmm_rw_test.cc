@@ -15,16 +15,7 @@
 namespace ravel::cli::testing {
 namespace {
 
-nlohmann::json first_json(const Result& r) {
-  return nlohmann::json::parse(r.out.substr(0, r.out.find('\n')), nullptr, false);
-}
-
-struct RwCase {
-  const char* file;  // under tests/litmus/ravel-rw/
-  std::vector<std::string> lkmm, sc;
-};
-
-const std::vector<RwCase> kRw = {
+const std::vector<BothModels> kRw = {
     // Message passing through the lock (both sides take it: ok) and with an unlocked reader.
     {"rwsem-mp.ravel", {}, {}},
     {"rwsem-mp-unlocked-reader.ravel", {"assertion"}, {}},
@@ -52,19 +43,7 @@ const std::vector<RwCase> kRw = {
 };
 
 TEST(LkmmRw, EachScenarioGivesItsVerdictUnderBothModels) {
-  for (const RwCase& k : kRw) {
-    const std::string file = std::string("tests/litmus/ravel-rw/") + k.file;
-    Result lk = ravel("run --json --memory-model lkmm " + file);
-    nlohmann::json j = first_json(lk);
-    ASSERT_FALSE(j.is_discarded()) << file << "\n" << lk.out << lk.err;
-    EXPECT_EQ(j["found"].get<std::vector<std::string>>(), k.lkmm) << file;
-    EXPECT_EQ(j["expected"].get<std::vector<std::string>>(), k.lkmm) << file << ": its expect";
-    EXPECT_EQ(j["complete"], true) << file;
-    Result sc = ravel("run --json " + file);
-    nlohmann::json s = first_json(sc);
-    ASSERT_FALSE(s.is_discarded()) << file << "\n" << sc.out << sc.err;
-    EXPECT_EQ(s["found"].get<std::vector<std::string>>(), k.sc) << file << " under sc";
-  }
+  expect_both_models("tests/litmus/ravel-rw/", kRw);
 }
 
 // The library's reader-writer scenarios: the verdict of their `expect` (sc's) under lkmm too,

@@ -13,16 +13,7 @@
 namespace ravel::cli::testing {
 namespace {
 
-nlohmann::json first_json(const Result& r) {
-  return nlohmann::json::parse(r.out.substr(0, r.out.find('\n')), nullptr, false);
-}
-
-struct StructCase {
-  const char* file;  // under tests/litmus/ravel-struct/
-  std::vector<std::string> lkmm, sc;
-};
-
-const std::vector<StructCase> kStruct = {
+const std::vector<BothModels> kStruct = {
     // Message passing through fields: release/acquire orders it, WRITE_ONCE/READ_ONCE do not.
     {"mp-field-release.ravel", {}, {}},
     {"mp-field-once.ravel", {"assertion"}, {}},
@@ -53,19 +44,7 @@ const std::vector<StructCase> kStruct = {
 };
 
 TEST(LkmmStruct, EachScenarioGivesItsVerdictUnderBothModels) {
-  for (const StructCase& k : kStruct) {
-    const std::string file = std::string("tests/litmus/ravel-struct/") + k.file;
-    Result lk = ravel("run --json --memory-model lkmm " + file);
-    nlohmann::json j = first_json(lk);
-    ASSERT_FALSE(j.is_discarded()) << file << "\n" << lk.out << lk.err;
-    EXPECT_EQ(j["found"].get<std::vector<std::string>>(), k.lkmm) << file;
-    EXPECT_EQ(j["expected"].get<std::vector<std::string>>(), k.lkmm) << file << ": its expect";
-    EXPECT_EQ(j["complete"], true) << file;
-    Result sc = ravel("run --json " + file);
-    nlohmann::json s = first_json(sc);
-    ASSERT_FALSE(s.is_discarded()) << file << "\n" << sc.out << sc.err;
-    EXPECT_EQ(s["found"].get<std::vector<std::string>>(), k.sc) << file << " under sc";
-  }
+  expect_both_models("tests/litmus/ravel-struct/", kStruct);
 }
 
 // KASAN's and kmemleak's reports have sc's wording, at the access, the second kfree and the

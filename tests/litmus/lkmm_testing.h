@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "tools/ravel/cli_testing.h"
 
@@ -18,6 +20,33 @@ inline std::string expect_refused_under_lkmm(const std::string& name, const std:
   EXPECT_EQ(r.err.rfind(file + message, 0), 0u) << file << "\n" << r.err;
   EXPECT_EQ(r.out, "") << file;
   return file;
+}
+
+// A scenario and the verdict kinds it gets under each model.
+struct BothModels {
+  const char* file;  // under the directory the table is for
+  std::vector<std::string> lkmm, sc;
+};
+
+// Runs each scenario of `cases` (under `dir`) with --json under lkmm and under sc: lkmm finds
+// exactly its kinds, which are also its expect line's, and completes; sc finds its own kinds.
+inline void expect_both_models(const std::string& dir, const std::vector<BothModels>& cases) {
+  auto json = [](const Result& r) {
+    return nlohmann::json::parse(r.out.substr(0, r.out.find('\n')), nullptr, false);
+  };
+  for (const BothModels& k : cases) {
+    const std::string file = dir + k.file;
+    Result lk = ravel("run --json --memory-model lkmm " + file);
+    nlohmann::json j = json(lk);
+    ASSERT_FALSE(j.is_discarded()) << file << "\n" << lk.out << lk.err;
+    EXPECT_EQ(j["found"].get<std::vector<std::string>>(), k.lkmm) << file;
+    EXPECT_EQ(j["expected"].get<std::vector<std::string>>(), k.lkmm) << file << ": its expect";
+    EXPECT_EQ(j["complete"], true) << file;
+    Result sc = ravel("run --json " + file);
+    nlohmann::json s = json(sc);
+    ASSERT_FALSE(s.is_discarded()) << file << "\n" << sc.out << sc.err;
+    EXPECT_EQ(s["found"].get<std::vector<std::string>>(), k.sc) << file << " under sc";
+  }
 }
 
 }  // namespace ravel::cli::testing
