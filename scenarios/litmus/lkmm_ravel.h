@@ -209,6 +209,9 @@ bool screen_work(const lang::Program& prog, Error* err);
 bool skipped_work_arg(std::string_view builtin, size_t i);
 void add_works(const lang::Program& prog, Layout* lay);
 bool work_idle(const Layout& lay, size_t t, const lkmm_thread::Trace& tr);
+// Whether an execution's threads attempt to queue one work twice (*at: the second attempt).
+bool queued_twice(const Layout& lay, const std::vector<const lkmm_thread::Trace*>& threads,
+                  lang::Pos* at);
 
 // Struct globals and kzalloc sites (lkmm_ravel_struct.cc, lkmm_ravel_heap.cc): appends the
 // locations of global `d` (a struct flattened) / of every heap object. False with *err set.

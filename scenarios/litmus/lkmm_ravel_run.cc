@@ -62,6 +62,11 @@ class Judge {
         if (v.kind == "refused") throw Error{v.pos, v.message};
       }
     }
+    if (lang::Pos at; lkmm_ravel::queued_twice(lay_, f.threads, &at)) {
+      throw Error{at,
+                  "queueing a work twice in one execution is not modelled under lkmm (it runs "
+                  "once or twice as its worker has started or not)"};
+    }
     std::vector<Trace::Finding> found;
     bool ended = false, stopped = false, blocked = false, irq_left = false;
     for (size_t t = 0; t < f.threads.size(); ++t) {

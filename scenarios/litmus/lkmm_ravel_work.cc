@@ -15,9 +15,12 @@
 // read the queueing being judged. After the function, a RELEASE write of done: the complete()
 // of flush_work()'s barrier work (insert_wq_barrier()), which flush_work() waits for as
 // wait_for_completion() does.
-// Exact only because PENDING is set once: screen_work() refuses a second queueing site, a
-// queueing in a loop, in a function (so from the work itself), in init or final, and a
-// flush_work() whose value is used; INIT_WORK and cancel_work_sync are not modelled at all.
+// Exact only because PENDING is set once: an execution with two queueing attempts on one
+// work (two sites, a loop, a function called twice, the work queueing itself) refuses the
+// scenario when it is judged (queued_twice(), a property of the execution, not of the text:
+// a fence callback that queues runs once, whichever thread signals). screen_work() refuses a
+// queueing in init or final and a flush_work() whose value is used; INIT_WORK and
+// cancel_work_sync are not modelled at all.
 #include <map>
 
 #include "scenarios/lang/builtins.h"
@@ -70,7 +73,8 @@ class WorkScreen {
     }
   }
 
-  // `thread`: a thread's body (not a function, init or final).
+  // `thread`: a thread's body or a function (not init or final). Queueing sites anywhere in
+  // them, loops too: how often a work is queued is checked per execution (queued_twice).
   void stmt(const Stmt* s, bool thread, int loops) {
     if (s == nullptr) return;
     const bool loop =
@@ -99,10 +103,9 @@ class WorkScreen {
   }
 
   void call(const Expr* e, const std::string& n, bool thread, int loops, bool statement) {
-    if (!thread || loops > 0) {
-      refuse_at(e->pos, n + "() is modelled under lkmm only in a thread's body, outside loops "
-                            "(its work runs at most once)");
-    }
+    if (!thread) refuse_at(e->pos, n + "() in init or final is not modelled under lkmm");
+    if (n == "flush_work" && loops > 0)
+      refuse_at(e->pos, "flush_work() in a loop is not modelled under lkmm");
     const Expr* a = e->args.back();
     if (a->kind != ExprKind::kUnary || a->op != lang::Tok::kAmp || a->a->kind != ExprKind::kIdent ||
         a->a->bind.kind != Binding::Kind::kGlobal) {
@@ -111,15 +114,9 @@ class WorkScreen {
     if (n == "flush_work" && !statement) {
       refuse_at(e->pos, "flush_work()'s value is not modelled under lkmm (call it as a statement)");
     }
-    if (queueing(n) && !queued_.emplace(a->a->bind.index, e->pos).second) {
-      refuse_at(e->pos,
-                "queueing a work twice is not modelled under lkmm (it runs once or twice "
-                "as its worker has started or not)");
-    }
   }
 
   const lang::Program& prog_;
-  std::map<int64_t, lang::Pos> queued_;  // work global slot -> its one queueing
 };
 
 }  // namespace
@@ -129,7 +126,7 @@ bool screen_work(const lang::Program& prog, Error* err) {
     WorkScreen s(prog);
     for (const lang::VarDecl* d : prog.globals) s.global(d);
     for (const lang::Task& t : prog.tasks) s.stmt(t.body.block, true, 0);
-    for (const lang::Function& f : prog.functions) s.stmt(f.body.block, false, 0);
+    for (const lang::Function& f : prog.functions) s.stmt(f.body.block, true, 0);
     if (prog.has_init) s.stmt(prog.init.block, false, 0);
     if (prog.has_final) s.stmt(prog.final_.block, false, 0);
   } catch (const Refusal& r) {
@@ -186,8 +183,11 @@ const Layout::Work& Eval::work_of(const Expr* e, Frame& f) {
 // the bit (atomic_bitops.txt), so what the queuer did before is visible to the worker that
 // dequeues it. Returns true when it queued the work (always: PENDING is set once, screen_work).
 Val Eval::queue_work(const Expr* e, Frame& f) {
+  if (seq_ != nullptr)
+    refuse(e->pos, "queueing a work in init or final is not modelled under lkmm");
   const Layout::Work& w = work_of(e->args.back(), f);
   const lkmm_thread::Val ptr{lkmm_thread::kAddrBase + w.pending, 0};
+  em_.trace.work_queue |= uint64_t{1} << em_.trace.ev.size();  // the RMW's read comes first
   Val old = em_.rmw(*lkmm_thread::rmw_spec("test_and_set_bit"), w.pending, 0, {Val{0, 0}, ptr});
   sync();
   return Val{old.v == 0, old.deps};
@@ -232,6 +232,20 @@ void Eval::worker(const Layout::Work& w) {
   --depth_;
   em_.last_pos = w.pos;
   em_.write(w.done, lkmm::kOnce | lkmm::kRelease, Val{1, 0}, 0);
+}
+
+bool queued_twice(const Layout& lay, const std::vector<const lkmm_thread::Trace*>& threads,
+                  lang::Pos* at) {
+  for (const Layout::Work& w : lay.works) {
+    int attempts = 0;
+    for (const lkmm_thread::Trace* tr : threads) {
+      for (size_t i = 0; i < tr->ev.size(); ++i) {
+        if (!(tr->work_queue >> i & 1) || tr->ev[i].loc != w.pending) continue;
+        if (++attempts == 2) return *at = tr->pos[i], true;
+      }
+    }
+  }
+  return false;
 }
 
 }  // namespace ravel::litmus::lkmm_ravel

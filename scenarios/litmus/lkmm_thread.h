@@ -82,6 +82,10 @@ struct Trace {
   // read = 2: rw_recursive) and the successful trylocks (rw_try). LockOrder reads them.
   uint64_t rw_take = 0, rw_release = 0, rw_downgrade = 0, rw_read = 0, rw_recursive = 0;
   uint64_t rw_try = 0;
+  // Work items (lkmm_ravel_work.cc): the reads of PENDING that are queueing attempts
+  // (queue_work()'s test_and_set_bit), thread-local indices. The Judge refuses an execution
+  // with two attempts on one work (the single worker run would not be exact).
+  uint64_t work_queue = 0;
 };
 
 using Body = std::vector<std::unique_ptr<lkmm_body::Stmt>>;

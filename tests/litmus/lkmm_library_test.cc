@@ -22,11 +22,13 @@ namespace {
 const std::set<std::string> kRunUnderLkmm = {
     "scenarios/dma-fence/add-callback-null-checked.ravel",
     "scenarios/dma-fence/add-callback-null-fence.ravel",
+    "scenarios/dma-fence/kill-jobs-work.ravel",
     "scenarios/dma-fence/kill-jobs-xa-irq.ravel",
     "scenarios/dma-fence/kill-jobs-xa-lock-1cpu.ravel",
     "scenarios/dma-fence/kill-jobs-xa-lock.ravel",
     "scenarios/dma-fence/shared-lock-inline.ravel",
     "scenarios/dma-fence/shared-lock-recursion.ravel",
+    "scenarios/dma-fence/shared-lock-work.ravel",
     "scenarios/fence-ops/ops-unload-no-rcu.ravel",
     "scenarios/fence-ops/ops-unload-rcu.ravel",
     "scenarios/kref/drops-last-releases.ravel",
