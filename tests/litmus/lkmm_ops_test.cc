@@ -23,6 +23,9 @@ const std::vector<BothModels> kOps = {
     {"section-nested.ravel", {"lockdep"}, {"lockdep"}},
     // in_atomic(): a signal under a spinlock opens no section.
     {"section-spinlock-atomic.ravel", {}, {}},
+    // Neither interrupts off nor an RCU section is in_atomic(): the signal's section is taken.
+    {"section-irqs-off.ravel", {"lockdep"}, {"lockdep"}},
+    {"section-rcu.ravel", {"lockdep"}, {"lockdep"}},
     // A signal inside a section: its own section nests.
     {"section-signal-inside.ravel", {}, {}},
     // A wait inside a section with no lock held.
