@@ -114,6 +114,8 @@ struct Layout {
   // functions) may take a read side, a write side: bounds of the count word's values.
   int64_t rw_reader_tasks = 0, rw_writer_tasks = 0;
   std::vector<int> rw_locs;  // their count words' locations
+  // The lockdep map of fence signalling sections (lkmm_ravel_signalling.cc), or -1.
+  int fence_map = -1;
 };
 
 // The ghost values of a heap object (lkmm_ravel_heap.cc).
@@ -239,6 +241,8 @@ bool fence_lock_initializer(const lang::Program& prog, const lang::VarDecl* d);
 bool xarray_builtin_name(const std::string& n);
 bool screen_xarray(const lang::Program& prog, Error* err);
 void add_xarrays(const lang::Program& prog, Layout* lay);
+// Fence signalling sections (lkmm_ravel_signalling.cc): Layout::fence_map.
+void add_fence_map(const lang::Program& prog, Layout* lay);
 // rw_semaphores and rwlocks (lkmm_ravel_rwsem.cc): Layout::rw_reader_tasks, rw_writer_tasks.
 void rw_bounds(const lang::Program& prog, Layout* lay);
 

@@ -198,6 +198,11 @@ class Eval {
   void set_error(const Expr* e, Frame& f);
   Val add_callback(const Expr* e, Frame& f);
   Val remove_callback(const Expr* e, Frame& f);
+  // Fence signalling sections (lkmm_ravel_signalling.cc): the lockdep map dma_fence_map.
+  bool signalling(const std::string& n, const Expr* e, Frame& f, Val* out);
+  bool signalling_atomic() const;
+  bool begin_signalling(lang::Pos pos);
+  void end_signalling(bool cookie, lang::Pos pos);
   [[noreturn]] void refuse_if_consistent(lang::Pos pos, const std::string& msg);
 
   // xarrays (lkmm_ravel_xarray.cc): true when `n` is one of their built-ins.
@@ -282,6 +287,7 @@ class Eval {
     bool rwlock;  // rwlock_t (spinning), else struct rw_semaphore
   };
   std::vector<RwHeld> rw_held_;        // rw_semaphores and rwlocks held (also in held_), in order
+  bool map_held_ = false;              // dma_fence_map held for reading (a signalling section)
   const Eval* interrupted_ = nullptr;  // a handler's: the thread's Eval (its holds stand)
   IrqCpu own_irq_;                     // init, final, and a thread when set_irq is not called
   IrqCpu* irq_ = &own_irq_;

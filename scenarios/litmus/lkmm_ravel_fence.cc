@@ -151,15 +151,18 @@ void Eval::fence_unlock(const Layout::Fence& fc, bool irqs_were_on, lang::Pos po
 }
 
 // dma_fence_signal(): `if (!fence) return -EINVAL;`, then the locked signal under
-// spin_lock_irqsave(fence->lock). The signalling annotation (dma_fence_begin_signalling())
-// adds no lockdep dependency lkmm could close: dma_fence_wait() is refused with a lock held.
+// spin_lock_irqsave(fence->lock), inside dma_fence_begin_signalling() /
+// dma_fence_end_signalling() (the lockdep map: lkmm_ravel_signalling.cc, taken only when the
+// program opens sections of its own).
 Val Eval::fence_signal(const Expr* e, Frame& f) {
   Val p = eval(e->args[0], f);
   if (p.v == 0) return Val{kEinval, p.deps};
   const Layout::Fence& fc = fence_of(p, e->args[0]->pos);
+  const bool cookie = begin_signalling(e->pos);
   const bool on = fence_lock(fc, e->pos);
   Val ret = signal_locked(fc, e->pos);
   fence_unlock(fc, on, e->pos);
+  end_signalling(cookie, e->pos);
   return ret;
 }
 

@@ -110,6 +110,10 @@ bool Eval::atomic_held() const {
 }
 
 void Eval::end_thread() const {
+  if (map_held_) {  // lkmm_ravel_signalling.cc
+    refuse(em_.last_pos,
+           "a fence signalling section open at the end of the thread is not modelled under lkmm");
+  }
   if (rw_held_.empty()) return;
   refuse(em_.last_pos, "'" + lay_.names[rw_held_.back().loc] +
                            "' held at the end of the thread: not modelled under lkmm (sc "

@@ -105,6 +105,9 @@ bool modelled(const std::string& n) {
       "lockdep_assert_held",
       "lockdep_assert_held_write",
       "lockdep_assert_not_held",
+      // Fence signalling sections (lkmm_ravel_signalling.cc).
+      "dma_fence_begin_signalling",
+      "dma_fence_end_signalling",
   };
   return kNames.count(n) || lkmm_thread::fence_table().count(n) || lkmm_thread::rmw_spec(n) ||
          irq_builtin_name(n) || fence_builtin_name(n) ||  // lkmm_ravel_fence.cc
@@ -288,8 +291,9 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
     if (!add_global(prog, d, out, err))
       return false;  // a struct: its fields (lkmm_ravel_struct.cc)
   }
-  add_fences(prog, out);   // a fence's error, lock and callback list (lkmm_ravel_fence.cc)
-  add_xarrays(prog, out);  // a slot per constant index (lkmm_ravel_xarray.cc)
+  add_fences(prog, out);     // a fence's error, lock and callback list (lkmm_ravel_fence.cc)
+  add_xarrays(prog, out);    // a slot per constant index (lkmm_ravel_xarray.cc)
+  add_fence_map(prog, out);  // signalling sections' lockdep map (lkmm_ravel_signalling.cc)
   if (!add_heaps(prog, out, err)) return false;  // kzalloc sites (lkmm_ravel_heap.cc)
   assign_threads(prog, out);  // the threads, each with its CPU's handlers (lkmm_ravel_irq.cc)
   out->rcu_consolidated = interp::uses_grace_periods(prog);  // as sc's (scenarios/interp)

@@ -98,7 +98,6 @@ TEST(LkmmFence, TheRestIsRefusedAtItsLineAndColumn) {
       {"two-callbacks", ":11:5: error: a second callback linked to one fence is not modelled"},
       {"remove-other-fence",
        ":11:5: error: dma_fence_remove_callback() of a callback linked to another fence"},
-      {"begin-signalling", ":6:19: error: 'dma_fence_begin_signalling' is not modelled"},
       {"signal-locked-unlocked",
        ":5:12: error: dma_fence_signal_locked() without the fence's lock held"},
       {"xarray", ":8:5: error: xa_store() with an index that is not a constant"},
