@@ -231,6 +231,11 @@ bool fence_builtin_name(const std::string& n);
 // A dma_fence global initialized `{ .lock = &l }`, l a global spinlock_t: its external lock.
 bool fence_lock_initializer(const lang::Program& prog, const lang::VarDecl* d);
 
+// struct dma_resv (lkmm_ravel_resv.cc): the built-ins; every dma_resv's lock in one lockdep
+// class (Layout::lock_class).
+bool resv_builtin_name(const std::string& n);
+void add_resvs(const lang::Program& prog, Layout* lay);
+
 // xarrays (lkmm_ravel_xarray.cc): the built-ins, the first xa_* call not modelled exactly (an
 // error at its position; true if none), each constant index's slot location.
 bool xarray_builtin_name(const std::string& n);

@@ -105,7 +105,8 @@ TEST(LkmmExplore, ScenariosAgreeWithTheReference) {
   int n = 0;
   for (const char* dir :
        {"/tests/litmus/ravel", "/tests/litmus/ravel-kernel", "/tests/litmus/ravel-irq",
-        "/tests/litmus/ravel-struct", "/tests/litmus/ravel-fence", "/tests/litmus/ravel-rw"}) {
+        "/tests/litmus/ravel-resv", "/tests/litmus/ravel-struct", "/tests/litmus/ravel-fence",
+        "/tests/litmus/ravel-rw"}) {
     for (const std::string& f : files(dir, ".ravel")) {
       lang::Checked c = lang::check_text(f, slurp_file(f));
       ASSERT_TRUE(c.ok) << c.diagnostics;
