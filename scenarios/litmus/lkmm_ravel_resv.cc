@@ -55,6 +55,9 @@ void add_resvs(const lang::Program& prog, Layout* lay) {
 bool Eval::resv(const std::string& n, const Expr* e, Frame& f, Val* out) {
   if (!resv_builtin_name(n)) return false;
   if (seq_ != nullptr) refuse(e->pos, n + "() in init or final is not modelled under lkmm");
+  // A ww_mutex is a sleeping lock owned by a task: in an irq handler even its trylock and
+  // unlock are DEBUG_MUTEXES warnings (kernel/locking/mutex.c), left to sc.
+  if (irq_->in_handler) refuse(e->pos, n + "() in an irq handler is not modelled under lkmm");
   if (n == "dma_resv_lock") {
     // dma_resv_lock(obj, ctx) = ww_mutex_lock(&obj->lock, ctx). With ctx NULL it is
     // mutex_lock() (kernel/locking/ww_mutex.h, mutex.c: __ww_mutex_lock() takes no wound/wait
@@ -67,11 +70,11 @@ bool Eval::resv(const std::string& n, const Expr* e, Frame& f, Val* out) {
              "dma_resv_lock() with an acquire context is not modelled under lkmm (the "
              "wound/wait back-off is checked under sc)");
     }
-    if (atomic_held() || rcu_depth_ > 0 || irq_->in_handler || !irq_->enabled) {
+    if (atomic_held() || rcu_depth_ > 0 || !irq_->enabled) {
       refuse(e->pos,
-             "dma_resv_lock() under a spinlock, in an RCU read-side section, in an irq "
-             "handler or with interrupts disabled is not modelled under lkmm (sleeping in "
-             "atomic context is checked under sc)");
+             "dma_resv_lock() under a spinlock, in an RCU read-side section or with "
+             "interrupts disabled is not modelled under lkmm (sleeping in atomic context is "
+             "checked under sc)");
     }
     auto [loc, addr] = pointer_arg(e->args[0], f);
     lock_at("spin_lock", loc, addr, e->pos, n);

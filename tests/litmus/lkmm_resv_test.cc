@@ -35,6 +35,8 @@ const std::vector<ResvCase> kResv = {
     {"resv-nested-no-ctx.ravel", {"lockdep"}, {"lockdep"}},
     {"resv-abba-no-ctx.ravel", {"deadlock", "lockdep"}, {"deadlock", "lockdep"}},
     {"resv-one-at-a-time.ravel", {}, {}},
+    {"resv-self-deadlock.ravel", {"deadlock", "lockdep"}, {"deadlock", "lockdep"}},
+    {"resv-mutex-abba.ravel", {"deadlock", "lockdep"}, {"deadlock", "lockdep"}},
 };
 
 TEST(LkmmResv, EachScenarioGivesItsVerdictUnderBothModels) {
@@ -87,7 +89,8 @@ TEST(LkmmResv, WhatIsNotModelledIsRefused) {
        ":6:5: error: dma_resv_assert_held() without the reservation's lock held"},
       {"refused-resv-unlock-unheld",
        ":6:5: error: dma_resv_unlock() of a reservation this thread does not hold"},
-      {"refused-resv-in-struct", ":4:"},
+      {"refused-resv-in-struct", ":4:21: error: 'struct dma_resv obj.resv' is not modelled"},
+      {"refused-resv-irq", ":11:9: error: dma_resv_trylock() in an irq handler"},
   };
   for (const auto& [name, msg] : cases) {
     const std::string file = "tests/litmus/ravel-resv/" + name + ".ravel";
