@@ -116,6 +116,8 @@ struct Layout {
   std::vector<int> rw_locs;  // their count words' locations
   // The lockdep map of fence signalling sections (lkmm_ravel_signalling.cc), or -1.
   int fence_map = -1;
+  // The lock class of every dma_resv (lkmm_ravel_resv.cc: the first one's location), or -1.
+  int resv_class = -1;
 };
 
 // The ghost values of a heap object (lkmm_ravel_heap.cc).
@@ -140,6 +142,8 @@ class LockOrder {
               std::vector<lkmm_thread::Trace::Finding>* found);
   // (held, taken) -> "thread at f:l:c": the dependencies recorded (IrqUsage reads them).
   const std::map<std::pair<int, int>, std::string>& edges() const { return edges_; }
+  // A dependency lockdep records before any thread runs (sc's Lockdep::prime).
+  void prime(std::pair<int, int> edge, const std::string& at) { edges_.emplace(edge, at); }
 
  private:
   struct Held {
@@ -235,6 +239,11 @@ void add_fences(const lang::Program& prog, Layout* lay);
 bool fence_builtin_name(const std::string& n);
 // A dma_fence global initialized `{ .lock = &l }`, l a global spinlock_t: its external lock.
 bool fence_lock_initializer(const lang::Program& prog, const lang::VarDecl* d);
+
+// struct dma_resv (lkmm_ravel_resv.cc): the built-ins; every dma_resv's lock in one lockdep
+// class (Layout::lock_class).
+bool resv_builtin_name(const std::string& n);
+void add_resvs(const lang::Program& prog, Layout* lay);
 
 // xarrays (lkmm_ravel_xarray.cc): the built-ins, the first xa_* call not modelled exactly (an
 // error at its position; true if none), each constant index's slot location.

@@ -205,6 +205,9 @@ class Eval {
   void end_signalling(bool cookie, lang::Pos pos);
   [[noreturn]] void refuse_if_consistent(lang::Pos pos, const std::string& msg);
 
+  // struct dma_resv's lock (lkmm_ravel_resv.cc): true when `n` is one of its built-ins.
+  bool resv(const std::string& n, const Expr* e, Frame& f, Val* out);
+
   // xarrays (lkmm_ravel_xarray.cc): true when `n` is one of their built-ins.
   bool xarray(const std::string& n, const Expr* e, Frame& f, Val* out);
   void xa_lock(const std::string& n, int xa, const Expr* e, Frame& f);

@@ -111,7 +111,8 @@ bool modelled(const std::string& n) {
   };
   return kNames.count(n) || lkmm_thread::fence_table().count(n) || lkmm_thread::rmw_spec(n) ||
          irq_builtin_name(n) || fence_builtin_name(n) ||  // lkmm_ravel_fence.cc
-         xarray_builtin_name(n);                          // lkmm_ravel_xarray.cc
+         xarray_builtin_name(n) ||                        // lkmm_ravel_xarray.cc
+         resv_builtin_name(n);                            // lkmm_ravel_resv.cc
 }
 
 struct Refusal {
@@ -232,7 +233,8 @@ bool location_type(lang::ModelType m) {
   using M = lang::ModelType;
   return m == M::kAtomic || m == M::kSpinlock || m == M::kMutex || m == M::kCompletion ||
          m == M::kKref || m == M::kDmaFence || m == M::kDmaFenceCb || m == M::kWaitQueueHead ||
-         m == M::kWork || m == M::kXarray || m == M::kRwSemaphore || m == M::kRwlock;
+         m == M::kWork || m == M::kXarray || m == M::kRwSemaphore || m == M::kRwlock ||
+         m == M::kDmaResv;
 }
 
 // A global lkmm keeps as a location: integers, pointers (to globals), atomic_t, spinlock_t,
@@ -246,7 +248,8 @@ void screen_global(const lang::Program& prog, const lang::VarDecl* d) {
                        "' is not modelled under --memory-model lkmm (only integers, pointers, "
                        "atomic_t, spinlock_t, struct mutex, struct completion, struct kref, "
                        "struct dma_fence, struct dma_fence_cb, wait_queue_head_t, struct "
-                       "work_struct, struct xarray, struct rw_semaphore and rwlock_t are)");
+                       "work_struct, struct xarray, struct rw_semaphore, rwlock_t and struct "
+                       "dma_resv are)");
   }
   // Struct variables are flattened, their fields checked where they are declared
   // (lkmm_ravel_struct.cc); function pointers are one location. A fence's `{ .lock = &l }`
@@ -292,6 +295,7 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
       return false;  // a struct: its fields (lkmm_ravel_struct.cc)
   }
   add_fences(prog, out);     // a fence's error, lock and callback list (lkmm_ravel_fence.cc)
+  add_resvs(prog, out);      // one lockdep class for every dma_resv (lkmm_ravel_resv.cc)
   add_xarrays(prog, out);    // a slot per constant index (lkmm_ravel_xarray.cc)
   add_fence_map(prog, out);  // signalling sections' lockdep map (lkmm_ravel_signalling.cc)
   if (!add_heaps(prog, out, err)) return false;  // kzalloc sites (lkmm_ravel_heap.cc)

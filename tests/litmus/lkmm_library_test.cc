@@ -29,6 +29,7 @@ const std::set<std::string> kRunUnderLkmm = {
     "scenarios/dma-fence/shared-lock-inline.ravel",
     "scenarios/dma-fence/shared-lock-recursion.ravel",
     "scenarios/dma-fence/shared-lock-work.ravel",
+    "scenarios/dma-resv/no-acquire-ctx.ravel",
     "scenarios/fence-ops/ops-unload-no-rcu.ravel",
     "scenarios/fence-ops/ops-unload-rcu.ravel",
     "scenarios/kref/drops-last-releases.ravel",

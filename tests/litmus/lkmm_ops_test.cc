@@ -30,6 +30,10 @@ const std::vector<BothModels> kOps = {
     {"section-signal-inside.ravel", {}, {}},
     // A wait inside a section with no lock held.
     {"section-wait.ravel", {}, {}},
+    // dma_resv_lockdep()'s primed reservation -> dma_fence_map: a reservation taken inside a
+    // section closes a cycle; a section inside a reservation follows the order.
+    {"section-resv-inside.ravel", {"lockdep"}, {"lockdep"}},
+    {"section-resv-outside.ravel", {}, {}},
 };
 
 TEST(LkmmOps, SignallingSectionsAsSc) { expect_both_models(kDir, kOps); }
