@@ -175,6 +175,13 @@ Val Eval::lock_at(const std::string& n, int loc, uint64_t addr, lang::Pos pos,
   }
   const bool spin = callee.rfind("spin_lock", 0) == 0;  // spin_lock, _irq, _irqsave
   if (n == "spin_lock" && spin) note_usage(loc, pos);   // lockdep marks it before spinning
+  if (n == "spin_unlock" && seq_ == nullptr && std::count(held_.begin(), held_.end(), loc) == 0) {
+    // lockdep's lock_release() of a lock this task does not hold (print_unlock_imbalance_bug):
+    // reported, and the release not done, as sc does. (init and final keep their locks in the
+    // Emitter, which refuses such an unlock.)
+    em_.trace.findings.push_back({"lockdep", "bad unlock balance detected!", pos});
+    return Val{};
+  }
   if (n == "spin_unlock") {
     held_.erase(std::remove(held_.begin(), held_.end(), loc), held_.end());
     spin_held_.erase(std::remove(spin_held_.begin(), spin_held_.end(), loc), spin_held_.end());

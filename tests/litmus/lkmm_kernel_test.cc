@@ -341,6 +341,9 @@ const std::vector<KernelCase> kKernel = {
     {"wait-under-mutex.ravel", {"deadlock"}, {"deadlock"}},
     // A spinlock taken twice by its holder: it waits for itself (and lockdep's recursion).
     {"self-deadlock.ravel", {"deadlock", "lockdep"}, {"deadlock", "lockdep"}},
+    // Unlocking what the thread does not hold: lockdep's bad unlock balance, as under sc (it
+    // was a refusal, exit 2, under lkmm).
+    {"unlock-not-held.ravel", {"lockdep"}, {"lockdep"}},
     // A trylock in the reverse order neither waits nor adds a lockdep dependency.
     {"abba-trylock.ravel", {}, {}},
     // mutex_trylock: a success is an ACQUIRE, a failure orders nothing (smp_rmb() fixes it).
