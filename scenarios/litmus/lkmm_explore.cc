@@ -56,7 +56,6 @@ class Explorer : public lkmm_thread::ReadOracle {
         prune_rmw_((axioms & lkmm::kAtomic) && (axioms & lkmm::kCoherence) &&
                    !(axioms & kNoPruning)),
         runs_(threads, nullptr),
-        fresh_(threads, false),
         cache_at_(threads),
         writes_at_(threads),
         src_(threads),
@@ -124,7 +123,6 @@ class Explorer : public lkmm_thread::ReadOracle {
   std::vector<int> order_;                    // thread run at each position
   size_t cur_ = 0;                            // position of the thread running now
   std::vector<const Trace*> runs_;            // by position: the run chosen
-  std::vector<bool> fresh_;                   // by position: cache_at_ filled in this pass
   std::vector<std::map<Env, std::vector<Trace>>> cache_at_;  // by position: runs per Env
   std::vector<std::vector<std::vector<int>>> writes_at_;     // by position, location: the writes
   std::vector<std::vector<Source>> src_;       // by position, per event: a read's source
@@ -215,10 +213,9 @@ void Explorer::dfs(size_t pos) {
   // sources those threads' reads chose, nor on which earlier runs wrote the values. So they
   // are computed again only when that Env changes, not once per combination of earlier runs
   // and reads-from choices.
-  // Bounded memory: a position's cache is emptied when the pass changes the promises and when
-  // it holds kCachedEnvs values (the runs pointed to from deeper positions are not in it).
-  if (!fresh_[pos] || cache_at_[pos].size() >= kCachedEnvs) cache_at_[pos].clear();
-  fresh_[pos] = true;
+  // Bounded memory: a position's cache is emptied when it holds kCachedEnvs values (the runs
+  // pointed to from deeper positions are not in it), and by pass() (new promises).
+  if (cache_at_[pos].size() >= kCachedEnvs) cache_at_[pos].clear();
   Env values = env(pos);
   auto [it, added] = cache_at_[pos].try_emplace(std::move(values));
   std::vector<Trace>& runs = it->second;
@@ -398,7 +395,7 @@ size_t Explorer::round_bound() const {
 bool Explorer::pass(bool judging) {
   judging_ = judging;
   next_stores_ = stores_;
-  std::fill(fresh_.begin(), fresh_.end(), false);  // the promises may have changed
+  for (auto& cache : cache_at_) cache.clear();  // the promises may have changed
   dfs(0);
   return !failed_;
 }

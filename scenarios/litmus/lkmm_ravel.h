@@ -240,6 +240,10 @@ bool fence_builtin_name(const std::string& n);
 // A dma_fence global initialized `{ .lock = &l }`, l a global spinlock_t: its external lock.
 bool fence_lock_initializer(const lang::Program& prog, const lang::VarDecl* d);
 
+// The dependencies lockdep records at boot, as sc primes them (scenarios/interp/explore.cc),
+// among the lock classes this layout has (lkmm_ravel_resv.cc).
+void boot_lock_order(const Layout& lay, LockOrder* order);
+
 // struct dma_resv (lkmm_ravel_resv.cc): the built-ins; every dma_resv's lock in one lockdep
 // class (Layout::lock_class).
 bool resv_builtin_name(const std::string& n);

@@ -344,7 +344,6 @@ bool thread_paths(const lang::Program& prog, const Layout& layout, uint32_t loop
         ev.body(task.body);
       }
       ev.end_thread();
-      ev.end_rcu_reader();
       em.finish();
       em.trace.irq_left = cpu.may_fire();
     } catch (const Stop&) {

@@ -232,11 +232,6 @@ class Eval {
   // `starting`: a spinlock is about to be taken). Layout::rcu_consolidated.
   void rcu_reader(bool starting = false);
 
- public:
-  // The end of a thread's path: its implicit RCU section, if open, ends with it.
-  void end_rcu_reader();
-
- private:
   // rw_semaphores and rwlocks (lkmm_ravel_rwsem.cc): true when `n` is one of their built-ins
   // (or a lockdep_assert_held*), its value in *out.
   bool rw_lock(const std::string& n, const Expr* e, Frame& f, Val* out);
@@ -261,8 +256,9 @@ class Eval {
  public:
   // A work item's worker thread: idle (blocked on its read of PENDING) or the function run.
   void worker(const Layout::Work& w);
-  // The end of a thread: a rw_semaphore or rwlock still held is refused (sc reports it).
-  void end_thread() const;
+  // The end of a thread's path: a signalling section, rw_semaphore or rwlock still held is
+  // refused (sc reports it); its implicit RCU section, if open, ends with it.
+  void end_thread();
 
  private:
   // The thread waits here (await, wait_for_completion, wait_event): the reads from event

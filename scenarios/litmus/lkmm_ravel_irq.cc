@@ -166,12 +166,6 @@ void Eval::rcu_reader(bool starting) {
   em_.rcu(reader, em_.last_pos);
 }
 
-void Eval::end_rcu_reader() {
-  if (!irq_->rcu_reader) return;
-  irq_->rcu_reader = false;
-  em_.rcu(false, em_.last_pos);
-}
-
 void Eval::no_sleep_irq(const std::string& n, lang::Pos pos) const {
   const bool sleeps = n == "mutex_lock" || n == "wait_for_completion" || n == "synchronize_rcu" ||
                       n == "synchronize_rcu_expedited";

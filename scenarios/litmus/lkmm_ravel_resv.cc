@@ -53,6 +53,16 @@ void add_resvs(const lang::Program& prog, Layout* lay) {
   lay->resv_class = first;
 }
 
+// dma_resv_lockdep() (drivers/dma-buf/dma-resv.c) records reservation_ww_class_mutex ->
+// fs_reclaim -> dma_fence_map at boot. Of that chain lkmm has the reservation class and the
+// map: a dma_resv taken inside a signalling section closes the cycle, as under sc.
+void boot_lock_order(const Layout& lay, LockOrder* order) {
+  if (lay.resv_class < 0 || lay.fence_map < 0) return;
+  order->prime({lay.resv_class, lay.fence_map},
+               "dma_resv_lockdep() at boot (reservation_ww_class_mutex -> fs_reclaim -> "
+               "dma_fence_map)");
+}
+
 bool Eval::resv(const std::string& n, const Expr* e, Frame& f, Val* out) {
   if (!resv_builtin_name(n)) return false;
   if (seq_ != nullptr) refuse(e->pos, n + "() in init or final is not modelled under lkmm");

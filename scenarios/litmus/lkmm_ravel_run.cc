@@ -52,15 +52,7 @@ class Judge {
   Judge(const lang::Program& prog, const lkmm_ravel::Layout& lay, uint32_t loop_bound,
         RavelLkmmResult* out, const lkmm_enum::Limits& limits, lkmm_enum::Stop* stop)
       : prog_(prog), lay_(lay), loop_bound_(loop_bound), out_(out), limits_(limits), stop_(stop) {
-    // dma_resv_lockdep() (drivers/dma-buf/dma-resv.c) records at boot, as sc primes it
-    // (scenarios/interp/explore.cc): reservation_ww_class_mutex -> fs_reclaim ->
-    // dma_fence_map. Of that chain lkmm has the reservation class and the map: a dma_resv
-    // taken inside a signalling section closes the cycle, as under sc.
-    if (lay.resv_class >= 0 && lay.fence_map >= 0) {
-      order_.prime({lay.resv_class, lay.fence_map},
-                   "dma_resv_lockdep() at boot (reservation_ww_class_mutex -> fs_reclaim -> "
-                   "dma_fence_map)");
-    }
+    lkmm_ravel::boot_lock_order(lay, &order_);  // what lockdep records before any thread
   }
 
   void operator()(const lkmm_enum::Final& f) {

@@ -109,7 +109,11 @@ bool Eval::atomic_held() const {
          std::any_of(rw_held_.begin(), rw_held_.end(), [](const RwHeld& h) { return h.rwlock; });
 }
 
-void Eval::end_thread() const {
+void Eval::end_thread() {
+  if (irq_->rcu_reader) {  // lkmm_ravel_irq.cc rcu_reader()
+    irq_->rcu_reader = false;
+    em_.rcu(false, em_.last_pos);
+  }
   if (map_held_) {  // lkmm_ravel_signalling.cc
     refuse(em_.last_pos,
            "a fence signalling section open at the end of the thread is not modelled under lkmm");
