@@ -122,6 +122,8 @@ struct Layout {
 
 // The ghost values of a heap object (lkmm_ravel_heap.cc).
 inline constexpr int64_t kAlive = 1, kFreed = 2;
+// A saturated refcount_t (lib/refcount.c REFCOUNT_SATURATED, sc's model/refcount.h).
+inline constexpr int64_t kRefcountSaturated = INT32_MIN / 2;
 // A function used as a value (lkmm_ravel_struct.cc): kFnBase + its index in Program::functions,
 // apart from integers a scenario writes and from the addresses of locations.
 inline constexpr int64_t kFnBase = int64_t{1} << 41;

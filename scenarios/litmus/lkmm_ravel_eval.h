@@ -180,6 +180,7 @@ class Eval {
   void complete(const std::string& n, const Expr* e, Frame& f);
   void wait_for_completion(const Expr* e, Frame& f);
   Val try_wait(const std::string& n, const Expr* e, Frame& f);
+  void kref_get(const Expr* e, Frame& f);
   Val kref_put(const Expr* e, Frame& f);
 
   // dma_fences (lkmm_ravel_fence.cc): true when `n` is one of their built-ins.

@@ -51,7 +51,7 @@ void sites(const lang::Stmt* s, std::vector<const lang::Expr*>* out) {
 }
 
 // The type kzalloc allocates: `kzalloc(struct T)` or `kzalloc(struct T, gfp)`, a struct only.
-uint32_t alloc_struct(const lang::Program& prog, const lang::Expr* e) {
+uint32_t alloc_struct(const lang::Expr* e) {
   const lang::Expr* t = e->args.empty() ? nullptr : e->args[0];
   if (t == nullptr || t->kind != ExprKind::kTypeArg || t->type == nullptr || e->b != nullptr ||
       t->type->stype.kind != SType::Kind::kStruct || t->type->stype.depth != 0) {
@@ -59,13 +59,7 @@ uint32_t alloc_struct(const lang::Program& prog, const lang::Expr* e) {
            "only kzalloc(struct T) is modelled under lkmm (sized and non-struct "
            "allocations are not)");
   }
-  const uint32_t id = t->type->stype.struct_id;
-  for (const lang::Field& fl : prog.structs[id].fields) {
-    const SType& ft = fl.type->stype;
-    if (ft.kind == SType::Kind::kModel && ft.depth == 0 && ft.model == lang::ModelType::kKref)
-      refuse(fl.pos, "a struct kref in a kzalloc'd object is not modelled under lkmm");
-  }
-  return id;
+  return t->type->stype.struct_id;
 }
 
 }  // namespace
@@ -92,7 +86,7 @@ bool add_heaps(const lang::Program& prog, Layout* lay, Error* err) {
     for (const lang::Expr* e : found) {
       Layout::Heap h;
       h.site = e;
-      h.struct_id = alloc_struct(prog, e);
+      h.struct_id = alloc_struct(e);
       h.base = static_cast<int>(lay->names.size());
       h.type = "struct " + prog.structs[h.struct_id].tag;
       const std::string name = prog.structs[h.struct_id].tag + "@" + std::to_string(e->pos.line);

@@ -72,9 +72,13 @@ bool Eval::kernel(const std::string& n, const Expr* e, Frame& f, Val* out) {
     // a read only. Returns 1 when it took a reference.
     auto [loc, addr] = pointer_arg(e->args[0], f);
     Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn, addr);
+    if (old.v < 0) {  // lib/refcount.c: a saturated count stays so, with a warning
+      em_.trace.findings.push_back({"refcount", "refcount_t: saturated; leaking memory.", e->pos});
+    }
     if (old.v != 0) {
       const int r = static_cast<int>(em_.trace.ev.size()) - 1;
-      const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn, Val{old.v + 1, old.deps}, addr);
+      const int64_t next = old.v < 0 ? kRefcountSaturated : old.v + 1;
+      const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn, Val{next, old.deps}, addr);
       em_.trace.rmw.push_back({r, w});
     }
     sync();
@@ -83,13 +87,7 @@ bool Eval::kernel(const std::string& n, const Expr* e, Frame& f, Val* out) {
   }
   if (n == "complete" || n == "complete_all") return complete(n, e, f), true;
   if (n == "wait_for_completion") return wait_for_completion(e, f), true;
-  if (n == "kref_get") {
-    // refcount-vs-atomic.rst: refcount_inc is fully unordered, as atomic_inc.
-    auto [loc, addr] = pointer_arg(e->args[0], f);
-    em_.rmw(*lkmm_thread::rmw_spec("atomic_inc"), loc, addr, {Val{}});
-    sync();
-    return true;
-  }
+  if (n == "kref_get") return kref_get(e, f), true;
   if (n == "kref_read") {
     auto [loc, addr] = pointer_arg(e->args[0], f);
     *out = load(Place{nullptr, loc, addr}, lkmm::kOnce);
@@ -159,6 +157,27 @@ Val Eval::try_wait(const std::string& n, const Expr* e, Frame& f) {
   }
   sync();
   return Val{old.v != 0, old.deps};
+}
+
+// kref_get(): refcount_inc(), fully unordered as atomic_inc (refcount-vs-atomic.rst): a relaxed
+// RMW. lib/refcount.c refcount_warn_saturate(): from 0 it is "addition on 0; use-after-free",
+// from a saturated (negative) count "saturated; leaking memory"; either leaves the count
+// saturated, so a later put warns of an underflow, as sc's model/refcount.cc does.
+void Eval::kref_get(const Expr* e, Frame& f) {
+  auto [loc, addr] = pointer_arg(e->args[0], f);
+  Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn, addr);
+  const int r = static_cast<int>(em_.trace.ev.size()) - 1;
+  int64_t next = old.v + 1;
+  if (old.v <= 0) {
+    next = kRefcountSaturated;
+    em_.trace.findings.push_back({"refcount",
+                                  old.v == 0 ? "refcount_t: addition on 0; use-after-free."
+                                             : "refcount_t: saturated; leaking memory.",
+                                  e->pos});
+  }
+  const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn, Val{next, old.deps}, addr);
+  em_.trace.rmw.push_back({r, w});
+  sync();
 }
 
 // kref_put(): refcount_dec_and_test(), which refcount-vs-atomic.rst orders as a RELEASE, plus

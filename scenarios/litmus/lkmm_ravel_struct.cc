@@ -26,7 +26,8 @@ using lkmm_thread::kAddrBase;
 bool field_object(lang::ModelType m) {
   using M = lang::ModelType;
   return m == M::kAtomic || m == M::kSpinlock || m == M::kMutex || m == M::kCompletion ||
-         m == M::kKref || m == M::kDmaFence || m == M::kWaitQueueHead;
+         m == M::kKref || m == M::kDmaFence || m == M::kWaitQueueHead || m == M::kRwSemaphore ||
+         m == M::kRwlock;
 }
 
 // Appends the locations of an object of type `t` named `name` (declared at `pos`).
@@ -55,13 +56,17 @@ void flatten(const lang::Program& prog, const SType& t, const std::string& name,
       refuse(pos, "'" + std::string(lang::model_type_name(t.model)) + " " + name +
                       "' is not modelled under --memory-model lkmm inside a struct (only "
                       "atomic_t, spinlock_t, struct mutex, struct completion, struct kref, "
-                      "struct dma_fence and wait_queue_head_t are)");
+                      "struct dma_fence, wait_queue_head_t, struct rw_semaphore and rwlock_t "
+                      "are)");
     }
     if (field && t.model == lang::ModelType::kKref) lay->krefs.push_back(loc);
+    const bool rw = t.model == lang::ModelType::kRwSemaphore || t.model == lang::ModelType::kRwlock;
+    if (field && rw) lay->rw_locs.push_back(loc);  // globals: rw_bounds()
     // lockdep keys a field's lock by its class, shared by every instance of the struct (sc's
     // model/lockdep.cc; the kernel's static key of spin_lock_init/mutex_init); lkmm's lockdep
     // (lkmm_ravel_lockdep.cc) has one class per location: exact only with one instance.
-    const bool lock = t.model == lang::ModelType::kSpinlock || t.model == lang::ModelType::kMutex;
+    const bool lock =
+        t.model == lang::ModelType::kSpinlock || t.model == lang::ModelType::kMutex || rw;
     if (field && lock && !lay->lock_classes.emplace(cls, loc).second) {
       refuse(at, "a second instance of the lock class '" + cls +
                      "' is not modelled under lkmm (lockdep's classes are sc's)");

@@ -44,6 +44,8 @@ const std::set<std::string> kRunUnderLkmm = {
     "scenarios/syncobj/unplug-enodev.ravel",
     "scenarios/syncobj/unplug-error-after-signal.ravel",
     "scenarios/syncobj/wait-before-signal-hang.ravel",
+    "scenarios/vfio/bar-mmap-fault-vs-close-fixed.ravel",
+    "scenarios/vfio/bar-mmap-fault-vs-close.ravel",
     "scenarios/vfio/hot-reset-missed-unrevoke.ravel",
     "scenarios/vfio/hot-reset-restore-flag.ravel",
     "scenarios/vfio/hot-reset-undo-loop.ravel",
