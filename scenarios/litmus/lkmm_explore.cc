@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <climits>
+#include <iterator>
 #include <map>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "scenarios/litmus/lkmm_emit.h"
@@ -16,13 +18,82 @@ namespace {
 using lkmm::Event;
 using lkmm_thread::Trace;
 
+// How a value was computed (Explorer::depths), from the chains of writes leading to it (each
+// write computed from a read of the one before): the longest chain's writes, and per (thread,
+// location) the most writes of that thread to that location a chain holds, keyed by
+// thread * locations + location, sorted, zero counts left out (chains are short).
+using Counts = std::vector<std::pair<int, int>>;
+struct Depth {
+  int chain = 0;
+  Counts per;
+  bool operator==(const Depth& o) const { return chain == o.chain && per == o.per; }
+};
+
+// The componentwise maximum of a and b, into a. Allocates nothing once the buffers have
+// grown (the hot path: every event of every run of a learning pass).
+void raise_to(Counts* a, const Counts& b) {
+  if (b.empty()) return;
+  static thread_local Counts out;
+  out.clear();
+  auto i = a->cbegin();
+  auto j = b.cbegin();
+  while (i != a->cend() || j != b.cend()) {
+    if (j == b.cend() || (i != a->cend() && i->first < j->first)) {
+      out.push_back(*i++);
+    } else if (i == a->cend() || j->first < i->first) {
+      out.push_back(*j++);
+    } else {
+      out.emplace_back(i->first, std::max(i->second, j->second));
+      ++i, ++j;
+    }
+  }
+  a->swap(out);
+}
+
+// The componentwise minimum of a and b, into a (a count missing from either is 0).
+void lower_to(Counts* a, const Counts& b) {
+  size_t k = 0;
+  auto j = b.begin();
+  for (const auto& kv : *a) {
+    while (j != b.end() && j->first < kv.first) ++j;
+    if (j != b.end() && j->first == kv.first) (*a)[k++] = {kv.first, std::min(kv.second, j->second)};
+  }
+  a->resize(k);
+}
+
+// The least of two derivations (componentwise: less than either, so it drops no value either
+// keeps) and the deepest of several reads, into a.
+void lower_to(Depth* a, const Depth& b) {
+  a->chain = std::min(a->chain, b.chain);
+  lower_to(&a->per, b.per);
+}
+void raise_to(Depth* a, const Depth& b) {
+  a->chain = std::max(a->chain, b.chain);
+  raise_to(&a->per, b.per);
+}
+
+// One more write, of component `key`.
+void add_write(Depth* d, int key) {
+  ++d->chain;
+  auto it = std::lower_bound(d->per.begin(), d->per.end(), std::make_pair(key, 0));
+  if (it != d->per.end() && it->first == key) {
+    ++it->second;
+  } else {
+    d->per.insert(it, {key, 1});
+  }
+}
+
+const Depth kNoWrites;  // the initial value's
+
 // Where a read takes its value from.
 struct Source {
   enum class Kind : uint8_t { kInit, kWrite, kPromise } kind = Kind::kInit;
   int thread = -1;  // kWrite, kPromise: the writing thread
   int event = -1;   // kInit: the location; kWrite: the write's index in its thread
   int64_t value = 0;
-  int depth = 0;  // of the value (Explorer::depths), not part of the source's identity
+  // Of the value (Explorer::depths), not part of the source's identity; points into the
+  // explorer's tables, valid while the source is being listed (each_source).
+  const Depth* depth = &kNoWrites;
   bool operator<(const Source& o) const {
     return kind != o.kind       ? kind < o.kind
            : thread != o.thread ? thread < o.thread
@@ -31,8 +102,8 @@ struct Source {
 };
 
 // Per thread, per location: the values the thread's runs store there, each with the least
-// depth it was stored with (Explorer::depths).
-using Stores = std::vector<std::vector<std::map<int64_t, int>>>;
+// depth it was stored with (Explorer::depths; least: componentwise).
+using Stores = std::vector<std::vector<std::map<int64_t, Depth>>>;
 
 bool is_write(const Event& e, int loc) { return e.kind == lkmm::Kind::kWrite && e.loc == loc; }
 
@@ -61,10 +132,11 @@ class Explorer : public lkmm_thread::ReadOracle {
         src_(threads),
         depth_(threads),
         pending_(threads),
-        stores_(threads, std::vector<std::map<int64_t, int>>(init.size())),
+        stores_(threads, std::vector<std::map<int64_t, Depth>>(init.size())),
         reads_(threads, std::vector<bool>(init.size())),
         writes_(threads, std::vector<bool>(init.size())),
-        most_writes_(threads, 0) {
+        most_writes_(threads, 0),
+        most_writes_to_(threads, std::vector<int>(init.size(), 0)) {
     for (int64_t v : init) domain_.push_back({v});
     for (size_t t = 0; t < threads; ++t) order_.push_back(static_cast<int>(t));
   }
@@ -95,6 +167,8 @@ class Explorer : public lkmm_thread::ReadOracle {
   void visit(size_t pos, const Trace& r, std::vector<Pending> promised);
   void note(int t, size_t pos, const Trace& r);
   void depths(size_t pos, const Trace& r);
+  bool too_many(const Depth& d) const;
+  bool settled() const;
   void choose(size_t pos, size_t k);
   bool too_long(size_t pos, const Trace& r);
   void leaf();
@@ -126,12 +200,17 @@ class Explorer : public lkmm_thread::ReadOracle {
   std::vector<std::map<Env, std::vector<Trace>>> cache_at_;  // by position: runs per Env
   std::vector<std::vector<std::vector<int>>> writes_at_;     // by position, location: the writes
   std::vector<std::vector<Source>> src_;       // by position, per event: a read's source
-  std::vector<std::vector<int>> depth_;        // by position, per event: its value's depth
+  std::vector<std::vector<Depth>> depth_;      // by position, per event: its value's depth
+  Depth deepest_read_;                         // depths(): of the reads so far
+  std::vector<int> writes_to_;                 // note(): per location, the run's writes
   std::vector<std::vector<Pending>> pending_;  // by position: what its thread's run must choose
   std::set<Source> rmw_taken_;                 // writes a storing RMW already reads from
   Stores stores_, next_stores_;
   std::vector<std::vector<bool>> reads_, writes_;  // per thread, per location: accessed
   std::vector<size_t> most_writes_;                // per thread: the most writes of one run
+  std::vector<std::vector<int>> most_writes_to_;   // per thread, location: the same, to it
+  // The writes too_many() dropped in this pass: (thread, location, value) -> the least chain.
+  std::map<std::tuple<int, int, int64_t>, int> dropped_;
 };
 
 template <class F>
@@ -139,8 +218,9 @@ void Explorer::each_source(size_t pos, int loc, const std::vector<Event>& own, s
                            F f) const {
   f(Source{Source::Kind::kInit, -1, loc, init_[loc]});
   auto add = [&](size_t p, const std::vector<Event>& ev, int i) {
-    const std::vector<int>& depth = depth_[p];
-    const int d = size_t(i) < depth.size() ? depth[i] : 0;  // own: depths() fills them in order
+    const std::vector<Depth>& depth = depth_[p];
+    // Own writes: depths() fills them in order.
+    const Depth* d = size_t(i) < depth.size() ? &depth[i] : &kNoWrites;
     f(Source{Source::Kind::kWrite, order_[p], i, ev[i].value, d});
   };
   for (size_t p = 0; p < pos; ++p) {
@@ -151,57 +231,94 @@ void Explorer::each_source(size_t pos, int loc, const std::vector<Event>& own, s
   }
   for (size_t p = pos + 1; p < order_.size(); ++p) {
     for (const auto& [v, d] : stores_[order_[p]][loc]) {
-      f(Source{Source::Kind::kPromise, order_[p], -1, v, d});
+      f(Source{Source::Kind::kPromise, order_[p], -1, v, &d});
     }
   }
 }
 
 // The depth of each event's value in the run at `pos`: a read's is the least depth of a source
-// of its value (the initial value's is 0), a write's one more than the deepest read before it
-// in the run (its value and whether it happens are computed from those). A value of depth d
-// needs a chain of d writes, each computed from the one before; a consistent execution has
-// no chain longer than its writes (a longer one would repeat a write: a cycle that hb or
-// coherence rejects, no value out of thin air), so promises of a deeper value are never
-// needed: this is the reference's bound on its rounds of value domains (lkmm_enum.cc), counted
-// per value, since one pass here can extend a chain by several writes.
+// of its value (componentwise; the initial value's has no writes), a write's the deepest of
+// the reads before it in the run (componentwise: its value and whether it happens are
+// computed from those) plus itself. A value of depth d needs a chain of d.chain writes, and
+// chains that hold k writes of thread t to location x for each count k of d.per. The chains
+// leading to a write of a consistent execution are made of its writes, none twice (a repeated
+// write is a cycle of dependencies and reads-from that hb or coherence rejects: no value out
+// of thin air), so they are no longer than its writes (the reference's bound on its rounds of
+// value domains, lkmm_enum.cc) and hold at most as many writes of t to x as one run of t
+// makes: a promise of a deeper value is never needed (note() drops it). The second bound is
+// what stops a counter that a promise would increment round after round at the increments
+// its threads make.
 void Explorer::depths(size_t pos, const Trace& r) {
-  std::vector<int>& depth = depth_[pos];
-  depth.clear();
-  int deepest_read = 0;
+  std::vector<Depth>& depth = depth_[pos];
+  if (depth.size() < r.ev.size()) depth.resize(r.ev.size());  // kept: their buffers are reused
+  deepest_read_.chain = 0;
+  deepest_read_.per.clear();
+  const int t = order_[pos], locs = static_cast<int>(init_.size());
   for (size_t i = 0; i < r.ev.size(); ++i) {
     const Event& e = r.ev[i];
-    int d = 0;
+    Depth& d = depth[i];
+    d.chain = 0;
+    d.per.clear();
     if (e.kind == lkmm::Kind::kRead) {
-      d = INT_MAX;
+      bool any = false;  // no source: choose() drops the run
       each_source(pos, e.loc, r.ev, i, [&](const Source& s) {
-        if (s.value == e.value) d = std::min(d, s.depth);
+        if (s.value != e.value) return;
+        if (any) {
+          lower_to(&d, *s.depth);
+        } else {
+          d.chain = s.depth->chain;
+          d.per.assign(s.depth->per.begin(), s.depth->per.end());
+          any = true;
+        }
       });
-      if (d == INT_MAX) d = 0;  // no source: choose() drops the run
-      deepest_read = std::max(deepest_read, d);
+      raise_to(&deepest_read_, d);
     } else if (e.kind == lkmm::Kind::kWrite) {
-      d = deepest_read + 1;
+      d.chain = deepest_read_.chain;
+      d.per.assign(deepest_read_.per.begin(), deepest_read_.per.end());
+      add_write(&d, t * locs + e.loc);
     }
-    depth.push_back(d);
   }
+}
+
+// Whether depth d holds more writes of some thread to some location than one of its runs
+// makes.
+bool Explorer::too_many(const Depth& d) const {
+  const int locs = static_cast<int>(init_.size());
+  for (const auto& [key, n] : d.per) {
+    if (n > most_writes_to_[key / locs][key % locs]) return true;
+  }
+  return false;
 }
 
 void Explorer::note(int t, size_t pos, const Trace& r) {
   size_t w = 0;
-  const std::vector<int>& depth = depth_[pos];
-  for (size_t i = 0; i < r.ev.size(); ++i) {
-    const Event& e = r.ev[i];
+  std::vector<int>& to = writes_to_;
+  to.assign(init_.size(), 0);
+  for (const Event& e : r.ev) {
     if (e.loc < 0 || e.kind == lkmm::Kind::kFence) continue;
     if (e.kind == lkmm::Kind::kWrite) {
       writes_[t][e.loc] = true;
-      ++w;
-      if (static_cast<size_t>(depth[i]) > round_bound()) continue;  // never needed (depths)
-      auto [it, added] = next_stores_[t][e.loc].emplace(e.value, depth[i]);
-      if (!added) it->second = std::min(it->second, depth[i]);
+      ++w, ++to[e.loc];
     } else {
       reads_[t][e.loc] = true;
     }
   }
   most_writes_[t] = std::max(most_writes_[t], w);
+  for (size_t l = 0; l < to.size(); ++l) most_writes_to_[t][l] = std::max(most_writes_to_[t][l], to[l]);
+  const std::vector<Depth>& depth = depth_[pos];
+  for (size_t i = 0; i < r.ev.size(); ++i) {
+    const Event& e = r.ev[i];
+    if (e.loc < 0 || e.kind != lkmm::Kind::kWrite) continue;
+    // Never needed (depths()): longer than an execution, or too many writes of one thread.
+    if (static_cast<size_t>(depth[i].chain) > round_bound()) continue;
+    if (too_many(depth[i])) {
+      auto [it, added] = dropped_.emplace(std::make_tuple(t, e.loc, e.value), depth[i].chain);
+      if (!added) it->second = std::min(it->second, depth[i].chain);
+      continue;
+    }
+    auto [it, added] = next_stores_[t][e.loc].emplace(e.value, depth[i]);
+    if (!added) lower_to(&it->second, depth[i]);
+  }
 }
 
 void Explorer::dfs(size_t pos) {
@@ -385,16 +502,44 @@ Env Explorer::env(size_t pos) const {
   return out;
 }
 
-// The reference's bound on the value rounds: one more than the writes one execution can have.
+// The reference's bound on the value rounds: one more than the writes one execution can have
+// (a chain gains a write per round at least, and depths() bounds chains by fewer).
 size_t Explorer::round_bound() const {
   size_t n = 1;
   for (size_t w : most_writes_) n += w;
   return n;
 }
 
+// Whether the pass just made learned all there is: the same values with the same depths as
+// the pass before; or the same values with the same chains, and every write too_many()
+// dropped stores a value the thread stores anyway with a chain no longer. Then the next pass
+// would run the same runs (they depend on the values) and find the same chains; the counts
+// of its promises may only be smaller, so it may keep some of the writes dropped here, which
+// add nothing: it would learn nothing, and so would the passes after it.
+bool Explorer::settled() const {
+  if (next_stores_ == stores_) return true;
+  for (size_t t = 0; t < stores_.size(); ++t) {
+    for (size_t l = 0; l < stores_[t].size(); ++l) {
+      const auto& a = stores_[t][l];
+      const auto& b = next_stores_[t][l];
+      if (a.size() != b.size()) return false;
+      for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
+        if (i->first != j->first || i->second.chain != j->second.chain) return false;
+      }
+    }
+  }
+  for (const auto& [key, chain] : dropped_) {
+    const auto& [t, loc, v] = key;
+    auto it = next_stores_[t][loc].find(v);
+    if (it == next_stores_[t][loc].end() || it->second.chain > chain) return false;
+  }
+  return true;
+}
+
 bool Explorer::pass(bool judging) {
   judging_ = judging;
   next_stores_ = stores_;
+  dropped_.clear();
   for (auto& cache : cache_at_) cache.clear();  // the promises may have changed
   dfs(0);
   return !failed_;
@@ -409,7 +554,7 @@ bool Explorer::run() {
   // Each pass adds values of greater depth, up to round_bound(): a fixed point in as many
   // passes at most.
   for (size_t round = 0;; ++round) {
-    const bool same = next_stores_ == stores_;
+    const bool same = settled();
     stores_ = next_stores_;
     if (same || round + 1 >= round_bound()) break;
     if (!pass(false)) return false;
