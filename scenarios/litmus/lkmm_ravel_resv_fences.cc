@@ -124,6 +124,8 @@ void Eval::reset_max_fences(int resv) {
 // seqcount and of RCU_INIT_POINTER + smp_store_mb(num_fences) (see the design note).
 void Eval::add_fence(const Layout::ResvSlots& s, const Expr* e, Frame& f) {
   const int bit = fence_of(eval(e->args[1], f), e->args[1]->pos).bit;
+  if (s.slot.count(bit) == 0)  // a fence in a struct or heap object: no slot reserved for it
+    refuse(e->args[1]->pos, "dma_resv_add_fence() of a fence that is not a global under lkmm");
   Val usage = eval(e->args[2], f);
   if (usage.v < 0 || usage.v > 3)
     refuse_if_consistent(e->args[2]->pos, "an unknown dma_resv_usage");
