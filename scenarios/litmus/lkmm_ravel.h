@@ -88,6 +88,7 @@ struct Layout {
     int base = -1;
     int ghost = -1;
     std::string type;  // "struct fence_ops"
+    std::string by;    // the task that allocates: "init" or a thread's name
   };
   std::vector<Heap> heaps;
   std::vector<int> heap_of;  // per location: its heap object's index, or -1
@@ -118,6 +119,16 @@ struct Layout {
   int fence_map = -1;
   // The lock class of every dma_resv (lkmm_ravel_resv.cc: the first one's location), or -1.
   int resv_class = -1;
+  // A dma_resv global's fence slots (lkmm_ravel_resv_fences.cc), by its location: the free
+  // count (0: no list yet, else 1 + free slots) and, per dma_fence (by its bit's location),
+  // the slot: 0 absent, else the usage + 1.
+  struct ResvSlots {
+    int free = -1;
+    std::map<int, int> slot;
+  };
+  std::map<int, ResvSlots> resv_slots;
+  // The lockdep map fs_reclaim (lkmm_ravel_alloc.cc), or -1.
+  int fs_reclaim = -1;
 };
 
 // The ghost values of a heap object (lkmm_ravel_heap.cc).
@@ -236,6 +247,8 @@ void leaks(const lang::Program& prog, const Layout& lay, const std::vector<int64
            std::vector<lkmm_thread::Trace::Finding>* found);
 // The screen's part for kzalloc/kfree: where allocation sites may be.
 bool screen_heap(const lang::Program& prog, Error* err);
+// kzalloc in threads (lkmm_ravel_alloc.cc): the lockdep map fs_reclaim's location.
+void add_alloc_map(const lang::Program& prog, Layout* lay);
 // dma_fences (lkmm_ravel_fence.cc): each fence's error, lock and callback-list locations.
 void add_fences(const lang::Program& prog, Layout* lay);
 bool fence_builtin_name(const std::string& n);
@@ -250,6 +263,9 @@ void boot_lock_order(const Layout& lay, LockOrder* order);
 // class (Layout::lock_class).
 bool resv_builtin_name(const std::string& n);
 void add_resvs(const lang::Program& prog, Layout* lay);
+// A dma_resv's fence slots (lkmm_ravel_resv_fences.cc): the built-ins, the slot locations.
+bool resv_fences_builtin_name(const std::string& n);
+void add_resv_slots(const lang::Program& prog, Layout* lay);
 
 // xarrays (lkmm_ravel_xarray.cc): the built-ins, the first xa_* call not modelled exactly (an
 // error at its position; true if none), each constant index's slot location.

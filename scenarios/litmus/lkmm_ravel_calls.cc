@@ -89,7 +89,7 @@ Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
   } named{builtin_, builtin_};
   builtin_ = n;
   no_sleep_irq(n, e->pos);
-  if (n == "kzalloc") return alloc(e);  // lkmm_ravel_heap.cc
+  if (n == "kzalloc") return seq_ != nullptr ? alloc(e) : alloc_in_thread(e, f);  // _heap, _alloc
   if (n == "kfree") {
     kfree(e, f);
     return Val{};

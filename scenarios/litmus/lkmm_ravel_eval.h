@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -145,6 +146,9 @@ class Eval {
   Val member_address(const Expr* e, Frame& f);
   Val call_pointer(const Expr* e, Frame& f);
   Val alloc(const Expr* e);
+  Val alloc_in_thread(const Expr* e, Frame& f);  // lkmm_ravel_alloc.cc
+  void fs_reclaim();                             // might_alloc(GFP_KERNEL)
+  std::set<const Expr*> allocated_;              // the thread's kzalloc sites run so far
   void kfree(const Expr* e, Frame& f);
   // KASAN's shadow read before an access to `loc` through a pointer (a no-op for a global).
   void kasan(int loc, uint64_t deps, const char* op, lang::Pos pos);
@@ -208,6 +212,14 @@ class Eval {
 
   // struct dma_resv's lock (lkmm_ravel_resv.cc): true when `n` is one of its built-ins.
   bool resv(const std::string& n, const Expr* e, Frame& f, Val* out);
+  // Its fence slots (lkmm_ravel_resv_fences.cc, lkmm_ravel_resv_wait.cc).
+  bool resv_fences(const std::string& n, const Expr* e, Frame& f, Val* out);
+  Val reserve_fences(const Layout::ResvSlots& s, const Expr* e, Frame& f);
+  void add_fence(const Layout::ResvSlots& s, const Expr* e, Frame& f);
+  void reset_max_fences(int resv);
+  Val resv_wait(const Layout::ResvSlots& s, const Expr* e, Frame& f);
+  void resv_wait_one(const Layout::Fence& fc, lang::Pos pos);
+  void might_wait();  // __dma_fence_might_wait()
 
   // xarrays (lkmm_ravel_xarray.cc): true when `n` is one of their built-ins.
   bool xarray(const std::string& n, const Expr* e, Frame& f, Val* out);

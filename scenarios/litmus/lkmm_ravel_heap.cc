@@ -67,12 +67,15 @@ uint32_t alloc_struct(const lang::Expr* e) {
 bool screen_heap(const lang::Program& prog, Error* err) {
   std::vector<const lang::Expr*> in_init, all;
   if (prog.has_init) sites(prog.init.block, &in_init);
-  for (const lang::Task& t : prog.tasks) sites(t.body.block, &all);
+  // A thread's own code may allocate too (lkmm_ravel_alloc.cc); a handler may not.
+  for (const lang::Task& t : prog.tasks) {
+    if (t.kind != lang::Task::Kind::kThread) sites(t.body.block, &all);
+  }
   for (const lang::Function& fn : prog.functions) sites(fn.body.block, &all);
   if (prog.has_final) sites(prog.final_.block, &all);
   if (!all.empty()) {
     *err = Error{all[0]->pos,
-                 "kzalloc outside init's own code is not modelled under "
+                 "kzalloc outside init's and the threads' own code is not modelled under "
                  "--memory-model lkmm (locations are reserved per allocation site)"};
     return false;
   }
@@ -81,11 +84,19 @@ bool screen_heap(const lang::Program& prog, Error* err) {
 
 bool add_heaps(const lang::Program& prog, Layout* lay, Error* err) {
   std::vector<const lang::Expr*> found;
+  std::vector<std::string> by;  // who allocates at each site: init, or a thread
   if (prog.has_init) sites(prog.init.block, &found);
+  by.resize(found.size(), "init");
+  for (const lang::Task& t : prog.tasks) {
+    if (t.kind == lang::Task::Kind::kThread) sites(t.body.block, &found);
+    by.resize(found.size(), t.name);
+  }
   try {
-    for (const lang::Expr* e : found) {
+    for (size_t i = 0; i < found.size(); ++i) {
+      const lang::Expr* e = found[i];
       Layout::Heap h;
       h.site = e;
+      h.by = by[i];
       h.struct_id = alloc_struct(e);
       h.base = static_cast<int>(lay->names.size());
       h.type = "struct " + prog.structs[h.struct_id].tag;
@@ -116,13 +127,14 @@ void leaks(const lang::Program& prog, const Layout& lay, const std::vector<int64
     const lang::Pos p = h.site->pos;
     const std::string file = p.file < prog.files.size() ? prog.files[p.file] : prog.file;
     found->push_back({"leak",
-                      "kmemleak: unreferenced object: " + h.type + " allocated by init at " + file +
-                          ":" + std::to_string(p.line) + " (#0)",
+                      "kmemleak: unreferenced object: " + h.type + " allocated by " + h.by +
+                          " at " + file + ":" + std::to_string(p.line) + " (#0)",
                       p});
   }
 }
 
-// kzalloc(struct T) in init: the site's object, alive from now on (its fields are 0).
+// kzalloc(struct T) in init (a thread's: lkmm_ravel_alloc.cc): the site's object, alive from now on
+// (its fields are 0).
 Val Eval::alloc(const Expr* e) {
   if (seq_ == nullptr) refuse(e->pos, "kzalloc in a thread is not modelled under lkmm");
   if (!held_.empty()) refuse(e->pos, "kzalloc under a lock is not modelled under lkmm");

@@ -9,8 +9,8 @@
 // recursive locking" (LockOrder::take with Layout::lock_class). What is not modelled stays
 // refused: an acquire context (the wound/wait back-off and its -EDEADLK change the control
 // flow: ww_acquire_init/done/fini and dma_resv_lock_slow are outside the lkmm built-ins, and a
-// non-NULL ctx is refused where it is passed), the fence slots (dma_resv_reserve_fences,
-// dma_resv_add_fence, dma_resv_wait_timeout, ...), a dma_resv inside a struct or a dma_buf.
+// non-NULL ctx is refused where it is passed), a dma_resv inside a struct or a dma_buf. The
+// fence slots are lkmm_ravel_resv_fences.cc's.
 #include <algorithm>
 #include <set>
 #include <string>
@@ -54,18 +54,30 @@ void add_resvs(const lang::Program& prog, Layout* lay) {
 }
 
 // dma_resv_lockdep() (drivers/dma-buf/dma-resv.c) records reservation_ww_class_mutex ->
-// fs_reclaim -> dma_fence_map at boot. Of that chain lkmm has the reservation class and the
-// map: a dma_resv taken inside a signalling section closes the cycle, as under sc.
+// fs_reclaim -> dma_fence_map at boot; sc primes it when a dma_resv or dma_fence is created
+// (model/dma_fence_signal.cc dma_resv_lockdep()). Of that chain lkmm has the reservation class,
+// fs_reclaim (a thread allocates: lkmm_ravel_alloc.cc) and the map, each when the program uses
+// it: consecutive ones present are primed, so a dma_resv taken or a GFP_KERNEL allocation made
+// inside a signalling section closes the cycle, as under sc.
 void boot_lock_order(const Layout& lay, LockOrder* order) {
-  if (lay.resv_class < 0 || lay.fence_map < 0) return;
-  order->prime({lay.resv_class, lay.fence_map},
-               "dma_resv_lockdep() at boot (reservation_ww_class_mutex -> fs_reclaim -> "
-               "dma_fence_map)");
+  if (lay.resv_class < 0 && lay.fences.empty()) return;  // dma_resv_lockdep() never runs
+  static const char* const kAt =
+      "dma_resv_lockdep() at boot (reservation_ww_class_mutex -> fs_reclaim -> dma_fence_map)";
+  int prev = -1;
+  for (int l : {lay.resv_class, lay.fs_reclaim, lay.fence_map}) {
+    if (l < 0) continue;
+    if (prev >= 0) order->prime({prev, l}, kAt);
+    prev = l;
+  }
 }
 
 bool Eval::resv(const std::string& n, const Expr* e, Frame& f, Val* out) {
+  if (resv_fences(n, e, f, out)) return true;  // lkmm_ravel_resv_fences.cc
   if (!resv_builtin_name(n)) return false;
-  if (seq_ != nullptr) refuse(e->pos, n + "() in init or final is not modelled under lkmm");
+  // init may fill a reservation (lock, reserve, add, unlock), as sc's init does; the trylock
+  // and the assertion stay a thread's.
+  if (seq_ != nullptr && n != "dma_resv_lock" && n != "dma_resv_unlock")
+    refuse(e->pos, n + "() in init or final is not modelled under lkmm");
   // A ww_mutex is a sleeping lock owned by a task: in an irq handler even its trylock and
   // unlock are DEBUG_MUTEXES warnings (kernel/locking/mutex.c), left to sc.
   if (irq_->in_handler) refuse(e->pos, n + "() in an irq handler is not modelled under lkmm");
@@ -93,14 +105,15 @@ bool Eval::resv(const std::string& n, const Expr* e, Frame& f, Val* out) {
     return true;
   }
   if (n == "dma_resv_unlock") {
-    // dma_resv_unlock(): dma_resv_reset_max_fences() (no slots here), ww_mutex_unlock(): the
-    // mutex's RELEASE. Of a lock not held it is lockdep's bad unlock balance under sc.
+    // dma_resv_unlock(): dma_resv_reset_max_fences() (CONFIG_DEBUG_MUTEXES), ww_mutex_unlock():
+    // the mutex's RELEASE. Of a lock not held it is lockdep's bad unlock balance under sc.
     auto [loc, addr] = pointer_arg(e->args[0], f);
     if (!holds(loc)) {
       refuse(e->pos,
              "dma_resv_unlock() of a reservation this thread does not hold is not modelled "
              "under lkmm (sc reports it)");
     }
+    reset_max_fences(loc);  // lkmm_ravel_resv_fences.cc
     *out = lock_at("spin_unlock", loc, addr, e->pos, n);
     return true;
   }

@@ -112,7 +112,8 @@ bool modelled(const std::string& n) {
   return kNames.count(n) || lkmm_thread::fence_table().count(n) || lkmm_thread::rmw_spec(n) ||
          irq_builtin_name(n) || fence_builtin_name(n) ||  // lkmm_ravel_fence.cc
          xarray_builtin_name(n) ||                        // lkmm_ravel_xarray.cc
-         resv_builtin_name(n);                            // lkmm_ravel_resv.cc
+         resv_builtin_name(n) ||                          // lkmm_ravel_resv.cc
+         resv_fences_builtin_name(n);                     // lkmm_ravel_resv_fences.cc
 }
 
 struct Refusal {
@@ -294,10 +295,12 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
     if (!add_global(prog, d, out, err))
       return false;  // a struct: its fields (lkmm_ravel_struct.cc)
   }
-  add_fences(prog, out);     // a fence's error, lock and callback list (lkmm_ravel_fence.cc)
-  add_resvs(prog, out);      // one lockdep class for every dma_resv (lkmm_ravel_resv.cc)
-  add_xarrays(prog, out);    // a slot per constant index (lkmm_ravel_xarray.cc)
-  add_fence_map(prog, out);  // signalling sections' lockdep map (lkmm_ravel_signalling.cc)
+  add_fences(prog, out);      // a fence's error, lock and callback list (lkmm_ravel_fence.cc)
+  add_resvs(prog, out);       // one lockdep class for every dma_resv (lkmm_ravel_resv.cc)
+  add_resv_slots(prog, out);  // their fence slots (lkmm_ravel_resv_fences.cc)
+  add_xarrays(prog, out);     // a slot per constant index (lkmm_ravel_xarray.cc)
+  add_fence_map(prog, out);   // signalling sections' lockdep map (lkmm_ravel_signalling.cc)
+  add_alloc_map(prog, out);   // fs_reclaim, when a thread allocates (lkmm_ravel_alloc.cc)
   if (!add_heaps(prog, out, err)) return false;  // kzalloc sites (lkmm_ravel_heap.cc)
   assign_threads(prog, out);  // the threads, each with its CPU's handlers (lkmm_ravel_irq.cc)
   out->rcu_consolidated = interp::uses_grace_periods(prog);  // as sc's (scenarios/interp)

@@ -21,9 +21,9 @@
 // close already; with one, dma_fence_signal() takes it too, as sc's does.
 //
 // dma_resv_lockdep() primes mmap_lock -> reservation_ww_class -> fs_reclaim -> dma_fence_map
-// under sc; none of those is taken under lkmm today (kzalloc in a thread, dma_resv and mmap
-// are refused), so the primed edges cannot close a cycle here. Whoever models one of them must
-// prime the same order.
+// under sc; lkmm primes the part it models (the reservation class, fs_reclaim of a thread's
+// GFP_KERNEL kzalloc: boot_lock_order, lkmm_ravel_resv.cc). A fence wait takes the map
+// exclusively (__dma_fence_might_wait(): Eval::might_wait, lkmm_ravel_resv_wait.cc).
 #include "scenarios/interp/interp.h"
 #include "scenarios/litmus/lkmm_ravel_eval.h"
 

@@ -4,7 +4,7 @@
 // reservation's lock orders its critical sections, a reader that does not take it is not
 // ordered, a failed trylock orders nothing; every dma_resv's lock is in one lockdep class);
 // the library's no-acquire-ctx.ravel gives its sc verdict; what lkmm does not model (an
-// acquire context, the fence slots, a dma_resv in a struct) is refused at its line:col.
+// acquire context, a dma_resv in a struct) is refused at its line:col.
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
@@ -83,7 +83,6 @@ TEST(LkmmResv, Deterministic) {
 TEST(LkmmResv, WhatIsNotModelledIsRefused) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"refused-resv-ctx", ":6:27: error: 'struct ww_acquire_ctx ctx': local objects"},
-      {"refused-resv-add-fence", ":8:5: error: 'dma_resv_reserve_fences' is not modelled"},
       {"refused-resv-under-spinlock", ":8:5: error: dma_resv_lock() under a spinlock"},
       {"refused-resv-assert-unheld",
        ":6:5: error: dma_resv_assert_held() without the reservation's lock held"},
@@ -101,10 +100,10 @@ TEST(LkmmResv, WhatIsNotModelledIsRefused) {
   }
 }
 
-// The library's other dma_resv files stay refused: the acquire context (ww-backoff) and the
-// fence slots (add-fence-unreserved) at their line:col.
+// The library's ww-backoff stays refused: the acquire context, at its line:col (the fence
+// slots are lkmm_resv2_test.cc's).
 TEST(LkmmResv, LibraryFilesOutsideTheModelAreRefused) {
-  for (const char* name : {"ww-backoff", "add-fence-unreserved"}) {
+  for (const char* name : {"ww-backoff"}) {
     const std::string file = std::string("scenarios/dma-resv/") + name + ".ravel";
     Result r = ravel("run --memory-model lkmm " + file);
     EXPECT_EQ(r.code, 2) << file << "\n" << r.out << r.err;

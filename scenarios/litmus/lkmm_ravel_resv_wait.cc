@@ -1,0 +1,92 @@
+// scenarios/litmus/lkmm_ravel_resv_wait.cc: dma_resv_wait_timeout() under --memory-model lkmm
+// (see lkmm_ravel_resv_fences.cc for the slots it reads) and __dma_fence_might_wait(), the
+// lockdep annotation of every dma_fence_wait_timeout().
+//
+// drivers/dma-buf/dma-resv.c dma_resv_wait_timeout() iterates the fences with the unlocked
+// iterator (dma_resv_iter_next_unlocked(): under rcu_read_lock(), inside a seqcount read
+// section; dma_resv_iter_walk_unlocked() skips the fences already signalled and those of a
+// wider usage) and calls dma_fence_wait_timeout() on each outside the RCU section. That wait
+// (drivers/dma-buf/dma-fence.c) starts with might_sleep() and __dma_fence_might_wait(): the
+// lockdep map dma_fence_map taken exclusively and released at once, the section's read hold,
+// if any, given up around it (sc's model/dma_fence_signal.cc dma_fence_might_wait()); then it
+// sleeps until the fence is signalled (an ACQUIRE read of the SIGNALED bit, as
+// Eval::fence_wait). Only MAX_SCHEDULE_TIMEOUT is modelled (a timeout that may expire is a
+// choice sc makes with --timeouts; refused here).
+#include <cstdint>
+#include <string>
+
+#include "scenarios/litmus/lkmm_ravel_eval.h"
+
+namespace ravel::litmus::lkmm_ravel {
+namespace {
+
+constexpr int64_t kMaxScheduleTimeout = INT64_MAX;  // scenarios/lang/constants.cc
+
+}  // namespace
+
+// __dma_fence_might_wait(): the map's take and release are relaxed reads of a location nobody
+// writes, carrying lockdep's acquisitions (Trace::rw_*), as lkmm_ravel_signalling.cc does. No
+// map without an explicit section in the program (add_fence_map(): nothing could close a cycle
+// through it).
+void Eval::might_wait() {
+  if (lay_.fence_map < 0) return;
+  auto mark = [this](uint64_t* mask, bool read) {
+    em_.read(lay_.fence_map, lkmm::kOnce, 0);
+    const uint64_t bit = uint64_t{1} << (em_.trace.ev.size() - 1);
+    *mask |= bit;
+    if (read) em_.trace.rw_read |= bit;
+    sync();
+  };
+  if (map_held_) mark(&em_.trace.rw_release, false);  // lock_release() of the read hold
+  mark(&em_.trace.rw_take, false);                    // lock_map_acquire(): exclusive
+  mark(&em_.trace.rw_release, false);                 // lock_map_release()
+  if (map_held_) mark(&em_.trace.rw_take, true);      // the read hold again, on top
+}
+
+// The wait for one fence: dma_fence_wait_timeout(fence, intr, MAX_SCHEDULE_TIMEOUT).
+void Eval::resv_wait_one(const Layout::Fence& fc, lang::Pos pos) {
+  might_wait();
+  const uint64_t before = em_.trace.ev.size();
+  Val v = em_.read(fc.bit, lkmm::kOnce | lkmm::kAcquire, 0);
+  sync();
+  if (v.v == 0) {
+    lay_.waits.emplace(pos_key(pos), "dma_fence_wait_timeout");  // where it sleeps, as sc
+    block(pos, before);
+  }
+}
+
+Val Eval::resv_wait(const Layout::ResvSlots& s, const Expr* e, Frame& f) {
+  if (seq_ != nullptr) refuse(e->pos, "dma_resv_wait_timeout() in init or final is not modelled");
+  // A sleep in atomic context is sc's finding; an rw_semaphore held is left to sc's lockdep.
+  if (atomic_held() || !rw_held_.empty() || rcu_depth_ > 0 || irq_->in_handler || !irq_->enabled) {
+    refuse(e->pos,
+           "dma_resv_wait_timeout() under a spinlock or rw lock, in an RCU read-side section, in "
+           "an irq handler or with interrupts disabled is not modelled under lkmm (sc checks it)");
+  }
+  Val usage = eval(e->args[1], f);
+  eval(e->args[2], f);  // intr: no signal is ever pending in a scenario (as sc)
+  Val timeout = eval(e->args[3], f);
+  if (timeout.v != kMaxScheduleTimeout) {
+    refuse(e->args[3]->pos,
+           "dma_resv_wait_timeout() with a timeout other than MAX_SCHEDULE_TIMEOUT is not "
+           "modelled under lkmm");
+  }
+  for (const auto& [bit, slot] : s.slot) {
+    em_.rcu(true, e->pos);  // dma_resv_iter_next_unlocked(): rcu_read_lock()
+    Val u = em_.read(slot, lkmm::kOnce, 0);
+    em_.fence(lkmm::Fence::kRmb);  // read_seqcount_retry()
+    em_.branch(u.deps);
+    bool wait = u.v != 0 && u.v - 1 <= usage.v;
+    if (wait) {  // dma_resv_iter_walk_unlocked() skips the fences already signalled
+      Val sig = is_signaled(lay_.fences.at(bit));
+      em_.branch(sig.deps);
+      wait = sig.v == 0;
+    }
+    em_.rcu(false, e->pos);
+    sync();
+    if (wait) resv_wait_one(lay_.fences.at(bit), e->pos);
+  }
+  return Val{timeout.v, 0};  // what is left of MAX_SCHEDULE_TIMEOUT: all of it
+}
+
+}  // namespace ravel::litmus::lkmm_ravel
