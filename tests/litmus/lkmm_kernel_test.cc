@@ -203,12 +203,12 @@ TEST(LkmmOptions, StopOnFirstStopsAtTheFirstViolatingExecution) {
   EXPECT_EQ(first_json(ok)["complete"], true) << ok.out;
 }
 
-// --time-limit stops a long enumeration (Peterson's lock: seconds of CPU) near the limit.
+// --time-limit stops a long enumeration (five kref_puts: seconds of CPU) near the limit.
 TEST(LkmmOptions, TimeLimitStopsTheEnumeration) {
   auto start = std::chrono::steady_clock::now();
   Result r = ravel(
       "run --json --memory-model lkmm --time-limit 0.2 "
-      "tests/litmus/ravel-peterson/peterson-once.ravel");
+      "scenarios/kref/drops-last-releases.ravel");
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   nlohmann::json j = first_json(r);
   EXPECT_EQ(j["complete"], false) << r.out << r.err;
