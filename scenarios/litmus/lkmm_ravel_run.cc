@@ -2,6 +2,7 @@
 // lkmm (see lkmm_ravel_run.h).
 #include "scenarios/litmus/lkmm_ravel_run.h"
 
+#include <array>
 #include <bit>
 #include <chrono>
 #include <functional>
@@ -109,11 +110,7 @@ class Judge {
       irq_.mark(lay_, f.threads[t]->usage, lay_.threads[t]->name, where, &found);
       lkmm_ravel::same_cpu_races(lay_, *f.threads[t], &found);
     }
-    if (f.data_race) {
-      const lkmm::Event& e = f.execution->ev[f.race_b];
-      found.push_back(
-          {"race", "BUG: KCSAN: data-race in " + lay_.names[e.loc], pos_of(f, f.race_b)});
-    }
+    if (f.data_race) found.push_back(race(f));
     if (!ended) {
       Error err;
       std::vector<Trace::Usage> usage;
@@ -225,9 +222,37 @@ class Judge {
     return lang::Pos{};
   }
 
+  // A data race, worded as sc words it (KCSAN's report names both accesses, model/race.cc):
+  // "write by T at F:L / read by U at F:L", at the second. An execution has no interleaving
+  // to say which came second: the pair is put in source order, so that the executions that
+  // race one pair give one report, whichever access the model found first.
+  Trace::Finding race(const lkmm_enum::Final& f) const {
+    std::array<int, 2> ev = {f.race_a, f.race_b};
+    auto key = [&](int i) {
+      const ravel::Loc l = where_loc(prog_, pos_of(f, i));
+      return std::make_tuple(std::string(l.file), l.line, l.col, i);
+    };
+    if (key(ev[1]) < key(ev[0])) std::swap(ev[0], ev[1]);
+    std::string sides;
+    for (int i : ev) {
+      const lkmm::Event& e = f.execution->ev[i];
+      const ravel::Loc l = where_loc(prog_, pos_of(f, i));
+      const std::string who = e.thread < 0 ? "init" : lay_.threads[e.thread]->name;
+      sides += std::string(sides.empty() ? "" : " / ") +
+               (e.kind == lkmm::Kind::kWrite ? "write" : "read") + " by " + who + " at " +
+               l.file + ":" + std::to_string(l.line);
+    }
+    const lkmm::Event& e = f.execution->ev[ev[1]];
+    return {"race", "BUG: KCSAN: data-race in " + lay_.names[e.loc] + ": " + sides,
+            pos_of(f, ev[1])};
+  }
+
   void record(const lkmm_enum::Final& f, const Trace::Finding& v, uint64_t index) {
     ravel::Loc loc = where_loc(prog_, v.pos);
-    auto key = std::make_tuple(v.kind, std::string(loc.file), loc.line, loc.col);
+    // A race is one pair of accesses (its message names both): another pair ending at the
+    // same access is another report, as under sc.
+    auto key = std::make_tuple(v.kind, std::string(loc.file), loc.line, loc.col,
+                               v.kind == "race" ? v.message : std::string());
     if (!seen_.insert(key).second) return;
     FoundViolation fv;
     fv.violation.kind = kind_of(v.kind);
@@ -257,7 +282,7 @@ class Judge {
   RavelLkmmResult* out_;
   const lkmm_enum::Limits& limits_;
   lkmm_enum::Stop* stop_;
-  std::set<std::tuple<std::string, std::string, uint32_t, uint32_t>> seen_;
+  std::set<std::tuple<std::string, std::string, uint32_t, uint32_t, std::string>> seen_;
   lkmm_ravel::LockOrder order_;
   lkmm_ravel::IrqUsage irq_;
 };

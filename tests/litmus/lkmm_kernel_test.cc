@@ -203,6 +203,23 @@ TEST(LkmmOptions, StopOnFirstStopsAtTheFirstViolatingExecution) {
   EXPECT_EQ(first_json(ok)["complete"], true) << ok.out;
 }
 
+// A data race is reported once per pair of accesses, worded as sc words it (both accesses, in
+// source order, at the second), whichever access the execution's race was found at: the two
+// executions of this scenario that race on revoked1 find it at either end.
+TEST(LkmmOptions, OneRaceOneReportNamingBothAccesses) {
+  const std::string file = "scenarios/vfio/hot-reset-restore-flag.ravel";
+  Result r = ravel("run --json --memory-model lkmm " + file);
+  const nlohmann::json j = first_json(r);
+  nlohmann::json races = nlohmann::json::array();
+  for (const auto& v : j["violations"]) {
+    if (v["kind"] == "race") races.push_back(v);
+  }
+  ASSERT_EQ(races.size(), 1u) << r.out;
+  EXPECT_EQ(races[0]["message"], "BUG: KCSAN: data-race in revoked1: write by hot_reset at " +
+                                     file + ":25 / read by mapper1 at " + file + ":31");
+  EXPECT_EQ(races[0]["location"], file + ":31:5");
+}
+
 // --time-limit stops a long enumeration (five kref_puts: seconds of CPU) near the limit.
 TEST(LkmmOptions, TimeLimitStopsTheEnumeration) {
   auto start = std::chrono::steady_clock::now();

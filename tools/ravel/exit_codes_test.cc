@@ -175,15 +175,15 @@ TEST(ExitCodes, InterruptKeepsWhatFinished) {
   }
 }
 
-// Under --memory-model lkmm an interrupt stops the enumeration too (lkmm_enum::Stop): Peterson's
-// lock (seconds of CPU) is reported incomplete, with the exit status of the signal.
+// Under --memory-model lkmm an interrupt stops the enumeration too (lkmm_enum::Stop): five
+// kref_puts (seconds of CPU) are reported incomplete, with the exit status of the signal.
 TEST(ExitCodes, InterruptStopsAnLkmmEnumeration) {
   Result r = ravel_interrupted({"run", "--memory-model", "lkmm", "tests/cli/ok.ravel",
-                                "tests/litmus/ravel-peterson/peterson-once.ravel"},
+                                "scenarios/kref/drops-last-releases.ravel"},
                                "PASS  tests/cli/ok.ravel", SIGINT);
   EXPECT_FALSE(r.signaled);
   EXPECT_EQ(r.code, 128 + SIGINT) << r.out << r.err;
-  EXPECT_NE(r.out.find("peterson-once.ravel"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("drops-last-releases.ravel"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("(incomplete)"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
 }
