@@ -109,6 +109,7 @@ struct Layout {
   // module's own location being 0 loaded, 1 gone; or -1).
   struct OpsTable {
     int signaled = -1;
+    int release = -1;  // .release, as .signaled
     int owner = -1;
   };
   std::map<int, OpsTable> ops_tables;

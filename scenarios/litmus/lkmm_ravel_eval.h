@@ -204,6 +204,7 @@ class Eval {
   Val signaled_ops(const Layout::Fence& fc, bool locked, lang::Pos pos);
   Val signal_fence(const Layout::Fence& fc, lang::Pos pos);
   void detach_ops(const Layout::Fence& fc);
+  void fence_release(const Layout::Fence& fc, lang::Pos pos);
   void rcu_section(bool lock, lang::Pos pos);
   void table_check(int table, uint64_t deps, const char* member, lang::Pos pos);
   bool module(const std::string& n, const Expr* e, Frame& f, Val* out);

@@ -8,10 +8,10 @@
 // lkmm_ravel_heap.cc): kAlive until its module's unload frees it (lkmm_ravel_module.cc). The
 // fence's ops pointer is a location "f.ops" holding t's address until the signal detaches it.
 // The tables' members never change, so which member exists is known before any path runs, as
-// sc decides it (model/dma_fence.cc is_signaled()). Only .signaled is modelled (with .owner and
-// the name callbacks, which nothing calls): a table with .enable_signaling, .wait or .release
-// changes the fence functions lkmm has (the enable section, the wait, dma_fence_release(), and
-// no detach), so it is refused, as dma_fence_init() is (no built-in of lkmm's).
+// sc decides it (model/dma_fence.cc is_signaled()). .signaled and .release are modelled (with
+// .owner and the name callbacks, which nothing calls): a table with .enable_signaling or .wait
+// changes the fence functions lkmm has (the enable section, the wait), so it is refused, as
+// dma_fence_init() is (no built-in of lkmm's).
 #include <string>
 
 #include "scenarios/litmus/lkmm_ravel_eval.h"
@@ -73,13 +73,14 @@ bool screen_fence_ops(const lang::Program& prog, Error* err) {
       if (it.field == "owner") {
         if (global_address(prog, it.value, ModelType::kModule) < 0)
           why = "a table's .owner must be a global struct module's address under lkmm";
-      } else if (it.field == "signaled" || it.field == "get_driver_name" ||
+      } else if (it.field == "signaled" || it.field == "release" || it.field == "get_driver_name" ||
                  it.field == "get_timeline_name") {
         if (function_of(prog, it.value) < 0)
           why = "a table's ." + it.field + " must be a defined function's name under lkmm";
       } else {
-        why = "struct dma_fence_ops member '." + it.field +
-              "' is not modelled under --memory-model lkmm (only .signaled and .owner are)";
+        why =
+            "struct dma_fence_ops member '." + it.field +
+            "' is not modelled under --memory-model lkmm (only .signaled, .release and .owner are)";
       }
       if (!why.empty()) {
         *err = Error{it.pos, why};
@@ -99,6 +100,7 @@ void add_fence_ops(const lang::Program& prog, Layout* lay) {
     for (size_t i = 0; d->init != nullptr && i < d->init->items.size(); ++i) {
       const lang::Init::Item& it = d->init->items[i];
       if (it.field == "signaled") t.signaled = function_of(prog, it.value);
+      if (it.field == "release") t.release = function_of(prog, it.value);
       if (it.field == "owner")
         t.owner = lay->loc_of_global[global_address(prog, it.value, ModelType::kModule)];
     }
@@ -123,11 +125,36 @@ void Eval::rcu_section(bool lock, lang::Pos pos) {
 }
 
 // dma_fence_signal_timestamp_locked() of the series: after the SIGNALED bit, a table with
-// neither .wait nor .release (every table lkmm models) is detached,
+// neither .wait nor .release (lkmm refuses .wait) is detached,
 // RCU_INIT_POINTER(fence->ops, NULL): a WRITE_ONCE. Readers inside rcu_read_lock() may still
 // use the old table until a grace period ends.
 void Eval::detach_ops(const Layout::Fence& fc) {
-  if (fc.ops >= 0) store(Place{nullptr, fc.ops, 0}, Val{0, 0}, lkmm::kOnce);
+  if (fc.ops >= 0 && lay_.ops_tables.at(fc.table).release < 0)
+    store(Place{nullptr, fc.ops, 0}, Val{0, 0}, lkmm::kOnce);
+}
+
+// dma_fence_release() of the series, the last reference gone: in rcu_read_lock(), a fence
+// still holding callbacks is WARNed and signalled with -EDEADLK (not modelled: refused), then
+// ops = rcu_dereference(fence->ops) and ops->release(fence) when the table has it (KASAN's
+// check of the table first, the indirect call a control dependency), else dma_fence_free(),
+// a kfree_rcu (not modelled: refused). A table with .release is never detached.
+void Eval::fence_release(const Layout::Fence& fc, lang::Pos pos) {
+  const int release = fc.ops >= 0 ? lay_.ops_tables.at(fc.table).release : -1;
+  if (release < 0) {
+    refuse_if_consistent(pos,
+                         "the last dma_fence_put() of a fence without ops->release "
+                         "(dma_fence_free(): kfree_rcu) is not modelled under lkmm");
+  }
+  rcu_section(true, pos);
+  if (load(Place{nullptr, fc.cb, 0}, lkmm::kOnce).v != 0) {
+    refuse_if_consistent(pos, "a fence released with a callback linked is not modelled under lkmm");
+  }
+  Val ops = load(Place{nullptr, fc.ops, 0}, lkmm::kOnce);
+  if (ops.v != kAddrBase + fc.table) refuse(pos, "a fence's ops pointer changed (lkmm)");
+  table_check(fc.table, ops.deps, "dma_fence_ops.release", pos);
+  em_.branch(ops.deps);
+  invoke(prog_.functions[release], {Val{kAddrBase + fc.bit, 0}}, pos);
+  rcu_section(false, pos);
 }
 
 // dma_fence_is_signaled[_locked]() of the series: test_bit(SIGNALED); then, in rcu_read_lock(),

@@ -36,6 +36,7 @@ const std::set<std::string> kRunUnderLkmm = {
     "scenarios/fence-ops/dma-fence-unload-sync.ravel",
     "scenarios/fence-ops/ops-unload-no-rcu.ravel",
     "scenarios/fence-ops/ops-unload-rcu.ravel",
+    "scenarios/fence-ops/outlive-module-release.ravel",
     "scenarios/kref/drops-last-releases.ravel",
     "scenarios/kref/drops-one-too-many.ravel",
     "scenarios/locking/rwlock-recursive-read-irq.ravel",

@@ -4,7 +4,8 @@
 // through the built binary: each scenario of tests/litmus/ravel-ops2/ under lkmm and sc (a NULL
 // fence got and put, used unchecked or checked; container_of() from a callback's cb; a module
 // unloaded with or without a grace period after the signal detached its ops; ops->signaled
-// signalling the fence), the library files these models make run, and what stays refused.
+// signalling the fence; ops->release called by the last put before or after the unload), the
+// library files these models make run, and what stays refused.
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ const std::vector<BothModels> kOps2 = {
     {"ops-signaled-mp.ravel", {}, {}},
     // Under the LKMM a WRITE_ONCE'd seqno orders nothing: sc cannot see the stale data.
     {"ops-status-plain.ravel", {"assertion"}, {}},
+    // A table with .release stays attached; the last put calls it, after the unload or (a
+    // RELEASE/ACQUIRE pair) before it.
+    {"release-after-unload.ravel", {"uaf"}, {"uaf"}},
+    {"release-before-unload.ravel", {}, {}},
 };
 
 TEST(LkmmOps2, EachScenarioGivesItsVerdictUnderBothModels) { expect_both_models(kDir, kOps2); }
@@ -47,6 +52,8 @@ TEST(LkmmOps2, LibraryFilesAsUnderSc) {
       {"scenarios/fence-ops/dma-fence-unload-no-sync.ravel",
        "BUG: KASAN: slab-use-after-free in dma_fence_ops.signaled"},
       {"scenarios/fence-ops/dma-fence-unload-sync.ravel", ""},
+      {"scenarios/fence-ops/outlive-module-release.ravel",
+       "BUG: KASAN: slab-use-after-free in dma_fence_ops.release"},
   };
   for (const Case& c : cases) {
     for (const char* model : {"lkmm", "sc"}) {
@@ -67,7 +74,7 @@ TEST(LkmmOps2, Refused) {
   };
   const std::vector<Case> cases = {
       {"refused-last-put.ravel", ":9:5: ", "the last dma_fence_put()"},
-      {"refused-ops-release.ravel", ":7:34: ", "member '.release' is not modelled"},
+      {"refused-ops-wait.ravel", ":7:34: ", "member '.wait' is not modelled"},
       {"refused-module-get.ravel", ":7:9: ", "'try_module_get' is not modelled"},
       {"refused-container-null.ravel", ":10:21: ", "container_of() of a value"},
   };
