@@ -179,6 +179,11 @@ Val Eval::signaled_ops(const Layout::Fence& fc, bool locked, lang::Pos pos) {
   }
   rcu_section(false, pos);
   if (done.v == 0) return done;
+  if (locked && !holds(fc.lock)) {  // dma_fence_signal_locked(): lockdep_assert_held()
+    refuse_if_consistent(pos,
+                         "dma_fence_is_signaled_locked() signalling without the fence's lock "
+                         "held is not modelled under lkmm (lockdep_assert_held: sc reports it)");
+  }
   if (locked) {
     signal_locked(fc, pos);
   } else {
