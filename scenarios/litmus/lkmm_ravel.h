@@ -99,8 +99,23 @@ struct Layout {
     int error = -1;  // "f.error"
     int lock = -1;   // "f.lock": the fence's inline spinlock
     int cb = -1;     // "f.cb_list": 0, or the one callback linked (cb_slot())
+    int ref = -1;    // "f.refcount" when the program takes or drops references, else -1
+    int ops = -1;    // "f.ops": the RCU-protected ops pointer of a fence `{ .ops = &t }`
+    int table = -1;  // t's location (Layout::ops_tables)
   };
   std::map<int, Fence> fences;
+  // dma_fence_ops tables (lkmm_ravel_fence_ops.cc), by the global's own location: KASAN's ghost
+  // of the table (kAlive, kFreed once its module is unloaded: lkmm_ravel_module.cc), its
+  // .signaled (an index in Program::functions, or -1) and its .owner (a module's location, a
+  // module's own location being 0 loaded, 1 gone; or -1).
+  struct OpsTable {
+    int signaled = -1;
+    int release = -1;  // .release, as .signaled
+    int owner = -1;
+  };
+  std::map<int, OpsTable> ops_tables;
+  // Locations whose value before `init` runs is not 0 (tables alive, fences' ops pointers).
+  std::map<int, int64_t> preset;
   // xarrays (lkmm_ravel_xarray.cc): (the xarray's location, its xa_lock; a constant index) ->
   // the index's slot.
   std::map<std::pair<int, int64_t>, int> xa_slots;
@@ -252,6 +267,16 @@ void add_alloc_map(const lang::Program& prog, Layout* lay);
 // dma_fences (lkmm_ravel_fence.cc): each fence's error, lock and callback-list locations.
 void add_fences(const lang::Program& prog, Layout* lay);
 bool fence_builtin_name(const std::string& n);
+// dma_fence_ops tables and modules (lkmm_ravel_fence_ops.cc, lkmm_ravel_module.cc): a global
+// whose brace initializer they model (a fence's `{ .ops = &t }`, a table's members); their
+// screen (true if nothing is refused); the tables' and ops pointers' locations.
+bool ops_initializer(const lang::Program& prog, const lang::VarDecl* d);
+bool screen_fence_ops(const lang::Program& prog, Error* err);
+void add_fence_ops(const lang::Program& prog, Layout* lay);
+bool module_builtin_name(const std::string& n);
+// dma_fence_get/put (lkmm_ravel_fence_ref.cc): the built-ins; whether fences get a refcount.
+bool fence_ref_builtin_name(const std::string& n);
+bool uses_fence_refs(const lang::Program& prog);
 // A dma_fence global initialized `{ .lock = &l }`, l a global spinlock_t: its external lock.
 bool fence_lock_initializer(const lang::Program& prog, const lang::VarDecl* d);
 

@@ -142,6 +142,7 @@ Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
   if (Val v; kernel(n, e, f, &v)) return v;
   if (Val v; signalling(n, e, f, &v)) return v;  // lkmm_ravel_signalling.cc
   if (n == "ATOMIC_INIT") return eval(e->args[0], f);
+  if (n == "container_of") return container_of(e, f);  // lkmm_ravel_struct.cc
   if (n == "test_bit") {  // atomic_bitops.txt: a non-RMW op, unordered: a marked read
     Val nr = eval(e->args[0], f);
     auto [loc, addr] = pointer_arg(e->args[1], f);

@@ -411,6 +411,7 @@ bool initial_values(const lang::Program& prog, uint32_t loop_bound, Layout* lay,
   em.thread_name = "init";
   Eval ev(prog, *lay, em, loop_bound, &seq);
   for (int k : lay->krefs) seq[k] = {1};  // a struct's kref starts as a global kref
+  for (const auto& [loc, v] : lay->preset) seq[loc] = {v};  // lkmm_ravel_fence_ops.cc
   try {
     for (const lang::VarDecl* d : prog.globals) {
       int loc = lay->loc_of_global[d->bind.index];
@@ -424,7 +425,7 @@ bool initial_values(const lang::Program& prog, uint32_t loop_bound, Layout* lay,
       // A work_struct's WORK(fn) names its worker's function: PENDING starts clear.
       // A fence's `{ .lock = &l }` names its lock (lkmm_ravel_fence.cc): not signalled.
       if (loc < 0 || d->init == nullptr || t.model == lang::ModelType::kWork ||
-          fence_lock_initializer(prog, d)) {
+          fence_lock_initializer(prog, d) || ops_initializer(prog, d)) {
         continue;
       }
       if (d->init->expr == nullptr || t.kind == lang::SType::Kind::kStruct) {

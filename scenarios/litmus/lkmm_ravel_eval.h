@@ -145,6 +145,7 @@ class Eval {
   // -- structs, heap objects, function pointers (lkmm_ravel_struct.cc, lkmm_ravel_heap.cc) ---
   Val member_address(const Expr* e, Frame& f);
   Val call_pointer(const Expr* e, Frame& f);
+  Val container_of(const Expr* e, Frame& f);
   Val alloc(const Expr* e);
   Val alloc_in_thread(const Expr* e, Frame& f);  // lkmm_ravel_alloc.cc
   void fs_reclaim();                             // might_alloc(GFP_KERNEL)
@@ -203,6 +204,17 @@ class Eval {
   void set_error(const Expr* e, Frame& f);
   Val add_callback(const Expr* e, Frame& f);
   Val remove_callback(const Expr* e, Frame& f);
+  // dma_fence_is_signaled[_locked]() through the fence's ops (lkmm_ravel_fence_ops.cc), the
+  // signal without an Expr, the ops pointer's detach, module_unload (lkmm_ravel_module.cc).
+  Val signaled_ops(const Layout::Fence& fc, bool locked, lang::Pos pos);
+  Val signal_fence(const Layout::Fence& fc, lang::Pos pos);
+  void detach_ops(const Layout::Fence& fc);
+  void fence_release(const Layout::Fence& fc, lang::Pos pos);
+  void rcu_section(bool lock, lang::Pos pos);
+  void table_check(int table, uint64_t deps, const char* member, lang::Pos pos);
+  bool module(const std::string& n, const Expr* e, Frame& f, Val* out);
+  // dma_fence_get(), dma_fence_put() (lkmm_ravel_fence_ref.cc).
+  bool fence_ref(const std::string& n, const Expr* e, Frame& f, Val* out);
   // Fence signalling sections (lkmm_ravel_signalling.cc): the lockdep map dma_fence_map.
   bool signalling(const std::string& n, const Expr* e, Frame& f, Val* out);
   bool signalling_atomic() const;

@@ -89,6 +89,10 @@ void add_fences(const lang::Program& prog, Layout* lay) {
       inline_locks.push_back(fc.lock);
     }
     fc.cb = add("cb_list");
+    if (uses_fence_refs(prog)) {
+      fc.ref = add("refcount");
+      lay->krefs.push_back(fc.ref);  // kref_init() in __dma_fence_init(): one reference
+    }
     lay->fences[fc.bit] = fc;
   }
   lay->lock_class.assign(lay->names.size(), -1);
@@ -103,6 +107,7 @@ const Layout::Fence& Eval::fence_of(const Val& p, lang::Pos pos) {
 }
 
 bool Eval::fence(const std::string& n, const Expr* e, Frame& f, Val* out) {
+  if (fence_ref(n, e, f, out)) return true;  // lkmm_ravel_fence_ref.cc
   if (!fence_builtin_name(n)) return false;
   if (n == "dma_fence_signal") return *out = fence_signal(e, f), true;
   if (n == "dma_fence_add_callback") return *out = add_callback(e, f), true;
@@ -122,8 +127,8 @@ bool Eval::fence(const std::string& n, const Expr* e, Frame& f, Val* out) {
              "under lkmm (lockdep_assert_held: sc reports it)");
     }
     *out = signal_locked(fc, e->pos);
-  } else {
-    *out = is_signaled(fc);  // dma_fence_is_signaled(), _locked(): the same test_bit()
+  } else {  // dma_fence_is_signaled(), _locked(): test_bit(), then the ops (fence_ops.cc)
+    *out = signaled_ops(fc, n == "dma_fence_is_signaled_locked", e->pos);
   }
   return true;
 }
@@ -157,12 +162,15 @@ void Eval::fence_unlock(const Layout::Fence& fc, bool irqs_were_on, lang::Pos po
 Val Eval::fence_signal(const Expr* e, Frame& f) {
   Val p = eval(e->args[0], f);
   if (p.v == 0) return Val{kEinval, p.deps};
-  const Layout::Fence& fc = fence_of(p, e->args[0]->pos);
-  const bool cookie = begin_signalling(e->pos);
-  const bool on = fence_lock(fc, e->pos);
-  Val ret = signal_locked(fc, e->pos);
-  fence_unlock(fc, on, e->pos);
-  end_signalling(cookie, e->pos);
+  return signal_fence(fence_of(p, e->args[0]->pos), e->pos);
+}
+
+Val Eval::signal_fence(const Layout::Fence& fc, lang::Pos pos) {
+  const bool cookie = begin_signalling(pos);
+  const bool on = fence_lock(fc, pos);
+  Val ret = signal_locked(fc, pos);
+  fence_unlock(fc, on, pos);
+  end_signalling(cookie, pos);
   return ret;
 }
 
@@ -181,12 +189,13 @@ Val Eval::signal_locked(const Layout::Fence& fc, lang::Pos pos) {
   const int w = em_.write(fc.bit, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kRelease, Val{1, 0}, 0);
   em_.trace.rmw.push_back({r, w});
   sync();
+  detach_ops(fc);  // lkmm_ravel_fence_ops.cc
   run_callbacks(fc, pos);
   return Val{0, old.deps};
 }
 
-// include/linux/dma-fence.h dma_fence_is_signaled[_locked](): test_bit(SIGNALED) (no ops in
-// a scenario under lkmm: dma_fence_init is refused). True is an ACQUIRE, pairing with the
+// include/linux/dma-fence.h dma_fence_is_signaled[_locked]()'s test_bit(SIGNALED) (the ops
+// follow: signaled_ops()). True is an ACQUIRE, pairing with the
 // signal's RELEASE (dma-fence's contract as drivers use it); false orders nothing.
 Val Eval::is_signaled(const Layout::Fence& fc) {
   Val v = em_.read(fc.bit, lkmm::kOnce, 0);
@@ -222,11 +231,11 @@ void Eval::fence_wait(const Expr* e, Frame& f) {
 }
 
 // dma_fence_get_status(): under spin_lock_irqsave(fence->lock), dma_fence_is_signaled_locked()
-// and then fence->error: 0 pending, the error if one was set, else 1.
+// (ops->signaled included) and then fence->error: 0 pending, the error if one was set, else 1.
 Val Eval::get_status(const Expr* e, Frame& f) {
   const Layout::Fence& fc = fence_of(eval(e->args[0], f), e->args[0]->pos);
   const bool on = fence_lock(fc, e->pos);
-  Val s = is_signaled(fc);
+  Val s = signaled_ops(fc, true, e->pos);
   Val status{0, s.deps};
   if (s.v != 0) {
     Val err = load(Place{nullptr, fc.error, 0}, lkmm::kOnce);

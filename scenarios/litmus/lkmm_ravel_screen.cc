@@ -44,6 +44,7 @@ bool modelled(const std::string& n) {
       "ATOMIC_INIT",
       "test_bit",
       "spin_lock_init",
+      "container_of",  // of a struct lkmm laid out (lkmm_ravel_struct.cc)
       // Kernel objects with their documented ordering (lkmm_ravel_kernel.cc).
       "mutex_lock",
       "mutex_unlock",
@@ -111,6 +112,8 @@ bool modelled(const std::string& n) {
   };
   return kNames.count(n) || lkmm_thread::fence_table().count(n) || lkmm_thread::rmw_spec(n) ||
          irq_builtin_name(n) || fence_builtin_name(n) ||  // lkmm_ravel_fence.cc
+         fence_ref_builtin_name(n) ||                     // lkmm_ravel_fence_ref.cc
+         module_builtin_name(n) ||                        // lkmm_ravel_module.cc
          xarray_builtin_name(n) ||                        // lkmm_ravel_xarray.cc
          resv_builtin_name(n) ||                          // lkmm_ravel_resv.cc
          resv_fences_builtin_name(n);                     // lkmm_ravel_resv_fences.cc
@@ -235,7 +238,7 @@ bool location_type(lang::ModelType m) {
   return m == M::kAtomic || m == M::kSpinlock || m == M::kMutex || m == M::kCompletion ||
          m == M::kKref || m == M::kDmaFence || m == M::kDmaFenceCb || m == M::kWaitQueueHead ||
          m == M::kWork || m == M::kXarray || m == M::kRwSemaphore || m == M::kRwlock ||
-         m == M::kDmaResv;
+         m == M::kDmaResv || m == M::kDmaFenceOps || m == M::kModule;
 }
 
 // A global lkmm keeps as a location: integers, pointers (to globals), atomic_t, spinlock_t,
@@ -249,14 +252,14 @@ void screen_global(const lang::Program& prog, const lang::VarDecl* d) {
                        "' is not modelled under --memory-model lkmm (only integers, pointers, "
                        "atomic_t, spinlock_t, struct mutex, struct completion, struct kref, "
                        "struct dma_fence, struct dma_fence_cb, wait_queue_head_t, struct "
-                       "work_struct, struct xarray, struct rw_semaphore, rwlock_t and struct "
-                       "dma_resv are)");
+                       "work_struct, struct xarray, struct rw_semaphore, rwlock_t, struct "
+                       "dma_resv, struct dma_fence_ops and struct module are)");
   }
   // Struct variables are flattened, their fields checked where they are declared
   // (lkmm_ravel_struct.cc); function pointers are one location. A fence's `{ .lock = &l }`
   // names its external lock (lkmm_ravel_fence.cc).
   if (d->init != nullptr && d->init->expr == nullptr && t.kind == K::kModel &&
-      !fence_lock_initializer(prog, d)) {
+      !fence_lock_initializer(prog, d) && !ops_initializer(prog, d)) {
     refuse(d->pos, "brace initializers of kernel objects ('" + d->type->spelling + " " + d->name +
                        "') are not modelled under --memory-model lkmm");
   }
@@ -271,7 +274,8 @@ bool screen(const lang::Program& prog, Error* err) {
     const std::vector<int> cpu = task_cpus(prog);  // sc's placement (lkmm_ravel_irq.cc)
     for (const lang::VarDecl* d : prog.globals) {
       screen_global(prog, d);
-      if (d->init != nullptr && !fence_lock_initializer(prog, d)) s.init(d->init);
+      if (d->init != nullptr && !fence_lock_initializer(prog, d) && !ops_initializer(prog, d))
+        s.init(d->init);
     }
     for (size_t i = 0; i < prog.tasks.size(); ++i) {
       const lang::Task& t = prog.tasks[i];
@@ -286,7 +290,8 @@ bool screen(const lang::Program& prog, Error* err) {
     *err = r.err;
     return false;
   }
-  return screen_work(prog, err) && screen_heap(prog, err) && screen_xarray(prog, err);
+  return screen_work(prog, err) && screen_heap(prog, err) && screen_xarray(prog, err) &&
+         screen_fence_ops(prog, err);
 }
 
 bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Error* err) {
@@ -296,6 +301,7 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
       return false;  // a struct: its fields (lkmm_ravel_struct.cc)
   }
   add_fences(prog, out);      // a fence's error, lock and callback list (lkmm_ravel_fence.cc)
+  add_fence_ops(prog, out);   // ops tables, ops pointers (lkmm_ravel_fence_ops.cc)
   add_resvs(prog, out);       // one lockdep class for every dma_resv (lkmm_ravel_resv.cc)
   add_resv_slots(prog, out);  // their fence slots (lkmm_ravel_resv_fences.cc)
   add_xarrays(prog, out);     // a slot per constant index (lkmm_ravel_xarray.cc)

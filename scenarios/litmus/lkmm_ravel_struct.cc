@@ -22,12 +22,13 @@ using lang::Tok;
 using lkmm_thread::kAddrBase;
 
 // The kernel objects that are one location under lkmm (as screen_global's list); a work_struct
-// is two locations and a worker thread, so it is not allowed inside a struct.
+// is two locations and a worker thread, so it is not allowed inside a struct. A dma_fence_cb is
+// its list node (lkmm_ravel_fence_cb.cc), embedded in the driver's struct as in the kernel.
 bool field_object(lang::ModelType m) {
   using M = lang::ModelType;
   return m == M::kAtomic || m == M::kSpinlock || m == M::kMutex || m == M::kCompletion ||
-         m == M::kKref || m == M::kDmaFence || m == M::kWaitQueueHead || m == M::kRwSemaphore ||
-         m == M::kRwlock;
+         m == M::kKref || m == M::kDmaFence || m == M::kWaitQueueHead || m == M::kDmaFenceCb ||
+         m == M::kRwSemaphore || m == M::kRwlock;
 }
 
 // Appends the locations of an object of type `t` named `name` (declared at `pos`).
@@ -56,8 +57,8 @@ void flatten(const lang::Program& prog, const SType& t, const std::string& name,
       refuse(pos, "'" + std::string(lang::model_type_name(t.model)) + " " + name +
                       "' is not modelled under --memory-model lkmm inside a struct (only "
                       "atomic_t, spinlock_t, struct mutex, struct completion, struct kref, "
-                      "struct dma_fence, wait_queue_head_t, struct rw_semaphore and rwlock_t "
-                      "are)");
+                      "struct dma_fence, struct dma_fence_cb, wait_queue_head_t, struct "
+                      "rw_semaphore and rwlock_t are)");
     }
     if (field && t.model == lang::ModelType::kKref) lay->krefs.push_back(loc);
     const bool rw = t.model == lang::ModelType::kRwSemaphore || t.model == lang::ModelType::kRwlock;
@@ -157,6 +158,25 @@ Val Eval::call_pointer(const Expr* e, Frame& f) {
   if (idx < 0 || idx >= static_cast<int64_t>(prog_.functions.size()))
     refuse(e->pos, "a call through a value that is not a function (lkmm)");
   return invoke(prog_.functions[idx], args, e->pos);
+}
+
+// container_of(ptr, struct T, f) (include/linux/container_of.h): ptr minus f's offset, with
+// ptr's dependencies (pointer arithmetic: the address still depends on the read of ptr). ptr
+// must be the field f of a struct T lkmm laid out; anything else (NULL, a list head where
+// list_for_each_entry() stops, a model type's list head) is refused.
+Val Eval::container_of(const Expr* e, Frame& f) {
+  Val p = eval(e->args[0], f);
+  const SType& st = e->args[1]->type->stype;
+  const int field = e->args[2]->field;
+  if (st.kind == SType::Kind::kStruct && st.depth == 0 && field >= 0 && p.v != 0 &&
+      em_.is_address(p.v)) {
+    const int64_t base = p.v - field_offset(prog_, st.struct_id, field);
+    const auto loc = static_cast<int>(base - kAddrBase);
+    if (em_.is_address(base) && lay_.struct_at.count({loc, st.struct_id}) > 0)
+      return Val{base, p.deps};
+  }
+  refuse(e->pos, "container_of() of a value that is not the field '" + e->args[2]->text +
+                     "' of a struct lkmm laid out is not modelled under lkmm");
 }
 
 // A brace initializer of a global (`struct s g = { .a = 1, { 2 } }`, `int x = { 3 }`): each

@@ -1,0 +1,42 @@
+// scenarios/litmus/lkmm_ravel_module.cc: struct module under lkmm (see lkmm_ravel_fence_ops.cc):
+// module_unload() frees the dma_fence_ops tables the module owns, so that a reader still
+// calling through one afterwards is KASAN's use-after-free, as under sc (model/module.cc).
+//
+// Design note. A module global's own location is its state: 0 loaded, 1 gone. module_unload is
+// kernel/module/main.c's delete_module() as sc models it: -ENOENT for a module already gone;
+// references (try_module_get(), module_put()) are not modelled under lkmm, so none is ever
+// held and -EBUSY never returned; otherwise the module is marked gone and each table whose
+// .owner it is freed (a relaxed xchg of kFreed into the table's ghost, as kfree in
+// lkmm_ravel_heap.cc), with no grace period of its own: sc's model frees at once, and a driver
+// that needs readers gone calls synchronize_rcu() before the unload. Only dma_fence_ops tables
+// have an .owner lkmm lays out (every other ops type is refused by the screen).
+#include "scenarios/litmus/lkmm_ravel_eval.h"
+
+namespace ravel::litmus::lkmm_ravel {
+
+namespace {
+
+constexpr int64_t kEnoent = -2;
+constexpr int64_t kGone = 1;
+
+}  // namespace
+
+bool module_builtin_name(const std::string& n) { return n == "module_unload"; }
+
+bool Eval::module(const std::string& n, const Expr* e, Frame& f, Val* out) {
+  if (!module_builtin_name(n)) return false;
+  static const lkmm_thread::RmwSpec kXchg = *lkmm_thread::rmw_spec("xchg_relaxed");
+  auto [mod, addr] = pointer_arg(e->args[0], f);
+  Val old = em_.rmw(kXchg, mod, addr, {Val{}, Val{kGone, 0}});
+  sync();
+  *out = Val{old.v != 0 ? kEnoent : 0, old.deps};
+  if (old.v != 0) return true;
+  for (const auto& [table, t] : lay_.ops_tables) {
+    if (t.owner != mod) continue;
+    em_.rmw(kXchg, table, old.deps, {Val{}, Val{kFreed, 0}});  // slab_free_internal()
+    sync();
+  }
+  return true;
+}
+
+}  // namespace ravel::litmus::lkmm_ravel
