@@ -112,7 +112,8 @@ bool modelled(const std::string& n) {
   return kNames.count(n) || lkmm_thread::fence_table().count(n) || lkmm_thread::rmw_spec(n) ||
          irq_builtin_name(n) || fence_builtin_name(n) ||  // lkmm_ravel_fence.cc
          xarray_builtin_name(n) ||                        // lkmm_ravel_xarray.cc
-         resv_builtin_name(n);                            // lkmm_ravel_resv.cc
+         resv_builtin_name(n) ||                          // lkmm_ravel_resv.cc
+         dma_buf_builtin_name(n);                         // lkmm_ravel_dma_buf.cc
 }
 
 struct Refusal {
@@ -234,7 +235,7 @@ bool location_type(lang::ModelType m) {
   return m == M::kAtomic || m == M::kSpinlock || m == M::kMutex || m == M::kCompletion ||
          m == M::kKref || m == M::kDmaFence || m == M::kDmaFenceCb || m == M::kWaitQueueHead ||
          m == M::kWork || m == M::kXarray || m == M::kRwSemaphore || m == M::kRwlock ||
-         m == M::kDmaResv;
+         m == M::kDmaResv || dma_buf_object(m);
 }
 
 // A global lkmm keeps as a location: integers, pointers (to globals), atomic_t, spinlock_t,
@@ -254,8 +255,9 @@ void screen_global(const lang::Program& prog, const lang::VarDecl* d) {
   // Struct variables are flattened, their fields checked where they are declared
   // (lkmm_ravel_struct.cc); function pointers are one location. A fence's `{ .lock = &l }`
   // names its external lock (lkmm_ravel_fence.cc).
+  if (Error e; !screen_dma_buf_global(prog, d, &e)) throw Refusal{e};  // lkmm_ravel_dma_buf.cc
   if (d->init != nullptr && d->init->expr == nullptr && t.kind == K::kModel &&
-      !fence_lock_initializer(prog, d)) {
+      !fence_lock_initializer(prog, d) && !dma_buf_object(t.model)) {
     refuse(d->pos, "brace initializers of kernel objects ('" + d->type->spelling + " " + d->name +
                        "') are not modelled under --memory-model lkmm");
   }
