@@ -13,7 +13,6 @@
 // release inside dma_buf_put(), and so does this file, so that the verdicts match sc's.
 // Everything else of a dma_buf (its .resv, attachments, mappings, invalidation, the other ops)
 // stays refused here, at the initializer item that names it, or at the call by the screen.
-#include <climits>
 #include <set>
 #include <string>
 
@@ -25,8 +24,6 @@ namespace ravel::litmus::lkmm_ravel {
 namespace {
 
 using lang::ModelType;
-
-constexpr int64_t kSaturated = INT_MIN / 2;  // include/linux/refcount.h REFCOUNT_SATURATED
 
 bool is_model(const lang::SType& t, ModelType m) {
   return t.kind == lang::SType::Kind::kModel && t.depth == 0 && t.model == m;
@@ -125,38 +122,23 @@ bool dma_buf_initial(const lang::VarDecl* d, int loc, Domain* seq) {
 bool Eval::dma_buf(const std::string& n, const Expr* e, Frame& f, Val* out) {
   if (!dma_buf_builtin_name(n)) return false;
   Val p = eval(e->args[0], f);
+  if (p.v == 0 && n == "dma_buf_get")  // sc stops the run on it (a scenario error)
+    refuse(e->pos, "dma_buf_get(NULL) is not modelled under lkmm");
   if (p.v == 0) {  // dma_buf_put(): WARN_ON(!dmabuf || !dmabuf->file), as sc words it
     em_.trace.findings.push_back({"warn", "WARNING: " + n + ": !dmabuf || !dmabuf->file", e->pos});
     *out = Val{0, p.deps};
     return true;
   }
-  auto [loc, addr] = pointer_arg(e->args[0], f);
+  auto [loc, addr] = deref(p, e->args[0]->pos);  // p evaluated once: as pointer_arg()
+  kasan(loc, addr, builtin_.c_str(), e->args[0]->pos);
   if (n == "dma_buf_get") {
-    buf_get(loc, addr, e->pos);
-    *out = p;  // sc's dma_buf_get returns the buffer it took a reference on
+    refcount_inc(loc, addr, e->pos);  // get_dma_buf(): get_file(), a refcount_inc()
+    *out = p;                         // sc's dma_buf_get returns the buffer it took a reference on
   } else {
     buf_put(loc, addr, e->pos);
     *out = Val{};
   }
   return true;
-}
-
-// get_dma_buf() / fget(): refcount_inc(), fully unordered (refcount-vs-atomic.rst); from zero
-// or a saturated count it is refcount_t's warning and the count saturates, as sc's.
-void Eval::buf_get(int loc, uint64_t addr, lang::Pos pos) {
-  Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn, addr);
-  const int r = static_cast<int>(em_.trace.ev.size()) - 1;
-  int64_t next = old.v + 1;
-  if (old.v <= 0) {
-    em_.trace.findings.push_back({"refcount",
-                                  old.v == 0 ? "refcount_t: addition on 0; use-after-free."
-                                             : "refcount_t: saturated; leaking memory.",
-                                  pos});
-    next = kSaturated;
-  }
-  const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn, Val{next, old.deps}, addr);
-  em_.trace.rmw.push_back({r, w});
-  sync();
 }
 
 // dma_buf_put() = fput(dmabuf->file): the decrement is refcount_dec_and_test()'s, a RELEASE
@@ -170,7 +152,7 @@ void Eval::buf_put(int loc, uint64_t addr, lang::Pos pos) {
   if (bad)
     em_.trace.findings.push_back({"refcount", "refcount_t: underflow; use-after-free.", pos});
   const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kRelease,
-                          Val{bad ? kSaturated : old.v - 1, old.deps}, addr);
+                          Val{bad ? kRefcountSaturated : old.v - 1, old.deps}, addr);
   em_.trace.rmw.push_back({r, w});
   sync();
   if (old.v != 1) return;

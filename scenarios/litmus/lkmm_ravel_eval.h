@@ -182,7 +182,7 @@ class Eval {
   void complete(const std::string& n, const Expr* e, Frame& f);
   void wait_for_completion(const Expr* e, Frame& f);
   Val try_wait(const std::string& n, const Expr* e, Frame& f);
-  void kref_get(const Expr* e, Frame& f);
+  void refcount_inc(int loc, uint64_t addr, lang::Pos pos);  // kref_get's
   Val kref_put(const Expr* e, Frame& f);
 
   // dma_fences (lkmm_ravel_fence.cc): true when `n` is one of their built-ins.
@@ -209,9 +209,9 @@ class Eval {
   [[noreturn]] void refuse_if_consistent(lang::Pos pos, const std::string& msg);
 
   // struct dma_buf's file reference (lkmm_ravel_dma_buf.cc): true when `n` is one of its
-  // built-ins; get and put (with the exporter's .release on the last put).
+  // built-ins; get (kref_get's refcount_inc) and put (with the exporter's .release on the
+  // last put).
   bool dma_buf(const std::string& n, const Expr* e, Frame& f, Val* out);
-  void buf_get(int loc, uint64_t addr, lang::Pos pos);
   void buf_put(int loc, uint64_t addr, lang::Pos pos);
 
   // struct dma_resv's lock (lkmm_ravel_resv.cc): true when `n` is one of its built-ins.

@@ -30,6 +30,10 @@ TEST(LkmmBuf, EachScenarioGivesItsVerdictUnderBothModels) {
           {"buf-double-put.ravel", {"refcount"}, {"refcount"}},
           {"buf-get-after-release.ravel", {"refcount"}, {"refcount"}},
           {"buf-get-before-put.ravel", {}, {}},
+          {"buf-put-null.ravel", {"warn"}, {"warn"}},
+          // kref_get() is the same refcount_inc(): from 0 it warns.
+          {"kref-get-on-zero.ravel", {"refcount"}, {"refcount"}},
+          {"kref-init-before-get.ravel", {}, {}},
       });
 }
 
