@@ -292,6 +292,12 @@ void add_resvs(const lang::Program& prog, Layout* lay);
 bool resv_fences_builtin_name(const std::string& n);
 void add_resv_slots(const lang::Program& prog, Layout* lay);
 
+// struct dma_buf and struct dma_buf_ops globals (lkmm_ravel_dma_buf.cc): the built-ins, the
+// model types, and the screen of their initializers (false with *err at the item refused).
+bool dma_buf_builtin_name(const std::string& n);
+bool dma_buf_object(lang::ModelType m);
+bool screen_dma_buf_global(const lang::Program& prog, const lang::VarDecl* d, Error* err);
+
 // xarrays (lkmm_ravel_xarray.cc): the built-ins, the first xa_* call not modelled exactly (an
 // error at its position; true if none), each constant index's slot location.
 bool xarray_builtin_name(const std::string& n);

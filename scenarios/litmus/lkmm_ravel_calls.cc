@@ -140,6 +140,7 @@ Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
   if (n == "spin_lock" || n == "spin_unlock" || n == "spin_is_locked") return lock(n, e, f);
   if (Val v; irq_builtin(n, e, f, &v)) return v;
   if (Val v; kernel(n, e, f, &v)) return v;
+  if (Val v; dma_buf(n, e, f, &v)) return v;     // lkmm_ravel_dma_buf.cc
   if (Val v; signalling(n, e, f, &v)) return v;  // lkmm_ravel_signalling.cc
   if (n == "ATOMIC_INIT") return eval(e->args[0], f);
   if (n == "container_of") return container_of(e, f);  // lkmm_ravel_struct.cc

@@ -418,6 +418,7 @@ bool initial_values(const lang::Program& prog, uint32_t loop_bound, Layout* lay,
       // A global kref starts with one reference, as sc's (kref_new); every other object at 0:
       // unlocked, not completed, not signalled.
       const lang::SType& t = d->type->stype;
+      if (loc >= 0 && dma_buf_initial(d, loc, &seq)) continue;  // lkmm_ravel_dma_buf.cc
       if (loc >= 0 && t.kind == lang::SType::Kind::kModel && t.depth == 0 &&
           t.model == lang::ModelType::kKref) {
         seq[loc] = {1};

@@ -24,6 +24,8 @@ namespace ravel::litmus::lkmm_ravel {
 using lkmm_thread::Emitter;
 using lkmm_thread::Val;
 using Domain = std::vector<std::vector<int64_t>>;
+// A dma_buf or dma_buf_ops global's initial value (lkmm_ravel_dma_buf.cc): true when `d` is one.
+bool dma_buf_initial(const lang::VarDecl* d, int loc, Domain* seq);
 
 struct Stop {};     // an assertion ended the path (or final)
 struct Blocked {};  // await(cond) found cond false: the thread waits there
@@ -185,7 +187,7 @@ class Eval {
   void complete(const std::string& n, const Expr* e, Frame& f);
   void wait_for_completion(const Expr* e, Frame& f);
   Val try_wait(const std::string& n, const Expr* e, Frame& f);
-  void kref_get(const Expr* e, Frame& f);
+  void refcount_inc(int loc, uint64_t addr, lang::Pos pos);  // kref_get's
   Val kref_put(const Expr* e, Frame& f);
 
   // dma_fences (lkmm_ravel_fence.cc): true when `n` is one of their built-ins.
@@ -221,6 +223,12 @@ class Eval {
   bool begin_signalling(lang::Pos pos);
   void end_signalling(bool cookie, lang::Pos pos);
   [[noreturn]] void refuse_if_consistent(lang::Pos pos, const std::string& msg);
+
+  // struct dma_buf's file reference (lkmm_ravel_dma_buf.cc): true when `n` is one of its
+  // built-ins; get (kref_get's refcount_inc) and put (with the exporter's .release on the
+  // last put).
+  bool dma_buf(const std::string& n, const Expr* e, Frame& f, Val* out);
+  void buf_put(int loc, uint64_t addr, lang::Pos pos);
 
   // struct dma_resv's lock (lkmm_ravel_resv.cc): true when `n` is one of its built-ins.
   bool resv(const std::string& n, const Expr* e, Frame& f, Val* out);

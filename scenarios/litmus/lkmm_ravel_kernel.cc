@@ -87,7 +87,10 @@ bool Eval::kernel(const std::string& n, const Expr* e, Frame& f, Val* out) {
   }
   if (n == "complete" || n == "complete_all") return complete(n, e, f), true;
   if (n == "wait_for_completion") return wait_for_completion(e, f), true;
-  if (n == "kref_get") return kref_get(e, f), true;
+  if (n == "kref_get") {
+    auto [loc, addr] = pointer_arg(e->args[0], f);
+    return refcount_inc(loc, addr, e->pos), true;
+  }
   if (n == "kref_read") {
     auto [loc, addr] = pointer_arg(e->args[0], f);
     *out = load(Place{nullptr, loc, addr}, lkmm::kOnce);
@@ -162,9 +165,9 @@ Val Eval::try_wait(const std::string& n, const Expr* e, Frame& f) {
 // kref_get(): refcount_inc(), fully unordered as atomic_inc (refcount-vs-atomic.rst): a relaxed
 // RMW. lib/refcount.c refcount_warn_saturate(): from 0 it is "addition on 0; use-after-free",
 // from a saturated (negative) count "saturated; leaking memory"; either leaves the count
-// saturated, so a later put warns of an underflow, as sc's model/refcount.cc does.
-void Eval::kref_get(const Expr* e, Frame& f) {
-  auto [loc, addr] = pointer_arg(e->args[0], f);
+// saturated, so a later put warns of an underflow, as sc's model/refcount.cc does. Also
+// dma_buf_get()'s (lkmm_ravel_dma_buf.cc).
+void Eval::refcount_inc(int loc, uint64_t addr, lang::Pos pos) {
   Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn, addr);
   const int r = static_cast<int>(em_.trace.ev.size()) - 1;
   int64_t next = old.v + 1;
@@ -173,7 +176,7 @@ void Eval::kref_get(const Expr* e, Frame& f) {
     em_.trace.findings.push_back({"refcount",
                                   old.v == 0 ? "refcount_t: addition on 0; use-after-free."
                                              : "refcount_t: saturated; leaking memory.",
-                                  e->pos});
+                                  pos});
   }
   const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn, Val{next, old.deps}, addr);
   em_.trace.rmw.push_back({r, w});

@@ -116,7 +116,8 @@ bool modelled(const std::string& n) {
          module_builtin_name(n) ||                        // lkmm_ravel_module.cc
          xarray_builtin_name(n) ||                        // lkmm_ravel_xarray.cc
          resv_builtin_name(n) ||                          // lkmm_ravel_resv.cc
-         resv_fences_builtin_name(n);                     // lkmm_ravel_resv_fences.cc
+         resv_fences_builtin_name(n) ||                   // lkmm_ravel_resv_fences.cc
+         dma_buf_builtin_name(n);                         // lkmm_ravel_dma_buf.cc
 }
 
 struct Refusal {
@@ -238,7 +239,7 @@ bool location_type(lang::ModelType m) {
   return m == M::kAtomic || m == M::kSpinlock || m == M::kMutex || m == M::kCompletion ||
          m == M::kKref || m == M::kDmaFence || m == M::kDmaFenceCb || m == M::kWaitQueueHead ||
          m == M::kWork || m == M::kXarray || m == M::kRwSemaphore || m == M::kRwlock ||
-         m == M::kDmaResv || m == M::kDmaFenceOps || m == M::kModule;
+         m == M::kDmaResv || m == M::kDmaFenceOps || m == M::kModule || dma_buf_object(m);
 }
 
 // A global lkmm keeps as a location: integers, pointers (to globals), atomic_t, spinlock_t,
@@ -258,8 +259,9 @@ void screen_global(const lang::Program& prog, const lang::VarDecl* d) {
   // Struct variables are flattened, their fields checked where they are declared
   // (lkmm_ravel_struct.cc); function pointers are one location. A fence's `{ .lock = &l }`
   // names its external lock (lkmm_ravel_fence.cc).
+  if (Error e; !screen_dma_buf_global(prog, d, &e)) throw Refusal{e};  // lkmm_ravel_dma_buf.cc
   if (d->init != nullptr && d->init->expr == nullptr && t.kind == K::kModel &&
-      !fence_lock_initializer(prog, d) && !ops_initializer(prog, d)) {
+      !fence_lock_initializer(prog, d) && !ops_initializer(prog, d) && !dma_buf_object(t.model)) {
     refuse(d->pos, "brace initializers of kernel objects ('" + d->type->spelling + " " + d->name +
                        "') are not modelled under --memory-model lkmm");
   }

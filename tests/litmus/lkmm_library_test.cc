@@ -56,6 +56,8 @@ const std::set<std::string> kRunUnderLkmm = {
     "scenarios/syncobj/wait-before-signal-hang.ravel",
     "scenarios/vfio/bar-mmap-fault-vs-close-fixed.ravel",
     "scenarios/vfio/bar-mmap-fault-vs-close.ravel",
+    "scenarios/vfio/dma-buf-fd-leak.ravel",
+    "scenarios/vfio/dma-buf-fd-unwind.ravel",
     "scenarios/vfio/hot-reset-missed-unrevoke.ravel",
     "scenarios/vfio/hot-reset-restore-flag.ravel",
     "scenarios/vfio/hot-reset-undo-loop.ravel",

@@ -1,0 +1,174 @@
+// scenarios/litmus/lkmm_ravel_dma_buf.cc: struct dma_buf's file reference under lkmm (see
+// lkmm_ravel_eval.h): dma_buf_get(), dma_buf_put() and the exporter's .release.
+//
+// Design note. A dma_buf global is one location: the reference count of its file, which
+// dma_buf_export() creates with one reference (anon_inode_getfile(): f_count 1) and
+// dma_buf_put() drops with fput(dmabuf->file) (drivers/dma-buf/dma-buf.c). The last fput()
+// runs the file's release, dma_buf_file_release() -> dma_buf_release(), which calls
+// dmabuf->ops->release(dmabuf). A `struct dma_buf_ops` global is a table known before any path
+// runs: `{ .release = fn }` names the function, so the call is a direct one (no pointer read).
+// sc (model/dma_buf.cc dma_buf_get/dma_buf_put) counts that reference as a refcount_t with
+// refcount-vs-atomic.rst's ordering, and so does this file. The kernel's fput() defers __fput()
+// to task_work (run before the task returns to user space) or to a workqueue; sc runs the
+// release inside dma_buf_put(), and so does this file, so that the verdicts match sc's.
+// Everything else of a dma_buf (its .resv, attachments, mappings, invalidation, the other ops)
+// stays refused here, at the initializer item that names it, or at the call by the screen.
+#include <set>
+#include <string>
+
+#include "scenarios/lang/builtins.h"
+#include "scenarios/litmus/lkmm_ravel_eval.h"
+
+namespace ravel::litmus::lkmm_ravel {
+
+namespace {
+
+using lang::ModelType;
+
+bool is_model(const lang::SType& t, ModelType m) {
+  return t.kind == lang::SType::Kind::kModel && t.depth == 0 && t.model == m;
+}
+
+const char* kRefusedOps =
+    "' is not modelled under --memory-model lkmm (of struct dma_buf_ops only .release is: "
+    "attachments, mappings and pinning run under sc only)";
+const char* kRefusedBuf =
+    "' is not modelled under --memory-model lkmm (of struct dma_buf only .ops is: its "
+    "reservation object, priv, attachments and mappings run under sc only)";
+
+// The global `&G` designates, or null.
+const lang::VarDecl* address_of_global(const lang::Program& prog, const lang::Init* v) {
+  const lang::Expr* a = v != nullptr ? v->expr : nullptr;
+  if (a == nullptr || a->kind != lang::ExprKind::kUnary || a->op != lang::Tok::kAmp ||
+      a->a->kind != lang::ExprKind::kIdent || a->a->bind.kind != lang::Binding::Kind::kGlobal) {
+    return nullptr;
+  }
+  return prog.globals[a->a->bind.index];
+}
+
+bool screen_ops(const lang::VarDecl* d, Error* err) {
+  for (const lang::Init::Item& it : d->init->items) {
+    const lang::Expr* fn = it.value != nullptr ? it.value->expr : nullptr;
+    if (it.field != "release") {
+      *err = Error{it.pos, "'." + it.field + kRefusedOps};
+      return false;
+    }
+    if (fn == nullptr || fn->kind != lang::ExprKind::kIdent ||
+        fn->bind.kind != lang::Binding::Kind::kFunction) {
+      *err = Error{it.pos, "struct dma_buf_ops '.release' must name a function under lkmm"};
+      return false;
+    }
+  }
+  return true;
+}
+
+bool screen_buf(const lang::Program& prog, const lang::VarDecl* d, Error* err) {
+  for (const lang::Init::Item& it : d->init->items) {
+    if (it.field != "ops") {
+      *err = Error{it.pos, "'." + it.field + kRefusedBuf};
+      return false;
+    }
+    const lang::VarDecl* g = address_of_global(prog, it.value);
+    if (g == nullptr || !is_model(g->type->stype, ModelType::kDmaBufOps)) {
+      *err = Error{it.pos,
+                   "struct dma_buf '.ops' must be the address of a global struct "
+                   "dma_buf_ops under lkmm"};
+      return false;
+    }
+  }
+  return true;
+}
+
+// The function `.release` of the ops of the dma_buf global at location `loc`, or null.
+const lang::Function* release_of(const lang::Program& prog, const Layout& lay, int loc) {
+  for (const lang::VarDecl* d : prog.globals) {
+    if (lay.loc_of_global[d->bind.index] != loc || !is_model(d->type->stype, ModelType::kDmaBuf))
+      continue;
+    if (d->init == nullptr) return nullptr;
+    for (const lang::Init::Item& it : d->init->items) {
+      const lang::VarDecl* ops = address_of_global(prog, it.value);
+      if (ops == nullptr || ops->init == nullptr) continue;
+      for (const lang::Init::Item& o : ops->init->items)
+        if (o.field == "release") return &prog.functions[o.value->expr->bind.index];
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool dma_buf_builtin_name(const std::string& n) { return n == "dma_buf_get" || n == "dma_buf_put"; }
+
+bool dma_buf_object(lang::ModelType m) {
+  return m == ModelType::kDmaBuf || m == ModelType::kDmaBufOps;
+}
+
+bool screen_dma_buf_global(const lang::Program& prog, const lang::VarDecl* d, Error* err) {
+  if (d->init == nullptr || d->init->expr != nullptr) return true;
+  if (is_model(d->type->stype, ModelType::kDmaBufOps)) return screen_ops(d, err);
+  if (is_model(d->type->stype, ModelType::kDmaBuf)) return screen_buf(prog, d, err);
+  return true;
+}
+
+// dma_buf_export() hands out the file with one reference; an ops table holds no value.
+bool dma_buf_initial(const lang::VarDecl* d, int loc, Domain* seq) {
+  const lang::SType& t = d->type->stype;
+  if (is_model(t, ModelType::kDmaBufOps)) return true;
+  if (!is_model(t, ModelType::kDmaBuf)) return false;
+  (*seq)[loc] = {1};
+  return true;
+}
+
+bool Eval::dma_buf(const std::string& n, const Expr* e, Frame& f, Val* out) {
+  if (!dma_buf_builtin_name(n)) return false;
+  Val p = eval(e->args[0], f);
+  if (p.v == 0 && n == "dma_buf_get")  // sc stops the run on it (a scenario error)
+    refuse(e->pos, "dma_buf_get(NULL) is not modelled under lkmm");
+  if (p.v == 0) {  // dma_buf_put(): WARN_ON(!dmabuf || !dmabuf->file), as sc words it
+    em_.trace.findings.push_back({"warn", "WARNING: " + n + ": !dmabuf || !dmabuf->file", e->pos});
+    *out = Val{0, p.deps};
+    return true;
+  }
+  auto [loc, addr] = deref(p, e->args[0]->pos);  // p evaluated once: as pointer_arg()
+  kasan(loc, addr, builtin_.c_str(), e->args[0]->pos);
+  if (n == "dma_buf_get") {
+    refcount_inc(loc, addr, e->pos);  // get_dma_buf(): get_file(), a refcount_inc()
+    *out = p;                         // sc's dma_buf_get returns the buffer it took a reference on
+  } else {
+    buf_put(loc, addr, e->pos);
+    *out = Val{};
+  }
+  return true;
+}
+
+// dma_buf_put() = fput(dmabuf->file): the decrement is refcount_dec_and_test()'s, a RELEASE
+// plus an ACQUIRE when it reaches zero (refcount-vs-atomic.rst), so the release sees every
+// access made before every other put. The last one runs dma_buf_release() ->
+// dmabuf->ops->release(dmabuf) under the test's control dependency.
+void Eval::buf_put(int loc, uint64_t addr, lang::Pos pos) {
+  Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn, addr);
+  const int r = static_cast<int>(em_.trace.ev.size()) - 1;
+  const bool bad = old.v <= 0;
+  if (bad)
+    em_.trace.findings.push_back({"refcount", "refcount_t: underflow; use-after-free.", pos});
+  const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kRelease,
+                          Val{bad ? kRefcountSaturated : old.v - 1, old.deps}, addr);
+  em_.trace.rmw.push_back({r, w});
+  sync();
+  if (old.v != 1) return;
+  em_.trace.ev[r].tags |= lkmm::kAcquire;
+  em_.branch(old.deps);
+  const lang::Function* rel = release_of(prog_, lay_, loc);
+  if (rel == nullptr) return;  // no .release: dma_buf_release() calls nothing of the exporter's
+  if (!rel->defined) refuse(pos, "function '" + rel->name + "' has no body");
+  Frame callee;
+  callee.slots.resize(rel->body.frame_size);
+  if (!rel->params.empty()) {
+    callee.slots[rel->params[0]->bind.index] = Val{lkmm_thread::kAddrBase + loc, addr};
+  }
+  ++depth_;
+  exec(rel->body.block, callee);
+  --depth_;
+}
+
+}  // namespace ravel::litmus::lkmm_ravel

@@ -1,0 +1,69 @@
+// tests/litmus/lkmm_buf_test.cc: struct dma_buf's file reference under `ravel run --memory-model
+// lkmm` (docs/litmus.md "Scenarios under lkmm"), through the built binary: each scenario of
+// tests/litmus/ravel-buf/ under lkmm and under sc, with the verdicts each model gives (the last
+// dma_buf_put() runs the exporter's .release, which sees every holder's accesses before its
+// put; a missing put leaks what .release frees; a put too many underflows, a get on zero adds
+// on 0); what lkmm does not model (the other exporter ops, the buffer's reservation object,
+// attachments) is refused at its line:col.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tests/litmus/lkmm_testing.h"
+
+namespace ravel::cli::testing {
+namespace {
+
+TEST(LkmmBuf, EachScenarioGivesItsVerdictUnderBothModels) {
+  expect_both_models(
+      "tests/litmus/ravel-buf/",
+      {
+          // vfio's dma_buf_fd() error unwind, priv allocated in init.
+          {"buf-fd-leak.ravel", {"leak"}, {"leak"}},
+          {"buf-fd-unwind.ravel", {}, {}},
+          // The release sees what each holder did before its put, not after.
+          {"buf-put-mp.ravel", {}, {}},
+          {"buf-put-mp-no-release.ravel", {"assertion"}, {"assertion"}},
+          {"buf-put-plain.ravel", {}, {}},
+          {"buf-put-plain-after.ravel", {"assertion", "race"}, {"assertion", "race"}},
+          // The file's count as refcount_t counts it.
+          {"buf-double-put.ravel", {"refcount"}, {"refcount"}},
+          {"buf-get-after-release.ravel", {"refcount"}, {"refcount"}},
+          {"buf-get-before-put.ravel", {}, {}},
+          {"buf-put-null.ravel", {"warn"}, {"warn"}},
+          // kref_get() is the same refcount_inc(): from 0 it warns.
+          {"kref-get-on-zero.ravel", {"refcount"}, {"refcount"}},
+          {"kref-init-before-get.ravel", {}, {}},
+      });
+}
+
+TEST(LkmmBuf, WhatIsNotModelledIsRefused) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"refused-buf-attach-op", ":5:32: error: '.attach' is not modelled"},
+      {"refused-buf-resv", ":5:24: error: '.resv' is not modelled"},
+      {"refused-buf-attach-call", ":8:11: error: 'dma_buf_attach' is not modelled"},
+  };
+  for (const auto& [name, msg] : cases) {
+    const std::string file = "tests/litmus/ravel-buf/" + name + ".ravel";
+    Result r = ravel("run --memory-model lkmm " + file);
+    EXPECT_EQ(r.code, 2) << file << "\n" << r.out << r.err;
+    EXPECT_EQ(r.out, "") << file;
+    EXPECT_EQ(r.err.rfind(file + msg, 0), 0u) << file << "\n" << r.err;
+  }
+}
+
+// The library's dma-buf revoke files stay refused at their exporter's .attach (attachments,
+// mappings and invalidation are not modelled); vfio's fd files at their first construct lkmm
+// does not model (a kzalloc in a thread, until that is).
+TEST(LkmmBuf, LibraryFilesOutsideTheModelAreRefused) {
+  for (const char* name : {"dma-buf/revoke-dynamic", "dma-buf/unfenced-write",
+                           "dma-buf/unrevoke-kref-init", "vfio/dma-buf-fd-leak"}) {
+    const std::string file = std::string("scenarios/") + name + ".ravel";
+    Result r = ravel("run --memory-model lkmm " + file);
+    EXPECT_EQ(r.code, 2) << file << "\n" << r.out << r.err;
+    EXPECT_EQ(r.err.rfind(file + ":", 0), 0u) << file << "\n" << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace ravel::cli::testing
