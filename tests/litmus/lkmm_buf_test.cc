@@ -53,11 +53,10 @@ TEST(LkmmBuf, WhatIsNotModelledIsRefused) {
 }
 
 // The library's dma-buf revoke files stay refused at their exporter's .attach (attachments,
-// mappings and invalidation are not modelled); vfio's fd files at their first construct lkmm
-// does not model (a kzalloc in a thread, until that is).
+// mappings and invalidation are not modelled); vfio's fd files run (lkmm_library_test.cc).
 TEST(LkmmBuf, LibraryFilesOutsideTheModelAreRefused) {
-  for (const char* name : {"dma-buf/revoke-dynamic", "dma-buf/unfenced-write",
-                           "dma-buf/unrevoke-kref-init", "vfio/dma-buf-fd-leak"}) {
+  for (const char* name :
+       {"dma-buf/revoke-dynamic", "dma-buf/unfenced-write", "dma-buf/unrevoke-kref-init"}) {
     const std::string file = std::string("scenarios/") + name + ".ravel";
     Result r = ravel("run --memory-model lkmm " + file);
     EXPECT_EQ(r.code, 2) << file << "\n" << r.out << r.err;
