@@ -78,14 +78,7 @@ TEST(LkmmOps2, Refused) {
       {"refused-module-get.ravel", ":7:9: ", "'try_module_get' is not modelled"},
       {"refused-container-null.ravel", ":10:21: ", "container_of() of a value"},
   };
-  for (const Case& c : cases) {
-    const std::string file = kDir + c.file;
-    Result r = ravel("run --memory-model lkmm " + file);
-    EXPECT_EQ(r.code, 2) << file << "\n" << r.out << r.err;
-    EXPECT_EQ(r.err.rfind(file + c.at, 0), 0u) << file << "\n" << r.err;
-    EXPECT_NE(r.err.find(c.message), std::string::npos) << file << "\n" << r.err;
-    EXPECT_EQ(r.out, "") << file;
-  }
+  for (const Case& c : cases) expect_refused(kDir + c.file, c.at, c.message);
 }
 
 }  // namespace

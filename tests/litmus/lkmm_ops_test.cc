@@ -58,14 +58,7 @@ TEST(LkmmOps, RefusedSections) {
       {"refused-section-in-init.ravel", ":7:19: ", "a fence signalling section"},
       {"refused-section-open-at-end.ravel", ":5:5: ", "a fence signalling section open at the end"},
   };
-  for (const Case& c : cases) {
-    const std::string file = kDir + c.file;
-    Result r = ravel("run --memory-model lkmm " + file);
-    EXPECT_EQ(r.code, 2) << file << "\n" << r.out << r.err;
-    EXPECT_EQ(r.err.rfind(file + c.at, 0), 0u) << file << "\n" << r.err;
-    EXPECT_NE(r.err.find(c.message), std::string::npos) << file << "\n" << r.err;
-    EXPECT_EQ(r.out, "") << file;
-  }
+  for (const Case& c : cases) expect_refused(kDir + c.file, c.at, c.message);
 }
 
 }  // namespace

@@ -73,13 +73,7 @@ TEST(LkmmResv2, WhatIsNotModelledIsRefused) {
        ":8:5: error: dma_resv_add_fence() before any dma_resv_reserve_fences()"},
       {"refused-resv-wait-spinlock", ":8:5: error: dma_resv_wait_timeout() under a spinlock"},
   };
-  for (const auto& [name, msg] : cases) {
-    const std::string file = std::string(kDir) + name + ".ravel";
-    Result r = ravel("run --memory-model lkmm " + file);
-    EXPECT_EQ(r.code, 2) << file << "\n" << r.out << r.err;
-    EXPECT_EQ(r.out, "") << file;
-    EXPECT_EQ(r.err.rfind(file + msg, 0), 0u) << file << "\n" << r.err;
-  }
+  for (const auto& [name, msg] : cases) expect_refused(std::string(kDir) + name + ".ravel", msg);
 }
 
 }  // namespace

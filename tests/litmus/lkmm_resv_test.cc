@@ -91,24 +91,14 @@ TEST(LkmmResv, WhatIsNotModelledIsRefused) {
       {"refused-resv-in-struct", ":4:21: error: 'struct dma_resv obj.resv' is not modelled"},
       {"refused-resv-irq", ":11:9: error: dma_resv_trylock() in an irq handler"},
   };
-  for (const auto& [name, msg] : cases) {
-    const std::string file = "tests/litmus/ravel-resv/" + name + ".ravel";
-    Result r = ravel("run --memory-model lkmm " + file);
-    EXPECT_EQ(r.code, 2) << file << "\n" << r.out << r.err;
-    EXPECT_EQ(r.out, "") << file;
-    EXPECT_EQ(r.err.rfind(file + msg, 0), 0u) << file << "\n" << r.err;
-  }
+  for (const auto& [name, msg] : cases) expect_refused("tests/litmus/ravel-resv/" + name + ".ravel", msg);
 }
 
-// The library's ww-backoff stays refused: the acquire context, at its line:col (the fence
+// The library's ww-backoff stays refused: its acquire context's dma_resv_lock_slow, at its line:col (the fence
 // slots are lkmm_resv2_test.cc's).
 TEST(LkmmResv, LibraryFilesOutsideTheModelAreRefused) {
-  for (const char* name : {"ww-backoff"}) {
-    const std::string file = std::string("scenarios/dma-resv/") + name + ".ravel";
-    Result r = ravel("run --memory-model lkmm " + file);
-    EXPECT_EQ(r.code, 2) << file << "\n" << r.out << r.err;
-    EXPECT_EQ(r.err.rfind(file + ":", 0), 0u) << file << "\n" << r.err;
-  }
+  expect_refused("scenarios/dma-resv/ww-backoff.ravel", ":22:9: ",
+                 "error: 'dma_resv_lock_slow' is not modelled");
 }
 
 }  // namespace

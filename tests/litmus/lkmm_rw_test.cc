@@ -94,13 +94,7 @@ TEST(LkmmRw, WhatIsNotModelledIsRefused) {
       {"refused-down-read-under-spinlock",
        ":8:5: error: down_read() with interrupts disabled or under"},
   };
-  for (const auto& [name, msg] : cases) {
-    const std::string file = "tests/litmus/ravel-rw/" + name + ".ravel";
-    Result r = ravel("run --memory-model lkmm " + file);
-    EXPECT_EQ(r.code, 2) << file << "\n" << r.out << r.err;
-    EXPECT_EQ(r.out, "") << file;
-    EXPECT_EQ(r.err.rfind(file + msg, 0), 0u) << file << "\n" << r.err;
-  }
+  for (const auto& [name, msg] : cases) expect_refused("tests/litmus/ravel-rw/" + name + ".ravel", msg);
 }
 
 }  // namespace

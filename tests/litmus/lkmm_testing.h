@@ -11,14 +11,22 @@
 
 namespace ravel::cli::testing {
 
-// `ravel run --memory-model lkmm tests/litmus/ravel-bad/NAME.ravel` is refused: exit 2, nothing
-// on stdout, and the first error is `message` at the file's own line:col. Returns the file.
-inline std::string expect_refused_under_lkmm(const std::string& name, const std::string& message) {
-  const std::string file = "tests/litmus/ravel-bad/" + name + ".ravel";
+// `ravel run --memory-model lkmm FILE` is refused: exit 2, nothing on stdout, the first error
+// at the file's own line:col (stderr starts with FILE + `at`, e.g. ":6:5: error: ..."), and
+// saying `says` when given.
+inline void expect_refused(const std::string& file, const std::string& at,
+                           const std::string& says = "") {
   Result r = ravel("run --memory-model lkmm " + file);
   EXPECT_EQ(r.code, 2) << file << "\n" << r.out << r.err;
-  EXPECT_EQ(r.err.rfind(file + message, 0), 0u) << file << "\n" << r.err;
+  EXPECT_EQ(r.err.rfind(file + at, 0), 0u) << file << "\n" << r.err;
+  EXPECT_NE(r.err.find(says), std::string::npos) << file << "\n" << r.err;
   EXPECT_EQ(r.out, "") << file;
+}
+
+// The same for tests/litmus/ravel-bad/NAME.ravel. Returns the file.
+inline std::string expect_refused_under_lkmm(const std::string& name, const std::string& message) {
+  const std::string file = "tests/litmus/ravel-bad/" + name + ".ravel";
+  expect_refused(file, message);
   return file;
 }
 
