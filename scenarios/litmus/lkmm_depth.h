@@ -47,7 +47,8 @@ inline void lower_to(Counts* a, const Counts& b) {
   auto j = b.begin();
   for (const auto& kv : *a) {
     while (j != b.end() && j->first < kv.first) ++j;
-    if (j != b.end() && j->first == kv.first) (*a)[k++] = {kv.first, std::min(kv.second, j->second)};
+    if (j != b.end() && j->first == kv.first)
+      (*a)[k++] = {kv.first, std::min(kv.second, j->second)};
   }
   a->resize(k);
 }

@@ -239,7 +239,8 @@ void Explorer::note(int t, size_t pos, const Trace& r) {
     }
   }
   most_writes_[t] = std::max(most_writes_[t], w);
-  for (size_t l = 0; l < to.size(); ++l) most_writes_to_[t][l] = std::max(most_writes_to_[t][l], to[l]);
+  for (size_t l = 0; l < to.size(); ++l)
+    most_writes_to_[t][l] = std::max(most_writes_to_[t][l], to[l]);
   const std::vector<Depth>& depth = depth_[pos];
   for (size_t i = 0; i < r.ev.size(); ++i) {
     const Event& e = r.ev[i];

@@ -239,8 +239,8 @@ class Judge {
       const ravel::Loc l = where_loc(prog_, pos_of(f, i));
       const std::string who = e.thread < 0 ? "init" : lay_.threads[e.thread]->name;
       sides += std::string(sides.empty() ? "" : " / ") +
-               (e.kind == lkmm::Kind::kWrite ? "write" : "read") + " by " + who + " at " +
-               l.file + ":" + std::to_string(l.line);
+               (e.kind == lkmm::Kind::kWrite ? "write" : "read") + " by " + who + " at " + l.file +
+               ":" + std::to_string(l.line);
     }
     const lkmm::Event& e = f.execution->ev[ev[1]];
     return {"race", "BUG: KCSAN: data-race in " + lay_.names[e.loc] + ": " + sides,

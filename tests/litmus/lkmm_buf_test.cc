@@ -43,14 +43,17 @@ TEST(LkmmBuf, WhatIsNotModelledIsRefused) {
       {"refused-buf-resv", ":5:24: error: '.resv' is not modelled"},
       {"refused-buf-attach-call", ":8:11: error: 'dma_buf_attach' is not modelled"},
   };
-  for (const auto& [name, msg] : cases) expect_refused("tests/litmus/ravel-buf/" + name + ".ravel", msg);
+  for (const auto& [name, msg] : cases)
+    expect_refused("tests/litmus/ravel-buf/" + name + ".ravel", msg);
 }
 
 // The library's dma-buf revoke files stay refused at their exporter's .attach (attachments,
 // mappings and invalidation are not modelled); vfio's fd files run (lkmm_library_test.cc).
 TEST(LkmmBuf, LibraryFilesOutsideTheModelAreRefused) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"revoke-dynamic", ":15:33: "}, {"unfenced-write", ":12:33: "}, {"unrevoke-kref-init", ":11:33: "}};
+      {"revoke-dynamic", ":15:33: "},
+      {"unfenced-write", ":12:33: "},
+      {"unrevoke-kref-init", ":11:33: "}};
   for (const auto& [name, at] : cases)
     expect_refused("scenarios/dma-buf/" + name + ".ravel", at, "error: '.attach' is not modelled");
 }

@@ -91,14 +91,15 @@ TEST(LkmmResv, WhatIsNotModelledIsRefused) {
       {"refused-resv-in-struct", ":4:21: error: 'struct dma_resv obj.resv' is not modelled"},
       {"refused-resv-irq", ":11:9: error: dma_resv_trylock() in an irq handler"},
   };
-  for (const auto& [name, msg] : cases) expect_refused("tests/litmus/ravel-resv/" + name + ".ravel", msg);
+  for (const auto& [name, msg] : cases)
+    expect_refused("tests/litmus/ravel-resv/" + name + ".ravel", msg);
 }
 
-// The library's ww-backoff stays refused: its acquire context's dma_resv_lock_slow, at its line:col (the fence
-// slots are lkmm_resv2_test.cc's).
+// The library's ww-backoff stays refused: its acquire context's dma_resv_lock_slow, at its line:col
+// (the fence slots are lkmm_resv2_test.cc's).
 TEST(LkmmResv, LibraryFilesOutsideTheModelAreRefused) {
-  expect_refused("scenarios/dma-resv/ww-backoff.ravel", ":22:9: ",
-                 "error: 'dma_resv_lock_slow' is not modelled");
+  expect_refused("scenarios/dma-resv/ww-backoff.ravel",
+                 ":22:9: ", "error: 'dma_resv_lock_slow' is not modelled");
 }
 
 }  // namespace

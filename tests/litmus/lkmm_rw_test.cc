@@ -94,7 +94,8 @@ TEST(LkmmRw, WhatIsNotModelledIsRefused) {
       {"refused-down-read-under-spinlock",
        ":8:5: error: down_read() with interrupts disabled or under"},
   };
-  for (const auto& [name, msg] : cases) expect_refused("tests/litmus/ravel-rw/" + name + ".ravel", msg);
+  for (const auto& [name, msg] : cases)
+    expect_refused("tests/litmus/ravel-rw/" + name + ".ravel", msg);
 }
 
 }  // namespace
