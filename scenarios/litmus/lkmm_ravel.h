@@ -66,6 +66,9 @@ struct Layout {
     int done = -1;     // "w.done": written with RELEASE when the function has run
     const lang::Function* fn = nullptr;
     lang::Pos pos;  // the declaration: where an idle worker waits
+    // A kfree_rcu() call site (lkmm_ravel_rcu_free.cc) has no function: the location holding
+    // the pointer it frees; its "worker" is the RCU callback.
+    int ptr = -1;
   };
   std::vector<Work> works;
   std::deque<lang::Task> work_tasks;
@@ -243,9 +246,13 @@ bool screen_work(const lang::Program& prog, Error* err);
 bool skipped_work_arg(std::string_view builtin, size_t i);
 void add_works(const lang::Program& prog, Layout* lay);
 bool work_idle(const Layout& lay, size_t t, const lkmm_thread::Trace& tr);
-// Whether an execution's threads attempt to queue one work twice (*at: the second attempt).
+// Whether an execution's threads attempt to queue one work twice (*at: the second attempt;
+// *rcu: the work is a kfree_rcu() site's callback).
 bool queued_twice(const Layout& lay, const std::vector<const lkmm_thread::Trace*>& threads,
-                  lang::Pos* at);
+                  lang::Pos* at, bool* rcu);
+// kfree_rcu() (lkmm_ravel_rcu_free.cc): a callback thread per call site, as a work's worker
+// (Layout::Work with ptr set), after add_works.
+void add_rcu_frees(const lang::Program& prog, Layout* lay);
 
 // Struct globals and kzalloc sites (lkmm_ravel_struct.cc, lkmm_ravel_heap.cc): appends the
 // locations of global `d` (a struct flattened) / of every heap object. False with *err set.

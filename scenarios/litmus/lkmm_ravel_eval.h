@@ -153,6 +153,7 @@ class Eval {
   void fs_reclaim();                             // might_alloc(GFP_KERNEL)
   std::set<const Expr*> allocated_;              // the thread's kzalloc sites run so far
   void kfree(const Expr* e, Frame& f);
+  void kfree_rcu(const Expr* e, Frame& f);  // lkmm_ravel_rcu_free.cc
   // KASAN's shadow read before an access to `loc` through a pointer (a no-op for a global).
   void kasan(int loc, uint64_t deps, const char* op, lang::Pos pos);
 
@@ -289,6 +290,7 @@ class Eval {
  public:
   // A work item's worker thread: idle (blocked on its read of PENDING) or the function run.
   void worker(const Layout::Work& w);
+  void rcu_callback(const Layout::Work& w);  // a kfree_rcu() site's (lkmm_ravel_rcu_free.cc)
   // The end of a thread's path: a signalling section, rw_semaphore or rwlock still held is
   // refused (sc reports it); its implicit RCU section, if open, ends with it.
   void end_thread();

@@ -39,6 +39,7 @@ const std::set<std::string> kRunUnderLkmm = {
     "scenarios/dma-resv/wait-in-signalling.ravel",
     "scenarios/fence-ops/dma-fence-unload-no-sync.ravel",
     "scenarios/fence-ops/dma-fence-unload-sync.ravel",
+    "scenarios/fence-ops/inline-lock-rcu.ravel",
     "scenarios/fence-ops/ops-unload-no-rcu.ravel",
     "scenarios/fence-ops/ops-unload-rcu.ravel",
     "scenarios/fence-ops/outlive-module-release.ravel",
