@@ -62,7 +62,14 @@ class Eval {
   // `seq` null: a thread, reads answered by the oracle. Otherwise init or final: `seq` holds
   // one value per location (the Emitter's domain), kept equal to memory after every write.
   Eval(const lang::Program& prog, const Layout& lay, Emitter& em, uint32_t loop_bound, Domain* seq)
-      : prog_(prog), lay_(lay), em_(em), loop_bound_(loop_bound), seq_(seq) {}
+      : prog_(prog), lay_(lay), em_(em), loop_bound_(loop_bound), seq_(seq) {
+    hook_fence_kasan();  // lkmm_ravel_rcu_free.cc
+  }
+  ~Eval() {
+    if (owns_hook_) em_.before_access = nullptr;
+  }
+  Eval(const Eval&) = delete;
+  Eval& operator=(const Eval&) = delete;
 
   void body(const lang::Body& b) {
     Frame f;
@@ -154,6 +161,12 @@ class Eval {
   std::set<const Expr*> allocated_;              // the thread's kzalloc sites run so far
   void kfree(const Expr* e, Frame& f);
   void kfree_rcu(const Expr* e, Frame& f);  // lkmm_ravel_rcu_free.cc
+  // KASAN's check before every access to a freeable fence's memory (Emitter::before_access):
+  // set by the first Eval of an Emitter, which outlives the others (a handler's).
+  void hook_fence_kasan();
+  void fence_kasan(int loc, uint64_t deps);
+  bool owns_hook_ = false;
+  void fence_free(const Layout::Fence& fc, lang::Pos pos);
   // KASAN's shadow read before an access to `loc` through a pointer (a no-op for a global).
   void kasan(int loc, uint64_t deps, const char* op, lang::Pos pos);
 

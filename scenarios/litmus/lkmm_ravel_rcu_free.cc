@@ -14,6 +14,14 @@
 // one execution is refused, as a work queued twice is (queued_twice()). kfree_rcu() in init or
 // final is refused; so is one of a pointer that is not a kzalloc'd object (sc's model error).
 // The call itself is KASAN-checked on the object (the rcu_head it links), as sc's is.
+//
+// dma_fence_free() (drivers/dma-buf/dma-fence.c: kfree_rcu(fence, rcu), the last put of a fence
+// whose ops have no .release) frees the fence global the same way: such a fence gets a ghost
+// (alive before init) and a callback of its own, and every access to its locations (the bit,
+// error, inline lock, callback list, refcount, ops pointer) is preceded by a read of the ghost
+// with the access's address dependencies (Emitter::before_access), as lkmm_ravel_heap.cc does
+// for heap objects: a read that sees it freed is KASAN's use-after-free. The refcount reaches 0
+// once (a get from 0 is refused), so the callback is queued at most once.
 #include "scenarios/lang/builtins.h"
 #include "scenarios/litmus/lkmm_ravel_eval.h"
 
@@ -103,15 +111,80 @@ void Eval::rcu_callback(const Layout::Work& w) {
   if (em_.read(w.pending, lkmm::kOnce | lkmm::kAcquire, 0).v == 0) block(w.pos, at, at + 1);
   em_.fence(lkmm::Fence::kSyncRcu);
   // Another value than the call's store is an inconsistent candidate: DeadPath on no address.
+  static const lkmm_thread::RmwSpec kXchg = *lkmm_thread::rmw_spec("xchg_relaxed");
+  if (w.ptr < 0) {  // dma_fence_free(): the fence's own ghost
+    Val old = em_.rmw(kXchg, w.ghost, 0, {Val{}, Val{kFreed, 0}});
+    sync();
+    if (old.v == kFreed)
+      em_.trace.findings.push_back({"double-free", "BUG: KASAN: double-free in kfree", w.pos});
+    return;
+  }
   Val p = em_.read(w.ptr, lkmm::kOnce, 0);
   const int loc = em_.location(p).first;
   const int h = loc < static_cast<int>(lay_.heap_of.size()) ? lay_.heap_of[loc] : -1;
   if (h < 0 || lay_.heaps[h].base != loc) refuse(w.pos, "kfree_rcu's pointer changed (lkmm)");
-  static const lkmm_thread::RmwSpec kXchg = *lkmm_thread::rmw_spec("xchg_relaxed");
   Val old = em_.rmw(kXchg, lay_.heaps[h].ghost, p.deps, {Val{}, Val{kFreed, 0}});
   sync();
   if (old.v == kFreed)
     em_.trace.findings.push_back({"double-free", "BUG: KASAN: double-free in kfree", w.pos});
+}
+
+void add_fence_frees(const lang::Program& prog, Layout* lay) {
+  for (auto& [bit, fc] : lay->fences) {
+    const bool no_release = fc.ops < 0 || lay->ops_tables.at(fc.table).release < 0;
+    if (fc.ref < 0 || !no_release) continue;
+    const lang::VarDecl* decl = nullptr;
+    for (const lang::VarDecl* d : prog.globals) {
+      if (lay->loc_of_global[d->bind.index] == bit) decl = d;
+    }
+    fc.ghost = static_cast<int>(lay->names.size());
+    lay->names.push_back(lay->names[bit] + "(kasan)");
+    lay->preset[fc.ghost] = kAlive;
+    lay->fence_ghost_of.resize(lay->names.size(), -1);
+    const bool inline_lock = lay->names[fc.lock] == lay->names[bit] + ".lock";
+    for (int l : {bit, fc.error, inline_lock ? fc.lock : -1, fc.cb, fc.ref, fc.ops}) {
+      if (l >= 0) lay->fence_ghost_of[l] = fc.ghost;
+    }
+    Layout::Work w;
+    w.pending = static_cast<int>(lay->names.size());
+    lay->names.push_back(lay->names[bit] + ".rcu");
+    w.ghost = fc.ghost;
+    w.pos = decl->pos;
+    fc.free_work = static_cast<int>(lay->works.size());
+    lay->works.push_back(w);
+    lang::Task& t = lay->work_tasks.emplace_back();
+    t.pos = decl->pos;
+    t.name = "rcu_cb" + std::to_string(lay->work_tasks.size() - 1);
+    lay->threads.push_back(&t);
+  }
+}
+
+// dma_fence_free(): kfree_rcu(fence, rcu), queued as kfree_rcu() is (the flag, RELEASE).
+void Eval::fence_free(const Layout::Fence& fc, lang::Pos pos) {
+  if (seq_ != nullptr) refuse(pos, "a fence freed in init or final is not modelled under lkmm");
+  if (fc.free_work < 0) refuse(pos, "dma_fence_free() of this fence (lkmm)");
+  const Layout::Work& w = lay_.works[fc.free_work];
+  em_.trace.work_queue |= uint64_t{1} << em_.trace.ev.size();
+  em_.write(w.pending, lkmm::kOnce | lkmm::kRelease, Val{1, 0}, 0);
+  sync();
+}
+
+void Eval::hook_fence_kasan() {
+  if (lay_.fence_ghost_of.empty() || em_.before_access) return;
+  owns_hook_ = true;
+  em_.before_access = [this](int loc, uint64_t deps) { fence_kasan(loc, deps); };
+}
+
+// KASAN's shadow check of a freeable fence's memory (see the design note), worded as
+// lkmm_ravel_heap.cc's, the operation being the built-in that accesses the fence.
+void Eval::fence_kasan(int loc, uint64_t deps) {
+  if (loc < 0 || loc >= static_cast<int>(lay_.fence_ghost_of.size())) return;
+  const int ghost = lay_.fence_ghost_of[loc];
+  if (ghost < 0) return;
+  if (em_.read(ghost, lkmm::kOnce, deps).v == kFreed) {
+    em_.trace.findings.push_back(
+        {"uaf", "BUG: KASAN: slab-use-after-free in " + builtin_, em_.last_pos});
+  }
 }
 
 }  // namespace ravel::litmus::lkmm_ravel

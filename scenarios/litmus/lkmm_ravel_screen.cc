@@ -316,6 +316,7 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
   out->rcu_consolidated = interp::uses_grace_periods(prog);  // as sc's (scenarios/interp)
   add_works(prog, out);                   // a location and a worker thread more per work
   add_rcu_frees(prog, out);               // and per kfree_rcu() site (lkmm_ravel_rcu_free.cc)
+  add_fence_frees(prog, out);             // and per fence dma_fence_free() may free
   rw_bounds(prog, out);                   // the values an rw_semaphore's or rwlock's word may hold
   out->irqs.resize(out->threads.size());  // a worker runs on a CPU of its own, no handler
   if (out->names.size() + 1 > lkmm::kMaxEvents) {

@@ -40,6 +40,8 @@ const std::set<std::string> kRunUnderLkmm = {
     "scenarios/fence-ops/dma-fence-unload-no-sync.ravel",
     "scenarios/fence-ops/dma-fence-unload-sync.ravel",
     "scenarios/fence-ops/inline-lock-rcu.ravel",
+    "scenarios/fence-ops/outlive-module-no-release.ravel",
+    "scenarios/fence-ops/outlive-module-no-release-last-put-races-signal.ravel",
     "scenarios/fence-ops/ops-unload-no-rcu.ravel",
     "scenarios/fence-ops/ops-unload-rcu.ravel",
     "scenarios/fence-ops/outlive-module-release.ravel",

@@ -26,6 +26,10 @@ TEST(LkmmRcuFree, EachScenarioGivesItsVerdictUnderBothModels) {
                          // ops with .release are never detached: a reader that tested SIGNALED
                          // before the signal may call ops->signaled after the grace period.
                          {"rcu-free-ops-attached.ravel", {"uaf"}, {"uaf"}},
+                         // dma_fence_free(): the last put of a fence without ops->release.
+                         {"fence-free-only-ref.ravel", {}, {}},
+                         {"fence-free-signal-then-put.ravel", {}, {}},
+                         {"fence-free-use-after-put.ravel", {"uaf"}, {"uaf"}},
                      });
 }
 
@@ -41,10 +45,25 @@ TEST(LkmmRcuFree, UafIsWordedAsUnderSc) {
   }
 }
 
-TEST(LkmmRcuFree, LibraryInlineLockRcuGivesItsScVerdict) {
-  Result r = ravel("run --memory-model lkmm scenarios/fence-ops/inline-lock-rcu.ravel");
-  EXPECT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("PASS"), std::string::npos) << r.out;
+TEST(LkmmRcuFree, LibraryFilesGiveTheirScVerdicts) {
+  for (const char* name : {"inline-lock-rcu", "outlive-module-no-release",
+                           "outlive-module-no-release-last-put-races-signal"}) {
+    const std::string file = std::string("scenarios/fence-ops/") + name + ".ravel";
+    Result r = ravel("run --memory-model lkmm " + file);
+    EXPECT_EQ(r.code, 0) << file << "\n" << r.out << r.err;
+    EXPECT_NE(r.out.find("PASS"), std::string::npos) << file << "\n" << r.out;
+  }
+}
+
+// A freed fence's use is KASAN's, named by the built-in, as under sc.
+TEST(LkmmRcuFree, FenceUafIsWordedAsUnderSc) {
+  const std::string file = "tests/litmus/ravel-rcu-free/fence-free-use-after-put.ravel";
+  for (const char* model : {"lkmm", "sc"}) {
+    Result r = ravel(std::string("run --memory-model ") + model + " " + file);
+    EXPECT_NE(r.out.find("BUG: KASAN: slab-use-after-free in dma_fence_signal"), std::string::npos)
+        << model << "\n"
+        << r.out;
+  }
 }
 
 TEST(LkmmRcuFree, WhatIsNotModelledIsRefused) {
