@@ -130,7 +130,12 @@ int64_t Emitter::choose_value(int loc) {
   return d[choose(d.size())];
 }
 
+Emitter::Access::Access(Emitter& em, int loc, uint64_t addr) : em_(em) {
+  if (em_.busy_++ == 0 && em_.before_access) em_.before_access(loc, addr);
+}
+
 Val Emitter::read(int loc, uint32_t tags, uint64_t addr) {
+  Access a(*this, loc, addr);
   Event e;
   e.kind = lkmm::Kind::kRead, e.loc = loc, e.tags = tags;
   e.value = choose_value(loc);
@@ -139,6 +144,7 @@ Val Emitter::read(int loc, uint32_t tags, uint64_t addr) {
 }
 
 int Emitter::write(int loc, uint32_t tags, Val v, uint64_t addr) {
+  Access a(*this, loc, addr);
   Event e;
   e.kind = lkmm::Kind::kWrite, e.loc = loc, e.tags = tags, e.value = v.v;
   return emit(e, addr, v.deps);
@@ -176,6 +182,7 @@ void Emitter::close_rcu(Pos pos) {
 }
 
 Val Emitter::lock(const std::string& name, int loc, uint64_t addr, Pos pos) {
+  Access a(*this, loc, addr);
   if (name == "spin_is_locked") {
     Val v = read(loc, lkmm::kIsLocked, addr);
     return Val{v.v != 0, v.deps};
@@ -203,6 +210,7 @@ Val Emitter::lock(const std::string& name, int loc, uint64_t addr, Pos pos) {
 // lock is not taken. A thread cannot take a lock it holds: it can only see it held, by the
 // value of its own lock write.
 Val Emitter::try_lock(int loc, uint64_t addr) {
+  Access a(*this, loc, addr);
   Event r;
   r.kind = lkmm::Kind::kRead, r.loc = loc;
   bool& held = locks_held_[loc];
@@ -228,6 +236,7 @@ Val Emitter::try_lock(int loc, uint64_t addr) {
 // write, the pair in rmw. Fully ordered (kMb) successful RMWs tag both halves Mb; a failed one
 // is a relaxed read.
 Val Emitter::rmw(const RmwSpec& s, int loc, uint64_t addr, const std::vector<Val>& args) {
+  Access a(*this, loc, addr);
   uint32_t rt = lkmm::kOnce | lkmm::kRmwInsn | (s.noreturn ? lkmm::kNoreturn : 0u);
   Val old = read(loc, rt, addr);
   std::optional<int64_t> nv;

@@ -134,10 +134,21 @@ class Emitter {
   std::string thread_name;  // the thread in messages; "P<proc>" when empty
   bool in_hardirq = false;  // the events emitted now are an irq handler's (Trace::hardirq)
   bool irqs_off = false;    // the thread's hardirqs are disabled now (Trace::irqs_off)
+  // Called before each access (read, write, lock, RMW) with its location and address
+  // dependencies, not for the events of an access itself nor the hook's own (scenarios: KASAN's
+  // check of a freeable fence, lkmm_ravel_rcu_free.cc).
+  std::function<void(int, uint64_t)> before_access;
 
  private:
   int emit(lkmm::Event e, uint64_t addr, uint64_t data);
   int64_t choose_value(int loc);
+  // Runs before_access unless an access is already under way (busy_).
+  struct Access {
+    Access(Emitter& em, int loc, uint64_t addr);
+    ~Access() { --em_.busy_; }
+    Emitter& em_;
+  };
+  int busy_ = 0;
 
   int proc_;
   size_t locations_;

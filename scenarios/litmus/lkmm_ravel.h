@@ -66,6 +66,11 @@ struct Layout {
     int done = -1;     // "w.done": written with RELEASE when the function has run
     const lang::Function* fn = nullptr;
     lang::Pos pos;  // the declaration: where an idle worker waits
+    // A kfree_rcu() call site (lkmm_ravel_rcu_free.cc) has no function: the location holding
+    // the pointer it frees; its "worker" is the RCU callback. dma_fence_free() of a fence
+    // (ptr -1): the fence's KASAN ghost, freed directly.
+    int ptr = -1;
+    int ghost = -1;
   };
   std::vector<Work> works;
   std::deque<lang::Task> work_tasks;
@@ -102,8 +107,13 @@ struct Layout {
     int ref = -1;    // "f.refcount" when the program takes or drops references, else -1
     int ops = -1;    // "f.ops": the RCU-protected ops pointer of a fence `{ .ops = &t }`
     int table = -1;  // t's location (Layout::ops_tables)
+    // A fence its last put frees (dma_fence_free(): no ops->release; lkmm_ravel_rcu_free.cc):
+    // KASAN's ghost of its memory, and its kfree_rcu callback (an index in Layout::works).
+    int ghost = -1;
+    int free_work = -1;
   };
   std::map<int, Fence> fences;
+  std::vector<int> fence_ghost_of;  // per location: its freeable fence's ghost, or -1
   // dma_fence_ops tables (lkmm_ravel_fence_ops.cc), by the global's own location: KASAN's ghost
   // of the table (kAlive, kFreed once its module is unloaded: lkmm_ravel_module.cc), its
   // .signaled (an index in Program::functions, or -1) and its .owner (a module's location, a
@@ -243,9 +253,15 @@ bool screen_work(const lang::Program& prog, Error* err);
 bool skipped_work_arg(std::string_view builtin, size_t i);
 void add_works(const lang::Program& prog, Layout* lay);
 bool work_idle(const Layout& lay, size_t t, const lkmm_thread::Trace& tr);
-// Whether an execution's threads attempt to queue one work twice (*at: the second attempt).
+// Whether an execution's threads attempt to queue one work twice (*at: the second attempt;
+// *rcu: the work is a kfree_rcu() site's callback).
 bool queued_twice(const Layout& lay, const std::vector<const lkmm_thread::Trace*>& threads,
-                  lang::Pos* at);
+                  lang::Pos* at, bool* rcu);
+// kfree_rcu() (lkmm_ravel_rcu_free.cc): a callback thread per call site, as a work's worker
+// (Layout::Work with ptr set), after add_works.
+void add_rcu_frees(const lang::Program& prog, Layout* lay);
+// The fences a last dma_fence_put() frees: a ghost and a callback each (Layout::Fence::ghost).
+void add_fence_frees(const lang::Program& prog, Layout* lay);
 
 // Struct globals and kzalloc sites (lkmm_ravel_struct.cc, lkmm_ravel_heap.cc): appends the
 // locations of global `d` (a struct flattened) / of every heap object. False with *err set.

@@ -94,6 +94,10 @@ Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
     kfree(e, f);
     return Val{};
   }
+  if (n == "kfree_rcu") {
+    kfree_rcu(e, f);
+    return Val{};
+  }
   if (auto it = lkmm_thread::fence_table().find(n); it != lkmm_thread::fence_table().end()) {
     if (it->second == lkmm::Fence::kSyncRcu && (rcu_depth_ > 0 || !held_.empty())) {
       refuse(e->pos, n + "() inside an RCU read-side section or under a spinlock is not "

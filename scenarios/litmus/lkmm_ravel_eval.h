@@ -62,7 +62,14 @@ class Eval {
   // `seq` null: a thread, reads answered by the oracle. Otherwise init or final: `seq` holds
   // one value per location (the Emitter's domain), kept equal to memory after every write.
   Eval(const lang::Program& prog, const Layout& lay, Emitter& em, uint32_t loop_bound, Domain* seq)
-      : prog_(prog), lay_(lay), em_(em), loop_bound_(loop_bound), seq_(seq) {}
+      : prog_(prog), lay_(lay), em_(em), loop_bound_(loop_bound), seq_(seq) {
+    hook_fence_kasan();  // lkmm_ravel_rcu_free.cc
+  }
+  ~Eval() {
+    if (owns_hook_) em_.before_access = nullptr;
+  }
+  Eval(const Eval&) = delete;
+  Eval& operator=(const Eval&) = delete;
 
   void body(const lang::Body& b) {
     Frame f;
@@ -153,6 +160,13 @@ class Eval {
   void fs_reclaim();                             // might_alloc(GFP_KERNEL)
   std::set<const Expr*> allocated_;              // the thread's kzalloc sites run so far
   void kfree(const Expr* e, Frame& f);
+  void kfree_rcu(const Expr* e, Frame& f);  // lkmm_ravel_rcu_free.cc
+  // KASAN's check before every access to a freeable fence's memory (Emitter::before_access):
+  // set by the first Eval of an Emitter, which outlives the others (a handler's).
+  void hook_fence_kasan();
+  void fence_kasan(int loc, uint64_t deps);
+  bool owns_hook_ = false;
+  void fence_free(const Layout::Fence& fc, lang::Pos pos);
   // KASAN's shadow read before an access to `loc` through a pointer (a no-op for a global).
   void kasan(int loc, uint64_t deps, const char* op, lang::Pos pos);
 
@@ -289,6 +303,7 @@ class Eval {
  public:
   // A work item's worker thread: idle (blocked on its read of PENDING) or the function run.
   void worker(const Layout::Work& w);
+  void rcu_callback(const Layout::Work& w);  // a kfree_rcu() site's (lkmm_ravel_rcu_free.cc)
   // The end of a thread's path: a signalling section, rw_semaphore or rwlock still held is
   // refused (sc reports it); its implicit RCU section, if open, ends with it.
   void end_thread();

@@ -137,23 +137,27 @@ void Eval::detach_ops(const Layout::Fence& fc) {
 // still holding callbacks is WARNed and signalled with -EDEADLK (not modelled: refused), then
 // ops = rcu_dereference(fence->ops) and ops->release(fence) when the table has it (KASAN's
 // check of the table first, the indirect call a control dependency), else dma_fence_free(),
-// a kfree_rcu (not modelled: refused). A table with .release is never detached.
+// a kfree_rcu of the fence (lkmm_ravel_rcu_free.cc). A table with .release is never detached;
+// one without may be (NULL read), else its .release member is read (KASAN's check).
 void Eval::fence_release(const Layout::Fence& fc, lang::Pos pos) {
   const int release = fc.ops >= 0 ? lay_.ops_tables.at(fc.table).release : -1;
-  if (release < 0) {
-    refuse_if_consistent(pos,
-                         "the last dma_fence_put() of a fence without ops->release "
-                         "(dma_fence_free(): kfree_rcu) is not modelled under lkmm");
-  }
   rcu_section(true, pos);
   if (load(Place{nullptr, fc.cb, 0}, lkmm::kOnce).v != 0) {
     refuse_if_consistent(pos, "a fence released with a callback linked is not modelled under lkmm");
   }
-  Val ops = load(Place{nullptr, fc.ops, 0}, lkmm::kOnce);
-  if (ops.v != kAddrBase + fc.table) refuse(pos, "a fence's ops pointer changed (lkmm)");
-  table_check(fc.table, ops.deps, "dma_fence_ops.release", pos);
-  em_.branch(ops.deps);
-  invoke(prog_.functions[release], {Val{kAddrBase + fc.bit, 0}}, pos);
+  if (fc.ops >= 0) {
+    Val ops = load(Place{nullptr, fc.ops, 0}, lkmm::kOnce);
+    const bool detached = release < 0 && ops.v == 0;
+    if (!detached && ops.v != kAddrBase + fc.table)
+      refuse(pos, "a fence's ops pointer changed (lkmm)");
+    if (!detached) table_check(fc.table, ops.deps, "dma_fence_ops.release", pos);
+    em_.branch(ops.deps);
+  }
+  if (release >= 0) {
+    invoke(prog_.functions[release], {Val{kAddrBase + fc.bit, 0}}, pos);
+  } else {
+    fence_free(fc, pos);
+  }
   rcu_section(false, pos);
 }
 

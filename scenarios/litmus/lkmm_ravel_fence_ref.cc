@@ -7,9 +7,10 @@
 // "f.refcount", starting at 1 (__dma_fence_init()'s kref_init()). A get is refcount_inc(), a put
 // refcount_dec_and_test(), with the orderings refcount-vs-atomic.rst gives them (as kref_get
 // and kref_put in lkmm_ravel_kernel.cc). The last put runs dma_fence_release(): through a
-// table's .release (lkmm_ravel_fence_ops.cc); dma_fence_free()'s kfree_rcu and a fence
-// released with callbacks linked are not modelled: an execution that reaches them is refused
-// when consistent, and so is a get of a fence already released.
+// table's .release (lkmm_ravel_fence_ops.cc) or dma_fence_free()'s kfree_rcu of the fence
+// (lkmm_ravel_rcu_free.cc); a fence released with callbacks linked is not modelled: an
+// execution that reaches it is refused when consistent, and so is a get of a fence already
+// released.
 #include <string>
 
 #include "scenarios/interp/interp.h"
@@ -30,8 +31,7 @@ bool uses_fence_refs(const lang::Program& prog) {
 // fully unordered (refcount-vs-atomic.rst). NULL is returned as it came. From 0 it is
 // refcount_t's "addition on 0; use-after-free." on a released fence: refused (the release is).
 // dma_fence_put(): `if (fence) kref_put(&fence->refcount, dma_fence_release);` --
-// refcount_dec_and_test(), a RELEASE; reaching zero runs dma_fence_release() (modelled for
-// a table with .release only).
+// refcount_dec_and_test(), a RELEASE; reaching zero runs dma_fence_release().
 bool Eval::fence_ref(const std::string& n, const Expr* e, Frame& f, Val* out) {
   if (!fence_ref_builtin_name(n)) return false;
   Val p = eval(e->args[0], f);

@@ -65,10 +65,14 @@ class Judge {
         if (v.kind == "refused") throw Error{v.pos, v.message};
       }
     }
-    if (lang::Pos at; lkmm_ravel::queued_twice(lay_, f.threads, &at)) {
-      throw Error{at,
-                  "queueing a work twice in one execution is not modelled under lkmm (it runs "
-                  "once or twice as its worker has started or not)"};
+    {
+      lang::Pos at;
+      if (bool rcu = false; lkmm_ravel::queued_twice(lay_, f.threads, &at, &rcu)) {
+        throw Error{at, rcu ? "a kfree_rcu() site called twice in one execution is not modelled "
+                              "under lkmm (one callback thread per site)"
+                            : "queueing a work twice in one execution is not modelled under lkmm "
+                              "(it runs once or twice as its worker has started or not)"};
+      }
     }
     std::vector<Trace::Finding> found;
     bool ended = false, stopped = false, blocked = false, irq_left = false;

@@ -70,7 +70,9 @@ void rw_bounds(const lang::Program& prog, Layout* lay) {
   }
   std::vector<const lang::Stmt*> tasks;
   for (const lang::Task& t : prog.tasks) tasks.push_back(t.body.block);
-  for (const Layout::Work& w : lay->works) tasks.push_back(w.fn->body.block);
+  for (const Layout::Work& w : lay->works) {
+    if (w.fn != nullptr) tasks.push_back(w.fn->body.block);  // kfree_rcu's callbacks: none
+  }
   for (const lang::Stmt* t : tasks) {
     Calls c(prog);
     c.stmt(t);

@@ -74,9 +74,11 @@ bool modelled(const std::string& n) {
       "schedule_work",
       "queue_work",
       "flush_work",
-      // kzalloc'd structs in init, kfree (lkmm_ravel_heap.cc); kmalloc, kfree_rcu stay sc's.
+      // kzalloc'd structs in init, kfree (lkmm_ravel_heap.cc), kfree_rcu
+      // (lkmm_ravel_rcu_free.cc); kmalloc stays sc's.
       "kzalloc",
       "kfree",
+      "kfree_rcu",
       // rw_semaphores and rwlocks (lkmm_ravel_rwsem.cc; the _bh variants are refused there).
       "down_read",
       "down_write",
@@ -313,6 +315,8 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
   assign_threads(prog, out);  // the threads, each with its CPU's handlers (lkmm_ravel_irq.cc)
   out->rcu_consolidated = interp::uses_grace_periods(prog);  // as sc's (scenarios/interp)
   add_works(prog, out);                   // a location and a worker thread more per work
+  add_rcu_frees(prog, out);               // and per kfree_rcu() site (lkmm_ravel_rcu_free.cc)
+  add_fence_frees(prog, out);             // and per fence dma_fence_free() may free
   rw_bounds(prog, out);                   // the values an rw_semaphore's or rwlock's word may hold
   out->irqs.resize(out->threads.size());  // a worker runs on a CPU of its own, no handler
   if (out->names.size() + 1 > lkmm::kMaxEvents) {

@@ -23,12 +23,14 @@ using lkmm_thread::kAddrBase;
 
 // The kernel objects that are one location under lkmm (as screen_global's list); a work_struct
 // is two locations and a worker thread, so it is not allowed inside a struct. A dma_fence_cb is
-// its list node (lkmm_ravel_fence_cb.cc), embedded in the driver's struct as in the kernel.
+// its list node (lkmm_ravel_fence_cb.cc), embedded in the driver's struct as in the kernel. A
+// struct rcu_head is kfree_rcu()'s (lkmm_ravel_rcu_free.cc): a location nothing accesses, the
+// queued callback being its call site's flag.
 bool field_object(lang::ModelType m) {
   using M = lang::ModelType;
   return m == M::kAtomic || m == M::kSpinlock || m == M::kMutex || m == M::kCompletion ||
          m == M::kKref || m == M::kDmaFence || m == M::kWaitQueueHead || m == M::kDmaFenceCb ||
-         m == M::kRwSemaphore || m == M::kRwlock;
+         m == M::kRwSemaphore || m == M::kRwlock || m == M::kRcuHead;
 }
 
 // Appends the locations of an object of type `t` named `name` (declared at `pos`).
@@ -58,7 +60,7 @@ void flatten(const lang::Program& prog, const SType& t, const std::string& name,
                       "' is not modelled under --memory-model lkmm inside a struct (only "
                       "atomic_t, spinlock_t, struct mutex, struct completion, struct kref, "
                       "struct dma_fence, struct dma_fence_cb, wait_queue_head_t, struct "
-                      "rw_semaphore and rwlock_t are)");
+                      "rw_semaphore, rwlock_t and struct rcu_head are)");
     }
     if (field && t.model == lang::ModelType::kKref) lay->krefs.push_back(loc);
     const bool rw = t.model == lang::ModelType::kRwSemaphore || t.model == lang::ModelType::kRwlock;

@@ -139,7 +139,9 @@ bool screen_work(const lang::Program& prog, Error* err) {
 bool skipped_work_arg(std::string_view builtin, size_t i) {
   // WORK(fn) names its function (screen_work checks it); queue_work's workqueue is
   // system_wq or system_unbound_wq, which order nothing.
-  return (builtin == "WORK" && i == 0) || (builtin == "queue_work" && i == 0);
+  // kfree_rcu's second argument names the rcu_head field (lkmm_ravel_rcu_free.cc).
+  return (builtin == "WORK" && i == 0) || (builtin == "queue_work" && i == 0) ||
+         (builtin == "kfree_rcu" && i == 1);
 }
 
 void add_works(const lang::Program& prog, Layout* lay) {
@@ -218,6 +220,7 @@ void Eval::flush_work(const Expr* e, Frame& f) {
 // then set_work_pool_and_clear_pending()'s smp_mb, the function called with &w, and the
 // RELEASE write of done.
 void Eval::worker(const Layout::Work& w) {
+  if (w.fn == nullptr) return rcu_callback(w);
   em_.last_pos = w.pos;
   const uint64_t at = em_.trace.ev.size();
   if (em_.read(w.pending, lkmm::kOnce | lkmm::kAcquire, 0).v == 0) block(w.pos, at, at + 1);
@@ -235,13 +238,13 @@ void Eval::worker(const Layout::Work& w) {
 }
 
 bool queued_twice(const Layout& lay, const std::vector<const lkmm_thread::Trace*>& threads,
-                  lang::Pos* at) {
+                  lang::Pos* at, bool* rcu) {
   for (const Layout::Work& w : lay.works) {
     int attempts = 0;
     for (const lkmm_thread::Trace* tr : threads) {
       for (size_t i = 0; i < tr->ev.size(); ++i) {
         if (!(tr->work_queue >> i & 1) || tr->ev[i].loc != w.pending) continue;
-        if (++attempts == 2) return *at = tr->pos[i], true;
+        if (++attempts == 2) return *at = tr->pos[i], *rcu = w.fn == nullptr, true;
       }
     }
   }

@@ -73,7 +73,6 @@ TEST(LkmmOps2, Refused) {
     const char* message;
   };
   const std::vector<Case> cases = {
-      {"refused-last-put.ravel", ":9:5: ", "the last dma_fence_put()"},
       {"refused-ops-wait.ravel", ":7:34: ", "member '.wait' is not modelled"},
       {"refused-module-get.ravel", ":7:9: ", "'try_module_get' is not modelled"},
       {"refused-container-null.ravel", ":10:21: ", "container_of() of a value"},
