@@ -276,6 +276,10 @@ int field_offset(const lang::Program& prog, uint32_t id, int field);
 // kmemleak at the end of an execution: a heap object still alive in `memory`.
 void leaks(const lang::Program& prog, const Layout& lay, const std::vector<int64_t>& memory,
            std::vector<lkmm_thread::Trace::Finding>* found);
+// Every call of the built-in `name` in the code of `s` (not in the functions it calls), in
+// source order: the allocation and kfree_rcu() sites (lkmm_ravel_heap.cc).
+void calls_of(const lang::Stmt* s, std::string_view name, std::vector<const lang::Expr*>* out);
+void calls_of(const lang::Expr* e, std::string_view name, std::vector<const lang::Expr*>* out);
 // The screen's part for kzalloc/kfree: where allocation sites may be.
 bool screen_heap(const lang::Program& prog, Error* err);
 // kzalloc in threads (lkmm_ravel_alloc.cc): the lockdep map fs_reclaim's location.

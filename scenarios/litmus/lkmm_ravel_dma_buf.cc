@@ -141,34 +141,14 @@ bool Eval::dma_buf(const std::string& n, const Expr* e, Frame& f, Val* out) {
   return true;
 }
 
-// dma_buf_put() = fput(dmabuf->file): the decrement is refcount_dec_and_test()'s, a RELEASE
-// plus an ACQUIRE when it reaches zero (refcount-vs-atomic.rst), so the release sees every
-// access made before every other put. The last one runs dma_buf_release() ->
-// dmabuf->ops->release(dmabuf) under the test's control dependency.
+// dma_buf_put() = fput(dmabuf->file): refcount_dec_and_test() (lkmm_ravel_kernel.cc); the last
+// one runs dma_buf_release() -> dmabuf->ops->release(dmabuf) under the test's control
+// dependency.
 void Eval::buf_put(int loc, uint64_t addr, lang::Pos pos) {
-  Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn, addr);
-  const int r = static_cast<int>(em_.trace.ev.size()) - 1;
-  const bool bad = old.v <= 0;
-  if (bad)
-    em_.trace.findings.push_back({"refcount", "refcount_t: underflow; use-after-free.", pos});
-  const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kRelease,
-                          Val{bad ? kRefcountSaturated : old.v - 1, old.deps}, addr);
-  em_.trace.rmw.push_back({r, w});
-  sync();
-  if (old.v != 1) return;
-  em_.trace.ev[r].tags |= lkmm::kAcquire;
-  em_.branch(old.deps);
+  if (refcount_dec_and_test(loc, addr, pos).v != 1) return;
   const lang::Function* rel = release_of(prog_, lay_, loc);
   if (rel == nullptr) return;  // no .release: dma_buf_release() calls nothing of the exporter's
-  if (!rel->defined) refuse(pos, "function '" + rel->name + "' has no body");
-  Frame callee;
-  callee.slots.resize(rel->body.frame_size);
-  if (!rel->params.empty()) {
-    callee.slots[rel->params[0]->bind.index] = Val{lkmm_thread::kAddrBase + loc, addr};
-  }
-  ++depth_;
-  exec(rel->body.block, callee);
-  --depth_;
+  invoke(*rel, {Val{lkmm_thread::kAddrBase + loc, addr}}, pos);
 }
 
 }  // namespace ravel::litmus::lkmm_ravel

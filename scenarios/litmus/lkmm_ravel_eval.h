@@ -160,6 +160,7 @@ class Eval {
   void fs_reclaim();                             // might_alloc(GFP_KERNEL)
   std::set<const Expr*> allocated_;              // the thread's kzalloc sites run so far
   void kfree(const Expr* e, Frame& f);
+  void free_ghost(int ghost, uint64_t deps, lang::Pos pos);
   void kfree_rcu(const Expr* e, Frame& f);  // lkmm_ravel_rcu_free.cc
   // KASAN's check before every access to a freeable fence's memory (Emitter::before_access):
   // set by the first Eval of an Emitter, which outlives the others (a handler's).
@@ -201,7 +202,8 @@ class Eval {
   void complete(const std::string& n, const Expr* e, Frame& f);
   void wait_for_completion(const Expr* e, Frame& f);
   Val try_wait(const std::string& n, const Expr* e, Frame& f);
-  void refcount_inc(int loc, uint64_t addr, lang::Pos pos);  // kref_get's
+  Val refcount_inc(int loc, uint64_t addr, lang::Pos pos);           // kref_get's
+  Val refcount_dec_and_test(int loc, uint64_t addr, lang::Pos pos);  // kref_put's
   Val kref_put(const Expr* e, Frame& f);
 
   // dma_fences (lkmm_ravel_fence.cc): true when `n` is one of their built-ins.

@@ -39,21 +39,12 @@ bool Eval::fence_ref(const std::string& n, const Expr* e, Frame& f, Val* out) {
   if (p.v == 0) return true;
   const Layout::Fence& fc = fence_of(p, e->args[0]->pos);
   const bool get = n == "dma_fence_get";
-  Val old = em_.read(fc.ref, lkmm::kOnce | lkmm::kRmwInsn, 0);
-  const int r = static_cast<int>(em_.trace.ev.size()) - 1;
+  Val old = get ? refcount_inc(fc.ref, 0, e->pos) : refcount_dec_and_test(fc.ref, 0, e->pos);
   if (old.v <= 0) {
     refuse_if_consistent(e->pos, n + "() of a fence already released (dma_fence_release()) is "
                                      "not modelled under lkmm");
   }
-  const uint32_t tags = lkmm::kOnce | lkmm::kRmwInsn | (get ? 0 : lkmm::kRelease);
-  const int w = em_.write(fc.ref, tags, Val{old.v + (get ? 1 : -1), old.deps}, 0);
-  em_.trace.rmw.push_back({r, w});
-  sync();
-  if (!get && old.v == 1) {  // kref_put(): an ACQUIRE too, the release under its control dep
-    em_.trace.ev[r].tags |= lkmm::kAcquire;
-    em_.branch(old.deps);
-    fence_release(fc, e->pos);  // lkmm_ravel_fence_ops.cc
-  }
+  if (!get && old.v == 1) fence_release(fc, e->pos);  // lkmm_ravel_fence_ops.cc
   return true;
 }
 

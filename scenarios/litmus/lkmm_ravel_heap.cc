@@ -31,25 +31,6 @@ bool is_builtin(const lang::Expr* e, std::string_view name) {
          lang::builtins()[e->a->bind.index].name == name;
 }
 
-// Every kzalloc call of `init`'s own code, in source order (a function init calls is shared
-// with the threads: a site there is refused by screen_heap).
-void sites(const lang::Expr* e, std::vector<const lang::Expr*>* out) {
-  if (e == nullptr) return;
-  if (is_builtin(e, "kzalloc")) out->push_back(e);
-  sites(e->a, out), sites(e->b, out), sites(e->c, out);
-  for (const lang::Expr* a : e->args) sites(a, out);
-}
-
-void sites(const lang::Stmt* s, std::vector<const lang::Expr*>* out) {
-  if (s == nullptr) return;
-  for (const lang::VarDecl* d : s->decls) {
-    if (d->init != nullptr) sites(d->init->expr, out);
-  }
-  sites(s->expr, out), sites(s->step, out);
-  sites(s->init, out), sites(s->body, out), sites(s->else_body, out);
-  for (const lang::Stmt* b : s->stmts) sites(b, out);
-}
-
 // The type kzalloc allocates: `kzalloc(struct T)` or `kzalloc(struct T, gfp)`, a struct only.
 uint32_t alloc_struct(const lang::Expr* e) {
   const lang::Expr* t = e->args.empty() ? nullptr : e->args[0];
@@ -64,15 +45,31 @@ uint32_t alloc_struct(const lang::Expr* e) {
 
 }  // namespace
 
+void calls_of(const lang::Expr* e, std::string_view name, std::vector<const lang::Expr*>* out) {
+  if (e == nullptr) return;
+  if (is_builtin(e, name)) out->push_back(e);
+  calls_of(e->a, name, out), calls_of(e->b, name, out), calls_of(e->c, name, out);
+  for (const lang::Expr* a : e->args) calls_of(a, name, out);
+}
+
+void calls_of(const lang::Stmt* s, std::string_view name, std::vector<const lang::Expr*>* out) {
+  if (s == nullptr) return;
+  for (const lang::VarDecl* d : s->decls) {
+    if (d->init != nullptr) calls_of(d->init->expr, name, out);
+  }
+  calls_of(s->expr, name, out), calls_of(s->step, name, out);
+  calls_of(s->init, name, out), calls_of(s->body, name, out), calls_of(s->else_body, name, out);
+  for (const lang::Stmt* b : s->stmts) calls_of(b, name, out);
+}
+
 bool screen_heap(const lang::Program& prog, Error* err) {
-  std::vector<const lang::Expr*> in_init, all;
-  if (prog.has_init) sites(prog.init.block, &in_init);
+  std::vector<const lang::Expr*> all;
   // A thread's own code may allocate too (lkmm_ravel_alloc.cc); a handler may not.
   for (const lang::Task& t : prog.tasks) {
-    if (t.kind != lang::Task::Kind::kThread) sites(t.body.block, &all);
+    if (t.kind != lang::Task::Kind::kThread) calls_of(t.body.block, "kzalloc", &all);
   }
-  for (const lang::Function& fn : prog.functions) sites(fn.body.block, &all);
-  if (prog.has_final) sites(prog.final_.block, &all);
+  for (const lang::Function& fn : prog.functions) calls_of(fn.body.block, "kzalloc", &all);
+  if (prog.has_final) calls_of(prog.final_.block, "kzalloc", &all);
   if (!all.empty()) {
     *err = Error{all[0]->pos,
                  "kzalloc outside init's and the threads' own code is not modelled under "
@@ -85,10 +82,10 @@ bool screen_heap(const lang::Program& prog, Error* err) {
 bool add_heaps(const lang::Program& prog, Layout* lay, Error* err) {
   std::vector<const lang::Expr*> found;
   std::vector<std::string> by;  // who allocates at each site: init, or a thread
-  if (prog.has_init) sites(prog.init.block, &found);
+  if (prog.has_init) calls_of(prog.init.block, "kzalloc", &found);
   by.resize(found.size(), "init");
   for (const lang::Task& t : prog.tasks) {
-    if (t.kind == lang::Task::Kind::kThread) sites(t.body.block, &found);
+    if (t.kind == lang::Task::Kind::kThread) calls_of(t.body.block, "kzalloc", &found);
     by.resize(found.size(), t.name);
   }
   try {
@@ -157,11 +154,17 @@ void Eval::kfree(const Expr* e, Frame& f) {
   const int h = em_.is_address(p.v) ? lay_.heap_of[loc] : -1;
   if (h < 0 || lay_.heaps[h].base != loc)
     refuse(e->pos, "kfree of a pointer that is not a kzalloc'd object (sc's model error)");
+  free_ghost(lay_.heaps[h].ghost, p.deps, e->pos);
+}
+
+// The free itself, on an object's KASAN ghost (kfree(), kfree_rcu()'s callback): a relaxed xchg
+// of 2 into it, reached through the reads `deps`; the ghost already 2 is KASAN's double free.
+void Eval::free_ghost(int ghost, uint64_t deps, lang::Pos pos) {
   static const lkmm_thread::RmwSpec kXchg = *lkmm_thread::rmw_spec("xchg_relaxed");
-  Val old = em_.rmw(kXchg, lay_.heaps[h].ghost, p.deps, {Val{}, Val{kFreed, 0}});
+  Val old = em_.rmw(kXchg, ghost, deps, {Val{}, Val{kFreed, 0}});
   sync();
   if (old.v == kFreed)
-    em_.trace.findings.push_back({"double-free", "BUG: KASAN: double-free in kfree", e->pos});
+    em_.trace.findings.push_back({"double-free", "BUG: KASAN: double-free in kfree", pos});
 }
 
 // KASAN's shadow check before an access to `loc` whose address came from the reads `deps`.

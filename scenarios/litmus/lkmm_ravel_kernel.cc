@@ -166,8 +166,8 @@ Val Eval::try_wait(const std::string& n, const Expr* e, Frame& f) {
 // RMW. lib/refcount.c refcount_warn_saturate(): from 0 it is "addition on 0; use-after-free",
 // from a saturated (negative) count "saturated; leaking memory"; either leaves the count
 // saturated, so a later put warns of an underflow, as sc's model/refcount.cc does. Also
-// dma_buf_get()'s (lkmm_ravel_dma_buf.cc).
-void Eval::refcount_inc(int loc, uint64_t addr, lang::Pos pos) {
+// dma_buf_get()'s (lkmm_ravel_dma_buf.cc) and dma_fence_get()'s. Returns the old count.
+Val Eval::refcount_inc(int loc, uint64_t addr, lang::Pos pos) {
   Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn, addr);
   const int r = static_cast<int>(em_.trace.ev.size()) - 1;
   int64_t next = old.v + 1;
@@ -181,41 +181,43 @@ void Eval::refcount_inc(int loc, uint64_t addr, lang::Pos pos) {
   const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn, Val{next, old.deps}, addr);
   em_.trace.rmw.push_back({r, w});
   sync();
+  return old;
 }
 
-// kref_put(): refcount_dec_and_test(), which refcount-vs-atomic.rst orders as a RELEASE, plus
-// an ACQUIRE when it reaches zero (the control dependency and smp_acquire__after_ctrl_dep()),
-// so the release function sees every access made before every other put. It then calls the
-// release function with the kref. Putting a zero count is refcount_t's underflow warning.
-Val Eval::kref_put(const Expr* e, Frame& f) {
-  auto [loc, addr] = pointer_arg(e->args[0], f);
+// refcount_dec_and_test(), which refcount-vs-atomic.rst orders as a RELEASE, plus an ACQUIRE
+// when it reaches zero (the control dependency and smp_acquire__after_ctrl_dep()): what follows
+// the last put (a release function) runs under the test's control dependency and sees every
+// access made before every other put. From 0 or a saturated count it is refcount_t's
+// "underflow; use-after-free." and the count stays saturated (lib/refcount.c, sc's
+// model/refcount.cc). Returns the old count: 1 when this put was the last. kref_put's,
+// dma_buf_put's (lkmm_ravel_dma_buf.cc) and dma_fence_put's (lkmm_ravel_fence_ref.cc).
+Val Eval::refcount_dec_and_test(int loc, uint64_t addr, lang::Pos pos) {
   Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn, addr);
   const int r = static_cast<int>(em_.trace.ev.size()) - 1;
-  if (old.v <= 0) {
-    em_.trace.findings.push_back({"refcount", "refcount_t: underflow; use-after-free.", e->pos});
-    return Val{0, old.deps};
-  }
-  const int w =
-      em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kRelease, Val{old.v - 1, old.deps}, addr);
+  const bool bad = old.v <= 0;
+  if (bad)
+    em_.trace.findings.push_back({"refcount", "refcount_t: underflow; use-after-free.", pos});
+  const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kRelease,
+                          Val{bad ? kRefcountSaturated : old.v - 1, old.deps}, addr);
   em_.trace.rmw.push_back({r, w});
   sync();
-  if (old.v != 1) return Val{0, old.deps};
-  em_.trace.ev[r].tags |= lkmm::kAcquire;
-  em_.branch(old.deps);  // the release function runs under the test's control dependency
+  if (old.v == 1) {
+    em_.trace.ev[r].tags |= lkmm::kAcquire;
+    em_.branch(old.deps);
+  }
+  return old;
+}
+
+// kref_put(&r, release): the last put calls the release function, by name, with the kref.
+Val Eval::kref_put(const Expr* e, Frame& f) {
+  auto [loc, addr] = pointer_arg(e->args[0], f);
   const Expr* fn = e->args[1];
   if (fn->kind != lang::ExprKind::kIdent || fn->bind.kind != lang::Binding::Kind::kFunction) {
     refuse(fn->pos, "kref_put()'s release function must be a function's name under lkmm");
   }
-  const lang::Function& rel = prog_.functions[fn->bind.index];
-  if (!rel.defined) refuse(fn->pos, "function '" + rel.name + "' has no body");
-  Frame callee;
-  callee.slots.resize(rel.body.frame_size);
-  if (!rel.params.empty()) {
-    callee.slots[rel.params[0]->bind.index] = Val{lkmm_thread::kAddrBase + loc, addr};
-  }
-  ++depth_;
-  exec(rel.body.block, callee);
-  --depth_;
+  Val old = refcount_dec_and_test(loc, addr, e->pos);
+  if (old.v != 1) return Val{0, old.deps};
+  invoke(prog_.functions[fn->bind.index], {Val{lkmm_thread::kAddrBase + loc, addr}}, fn->pos);
   return Val{1, old.deps};
 }
 

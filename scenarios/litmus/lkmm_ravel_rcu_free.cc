@@ -26,41 +26,14 @@
 #include "scenarios/litmus/lkmm_ravel_eval.h"
 
 namespace ravel::litmus::lkmm_ravel {
-namespace {
 
-using lang::Binding;
-using lang::ExprKind;
 using lkmm_thread::kAddrBase;
-
-bool is_kfree_rcu(const lang::Expr* e) {
-  return e->kind == ExprKind::kCall && e->a->bind.kind == Binding::Kind::kBuiltin &&
-         lang::builtins()[e->a->bind.index].name == "kfree_rcu";
-}
-
-void sites(const lang::Expr* e, std::vector<const lang::Expr*>* out) {
-  if (e == nullptr) return;
-  if (is_kfree_rcu(e)) out->push_back(e);
-  sites(e->a, out), sites(e->b, out), sites(e->c, out);
-  for (const lang::Expr* a : e->args) sites(a, out);
-}
-
-void sites(const lang::Stmt* s, std::vector<const lang::Expr*>* out) {
-  if (s == nullptr) return;
-  for (const lang::VarDecl* d : s->decls) {
-    if (d->init != nullptr) sites(d->init->expr, out);
-  }
-  sites(s->expr, out), sites(s->step, out);
-  sites(s->init, out), sites(s->body, out), sites(s->else_body, out);
-  for (const lang::Stmt* b : s->stmts) sites(b, out);
-}
-
-}  // namespace
 
 // Every kfree_rcu() of the tasks and functions (init's and final's are refused when run).
 void add_rcu_frees(const lang::Program& prog, Layout* lay) {
   std::vector<const lang::Expr*> found;
-  for (const lang::Task& t : prog.tasks) sites(t.body.block, &found);
-  for (const lang::Function& fn : prog.functions) sites(fn.body.block, &found);
+  for (const lang::Task& t : prog.tasks) calls_of(t.body.block, "kfree_rcu", &found);
+  for (const lang::Function& fn : prog.functions) calls_of(fn.body.block, "kfree_rcu", &found);
   const size_t first = lay->work_tasks.size();
   for (const lang::Expr* e : found) {
     Layout::Work w;
@@ -111,22 +84,12 @@ void Eval::rcu_callback(const Layout::Work& w) {
   if (em_.read(w.pending, lkmm::kOnce | lkmm::kAcquire, 0).v == 0) block(w.pos, at, at + 1);
   em_.fence(lkmm::Fence::kSyncRcu);
   // Another value than the call's store is an inconsistent candidate: DeadPath on no address.
-  static const lkmm_thread::RmwSpec kXchg = *lkmm_thread::rmw_spec("xchg_relaxed");
-  if (w.ptr < 0) {  // dma_fence_free(): the fence's own ghost
-    Val old = em_.rmw(kXchg, w.ghost, 0, {Val{}, Val{kFreed, 0}});
-    sync();
-    if (old.v == kFreed)
-      em_.trace.findings.push_back({"double-free", "BUG: KASAN: double-free in kfree", w.pos});
-    return;
-  }
+  if (w.ptr < 0) return free_ghost(w.ghost, 0, w.pos);  // dma_fence_free(): the fence's own
   Val p = em_.read(w.ptr, lkmm::kOnce, 0);
   const int loc = em_.location(p).first;
   const int h = loc < static_cast<int>(lay_.heap_of.size()) ? lay_.heap_of[loc] : -1;
   if (h < 0 || lay_.heaps[h].base != loc) refuse(w.pos, "kfree_rcu's pointer changed (lkmm)");
-  Val old = em_.rmw(kXchg, lay_.heaps[h].ghost, p.deps, {Val{}, Val{kFreed, 0}});
-  sync();
-  if (old.v == kFreed)
-    em_.trace.findings.push_back({"double-free", "BUG: KASAN: double-free in kfree", w.pos});
+  free_ghost(lay_.heaps[h].ghost, p.deps, w.pos);
 }
 
 void add_fence_frees(const lang::Program& prog, Layout* lay) {

@@ -45,16 +45,6 @@ TEST(LkmmRcuFree, UafIsWordedAsUnderSc) {
   }
 }
 
-TEST(LkmmRcuFree, LibraryFilesGiveTheirScVerdicts) {
-  for (const char* name : {"inline-lock-rcu", "outlive-module-no-release",
-                           "outlive-module-no-release-last-put-races-signal"}) {
-    const std::string file = std::string("scenarios/fence-ops/") + name + ".ravel";
-    Result r = ravel("run --memory-model lkmm " + file);
-    EXPECT_EQ(r.code, 0) << file << "\n" << r.out << r.err;
-    EXPECT_NE(r.out.find("PASS"), std::string::npos) << file << "\n" << r.out;
-  }
-}
-
 // A freed fence's use is KASAN's, named by the built-in, as under sc.
 TEST(LkmmRcuFree, FenceUafIsWordedAsUnderSc) {
   const std::string file = "tests/litmus/ravel-rcu-free/fence-free-use-after-put.ravel";
