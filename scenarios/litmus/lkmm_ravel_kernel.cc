@@ -203,8 +203,8 @@ Val Eval::refcount_dec_and_test(int loc, uint64_t addr, lang::Pos pos) {
     sync();
     return old;
   }
-  const int w = em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kRelease,
-                          Val{old.v - 1, old.deps}, addr);
+  const int w =
+      em_.write(loc, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kRelease, Val{old.v - 1, old.deps}, addr);
   em_.trace.rmw.push_back({r, w});
   sync();
   if (old.v == 1) {
