@@ -313,29 +313,33 @@ TEST_P(DmaFenceTest, GfpKernelInSignallingSection) {
   EXPECT_TRUE(ok.violations.empty()) << summary(ok);
 }
 
-// Seed 000: a reader calls ops->signaled while the driver signals and unloads its module. With
-// the RCU-detached ops and synchronize_rcu() before the unload: ok; without the grace period:
-// uaf through the freed ops table.
-void ops_unload(Ctx& ctx, bool grace_period) {
+// Seed 000: a reader calls ops->signaled while the driver unloads its module. After the signal
+// (ops detached) the unload is safe with or without the driver's synchronize_rcu(): free_module()
+// waits for a grace period before freeing the table (kernel/module/main.c). Unloaded while the
+// fence is unsignalled, a reader that starts after that grace period calls through the freed
+// table: uaf.
+void ops_unload(Ctx& ctx, bool signal, bool grace_period) {
   Module* drv = module_new("drv");
   DmaFenceOps* ops = dma_fence_ops_new("drv_ops", drv);
   auto* f = dma_fence_new("f", ops, nullptr);
   ops->signaled = [f](DmaFence*) { return false; };
   spawn_thread_fn(ctx, {.name = "reader"}, [=] { dma_fence_is_signaled(f, RAVEL_LOC); });
   spawn_thread_fn(ctx, {.name = "driver"}, [=] {
-    dma_fence_signal(f, RAVEL_LOC);
-    EXPECT_EQ(f->ops, nullptr);  // detached: neither .wait nor .release
+    if (signal) dma_fence_signal(f, RAVEL_LOC);
+    EXPECT_EQ(f->ops == nullptr, signal);  // detached: neither .wait nor .release
     if (grace_period) synchronize_rcu(RAVEL_LOC);
     EXPECT_EQ(module_unload(drv, RAVEL_LOC), 0);
   });
 }
 
 TEST_P(DmaFenceTest, OpsAfterModuleUnload) {
-  auto bad = run(GetParam(), [](Ctx& ctx) { ops_unload(ctx, false); });
+  auto bad = run(GetParam(), [](Ctx& ctx) { ops_unload(ctx, false, true); });
   EXPECT_TRUE(found(bad, kUaf, "dma_fence_ops.signaled")) << summary(bad);
-  auto ok = run(GetParam(), [](Ctx& ctx) { ops_unload(ctx, true); });
-  EXPECT_TRUE(ok.complete);
-  EXPECT_TRUE(ok.violations.empty()) << summary(ok);
+  for (bool grace_period : {false, true}) {
+    auto ok = run(GetParam(), [=](Ctx& ctx) { ops_unload(ctx, true, grace_period); });
+    EXPECT_TRUE(ok.complete);
+    EXPECT_TRUE(ok.violations.empty()) << grace_period << summary(ok);
+  }
 }
 
 // A fence outliving its module: with .release the ops stay attached and the last put calls

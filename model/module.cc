@@ -6,6 +6,7 @@
 
 #include "model/ops.h"
 #include "model/race.h"
+#include "model/rcu.h"
 #include "model/slab.h"
 
 namespace ravel::model {
@@ -63,11 +64,16 @@ int module_unload(Module* mod, Loc loc) {
     ret = -ENOENT;
   } else if (mod->refcnt > 0) {
     ret = -EBUSY;
-  } else {
-    mod->gone = true;
-    for (ObjectId table : mod->owned) slab_free_internal(table, op::kModuleUnload, loc);
   }
   ctx.set_result(ret);
+  if (ret != 0) return ret;
+  // kernel/module/main.c delete_module(): MODULE_STATE_GOING (try_module_get fails from here),
+  // then free_module() unlinks the module and calls synchronize_rcu() before free_mod_mem()
+  // frees its memory (the ops tables, static data of the module): a reader inside an RCU
+  // read-side section that began before the unload finishes before the tables go away.
+  mod->gone = true;
+  synchronize_rcu(loc);
+  for (ObjectId table : mod->owned) slab_free_internal(table, op::kModuleUnload, loc);
   return ret;
 }
 

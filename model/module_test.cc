@@ -5,9 +5,11 @@
 
 #include <cerrno>
 
+#include "model/atomic.h"
 #include "model/cpu.h"
-#include "model/testing.h"
+#include "model/rcu.h"
 #include "model/slab.h"
+#include "model/testing.h"
 
 namespace ravel::model {
 namespace {
@@ -38,6 +40,31 @@ TEST(Module, CallThroughOpsOfUnloadedModuleIsUaf) {
 
 TEST(Module, ReferenceHeldPreventsUnload) {
   auto r = run([](Ctx& ctx) { call_vs_unload(ctx, true); });
+  EXPECT_TRUE(r.violations.empty()) << dump(r);
+}
+
+// kernel/module/main.c free_module(): synchronize_rcu() before the module's memory is freed. A
+// caller that found the table through a pointer (read inside an RCU read-side section) which the
+// unloader cleared first is safe: either it saw NULL, or its section began before the grace
+// period. Outside a section (CallThroughOpsOfUnloadedModuleIsUaf) it is not.
+TEST(Module, UnloadWaitsForAGracePeriod) {
+  auto r = run([](Ctx& ctx) {
+    Module* drv = module_new("drv");
+    ObjectId ops = slab_static_object("struct my_ops", HERE);
+    SharedVar* signaled = new_shared_var("my_ops.signaled", 1, ops);
+    SharedVar* published = new_shared_var("ops", 1);
+    module_own(drv, ops);
+    spawn_thread_fn(ctx, {.name = "user"}, [signaled, published] {
+      rcu_read_lock(HERE);
+      if (READ_ONCE(published, HERE) != 0) plain_read(signaled, HERE);
+      rcu_read_unlock(HERE);
+    });
+    spawn_thread_fn(ctx, {.name = "rmmod"}, [drv, published] {
+      WRITE_ONCE(published, 0, HERE);
+      module_unload(drv, HERE);
+    });
+  });
+  EXPECT_TRUE(r.complete);
   EXPECT_TRUE(r.violations.empty()) << dump(r);
 }
 

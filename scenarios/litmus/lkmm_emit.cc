@@ -232,9 +232,23 @@ Val Emitter::try_lock(int loc, uint64_t addr) {
   return Val{1, uint64_t{1} << ri};
 }
 
+// test_and_set_bit() finding the bit set: fully ordered all the same (atomic_bitops.txt since
+// v6.0: only test_and_set_bit_lock() is unordered on failure; asm-generic's early return on a
+// set bit was removed for missing workqueue runs: set_work_pool_and_clear_pending() relies on
+// it). The bit is unchanged, so no write: the read is Mb-tagged (ordered after everything
+// before it) and an smp_mb() follows it (everything after it ordered after it), as herd7
+// brackets a fully ordered RMW with Mb fences.
+Val Emitter::test_bit_set(const RmwSpec& s, Val old) {
+  if (s.order == Order::kMb) {
+    trace.ev.back().tags |= lkmm::kMbTag;
+    fence(lkmm::Fence::kMb);
+  }
+  return Val{1, old.deps};
+}
+
 // One RMW: a read (tagged as an RMW instruction's, even when it fails), and when it stores a
 // write, the pair in rmw. Fully ordered (kMb) successful RMWs tag both halves Mb; a failed one
-// is a relaxed read.
+// is a relaxed read (test_and_set_bit's: test_bit_set).
 Val Emitter::rmw(const RmwSpec& s, int loc, uint64_t addr, const std::vector<Val>& args) {
   Access a(*this, loc, addr);
   uint32_t rt = lkmm::kOnce | lkmm::kRmwInsn | (s.noreturn ? lkmm::kNoreturn : 0u);
@@ -266,7 +280,7 @@ Val Emitter::rmw(const RmwSpec& s, int loc, uint64_t addr, const std::vector<Val
       operand = args[0];
       const int64_t m = static_cast<int64_t>(uint64_t{1} << (operand.v & 63));
       const int64_t bit = (old.v & m) != 0;
-      if (s.test_bit && bit) return Val{1, old.deps};  // failed: the bit was set already
+      if (s.test_bit && bit) return test_bit_set(s, old);  // the bit was set already
       nv = s.op == RmwSpec::Op::kSetBit ? old.v | m : old.v & ~m;
       if (s.test_bit) old = Val{bit, old.deps};  // returns the old bit
       break;

@@ -46,8 +46,9 @@ struct RmwSpec {
   bool fetch = false;      // returns the old value (else the new one)
   int64_t unit = 0;        // atomic_inc/dec and *_inc/dec_return: the fixed amount (else 0)
   bool test_zero = false;  // atomic_dec_and_test: returns whether the new value is 0
-  // test_and_set_bit: returns the old bit; when the bit is already set the operation failed
-  // and is a relaxed read only (atomic_bitops.txt: conditional RMWs are unordered on failure).
+  // test_and_set_bit: returns the old bit; when the bit is already set nothing is written,
+  // and the read is fully ordered all the same (atomic_bitops.txt: only test_and_set_bit_lock()
+  // is unordered on failure).
   bool test_bit = false;
   size_t nargs = 0;
   size_t ptr = 0;  // index of the pointer argument
@@ -142,6 +143,7 @@ class Emitter {
  private:
   int emit(lkmm::Event e, uint64_t addr, uint64_t data);
   int64_t choose_value(int loc);
+  Val test_bit_set(const RmwSpec& s, Val old);
   // Runs before_access unless an access is already under way (busy_).
   struct Access {
     Access(Emitter& em, int loc, uint64_t addr);

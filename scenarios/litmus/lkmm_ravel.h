@@ -71,6 +71,9 @@ struct Layout {
     // (ptr -1): the fence's KASAN ghost, freed directly.
     int ptr = -1;
     int ghost = -1;
+    // How many times the worker may run the function in one execution (lkmm_ravel_work.cc):
+    // 1, unless an execution queued it again (QueuedAgain: the run starts over with one more).
+    int runs = 1;
   };
   std::vector<Work> works;
   std::deque<lang::Task> work_tasks;
@@ -253,10 +256,18 @@ bool screen_work(const lang::Program& prog, Error* err);
 bool skipped_work_arg(std::string_view builtin, size_t i);
 void add_works(const lang::Program& prog, Layout* lay);
 bool work_idle(const Layout& lay, size_t t, const lkmm_thread::Trace& tr);
-// Whether an execution's threads attempt to queue one work twice (*at: the second attempt;
-// *rcu: the work is a kfree_rcu() site's callback).
-bool queued_twice(const Layout& lay, const std::vector<const lkmm_thread::Trace*>& threads,
-                  lang::Pos* at, bool* rcu);
+// An execution in which a work is queued more often than its worker runs (lkmm_ravel_work.cc):
+// the enumeration starts over with one run more for that work.
+struct QueuedAgain {
+  size_t work;
+  lang::Pos at;  // the queueing its worker would miss
+};
+constexpr int kMaxWorkRuns = 3;
+// Whether an execution's threads queue a work more often than its worker runs: with one run
+// (PENDING never cleared), two attempts; with more, more successful queueings than runs. Throws
+// QueuedAgain below kMaxWorkRuns runs, refuses (Error) beyond, and for a kfree_rcu() site's
+// callback (one per site) at the second call.
+void check_queued(const Layout& lay, const std::vector<const lkmm_thread::Trace*>& threads);
 // kfree_rcu() (lkmm_ravel_rcu_free.cc): a callback thread per call site, as a work's worker
 // (Layout::Work with ptr set), after add_works.
 void add_rcu_frees(const lang::Program& prog, Layout* lay);

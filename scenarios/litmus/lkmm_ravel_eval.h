@@ -305,6 +305,8 @@ class Eval {
  public:
   // A work item's worker thread: idle (blocked on its read of PENDING) or the function run.
   void worker(const Layout::Work& w);
+  void worker_run_again(const Layout::Work& w);
+  void call_work_fn(const Layout::Work& w);
   void rcu_callback(const Layout::Work& w);  // a kfree_rcu() site's (lkmm_ravel_rcu_free.cc)
   // The end of a thread's path: a signalling section, rw_semaphore or rwlock still held is
   // refused (sc reports it); its implicit RCU section, if open, ends with it.

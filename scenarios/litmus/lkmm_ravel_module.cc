@@ -5,11 +5,12 @@
 // Design note. A module global's own location is its state: 0 loaded, 1 gone. module_unload is
 // kernel/module/main.c's delete_module() as sc models it: -ENOENT for a module already gone;
 // references (try_module_get(), module_put()) are not modelled under lkmm, so none is ever
-// held and -EBUSY never returned; otherwise the module is marked gone and each table whose
-// .owner it is freed (a relaxed xchg of kFreed into the table's ghost, as kfree in
-// lkmm_ravel_heap.cc), with no grace period of its own: sc's model frees at once, and a driver
-// that needs readers gone calls synchronize_rcu() before the unload. Only dma_fence_ops tables
-// have an .owner lkmm lays out (every other ops type is refused by the screen).
+// held and -EBUSY never returned; otherwise the module is marked gone, free_module()'s
+// synchronize_rcu() runs (its grace-period fence: a reader whose RCU read-side section began
+// before it finishes before anything after it), and each table whose .owner it is is freed (a
+// relaxed xchg of kFreed into the table's ghost, as kfree in lkmm_ravel_heap.cc). Only
+// dma_fence_ops tables have an .owner lkmm lays out (every other ops type is refused by the
+// screen).
 #include "scenarios/litmus/lkmm_ravel_eval.h"
 
 namespace ravel::litmus::lkmm_ravel {
@@ -31,6 +32,14 @@ bool Eval::module(const std::string& n, const Expr* e, Frame& f, Val* out) {
   sync();
   *out = Val{old.v != 0 ? kEnoent : 0, old.deps};
   if (old.v != 0) return true;
+  // kernel/module/main.c free_module(): synchronize_rcu() before free_mod_mem().
+  if (rcu_depth_ > 0 || !held_.empty()) {
+    refuse(e->pos,
+           "module_unload() inside an RCU read-side section or under a spinlock is not "
+           "modelled under lkmm (sc reports it)");
+  }
+  em_.fence(lkmm::Fence::kSyncRcu);
+  sync();
   for (const auto& [table, t] : lay_.ops_tables) {
     if (t.owner != mod) continue;
     em_.rmw(kXchg, table, old.deps, {Val{}, Val{kFreed, 0}});  // slab_free_internal()

@@ -65,15 +65,7 @@ class Judge {
         if (v.kind == "refused") throw Error{v.pos, v.message};
       }
     }
-    {
-      lang::Pos at;
-      if (bool rcu = false; lkmm_ravel::queued_twice(lay_, f.threads, &at, &rcu)) {
-        throw Error{at, rcu ? "a kfree_rcu() site called twice in one execution is not modelled "
-                              "under lkmm (one callback thread per site)"
-                            : "queueing a work twice in one execution is not modelled under lkmm "
-                              "(it runs once or twice as its worker has started or not)"};
-      }
-    }
+    lkmm_ravel::check_queued(lay_, f.threads);  // may start the enumeration over
     std::vector<Trace::Finding> found;
     bool ended = false, stopped = false, blocked = false, irq_left = false;
     for (size_t t = 0; t < f.threads.size(); ++t) {
@@ -297,6 +289,14 @@ std::string render(const lang::Source& src, const Error& err) {
   return d.render();
 }
 
+// What a judged execution left in *out, cleared for an enumeration that starts over (the
+// caller's on_final stays).
+void restart(RavelLkmmResult* out) {
+  auto on_final = std::move(out->on_final);
+  *out = RavelLkmmResult{};
+  out->on_final = std::move(on_final);
+}
+
 }  // namespace
 
 bool screen_ravel_lkmm(const lang::Program& prog, const lang::Source& src, std::string* diag) {
@@ -314,7 +314,10 @@ bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t
   lkmm_ravel::Layout lay;
   bool ok = lkmm_ravel::screen(prog, &err) && lkmm_ravel::make_layout(prog, loop_bound, &lay, &err);
   lkmm_enum::Stats stats;
-  if (ok) {
+  // A work queued again in a judged execution: everything judged so far assumed fewer runs of
+  // it, so the enumeration starts over with one more (lkmm_ravel_work.cc check_queued).
+  for (bool again = ok; again;) {
+    again = false;
     auto paths = [&](int p, const std::vector<std::vector<int64_t>>& domain, std::vector<Trace>* o,
                      Error* e) {
       return lkmm_ravel::thread_paths(prog, lay, loop_bound, p, domain, lkmm_enum::kMaxPaths, o, e);
@@ -326,6 +329,11 @@ bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t
                                 &err, &stop);
     } catch (const Error& e) {
       err = e, ok = false;
+    } catch (const lkmm_ravel::QueuedAgain& q) {
+      ++lay.works[q.work].runs;
+      restart(out);
+      stats = {};
+      again = true;
     }
   }
   if (!ok) {

@@ -15,12 +15,18 @@
 // read the queueing being judged. After the function, a RELEASE write of done: the complete()
 // of flush_work()'s barrier work (insert_wq_barrier()), which flush_work() waits for as
 // wait_for_completion() does.
-// Exact only because PENDING is set once: an execution with two queueing attempts on one
-// work (two sites, a loop, a function called twice, the work queueing itself) refuses the
-// scenario when it is judged (queued_twice(), a property of the execution, not of the text:
-// a fence callback that queues runs once, whichever thread signals). screen_work() refuses a
-// queueing in init or final and a flush_work() whose value is used; INIT_WORK and
-// cancel_work_sync are not modelled at all.
+// A work queued again: with one run PENDING is never cleared, so a second queueing attempt
+// would always merge where the kernel's may queue a second run. An execution with two
+// attempts on one work therefore starts the enumeration over with two runs of its worker
+// (Layout::Work::runs, check_queued()): each run clears PENDING (smp_wmb, the store, smp_mb:
+// set_work_pool_and_clear_pending()) before calling the function, and reads PENDING again
+// after it; an execution with more successful queueings than runs starts over with one more,
+// up to kMaxWorkRuns (then refused). The count is a property of the execution, not of the
+// text: a fence callback that queues runs once, whichever thread signals. screen_work()
+// refuses a queueing in init or final and a flush_work() whose value is used; flush_work()
+// of a work run more than once is refused when it runs; INIT_WORK and cancel_work_sync are
+// not modelled at all.
+#include <bit>
 #include <map>
 
 #include "scenarios/lang/builtins.h"
@@ -162,9 +168,12 @@ void add_works(const lang::Program& prog, Layout* lay) {
   for (const lang::Task& t : lay->work_tasks) lay->threads.push_back(&t);
 }
 
+// Blocked at a read of PENDING: its first (never queued), or after a run (not queued again).
 bool work_idle(const Layout& lay, size_t t, const lkmm_thread::Trace& tr) {
-  return t >= lay.tasks && tr.blocked && tr.ev.size() == 1 &&
-         pos_key(tr.blocked_pos) == pos_key(lay.works[t - lay.tasks].pos);
+  if (t < lay.tasks || !tr.blocked || tr.blocked_reads == 0) return false;
+  const Layout::Work& w = lay.works[t - lay.tasks];
+  return pos_key(tr.blocked_pos) == pos_key(w.pos) &&
+         tr.ev[std::countr_zero(tr.blocked_reads)].loc == w.pending;
 }
 
 bool Eval::work(const std::string& n, const Expr* e, Frame& f, Val* out) {
@@ -209,6 +218,11 @@ void Eval::flush_work(const Expr* e, Frame& f) {
            "and lockdep's workqueue dependencies are checked under sc)");
   }
   const Layout::Work& w = work_of(e->args.back(), f);
+  if (w.runs > 1) {
+    refuse(e->pos,
+           "flush_work() of a work queued again in one execution is not modelled under "
+           "lkmm");
+  }
   if (em_.read(w.pending, lkmm::kOnce | lkmm::kAcquire, 0).v == 0) return;
   const uint64_t at = em_.trace.ev.size();
   if (em_.read(w.done, lkmm::kOnce | lkmm::kAcquire, 0).v != 0) return;
@@ -218,13 +232,38 @@ void Eval::flush_work(const Expr* e, Frame& f) {
 
 // The worker (process_one_work): an ACQUIRE read of PENDING, idle on 0 (see the design note);
 // then set_work_pool_and_clear_pending()'s smp_mb, the function called with &w, and the
-// RELEASE write of done.
+// RELEASE write of done. A work queued again (runs > 1) is run again by the same worker after
+// it clears PENDING (worker_run_again).
 void Eval::worker(const Layout::Work& w) {
   if (w.fn == nullptr) return rcu_callback(w);
+  if (w.runs > 1) {
+    for (int r = 0; r < w.runs; ++r) worker_run_again(w);
+    return;
+  }
   em_.last_pos = w.pos;
   const uint64_t at = em_.trace.ev.size();
   if (em_.read(w.pending, lkmm::kOnce | lkmm::kAcquire, 0).v == 0) block(w.pos, at, at + 1);
   em_.fence(lkmm::Fence::kMb);
+  call_work_fn(w);
+  em_.last_pos = w.pos;
+  em_.write(w.done, lkmm::kOnce | lkmm::kRelease, Val{1, 0}, 0);
+}
+
+// One run of a work that may be queued again: kernel/workqueue.c process_one_work() takes the
+// work off the list and set_work_pool_and_clear_pending() clears PENDING (smp_wmb, the store,
+// smp_mb) before calling the function, so a queue_work() from then on queues it again and the
+// worker runs it once more. No done write: flush_work() of such a work is refused.
+void Eval::worker_run_again(const Layout::Work& w) {
+  em_.last_pos = w.pos;
+  const uint64_t at = em_.trace.ev.size();
+  if (em_.read(w.pending, lkmm::kOnce | lkmm::kAcquire, 0).v == 0) block(w.pos, at, at + 1);
+  em_.fence(lkmm::Fence::kWmb);
+  em_.write(w.pending, lkmm::kOnce, Val{0, 0}, 0);
+  em_.fence(lkmm::Fence::kMb);
+  call_work_fn(w);
+}
+
+void Eval::call_work_fn(const Layout::Work& w) {
   Frame callee;
   callee.slots.resize(w.fn->body.frame_size);
   if (!w.fn->params.empty()) {
@@ -233,22 +272,31 @@ void Eval::worker(const Layout::Work& w) {
   ++depth_;
   exec(w.fn->body.block, callee);
   --depth_;
-  em_.last_pos = w.pos;
-  em_.write(w.done, lkmm::kOnce | lkmm::kRelease, Val{1, 0}, 0);
 }
 
-bool queued_twice(const Layout& lay, const std::vector<const lkmm_thread::Trace*>& threads,
-                  lang::Pos* at, bool* rcu) {
-  for (const Layout::Work& w : lay.works) {
-    int attempts = 0;
+// Counts, per work, the queueing attempts (one run: PENDING is never cleared, so an attempt
+// after the first would fail where the kernel's could succeed) or the successful ones (more
+// runs: test_and_set_bit() read 0).
+void check_queued(const Layout& lay, const std::vector<const lkmm_thread::Trace*>& threads) {
+  for (size_t k = 0; k < lay.works.size(); ++k) {
+    const Layout::Work& w = lay.works[k];
+    int queued = 0;
     for (const lkmm_thread::Trace* tr : threads) {
       for (size_t i = 0; i < tr->ev.size(); ++i) {
         if (!(tr->work_queue >> i & 1) || tr->ev[i].loc != w.pending) continue;
-        if (++attempts == 2) return *at = tr->pos[i], *rcu = w.fn == nullptr, true;
+        if (w.runs > 1 && tr->ev[i].value != 0) continue;  // already pending: merged
+        if (++queued <= w.runs) continue;
+        if (w.fn == nullptr) {
+          throw Error{tr->pos[i],
+                      "a kfree_rcu() site called twice in one execution is not modelled under "
+                      "lkmm (one callback thread per site)"};
+        }
+        if (w.runs < kMaxWorkRuns) throw QueuedAgain{k, tr->pos[i]};
+        throw Error{tr->pos[i], "a work queued and run more than " + std::to_string(kMaxWorkRuns) +
+                                    " times in one execution is not modelled under lkmm"};
       }
     }
   }
-  return false;
 }
 
 }  // namespace ravel::litmus::lkmm_ravel

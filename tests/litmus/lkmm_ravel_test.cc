@@ -57,6 +57,7 @@ const std::vector<Expected> kScenarios = {
     {"bit-mp-barriers.ravel", {}, {}},
     {"bit-sb-set.ravel", {"assertion"}, {}},
     {"bit-sb.ravel", {}, {}},
+    {"bit-sb-already-set.ravel", {}, {}},
     {"bit-trylock.ravel", {}, {}},
     // choose(n): each value a path of the thread; one unordered value is found.
     {"choose-mp.ravel", {"assertion"}, {}},

@@ -18,7 +18,7 @@ const std::string kFiles =
     "scenarios/locking/rwsem-recursive-read.ravel scenarios/vfio/hot-reset-restore-flag.ravel "
     "scenarios/fence-ops/dma-fence-unload-no-sync.ravel "
     "scenarios/dma-resv/wait-in-signalling.ravel scenarios/locking/rwlock-recursive-read-irq.ravel";
-// 100 executions in 31 pieces: enough for a worker to get several.
+// 280 executions in 24 pieces: enough for a worker to get several.
 const std::string kMany = "scenarios/fence-ops/dma-fence-unload-no-sync.ravel";
 
 // Times are the only thing allowed to differ (the summary table's column too).
