@@ -333,7 +333,8 @@ bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t
       ++lay.works[q.work].runs;
       restart(out);
       stats = {};
-      again = true;
+      stop.requested = stop.stopped = false;  // a limit the judged executions met; the clock
+      again = true;                           // and interrupts are read again
     }
   }
   if (!ok) {
