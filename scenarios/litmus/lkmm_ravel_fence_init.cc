@@ -18,6 +18,7 @@
 // the same location (one lock, one lockdep class). The context and seqno only matter to
 // dma_resv_add_fence()'s replacement of a fence of the same context (sc's model/dma_resv.cc):
 // with that built-in in the program, a context other than 0 (a fresh one) is refused.
+#include <algorithm>
 #include <string>
 
 #include "scenarios/lang/builtins.h"
@@ -186,13 +187,15 @@ bool add_fence_inits(const lang::Program& prog, Layout* lay, Error* err) {
     *err = r.err;
     return false;
   }
+  lay->heap_of.resize(lay->names.size(), -1);  // the ops pointers added are no heap object's
   return true;
 }
 
 // dma_fence_init() as init runs it: the arguments evaluated, the lock checked against the
-// location resolved (add_fence_inits()), and __dma_fence_init()'s stores: the ops pointer,
-// kref_init()'s one reference, flags 0 and error 0 (the values the fence already has: no
-// earlier statement of init names it), the callback list empty.
+// location resolved (add_fence_inits()), and __dma_fence_init()'s stores. Flags 0, error 0, an
+// empty callback list and kref_init()'s one reference are the values an unused fence has: they
+// are checked (no earlier statement of init names the fence, but a function it calls could);
+// the ops pointer is written.
 void Eval::fence_init(const Expr* e, Frame& f) {
   if (seq_ == nullptr) refuse(e->pos, "dma_fence_init() in a thread (lkmm)");
   const Layout::Fence& fc = fence_of(eval(e->args[0], f), e->args[0]->pos);
