@@ -24,6 +24,8 @@ TEST(LkmmFenceInit, EachScenarioGivesItsVerdictUnderBothModels) {
           // one lock: the callback's add_callback on the other fence spins on it
           {"init-shared-lock.ravel", {"deadlock", "lockdep"}, {"deadlock", "lockdep"}},
           {"init-shared-lock-mp.ravel", {}, {}},
+          // the fence's lock is the object's field itself
+          {"init-heap-lock-held.ravel", {"deadlock", "lockdep"}, {"deadlock", "lockdep"}},
       });
   expect_both_models("scenarios/fence-ops/", {{"external-lock-freed.ravel", {"uaf"}, {"uaf"}}});
 }
