@@ -308,6 +308,9 @@ bool module_builtin_name(const std::string& n);
 // dma_fence_get/put (lkmm_ravel_fence_ref.cc): the built-ins; whether fences get a refcount.
 bool fence_ref_builtin_name(const std::string& n);
 bool uses_fence_refs(const lang::Program& prog);
+// dma_fence_init() calls of init (lkmm_ravel_fence_init.cc): each fence's lock and ops resolved
+// before init runs; false with *err at a call not modelled.
+bool add_fence_inits(const lang::Program& prog, Layout* lay, Error* err);
 // A dma_fence global initialized `{ .lock = &l }`, l a global spinlock_t: its external lock.
 bool fence_lock_initializer(const lang::Program& prog, const lang::VarDecl* d);
 

@@ -218,6 +218,7 @@ class Eval {
   void run_callback(const Layout::Fence& fc, int64_t slot, lang::Pos pos);
   Val is_signaled(const Layout::Fence& fc);
   void fence_wait(const Expr* e, Frame& f);
+  void fence_init(const Expr* e, Frame& f);  // lkmm_ravel_fence_init.cc
   Val get_status(const Expr* e, Frame& f);
   void set_error(const Expr* e, Frame& f);
   Val add_callback(const Expr* e, Frame& f);

@@ -37,6 +37,7 @@ bool fence_builtin_name(const std::string& n) {
       "dma_fence_wait",         "dma_fence_get_status",
       "dma_fence_set_error",    "dma_fence_spinlock",
       "dma_fence_add_callback", "dma_fence_remove_callback",
+      "dma_fence_init",  // lkmm_ravel_fence_init.cc
   };
   return kNames.count(n) > 0;
 }
@@ -113,11 +114,12 @@ bool Eval::fence(const std::string& n, const Expr* e, Frame& f, Val* out) {
   if (n == "dma_fence_add_callback") return *out = add_callback(e, f), true;
   if (n == "dma_fence_remove_callback") return *out = remove_callback(e, f), true;
   if (n == "dma_fence_wait") return fence_wait(e, f), true;
+  if (n == "dma_fence_init") return fence_init(e, f), true;
   if (n == "dma_fence_get_status") return *out = get_status(e, f), true;
   if (n == "dma_fence_set_error") return set_error(e, f), true;
   const Layout::Fence& fc = fence_of(eval(e->args[0], f), e->args[0]->pos);
   if (n == "dma_fence_spinlock") {
-    // include/linux/dma-fence.h: the fence's lock (here always its inline one).
+    // include/linux/dma-fence.h: the fence's lock (its inline one, or dma_fence_init()'s).
     *out = Val{lkmm_thread::kAddrBase + fc.lock, 0};
   } else if (n == "dma_fence_signal_locked") {
     // dma_fence_signal_locked(): lockdep_assert_held(fence->lock), then the signal itself.
@@ -142,15 +144,19 @@ bool Eval::holds(int lock) const {
 
 // The fence's own spin_lock_irqsave()/spin_unlock_irqrestore() (every fence function that
 // takes fence->lock takes it so): hardirqs off around the section, the lock a spinlock
-// location (lock.cat's LKR/LKW/UL) that lockdep sees held.
+// location (lock.cat's LKR/LKW/UL) that lockdep sees held. A lock in a kzalloc'd object
+// (dma_fence_init(): lkmm_ravel_fence_init.cc) is KASAN-checked first: the lock word is in the
+// object's memory (named by the lock operation, as sc's model/spinlock.cc does).
 bool Eval::fence_lock(const Layout::Fence& fc, lang::Pos pos) {
   const bool on = irq_->enabled && !irq_->in_handler;
   set_irqs(false, pos);
+  kasan(fc.lock, 0, "spin_lock_irqsave", pos);
   lock_at("spin_lock", fc.lock, 0, pos, "spin_lock_irqsave");
   return on;
 }
 
 void Eval::fence_unlock(const Layout::Fence& fc, bool irqs_were_on, lang::Pos pos) {
+  kasan(fc.lock, 0, "spin_unlock_irqrestore", pos);
   lock_at("spin_unlock", fc.lock, 0, pos, "spin_unlock_irqrestore");
   set_irqs(irqs_were_on, pos);
 }

@@ -311,7 +311,8 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
   add_xarrays(prog, out);     // a slot per constant index (lkmm_ravel_xarray.cc)
   add_fence_map(prog, out);   // signalling sections' lockdep map (lkmm_ravel_signalling.cc)
   add_alloc_map(prog, out);   // fs_reclaim, when a thread allocates (lkmm_ravel_alloc.cc)
-  if (!add_heaps(prog, out, err)) return false;  // kzalloc sites (lkmm_ravel_heap.cc)
+  if (!add_heaps(prog, out, err)) return false;        // kzalloc sites (lkmm_ravel_heap.cc)
+  if (!add_fence_inits(prog, out, err)) return false;  // lkmm_ravel_fence_init.cc
   assign_threads(prog, out);  // the threads, each with its CPU's handlers (lkmm_ravel_irq.cc)
   out->rcu_consolidated = interp::uses_grace_periods(prog);  // as sc's (scenarios/interp)
   add_works(prog, out);                   // a location and a worker thread more per work

@@ -39,6 +39,7 @@ const std::set<std::string> kRunUnderLkmm = {
     "scenarios/dma-resv/wait-in-signalling.ravel",
     "scenarios/fence-ops/dma-fence-unload-no-sync.ravel",
     "scenarios/fence-ops/dma-fence-unload-sync.ravel",
+    "scenarios/fence-ops/external-lock-freed.ravel",
     "scenarios/fence-ops/inline-lock-rcu.ravel",
     "scenarios/fence-ops/outlive-module-no-release.ravel",
     "scenarios/fence-ops/outlive-module-no-release-last-put-races-signal.ravel",
