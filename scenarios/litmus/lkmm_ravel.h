@@ -335,6 +335,10 @@ std::string rw_holders(const Layout& lay, const lkmm::Execution& x,
                        const std::vector<const lkmm_thread::Trace*>& threads,
                        const std::vector<int>& base, size_t t);
 std::string rw_call_name(const std::string& callee);
+// Timed waits (lkmm_ravel_timeout.cc): whether each timeout of the execution is one sc's late
+// timeout could fire (docs/litmus.md, "Timed waits"); false: the execution is dropped.
+bool timeouts_late(const lkmm::Execution& x, const std::vector<const lkmm_thread::Trace*>& threads,
+                   const std::vector<int>& base);
 // Every value a count word may hold within those bounds (the reference enumeration's domains
 // start from them: lkmm_ravel_eval.cc thread_paths).
 std::vector<int64_t> rw_values(const Layout& lay);

@@ -74,6 +74,12 @@ class Judge {
                               "(it runs once or twice as its worker has started or not)"};
       }
     }
+    // A timed wait that timed out where sc's late timeout could not have fired: a complete()
+    // would have woken it (lkmm_ravel_timeout.cc). The execution in which it saw it is judged.
+    if (!lkmm_ravel::timeouts_late(*f.execution, f.threads, f.base)) {
+      ++out_->dropped;
+      return;
+    }
     std::vector<Trace::Finding> found;
     bool ended = false, stopped = false, blocked = false, irq_left = false;
     for (size_t t = 0; t < f.threads.size(); ++t) {

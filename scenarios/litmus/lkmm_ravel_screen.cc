@@ -60,6 +60,8 @@ bool modelled(const std::string& n) {
       "complete",
       "complete_all",
       "wait_for_completion",
+      "wait_for_completion_timeout",  // and secs_to_jiffies: lkmm_ravel_timeout.cc
+      "secs_to_jiffies",
       "kref_init",
       "kref_get",
       "kref_read",
