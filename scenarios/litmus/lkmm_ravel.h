@@ -79,6 +79,10 @@ struct Layout {
   // held, hardirqs off, or in a handler; when the scenario has grace periods (sc's rule,
   // interp::uses_grace_periods) such regions are RCU read-side sections (Eval::rcu_reader).
   bool rcu_consolidated = false;
+  // A thread may wait for a grace period (synchronize_rcu, synchronize_srcu, rcu_barrier): a
+  // wait that ends with no read of the write that ends it (lkmm_ravel_timeout.cc refuses timed
+  // waits then).
+  bool grace_waits = false;
   // Struct variables (lkmm_ravel_struct.cc): every scalar field is a location, in declaration
   // order ("var.a.b"); (first location, struct id) of every struct object and sub-object, so a
   // pointer's `->f` is checked to designate a struct of the pointer's type.

@@ -203,7 +203,11 @@ class Judge {
     auto wait = lay_.waits.find(lkmm_ravel::pos_key(tr.blocked_pos));
     if (wait == lay_.waits.end()) return name + " blocked in await at " + at;
     const int object = tr.ev[std::countr_zero(tr.blocked_reads)].loc;  // the wait's own read
-    return name + " blocked in " + wait->second + " at " + at + ": " + wait->second + "(" +
+    // sc names a completion's sleeper wait_for_completion(c) whichever call it sleeps in
+    // (model/completion.cc Completion::Done::describe).
+    const std::string what =
+        wait->second == "wait_for_completion_timeout" ? "wait_for_completion" : wait->second;
+    return name + " blocked in " + wait->second + " at " + at + ": " + what + "(" +
            lay_.names[object] + ")";
   }
 

@@ -161,6 +161,14 @@ Val Eval::wait_timeout(const Expr* e, Frame& f) {
            "wait_for_completion_timeout() under a spinlock is not modelled under lkmm "
            "(sleeping in atomic context is checked under sc)");
   }
+  if (rcu_depth_ > 0 || lay_.grace_waits) {
+    // A task asleep in synchronize_rcu() resumes when the grace period ends, by no read of a
+    // write the waiter made: timeouts_late's C would miss it (and sleeping in a read-side
+    // section is sc's finding).
+    refuse(e->pos,
+           "wait_for_completion_timeout() in an RCU read-side section or in a scenario that "
+           "waits for grace periods is not modelled under lkmm");
+  }
   for (const auto& lines : lay_.irqs) {
     if (!lines.empty()) {
       refuse(e->pos,

@@ -44,7 +44,9 @@ TEST(LkmmTmo, TheTimeoutWarnsAsScDoes) {
       ravel("run --memory-model lkmm " + std::string(kDir) + "tmo-kref-importer-keeps.ravel");
   EXPECT_NE(r.out.find("warn: Timed out waiting for DMABUF unmap"), std::string::npos) << r.out;
   r = ravel("run --memory-model lkmm " + std::string(kDir) + "tmo-max-never.ravel");
-  EXPECT_NE(r.out.find("waiter blocked in wait_for_completion_timeout"), std::string::npos)
+  EXPECT_NE(r.out.find("waiter blocked in wait_for_completion_timeout at "
+                       "tests/litmus/ravel-tmo/tmo-max-never.ravel:8:5: wait_for_completion(c)"),
+            std::string::npos)
       << r.out;
 }
 
@@ -53,6 +55,9 @@ TEST(LkmmTmo, WhatIsNotModelledIsRefused) {
       {"refused-tmo-irq",
        ":7:17: error: wait_for_completion_timeout() in a scenario with irq handlers"},
       {"refused-tmo-init", ":8:5: error: wait_for_completion_timeout() in init or final"},
+      {"refused-tmo-grace-period",
+       ":7:17: error: wait_for_completion_timeout() in an RCU read-side section or in a "
+       "scenario that waits for grace periods"},
       {"refused-tmo-fence-wait", ":6:17: error: 'dma_fence_wait_timeout' is not modelled"},
       {"refused-tmo-wait-event", ":7:17: error: 'wait_event_timeout' is not modelled"},
   };
