@@ -27,6 +27,8 @@ TEST(LkmmTmo, EachScenarioGivesItsVerdictUnderBothModels) {
                 // none of sc's).
                 {"tmo-completer-needs-mutex.ravel", {"warn"}, {"warn"}},
                 {"tmo-completer-could-run.ravel", {}, {}},
+                // unrevoke-kref-init's shape: the completer a queued work under that mutex.
+                {"tmo-work-could-run.ravel", {}, {}},
                 // The exporter's pattern (revoke-dynamic): kref_put's release completes; an
                 // importer that keeps its reference: WARN (revoke-lying-importer-timeout).
                 {"tmo-kref-last-put.ravel", {}, {}},
