@@ -23,8 +23,11 @@
 // a plain read or another kind of wait (await, wait_event, an rw_semaphore): a task that could
 // still run at s but only goes on to complete() after reading what the waiter wrote after its
 // timeout. sc fires no timeout then; lkmm may (a `warn` sc has not). The library's timed waits
-// (vfio's revoke, scenarios/dma-buf/) are reached by complete() from kref_put() in a work item
-// or thread that takes the reservation's lock (a one-read wait) first: no such thread.
+// (vfio's revoke, scenarios/dma-buf/) are completed by kref_put() in a work item or thread that
+// takes the reservation's lock (a one-read wait) first, and in the revoke-only files the waiter
+// writes nothing after its wait (C holds no write: a timeout exactly when no complete() is
+// left, sc's rule). A task that resumes by no read (an irq handler firing, a grace period
+// ending) is outside the argument: timed waits are refused in scenarios with either.
 #include <bit>
 #include <string>
 
