@@ -82,6 +82,10 @@ struct Layout {
   // held, hardirqs off, or in a handler; when the scenario has grace periods (sc's rule,
   // interp::uses_grace_periods) such regions are RCU read-side sections (Eval::rcu_reader).
   bool rcu_consolidated = false;
+  // A thread may wait for a grace period (synchronize_rcu, synchronize_srcu, rcu_barrier): a
+  // wait that ends with no read of the write that ends it (lkmm_ravel_timeout.cc refuses timed
+  // waits then).
+  bool grace_waits = false;
   // Struct variables (lkmm_ravel_struct.cc): every scalar field is a location, in declaration
   // order ("var.a.b"); (first location, struct id) of every struct object and sub-object, so a
   // pointer's `->f` is checked to designate a struct of the pointer's type.
@@ -349,6 +353,10 @@ std::string rw_holders(const Layout& lay, const lkmm::Execution& x,
                        const std::vector<const lkmm_thread::Trace*>& threads,
                        const std::vector<int>& base, size_t t);
 std::string rw_call_name(const std::string& callee);
+// Timed waits (lkmm_ravel_timeout.cc): whether each timeout of the execution is one sc's late
+// timeout could fire (docs/litmus.md, "Timed waits"); false: the execution is dropped.
+bool timeouts_late(const lkmm::Execution& x, const std::vector<const lkmm_thread::Trace*>& threads,
+                   const std::vector<int>& base);
 // Every value a count word may hold within those bounds (the reference enumeration's domains
 // start from them: lkmm_ravel_eval.cc thread_paths).
 std::vector<int64_t> rw_values(const Layout& lay);

@@ -204,7 +204,9 @@ Val Eval::lock_at(const std::string& n, int loc, uint64_t addr, lang::Pos pos,
   // write of the lock; otherwise the execution where the lock is taken later covers it). A
   // lock the thread holds can only be found held, by its own lock write: a self-deadlock.
   const uint64_t before = em_.trace.ev.size();
-  if (em_.try_lock(loc, addr).v == 0) {
+  const bool got = em_.try_lock(loc, addr).v != 0;
+  wait_read(before, false);  // sleeps while the lock is held (timeouts_late)
+  if (!got) {
     lay_.lock_waits.emplace(pos_key(pos), std::string(callee));
     block(pos, before);
   }

@@ -201,6 +201,13 @@ class Eval {
   bool kernel(const std::string& n, const Expr* e, Frame& f, Val* out);
   void complete(const std::string& n, const Expr* e, Frame& f);
   void wait_for_completion(const Expr* e, Frame& f);
+  // Timed waits (lkmm_ravel_timeout.cc): wait_for_completion_timeout() and secs_to_jiffies().
+  bool timed_wait(const std::string& n, const Expr* e, Frame& f, Val* out);
+  Val wait_timeout(const Expr* e, Frame& f);
+  void consume_done(int loc, uint64_t addr, const Val& old);
+  // Marks the first read from event `from` on as a one-read wait's (Trace::wait_zero when it
+  // sleeps on 0, else Trace::wait_nonzero).
+  void wait_read(uint64_t from, bool zero);
   Val try_wait(const std::string& n, const Expr* e, Frame& f);
   Val refcount_inc(int loc, uint64_t addr, lang::Pos pos);           // kref_get's
   Val refcount_dec_and_test(int loc, uint64_t addr, lang::Pos pos);  // kref_put's

@@ -229,6 +229,7 @@ void Eval::fence_wait(const Expr* e, Frame& f) {
   eval(e->args[1], f);  // intr: sc's default wait ignores it (no signals in a scenario)
   const uint64_t before = em_.trace.ev.size();
   Val v = em_.read(fc.bit, lkmm::kOnce | lkmm::kAcquire, 0);
+  wait_read(before, true);  // sleeps while the bit is clear (timeouts_late)
   sync();
   if (v.v == 0) {
     lay_.waits.emplace(pos_key(e->pos), "dma_fence_wait");

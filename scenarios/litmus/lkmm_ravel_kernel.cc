@@ -16,8 +16,9 @@ constexpr int64_t kUintMax = 4294967295;  // complete_all()'s done (kernel/sched
 
 bool Eval::kernel(const std::string& n, const Expr* e, Frame& f, Val* out) {
   *out = Val{};
-  if (wait_queue(n, e, f) || work(n, e, f, out) || fence(n, e, f, out) || xarray(n, e, f, out) ||
-      rw_lock(n, e, f, out) || resv(n, e, f, out) || module(n, e, f, out)) {
+  if (wait_queue(n, e, f) || timed_wait(n, e, f, out) || work(n, e, f, out) ||
+      fence(n, e, f, out) || xarray(n, e, f, out) || rw_lock(n, e, f, out) || resv(n, e, f, out) ||
+      module(n, e, f, out)) {
     return true;
   }
   if (n == "mutex_lock" || n == "mutex_unlock") {
@@ -131,6 +132,7 @@ void Eval::wait_for_completion(const Expr* e, Frame& f) {
   auto [loc, addr] = pointer_arg(e->args[0], f);
   const uint64_t before = em_.trace.ev.size();
   Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kAcquire, addr);
+  wait_read(before, true);  // sleeps while done is 0 (timeouts_late)
   if (old.v == 0) {
     lay_.waits.emplace(pos_key(e->pos), "wait_for_completion");
     block(e->pos, before);

@@ -48,6 +48,7 @@ void Eval::resv_wait_one(const Layout::Fence& fc, lang::Pos pos) {
   might_wait();
   const uint64_t before = em_.trace.ev.size();
   Val v = em_.read(fc.bit, lkmm::kOnce | lkmm::kAcquire, 0);
+  wait_read(before, true);  // sleeps while the bit is clear (timeouts_late)
   sync();
   if (v.v == 0) {
     lay_.waits.emplace(pos_key(pos), "dma_fence_wait_timeout");  // where it sleeps, as sc

@@ -66,6 +66,12 @@ class Judge {
       }
     }
     lkmm_ravel::check_queued(lay_, f.threads);  // may start the enumeration over
+    // A timed wait that timed out where sc's late timeout could not have fired: a complete()
+    // would have woken it (lkmm_ravel_timeout.cc). The execution in which it saw it is judged.
+    if (!lkmm_ravel::timeouts_late(*f.execution, f.threads, f.base)) {
+      ++out_->dropped;
+      return;
+    }
     std::vector<Trace::Finding> found;
     bool ended = false, stopped = false, blocked = false, irq_left = false;
     for (size_t t = 0; t < f.threads.size(); ++t) {
@@ -189,7 +195,11 @@ class Judge {
     auto wait = lay_.waits.find(lkmm_ravel::pos_key(tr.blocked_pos));
     if (wait == lay_.waits.end()) return name + " blocked in await at " + at;
     const int object = tr.ev[std::countr_zero(tr.blocked_reads)].loc;  // the wait's own read
-    return name + " blocked in " + wait->second + " at " + at + ": " + wait->second + "(" +
+    // sc names a completion's sleeper wait_for_completion(c) whichever call it sleeps in
+    // (model/completion.cc Completion::Done::describe).
+    const std::string what =
+        wait->second == "wait_for_completion_timeout" ? "wait_for_completion" : wait->second;
+    return name + " blocked in " + wait->second + " at " + at + ": " + what + "(" +
            lay_.names[object] + ")";
   }
 

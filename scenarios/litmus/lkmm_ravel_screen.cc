@@ -60,6 +60,8 @@ bool modelled(const std::string& n) {
       "complete",
       "complete_all",
       "wait_for_completion",
+      "wait_for_completion_timeout",  // and secs_to_jiffies: lkmm_ravel_timeout.cc
+      "secs_to_jiffies",
       "kref_init",
       "kref_get",
       "kref_read",
@@ -315,6 +317,9 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
   if (!add_fence_inits(prog, out, err)) return false;  // lkmm_ravel_fence_init.cc
   assign_threads(prog, out);  // the threads, each with its CPU's handlers (lkmm_ravel_irq.cc)
   out->rcu_consolidated = interp::uses_grace_periods(prog);  // as sc's (scenarios/interp)
+  for (const char* g : {"synchronize_rcu", "synchronize_rcu_expedited", "synchronize_srcu",
+                        "synchronize_srcu_expedited", "rcu_barrier"})
+    out->grace_waits = out->grace_waits || interp::calls_builtin(prog, g);
   add_works(prog, out);                   // a location and a worker thread more per work
   add_rcu_frees(prog, out);               // and per kfree_rcu() site (lkmm_ravel_rcu_free.cc)
   add_fence_frees(prog, out);             // and per fence dma_fence_free() may free

@@ -86,6 +86,12 @@ struct Trace {
   // (queue_work()'s test_and_set_bit), thread-local indices. The Judge refuses an execution
   // with two attempts on one work (the single worker run would not be exact).
   uint64_t work_queue = 0;
+  // Timed waits (lkmm_ravel_timeout.cc), thread-local indices: the reads of a completion's done
+  // count that timed out (timed_out); the reads of a one-read wait that sleeps while the value
+  // is 0 (wait_zero: a completion, a fence's SIGNALED bit) or non-zero (wait_nonzero: a lock
+  // held), marked whether the wait slept or not. The Judge keeps a timeout only where every
+  // other task could have been asleep (timeouts_late).
+  uint64_t timed_out = 0, wait_zero = 0, wait_nonzero = 0;
 };
 
 using Body = std::vector<std::unique_ptr<lkmm_body::Stmt>>;

@@ -156,7 +156,8 @@ const char* refused_for_all(const RunOptions& o) {
   }
   if (o.signals || o.early_timeouts) {
     return "--signals and --timeouts apply to sleeping waits, which --memory-model lkmm does "
-           "not model (mutex_lock_interruptible and timed waits are refused)";
+           "not interrupt (mutex_lock_interruptible is refused; a timed wait times out only "
+           "when nothing else can run, as sc's default)";
   }
   return nullptr;
 }
