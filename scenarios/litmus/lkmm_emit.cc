@@ -187,15 +187,15 @@ Val Emitter::lock(const std::string& name, int loc, uint64_t addr, Pos pos) {
     Val v = read(loc, lkmm::kIsLocked, addr);
     return Val{v.v != 0, v.deps};
   }
-  bool& held = locks_held_[loc];
+  int64_t& held = locks_held_[loc];
   if (name == "spin_unlock") {
-    if (!held) refuse(pos, "spin_unlock() of a lock this process does not hold");
-    held = false;
+    if (held == 0) refuse(pos, "spin_unlock() of a lock this process does not hold");
+    held = 0;
     write(loc, lkmm::kUnlock, Val{0, 0}, addr);
     return Val{};
   }
-  if (held) throw DeadPath{};  // lock-nest: a second spin_lock() deadlocks
-  held = true;
+  if (held != 0) throw DeadPath{};  // lock-nest: a second spin_lock() deadlocks
+  held = 1;
   Event r;
   r.kind = lkmm::Kind::kRead, r.loc = loc, r.tags = lkmm::kLockR;
   int ri = emit(r, addr, 0);
@@ -209,25 +209,26 @@ Val Emitter::lock(const std::string& name, int loc, uint64_t addr, Pos pos) {
 // marked read of the lock that sees an LKW, spin_is_locked's event), ordering nothing, and the
 // lock is not taken. A thread cannot take a lock it holds: it can only see it held, by the
 // value of its own lock write.
-Val Emitter::try_lock(int loc, uint64_t addr) {
+Val Emitter::try_lock(int loc, uint64_t addr, int64_t value, int64_t* seen) {
   Access a(*this, loc, addr);
   Event r;
   r.kind = lkmm::Kind::kRead, r.loc = loc;
-  bool& held = locks_held_[loc];
-  if (held) {
-    r.value = 1;  // its own lock write: no oracle choice (the domain may not hold 1 yet)
+  int64_t& held = locks_held_[loc];
+  if (held != 0) {
+    r.value = held;  // its own lock write: no oracle choice (the domain may not hold it yet)
   } else {
     r.value = choose_value(loc);
   }
+  if (seen != nullptr) *seen = r.value;
   if (r.value != 0) {
     r.tags = lkmm::kIsLocked;
     int i = emit(r, addr, 0);
     return Val{0, uint64_t{1} << i};
   }
-  held = true;
+  held = value;
   r.tags = lkmm::kLockR;
   int ri = emit(r, addr, 0);
-  int wi = write(loc, lkmm::kLockW, Val{1, 0}, addr);
+  int wi = write(loc, lkmm::kLockW, Val{value, 0}, addr);
   trace.rmw.push_back({ri, wi});
   return Val{1, uint64_t{1} << ri};
 }
@@ -302,7 +303,7 @@ Val Emitter::rmw(const RmwSpec& s, int loc, uint64_t addr, const std::vector<Val
 void Emitter::finish() {
   if (!rcu_open_.empty()) refuse(last_pos, "rcu_read_lock() without rcu_read_unlock()");
   for (const auto& [loc, held] : locks_held_) {
-    if (held) refuse(last_pos, "a spinlock held at the end of the process (lkmm)");
+    if (held != 0) refuse(last_pos, "a spinlock held at the end of the process (lkmm)");
   }
 }
 

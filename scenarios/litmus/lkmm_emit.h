@@ -114,8 +114,10 @@ class Emitter {
   // A lock attempt whose read takes its value from the oracle (scenarios: mutex_trylock,
   // spin_trylock, and spin_lock/mutex_lock that may find the lock held and wait): 1 when the
   // lock was free and is now held (LKR+LKW), 0 when the read saw it held (an RL read, nothing
-  // taken). The result's deps are the read's.
-  Val try_lock(int loc, uint64_t addr);
+  // taken). The result's deps are the read's. The lock write stores `value` (1; a ww_mutex
+  // taken with an acquire context stores the context's stamp, lkmm_ravel_ww.cc); *seen, when
+  // given, gets the value the read saw (the holder's).
+  Val try_lock(int loc, uint64_t addr, int64_t value = 1, int64_t* seen = nullptr);
   // `args`: the RMW's arguments in the built-in's order (the pointer's entry is ignored).
   Val rmw(const RmwSpec& s, int loc, uint64_t addr, const std::vector<Val>& args);
   // A choice that is no read (scenarios: whether an irq handler fires here): one of `n`,
@@ -157,7 +159,7 @@ class Emitter {
   const std::vector<std::vector<int64_t>>& domain_;
   const std::vector<size_t>& choices_;
   size_t choice_index_ = 0;
-  std::map<int, bool> locks_held_;
+  std::map<int, int64_t> locks_held_;  // the value of the thread's lock write, 0: not held
   std::vector<int> rcu_open_;
   uint64_t ctrl_ = 0;
 };

@@ -82,7 +82,8 @@ struct Layout {
   // held, hardirqs off, or in a handler; when the scenario has grace periods (sc's rule,
   // interp::uses_grace_periods) such regions are RCU read-side sections (Eval::rcu_reader).
   bool rcu_consolidated = false;
-  // A thread may wait for a grace period (synchronize_rcu, synchronize_srcu, rcu_barrier): a
+  // A thread may wait for a grace period (synchronize_rcu, synchronize_srcu, rcu_barrier,
+  // module_unload, a kfree_rcu() or dma_fence_free() callback): a
   // wait that ends with no read of the write that ends it (lkmm_ravel_timeout.cc refuses timed
   // waits then).
   bool grace_waits = false;
@@ -161,6 +162,8 @@ struct Layout {
   std::map<int, ResvSlots> resv_slots;
   // The lockdep map fs_reclaim (lkmm_ravel_alloc.cc), or -1.
   int fs_reclaim = -1;
+  // reservation_ww_class.stamp, the acquire contexts' ticket counter (lkmm_ravel_ww.cc), or -1.
+  int ww_stamp = -1;
 };
 
 // The ghost values of a heap object (lkmm_ravel_heap.cc).
@@ -197,8 +200,13 @@ class LockOrder {
     bool trylock;
     int read;  // lockdep's read: 0 exclusive, 1 read, 2 recursive read
   };
-  void take(const Layout& lay, const std::string& at, lang::Pos pos, int loc, bool trylock,
-            int read, std::vector<Held>* held, std::vector<lkmm_thread::Trace::Finding>* found);
+  struct How {
+    bool trylock;
+    int read;   // as Held::read
+    bool nest;  // under a ww acquire context: its map is the nest_lock (Trace::ww_nest)
+  };
+  void take(const Layout& lay, const std::string& at, lang::Pos pos, int loc, How how,
+            std::vector<Held>* held, std::vector<lkmm_thread::Trace::Finding>* found);
   void add(std::pair<int, int> edge, const std::string& at, lang::Pos pos, const Layout& lay,
            std::vector<lkmm_thread::Trace::Finding>* found);
   bool reaches(int from, int to, std::vector<int>* path) const;
@@ -326,6 +334,11 @@ void boot_lock_order(const Layout& lay, LockOrder* order);
 // class (Layout::lock_class).
 bool resv_builtin_name(const std::string& n);
 void add_resvs(const lang::Program& prog, Layout* lay);
+// ww acquire contexts (lkmm_ravel_ww.cc): the built-ins, the stamp counter's location, and
+// whether a local's type is struct ww_acquire_ctx.
+bool ww_builtin_name(const std::string& n);
+void add_ww_stamp(const lang::Program& prog, Layout* lay);
+bool ww_ctx_type(const lang::SType& t);
 // A dma_resv's fence slots (lkmm_ravel_resv_fences.cc): the built-ins, the slot locations.
 bool resv_fences_builtin_name(const std::string& n);
 void add_resv_slots(const lang::Program& prog, Layout* lay);

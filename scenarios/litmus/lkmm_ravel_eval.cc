@@ -72,6 +72,7 @@ Eval::Flow Eval::exec(const Stmt* s, Frame& f) {
 }
 
 void Eval::declare(const lang::VarDecl* d, Frame& f) {
+  if (ww_ctx_type(d->type->stype)) return declare_ctx(d, f);  // lkmm_ravel_ww.cc
   Val v;
   if (d->init != nullptr) {
     if (d->init->expr == nullptr) refuse(d->pos, "brace initializers are not supported under lkmm");
@@ -197,6 +198,8 @@ Val Eval::address_of(const Expr* a, Frame& f) {
     return Val{kAddrBase + global_loc(a), 0};
   if (a->kind == ExprKind::kUnary && a->op == Tok::kStar) return eval(a->a, f);
   if (a->kind == ExprKind::kMember) return member_address(a, f);
+  if (a->kind == ExprKind::kIdent && a->bind.kind == Binding::Kind::kLocal && ww_ctx_type(a->stype))
+    return address_of_ctx(a, f);  // an acquire context (lkmm_ravel_ww.cc)
   if (a->kind == ExprKind::kIdent && a->bind.kind == Binding::Kind::kFunction)
     return Val{kFnBase + a->bind.index, 0};  // &fn is fn
   refuse(a->pos, "'&' applies only to a global or a field under --memory-model lkmm");

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
@@ -264,6 +265,33 @@ class Eval {
   Val resv_wait(const Layout::ResvSlots& s, const Expr* e, Frame& f);
   void resv_wait_one(const Layout::Fence& fc, lang::Pos pos);
   void might_wait();  // __dma_fence_might_wait()
+
+  // ww acquire contexts of reservation_ww_class (lkmm_ravel_ww.cc): true when `n` is one of
+  // their built-ins or a dma_resv_lock() with a context. A context is a local of the thread:
+  // `&ctx` is its token (kWwCtxBase + its declaration's number in this Eval).
+  bool ww(const std::string& n, const Expr* e, Frame& f, Val* out);
+  Val ww_resv_lock(const Val& token, const Expr* e, Frame& f);
+  void end_ww();  // the end of a thread: a context still live is refused
+  struct WwCtx {
+    Val stamp;            // ww_acquire_init()'s ticket
+    int acquired = 0;     // ctx->acquired
+    bool done = false;    // ww_acquire_done() called
+    bool live = false;    // between ww_acquire_init() and ww_acquire_fini()
+    int contending = -1;  // DEBUG_WW_MUTEXES' ctx->contending_lock: a resv's location
+    int64_t seq = 0;      // the context's acquisitions so far
+  };
+  WwCtx& ww_ctx(const Val& token, lang::Pos pos, const std::string& n);
+  void ww_acquire_init(const Expr* e, Frame& f);
+  Val ww_lock(const std::string& n, WwCtx& c, int64_t token, const Expr* e, Frame& f);
+  void ww_unlocked(int loc);  // dma_resv_unlock(): the context's ctx->acquired--
+  void ww_coherent(int loc, int64_t seen, bool wrote);
+  std::map<int, std::set<int64_t>> ww_seen_;   // per resv: context lock values read since a write
+  std::map<int, std::set<int64_t>> ww_stale_;  // and those no later read may return
+  Val address_of_ctx(const Expr* a, Frame& f);
+  void declare_ctx(const lang::VarDecl* d, Frame& f);
+  std::map<int64_t, WwCtx> ww_ctxs_;  // by token
+  std::map<int, int64_t> ww_held_;    // a resv's location -> the token of the context holding it
+  int64_t ww_decls_ = 0;
 
   // xarrays (lkmm_ravel_xarray.cc): true when `n` is one of their built-ins.
   bool xarray(const std::string& n, const Expr* e, Frame& f, Val* out);

@@ -43,18 +43,28 @@ void LockOrder::thread(const Layout& lay, const lkmm_thread::Trace& tr, const st
     const bool trylock =
         !attempt && (lay.trylocks.count({pos_key(tr.pos[i]), e.loc}) > 0 || (tr.rw_try & bit));
     const int read = (tr.rw_read & bit) ? ((tr.rw_recursive & bit) ? 2 : 1) : 0;
-    take(lay, name + " at " + where(pos), pos, e.loc, trylock, read, &held, found);
+    const bool nest = (tr.ww_nest & bit) != 0;
+    take(lay, name + " at " + where(pos), pos, e.loc, {trylock, read, nest}, &held, found);
     if (attempt) held.pop_back();
   }
 }
 
 // One acquisition (or blocked attempt) of `loc` with `held` held: check_deadlock(), then
 // check_prevs_add(). The lock is pushed on `held`.
-void LockOrder::take(const Layout& lay, const std::string& at, lang::Pos pos, int loc, bool trylock,
-                     int read, std::vector<Held>* held,
-                     std::vector<lkmm_thread::Trace::Finding>* found) {
+void LockOrder::take(const Layout& lay, const std::string& at, lang::Pos pos, int loc, How how,
+                     std::vector<Held>* held, std::vector<lkmm_thread::Trace::Finding>* found) {
+  const bool trylock = how.trylock;
+  const int read = how.read;
   const int cls = lay.cls(loc);
   auto same = std::find_if(held->begin(), held->end(), [&](const Held& h) { return h.cls == cls; });
+  // Under an acquire context (nest_lock, its map held since ww_acquire_init: lkmm_ravel_ww.cc)
+  // a lock of a class held already is merged into it or passes check_deadlock() with 2: no
+  // report and no dependency (lock_acquire(), check_deadlock(), validate_chain(); sc's
+  // model/lockdep.cc likewise).
+  if (how.nest && same != held->end()) {
+    held->push_back({loc, cls, trylock, read});
+    return;
+  }
   // check_deadlock(): the class is held already (the lock itself, or another lock of its class:
   // every fence's inline lock, Layout::lock_class), unless a recursive read meets a read hold.
   if (!trylock && same != held->end() && !(read == 2 && same->read != 0)) {

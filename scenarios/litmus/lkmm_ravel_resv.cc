@@ -6,11 +6,9 @@
 // as a struct mutex is (lkmm_ravel_kernel.cc). Every dma_resv's lock is in one lockdep class,
 // reservation_ww_class_mutex (dma_resv_init()'s single ww_mutex_init() site; model/dma_resv.cc
 // under sc), so two of them nested without an acquire context are lockdep's "possible
-// recursive locking" (LockOrder::take with Layout::lock_class). What is not modelled stays
-// refused: an acquire context (the wound/wait back-off and its -EDEADLK change the control
-// flow: ww_acquire_init/done/fini and dma_resv_lock_slow are outside the lkmm built-ins, and a
-// non-NULL ctx is refused where it is passed), a dma_resv inside a struct or a dma_buf. The
-// fence slots are lkmm_ravel_resv_fences.cc's.
+// recursive locking" (LockOrder::take with Layout::lock_class). With an acquire context the
+// lock is lkmm_ravel_ww.cc's (wait-die). What is not modelled stays refused: a dma_resv inside
+// a struct or a dma_buf. The fence slots are lkmm_ravel_resv_fences.cc's.
 #include <algorithm>
 #include <set>
 #include <string>
@@ -88,10 +86,9 @@ bool Eval::resv(const std::string& n, const Expr* e, Frame& f, Val* out) {
     // (memory-barriers.txt, "LOCK ACQUISITION FUNCTIONS"), lock.cat's lock events as a mutex's.
     // It may sleep (might_sleep()): in atomic context it is sc's atomic-sleep verdict, refused.
     Val ctx = eval(e->args[1], f);
-    if (ctx.v != 0) {
-      refuse(e->args[1]->pos,
-             "dma_resv_lock() with an acquire context is not modelled under lkmm (the "
-             "wound/wait back-off is checked under sc)");
+    if (ctx.v != 0) {  // with an acquire context: wait-die (lkmm_ravel_ww.cc)
+      *out = ww_resv_lock(ctx, e, f);
+      return true;
     }
     if (atomic_held() || rcu_depth_ > 0 || !irq_->enabled) {
       refuse(e->pos,
@@ -114,6 +111,7 @@ bool Eval::resv(const std::string& n, const Expr* e, Frame& f, Val* out) {
              "under lkmm (sc reports it)");
     }
     reset_max_fences(loc);  // lkmm_ravel_resv_fences.cc
+    ww_unlocked(loc);       // lkmm_ravel_ww.cc
     *out = lock_at("spin_unlock", loc, addr, e->pos, n);
     return true;
   }

@@ -110,6 +110,7 @@ bool Eval::atomic_held() const {
 }
 
 void Eval::end_thread() {
+  end_ww();                // lkmm_ravel_ww.cc
   if (irq_->rcu_reader) {  // lkmm_ravel_irq.cc rcu_reader()
     irq_->rcu_reader = false;
     em_.rcu(false, em_.last_pos);

@@ -120,6 +120,7 @@ bool modelled(const std::string& n) {
          module_builtin_name(n) ||                        // lkmm_ravel_module.cc
          xarray_builtin_name(n) ||                        // lkmm_ravel_xarray.cc
          resv_builtin_name(n) ||                          // lkmm_ravel_resv.cc
+         ww_builtin_name(n) ||                            // lkmm_ravel_ww.cc
          resv_fences_builtin_name(n) ||                   // lkmm_ravel_resv_fences.cc
          dma_buf_builtin_name(n);                         // lkmm_ravel_dma_buf.cc
 }
@@ -157,7 +158,8 @@ class Screen {
     for (const lang::VarDecl* d : s->decls) {
       if (d->array_len >= 0) refuse(d->pos, "arrays are not supported under --memory-model lkmm");
       const lang::SType& t = d->type->stype;
-      if ((t.kind == lang::SType::Kind::kModel && t.depth == 0) ||
+      // An acquire context is a thread's local (lkmm_ravel_ww.cc).
+      if ((t.kind == lang::SType::Kind::kModel && t.depth == 0 && !ww_ctx_type(t)) ||
           (t.kind == lang::SType::Kind::kStruct && t.depth == 0)) {
         refuse(d->pos, "'" + d->type->spelling + " " + d->name +
                            "': local objects are not modelled under --memory-model lkmm (use "
@@ -227,6 +229,10 @@ class Screen {
           callee->bind.kind == Binding::Kind::kBuiltin &&
           lang::builtins()[callee->bind.index].name == "dma_fence_add_callback") {
         continue;  // the callback, called by name (lkmm_ravel_fence.cc)
+      }
+      if (i == 1 && callee->bind.kind == Binding::Kind::kBuiltin &&
+          lang::builtins()[callee->bind.index].name == "ww_acquire_init") {
+        continue;  // &reservation_ww_class, checked where it runs (lkmm_ravel_ww.cc)
       }
       if (callee->bind.kind == Binding::Kind::kBuiltin &&
           skipped_work_arg(lang::builtins()[callee->bind.index].name, i)) {
@@ -313,16 +319,20 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
   add_xarrays(prog, out);     // a slot per constant index (lkmm_ravel_xarray.cc)
   add_fence_map(prog, out);   // signalling sections' lockdep map (lkmm_ravel_signalling.cc)
   add_alloc_map(prog, out);   // fs_reclaim, when a thread allocates (lkmm_ravel_alloc.cc)
+  add_ww_stamp(prog, out);    // the acquire contexts' stamp counter (lkmm_ravel_ww.cc)
   if (!add_heaps(prog, out, err)) return false;        // kzalloc sites (lkmm_ravel_heap.cc)
   if (!add_fence_inits(prog, out, err)) return false;  // lkmm_ravel_fence_init.cc
   assign_threads(prog, out);  // the threads, each with its CPU's handlers (lkmm_ravel_irq.cc)
   out->rcu_consolidated = interp::uses_grace_periods(prog);  // as sc's (scenarios/interp)
+  // module_unload(): free_module()'s synchronize_rcu() (lkmm_ravel_module.cc).
   for (const char* g : {"synchronize_rcu", "synchronize_rcu_expedited", "synchronize_srcu",
-                        "synchronize_srcu_expedited", "rcu_barrier"})
+                        "synchronize_srcu_expedited", "rcu_barrier", "module_unload"})
     out->grace_waits = out->grace_waits || interp::calls_builtin(prog, g);
-  add_works(prog, out);                   // a location and a worker thread more per work
-  add_rcu_frees(prog, out);               // and per kfree_rcu() site (lkmm_ravel_rcu_free.cc)
-  add_fence_frees(prog, out);             // and per fence dma_fence_free() may free
+  add_works(prog, out);                     // a location and a worker thread more per work
+  add_rcu_frees(prog, out);                 // and per kfree_rcu() site (lkmm_ravel_rcu_free.cc)
+  add_fence_frees(prog, out);               // and per fence dma_fence_free() may free
+  for (const Layout::Work& w : out->works)  // an RCU callback waits for a grace period first
+    out->grace_waits = out->grace_waits || w.fn == nullptr;
   rw_bounds(prog, out);                   // the values an rw_semaphore's or rwlock's word may hold
   out->irqs.resize(out->threads.size());  // a worker runs on a CPU of its own, no handler
   if (out->names.size() + 1 > lkmm::kMaxEvents) {

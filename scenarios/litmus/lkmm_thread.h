@@ -82,6 +82,10 @@ struct Trace {
   // read = 2: rw_recursive) and the successful trylocks (rw_try). LockOrder reads them.
   uint64_t rw_take = 0, rw_release = 0, rw_downgrade = 0, rw_read = 0, rw_recursive = 0;
   uint64_t rw_try = 0;
+  // ww_mutexes (lkmm_ravel_ww.cc), thread-local indices: the lock writes and a blocked
+  // attempt's read of an acquisition with an acquire context (lockdep's nest_lock: nesting
+  // within the class is legal). LockOrder reads them.
+  uint64_t ww_nest = 0;
   // Work items (lkmm_ravel_work.cc): the reads of PENDING that are queueing attempts
   // (queue_work()'s test_and_set_bit), thread-local indices. The Judge refuses an execution
   // with two attempts on one work (the single worker run would not be exact).

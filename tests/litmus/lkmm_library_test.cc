@@ -37,6 +37,7 @@ const std::set<std::string> kRunUnderLkmm = {
     "scenarios/dma-resv/no-acquire-ctx.ravel",
     "scenarios/dma-resv/wait-in-signalling-bare.ravel",
     "scenarios/dma-resv/wait-in-signalling.ravel",
+    "scenarios/dma-resv/ww-backoff.ravel",
     "scenarios/fence-ops/dma-fence-unload-no-sync.ravel",
     "scenarios/fence-ops/dma-fence-unload-sync.ravel",
     "scenarios/fence-ops/external-lock-freed.ravel",

@@ -3,8 +3,8 @@
 // tests/litmus/ravel-resv/ under lkmm and under sc, with the verdicts each model gives (the
 // reservation's lock orders its critical sections, a reader that does not take it is not
 // ordered, a failed trylock orders nothing; every dma_resv's lock is in one lockdep class);
-// the library's no-acquire-ctx.ravel gives its sc verdict; what lkmm does not model (an
-// acquire context, a dma_resv in a struct) is refused at its line:col.
+// the library's no-acquire-ctx.ravel gives its sc verdict; what lkmm does not model (a
+// dma_resv in a struct ...) is refused at its line:col. Acquire contexts: lkmm_ww_test.cc.
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
@@ -82,7 +82,6 @@ TEST(LkmmResv, Deterministic) {
 
 TEST(LkmmResv, WhatIsNotModelledIsRefused) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"refused-resv-ctx", ":6:27: error: 'struct ww_acquire_ctx ctx': local objects"},
       {"refused-resv-under-spinlock", ":8:5: error: dma_resv_lock() under a spinlock"},
       {"refused-resv-assert-unheld",
        ":6:5: error: dma_resv_assert_held() without the reservation's lock held"},
@@ -93,13 +92,6 @@ TEST(LkmmResv, WhatIsNotModelledIsRefused) {
   };
   for (const auto& [name, msg] : cases)
     expect_refused("tests/litmus/ravel-resv/" + name + ".ravel", msg);
-}
-
-// The library's ww-backoff stays refused: its acquire context's dma_resv_lock_slow, at its line:col
-// (the fence slots are lkmm_resv2_test.cc's).
-TEST(LkmmResv, LibraryFilesOutsideTheModelAreRefused) {
-  expect_refused("scenarios/dma-resv/ww-backoff.ravel",
-                 ":22:9: ", "error: 'dma_resv_lock_slow' is not modelled");
 }
 
 }  // namespace
