@@ -53,7 +53,7 @@ TEST(LkmmAtt, LibraryHangsGiveTheirScVerdict) {
 
 TEST(LkmmAtt, WhatIsNotModelledIsRefused) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"refused-att-pin", ":5:30: error: '.pin' is not modelled"},
+      {"refused-att-pin", ":6:28: error: '.pin' is not modelled"},
       {"refused-att-detach", ":11:5: error: 'dma_buf_detach' is not modelled"},
       {"refused-att-two-attach", ":12:10: error: a second dma_buf attach site"},
       {"refused-att-map-in-function", ":12:11: error: an attach or map outside init's"},
