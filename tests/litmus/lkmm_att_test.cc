@@ -30,6 +30,13 @@ TEST(LkmmAtt, EachScenarioGivesItsVerdictUnderBothModels) {
                      });
 }
 
+// The interpreter's snapshot test: a write faults only once every fence the invalidation saw,
+// the one no mapping owns too, has signalled.
+TEST(LkmmAtt, SnapshotWithAFenceNoMappingOwns) {
+  expect_both_models("tests/interp/models/snapshot/",
+                     {{"unowned_fence.ravel", {"dma-fault"}, {"dma-fault"}}});
+}
+
 // scenarios/dma-buf/*.ravel with wait_for_completion() for the exporter's timed wait.
 TEST(LkmmAtt, LibraryVariantsWithAnUnboundedWaitAgree) {
   expect_both_models(kDir,
