@@ -160,6 +160,23 @@ struct Layout {
     std::map<int, int> slot;
   };
   std::map<int, ResvSlots> resv_slots;
+  // dma_buf attachments and mappings (lkmm_ravel_dma_buf_att.cc): the program's one attach
+  // call site is one attachment, each dma_buf_map_attachment() call site one mapping.
+  struct DmaAtt {
+    const lang::Expr* site = nullptr;
+    int loc = -1;             // 0, then 1 once linked on its dma_buf's list
+    int buf = -1, resv = -1;  // its dma_buf global's location, and its `.resv`'s
+    // The exporter's .attach, .map, .unmap and the importer's .invalidate_mappings
+    // (Program::functions indices), or -1.
+    int op_attach = -1, op_map = -1, op_unmap = -1, invalidate = -1;
+  };
+  struct DmaMap {
+    const lang::Expr* site = nullptr;
+    int loc = -1;             // kMapNone, kMapped, kInvalidated, kUnmapped
+    std::map<int, int> snap;  // fence bit -> 1 when it was in the resv at the invalidation
+  };
+  DmaAtt dma_att;
+  std::vector<DmaMap> dma_maps;
   // The lockdep map fs_reclaim (lkmm_ravel_alloc.cc), or -1.
   int fs_reclaim = -1;
   // reservation_ww_class.stamp, the acquire contexts' ticket counter (lkmm_ravel_ww.cc), or -1.
@@ -348,6 +365,11 @@ void add_resv_slots(const lang::Program& prog, Layout* lay);
 bool dma_buf_builtin_name(const std::string& n);
 bool dma_buf_object(lang::ModelType m);
 bool screen_dma_buf_global(const lang::Program& prog, const lang::VarDecl* d, Error* err);
+// Attachments and mappings (lkmm_ravel_dma_buf_att.cc): the built-ins, the screen of their
+// call sites (false with *err at the first refused), their locations.
+bool dma_att_builtin_name(const std::string& n);
+bool screen_dma_att(const lang::Program& prog, Error* err);
+void add_dma_att(const lang::Program& prog, Layout* lay);
 
 // xarrays (lkmm_ravel_xarray.cc): the built-ins, the first xa_* call not modelled exactly (an
 // error at its position; true if none), each constant index's slot location.

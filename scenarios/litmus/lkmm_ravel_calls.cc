@@ -145,8 +145,13 @@ Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
   if (Val v; irq_builtin(n, e, f, &v)) return v;
   if (Val v; kernel(n, e, f, &v)) return v;
   if (Val v; dma_buf(n, e, f, &v)) return v;     // lkmm_ravel_dma_buf.cc
+  if (Val v; dma_att(n, e, f, &v)) return v;     // lkmm_ravel_dma_buf_att.cc
   if (Val v; signalling(n, e, f, &v)) return v;  // lkmm_ravel_signalling.cc
   if (n == "ATOMIC_INIT") return eval(e->args[0], f);
+  if (n == "IS_ERR") {  // include/linux/err.h IS_ERR_VALUE(): in [-MAX_ERRNO, -1], no access
+    Val v = eval(e->args[0], f);
+    return Val{v.v < 0 && v.v >= -4095 ? 1 : 0, v.deps};
+  }
   if (n == "container_of") return container_of(e, f);  // lkmm_ravel_struct.cc
   if (n == "test_bit") {  // atomic_bitops.txt: a non-RMW op, unordered: a marked read
     Val nr = eval(e->args[0], f);

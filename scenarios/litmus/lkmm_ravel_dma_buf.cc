@@ -11,8 +11,10 @@
 // refcount-vs-atomic.rst's ordering, and so does this file. The kernel's fput() defers __fput()
 // to task_work (run before the task returns to user space) or to a workqueue; sc runs the
 // release inside dma_buf_put(), and so does this file, so that the verdicts match sc's.
-// Everything else of a dma_buf (its .resv, attachments, mappings, invalidation, the other ops)
-// stays refused here, at the initializer item that names it, or at the call by the screen.
+// Its `.resv` (the address of a global dma_resv), the exporter's .attach, .map and .unmap and
+// the importer's struct dma_buf_attach_ops `{ .invalidate_mappings = fn }` are checked here and
+// used by lkmm_ravel_dma_buf_att.cc (attachments, mappings, invalidation). The other ops
+// (.pin, .unpin, .detach...) stay refused here, at the initializer item that names them.
 #include <set>
 #include <string>
 
@@ -30,11 +32,14 @@ bool is_model(const lang::SType& t, ModelType m) {
 }
 
 const char* kRefusedOps =
-    "' is not modelled under --memory-model lkmm (of struct dma_buf_ops only .release is: "
-    "attachments, mappings and pinning run under sc only)";
+    "' is not modelled under --memory-model lkmm (of struct dma_buf_ops only .release, "
+    ".attach, .map and .unmap are: pinning and detach run under sc only)";
 const char* kRefusedBuf =
-    "' is not modelled under --memory-model lkmm (of struct dma_buf only .ops is: its "
-    "reservation object, priv, attachments and mappings run under sc only)";
+    "' is not modelled under --memory-model lkmm (of struct dma_buf only .ops and .resv are: "
+    "priv and the rest run under sc only)";
+const char* kRefusedImporter =
+    "' is not modelled under --memory-model lkmm (of struct dma_buf_attach_ops only "
+    ".invalidate_mappings is)";
 
 // The global `&G` designates, or null.
 const lang::VarDecl* address_of_global(const lang::Program& prog, const lang::Init* v) {
@@ -46,16 +51,19 @@ const lang::VarDecl* address_of_global(const lang::Program& prog, const lang::In
   return prog.globals[a->a->bind.index];
 }
 
-bool screen_ops(const lang::VarDecl* d, Error* err) {
+// Every item of an ops table names a function and is one of `fields`.
+bool screen_ops(const lang::VarDecl* d, const std::set<std::string>& fields, const char* refused,
+                Error* err) {
   for (const lang::Init::Item& it : d->init->items) {
     const lang::Expr* fn = it.value != nullptr ? it.value->expr : nullptr;
-    if (it.field != "release") {
-      *err = Error{it.pos, "'." + it.field + kRefusedOps};
+    if (fields.count(it.field) == 0) {
+      *err = Error{it.pos, "'." + it.field + refused};
       return false;
     }
     if (fn == nullptr || fn->kind != lang::ExprKind::kIdent ||
         fn->bind.kind != lang::Binding::Kind::kFunction) {
-      *err = Error{it.pos, "struct dma_buf_ops '.release' must name a function under lkmm"};
+      *err =
+          Error{it.pos, d->type->spelling + " '." + it.field + "' must name a function under lkmm"};
       return false;
     }
   }
@@ -64,15 +72,15 @@ bool screen_ops(const lang::VarDecl* d, Error* err) {
 
 bool screen_buf(const lang::Program& prog, const lang::VarDecl* d, Error* err) {
   for (const lang::Init::Item& it : d->init->items) {
-    if (it.field != "ops") {
+    if (it.field != "ops" && it.field != "resv") {
       *err = Error{it.pos, "'." + it.field + kRefusedBuf};
       return false;
     }
+    const ModelType want = it.field == "ops" ? ModelType::kDmaBufOps : ModelType::kDmaResv;
     const lang::VarDecl* g = address_of_global(prog, it.value);
-    if (g == nullptr || !is_model(g->type->stype, ModelType::kDmaBufOps)) {
-      *err = Error{it.pos,
-                   "struct dma_buf '.ops' must be the address of a global struct "
-                   "dma_buf_ops under lkmm"};
+    if (g == nullptr || !is_model(g->type->stype, want)) {
+      *err = Error{it.pos, "struct dma_buf '." + it.field + "' must be the address of a global " +
+                               std::string(lang::model_type_name(want)) + " under lkmm"};
       return false;
     }
   }
@@ -100,12 +108,15 @@ const lang::Function* release_of(const lang::Program& prog, const Layout& lay, i
 bool dma_buf_builtin_name(const std::string& n) { return n == "dma_buf_get" || n == "dma_buf_put"; }
 
 bool dma_buf_object(lang::ModelType m) {
-  return m == ModelType::kDmaBuf || m == ModelType::kDmaBufOps;
+  return m == ModelType::kDmaBuf || m == ModelType::kDmaBufOps || m == ModelType::kDmaBufAttachOps;
 }
 
 bool screen_dma_buf_global(const lang::Program& prog, const lang::VarDecl* d, Error* err) {
   if (d->init == nullptr || d->init->expr != nullptr) return true;
-  if (is_model(d->type->stype, ModelType::kDmaBufOps)) return screen_ops(d, err);
+  if (is_model(d->type->stype, ModelType::kDmaBufOps))
+    return screen_ops(d, {"release", "attach", "map", "unmap"}, kRefusedOps, err);
+  if (is_model(d->type->stype, ModelType::kDmaBufAttachOps))
+    return screen_ops(d, {"invalidate_mappings"}, kRefusedImporter, err);
   if (is_model(d->type->stype, ModelType::kDmaBuf)) return screen_buf(prog, d, err);
   return true;
 }
@@ -113,7 +124,7 @@ bool screen_dma_buf_global(const lang::Program& prog, const lang::VarDecl* d, Er
 // dma_buf_export() hands out the file with one reference; an ops table holds no value.
 bool dma_buf_initial(const lang::VarDecl* d, int loc, Domain* seq) {
   const lang::SType& t = d->type->stype;
-  if (is_model(t, ModelType::kDmaBufOps)) return true;
+  if (is_model(t, ModelType::kDmaBufOps) || is_model(t, ModelType::kDmaBufAttachOps)) return true;
   if (!is_model(t, ModelType::kDmaBuf)) return false;
   (*seq)[loc] = {1};
   return true;

@@ -254,6 +254,20 @@ class Eval {
   // last put).
   bool dma_buf(const std::string& n, const Expr* e, Frame& f, Val* out);
   void buf_put(int loc, uint64_t addr, lang::Pos pos);
+  // Attachments, mappings, invalidation and device accesses (lkmm_ravel_dma_buf_att.cc).
+  bool dma_att(const std::string& n, const Expr* e, Frame& f, Val* out);
+  void dma_site(const Expr* e);
+  std::pair<int, uint64_t> dma_deref(const Val& p, lang::Pos pos);
+  void buf_resv(int resv, bool lock, lang::Pos pos);
+  Val buf_attach(const Expr* e, Frame& f);
+  Val map_attachment(const Expr* e, Frame& f);
+  const Layout::DmaMap& mapping_arg(const Expr* e, Frame& f);
+  void unmap_attachment(const Expr* e, Frame& f);
+  void invalidate_mappings(const Expr* e, Frame& f);
+  void invalidate_one(const Layout::DmaMap& m, int resv, lang::Pos pos);
+  Val dma_access(const Expr* e, Frame& f);
+  bool revoked_write(const Layout::DmaMap& m);
+  std::set<const Expr*> dma_sites_;  // the attach and map sites run on this path
 
   // struct dma_resv's lock (lkmm_ravel_resv.cc): true when `n` is one of its built-ins.
   bool resv(const std::string& n, const Expr* e, Frame& f, Val* out);

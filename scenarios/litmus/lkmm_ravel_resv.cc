@@ -72,9 +72,9 @@ void boot_lock_order(const Layout& lay, LockOrder* order) {
 bool Eval::resv(const std::string& n, const Expr* e, Frame& f, Val* out) {
   if (resv_fences(n, e, f, out)) return true;  // lkmm_ravel_resv_fences.cc
   if (!resv_builtin_name(n)) return false;
-  // init may fill a reservation (lock, reserve, add, unlock), as sc's init does; the trylock
-  // and the assertion stay a thread's.
-  if (seq_ != nullptr && n != "dma_resv_lock" && n != "dma_resv_unlock")
+  // init may fill a reservation (lock, reserve, add, unlock) and map a dma_buf under it (the
+  // exporter's .map asserts the lock), as sc's init does; the trylock stays a thread's.
+  if (seq_ != nullptr && n == "dma_resv_trylock")
     refuse(e->pos, n + "() in init or final is not modelled under lkmm");
   // A ww_mutex is a sleeping lock owned by a task: in an irq handler even its trylock and
   // unlock are DEBUG_MUTEXES warnings (kernel/locking/mutex.c), left to sc.

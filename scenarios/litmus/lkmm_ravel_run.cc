@@ -44,6 +44,7 @@ Violation::Kind kind_of(const std::string& name) {
       {"uaf", Violation::Kind::kUaf},
       {"double-free", Violation::Kind::kDoubleFree},
       {"leak", Violation::Kind::kLeak},
+      {"dma-fault", Violation::Kind::kDmaFault},
   };
   return kKinds.at(name);
 }

@@ -42,6 +42,7 @@ bool modelled(const std::string& n) {
       "choose",
       "await",
       "ATOMIC_INIT",
+      "IS_ERR",  // an ERR_PTR test (lkmm_ravel_calls.cc)
       "test_bit",
       "spin_lock_init",
       "container_of",  // of a struct lkmm laid out (lkmm_ravel_struct.cc)
@@ -122,7 +123,8 @@ bool modelled(const std::string& n) {
          resv_builtin_name(n) ||                          // lkmm_ravel_resv.cc
          ww_builtin_name(n) ||                            // lkmm_ravel_ww.cc
          resv_fences_builtin_name(n) ||                   // lkmm_ravel_resv_fences.cc
-         dma_buf_builtin_name(n);                         // lkmm_ravel_dma_buf.cc
+         dma_buf_builtin_name(n) ||                       // lkmm_ravel_dma_buf.cc
+         dma_att_builtin_name(n);                         // lkmm_ravel_dma_buf_att.cc
 }
 
 struct Refusal {
@@ -303,7 +305,7 @@ bool screen(const lang::Program& prog, Error* err) {
     return false;
   }
   return screen_work(prog, err) && screen_heap(prog, err) && screen_xarray(prog, err) &&
-         screen_fence_ops(prog, err);
+         screen_fence_ops(prog, err) && screen_dma_att(prog, err);
 }
 
 bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Error* err) {
@@ -316,6 +318,7 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
   add_fence_ops(prog, out);   // ops tables, ops pointers (lkmm_ravel_fence_ops.cc)
   add_resvs(prog, out);       // one lockdep class for every dma_resv (lkmm_ravel_resv.cc)
   add_resv_slots(prog, out);  // their fence slots (lkmm_ravel_resv_fences.cc)
+  add_dma_att(prog, out);     // dma_buf attachments, mappings (lkmm_ravel_dma_buf_att.cc)
   add_xarrays(prog, out);     // a slot per constant index (lkmm_ravel_xarray.cc)
   add_fence_map(prog, out);   // signalling sections' lockdep map (lkmm_ravel_signalling.cc)
   add_alloc_map(prog, out);   // fs_reclaim, when a thread allocates (lkmm_ravel_alloc.cc)

@@ -3,8 +3,8 @@
 // tests/litmus/ravel-buf/ under lkmm and under sc, with the verdicts each model gives (the last
 // dma_buf_put() runs the exporter's .release, which sees every holder's accesses before its
 // put; a missing put leaks what .release frees; a put too many underflows, a get on zero adds
-// on 0); what lkmm does not model (the other exporter ops, the buffer's reservation object,
-// attachments) is refused at its line:col.
+// on 0); what lkmm does not model (the other exporter ops, an attach to a buffer without
+// `.resv`) is refused at its line:col. Attachments: lkmm_att_test.cc.
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,23 +39,12 @@ TEST(LkmmBuf, EachScenarioGivesItsVerdictUnderBothModels) {
 
 TEST(LkmmBuf, WhatIsNotModelledIsRefused) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"refused-buf-attach-op", ":5:32: error: '.attach' is not modelled"},
-      {"refused-buf-resv", ":5:24: error: '.resv' is not modelled"},
-      {"refused-buf-attach-call", ":8:11: error: 'dma_buf_attach' is not modelled"},
+      {"refused-buf-attach-op", ":5:32: error: '.detach' is not modelled"},
+      // No `.resv`: sc gives the buffer a reservation of its own (lkmm_ravel_dma_buf_att.cc).
+      {"refused-buf-attach-call", ":8:26: error: an attach of anything but a global"},
   };
   for (const auto& [name, msg] : cases)
     expect_refused("tests/litmus/ravel-buf/" + name + ".ravel", msg);
-}
-
-// The library's dma-buf revoke files stay refused at their exporter's .attach (attachments,
-// mappings and invalidation are not modelled); vfio's fd files run (lkmm_library_test.cc).
-TEST(LkmmBuf, LibraryFilesOutsideTheModelAreRefused) {
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {"revoke-dynamic", ":15:33: "},
-      {"unfenced-write", ":12:33: "},
-      {"unrevoke-kref-init", ":11:33: "}};
-  for (const auto& [name, at] : cases)
-    expect_refused("scenarios/dma-buf/" + name + ".ravel", at, "error: '.attach' is not modelled");
 }
 
 }  // namespace

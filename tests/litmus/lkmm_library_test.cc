@@ -31,6 +31,8 @@ const std::set<std::string> kRunUnderLkmm = {
     "scenarios/dma-fence/shared-lock-work.ravel",
     "scenarios/dma-buf/poll-null-fence-status.ravel",
     "scenarios/dma-buf/poll-null-fence.ravel",
+    "scenarios/dma-buf/revoke-lying-importer-hang.ravel",
+    "scenarios/dma-buf/revoke-pinned-hang.ravel",
     "scenarios/dma-resv/add-fence-unreserved.ravel",
     "scenarios/dma-resv/alloc-in-signalling-nowait.ravel",
     "scenarios/dma-resv/alloc-in-signalling.ravel",

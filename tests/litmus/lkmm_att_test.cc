@@ -1,0 +1,95 @@
+// tests/litmus/lkmm_att_test.cc: dma_buf attachments, mappings, invalidation and the device's
+// accesses under `ravel run --memory-model lkmm` (docs/litmus.md "Scenarios under lkmm"),
+// through the built binary: each scenario of tests/litmus/ravel-att/ under lkmm and under sc,
+// with the verdicts each model gives (an access through an unmapped mapping and a write through
+// a revoked one are sc's dma-fault; the library's revoke files with wait_for_completion() for
+// their timed wait keep their verdicts, a broken importer hangs the exporter); the library's
+// two unbounded-wait files give their sc verdict; what lkmm does not model is refused at its
+// line:col (pinning, detach, a second attachment, the timed wait).
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tests/litmus/lkmm_testing.h"
+
+namespace ravel::cli::testing {
+namespace {
+
+const char* const kDir = "tests/litmus/ravel-att/";
+
+TEST(LkmmAtt, EachScenarioGivesItsVerdictUnderBothModels) {
+  expect_both_models(kDir,
+                     {
+                         // An access after the unmap faults; ordered before it (device idle), ok.
+                         {"att-access-after-unmap.ravel", {"dma-fault"}, {"dma-fault"}},
+                         {"att-unmap-after-idle.ravel", {}, {}},
+                         {"att-double-unmap.ravel", {"warn"}, {"warn"}},
+                         // A write once the invalidation's fences signalled faults; under them, ok.
+                         {"att-revoked-write.ravel", {"dma-fault"}, {"dma-fault"}},
+                         {"att-fenced-write.ravel", {}, {}},
+                     });
+}
+
+// The interpreter's snapshot test: a write faults only once every fence the invalidation saw,
+// the one no mapping owns too, has signalled.
+TEST(LkmmAtt, SnapshotWithAFenceNoMappingOwns) {
+  expect_both_models("tests/interp/models/snapshot/",
+                     {{"unowned_fence.ravel", {"dma-fault"}, {"dma-fault"}}});
+}
+
+// scenarios/dma-buf/*.ravel with wait_for_completion() for the exporter's timed wait.
+TEST(LkmmAtt, LibraryVariantsWithAnUnboundedWaitAgree) {
+  expect_both_models(kDir,
+                     {
+                         {"revoke-attach-revocable-wfc.ravel", {}, {}},
+                         {"revoke-dynamic-wfc.ravel", {}, {}},
+                         {"revoke-lying-importer-timeout-wfc.ravel", {"hang"}, {"hang"}},
+                         {"invalidate-unmap-in-flight-wfc.ravel", {"dma-fault"}, {"dma-fault"}},
+                         {"speculative-read-wfc.ravel", {}, {}},
+                         {"unfenced-write-wfc.ravel", {"dma-fault"}, {"dma-fault"}},
+                     });
+}
+
+TEST(LkmmAtt, LibraryHangsGiveTheirScVerdict) {
+  expect_both_models("scenarios/dma-buf/",
+                     {
+                         {"revoke-pinned-hang.ravel", {"hang"}, {"hang"}},
+                         {"revoke-lying-importer-hang.ravel", {"hang"}, {"hang"}},
+                     });
+}
+
+TEST(LkmmAtt, WhatIsNotModelledIsRefused) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"refused-att-pin", ":6:28: error: '.pin' is not modelled"},
+      {"refused-att-detach", ":11:5: error: 'dma_buf_detach' is not modelled"},
+      {"refused-att-two-attach", ":12:10: error: a second dma_buf attach site"},
+      {"refused-att-map-in-function", ":12:11: error: an attach or map outside init's"},
+      {"refused-att-no-resv", ":9:26: error: an attach of anything but"},
+      {"refused-att-map-unlocked", ":15:11: error: dma_buf_map_attachment() without the"},
+      // The un-revoke's reset thread (revoke, reset, un-revoke, a work queued twice) stays
+      // refused: its reads have too many combinations of values.
+      {"unrevoke-kref-init-wfc", ":89:1: error: thread reset has more than 4096 paths"},
+      {"unrevoke-no-kref-init-wfc", ":91:1: error: thread reset has more than 4096 paths"},
+  };
+  for (const auto& [name, msg] : cases) expect_refused(kDir + name + ".ravel", msg);
+}
+
+// The library's revoke files that wait with wait_for_completion_timeout() are refused at that
+// wait now, no longer at their exporter's .attach.
+TEST(LkmmAtt, LibraryTimedWaitsAreRefusedAtTheWait) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"revoke-attach-revocable", ":48:"},
+      {"revoke-dynamic", ":51:"},
+      {"revoke-lying-importer-timeout", ":49:"},
+      {"invalidate-unmap-in-flight", ":48:"},
+      {"speculative-read", ":48:"},
+      {"unfenced-write", ":48:"},
+      {"unrevoke-kref-init", ":47:"},
+      {"unrevoke-no-kref-init", ":50:"},
+  };
+  for (const auto& [name, at] : cases)
+    expect_refused("scenarios/dma-buf/" + name + ".ravel", at, "wait_for_completion_timeout");
+}
+
+}  // namespace
+}  // namespace ravel::cli::testing
