@@ -34,14 +34,8 @@ TEST(LkmmFenceInit, EachScenarioGivesItsVerdictUnderBothModels) {
 // first report is the spin_lock_irqsave; lkmm's first execution may be one where only the
 // unlock sees the object freed: spin_unlock_irqrestore), at the reader's call.
 TEST(LkmmFenceInit, UafIsWordedAsUnderSc) {
-  const std::string file = "tests/litmus/ravel-init/init-lock-freed.ravel";
-  for (const char* model : {"lkmm", "sc"}) {
-    Result r = ravel(std::string("run --memory-model ") + model + " " + file);
-    EXPECT_EQ(r.code, 0) << model << "\n" << r.out << r.err;
-    EXPECT_NE(r.out.find("BUG: KASAN: slab-use-after-free in spin_"), std::string::npos)
-        << model << "\n"
-        << r.out;
-  }
+  expect_words_under_both("tests/litmus/ravel-init/init-lock-freed.ravel",
+                          {"BUG: KASAN: slab-use-after-free in spin_"});
 }
 
 TEST(LkmmFenceInit, WhatIsNotModelledIsRefused) {
@@ -54,13 +48,8 @@ TEST(LkmmFenceInit, WhatIsNotModelledIsRefused) {
        ":8:5: error: dma_fence_init() of a fence used before (or initialized twice)"},
       {"refused-init-context", ":7:36: error: dma_fence_init() with a context other than 0"},
   };
-  for (const auto& [name, msg] : cases) {
-    const std::string file = "tests/litmus/ravel-init/" + name + ".ravel";
-    Result r = ravel("run --memory-model lkmm " + file);
-    EXPECT_EQ(r.code, 2) << file << "\n" << r.out << r.err;
-    EXPECT_EQ(r.out, "") << file;
-    EXPECT_EQ(r.err.rfind(file + msg, 0), 0u) << file << "\n" << r.err;
-  }
+  for (const auto& [name, msg] : cases)
+    expect_refused("tests/litmus/ravel-init/" + name + ".ravel", msg);
 }
 
 }  // namespace

@@ -35,25 +35,14 @@ TEST(LkmmRcuFree, EachScenarioGivesItsVerdictUnderBothModels) {
 
 // The uaf is KASAN's, worded as sc words it, at the reader's access.
 TEST(LkmmRcuFree, UafIsWordedAsUnderSc) {
-  const std::string file = "tests/litmus/ravel-rcu-free/rcu-free-reader-outside.ravel";
-  for (const char* model : {"lkmm", "sc"}) {
-    Result r = ravel(std::string("run --memory-model ") + model + " " + file);
-    EXPECT_EQ(r.code, 0) << model << "\n" << r.out << r.err;
-    EXPECT_NE(r.out.find("BUG: KASAN: slab-use-after-free in read_once"), std::string::npos)
-        << model << "\n"
-        << r.out;
-  }
+  expect_words_under_both("tests/litmus/ravel-rcu-free/rcu-free-reader-outside.ravel",
+                          {"BUG: KASAN: slab-use-after-free in read_once"});
 }
 
 // A freed fence's use is KASAN's, named by the built-in, as under sc.
 TEST(LkmmRcuFree, FenceUafIsWordedAsUnderSc) {
   const std::string file = "tests/litmus/ravel-rcu-free/fence-free-use-after-put.ravel";
-  for (const char* model : {"lkmm", "sc"}) {
-    Result r = ravel(std::string("run --memory-model ") + model + " " + file);
-    EXPECT_NE(r.out.find("BUG: KASAN: slab-use-after-free in dma_fence_signal"), std::string::npos)
-        << model << "\n"
-        << r.out;
-  }
+  expect_words_under_both(file, {"BUG: KASAN: slab-use-after-free in dma_fence_signal"});
 }
 
 TEST(LkmmRcuFree, WhatIsNotModelledIsRefused) {
@@ -63,13 +52,8 @@ TEST(LkmmRcuFree, WhatIsNotModelledIsRefused) {
       {"refused-rcu-free-global",
        ":7:5: error: kfree_rcu of a pointer that is not a kzalloc'd object"},
   };
-  for (const auto& [name, msg] : cases) {
-    const std::string file = "tests/litmus/ravel-rcu-free/" + name + ".ravel";
-    Result r = ravel("run --memory-model lkmm " + file);
-    EXPECT_EQ(r.code, 2) << file << "\n" << r.out << r.err;
-    EXPECT_EQ(r.out, "") << file;
-    EXPECT_EQ(r.err.rfind(file + msg, 0), 0u) << file << "\n" << r.err;
-  }
+  for (const auto& [name, msg] : cases)
+    expect_refused("tests/litmus/ravel-rcu-free/" + name + ".ravel", msg);
 }
 
 }  // namespace

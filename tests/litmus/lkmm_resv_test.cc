@@ -59,14 +59,7 @@ TEST(LkmmResv, EachScenarioGivesItsVerdictUnderBothModels) {
 // deadlock's blocked tasks named with the call they wait in.
 TEST(LkmmResv, NoAcquireCtxIsReportedAsUnderSc) {
   const std::string file = "scenarios/dma-resv/no-acquire-ctx.ravel";
-  for (const char* model : {"lkmm", "sc"}) {
-    Result r = ravel(std::string("run --memory-model ") + model + " " + file);
-    EXPECT_EQ(r.code, 0) << model << "\n" << r.out << r.err;
-    EXPECT_NE(r.out.find("PASS"), std::string::npos) << model << "\n" << r.out;
-    EXPECT_NE(r.out.find("possible recursive locking detected"), std::string::npos) << model << "\n"
-                                                                                    << r.out;
-    EXPECT_NE(r.out.find("deadlock"), std::string::npos) << model << "\n" << r.out;
-  }
+  expect_words_under_both(file, {"PASS", "possible recursive locking detected", "deadlock"});
   Result r = ravel("run --memory-model lkmm " + file);
   EXPECT_NE(r.out.find("T0 blocked in dma_resv_lock at " + file), std::string::npos) << r.out;
 }

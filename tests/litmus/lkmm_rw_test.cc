@@ -64,12 +64,7 @@ TEST(LkmmRw, LibraryScenariosGiveTheirScVerdict) {
 // report, with sc's headlines.
 TEST(LkmmRw, RecursiveReadIsReportedAsUnderSc) {
   const std::string file = "scenarios/locking/rwsem-recursive-read.ravel";
-  for (const char* model : {"lkmm", "sc"}) {
-    Result r = ravel(std::string("run --memory-model ") + model + " " + file);
-    EXPECT_NE(r.out.find("possible recursive locking detected"), std::string::npos) << model << "\n"
-                                                                                    << r.out;
-    EXPECT_NE(r.out.find("deadlock"), std::string::npos) << model << "\n" << r.out;
-  }
+  expect_words_under_both(file, {"possible recursive locking detected", "deadlock"});
   Result r = ravel("run --memory-model lkmm " + file);
   EXPECT_NE(r.out.find("lookup blocked in down_read at " + file), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("updater blocked in down_write at " + file), std::string::npos) << r.out;

@@ -11,6 +11,19 @@
 
 namespace ravel::cli::testing {
 
+// `ravel run FILE` under lkmm and under sc: exit 0 (the `expect` met) and every one of `words`
+// in the report of each, as the models word it alike.
+inline void expect_words_under_both(const std::string& file,
+                                    const std::vector<std::string>& words) {
+  for (const char* model : {"lkmm", "sc"}) {
+    Result r = ravel(std::string("run --memory-model ") + model + " " + file);
+    EXPECT_EQ(r.code, 0) << file << " " << model << "\n" << r.out << r.err;
+    for (const std::string& w : words)
+      EXPECT_NE(r.out.find(w), std::string::npos) << file << " " << model << ": " << w << "\n"
+                                                  << r.out;
+  }
+}
+
 // `ravel run --memory-model lkmm FILE` is refused: exit 2, nothing on stdout, the first error
 // at the file's own line:col (stderr starts with FILE + `at`, e.g. ":6:5: error: ..."), and
 // saying `says` when given.
