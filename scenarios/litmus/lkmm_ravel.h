@@ -316,6 +316,16 @@ int field_offset(const lang::Program& prog, uint32_t id, int field);
 // kmemleak at the end of an execution: a heap object still alive in `memory`.
 void leaks(const lang::Program& prog, const Layout& lay, const std::vector<int64_t>& memory,
            std::vector<lkmm_thread::Trace::Finding>* found);
+// An initializer's expression (null for none or a brace list).
+inline const lang::Expr* init_expr(const lang::Init* v) { return v != nullptr ? v->expr : nullptr; }
+// A kernel object of type m itself (not a pointer to one).
+bool is_kernel_type(const lang::SType& t, lang::ModelType m);
+// `&g` in an initializer or an argument, g a global of kernel type m: g's index in
+// Program::globals, else -1 (null, another expression, another type).
+int kernel_global(const lang::Program& prog, const lang::Expr* a, lang::ModelType m);
+// A defined function's name (an ops member, a callback): its index in Program::functions,
+// else -1.
+int named_function(const lang::Program& prog, const lang::Expr* a);
 // Every call of the built-in `name` in the code of `s` (not in the functions it calls), in
 // source order: the allocation and kfree_rcu() sites (lkmm_ravel_heap.cc).
 void calls_of(const lang::Stmt* s, std::string_view name, std::vector<const lang::Expr*>* out);

@@ -27,10 +27,6 @@ namespace {
 
 using lang::ModelType;
 
-bool is_model(const lang::SType& t, ModelType m) {
-  return t.kind == lang::SType::Kind::kModel && t.depth == 0 && t.model == m;
-}
-
 const char* kRefusedOps =
     "' is not modelled under --memory-model lkmm (of struct dma_buf_ops only .release, "
     ".attach, .map and .unmap are: pinning and detach run under sc only)";
@@ -41,29 +37,17 @@ const char* kRefusedImporter =
     "' is not modelled under --memory-model lkmm (of struct dma_buf_attach_ops only "
     ".invalidate_mappings is)";
 
-// The global `&G` designates, or null.
-const lang::VarDecl* address_of_global(const lang::Program& prog, const lang::Init* v) {
-  const lang::Expr* a = v != nullptr ? v->expr : nullptr;
-  if (a == nullptr || a->kind != lang::ExprKind::kUnary || a->op != lang::Tok::kAmp ||
-      a->a->kind != lang::ExprKind::kIdent || a->a->bind.kind != lang::Binding::Kind::kGlobal) {
-    return nullptr;
-  }
-  return prog.globals[a->a->bind.index];
-}
-
 // Every item of an ops table names a function and is one of `fields`.
-bool screen_ops(const lang::VarDecl* d, const std::set<std::string>& fields, const char* refused,
-                Error* err) {
+bool screen_ops(const lang::Program& prog, const lang::VarDecl* d,
+                const std::set<std::string>& fields, const char* refused, Error* err) {
   for (const lang::Init::Item& it : d->init->items) {
-    const lang::Expr* fn = it.value != nullptr ? it.value->expr : nullptr;
     if (fields.count(it.field) == 0) {
       *err = Error{it.pos, "'." + it.field + refused};
       return false;
     }
-    if (fn == nullptr || fn->kind != lang::ExprKind::kIdent ||
-        fn->bind.kind != lang::Binding::Kind::kFunction) {
-      *err =
-          Error{it.pos, d->type->spelling + " '." + it.field + "' must name a function under lkmm"};
+    if (named_function(prog, init_expr(it.value)) < 0) {
+      *err = Error{it.pos, d->type->spelling + " '." + it.field +
+                               "' must name a defined function under lkmm"};
       return false;
     }
   }
@@ -77,8 +61,7 @@ bool screen_buf(const lang::Program& prog, const lang::VarDecl* d, Error* err) {
       return false;
     }
     const ModelType want = it.field == "ops" ? ModelType::kDmaBufOps : ModelType::kDmaResv;
-    const lang::VarDecl* g = address_of_global(prog, it.value);
-    if (g == nullptr || !is_model(g->type->stype, want)) {
+    if (kernel_global(prog, init_expr(it.value), want) < 0) {
       *err = Error{it.pos, "struct dma_buf '." + it.field + "' must be the address of a global " +
                                std::string(lang::model_type_name(want)) + " under lkmm"};
       return false;
@@ -90,11 +73,13 @@ bool screen_buf(const lang::Program& prog, const lang::VarDecl* d, Error* err) {
 // The function `.release` of the ops of the dma_buf global at location `loc`, or null.
 const lang::Function* release_of(const lang::Program& prog, const Layout& lay, int loc) {
   for (const lang::VarDecl* d : prog.globals) {
-    if (lay.loc_of_global[d->bind.index] != loc || !is_model(d->type->stype, ModelType::kDmaBuf))
+    if (lay.loc_of_global[d->bind.index] != loc ||
+        !is_kernel_type(d->type->stype, ModelType::kDmaBuf))
       continue;
     if (d->init == nullptr) return nullptr;
     for (const lang::Init::Item& it : d->init->items) {
-      const lang::VarDecl* ops = address_of_global(prog, it.value);
+      const int g = kernel_global(prog, init_expr(it.value), ModelType::kDmaBufOps);
+      const lang::VarDecl* ops = g >= 0 ? prog.globals[g] : nullptr;
       if (ops == nullptr || ops->init == nullptr) continue;
       for (const lang::Init::Item& o : ops->init->items)
         if (o.field == "release") return &prog.functions[o.value->expr->bind.index];
@@ -113,19 +98,20 @@ bool dma_buf_object(lang::ModelType m) {
 
 bool screen_dma_buf_global(const lang::Program& prog, const lang::VarDecl* d, Error* err) {
   if (d->init == nullptr || d->init->expr != nullptr) return true;
-  if (is_model(d->type->stype, ModelType::kDmaBufOps))
-    return screen_ops(d, {"release", "attach", "map", "unmap"}, kRefusedOps, err);
-  if (is_model(d->type->stype, ModelType::kDmaBufAttachOps))
-    return screen_ops(d, {"invalidate_mappings"}, kRefusedImporter, err);
-  if (is_model(d->type->stype, ModelType::kDmaBuf)) return screen_buf(prog, d, err);
+  if (is_kernel_type(d->type->stype, ModelType::kDmaBufOps))
+    return screen_ops(prog, d, {"release", "attach", "map", "unmap"}, kRefusedOps, err);
+  if (is_kernel_type(d->type->stype, ModelType::kDmaBufAttachOps))
+    return screen_ops(prog, d, {"invalidate_mappings"}, kRefusedImporter, err);
+  if (is_kernel_type(d->type->stype, ModelType::kDmaBuf)) return screen_buf(prog, d, err);
   return true;
 }
 
 // dma_buf_export() hands out the file with one reference; an ops table holds no value.
 bool dma_buf_initial(const lang::VarDecl* d, int loc, Domain* seq) {
   const lang::SType& t = d->type->stype;
-  if (is_model(t, ModelType::kDmaBufOps) || is_model(t, ModelType::kDmaBufAttachOps)) return true;
-  if (!is_model(t, ModelType::kDmaBuf)) return false;
+  if (is_kernel_type(t, ModelType::kDmaBufOps) || is_kernel_type(t, ModelType::kDmaBufAttachOps))
+    return true;
+  if (!is_kernel_type(t, ModelType::kDmaBuf)) return false;
   (*seq)[loc] = {1};
   return true;
 }

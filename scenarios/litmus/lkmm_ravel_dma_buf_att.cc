@@ -36,18 +36,10 @@ bool is_attach(std::string_view n) {
   return n == "dma_buf_attach" || n == "dma_buf_dynamic_attach";
 }
 
-bool is_model(const lang::SType& t, ModelType m) {
-  return t.kind == lang::SType::Kind::kModel && t.depth == 0 && t.model == m;
-}
-
-// The global `&G` designates (G of model type m), or null.
+// The global `&G` designates (G of kernel type m), or null.
 const lang::VarDecl* global_of(const lang::Program& prog, const lang::Expr* a, ModelType m) {
-  if (a == nullptr || a->kind != lang::ExprKind::kUnary || a->op != lang::Tok::kAmp ||
-      a->a->kind != lang::ExprKind::kIdent || a->a->bind.kind != lang::Binding::Kind::kGlobal) {
-    return nullptr;
-  }
-  const lang::VarDecl* d = prog.globals[a->a->bind.index];
-  return is_model(d->type->stype, m) ? d : nullptr;
+  const int g = kernel_global(prog, a, m);
+  return g >= 0 ? prog.globals[g] : nullptr;
 }
 
 // The item `.field` of global d's brace initializer, or null.
@@ -57,13 +49,6 @@ const lang::Expr* item(const lang::VarDecl* d, const std::string& field) {
     if (it.field == field && it.value != nullptr) return it.value->expr;
   }
   return nullptr;
-}
-
-int function_index(const lang::Expr* fn) {
-  return fn != nullptr && fn->kind == lang::ExprKind::kIdent &&
-                 fn->bind.kind == lang::Binding::Kind::kFunction
-             ? static_cast<int>(fn->bind.index)
-             : -1;
 }
 
 std::vector<const lang::Expr*> sites(const lang::Stmt* s, bool attach) {
@@ -168,16 +153,16 @@ void add_dma_att(const lang::Program& prog, Layout* lay) {
   const lang::Expr* e = all[0];
   Layout::DmaAtt& a = lay->dma_att;
   a.site = e;
-  a.buf = lay->loc_of_global[global_of(prog, e->args[0], ModelType::kDmaBuf)->bind.index];
   const lang::VarDecl* buf = global_of(prog, e->args[0], ModelType::kDmaBuf);
+  a.buf = lay->loc_of_global[buf->bind.index];
   a.resv = lay->loc_of_global[global_of(prog, item(buf, "resv"), ModelType::kDmaResv)->bind.index];
   const lang::VarDecl* ops = global_of(prog, item(buf, "ops"), ModelType::kDmaBufOps);
-  a.op_attach = function_index(item(ops, "attach"));
-  a.op_map = function_index(item(ops, "map"));
-  a.op_unmap = function_index(item(ops, "unmap"));
+  a.op_attach = named_function(prog, item(ops, "attach"));
+  a.op_map = named_function(prog, item(ops, "map"));
+  a.op_unmap = named_function(prog, item(ops, "unmap"));
   if (e->args.size() > 1) {
     const lang::VarDecl* imp = global_of(prog, e->args[1], ModelType::kDmaBufAttachOps);
-    a.invalidate = function_index(item(imp, "invalidate_mappings"));
+    a.invalidate = named_function(prog, item(imp, "invalidate_mappings"));
   }
   a.loc = static_cast<int>(lay->names.size());
   lay->names.push_back("attachment@" + std::to_string(e->pos.line));

@@ -42,15 +42,6 @@ bool is_global(const Expr* e) {
   return e->kind == ExprKind::kIdent && e->bind.kind == Binding::Kind::kGlobal;
 }
 
-// `&g`, g a global of kernel type m: g's index in Program::globals, else -1.
-int global_of(const lang::Program& prog, const Expr* a, lang::ModelType m) {
-  if (a->kind != ExprKind::kUnary || a->op != lang::Tok::kAmp || !is_global(a->a)) return -1;
-  const lang::SType& t = prog.globals[a->a->bind.index]->type->stype;
-  return t.kind == lang::SType::Kind::kModel && t.depth == 0 && t.model == m
-             ? static_cast<int>(a->a->bind.index)
-             : -1;
-}
-
 bool names_global(const Expr* e, uint32_t g) {
   if (e == nullptr) return false;
   if (is_global(e) && e->bind.index == g) return true;
@@ -123,7 +114,7 @@ int resolve_lock(const lang::Program& prog, const Layout& lay, size_t at, const 
 }
 
 void init_fence(const lang::Program& prog, size_t at, const Expr* e, bool resv, Layout* lay) {
-  const int g = global_of(prog, e->args[0], lang::ModelType::kDmaFence);
+  const int g = kernel_global(prog, e->args[0], lang::ModelType::kDmaFence);
   if (g < 0 || prog.globals[g]->init != nullptr)
     refuse_init(e->args[0], "of anything but a global fence without an initializer");
   for (size_t i = 0; i < at; ++i) {
@@ -132,7 +123,7 @@ void init_fence(const lang::Program& prog, size_t at, const Expr* e, bool resv, 
   }
   Layout::Fence& fc = lay->fences.at(lay->loc_of_global[g]);
   const Expr* ops = e->args[1];
-  const int t = global_of(prog, ops, lang::ModelType::kDmaFenceOps);
+  const int t = kernel_global(prog, ops, lang::ModelType::kDmaFenceOps);
   if (t < 0 && !(ops->kind == ExprKind::kIdent && ops->bind.kind == Binding::Kind::kNull))
     refuse_init(ops, "with ops other than NULL or a global table's address");
   if (resv && !(e->args[3]->kind == ExprKind::kInt && e->args[3]->value == 0))

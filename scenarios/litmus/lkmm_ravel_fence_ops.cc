@@ -22,38 +22,13 @@ namespace {
 using lang::ModelType;
 using lkmm_thread::kAddrBase;
 
-bool is_model(const lang::SType& t, ModelType m) {
-  return t.kind == lang::SType::Kind::kModel && t.depth == 0 && t.model == m;
-}
-
-// `&g`, g a global of kernel type m: g's index in Program::globals, else -1.
-int global_address(const lang::Program& prog, const lang::Init* v, ModelType m) {
-  const lang::Expr* a = v != nullptr ? v->expr : nullptr;
-  if (a == nullptr || a->kind != lang::ExprKind::kUnary || a->op != lang::Tok::kAmp ||
-      a->a->kind != lang::ExprKind::kIdent || a->a->bind.kind != lang::Binding::Kind::kGlobal) {
-    return -1;
-  }
-  const int g = a->a->bind.index;
-  return is_model(prog.globals[g]->type->stype, m) ? g : -1;
-}
-
 // A fence's `{ .ops = &t }`: t's index in Program::globals, else -1.
 int fence_table(const lang::Program& prog, const lang::VarDecl* d) {
-  if (!is_model(d->type->stype, ModelType::kDmaFence) || d->init == nullptr ||
+  if (!is_kernel_type(d->type->stype, ModelType::kDmaFence) || d->init == nullptr ||
       d->init->expr != nullptr || d->init->items.size() != 1 || d->init->items[0].field != "ops") {
     return -1;
   }
-  return global_address(prog, d->init->items[0].value, ModelType::kDmaFenceOps);
-}
-
-// A member initialized with a defined function's name: its index in Program::functions.
-int function_of(const lang::Program& prog, const lang::Init* v) {
-  const lang::Expr* a = v != nullptr ? v->expr : nullptr;
-  if (a == nullptr || a->kind != lang::ExprKind::kIdent ||
-      a->bind.kind != lang::Binding::Kind::kFunction || !prog.functions[a->bind.index].defined) {
-    return -1;
-  }
-  return a->bind.index;
+  return kernel_global(prog, init_expr(d->init->items[0].value), ModelType::kDmaFenceOps);
 }
 
 }  // namespace
@@ -61,21 +36,21 @@ int function_of(const lang::Program& prog, const lang::Init* v) {
 bool ops_initializer(const lang::Program& prog, const lang::VarDecl* d) {
   if (fence_table(prog, d) >= 0) return true;
   // A table's members: screen_fence_ops() checks them.
-  return is_model(d->type->stype, ModelType::kDmaFenceOps) && d->init != nullptr &&
+  return is_kernel_type(d->type->stype, ModelType::kDmaFenceOps) && d->init != nullptr &&
          d->init->expr == nullptr;
 }
 
 bool screen_fence_ops(const lang::Program& prog, Error* err) {
   for (const lang::VarDecl* d : prog.globals) {
-    if (!is_model(d->type->stype, ModelType::kDmaFenceOps) || d->init == nullptr) continue;
+    if (!is_kernel_type(d->type->stype, ModelType::kDmaFenceOps) || d->init == nullptr) continue;
     for (const lang::Init::Item& it : d->init->items) {
       std::string why;
       if (it.field == "owner") {
-        if (global_address(prog, it.value, ModelType::kModule) < 0)
+        if (kernel_global(prog, init_expr(it.value), ModelType::kModule) < 0)
           why = "a table's .owner must be a global struct module's address under lkmm";
       } else if (it.field == "signaled" || it.field == "release" || it.field == "get_driver_name" ||
                  it.field == "get_timeline_name") {
-        if (function_of(prog, it.value) < 0)
+        if (named_function(prog, init_expr(it.value)) < 0)
           why = "a table's ." + it.field + " must be a defined function's name under lkmm";
       } else {
         why =
@@ -94,15 +69,15 @@ bool screen_fence_ops(const lang::Program& prog, Error* err) {
 // Every table alive, with its members; every fence `{ .ops = &t }` an ops pointer to t.
 void add_fence_ops(const lang::Program& prog, Layout* lay) {
   for (const lang::VarDecl* d : prog.globals) {
-    if (!is_model(d->type->stype, ModelType::kDmaFenceOps)) continue;
+    if (!is_kernel_type(d->type->stype, ModelType::kDmaFenceOps)) continue;
     const int loc = lay->loc_of_global[d->bind.index];
     Layout::OpsTable t;
     for (size_t i = 0; d->init != nullptr && i < d->init->items.size(); ++i) {
       const lang::Init::Item& it = d->init->items[i];
-      if (it.field == "signaled") t.signaled = function_of(prog, it.value);
-      if (it.field == "release") t.release = function_of(prog, it.value);
+      if (it.field == "signaled") t.signaled = named_function(prog, init_expr(it.value));
+      if (it.field == "release") t.release = named_function(prog, init_expr(it.value));
       if (it.field == "owner")
-        t.owner = lay->loc_of_global[global_address(prog, it.value, ModelType::kModule)];
+        t.owner = lay->loc_of_global[kernel_global(prog, init_expr(it.value), ModelType::kModule)];
     }
     lay->ops_tables[loc] = t;
     lay->preset[loc] = kAlive;

@@ -45,6 +45,27 @@ uint32_t alloc_struct(const lang::Expr* e) {
 
 }  // namespace
 
+bool is_kernel_type(const lang::SType& t, lang::ModelType m) {
+  return t.kind == lang::SType::Kind::kModel && t.depth == 0 && t.model == m;
+}
+
+int kernel_global(const lang::Program& prog, const lang::Expr* a, lang::ModelType m) {
+  if (a == nullptr || a->kind != lang::ExprKind::kUnary || a->op != lang::Tok::kAmp ||
+      a->a->kind != lang::ExprKind::kIdent || a->a->bind.kind != lang::Binding::Kind::kGlobal) {
+    return -1;
+  }
+  const auto g = static_cast<int>(a->a->bind.index);
+  return is_kernel_type(prog.globals[g]->type->stype, m) ? g : -1;
+}
+
+int named_function(const lang::Program& prog, const lang::Expr* a) {
+  if (a == nullptr || a->kind != lang::ExprKind::kIdent ||
+      a->bind.kind != lang::Binding::Kind::kFunction || !prog.functions[a->bind.index].defined) {
+    return -1;
+  }
+  return static_cast<int>(a->bind.index);
+}
+
 void calls_of(const lang::Expr* e, std::string_view name, std::vector<const lang::Expr*>* out) {
   if (e == nullptr) return;
   if (is_builtin(e, name)) out->push_back(e);
