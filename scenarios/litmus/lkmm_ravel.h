@@ -160,8 +160,9 @@ struct Layout {
     std::map<int, int> slot;
   };
   std::map<int, ResvSlots> resv_slots;
-  // dma_buf attachments and mappings (lkmm_ravel_dma_buf_att.cc): the program's one attach
-  // call site is one attachment, each dma_buf_map_attachment() call site one mapping.
+  // dma_buf attachments and mappings (lkmm_ravel_dma_buf_att.cc): each attach call site is one
+  // attachment (in the order dmabuf->attachments holds them), each dma_buf_map_attachment()
+  // call site one mapping of one of them.
   struct DmaAtt {
     const lang::Expr* site = nullptr;
     int loc = -1;             // 0, then 1 once linked on its dma_buf's list
@@ -173,9 +174,10 @@ struct Layout {
   struct DmaMap {
     const lang::Expr* site = nullptr;
     int loc = -1;             // kMapNone, kMapped, kInvalidated, kUnmapped
+    int att = 0;              // its attachment (dma_atts index)
     std::map<int, int> snap;  // fence bit -> 1 when it was in the resv at the invalidation
   };
-  DmaAtt dma_att;
+  std::vector<DmaAtt> dma_atts;
   std::vector<DmaMap> dma_maps;
   // The lockdep map fs_reclaim (lkmm_ravel_alloc.cc), or -1.
   int fs_reclaim = -1;
@@ -326,6 +328,10 @@ int kernel_global(const lang::Program& prog, const lang::Expr* a, lang::ModelTyp
 // A defined function's name (an ops member, a callback): its index in Program::functions,
 // else -1.
 int named_function(const lang::Program& prog, const lang::Expr* a);
+// Every expression under s or e, outermost first (statements' declarations, conditions, loop
+// parts and xa_for_each arguments included).
+void for_each_expr(const lang::Stmt* s, const std::function<void(const lang::Expr*)>& fn);
+void for_each_expr(const lang::Expr* e, const std::function<void(const lang::Expr*)>& fn);
 // Every call of the built-in `name` in the code of `s` (not in the functions it calls), in
 // source order: the allocation and kfree_rcu() sites (lkmm_ravel_heap.cc).
 void calls_of(const lang::Stmt* s, std::string_view name, std::vector<const lang::Expr*>* out);

@@ -4,8 +4,11 @@
 //
 // Design note. An attachment and a mapping are kernel allocations; here, as a kzalloc site is
 // (lkmm_ravel_heap.cc), each call site is one object with a location of its own, so a site runs
-// at most once per path and stays in init's or a thread's own code (screen_dma_att). The program
-// has at most one attach site, of a dma_buf global with `.resv = &R`, known before anything runs.
+// at most once per path and stays in init's or a thread's own code (screen_dma_att). Each attach
+// site attaches a dma_buf global with `.resv = &R`, known before anything runs. With several
+// sites, each is a statement of init's own block, so dmabuf->attachments holds them in program
+// order (sc appends, model/dma_buf.cc), and each mapping site maps the attachment a global
+// pointer holds that one site assigns (its owner: checked again when it runs).
 //   - the attachment's location is its node on dmabuf->attachments: 0, then 1 once
 //     dma_buf_dynamic_attach() linked it, written and read under the reservation's lock;
 //   - a mapping's location is its state (kMapped, kInvalidated, kUnmapped): the IOMMU entry the
@@ -18,7 +21,8 @@
 //     the state with ACQUIRE, so a device that sees the invalidation sees its snapshot whole, as
 //     sc's sequential model does (this ordering is the model's bookkeeping, not the kernel's).
 // What stays refused: dma_buf_detach, dma_buf_pin/unpin and the ops .pin/.unpin/.detach (the
-// screen), a second attach site, NULL where sc warns, a dma_buf without .resv.
+// screen), several attach sites elsewhere than init's block, NULL where sc warns, a dma_buf
+// without .resv.
 #include <set>
 #include <string>
 
@@ -81,6 +85,48 @@ bool refuse_site(const lang::Expr* e, const std::string& msg, Error* err) {
   return false;
 }
 
+// `X = call` or `call` as a statement of init's own block: runs once, in program order.
+bool init_statement(const lang::Program& prog, const lang::Expr* call) {
+  if (!prog.has_init) return false;
+  for (const lang::Stmt* s : prog.init.block->stmts) {
+    const lang::Expr* x = s->kind == lang::StmtKind::kExpr ? s->expr : nullptr;
+    if (x != nullptr && x->kind == lang::ExprKind::kAssign && x->op == lang::Tok::kAssign) x = x->b;
+    if (x == call) return true;
+  }
+  return false;
+}
+
+// The global a mapping site's attachment argument names, or -1.
+int pointer_global(const lang::Expr* a) {
+  if (a == nullptr || a->kind != lang::ExprKind::kIdent ||
+      a->bind.kind != lang::Binding::Kind::kGlobal)
+    return -1;
+  return static_cast<int>(a->bind.index);
+}
+
+// The attach site (index in `sites`) that a `g = site` assignment anywhere in the program
+// stores in global g, or -1.
+int assigned_site(const lang::Program& prog, int g, const std::vector<const lang::Expr*>& sites) {
+  int found = -1;
+  auto look = [&](const lang::Expr* x) {
+    if (found >= 0 || x->kind != lang::ExprKind::kAssign || pointer_global(x->a) != g) return;
+    for (size_t i = 0; i < sites.size(); ++i)
+      found = sites[i] == x->b ? static_cast<int>(i) : found;
+  };
+  if (prog.has_init) for_each_expr(prog.init.block, look);
+  for (const lang::Task& t : prog.tasks) for_each_expr(t.body.block, look);
+  for (const lang::Function& fn : prog.functions) for_each_expr(fn.body.block, look);
+  return found;
+}
+
+// A mapping site's attachment: the only one, or the site whose result the global it maps holds.
+int owner_site(const lang::Program& prog, const lang::Expr* map,
+               const std::vector<const lang::Expr*>& sites) {
+  if (sites.size() == 1) return 0;
+  const int g = pointer_global(map->args.empty() ? nullptr : map->args[0]);
+  return g < 0 ? -1 : assigned_site(prog, g, sites);
+}
+
 bool screen_attach_site(const lang::Program& prog, const lang::Expr* e, Error* err) {
   const lang::VarDecl* buf = global_of(prog, e->args[0], ModelType::kDmaBuf);
   if (buf == nullptr || global_of(prog, item(buf, "resv"), ModelType::kDmaResv) == nullptr) {
@@ -94,6 +140,20 @@ bool screen_attach_site(const lang::Program& prog, const lang::Expr* e, Error* e
                        "dma_buf_dynamic_attach()'s importer ops must be the address of a global "
                        "struct dma_buf_attach_ops under lkmm",
                        err);
+  }
+  return true;
+}
+
+bool screen_attach_sites(const lang::Program& prog, const std::vector<const lang::Expr*>& all,
+                         Error* err) {
+  for (const lang::Expr* e : all) {
+    if (all.size() > 1 && !init_statement(prog, e)) {
+      return refuse_site(e,
+                         "with several dma_buf attach sites, each must be a statement of init's "
+                         "own block under --memory-model lkmm (the attachment list's order)",
+                         err);
+    }
+    if (!screen_attach_site(prog, e, err)) return false;
   }
   return true;
 }
@@ -125,13 +185,17 @@ bool screen_dma_att(const lang::Program& prog, Error* err) {
                            err);
       }
     }
-    if (attach && all.size() > 1) {
-      return refuse_site(all[1],
-                         "a second dma_buf attach site is not modelled under --memory-model "
-                         "lkmm (one attachment per scenario)",
+    if (attach && !screen_attach_sites(prog, all, err)) return false;
+  }
+  std::vector<const lang::Expr*> atts, maps;
+  own_sites(prog, true, &atts), own_sites(prog, false, &maps);
+  for (const lang::Expr* m : maps) {
+    if (!atts.empty() && owner_site(prog, m, atts) < 0) {
+      return refuse_site(m->args[0],
+                         "with several attach sites, a mapping's attachment must be a global "
+                         "pointer that an attach site assigns (lkmm: one object per site)",
                          err);
     }
-    if (attach && !all.empty() && !screen_attach_site(prog, all[0], err)) return false;
   }
   std::vector<const lang::Expr*> in_final;
   for (const char* n : {"dma_buf_unmap_attachment", "dma_buf_invalidate_mappings", "dma_access",
@@ -144,14 +208,9 @@ bool screen_dma_att(const lang::Program& prog, Error* err) {
   return true;
 }
 
-// The attachment's and every mapping's locations (Layout::DmaAtt, DmaMap), after the resv's
-// fence slots (a mapping's snapshot has one location per slot).
-void add_dma_att(const lang::Program& prog, Layout* lay) {
-  std::vector<const lang::Expr*> all;
-  own_sites(prog, true, &all);
-  if (all.empty()) return;
-  const lang::Expr* e = all[0];
-  Layout::DmaAtt& a = lay->dma_att;
+// One attachment's location and ops (Layout::DmaAtt).
+Layout::DmaAtt attachment(const lang::Program& prog, const lang::Expr* e, Layout* lay) {
+  Layout::DmaAtt a;
   a.site = e;
   const lang::VarDecl* buf = global_of(prog, e->args[0], ModelType::kDmaBuf);
   a.buf = lay->loc_of_global[buf->bind.index];
@@ -166,15 +225,26 @@ void add_dma_att(const lang::Program& prog, Layout* lay) {
   }
   a.loc = static_cast<int>(lay->names.size());
   lay->names.push_back("attachment@" + std::to_string(e->pos.line));
+  return a;
+}
+
+// The attachments' and every mapping's locations (Layout::DmaAtt, DmaMap), after the resv's
+// fence slots (a mapping's snapshot has one location per slot of its attachment's resv).
+void add_dma_att(const lang::Program& prog, Layout* lay) {
+  std::vector<const lang::Expr*> atts;
+  own_sites(prog, true, &atts);
+  if (atts.empty()) return;
+  for (const lang::Expr* e : atts) lay->dma_atts.push_back(attachment(prog, e, lay));
   std::vector<const lang::Expr*> maps;
   own_sites(prog, false, &maps);
-  auto slots = lay->resv_slots.find(a.resv);
   for (const lang::Expr* s : maps) {
     Layout::DmaMap m;
     m.site = s;
+    m.att = owner_site(prog, s, atts);
     m.loc = static_cast<int>(lay->names.size());
     const std::string name = "mapping@" + std::to_string(s->pos.line);
     lay->names.push_back(name);
+    auto slots = lay->resv_slots.find(lay->dma_atts[m.att].resv);
     if (slots != lay->resv_slots.end()) {
       for (const auto& [bit, slot] : slots->second.slot) {
         m.snap[bit] = static_cast<int>(lay->names.size());
@@ -196,9 +266,7 @@ bool Eval::dma_att(const std::string& n, const Expr* e, Frame& f, Val* out) {
     // attach->importer_ops && attach->importer_ops->invalidate_mappings: set before .attach
     // runs, never changed: no access. NULL is sc's need(): the oops.
     auto [loc, addr] = dma_deref(eval(e->args[0], f), e->args[0]->pos);
-    if (loc != lay_.dma_att.loc)
-      refuse_if_consistent(e->args[0]->pos, "not a dma_buf attachment (lkmm)");
-    *out = Val{lay_.dma_att.invalidate >= 0 ? 1 : 0, addr};
+    *out = Val{attachment_at(loc, e->args[0]->pos).invalidate >= 0 ? 1 : 0, addr};
   } else if (n == "dma_buf_map_attachment") {
     *out = map_attachment(e, f);
   } else if (n == "dma_buf_unmap_attachment") {
@@ -220,6 +288,14 @@ std::pair<int, uint64_t> Eval::dma_deref(const Val& p, lang::Pos pos) {
                          "address (an ERR_PTR) is not modelled under lkmm");
   }
   return deref(p, pos);
+}
+
+// The attachment whose location an argument designates (anything else is refused).
+const Layout::DmaAtt& Eval::attachment_at(int loc, lang::Pos pos) {
+  for (const Layout::DmaAtt& a : lay_.dma_atts) {
+    if (a.loc == loc) return a;
+  }
+  refuse_if_consistent(pos, "not a dma_buf attachment (lkmm)");
 }
 
 // A site is one object: run once per path (a loop around it is refused).
@@ -248,7 +324,9 @@ void Eval::buf_resv(int resv, bool lock, lang::Pos pos) {
 Val Eval::buf_attach(const Expr* e, Frame& f) {
   dma_site(e);
   Val b = eval(e->args[0], f);  // the screen made it `&buf`
-  const Layout::DmaAtt& a = lay_.dma_att;
+  const Layout::DmaAtt* found = nullptr;
+  for (const Layout::DmaAtt& k : lay_.dma_atts) found = k.site == e ? &k : found;
+  const Layout::DmaAtt& a = *found;
   const Val self{lkmm_thread::kAddrBase + a.loc, 0};
   if (a.op_attach >= 0) {
     Val ret = invoke(prog_.functions[a.op_attach], {b, self}, e->pos);
@@ -273,15 +351,19 @@ Val Eval::map_attachment(const Expr* e, Frame& f) {
     refuse_if_consistent(e->pos,
                          "dma_buf_map_attachment(NULL) is not modelled under lkmm (sc warns)");
   auto [loc, addr] = dma_deref(a, e->args[0]->pos);
-  if (loc != lay_.dma_att.loc)
-    refuse_if_consistent(e->args[0]->pos, "not a dma_buf attachment (lkmm)");
-  if (!holds(lay_.dma_att.resv)) {
+  const Layout::DmaAtt& att = attachment_at(loc, e->args[0]->pos);
+  if (&att != &lay_.dma_atts[m->att]) {
+    refuse_if_consistent(e->args[0]->pos,
+                         "a mapping site that maps another attachment than the one its global "
+                         "was assigned is not modelled under lkmm");
+  }
+  if (!holds(att.resv)) {
     refuse_if_consistent(e->pos,
                          "dma_buf_map_attachment() without the reservation's lock held is not "
                          "modelled under lkmm (dma_resv_assert_held: sc reports it)");
   }
-  if (lay_.dma_att.op_map >= 0) {
-    Val ret = invoke(prog_.functions[lay_.dma_att.op_map], {a}, e->pos);
+  if (att.op_map >= 0) {
+    Val ret = invoke(prog_.functions[att.op_map], {a}, e->pos);
     em_.branch(ret.deps);
     if (ret.v != 0) return ret;  // ERR_PTR(ret)
   }

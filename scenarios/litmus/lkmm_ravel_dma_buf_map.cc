@@ -24,10 +24,14 @@ void Eval::unmap_attachment(const Expr* e, Frame& f) {
         e->pos, "dma_buf_unmap_attachment() of NULL is not modelled under lkmm (sc warns)");
   }
   auto [loc, addr] = dma_deref(a, e->args[0]->pos);
-  if (loc != lay_.dma_att.loc)
-    refuse_if_consistent(e->args[0]->pos, "not a dma_buf attachment (lkmm)");
+  const Layout::DmaAtt& att = attachment_at(loc, e->args[0]->pos);
   const Layout::DmaMap& m = mapping_arg(e->args[1], f);
-  if (!holds(lay_.dma_att.resv)) {
+  if (&att != &lay_.dma_atts[m.att]) {
+    refuse_if_consistent(e->pos,
+                         "an unmap through another attachment than the mapping's is not "
+                         "modelled under lkmm");
+  }
+  if (!holds(att.resv)) {
     refuse_if_consistent(e->pos,
                          "dma_buf_unmap_attachment() without the reservation's lock held is not "
                          "modelled under lkmm (dma_resv_assert_held: sc reports it)");
@@ -42,9 +46,8 @@ void Eval::unmap_attachment(const Expr* e, Frame& f) {
     return;
   }
   store(Place{nullptr, m.loc}, Val{kUnmapped, 0}, lkmm::kOnce);
-  if (lay_.dma_att.op_unmap >= 0) {
-    invoke(prog_.functions[lay_.dma_att.op_unmap], {a, Val{lkmm_thread::kAddrBase + m.loc, 0}},
-           e->pos);
+  if (att.op_unmap >= 0) {
+    invoke(prog_.functions[att.op_unmap], {a, Val{lkmm_thread::kAddrBase + m.loc, 0}}, e->pos);
   }
 }
 
@@ -54,23 +57,30 @@ void Eval::unmap_attachment(const Expr* e, Frame& f) {
 void Eval::invalidate_mappings(const Expr* e, Frame& f) {
   auto [buf, addr] =
       dma_deref(eval(e->args[0], f), e->args[0]->pos);  // NULL: sc's need(), the oops
-  const Layout::DmaAtt& a = lay_.dma_att;
-  if (buf != a.buf) {
+  bool any = false;
+  for (size_t i = 0; i < lay_.dma_atts.size(); ++i) {
+    const Layout::DmaAtt& a = lay_.dma_atts[i];
+    if (a.buf != buf) continue;
+    if (!any && !holds(a.resv)) {
+      refuse_if_consistent(e->pos,
+                           "dma_buf_invalidate_mappings() without the reservation's lock held is "
+                           "not modelled under lkmm (dma_resv_assert_held: sc reports it)");
+    }
+    any = true;
+    Val linked = load(Place{nullptr, a.loc}, 0);  // list_for_each_entry(attach, ...)
+    em_.branch(linked.deps);
+    if (linked.v == 0) continue;
+    for (const Layout::DmaMap& m : lay_.dma_maps) {
+      if (m.att == static_cast<int>(i)) invalidate_one(m, a.resv, e->pos);
+    }
+    if (a.invalidate >= 0) {
+      invoke(prog_.functions[a.invalidate], {Val{lkmm_thread::kAddrBase + a.loc, 0}}, e->pos);
+    }
+  }
+  if (!any) {
     refuse_if_consistent(e->args[0]->pos,
                          "dma_buf_invalidate_mappings() of a dma_buf nothing attaches to is "
                          "not modelled under lkmm");
-  }
-  if (!holds(a.resv)) {
-    refuse_if_consistent(e->pos,
-                         "dma_buf_invalidate_mappings() without the reservation's lock held is not "
-                         "modelled under lkmm (dma_resv_assert_held: sc reports it)");
-  }
-  Val linked = load(Place{nullptr, a.loc}, 0);  // list_for_each_entry(attach, ...)
-  em_.branch(linked.deps);
-  if (linked.v == 0) return;
-  for (const Layout::DmaMap& m : lay_.dma_maps) invalidate_one(m, a.resv, e->pos);
-  if (a.invalidate >= 0) {
-    invoke(prog_.functions[a.invalidate], {Val{lkmm_thread::kAddrBase + a.loc, 0}}, e->pos);
   }
 }
 

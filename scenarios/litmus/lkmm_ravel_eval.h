@@ -262,6 +262,7 @@ class Eval {
   Val buf_attach(const Expr* e, Frame& f);
   Val map_attachment(const Expr* e, Frame& f);
   const Layout::DmaMap& mapping_arg(const Expr* e, Frame& f);
+  const Layout::DmaAtt& attachment_at(int loc, lang::Pos pos);
   void unmap_attachment(const Expr* e, Frame& f);
   void invalidate_mappings(const Expr* e, Frame& f);
   void invalidate_one(const Layout::DmaMap& m, int resv, lang::Pos pos);

@@ -14,6 +14,7 @@
 // always sees the other's 2 (sc's double free, in every execution as under sc). A ghost read
 // that sees 2 is KASAN's slab-use-after-free, worded as sc words it (model/slab.cc).
 #include <cctype>
+#include <functional>
 
 #include "scenarios/lang/builtins.h"
 #include "scenarios/litmus/lkmm_ravel_eval.h"
@@ -66,21 +67,34 @@ int named_function(const lang::Program& prog, const lang::Expr* a) {
   return static_cast<int>(a->bind.index);
 }
 
-void calls_of(const lang::Expr* e, std::string_view name, std::vector<const lang::Expr*>* out) {
+void for_each_expr(const lang::Expr* e, const std::function<void(const lang::Expr*)>& fn) {
   if (e == nullptr) return;
-  if (is_builtin(e, name)) out->push_back(e);
-  calls_of(e->a, name, out), calls_of(e->b, name, out), calls_of(e->c, name, out);
-  for (const lang::Expr* a : e->args) calls_of(a, name, out);
+  fn(e);
+  for_each_expr(e->a, fn), for_each_expr(e->b, fn), for_each_expr(e->c, fn);
+  for (const lang::Expr* a : e->args) for_each_expr(a, fn);
+}
+
+void for_each_expr(const lang::Stmt* s, const std::function<void(const lang::Expr*)>& fn) {
+  if (s == nullptr) return;
+  for (const lang::VarDecl* d : s->decls) {
+    if (d->init != nullptr) for_each_expr(d->init->expr, fn);
+  }
+  for_each_expr(s->expr, fn), for_each_expr(s->step, fn);
+  for_each_expr(s->init, fn), for_each_expr(s->body, fn), for_each_expr(s->else_body, fn);
+  for (const lang::Stmt* b : s->stmts) for_each_expr(b, fn);
+  for (const lang::Expr* a : s->args) for_each_expr(a, fn);
+}
+
+void calls_of(const lang::Expr* e, std::string_view name, std::vector<const lang::Expr*>* out) {
+  for_each_expr(e, [&](const lang::Expr* x) {
+    if (is_builtin(x, name)) out->push_back(x);
+  });
 }
 
 void calls_of(const lang::Stmt* s, std::string_view name, std::vector<const lang::Expr*>* out) {
-  if (s == nullptr) return;
-  for (const lang::VarDecl* d : s->decls) {
-    if (d->init != nullptr) calls_of(d->init->expr, name, out);
-  }
-  calls_of(s->expr, name, out), calls_of(s->step, name, out);
-  calls_of(s->init, name, out), calls_of(s->body, name, out), calls_of(s->else_body, name, out);
-  for (const lang::Stmt* b : s->stmts) calls_of(b, name, out);
+  for_each_expr(s, [&](const lang::Expr* x) {
+    if (is_builtin(x, name)) out->push_back(x);
+  });
 }
 
 bool screen_heap(const lang::Program& prog, Error* err) {

@@ -4,7 +4,8 @@
 // with the verdicts each model gives (an access through an unmapped mapping and a write through
 // a revoked one are sc's dma-fault); the library's revoke files with their sc verdicts (a broken
 // importer hangs the exporter or times its wait out); what lkmm does not model is refused at
-// its line:col (pinning, detach, a second attachment; the un-revoke files at the size limit).
+// its line:col (pinning, detach, an attachment made outside init's block when there are several, a
+// mapping not tied to its attachment's site; the un-revoke files at the size limit).
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,10 @@ TEST(LkmmAtt, EachScenarioGivesItsVerdictUnderBothModels) {
                          // A write once the invalidation's fences signalled faults; under them, ok.
                          {"att-revoked-write.ravel", {"dma-fault"}, {"dma-fault"}},
                          {"att-fenced-write.ravel", {}, {}},
+                         // Two attachments: each one's mappings revoked, callbacks in list order.
+                         {"att-two-importers-revoked.ravel", {"dma-fault"}, {"dma-fault"}},
+                         {"att-two-importers-fenced.ravel", {}, {}},
+                         {"att-two-importers-order.ravel", {}, {}},
                      });
 }
 
@@ -56,7 +61,9 @@ TEST(LkmmAtt, WhatIsNotModelledIsRefused) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"refused-att-pin", ":6:28: error: '.pin' is not modelled"},
       {"refused-att-detach", ":11:5: error: 'dma_buf_detach' is not modelled"},
-      {"refused-att-two-attach", ":12:10: error: a second dma_buf attach site"},
+      {"refused-att-attach-in-thread", ":17:10: error: with several dma_buf attach sites"},
+      {"refused-att-map-unknown-owner", ":18:34: error: with several attach sites, a mapping's"},
+      {"refused-att-map-other-owner", ":19:34: error: a mapping site that maps another"},
       {"refused-att-map-in-function", ":12:11: error: an attach or map outside init's"},
       {"refused-att-no-resv", ":9:26: error: an attach of anything but"},
       {"refused-att-map-unlocked", ":15:11: error: dma_buf_map_attachment() without the"},
