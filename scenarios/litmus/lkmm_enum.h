@@ -52,17 +52,29 @@ struct Stats {
 // `--stop-on-first`, docs/litmus.md "Options under lkmm"). The callback sets `requested` to stop
 // after the execution it was given; the deadline is checked before each candidate. Either
 // leaves `stopped` true, and the enumeration is then incomplete.
+// The same clock reading also calls `progress` with the run's figures so far (`stats`), at most
+// every half second: a terminal's progress line, for runs whose candidates come slowly.
 struct Stop {
+  using Clock = std::chrono::steady_clock;
   bool requested = false;
   bool has_deadline = false;
-  std::chrono::steady_clock::time_point deadline;
+  Clock::time_point deadline;
   const std::atomic<bool>* interrupted = nullptr;  // SIGINT/SIGTERM (tools/ravel/interrupt.h)
+  std::function<void(const Stats&)> progress;
+  const Stats* stats = nullptr;  // what `progress` is given (set by the run that owns it)
+  Clock::time_point next_progress;
+  Clock::duration progress_every = std::chrono::milliseconds(500);
   bool stopped = false;
   uint64_t polls = 0;  // candidates since the clock was last read
   bool now() {         // true when the enumeration must stop here
     if (requested || (interrupted != nullptr && interrupted->load())) stopped = true;
-    if (!stopped && has_deadline && (++polls & 63) == 1) {
-      stopped = std::chrono::steady_clock::now() >= deadline;
+    if (!stopped && (has_deadline || progress) && (++polls & 63) == 1) {
+      const Clock::time_point t = Clock::now();
+      stopped = has_deadline && t >= deadline;
+      if (progress && stats != nullptr && t >= next_progress) {
+        progress(*stats);
+        next_progress = t + progress_every;
+      }
     }
     return stopped;
   }
@@ -76,9 +88,17 @@ struct Limits {
   bool stop_on_first = false;
   const std::atomic<bool>* interrupted = nullptr;  // stop (incomplete) once it is set
   bool explore = true;  // explore by reads-from (kExplore); false: the reference enumeration
-  Stop start() const {  // the Stop of a run starting now
+  std::function<void(const Stats&)> progress;  // Stop's progress line, or none
+  double progress_after_s = 1;                 // the line's first showing, after the start
+  double progress_every_s = 0.5;               // and the least time between two
+  Stop start() const {                         // the Stop of a run starting now
     Stop s;
     s.interrupted = interrupted;
+    s.progress = progress;
+    s.next_progress = Stop::Clock::now() + std::chrono::duration_cast<Stop::Clock::duration>(
+                                               std::chrono::duration<double>(progress_after_s));
+    s.progress_every = std::chrono::duration_cast<Stop::Clock::duration>(
+        std::chrono::duration<double>(progress_every_s));
     s.has_deadline = time_limit_s > 0;
     s.deadline = std::chrono::steady_clock::now() +
                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(

@@ -325,6 +325,7 @@ bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t
   lkmm_ravel::Layout lay;
   bool ok = lkmm_ravel::screen(prog, &err) && lkmm_ravel::make_layout(prog, loop_bound, &lay, &err);
   lkmm_enum::Stats stats;
+  stop.stats = &stats;
   // A work queued again in a judged execution: everything judged so far assumed fewer runs of
   // it, so the enumeration starts over with one more (lkmm_ravel_work.cc check_queued).
   for (bool again = ok; again;) {

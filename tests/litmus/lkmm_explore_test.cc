@@ -220,5 +220,33 @@ TEST(LkmmExplore, ExecutionsPastSixtyFourEventsRunAndPastTheLimitAreRefused) {
   EXPECT_NE(b.diag.find("more than 256 events in one execution"), std::string::npos) << b.diag;
 }
 
+// The progress line's figures come from the run itself: shown at every clock reading when asked
+// to, with the run's own counters (growing, never past what the run ends with), and not at all
+// before the time it was asked for.
+TEST(LkmmExplore, ProgressShowsTheRunsOwnFigures) {
+  const std::string f =
+      std::string(RAVEL_SOURCE_DIR) + "/tests/litmus/ravel-peterson/peterson-mb.ravel";
+  lang::Checked c = lang::check_text(f, slurp_file(f));
+  ASSERT_TRUE(c.ok) << c.diagnostics;
+  for (double after : {0.0, 3600.0}) {
+    lkmm_enum::Limits lim;
+    std::vector<lkmm_enum::Stats> seen;
+    lim.progress = [&](const lkmm_enum::Stats& s) { seen.push_back(s); };
+    lim.progress_after_s = after;
+    lim.progress_every_s = 0;
+    RavelLkmmResult r;
+    std::string diag;
+    ASSERT_TRUE(run_ravel_lkmm(*c.program, *c.source, 1000, &r, &diag, lim)) << diag;
+    if (after > 0) {
+      EXPECT_TRUE(seen.empty());
+      continue;
+    }
+    ASSERT_GE(seen.size(), 2u);
+    EXPECT_GT(seen.back().runs, seen.front().runs);  // the run's counters, not a copy
+    EXPECT_LE(seen.back().runs, r.runs);
+    EXPECT_LE(seen.back().candidates, r.candidates);
+  }
+}
+
 }  // namespace
 }  // namespace ravel::litmus

@@ -25,8 +25,7 @@ double g_estimated = 0;
 
 void progress(const Progress& p) {
   if (p.elapsed_s < 1.0) return;
-  std::fprintf(stderr, "\r%s \033[K", progress_text(p, g_estimated).c_str());
-  g_progress_shown = true;
+  show_progress(progress_text(p, g_estimated));
 }
 
 // Probes for the progress line before a run that shows it: a fraction of a second at most.
@@ -197,7 +196,7 @@ ExploreOptions explore_options(const RunOptions& o) {
   ex.stop = interrupt_flag();
   ex.stop_on_first = o.stop_on_first;
   // One progress line for one exploration at a time: none when scenarios run in parallel.
-  if (isatty(fileno(stderr)) && !o.json && o.jobs == 1) ex.progress = progress;
+  if (progress_wanted(o)) ex.progress = progress;
   return ex;
 }
 
@@ -220,6 +219,15 @@ std::string progress_text(const Progress& p, double estimated) {
     line += buf;
   }
   return line + ", " + std::to_string(p.violations) + " violations";
+}
+
+bool progress_wanted(const RunOptions& o) {
+  return isatty(fileno(stderr)) && !o.json && o.jobs == 1;
+}
+
+void show_progress(const std::string& line) {
+  std::fprintf(stderr, "\r%s \033[K", line.c_str());
+  g_progress_shown = true;
 }
 
 void clear_progress() {

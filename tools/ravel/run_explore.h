@@ -48,6 +48,10 @@ std::vector<interp::RunResult> explore_all(const RunOptions& o,
 // left" (summed over its workers: checker/explorer.h Progress); then the violations so far.
 std::string progress_text(const Progress& p, double estimated);
 
+// Whether a run shows a progress line: stderr a terminal, no --json, one scenario at a time.
+bool progress_wanted(const RunOptions& o);
+// Shows `line` as the progress line (over the previous one).
+void show_progress(const std::string& line);
 // Erases the progress line, if one is shown, before a report is printed.
 void clear_progress();
 

@@ -1,6 +1,7 @@
 // tools/ravel/run_lkmm.cc: one .ravel scenario of `ravel run --memory-model lkmm`
 // (docs/litmus.md "Scenarios under lkmm"): the verdict line and JSON object of an sc run, with
 // strategy "axiomatic", each violation followed by the witness execution's rf and co.
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include "tools/ravel/cli.h"
 #include "tools/ravel/interrupt.h"
 #include "tools/ravel/junit.h"
+#include "tools/ravel/run_explore.h"
 #include "tools/ravel/run_litmus.h"
 #include "tools/ravel/run_lkmm_trace.h"
 
@@ -86,6 +88,7 @@ int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::
   std::string diag;
   if (!litmus::run_ravel_lkmm(prog, *c.source, static_cast<uint32_t>(o.loop_bound), &r, &diag,
                               lkmm_limits(o))) {
+    clear_progress();
     std::fputs(diag.c_str(), stderr);
     row->verdict = "ERROR";
     if (junit != nullptr) {
@@ -94,6 +97,7 @@ int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::
     }
     return kExitUsage;
   }
+  clear_progress();
   interp::Outcome out = interp::evaluate(prog, r.run);
   interp::ReportInfo info{file, "axiomatic", r.run.result.elapsed_s};
   const std::string text = lkmm_text(info, prog, r, out, o.verbose);
@@ -125,10 +129,28 @@ int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::
 litmus::lkmm_enum::Limits lkmm_limits(const RunOptions& o) {
   // An interrupt stops the enumeration as it stops an sc exploration: the run is reported
   // incomplete and `run` exits 128 + the signal (docs/exit-codes.md).
-  litmus::lkmm_enum::Limits l{o.executions, o.time_limit_s, o.stop_on_first, interrupt_flag()};
+  litmus::lkmm_enum::Limits l;
+  l.executions = o.executions, l.time_limit_s = o.time_limit_s;
+  l.stop_on_first = o.stop_on_first, l.interrupted = interrupt_flag();
   // The exploration by reads-from is the default; RAVEL_LKMM_REFERENCE=1 runs the brute-force
   // enumeration of candidate executions instead, to compare (docs/litmus.md).
   l.explore = std::getenv("RAVEL_LKMM_REFERENCE") == nullptr;
+  // On a terminal, what the enumeration has done so far, from its first second on: a run whose
+  // thread runs multiply before any candidate is complete shows it is working (and how hard).
+  if (progress_wanted(o)) {
+    const auto start = std::chrono::steady_clock::now();
+    l.progress = [start](const litmus::lkmm_enum::Stats& s) {
+      const double t =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      char buf[160];
+      std::snprintf(buf, sizeof buf,
+                    "lkmm: %llu thread runs, %llu candidate executions, %llu consistent, %.0f s",
+                    static_cast<unsigned long long>(s.runs),
+                    static_cast<unsigned long long>(s.candidates),
+                    static_cast<unsigned long long>(s.consistent), t);
+      show_progress(buf);
+    };
+  }
   return l;
 }
 
