@@ -61,7 +61,9 @@ DmaBufAttachment* attach_impl(DmaBuf* buf, DmaBufAttachOps* importer_ops, OpKind
   }
   dma_resv_lock(buf->resv, nullptr, loc);
   dma::step(kind, Access::kWrite, buf->id, loc);
-  buf->attachments.push_back(a);
+  // list_add(&attach->node, &dmabuf->attachments): at the head, so list_for_each_entry()
+  // (dma_buf_invalidate_mappings) meets the newest attachment first.
+  buf->attachments.insert(buf->attachments.begin(), a);
   dma_resv_unlock(buf->resv, loc);
   if (err != nullptr) *err = 0;
   return a;

@@ -6,8 +6,9 @@
 // (lkmm_ravel_heap.cc), each call site is one object with a location of its own, so a site runs
 // at most once per path and stays in init's or a thread's own code (screen_dma_att). Each attach
 // site attaches a dma_buf global with `.resv = &R`, known before anything runs. With several
-// sites, each is a statement of init's own block, so dmabuf->attachments holds them in program
-// order (sc appends, model/dma_buf.cc), and each mapping site maps the attachment a global
+// sites, each is a statement of init's own block, so dmabuf->attachments holds them in reverse
+// program order (list_add() at the head, as sc's model/dma_buf.cc), and each mapping site maps
+// the attachment a global
 // pointer holds that one site assigns (its owner: checked again when it runs).
 //   - the attachment's location is its node on dmabuf->attachments: 0, then 1 once
 //     dma_buf_dynamic_attach() linked it, written and read under the reservation's lock;

@@ -58,7 +58,8 @@ void Eval::invalidate_mappings(const Expr* e, Frame& f) {
   auto [buf, addr] =
       dma_deref(eval(e->args[0], f), e->args[0]->pos);  // NULL: sc's need(), the oops
   bool any = false;
-  for (size_t i = 0; i < lay_.dma_atts.size(); ++i) {
+  // list_add() puts each attachment at the head: the list meets init's last attach first.
+  for (size_t i = lay_.dma_atts.size(); i-- > 0;) {
     const Layout::DmaAtt& a = lay_.dma_atts[i];
     if (a.buf != buf) continue;
     if (!any && !holds(a.resv)) {
