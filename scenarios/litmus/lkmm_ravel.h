@@ -64,6 +64,10 @@ struct Layout {
   struct Work {
     int pending = -1;  // the work_struct's location: its PENDING bit
     int done = -1;     // "w.done": written with RELEASE when the function has run
+    // "w.claim", when the scenario calls cancel_work_sync() (lkmm_ravel_work_cancel.cc): the
+    // work's place on the pool's worklist, taken by the worker that dequeues it or by the
+    // cancel that steals it.
+    int claim = -1;
     const lang::Function* fn = nullptr;
     lang::Pos pos;  // the declaration: where an idle worker waits
     // A kfree_rcu() call site (lkmm_ravel_rcu_free.cc) has no function: the location holding
@@ -287,6 +291,12 @@ bool screen_work(const lang::Program& prog, Error* err);
 bool skipped_work_arg(std::string_view builtin, size_t i);
 void add_works(const lang::Program& prog, Layout* lay);
 bool work_idle(const Layout& lay, size_t t, const lkmm_thread::Trace& tr);
+// INIT_WORK and cancel_work_sync (lkmm_ravel_work_cancel.cc): the INIT_WORK(&d, fn) statement
+// of init's own block that binds global work d's function (nullptr if none); d's function,
+// from WORK(fn) or that statement; the claim locations, when the scenario cancels works.
+const lang::Expr* init_work_stmt(const lang::Program& prog, const lang::VarDecl* d);
+const lang::Function* work_function(const lang::Program& prog, const lang::VarDecl* d);
+void add_work_claims(const lang::Program& prog, Layout* lay);
 // An execution in which a work is queued more often than its worker runs (lkmm_ravel_work.cc):
 // the enumeration starts over with one run more for that work.
 struct QueuedAgain {

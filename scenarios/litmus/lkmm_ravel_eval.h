@@ -352,6 +352,9 @@ class Eval {
   const Layout::Work& work_of(const Expr* e, Frame& f);
   Val queue_work(const Expr* e, Frame& f);
   void flush_work(const Expr* e, Frame& f);
+  // cancel_work_sync() and the worker's side of it (lkmm_ravel_work_cancel.cc).
+  Val cancel_work(const Expr* e, Frame& f);
+  bool work_dequeued(const Layout::Work& w);
 
  public:
   // A work item's worker thread: idle (blocked on its read of PENDING) or the function run.

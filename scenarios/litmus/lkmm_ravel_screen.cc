@@ -72,8 +72,11 @@ bool modelled(const std::string& n) {
       "wait_event",
       "wake_up",
       "wake_up_all",
-      // Work items queued once (lkmm_ravel_work.cc); INIT_WORK and cancel_work_sync stay sc's.
+      // Work items (lkmm_ravel_work.cc); INIT_WORK in init, cancel_work_sync
+      // (lkmm_ravel_work_cancel.cc).
       "WORK",
+      "INIT_WORK",
+      "cancel_work_sync",
       "schedule_work",
       "queue_work",
       "flush_work",

@@ -24,10 +24,11 @@
 // up to kMaxWorkRuns (then refused). The count is a property of the execution, not of the
 // text: a fence callback that queues runs once, whichever thread signals. screen_work()
 // refuses a queueing in init or final and a flush_work() whose value is used; flush_work()
-// of a work run more than once is refused when it runs; INIT_WORK and cancel_work_sync are
-// not modelled at all.
+// of a work run more than once is refused when it runs. INIT_WORK in init and
+// cancel_work_sync: lkmm_ravel_work_cancel.cc.
 #include <bit>
 #include <map>
+#include <set>
 
 #include "scenarios/lang/builtins.h"
 #include "scenarios/litmus/lkmm_ravel_eval.h"
@@ -68,14 +69,14 @@ class WorkScreen {
 
   void global(const lang::VarDecl* d) {
     if (!is_work(d->type->stype)) return;
-    const Expr* init = d->init != nullptr ? d->init->expr : nullptr;
-    if (init == nullptr || builtin_name(init) != "WORK" || init->args.size() != 1 ||
-        init->args[0]->kind != ExprKind::kIdent ||
-        init->args[0]->bind.kind != Binding::Kind::kFunction ||
-        !prog_.functions[init->args[0]->bind.index].defined) {
+    // INIT_WORK(&w, fn) in init's own block binds it as WORK(fn) does
+    // (lkmm_ravel_work_cancel.cc); a second binding is refused where it is (expr()).
+    const Expr* iw = d->init == nullptr ? init_work_stmt(prog_, d) : nullptr;
+    if (iw != nullptr) inits_.insert(iw);
+    if (work_function(prog_, d) == nullptr) {
       refuse_at(d->pos,
-                "a work_struct is modelled under lkmm only as WORK(fn) or DECLARE_WORK "
-                "with a defined function");
+                "a work_struct is modelled under lkmm only as WORK(fn), DECLARE_WORK or "
+                "INIT_WORK(&w, fn) as a statement of init's own block, with a defined function");
     }
   }
 
@@ -102,7 +103,13 @@ class WorkScreen {
     const std::string n = builtin_name(e);
     if (n == "WORK")
       refuse_at(e->pos, "WORK() is modelled under lkmm only in a global's declaration");
-    if (queueing(n) || n == "flush_work") call(e, n, thread, loops, statement);
+    if (n == "INIT_WORK" && !inits_.count(e)) {
+      refuse_at(e->pos,
+                "INIT_WORK() is modelled under lkmm only as a statement of init's block on a "
+                "global work_struct declared without WORK() (re-initialising a work is sc's)");
+    }
+    if (queueing(n) || n == "flush_work" || n == "cancel_work_sync")
+      call(e, n, thread, loops, statement);
     expr(e->a, thread, loops, false), expr(e->b, thread, loops, false);
     expr(e->c, thread, loops, false);
     for (const Expr* a : e->args) expr(a, thread, loops, false);
@@ -110,8 +117,8 @@ class WorkScreen {
 
   void call(const Expr* e, const std::string& n, bool thread, int loops, bool statement) {
     if (!thread) refuse_at(e->pos, n + "() in init or final is not modelled under lkmm");
-    if (n == "flush_work" && loops > 0)
-      refuse_at(e->pos, "flush_work() in a loop is not modelled under lkmm");
+    if ((n == "flush_work" || n == "cancel_work_sync") && loops > 0)
+      refuse_at(e->pos, n + "() in a loop is not modelled under lkmm");
     const Expr* a = e->args.back();
     if (a->kind != ExprKind::kUnary || a->op != lang::Tok::kAmp || a->a->kind != ExprKind::kIdent ||
         a->a->bind.kind != Binding::Kind::kGlobal) {
@@ -123,6 +130,7 @@ class WorkScreen {
   }
 
   const lang::Program& prog_;
+  std::set<const Expr*> inits_;  // the INIT_WORK statements that bind a work's function
 };
 
 }  // namespace
@@ -146,8 +154,8 @@ bool skipped_work_arg(std::string_view builtin, size_t i) {
   // WORK(fn) names its function (screen_work checks it); queue_work's workqueue is
   // system_wq or system_unbound_wq, which order nothing.
   // kfree_rcu's second argument names the rcu_head field (lkmm_ravel_rcu_free.cc).
-  return (builtin == "WORK" && i == 0) || (builtin == "queue_work" && i == 0) ||
-         (builtin == "kfree_rcu" && i == 1);
+  return (builtin == "WORK" && i == 0) || (builtin == "INIT_WORK" && i == 1) ||
+         (builtin == "queue_work" && i == 0) || (builtin == "kfree_rcu" && i == 1);
 }
 
 void add_works(const lang::Program& prog, Layout* lay) {
@@ -158,7 +166,7 @@ void add_works(const lang::Program& prog, Layout* lay) {
     w.pending = lay->loc_of_global[d->bind.index];
     w.done = static_cast<int>(lay->names.size());
     lay->names.push_back(d->name + ".done");
-    w.fn = &prog.functions[d->init->expr->args[0]->bind.index];
+    w.fn = work_function(prog, d);
     w.pos = d->pos;
     lay->works.push_back(w);
     lang::Task& t = lay->work_tasks.emplace_back();
@@ -166,6 +174,7 @@ void add_works(const lang::Program& prog, Layout* lay) {
     t.name = "kworker/" + d->name + "#1";
   }
   for (const lang::Task& t : lay->work_tasks) lay->threads.push_back(&t);
+  add_work_claims(prog, lay);  // lkmm_ravel_work_cancel.cc
 }
 
 // Blocked at a read of PENDING: its first (never queued), or after a run (not queued again).
@@ -179,6 +188,8 @@ bool work_idle(const Layout& lay, size_t t, const lkmm_thread::Trace& tr) {
 bool Eval::work(const std::string& n, const Expr* e, Frame& f, Val* out) {
   if (queueing(n)) return *out = queue_work(e, f), true;
   if (n == "flush_work") return flush_work(e, f), true;
+  if (n == "cancel_work_sync") return *out = cancel_work(e, f), true;
+  if (n == "INIT_WORK") return *out = Val{}, true;  // bound in add_works (screen_work: init)
   return false;
 }
 
@@ -244,7 +255,7 @@ void Eval::worker(const Layout::Work& w) {
   const uint64_t at = em_.trace.ev.size();
   if (em_.read(w.pending, lkmm::kOnce | lkmm::kAcquire, 0).v == 0) block(w.pos, at, at + 1);
   em_.fence(lkmm::Fence::kMb);
-  call_work_fn(w);
+  if (work_dequeued(w)) call_work_fn(w);  // a cancel may have stolen it (_work_cancel.cc)
   em_.last_pos = w.pos;
   em_.write(w.done, lkmm::kOnce | lkmm::kRelease, Val{1, 0}, 0);
 }

@@ -106,7 +106,8 @@ TEST(LkmmExplore, ScenariosAgreeWithTheReference) {
   for (const char* dir :
        {"/tests/litmus/ravel", "/tests/litmus/ravel-kernel", "/tests/litmus/ravel-irq",
         "/tests/litmus/ravel-struct", "/tests/litmus/ravel-fence", "/tests/litmus/ravel-rw",
-        "/tests/litmus/ravel-ops", "/tests/litmus/ravel-resv", "/tests/litmus/ravel-tmo"}) {
+        "/tests/litmus/ravel-ops", "/tests/litmus/ravel-resv", "/tests/litmus/ravel-tmo",
+        "/tests/litmus/ravel-work"}) {
     for (const std::string& f : files(dir, ".ravel")) {
       lang::Checked c = lang::check_text(f, slurp_file(f));
       ASSERT_TRUE(c.ok) << c.diagnostics;

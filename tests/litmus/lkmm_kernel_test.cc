@@ -544,8 +544,6 @@ TEST(LkmmKernel, TheRestIsRefusedAtItsLineAndColumn) {
       {"waitq-timeout", ":6:13: error: 'wait_event_timeout' is not modelled"},
       {"waitq-init-in-thread", ":6:5: error: init_waitqueue_head() in a thread is not modelled"},
       {"waitq-under-spin", ":9:5: error: wait_event() under a spinlock is not modelled"},
-      {"work-cancel", ":6:32: error: 'cancel_work_sync' is not modelled"},
-      {"work-init-work", ":6:8: error: 'INIT_WORK' is not modelled"},
       // Queued and run more than kMaxWorkRuns times in one execution: refused at the queueing
       // its worker would miss; flush_work() of a work queued again.
       {"work-four-runs",
