@@ -215,19 +215,26 @@ Val Eval::queue_work(const Expr* e, Frame& f) {
   return Val{old.v == 0, old.deps};
 }
 
+// flush_work() and cancel_work_sync() sleep (wait_for_completion on the barrier work): under a
+// spinlock, in an RCU reader, with irqs off or in a handler that is sc's atomic-sleep; under a
+// mutex the work may take, lockdep's workqueue map reports the dependency in every execution.
+// Both are checked under sc only, so here they are refused.
+void Eval::refuse_work_wait(lang::Pos pos, const std::string& name) {
+  if (!held_.empty() || rcu_depth_ > 0 || irq_->in_handler || !irq_->enabled) {
+    refuse(pos, name +
+                    "() under a lock, in an RCU reader or with interrupts off is not modelled "
+                    "under lkmm (sleeping in atomic context and lockdep's workqueue "
+                    "dependencies are checked under sc)");
+  }
+}
+
 // flush_work() (__flush_work, start_flush_work): under pool->lock it finds the work neither
 // pending nor running and returns at once, or queues a barrier work behind it and waits for
 // its completion. Here: an ACQUIRE read of PENDING (0: never queued, return), then an ACQUIRE
 // read of done (wait_for_completion's); 0: the thread waits on that read (a hang when the
 // work never finishes).
 void Eval::flush_work(const Expr* e, Frame& f) {
-  // Under a spinlock it sleeps in atomic context; under a mutex the work may take, lockdep
-  // reports the dependency (the work's lockdep map) in every execution: both are sc's.
-  if (!held_.empty()) {
-    refuse(e->pos,
-           "flush_work() under a lock is not modelled under lkmm (sleeping in atomic context "
-           "and lockdep's workqueue dependencies are checked under sc)");
-  }
+  refuse_work_wait(e->pos, "flush_work");
   const Layout::Work& w = work_of(e->args.back(), f);
   if (w.runs > 1) {
     refuse(e->pos,

@@ -96,14 +96,7 @@ bool Eval::work_dequeued(const Layout::Work& w) {
 // and nothing runs it; set, the claim decides between stealing it (returns 1) and waiting for
 // its end (returns 0).
 Val Eval::cancel_work(const Expr* e, Frame& f) {
-  // Sleeping under a spinlock, in an RCU reader or with irqs off is sc's; under a mutex the
-  // work may take, lockdep's workqueue maps report a dependency (as for flush_work()).
-  if (!held_.empty() || rcu_depth_ > 0 || irq_->in_handler || !irq_->enabled) {
-    refuse(e->pos,
-           "cancel_work_sync() under a lock, in an RCU reader or with interrupts off is not "
-           "modelled under lkmm (sleeping in atomic context and lockdep's workqueue "
-           "dependencies are checked under sc)");
-  }
+  refuse_work_wait(e->pos, "cancel_work_sync");
   const Layout::Work& w = work_of(e->args.back(), f);
   if (w.runs > 1) {
     refuse(e->pos,

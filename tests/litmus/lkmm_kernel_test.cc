@@ -552,7 +552,7 @@ TEST(LkmmKernel, TheRestIsRefusedAtItsLineAndColumn) {
        ":10:5: error: flush_work() of a work queued again in one execution is not modelled"},
       {"work-requeue", ":5:76: error: schedule_work() is modelled under lkmm only on &w, w a "},
       {"work-flush-value", ":7:17: error: flush_work()'s value is not modelled"},
-      {"work-flush-under-lock", ":8:29: error: flush_work() under a lock is not modelled"},
+      {"work-flush-under-lock", ":8:29: error: flush_work() under a lock, in an RCU reader"},
   };
   for (const auto& [name, message] : cases) expect_refused_under_lkmm(name, message);
 }

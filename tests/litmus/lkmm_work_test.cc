@@ -38,6 +38,9 @@ TEST(LkmmWork, UafIsWordedAsUnderSc) {
 TEST(LkmmWork, WhatIsNotModelledIsRefused) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"refused-cancel-under-lock", ":11:5: error: cancel_work_sync() under a lock"},
+      // flush_work() sleeps too: sc's atomic-sleep in a reader or with irqs off.
+      {"refused-flush-in-rcu-reader", ":12:5: error: flush_work() under a lock, in an RCU"},
+      {"refused-flush-irqs-off", ":12:5: error: flush_work() under a lock, in an RCU"},
       {"refused-cancel-loop", ":10:33: error: cancel_work_sync() in a loop is not modelled"},
       {"refused-cancel-requeued",
        ":10:5: error: cancel_work_sync() of a work queued again in one execution"},
