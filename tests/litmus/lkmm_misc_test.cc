@@ -21,9 +21,9 @@ const std::vector<BothModels> kMisc = {
     // try_module_get() fails once the module is gone; it may race with the unload either way.
     {"module-get-after-unload.ravel", {}, {}},
     {"module-get-racing-unload.ravel", {"assertion"}, {"assertion"}},
-    // module_put() without a reference warns; NULL is code built in.
+    // module_put() without a reference warns; a NULL module is an oops (as sc).
     {"module-put-unbalanced.ravel", {"warn"}, {"warn"}},
-    {"module-null.ravel", {}, {}},
+    {"module-null.ravel", {"null-deref"}, {"null-deref"}},
     // mutex_lock_interruptible() without signals is mutex_lock().
     {"mutex-interruptible.ravel", {}, {}},
     {"mutex-interruptible-abba.ravel", {"deadlock", "lockdep"}, {"deadlock", "lockdep"}},
