@@ -129,7 +129,7 @@ struct Layout {
   // dma_fence_ops tables (lkmm_ravel_fence_ops.cc), by the global's own location: KASAN's ghost
   // of the table (kAlive, kFreed once its module is unloaded: lkmm_ravel_module.cc), its
   // .signaled (an index in Program::functions, or -1) and its .owner (a module's location, a
-  // module's own location being 0 loaded, 1 gone; or -1).
+  // module's own location being its reference count, -1 once gone; or -1).
   struct OpsTable {
     int signaled = -1;
     int release = -1;  // .release, as .signaled
@@ -360,6 +360,8 @@ bool ops_initializer(const lang::Program& prog, const lang::VarDecl* d);
 bool screen_fence_ops(const lang::Program& prog, Error* err);
 void add_fence_ops(const lang::Program& prog, Layout* lay);
 bool module_builtin_name(const std::string& n);
+// mutex_lock_interruptible, KREF_INIT, IS_ERR_OR_NULL, PTR_ERR, ERR_PTR (lkmm_ravel_misc.cc).
+bool misc_builtin_name(const std::string& n);
 // dma_fence_get/put (lkmm_ravel_fence_ref.cc): the built-ins; whether fences get a refcount.
 bool fence_ref_builtin_name(const std::string& n);
 bool uses_fence_refs(const lang::Program& prog);

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -240,6 +242,11 @@ class Eval {
   void rcu_section(bool lock, lang::Pos pos);
   void table_check(int table, uint64_t deps, const char* member, lang::Pos pos);
   bool module(const std::string& n, const Expr* e, Frame& f, Val* out);
+  Val module_rmw(int loc, uint64_t addr,
+                 const std::function<std::optional<int64_t>(int64_t)>& next);
+  void module_unload(const Expr* e, Frame& f, Val* out);
+  // mutex_lock_interruptible, KREF_INIT, IS_ERR_OR_NULL, PTR_ERR, ERR_PTR (lkmm_ravel_misc.cc).
+  bool misc(const std::string& n, const Expr* e, Frame& f, Val* out);
   // dma_fence_get(), dma_fence_put() (lkmm_ravel_fence_ref.cc).
   bool fence_ref(const std::string& n, const Expr* e, Frame& f, Val* out);
   // Fence signalling sections (lkmm_ravel_signalling.cc): the lockdep map dma_fence_map.

@@ -122,6 +122,7 @@ bool modelled(const std::string& n) {
          irq_builtin_name(n) || fence_builtin_name(n) ||  // lkmm_ravel_fence.cc
          fence_ref_builtin_name(n) ||                     // lkmm_ravel_fence_ref.cc
          module_builtin_name(n) ||                        // lkmm_ravel_module.cc
+         misc_builtin_name(n) ||                          // lkmm_ravel_misc.cc
          xarray_builtin_name(n) ||                        // lkmm_ravel_xarray.cc
          resv_builtin_name(n) ||                          // lkmm_ravel_resv.cc
          ww_builtin_name(n) ||                            // lkmm_ravel_ww.cc

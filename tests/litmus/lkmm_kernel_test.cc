@@ -534,8 +534,7 @@ TEST(LkmmOptions, VerboseCountsDroppedWaitsApart) {
 // What lkmm still does not model among the kernel objects is refused at its line:col.
 TEST(LkmmKernel, TheRestIsRefusedAtItsLineAndColumn) {
   const std::vector<std::pair<const char*, const char*>> cases = {
-      {"mutex",
-       ":7:9: error: 'mutex_lock_interruptible' is not modelled under --memory-model lkmm"},
+      {"mutex", ":9:9: error: mutex_lock_interruptible() under a spinlock is not modelled"},
       {"fence-wait", ":5:13: error: 'dma_fence_wait_timeout' is not modelled"},
       {"completion-timeout",
        ":6:28: error: wait_for_completion_timeout() under a spinlock is not modelled"},

@@ -68,7 +68,6 @@ TEST(LkmmOps2, Refused) {
   };
   const std::vector<Case> cases = {
       {"refused-ops-wait.ravel", ":7:34: ", "member '.wait' is not modelled"},
-      {"refused-module-get.ravel", ":7:9: ", "'try_module_get' is not modelled"},
       {"refused-container-null.ravel", ":10:21: ", "container_of() of a value"},
   };
   for (const Case& c : cases) expect_refused(kDir + c.file, c.at, c.message);
