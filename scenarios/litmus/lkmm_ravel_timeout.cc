@@ -1,5 +1,6 @@
 // scenarios/litmus/lkmm_ravel_timeout.cc: wait_for_completion_timeout() under
-// --memory-model lkmm, with secs_to_jiffies(), and the Judge's rule for when a timeout fires.
+// --memory-model lkmm, with secs_to_jiffies(), and the Judge's rule for when a timeout fires,
+// for every timed wait (the others, one read each too: lkmm_ravel_wait2.cc, resv_wait.cc).
 //
 // Design note. sc times a wait out late (docs/language.md, "Timeouts"): only when every other
 // task is asleep or finished (and no irq handler can fire), i.e. when the complete() it waits
@@ -149,6 +150,42 @@ void Eval::consume_done(int loc, uint64_t addr, const Val& old) {
   t.rmw.push_back({r, w});
 }
 
+// Where a timed wait (every one: wait_for_completion_timeout, wait_event_timeout,
+// dma_fence_wait_timeout, dma_resv_wait_timeout) is refused: where sleeping is sc's finding
+// (a spinning lock held, an RCU reader, hardirqs off, a handler), and where timeouts_late's
+// argument does not hold (a task resuming by no read: an irq handler firing, a grace period).
+void Eval::timed_screen(const std::string& n, lang::Pos pos) {
+  if (seq_ != nullptr) refuse(pos, n + "() in init or final is not supported under lkmm");
+  if (atomic_held()) {
+    refuse(pos, n + "() under a spinlock is not modelled under lkmm (sleeping in atomic "
+                    "context is checked under sc)");
+  }
+  if (rcu_depth_ > 0 || lay_.grace_waits) {
+    // A task asleep in synchronize_rcu() resumes when the grace period ends, by no read of a
+    // write the waiter made: timeouts_late's C would miss it (and sleeping in a read-side
+    // section is sc's finding).
+    refuse(pos, n + "() in an RCU read-side section or in a scenario that waits for grace "
+                    "periods is not modelled under lkmm");
+  }
+  for (const auto& lines : lay_.irqs) {
+    if (!lines.empty()) {
+      refuse(pos, n + "() in a scenario with irq handlers is not modelled under lkmm (sc's "
+                      "timeout waits for every handler that may still fire)");
+    }
+  }
+  if (irq_->in_handler || !irq_->enabled) {
+    refuse(pos, n + "() with interrupts disabled or in an irq handler is not modelled under "
+                    "lkmm (sleeping in atomic context is checked under sc)");
+  }
+}
+
+// The timer's path of the wait whose sleeping read is event r of this thread: kept by the
+// Judge only as sc's late timeout (timeouts_late).
+void Eval::time_out(int r) {
+  em_.trace.timed_out |= uint64_t{1} << r;
+  em_.trace.wait_zero &= ~(uint64_t{1} << r);  // its own thread is the waiter
+}
+
 // kernel/sched/completion.c wait_for_completion_timeout() -> do_wait_for_common(): done is
 // read under the completion's wait lock (an ACQUIRE read, as wait_for_completion()'s); non-zero:
 // one is consumed and the time left returned (sc returns the whole timeout); zero: the task
@@ -157,28 +194,7 @@ void Eval::consume_done(int loc, uint64_t addr, const Val& old) {
 // out: a wait_for_completion(). A timeout <= 0 is a poll that never sleeps (sc's model
 // completion.cc): 1 when it consumed a done, else 0.
 Val Eval::wait_timeout(const Expr* e, Frame& f) {
-  if (seq_ != nullptr)
-    refuse(e->pos, "wait_for_completion_timeout() in init or final is not supported under lkmm");
-  if (atomic_held()) {
-    refuse(e->pos,
-           "wait_for_completion_timeout() under a spinlock is not modelled under lkmm "
-           "(sleeping in atomic context is checked under sc)");
-  }
-  if (rcu_depth_ > 0 || lay_.grace_waits) {
-    // A task asleep in synchronize_rcu() resumes when the grace period ends, by no read of a
-    // write the waiter made: timeouts_late's C would miss it (and sleeping in a read-side
-    // section is sc's finding).
-    refuse(e->pos,
-           "wait_for_completion_timeout() in an RCU read-side section or in a scenario that "
-           "waits for grace periods is not modelled under lkmm");
-  }
-  for (const auto& lines : lay_.irqs) {
-    if (!lines.empty()) {
-      refuse(e->pos,
-             "wait_for_completion_timeout() in a scenario with irq handlers is not modelled "
-             "under lkmm (sc's timeout waits for every handler that may still fire)");
-    }
-  }
+  timed_screen("wait_for_completion_timeout", e->pos);
   auto [loc, addr] = pointer_arg(e->args[0], f);
   const Val timeout = eval(e->args[1], f);
   const uint64_t before = em_.trace.ev.size();
@@ -196,8 +212,7 @@ Val Eval::wait_timeout(const Expr* e, Frame& f) {
     block(e->pos, before);
   }
   if (old.v == 0) {
-    em_.trace.timed_out |= uint64_t{1} << r;
-    em_.trace.wait_zero &= ~(uint64_t{1} << r);  // its own thread is the waiter
+    time_out(r);
     sync();
     return Val{0, deps};
   }
