@@ -32,6 +32,11 @@ TEST(LkmmWait2, TimedWaitsGiveTheirVerdictUnderBothModels) {
                 {"w2-wq-never.ravel", {"warn"}, {"warn"}},
                 {"w2-wq-needs-mutex.ravel", {"warn"}, {"warn"}},
                 {"w2-wq-max.ravel", {"hang"}, {"hang"}},
+                // A read after the timeout sees a plain write another task made before the
+                // timer (check 3 of timeouts_late; without it lkmm had a `warn`, an
+                // `assertion`, sc none): the condition set with no wake_up, a completion's.
+                {"w2-wq-set-no-wake.ravel", {}, {}},
+                {"w2-tmo-plain-write.ravel", {}, {}},
                 // dma_resv_wait_timeout with a finite timeout.
                 {"w2-resv-timeout-never.ravel", {"warn"}, {"warn"}},
                 {"w2-resv-timeout-signalled.ravel", {}, {}},
