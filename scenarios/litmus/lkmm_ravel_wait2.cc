@@ -100,7 +100,8 @@ Val Eval::fence_sleep(const Layout::Fence& fc, int64_t timeout, const char* name
 }
 
 // dma-fence.c dma_fence_wait_timeout(): WARN_ON(timeout < 0) and -EINVAL; then might_sleep(),
-// the fence map and the default wait (a table with .wait is refused: lkmm_ravel_fence_ops.cc).
+// the fence map (taken only when the program opens sections, as in dma_resv_wait_timeout)
+// and the default wait (a table with .wait is refused: lkmm_ravel_fence_ops.cc).
 // A timeout of 0 does not sleep: 1 when the fence is signalled, else 0 (sc's
 // model/dma_fence.cc default_wait()). Refused where dma_fence_wait() is (a lock held, an RCU
 // section, a handler, hardirqs off) and where every timed wait is (Eval::timed_screen).
@@ -121,6 +122,7 @@ Val Eval::fence_wait_timeout(const Expr* e, Frame& f) {
         {"warn", "WARNING: dma_fence_wait_timeout: negative timeout", e->pos});
     return Val{-kEinval, t.deps};
   }
+  might_wait();  // __dma_fence_might_wait() (lkmm_ravel_resv_wait.cc), as sc's for any t >= 0
   if (t.v == 0) return is_signaled(fc);
   return fence_sleep(fc, t.v, n, e->pos);
 }

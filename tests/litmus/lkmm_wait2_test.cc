@@ -25,6 +25,8 @@ TEST(LkmmWait2, TimedWaitsGiveTheirVerdictUnderBothModels) {
                 {"w2-fence-signalled.ravel", {}, {}},
                 {"w2-fence-poll.ravel", {"warn"}, {"warn"}},
                 {"w2-fence-negative.ravel", {"warn"}, {"warn"}},
+                // In a signalling section, no lock held: the fence map's take adds no cycle.
+                {"w2-section-wait-timeout.ravel", {}, {}},
                 // wait_event_timeout: the condition set and woken by another thread (ok),
                 // never set (the timeout), set by a thread needing a mutex the waiter holds
                 // across the wait (the timeout), MAX_SCHEDULE_TIMEOUT with no waker (hang).
