@@ -396,6 +396,9 @@ bool screen_dma_buf_global(const lang::Program& prog, const lang::VarDecl* d, Er
 // Attachments and mappings (lkmm_ravel_dma_buf_att.cc): the built-ins, the screen of their
 // call sites (false with *err at the first refused), their locations.
 bool dma_att_builtin_name(const std::string& n);
+// wait_event_timeout, dma_fence_wait_timeout, dma_fence_enable_sw_signaling and the sleeping
+// points msleep, schedule, cond_resched (lkmm_ravel_wait2.cc).
+bool wait2_builtin_name(const std::string& n);
 bool screen_dma_att(const lang::Program& prog, Error* err);
 void add_dma_att(const lang::Program& prog, Layout* lay);
 

@@ -211,6 +211,19 @@ class Eval {
   // Marks the first read from event `from` on as a one-read wait's (Trace::wait_zero when it
   // sleeps on 0, else Trace::wait_nonzero).
   void wait_read(uint64_t from, bool zero);
+  // Every timed wait's refusals, and the timer's path of the sleeping read r (timeouts_late).
+  void timed_screen(const std::string& n, lang::Pos pos);
+  void time_out(int r);
+  // wait_event_timeout, dma_fence_wait_timeout, dma_fence_enable_sw_signaling, msleep,
+  // schedule, cond_resched (lkmm_ravel_wait2.cc); dma_resv_test_signaled (through
+  // resv_fences). fence_sleep: the default wait's sleeping read of the SIGNALED bit.
+  bool wait2(const std::string& n, const Expr* e, Frame& f, Val* out);
+  Val wait_event_timeout(const Expr* e, Frame& f);
+  Val fence_wait_timeout(const Expr* e, Frame& f);
+  Val fence_sleep(const Layout::Fence& fc, int64_t timeout, const char* name, lang::Pos pos);
+  void enable_sw_signaling(const Expr* e, Frame& f);
+  void sleep_point(const std::string& n, const Expr* e, Frame& f);
+  Val resv_test_signaled(const Layout::ResvSlots& s, const Expr* e, Frame& f);
   Val try_wait(const std::string& n, const Expr* e, Frame& f);
   Val refcount_inc(int loc, uint64_t addr, lang::Pos pos);           // kref_get's
   Val refcount_dec_and_test(int loc, uint64_t addr, lang::Pos pos);  // kref_put's
@@ -285,7 +298,7 @@ class Eval {
   void add_fence(const Layout::ResvSlots& s, const Expr* e, Frame& f);
   void reset_max_fences(int resv);
   Val resv_wait(const Layout::ResvSlots& s, const Expr* e, Frame& f);
-  void resv_wait_one(const Layout::Fence& fc, lang::Pos pos);
+  Val resv_wait_one(const Layout::Fence& fc, int64_t timeout, lang::Pos pos);
   void might_wait();  // __dma_fence_might_wait()
 
   // ww acquire contexts of reservation_ww_class (lkmm_ravel_ww.cc): true when `n` is one of

@@ -227,14 +227,7 @@ void Eval::fence_wait(const Expr* e, Frame& f) {
   }
   const Layout::Fence& fc = fence_of(eval(e->args[0], f), e->args[0]->pos);
   eval(e->args[1], f);  // intr: sc's default wait ignores it (no signals in a scenario)
-  const uint64_t before = em_.trace.ev.size();
-  Val v = em_.read(fc.bit, lkmm::kOnce | lkmm::kAcquire, 0);
-  wait_read(before, true);  // sleeps while the bit is clear (timeouts_late)
-  sync();
-  if (v.v == 0) {
-    lay_.waits.emplace(pos_key(e->pos), "dma_fence_wait");
-    block(e->pos, before);
-  }
+  fence_sleep(fc, INT64_MAX, "dma_fence_wait", e->pos);  // lkmm_ravel_wait2.cc
 }
 
 // dma_fence_get_status(): under spin_lock_irqsave(fence->lock), dma_fence_is_signaled_locked()

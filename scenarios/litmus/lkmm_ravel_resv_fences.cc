@@ -42,14 +42,15 @@ bool is_resv_global(const lang::VarDecl* d) {
 
 bool resv_fences_builtin_name(const std::string& n) {
   return n == "dma_resv_reserve_fences" || n == "dma_resv_add_fence" ||
-         n == "dma_resv_wait_timeout";
+         n == "dma_resv_wait_timeout" || n == "dma_resv_test_signaled";
 }
 
 // The slot locations of every dma_resv global, when the program uses them: the free count,
 // then one per dma_fence (Layout::fences, in location order).
 void add_resv_slots(const lang::Program& prog, Layout* lay) {
   bool used = false;
-  for (const char* n : {"dma_resv_reserve_fences", "dma_resv_add_fence", "dma_resv_wait_timeout"})
+  for (const char* n : {"dma_resv_reserve_fences", "dma_resv_add_fence", "dma_resv_wait_timeout",
+                        "dma_resv_test_signaled"})
     used = used || interp::calls_builtin(prog, n);
   if (!used) return;
   for (const lang::VarDecl* d : prog.globals) {
@@ -75,6 +76,10 @@ bool Eval::resv_fences(const std::string& n, const Expr* e, Frame& f, Val* out) 
   *out = Val{};
   if (n == "dma_resv_wait_timeout") {
     *out = resv_wait(it->second, e, f);
+    return true;
+  }
+  if (n == "dma_resv_test_signaled") {  // lkmm_ravel_wait2.cc
+    *out = resv_test_signaled(it->second, e, f);
     return true;
   }
   // dma_resv_assert_held(obj) comes first in both: sc reports its failure.

@@ -10,8 +10,10 @@
 // lockdep map dma_fence_map taken exclusively and released at once, the section's read hold,
 // if any, given up around it (sc's model/dma_fence_signal.cc dma_fence_might_wait()); then it
 // sleeps until the fence is signalled (an ACQUIRE read of the SIGNALED bit, as
-// Eval::fence_wait). Only MAX_SCHEDULE_TIMEOUT is modelled (a timeout that may expire is a
-// choice sc makes with --timeouts; refused here).
+// Eval::fence_wait). ret = timeout (1 for 0) is passed from one wait to the next and the loop
+// stops at the first that returns 0: a finite timeout may fire on a fence not yet signalled,
+// as sc's late timeout (Eval::fence_sleep, timeouts_late). A negative timeout is refused
+// (the kernel WARNs only when a fence is left to wait for; sc WARNs for any fence).
 #include <cstdint>
 #include <string>
 
@@ -43,17 +45,10 @@ void Eval::might_wait() {
   if (map_held_) mark(&em_.trace.rw_take, true);      // the read hold again, on top
 }
 
-// The wait for one fence: dma_fence_wait_timeout(fence, intr, MAX_SCHEDULE_TIMEOUT).
-void Eval::resv_wait_one(const Layout::Fence& fc, lang::Pos pos) {
+// The wait for one fence: dma_fence_wait_timeout(fence, intr, timeout), what is left.
+Val Eval::resv_wait_one(const Layout::Fence& fc, int64_t timeout, lang::Pos pos) {
   might_wait();
-  const uint64_t before = em_.trace.ev.size();
-  Val v = em_.read(fc.bit, lkmm::kOnce | lkmm::kAcquire, 0);
-  wait_read(before, true);  // sleeps while the bit is clear (timeouts_late)
-  sync();
-  if (v.v == 0) {
-    lay_.waits.emplace(pos_key(pos), "dma_fence_wait_timeout");  // where it sleeps, as sc
-    block(pos, before);
-  }
+  return fence_sleep(fc, timeout, "dma_fence_wait_timeout", pos);  // as sc names its sleep
 }
 
 Val Eval::resv_wait(const Layout::ResvSlots& s, const Expr* e, Frame& f) {
@@ -67,11 +62,12 @@ Val Eval::resv_wait(const Layout::ResvSlots& s, const Expr* e, Frame& f) {
   Val usage = eval(e->args[1], f);
   eval(e->args[2], f);  // intr: no signal is ever pending in a scenario (as sc)
   Val timeout = eval(e->args[3], f);
-  if (timeout.v != kMaxScheduleTimeout) {
+  if (timeout.v < 0) {
     refuse(e->args[3]->pos,
-           "dma_resv_wait_timeout() with a timeout other than MAX_SCHEDULE_TIMEOUT is not "
-           "modelled under lkmm");
+           "dma_resv_wait_timeout() with a negative timeout is not modelled under lkmm");
   }
+  if (timeout.v != kMaxScheduleTimeout) timed_screen("dma_resv_wait_timeout", e->pos);
+  const int64_t ret = timeout.v != 0 ? timeout.v : 1;
   for (const auto& [bit, slot] : s.slot) {
     em_.rcu(true, e->pos);  // dma_resv_iter_next_unlocked(): rcu_read_lock()
     Val u = em_.read(slot, lkmm::kOnce, 0);
@@ -85,9 +81,9 @@ Val Eval::resv_wait(const Layout::ResvSlots& s, const Expr* e, Frame& f) {
     }
     em_.rcu(false, e->pos);
     sync();
-    if (wait) resv_wait_one(lay_.fences.at(bit), e->pos);
+    if (wait && resv_wait_one(lay_.fences.at(bit), ret, e->pos).v == 0) return Val{0, 0};
   }
-  return Val{timeout.v, 0};  // what is left of MAX_SCHEDULE_TIMEOUT: all of it
+  return Val{ret, 0};  // sc: no time passes, all of it is left
 }
 
 }  // namespace ravel::litmus::lkmm_ravel

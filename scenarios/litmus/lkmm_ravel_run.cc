@@ -197,9 +197,10 @@ class Judge {
     if (wait == lay_.waits.end()) return name + " blocked in await at " + at;
     const int object = tr.ev[std::countr_zero(tr.blocked_reads)].loc;  // the wait's own read
     // sc names a completion's sleeper wait_for_completion(c) whichever call it sleeps in
-    // (model/completion.cc Completion::Done::describe).
-    const std::string what =
-        wait->second == "wait_for_completion_timeout" ? "wait_for_completion" : wait->second;
+    // (model/completion.cc Completion::Done::describe), a queue's wait_event(wq).
+    std::string what = wait->second;
+    if (what == "wait_for_completion_timeout") what = "wait_for_completion";
+    if (what == "wait_event_timeout") what = "wait_event";
     return name + " blocked in " + wait->second + " at " + at + ": " + what + "(" +
            lay_.names[object] + ")";
   }

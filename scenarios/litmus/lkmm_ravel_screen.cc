@@ -67,7 +67,7 @@ bool modelled(const std::string& n) {
       "kref_get",
       "kref_read",
       "kref_put",
-      // Wait queues (lkmm_ravel_waitq.cc); wait_event_timeout stays sc's.
+      // Wait queues (lkmm_ravel_waitq.cc; wait_event_timeout: lkmm_ravel_wait2.cc).
       "init_waitqueue_head",
       "wait_event",
       "wake_up",
@@ -128,7 +128,8 @@ bool modelled(const std::string& n) {
          ww_builtin_name(n) ||                            // lkmm_ravel_ww.cc
          resv_fences_builtin_name(n) ||                   // lkmm_ravel_resv_fences.cc
          dma_buf_builtin_name(n) ||                       // lkmm_ravel_dma_buf.cc
-         dma_att_builtin_name(n);                         // lkmm_ravel_dma_buf_att.cc
+         dma_att_builtin_name(n) ||                       // lkmm_ravel_dma_buf_att.cc
+         wait2_builtin_name(n);                           // lkmm_ravel_wait2.cc
 }
 
 struct Refusal {

@@ -1,5 +1,6 @@
 // scenarios/litmus/lkmm_ravel_timeout.cc: wait_for_completion_timeout() under
-// --memory-model lkmm, with secs_to_jiffies(), and the Judge's rule for when a timeout fires.
+// --memory-model lkmm, with secs_to_jiffies(), and the Judge's rule for when a timeout fires,
+// for every timed wait (the others, one read each too: lkmm_ravel_wait2.cc, resv_wait.cc).
 //
 // Design note. sc times a wait out late (docs/language.md, "Timeouts"): only when every other
 // task is asleep or finished (and no irq handler can fire), i.e. when the complete() it waits
@@ -12,14 +13,18 @@
 // timed-out reads (they fire after s or before it: counting them can only keep more). In an
 // execution sc reaches, each event after s is in C: the waiter's are po-after r; another task
 // was asleep at s and resumes when a read of its wait sees a write made after s (in C by
-// induction), or times out itself. Hence two checks, each true of every sc execution:
+// induction), or times out itself. Hence three checks, each true of every sc execution:
 //   1. every write to the completion that r does not see (co-after the write r read) is in C:
 //      sc's done was 0 at s, so such a write came after s;
 //   2. (only when no other thread times out) the first event in C of each other thread, when
 //      it is a one-read wait's read (a lock, a completion, a fence's bit: Trace::wait_zero,
 //      wait_nonzero), finds that wait asleep in the state at s: the co-last write outside C of
 //      its location holds a value the wait sleeps on. That task was asleep in that wait at s.
-// Neither drops an execution sc reaches. They keep more where a thread's first event in C is
+//   3. (only then too) every read in C but the waiter's own before it slept (Trace::resumed)
+//      came after s, every event outside C before it: such a read sees the latest write before
+//      it, one in C or the co-last outside C (a plain write another task made before s, e.g.
+//      a wait_event_timeout() condition set with no wake_up(), is seen after the timeout).
+// None drops an execution sc reaches. They keep more where a thread's first event in C is
 // a plain read or another kind of wait (await, wait_event, an rw_semaphore): a task that could
 // still run at s but only goes on to complete() after reading what the waiter wrote after its
 // timeout. sc fires no timeout then; lkmm may (a `warn` sc has not). The library's timed waits
@@ -89,6 +94,24 @@ bool asleep_at_timeout(const lkmm::Execution& x, const Trace& tr, int base, cons
   return true;  // nothing of it after s
 }
 
+// Check 3: each read in C made after s reads the latest write before it, as under sc: its
+// write is in C or no write outside C follows it in coherence order.
+bool reads_latest(const lkmm::Execution& x, const Trace& waiter, int wbase, const Set& c, int r) {
+  const int from = r - wbase + 1;
+  if (from >= 64) return true;
+  const uint64_t after = waiter.resumed >> from << from;
+  if (after == 0) return true;  // no resume point recorded (past 64 events): kept
+  const int resume = wbase + std::countr_zero(after);
+  for (int e = 0; e < static_cast<int>(x.ev.size()); ++e) {
+    if (!c.test(e) || x.ev[e].kind != lkmm::Kind::kRead) continue;
+    if (e > r && e < resume) continue;  // the waiter's own, before it slept
+    for (int w = 0; w < static_cast<int>(x.ev.size()); ++w) {
+      if (x.rf.has(w, e) && !c.test(w) && (x.co.row(w) & ~c).any()) return false;
+    }
+  }
+  return true;
+}
+
 bool late(const lkmm::Execution& x, const std::vector<const Trace*>& threads,
           const std::vector<int>& base, size_t t, int r) {
   const Set c = caused(x, threads, base, t, r);
@@ -102,7 +125,7 @@ bool late(const lkmm::Execution& x, const std::vector<const Trace*>& threads,
   for (size_t u = 0; u < threads.size(); ++u) {  // check 2
     if (u != t && !asleep_at_timeout(x, *threads[u], base[u], c)) return false;
   }
-  return true;
+  return reads_latest(x, *threads[t], base[t], c, r);  // check 3
 }
 
 }  // namespace
@@ -149,6 +172,44 @@ void Eval::consume_done(int loc, uint64_t addr, const Val& old) {
   t.rmw.push_back({r, w});
 }
 
+// Where a timed wait (every one: wait_for_completion_timeout, wait_event_timeout,
+// dma_fence_wait_timeout, dma_resv_wait_timeout) is refused: where sleeping is sc's finding
+// (a spinning lock held, an RCU reader, hardirqs off, a handler), and where timeouts_late's
+// argument does not hold (a task resuming by no read: an irq handler firing, a grace period).
+void Eval::timed_screen(const std::string& n, lang::Pos pos) {
+  if (seq_ != nullptr) refuse(pos, n + "() in init or final is not supported under lkmm");
+  if (atomic_held()) {
+    refuse(pos, n + "() under a spinlock is not modelled under lkmm (sleeping in atomic "
+                    "context is checked under sc)");
+  }
+  if (rcu_depth_ > 0 || lay_.grace_waits) {
+    // A task asleep in synchronize_rcu() resumes when the grace period ends, by no read of a
+    // write the waiter made: timeouts_late's C would miss it (and sleeping in a read-side
+    // section is sc's finding).
+    refuse(pos, n + "() in an RCU read-side section or in a scenario that waits for grace "
+                    "periods is not modelled under lkmm");
+  }
+  for (const auto& lines : lay_.irqs) {
+    if (!lines.empty()) {
+      refuse(pos, n + "() in a scenario with irq handlers is not modelled under lkmm (sc's "
+                      "timeout waits for every handler that may still fire)");
+    }
+  }
+  if (irq_->in_handler || !irq_->enabled) {
+    refuse(pos, n + "() with interrupts disabled or in an irq handler is not modelled under "
+                    "lkmm (sleeping in atomic context is checked under sc)");
+  }
+}
+
+// The timer's path of the wait whose sleeping read is event r of this thread: kept by the
+// Judge only as sc's late timeout (timeouts_late).
+void Eval::time_out(int r) {
+  em_.trace.timed_out |= uint64_t{1} << r;
+  em_.trace.wait_zero &= ~(uint64_t{1} << r);  // its own thread is the waiter
+  const size_t next = em_.trace.ev.size();     // the first event after the timer
+  if (next < 64) em_.trace.resumed |= uint64_t{1} << next;
+}
+
 // kernel/sched/completion.c wait_for_completion_timeout() -> do_wait_for_common(): done is
 // read under the completion's wait lock (an ACQUIRE read, as wait_for_completion()'s); non-zero:
 // one is consumed and the time left returned (sc returns the whole timeout); zero: the task
@@ -157,28 +218,7 @@ void Eval::consume_done(int loc, uint64_t addr, const Val& old) {
 // out: a wait_for_completion(). A timeout <= 0 is a poll that never sleeps (sc's model
 // completion.cc): 1 when it consumed a done, else 0.
 Val Eval::wait_timeout(const Expr* e, Frame& f) {
-  if (seq_ != nullptr)
-    refuse(e->pos, "wait_for_completion_timeout() in init or final is not supported under lkmm");
-  if (atomic_held()) {
-    refuse(e->pos,
-           "wait_for_completion_timeout() under a spinlock is not modelled under lkmm "
-           "(sleeping in atomic context is checked under sc)");
-  }
-  if (rcu_depth_ > 0 || lay_.grace_waits) {
-    // A task asleep in synchronize_rcu() resumes when the grace period ends, by no read of a
-    // write the waiter made: timeouts_late's C would miss it (and sleeping in a read-side
-    // section is sc's finding).
-    refuse(e->pos,
-           "wait_for_completion_timeout() in an RCU read-side section or in a scenario that "
-           "waits for grace periods is not modelled under lkmm");
-  }
-  for (const auto& lines : lay_.irqs) {
-    if (!lines.empty()) {
-      refuse(e->pos,
-             "wait_for_completion_timeout() in a scenario with irq handlers is not modelled "
-             "under lkmm (sc's timeout waits for every handler that may still fire)");
-    }
-  }
+  timed_screen("wait_for_completion_timeout", e->pos);
   auto [loc, addr] = pointer_arg(e->args[0], f);
   const Val timeout = eval(e->args[1], f);
   const uint64_t before = em_.trace.ev.size();
@@ -196,8 +236,7 @@ Val Eval::wait_timeout(const Expr* e, Frame& f) {
     block(e->pos, before);
   }
   if (old.v == 0) {
-    em_.trace.timed_out |= uint64_t{1} << r;
-    em_.trace.wait_zero &= ~(uint64_t{1} << r);  // its own thread is the waiter
+    time_out(r);
     sync();
     return Val{0, deps};
   }

@@ -94,8 +94,9 @@ struct Trace {
   // count that timed out (timed_out); the reads of a one-read wait that sleeps while the value
   // is 0 (wait_zero: a completion, a fence's SIGNALED bit) or non-zero (wait_nonzero: a lock
   // held), marked whether the wait slept or not. The Judge keeps a timeout only where every
-  // other task could have been asleep (timeouts_late).
-  uint64_t timed_out = 0, wait_zero = 0, wait_nonzero = 0;
+  // other task could have been asleep (timeouts_late). resumed: the first event after each
+  // timeout (the thread's events between a timed-out read and it came before the timer).
+  uint64_t timed_out = 0, wait_zero = 0, wait_nonzero = 0, resumed = 0;
 };
 
 using Body = std::vector<std::unique_ptr<lkmm_body::Stmt>>;

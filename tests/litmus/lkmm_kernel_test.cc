@@ -535,12 +535,10 @@ TEST(LkmmOptions, VerboseCountsDroppedWaitsApart) {
 TEST(LkmmKernel, TheRestIsRefusedAtItsLineAndColumn) {
   const std::vector<std::pair<const char*, const char*>> cases = {
       {"mutex", ":9:9: error: mutex_lock_interruptible() under a spinlock is not modelled"},
-      {"fence-wait", ":5:13: error: 'dma_fence_wait_timeout' is not modelled"},
       {"completion-timeout",
        ":6:28: error: wait_for_completion_timeout() under a spinlock is not modelled"},
       {"mutex-under-spin", ":8:5: error: mutex_lock() under a spinlock is not modelled"},
       {"mutex-under-spin-trylock", ":8:9: error: mutex_lock() under a spinlock is not modelled"},
-      {"waitq-timeout", ":6:13: error: 'wait_event_timeout' is not modelled"},
       {"waitq-init-in-thread", ":6:5: error: init_waitqueue_head() in a thread is not modelled"},
       {"waitq-under-spin", ":9:5: error: wait_event() under a spinlock is not modelled"},
       // Queued and run more than kMaxWorkRuns times in one execution: refused at the queueing

@@ -68,7 +68,7 @@ TEST(LkmmResv2, WhatIsNotModelledIsRefused) {
       {"refused-alloc-loop", ":7:25: error: a kzalloc site executed twice"},
       {"refused-alloc-under-lock", ":8:21: error: kzalloc in a thread under a lock"},
       {"refused-resv-wait-timeout",
-       ":6:71: error: dma_resv_wait_timeout() with a timeout other than MAX_SCHEDULE_TIMEOUT"},
+       ":6:71: error: dma_resv_wait_timeout() with a negative timeout"},
       {"refused-resv-add-unreserved",
        ":8:5: error: dma_resv_add_fence() before any dma_resv_reserve_fences()"},
       {"refused-resv-wait-spinlock", ":8:5: error: dma_resv_wait_timeout() under a spinlock"},

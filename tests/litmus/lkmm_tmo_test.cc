@@ -60,8 +60,6 @@ TEST(LkmmTmo, WhatIsNotModelledIsRefused) {
       {"refused-tmo-grace-period",
        ":7:17: error: wait_for_completion_timeout() in an RCU read-side section or in a "
        "scenario that waits for grace periods"},
-      {"refused-tmo-fence-wait", ":6:17: error: 'dma_fence_wait_timeout' is not modelled"},
-      {"refused-tmo-wait-event", ":7:17: error: 'wait_event_timeout' is not modelled"},
   };
   for (const auto& [name, msg] : cases) expect_refused(std::string(kDir) + name + ".ravel", msg);
   // --timeouts=early (every timed wait may expire at once) stays sc's.
