@@ -32,7 +32,7 @@ bool raw_builtin_name(const std::string& n) {
       "local_bh_enable",       "spin_lock_nested",
       "lockdep_set_class",     "lockdep_is_held",
       "rcu_dereference_check", "rcu_dereference_raw",
-      "rcu_replace_pointer",
+      "rcu_replace_pointer",   "rcu_dereference_protected",
   };
   return kNames.count(n) > 0;
 }

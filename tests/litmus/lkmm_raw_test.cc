@@ -50,6 +50,18 @@ TEST(LkmmRaw, RcuPointerHelpersGiveTheirVerdictsUnderBothModels) {
                            });
 }
 
+// The interpreter's rcu_dereference_check files (rcu_dereference_raw in a reader,
+// rcu_dereference_protected in final) and lock_init (spin_lock_init in init) run with their sc
+// verdicts.
+TEST(LkmmRaw, InterpreterRcuCheckFilesGiveTheirVerdictsUnderBothModels) {
+  expect_both_models("tests/interp/models/",
+                     {
+                         {"rcu_dereference_check.ravel", {}, {}},
+                         {"rcu_dereference_check_unlocked.ravel", {"lockdep"}, {"lockdep"}},
+                         {"lock_init.ravel", {}, {}},
+                     });
+}
+
 // The raw deadlock names raw_spin_lock as sc does; lockdep's words are the same.
 TEST(LkmmRaw, RawDeadlockIsWordedAsUnderSc) {
   expect_words_under_both(
