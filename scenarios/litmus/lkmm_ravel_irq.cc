@@ -175,8 +175,12 @@ void Eval::no_sleep_irq(const std::string& n, lang::Pos pos) const {
     refuse(pos, n + "() in an irq handler is not modelled under lkmm (sleeping or a mutex in "
                     "hardirq context is checked under sc)");
   }
-  if (sleeps && (!irq_->enabled || bh_ > 0)) {
-    refuse(pos, n + "() with interrupts or BHs disabled is not modelled under lkmm (sleeping in "
+  if (sleeps && bh_ > 0) {  // lkmm_ravel_raw.cc: BHs disabled is atomic context too
+    refuse(pos, n + "() with BHs disabled is not modelled under lkmm (sleeping in atomic "
+                    "context is checked under sc)");
+  }
+  if (sleeps && !irq_->enabled) {
+    refuse(pos, n + "() with interrupts disabled is not modelled under lkmm (sleeping in "
                     "atomic context is checked under sc)");
   }
 }
