@@ -24,6 +24,8 @@ TEST(LkmmRaw, RawAndBhLocksGiveTheirVerdictsUnderBothModels) {
                          {"raw-ordered.ravel", {}, {}},
                          {"raw-irq-unsafe.ravel", {"deadlock", "lockdep"}, {"deadlock", "lockdep"}},
                          {"raw-irq-safe.ravel", {}, {}},
+                         {"raw-field.ravel", {}, {}},
+                         {"raw-field-unlocked.ravel", {"assertion", "race"}, {"assertion", "race"}},
                          {"bh-abba.ravel", {"deadlock", "lockdep"}, {"deadlock", "lockdep"}},
                          {"bh-ordered.ravel", {}, {}},
                          {"bh-rcu-reader.ravel", {}, {}},
