@@ -59,6 +59,9 @@ struct Layout {
   // The successful mutex_trylock()s and spin_trylock()s: (pos_key of the statement, lock
   // location). LockOrder adds no dependency for them (lockdep's trylock rule).
   mutable std::set<std::pair<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, int>> trylocks;
+  // spin_lock_nested()s with a subclass above 0: (pos_key, lock location) -> the subclass
+  // (lkmm_ravel_raw.cc); LockOrder keys the acquisition by that subclass's class.
+  mutable std::map<std::pair<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, int>, int> nested;
   // Work items (lkmm_ravel_work.cc): threads[tasks + i] is works[i]'s worker, work_tasks[i]
   // its name and position.
   struct Work {
@@ -148,6 +151,14 @@ struct Layout {
     return loc < static_cast<int>(lock_class.size()) && lock_class[loc] >= 0 ? lock_class[loc]
                                                                              : loc;
   }
+  // A subclass's lock class (lockdep's class_of(): its own, named "<class>/<subclass>" as sc
+  // names it): the class + subclass * kSubclassStride (lkmm_ravel_raw.cc).
+  static constexpr int kSubclassStride = 1 << 20;
+  std::string class_name(int cls) const {
+    return cls < kSubclassStride
+               ? names[cls]
+               : names[cls % kSubclassStride] + "/" + std::to_string(cls / kSubclassStride);
+  }
   // rw_semaphores and rwlocks (lkmm_ravel_rwsem.cc): how many tasks (threads, handlers, work
   // functions) may take a read side, a write side: bounds of the count word's values.
   int64_t rw_reader_tasks = 0, rw_writer_tasks = 0;
@@ -225,8 +236,9 @@ class LockOrder {
   };
   struct How {
     bool trylock;
-    int read;   // as Held::read
-    bool nest;  // under a ww acquire context: its map is the nest_lock (Trace::ww_nest)
+    int read;     // as Held::read
+    bool nest;    // under a ww acquire context: its map is the nest_lock (Trace::ww_nest)
+    int sub = 0;  // spin_lock_nested()'s subclass (Layout::nested)
   };
   void take(const Layout& lay, const std::string& at, lang::Pos pos, int loc, How how,
             std::vector<Held>* held, std::vector<lkmm_thread::Trace::Finding>* found);
@@ -276,6 +288,11 @@ std::vector<int> task_cpus(const lang::Program& prog);
 
 // The built-ins of interrupt state lkmm models (lkmm_ravel_irq.cc).
 bool irq_builtin_name(const std::string& n);
+// Raw spinlocks, the _bh forms, spin_lock_nested, lockdep_set_class, lockdep_is_held and the
+// checked rcu_dereference forms (lkmm_ravel_raw.cc); lockdep_set_class()es of init give their
+// locks the key's class (Layout::lock_class).
+bool raw_builtin_name(const std::string& n);
+bool add_set_classes(const lang::Program& prog, Layout* lay, Error* err);
 
 // Layout::threads and Layout::irqs: each thread with the handlers of its CPU, then a thread per
 // CPU with handlers only.

@@ -143,6 +143,7 @@ Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
   }
   if (n == "spin_lock" || n == "spin_unlock" || n == "spin_is_locked") return lock(n, e, f);
   if (Val v; irq_builtin(n, e, f, &v)) return v;
+  if (Val v; raw_lock(n, e, f, &v)) return v;  // lkmm_ravel_raw.cc
   if (Val v; kernel(n, e, f, &v)) return v;
   if (Val v; dma_buf(n, e, f, &v)) return v;     // lkmm_ravel_dma_buf.cc
   if (Val v; dma_att(n, e, f, &v)) return v;     // lkmm_ravel_dma_buf_att.cc
@@ -184,8 +185,9 @@ Val Eval::lock_at(const std::string& n, int loc, uint64_t addr, lang::Pos pos,
                     "' while holding it in init or final is not "
                     "modelled under lkmm (a self-deadlock: sc reports it)");
   }
-  const bool spin = callee.rfind("spin_lock", 0) == 0;  // spin_lock, _irq, _irqsave
-  if (n == "spin_lock" && spin) note_usage(loc, pos);   // lockdep marks it before spinning
+  // spin_lock, _irq, _irqsave, _bh, _nested, and the raw_spin_lock forms
+  const bool spin = callee.rfind("spin_lock", 0) == 0 || callee.rfind("raw_spin_lock", 0) == 0;
+  if (n == "spin_lock" && spin) note_usage(loc, pos);  // lockdep marks it before spinning
   if (n == "spin_unlock" && seq_ == nullptr && std::count(held_.begin(), held_.end(), loc) == 0) {
     // lockdep's lock_release() of a lock this task does not hold (print_unlock_imbalance_bug):
     // reported, and the release not done, as sc does. (init and final keep their locks in the

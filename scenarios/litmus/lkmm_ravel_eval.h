@@ -364,8 +364,17 @@ class Eval {
   void rw_plausible(int loc, int64_t v, bool announced) const;
   void rw_nest(const std::string& n, int loc, lang::Pos pos) const;
   Val assert_held(const std::string& n, const Expr* e, Frame& f);
-  // A spinning lock is held (spinlock, rwlock): no sleeping.
+  // A spinning lock is held (spinlock, rwlock) or BHs are disabled: no sleeping.
   bool atomic_held() const;
+
+  // Raw spinlocks, the _bh forms, spin_lock_nested, lockdep_set_class, lockdep_is_held and the
+  // checked rcu_dereference forms (lkmm_ravel_raw.cc): true when `n` is one of them.
+  bool raw_lock(const std::string& n, const Expr* e, Frame& f, Val* out);
+  void bh(const std::string& n, const Expr* e, Frame& f);
+  void spin_nested(const Expr* e, Frame& f);
+  void set_class(const Expr* e, Frame& f);
+  Val rcu_checked(const std::string& n, const Expr* e, Frame& f);
+  int bh_ = 0;  // local_bh_disable() depth (spin_lock_bh too): atomic context, an RCU reader
 
   // work items (lkmm_ravel_work.cc): true when `n` is one of their built-ins.
   bool work(const std::string& n, const Expr* e, Frame& f, Val* out);

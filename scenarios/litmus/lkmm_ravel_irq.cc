@@ -160,7 +160,8 @@ void Eval::note_usage(int loc, lang::Pos pos, bool read) {
 // outermost pair spans the union, which is the task's reader region in the kernel.
 void Eval::rcu_reader(bool starting) {
   if (!lay_.rcu_consolidated || seq_ != nullptr) return;
-  const bool reader = starting || !spin_held_.empty() || !irq_->enabled || irq_->in_handler;
+  const bool reader =
+      starting || !spin_held_.empty() || !irq_->enabled || irq_->in_handler || bh_ > 0;
   if (reader == irq_->rcu_reader) return;
   irq_->rcu_reader = reader;
   em_.rcu(reader, em_.last_pos);
@@ -174,6 +175,10 @@ void Eval::no_sleep_irq(const std::string& n, lang::Pos pos) const {
   if (irq_->in_handler && (sleeps || n.rfind("mutex_", 0) == 0)) {
     refuse(pos, n + "() in an irq handler is not modelled under lkmm (sleeping or a mutex in "
                     "hardirq context is checked under sc)");
+  }
+  if (sleeps && bh_ > 0) {  // lkmm_ravel_raw.cc: BHs disabled is atomic context too
+    refuse(pos, n + "() with BHs disabled is not modelled under lkmm (sleeping in atomic "
+                    "context is checked under sc)");
   }
   if (sleeps && !irq_->enabled) {
     refuse(pos, n + "() with interrupts disabled is not modelled under lkmm (sleeping in "
@@ -189,7 +194,9 @@ bool Eval::irq_builtin(const std::string& n, const Expr* e, Frame& f, Val* out) 
   const bool on = irq_->enabled && !irq_->in_handler;
   *out = Val{};
   if (n == "irqs_disabled" || n == "in_irq" || n == "in_interrupt") {
-    *out = Val{n == "irqs_disabled" ? !on : irq_->in_handler, 0};
+    // in_interrupt() counts the BH-disabled count too (SOFTIRQ_DISABLE_OFFSET, cpu.cc).
+    const bool intr = irq_->in_handler || (n == "in_interrupt" && bh_ > 0);
+    *out = Val{n == "irqs_disabled" ? !on : intr, 0};
     return true;
   }
   const bool save = n == "local_irq_save" || n == "spin_lock_irqsave";

@@ -44,7 +44,9 @@ void LockOrder::thread(const Layout& lay, const lkmm_thread::Trace& tr, const st
         !attempt && (lay.trylocks.count({pos_key(tr.pos[i]), e.loc}) > 0 || (tr.rw_try & bit));
     const int read = (tr.rw_read & bit) ? ((tr.rw_recursive & bit) ? 2 : 1) : 0;
     const bool nest = (tr.ww_nest & bit) != 0;
-    take(lay, name + " at " + where(pos), pos, e.loc, {trylock, read, nest}, &held, found);
+    auto sub = lay.nested.find({pos_key(pos), e.loc});  // spin_lock_nested() (_raw.cc)
+    const int s = sub == lay.nested.end() ? 0 : sub->second;
+    take(lay, name + " at " + where(pos), pos, e.loc, {trylock, read, nest, s}, &held, found);
     if (attempt) held.pop_back();
   }
 }
@@ -55,7 +57,7 @@ void LockOrder::take(const Layout& lay, const std::string& at, lang::Pos pos, in
                      std::vector<Held>* held, std::vector<lkmm_thread::Trace::Finding>* found) {
   const bool trylock = how.trylock;
   const int read = how.read;
-  const int cls = lay.cls(loc);
+  const int cls = lay.cls(loc) + how.sub * Layout::kSubclassStride;
   auto same = std::find_if(held->begin(), held->end(), [&](const Held& h) { return h.cls == cls; });
   // Under an acquire context (nest_lock, its map held since ww_acquire_init: lkmm_ravel_ww.cc)
   // a lock of a class held already is merged into it or passes check_deadlock() with 2: no
@@ -98,11 +100,12 @@ void LockOrder::add(std::pair<int, int> edge, const std::string& at, lang::Pos p
   }
   std::set<int> cycle(path.begin(), path.end());
   if (!reported_.insert(cycle).second) return;
-  std::string msg = "possible circular locking dependency detected: '" + lay.names[edge.second] +
-                    "' taken while holding '" + lay.names[edge.first] + "' (" + at + ")";
+  std::string msg = "possible circular locking dependency detected: '" +
+                    lay.class_name(edge.second) + "' taken while holding '" +
+                    lay.class_name(edge.first) + "' (" + at + ")";
   for (size_t i = 0; i + 1 < path.size(); ++i) {
-    msg += ", '" + lay.names[path[i + 1]] + "' while holding '" + lay.names[path[i]] + "' (" +
-           edges_.at({path[i], path[i + 1]}) + ")";
+    msg += ", '" + lay.class_name(path[i + 1]) + "' while holding '" + lay.class_name(path[i]) +
+           "' (" + edges_.at({path[i], path[i + 1]}) + ")";
   }
   found->push_back({"lockdep", msg, pos});
 }

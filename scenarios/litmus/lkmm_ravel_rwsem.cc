@@ -105,7 +105,7 @@ void Eval::rw_plausible(int loc, int64_t v, bool announced) const {
 }
 
 bool Eval::atomic_held() const {
-  return !spin_held_.empty() ||
+  return !spin_held_.empty() || bh_ > 0 ||
          std::any_of(rw_held_.begin(), rw_held_.end(), [](const RwHeld& h) { return h.rwlock; });
 }
 

@@ -129,7 +129,8 @@ bool modelled(const std::string& n) {
          resv_fences_builtin_name(n) ||                   // lkmm_ravel_resv_fences.cc
          dma_buf_builtin_name(n) ||                       // lkmm_ravel_dma_buf.cc
          dma_att_builtin_name(n) ||                       // lkmm_ravel_dma_buf_att.cc
-         wait2_builtin_name(n);                           // lkmm_ravel_wait2.cc
+         wait2_builtin_name(n) ||                         // lkmm_ravel_wait2.cc
+         raw_builtin_name(n);                             // lkmm_ravel_raw.cc
 }
 
 struct Refusal {
@@ -253,7 +254,8 @@ class Screen {
 // The kernel objects that are one location under lkmm (lkmm_ravel_kernel.cc).
 bool location_type(lang::ModelType m) {
   using M = lang::ModelType;
-  return m == M::kAtomic || m == M::kSpinlock || m == M::kMutex || m == M::kCompletion ||
+  return m == M::kAtomic || m == M::kSpinlock || m == M::kRawSpinlock || m == M::kMutex ||
+         m == M::kCompletion || m == M::kLockClassKey ||  // lkmm_ravel_raw.cc
          m == M::kKref || m == M::kDmaFence || m == M::kDmaFenceCb || m == M::kWaitQueueHead ||
          m == M::kWork || m == M::kXarray || m == M::kRwSemaphore || m == M::kRwlock ||
          m == M::kDmaResv || m == M::kDmaFenceOps || m == M::kModule || dma_buf_object(m);
@@ -268,8 +270,9 @@ void screen_global(const lang::Program& prog, const lang::VarDecl* d) {
   if (t.kind == K::kModel && t.depth == 0 && !location_type(t.model)) {
     refuse(d->pos, "'" + std::string(lang::model_type_name(t.model)) + " " + d->name +
                        "' is not modelled under --memory-model lkmm (only integers, pointers, "
-                       "atomic_t, spinlock_t, struct mutex, struct completion, struct kref, "
-                       "struct dma_fence, struct dma_fence_cb, wait_queue_head_t, struct "
+                       "atomic_t, spinlock_t, raw_spinlock_t, struct lock_class_key, struct "
+                       "mutex, struct completion, struct kref, struct dma_fence, struct "
+                       "dma_fence_cb, wait_queue_head_t, struct "
                        "work_struct, struct xarray, struct rw_semaphore, rwlock_t, struct "
                        "dma_resv, struct dma_fence_ops and struct module are)");
   }
@@ -328,6 +331,7 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
   add_fence_map(prog, out);   // signalling sections' lockdep map (lkmm_ravel_signalling.cc)
   add_alloc_map(prog, out);   // fs_reclaim, when a thread allocates (lkmm_ravel_alloc.cc)
   add_ww_stamp(prog, out);    // the acquire contexts' stamp counter (lkmm_ravel_ww.cc)
+  if (!add_set_classes(prog, out, err)) return false;  // lockdep_set_class (lkmm_ravel_raw.cc)
   if (!add_heaps(prog, out, err)) return false;        // kzalloc sites (lkmm_ravel_heap.cc)
   if (!add_fence_inits(prog, out, err)) return false;  // lkmm_ravel_fence_init.cc
   assign_threads(prog, out);  // the threads, each with its CPU's handlers (lkmm_ravel_irq.cc)

@@ -28,9 +28,9 @@ using lkmm_thread::kAddrBase;
 // queued callback being its call site's flag.
 bool field_object(lang::ModelType m) {
   using M = lang::ModelType;
-  return m == M::kAtomic || m == M::kSpinlock || m == M::kMutex || m == M::kCompletion ||
-         m == M::kKref || m == M::kDmaFence || m == M::kWaitQueueHead || m == M::kDmaFenceCb ||
-         m == M::kRwSemaphore || m == M::kRwlock || m == M::kRcuHead;
+  return m == M::kAtomic || m == M::kSpinlock || m == M::kRawSpinlock || m == M::kMutex ||
+         m == M::kCompletion || m == M::kKref || m == M::kDmaFence || m == M::kWaitQueueHead ||
+         m == M::kDmaFenceCb || m == M::kRwSemaphore || m == M::kRwlock || m == M::kRcuHead;
 }
 
 // Appends the locations of an object of type `t` named `name` (declared at `pos`).
@@ -58,9 +58,9 @@ void flatten(const lang::Program& prog, const SType& t, const std::string& name,
     if (field && !field_object(t.model)) {
       refuse(pos, "'" + std::string(lang::model_type_name(t.model)) + " " + name +
                       "' is not modelled under --memory-model lkmm inside a struct (only "
-                      "atomic_t, spinlock_t, struct mutex, struct completion, struct kref, "
-                      "struct dma_fence, struct dma_fence_cb, wait_queue_head_t, struct "
-                      "rw_semaphore, rwlock_t and struct rcu_head are)");
+                      "atomic_t, spinlock_t, raw_spinlock_t, struct mutex, struct completion, "
+                      "struct kref, struct dma_fence, struct dma_fence_cb, wait_queue_head_t, "
+                      "struct rw_semaphore, rwlock_t and struct rcu_head are)");
     }
     if (field && t.model == lang::ModelType::kKref) lay->krefs.push_back(loc);
     const bool rw = t.model == lang::ModelType::kRwSemaphore || t.model == lang::ModelType::kRwlock;
@@ -68,8 +68,9 @@ void flatten(const lang::Program& prog, const SType& t, const std::string& name,
     // lockdep keys a field's lock by its class, shared by every instance of the struct (sc's
     // model/lockdep.cc; the kernel's static key of spin_lock_init/mutex_init); lkmm's lockdep
     // (lkmm_ravel_lockdep.cc) has one class per location: exact only with one instance.
-    const bool lock =
-        t.model == lang::ModelType::kSpinlock || t.model == lang::ModelType::kMutex || rw;
+    const bool lock = t.model == lang::ModelType::kSpinlock ||
+                      t.model == lang::ModelType::kRawSpinlock ||
+                      t.model == lang::ModelType::kMutex || rw;
     if (field && lock && !lay->lock_classes.emplace(cls, loc).second) {
       refuse(at, "a second instance of the lock class '" + cls +
                      "' is not modelled under lkmm (lockdep's classes are sc's)");
