@@ -380,7 +380,7 @@ class Eval {
   bool work(const std::string& n, const Expr* e, Frame& f, Val* out);
   const Layout::Work& work_of(const Expr* e, Frame& f);
   Val queue_work(const Expr* e, Frame& f);
-  void refuse_work_wait(lang::Pos pos, const std::string& name);
+  const Layout::Work& work_to_wait_for(const Expr* e, Frame& f, const std::string& name);
   void flush_work(const Expr* e, Frame& f);
   // cancel_work_sync() and the worker's side of it (lkmm_ravel_work_cancel.cc).
   Val cancel_work(const Expr* e, Frame& f);

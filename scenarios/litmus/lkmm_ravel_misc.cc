@@ -31,12 +31,10 @@ bool Eval::misc(const std::string& n, const Expr* e, Frame& f, Val* out) {
     return true;
   }
   Val v = eval(e->args[0], f);
-  if (n == "KREF_INIT") {
+  if (n == "KREF_INIT" || n == "ERR_PTR") {  // the count; an errno as a pointer value
     *out = v;
   } else if (n == "IS_ERR_OR_NULL") {  // IS_ERR_VALUE(): in [-MAX_ERRNO, -1]
     *out = Val{v.v == 0 || (v.v < 0 && v.v >= -4095) ? 1 : 0, v.deps};
-  } else if (n == "ERR_PTR") {  // an errno as a pointer value
-    *out = v;
   } else {  // PTR_ERR
     const bool pointer = em_.is_address(v.v) || v.v >= kFnBase;
     *out = Val{pointer ? 0 : v.v, v.deps};

@@ -218,14 +218,20 @@ Val Eval::queue_work(const Expr* e, Frame& f) {
 // flush_work() and cancel_work_sync() sleep (wait_for_completion on the barrier work): under a
 // spinlock, in an RCU reader, with irqs off or in a handler that is sc's atomic-sleep; under a
 // mutex the work may take, lockdep's workqueue map reports the dependency in every execution.
-// Both are checked under sc only, so here they are refused.
-void Eval::refuse_work_wait(lang::Pos pos, const std::string& name) {
+// Both are checked under sc only, so here they are refused, as is a wait for a work queued
+// again (which run it waits for is not modelled). Returns the work waited for.
+const Layout::Work& Eval::work_to_wait_for(const Expr* e, Frame& f, const std::string& name) {
   if (!held_.empty() || rcu_depth_ > 0 || irq_->in_handler || !irq_->enabled) {
-    refuse(pos, name +
-                    "() under a lock, in an RCU reader or with interrupts off is not modelled "
-                    "under lkmm (sleeping in atomic context and lockdep's workqueue "
-                    "dependencies are checked under sc)");
+    refuse(e->pos, name +
+                       "() under a lock, in an RCU reader or with interrupts off is not modelled "
+                       "under lkmm (sleeping in atomic context and lockdep's workqueue "
+                       "dependencies are checked under sc)");
   }
+  const Layout::Work& w = work_of(e->args.back(), f);
+  if (w.runs > 1) {
+    refuse(e->pos, name + "() of a work queued again in one execution is not modelled under lkmm");
+  }
+  return w;
 }
 
 // flush_work() (__flush_work, start_flush_work): under pool->lock it finds the work neither
@@ -234,13 +240,7 @@ void Eval::refuse_work_wait(lang::Pos pos, const std::string& name) {
 // read of done (wait_for_completion's); 0: the thread waits on that read (a hang when the
 // work never finishes).
 void Eval::flush_work(const Expr* e, Frame& f) {
-  refuse_work_wait(e->pos, "flush_work");
-  const Layout::Work& w = work_of(e->args.back(), f);
-  if (w.runs > 1) {
-    refuse(e->pos,
-           "flush_work() of a work queued again in one execution is not modelled under "
-           "lkmm");
-  }
+  const Layout::Work& w = work_to_wait_for(e, f, "flush_work");
   if (em_.read(w.pending, lkmm::kOnce | lkmm::kAcquire, 0).v == 0) return;
   const uint64_t at = em_.trace.ev.size();
   if (em_.read(w.done, lkmm::kOnce | lkmm::kAcquire, 0).v != 0) return;

@@ -96,13 +96,7 @@ bool Eval::work_dequeued(const Layout::Work& w) {
 // and nothing runs it; set, the claim decides between stealing it (returns 1) and waiting for
 // its end (returns 0).
 Val Eval::cancel_work(const Expr* e, Frame& f) {
-  refuse_work_wait(e->pos, "cancel_work_sync");
-  const Layout::Work& w = work_of(e->args.back(), f);
-  if (w.runs > 1) {
-    refuse(e->pos,
-           "cancel_work_sync() of a work queued again in one execution is not modelled under "
-           "lkmm");
-  }
+  const Layout::Work& w = work_to_wait_for(e, f, "cancel_work_sync");
   em_.fence(lkmm::Fence::kMb);
   Val pending = em_.read(w.pending, lkmm::kOnce | lkmm::kAcquire, 0);
   if (pending.v == 0) return Val{0, pending.deps};
