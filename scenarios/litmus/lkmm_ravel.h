@@ -355,6 +355,8 @@ int kernel_global(const lang::Program& prog, const lang::Expr* a, lang::ModelTyp
 // A defined function's name (an ops member, a callback): its index in Program::functions,
 // else -1.
 int named_function(const lang::Program& prog, const lang::Expr* a);
+// Whether e is a call of the built-in `name` (e may be null).
+bool is_call_of(const lang::Expr* e, std::string_view name);
 // Every expression under s or e, outermost first (statements' declarations, conditions, loop
 // parts and xa_for_each arguments included).
 void for_each_expr(const lang::Stmt* s, const std::function<void(const lang::Expr*)>& fn);

@@ -33,11 +33,6 @@ using lang::ExprKind;
 using lang::Stmt;
 using lkmm_thread::kAddrBase;
 
-bool is_call_of(const Expr* e, std::string_view name) {
-  return e != nullptr && e->kind == ExprKind::kCall && e->a->bind.kind == Binding::Kind::kBuiltin &&
-         lang::builtins()[e->a->bind.index].name == name;
-}
-
 bool is_global(const Expr* e) {
   return e->kind == ExprKind::kIdent && e->bind.kind == Binding::Kind::kGlobal;
 }

@@ -27,11 +27,6 @@ using lang::ExprKind;
 using lang::SType;
 using lkmm_thread::kAddrBase;
 
-bool is_builtin(const lang::Expr* e, std::string_view name) {
-  return e->kind == ExprKind::kCall && e->a->bind.kind == Binding::Kind::kBuiltin &&
-         lang::builtins()[e->a->bind.index].name == name;
-}
-
 // The type kzalloc allocates: `kzalloc(struct T)` or `kzalloc(struct T, gfp)`, a struct only.
 uint32_t alloc_struct(const lang::Expr* e) {
   const lang::Expr* t = e->args.empty() ? nullptr : e->args[0];
@@ -67,6 +62,11 @@ int named_function(const lang::Program& prog, const lang::Expr* a) {
   return static_cast<int>(a->bind.index);
 }
 
+bool is_call_of(const lang::Expr* e, std::string_view name) {
+  return e != nullptr && e->kind == ExprKind::kCall && e->a->bind.kind == Binding::Kind::kBuiltin &&
+         lang::builtins()[e->a->bind.index].name == name;
+}
+
 void for_each_expr(const lang::Expr* e, const std::function<void(const lang::Expr*)>& fn) {
   if (e == nullptr) return;
   fn(e);
@@ -87,13 +87,13 @@ void for_each_expr(const lang::Stmt* s, const std::function<void(const lang::Exp
 
 void calls_of(const lang::Expr* e, std::string_view name, std::vector<const lang::Expr*>* out) {
   for_each_expr(e, [&](const lang::Expr* x) {
-    if (is_builtin(x, name)) out->push_back(x);
+    if (is_call_of(x, name)) out->push_back(x);
   });
 }
 
 void calls_of(const lang::Stmt* s, std::string_view name, std::vector<const lang::Expr*>* out) {
   for_each_expr(s, [&](const lang::Expr* x) {
-    if (is_builtin(x, name)) out->push_back(x);
+    if (is_call_of(x, name)) out->push_back(x);
   });
 }
 

@@ -31,11 +31,6 @@ using lang::Expr;
 using lang::ExprKind;
 using lang::StmtKind;
 
-bool is_call_of(const Expr* e, std::string_view name) {
-  return e != nullptr && e->kind == ExprKind::kCall && e->a->bind.kind == Binding::Kind::kBuiltin &&
-         lang::builtins()[e->a->bind.index].name == name;
-}
-
 // `&d`, d the global `g`.
 bool address_of(const Expr* a, const lang::VarDecl* g) {
   return a->kind == ExprKind::kUnary && a->op == lang::Tok::kAmp &&
@@ -45,9 +40,8 @@ bool address_of(const Expr* a, const lang::VarDecl* g) {
 
 // A defined function named by `a` (WORK(fn), INIT_WORK(&w, fn)), nullptr otherwise.
 const lang::Function* defined_function(const lang::Program& prog, const Expr* a) {
-  if (a->kind != ExprKind::kIdent || a->bind.kind != Binding::Kind::kFunction) return nullptr;
-  const lang::Function& fn = prog.functions[a->bind.index];
-  return fn.defined ? &fn : nullptr;
+  const int i = named_function(prog, a);
+  return i >= 0 ? &prog.functions[i] : nullptr;
 }
 
 }  // namespace
