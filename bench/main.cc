@@ -34,6 +34,7 @@ struct Args {
   uint32_t threads = 0;   // > 0: explore_parallel
   uint32_t simulate = 0;
   uint32_t split = 0;
+  bool independent = false;  // --independent: the independent split (checker/parallel.h)
 };
 
 constexpr uint64_t kDefaultCap = 200000;  // for strategies without reduction
@@ -41,7 +42,7 @@ constexpr uint64_t kDefaultCap = 200000;  // for strategies without reduction
 int usage(const char* msg) {
   std::fprintf(stderr,
                "ravel-bench: %s\nusage: ravel-bench [--json] [--strategy NAME] [--filter SUBSTR] "
-               "[--max-executions N] [--threads N | --simulate K] [--split D]\n",
+               "[--max-executions N] [--threads N | --simulate K] [--split D] [--independent]\n",
                msg);
   return 2;
 }
@@ -60,6 +61,8 @@ bool parse(int argc, char** argv, Args* a, std::string* err) {
     std::string v;
     if (arg == "--json") {
       a->json = true;
+    } else if (arg == "--independent") {
+      a->independent = true;
     } else if (arg == "--strategy") {
       if (!value(&a->strategy)) return false;
     } else if (arg == "--filter") {
@@ -96,6 +99,7 @@ bool parse(int argc, char** argv, Args* a, std::string* err) {
 ravel::ExploreResult explore_parallel(const Args& a, const ravel::ExploreOptions& opt,
                                       size_t index, ravel::ParallelStats* stats) {
   ravel::ParallelOptions par{a.threads != 0 ? a.threads : 1, a.simulate, a.split};
+  par.independent = a.independent;
   auto make = [index](ravel::ExploreOptions*, ravel::SetupFn* setup, ravel::SetupFn* final_fn) {
     auto p = std::make_shared<ravel::bench::Program>(ravel::bench::suite()[index]);
     *setup = p->setup;

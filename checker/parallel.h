@@ -18,6 +18,19 @@
 // sleep set, or recorded plugin state it must start from), it is run again. Only committed runs
 // count, so the counts, the violations, their order, indices, schedules and traces are those of
 // one thread, for any number of threads and any split depth; a wrong guess costs time only.
+//
+// The independent split (ParallelOptions::independent, `--split-order independent`). The
+// sequential order makes a piece's input wait for the pieces before it (their reversals change
+// the upper wakeup trees), so the pieces form a chain. Instead, an upper node may branch on
+// every enabled task not asleep there, in TaskId order (dpor_piece.cc all_branches): a piece
+// then aims no reversal at upper nodes, and its input (the path, the sleep sets, the prelude) is
+// known once its upper node is. Below the split, dpor is unchanged except for one rule: a task
+// that went to sleep at an upper node makes a reversal redundant only when it is a true initial
+// of it, not a weak one (dpor_stack.h insert_before: a weak initial relies on wakeup sequences
+// inserted at the node where the task was explored, which an upper node no longer gets). The
+// result: one complete execution per equivalence class, as one thread, in another order (the
+// upper tree's), with more runs ending sleep-set blocked; the commit is the same, so the output
+// is the same for any number of workers. docs/parallel.md, "The independent split".
 #pragma once
 
 #include <atomic>
@@ -48,6 +61,8 @@ struct ParallelOptions {
   // dfs and bounded: a piece ends after this many executions and what is left of it becomes
   // pieces of their own (parallel_prefix.h); 0: kPieceBudget. Results do not depend on it.
   uint64_t budget = 0;
+  // dpor: the independent split (design note above) instead of sequential dpor's order.
+  bool independent = false;
 };
 
 inline constexpr uint64_t kPieceBudget = 1000;

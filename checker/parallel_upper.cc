@@ -23,6 +23,7 @@ bool asleep_in(const std::vector<Ev>& sleep, TaskId t) {
 PieceInput Upper::root() const {
   PieceInput in;
   in.split = split_;
+  in.independent = independent_;
   return in;
 }
 
@@ -36,13 +37,14 @@ PieceInput Upper::input_to(size_t j) const {
   }
   in.detect_from = nodes_[j].event;
   in.split = split_;
+  in.independent = independent_;
   in.prelude = stateful_;
   in.prelude_schedules = stateful_schedules_;
   return in;
 }
 
 Upper Upper::below(const PieceInput& in) {
-  Upper u(in.split);
+  Upper u(in.split, in.independent);
   for (const PieceNode& p : in.prefix) {
     u.nodes_.emplace_back();
     dpor::from_piece(p, &u.nodes_.back(), &u.forest_);

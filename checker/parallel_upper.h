@@ -20,7 +20,9 @@ struct UpperNode : dpor::StackNode {
 
 class Upper {
  public:
-  explicit Upper(uint32_t split) : split_(split) {}
+  // `independent`: the independent split (parallel.h), whose pieces say so in their input.
+  explicit Upper(uint32_t split, bool independent = false)
+      : split_(split), independent_(independent) {}
   // The tree a piece run ahead would leave below its node: its prefix (without wakeup trees;
   // backtrack and lookahead stay below it: `floor`), for guessing the pieces nested in it.
   static Upper below(const dpor::PieceInput& in);
@@ -59,6 +61,7 @@ class Upper {
   void insert(const dpor::RawReversal& r);
 
   uint32_t split_;
+  bool independent_;
   size_t floor_ = 0;  // nodes [0, floor_) never backtrack (below())
   std::vector<UpperNode> nodes_;
   size_t depth_ = 0;

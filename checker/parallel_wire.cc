@@ -216,6 +216,7 @@ std::string wire_request(const PieceRequest& q) {
   put_flat(w, q.in.guide);
   w.put(q.in.detect_from);
   w.put(q.in.split);
+  w.put(q.in.independent);
   w.vec(q.in.prelude);
   put_list(w, q.in.prelude_schedules, [](Writer& w2, const std::string& s) { w2.str(s); });
   w.put(q.kind);
@@ -232,7 +233,8 @@ bool read_request(const std::string& bytes, PieceRequest* q) {
   Reader r(bytes);
   return r.get(&q->scenario) && r.get(&q->max_executions) && r.get(&q->time_limit_s) &&
          get_list(r, &q->in.prefix, get_node) && get_flat(r, &q->in.guide) &&
-         r.get(&q->in.detect_from) && r.get(&q->in.split) && r.vec(&q->in.prelude) &&
+         r.get(&q->in.detect_from) && r.get(&q->in.split) && r.get(&q->in.independent) &&
+         r.vec(&q->in.prelude) &&
          get_list(r, &q->in.prelude_schedules,
                   [](Reader& r2, std::string* s) { return r2.str(s); }) &&
          q->in.prelude_schedules.size() == q->in.prelude.size() && r.get(&q->kind) &&

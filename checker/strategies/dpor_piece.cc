@@ -49,6 +49,7 @@ class PieceStrategy final : public Stack<StackNode> {
   PieceStrategy(const PieceInput& in, bool commute, PieceOutput* out)
       : Stack("dpor", commute),
         split_(in.split),
+        independent_(in.independent),
         out_(out),
         prefix_(in.prefix.size()),
         first_node_(in.prefix.empty() ? 0 : in.prefix.size() - 1) {
@@ -94,7 +95,13 @@ class PieceStrategy final : public Stack<StackNode> {
     backtrack();
   }
   TaskId pick_task(const SchedulingPoint& p) override {
-    return in_prelude_ ? prelude_->pick_task(p) : pick(p);
+    if (in_prelude_) return prelude_->pick_task(p);
+    const size_t before = depth_;
+    const TaskId t = pick(p);
+    if (independent_ && first_ && depth_ > before && depth_ > prefix_ && upper(depth_ - 1)) {
+      note_enabled(p, depth_ - 1);
+    }
+    return t;
   }
   uint32_t pick_value(uint32_t n) override {
     return in_prelude_ ? prelude_->pick_value(n) : choose(n);
@@ -123,6 +130,7 @@ class PieceStrategy final : public Stack<StackNode> {
   void insert_before(uint32_t e, std::vector<Ev>* v, bool certain) override {
     const uint32_t at = node_of_event_[e];
     if (!upper(at)) return Stack::insert_before(e, v, certain);
+    if (independent_) return;  // the upper node branches on every task (all_branches)
     // What the coordinator would drop anyway is not sent: a reversal covered by the node's sleep
     // set (fixed while the piece runs), and a certain one sent before (inserting it again finds
     // its own leaf). A piece's reversals then stay few however long it runs.
@@ -149,19 +157,26 @@ class PieceStrategy final : public Stack<StackNode> {
     }
     return at < prefix_ || branching_[at] < split_;
   }
+  bool branches_on_all(size_t at) override { return independent_ && upper(at); }
   static bool branches(const StackNode& n) {
     return n.choice ? n.n > 1 : (n.enabled & (n.enabled - 1)) != 0;
   }
+  void note_enabled(const SchedulingPoint& p, size_t at);
+  WakeupForest::Flat all_branches(size_t at) const;
   void snapshot();
   void backtrack();
 
   uint32_t split_;
+  bool independent_;
   PieceOutput* out_;
   size_t prefix_;                         // nodes given by the input
   size_t first_node_;                     // node y (0 for the first piece, whose prefix is empty)
   size_t frozen_ = 0;                     // nodes [0, frozen_) never backtrack here
   std::vector<uint32_t> branching_;       // first execution: branching nodes before each node
   std::unordered_set<std::string> sent_;  // certain reversals sent (node, events)
+  // independent_: the next event of each task enabled at an upper node the first execution
+  // made, by node.
+  std::vector<std::vector<Ev>> pend_;
   bool first_ = true;
   bool finished_ = false;
   std::unique_ptr<Strategy> prelude_;
@@ -169,6 +184,38 @@ class PieceStrategy final : public Stack<StackNode> {
   bool in_prelude_ = false;
   std::string error_;
 };
+
+// The independent split: an upper node's branches are every enabled task not run nor asleep
+// there (a persistent set, trivially), in TaskId order, each with the event it would run (the
+// coordinator's guess of `ran`, checked when that branch's piece is committed). Races aimed at
+// upper nodes are then not needed: whatever reversal they would insert starts with one of these
+// tasks, and that branch's subtree is explored whole (with the rule for outer sleep entries,
+// Stack::insert_before). With the sleep sets this explores one complete execution per
+// equivalence class, as dpor does, plus runs that end sleep-set blocked (ExploreResult::blocked).
+void PieceStrategy::note_enabled(const SchedulingPoint& p, size_t at) {
+  if (pend_.size() <= at) pend_.resize(at + 1);
+  std::vector<Ev>& evs = pend_[at];
+  evs.clear();
+  for (const TaskId t : *p.enabled) {
+    evs.push_back(trace().pending_ev(t, (*p.pending)[t], (*p.domains)[t]));
+    if (t == 0 && p.init_joining) evs.back().joins = true;
+  }
+}
+
+WakeupForest::Flat PieceStrategy::all_branches(size_t at) const {
+  WakeupForest::Flat f;
+  const StackNode& node = nodes_[at];
+  if (at >= pend_.size()) return f;
+  for (const Ev& e : pend_[at]) {
+    if ((node.enabled & task_bit(e.task)) == 0 || e.task == node.task || asleep(node, e.task)) {
+      continue;
+    }
+    f.ev.push_back(e);
+    f.depth.push_back(0);
+    f.may_be_disabled.push_back(0);
+  }
+  return f;
+}
 
 // After the first execution: the upper nodes it created, for the coordinator.
 void PieceStrategy::snapshot() {
@@ -179,6 +226,7 @@ void PieceStrategy::snapshot() {
   for (size_t k = first_node_; k < frozen_ && k < depth_; ++k) {
     PieceNode p = to_piece(nodes_[k], forest_);
     if (!nodes_[k].choice) p.ran = trace().ev(nodes_[k].event);
+    if (independent_ && k >= prefix_ && !nodes_[k].choice) p.wut = all_branches(k);
     out_->upper.push_back(std::move(p));
   }
 }
@@ -206,6 +254,7 @@ std::string encode(const PieceInput& in) {
   put_flat(&s, in.guide);
   put(&s, in.detect_from);
   put(&s, in.split);
+  put(&s, in.independent);
   put(&s, in.prelude.size());
   for (size_t i = 0; i < in.prelude.size(); ++i) {
     put(&s, in.prelude[i]);

@@ -43,6 +43,9 @@ struct PieceInput {
   uint32_t detect_from = 0;       // races of earlier events were handled by earlier pieces
   // Upper nodes: the prefix, and the nodes above the split-th branching node of a path.
   uint32_t split = 0;
+  // The independent split (parallel.h): upper nodes branch on every enabled task, and races
+  // aimed at them are not reversed, so a piece's input is known when its upper node is made.
+  bool independent = false;
   // Earlier executions to replay first (their plugin state): indices and schedules.
   std::vector<uint64_t> prelude;
   std::vector<std::string> prelude_schedules;

@@ -26,7 +26,11 @@ struct StackNode {
   uint64_t enabled = 0;
   uint32_t ntasks = 0;    // tasks existing at this point
   std::vector<Ev> sleep;  // asleep here, with their next event
-  WakeupTree wut;         // branches still to explore from here (in the stack's forest)
+  // The first `outer` entries of `sleep` went to sleep at nodes whose branches this stack does
+  // not explore with wakeup sequences (a piece's upper nodes, which branch on every task:
+  // parallel.h's independent split); see Stack::insert_before. 0 for sequential dpor.
+  uint32_t outer = 0;
+  WakeupTree wut;  // branches still to explore from here (in the stack's forest)
   // Choice node.
   uint32_t n = 0;
   uint32_t value = 0;
@@ -71,7 +75,6 @@ class Stack : public Strategy, protected RaceSink {
   }
 
  protected:
-
   Trace& trace() { return races_.trace(); }
   const Trace& trace() const { return races_.trace(); }
 
@@ -102,9 +105,15 @@ class Stack : public Strategy, protected RaceSink {
   void insert_before(uint32_t e, std::vector<Ev>* v, bool certain) override {
     const uint32_t at = node_of_event_[e];
     Node& node = nodes_[at];
+    // A sleeping task that is a weak initial of v makes v redundant (JACM 2017, algorithm 2,
+    // line 6): the executions v leads to that it does not start are reached by reversing races
+    // at the node where that task's branch was explored, with wakeup sequences. An outer entry's
+    // node reverses no race (it branches on every task), so only a true initial makes v
+    // redundant there (Source-DPOR's rule: the sleeping branch explored every execution that
+    // starts with it).
     size_t pos = 0;
-    for (const Ev& q : node.sleep) {
-      if (weak_initial(q, *v, &pos)) return;
+    for (size_t i = 0; i < node.sleep.size(); ++i) {
+      if (weak_initial(node.sleep[i], *v, &pos) && (i >= node.outer || pos != kAbsent)) return;
     }
     const WakeupForest::Ref tail = node.wut.tail;
     forest_.insert(&node.wut, v, !certain);
@@ -112,6 +121,9 @@ class Stack : public Strategy, protected RaceSink {
   }
   // A new branch was appended to node `at`'s wakeup tree (the probes count late branches).
   virtual void inserted(size_t /*at*/) {}
+  // Whether node `at` branches on every task instead of following wakeup sequences: its sleep
+  // entries are outer ones in the nodes below it (StackNode::outer).
+  virtual bool branches_on_all(size_t /*at*/) { return false; }
 
   const char* who_;
   // nodes_[0, depth_) is the stack; slots above depth_ are kept to reuse their vectors'
@@ -128,12 +140,16 @@ class Stack : public Strategy, protected RaceSink {
   std::vector<uint32_t> node_of_event_;
 
  private:
-  void inherited_sleep(std::vector<Ev>* out) const {
+  void inherited_sleep(Node* node) {
     if (last_sched_ < 0) return;
     const Node& prev = nodes_[static_cast<size_t>(last_sched_)];
     const Ev& ran = trace().ev(prev.event);
-    for (const Ev& q : prev.sleep) {
-      if (!dependent(q, ran)) out->push_back(q);
+    const size_t outer =
+        branches_on_all(static_cast<size_t>(last_sched_)) ? prev.sleep.size() : prev.outer;
+    for (size_t i = 0; i < prev.sleep.size(); ++i) {
+      if (dependent(prev.sleep[i], ran)) continue;
+      node->sleep.push_back(prev.sleep[i]);
+      if (i < outer) ++node->outer;
     }
   }
 };
@@ -149,6 +165,7 @@ Node& Stack<Node>::fresh_node() {
   node.enabled = 0;
   node.ntasks = 0;
   node.sleep.clear();
+  node.outer = 0;
   forest_.clear(&node.wut);  // a discarded slot may still own its trees
   node.n = 0;
   node.value = 0;
@@ -176,7 +193,7 @@ TaskId Stack<Node>::pick(const SchedulingPoint& point) {
   node.event = point.step;
   node.enabled = enabled;
   node.ntasks = static_cast<uint32_t>(point.pending->size());
-  inherited_sleep(&node.sleep);
+  inherited_sleep(&node);
   node.wut = guide_;  // handed over: the node owns it now
   guide_ = WakeupTree{};
   // Follow the wakeup tree; a branch whose task is not enabled (a reversal that turned out to
@@ -239,7 +256,7 @@ void Stack<Node>::record(const Event& event, ObjectId task_domain) {
       Node& node = fresh_node();
       node.event = trace().size();
       node.task = event.task;
-      inherited_sleep(&node.sleep);
+      inherited_sleep(&node);
       ++depth_;
     }
     last_sched_ = static_cast<int64_t>(cursor_++);

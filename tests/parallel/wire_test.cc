@@ -94,6 +94,26 @@ TEST(Wire, PiecesThroughBytesGiveOneThreadsResult) {
   }
 }
 
+// The independent split's pieces say so in their bytes: through them, the same result as its
+// pieces on threads (a flag lost on the way would give sequential dpor's order, another one).
+TEST(Wire, IndependentPiecesThroughBytesGiveTheThreadsResult) {
+  for (bench::Program (*make)() : {lastzero, abba, counter}) {
+    ExploreOptions opt;
+    bench::Program p = make();
+    SCOPED_TRACE(p.name);
+    ParallelOptions threads;
+    threads.split = 2;
+    threads.independent = true;
+    const std::string want = summary(explore_parallel(opt, threads, env_of(make)));
+    for (uint32_t workers : {1u, 3u}) {
+      WireRunner runner(workers, opt, env_of(make));
+      ParallelOptions par = threads;
+      par.remote = &runner;
+      EXPECT_EQ(summary(explore_parallel(opt, par, env_of(make))), want) << workers;
+    }
+  }
+}
+
 // Blocks (random, pct) and prefix pieces (dfs, bounded) cross as bytes too.
 TEST(Wire, OtherStrategiesThroughBytesGiveOneThreadsResult) {
   for (const char* name : {"random", "pct", "dfs", "bounded"}) {

@@ -55,6 +55,8 @@ const std::vector<Row>& table() {
       // lkmm runs a .ravel scenario on the axiomatic checker (docs/litmus.md, "Scenarios under
       // lkmm"); any other spelling is refused.
       {"run", "--memory-model", {"", "SC", "LKMM", "tso", "sc "}, {"sc", "lkmm"}},
+      {"run --threads 2", "--split-order", {"", "Independent", "exact", "independent "},
+       {"sequential", "independent"}},
       {"run", "--trace", {""}, {}},
       {"run", "--junit", {""}, {}},
       {"run", "--replay", {"", "v2:0", "v1:0..1", "v1:0+0", "v1:0+zzzzzz", "v1:zzzzzzzzz", "v1:9"},
@@ -112,7 +114,8 @@ TEST(CliTable, EveryOptionGivenTwiceIsRefused) {
       "--trace a --trace b", "--junit a --junit b", "--replay v1: --replay v1:",
       "--estimate --estimate", "--estimate --estimate-samples 1 --estimate-samples 2",
       "--memory-model sc --memory-model sc", "--threads 1 --threads 2",
-      "--simulate-workers 2 --simulate-workers=2"};
+      "--simulate-workers 2 --simulate-workers=2",
+      "--threads 2 --split-order independent --split-order sequential"};
   for (const std::string& a : run) expect_bad("run " + a + " " + kScenario, "run " + a);
   for (std::string a : {"--jobs 1 --jobs 1", "--strategy dfs --strategy dpor",
                                "--out a --out b", "--update --update --baseline b"}) {
@@ -154,7 +157,9 @@ TEST(CliTable, OptionsOutOfContextAreRefused) {
                         "run --estimate=1",
                         "run --threads 2 --simulate-workers 2",
                         "run --estimate --threads 2",
-                        "run --replay v1: --threads 2"}) {
+                        "run --replay v1: --threads 2",
+                        "run --split-order independent",
+                        "run --threads 2 --strategy dfs --split-order independent"}) {
     expect_bad(a + (a.rfind("run", 0) == 0 && a.size() > 3 ? " " + kScenario : ""), a);
   }
 }

@@ -68,10 +68,11 @@ TEST(BashCompletion, OptionsOfEachCommand) {
   EXPECT_EQ(complete({"lockorder", "--b"}), (Words{"--baseline"}));
   EXPECT_EQ(complete({"report", "--"}), (Words{"--help", "--html"}));
   EXPECT_EQ(complete({"check", "--"}), (Words{"--help"}));
-  EXPECT_EQ(complete({"run", "--"}).size(), 26u);  // the 25 options of `ravel run`, and --help
+  EXPECT_EQ(complete({"run", "--"}).size(), 27u);  // the 26 options of `ravel run`, and --help
   EXPECT_EQ(complete({"run", "--mp"}), (Words{"--mpi"}));
   EXPECT_EQ(complete({"run", "--th"}), (Words{"--threads"}));
   EXPECT_EQ(complete({"run", "--si"}), (Words{"--signals", "--simulate-workers"}));
+  EXPECT_EQ(complete({"run", "--sp"}), (Words{"--split-order"}));
 }
 
 // Every option in a help text (`--name`), sorted.

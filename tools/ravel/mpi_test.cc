@@ -91,6 +91,19 @@ TEST(Mpi, LimitsHoldAcrossRanks) {
   }
 }
 
+// --split-order independent over ranks: what its pieces give on threads (a rank that ran them
+// in sequential dpor's order would print another run).
+TEST(Mpi, IndependentSplitOverRanksPrintsWhatItsThreadsPrint) {
+  for (const char* limit : {"", "--executions 7"}) {
+    Result one = ravel("run --json --threads 1 --split-order independent " + std::string(limit) +
+                       " " + kMany);
+    Result n =
+        mpi(3, "run --mpi --json --split-order independent " + std::string(limit) + " " + kMany);
+    EXPECT_EQ(n.code, one.code) << limit << n.err;
+    EXPECT_EQ(untimed(n.out), untimed(one.out)) << limit;
+  }
+}
+
 // --time-limit reaches the piece running on a rank: one execution that would run for seconds
 // (exit_codes_test's long loop) stops at the limit, as on one thread.
 TEST(Mpi, TheTimeLimitStopsARunningPiece) {

@@ -93,6 +93,7 @@ interp::RunResult explore_parallel_one(const RunOptions& o, const lang::Checked&
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   par.threads = o.threads == 0 ? cores : static_cast<uint32_t>(o.threads);
   par.simulate = static_cast<uint32_t>(o.simulate_workers);
+  par.independent = o.independent;
   ParallelStats stats;
   interp::RunResult r =
       interp::run_program_parallel(*checked.program, scenario_options(o), ex, par, &stats);
@@ -109,6 +110,7 @@ interp::RunResult explore_mpi_one(const RunOptions& o, const lang::Checked& chec
   std::unique_ptr<PieceRunner> runner = mpi_runner(static_cast<uint32_t>(index));
   ParallelOptions par;
   par.remote = runner.get();
+  par.independent = o.independent;
   ParallelStats stats;
   interp::RunResult r =
       interp::run_program_parallel(*checked.program, scenario_options(o), ex, par, &stats);
@@ -141,7 +143,9 @@ interp::RunResult explore_one(const RunOptions& o, const lang::Checked& checked,
     }
     estimate_for_progress(o, checked, ex);
     if (o.mpi) return explore_mpi_one(o, checked, ex, index, fig);
-    if (o.threads != 1 || o.simulate_workers > 0) return explore_parallel_one(o, checked, ex, fig);
+    if (o.threads != 1 || o.simulate_workers > 0 || o.independent) {
+      return explore_parallel_one(o, checked, ex, fig);
+    }
     return interp::run_program(*checked.program, scenario_options(o), ex);
   } catch (const std::bad_alloc&) {
     interp::RunResult r;

@@ -48,6 +48,7 @@ constexpr OptionSpec kRunOptionTable[] = {
     {"threads", "N", ""},
     {"simulate-workers", "K", ""},
     {"mpi", "", ""},
+    {"split-order", "ORDER", "sequential independent"},
     {"loop-bound", "N", ""},
     {"stop-on-first", "", ""},
     {"estimate", "", ""},
@@ -122,6 +123,16 @@ bool check_parallel(const RunOptions& o) {
   return true;
 }
 
+// --split-order chooses how dpor's tree is cut into pieces (checker/parallel.h); the other
+// strategies' pieces are independent already.
+bool check_split_order(const RunOptions& o) {
+  if (!o.threads_given && o.simulate_workers == 0 && !o.mpi) {
+    return bad("--split-order needs --threads, --simulate-workers or --mpi");
+  }
+  if (o.strategy != "dpor") return bad("--split-order applies only to --strategy dpor");
+  return true;
+}
+
 // --mpi: the pieces of --threads over MPI ranks (tools/ravel/mpi.h): one scenario at a time.
 bool check_mpi(const RunOptions& o) {
   if (!mpi_built()) {
@@ -141,6 +152,7 @@ bool check_mpi(const RunOptions& o) {
 bool check_combination(const RunOptions& o) {
   if (o.mpi && !check_mpi(o)) return false;
   if ((o.threads_given || o.simulate_workers > 0) && !check_parallel(o)) return false;
+  if (o.split_order_given && !check_split_order(o)) return false;
   if (o.quiet && o.verbose) return bad("--quiet and --verbose exclude each other");
   if (o.strategy == "bounded" && o.preemptions < 0) {
     return bad("--strategy bounded needs --preemptions N");
@@ -198,6 +210,12 @@ bool apply_text(const GivenOption& g, RunOptions& o) {
     o.early_timeouts = true;
   } else if (n == "memory-model") {
     return memory_model(v, o);
+  } else if (n == "split-order") {
+    if (v != "sequential" && v != "independent") {
+      return bad("option --split-order expects sequential or independent, got '" + v + "'");
+    }
+    o.independent = v == "independent";
+    o.split_order_given = true;
   } else if (n == "no-reduction") {
     return no_reduction(v, o);
   } else {  // a flag of the table (parse_args yields no name outside it)

@@ -26,6 +26,8 @@ struct RunOptions {
   bool threads_given = false;
   int64_t simulate_workers = 0; // --simulate-workers K: the pieces over K logical workers
   bool mpi = false;             // --mpi: the pieces over the ranks of an MPI job (tools/ravel/mpi.h)
+  bool independent = false;     // --split-order independent (checker/parallel.h)
+  bool split_order_given = false;
   int64_t loop_bound = 1000;  // language.md section 3
   bool stop_on_first = false;
   bool json = false;

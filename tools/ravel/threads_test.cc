@@ -153,5 +153,38 @@ TEST(Threads, SimulatedWorkersReportTheirShares) {
   EXPECT_NE(r.err.find("busiest"), std::string::npos) << r.err;
 }
 
+// --split-order independent: its own order, the same output for any number of threads and
+// simulated workers (byte for byte, limits included); against one thread, the same verdict and
+// exit code, and the same "found:" line (the violations' kinds).
+std::string found_line(const std::string& out) {
+  const size_t at = out.find("found:");
+  return at == std::string::npos ? "" : out.substr(at, out.find('\n', at) - at);
+}
+
+TEST(Threads, IndependentSplitPrintsTheSameForAnyCount) {
+  std::vector<std::string> files = kScenarios;
+  files.push_back("tests/traces/data/lockdep_history.ravel");
+  for (const std::string& file : files) {
+    const Output one = run(file, "");
+    for (const std::string& mode :
+         {std::string(), std::string("--json"), std::string("--executions 5 --json"),
+          std::string("--stop-on-first")}) {
+      const Output base = run(file, mode + " --threads 1 --split-order independent");
+      if (mode.empty()) {
+        EXPECT_EQ(base.code, one.code) << file;
+        EXPECT_EQ(found_line(base.out), found_line(one.out)) << file;
+      }
+      for (const char* extra : {"--threads 2", "--threads 3", "--simulate-workers 5"}) {
+        SCOPED_TRACE(file + " " + mode + " " + extra);
+        const Output n = run(file, mode + " --split-order independent " + extra);
+        EXPECT_EQ(n.code, base.code);
+        EXPECT_EQ(n.out, base.out);
+        EXPECT_EQ(n.trace, base.trace);
+        EXPECT_EQ(n.junit, base.junit);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ravel::cli::testing
