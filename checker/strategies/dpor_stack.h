@@ -143,6 +143,8 @@ class Stack : public Strategy, protected RaceSink {
   void inherited_sleep(Node* node) {
     if (last_sched_ < 0) return;
     const Node& prev = nodes_[static_cast<size_t>(last_sched_)];
+    // Most nodes have nothing asleep: no virtual call for them (this runs at every new node).
+    if (prev.sleep.empty()) return;
     const Ev& ran = trace().ev(prev.event);
     const size_t outer =
         branches_on_all(static_cast<size_t>(last_sched_)) ? prev.sleep.size() : prev.outer;
