@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "checker/api.h"
+#include "model/core/hb_clock.h"
 #include "model/core/wait.h"
 #include "model/module.h"
 #include "model/refcount.h"
@@ -116,6 +117,7 @@ struct DmaFence {
   uint64_t context = 0;
   uint64_t seqno = 0;
   bool signaled = false;
+  Epoch signal_epoch;  // where the signal sits in happens-before (dma::set_signaled)
   bool enable_signal = false;
   bool timestamp = false;   // DMA_FENCE_FLAG_TIMESTAMP_BIT: set with the signal (dma_fields.h)
   uint64_t user_flags = 0;  // the bits from DMA_FENCE_FLAG_USER_BITS up, the driver's own

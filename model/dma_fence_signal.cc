@@ -72,14 +72,24 @@ void set_result(int64_t v) { Ctx::current().set_result(v); }
 // returns -EINVAL), detach ops without .wait/.release (RCU_INIT_POINTER(fence->ops, NULL): readers
 // inside rcu_read_lock may still use the old table until a grace period), then run the stashed
 // callback list in registration order, each cb's node re-initialized before its call.
+void set_signaled(DmaFence* f) {
+  const TaskId self = Ctx::current().self();
+  f->signaled = true;
+  f->signal_epoch = hb_clock(self).epoch(self);
+  hb_release(f->id);
+}
+
+bool signaled_in_past(const DmaFence* f) {
+  return f->signaled && hb_clock(Ctx::current().self()).covers(f->signal_epoch);
+}
+
 int signal_locked_effect(DmaFence* f, Loc loc) {
   if (f->signaled) {
     set_result(-EINVAL);
     return -EINVAL;
   }
-  f->signaled = true;
+  set_signaled(f);
   f->timestamp = true;  // fence->timestamp, then set_bit(DMA_FENCE_FLAG_TIMESTAMP_BIT)
-  hb_release(f->id);
   if (f->ops != nullptr && !f->ops->wait && !f->ops->release) f->ops = nullptr;
   set_result(0);
   if (DmaFenceCbMemory* mem = state().cb_memory) {

@@ -80,8 +80,7 @@ bool dma_fence_flag_test_and_set(DmaFence* f, int nr, Loc loc) {
             "it",
             loc);
       }
-      f->signaled = true;  // the waiters' gate opens with this kWrite of the fence
-      hb_release(f->id);
+      dma::set_signaled(f);  // the waiters' gate opens with this kWrite of the fence
       break;
     case kDmaFenceFlagTimestampBit:
       f->timestamp = true;

@@ -54,6 +54,14 @@ void ops_call_step(OpKind kind, ObjectId table, const char* member, Loc loc);
 void warn(const std::string& message, const std::string& details, Loc loc);
 void set_result(int64_t v);
 
+// Sets f's SIGNALED bit: notes the signaller's epoch (DmaFence::signal_epoch), then publishes
+// its clock on the fence (hb_release), in the caller's step.
+void set_signaled(DmaFence* f);
+// Whether the signal of f happens before the running task's current point. Unlike "f is
+// signalled now", every interleaving equivalent to this one agrees on it, so a model may branch
+// on it without a step of its own (a signal not in the past may land before or after).
+bool signaled_in_past(const DmaFence* f);
+
 // The fence's effect of signalling (lock held, inside the caller's step): -EINVAL if already
 // signalled, else sets the bit, publishes HB, detaches ops, runs the callbacks in order.
 int signal_locked_effect(DmaFence* f, Loc loc);

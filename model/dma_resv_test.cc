@@ -6,7 +6,10 @@
 #include <cerrno>
 
 #include "model/testing.h"
+#include "model/completion.h"
 #include "model/cpu.h"
+#include "model/mutex.h"
+#include "model/spinlock.h"
 
 namespace ravel::model {
 namespace {
@@ -105,6 +108,82 @@ TEST_P(DmaResvTest, WaitCoversLowerUsages) {
   EXPECT_TRUE(write.violations.empty()) << summary(write);
   auto all = wait_usage(GetParam(), DmaResvUsage::kBookkeep);
   EXPECT_TRUE(found(all, Violation::Kind::kHang)) << summary(all);
+}
+
+// dma_resv_wait_timeout() under a spinlock: the unlocked iterator skips a fence already
+// signalled (dma-resv.c dma_resv_iter_walk_unlocked()), so only a fence still unsignalled gets a
+// dma_fence_wait_timeout() and its might_sleep(). Signalled first: silent; else: atomic sleep.
+ExploreResult wait_under_spinlock(const std::string& strategy, bool signal_first) {
+  return run(strategy, [=](Ctx& ctx) {
+    auto* resv = dma_resv_new("resv");
+    auto* f = dma_fence_new("job", nullptr, nullptr);
+    auto* lock = spinlock_new("state_lock");
+    dma_resv_lock(resv, nullptr, RAVEL_LOC);
+    dma_resv_reserve_fences(resv, 1, RAVEL_LOC);
+    dma_resv_add_fence(resv, f, DmaResvUsage::kWrite, RAVEL_LOC);
+    dma_resv_unlock(resv, RAVEL_LOC);
+    auto wait = [=] {
+      spin_lock(lock, RAVEL_LOC);
+      dma_resv_wait_timeout(resv, DmaResvUsage::kWrite, false, kDmaMaxScheduleTimeout, RAVEL_LOC);
+      spin_unlock(lock, RAVEL_LOC);
+    };
+    if (signal_first) {
+      spawn_thread_fn(ctx, {.name = "T0"}, [=] {
+        dma_fence_signal(f, RAVEL_LOC);
+        wait();
+      });
+    } else {
+      spawn_thread_fn(ctx, {.name = "gpu"}, [=] { dma_fence_signal(f, RAVEL_LOC); });
+      spawn_thread_fn(ctx, {.name = "waiter"}, wait);
+    }
+  });
+}
+
+TEST_P(DmaResvTest, WaitSkipsSignalledFences) {
+  auto quiet = wait_under_spinlock(GetParam(), true);
+  EXPECT_TRUE(quiet.complete);
+  EXPECT_TRUE(quiet.violations.empty()) << summary(quiet);
+  auto racing = wait_under_spinlock(GetParam(), false);
+  EXPECT_TRUE(found(racing, Violation::Kind::kAtomicSleep)) << summary(racing);
+}
+
+// The lockdep direction, as scenarios/dma-resv/wait-in-signalling.ravel: a signalling section
+// takes `sched_lock`, the waiter holds it around dma_resv_wait_timeout(). When the waiter first
+// waits for `done`, completed after the signal, the fence is signalled in every interleaving and
+// the kernel never takes dma_fence_map under sched_lock: silent. Without that order: the cycle.
+ExploreResult wait_after_signal_in_section(const std::string& strategy, bool ordered) {
+  return run(strategy, [=](Ctx& ctx) {
+    auto* resv = dma_resv_new("resv");
+    auto* f = dma_fence_new("job", nullptr, nullptr);
+    auto* sched_lock = mutex_new("sched_lock");
+    auto* done = completion_new("done");
+    dma_resv_lock(resv, nullptr, RAVEL_LOC);
+    dma_resv_reserve_fences(resv, 1, RAVEL_LOC);
+    dma_resv_add_fence(resv, f, DmaResvUsage::kWrite, RAVEL_LOC);
+    dma_resv_unlock(resv, RAVEL_LOC);
+    spawn_thread_fn(ctx, {.name = "completion_work"}, [=] {
+      bool cookie = dma_fence_begin_signalling(RAVEL_LOC);
+      mutex_lock(sched_lock, RAVEL_LOC);
+      mutex_unlock(sched_lock, RAVEL_LOC);
+      dma_fence_signal(f, RAVEL_LOC);
+      dma_fence_end_signalling(cookie, RAVEL_LOC);
+      complete(done, RAVEL_LOC);
+    });
+    spawn_thread_fn(ctx, {.name = "submit"}, [=] {
+      if (ordered) wait_for_completion(done, RAVEL_LOC);
+      mutex_lock(sched_lock, RAVEL_LOC);
+      dma_resv_wait_timeout(resv, DmaResvUsage::kWrite, false, kDmaMaxScheduleTimeout, RAVEL_LOC);
+      mutex_unlock(sched_lock, RAVEL_LOC);
+    });
+  });
+}
+
+TEST_P(DmaResvTest, WaitForAFenceSignalledBeforeTakesNoLockdepMap) {
+  auto ordered = wait_after_signal_in_section(GetParam(), true);
+  EXPECT_TRUE(ordered.complete);
+  EXPECT_TRUE(ordered.violations.empty()) << summary(ordered);
+  auto racing = wait_after_signal_in_section(GetParam(), false);
+  EXPECT_TRUE(found(racing, kLockdep)) << summary(racing);
 }
 
 TEST_P(DmaResvTest, TestSignaledCoversLowerUsages) {

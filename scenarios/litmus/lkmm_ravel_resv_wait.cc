@@ -13,7 +13,7 @@
 // Eval::fence_wait). ret = timeout (1 for 0) is passed from one wait to the next and the loop
 // stops at the first that returns 0: a finite timeout may fire on a fence not yet signalled,
 // as sc's late timeout (Eval::fence_sleep, timeouts_late). A negative timeout is refused
-// (the kernel WARNs only when a fence is left to wait for; sc WARNs for any fence).
+// (the kernel WARNs only when a fence is left to wait for, sc when one is not signalled before).
 #include <cstdint>
 #include <string>
 
