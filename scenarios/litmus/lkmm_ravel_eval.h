@@ -37,6 +37,8 @@ inline constexpr uint32_t kMaxCallDepth = 64;
 // The flags local_irq_save() and the *_irqsave locks store when hardirqs were on:
 // X86_EFLAGS_IF, as sc's (model/cpu.h).
 inline constexpr int64_t kIrqFlagsEnabled = 0x200;
+// MAX_SCHEDULE_TIMEOUT as the scenario language defines it (scenarios/lang/constants.cc).
+inline constexpr int64_t kMaxScheduleTimeout = INT64_MAX;
 
 // The interrupt state of the CPU a path runs on (lkmm_ravel_irq.cc): the handlers bound to it,
 // how often each may still fire, whether the thread has hardirqs enabled, whether a handler

@@ -227,7 +227,7 @@ void Eval::fence_wait(const Expr* e, Frame& f) {
   }
   const Layout::Fence& fc = fence_of(eval(e->args[0], f), e->args[0]->pos);
   eval(e->args[1], f);  // intr: sc's default wait ignores it (no signals in a scenario)
-  fence_sleep(fc, INT64_MAX, "dma_fence_wait", e->pos);  // lkmm_ravel_wait2.cc
+  fence_sleep(fc, kMaxScheduleTimeout, "dma_fence_wait", e->pos);  // lkmm_ravel_wait2.cc
 }
 
 // dma_fence_get_status(): under spin_lock_irqsave(fence->lock), dma_fence_is_signaled_locked()

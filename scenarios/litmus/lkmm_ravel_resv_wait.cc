@@ -20,11 +20,6 @@
 #include "scenarios/litmus/lkmm_ravel_eval.h"
 
 namespace ravel::litmus::lkmm_ravel {
-namespace {
-
-constexpr int64_t kMaxScheduleTimeout = INT64_MAX;  // scenarios/lang/constants.cc
-
-}  // namespace
 
 // __dma_fence_might_wait(): the map's take and release are relaxed reads of a location nobody
 // writes, carrying lockdep's acquisitions (Trace::rw_*), as lkmm_ravel_signalling.cc does. No

@@ -217,9 +217,7 @@ class Screen {
     if (callee->bind.kind == Binding::Kind::kBuiltin) {
       std::string n(lang::builtins()[callee->bind.index].name);
       if (!modelled(n)) {
-        refuse(e->pos, "'" + n +
-                           "' is not modelled under --memory-model lkmm (kernel objects, "
-                           "lockdep and IRQs run under sc only)");
+        refuse(e->pos, "'" + n + "' is not modelled under --memory-model lkmm (it runs under sc)");
       }
     } else if (callee->bind.kind != Binding::Kind::kFunction &&
                callee->bind.kind != Binding::Kind::kIntrinsic) {

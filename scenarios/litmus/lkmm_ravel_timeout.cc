@@ -42,9 +42,8 @@ namespace ravel::litmus::lkmm_ravel {
 
 namespace {
 
-constexpr int64_t kUintMax = 4294967295;            // complete_all()'s done
-constexpr int64_t kMaxScheduleTimeout = INT64_MAX;  // scenarios/lang/constants.cc
-constexpr int64_t kHz = 1000;                       // scenarios/lang/constants.cc HZ
+constexpr int64_t kUintMax = 4294967295;  // complete_all()'s done
+constexpr int64_t kHz = 1000;             // scenarios/lang/constants.cc HZ
 using lkmm::Set;
 using lkmm_thread::Trace;
 

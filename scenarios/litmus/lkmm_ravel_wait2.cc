@@ -21,7 +21,6 @@ namespace ravel::litmus::lkmm_ravel {
 
 namespace {
 
-constexpr int64_t kMaxScheduleTimeout = INT64_MAX;  // scenarios/lang/constants.cc
 constexpr int64_t kEinval = 22;
 
 }  // namespace
