@@ -50,8 +50,9 @@ void estimate_for_progress(const RunOptions& o, const lang::Checked& checked,
 }
 
 // The line --simulate-workers prints (and --threads with --verbose): how the pieces spread.
+// `plain_runs`: the runs of unsplit dpor on one thread, when measured (0: not).
 std::string parallel_note(const ParallelStats& s, uint32_t workers, bool simulated,
-                          const char* what = "threads:") {
+                          const char* what = "threads:", uint64_t plain_runs = 0) {
   uint64_t busiest = 0, sum = 0;
   for (uint64_t e : s.worker_executions) {
     busiest = std::max(busiest, e);
@@ -83,6 +84,12 @@ std::string parallel_note(const ParallelStats& s, uint32_t workers, bool simulat
         s.virtual_time > 0 ? static_cast<double>(s.committed_runs) / s.virtual_time : 0.0);
     out += buf;
   }
+  if (plain_runs > 0 && s.virtual_time > 0) {
+    std::snprintf(buf, sizeof buf, "; unsplit dpor: %llu runs, speedup over it %.2f",
+                  static_cast<unsigned long long>(plain_runs),
+                  static_cast<double>(plain_runs) / s.virtual_time);
+    out += buf;
+  }
   return out;
 }
 
@@ -98,8 +105,16 @@ interp::RunResult explore_parallel_one(const RunOptions& o, const lang::Checked&
   interp::RunResult r =
       interp::run_program_parallel(*checked.program, scenario_options(o), ex, par, &stats);
   if (par.simulate > 0 || o.verbose) {
-    fig->parallel =
-        parallel_note(stats, par.simulate > 0 ? par.simulate : par.threads, par.simulate > 0);
+    // The independent split runs more than unsplit dpor (its upper nodes branch on every task):
+    // its own one-thread runs would flatter the speedup, so the unsplit run is measured too.
+    uint64_t plain_runs = 0;
+    if (par.simulate > 0 && par.independent) {
+      ExploreOptions plain = ex;
+      plain.progress = nullptr;
+      plain_runs = interp::run_program(*checked.program, scenario_options(o), plain).result.run_count;
+    }
+    fig->parallel = parallel_note(stats, par.simulate > 0 ? par.simulate : par.threads,
+                                  par.simulate > 0, "threads:", plain_runs);
   }
   return r;
 }

@@ -153,6 +153,27 @@ TEST(Threads, SimulatedWorkersReportTheirShares) {
   EXPECT_NE(r.err.find("busiest"), std::string::npos) << r.err;
 }
 
+// With the independent split the line also gives unsplit dpor's runs on one thread, measured:
+// its executions plus its sleep-set-blocked runs, as `--verbose` prints them for one thread.
+TEST(Threads, SimulatedIndependentSplitMeasuresUnsplitDpor) {
+  const std::string file = "scenarios/fence-ops/dma-fence-unload-no-sync.ravel";
+  Result r = ravel("run --simulate-workers 4 --split-order independent " + file);
+  EXPECT_EQ(r.code, 0) << r.err;
+  Result one = ravel("run --verbose " + file);
+  static const std::regex executions(R"(strategy dpor, ([0-9]+) executions)");
+  static const std::regex blocked(R"(blocked: ([0-9]+), discarded by assume: ([0-9]+))");
+  std::smatch e, b;
+  ASSERT_TRUE(std::regex_search(one.out, e, executions)) << one.out;
+  ASSERT_TRUE(std::regex_search(one.out, b, blocked)) << one.out;
+  const uint64_t runs = std::stoull(e[1]) + std::stoull(b[1]) + std::stoull(b[2]);
+  EXPECT_NE(r.err.find("; unsplit dpor: " + std::to_string(runs) + " runs, speedup over it "),
+            std::string::npos)
+      << r.err << "\nunsplit runs: " << runs;
+  // The sequential split explores what one thread does: nothing to measure beside it.
+  Result seq = ravel("run --simulate-workers 4 " + file);
+  EXPECT_EQ(seq.err.find("unsplit dpor"), std::string::npos) << seq.err;
+}
+
 // --split-order independent: its own order, the same output for any number of threads and
 // simulated workers (byte for byte, limits included); against one thread, the same verdict and
 // exit code, and the same "found:" line (the violations' kinds).
