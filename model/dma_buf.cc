@@ -258,6 +258,34 @@ void dma_buf_put(DmaBuf* buf, Loc loc) {
   }
 }
 
+void dma_note_own_job(const DmaFence* f) {
+  dma::state().own_jobs.emplace_back(Ctx::current().self(), f);
+}
+
+namespace {
+
+// The order a write reads the snapshot in: the writing task's own jobs first (dma_note_own_job),
+// then the rest in the snapshot's order (own_fences_first). A function of the task's code and
+// of the snapshot, so the same in every interleaving equivalent to this one.
+std::vector<DmaFence*> scan_order(const std::vector<DmaFence*>& snapshot) {
+  const TaskId self = Ctx::current().self();
+  std::vector<DmaFence*> out;
+  for (const auto& [task, f] : dma::state().own_jobs) {
+    if (task != self) continue;
+    auto it = std::find(snapshot.begin(), snapshot.end(), f);
+    if (it != snapshot.end() && std::find(out.begin(), out.end(), f) == out.end()) {
+      out.push_back(*it);
+    }
+  }
+  if (out.empty()) return snapshot;
+  for (DmaFence* f : snapshot) {
+    if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+  }
+  return out;
+}
+
+}  // namespace
+
 bool dma_access(DmaBufMapping* m, DmaDir dir, Loc loc) {
   need(m, op::kDmaAccess, loc);
   Ctx& ctx = Ctx::current();
@@ -269,7 +297,7 @@ bool dma_access(DmaBufMapping* m, DmaDir dir, Loc loc) {
     return false;
   }
   if (dir != DmaDir::kWrite || !m->invalidated) return true;
-  for (DmaFence* f : m->fences_at_invalidate) {
+  for (DmaFence* f : scan_order(m->fences_at_invalidate)) {
     // No uaf check: the resv's reference kept the fence alive for the exporter's wait.
     ctx.yield({.kind = op::kDmaAccess, .access = Access::kRead, .object = f->id, .loc = loc});
     if (!f->signaled) return true;  // work fenced before the invalidation is still running

@@ -14,8 +14,9 @@
 //   - otherwise allowed.
 // dma_access is a kRead of the mapping, then (only for a WRITE after invalidation) a kRead of each
 // snapshot fence until an unsignalled one: signalling is monotone, so the verdict is the one at
-// the last step. The fences the mapping's own task added after making it come first (its jobs:
-// docs/reduction.md "Snapshot order"); any order gives the same verdict.
+// the last step. The fences the writing task's own code signals come first, then those the
+// mapping's own task added after making it (its jobs: docs/reduction.md "Snapshot order"); any
+// order gives the same verdict.
 // dma_buf_get/put is the file reference; the last put calls the exporter's .release.
 #pragma once
 
@@ -100,5 +101,10 @@ void dma_buf_get(DmaBuf* buf, Loc loc);
 void dma_buf_put(DmaBuf* buf, Loc loc);
 // Device DMA through a mapping; true when allowed, false after reporting a dma-fault.
 bool dma_access(DmaBufMapping* m, DmaDir dir, Loc loc);
+// The running task's code signals `f`: a fact of that code, the same in every execution (the
+// interpreter notes each `dma_fence_signal(&fence)` of a thread's body as the thread starts).
+// Its writes after an invalidation read `f` first: a device's own job is unsignalled while it
+// still writes under it. Only the order of those reads depends on it, never a verdict.
+void dma_note_own_job(const DmaFence* f);
 
 }  // namespace ravel::model

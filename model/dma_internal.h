@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "checker/api.h"
@@ -36,6 +37,8 @@ struct State {
     ObjectId mapping;
   };
   std::vector<LastMap> last_map;
+  // The fences each task's code signals (dma_note_own_job), in the order noted.
+  std::vector<std::pair<TaskId, const DmaFence*>> own_jobs;
   // The callback lists' memory when a caller provides it (dma_fence_cb_memory), else nullptr:
   // every fence's list is then that memory, never DmaFence::cb_list.
   DmaFenceCbMemory* cb_memory = nullptr;

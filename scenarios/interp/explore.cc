@@ -9,12 +9,14 @@
 // a trace replay (`ravel run --trace/--replay`) with a fresh one built from the same options.
 #include "model/atomic.h"
 #include "model/cpu.h"
+#include "model/dma_buf.h"
 #include "model/irq.h"
 #include "model/kernel.h"
 #include "model/lockdep.h"
 #include "model/race.h"
 #include "scenarios/interp/runtime.h"
 #include "scenarios/interp/symmetry.h"
+#include "scenarios/lang/ast_walk.h"
 #include "scenarios/lang/sema.h"
 
 namespace ravel::interp {
@@ -27,11 +29,34 @@ namespace {
 struct TaskArg {
   Runtime* rt;
   const lang::Task* task;
+  const std::vector<uint32_t>* own_jobs;  // fence globals its code signals (own_jobs())
 };
 
 void task_entry(void* p) {
   auto* a = static_cast<TaskArg*>(p);
+  for (uint32_t g : *a->own_jobs) {
+    const Obj* o = a->rt->globals[g];
+    model::dma_note_own_job(static_cast<const model::DmaFence*>(o->model));
+  }
   a->rt->run_body(a->task->body);
+}
+
+// Per task, the fence globals its body signals by name (`dma_fence_signal(&job)`, not in the
+// functions it calls): a fact of its code, the same in every execution. A device's write after
+// an invalidation reads those first (model::dma_note_own_job, docs/reduction.md "Snapshot
+// order").
+std::vector<std::vector<uint32_t>> own_jobs(const Program& prog) {
+  std::vector<std::vector<uint32_t>> out(prog.tasks.size());
+  for (size_t i = 0; i < prog.tasks.size(); ++i) {
+    std::vector<const lang::Expr*> calls;
+    lang::calls_of(prog.tasks[i].body.block, "dma_fence_signal", &calls);
+    for (const lang::Expr* c : calls) {
+      const int g =
+          c->args.empty() ? -1 : lang::kernel_global(prog, c->args[0], lang::ModelType::kDmaFence);
+      if (g >= 0) out[i].push_back(static_cast<uint32_t>(g));
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -40,7 +65,8 @@ struct Session::Impl {
   Impl(const Program& prog, const Options& opt)
       : in(prog, opt),
         kernel(kernel_options(prog, opt)),
-        symmetry(opt.symmetry ? symmetry_classes(prog) : std::vector<uint32_t>(prog.tasks.size())) {
+        symmetry(opt.symmetry ? symmetry_classes(prog) : std::vector<uint32_t>(prog.tasks.size())),
+        jobs(own_jobs(prog)) {
     // language.md section 7: the orderings dma_resv_lockdep() records at boot.
     kernel.lockdep().prime(
         {"mmap_lock", "reservation_ww_class_mutex", "fs_reclaim", "dma_fence_map"});
@@ -73,7 +99,7 @@ struct Session::Impl {
     }
     for (size_t i = 0; i < in.prog.tasks.size(); ++i) {
       const lang::Task& t = in.prog.tasks[i];
-      auto* arg = ctx.make<TaskArg>(TaskArg{rt, &t});
+      auto* arg = ctx.make<TaskArg>(TaskArg{rt, &t, &jobs[i]});
       if (t.kind == lang::Task::Kind::kThread) {
         const ObjectId sym = symmetry[i] != 0 ? tokens[symmetry[i] - 1] : kNoObject;
         model::spawn_thread(ctx, {.name = in.task_names[i], .cpu = t.cpu, .symmetry = sym},
@@ -88,8 +114,9 @@ struct Session::Impl {
 
   Interp in;
   model::KernelPlugin kernel;
-  Runtime* current = nullptr;  // the execution's runtime (arena-owned), for `final`
+  Runtime* current = nullptr;      // the execution's runtime (arena-owned), for `final`
   std::vector<uint32_t> symmetry;  // symmetry_classes(), or all 0 with --no-reduction=symmetry
+  std::vector<std::vector<uint32_t>> jobs;  // own_jobs(): per task
   SetupFn setup, final_fn;
 };
 

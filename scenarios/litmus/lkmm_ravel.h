@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "scenarios/lang/ast.h"
+#include "scenarios/lang/ast_walk.h"
 #include "scenarios/litmus/lkmm_thread.h"
 
 namespace ravel::litmus::lkmm_ravel {
@@ -347,24 +348,15 @@ void leaks(const lang::Program& prog, const Layout& lay, const std::vector<int64
            std::vector<lkmm_thread::Trace::Finding>* found);
 // An initializer's expression (null for none or a brace list).
 inline const lang::Expr* init_expr(const lang::Init* v) { return v != nullptr ? v->expr : nullptr; }
-// A kernel object of type m itself (not a pointer to one).
-bool is_kernel_type(const lang::SType& t, lang::ModelType m);
-// `&g` in an initializer or an argument, g a global of kernel type m: g's index in
-// Program::globals, else -1 (null, another expression, another type).
-int kernel_global(const lang::Program& prog, const lang::Expr* a, lang::ModelType m);
+// The AST walks shared with the interpreter (scenarios/lang/ast_walk.h).
+using lang::calls_of;
+using lang::for_each_expr;
+using lang::is_call_of;
+using lang::is_kernel_type;
+using lang::kernel_global;
 // A defined function's name (an ops member, a callback): its index in Program::functions,
 // else -1.
 int named_function(const lang::Program& prog, const lang::Expr* a);
-// Whether e is a call of the built-in `name` (e may be null).
-bool is_call_of(const lang::Expr* e, std::string_view name);
-// Every expression under s or e, outermost first (statements' declarations, conditions, loop
-// parts and xa_for_each arguments included).
-void for_each_expr(const lang::Stmt* s, const std::function<void(const lang::Expr*)>& fn);
-void for_each_expr(const lang::Expr* e, const std::function<void(const lang::Expr*)>& fn);
-// Every call of the built-in `name` in the code of `s` (not in the functions it calls), in
-// source order: the allocation and kfree_rcu() sites (lkmm_ravel_heap.cc).
-void calls_of(const lang::Stmt* s, std::string_view name, std::vector<const lang::Expr*>* out);
-void calls_of(const lang::Expr* e, std::string_view name, std::vector<const lang::Expr*>* out);
 // The screen's part for kzalloc/kfree: where allocation sites may be.
 bool screen_heap(const lang::Program& prog, Error* err);
 // kzalloc in threads (lkmm_ravel_alloc.cc): the lockdep map fs_reclaim's location.

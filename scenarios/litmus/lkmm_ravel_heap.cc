@@ -41,60 +41,12 @@ uint32_t alloc_struct(const lang::Expr* e) {
 
 }  // namespace
 
-bool is_kernel_type(const lang::SType& t, lang::ModelType m) {
-  return t.kind == lang::SType::Kind::kModel && t.depth == 0 && t.model == m;
-}
-
-int kernel_global(const lang::Program& prog, const lang::Expr* a, lang::ModelType m) {
-  if (a == nullptr || a->kind != lang::ExprKind::kUnary || a->op != lang::Tok::kAmp ||
-      a->a->kind != lang::ExprKind::kIdent || a->a->bind.kind != lang::Binding::Kind::kGlobal) {
-    return -1;
-  }
-  const auto g = static_cast<int>(a->a->bind.index);
-  return is_kernel_type(prog.globals[g]->type->stype, m) ? g : -1;
-}
-
 int named_function(const lang::Program& prog, const lang::Expr* a) {
   if (a == nullptr || a->kind != lang::ExprKind::kIdent ||
       a->bind.kind != lang::Binding::Kind::kFunction || !prog.functions[a->bind.index].defined) {
     return -1;
   }
   return static_cast<int>(a->bind.index);
-}
-
-bool is_call_of(const lang::Expr* e, std::string_view name) {
-  return e != nullptr && e->kind == ExprKind::kCall && e->a->bind.kind == Binding::Kind::kBuiltin &&
-         lang::builtins()[e->a->bind.index].name == name;
-}
-
-void for_each_expr(const lang::Expr* e, const std::function<void(const lang::Expr*)>& fn) {
-  if (e == nullptr) return;
-  fn(e);
-  for_each_expr(e->a, fn), for_each_expr(e->b, fn), for_each_expr(e->c, fn);
-  for (const lang::Expr* a : e->args) for_each_expr(a, fn);
-}
-
-void for_each_expr(const lang::Stmt* s, const std::function<void(const lang::Expr*)>& fn) {
-  if (s == nullptr) return;
-  for (const lang::VarDecl* d : s->decls) {
-    if (d->init != nullptr) for_each_expr(d->init->expr, fn);
-  }
-  for_each_expr(s->expr, fn), for_each_expr(s->step, fn);
-  for_each_expr(s->init, fn), for_each_expr(s->body, fn), for_each_expr(s->else_body, fn);
-  for (const lang::Stmt* b : s->stmts) for_each_expr(b, fn);
-  for (const lang::Expr* a : s->args) for_each_expr(a, fn);
-}
-
-void calls_of(const lang::Expr* e, std::string_view name, std::vector<const lang::Expr*>* out) {
-  for_each_expr(e, [&](const lang::Expr* x) {
-    if (is_call_of(x, name)) out->push_back(x);
-  });
-}
-
-void calls_of(const lang::Stmt* s, std::string_view name, std::vector<const lang::Expr*>* out) {
-  for_each_expr(s, [&](const lang::Expr* x) {
-    if (is_call_of(x, name)) out->push_back(x);
-  });
 }
 
 bool screen_heap(const lang::Program& prog, Error* err) {

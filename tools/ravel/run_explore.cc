@@ -111,7 +111,8 @@ interp::RunResult explore_parallel_one(const RunOptions& o, const lang::Checked&
     if (par.simulate > 0 && par.independent) {
       ExploreOptions plain = ex;
       plain.progress = nullptr;
-      plain_runs = interp::run_program(*checked.program, scenario_options(o), plain).result.run_count;
+      plain_runs =
+          interp::run_program(*checked.program, scenario_options(o), plain).result.run_count;
     }
     fig->parallel = parallel_note(stats, par.simulate > 0 ? par.simulate : par.threads,
                                   par.simulate > 0, "threads:", plain_runs);
