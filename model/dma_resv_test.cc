@@ -110,6 +110,14 @@ TEST_P(DmaResvTest, WaitCoversLowerUsages) {
   EXPECT_TRUE(found(all, Violation::Kind::kHang)) << summary(all);
 }
 
+// `f` as the resv's one WRITE fence, added under its lock (by the caller's task).
+void add_write_fence(DmaResv* resv, DmaFence* f) {
+  dma_resv_lock(resv, nullptr, RAVEL_LOC);
+  dma_resv_reserve_fences(resv, 1, RAVEL_LOC);
+  dma_resv_add_fence(resv, f, DmaResvUsage::kWrite, RAVEL_LOC);
+  dma_resv_unlock(resv, RAVEL_LOC);
+}
+
 // dma_resv_wait_timeout() under a spinlock: the unlocked iterator skips a fence already
 // signalled (dma-resv.c dma_resv_iter_walk_unlocked()), so only a fence still unsignalled gets a
 // dma_fence_wait_timeout() and its might_sleep(). Signalled first: silent; else: atomic sleep.
@@ -118,10 +126,7 @@ ExploreResult wait_under_spinlock(const std::string& strategy, bool signal_first
     auto* resv = dma_resv_new("resv");
     auto* f = dma_fence_new("job", nullptr, nullptr);
     auto* lock = spinlock_new("state_lock");
-    dma_resv_lock(resv, nullptr, RAVEL_LOC);
-    dma_resv_reserve_fences(resv, 1, RAVEL_LOC);
-    dma_resv_add_fence(resv, f, DmaResvUsage::kWrite, RAVEL_LOC);
-    dma_resv_unlock(resv, RAVEL_LOC);
+    add_write_fence(resv, f);
     auto wait = [=] {
       spin_lock(lock, RAVEL_LOC);
       dma_resv_wait_timeout(resv, DmaResvUsage::kWrite, false, kDmaMaxScheduleTimeout, RAVEL_LOC);
@@ -157,10 +162,7 @@ ExploreResult wait_after_signal_in_section(const std::string& strategy, bool ord
     auto* f = dma_fence_new("job", nullptr, nullptr);
     auto* sched_lock = mutex_new("sched_lock");
     auto* done = completion_new("done");
-    dma_resv_lock(resv, nullptr, RAVEL_LOC);
-    dma_resv_reserve_fences(resv, 1, RAVEL_LOC);
-    dma_resv_add_fence(resv, f, DmaResvUsage::kWrite, RAVEL_LOC);
-    dma_resv_unlock(resv, RAVEL_LOC);
+    add_write_fence(resv, f);
     spawn_thread_fn(ctx, {.name = "completion_work"}, [=] {
       bool cookie = dma_fence_begin_signalling(RAVEL_LOC);
       mutex_lock(sched_lock, RAVEL_LOC);
