@@ -49,6 +49,9 @@ Outcome evaluate(const lang::Program& prog, const RunResult& run) {
     }
     o.match = o.match && seen;
   }
+  // A run stopped before any execution finished checked nothing: an `expect ok` it would match
+  // vacuously is not confirmed (a false "ok" is the worst answer ravel can give).
+  if (no_execution_finished(o)) o.match = false;
   return o;
 }
 
@@ -117,7 +120,8 @@ std::string text_summary(const ReportInfo& info, const lang::Program& prog, cons
   // After an error the run proved nothing: "found: ok" would read as a verdict.
   std::string found = !o.model_error.empty()
                           ? (o.found.empty() ? "nothing" : list(o.found)) + " before the error"
-                          : list(o.found);
+                      : no_execution_finished(o) ? "nothing: no execution finished before the stop"
+                                                 : list(o.found);
   out += "  expected: " + list(o.expected) + (replay ? "; this execution: " : "; found: ") +
          found + "\n";
   out += "  strategy " + info.strategy + ", " + std::to_string(o.executions) + " executions" +

@@ -25,6 +25,11 @@ struct Outcome {
 };
 
 Outcome evaluate(const lang::Program& prog, const RunResult& run);
+// An incomplete run in which no execution reached its end (a time limit inside the first one,
+// an interrupt, a lost worker): it found nothing and confirms no `expect`, not even `ok`.
+inline bool no_execution_finished(const Outcome& o) {
+  return !o.complete && o.executions == 0 && o.model_error.empty() && o.found.empty();
+}
 
 struct ReportInfo {
   std::string file;      // as given on the command line

@@ -19,8 +19,8 @@ namespace ravel::cli {
 // Every outcome matches its expect (run), the scenarios are valid (check), the output was
 // written (report, lockorder).
 inline constexpr int kExitOk = 0;
-// A finding: an outcome differs from its expect, an incomplete run missed an expected kind, a
-// lock ordering is not in the baseline.
+// A finding: an outcome differs from its expect, an incomplete run missed an expected kind or
+// finished no execution, a lock ordering is not in the baseline.
 inline constexpr int kExitMismatch = 1;
 // Bad input: usage, a scenario that does not parse or check (file:line:col), an error of the
 // scenario at run time (loop bound, too many tasks), an invalid schedule, an unreadable or

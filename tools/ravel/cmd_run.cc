@@ -547,9 +547,10 @@ const Command kRunCommand = {
     "--time-limit above 0 up to 1e9; an option may be given once.\n"
     "\n"
     "exit status: 0 every outcome matches its expect; 1 some outcome differs, or an incomplete\n"
-    "run missed an expected kind; 2 usage error, invalid scenario or schedule, or an error of\n"
-    "the scenario; 3 internal error, out of memory or an output that cannot be written; 130/143\n"
-    "interrupted by SIGINT/SIGTERM (what finished is reported). See 'ravel help exit-codes'.\n",
+    "run missed an expected kind or finished no execution; 2 usage error, invalid scenario or\n"
+    "schedule, or an error of the scenario; 3 internal error, out of memory or an output that\n"
+    "cannot be written; 130/143 interrupted by SIGINT/SIGTERM (what finished is reported). See\n"
+    "'ravel help exit-codes'.\n",
     kRunOptions, run_run};
 
 }  // namespace ravel::cli

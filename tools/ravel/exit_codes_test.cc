@@ -149,10 +149,21 @@ TEST(ExitCodes, ThreeForOutOfMemory) {
 #endif
 
 // --time-limit stops one long execution too (it ran 13 s under --time-limit 2). The test bounds
-// nothing by the clock: without the fix the run takes as long as ctest's timeout allows.
+// nothing by the clock: without the fix the run takes as long as ctest's timeout allows. No
+// execution finished, so the run confirms nothing, not even its `expect ok`: exit 1.
 TEST(ExitCodes, TimeLimitStopsOneLongExecution) {
   Result r = ravel("run --loop-bound 1000000000 --time-limit 0.2 tests/cli/long_loop.ravel");
-  expect_code(r, 0, "0 executions (incomplete)", "time limit");
+  expect_code(r, 1, "0 executions (incomplete)", "time limit");
+  EXPECT_NE(r.out.find("found: nothing: no execution finished before the stop"),
+            std::string::npos)
+      << r.out;
+  r = ravel("run --json --loop-bound 1000000000 --time-limit 0.2 tests/cli/long_loop.ravel");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("\"executions\":0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"match\":false"), std::string::npos) << r.out;
+  // One finished execution is a partial check: an incomplete run may then match `expect ok`.
+  r = ravel("run --executions 1 scenarios/dma-buf/revoke-dynamic.ravel");
+  EXPECT_EQ(r.code, 0) << r.out;
 }
 
 // Ctrl-C / SIGTERM: what finished is printed, the interrupted scenario marked incomplete, the
