@@ -174,6 +174,7 @@ DmaBufMapping* dma_buf_map_attachment(DmaBufAttachment* a, int* err, Loc loc) {
   Ctx& ctx = Ctx::current();
   auto* m = ctx.make<DmaBufMapping>();
   m->id = ctx.new_object();
+  m->inv_id = ctx.new_object();
   m->attach = a;
   dma::step(op::kDmaBufMapAttachment, Access::kWrite, a->id, loc);
   a->mappings.push_back(m);
@@ -230,13 +231,17 @@ void dma_buf_invalidate_mappings(DmaBuf* buf, Loc loc) {
   need(buf, op::kDmaBufInvalidateMappings, loc);
   dma_resv_assert_held(buf->resv, loc);
   dma::step(op::kDmaBufInvalidateMappings, Access::kRead, buf->id, loc);
+  dma::state().invalidated_any = true;
   std::vector<DmaResv::Slot> slots = dma_resv_slots_locked(buf->resv, DmaResvUsage::kBookkeep);
   std::vector<DmaBufAttachment*> attachments = buf->attachments;
   for (DmaBufAttachment* a : attachments) {
     std::vector<DmaBufMapping*> maps = a->mappings;
     for (DmaBufMapping* m : maps) {
-      dma::step(op::kDmaBufInvalidateMappings, Access::kWrite, m->id, loc);
-      if (m->unmapped || m->invalidated) continue;  // the first invalidation's fences count
+      // The mapping's invalidation state only (inv_id): an access that need not read it is
+      // independent of this step. An unmapped mapping is no longer on the list (the unmap erased
+      // it under the same lock).
+      dma::step(op::kDmaBufInvalidateMappings, Access::kWrite, m->inv_id, loc);
+      if (m->invalidated) continue;  // the first invalidation's fences count
       m->invalidated = true;
       m->fences_at_invalidate = own_fences_first(slots, m->id);
     }
@@ -284,6 +289,29 @@ std::vector<DmaFence*> scan_order(const std::vector<DmaFence*>& snapshot) {
   return out;
 }
 
+// Whether the writing task's own job (dma_note_own_job) proves the write allowed without looking
+// at the invalidation: a job whose slot was added before any other task existed and is still in
+// the resv was in every snapshot an invalidation took (the first one came later, and a slot
+// leaves the resv only by being replaced), and unsignalled now it keeps any such snapshot open.
+// Not invalidated yet, the write is allowed anyway. So the answer is the one the invalidation
+// state would give, from steps that read the resv and the job, not the mapping's inv_id.
+bool own_job_pending(const DmaBufMapping* m, Loc loc) {
+  const TaskId self = Ctx::current().self();
+  const DmaResv* r = m->attach->buf->resv;
+  const DmaFence* job = nullptr;
+  for (const auto& [task, f] : dma::state().own_jobs) {
+    if (task == self && f->added_before_tasks) job = job == nullptr ? f : job;
+  }
+  if (job == nullptr || r == nullptr) return false;
+  Ctx& ctx = Ctx::current();
+  ctx.yield({.kind = op::kDmaAccess, .access = Access::kRead, .object = r->id, .loc = loc});
+  auto slot = std::find_if(r->fences.begin(), r->fences.end(),
+                           [job](const DmaResv::Slot& s) { return s.fence == job; });
+  if (slot == r->fences.end() || !slot->before_tasks) return false;
+  ctx.yield({.kind = op::kDmaAccess, .access = Access::kRead, .object = job->id, .loc = loc});
+  return !job->signaled;
+}
+
 }  // namespace
 
 bool dma_access(DmaBufMapping* m, DmaDir dir, Loc loc) {
@@ -296,7 +324,10 @@ bool dma_access(DmaBufMapping* m, DmaDir dir, Loc loc) {
               "the importer accessed the buffer after dma_buf_unmap_attachment()", loc);
     return false;
   }
-  if (dir != DmaDir::kWrite || !m->invalidated) return true;
+  // A read is allowed until the unmap (speculative reads after the invalidation included).
+  if (dir != DmaDir::kWrite || own_job_pending(m, loc)) return true;
+  ctx.yield({.kind = op::kDmaAccess, .access = Access::kRead, .object = m->inv_id, .loc = loc});
+  if (!m->invalidated) return true;
   for (DmaFence* f : scan_order(m->fences_at_invalidate)) {
     // No uaf check: the resv's reference kept the fence alive for the exporter's wait.
     ctx.yield({.kind = op::kDmaAccess, .access = Access::kRead, .object = f->id, .loc = loc});

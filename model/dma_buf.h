@@ -12,11 +12,15 @@
 //   - after invalidation, once every snapshot fence has signalled: READ allowed (speculative
 //     read-and-discard), WRITE a dma-fault;
 //   - otherwise allowed.
-// dma_access is a kRead of the mapping, then (only for a WRITE after invalidation) a kRead of each
-// snapshot fence until an unsignalled one: signalling is monotone, so the verdict is the one at
-// the last step. The fences the writing task's own code signals come first, then those the
-// mapping's own task added after making it (its jobs: docs/reduction.md "Snapshot order"); any
-// order gives the same verdict.
+// A mapping's state is two objects: `id` (mapped, written by the unmap) and `inv_id` (invalidated
+// and the snapshot, written by the invalidation). dma_access is a kRead of `id`; a READ needs
+// nothing else. A WRITE whose task's own job (dma_note_own_job) was in the resv before every
+// invalidation and is unsignalled is allowed from a kRead of the resv and of the job, without
+// `inv_id`: it is then independent of the invalidation. Otherwise a kRead of `inv_id`, then (after
+// an invalidation) a kRead of each snapshot fence until an unsignalled one: signalling is
+// monotone, so the verdict is the one at the last step. The fences the writing task's own code
+// signals come first, then those the mapping's own task added after making it (its jobs:
+// docs/reduction.md "Snapshot order"); any order gives the same verdict.
 // dma_buf_get/put is the file reference; the last put calls the exporter's .release.
 #pragma once
 
@@ -52,7 +56,8 @@ struct DmaBufAttachOps {  // importer
 
 struct DmaBufMapping {
   const char* name = "map";
-  ObjectId id = kNoObject;
+  ObjectId id = kNoObject;      // mapped or unmapped: the unmap writes it, every access reads it
+  ObjectId inv_id = kNoObject;  // invalidated and the fences then: written by the invalidation
   DmaBufAttachment* attach = nullptr;
   bool unmapped = false;
   bool invalidated = false;

@@ -118,6 +118,7 @@ struct DmaFence {
   uint64_t seqno = 0;
   bool signaled = false;
   Epoch signal_epoch;  // where the signal sits in happens-before (dma::set_signaled)
+  bool added_before_tasks = false;  // to a resv while its task was the only one (dma_resv.h)
   bool enable_signal = false;
   bool timestamp = false;   // DMA_FENCE_FLAG_TIMESTAMP_BIT: set with the signal (dma_fields.h)
   uint64_t user_flags = 0;  // the bits from DMA_FENCE_FLAG_USER_BITS up, the driver's own

@@ -37,6 +37,9 @@ struct State {
     ObjectId mapping;
   };
   std::vector<LastMap> last_map;
+  // dma_buf_invalidate_mappings() ran in this execution: a fence added from then on may be
+  // missing from a snapshot taken before (DmaResv::Slot::before_tasks).
+  bool invalidated_any = false;
   // The fences each task's code signals (dma_note_own_job), in the order noted.
   std::vector<std::pair<TaskId, const DmaFence*>> own_jobs;
   // The callback lists' memory when a caller provides it (dma_fence_cb_memory), else nullptr:

@@ -124,10 +124,12 @@ void dma_resv_add_fence(DmaResv* r, DmaFence* f, DmaResvUsage usage, Loc loc) {
   }
   dma::step(op::kDmaResvAddFence, Access::kWrite, r->id, loc);
   const ObjectId mapping = dma::last_mapping(r);
+  const bool before_tasks = Ctx::current().task_count() == 1 && !dma::state().invalidated_any;
+  if (before_tasks) f->added_before_tasks = true;
   r->seq += 2;  // the kernel's write_seqcount_begin/end around the change: readers retry
   if (replace >= 0) {
     DmaFence* old = r->fences[replace].fence;
-    r->fences[replace] = {f, usage, mapping};
+    r->fences[replace] = {f, usage, mapping, before_tasks};
     dma_fence_put(old, loc);
     return;
   }
@@ -143,7 +145,7 @@ void dma_resv_add_fence(DmaResv* r, DmaFence* f, DmaResvUsage usage, Loc loc) {
     return;
   }
   --r->free_slots;
-  r->fences.push_back({f, usage, mapping});
+  r->fences.push_back({f, usage, mapping, before_tasks});
 }
 
 std::vector<DmaFence*> dma_resv_fences_locked(const DmaResv* r, DmaResvUsage usage) {

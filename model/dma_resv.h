@@ -40,6 +40,11 @@ struct DmaResv {
     // if any: its job's fence, most likely. Only the order in which a device's write reads the
     // invalidation's fences uses it (model/dma_buf.h), never a verdict.
     ObjectId mapping = kNoObject;
+    // Added while the adding task was the only one (init, before the threads) and before any
+    // dma_buf_invalidate_mappings(): the slot was in the resv before every invalidation, and
+    // leaves it only by a replacement, so while it is there every snapshot holds its fence.
+    // Used by dma_access()'s own-job test (model/dma_buf.cc own_job_pending).
+    bool before_tasks = false;
   };
   const char* name = "resv";
   ObjectId id = kNoObject;  // the fence container
