@@ -300,7 +300,10 @@ bool own_job_pending(const DmaBufMapping* m, Loc loc) {
   const DmaResv* r = m->attach->buf->resv;
   const DmaFence* job = nullptr;
   for (const auto& [task, f] : dma::state().own_jobs) {
-    if (task == self && f->added_before_tasks) job = job == nullptr ? f : job;
+    if (task == self && f->added_before_tasks) {
+      job = f;  // the first one noted: a fact of the task's code
+      break;
+    }
   }
   if (job == nullptr || r == nullptr) return false;
   Ctx& ctx = Ctx::current();
@@ -309,7 +312,18 @@ bool own_job_pending(const DmaBufMapping* m, Loc loc) {
                            [job](const DmaResv::Slot& s) { return s.fence == job; });
   if (slot == r->fences.end() || !slot->before_tasks) return false;
   ctx.yield({.kind = op::kDmaAccess, .access = Access::kRead, .object = job->id, .loc = loc});
-  return !job->signaled;
+  if (job->signaled) return false;
+  // The argument above, checked on every such write: the invalidation state (read here without
+  // a step, so the exploration does not change) must agree that the write is allowed.
+  const bool open = std::any_of(m->fences_at_invalidate.begin(), m->fences_at_invalidate.end(),
+                                [](const DmaFence* f) { return !f->signaled; });
+  if (m->invalidated && !open) {
+    ctx.model_error(
+        "internal error (a bug of ravel, please report it): dma_access's own-job test allowed a "
+        "write the invalidation's fences forbid",
+        loc);
+  }
+  return true;
 }
 
 }  // namespace
