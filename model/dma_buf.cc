@@ -306,13 +306,16 @@ bool own_job_pending(const DmaBufMapping* m, Loc loc) {
     }
   }
   if (job == nullptr || r == nullptr) return false;
+  // One step reads both: the slot's presence and the job's state must hold at the same moment
+  // (between two steps, the job could be replaced in the resv and an invalidation could take a
+  // snapshot without it).
+  Operation op{.kind = op::kDmaAccess, .access = Access::kRead, .object = r->id, .loc = loc};
+  op.add_read(job->id);
   Ctx& ctx = Ctx::current();
-  ctx.yield({.kind = op::kDmaAccess, .access = Access::kRead, .object = r->id, .loc = loc});
+  ctx.yield(op);
   auto slot = std::find_if(r->fences.begin(), r->fences.end(),
                            [job](const DmaResv::Slot& s) { return s.fence == job; });
-  if (slot == r->fences.end() || !slot->before_tasks) return false;
-  ctx.yield({.kind = op::kDmaAccess, .access = Access::kRead, .object = job->id, .loc = loc});
-  if (job->signaled) return false;
+  if (slot == r->fences.end() || !slot->before_tasks || job->signaled) return false;
   // The argument above, checked on every such write: the invalidation state (read here without
   // a step, so the exploration does not change) must agree that the write is allowed.
   const bool open = std::any_of(m->fences_at_invalidate.begin(), m->fences_at_invalidate.end(),

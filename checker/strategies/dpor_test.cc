@@ -7,10 +7,47 @@
 
 #include "bench/programs.h"
 #include "checker/explorer.h"
+#include "checker/strategies/wakeup_tree.h"
 #include "checker/testing/primitives.h"
 
 namespace ravel {
 namespace {
+
+// A reversal whose last event may turn out disabled is inserted as an uncertain leaf, which
+// covers nothing: an equal sequence goes on past it. The same one-event uncertain leaf inserted
+// again is not copied (a copy would run or be dropped as the leaf is), while a longer sequence
+// through the leaf still gets its own branch, once.
+TEST(WakeupForest, AnUncertainLeafIsNotCopied) {
+  dpor::WakeupForest forest;
+  dpor::WakeupForest::List root;
+  const dpor::Ev a{.task = 1, .seq = 3, .obj = 5, .acc = Access::kWrite};
+  const dpor::Ev b{.task = 2, .seq = 0, .obj = 5, .acc = Access::kWrite};
+  auto size = [&] {
+    dpor::WakeupForest::Flat flat;
+    forest.flatten(root, &flat);
+    return flat.ev.size();
+  };
+  std::vector<dpor::Ev> v{a};
+  EXPECT_TRUE(forest.insert(&root, &v, true));
+  for (int i = 0; i < 100; ++i) {
+    v = {a};
+    EXPECT_FALSE(forest.insert(&root, &v, true));
+  }
+  EXPECT_EQ(size(), 1u);
+  v = {a, b};
+  EXPECT_TRUE(forest.insert(&root, &v, true));  // a then b: past the leaf, a branch of its own
+  EXPECT_EQ(size(), 3u);
+  v = {a, b};
+  EXPECT_FALSE(forest.insert(&root, &v, true));  // merged into that branch
+  EXPECT_EQ(size(), 3u);
+  v = {b};
+  EXPECT_TRUE(forest.insert(&root, &v, false));  // certain, another task: a new leaf
+  v = {b};
+  EXPECT_FALSE(forest.insert(&root, &v, true));  // covered by the certain leaf
+  EXPECT_EQ(size(), 4u);
+  forest.clear(&root);
+}
+
 
 using testing::Event;
 using testing::Mutex;
