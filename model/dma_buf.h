@@ -108,8 +108,9 @@ void dma_buf_put(DmaBuf* buf, Loc loc);
 bool dma_access(DmaBufMapping* m, DmaDir dir, Loc loc);
 // The running task's code signals `f`: a fact of that code, the same in every execution (the
 // interpreter notes each `dma_fence_signal(&fence)` of a thread's body as the thread starts).
-// Its writes after an invalidation read `f` first: a device's own job is unsignalled while it
-// still writes under it. Only the order of those reads depends on it, never a verdict.
+// Its writes read `f` first: a device's own job is unsignalled while it still writes under it,
+// which proves the write allowed without the invalidation state (own_job_pending), or ends the
+// scan of the snapshot early. Only which steps the write makes depends on it, never a verdict.
 void dma_note_own_job(const DmaFence* f);
 
 }  // namespace ravel::model

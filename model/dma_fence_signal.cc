@@ -68,10 +68,6 @@ void warn(const std::string& message, const std::string& details, Loc loc) {
 
 void set_result(int64_t v) { Ctx::current().set_result(v); }
 
-// dma_fence_signal_timestamp_locked(): test_and_set SIGNALED (a second signal changes nothing and
-// returns -EINVAL), detach ops without .wait/.release (RCU_INIT_POINTER(fence->ops, NULL): readers
-// inside rcu_read_lock may still use the old table until a grace period), then run the stashed
-// callback list in registration order, each cb's node re-initialized before its call.
 void set_signaled(DmaFence* f) {
   const TaskId self = Ctx::current().self();
   f->signaled = true;
@@ -83,6 +79,10 @@ bool signaled_in_past(const DmaFence* f) {
   return f->signaled && hb_clock(Ctx::current().self()).covers(f->signal_epoch);
 }
 
+// dma_fence_signal_timestamp_locked(): test_and_set SIGNALED (a second signal changes nothing and
+// returns -EINVAL), detach ops without .wait/.release (RCU_INIT_POINTER(fence->ops, NULL): readers
+// inside rcu_read_lock may still use the old table until a grace period), then run the stashed
+// callback list in registration order, each cb's node re-initialized before its call.
 int signal_locked_effect(DmaFence* f, Loc loc) {
   if (f->signaled) {
     set_result(-EINVAL);

@@ -48,7 +48,6 @@ TEST(WakeupForest, AnUncertainLeafIsNotCopied) {
   forest.clear(&root);
 }
 
-
 using testing::Event;
 using testing::Mutex;
 using testing::Shared;
