@@ -10,6 +10,7 @@
 #include "model/dma_internal.h"
 #include "model/ops.h"
 #include "model/race.h"
+#include "model/slab.h"
 
 namespace ravel::model {
 namespace {
@@ -289,30 +290,25 @@ std::vector<DmaFence*> scan_order(const std::vector<DmaFence*>& snapshot) {
   return out;
 }
 
-// Whether the writing task's own job (dma_note_own_job) proves the write allowed without looking
-// at the invalidation: a job whose slot was added before any other task existed and is still in
-// the resv was in every snapshot an invalidation took (the first one came later, and a slot
-// leaves the resv only by being replaced), and unsignalled now it keeps any such snapshot open.
-// Not invalidated yet, the write is allowed anyway. So the answer is the one the invalidation
-// state would give, from steps that read the resv and the job, not the mapping's inv_id.
-bool own_job_pending(const DmaBufMapping* m, Loc loc) {
+// The writing task's own job (dma_note_own_job) whose slot may prove a write allowed without
+// looking at the invalidation (own_job_pending), or NULL. A fact of the task's code and of
+// `init`, so the same in every interleaving.
+const DmaFence* eligible_own_job() {
   const TaskId self = Ctx::current().self();
-  const DmaResv* r = m->attach->buf->resv;
-  const DmaFence* job = nullptr;
   for (const auto& [task, f] : dma::state().own_jobs) {
-    if (task == self && f->added_before_tasks) {
-      job = f;  // the first one noted: a fact of the task's code
-      break;
-    }
+    if (task == self && f->added_before_tasks) return f;  // the first one noted
   }
-  if (job == nullptr || r == nullptr) return false;
-  // One step reads both: the slot's presence and the job's state must hold at the same moment
-  // (between two steps, the job could be replaced in the resv and an invalidation could take a
-  // snapshot without it).
-  Operation op{.kind = op::kDmaAccess, .access = Access::kRead, .object = r->id, .loc = loc};
-  op.add_read(job->id);
-  Ctx& ctx = Ctx::current();
-  ctx.yield(op);
+  return nullptr;
+}
+
+// Whether `job` proves the write through `m` allowed, in the step that read it: its slot was
+// added before any other task existed and before any invalidation (Slot::before_tasks), so it
+// was in every snapshot an invalidation took, as long as it is still in the resv (a slot leaves
+// it only by a replacement, which writes the replaced fence: ordered with this read); and
+// unsignalled, it keeps any such snapshot open. Not invalidated yet, the write is allowed
+// anyway. So the answer is the one the invalidation state would give, without reading it.
+bool own_job_pending(const DmaBufMapping* m, const DmaFence* job, Loc loc) {
+  const DmaResv* r = m->attach->buf->resv;
   auto slot = std::find_if(r->fences.begin(), r->fences.end(),
                            [job](const DmaResv::Slot& s) { return s.fence == job; });
   if (slot == r->fences.end() || !slot->before_tasks || job->signaled) return false;
@@ -321,7 +317,7 @@ bool own_job_pending(const DmaBufMapping* m, Loc loc) {
   const bool open = std::any_of(m->fences_at_invalidate.begin(), m->fences_at_invalidate.end(),
                                 [](const DmaFence* f) { return !f->signaled; });
   if (m->invalidated && !open) {
-    ctx.model_error(
+    Ctx::current().model_error(
         "internal error (a bug of ravel, please report it): dma_access's own-job test allowed a "
         "write the invalidation's fences forbid",
         loc);
@@ -334,16 +330,25 @@ bool own_job_pending(const DmaBufMapping* m, Loc loc) {
 bool dma_access(DmaBufMapping* m, DmaDir dir, Loc loc) {
   need(m, op::kDmaAccess, loc);
   Ctx& ctx = Ctx::current();
-  dma::step(op::kDmaAccess, Access::kRead, m->id, loc, nullptr, false);
-  const char* what = dir == DmaDir::kWrite ? "write" : "read";
+  // One step reads the mapped state and, for a write, the own job that may decide it, or else
+  // the invalidation state. A read is allowed until the unmap (speculative reads included).
+  const bool write = dir == DmaDir::kWrite;
+  const DmaFence* job = write ? eligible_own_job() : nullptr;
+  Operation op{.kind = op::kDmaAccess, .access = Access::kRead, .object = m->id, .loc = loc};
+  if (write) op.add_read(job != nullptr ? job->id : m->inv_id);
+  ctx.yield(op);
+  slab_check(m->id, ravel::op_name(op::kDmaAccess), loc);
+  const char* what = write ? "write" : "read";
   if (m->unmapped) {
     dma_fault(std::string("DMA fault: device ") + what + " through an unmapped mapping",
               "the importer accessed the buffer after dma_buf_unmap_attachment()", loc);
     return false;
   }
-  // A read is allowed until the unmap (speculative reads after the invalidation included).
-  if (dir != DmaDir::kWrite || own_job_pending(m, loc)) return true;
-  ctx.yield({.kind = op::kDmaAccess, .access = Access::kRead, .object = m->inv_id, .loc = loc});
+  if (!write) return true;
+  if (job != nullptr) {
+    if (own_job_pending(m, job, loc)) return true;
+    ctx.yield({.kind = op::kDmaAccess, .access = Access::kRead, .object = m->inv_id, .loc = loc});
+  }
   if (!m->invalidated) return true;
   for (DmaFence* f : scan_order(m->fences_at_invalidate)) {
     // No uaf check: the resv's reference kept the fence alive for the exporter's wait.

@@ -15,8 +15,9 @@
 // A mapping's state is two objects: `id` (mapped, written by the unmap) and `inv_id` (invalidated
 // and the snapshot, written by the invalidation). dma_access is a kRead of `id`; a READ needs
 // nothing else. A WRITE whose task's own job (dma_note_own_job) was in the resv before every
-// invalidation and is unsignalled is allowed from a kRead of the resv and of the job, without
-// `inv_id`: it is then independent of the invalidation. Otherwise a kRead of `inv_id`, then (after
+// invalidation and is unsignalled is allowed from a kRead of `id` and of the job, without
+// `inv_id`: it is then independent of the invalidation (a replacement of the job's slot writes
+// the job, model/dma_resv.cc). Otherwise a kRead of `inv_id`, then (after
 // an invalidation) a kRead of each snapshot fence until an unsignalled one: signalling is
 // monotone, so the verdict is the one at the last step. The fences the writing task's own code
 // signals come first, then those the mapping's own task added after making it (its jobs:

@@ -122,7 +122,12 @@ void dma_resv_add_fence(DmaResv* r, DmaFence* f, DmaResvUsage usage, Loc loc) {
                 f->seqno >= old.fence->seqno;
     if (same || dma_fence_is_signaled(old.fence, loc)) replace = static_cast<int>(i);
   }
-  dma::step(op::kDmaResvAddFence, Access::kWrite, r->id, loc);
+  // A replacement takes the old fence out of the resv: the step writes that fence too, so a
+  // reader that relies on its slot being there (dma_buf.cc own_job_pending) is ordered with it.
+  Operation op{.kind = op::kDmaResvAddFence, .access = Access::kWrite, .object = r->id, .loc = loc};
+  if (replace >= 0) op.add_write(r->fences[replace].fence->id);
+  Ctx::current().yield(op);
+  slab_check(r->id, ravel::op_name(op::kDmaResvAddFence), loc);
   const ObjectId mapping = dma::last_mapping(r);
   const bool before_tasks = Ctx::current().task_count() == 1 && !dma::state().invalidated_any;
   if (before_tasks) f->added_before_tasks = true;
