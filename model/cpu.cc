@@ -23,10 +23,10 @@ int reader_change(const TaskCtx& t, F change) {
   return static_cast<int>(rcu_reader(probe)) - static_cast<int>(rcu_reader(t));
 }
 
-// A region's start reads the RCU object, its end writes it (rcu.h): as an extra object of the
-// step. The step has at most this one extra object.
+// A region's start reads the RCU entry object, its end writes the RCU object (rcu.h): as an
+// extra object of the step. The step has at most this one extra object.
 void add_reader_access(Operation* op, int change) {
-  if (change > 0) op->add_read(rcu_object());
+  if (change > 0) op->add_read(rcu_entry_object());
   if (change < 0) op->add_write(rcu_object());
 }
 
@@ -68,11 +68,12 @@ void implicit_change(OpKind kind, Loc loc, F change, bool rcu_depth = false) {
   const bool gates = before != probe.non_preemptible() && k.cpu_shared(t);
   const int reader = rcu_depth ? 0 : reader_change(t, change);
   if (reader != 0 && !gates) {
-    // A step of its own on the RCU object (kRead: entries commute with each other).
+    // A step of its own (rcu.h): an entry reads the entry object, an exit updates the RCU
+    // object; entries and exits of different tasks commute.
     Operation op;
     op.kind = kind;
-    op.access = reader > 0 ? Access::kRead : Access::kWrite;
-    op.object = rcu_object();
+    op.access = reader > 0 ? Access::kRead : Access::kAdd;
+    op.object = reader > 0 ? rcu_entry_object() : rcu_object();
     op.loc = loc;
     k.ctx().yield(op);
   } else if (gates) {

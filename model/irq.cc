@@ -55,7 +55,7 @@ void irq_main(void* p) {
   fire.object = c.object;
   fire.arg0 = f->line->cpu;
   // A hardirq handler is an RCU reader under flavor consolidation (model/rcu.h).
-  if (rcu_consolidated()) fire.add_read(rcu_object());
+  if (rcu_consolidated()) fire.add_read(rcu_entry_object());
   yield_at(ctx, fire, &f->gate);
   c.handler = self;
   c.interrupted = c.owner;

@@ -33,6 +33,10 @@ Kernel::Kernel(Ctx& ctx, Lockdep* lockdep, const KernelOptions* options)
   for (ObjectId& o : cpu_objects_) o = ctx.new_object();
   rcu_object_ = ctx.new_object();
   reclaim_object_ = ctx.new_object();
+  rcu_entry_object_ = ctx.new_object();
+  // Named for traces (model/rcu.h): the grace-period state, and what section entries read.
+  ctx.set_object_name(rcu_object_, "rcu_gp");
+  ctx.set_object_name(rcu_entry_object_, "rcu_readers");
 }
 
 Kernel& Kernel::current() {

@@ -133,9 +133,11 @@ class Kernel {
   }
   TaskCtx& self() { return task(ctx().self()); }
   Cpu& cpu(int index);      // created on first use
-  // Objects of execution-wide kernel state (RCU's grace-period state, fs_reclaim), created by
-  // the constructor; see kStableCpuObjects.
+  // Objects of execution-wide kernel state (RCU's grace-period state and the entries into its
+  // read-side sections, model/rcu.h; fs_reclaim), created by the constructor; see
+  // kStableCpuObjects.
   ObjectId rcu_object() const { return rcu_object_; }
+  ObjectId rcu_entry_object() const { return rcu_entry_object_; }
   ObjectId reclaim_object() const { return reclaim_object_; }
   int cpu_count() const { return static_cast<int>(cpus_.size()); }
   // Lowest CPU index no thread was placed on yet (language.md section 4: threads get CPUs in
@@ -166,6 +168,7 @@ class Kernel {
   ObjectId cpu_objects_[kStableCpuObjects] = {};
   ObjectId rcu_object_ = kNoObject;
   ObjectId reclaim_object_ = kNoObject;
+  ObjectId rcu_entry_object_ = kNoObject;
 };
 
 // For a timed wait about to block, under KernelOptions::early_timeouts: a choice (explored both

@@ -24,8 +24,8 @@ struct RcuState;
 
 // Holds when every section of one grace period has ended. Changes only through the end of a
 // section -- rcu_read_unlock, or under flavor consolidation the step that ends an atomic region
-// or an IRQ handler (rcu.h) -- each of which kWrites the RCU object the waiting operation is on
-// (as its object or as an extra write, api.h).
+// or an IRQ handler (rcu.h) -- each of which updates (kAdd) or writes the RCU object the
+// waiting operation is on (as its object or as an extra write, api.h).
 struct GpEnded {
   static constexpr Gate::Kind kKind = Gate::Kind::kEvent;
   const RcuState* s;
@@ -48,6 +48,7 @@ struct CallbacksInvoked {
 
 struct RcuState {
   ObjectId obj = Kernel::current().rcu_object();  // the same id whoever touches RCU first
+  ObjectId entry = Kernel::current().rcu_entry_object();
   // kernel/rcu/update.c rcu_lock_map: .wait_type_outer = LD_WAIT_FREE, .wait_type_inner =
   // LD_WAIT_CONFIG (= LD_WAIT_SPIN without CONFIG_PROVE_RAW_LOCK_NESTING): "{1:2}".
   LockdepMap map{"rcu_read_lock", LockType::kMap, kWaitSpin, kWaitFree};
@@ -95,7 +96,7 @@ bool CallbacksInvoked::holds(TaskId) const {
 
 ObjectId CallbacksInvoked::object() const { return s->obj; }
 
-// A grace period, taken at its start (after a kWrite yield on the RCU object): the sections
+// A grace period, taken at its start (after its start step, rcu_gp_start): the sections
 // still active, which it waits for, and the joined end clocks of those already finished. It
 // ends ordered after all of them: the kernel's grace-period memory barriers also order the
 // already-finished pre-existing readers before its end (Documentation/RCU/Design/
@@ -117,12 +118,12 @@ GracePeriod gp_snapshot(const RcuState& s) {
   return gp;
 }
 
-// Waits (one gated step, if any reader is still active) for the grace period, then orders the
-// sections' ends before the caller.
-void gp_wait(OpKind kind, GracePeriod gp, Loc loc) {
+// Waits (one gated step, if any reader is still active, or always when `always`) for the grace
+// period, then orders the sections' ends before the caller.
+void gp_wait(OpKind kind, GracePeriod gp, Loc loc, bool always = false) {
   Ctx& ctx = Ctx::current();
   RcuState& s = rcu();
-  if (!gp.active.empty()) {
+  if (always || !gp.active.empty()) {
     const auto* gate = ctx.make<WaitOn<GpEnded>>(GpEnded{&s, std::move(gp.active)});
     yield_at(ctx, {.kind = kind, .access = Access::kRead, .object = s.obj, .loc = loc, .arg0 = 1},
              gate);
@@ -146,11 +147,16 @@ void suspicious(const char* what, Loc loc) {
 void queue_callback(OpKind kind, ObjectId head, std::function<void()> fn, Loc loc) {
   Ctx& ctx = Ctx::current();
   RcuState& s = rcu();
-  ctx.yield({.kind = kind,
-             .access = Access::kWrite,
-             .object = s.obj,
-             .loc = loc,
-             .arg0 = static_cast<int64_t>(head)});
+  // kWrite of the RCU object (the callbacks' order, rcu_barrier's count, every section's
+  // exit: the callback task's wait is a step only when a section is active) and of the entry
+  // object (every section's entry).
+  Operation op{.kind = kind,
+               .access = Access::kWrite,
+               .object = s.obj,
+               .loc = loc,
+               .arg0 = static_cast<int64_t>(head)};
+  op.add_write(s.entry);
+  ctx.yield(op);
   slab_check(head, ravel::op_name(kind), loc);
   uint32_t index = static_cast<uint32_t>(s.invoked.size());
   s.invoked.push_back(0);
@@ -184,7 +190,7 @@ void rcu_read_lock(Loc loc) {
   bool outermost = depth_of(s, t) == 0;
   ctx.yield({.kind = op::kRcuReadLock,
              .access = outermost ? Access::kRead : Access::kNone,
-             .object = s.obj,
+             .object = s.entry,
              .loc = loc});
   ++depth_of(s, t);
   rcu_read_enter(op::kRcuReadLock, loc);
@@ -198,7 +204,7 @@ void rcu_read_unlock(Loc loc) {
   TaskId t = ctx.self();
   bool outermost = depth_of(s, t) == 1;
   ctx.yield({.kind = op::kRcuReadUnlock,
-             .access = outermost ? Access::kWrite : Access::kNone,
+             .access = outermost ? Access::kAdd : Access::kNone,
              .object = s.obj,
              .loc = loc});
   if (depth_of(s, t) == 0) {
@@ -222,6 +228,8 @@ bool rcu_reader(const TaskCtx& t) {
 
 ObjectId rcu_object() { return rcu().obj; }
 
+ObjectId rcu_entry_object() { return rcu().entry; }
+
 void rcu_reader_update(TaskCtx& t) {
   RcuState& s = rcu();
   depth_of(s, t.id);  // sizes `current`
@@ -244,15 +252,19 @@ bool rcu_read_lock_held() {
 }
 
 void synchronize_rcu(Loc loc) {
-  Ctx& ctx = Ctx::current();
   might_sleep(loc);
   RcuState& s = rcu();
-  ctx.yield({.kind = op::kSynchronizeRcu, .access = Access::kWrite, .object = s.obj, .loc = loc});
+  // The start writes the entry object only: ordered with every section's entry, not with any
+  // exit. An exit before the start or after it ends the same: the grace period orders the
+  // section's end before its own (gp_snapshot), and the wait below is a step in both cases,
+  // which the exit enables when the section was active at the start (rcu.h).
+  Ctx::current().yield(
+      {.kind = op::kSynchronizeRcu, .access = Access::kWrite, .object = s.entry, .loc = loc});
   if (rcu_read_lock_held()) {
     // kernel/rcu/tree.c synchronize_rcu(): RCU_LOCKDEP_WARN(lock_is_held(&rcu_lock_map) ...).
     suspicious("Illegal synchronize_rcu() in RCU read-side critical section", loc);
   }
-  gp_wait(op::kSynchronizeRcu, gp_snapshot(s), loc);
+  gp_wait(op::kSynchronizeRcu, gp_snapshot(s), loc, /*always=*/true);
 }
 
 void call_rcu(ObjectId head, std::function<void()> fn, Loc loc) {

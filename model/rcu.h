@@ -1,15 +1,25 @@
 // model/rcu.h: RCU (Documentation/RCU/whatisRCU.rst, include/linux/rcupdate.h,
 // kernel/rcu/update.c, kernel/rcu/tree.c).
 //
-// Design note. One RCU object per execution. Each outermost rcu_read_lock() opens a read-side
-// section (kRead of the RCU object: sections of different tasks commute); rcu_read_unlock()
-// closes it (kWrite: it can end a grace period). A grace period is the set of sections active
-// when it starts: synchronize_rcu() is a start step (kWrite: its order against read_lock
-// matters) then, if any section was active, a wait step whose gate opens when every one of them
-// has ended. That waits exactly for pre-existing readers, as the kernel's guarantee says, and no
-// longer. call_rcu() starts a grace period the same way and spawns a task (kind "rcu-callback")
-// that waits for it, then runs the callback in softirq context, then marks it invoked
-// (kWrite: rcu_barrier() waits for every callback queued before it).
+// Design note. One RCU object per execution, and one entry object. A grace period is the set of
+// sections active when it starts: synchronize_rcu() is a start step (kWrite of the RCU object
+// and an extra write of the entry object: its order against every section's entry and exit
+// matters) then, if any section was active, a wait step (kRead of the RCU object) whose gate
+// opens when every one of them has ended. That waits exactly for pre-existing readers, as the
+// kernel's guarantee says, and no longer. call_rcu() starts a grace period the same way and
+// spawns a task (kind "rcu-callback") that waits for it, then runs the callback in softirq
+// context, then marks it invoked (kWrite: rcu_barrier() waits for every callback queued before
+// it).
+// The read side touches only what a grace period looks at, so that the sections of different
+// readers commute with each other, whatever their overlap (docs/reduction.md, "Read-side
+// sections"): each outermost rcu_read_lock() opens a section with a kRead of the entry object
+// (entries commute; only a grace-period start writes it, so a section's entry is not ordered
+// with another section's exit nor with a grace period's wait); rcu_read_unlock() closes it with
+// a kAdd of the RCU object (a commuting update, checker/api.h: exits commute with each other and
+// never observe anything; each conflicts with the wait step, whose gate it may open, and with
+// the start, which takes the set of active sections). Entries and exits commute because their
+// effects are per task: a section's flag and end clock; the only shared effect, the index a
+// section gets in the list, is never observed (the gates name sections by index, whichever).
 //
 // Happens-before: the end of each section of the grace period -> the synchronize_rcu or
 // callback that waited for it; call_rcu -> its callback (task creation);
@@ -21,13 +31,14 @@
 // "Consolidated RCU flavors", whatisRCU.rst): synchronize_rcu() and call_rcu() also wait for
 // every region with preemption, BHs or IRQs disabled, IRQ handlers included. Under
 // KernelOptions::rcu_consolidated a section is therefore any stretch where rcu_reader() holds
-// (rcu depth, preempt count, BH count, IRQs off, hardirq). Its start reads the RCU object and
-// its end writes it (model/cpu.cc, model/irq.cc: an extra object of the step that changes the
-// state, or a step of its own for the implicit changes inside lock calls), so that dpor orders
+// (rcu depth, preempt count, BH count, IRQs off, hardirq). Its start reads the entry object and
+// its end writes the RCU object (model/cpu.cc, model/irq.cc: an extra object of the step that
+// changes the state, or a step of its own for the implicit changes inside lock calls: an entry
+// kRead, an exit kAdd, as rcu_read_lock and rcu_read_unlock do), so that dpor orders
 // both against grace-period starts and sees every end that may open a grace-period wait
-// (rcu.cc GpEnded; api.h enabledness contract). Without grace periods in the program the option is off and only
-// rcu_read_lock() sections exist: region ends touching the RCU object would make every
-// spin_unlock dependent with every region entry and multiply the explored executions.
+// (rcu.cc GpEnded; api.h enabledness contract). Without grace periods in the program the
+// option is off and only rcu_read_lock() sections exist: nothing would wait for the regions,
+// and their steps would only add events to every spin_lock and spin_unlock.
 // Not counted: RCU callbacks running in softirq context (rcu_do_batch) -- omitting a reader can
 // only shorten a grace period, so it may over-report, never hide a use-after-free.
 #pragma once
@@ -52,8 +63,11 @@ bool rcu_reader(const TaskCtx& t);
 // The RCU object (created on first use; spawn_thread creates it in the spawning task under
 // rcu_consolidated() so that its id does not depend on which task touches it first).
 ObjectId rcu_object();
+// The object a section's entry reads and a grace period's start writes (see the design note).
+ObjectId rcu_entry_object();
 // Opens or closes the current task's section to match rcu_reader(t), after the step that
-// changed its state (which read the RCU object at the start, wrote it at the end).
+// changed its state (which read the entry object at the start, updated or wrote the RCU object
+// at the end).
 void rcu_reader_update(TaskCtx& t);
 void synchronize_rcu(Loc loc);
 // Runs fn() after a grace period, in an "rcu-callback" task in softirq context. `head` is the

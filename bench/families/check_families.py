@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks bench/families/revoke_jobs.py and the size of its exploration (docs/bench.md).
+"""Checks the generators of bench/families and the size of their explorations (docs/bench.md).
 
 Usage: check_families.py RAVEL
 
@@ -10,6 +10,13 @@ of the other devices' signals (docs/reduction.md, "Snapshot order", own jobs); f
 executions went missing. The same file with the exporter's wait for the
 fences and one unmap work's wait for its second job removed must find the device's write
 through the unmapped mapping (`dma-fault`): the reduction does not hide it.
+
+ops_unload(R) must verify in exactly 5^R executions: each reader's section against the driver
+(docs/reduction.md, "Read-side sections"): it read the table and saw its fence not done, or
+done; or it read NULL, entering before the grace period's start, or after it with its exit
+before or after the grace period's wait. More would mean the readers' sections are ordered with
+each other again (R = 5 was 11,223,912 executions before); fewer, that executions went missing.
+Without synchronize_rcu it must find the use-after-free.
 """
 import math
 import os
@@ -23,6 +30,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def generate(r, jobs):
     return subprocess.run([sys.executable, os.path.join(HERE, 'revoke_jobs.py'), str(r), str(jobs)],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def ops_unload(r, *flags):
+    return subprocess.run([sys.executable, os.path.join(HERE, 'ops_unload.py'), str(r), *flags],
                           check=True, capture_output=True, text=True).stdout
 
 
@@ -54,6 +66,15 @@ def main():
     code, n, found, out = run(ravel, text)
     if code != 0 or found is None or 'dma-fault' not in found:
         failures.append(f'revoke(2)x2 without the waits: want dma-fault, got exit {code}, '
+                        f'found {found}\n{out}')
+    for r in range(1, 5):
+        code, n, found, out = run(ravel, ops_unload(r))
+        if code != 0 or n != 5**r or found != 'ok':
+            failures.append(f'ops_unload({r}): want ok in {5**r} executions, got exit {code}, '
+                            f'{n} executions, found {found}\n{out}')
+    code, n, found, out = run(ravel, ops_unload(3, '--no-sync'))
+    if code != 0 or found != 'uaf':
+        failures.append(f'ops_unload(3) without synchronize_rcu: want uaf, got exit {code}, '
                         f'found {found}\n{out}')
     for f in failures:
         print('FAIL ' + f)

@@ -129,18 +129,18 @@ TEST(Cli, RunValidatesOptionsThenRuns) {
 // --estimate (docs/estimate.md): dpor finishes on a small scenario within the budget, so the
 // figures are exact and the same as a run's; with a budget too small, the probes estimate.
 // When the probes' whole range lies below what dpor already ran without finishing, the estimate
-// says "at least" that count instead of a zero-width range (23 executions; dpor's budget for one
-// probe is 10; seed 2's probe estimates 2).
+// says "at least" that count instead of a zero-width range (16 executions; dpor's budget for one
+// probe is 10; seed 2's probe estimates 4).
 TEST(Cli, EstimateBelowWhatDporRanSaysAtLeast) {
   const std::string cmd =
-      "run --estimate --estimate-samples 1 --seed 2 scenarios/dma-buf/poll-null-fence.ravel";
+      "run --estimate --estimate-samples 1 --seed 2 scenarios/fence-ops/external-lock-freed.ravel";
   Result text = ravel(cmd);
   EXPECT_EQ(text.code, 0) << text.err;
   EXPECT_NE(text.out.find("strategy dpor: at least 10 executions"), std::string::npos) << text.out;
   Result json = ravel(cmd + " --json");
-  EXPECT_NE(json.out.find(R"("at_least":true,"probes":2.0)"), std::string::npos) << json.out;
-  EXPECT_EQ(ravel("run --json scenarios/dma-buf/poll-null-fence.ravel").out.find(
-                "\"executions\":23,") != std::string::npos,
+  EXPECT_NE(json.out.find(R"("at_least":true,"probes":4.0)"), std::string::npos) << json.out;
+  EXPECT_EQ(ravel("run --json scenarios/fence-ops/external-lock-freed.ravel").out.find(
+                "\"executions\":16,") != std::string::npos,
             true);
 }
 
