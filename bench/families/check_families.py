@@ -16,7 +16,9 @@ ops_unload(R) must verify in exactly 5^R executions: each reader's section again
 done; or it read NULL, entering before the grace period's start, or after it with its exit
 before or after the grace period's wait. More would mean the readers' sections are ordered with
 each other again (R = 5 was 11,223,912 executions before); fewer, that executions went missing.
-Without synchronize_rcu it must find the use-after-free.
+fence_unload(R), the same protocol on ravel's dma_fence model (dma_fence_is_signaled,
+dma_fence_signal), must verify in exactly 9^R executions, for the same reason. Without
+synchronize_rcu both must find the use-after-free.
 """
 import math
 import os
@@ -33,8 +35,8 @@ def generate(r, jobs):
                           check=True, capture_output=True, text=True).stdout
 
 
-def ops_unload(r, *flags):
-    return subprocess.run([sys.executable, os.path.join(HERE, 'ops_unload.py'), str(r), *flags],
+def family(script, r, *flags):
+    return subprocess.run([sys.executable, os.path.join(HERE, script), str(r), *flags],
                           check=True, capture_output=True, text=True).stdout
 
 
@@ -67,15 +69,16 @@ def main():
     if code != 0 or found is None or 'dma-fault' not in found:
         failures.append(f'revoke(2)x2 without the waits: want dma-fault, got exit {code}, '
                         f'found {found}\n{out}')
-    for r in range(1, 5):
-        code, n, found, out = run(ravel, ops_unload(r))
-        if code != 0 or n != 5**r or found != 'ok':
-            failures.append(f'ops_unload({r}): want ok in {5**r} executions, got exit {code}, '
-                            f'{n} executions, found {found}\n{out}')
-    code, n, found, out = run(ravel, ops_unload(3, '--no-sync'))
-    if code != 0 or found != 'uaf':
-        failures.append(f'ops_unload(3) without synchronize_rcu: want uaf, got exit {code}, '
-                        f'found {found}\n{out}')
+    for script, per_reader, sizes in [('ops_unload.py', 5, range(1, 5)),
+                                      ('fence_unload.py', 9, range(1, 4))]:
+        for r in sizes:
+            code, n, found, out = run(ravel, family(script, r))
+            if code != 0 or n != per_reader**r or found != 'ok':
+                failures.append(f'{script} {r}: want ok in {per_reader**r} executions, got exit '
+                                f'{code}, {n} executions, found {found}\n{out}')
+        code, n, found, out = run(ravel, family(script, 2, '--no-sync'))
+        if code != 0 or found != 'uaf':
+            failures.append(f'{script} 2 --no-sync: want uaf, got exit {code}, found {found}\n{out}')
     for f in failures:
         print('FAIL ' + f)
     print(f'{len(failures)} failures')

@@ -9,9 +9,10 @@ shows as a violation, or a final state, that dfs finds and dpor does not.
 Each scenario has two or three threads (one maybe sharing cpu 0 with an irq handler), made of
 read-side sections (rcu_read_lock, a spinlock region or a preempt-disabled region: readers under
 flavor consolidation), marked and plain accesses, rcu_dereference of a published object,
-updaters (unpublish, then synchronize_rcu, kfree_rcu, call_rcu or nothing, then free) and
-rcu_barrier. The final block turns the final state into one of 16 assertion lines, so equal
-violation sets mean the same final states (up to that hash).
+updaters (unpublish, then synchronize_rcu, kfree_rcu, call_rcu or nothing, then free; a
+callback may also set the flag readers await) and rcu_barrier. The final block turns the
+final state into one of 16 assertion lines, so equal violation sets mean the same final states
+(up to that hash).
 
 usage: rcu_random.py RAVEL [FIRST_SEED COUNT]
 """
@@ -63,7 +64,7 @@ class Gen:
 
     def update(self):
         self.uses_gp = True
-        free = self.pick("sync", "sync", "kfree_rcu", "call_rcu", "none")
+        free = self.pick("sync", "sync", "kfree_rcu", "call_rcu", "call_rcu_flag", "none")
         lines = ["{ struct obj *old = rcu_access_pointer(gp);",
                  "  rcu_assign_pointer(gp, NULL);"]
         if free == "sync":
@@ -72,6 +73,8 @@ class Gen:
             lines += ["  if (old != NULL) kfree_rcu(old, rcu); }"]
         elif free == "call_rcu":
             lines += ["  if (old != NULL) call_rcu(&old->rcu, free_cb); }"]
+        elif free == "call_rcu_flag":   # the callback also sets the flag readers may await
+            lines += ["  if (old != NULL) call_rcu(&old->rcu, flag_cb); }"]
         else:
             lines += ["  kfree(old); }"]
         return lines
@@ -110,6 +113,7 @@ def scenario(seed):
            "struct obj *gp;", "int x;", "int y;", "int f;", "spinlock_t l;"]
     src += [f"int out{t};" for t in range(nthreads)]
     src += ["void free_cb(struct rcu_head *h) { kfree(container_of(h, struct obj, rcu)); }",
+            "void flag_cb(struct rcu_head *h) { WRITE_ONCE(f, 1); free_cb(h); }",
             "init { struct obj *o = kzalloc(struct obj); o->v = 1; rcu_assign_pointer(gp, o); }"]
     for t, body in enumerate(threads):
         cpu = " on cpu 0" if irq is not None and t == 0 else ""
