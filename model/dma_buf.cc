@@ -270,14 +270,22 @@ void dma_note_own_job(const DmaFence* f) {
 
 namespace {
 
+// The running task's own jobs (dma_note_own_job), in the order they were noted.
+std::vector<const DmaFence*> own_jobs_of_self() {
+  const TaskId self = Ctx::current().self();
+  std::vector<const DmaFence*> out;
+  for (const auto& [task, f] : dma::state().own_jobs) {
+    if (task == self) out.push_back(f);
+  }
+  return out;
+}
+
 // The order a write reads the snapshot in: the writing task's own jobs first (dma_note_own_job),
 // then the rest in the snapshot's order (own_fences_first). A function of the task's code and
 // of the snapshot, so the same in every interleaving equivalent to this one.
 std::vector<DmaFence*> scan_order(const std::vector<DmaFence*>& snapshot) {
-  const TaskId self = Ctx::current().self();
   std::vector<DmaFence*> out;
-  for (const auto& [task, f] : dma::state().own_jobs) {
-    if (task != self) continue;
+  for (const DmaFence* f : own_jobs_of_self()) {
     auto it = std::find(snapshot.begin(), snapshot.end(), f);
     if (it != snapshot.end() && std::find(out.begin(), out.end(), f) == out.end()) {
       out.push_back(*it);
@@ -294,9 +302,8 @@ std::vector<DmaFence*> scan_order(const std::vector<DmaFence*>& snapshot) {
 // looking at the invalidation (own_job_pending), or NULL. A fact of the task's code and of
 // `init`, so the same in every interleaving.
 const DmaFence* eligible_own_job() {
-  const TaskId self = Ctx::current().self();
-  for (const auto& [task, f] : dma::state().own_jobs) {
-    if (task == self && f->added_before_tasks) return f;  // the first one noted
+  for (const DmaFence* f : own_jobs_of_self()) {
+    if (f->added_before_tasks) return f;  // the first one noted
   }
   return nullptr;
 }
