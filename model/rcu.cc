@@ -96,7 +96,7 @@ bool CallbacksInvoked::holds(TaskId) const {
 
 ObjectId CallbacksInvoked::object() const { return s->obj; }
 
-// A grace period, taken at its start (after its start step, rcu_gp_start): the sections
+// A grace period, taken at its start (after synchronize_rcu's or call_rcu's step): the sections
 // still active, which it waits for, and the joined end clocks of those already finished. It
 // ends ordered after all of them: the kernel's grace-period memory barriers also order the
 // already-finished pre-existing readers before its end (Documentation/RCU/Design/

@@ -2,14 +2,13 @@
 // kernel/rcu/update.c, kernel/rcu/tree.c).
 //
 // Design note. One RCU object per execution, and one entry object. A grace period is the set of
-// sections active when it starts: synchronize_rcu() is a start step (kWrite of the RCU object
-// and an extra write of the entry object: its order against every section's entry and exit
-// matters) then, if any section was active, a wait step (kRead of the RCU object) whose gate
-// opens when every one of them has ended. That waits exactly for pre-existing readers, as the
-// kernel's guarantee says, and no longer. call_rcu() starts a grace period the same way and
-// spawns a task (kind "rcu-callback") that waits for it, then runs the callback in softirq
-// context, then marks it invoked (kWrite: rcu_barrier() waits for every callback queued before
-// it).
+// sections active when it starts: synchronize_rcu() is a start step (kWrite of the entry object:
+// its order against every section's entry matters) then a wait step (kRead of the RCU object)
+// whose gate opens when every section active at the start has ended. That waits exactly for
+// pre-existing readers, as the kernel's guarantee says, and no longer. call_rcu() starts a grace
+// period with a kWrite of both objects and spawns a task (kind "rcu-callback") that waits for it
+// (a step only if a section was active), then runs the callback in softirq context, then marks
+// it invoked (kWrite: rcu_barrier() waits for every callback queued before it).
 // The read side touches only what a grace period looks at, so that the sections of different
 // readers commute with each other, whatever their overlap (docs/reduction.md, "Read-side
 // sections"): each outermost rcu_read_lock() opens a section with a kRead of the entry object
@@ -17,9 +16,11 @@
 // with another section's exit nor with a grace period's wait); rcu_read_unlock() closes it with
 // a kAdd of the RCU object (a commuting update, checker/api.h: exits commute with each other and
 // never observe anything; each conflicts with the wait step, whose gate it may open, and with
-// the start, which takes the set of active sections). Entries and exits commute because their
-// effects are per task: a section's flag and end clock; the only shared effect, the index a
-// section gets in the list, is never observed (the gates name sections by index, whichever).
+// call_rcu's start, not with synchronize_rcu's: before or after that start, the grace period
+// ends after the section's end, and its wait is a step either way, see synchronize_rcu()).
+// Entries and exits commute because their effects are per task: a section's flag and end clock;
+// the only shared effect, the index a section gets in the list, is never observed (the gates
+// name sections by index, whichever).
 //
 // Happens-before: the end of each section of the grace period -> the synchronize_rcu or
 // callback that waited for it; call_rcu -> its callback (task creation);
