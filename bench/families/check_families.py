@@ -35,8 +35,8 @@ def generate(r, jobs):
                           check=True, capture_output=True, text=True).stdout
 
 
-def family(script, r, *flags):
-    return subprocess.run([sys.executable, os.path.join(HERE, script), str(r), *flags],
+def unload(kind, r, *flags):
+    return subprocess.run([sys.executable, os.path.join(HERE, 'unload.py'), kind, str(r), *flags],
                           check=True, capture_output=True, text=True).stdout
 
 
@@ -69,16 +69,16 @@ def main():
     if code != 0 or found is None or 'dma-fault' not in found:
         failures.append(f'revoke(2)x2 without the waits: want dma-fault, got exit {code}, '
                         f'found {found}\n{out}')
-    for script, per_reader, sizes in [('ops_unload.py', 5, range(1, 5)),
-                                      ('fence_unload.py', 9, range(1, 4))]:
+    for kind, per_reader, sizes in [('ops', 5, range(1, 5)), ('fence', 9, range(1, 4))]:
         for r in sizes:
-            code, n, found, out = run(ravel, family(script, r))
+            code, n, found, out = run(ravel, unload(kind, r))
             if code != 0 or n != per_reader**r or found != 'ok':
-                failures.append(f'{script} {r}: want ok in {per_reader**r} executions, got exit '
-                                f'{code}, {n} executions, found {found}\n{out}')
-        code, n, found, out = run(ravel, family(script, 2, '--no-sync'))
+                failures.append(f'{kind}_unload({r}): want ok in {per_reader**r} executions, got '
+                                f'exit {code}, {n} executions, found {found}\n{out}')
+        code, n, found, out = run(ravel, unload(kind, 2, '--no-sync'))
         if code != 0 or found != 'uaf':
-            failures.append(f'{script} 2 --no-sync: want uaf, got exit {code}, found {found}\n{out}')
+            failures.append(f'{kind}_unload(2) --no-sync: want uaf, got exit {code}, '
+                            f'found {found}\n{out}')
     for f in failures:
         print('FAIL ' + f)
     print(f'{len(failures)} failures')
