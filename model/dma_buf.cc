@@ -10,7 +10,6 @@
 #include "model/dma_internal.h"
 #include "model/ops.h"
 #include "model/race.h"
-#include "model/slab.h"
 
 namespace ravel::model {
 namespace {
@@ -343,8 +342,7 @@ bool dma_access(DmaBufMapping* m, DmaDir dir, Loc loc) {
   const DmaFence* job = write ? eligible_own_job() : nullptr;
   Operation op{.kind = op::kDmaAccess, .access = Access::kRead, .object = m->id, .loc = loc};
   if (write) op.add_read(job != nullptr ? job->id : m->inv_id);
-  ctx.yield(op);
-  slab_check(m->id, ravel::op_name(op::kDmaAccess), loc);
+  dma::step(op);
   const char* what = write ? "write" : "read";
   if (m->unmapped) {
     dma_fault(std::string("DMA fault: device ") + what + " through an unmapped mapping",

@@ -52,6 +52,11 @@ void step(OpKind kind, Access access, ObjectId object, Loc loc, const Wait* gate
   if (object != kNoObject) slab_check(object, ravel::op_name(kind), loc);
 }
 
+void step(const Operation& op) {
+  Ctx::current().yield(op);
+  if (op.object != kNoObject) slab_check(op.object, ravel::op_name(op.kind), op.loc);
+}
+
 void ops_call_step(OpKind kind, ObjectId table, const char* member, Loc loc) {
   Ctx::current().yield({.kind = kind, .access = Access::kRead, .object = table, .loc = loc});
   slab_check(table, member, loc);

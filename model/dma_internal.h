@@ -54,6 +54,9 @@ void note_mapping(const DmaResv* r, ObjectId mapping);
 // One visible operation on `object` (kNoObject: touches nothing shared), then the uaf check.
 void step(OpKind kind, Access access, ObjectId object, Loc loc, const Wait* gate = nullptr,
           bool may_time_out = false);
+// The same for an operation built by the caller (one with an extra object, Operation::add_read
+// or add_write): its yield, then the uaf check of its object.
+void step(const Operation& op);
 // A call through an ops table: a kRead of the table (dependent with module_unload's free), then
 // the uaf check naming the member ("dma_fence_ops.signaled").
 void ops_call_step(OpKind kind, ObjectId table, const char* member, Loc loc);

@@ -126,8 +126,7 @@ void dma_resv_add_fence(DmaResv* r, DmaFence* f, DmaResvUsage usage, Loc loc) {
   // reader that relies on its slot being there (dma_buf.cc own_job_pending) is ordered with it.
   Operation op{.kind = op::kDmaResvAddFence, .access = Access::kWrite, .object = r->id, .loc = loc};
   if (replace >= 0) op.add_write(r->fences[replace].fence->id);
-  Ctx::current().yield(op);
-  slab_check(r->id, ravel::op_name(op::kDmaResvAddFence), loc);
+  dma::step(op);
   const ObjectId mapping = dma::last_mapping(r);
   const bool before_tasks = Ctx::current().task_count() == 1 && !dma::state().invalidated_any;
   if (before_tasks) f->added_before_tasks = true;
