@@ -21,12 +21,7 @@ void need(const void* p, OpKind kind, Loc loc) {
 }
 
 void dma_fault(const std::string& message, const std::string& details, Loc loc) {
-  Violation v;
-  v.kind = Violation::Kind::kDmaFault;
-  v.message = message;
-  v.details = details;
-  v.loc = loc;
-  Ctx::current().report(std::move(v));
+  report_finding(Violation::Kind::kDmaFault, message, details, loc);
 }
 
 // The WARN_ON(!arg ...) guards at the top of dma-buf.c's entry points: a step touching nothing,

@@ -63,12 +63,7 @@ void ops_call_step(OpKind kind, ObjectId table, const char* member, Loc loc) {
 }
 
 void warn(const std::string& message, const std::string& details, Loc loc) {
-  Violation v;
-  v.kind = Violation::Kind::kWarn;
-  v.message = message;
-  v.details = details;
-  v.loc = loc;
-  Ctx::current().report(std::move(v));
+  report_finding(Violation::Kind::kWarn, message, details, loc);
 }
 
 void set_result(int64_t v) { Ctx::current().set_result(v); }

@@ -280,6 +280,16 @@ const char* intern_name(const std::string& name) {
   return names.insert(name).first->c_str();
 }
 
+void report_finding(Violation::Kind kind, const std::string& message, const std::string& details,
+                    Loc loc) {
+  Violation v;
+  v.kind = kind;
+  v.message = message;
+  v.details = details;
+  v.loc = loc;
+  Ctx::current().report(std::move(v));
+}
+
 void report_null_deref(const char* op, Loc loc) {
   Ctx& ctx = Ctx::current();
   Violation v;

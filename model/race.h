@@ -114,6 +114,9 @@ void plain_write(SharedVar* v, int64_t value, Loc loc);
 // A name that outlives the run (task names of spawned workers and callbacks): interned.
 const char* intern_name(const std::string& name);
 
+// A finding of a kind that lets the execution go on (a WARN, a DMA fault ...), at loc.
+void report_finding(Violation::Kind kind, const std::string& message, const std::string& details,
+                    Loc loc);
 // NULL where a built-in needs an object: the kernel's NULL pointer dereference oops (fatal).
 // Call after the operation's yield.
 [[noreturn]] void report_null_deref(const char* op, Loc loc);

@@ -1,8 +1,9 @@
 // model/rcu.h: RCU (Documentation/RCU/whatisRCU.rst, include/linux/rcupdate.h,
 // kernel/rcu/update.c, kernel/rcu/tree.c).
 //
-// Design note. One RCU object per execution, and one entry object. A grace period is the set of
-// sections active when it starts: synchronize_rcu() is a start step (kWrite of the entry object:
+// Design note. One RCU object per execution, and one entry object: the grace-period domain of
+// model/grace_period.h, which SRCU shares (one domain per srcu_struct). A grace period is the set
+// of sections active when it starts: synchronize_rcu() is a start step (kWrite of the entry object:
 // its order against every section's entry matters) then a wait step (kRead of the RCU object)
 // whose gate opens when every section active at the start has ended. That waits exactly for
 // pre-existing readers, as the kernel's guarantee says, and no longer. call_rcu() starts a grace
@@ -81,6 +82,13 @@ void rcu_barrier(Loc loc);
 int64_t rcu_dereference(SharedVar* p, Loc loc);
 // `cond` is the caller's lockdep condition: outside a read-side section, false is suspicious.
 int64_t rcu_dereference_check(SharedVar* p, bool cond, Loc loc);
+// The same read with the whole lockdep condition given (srcu_dereference_check's
+// `c || srcu_read_lock_held(ssp)`, which does not accept rcu_read_lock()), asked after the step
+// (`kind`: the operation's name in the trace).
+int64_t rcu_dereference_lockdep(SharedVar* p, OpKind kind, const std::function<bool()>& ok,
+                                Loc loc);
+// "WARNING: suspicious RCU usage" (RCU_LOCKDEP_WARN) at loc, `what` its message.
+void rcu_suspicious(const char* what, Loc loc);
 // rcu_dereference_check's lockdep check alone (RCU_LOCKDEP_WARN), for a pointer the model keeps
 // in a task's own cell (a local LIST_HEAD's link): the report without a step.
 void rcu_lockdep_check(bool cond, Loc loc);

@@ -304,6 +304,7 @@ const Bindings& bindings() {
     bind_dma_fence_builtins(b);
     bind_dma_buf_builtins(b);
     bind_ordering_builtins(b);
+    bind_srcu_builtins(b);
 #ifdef RAVEL_EXTRA_API_DEF
     bind_extra_api(b);
 #endif

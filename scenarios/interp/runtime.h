@@ -286,6 +286,7 @@ void bind_rw_builtins(Bindings& b);      // scenarios/api/{rwlock,rwsem}.def
 void bind_dma_fence_builtins(Bindings& b);  // {dma_fence,dma_resv}.def
 void bind_dma_buf_builtins(Bindings& b);    // dma_buf.def
 void bind_ordering_builtins(Bindings& b);   // ordering.def
+void bind_srcu_builtins(Bindings& b);       // srcu.def
 
 // "assert(x == 1)": an expression rendered back from the tree (messages).
 std::string render(const Expr* e);

@@ -260,6 +260,8 @@ void Parser::parse_macro_decl() {
       Macro{"DECLARE_COMPLETION", "struct completion", false},
       Macro{"DECLARE_WAIT_QUEUE_HEAD", "wait_queue_head_t", false},
       Macro{"DEFINE_XARRAY", "struct xarray", false},
+      Macro{"DEFINE_SRCU", "struct srcu_struct", false},
+      Macro{"DEFINE_STATIC_SRCU", "struct srcu_struct", false},
       Macro{"DECLARE_WORK", "struct work_struct", true},
   };
   const Token& m = next();

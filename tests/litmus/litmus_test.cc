@@ -158,7 +158,7 @@ TEST(Litmus, MalformedOrUnsupportedIsExitTwoWithOneError) {
       {"missing-condition", ":11:1: error: missing final condition"},
       {"not-c", ":1:1: error: expected 'C NAME'"},
       {"unclosed-body", ":6:1: error: this '{' is never closed"},
-      {"unknown-builtin", ":7:12: error: unknown type 'struct srcu_struct'"},
+      {"unknown-builtin", ":7:12: error: unknown type 'struct percpu_rw_semaphore'"},
       {"unknown-function", ":12:7: error: unknown function 'frobnicate'"},
       {"unknown-register", ":10:9: error: P0 declares no register 'r7'"},
   };
