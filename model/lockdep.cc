@@ -16,6 +16,7 @@ namespace ravel::model {
 std::vector<OrderEdge> Lockdep::edges_from(int cls) const {
   std::vector<OrderEdge> out;
   for (const Edge& e : fwd_[cls]) {
+    if (!e.plain) continue;
     out.push_back({e.to, e.prev_loc, e.next_loc, e.task, e.execution});
   }
   return out;
@@ -47,7 +48,8 @@ void Lockdep::prime(const std::vector<std::string>& order) {
     int a = class_id(order[i]);
     int b = class_id(order[i + 1]);
     if (has_edge(a, b)) continue;
-    add_edge(a, b, Edge{b, Loc{"<boot>", 0, 0}, Loc{"<boot>", 0, 0}, "swapper", {}, kBoot});
+    add_edge(a, b,
+             Edge{b, Loc{"<boot>", 0, 0}, Loc{"<boot>", 0, 0}, "swapper", {}, kBoot, kDepEN, true});
   }
 }
 
@@ -112,7 +114,8 @@ void Lockdep::add_edge(int from, int to, Edge edge) {
   back_[to].push_back(from);
 }
 
-// BFS over edges in recording order: deterministic, and finds a shortest chain for the splat.
+// BFS over plain edges (Edge::plain) in recording order: deterministic, and finds a shortest
+// chain for the splat.
 static std::vector<int> bfs(const Lockdep& ld, int from, bool forwards, int nclasses,
                             const std::vector<std::vector<int>>& back,
                             const std::function<bool(int)>& goal) {
@@ -134,17 +137,47 @@ static std::vector<int> bfs(const Lockdep& ld, int from, bool forwards, int ncla
       }
     };
     if (forwards) {
-      for (const Lockdep::Edge& e : ld.edges(c)) visit(e.to);
+      for (const Lockdep::Edge& e : ld.edges(c)) {
+        if (e.plain) visit(e.to);
+      }
     } else {
-      for (int p : back[c]) visit(p);
+      for (int p : back[c]) {
+        if (ld.edge(p, c)->plain) visit(p);
+      }
     }
   }
   return {};
 }
 
-std::vector<int> Lockdep::path(int from, int to) const {
-  return bfs(*this, from, true, static_cast<int>(classes_.size()), back_,
-             [to](int c) { return c == to; });
+std::vector<int> Lockdep::strong_path(int from, bool from_r, int to, bool to_exclusive) const {
+  // States (class, reached by an -(*R)-> edge): a class may be worth visiting twice, once each
+  // way, where the kernel marks it once (its search can miss a strong path a weaker one hid).
+  const auto n = static_cast<int>(classes_.size());
+  std::vector<int> parent(2 * static_cast<size_t>(n), -2);
+  auto state = [n](int c, bool r) { return c + (r ? n : 0); };
+  std::deque<int> queue{state(from, from_r)};
+  parent[state(from, from_r)] = -1;
+  while (!queue.empty()) {
+    const int s = queue.front();
+    queue.pop_front();
+    const int c = s % n;
+    const bool r = s >= n;
+    if (c == to && s != state(from, from_r) && (to_exclusive || !r)) {
+      std::vector<int> path;
+      for (int x = s; x != -1; x = parent[x]) path.insert(path.begin(), x % n);
+      return path;
+    }
+    for (const Edge& e : fwd_[c]) {
+      // -(*R)-> then -(S*)-> is not strong: after an R acquisition only E-held edges go on.
+      const uint8_t dep = r ? static_cast<uint8_t>(e.dep & (kDepER | kDepEN)) : e.dep;
+      if (dep == 0) continue;
+      const int next = state(e.to, (dep & (kDepSN | kDepEN)) == 0);
+      if (parent[next] != -2) continue;
+      parent[next] = s;
+      queue.push_back(next);
+    }
+  }
+  return {};
 }
 
 int Lockdep::find_usage(int from, bool forwards, int bit, int bit2, std::vector<int>* via) const {
@@ -352,19 +385,28 @@ bool check_irq_usage(const TaskCtx& t, const HeldLock& prev, const HeldLock& nex
   return true;
 }
 
+// check_prev_add(): the new dependency prev -> next may close a cycle (a strong path from next
+// back to prev: check_noncircular) or join IRQ-safe to IRQ-unsafe (check_irq_usage); if not, it
+// is recorded with its kind, a recursive-read one included (v5.10, Documentation/locking/
+// lockdep-design.rst "Recursive read locks"). The IRQ checks and the lock-order gate see only
+// the dependencies lockdep kept before v5.10 (Edge::plain).
 void check_prev_add(const TaskCtx& t, const HeldLock& prev, const HeldLock& next) {
   Lockdep& ld = Kernel::current().lockdep();
   if (prev.cls == next.cls) return;
-  if (g_order_observer != nullptr && next.read != kLockRecursiveRead) {
+  const bool plain = prev.read != kLockRecursiveRead && next.read != kLockRecursiveRead;
+  const uint8_t dep = dep_kind(prev.read, next.read);
+  if (g_order_observer != nullptr && plain) {
     g_order_observer->seen(LockOrderSeen{ld.class_name(prev.cls), ld.class_name(next.cls),
                                          irq_context(t), t.irqs_off || t.hardirq > 0, prev.loc,
                                          next.loc});
   }
-  if (ld.has_edge(prev.cls, next.cls)) {
+  Lockdep::Edge* known = ld.edge_mut(prev.cls, next.cls);
+  if (known != nullptr && (known->dep & dep) == dep && (known->plain || !plain)) {
     ld.note_seen(current_execution(), prev.cls, next.cls);
     return;
   }
-  std::vector<int> cycle = ld.path(next.cls, prev.cls);
+  std::vector<int> cycle =
+      ld.strong_path(next.cls, next.read == kLockRecursiveRead, prev.cls, prev.read == kLockWrite);
   if (!cycle.empty()) {
     std::vector<std::string> names;
     std::string key = "circular";
@@ -377,10 +419,16 @@ void check_prev_add(const TaskCtx& t, const HeldLock& prev, const HeldLock& next
            circular_splat(t, prev, next, cycle), next.loc, std::move(history));
     return;  // as lockdep: the edge that would close the cycle is not recorded
   }
-  check_irq_usage(t, prev, next);
-  // Recursive reads are validated but their dependencies are not stored (lockdep < v5.8).
-  if (next.read == kLockRecursiveRead) return;
+  if (prev.read != kLockRecursiveRead) check_irq_usage(t, prev, next);
+  if (known != nullptr) {  // a kind more of a known dependency
+    known->dep |= dep;
+    known->plain = known->plain || plain;
+    ld.note_seen(current_execution(), prev.cls, next.cls);
+    return;
+  }
   Lockdep::Edge e;
+  e.dep = dep;
+  e.plain = plain;
   e.prev_loc = prev.loc;
   e.next_loc = next.loc;
   e.task = task_label(t.id);
@@ -388,14 +436,15 @@ void check_prev_add(const TaskCtx& t, const HeldLock& prev, const HeldLock& next
   ld.add_edge(prev.cls, next.cls, std::move(e));
 }
 
-// check_prevs_add(): a dependency from the nearest held lock of the same IRQ context, and from
-// further ones only through trylock-acquired locks in between.
+// check_prevs_add(): a dependency from the nearest validated held lock of the same IRQ context,
+// and from further ones only through trylock-acquired locks in between. Since v5.10 a lock
+// held as a recursive reader is a prev like any other; one acquired with check = 0 is not.
 void check_prevs_add(const TaskCtx& t, const HeldLock& next) {
   int ctx = irq_context(t);
   for (int i = static_cast<int>(t.held.size()) - 1; i >= 0; --i) {
     const HeldLock& prev = t.held[i];
     if ((prev.in_irq ? 2 : 0) != (ctx == 2 ? 2 : 0)) break;
-    if (prev.read != kLockRecursiveRead) {
+    if (prev.map->check) {
       check_prev_add(t, prev, next);
       if (!prev.trylock) break;
     }
@@ -436,9 +485,11 @@ void lock_acquire(LockdepMap* map, int subclass, bool trylock, uint8_t read,
   h.nest = nest_lock;
   h.hardirqs_off = t.irqs_off;
   h.in_irq = t.hardirq > 0;
+  // check = 0 (rcu_lock_acquire): held, nothing validated (__lock_acquire skips mark_irqflags
+  // and validate_chain).
   // With a nest_lock, a lock of the class on top of the held stack is merged into it
   // (hlock->references) before any check, nest_lock held or not.
-  if (nest_lock != nullptr && !t.held.empty() && t.held.back().cls == h.cls) {
+  if (!map->check || (nest_lock != nullptr && !t.held.empty() && t.held.back().cls == h.cls)) {
     t.held.push_back(h);
     return;
   }

@@ -17,7 +17,7 @@
 // Checks, as lockdep makes them (headline = Violation::message, kind kLockdep, splat = details):
 //  - "possible recursive locking detected": a class already held, unless recursive-read after
 //    read, or the acquisition names a held nest_lock (ww acquire context) -- check_deadlock();
-//  - "possible circular locking dependency detected": the new edge closes a cycle --
+//  - "possible circular locking dependency detected": the new edge closes a strong cycle --
 //  check_noncircular();
 //  - "inconsistent lock state": {IN-HARDIRQ-W} vs {HARDIRQ-ON-W} usage (and SOFTIRQ/-R) --
 //  mark_lock_irq();
@@ -29,10 +29,15 @@
 //    does not hold -- __lock_acquire()'s print_lock_nested_lock_not_held();
 //  - "bad unlock balance detected!", "lock held when returning to user space!" (lockdep_sys_exit:
 //    we use it for any task whose body returns with locks held), failed lockdep_assert_held*.
-// Recursive reads take no part in the graph, as in lockdep before v5.8 (no read-side dependency
-// tracking); since v5.8 only read_lock in interrupt context is a recursive read
-// (read_lock_is_recursive(), model/rwlock.h), so process-context read_lock and down_read
-// acquisitions are non-recursive reads and do. Each distinct problem is reported once per run.
+// Recursive reads (read_lock in interrupt context, read_lock_is_recursive(), model/rwlock.h; an
+// srcu_struct's map) are in the graph as since v5.10: every edge keeps its kinds (dep_kind:
+// prev held shared or exclusive, next taken as a recursive reader or not), a lock held as a
+// recursive reader is a prev like any other, and a cycle counts only when it is strong: no
+// acquisition as a recursive reader followed by a shared hold (readers do not block readers;
+// Documentation/locking/lockdep-design.rst "Recursive read locks"). The IRQ-usage checks and the
+// lock-order gate still follow only the edges with no recursive side (Edge::plain), the ones
+// lockdep kept before v5.10. A map acquired with check = 0 (rcu_lock_map) is held, never
+// validated. Each distinct problem is reported once per run.
 #pragma once
 
 #include <cstdint>
@@ -73,9 +78,21 @@ struct LockdepMap {
   // known unless given, and its splats then omit the "-{o:i}" suffix rather than guess it.
   int8_t wait_inner = kWaitUnknown;
   int8_t wait_outer = kWaitUnknown;
+  // false: acquired with check = 0 (rcu_lock_acquire() for rcu_lock_map): held and released,
+  // never validated, no usage bits, no dependencies either way.
+  bool check = true;
 };
 
 enum : uint8_t { kLockWrite = 0, kLockRead = 1, kLockRecursiveRead = 2 };
+
+// The kind of a dependency prev -> next (kernel/locking/lockdep.c __calc_dep_bit, v5.10's
+// recursive-read detection): prev held shared (S: read 1 or 2) or exclusive (E: read 0), next
+// acquired as a recursive reader (R: read 2) or not (N). An edge keeps the kinds it was seen
+// with, as a mask.
+enum : uint8_t { kDepSR = 1, kDepER = 2, kDepSN = 4, kDepEN = 8 };
+constexpr uint8_t dep_kind(uint8_t prev_read, uint8_t next_read) {
+  return static_cast<uint8_t>(1u << ((prev_read == 0 ? 1 : 0) + (next_read != 2 ? 2 : 0)));
+}
 
 // --- the per-task API (call from a task's fiber, before/after the operation's yield) ---
 // lock_acquire(): checks (recursion, cycle, IRQ usage), then pushes the held entry. Kernel order:
@@ -161,6 +178,10 @@ class Lockdep final : public OrderGraph {
     std::string task;
     std::vector<std::string> held;  // the held stack then (for the splat), outermost first
     int64_t execution = kBoot;      // the execution that recorded it (Ctx::execution_index())
+    uint8_t dep = kDepEN;           // the kinds it was seen with (dep_kind)
+    // Seen once with neither side a recursive read: the edges lockdep kept before v5.10, the
+    // only ones the IRQ-usage checks and the lock-order gate follow.
+    bool plain = true;
   };
 
   int class_id(const std::string& name);
@@ -184,6 +205,7 @@ class Lockdep final : public OrderGraph {
   }
   bool has_edge(int from, int to) const;
   const Edge* edge(int from, int to) const;  // nullptr when there is none
+  Edge* edge_mut(int from, int to) { return const_cast<Edge*>(edge(from, to)); }
   // The executions that recorded the edges along `path` (forwards: path[i] -> path[i+1];
   // backwards, as find_usage(forwards=false) returns it: path[i+1] -> path[i]), appended to *out;
   // except edges execution `current` validated itself before (its replay records them again).
@@ -198,8 +220,11 @@ class Lockdep final : public OrderGraph {
   void note_seen_usage(int64_t execution, int cls, int bit);
   // Edges out of `from`, in recording order.
   const std::vector<Edge>& edges(int from) const { return fwd_[from]; }
-  // Path from `from` to `to` (classes, both ends included) or empty; BFS in recording order.
-  std::vector<int> path(int from, int to) const;
+  // A strong path from `from` to `to` (classes, both ends included) or empty; BFS in recording
+  // order. Strong (lockdep.c __bfs, "Step 2"): no edge acquiring a class as a recursive reader
+  // (-(*R)->) followed by one leaving it held shared (-(S*)->). `from_r`: the path's first
+  // edge follows such an acquisition; `to_exclusive`: the last edge may end in one.
+  std::vector<int> strong_path(int from, bool from_r, int to, bool to_exclusive) const;
   // First (BFS order) class reachable from `from` (forwards or backwards) having usage bit `bit`
   // (or `bit2` when >= 0); -1 when none. `via` gets the path.
   int find_usage(int from, bool forwards, int bit, int bit2, std::vector<int>* via) const;
