@@ -293,6 +293,8 @@ bool irq_builtin_name(const std::string& n);
 // checked rcu_dereference forms (lkmm_ravel_raw.cc); lockdep_set_class()es of init give their
 // locks the key's class (Layout::lock_class).
 bool raw_builtin_name(const std::string& n);
+// SRCU's read side, grace periods and srcu_dereference (lkmm_ravel_srcu.cc).
+bool srcu_builtin_name(const std::string& n);
 bool add_set_classes(const lang::Program& prog, Layout* lay, Error* err);
 
 // Layout::threads and Layout::irqs: each thread with the handlers of its CPU, then a thread per

@@ -144,6 +144,7 @@ Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
   if (n == "spin_lock" || n == "spin_unlock" || n == "spin_is_locked") return lock(n, e, f);
   if (Val v; irq_builtin(n, e, f, &v)) return v;
   if (Val v; raw_lock(n, e, f, &v)) return v;  // lkmm_ravel_raw.cc
+  if (Val v; srcu(n, e, f, &v)) return v;      // lkmm_ravel_srcu.cc
   if (Val v; kernel(n, e, f, &v)) return v;
   if (Val v; dma_buf(n, e, f, &v)) return v;     // lkmm_ravel_dma_buf.cc
   if (Val v; dma_att(n, e, f, &v)) return v;     // lkmm_ravel_dma_buf_att.cc

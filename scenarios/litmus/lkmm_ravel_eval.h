@@ -376,6 +376,9 @@ class Eval {
   void spin_nested(const Expr* e, Frame& f);
   void set_class(const Expr* e, Frame& f);
   Val rcu_checked(const std::string& n, const Expr* e, Frame& f);
+  // SRCU (lkmm_ravel_srcu.cc): true when `n` is one of its built-ins.
+  bool srcu(const std::string& n, const Expr* e, Frame& f, Val* out);
+  std::vector<int> srcu_held_;  // srcu_struct locations of the open srcu_read_lock() sections
   int bh_ = 0;  // local_bh_disable() depth (spin_lock_bh too): atomic context, an RCU reader
 
   // work items (lkmm_ravel_work.cc): true when `n` is one of their built-ins.

@@ -170,6 +170,7 @@ void Eval::rcu_reader(bool starting) {
 void Eval::no_sleep_irq(const std::string& n, lang::Pos pos) const {
   const bool sleeps = n == "mutex_lock" || n == "wait_for_completion" || n == "synchronize_rcu" ||
                       n == "synchronize_rcu_expedited" || n == "module_unload" ||
+                      n == "synchronize_srcu" || n == "synchronize_srcu_expedited" ||
                       n == "mutex_lock_interruptible";
   // A mutex is a task's lock: none of its operations may run in hardirq context.
   if (irq_->in_handler && (sleeps || n.rfind("mutex_", 0) == 0)) {

@@ -130,7 +130,8 @@ bool modelled(const std::string& n) {
          dma_buf_builtin_name(n) ||                       // lkmm_ravel_dma_buf.cc
          dma_att_builtin_name(n) ||                       // lkmm_ravel_dma_buf_att.cc
          wait2_builtin_name(n) ||                         // lkmm_ravel_wait2.cc
-         raw_builtin_name(n);                             // lkmm_ravel_raw.cc
+         raw_builtin_name(n) ||                           // lkmm_ravel_raw.cc
+         srcu_builtin_name(n);                            // lkmm_ravel_srcu.cc
 }
 
 struct Refusal {
@@ -256,7 +257,8 @@ bool location_type(lang::ModelType m) {
          m == M::kCompletion || m == M::kLockClassKey ||  // lkmm_ravel_raw.cc
          m == M::kKref || m == M::kDmaFence || m == M::kDmaFenceCb || m == M::kWaitQueueHead ||
          m == M::kWork || m == M::kXarray || m == M::kRwSemaphore || m == M::kRwlock ||
-         m == M::kDmaResv || m == M::kDmaFenceOps || m == M::kModule || dma_buf_object(m);
+         m == M::kDmaResv || m == M::kDmaFenceOps || m == M::kModule || m == M::kSrcuStruct ||
+         dma_buf_object(m);
 }
 
 // A global lkmm keeps as a location: integers, pointers (to globals), atomic_t, spinlock_t,
@@ -272,7 +274,7 @@ void screen_global(const lang::Program& prog, const lang::VarDecl* d) {
                        "mutex, struct completion, struct kref, struct dma_fence, struct "
                        "dma_fence_cb, wait_queue_head_t, struct "
                        "work_struct, struct xarray, struct rw_semaphore, rwlock_t, struct "
-                       "dma_resv, struct dma_fence_ops and struct module are)");
+                       "dma_resv, struct dma_fence_ops, struct module and struct srcu_struct are)");
   }
   // Struct variables are flattened, their fields checked where they are declared
   // (lkmm_ravel_struct.cc); function pointers are one location. A fence's `{ .lock = &l }`

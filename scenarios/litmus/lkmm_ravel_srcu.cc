@@ -1,0 +1,78 @@
+// scenarios/litmus/lkmm_ravel_srcu.cc: SRCU in scenarios under lkmm (see lkmm_ravel_eval.h;
+// docs/litmus.md "Scenarios under lkmm"), as the bell file has it and litmus tests get it
+// (lkmm_thread.cc): srcu_read_lock()/srcu_down_read() read the srcu_struct's location and
+// return the index read (0: no event writes it; sc returns the parity of the grace periods
+// started, model/srcu.h), srcu_read_unlock()/srcu_up_read() write the index they are given
+// (the data dependency the LKMM matches the section by), synchronize_srcu() is a grace period
+// of that srcu_struct. srcu_dereference() is rcu_dereference()'s marked read, its lockdep check
+// against the thread's srcu_read_lock() sections of that struct. What sc reports and lkmm cannot
+// follow is refused: synchronize_srcu() inside a section of its own struct (a hang), in an RCU
+// reader or under a spinlock; an srcu_read_unlock() without a section; call_srcu, srcu_barrier,
+// init_srcu_struct and cleanup_srcu_struct (not in the modelled set).
+#include <algorithm>
+#include <set>
+
+#include "scenarios/litmus/lkmm_ravel_eval.h"
+
+namespace ravel::litmus::lkmm_ravel {
+
+bool srcu_builtin_name(const std::string& n) {
+  static const std::set<std::string> kNames = {
+      "srcu_read_lock",   "srcu_read_unlock",       "srcu_down_read",
+      "srcu_up_read",     "synchronize_srcu",       "synchronize_srcu_expedited",
+      "srcu_dereference", "srcu_dereference_check", "srcu_read_lock_held",
+  };
+  return kNames.count(n) > 0;
+}
+
+bool Eval::srcu(const std::string& n, const Expr* e, Frame& f, Val* out) {
+  if (!srcu_builtin_name(n)) return false;
+  *out = Val{};
+  if (n == "srcu_dereference" || n == "srcu_dereference_check") {
+    // __rcu_dereference_check(): the condition first, then the read.
+    const bool cond = n == "srcu_dereference_check" && eval(e->args[2], f).v != 0;
+    const int s = pointer_arg(e->args[1], f).first;
+    *out = load(place(e->args[0], f), lkmm::kOnce);
+    if (!cond && std::count(srcu_held_.begin(), srcu_held_.end(), s) == 0) {
+      em_.trace.findings.push_back({"lockdep", "WARNING: suspicious RCU usage", e->pos});
+    }
+    return true;
+  }
+  auto [loc, addr] = pointer_arg(e->args[0], f);
+  if (n == "srcu_read_lock_held") {
+    *out = Val{std::count(srcu_held_.begin(), srcu_held_.end(), loc) > 0 ? 1 : 0, 0};
+    return true;
+  }
+  if (n == "srcu_read_lock" || n == "srcu_down_read") {
+    *out = em_.read(loc, lkmm::kSrcuLock, addr);
+    sync();
+    if (n == "srcu_read_lock") srcu_held_.push_back(loc);
+    return true;
+  }
+  if (n == "srcu_read_unlock" || n == "srcu_up_read") {
+    const Val idx = eval(e->args[1], f);
+    if (n == "srcu_read_unlock") {
+      auto it = std::find(srcu_held_.rbegin(), srcu_held_.rend(), loc);
+      if (it == srcu_held_.rend()) {
+        refuse(e->pos,
+               "srcu_read_unlock() without srcu_read_lock() is not modelled under lkmm "
+               "(sc reports it)");
+      }
+      srcu_held_.erase(std::next(it).base());
+    }
+    em_.write(loc, lkmm::kSrcuUnlock, idx, addr);
+    sync();
+    return true;
+  }
+  // synchronize_srcu(), synchronize_srcu_expedited()
+  if (std::count(srcu_held_.begin(), srcu_held_.end(), loc) > 0 || rcu_depth_ > 0 ||
+      !held_.empty()) {
+    refuse(e->pos, n + "() inside a read-side section of its srcu_struct, an RCU read-side "
+                       "section or under a lock is not modelled under lkmm (sc reports it)");
+  }
+  em_.fence(lkmm::Fence::kSyncSrcu, loc);
+  sync();
+  return true;
+}
+
+}  // namespace ravel::litmus::lkmm_ravel
