@@ -6,6 +6,7 @@
 #include "model/might_sleep.h"
 #include "model/ops.h"
 #include "model/rcu.h"
+#include "model/slab.h"
 
 namespace ravel::model {
 namespace {
@@ -24,6 +25,7 @@ void warn(const std::string& message, const std::string& details, Loc loc) {
 int enter(SrcuStruct* s, OpKind kind, bool down, Loc loc) {
   Ctx& ctx = Ctx::current();
   ctx.yield({.kind = kind, .access = Access::kRead, .object = s->gp.entry, .loc = loc});
+  slab_check(s->gp.entry, ops_def_name(kind), loc);  // a struct inside a freed object
   const TaskId self = ctx.self();
   const auto idx = static_cast<int>(s->started & 1);
   s->readers.push_back({s->gp.open(self), self, idx, down});
@@ -36,6 +38,7 @@ int enter(SrcuStruct* s, OpKind kind, bool down, Loc loc) {
 void leave(SrcuStruct* s, OpKind kind, int64_t idx, bool down, Loc loc) {
   Ctx& ctx = Ctx::current();
   ctx.yield({.kind = kind, .access = Access::kAdd, .object = s->gp.obj, .loc = loc, .arg0 = idx});
+  slab_check(s->gp.obj, ops_def_name(kind), loc);
   const char* call = ops_def_name(kind);
   if ((idx & ~int64_t{1}) != 0) {
     warn("WARNING: WARN_ON_ONCE(idx & ~0x1)",
@@ -71,6 +74,7 @@ void whole_struct_step(SrcuStruct* s, OpKind kind, Loc loc) {
   Operation op{.kind = kind, .access = Access::kWrite, .object = s->gp.obj, .loc = loc};
   op.add_write(s->gp.entry);
   Ctx::current().yield(op);
+  slab_check(s->gp.obj, ops_def_name(kind), loc);
 }
 
 void synchronize(SrcuStruct* s, OpKind kind, Loc loc) {
@@ -90,6 +94,7 @@ void synchronize(SrcuStruct* s, OpKind kind, Loc loc) {
   // The start writes the entry object only (rcu.cc synchronize_rcu: why the exits commute
   // with it); the wait is always a step.
   Ctx::current().yield({.kind = kind, .access = Access::kWrite, .object = s->gp.entry, .loc = loc});
+  slab_check(s->gp.entry, ops_def_name(kind), loc);
   ++s->started;
   gp_wait(s->gp, kind, gp_snapshot(s->gp), loc, /*always=*/true);
 }
