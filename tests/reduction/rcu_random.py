@@ -10,9 +10,11 @@ Each scenario has two or three threads (one maybe sharing cpu 0 with an irq hand
 read-side sections (rcu_read_lock, a spinlock region or a preempt-disabled region: readers under
 flavor consolidation), marked and plain accesses, rcu_dereference of a published object,
 updaters (unpublish, then synchronize_rcu, kfree_rcu, call_rcu or nothing, then free; a
-callback may also set the flag readers await) and rcu_barrier. The final block turns the
-final state into one of 16 assertion lines, so equal violation sets mean the same final states
-(up to that hash).
+callback may also set the flag readers await) and rcu_barrier. Every third seed is the same
+scenario on SRCU (docs/reduction.md "SRCU"): its rcu_read_lock sections, grace periods,
+callbacks and barrier become an srcu_struct's, while the spinlock and preempt-disabled regions
+and kfree_rcu stay RCU's, a second domain. The final block turns the final state into one of 16
+assertion lines, so equal violation sets mean the same final states (up to that hash).
 
 usage: rcu_random.py RAVEL [FIRST_SEED COUNT]
 """
@@ -100,6 +102,21 @@ class Gen:
         return out
 
 
+# Every third seed: the RCU calls become SRCU calls of the srcu_struct `s`.
+SRCU = [("rcu_read_lock();", "{ int i = srcu_read_lock(&s);"),
+        ("rcu_read_unlock();", "srcu_read_unlock(&s, i); }"),
+        ("rcu_dereference(gp)", "srcu_dereference(gp, &s)"),
+        ("synchronize_rcu();", "synchronize_srcu(&s);"),
+        ("call_rcu(&old->rcu, ", "call_srcu(&s, &old->rcu, "),
+        ("rcu_barrier();", "srcu_barrier(&s);")]
+
+
+def on_srcu(line):
+    for rcu, srcu in SRCU:
+        line = line.replace(rcu, srcu)
+    return line
+
+
 def scenario(seed):
     g = Gen(seed)
     nthreads = 2 if g.r.randrange(3) else 3
@@ -110,7 +127,7 @@ def scenario(seed):
     irq = g.body() if nthreads == 2 and g.r.randrange(3) == 0 else None
     src = [f'scenario "rcu random {seed}";',
            "struct obj { int v; struct rcu_head rcu; };",
-           "struct obj *gp;", "int x;", "int y;", "int f;", "spinlock_t l;"]
+           "struct obj *gp;", "int x;", "int y;", "int f;", "spinlock_t l;", "DEFINE_SRCU(s);"]
     src += [f"int out{t};" for t in range(nthreads)]
     src += ["void free_cb(struct rcu_head *h) { kfree(container_of(h, struct obj, rcu)); }",
             "void flag_cb(struct rcu_head *h) { WRITE_ONCE(f, 1); free_cb(h); }",
@@ -133,6 +150,8 @@ def scenario(seed):
     src += [f"    assert(h != {k});" for k in range(16)]
     src.append("}")
     src.append("expect ok;")
+    if seed % 3 == 0:
+        src = [on_srcu(line) for line in src]
     return "\n".join(src) + "\n"
 
 
