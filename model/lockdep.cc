@@ -48,8 +48,9 @@ void Lockdep::prime(const std::vector<std::string>& order) {
     int a = class_id(order[i]);
     int b = class_id(order[i + 1]);
     if (has_edge(a, b)) continue;
-    add_edge(a, b,
-             Edge{b, Loc{"<boot>", 0, 0}, Loc{"<boot>", 0, 0}, "swapper", {}, kBoot, kDepEN, true});
+    add_edge(
+        a, b,
+        Edge{b, Loc{"<boot>", 0, 0}, Loc{"<boot>", 0, 0}, "swapper", {}, kBoot, kDepEN, true, {}});
   }
 }
 
@@ -68,7 +69,12 @@ void Lockdep::path_history(const std::vector<int>& path, bool forwards, int64_t 
     int from = forwards ? path[i] : path[i + 1];
     int to = forwards ? path[i + 1] : path[i];
     const Edge* e = edge(from, to);
-    if (e == nullptr || e->execution == kBoot) continue;
+    if (e == nullptr) continue;
+    for (int64_t x : e->kind_executions) {
+      const auto u = static_cast<uint64_t>(x);
+      if (x != current && std::find(out->begin(), out->end(), u) == out->end()) out->push_back(u);
+    }
+    if (e->execution == kBoot) continue;
     if (seen_execution_ == current && seen_.count({from, to}) != 0) continue;
     out->push_back(static_cast<uint64_t>(e->execution));
   }
@@ -420,10 +426,10 @@ void check_prev_add(const TaskCtx& t, const HeldLock& prev, const HeldLock& next
     return;  // as lockdep: the edge that would close the cycle is not recorded
   }
   if (prev.read != kLockRecursiveRead) check_irq_usage(t, prev, next);
-  if (known != nullptr) {  // a kind more of a known dependency
+  if (known != nullptr) {  // a kind more of a known dependency, recorded by this execution
     known->dep |= dep;
     known->plain = known->plain || plain;
-    ld.note_seen(current_execution(), prev.cls, next.cls);
+    known->kind_executions.push_back(recording_execution());
     return;
   }
   Lockdep::Edge e;

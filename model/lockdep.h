@@ -182,6 +182,9 @@ class Lockdep final : public OrderGraph {
     // Seen once with neither side a recursive read: the edges lockdep kept before v5.10, the
     // only ones the IRQ-usage checks and the lock-order gate follow.
     bool plain = true;
+    // The executions that added a kind after the first (their replay restores the kinds a
+    // report's strong path relies on).
+    std::vector<int64_t> kind_executions;
   };
 
   int class_id(const std::string& name);
