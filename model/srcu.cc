@@ -26,9 +26,8 @@ int enter(SrcuStruct* s, OpKind kind, bool down, Loc loc) {
   Ctx& ctx = Ctx::current();
   ctx.yield({.kind = kind, .access = Access::kRead, .object = s->gp.entry, .loc = loc});
   slab_check(s->gp.entry, ops_def_name(kind), loc);  // a struct inside a freed object
-  const TaskId self = ctx.self();
   const auto idx = static_cast<int>(s->started & 1);
-  s->readers.push_back({s->gp.open(self), self, idx, down});
+  s->readers.push_back({s->gp.open(ctx.self()), idx, down});
   ctx.set_result(idx);
   return idx;
 }
@@ -50,7 +49,8 @@ void leave(SrcuStruct* s, OpKind kind, int64_t idx, bool down, Loc loc) {
   const TaskId self = ctx.self();
   auto match = s->readers.end();
   for (auto it = s->readers.begin(); it != s->readers.end(); ++it) {
-    if (it->idx != idx || it->down != down || (!down && it->task != self)) continue;
+    if (it->idx != idx || it->down != down) continue;
+    if (!down && s->gp.sections[it->section].task != self) continue;
     match = it;
     if (down) break;  // srcu_up_read: the oldest; srcu_read_unlock: the task's latest
   }

@@ -52,8 +52,7 @@ struct SrcuStruct {
   LockdepMap dep_map;
   uint64_t started = 0;  // grace periods started: srcu_read_lock()'s index is its parity
   struct Reader {
-    uint32_t section;
-    TaskId task;
+    uint32_t section;  // in gp.sections, which holds the task that began it
     int64_t idx;
     bool down;  // srcu_down_read(): any task may end it
   };

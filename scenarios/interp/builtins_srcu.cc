@@ -1,7 +1,6 @@
 // scenarios/interp/builtins_srcu.cc: sleepable RCU (declared in scenarios/api/srcu.def), bound
 // to the model (model/srcu.h). call_srcu's callback is an interpreter closure the callback task
-// runs, as call_rcu's (builtins_sync.cc).
-#include "model/slab.h"
+// runs, as call_rcu's (runtime.h rcu_head_callback).
 #include "model/srcu.h"
 #include "scenarios/api/api.h"
 #include "scenarios/interp/runtime.h"
@@ -21,17 +20,8 @@ Value srcu_up(Call& c) {
 }
 Value call_srcu(Call& c) {
   SrcuStruct* s = c.model<SrcuStruct>(0);
-  Obj* head = c.object(1);
-  Value fn = c.arg(2);
-  Runtime* rt = &c.rt;
-  Loc loc = c.loc;
-  model::call_srcu(
-      s, *static_cast<ObjectId*>(head->model),
-      [rt, head, fn, loc] {
-        Value a = Value::of(head);
-        rt->call_value(fn, &a, 1, loc);
-      },
-      c.loc);
+  std::function<void()> cb = rcu_head_callback(c, 1, 2);
+  model::call_srcu(s, *static_cast<ObjectId*>(c.object(1)->model), std::move(cb), c.loc);
   return Value::integer(0);
 }
 // srcu_dereference_check(p, ssp, c): the kernel evaluates the condition before the read.

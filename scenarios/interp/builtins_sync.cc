@@ -47,17 +47,8 @@ Value wait_event_timeout(Call& c) {
 
 // RCU (language.md section 5; callbacks run after a grace period in softirq context).
 Value call_rcu(Call& c) {
-  Obj* head = c.object(0);
-  Value fn = c.arg(1);
-  Runtime* rt = &c.rt;
-  Loc loc = c.loc;
-  model::call_rcu(
-      *static_cast<ObjectId*>(head->model),
-      [rt, head, fn, loc] {
-        Value a = Value::of(head);
-        rt->call_value(fn, &a, 1, loc);
-      },
-      c.loc);
+  std::function<void()> cb = rcu_head_callback(c, 0, 1);
+  model::call_rcu(*static_cast<ObjectId*>(c.object(0)->model), std::move(cb), c.loc);
   return Value::integer(0);
 }
 Value rcu_deref(Call& c) { return c.rt.decode(model::rcu_dereference(c.read_var(0), c.loc)); }

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -370,6 +371,19 @@ Value unlock_irqrestore(Call& c) {
   T* l = c.model<T>(0);
   F(l, static_cast<unsigned long>(c.integer(1)), c.loc);
   return Value::integer(0);
+}
+
+// call_rcu(head, fn) / call_srcu(ssp, head, fn): the callback task calls the scenario's `fn`
+// with the rcu_head object argument `head` of the call.
+inline std::function<void()> rcu_head_callback(Call& c, size_t head, size_t fn) {
+  Obj* h = c.object(head);
+  Value f = c.arg(fn);
+  Runtime* rt = &c.rt;
+  Loc loc = c.loc;
+  return [rt, h, f, loc] {
+    Value a = Value::of(h);
+    rt->call_value(f, &a, 1, loc);
+  };
 }
 
 // The value inside ATOMIC_INIT(v), REFCOUNT_INIT(v), KREF_INIT(v) or WORK(fn), or the
