@@ -79,12 +79,21 @@ struct Layout {
     // (ptr -1): the fence's KASAN ghost, freed directly.
     int ptr = -1;
     int ghost = -1;
+    // A call_rcu() or call_srcu() site (lkmm_ravel_call_rcu.cc): the callback it names (ptr
+    // holds the rcu_head it passes), and call_srcu()'s srcu_struct location (-1: RCU's). The
+    // callbacks of a scenario that calls rcu_barrier() or srcu_barrier() write `done` too.
+    const lang::Function* cb = nullptr;
+    int srcu = -1;
     // How many times the worker may run the function in one execution (lkmm_ravel_work.cc):
     // 1, unless an execution queued it again (QueuedAgain: the run starts over with one more).
     int runs = 1;
   };
   std::vector<Work> works;
   std::deque<lang::Task> work_tasks;
+  // Per srcu_struct that call_srcu() queues on: the srcu_data lock its enqueues and
+  // srcu_barrier() take (lkmm_ravel_call_rcu.cc), a lock lockdep does not see (quiet_locks).
+  std::map<int, int> srcu_cb_lock;
+  std::set<int> quiet_locks;
   size_t tasks = 0;  // the scenario's threads
   // RCU flavor consolidation (v4.20): a grace period also waits for regions with a spinlock
   // held, hardirqs off, or in a handler; when the scenario has grace periods (sc's rule,
@@ -258,7 +267,9 @@ class LockOrder {
 // (mark_lock_irq()), even when no interrupt hit it, and a dependency chain from an IRQ-safe lock
 // to an IRQ-unsafe one is "HARDIRQ-safe -> HARDIRQ-unsafe lock order detected"
 // (check_irq_usage(); sc says "possible irq lock inversion dependency detected" when the usage
-// came after the dependency).
+// came after the dependency). The SOFTIRQ state is the same four bits again: {IN-SOFTIRQ-W} in an
+// RCU callback (rcu_do_batch() runs from RCU_SOFTIRQ), {SOFTIRQ-ON-W} with hardirqs and
+// softirqs enabled (lkmm_ravel_call_rcu.cc).
 class IrqUsage {
  public:
   void mark(const Layout& lay, const std::vector<lkmm_thread::Trace::Usage>& usage,
@@ -273,8 +284,9 @@ class IrqUsage {
     std::string at;  // "task at f:l:c"
     lang::Pos pos;
   };
-  // lock -> IN-HARDIRQ-W, HARDIRQ-ON-W, IN-HARDIRQ-R, HARDIRQ-ON-R (rwlock read sides)
-  std::map<int, std::array<Bit, 4>> usage_;
+  // lock -> IN-HARDIRQ-W, HARDIRQ-ON-W, IN-HARDIRQ-R, HARDIRQ-ON-R (rwlock read sides), then
+  // the same four of SOFTIRQ (lockdep_states.h's order of states).
+  std::map<int, std::array<Bit, 8>> usage_;
   std::set<std::pair<int, int>> reported_;  // (safe, unsafe); (l, l) for inconsistent state
 };
 
@@ -334,6 +346,11 @@ void check_queued(const Layout& lay, const std::vector<const lkmm_thread::Trace*
 void add_rcu_frees(const lang::Program& prog, Layout* lay);
 // The fences a last dma_fence_put() frees: a ghost and a callback each (Layout::Fence::ghost).
 void add_fence_frees(const lang::Program& prog, Layout* lay);
+// call_rcu() and call_srcu() (lkmm_ravel_call_rcu.cc): a callback thread per call site, after
+// add_fence_frees; `done` locations for every RCU callback when the scenario has a barrier.
+// False with *err set (a callback that is not a named function).
+bool add_rcu_callbacks(const lang::Program& prog, Layout* lay, Error* err);
+bool call_rcu_builtin_name(const std::string& n);
 
 // Struct globals and kzalloc sites (lkmm_ravel_struct.cc, lkmm_ravel_heap.cc): appends the
 // locations of global `d` (a struct flattened) / of every heap object. False with *err set.

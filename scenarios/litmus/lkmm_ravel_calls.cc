@@ -98,6 +98,7 @@ Val Eval::builtin(std::string_view name, const Expr* e, Frame& f) {
     kfree_rcu(e, f);
     return Val{};
   }
+  if (call_rcu(n, e, f)) return Val{};  // call_rcu, call_srcu, the barriers (_call_rcu.cc)
   if (auto it = lkmm_thread::fence_table().find(n); it != lkmm_thread::fence_table().end()) {
     if (it->second == lkmm::Fence::kSyncRcu && (rcu_depth_ > 0 || !held_.empty())) {
       refuse(e->pos, n + "() inside an RCU read-side section or under a spinlock is not "

@@ -167,6 +167,11 @@ class Eval {
   void kfree(const Expr* e, Frame& f);
   void free_ghost(int ghost, uint64_t deps, lang::Pos pos);
   void kfree_rcu(const Expr* e, Frame& f);  // lkmm_ravel_rcu_free.cc
+  // call_rcu, call_srcu, rcu_barrier, srcu_barrier (lkmm_ravel_call_rcu.cc): true when `n` is
+  // one of them.
+  bool call_rcu(const std::string& n, const Expr* e, Frame& f);
+  void rcu_barrier(const std::string& n, const Expr* e, Frame& f);
+  void enqueue_locked(const Layout::Work& w, bool start, lang::Pos pos);
   // KASAN's check before every access to a freeable fence's memory (Emitter::before_access):
   // set by the first Eval of an Emitter, which outlives the others (a handler's).
   void hook_fence_kasan();
@@ -345,8 +350,10 @@ class Eval {
   void fire(size_t line);
   bool irq_builtin(const std::string& n, const Expr* e, Frame& f, Val* out);
   void set_irqs(bool on, lang::Pos pos);
-  // lockdep's mark_usage() for a spinlock attempt at `pos` (Trace::usage).
+  // lockdep's mark_usage() for a spinlock attempt at `pos` (Trace::usage); its ENABLED bits
+  // alone (a trylock, mark_held_locks()).
   void note_usage(int loc, lang::Pos pos, bool read = false);
+  void note_enabled(int loc, lang::Pos pos, bool read);
   // Sleeping in a handler or with hardirqs off is sc's atomic-sleep: refused.
   void no_sleep_irq(const std::string& n, lang::Pos pos) const;
   // Opens or closes the implicit RCU read-side section of flavor consolidation so that it
@@ -380,6 +387,9 @@ class Eval {
   bool srcu(const std::string& n, const Expr* e, Frame& f, Val* out);
   std::vector<int> srcu_held_;  // srcu_struct locations of the open srcu_read_lock() sections
   int bh_ = 0;  // local_bh_disable() depth (spin_lock_bh too): atomic context, an RCU reader
+  // In an RCU callback's function (lkmm_ravel_call_rcu.cc): softirq context, atomic (sc's
+  // softirq count: not an RCU reader by itself, as model/rcu.cc rcu_reader()).
+  bool softirq_ = false;
 
   // work items (lkmm_ravel_work.cc): true when `n` is one of their built-ins.
   bool work(const std::string& n, const Expr* e, Frame& f, Val* out);
@@ -396,7 +406,10 @@ class Eval {
   void worker(const Layout::Work& w);
   void worker_run_again(const Layout::Work& w);
   void call_work_fn(const Layout::Work& w);
-  void rcu_callback(const Layout::Work& w);  // a kfree_rcu() site's (lkmm_ravel_rcu_free.cc)
+  // An RCU callback: a kfree_rcu() site's or a freed fence's (lkmm_ravel_rcu_free.cc), a
+  // call_rcu() or call_srcu() site's (lkmm_ravel_call_rcu.cc: rcu_cb_fn()).
+  void rcu_callback(const Layout::Work& w);
+  void rcu_cb_fn(const Layout::Work& w);
   // The end of a thread's path: a signalling section, rw_semaphore or rwlock still held is
   // refused (sc reports it); its implicit RCU section, if open, ends with it.
   void end_thread();

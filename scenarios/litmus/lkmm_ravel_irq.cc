@@ -108,7 +108,7 @@ void Eval::fire(size_t line) {
     em_.trace.blocked_in = h.name;
     throw;
   }
-  if (!handler.held_.empty() || handler.rcu_depth_ != 0) {
+  if (!handler.held_.empty() || handler.rcu_depth_ != 0 || !handler.srcu_held_.empty()) {
     refuse(h.pos, "irq " + h.name +
                       " returns with a lock held or an RCU read-side section open: not "
                       "modelled under lkmm (sc reports it)");
@@ -132,11 +132,11 @@ void Eval::set_irqs(bool on, lang::Pos pos) {
   em_.irqs_off = !on;
   rcu_reader();
   if (was || !on) return;
-  // lockdep_hardirqs_on() -> mark_held_locks(): every held spinlock is now {HARDIRQ-ON-W},
-  // registered where hardirqs were enabled.
-  for (int loc : spin_held_) em_.trace.usage.push_back({loc, false, pos, ""});
+  // lockdep_hardirqs_on() -> mark_held_locks(): every held spinlock is now {HARDIRQ-ON-W}
+  // (and {SOFTIRQ-ON-W} with softirqs on), registered where hardirqs were enabled.
+  for (int loc : spin_held_) note_enabled(loc, pos, false);
   for (const RwHeld& h : rw_held_) {  // rwlocks too, a read hold {HARDIRQ-ON-R}
-    if (h.rwlock) em_.trace.usage.push_back({h.loc, false, pos, "", h.read});
+    if (h.rwlock) note_enabled(h.loc, pos, h.read);
   }
   irq_point();
 }
@@ -145,9 +145,18 @@ void Eval::note_usage(int loc, lang::Pos pos, bool read) {
   const IrqCpu& c = *irq_;
   if (c.in_handler) {
     em_.trace.usage.push_back({loc, true, pos, c.handler, read});
-  } else if (c.enabled) {
-    em_.trace.usage.push_back({loc, false, pos, "", read});
+    return;
   }
+  if (softirq_) em_.trace.usage.push_back({loc, true, pos, "", read, true});  // IN-SOFTIRQ
+  note_enabled(loc, pos, read);
+}
+
+// mark_usage()'s ENABLED bits: {HARDIRQ-ON-*} with hardirqs on, {SOFTIRQ-ON-*} when softirqs
+// are on too (no BH-disabled count, not in softirq context: model/lockdep.cc mark_usage()).
+void Eval::note_enabled(int loc, lang::Pos pos, bool read) {
+  if (irq_->in_handler || !irq_->enabled) return;
+  em_.trace.usage.push_back({loc, false, pos, "", read});
+  if (bh_ == 0 && !softirq_) em_.trace.usage.push_back({loc, false, pos, "", read, true});
 }
 
 // Since RCU flavor consolidation (v4.20) a grace period also waits for regions with
@@ -171,15 +180,15 @@ void Eval::no_sleep_irq(const std::string& n, lang::Pos pos) const {
   const bool sleeps = n == "mutex_lock" || n == "wait_for_completion" || n == "synchronize_rcu" ||
                       n == "synchronize_rcu_expedited" || n == "module_unload" ||
                       n == "synchronize_srcu" || n == "synchronize_srcu_expedited" ||
-                      n == "mutex_lock_interruptible";
+                      n == "mutex_lock_interruptible" || n == "rcu_barrier" || n == "srcu_barrier";
   // A mutex is a task's lock: none of its operations may run in hardirq context.
   if (irq_->in_handler && (sleeps || n.rfind("mutex_", 0) == 0)) {
     refuse(pos, n + "() in an irq handler is not modelled under lkmm (sleeping or a mutex in "
                     "hardirq context is checked under sc)");
   }
-  if (sleeps && bh_ > 0) {  // lkmm_ravel_raw.cc: BHs disabled is atomic context too
-    refuse(pos, n + "() with BHs disabled is not modelled under lkmm (sleeping in atomic "
-                    "context is checked under sc)");
+  if (sleeps && (bh_ > 0 || softirq_)) {  // lkmm_ravel_raw.cc: BHs disabled is atomic too
+    refuse(pos, n + "() with BHs disabled or in an RCU callback is not modelled under lkmm "
+                    "(sleeping in atomic context is checked under sc)");
   }
   if (sleeps && !irq_->enabled) {
     refuse(pos, n + "() with interrupts disabled is not modelled under lkmm (sleeping in "
@@ -196,7 +205,7 @@ bool Eval::irq_builtin(const std::string& n, const Expr* e, Frame& f, Val* out) 
   *out = Val{};
   if (n == "irqs_disabled" || n == "in_irq" || n == "in_interrupt") {
     // in_interrupt() counts the BH-disabled count too (SOFTIRQ_DISABLE_OFFSET, cpu.cc).
-    const bool intr = irq_->in_handler || (n == "in_interrupt" && bh_ > 0);
+    const bool intr = irq_->in_handler || (n == "in_interrupt" && (bh_ > 0 || softirq_));
     *out = Val{n == "irqs_disabled" ? !on : intr, 0};
     return true;
   }
@@ -298,20 +307,22 @@ void same_cpu_races(const Layout& lay, const lkmm_thread::Trace& tr,
 namespace {
 // usage_'s bits, as lockdep names them (kernel/locking/lockdep_states.h, usage_str[]).
 const char* const kUsageName[] = {"{IN-HARDIRQ-W}", "{HARDIRQ-ON-W}", "{IN-HARDIRQ-R}",
-                                  "{HARDIRQ-ON-R}"};
+                                  "{HARDIRQ-ON-R}", "{IN-SOFTIRQ-W}", "{SOFTIRQ-ON-W}",
+                                  "{IN-SOFTIRQ-R}", "{SOFTIRQ-ON-R}"};
 }  // namespace
 
 void IrqUsage::mark(const Layout& lay, const std::vector<lkmm_thread::Trace::Usage>& usage,
                     const std::string& task, const std::function<std::string(lang::Pos)>& where,
                     std::vector<lkmm_thread::Trace::Finding>* found) {
   for (const lkmm_thread::Trace::Usage& u : usage) {
-    std::array<Bit, 4>& bits = usage_[lay.cls(u.loc)];  // lockdep marks the class
-    const int b = (u.in_hardirq ? 0 : 1) + (u.read ? 2 : 0);
+    std::array<Bit, 8>& bits = usage_[lay.cls(u.loc)];  // lockdep marks the class
+    const int state = u.softirq ? 4 : 0;
+    const int b = state + (u.used_in ? 0 : 1) + (u.read ? 2 : 0);
     if (bits[b].set) continue;
     bits[b] = Bit{true, (u.task.empty() ? task : u.task) + " at " + where(u.pos), u.pos};
     // mark_lock_irq(): the new usage bit against the exclusive write one, and a new write bit
     // against the exclusive read one too (read vs read never conflicts); print_usage_bug().
-    const int excl = u.in_hardirq ? 1 : 0;
+    const int excl = state + (u.used_in ? 1 : 0);
     for (int old : {excl, excl + 2}) {
       if (old == excl + 2 && u.read) break;
       if (!bits[old].set) continue;
@@ -327,33 +338,37 @@ void IrqUsage::mark(const Layout& lay, const std::vector<lkmm_thread::Trace::Usa
   }
 }
 
-// check_irq_usage(): a chain of dependencies from a HARDIRQ-safe lock (taken in a handler, for
-// reading or writing) to a HARDIRQ-unsafe one (taken for writing with hardirqs on) lets an
-// interrupt taking the safe lock wait for a task that waits for it ("HARDIRQ-READ-safe" when
-// the safe lock is only read-safe, as lockdep's print_bad_irq_dependency() and sc).
+// check_irq_usage(): a chain of dependencies from an IRQ-safe lock (taken in a handler or an
+// RCU callback, for reading or writing) to an IRQ-unsafe one of the same state (taken for
+// writing with that state's interrupts on) lets an interrupt taking the safe lock wait for a
+// task that waits for it ("HARDIRQ-READ-safe" when the safe lock is only read-safe, as
+// lockdep's print_bad_irq_dependency() and sc). HARDIRQ is checked before SOFTIRQ.
 void IrqUsage::order(const Layout& lay, const LockOrder& order,
                      std::vector<lkmm_thread::Trace::Finding>* found) {
-  for (const auto& [safe, bits] : usage_) {
-    if (!bits[0].set && !bits[2].set) continue;
-    const Bit& safe_bit = bits[0].set ? bits[0] : bits[2];
-    const std::string cls = bits[0].set ? "HARDIRQ" : "HARDIRQ-READ";
-    std::vector<int> todo = {safe};
-    std::set<int> seen = {safe};
-    while (!todo.empty()) {
-      const int from = todo.back();
-      todo.pop_back();
-      for (const auto& [edge, at] : order.edges()) {
-        if (edge.first != from || !seen.insert(edge.second).second) continue;
-        todo.push_back(edge.second);
-        auto u = usage_.find(edge.second);
-        if (u == usage_.end() || !u->second[1].set) continue;
-        if (!reported_.insert({safe, edge.second}).second) continue;
-        found->push_back({"lockdep",
-                          cls + "-safe -> " + cls + "-unsafe lock order detected: '" +
-                              lay.names[safe] + "' (" + cls + "-safe at " + safe_bit.at + ") -> '" +
-                              lay.names[edge.second] + "' (taken at " + at + "; " + cls +
-                              "-unsafe at " + u->second[1].at + ")",
-                          u->second[1].pos});
+  for (int state : {0, 4}) {
+    const std::string irq = state == 0 ? "HARDIRQ" : "SOFTIRQ";
+    for (const auto& [safe, bits] : usage_) {
+      if (!bits[state].set && !bits[state + 2].set) continue;
+      const Bit& safe_bit = bits[state].set ? bits[state] : bits[state + 2];
+      const std::string cls = bits[state].set ? irq : irq + "-READ";
+      std::vector<int> todo = {safe};
+      std::set<int> seen = {safe};
+      while (!todo.empty()) {
+        const int from = todo.back();
+        todo.pop_back();
+        for (const auto& [edge, at] : order.edges()) {
+          if (edge.first != from || !seen.insert(edge.second).second) continue;
+          todo.push_back(edge.second);
+          auto u = usage_.find(edge.second);
+          if (u == usage_.end() || !u->second[state + 1].set) continue;
+          if (!reported_.insert({safe, edge.second}).second) continue;
+          found->push_back({"lockdep",
+                            cls + "-safe -> " + cls + "-unsafe lock order detected: '" +
+                                lay.names[safe] + "' (" + cls + "-safe at " + safe_bit.at +
+                                ") -> '" + lay.names[edge.second] + "' (taken at " + at + "; " +
+                                cls + "-unsafe at " + u->second[state + 1].at + ")",
+                            u->second[state + 1].pos});
+        }
       }
     }
   }

@@ -39,6 +39,7 @@ void LockOrder::thread(const Layout& lay, const lkmm_thread::Trace& tr, const st
       continue;
     }
     if (!attempt && !(is_write && (e.tags & lkmm::kLockW)) && !(tr.rw_take & bit)) continue;
+    if (lay.quiet_locks.count(e.loc) > 0) continue;  // a lock of RCU's own (_call_rcu.cc)
     const lang::Pos pos = attempt ? tr.blocked_pos : tr.pos[i];
     const bool trylock =
         !attempt && (lay.trylocks.count({pos_key(tr.pos[i]), e.loc}) > 0 || (tr.rw_try & bit));

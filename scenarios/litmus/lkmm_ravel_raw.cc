@@ -7,12 +7,12 @@
 // the lock's raw_spinlock_t, so a raw spinlock is the same LKMM lock events as a spinlock_t.
 // lockdep's one difference, the wait-type check (Documentation/locking/locktypes.rst), needs
 // CONFIG_PROVE_RAW_LOCK_NESTING: without it spinlock_t is LD_WAIT_SPIN as raw_spinlock_t is,
-// and sc's lockdep (model/lockdep.h) reports no invalid wait context either. With no softirq
-// in a scenario under lkmm (call_rcu() stays refused), spin_lock_bh() is local_bh_disable()
-// (the task's BH-disabled count: atomic context, and an RCU reader since flavor consolidation)
-// then spin_lock(), as include/linux/spinlock_api_smp.h __raw_spin_lock_bh(); lockdep's
-// SOFTIRQ usage bits can then never conflict (no lock is ever {IN-SOFTIRQ-*}), so only the
-// HARDIRQ ones are kept (lkmm_ravel_irq.cc).
+// and sc's lockdep (model/lockdep.h) reports no invalid wait context either. spin_lock_bh() is
+// local_bh_disable() (the task's BH-disabled count: atomic context, and an RCU reader since
+// flavor consolidation) then spin_lock(), as include/linux/spinlock_api_smp.h
+// __raw_spin_lock_bh(). Softirq context is an RCU callback's (lkmm_ravel_call_rcu.cc): a lock
+// taken there is {IN-SOFTIRQ-W}, one taken with BHs enabled {SOFTIRQ-ON-W}, and
+// spin_unlock_bh() marks the locks still held {SOFTIRQ-ON-W} (lockdep_softirqs_on()).
 #include <algorithm>
 #include <set>
 
@@ -87,8 +87,14 @@ void Eval::bh(const std::string& n, const Expr* e, Frame& f) {
   if (n == "spin_lock_bh" || n == "spin_unlock_bh")
     lock(n == "spin_lock_bh" ? "spin_lock" : "spin_unlock", e, f);
   if (n == "local_bh_enable" || n == "spin_unlock_bh") {
-    if (bh_ > 0) --bh_;  // cpu.cc local_bh_enable(): an unbalanced enable changes nothing
-    rcu_reader();
+    if (bh_ > 0 && --bh_ == 0 && irq_->enabled && !softirq_) {
+      // lockdep_softirqs_on() -> mark_held_locks(): the held spinlocks are {SOFTIRQ-ON-W}.
+      for (int loc : spin_held_) em_.trace.usage.push_back({loc, false, e->pos, "", false, true});
+      for (const RwHeld& h : rw_held_) {
+        if (h.rwlock) em_.trace.usage.push_back({h.loc, false, e->pos, "", h.read, true});
+      }
+    }
+    rcu_reader();  // cpu.cc local_bh_enable(): an unbalanced enable changes nothing
   }
 }
 

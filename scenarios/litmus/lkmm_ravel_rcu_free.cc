@@ -78,18 +78,32 @@ void Eval::kfree_rcu(const Expr* e, Frame& f) {
 
 // The callback (rcu_do_batch() after the grace period, then kvfree()): the ACQUIRE read of the
 // flag, idle on 0; synchronize_rcu()'s grace period; the pointer; kfree() on KASAN's ghost.
+// A call_rcu() or call_srcu() site's callback waits for its domain's grace period, then calls
+// its function (lkmm_ravel_call_rcu.cc). With a barrier in the scenario, a RELEASE write of
+// done when it has run.
 void Eval::rcu_callback(const Layout::Work& w) {
   em_.last_pos = w.pos;
   const uint64_t at = em_.trace.ev.size();
   if (em_.read(w.pending, lkmm::kOnce | lkmm::kAcquire, 0).v == 0) block(w.pos, at, at + 1);
-  em_.fence(lkmm::Fence::kSyncRcu);
-  // Another value than the call's store is an inconsistent candidate: DeadPath on no address.
-  if (w.ptr < 0) return free_ghost(w.ghost, 0, w.pos);  // dma_fence_free(): the fence's own
-  Val p = em_.read(w.ptr, lkmm::kOnce, 0);
-  const int loc = em_.location(p).first;
-  const int h = loc < static_cast<int>(lay_.heap_of.size()) ? lay_.heap_of[loc] : -1;
-  if (h < 0 || lay_.heaps[h].base != loc) refuse(w.pos, "kfree_rcu's pointer changed (lkmm)");
-  free_ghost(lay_.heaps[h].ghost, p.deps, w.pos);
+  if (w.srcu >= 0) {
+    em_.fence(lkmm::Fence::kSyncSrcu, w.srcu);
+  } else {
+    em_.fence(lkmm::Fence::kSyncRcu);
+  }
+  if (w.cb != nullptr) {
+    rcu_cb_fn(w);
+  } else if (w.ptr < 0) {
+    free_ghost(w.ghost, 0, w.pos);  // dma_fence_free(): the fence's own
+  } else {
+    // Another value than the call's store is an inconsistent candidate: DeadPath on no address.
+    Val p = em_.read(w.ptr, lkmm::kOnce, 0);
+    const int loc = em_.location(p).first;
+    const int h = loc < static_cast<int>(lay_.heap_of.size()) ? lay_.heap_of[loc] : -1;
+    if (h < 0 || lay_.heaps[h].base != loc) refuse(w.pos, "kfree_rcu's pointer changed (lkmm)");
+    free_ghost(lay_.heaps[h].ghost, p.deps, w.pos);
+  }
+  em_.last_pos = w.pos;
+  if (w.done >= 0) em_.write(w.done, lkmm::kOnce | lkmm::kRelease, Val{1, 0}, 0);
 }
 
 void add_fence_frees(const lang::Program& prog, Layout* lay) {

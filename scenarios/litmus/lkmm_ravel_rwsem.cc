@@ -105,7 +105,7 @@ void Eval::rw_plausible(int loc, int64_t v, bool announced) const {
 }
 
 bool Eval::atomic_held() const {
-  return !spin_held_.empty() || bh_ > 0 ||
+  return !spin_held_.empty() || bh_ > 0 || softirq_ ||
          std::any_of(rw_held_.begin(), rw_held_.end(), [](const RwHeld& h) { return h.rwlock; });
 }
 
@@ -118,6 +118,11 @@ void Eval::end_thread() {
   if (map_held_) {  // lkmm_ravel_signalling.cc
     refuse(em_.last_pos,
            "a fence signalling section open at the end of the thread is not modelled under lkmm");
+  }
+  if (!srcu_held_.empty()) {  // sc: lockdep's "lock held when returning to user space!"
+    refuse(em_.last_pos, "an srcu_read_lock() section of '" + lay_.names[srcu_held_.back()] +
+                             "' open at the end of the thread is not modelled under lkmm (sc "
+                             "reports it)");
   }
   if (rw_held_.empty()) return;
   refuse(em_.last_pos, "'" + lay_.names[rw_held_.back().loc] +
@@ -142,10 +147,11 @@ bool Eval::rw_lock(const std::string& n, const Expr* e, Frame& f, Val* out) {
     if (n.find("trylock") != std::string::npos) return *out = rw_trylock(false, read, e, f), true;
     return rw_acquire(n, false, read, e, f), true;
   }
-  if (c.suffix == "_bh") {
-    // local_bh_disable() makes a reader in_interrupt() (recursive for lockdep, passing a
-    // waiting writer) and softirq usage is lockdep's: no softirq context under lkmm.
-    refuse(e->pos, n + "() is not modelled under lkmm (softirq context is sc's)");
+  if (c.suffix == "_bh" || softirq_) {
+    // local_bh_disable() and softirq context make a reader in_interrupt() (recursive for
+    // lockdep, passing a waiting writer): sc's.
+    refuse(e->pos, n + "() with BHs disabled or in an RCU callback is not modelled under lkmm "
+                       "(a recursive read side: sc's)");
   }
   // The _irq/_irqsave variants disable hardirqs first and enable (restore) them after the
   // unlock, as spin_lock_irq*() (include/linux/rwlock_api_smp.h __raw_read_lock_irqsave).
@@ -260,9 +266,7 @@ Val Eval::rw_trylock(bool rwlock, bool read, const Expr* e, Frame& f) {
     em_.trace.ev.back().tags = lkmm::kOnce;
     return Val{0, old.deps};
   }
-  if (rwlock && !irq_->in_handler && irq_->enabled) {
-    em_.trace.usage.push_back({loc, false, e->pos, "", read});  // mark_usage(): ON, never IN
-  }
+  if (rwlock) note_enabled(loc, e->pos, read);  // mark_usage(): ON, never IN
   rw_take(loc, addr, old, read ? 1 : kWriter, read, recursive);
   em_.trace.rw_try |= uint64_t{1} << (em_.trace.ev.size() - 1);
   rw_held_.push_back({loc, read, rwlock});

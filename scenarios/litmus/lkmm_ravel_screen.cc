@@ -131,7 +131,8 @@ bool modelled(const std::string& n) {
          dma_att_builtin_name(n) ||                       // lkmm_ravel_dma_buf_att.cc
          wait2_builtin_name(n) ||                         // lkmm_ravel_wait2.cc
          raw_builtin_name(n) ||                           // lkmm_ravel_raw.cc
-         srcu_builtin_name(n);                            // lkmm_ravel_srcu.cc
+         srcu_builtin_name(n) ||                          // lkmm_ravel_srcu.cc
+         call_rcu_builtin_name(n);                        // lkmm_ravel_call_rcu.cc
 }
 
 struct Refusal {
@@ -337,12 +338,14 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
   assign_threads(prog, out);  // the threads, each with its CPU's handlers (lkmm_ravel_irq.cc)
   out->rcu_consolidated = interp::uses_grace_periods(prog);  // as sc's (scenarios/interp)
   // module_unload(): free_module()'s synchronize_rcu() (lkmm_ravel_module.cc).
-  for (const char* g : {"synchronize_rcu", "synchronize_rcu_expedited", "synchronize_srcu",
-                        "synchronize_srcu_expedited", "rcu_barrier", "module_unload"})
+  for (const char* g :
+       {"synchronize_rcu", "synchronize_rcu_expedited", "synchronize_srcu",
+        "synchronize_srcu_expedited", "rcu_barrier", "srcu_barrier", "module_unload"})
     out->grace_waits = out->grace_waits || interp::calls_builtin(prog, g);
-  add_works(prog, out);                     // a location and a worker thread more per work
-  add_rcu_frees(prog, out);                 // and per kfree_rcu() site (lkmm_ravel_rcu_free.cc)
-  add_fence_frees(prog, out);               // and per fence dma_fence_free() may free
+  add_works(prog, out);        // a location and a worker thread more per work
+  add_rcu_frees(prog, out);    // and per kfree_rcu() site (lkmm_ravel_rcu_free.cc)
+  add_fence_frees(prog, out);  // and per fence dma_fence_free() may free
+  if (!add_rcu_callbacks(prog, out, err)) return false;  // per call_rcu/call_srcu site
   for (const Layout::Work& w : out->works)  // an RCU callback waits for a grace period first
     out->grace_waits = out->grace_waits || w.fn == nullptr;
   rw_bounds(prog, out);                   // the values an rw_semaphore's or rwlock's word may hold

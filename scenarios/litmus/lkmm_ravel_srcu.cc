@@ -7,8 +7,9 @@
 // of that srcu_struct. srcu_dereference() is rcu_dereference()'s marked read, its lockdep check
 // against the thread's srcu_read_lock() sections of that struct. What sc reports and lkmm cannot
 // follow is refused: synchronize_srcu() inside a section of its own struct (a hang), in an RCU
-// reader or under a spinlock; an srcu_read_unlock() without a section; call_srcu, srcu_barrier,
-// init_srcu_struct and cleanup_srcu_struct (not in the modelled set).
+// reader or under a spinlock; an srcu_read_unlock() without a section; init_srcu_struct and
+// cleanup_srcu_struct (not in the modelled set). call_srcu and srcu_barrier:
+// lkmm_ravel_call_rcu.cc.
 #include <algorithm>
 #include <set>
 

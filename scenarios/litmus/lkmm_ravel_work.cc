@@ -153,9 +153,11 @@ bool screen_work(const lang::Program& prog, Error* err) {
 bool skipped_work_arg(std::string_view builtin, size_t i) {
   // WORK(fn) names its function (screen_work checks it); queue_work's workqueue is
   // system_wq or system_unbound_wq, which order nothing.
-  // kfree_rcu's second argument names the rcu_head field (lkmm_ravel_rcu_free.cc).
+  // kfree_rcu's second argument names the rcu_head field (lkmm_ravel_rcu_free.cc), call_rcu's
+  // and call_srcu's last one the callback (lkmm_ravel_call_rcu.cc checks it).
   return (builtin == "WORK" && i == 0) || (builtin == "INIT_WORK" && i == 1) ||
-         (builtin == "queue_work" && i == 0) || (builtin == "kfree_rcu" && i == 1);
+         (builtin == "queue_work" && i == 0) || (builtin == "kfree_rcu" && i == 1) ||
+         (builtin == "call_rcu" && i == 1) || (builtin == "call_srcu" && i == 2);
 }
 
 void add_works(const lang::Program& prog, Layout* lay) {
@@ -305,9 +307,12 @@ void check_queued(const Layout& lay, const std::vector<const lkmm_thread::Trace*
         if (w.runs > 1 && tr->ev[i].value != 0) continue;  // already pending: merged
         if (++queued <= w.runs) continue;
         if (w.fn == nullptr) {
-          throw Error{tr->pos[i],
-                      "a kfree_rcu() site called twice in one execution is not modelled under "
-                      "lkmm (one callback thread per site)"};
+          const std::string site = w.cb == nullptr ? "kfree_rcu"
+                                   : w.srcu < 0    ? "call_rcu"
+                                                   : "call_srcu";
+          throw Error{tr->pos[i], "a " + site +
+                                      "() site called twice in one execution is not modelled "
+                                      "under lkmm (one callback thread per site)"};
         }
         if (w.runs < kMaxWorkRuns) throw QueuedAgain{k, tr->pos[i]};
         throw Error{tr->pos[i], "a work queued and run more than " + std::to_string(kMaxWorkRuns) +

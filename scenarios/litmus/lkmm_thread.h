@@ -64,16 +64,18 @@ struct Trace {
   bool irq_left = false;       // a handler of its CPU could still fire after the path's end
   // Scenarios with irq handlers (lkmm_ravel_irq.cc): the events a hardirq handler inlined in
   // this path emitted (thread-local indices), and lockdep's IRQ usage of each spinlock taken
-  // (mark_lock(): in a hardirq handler, or with hardirqs enabled) in path order.
+  // (mark_lock(): in a hardirq handler or an RCU callback's softirq context, or with hardirqs
+  // or softirqs enabled) in path order.
   uint64_t hardirq = 0;
   uint64_t irq_start = 0;  // the first event of each firing of a handler
   uint64_t irqs_off = 0;   // the thread's own events emitted with hardirqs disabled
   struct Usage {
     int loc;
-    bool in_hardirq;  // LOCK_USED_IN_HARDIRQ; else LOCK_ENABLED_HARDIRQ
+    bool used_in;  // LOCK_USED_IN_*IRQ; else LOCK_ENABLED_*IRQ
     Pos pos;
-    std::string task;   // the handler that took it; empty: the path's thread
-    bool read = false;  // a read side's (rwlock_t): the _READ usage bit
+    std::string task;      // the handler that took it; empty: the path's thread
+    bool read = false;     // a read side's (rwlock_t): the _READ usage bit
+    bool softirq = false;  // the SOFTIRQ state's bit (an RCU callback's); else HARDIRQ's
   };
   std::vector<Usage> usage;
   // rw_semaphores and rwlocks (lkmm_ravel_rwsem.cc), thread-local indices: the writes that take

@@ -77,7 +77,6 @@ TEST(LkmmRaw, RawDeadlockIsWordedAsUnderSc) {
 
 TEST(LkmmRaw, WhatIsNotModelledIsRefused) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"refused-call-rcu", ":12:5: error: 'call_rcu' is not modelled"},
       {"refused-bh-sleep", ":8:5: error: mutex_lock() with BHs disabled"},
       {"refused-bh-irq", ":9:5: error: spin_lock_bh() in init, final or an irq handler"},
       {"refused-nested-subclass", ":7:5: error: spin_lock_nested() with a subclass outside 0..7"},

@@ -29,7 +29,10 @@ TEST(LkmmSrcu, WhatIsNotModelledIsRefused) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"refused-srcu-sync-in-section",
        ":7:5: error: synchronize_srcu() inside a read-side section of its srcu_struct"},
-      {"refused-call-srcu", ":8:5: error: 'call_srcu' is not modelled under --memory-model lkmm"},
+      {"refused-srcu-open-at-end",
+       ":8:5: error: an srcu_read_lock() section of 's' open at the end of the thread"},
+      {"refused-cleanup-srcu",
+       ":8:5: error: 'cleanup_srcu_struct' is not modelled under --memory-model lkmm"},
   };
   for (const auto& [name, msg] : cases)
     expect_refused("tests/litmus/ravel-srcu/" + name + ".ravel", msg);
