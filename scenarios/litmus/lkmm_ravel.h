@@ -208,6 +208,10 @@ struct Layout {
   int fs_reclaim = -1;
   // reservation_ww_class.stamp, the acquire contexts' ticket counter (lkmm_ravel_ww.cc), or -1.
   int ww_stamp = -1;
+  // struct ww_mutex globals of wait-die classes (lkmm_ravel_ww_mutex.cc): per ww_class global's
+  // location its stamp counter; per ww_mutex location its class's location.
+  std::map<int, int> ww_stamps;
+  std::map<int, int> ww_class_of;
 };
 
 // The ghost values of a heap object (lkmm_ravel_heap.cc).
@@ -413,6 +417,14 @@ void add_resvs(const lang::Program& prog, Layout* lay);
 // whether a local's type is struct ww_acquire_ctx.
 bool ww_builtin_name(const std::string& n);
 void add_ww_stamp(const lang::Program& prog, Layout* lay);
+// struct ww_mutex of DEFINE_WD_CLASS classes (lkmm_ravel_ww_mutex.cc): the built-ins; whether a
+// global is a ww_mutex declared `= { .class = &c }`; the first such global lkmm refuses (a
+// wound-wait class, a ww_mutex without its class), false with *err set; the classes' stamps
+// and the mutexes' lock classes.
+bool ww_mutex_builtin_name(const std::string& n);
+bool ww_mutex_initializer(const lang::Program& prog, const lang::VarDecl* d);
+bool screen_ww_global(const lang::Program& prog, const lang::VarDecl* d, Error* err);
+void add_ww_mutexes(const lang::Program& prog, Layout* lay);
 bool ww_ctx_type(const lang::SType& t);
 // A dma_resv's fence slots (lkmm_ravel_resv_fences.cc): the built-ins, the slot locations.
 bool resv_fences_builtin_name(const std::string& n);

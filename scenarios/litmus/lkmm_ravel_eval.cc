@@ -429,7 +429,8 @@ bool initial_values(const lang::Program& prog, uint32_t loop_bound, Layout* lay,
       // A work_struct's WORK(fn) names its worker's function: PENDING starts clear.
       // A fence's `{ .lock = &l }` names its lock (lkmm_ravel_fence.cc): not signalled.
       if (loc < 0 || d->init == nullptr || t.model == lang::ModelType::kWork ||
-          fence_lock_initializer(prog, d) || ops_initializer(prog, d)) {
+          fence_lock_initializer(prog, d) || ops_initializer(prog, d) ||
+          ww_mutex_initializer(prog, d)) {
         continue;
       }
       if (d->init->expr == nullptr || t.kind == lang::SType::Kind::kStruct) {

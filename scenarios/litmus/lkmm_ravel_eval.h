@@ -321,7 +321,10 @@ class Eval {
     bool live = false;    // between ww_acquire_init() and ww_acquire_fini()
     int contending = -1;  // DEBUG_WW_MUTEXES' ctx->contending_lock: a resv's location
     int64_t seq = 0;      // the context's acquisitions so far
+    int cls = -1;         // its ww_class's location (-1: reservation_ww_class)
   };
+  // struct ww_mutex built-ins (lkmm_ravel_ww_mutex.cc): true when `n` is one of them.
+  bool ww_mutex(const std::string& n, const Expr* e, Frame& f, Val* out);
   WwCtx& ww_ctx(const Val& token, lang::Pos pos, const std::string& n);
   void ww_acquire_init(const Expr* e, Frame& f);
   Val ww_lock(const std::string& n, WwCtx& c, int64_t token, const Expr* e, Frame& f);

@@ -18,7 +18,8 @@ bool Eval::kernel(const std::string& n, const Expr* e, Frame& f, Val* out) {
   *out = Val{};
   if (wait_queue(n, e, f) || timed_wait(n, e, f, out) || work(n, e, f, out) ||
       fence(n, e, f, out) || xarray(n, e, f, out) || rw_lock(n, e, f, out) || resv(n, e, f, out) ||
-      ww(n, e, f, out) || module(n, e, f, out) || misc(n, e, f, out) || wait2(n, e, f, out)) {
+      ww(n, e, f, out) || ww_mutex(n, e, f, out) || module(n, e, f, out) || misc(n, e, f, out) ||
+      wait2(n, e, f, out)) {
     return true;
   }
   if (n == "mutex_lock" || n == "mutex_unlock") {

@@ -132,6 +132,7 @@ bool modelled(const std::string& n) {
          wait2_builtin_name(n) ||                         // lkmm_ravel_wait2.cc
          raw_builtin_name(n) ||                           // lkmm_ravel_raw.cc
          srcu_builtin_name(n) ||                          // lkmm_ravel_srcu.cc
+         ww_mutex_builtin_name(n) ||                      // lkmm_ravel_ww_mutex.cc
          call_rcu_builtin_name(n);                        // lkmm_ravel_call_rcu.cc
 }
 
@@ -259,6 +260,7 @@ bool location_type(lang::ModelType m) {
          m == M::kKref || m == M::kDmaFence || m == M::kDmaFenceCb || m == M::kWaitQueueHead ||
          m == M::kWork || m == M::kXarray || m == M::kRwSemaphore || m == M::kRwlock ||
          m == M::kDmaResv || m == M::kDmaFenceOps || m == M::kModule || m == M::kSrcuStruct ||
+         m == M::kWwMutex || m == M::kWwClass ||  // lkmm_ravel_ww_mutex.cc
          dma_buf_object(m);
 }
 
@@ -275,14 +277,17 @@ void screen_global(const lang::Program& prog, const lang::VarDecl* d) {
                        "mutex, struct completion, struct kref, struct dma_fence, struct "
                        "dma_fence_cb, wait_queue_head_t, struct "
                        "work_struct, struct xarray, struct rw_semaphore, rwlock_t, struct "
-                       "dma_resv, struct dma_fence_ops, struct module and struct srcu_struct are)");
+                       "dma_resv, struct dma_fence_ops, struct module, struct srcu_struct, struct "
+                       "ww_class and struct ww_mutex are)");
   }
   // Struct variables are flattened, their fields checked where they are declared
   // (lkmm_ravel_struct.cc); function pointers are one location. A fence's `{ .lock = &l }`
   // names its external lock (lkmm_ravel_fence.cc).
   if (Error e; !screen_dma_buf_global(prog, d, &e)) throw Refusal{e};  // lkmm_ravel_dma_buf.cc
+  if (Error e; !screen_ww_global(prog, d, &e)) throw Refusal{e};       // lkmm_ravel_ww_mutex.cc
   if (d->init != nullptr && d->init->expr == nullptr && t.kind == K::kModel &&
-      !fence_lock_initializer(prog, d) && !ops_initializer(prog, d) && !dma_buf_object(t.model)) {
+      !fence_lock_initializer(prog, d) && !ops_initializer(prog, d) && !dma_buf_object(t.model) &&
+      !ww_mutex_initializer(prog, d)) {
     refuse(d->pos, "brace initializers of kernel objects ('" + d->type->spelling + " " + d->name +
                        "') are not modelled under --memory-model lkmm");
   }
@@ -297,8 +302,10 @@ bool screen(const lang::Program& prog, Error* err) {
     const std::vector<int> cpu = task_cpus(prog);  // sc's placement (lkmm_ravel_irq.cc)
     for (const lang::VarDecl* d : prog.globals) {
       screen_global(prog, d);
-      if (d->init != nullptr && !fence_lock_initializer(prog, d) && !ops_initializer(prog, d))
+      if (d->init != nullptr && !fence_lock_initializer(prog, d) && !ops_initializer(prog, d) &&
+          !ww_mutex_initializer(prog, d)) {
         s.init(d->init);
+      }
     }
     for (size_t i = 0; i < prog.tasks.size(); ++i) {
       const lang::Task& t = prog.tasks[i];
@@ -332,6 +339,7 @@ bool make_layout(const lang::Program& prog, uint32_t loop_bound, Layout* out, Er
   add_fence_map(prog, out);   // signalling sections' lockdep map (lkmm_ravel_signalling.cc)
   add_alloc_map(prog, out);   // fs_reclaim, when a thread allocates (lkmm_ravel_alloc.cc)
   add_ww_stamp(prog, out);    // the acquire contexts' stamp counter (lkmm_ravel_ww.cc)
+  add_ww_mutexes(prog, out);  // ww_mutexes' classes and stamps (lkmm_ravel_ww_mutex.cc)
   if (!add_set_classes(prog, out, err)) return false;  // lockdep_set_class (lkmm_ravel_raw.cc)
   if (!add_heaps(prog, out, err)) return false;        // kzalloc sites (lkmm_ravel_heap.cc)
   if (!add_fence_inits(prog, out, err)) return false;  // lkmm_ravel_fence_init.cc

@@ -134,10 +134,16 @@ bool Eval::ww(const std::string& n, const Expr* e, Frame& f, Val* out) {
 // refusing the init under any lock keeps it first in every chain (nothing can close a cycle
 // through it), as an acquire phase starts in the kernel.
 void Eval::ww_acquire_init(const Expr* e, Frame& f) {
+  int cls = -1, stamp = lay_.ww_stamp;  // reservation_ww_class, or a DEFINE_WD_CLASS global
   if (!is_reservation_class(e->args[1])) {
-    refuse(e->args[1]->pos,
-           "ww_acquire_init() of a class other than reservation_ww_class is not modelled "
-           "under lkmm");
+    cls = pointer_arg(e->args[1], f).first;
+    auto it = lay_.ww_stamps.find(cls);
+    if (it == lay_.ww_stamps.end()) {
+      refuse(e->args[1]->pos,
+             "ww_acquire_init() of a class other than reservation_ww_class "
+             "or a DEFINE_WD_CLASS global is not modelled under lkmm");
+    }
+    stamp = it->second;
   }
   const Val token = eval(e->args[0], f);
   if (token.v < kWwCtxBase || token.v >= kWwCtxBase + ww_decls_)
@@ -157,7 +163,8 @@ void Eval::ww_acquire_init(const Expr* e, Frame& f) {
   static const lkmm_thread::RmwSpec kInc = *lkmm_thread::rmw_spec("atomic_inc_return_relaxed");
   WwCtx& c = ww_ctxs_[token.v];
   c = WwCtx{};
-  c.stamp = em_.rmw(kInc, lay_.ww_stamp, 0, {Val{}});
+  c.stamp = em_.rmw(kInc, stamp, 0, {Val{}});
+  c.cls = cls;
   // Every increment of the counter is a thread's one ww_acquire_init(): with n threads an
   // increment reads at most n - 1 (coherence orders them), a larger value is no execution.
   if (c.stamp.v > static_cast<int64_t>(lay_.threads.size())) throw lkmm_thread::DeadPath{};
@@ -178,7 +185,7 @@ void ww_refusals(const std::string& n, int loc, int contending, int acquired, bo
     refuse(pos, n + "() after ww_acquire_done() is not modelled under lkmm (sc warns: "
                     "DEBUG_LOCKS_WARN_ON(ww_ctx->done_acquire))");
   }
-  const bool slow = n == "dma_resv_lock_slow";
+  const bool slow = n == "dma_resv_lock_slow" || n == "ww_mutex_lock_slow";
   if ((slow && (contending != loc || acquired > 0)) || (!slow && contending >= 0)) {
     refuse(pos, n + "() " +
                     (slow ? "other than of the contended lock with every lock of the context "
@@ -198,6 +205,11 @@ void ww_refusals(const std::string& n, int loc, int contending, int acquired, bo
 // __ww_mutex_check_kill() dies with -EDEADLK (wait-die); otherwise the thread waits there.
 Val Eval::ww_lock(const std::string& n, WwCtx& c, int64_t token, const Expr* e, Frame& f) {
   auto [loc, addr] = pointer_arg(e->args[0], f);
+  auto of = lay_.ww_class_of.find(loc);  // a dma_resv's: reservation_ww_class (-1)
+  if ((of == lay_.ww_class_of.end() ? -1 : of->second) != c.cls) {
+    refuse(e->pos, n + "() with an acquire context of another class is not modelled under lkmm "
+                       "(sc warns: DEBUG_LOCKS_WARN_ON(ww_ctx->ww_class != lock->ww_class))");
+  }
   auto held = ww_held_.find(loc);
   ww_refusals(n, loc, c.contending, c.acquired, c.done,
               held != ww_held_.end() && held->second == token, e->pos);

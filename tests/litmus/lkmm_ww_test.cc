@@ -1,5 +1,6 @@
-// tests/litmus/lkmm_ww_test.cc: acquire contexts of reservation_ww_class under `ravel run
-// --memory-model lkmm` (docs/litmus.md "Scenarios under lkmm", lkmm_ravel_ww.cc), through the
+// tests/litmus/lkmm_ww_test.cc: acquire contexts of reservation_ww_class and struct ww_mutex of
+// wait-die classes under `ravel run --memory-model lkmm` (docs/litmus.md "Scenarios under
+// lkmm", lkmm_ravel_ww.cc, lkmm_ravel_ww_mutex.cc), through the
 // built binary: each scenario of tests/litmus/ravel-ww/ under lkmm and under sc with the
 // verdicts each model gives (the wait-die back-off loop, -EDEADLK ignored, nesting under a
 // context, message passing, a context against a context-less locker); the library's
@@ -23,6 +24,11 @@ TEST(LkmmWw, EachScenarioGivesItsVerdictUnderBothModels) {
           {"ww-one-context-nested.ravel", {}, {}},
           {"ww-mp.ravel", {}, {}},
           {"ww-ctx-and-no-ctx-abba.ravel", {"deadlock", "lockdep"}, {"deadlock", "lockdep"}},
+          // struct ww_mutex of a DEFINE_WD_CLASS class (lkmm_ravel_ww_mutex.cc).
+          {"wd-backoff.ravel", {}, {}},
+          {"wd-edeadlk-ignored.ravel", {"assertion"}, {"assertion"}},
+          {"wd-ctx-and-no-ctx-abba.ravel", {"deadlock", "lockdep"}, {"deadlock", "lockdep"}},
+          {"wd-trylock-mp.ravel", {}, {}},
       });
 }
 
@@ -43,7 +49,10 @@ TEST(LkmmWw, WhatIsNotModelledIsRefused) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"refused-ww-ealready", ":9:15: error: dma_resv_lock() of a reservation its acquire context"},
       {"refused-ww-after-done", ":11:5: error: dma_resv_lock() after ww_acquire_done()"},
-      {"refused-ww-mutex", ":3:17: error: 'struct ww_class cls' is not modelled"},
+      {"refused-ww-mutex", ":3:17: error: a wound-wait class (DEFINE_WW_CLASS) is not modelled"},
+      {"refused-wd-other-class",
+       ":10:5: error: ww_mutex_lock() with an acquire context of another class"},
+      {"refused-wd-trylock-ctx", ":9:9: error: ww_mutex_trylock() with an acquire context"},
       {"refused-ww-retry-no-slow", ":14:15: error: dma_resv_lock() after -EDEADLK"},
   };
   for (const auto& [name, msg] : cases)
