@@ -348,6 +348,10 @@ void check_queued(const Layout& lay, const std::vector<const lkmm_thread::Trace*
 // kfree_rcu() (lkmm_ravel_rcu_free.cc): a callback thread per call site, as a work's worker
 // (Layout::Work with ptr set), after add_works.
 void add_rcu_frees(const lang::Program& prog, Layout* lay);
+// One RCU callback site: its flag location `site`, the pointer's (site + ptr_suffix), its Work
+// (w's other fields as given) and its callback thread named `task`.
+void add_rcu_site(Layout* lay, Layout::Work w, const std::string& site,
+                  const std::string& ptr_suffix, lang::Pos pos, const std::string& task);
 // The fences a last dma_fence_put() frees: a ghost and a callback each (Layout::Fence::ghost).
 void add_fence_frees(const lang::Program& prog, Layout* lay);
 // call_rcu() and call_srcu() (lkmm_ravel_call_rcu.cc): a callback thread per call site, after

@@ -4,8 +4,9 @@
 // Design note. call_rcu(head, fn) (kernel/rcu/tree.c __call_rcu) and call_srcu(ssp, head, fn)
 // (srcutree.c __call_srcu) queue fn(head) to run after a grace period of their domain that
 // starts after the call. As a kfree_rcu() site, each call site is one callback thread
-// ("rcu_cb<n>", "srcu_cb<n>" in site order) and two locations: the head the call stored, and a
-// flag it writes with RELEASE after it (the enqueue is ordered after what the caller did). The
+// ("rcu_cb<n>", "srcu_cb<n>": the first numbers no other callback has) and two locations: the
+// head the call stored, and a flag it writes with RELEASE after it (the enqueue is ordered after
+// what the caller did), inside what orders an enqueue against a barrier (enqueue_locked()). The
 // callback reads the flag with ACQUIRE (0: idle, never queued), runs its domain's grace period
 // (Sync-rcu, or Sync-srcu on the struct: linux-kernel.bell), reads the head and calls fn(head)
 // in softirq context (rcu_do_batch() and srcu_invoke_callbacks() run callbacks with BHs
@@ -14,7 +15,8 @@
 // (lkmm_ravel_irq.cc IrqUsage), and sleeping there is sc's atomic-sleep, refused.
 // rcu_barrier() and srcu_barrier(ssp) wait for every callback of their domain queued before
 // them (rcu_barrier() entrains a callback behind each CPU's list): per site of the domain, an
-// ACQUIRE read of the flag (0: not queued yet, nothing to wait for), then an ACQUIRE read of
+// ACQUIRE read of the flag under that same ordering (0: not queued yet, nothing to wait for;
+// kfree_rcu() sites and freed fences too, as sc's barrier waits for them), then an ACQUIRE read of
 // the callback's `done`, written with RELEASE after fn returns; 0 waits there, as flush_work()
 // does (a hang when it never comes). In `final` every queued callback has run: a barrier there
 // orders nothing. The callback function must be named (a defined function), the srcu_struct a
@@ -39,6 +41,17 @@ int srcu_global(const Layout& lay, const lang::Expr* a) {
     return -1;
   }
   return lay.loc_of_global[a->a->bind.index];
+}
+
+// prefix + the first number from *n that no thread of `lay` has (kfree_rcu() sites and freed
+// fences are "rcu_cb<n>" too); *n moves past it.
+std::string unused_name(const Layout& lay, const std::string& prefix, int* n) {
+  for (;; ++*n) {
+    const std::string name = prefix + std::to_string(*n);
+    bool used = false;
+    for (const lang::Task& t : lay.work_tasks) used = used || t.name == name;
+    if (!used) return ++*n, name;
+  }
 }
 
 void add_sites(const lang::Program& prog, const std::string& name, Layout* lay, Error* err) {
@@ -68,17 +81,8 @@ void add_sites(const lang::Program& prog, const std::string& name, Layout* lay, 
       lay->srcu_cb_lock[w.srcu] = lock;
       lay->quiet_locks.insert(lock);
     }
-    const std::string site = name + "@" + std::to_string(e->pos.line);
-    w.pending = static_cast<int>(lay->names.size());
-    lay->names.push_back(site);
-    w.ptr = static_cast<int>(lay->names.size());
-    lay->names.push_back(site + ".head");
-    w.pos = e->pos;
-    lay->works.push_back(w);
-    lang::Task& t = lay->work_tasks.emplace_back();
-    t.pos = e->pos;
-    t.name = (is_srcu(name) ? "srcu_cb" : "rcu_cb") + std::to_string(n++);
-    lay->threads.push_back(&t);
+    const std::string task = unused_name(*lay, is_srcu(name) ? "srcu_cb" : "rcu_cb", &n);
+    add_rcu_site(lay, w, name + "@" + std::to_string(e->pos.line), ".head", e->pos, task);
   }
 }
 

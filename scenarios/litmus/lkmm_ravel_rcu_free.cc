@@ -36,20 +36,24 @@ void add_rcu_frees(const lang::Program& prog, Layout* lay) {
   for (const lang::Function& fn : prog.functions) calls_of(fn.body.block, "kfree_rcu", &found);
   const size_t first = lay->work_tasks.size();
   for (const lang::Expr* e : found) {
-    Layout::Work w;
-    const std::string name = "kfree_rcu@" + std::to_string(e->pos.line);
-    w.pending = static_cast<int>(lay->names.size());
-    lay->names.push_back(name);
-    w.ptr = static_cast<int>(lay->names.size());
-    lay->names.push_back(name + ".ptr");
-    w.pos = e->pos;
-    lay->works.push_back(w);
-    lang::Task& t = lay->work_tasks.emplace_back();
-    t.pos = e->pos;
-    t.name = "rcu_cb" + std::to_string(lay->work_tasks.size() - 1 - first);  // sc's name
+    const std::string task = "rcu_cb" + std::to_string(lay->work_tasks.size() - first);  // sc's
+    add_rcu_site(lay, Layout::Work{}, "kfree_rcu@" + std::to_string(e->pos.line), ".ptr", e->pos,
+                 task);
   }
-  for (size_t i = first; i < lay->work_tasks.size(); ++i)
-    lay->threads.push_back(&lay->work_tasks[i]);
+}
+
+void add_rcu_site(Layout* lay, Layout::Work w, const std::string& site,
+                  const std::string& ptr_suffix, lang::Pos pos, const std::string& task) {
+  w.pending = static_cast<int>(lay->names.size());
+  lay->names.push_back(site);
+  w.ptr = static_cast<int>(lay->names.size());
+  lay->names.push_back(site + ptr_suffix);
+  w.pos = pos;
+  lay->works.push_back(w);
+  lang::Task& t = lay->work_tasks.emplace_back();
+  t.pos = pos;
+  t.name = task;
+  lay->threads.push_back(&t);
 }
 
 // kfree_rcu(p, field): NULL is a no-op (the kfree_rcu macro tests the pointer); otherwise p

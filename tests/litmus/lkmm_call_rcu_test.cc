@@ -32,6 +32,7 @@ TEST(LkmmCallRcu, EachScenarioGivesItsVerdictUnderBothModels) {
                                {"barrier-other-thread.ravel", {}, {}},
                                {"srcu-barrier-other-thread.ravel", {}, {}},
                                {"callback-race.ravel", {"race"}, {"race"}},
+                               {"call-rcu-and-kfree-rcu.ravel", {"uaf"}, {"uaf"}},
                            });
 }
 
@@ -42,6 +43,10 @@ TEST(LkmmCallRcu, SoftirqUsageIsWordedAsLockdepDoes) {
                           {"inconsistent lock state", "{SOFTIRQ-ON-W}", "{IN-SOFTIRQ-W}"});
   expect_words_under_both(dir + "call-rcu-before-unpublish.ravel",
                           {"BUG: KASAN: slab-use-after-free"});
+  // Each callback thread has its own name, kfree_rcu()'s too.
+  Result r = ravel("run --memory-model lkmm " + dir + "call-rcu-and-kfree-rcu.ravel");
+  EXPECT_NE(r.out.find("rcu_cb0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("rcu_cb1"), std::string::npos) << r.out;
 }
 
 TEST(LkmmCallRcu, WhatIsNotModelledIsRefused) {
