@@ -195,6 +195,8 @@ struct Layout {
     // The exporter's .attach, .map, .unmap and the importer's .invalidate_mappings
     // (Program::functions indices), or -1.
     int op_attach = -1, op_map = -1, op_unmap = -1, invalidate = -1;
+    int op_pin = -1, op_unpin = -1;  // the exporter's .pin and .unpin, or -1
+    bool dynamic = false;            // attached with importer ops (dma_buf_dynamic_attach)
   };
   struct DmaMap {
     const lang::Expr* site = nullptr;
@@ -358,6 +360,8 @@ void add_fence_frees(const lang::Program& prog, Layout* lay);
 // add_fence_frees; `done` locations for every RCU callback when the scenario has a barrier.
 // False with *err set (a callback that is not a named function).
 bool add_rcu_callbacks(const lang::Program& prog, Layout* lay, Error* err);
+// model/dma_buf.cc pin_on_map(): the map pins (lkmm_ravel_dma_buf_att.cc).
+bool pin_on_map(const Layout::DmaAtt& a);
 bool call_rcu_builtin_name(const std::string& n);
 
 // Struct globals and kzalloc sites (lkmm_ravel_struct.cc, lkmm_ravel_heap.cc): appends the

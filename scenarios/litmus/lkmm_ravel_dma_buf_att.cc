@@ -21,9 +21,10 @@
 //     was there. The invalidation writes them, then the state with RELEASE; dma_access() reads
 //     the state with ACQUIRE, so a device that sees the invalidation sees its snapshot whole, as
 //     sc's sequential model does (this ordering is the model's bookkeeping, not the kernel's).
-// What stays refused: dma_buf_detach, dma_buf_pin/unpin and the ops .pin/.unpin/.detach (the
-// screen), several attach sites elsewhere than init's block, NULL where sc warns, a dma_buf
-// without .resv.
+// Pinning (dma_buf_pin/unpin, and dma_buf_pin_on_map() for an importer without ops) calls the
+// exporter's .pin/.unpin under the lock, as sc's model/dma_buf.cc: calls, no events of their own.
+// What stays refused: dma_buf_detach and the op .detach (the screen), several attach sites
+// elsewhere than init's block, NULL where sc warns, a dma_buf without .resv.
 #include <set>
 #include <string>
 
@@ -31,6 +32,9 @@
 #include "scenarios/litmus/lkmm_ravel_eval.h"
 
 namespace ravel::litmus::lkmm_ravel {
+
+// model/dma_buf.cc pin_on_map(): a dynamic exporter (with .pin) pins for a non-dynamic importer.
+bool pin_on_map(const Layout::DmaAtt& a) { return !a.dynamic && a.op_pin >= 0; }
 
 namespace {
 
@@ -170,6 +174,8 @@ bool dma_att_builtin_name(const std::string& n) {
       "dma_buf_unmap_attachment",
       "dma_buf_invalidate_mappings",
       "dma_access",
+      "dma_buf_pin",
+      "dma_buf_unpin",
   };
   return kNames.count(n) > 0;
 }
@@ -200,7 +206,7 @@ bool screen_dma_att(const lang::Program& prog, Error* err) {
   }
   std::vector<const lang::Expr*> in_final;
   for (const char* n : {"dma_buf_unmap_attachment", "dma_buf_invalidate_mappings", "dma_access",
-                        "dma_buf_attach_revocable"}) {
+                        "dma_buf_attach_revocable", "dma_buf_pin", "dma_buf_unpin"}) {
     if (prog.has_final) calls_of(prog.final_.block, n, &in_final);
   }
   if (!in_final.empty())
@@ -220,9 +226,12 @@ Layout::DmaAtt attachment(const lang::Program& prog, const lang::Expr* e, Layout
   a.op_attach = named_function(prog, item(ops, "attach"));
   a.op_map = named_function(prog, item(ops, "map"));
   a.op_unmap = named_function(prog, item(ops, "unmap"));
+  a.op_pin = named_function(prog, item(ops, "pin"));
+  a.op_unpin = named_function(prog, item(ops, "unpin"));
   if (e->args.size() > 1) {
     const lang::VarDecl* imp = global_of(prog, e->args[1], ModelType::kDmaBufAttachOps);
     a.invalidate = named_function(prog, item(imp, "invalidate_mappings"));
+    a.dynamic = imp != nullptr;  // attach->importer_ops
   }
   a.loc = static_cast<int>(lay->names.size());
   lay->names.push_back("attachment@" + std::to_string(e->pos.line));
@@ -274,6 +283,8 @@ bool Eval::dma_att(const std::string& n, const Expr* e, Frame& f, Val* out) {
     unmap_attachment(e, f);
   } else if (n == "dma_buf_invalidate_mappings") {
     invalidate_mappings(e, f);
+  } else if (n == "dma_buf_pin" || n == "dma_buf_unpin") {
+    *out = buf_pin(n, e, f);
   } else {
     *out = dma_access(e, f);
   }
@@ -341,8 +352,9 @@ Val Eval::buf_attach(const Expr* e, Frame& f) {
 }
 
 // dma_buf_map_attachment(): WARN_ON(!attach) (refused: sc warns), dma_resv_assert_held(),
-// no pin (.pin is refused by the screen, so dma_buf_pin_on_map() never pins), the exporter's
-// .map(attach), its error returned; then the mapping is live.
+// dma_buf_pin_on_map() (an importer without ops, an exporter with .pin: the pin first, its
+// error returned), the exporter's .map(attach), its error returned (after .unpin when it
+// pinned); then the mapping is live.
 Val Eval::map_attachment(const Expr* e, Frame& f) {
   const Layout::DmaMap* m = nullptr;
   for (const Layout::DmaMap& k : lay_.dma_maps) m = k.site == e ? &k : m;
@@ -363,13 +375,42 @@ Val Eval::map_attachment(const Expr* e, Frame& f) {
                          "dma_buf_map_attachment() without the reservation's lock held is not "
                          "modelled under lkmm (dma_resv_assert_held: sc reports it)");
   }
+  const bool pinned = pin_on_map(att);
+  if (pinned) {
+    Val ret = invoke(prog_.functions[att.op_pin], {a}, e->pos);
+    em_.branch(ret.deps);
+    if (ret.v != 0) return ret;  // ERR_PTR(ret)
+  }
   if (att.op_map >= 0) {
     Val ret = invoke(prog_.functions[att.op_map], {a}, e->pos);
     em_.branch(ret.deps);
+    if (ret.v != 0 && pinned && att.op_unpin >= 0)
+      invoke(prog_.functions[att.op_unpin], {a}, e->pos);
     if (ret.v != 0) return ret;  // ERR_PTR(ret)
   }
   store(Place{nullptr, m->loc}, Val{kMapped, addr}, lkmm::kOnce);
   return Val{lkmm_thread::kAddrBase + m->loc, 0};
+}
+
+// dma_buf_pin()/dma_buf_unpin() (drivers/dma-buf/dma-buf.c): WARN_ON(!attach->importer_ops)
+// (sc's warning, and the call goes on), dma_resv_assert_held() (refused when not held, as the
+// map's), then the exporter's .pin (its value returned; 0 without one) or .unpin.
+Val Eval::buf_pin(const std::string& n, const Expr* e, Frame& f) {
+  Val a = eval(e->args[0], f);
+  auto [loc, addr] = dma_deref(a, e->args[0]->pos);
+  const Layout::DmaAtt& att = attachment_at(loc, e->args[0]->pos);
+  if (!att.dynamic) {
+    em_.trace.findings.push_back(
+        {"warn", "WARNING: " + n + " of an attachment without importer ops", e->pos});
+  }
+  if (!holds(att.resv)) {
+    refuse_if_consistent(e->pos, n + "() without the reservation's lock held is not modelled "
+                                     "under lkmm (dma_resv_assert_held: sc reports it)");
+  }
+  const int op = n == "dma_buf_pin" ? att.op_pin : att.op_unpin;
+  if (op < 0) return Val{};
+  Val ret = invoke(prog_.functions[op], {a}, e->pos);
+  return n == "dma_buf_pin" ? ret : Val{};
 }
 
 // A mapping argument: the value dma_buf_map_attachment() returned (NULL: sc's oops).

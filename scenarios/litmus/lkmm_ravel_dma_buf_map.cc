@@ -49,6 +49,7 @@ void Eval::unmap_attachment(const Expr* e, Frame& f) {
   if (att.op_unmap >= 0) {
     invoke(prog_.functions[att.op_unmap], {a, Val{lkmm_thread::kAddrBase + m.loc, 0}}, e->pos);
   }
+  if (pin_on_map(att) && att.op_unpin >= 0) invoke(prog_.functions[att.op_unpin], {a}, e->pos);
 }
 
 // dma_buf_invalidate_mappings(dmabuf): dma_resv_assert_held(dmabuf->resv); for each attachment

@@ -31,6 +31,10 @@ TEST(LkmmAtt, EachScenarioGivesItsVerdictUnderBothModels) {
                          {"att-two-importers-revoked.ravel", {"dma-fault"}, {"dma-fault"}},
                          {"att-two-importers-fenced.ravel", {}, {}},
                          {"att-two-importers-order.ravel", {}, {}},
+                         // Pinning: on map for an importer without ops, by a dynamic importer.
+                         {"att-pin-on-map.ravel", {}, {}},
+                         {"att-pin-dynamic.ravel", {}, {}},
+                         {"att-pin-no-importer-ops.ravel", {"warn"}, {"warn"}},
                      });
 }
 
@@ -59,7 +63,7 @@ TEST(LkmmAtt, LibraryRevokeFilesAgree) {
 
 TEST(LkmmAtt, WhatIsNotModelledIsRefused) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"refused-att-pin", ":6:28: error: '.pin' is not modelled"},
+      {"att-pin-unlocked", ":17:19: error: dma_buf_pin() without the reservation's lock held"},
       {"refused-att-detach", ":11:5: error: 'dma_buf_detach' is not modelled"},
       {"refused-att-attach-in-thread", ":17:10: error: with several dma_buf attach sites"},
       {"refused-att-map-unknown-owner", ":18:34: error: with several attach sites, a mapping's"},
