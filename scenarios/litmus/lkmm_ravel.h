@@ -190,12 +190,13 @@ struct Layout {
   // call site one mapping of one of them.
   struct DmaAtt {
     const lang::Expr* site = nullptr;
-    int loc = -1;             // 0, then 1 once linked on its dma_buf's list
+    int loc = -1;             // 0, then 1 once linked on its dma_buf's list, 2 once detached
     int buf = -1, resv = -1;  // its dma_buf global's location, and its `.resv`'s
     // The exporter's .attach, .map, .unmap and the importer's .invalidate_mappings
     // (Program::functions indices), or -1.
     int op_attach = -1, op_map = -1, op_unmap = -1, invalidate = -1;
     int op_pin = -1, op_unpin = -1;  // the exporter's .pin and .unpin, or -1
+    int op_detach = -1;              // the exporter's .detach, or -1
     bool dynamic = false;            // attached with importer ops (dma_buf_dynamic_attach)
   };
   struct DmaMap {

@@ -13,8 +13,8 @@
 // release inside dma_buf_put(), and so does this file, so that the verdicts match sc's.
 // Its `.resv` (the address of a global dma_resv), the exporter's .attach, .map and .unmap and
 // the importer's struct dma_buf_attach_ops `{ .invalidate_mappings = fn }` are checked here and
-// used by lkmm_ravel_dma_buf_att.cc (attachments, mappings, invalidation, pinning). The other
-// ops (.detach ...) stay refused here, at the initializer item that names them.
+// used by lkmm_ravel_dma_buf_att.cc (attachments, mappings, invalidation, pinning, detach).
+// The other ops (.owner ...) stay refused here, at the initializer item that names them.
 #include <set>
 #include <string>
 
@@ -29,7 +29,7 @@ using lang::ModelType;
 
 const char* kRefusedOps =
     "' is not modelled under --memory-model lkmm (of struct dma_buf_ops only .release, "
-    ".attach, .map, .unmap, .pin and .unpin are: detach runs under sc only)";
+    ".attach, .detach, .map, .unmap, .pin and .unpin are)";
 const char* kRefusedBuf =
     "' is not modelled under --memory-model lkmm (of struct dma_buf only .ops and .resv are: "
     "priv and the rest run under sc only)";
@@ -99,8 +99,8 @@ bool dma_buf_object(lang::ModelType m) {
 bool screen_dma_buf_global(const lang::Program& prog, const lang::VarDecl* d, Error* err) {
   if (d->init == nullptr || d->init->expr != nullptr) return true;
   if (is_kernel_type(d->type->stype, ModelType::kDmaBufOps))
-    return screen_ops(prog, d, {"release", "attach", "map", "unmap", "pin", "unpin"}, kRefusedOps,
-                      err);
+    return screen_ops(prog, d, {"release", "attach", "detach", "map", "unmap", "pin", "unpin"},
+                      kRefusedOps, err);
   if (is_kernel_type(d->type->stype, ModelType::kDmaBufAttachOps))
     return screen_ops(prog, d, {"invalidate_mappings"}, kRefusedImporter, err);
   if (is_kernel_type(d->type->stype, ModelType::kDmaBuf)) return screen_buf(prog, d, err);

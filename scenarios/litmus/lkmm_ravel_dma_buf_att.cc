@@ -23,8 +23,9 @@
 //     sc's sequential model does (this ordering is the model's bookkeeping, not the kernel's).
 // Pinning (dma_buf_pin/unpin, and dma_buf_pin_on_map() for an importer without ops) calls the
 // exporter's .pin/.unpin under the lock, as sc's model/dma_buf.cc: calls, no events of their own.
-// What stays refused: dma_buf_detach and the op .detach (the screen), several attach sites
-// elsewhere than init's block, NULL where sc warns, a dma_buf without .resv.
+// dma_buf_detach() unlinks the node under the lock (2: detached, skipped by the invalidation's
+// walk), then calls the exporter's .detach. What stays refused: several attach sites
+// elsewhere than init's block, NULL where sc warns, a dma_buf without .resv, detach in final.
 #include <set>
 #include <string>
 
@@ -176,6 +177,7 @@ bool dma_att_builtin_name(const std::string& n) {
       "dma_access",
       "dma_buf_pin",
       "dma_buf_unpin",
+      "dma_buf_detach",
   };
   return kNames.count(n) > 0;
 }
@@ -205,8 +207,9 @@ bool screen_dma_att(const lang::Program& prog, Error* err) {
     }
   }
   std::vector<const lang::Expr*> in_final;
-  for (const char* n : {"dma_buf_unmap_attachment", "dma_buf_invalidate_mappings", "dma_access",
-                        "dma_buf_attach_revocable", "dma_buf_pin", "dma_buf_unpin"}) {
+  for (const char* n :
+       {"dma_buf_unmap_attachment", "dma_buf_invalidate_mappings", "dma_access",
+        "dma_buf_attach_revocable", "dma_buf_pin", "dma_buf_unpin", "dma_buf_detach"}) {
     if (prog.has_final) calls_of(prog.final_.block, n, &in_final);
   }
   if (!in_final.empty())
@@ -228,6 +231,7 @@ Layout::DmaAtt attachment(const lang::Program& prog, const lang::Expr* e, Layout
   a.op_unmap = named_function(prog, item(ops, "unmap"));
   a.op_pin = named_function(prog, item(ops, "pin"));
   a.op_unpin = named_function(prog, item(ops, "unpin"));
+  a.op_detach = named_function(prog, item(ops, "detach"));
   if (e->args.size() > 1) {
     const lang::VarDecl* imp = global_of(prog, e->args[1], ModelType::kDmaBufAttachOps);
     a.invalidate = named_function(prog, item(imp, "invalidate_mappings"));
@@ -285,6 +289,8 @@ bool Eval::dma_att(const std::string& n, const Expr* e, Frame& f, Val* out) {
     invalidate_mappings(e, f);
   } else if (n == "dma_buf_pin" || n == "dma_buf_unpin") {
     *out = buf_pin(n, e, f);
+  } else if (n == "dma_buf_detach") {
+    buf_detach(e, f);
   } else {
     *out = dma_access(e, f);
   }
@@ -411,6 +417,32 @@ Val Eval::buf_pin(const std::string& n, const Expr* e, Frame& f) {
   if (op < 0) return Val{};
   Val ret = invoke(prog_.functions[op], {a}, e->pos);
   return n == "dma_buf_pin" ? ret : Val{};
+}
+
+// dma_buf_detach(dmabuf, attach): WARN_ON(!dmabuf || !attach || dmabuf != attach->dmabuf)
+// returns (sc's warning); under the resv lock list_del(&attach->node) (a second detach reads
+// the freed attachment: sc's warning), then the exporter's .detach(dmabuf, attach) unlocked.
+void Eval::buf_detach(const Expr* e, Frame& f) {
+  Val b = eval(e->args[0], f);
+  Val a = eval(e->args[1], f);
+  const std::string warn =
+      "WARNING: dma_buf_detach: !dmabuf || !attach || dmabuf != attach->dmabuf";
+  if (b.v == 0 || a.v == 0) return em_.trace.findings.push_back({"warn", warn, e->pos});
+  auto [loc, addr] = dma_deref(a, e->args[1]->pos);
+  const Layout::DmaAtt& att = attachment_at(loc, e->args[1]->pos);
+  if (dma_deref(b, e->args[0]->pos).first != att.buf)
+    return em_.trace.findings.push_back({"warn", warn, e->pos});
+  buf_resv(att.resv, true, e->pos);
+  Val node = load(Place{nullptr, att.loc}, 0);
+  em_.branch(node.deps);
+  if (node.v == 0) refuse_if_consistent(e->pos, "a detach of an attachment not attached (lkmm)");
+  if (node.v == 2) {
+    em_.trace.findings.push_back(
+        {"warn", "WARNING: dma_buf_detach of an attachment already detached", e->pos});
+  }
+  store(Place{nullptr, att.loc}, Val{2, 0}, 0);
+  buf_resv(att.resv, false, e->pos);
+  if (att.op_detach >= 0) invoke(prog_.functions[att.op_detach], {b, a}, e->pos);
 }
 
 // A mapping argument: the value dma_buf_map_attachment() returned (NULL: sc's oops).

@@ -71,7 +71,7 @@ void Eval::invalidate_mappings(const Expr* e, Frame& f) {
     any = true;
     Val linked = load(Place{nullptr, a.loc}, 0);  // list_for_each_entry(attach, ...)
     em_.branch(linked.deps);
-    if (linked.v == 0) continue;
+    if (linked.v != 1) continue;  // not yet attached, or detached
     for (const Layout::DmaMap& m : lay_.dma_maps) {
       if (m.att == static_cast<int>(i)) invalidate_one(m, a.resv, e->pos);
     }

@@ -289,6 +289,7 @@ class Eval {
   Val buf_attach(const Expr* e, Frame& f);
   Val map_attachment(const Expr* e, Frame& f);
   Val buf_pin(const std::string& n, const Expr* e, Frame& f);  // dma_buf_pin, dma_buf_unpin
+  void buf_detach(const Expr* e, Frame& f);
   const Layout::DmaMap& mapping_arg(const Expr* e, Frame& f);
   const Layout::DmaAtt& attachment_at(int loc, lang::Pos pos);
   void unmap_attachment(const Expr* e, Frame& f);

@@ -39,7 +39,7 @@ TEST(LkmmBuf, EachScenarioGivesItsVerdictUnderBothModels) {
 
 TEST(LkmmBuf, WhatIsNotModelledIsRefused) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"refused-buf-attach-op", ":5:32: error: '.detach' is not modelled"},
+      {"refused-buf-attach-op", ":6:32: error: '.owner' is not modelled"},
       // No `.resv`: sc gives the buffer a reservation of its own (lkmm_ravel_dma_buf_att.cc).
       {"refused-buf-attach-call", ":8:26: error: an attach of anything but a global"},
   };
