@@ -156,9 +156,9 @@ void Eval::rcu_barrier(const std::string& n, const Expr* e, Frame& f) {
     if (w.fn == nullptr && w.srcu == srcu) sites.push_back(&w);
   }
   if (sites.empty()) return;
+  // RCU: rcu_barrier()'s smp_mb() before the sample; SRCU: the srcu_data lock around it.
   const Layout::Work& any = *sites.front();
-  if (srcu < 0) em_.fence(lkmm::Fence::kMb);  // rcu_barrier()'s smp_mb() before the sample
-  if (srcu >= 0) enqueue_locked(any, true, e->pos);
+  enqueue_locked(any, true, e->pos);
   for (const Layout::Work* w : sites) {
     if (em_.read(w->pending, lkmm::kOnce | lkmm::kAcquire, 0).v != 0) queued.push_back(w);
   }
