@@ -8,11 +8,12 @@
 // head the call stored, and a flag it writes with RELEASE after it (the enqueue is ordered after
 // what the caller did), inside what orders an enqueue against a barrier (enqueue_locked()). The
 // callback reads the flag with ACQUIRE (0: idle, never queued), runs its domain's grace period
-// (Sync-rcu, or Sync-srcu on the struct: linux-kernel.bell), reads the head and calls fn(head)
-// in softirq context (rcu_do_batch() and srcu_invoke_callbacks() run callbacks with BHs
-// disabled, sc's model/grace_period.cc flavor.enter): a lock taken there is lockdep's
-// {IN-SOFTIRQ-W}, so one also taken with BHs enabled is "inconsistent lock state"
-// (lkmm_ravel_irq.cc IrqUsage), and sleeping there is sc's atomic-sleep, refused.
+// (Sync-rcu, or Sync-srcu on the struct: linux-kernel.bell), reads the head and calls fn(head):
+// an RCU callback in softirq context (rcu_do_batch() runs from RCU_SOFTIRQ; sc's
+// model/grace_period.cc flavor.enter), so a lock taken there is lockdep's {IN-SOFTIRQ-W} and
+// one also taken with BHs enabled is "inconsistent lock state" (lkmm_ravel_irq.cc IrqUsage);
+// an SRCU callback with BHs disabled in a workqueue (rcu_cb_fn()). Sleeping in either is sc's
+// atomic-sleep, refused.
 // rcu_barrier() and srcu_barrier(ssp) wait for every callback of their domain queued before
 // them (rcu_barrier() entrains a callback behind each CPU's list): per site of the domain, an
 // ACQUIRE read of the flag under that same ordering (0: not queued yet, nothing to wait for;
@@ -172,13 +173,21 @@ void Eval::rcu_barrier(const std::string& n, const Expr* e, Frame& f) {
   sync();
 }
 
-// The callback's part after the grace period: the head, fn(head) in softirq context.
+// The callback's part after the grace period: the head, then fn(head) in softirq context
+// (rcu_do_batch() runs from RCU_SOFTIRQ) or, for SRCU, with BHs disabled in a workqueue
+// (srcu_invoke_callbacks(): local_bh_disable() around each callback, not softirq context, so
+// its locks are not {IN-SOFTIRQ-W}; sc's model/srcu.cc callback_enter()).
 void Eval::rcu_cb_fn(const Layout::Work& w) {
   const Val head = em_.read(w.ptr, lkmm::kOnce, 0);
   em_.location(head);  // another value than the call's store: an inconsistent candidate
-  softirq_ = true;
+  const bool srcu = w.srcu >= 0;
+  if (srcu) ++bh_;
+  softirq_ = !srcu;
+  rcu_reader();  // BHs disabled: an RCU reader under flavor consolidation (sc's rcu_reader())
   invoke(*w.cb, {head}, w.pos);
+  if (srcu) --bh_;
   softirq_ = false;
+  rcu_reader();
   if (!held_.empty() || rcu_depth_ != 0 || !srcu_held_.empty()) {
     refuse(w.pos,
            "an RCU callback that returns with a lock held or an RCU or SRCU read-side "

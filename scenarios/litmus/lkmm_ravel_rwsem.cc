@@ -147,7 +147,7 @@ bool Eval::rw_lock(const std::string& n, const Expr* e, Frame& f, Val* out) {
     if (n.find("trylock") != std::string::npos) return *out = rw_trylock(false, read, e, f), true;
     return rw_acquire(n, false, read, e, f), true;
   }
-  if (c.suffix == "_bh" || softirq_) {
+  if (c.suffix == "_bh" || softirq_ || bh_ > 0) {
     // local_bh_disable() and softirq context make a reader in_interrupt() (recursive for
     // lockdep, passing a waiting writer): sc's.
     refuse(e->pos, n + "() with BHs disabled or in an RCU callback is not modelled under lkmm "

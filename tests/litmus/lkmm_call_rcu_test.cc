@@ -24,6 +24,8 @@ TEST(LkmmCallRcu, EachScenarioGivesItsVerdictUnderBothModels) {
                                {"call-srcu-other-struct.ravel", {"uaf"}, {"uaf"}},
                                {"softirq-inconsistent.ravel", {"lockdep"}, {"lockdep"}},
                                {"softirq-bh.ravel", {}, {}},
+                               // SRCU's callbacks run in a workqueue, BHs disabled: no softirq.
+                               {"srcu-callback-lock.ravel", {}, {}},
                                {"softirq-order.ravel", {"lockdep"}, {"lockdep"}},
                                {"barrier-waits.ravel", {}, {}},
                                {"barrier-missing.ravel", {"assertion"}, {"assertion"}},
