@@ -83,6 +83,8 @@ TEST(LkmmRw, WhatIsNotModelledIsRefused) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"refused-read-lock-bh",
        ":7:5: error: read_lock_bh() with BHs disabled or in an RCU callback is not modelled"},
+      {"refused-read-lock-bh-disabled",
+       ":8:5: error: read_lock() with BHs disabled or in an RCU callback is not modelled"},
       {"refused-down-read-irq", ":11:5: error: down_read() in an irq handler is not modelled"},
       {"refused-up-read-unheld",
        ":6:5: error: up_read() of 'sem', which this thread does not hold"},
