@@ -230,6 +230,18 @@ void Eval::block(lang::Pos pos, uint64_t before, uint64_t end) {
   // covers it; a handler fired then may have woken the waiter).
   if (irq_->may_fire()) throw lkmm_thread::DeadPath{};
   auto& t = em_.trace;
+  // A wait inside a read-side section in a scenario that waits for grace periods: under sc a
+  // grace period that started after the section's entry waits for it, so a wait for something
+  // done after that grace period is a hang (srcu/entry_before_gp_hang.ravel). lkmm's grace
+  // period is a fence that never waits, and would let the updater go on: refused (when the
+  // execution is consistent) rather than judged ok.
+  if (lay_.grace_waits && (rcu_depth_ > 0 || !srcu_held_.empty())) {
+    t.findings.push_back({"refused",
+                          "a wait inside an RCU or SRCU read-side section, in a scenario that "
+                          "waits for grace periods, is not modelled under lkmm (sc's grace "
+                          "period may wait for the section for ever)",
+                          pos});
+  }
   t.blocked = true, t.blocked_pos = pos;
   const bool in_handler = irq_->in_handler;
   for (uint64_t i = before; i < t.ev.size() && i < end; ++i) {

@@ -7,9 +7,12 @@
 // of that srcu_struct. srcu_dereference() is rcu_dereference()'s marked read, its lockdep check
 // against the thread's srcu_read_lock() sections of that struct. What sc reports and lkmm cannot
 // follow is refused: synchronize_srcu() inside a section of its own struct (a hang), in an RCU
-// reader or under a spinlock; an srcu_read_unlock() without a section; init_srcu_struct and
-// cleanup_srcu_struct (not in the modelled set). call_srcu and srcu_barrier:
-// lkmm_ravel_call_rcu.cc.
+// reader or under a spinlock; an srcu_read_unlock() without a section. init_srcu_struct() and
+// cleanup_srcu_struct() run in init or final only, where they change nothing lkmm models: their
+// WARNs need a section of the struct open (the init's or final's own: refused) or, for the
+// cleanup, a call_srcu() callback not yet invoked (none in init, which cannot queue one; all
+// invoked in final, which runs only on executions where every thread completed and no thread
+// ends inside a section). call_srcu and srcu_barrier: lkmm_ravel_call_rcu.cc.
 #include <algorithm>
 #include <set>
 
@@ -22,6 +25,7 @@ bool srcu_builtin_name(const std::string& n) {
       "srcu_read_lock",   "srcu_read_unlock",       "srcu_down_read",
       "srcu_up_read",     "synchronize_srcu",       "synchronize_srcu_expedited",
       "srcu_dereference", "srcu_dereference_check", "srcu_read_lock_held",
+      "init_srcu_struct", "cleanup_srcu_struct",
   };
   return kNames.count(n) > 0;
 }
@@ -42,6 +46,13 @@ bool Eval::srcu(const std::string& n, const Expr* e, Frame& f, Val* out) {
   auto [loc, addr] = pointer_arg(e->args[0], f);
   if (n == "srcu_read_lock_held") {
     *out = Val{std::count(srcu_held_.begin(), srcu_held_.end(), loc) > 0 ? 1 : 0, 0};
+    return true;
+  }
+  if (n == "init_srcu_struct" || n == "cleanup_srcu_struct") {  // see the design note
+    if (seq_ == nullptr || std::count(srcu_held_.begin(), srcu_held_.end(), loc) > 0) {
+      refuse(e->pos, n + "() in a thread, or with a read-side section of its struct open, is "
+                         "not modelled under lkmm (sc checks its WARNs)");
+    }
     return true;
   }
   if (n == "srcu_read_lock" || n == "srcu_down_read") {

@@ -22,6 +22,7 @@ TEST(LkmmSrcu, EachScenarioGivesItsVerdictUnderBothModels) {
                          {"srcu-deref-under-rcu.ravel", {"lockdep"}, {"lockdep"}},
                          {"srcu-handoff-once.ravel", {"uaf"}, {}},
                          {"srcu-handoff-release-acquire.ravel", {}, {}},
+                         {"srcu-init-cleanup.ravel", {}, {}},
                      });
 }
 
@@ -31,8 +32,10 @@ TEST(LkmmSrcu, WhatIsNotModelledIsRefused) {
        ":7:5: error: synchronize_srcu() inside a read-side section of its srcu_struct"},
       {"refused-srcu-open-at-end",
        ":8:5: error: an srcu_read_lock() section of 's' open at the end of the thread"},
-      {"refused-cleanup-srcu",
-       ":8:5: error: 'cleanup_srcu_struct' is not modelled under --memory-model lkmm"},
+      {"refused-cleanup-srcu", ":9:5: error: cleanup_srcu_struct() in a thread"},
+      {"refused-wait-in-section", ":13:5: error: a wait inside an RCU or SRCU read-side section"},
+      {"refused-rcu-wait-in-section",
+       ":11:5: error: a wait inside an RCU or SRCU read-side section"},
   };
   for (const auto& [name, msg] : cases)
     expect_refused("tests/litmus/ravel-srcu/" + name + ".ravel", msg);
