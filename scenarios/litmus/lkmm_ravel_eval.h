@@ -390,7 +390,8 @@ class Eval {
   Val rcu_checked(const std::string& n, const Expr* e, Frame& f);
   // SRCU (lkmm_ravel_srcu.cc): true when `n` is one of its built-ins.
   bool srcu(const std::string& n, const Expr* e, Frame& f, Val* out);
-  std::vector<int> srcu_held_;  // srcu_struct locations of the open srcu_read_lock() sections
+  std::vector<int> srcu_held_;     // srcu_struct locations of the open srcu_read_lock() sections
+  std::vector<int64_t> srcu_idx_;  // and the index each returned (the same order)
   int bh_ = 0;  // local_bh_disable() depth (spin_lock_bh too): atomic context, an RCU reader
   // In an RCU callback's function (lkmm_ravel_call_rcu.cc): softirq context, atomic (sc's
   // softirq count: not an RCU reader by itself, as model/rcu.cc rcu_reader()).

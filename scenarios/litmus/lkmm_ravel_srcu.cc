@@ -58,19 +58,32 @@ bool Eval::srcu(const std::string& n, const Expr* e, Frame& f, Val* out) {
   if (n == "srcu_read_lock" || n == "srcu_down_read") {
     *out = em_.read(loc, lkmm::kSrcuLock, addr);
     sync();
-    if (n == "srcu_read_lock") srcu_held_.push_back(loc);
+    if (n == "srcu_read_lock") srcu_held_.push_back(loc), srcu_idx_.push_back(out->v);
     return true;
   }
   if (n == "srcu_read_unlock" || n == "srcu_up_read") {
     const Val idx = eval(e->args[1], f);
     if (n == "srcu_read_unlock") {
-      auto it = std::find(srcu_held_.rbegin(), srcu_held_.rend(), loc);
-      if (it == srcu_held_.rend()) {
+      if (std::find(srcu_held_.rbegin(), srcu_held_.rend(), loc) == srcu_held_.rend()) {
         refuse(e->pos,
                "srcu_read_unlock() without srcu_read_lock() is not modelled under lkmm "
                "(sc reports it)");
       }
-      srcu_held_.erase(std::next(it).base());
+      // The latest open section of the struct whose lock returned this index (sc's
+      // model/srcu.cc matching). The LKMM matches an unlock to a lock by data dependency
+      // (linux-kernel.bell srcu-rscs), whatever the value, where the kernel's counts are per
+      // index: another index leaves the section open for ever (sc warns, and its grace period
+      // hangs), so it is refused when the execution is consistent.
+      size_t i = srcu_held_.size();
+      while (i-- > 0 && !(srcu_held_[i] == loc && srcu_idx_[i] == idx.v)) {
+      }
+      if (i == SIZE_MAX) {
+        refuse_if_consistent(e->pos,
+                             "srcu_read_unlock() with an index no open section of the "
+                             "thread returned is not modelled under lkmm (sc warns)");
+      }
+      srcu_held_.erase(srcu_held_.begin() + static_cast<std::ptrdiff_t>(i));
+      srcu_idx_.erase(srcu_idx_.begin() + static_cast<std::ptrdiff_t>(i));
     }
     em_.write(loc, lkmm::kSrcuUnlock, idx, addr);
     sync();

@@ -33,6 +33,8 @@ TEST(LkmmSrcu, WhatIsNotModelledIsRefused) {
       {"refused-srcu-open-at-end",
        ":8:5: error: an srcu_read_lock() section of 's' open at the end of the thread"},
       {"refused-cleanup-srcu", ":9:5: error: cleanup_srcu_struct() in a thread"},
+      {"refused-srcu-wrong-index",
+       ":9:5: error: srcu_read_unlock() with an index no open section of the thread returned"},
       {"refused-wait-in-section", ":13:5: error: a wait inside an RCU or SRCU read-side section"},
       {"refused-rcu-wait-in-section",
        ":11:5: error: a wait inside an RCU or SRCU read-side section"},
