@@ -217,14 +217,14 @@ Val Eval::lock_at(const std::string& n, int loc, uint64_t addr, lang::Pos pos,
   wait_read(before, false);  // sleeps while the lock is held (timeouts_late)
   if (!got) {
     lay_.lock_waits.emplace(pos_key(pos), std::string(callee));
-    block(pos, before);
+    block(pos, before, UINT64_MAX, spin);
   }
   held_.push_back(loc);
   if (spin) spin_held_.push_back(loc);
   return Val{};
 }
 
-void Eval::block(lang::Pos pos, uint64_t before, uint64_t end) {
+void Eval::block(lang::Pos pos, uint64_t before, uint64_t end, bool spinning) {
   // A thread that waits with hardirqs on can still be interrupted: a path in which a handler
   // that may fire has not is not a wait for ever (the path in which it fired before the wait
   // covers it; a handler fired then may have woken the waiter).
@@ -234,8 +234,11 @@ void Eval::block(lang::Pos pos, uint64_t before, uint64_t end) {
   // grace period that started after the section's entry waits for it, so a wait for something
   // done after that grace period is a hang (srcu/entry_before_gp_hang.ravel). lkmm's grace
   // period is a fence that never waits, and would let the updater go on: refused (when the
-  // execution is consistent) rather than judged ok.
-  if (lay_.grace_waits && (rcu_depth_ > 0 || !srcu_held_.empty())) {
+  // execution is consistent) rather than judged ok. A spinlock's wait in an RCU section is
+  // not: its holder can block only in ways lkmm refuses (an await or a sleep under a lock, a
+  // grace period under a spinlock), so the chain cannot reach the updater; SRCU's sections
+  // sleep, so every wait in one is.
+  if (lay_.grace_waits && (!srcu_held_.empty() || (rcu_depth_ > 0 && !spinning))) {
     t.findings.push_back({"refused",
                           "a wait inside an RCU or SRCU read-side section, in a scenario that "
                           "waits for grace periods, is not modelled under lkmm (sc's grace "

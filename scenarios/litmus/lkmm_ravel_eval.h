@@ -423,8 +423,9 @@ class Eval {
  private:
   // The thread waits here (await, wait_for_completion, wait_event): the reads from event
   // `before` up to `end` (excluded) are those a later write must change to wake it
-  // (Trace::blocked_reads).
-  [[noreturn]] void block(lang::Pos pos, uint64_t before, uint64_t end = UINT64_MAX);
+  // (Trace::blocked_reads). `spinning`: the wait of a spinlock found held.
+  [[noreturn]] void block(lang::Pos pos, uint64_t before, uint64_t end = UINT64_MAX,
+                          bool spinning = false);
 
   // assert, BUG_ON, WARN_ON, WARN, assume, await: the messages are the sc run's
   // (builtins_lang.cc), so the same `expect` strings match under both models.

@@ -23,6 +23,7 @@ TEST(LkmmSrcu, EachScenarioGivesItsVerdictUnderBothModels) {
                          {"srcu-handoff-once.ravel", {"uaf"}, {}},
                          {"srcu-handoff-release-acquire.ravel", {}, {}},
                          {"srcu-init-cleanup.ravel", {}, {}},
+                         {"rcu-spin-in-section.ravel", {}, {}},
                      });
 }
 
