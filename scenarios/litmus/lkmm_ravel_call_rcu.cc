@@ -33,7 +33,7 @@ namespace {
 
 // call_rcu(head, fn), call_srcu(ssp, head, fn): the callback's argument index.
 size_t cb_arg(const lang::Expr* e) { return e->args.size() - 1; }
-bool is_srcu(const std::string& n) { return n == "call_srcu" || n == "srcu_barrier"; }
+bool is_srcu(const std::string& n) { return n == "call_srcu"; }
 
 // The srcu_struct global `a` takes the address of (&s), else -1.
 int srcu_global(const Layout& lay, const lang::Expr* a) {

@@ -327,6 +327,9 @@ class Eval {
   };
   // struct ww_mutex built-ins (lkmm_ravel_ww_mutex.cc): true when `n` is one of them.
   bool ww_mutex(const std::string& n, const Expr* e, Frame& f, Val* out);
+  Val ww_release(const std::string& n, const std::string& what, int loc, uint64_t addr,
+                 lang::Pos pos);           // ww_mutex_unlock, dma_resv_unlock (lkmm_ravel_resv.cc)
+  Val trylock_at(int loc, uint64_t addr);  // lkmm_ravel_kernel.cc
   WwCtx& ww_ctx(const Val& token, lang::Pos pos, const std::string& n);
   void ww_acquire_init(const Expr* e, Frame& f);
   Val ww_lock(const std::string& n, WwCtx& c, int64_t token, const Expr* e, Frame& f);

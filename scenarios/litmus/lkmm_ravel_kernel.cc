@@ -47,13 +47,11 @@ bool Eval::kernel(const std::string& n, const Expr* e, Frame& f, Val* out) {
     // taken so is held as spin_lock's is (no sleeping under it).
     auto [loc, addr] = pointer_arg(e->args[0], f);
     if (n == "spin_trylock") rcu_reader(true);  // preempt_disable(), undone on failure
-    *out = em_.try_lock(loc, addr);
-    sync();
+    *out = trylock_at(loc, addr);
     if (out->v == 0) {
       rcu_reader();
       return true;
     }
-    held_.push_back(loc), lay_.trylocks.insert({pos_key(em_.last_pos), loc});
     if (n == "spin_trylock") spin_held_.push_back(loc);
     return true;
   }
@@ -228,6 +226,15 @@ Val Eval::kref_put(const Expr* e, Frame& f) {
   if (old.v != 1) return Val{0, old.deps};
   invoke(prog_.functions[fn->bind.index], {Val{lkmm_thread::kAddrBase + loc, addr}}, fn->pos);
   return Val{1, old.deps};
+}
+
+// A trylock's attempt (mutex_trylock, spin_trylock, dma_resv_trylock, ww_mutex_trylock): 1 and
+// held on success, which lockdep records as a trylock (Layout::trylocks: no dependency).
+Val Eval::trylock_at(int loc, uint64_t addr) {
+  Val v = em_.try_lock(loc, addr);
+  sync();
+  if (v.v != 0) held_.push_back(loc), lay_.trylocks.insert({pos_key(em_.last_pos), loc});
+  return v;
 }
 
 }  // namespace ravel::litmus::lkmm_ravel

@@ -105,14 +105,8 @@ bool Eval::resv(const std::string& n, const Expr* e, Frame& f, Val* out) {
     // dma_resv_unlock(): dma_resv_reset_max_fences() (CONFIG_DEBUG_MUTEXES), ww_mutex_unlock():
     // the mutex's RELEASE. Of a lock not held it is lockdep's bad unlock balance under sc.
     auto [loc, addr] = pointer_arg(e->args[0], f);
-    if (!holds(loc)) {
-      refuse(e->pos,
-             "dma_resv_unlock() of a reservation this thread does not hold is not modelled "
-             "under lkmm (sc reports it)");
-    }
-    reset_max_fences(loc);  // lkmm_ravel_resv_fences.cc
-    ww_unlocked(loc);       // lkmm_ravel_ww.cc
-    *out = lock_at("spin_unlock", loc, addr, e->pos, n);
+    if (holds(loc)) reset_max_fences(loc);  // lkmm_ravel_resv_fences.cc
+    *out = ww_release(n, "a reservation", loc, addr, e->pos);
     return true;
   }
   auto [loc, addr] = pointer_arg(e->args[0], f);
@@ -130,10 +124,21 @@ bool Eval::resv(const std::string& n, const Expr* e, Frame& f, Val* out) {
   // dma_resv_trylock() = ww_mutex_trylock(&obj->lock, NULL): as mutex_trylock(), an ACQUIRE
   // when it succeeds, a plain read of the lock when it fails; no lockdep dependency
   // (lockdep's trylock rule). Returns true on success.
-  *out = em_.try_lock(loc, addr);
-  sync();
-  if (out->v != 0) held_.push_back(loc), lay_.trylocks.insert({pos_key(em_.last_pos), loc});
+  *out = trylock_at(loc, addr);
   return true;
+}
+
+// ww_mutex_unlock() (a dma_resv's lock, a struct ww_mutex): of a lock the thread does not hold
+// it is lockdep's bad unlock balance under sc, refused here; otherwise the context's
+// ctx->acquired-- (lkmm_ravel_ww.cc) and the mutex's RELEASE.
+Val Eval::ww_release(const std::string& n, const std::string& what, int loc, uint64_t addr,
+                     lang::Pos pos) {
+  if (!holds(loc)) {
+    refuse(pos, n + "() of " + what +
+                    " this thread does not hold is not modelled under lkmm (sc reports it)");
+  }
+  ww_unlocked(loc);
+  return lock_at("spin_unlock", loc, addr, pos, n);
 }
 
 }  // namespace ravel::litmus::lkmm_ravel

@@ -93,13 +93,7 @@ bool Eval::ww_mutex(const std::string& n, const Expr* e, Frame& f, Val* out) {
   *out = Val{};
   if (n == "ww_mutex_unlock") {
     auto [loc, addr] = pointer_arg(e->args[0], f);
-    if (!holds(loc)) {
-      refuse(e->pos,
-             "ww_mutex_unlock() of a lock this thread does not hold is not modelled "
-             "under lkmm (sc reports it)");
-    }
-    ww_unlocked(loc);  // lkmm_ravel_ww.cc: the context's ctx->acquired--
-    *out = lock_at("spin_unlock", loc, addr, e->pos, n);
+    *out = ww_release(n, "a lock", loc, addr, e->pos);  // lkmm_ravel_resv.cc
     return true;
   }
   const Val ctx = e->args.size() > 1 ? eval(e->args[1], f) : Val{};
@@ -108,9 +102,7 @@ bool Eval::ww_mutex(const std::string& n, const Expr* e, Frame& f, Val* out) {
       refuse(e->pos, "ww_mutex_trylock() with an acquire context is not modelled under lkmm");
     }
     auto [loc, addr] = pointer_arg(e->args[0], f);
-    *out = em_.try_lock(loc, addr);  // mutex_trylock(): an ACQUIRE when it takes the lock
-    sync();
-    if (out->v != 0) held_.push_back(loc), lay_.trylocks.insert({pos_key(em_.last_pos), loc});
+    *out = trylock_at(loc, addr);  // mutex_trylock(): an ACQUIRE when it takes the lock
     return true;
   }
   if (ctx.v != 0) {  // wait-die under the context (lkmm_ravel_ww.cc)
