@@ -333,6 +333,9 @@ class Eval {
   WwCtx& ww_ctx(const Val& token, lang::Pos pos, const std::string& n);
   void ww_acquire_init(const Expr* e, Frame& f);
   Val ww_lock(const std::string& n, WwCtx& c, int64_t token, const Expr* e, Frame& f);
+  Val ww_trylock(WwCtx& c, int64_t token, const Expr* e, Frame& f);
+  void ww_checks(const std::string& n, const WwCtx& c, int64_t token, int loc, bool trylock,
+                 lang::Pos pos);
   void ww_unlocked(int loc);  // dma_resv_unlock(): the context's ctx->acquired--
   void ww_coherent(int loc, int64_t seen, bool wrote);
   std::map<int, std::set<int64_t>> ww_seen_;   // per resv: context lock values read since a write

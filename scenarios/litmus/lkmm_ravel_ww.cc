@@ -205,14 +205,7 @@ void ww_refusals(const std::string& n, int loc, int contending, int acquired, bo
 // __ww_mutex_check_kill() dies with -EDEADLK (wait-die); otherwise the thread waits there.
 Val Eval::ww_lock(const std::string& n, WwCtx& c, int64_t token, const Expr* e, Frame& f) {
   auto [loc, addr] = pointer_arg(e->args[0], f);
-  auto of = lay_.ww_class_of.find(loc);  // a dma_resv's: reservation_ww_class (-1)
-  if ((of == lay_.ww_class_of.end() ? -1 : of->second) != c.cls) {
-    refuse(e->pos, n + "() with an acquire context of another class is not modelled under lkmm "
-                       "(sc warns: DEBUG_LOCKS_WARN_ON(ww_ctx->ww_class != lock->ww_class))");
-  }
-  auto held = ww_held_.find(loc);
-  ww_refusals(n, loc, c.contending, c.acquired, c.done,
-              held != ww_held_.end() && held->second == token, e->pos);
+  ww_checks(n, c, token, loc, false, e->pos);
   if (atomic_held() || rcu_depth_ > 0 || !irq_->enabled) {
     refuse(e->pos, n + "() under a spinlock, in an RCU read-side section or with interrupts "
                        "disabled is not modelled under lkmm (sc checks the sleep)");
@@ -240,6 +233,43 @@ Val Eval::ww_lock(const std::string& n, WwCtx& c, int64_t token, const Expr* e, 
   em_.trace.ww_nest |= last;  // the blocked attempt's read
   lay_.lock_waits.emplace(pos_key(e->pos), n);
   block(e->pos, before);
+}
+
+// What an attempt under context `c` on `loc` checks first: the lock's class is the context's,
+// and ww_refusals(). A trylock never returns -EALREADY: on a lock its context holds it fails.
+void Eval::ww_checks(const std::string& n, const WwCtx& c, int64_t token, int loc, bool trylock,
+                     lang::Pos pos) {
+  auto of = lay_.ww_class_of.find(loc);  // a dma_resv's: reservation_ww_class (-1)
+  if ((of == lay_.ww_class_of.end() ? -1 : of->second) != c.cls) {
+    refuse(pos, n + "() with an acquire context of another class is not modelled under lkmm "
+                    "(sc warns: DEBUG_LOCKS_WARN_ON(ww_ctx->ww_class != lock->ww_class))");
+  }
+  auto held = ww_held_.find(loc);
+  const bool already = !trylock && held != ww_held_.end() && held->second == token;
+  ww_refusals(n, loc, c.contending, c.acquired, c.done, already, pos);
+}
+
+// ww_mutex_trylock(ww, ctx) with a context (kernel/locking/mutex.c): __mutex_trylock(), no
+// wait-die and no sleep. Taken, ww_mutex_set_context_fastpath() makes it the context's as
+// ww_lock() does (the lock word holds the stamp, ctx->acquired++) and lockdep records a trylock
+// nested in the context's map (mutex_acquire_nest(.., 1, &ww_ctx->dep_map, ..)): no
+// dependency. Found held (by anyone, its own context too) it returns 0: a lock read, no
+// barrier (memory-barriers.txt: a failed trylock implies none).
+Val Eval::ww_trylock(WwCtx& c, int64_t token, const Expr* e, Frame& f) {
+  auto [loc, addr] = pointer_arg(e->args[0], f);
+  ww_checks("ww_mutex_trylock", c, token, loc, true, e->pos);
+  if (c.stamp.v > kStampMask) refuse(e->pos, "more acquire contexts than lkmm's stamps hold");
+  int64_t seen = 0;
+  const Val taken = em_.try_lock(loc, addr, kNoCtx + c.stamp.v + (c.seq << kSeqShift), &seen);
+  ww_coherent(loc, seen, taken.v != 0);
+  if (taken.v == 0) return taken;
+  em_.trace.ww_nest |= uint64_t{1} << (em_.trace.ev.size() - 1);  // the lock write
+  lay_.trylocks.insert({pos_key(em_.last_pos), loc});
+  ++c.seq;
+  held_.push_back(loc);
+  ww_held_[loc] = token;
+  ++c.acquired;
+  return taken;
 }
 
 // Coherence within the thread, for the values of lock writes taken with a context (each

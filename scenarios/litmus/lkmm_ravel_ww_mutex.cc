@@ -1,6 +1,6 @@
 // scenarios/litmus/lkmm_ravel_ww_mutex.cc: struct ww_mutex of a wait-die class under lkmm:
 // DEFINE_WD_CLASS, `struct ww_mutex m = { .class = &c }`, ww_mutex_lock(), ww_mutex_lock_slow(),
-// ww_mutex_trylock() without a context and ww_mutex_unlock() (include/linux/ww_mutex.h; sc's
+// ww_mutex_trylock() and ww_mutex_unlock() (include/linux/ww_mutex.h; sc's
 // model/ww_mutex.cc).
 //
 // Design note. A ww_mutex is what a dma_resv's lock is (lkmm_ravel_resv.cc), in the class its
@@ -8,11 +8,12 @@
 // ww_mutex of a class in one lockdep class (ww_mutex_init() keys them by &ww_class->mutex_key),
 // named by the class's first mutex; each class a stamp counter of its own ("c.stamp",
 // Layout::ww_stamps). Without a context ww_mutex_lock() is mutex_lock() (returns 0) and
-// ww_mutex_trylock() mutex_trylock(); with one it is lkmm_ravel_ww.cc's wait-die attempt, whose
-// context must be of the lock's class (sc warns otherwise: DEBUG_LOCKS_WARN_ON(ww_ctx->ww_class
+// ww_mutex_trylock() mutex_trylock(); with one ww_mutex_lock() is lkmm_ravel_ww.cc's wait-die
+// attempt and ww_mutex_trylock() its trylock (Eval::ww_trylock), each context
+// of the lock's class (sc warns otherwise: DEBUG_LOCKS_WARN_ON(ww_ctx->ww_class
 // != lock->ww_class), refused here). A wound-wait class (DEFINE_WW_CLASS) is refused: an older
 // context wounds the holder, which must notice it at its next lock, a state of the other
-// thread that the per-thread paths do not carry. ww_mutex_trylock() with a context is refused.
+// thread that the per-thread paths do not carry.
 #include <cerrno>
 
 #include "scenarios/lang/builtins.h"
@@ -98,8 +99,9 @@ bool Eval::ww_mutex(const std::string& n, const Expr* e, Frame& f, Val* out) {
   }
   const Val ctx = e->args.size() > 1 ? eval(e->args[1], f) : Val{};
   if (n == "ww_mutex_trylock") {
-    if (ctx.v != 0) {
-      refuse(e->pos, "ww_mutex_trylock() with an acquire context is not modelled under lkmm");
+    if (ctx.v != 0) {  // lkmm_ravel_ww.cc
+      *out = ww_trylock(ww_ctx(ctx, e->pos, n), ctx.v, e, f);
+      return true;
     }
     auto [loc, addr] = pointer_arg(e->args[0], f);
     *out = trylock_at(loc, addr);  // mutex_trylock(): an ACQUIRE when it takes the lock
