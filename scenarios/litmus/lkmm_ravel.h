@@ -351,6 +351,9 @@ void check_queued(const Layout& lay, const std::vector<const lkmm_thread::Trace*
 // kfree_rcu() (lkmm_ravel_rcu_free.cc): a callback thread per call site, as a work's worker
 // (Layout::Work with ptr set), after add_works.
 void add_rcu_frees(const lang::Program& prog, Layout* lay);
+// "@L", the line of call site `e` (a location's name: obj@12, kfree_rcu@30), or "@L:C" when
+// another of `sites` shares its line, so that no two sites of one kind share a name.
+std::string at_site(const std::vector<const lang::Expr*>& sites, const lang::Expr* e);
 // One RCU callback site: its flag location `site`, the pointer's (site + ptr_suffix), its Work
 // (w's other fields as given) and its callback thread named `task`.
 void add_rcu_site(Layout* lay, Layout::Work w, const std::string& site,

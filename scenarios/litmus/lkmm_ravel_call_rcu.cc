@@ -83,7 +83,7 @@ void add_sites(const lang::Program& prog, const std::string& name, Layout* lay, 
       lay->quiet_locks.insert(lock);
     }
     const std::string task = unused_name(*lay, is_srcu(name) ? "srcu_cb" : "rcu_cb", &n);
-    add_rcu_site(lay, w, name + "@" + std::to_string(e->pos.line), ".head", e->pos, task);
+    add_rcu_site(lay, w, name + at_site(found, e), ".head", e->pos, task);
   }
 }
 

@@ -84,7 +84,11 @@ bool add_heaps(const lang::Program& prog, Layout* lay, Error* err) {
       h.struct_id = alloc_struct(e);
       h.base = static_cast<int>(lay->names.size());
       h.type = "struct " + prog.structs[h.struct_id].tag;
-      const std::string name = prog.structs[h.struct_id].tag + "@" + std::to_string(e->pos.line);
+      std::vector<const lang::Expr*> same;  // the sites of this struct (named by its tag)
+      for (const lang::Expr* o : found) {
+        if (alloc_struct(o) == h.struct_id) same.push_back(o);
+      }
+      const std::string name = prog.structs[h.struct_id].tag + at_site(same, e);
       SType t;
       t.kind = SType::Kind::kStruct;
       t.struct_id = h.struct_id;

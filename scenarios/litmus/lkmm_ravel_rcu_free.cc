@@ -37,9 +37,16 @@ void add_rcu_frees(const lang::Program& prog, Layout* lay) {
   const size_t first = lay->work_tasks.size();
   for (const lang::Expr* e : found) {
     const std::string task = "rcu_cb" + std::to_string(lay->work_tasks.size() - first);  // sc's
-    add_rcu_site(lay, Layout::Work{}, "kfree_rcu@" + std::to_string(e->pos.line), ".ptr", e->pos,
-                 task);
+    add_rcu_site(lay, Layout::Work{}, "kfree_rcu" + at_site(found, e), ".ptr", e->pos, task);
   }
+}
+
+std::string at_site(const std::vector<const lang::Expr*>& sites, const lang::Expr* e) {
+  std::string at = "@" + std::to_string(e->pos.line);
+  for (const lang::Expr* o : sites) {
+    if (o != e && o->pos.line == e->pos.line) return at + ":" + std::to_string(e->pos.col);
+  }
+  return at;
 }
 
 void add_rcu_site(Layout* lay, Layout::Work w, const std::string& site,

@@ -53,6 +53,7 @@ const std::vector<BothModels> kStruct = {
     {"rwsem-field.ravel", {}, {}},
     {"rwsem-field-unlocked-read.ravel", {"race"}, {"race"}},
     {"heap-rwsem-free-under-reader.ravel", {"uaf"}, {"uaf"}},
+    {"heap-two-sites-one-line.ravel", {"assertion", "race"}, {"race"}},
 };
 
 TEST(LkmmStruct, EachScenarioGivesItsVerdictUnderBothModels) {
@@ -72,6 +73,12 @@ TEST(LkmmStruct, HeapReportsAreWordedAsUnderSc) {
                          "heap-rcu-no-gp.ravel:15:9  <-  updater W[once] item@7(kasan)=2"),
             std::string::npos)
       << uaf.out;
+  // Two sites on one line are told apart by their columns: the reader's read is q's.
+  Result two = ravel("run --verbose --memory-model lkmm " + dir + "heap-two-sites-one-line.ravel");
+  EXPECT_NE(two.out.find("reader R[plain] obj@10:58.v=0 at " + dir +
+                         "heap-two-sites-one-line.ravel:19:9  <-  init obj@10:58.v=0"),
+            std::string::npos)
+      << two.out;
   Result df = ravel("run --memory-model lkmm " + dir + "double-free.ravel");
   EXPECT_NE(df.out.find("double-free: BUG: KASAN: double-free in kfree\n    at " + dir +
                         "double-free.ravel:"),
