@@ -6,7 +6,8 @@ Usage: check_programs.py RAVEL
 Under sc (symmetry off, so the identical readers are not folded) the generated scenarios must
 explore exactly the published optimal counts, which shows that they are the programs
 ravel-bench runs. Under --memory-model lkmm every sc execution is allowed, so the count is at
-least sc's; readers(N) has exactly 2^N (each reader reads the initial value or the write);
+least sc's; readers(N) has exactly 2^N (each reader reads the initial value or the write); mutex_counter
+exactly sc's (the lock orders the critical sections);
 indexer(12) has sc's 8 (its threads' slots are disjoint unless their hashes collide, and they
 are written with cmpxchg); a program beyond the lkmm limits (indexer(20): more than 256 events)
 is refused with exit 2, never given a verdict.
@@ -54,6 +55,12 @@ def main():
         ok = rc == 0 and got is not None and floor is not None and got >= floor and (
             exact is None or got == exact)
         expect('%s(%d) lkmm: %s executions (sc: %s)' % (program, n, got, floor), ok, out)
+    # A counter under a mutex: lock.cat orders the critical sections, so the LKMM allows
+    # exactly sc's executions, one per order of the sections ((T*K)! / (K!)^T).
+    for tk, count in (('2,2', 6), ('3,1', 6)):
+        rc, got, out = run(ravel, 'mutex_counter', tk, '--memory-model', 'lkmm')
+        expect('mutex_counter(%s) lkmm: %s executions (sc: %d)' % (tk, got, count),
+               rc == 0 and got == count, out)
     rc, got, out = run(ravel, 'indexer', 12, '--memory-model', 'lkmm')
     expect('indexer(12) lkmm: %s executions (sc: 8)' % got, rc == 0 and got == 8, out)
     rc, got, out = run(ravel, 'indexer', 20, '--memory-model', 'lkmm')

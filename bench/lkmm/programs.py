@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """The benchmark programs of docs/bench.md as scenarios for `ravel run --memory-model lkmm`.
 
-Usage: programs.py readers N | lastzero N | indexer N  > program.ravel
+Usage: programs.py readers N | lastzero N | indexer N | mutex_counter T,K  > program.ravel
 
 ravel-bench (bench/programs.cc) runs these programs with sequentially consistent accesses on
 the C++ test primitives; the LKMM explores scenarios, so here they are written in the scenario
 language's LKMM subset: marked accesses (READ_ONCE, WRITE_ONCE, cmpxchg) on one global per cell
-(the subset has no arrays), the loops unrolled. Every program expects `ok`.
+(the subset has no arrays), the loops unrolled; mutex_counter's counter is a plain int under a
+mutex. Every program expects `ok`.
 """
 import sys
 
@@ -80,11 +81,23 @@ def indexer(n, cells=128):
     return out
 
 
+def mutex_counter(tk):
+    t, k = tk
+    out = ['scenario "mutex_counter(%d,%d) under the LKMM";' % (t, k), 'struct mutex m;', 'int c;']
+    for tid in range(t):
+        out.append('thread t%d {' % tid)
+        out += ['    mutex_lock(&m);', '    c = c + 1;', '    mutex_unlock(&m);'] * k
+        out.append('}')
+    out.append('final { assert(c == %d); }' % (t * k))
+    return out
+
+
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ('readers', 'lastzero', 'indexer'):
+    if len(sys.argv) != 3 or sys.argv[1] not in ('readers', 'lastzero', 'indexer',
+                                                 'mutex_counter'):
         sys.stderr.write(__doc__.split('\n\n')[1] + '\n')
         return 2
-    n = int(sys.argv[2])
+    n = tuple(int(v) for v in sys.argv[2].split(',')) if ',' in sys.argv[2] else int(sys.argv[2])
     lines = globals()[sys.argv[1]](n)
     print('\n'.join(lines + ['expect ok;']))
     return 0
