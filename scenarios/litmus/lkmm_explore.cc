@@ -390,13 +390,11 @@ void Explorer::choose(size_t pos, size_t k) {
 bool Explorer::learns(size_t pos, const Pending& p, const Source& s) const {
   if (p.pos != pos) return &s == &p.options.front();
   if (s.kind != Source::Kind::kPromise) {
-    return &s == &*std::find_if(p.options.begin(), p.options.end(), [](const Source& o) {
-      return o.kind != Source::Kind::kPromise;
-    });
+    return &s == &*std::find_if(p.options.begin(), p.options.end(),
+                                [](const Source& o) { return o.kind != Source::Kind::kPromise; });
   }
-  return std::all_of(p.options.begin(), p.options.end(), [](const Source& o) {
-    return o.kind == Source::Kind::kPromise;
-  });
+  return std::all_of(p.options.begin(), p.options.end(),
+                     [](const Source& o) { return o.kind == Source::Kind::kPromise; });
 }
 
 // Whether read `p` may read from `s` as far as its own thread's accesses of the location whose
