@@ -5,9 +5,12 @@
 // Design note. Locations are reserved per allocation site before any path runs, so a site in a
 // thread's own code (not in a function, which several tasks or one loop may run) is one object,
 // and a path that reaches it a second time (a loop) is refused. The allocation is the
-// allocating thread's marked write of the ghost (alive); another thread only reaches the
-// object through a pointer it read, whose ghost read (KASAN's shadow) carries the address
-// dependency. mm/page_alloc.c: a GFP_KERNEL allocation may enter direct reclaim, and
+// allocating thread's marked write of the ghost (alive), then its plain stores of 0 to every
+// location of the object: kzalloc()'s memset, which a publication without a release does not
+// order before another thread's reads (the initial state, 0 as well, stands for the memory
+// before the zeroing, which such a reader may still see: the LKMM's data race). Another thread
+// only reaches the object through a pointer it read, whose ghost read (KASAN's shadow) carries
+// the address dependency. mm/page_alloc.c: a GFP_KERNEL allocation may enter direct reclaim, and
 // might_alloc() (fs_reclaim_acquire()/fs_reclaim_release(), __need_reclaim(): a gfp with
 // __GFP_DIRECT_RECLAIM and __GFP_FS) takes the lockdep map fs_reclaim exclusively and releases
 // it, whether reclaim happens or not; GFP_NOWAIT and GFP_ATOMIC do neither. sc's model
@@ -73,7 +76,7 @@ void Eval::fs_reclaim() {
   sync();
 }
 
-// kzalloc(struct T, gfp) in a thread: might_alloc(), then the site's object, alive.
+// kzalloc(struct T, gfp) in a thread: might_alloc(), then the site's object, alive and zeroed.
 Val Eval::alloc_in_thread(const Expr* e, Frame& f) {
   if (!held_.empty() || rcu_depth_ > 0 || irq_->in_handler || !irq_->enabled) {
     refuse(e->pos,
@@ -90,6 +93,7 @@ Val Eval::alloc_in_thread(const Expr* e, Frame& f) {
       refuse_if_consistent(e->pos, "a kzalloc site executed twice is not modelled under lkmm");
     if (gfp.v == kGfpKernel) fs_reclaim();
     em_.write(h.ghost, lkmm::kOnce, Val{kAlive, 0}, 0);
+    for (int l = h.base; l < h.ghost; ++l) em_.write(l, 0, Val{0, 0}, 0);  // the memset
     sync();
     return Val{lkmm_thread::kAddrBase + h.base, 0};
   }

@@ -54,6 +54,9 @@ const std::vector<BothModels> kStruct = {
     {"rwsem-field-unlocked-read.ravel", {"race"}, {"race"}},
     {"heap-rwsem-free-under-reader.ravel", {"uaf"}, {"uaf"}},
     {"heap-two-sites-one-line.ravel", {"assertion", "race"}, {"race"}},
+    // kzalloc()'s zeroing is the allocating thread's plain stores (lkmm_ravel_alloc.cc).
+    {"heap-zeroing-unordered.ravel", {"race"}, {}},
+    {"heap-zeroing-rcu.ravel", {}, {}},
 };
 
 TEST(LkmmStruct, EachScenarioGivesItsVerdictUnderBothModels) {
