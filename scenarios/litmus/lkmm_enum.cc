@@ -255,22 +255,18 @@ class Search {
       if (!(ev[a].tags & lkmm::kInit)) before_[b].set(a);
       return true;
     };
-    for (int a = 0; a < n; ++a) {
-      for (int b = a + 1; b < n; ++b) {
-        if (!po_loc_.has(a, b)) continue;
-        const bool ra = ev[a].kind == Kind::kRead, rb = ev[b].kind == Kind::kRead;
-        const int fa = ra ? src_[a] : a;
-        if (rb && !order(fa, src_[b])) return false;
-        if (!rb && ra && !order(fa, b)) return false;
-      }
-      if (ev[a].kind == Kind::kRead) {
-        const lkmm::Set w = l_->x.rmw.row(a);
-        for (int b = 0; b < n; ++b) {
-          if (w.test(b)) rmw_next_[src_[a]] = b;
-        }
-      }
+    bool ok = true;
+    for (int a = 0; a < n && ok; ++a) {
+      const bool ra = ev[a].kind == Kind::kRead;
+      const int fa = ra ? src_[a] : a;
+      po_loc_.row(a).each([&](int b) {  // b after a in program order, the same location
+        const bool rb = ev[b].kind == Kind::kRead;
+        if (rb) ok = ok && order(fa, src_[b]);
+        if (!rb && ra) ok = ok && order(fa, b);
+      });
+      if (ra && l_->x.rmw.row(a).any()) rmw_next_[fa] = l_->x.rmw.row(a).first();
     }
-    return true;
+    return ok;
   }
 
   // Whether write w may come next after `last` (the initial write or the last placed).

@@ -328,12 +328,15 @@ class Eval {
   // struct ww_mutex built-ins (lkmm_ravel_ww_mutex.cc): true when `n` is one of them.
   bool ww_mutex(const std::string& n, const Expr* e, Frame& f, Val* out);
   Val ww_release(const std::string& n, const std::string& what, int loc, uint64_t addr,
-                 lang::Pos pos);           // ww_mutex_unlock, dma_resv_unlock (lkmm_ravel_resv.cc)
-  Val trylock_at(int loc, uint64_t addr);  // lkmm_ravel_kernel.cc
+                 lang::Pos pos);  // ww_mutex_unlock, dma_resv_unlock (lkmm_ravel_resv.cc)
+  // lkmm_ravel_kernel.cc; `value`, `seen`: as Emitter::try_lock's.
+  Val trylock_at(int loc, uint64_t addr, int64_t value = 1, int64_t* seen = nullptr);
   WwCtx& ww_ctx(const Val& token, lang::Pos pos, const std::string& n);
   void ww_acquire_init(const Expr* e, Frame& f);
   Val ww_lock(const std::string& n, WwCtx& c, int64_t token, const Expr* e, Frame& f);
   Val ww_trylock(WwCtx& c, int64_t token, const Expr* e, Frame& f);
+  int64_t ww_value(const WwCtx& c, lang::Pos pos);
+  void ww_taken(WwCtx& c, int64_t token, int loc);
   void ww_checks(const std::string& n, const WwCtx& c, int64_t token, int loc, bool trylock,
                  lang::Pos pos);
   void ww_unlocked(int loc);  // dma_resv_unlock(): the context's ctx->acquired--

@@ -230,8 +230,8 @@ Val Eval::kref_put(const Expr* e, Frame& f) {
 
 // A trylock's attempt (mutex_trylock, spin_trylock, dma_resv_trylock, ww_mutex_trylock): 1 and
 // held on success, which lockdep records as a trylock (Layout::trylocks: no dependency).
-Val Eval::trylock_at(int loc, uint64_t addr) {
-  Val v = em_.try_lock(loc, addr);
+Val Eval::trylock_at(int loc, uint64_t addr, int64_t value, int64_t* seen) {
+  Val v = em_.try_lock(loc, addr, value, seen);
   sync();
   if (v.v != 0) held_.push_back(loc), lay_.trylocks.insert({pos_key(em_.last_pos), loc});
   return v;

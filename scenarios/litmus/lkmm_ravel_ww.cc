@@ -212,17 +212,12 @@ Val Eval::ww_lock(const std::string& n, WwCtx& c, int64_t token, const Expr* e, 
   }
   const uint64_t before = em_.trace.ev.size();
   int64_t seen = 0;
-  if (c.stamp.v > kStampMask) refuse(e->pos, "more acquire contexts than lkmm's stamps hold");
-  const Val taken = em_.try_lock(loc, addr, kNoCtx + c.stamp.v + (c.seq << kSeqShift), &seen);
+  const Val taken = em_.try_lock(loc, addr, ww_value(c, e->pos), &seen);
   const uint64_t last = uint64_t{1} << (em_.trace.ev.size() - 1);
   ww_coherent(loc, seen, taken.v != 0);
   if (taken.v != 0) {
-    em_.trace.ww_nest |= last;  // the lock write
-    ++c.seq;
     held_.push_back(loc);
-    ww_held_[loc] = token;
-    ++c.acquired;
-    c.contending = -1;
+    ww_taken(c, token, loc);
     return Val{};
   }
   const bool older = seen > kNoCtx && ((seen - kNoCtx) & kStampMask) < c.stamp.v;
@@ -258,18 +253,29 @@ void Eval::ww_checks(const std::string& n, const WwCtx& c, int64_t token, int lo
 Val Eval::ww_trylock(WwCtx& c, int64_t token, const Expr* e, Frame& f) {
   auto [loc, addr] = pointer_arg(e->args[0], f);
   ww_checks("ww_mutex_trylock", c, token, loc, true, e->pos);
-  if (c.stamp.v > kStampMask) refuse(e->pos, "more acquire contexts than lkmm's stamps hold");
   int64_t seen = 0;
-  const Val taken = em_.try_lock(loc, addr, kNoCtx + c.stamp.v + (c.seq << kSeqShift), &seen);
+  const Val taken = trylock_at(loc, addr, ww_value(c, e->pos), &seen);  // _kernel.cc
   ww_coherent(loc, seen, taken.v != 0);
-  if (taken.v == 0) return taken;
-  em_.trace.ww_nest |= uint64_t{1} << (em_.trace.ev.size() - 1);  // the lock write
-  lay_.trylocks.insert({pos_key(em_.last_pos), loc});
+  if (taken.v != 0) ww_taken(c, token, loc);
+  return taken;
+}
+
+// The lock word an acquisition under context `c` writes (see the design note): its stamp and
+// its count of acquisitions, so that each such write has its own value.
+int64_t Eval::ww_value(const WwCtx& c, lang::Pos pos) {
+  if (c.stamp.v > kStampMask) refuse(pos, "more acquire contexts than lkmm's stamps hold");
+  return kNoCtx + c.stamp.v + (c.seq << kSeqShift);
+}
+
+// A lock under context `c` just taken (its lock write the last event, the lock pushed on
+// held_): ww_mutex_set_context_fastpath()/ww_mutex_lock_acquired(): the context's
+// (ctx->acquired++, the contended lock cleared) and, for lockdep, nested in the context's map.
+void Eval::ww_taken(WwCtx& c, int64_t token, int loc) {
+  em_.trace.ww_nest |= uint64_t{1} << (em_.trace.ev.size() - 1);
   ++c.seq;
-  held_.push_back(loc);
   ww_held_[loc] = token;
   ++c.acquired;
-  return taken;
+  c.contending = -1;
 }
 
 // Coherence within the thread, for the values of lock writes taken with a context (each
