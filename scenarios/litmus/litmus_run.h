@@ -40,6 +40,7 @@ struct LitmusResult {
   std::string flags;    // lkmm: herd7's flags raised by a kept execution ("data-race"), or empty
   std::string witness;  // lkmm: rf and co of the first execution satisfying the condition
   uint64_t candidates = 0;  // lkmm: candidate executions checked
+  uint64_t learnt = 0;      // lkmm: lkmm_enum::Stats::learnt
 };
 
 // A proposition over a final state ("0:r0" / "x" -> its value as printed).

@@ -46,6 +46,9 @@ struct Stats {
   uint64_t candidates = 0;  // candidate executions checked
   uint64_t consistent = 0;  // of which the model accepts
   uint64_t runs = 0;        // thread runs explored (lkmm_explore.h; the reference: paths)
+  // lkmm_explore.h: a fingerprint of the values its learning passes learnt (each thread's
+  // stores per location, with their depths); 0 for the reference.
+  uint64_t learnt = 0;
 };
 
 // When to stop before every candidate is checked (`ravel run --executions`, `--time-limit`,
@@ -88,6 +91,9 @@ struct Limits {
   bool stop_on_first = false;
   const std::atomic<bool>* interrupted = nullptr;  // stop (incomplete) once it is set
   bool explore = true;  // explore by reads-from (kExplore); false: the reference enumeration
+  // The exploration's learning passes explore every state they reach (kEveryState), not only
+  // those no earlier state covers (lkmm_visited.h): for the test that covering learns the same.
+  bool every_state = false;
   std::function<void(const Stats&)> progress;  // Stop's progress line, or none
   double progress_after_s = 1;                 // the line's first showing, after the start
   double progress_every_s = 0.5;               // and the least time between two
@@ -119,6 +125,9 @@ inline constexpr uint32_t kNoPruning = 1u << 31;
 // Another bit beside the axioms: explore by reads-from (lkmm_explore.h) instead of enumerating
 // candidates as herd7 does (value domains, path combinations, every rf and co).
 inline constexpr uint32_t kExplore = 1u << 30;
+
+// Another bit beside the axioms: Limits::every_state.
+inline constexpr uint32_t kEveryState = 1u << 29;
 
 // At most this many paths per thread.
 inline constexpr size_t kMaxPaths = 4096;

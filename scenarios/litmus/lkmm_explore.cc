@@ -11,6 +11,7 @@
 
 #include "scenarios/litmus/lkmm_depth.h"
 #include "scenarios/litmus/lkmm_emit.h"
+#include "scenarios/litmus/lkmm_visited.h"
 
 namespace ravel::litmus::lkmm_enum {
 namespace {
@@ -71,7 +72,8 @@ class Explorer : public lkmm_thread::ReadOracle {
         reads_(threads, std::vector<bool>(init.size())),
         writes_(threads, std::vector<bool>(init.size())),
         most_writes_(threads, 0),
-        most_writes_to_(threads, std::vector<int>(init.size(), 0)) {
+        most_writes_to_(threads, std::vector<int>(init.size(), 0)),
+        seen_at_(threads) {
     for (int64_t v : init) domain_.push_back({v});
     for (size_t t = 0; t < threads; ++t) order_.push_back(static_cast<int>(t));
   }
@@ -110,6 +112,7 @@ class Explorer : public lkmm_thread::ReadOracle {
   void order_by_flow();
   size_t round_bound() const;
   Env env(size_t pos) const;
+  bool first_visit(size_t pos);
 
   // A read whose source is still to be chosen: the thread's position, its event, candidates.
   struct Pending {
@@ -148,6 +151,8 @@ class Explorer : public lkmm_thread::ReadOracle {
   std::vector<std::vector<int>> most_writes_to_;   // per thread, location: the same, to it
   // The writes too_many() dropped in this pass: (thread, location, value) -> the least chain.
   std::map<std::tuple<int, int, int64_t>, int> dropped_;
+  // By position: the states a learning pass has visited there (first_visit()).
+  std::vector<Visited> seen_at_;
 };
 
 template <class F>
@@ -262,6 +267,7 @@ void Explorer::note(int t, size_t pos, const Trace& r) {
 void Explorer::dfs(size_t pos) {
   if (failed_ || (stop_ != nullptr && stop_->now())) return;
   if (pos == order_.size()) return leaf();
+  if (!judging_ && !(axioms_ & kEveryState) && !first_visit(pos)) return;
   const int t = order_[pos];
   // A thread's runs depend on the values its reads may return (options()): the initial ones,
   // those the runs before it write (Env) and the promises, fixed in a pass; never on the
@@ -503,6 +509,61 @@ Env Explorer::env(size_t pos) const {
   return out;
 }
 
+// Whether a learning pass reaches position `pos` in a state no state reached there before
+// covers (lkmm_visited.h). What a learning pass learns below `pos` (note(): the values the
+// runs store, with their depths) is a function of: the values the runs before write, per
+// location, each with the least depth of its writes (the runs of the threads from `pos` on,
+// options(), and the depths of their reads, depths()); the promises made on those threads
+// (which of their runs keep them: visit()); the writes a storing RMW already reads from (the
+// atomicity cut); and the events so far (too_long()). Which runs and which sources led there
+// does not matter, so the learning passes visit states, not every combination of the threads'
+// runs. The judging pass visits every combination: each is a candidate.
+bool Explorer::first_visit(size_t pos) {
+  LearnState s;
+  size_t events = 0;
+  for (size_t p = 0; p < pos; ++p) events += runs_[p]->ev.size();
+  s.values.push_back(static_cast<int64_t>(events));
+  std::map<int64_t, Depth> least;
+  for (size_t loc = 0; loc < init_.size(); ++loc) {
+    least.clear();
+    for (size_t p = 0; p < pos; ++p) {
+      for (int i : writes_at_[p][loc]) {
+        auto [it, added] = least.emplace(runs_[p]->ev[i].value, depth_[p][i]);
+        if (!added) lower_to(&it->second, depth_[p][i]);
+      }
+    }
+    s.values.push_back(static_cast<int64_t>(least.size()));
+    for (auto& [v, d] : least) s.values.push_back(v), s.depths.push_back(std::move(d));
+  }
+  for (size_t q = 0; q < pos; ++q) {
+    for (size_t i = 0; i < src_[q].size(); ++i) {
+      const Source& o = src_[q][i];
+      if (o.kind != Source::Kind::kPromise) continue;
+      if (std::find(order_.begin() + long(pos), order_.end(), o.thread) == order_.end()) continue;
+      s.promises.emplace_back(o.thread, runs_[q]->ev[i].loc, o.value);
+    }
+  }
+  std::sort(s.promises.begin(), s.promises.end());
+  s.promises.erase(std::unique(s.promises.begin(), s.promises.end()), s.promises.end());
+  for (const Source& o : rmw_taken_) s.taken.emplace_back(int(o.kind), o.thread, o.event);
+  return seen_at_[pos].first(std::move(s), kCachedEnvs * 64);
+}
+
+// What the learning passes learnt, in one word (Stats::learnt).
+uint64_t fingerprint(const Stores& stores) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  auto mix = [&](int64_t x) { h = (h ^ static_cast<uint64_t>(x)) * 1099511628211ull; };
+  for (size_t t = 0; t < stores.size(); ++t) {
+    for (size_t loc = 0; loc < stores[t].size(); ++loc) {
+      for (const auto& [v, d] : stores[t][loc]) {
+        for (int64_t x : {int64_t(t), int64_t(loc), v, int64_t(d.chain)}) mix(x);
+        for (const auto& [k, n] : d.per) mix(k), mix(n);
+      }
+    }
+  }
+  return h;
+}
+
 // The reference's bound on the value rounds: one more than the writes one execution can have
 // (a chain gains a write per round at least, and depths() bounds chains by fewer).
 size_t Explorer::round_bound() const {
@@ -542,6 +603,7 @@ bool Explorer::pass(bool judging) {
   next_stores_ = stores_;
   dropped_.clear();
   for (auto& cache : cache_at_) cache.clear();  // the promises may have changed
+  for (auto& seen : seen_at_) seen.clear();
   dfs(0);
   return !failed_;
 }
@@ -561,6 +623,7 @@ bool Explorer::run() {
     if (!pass(false)) return false;
     if (stop_ != nullptr && stop_->stopped) return true;
   }
+  stats_->learnt = fingerprint(stores_);
   return pass(true);
 }
 

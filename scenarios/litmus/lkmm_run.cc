@@ -122,7 +122,8 @@ bool run_lkmm(const std::string& file, const std::string& text, const Test& t, u
     if (positive && out->witness.empty()) out->witness = witness_text(*f.execution, layout.names);
   };
   try {
-    const uint32_t how = axioms | (limits.explore ? lkmm_enum::kExplore : 0u);
+    const uint32_t how = axioms | (limits.explore ? lkmm_enum::kExplore : 0u) |
+                         (limits.every_state ? lkmm_enum::kEveryState : 0u);
     ok = ok && lkmm_enum::enumerate(bodies, layout, how, observe, &stats, &err, &stop);
   } catch (const Error& e) {
     err = e, ok = false;
@@ -134,6 +135,7 @@ bool run_lkmm(const std::string& file, const std::string& text, const Test& t, u
   }
   out->run.result.executions = stats.consistent;
   out->candidates = stats.candidates;
+  out->learnt = stats.learnt;
   out->run.result.complete = !stop.stopped;
   out->run.result.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
