@@ -64,7 +64,7 @@ class Driver {
         stats_(stats),
         remote_(p.remote),
         independent_(p.independent),
-        upper_(p.split != 0 ? p.split : kDefaultSplit, p.independent),
+        upper_(p.split != 0 || p.independent ? p.split : kDefaultSplit, p.independent),
         workers_(workers),
         start_(Clock::now()),
         c_(kPieceBase, o.max_executions, o.stop_on_first) {

@@ -42,6 +42,7 @@
 
 #include "checker/explorer.h"
 #include "checker/parallel_wire.h"
+#include "checker/strategies/dpor_piece.h"
 
 namespace ravel {
 
@@ -53,7 +54,9 @@ struct ParallelOptions {
   // to see how the pieces would spread over K workers (ParallelStats::worker_*).
   uint32_t simulate = 0;
   // Upper-tree depth in branching stack nodes (two tasks enabled, or a choice); 0:
-  // kDefaultSplit. Results do not depend on it: only the size of the pieces does.
+  // kDefaultSplit, and with `independent` also no more upper nodes than make
+  // dpor::kIndependentPieces pieces (dpor_piece.h). Results do not depend on it: only the size
+  // of the pieces does.
   uint32_t split = 0;
   // Set: the pieces run on its workers (other processes: MPI ranks, tools/ravel/mpi.h) instead
   // of threads; `threads` is ignored. Not owned.
@@ -67,7 +70,7 @@ struct ParallelOptions {
 
 inline constexpr uint64_t kPieceBudget = 1000;
 
-inline constexpr uint32_t kDefaultSplit = 8;
+inline constexpr uint32_t kDefaultSplit = dpor::kDefaultSplit;
 
 struct ParallelStats {
   uint64_t pieces = 0;          // committed pieces

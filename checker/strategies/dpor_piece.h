@@ -37,11 +37,20 @@ struct PieceNode {
   Ev ran;                    // PieceOutput: the event a scheduling node ran (sleep sets get it)
 };
 
+// Upper-tree depth in branching stack nodes when none is given (ParallelOptions::split).
+inline constexpr uint32_t kDefaultSplit = 8;
+// The independent split's default stops the upper tree where its nodes' branches multiply to
+// this many pieces (PieceInput::split 0).
+inline constexpr uint64_t kIndependentPieces = 64;
+
 struct PieceInput {
   std::vector<PieceNode> prefix;  // nodes 0..y; y has the branch (task or value) to take
   WakeupForest::Flat guide;       // for the first new node below y
   uint32_t detect_from = 0;       // races of earlier events were handled by earlier pieces
   // Upper nodes: the prefix, and the nodes above the split-th branching node of a path.
+  // 0 (the independent split's default): above the kDefaultSplit-th branching node, and only
+  // while the branches of the upper nodes above multiply to fewer than kIndependentPieces
+  // (dpor_piece.cc upper()).
   uint32_t split = 0;
   // The independent split (parallel.h): upper nodes branch on every enabled task, and races
   // aimed at them are not reversed, so a piece's input is known when its upper node is made.

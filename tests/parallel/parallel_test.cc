@@ -364,6 +364,7 @@ void expect_independent(const ExploreOptions& opt, const MakeProgram& make,
 
 void independent_random_models(uint64_t first, uint64_t count, const reduction::GenLimits& limits) {
   each_random_model(first, count, limits, [](const auto& opt, const auto& make, uint32_t split) {
+    split %= 6;  // 1-5, and 0: the default, which also stops at kIndependentPieces pieces
     expect_independent(opt, make, {{1, 0, split}, {2, 0, split}, {3, 0, split}, {1, 7, split}});
   });
 }
@@ -380,13 +381,39 @@ TEST(Parallel, IndependentSplitRandomModels) {
   independent_random_models(2000, 60, objects);
 }
 
+// The independent split's default depth stops where the upper nodes' branches make
+// dpor::kIndependentPieces pieces: at depth 8 every level of lastzero(7) branches on every
+// task it has started, and most runs end sleep-set blocked.
+TEST(Parallel, IndependentDefaultSplitStopsAtItsPieces) {
+  auto run = [](uint32_t split) {
+    ParallelOptions p;
+    p.independent = true;
+    p.simulate = 4;
+    p.split = split;
+    ParallelStats stats;
+    const ExploreResult r =
+        explore_parallel({}, p, env(program([] { return bench::lastzero(7); })), &stats);
+    EXPECT_TRUE(r.complete);
+    EXPECT_EQ(r.executions, 320u);  // the same whatever the split
+    std::printf("split %u: %llu pieces, %llu blocked\n", split,
+                static_cast<unsigned long long>(stats.pieces),
+                static_cast<unsigned long long>(r.blocked));
+    return std::make_pair(stats.pieces, r.blocked);
+  };
+  const auto by_default = run(0);
+  const auto deep = run(8);
+  EXPECT_GT(by_default.first, 8u);  // still pieces for the workers
+  EXPECT_LT(by_default.first, 4 * dpor::kIndependentPieces);
+  EXPECT_GT(deep.second, 4 * by_default.second);
+}
+
 TEST(Parallel, IndependentSplitPrograms) {
   for (const auto& make : std::vector<std::function<bench::Program()>>{
            [] { return bench::mutex_counter(3, 2); }, [] { return bench::lastzero(6); },
            [] { return bench::readers(4); }, [] { return bench::shared_counter(2, 3); },
            [] { return bench::indexer(12); }, [] { return bench::abba_deadlock(); }}) {
     SCOPED_TRACE(make().name);
-    for (uint32_t split : {1u, 2u, 3u, 5u}) {
+    for (uint32_t split : {1u, 2u, 3u, 5u, 0u}) {  // 0: the default (dpor_piece.h)
       expect_independent({}, program(make),
                          {{1, 0, split}, {2, 0, split}, {4, 0, split}, {1, 16, split}});
     }
