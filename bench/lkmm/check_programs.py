@@ -57,7 +57,7 @@ def main():
         expect('%s(%d) lkmm: %s executions (sc: %s)' % (program, n, got, floor), ok, out)
     # A counter under a mutex: lock.cat orders the critical sections, so the LKMM allows
     # exactly sc's executions, one per order of the sections ((T*K)! / (K!)^T).
-    for tk, count in (('2,2', 6), ('3,1', 6)):
+    for tk, count in (('2,2', 6), ('3,1', 6), ('2,3', 20)):
         rc, got, out = run(ravel, 'mutex_counter', tk, '--memory-model', 'lkmm')
         expect('mutex_counter(%s) lkmm: %s executions (sc: %d)' % (tk, got, count),
                rc == 0 and got == count, out)

@@ -64,15 +64,20 @@ inline void raise_to(Depth* a, const Depth& b) {
   raise_to(&a->per, b.per);
 }
 
+// One more in component `key`.
+inline void add_count(Counts* c, int key) {
+  auto it = std::lower_bound(c->begin(), c->end(), std::make_pair(key, 0));
+  if (it != c->end() && it->first == key) {
+    ++it->second;
+  } else {
+    c->insert(it, {key, 1});
+  }
+}
+
 // One more write, of component `key`.
 inline void add_write(Depth* d, int key) {
   ++d->chain;
-  auto it = std::lower_bound(d->per.begin(), d->per.end(), std::make_pair(key, 0));
-  if (it != d->per.end() && it->first == key) {
-    ++it->second;
-  } else {
-    d->per.insert(it, {key, 1});
-  }
+  add_count(&d->per, key);
 }
 
 }  // namespace ravel::litmus::lkmm_enum

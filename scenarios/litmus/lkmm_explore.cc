@@ -218,6 +218,7 @@ void Explorer::depths(size_t pos, const Trace& r) {
       d.chain = deepest_read_.chain;
       d.per.assign(deepest_read_.per.begin(), deepest_read_.per.end());
       add_write(&d, t * locs + e.loc);
+      add_count(&d.per, static_cast<int>(order_.size()) * locs + e.loc);  // all threads'
     }
   }
 }
@@ -226,8 +227,16 @@ void Explorer::depths(size_t pos, const Trace& r) {
 // makes.
 bool Explorer::too_many(const Depth& d) const {
   const int locs = static_cast<int>(init_.size());
+  const int threads = static_cast<int>(order_.size());
   for (const auto& [key, n] : d.per) {
-    if (n > most_writes_to_[key / locs][key % locs]) return true;
+    const int t = key / locs, loc = key % locs;
+    if (t < threads) {
+      if (n > most_writes_to_[t][loc]) return true;
+      continue;
+    }
+    int all = 0;  // the writes of every thread to the location (the last components)
+    for (int u = 0; u < threads; ++u) all += most_writes_to_[u][loc];
+    if (n > all) return true;
   }
   return false;
 }
