@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -12,7 +13,8 @@ namespace ravel::litmus::lkmm_enum {
 // How a value was computed (Explorer::depths), from the chains of writes leading to it (each
 // write computed from a read of the one before): the longest chain's writes, and per (thread,
 // location) the most writes of that thread to that location a chain holds, keyed by
-// thread * locations + location, sorted, zero counts left out (chains are short).
+// thread * locations + location, then per location the most writes of all threads to it,
+// keyed by threads * locations + location; sorted, zero counts left out (chains are short).
 using Counts = std::vector<std::pair<int, int>>;
 struct Depth {
   int chain = 0;
@@ -63,6 +65,13 @@ inline void raise_to(Depth* a, const Depth& b) {
   a->chain = std::max(a->chain, b.chain);
   raise_to(&a->per, b.per);
 }
+
+// FNV-1a: one more word into hash h (the learning passes' states, Visited; what they learnt,
+// Stats::learnt).
+inline uint64_t mix(uint64_t h, int64_t x) {
+  return (h ^ static_cast<uint64_t>(x)) * 1099511628211ull;
+}
+inline constexpr uint64_t kMixSeed = 1469598103934665603ull;
 
 // One more in component `key`.
 inline void add_count(Counts* c, int key) {

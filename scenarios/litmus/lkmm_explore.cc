@@ -182,14 +182,16 @@ void Explorer::each_source(size_t pos, int loc, const std::vector<Event>& own, s
 // of its value (componentwise; the initial value's has no writes), a write's the deepest of
 // the reads before it in the run (componentwise: its value and whether it happens are
 // computed from those) plus itself. A value of depth d needs a chain of d.chain writes, and
-// chains that hold k writes of thread t to location x for each count k of d.per. The chains
-// leading to a write of a consistent execution are made of its writes, none twice (a repeated
-// write is a cycle of dependencies and reads-from that hb or coherence rejects: no value out
-// of thin air), so they are no longer than its writes (the reference's bound on its rounds of
-// value domains, lkmm_enum.cc) and hold at most as many writes of t to x as one run of t
-// makes: a promise of a deeper value is never needed (note() drops it). The second bound is
-// what stops a counter that a promise would increment round after round at the increments
-// its threads make.
+// chains that hold k writes of thread t to location x for each count k of d.per (and k writes
+// of all threads to x). The chains leading to a write of a consistent execution are made of
+// its writes, none twice (a repeated write is a cycle of dependencies and reads-from that hb or
+// coherence rejects: no value out of thin air), so they are no longer than its writes (the
+// reference's bound on its rounds of value domains, lkmm_enum.cc), hold at most as many writes
+// of t to x as one run of t makes, and at most as many writes to x as the runs of all threads
+// make: a promise of a deeper value is never needed (note() drops it). The last two bounds are
+// what stop a counter that promises would increment round after round at the increments its
+// threads make; the last is needed because a read's depth is the least over its sources
+// component by component, which often leaves no increment of any one thread.
 void Explorer::depths(size_t pos, const Trace& r) {
   std::vector<Depth>& depth = depth_[pos];
   if (depth.size() < r.ev.size()) depth.resize(r.ev.size());  // kept: their buffers are reused
@@ -224,7 +226,7 @@ void Explorer::depths(size_t pos, const Trace& r) {
 }
 
 // Whether depth d holds more writes of some thread to some location than one of its runs
-// makes.
+// makes, or more writes to a location than the runs of all threads make (depths()).
 bool Explorer::too_many(const Depth& d) const {
   const int locs = static_cast<int>(init_.size());
   const int threads = static_cast<int>(order_.size());
@@ -560,13 +562,12 @@ bool Explorer::first_visit(size_t pos) {
 
 // What the learning passes learnt, in one word (Stats::learnt).
 uint64_t fingerprint(const Stores& stores) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a
-  auto mix = [&](int64_t x) { h = (h ^ static_cast<uint64_t>(x)) * 1099511628211ull; };
+  uint64_t h = kMixSeed;
   for (size_t t = 0; t < stores.size(); ++t) {
     for (size_t loc = 0; loc < stores[t].size(); ++loc) {
       for (const auto& [v, d] : stores[t][loc]) {
-        for (int64_t x : {int64_t(t), int64_t(loc), v, int64_t(d.chain)}) mix(x);
-        for (const auto& [k, n] : d.per) mix(k), mix(n);
+        for (int64_t x : {int64_t(t), int64_t(loc), v, int64_t(d.chain)}) h = mix(h, x);
+        for (const auto& [k, n] : d.per) h = mix(mix(h, k), n);
       }
     }
   }

@@ -35,8 +35,8 @@ bool covers(const LearnState& a, const LearnState& b) {
 }  // namespace
 
 size_t Visited::Hash::operator()(const std::vector<int64_t>& v) const {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a over the words
-  for (int64_t x : v) h = (h ^ static_cast<uint64_t>(x)) * 1099511628211ull;
+  uint64_t h = kMixSeed;
+  for (int64_t x : v) h = mix(h, x);
   return static_cast<size_t>(h);
 }
 
