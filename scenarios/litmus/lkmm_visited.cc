@@ -22,9 +22,6 @@ namespace {
 bool covers(const LearnState& a, const LearnState& b) {
   if (a.promises.size() > b.promises.size() || a.taken.size() > b.taken.size()) return false;
   for (size_t i = 0; i < a.depths.size(); ++i) {
-    if (a.depths[i].chain > b.depths[i].chain) return false;
-  }
-  for (size_t i = 0; i < a.depths.size(); ++i) {
     if (!no_deeper(a.depths[i], b.depths[i])) return false;
   }
   return std::includes(b.promises.begin(), b.promises.end(), a.promises.begin(),
