@@ -40,7 +40,13 @@ StackPool::StackPool(size_t stack_size) {
 }
 
 StackPool::~StackPool() {
-  for (void* base : all_) munmap(static_cast<char*>(base) - guard_, size_ + guard_);
+  for (void* base : all_) {
+#ifdef RAVEL_ASAN
+    // Safety: see take(); the next mapping at this address must not inherit this stack's poison.
+    __asan_unpoison_memory_region(base, size_);
+#endif
+    munmap(static_cast<char*>(base) - guard_, size_ + guard_);
+  }
 }
 
 void* StackPool::take() {
@@ -52,6 +58,12 @@ void* StackPool::take() {
     mprotect(mem, guard_, PROT_NONE);
     void* base = static_cast<char*>(mem) + guard_;
     all_.push_back(base);
+#ifdef RAVEL_ASAN
+    // Safety: this ASan runtime (GCC 12's) does not clear the shadow of memory that is unmapped or
+    // mapped again, and a new mapping often lands where an earlier pool's stacks were: their
+    // never-returning frames' redzones once showed up as a stack-buffer-overflow in a live frame.
+    __asan_unpoison_memory_region(base, size_);
+#endif
     return base;
   }
   void* base = free_.back();

@@ -7,6 +7,10 @@
 
 #include "checker/api.h"
 
+#ifdef RAVEL_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace ravel {
 namespace {
 
@@ -160,6 +164,26 @@ TEST(Fiber, UnwindStopsAtTheBoundary) {
   EXPECT_EQ(log, "");
   EXPECT_EQ(pool.allocated(), 1u);
 }
+
+#ifdef RAVEL_ASAN
+// A pool's stacks go back to the system without poison: ASan keeps the shadow of unmapped memory,
+// and a later mapping at the same address (often the next pool's stack) would inherit it. The
+// redzones of a fiber's frames that never return (boost's entry frame, abandoned frames) once
+// made a live frame there report a stack-buffer-overflow.
+TEST(Fiber, PoolLeavesNoPoisonOnItsStacks) {
+  char* base = nullptr;
+  size_t size = 0;
+  {
+    StackPool pool(64 * 1024);
+    base = static_cast<char*>(pool.take());
+    size = pool.stack_size();
+    __asan_poison_memory_region(base + size / 2, 64);  // as a never-returning frame's redzone
+    ASSERT_NE(__asan_region_is_poisoned(base, size), nullptr);
+    pool.give(base);
+  }
+  EXPECT_EQ(__asan_region_is_poisoned(base, size), nullptr);
+}
+#endif
 
 }  // namespace
 }  // namespace ravel
