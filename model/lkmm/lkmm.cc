@@ -5,6 +5,8 @@
 // r.dom(S).rng(T).
 #include "model/lkmm/lkmm.h"
 
+#include <vector>
+
 namespace ravel::lkmm {
 namespace {
 
@@ -60,19 +62,39 @@ void marked_sets(const Execution& x, Base* b) {
   b->plain = b->M & ~b->marked;
 }
 
-// po (program order), loc (same location), int/ext (same thread or not; initial writes belong
-// to no thread, so they are external to everything).
-void structure(const Execution& x, Base* b) {
-  for (int i = 0; i < b->n; ++i) {
-    for (int j = 0; j < b->n; ++j) {
-      const Event& a = x.ev[i];
-      const Event& c = x.ev[j];
-      bool same = a.thread >= 0 && a.thread == c.thread;
-      if (same) b->intl.add(i, j);
-      if (!same) b->ext.add(i, j);
-      if (same && i < j) b->po.add(i, j);
-      if (a.loc >= 0 && a.loc == c.loc) b->loc.add(i, j);
+// The events of each thread and of each location: the rows of int and loc, built in one pass
+// rather than pair by pair (every candidate execution builds them).
+struct Groups {
+  std::vector<Set> thread, loc;
+};
+
+Groups groups(const Execution& x) {
+  Groups g;
+  for (int i = 0; i < static_cast<int>(x.ev.size()); ++i) {
+    const Event& e = x.ev[i];
+    if (e.thread >= 0) {
+      if (e.thread >= static_cast<int>(g.thread.size())) g.thread.resize(e.thread + 1);
+      g.thread[e.thread].set(i);
     }
+    if (e.loc >= 0) {
+      if (e.loc >= static_cast<int>(g.loc.size())) g.loc.resize(e.loc + 1);
+      g.loc[e.loc].set(i);
+    }
+  }
+  return g;
+}
+
+// po (program order), loc (same location), int/ext (same thread or not; initial writes belong
+// to no thread, so they are external to everything, themselves included).
+void structure(const Execution& x, Base* b) {
+  const Groups g = groups(x);
+  for (int i = 0; i < b->n; ++i) {
+    const Event& e = x.ev[i];
+    const Set same = e.thread >= 0 ? g.thread[e.thread] : Set();
+    b->intl.set_row(i, same);
+    b->ext.set_row(i, b->all & ~same);
+    b->po.set_row(i, same & Set::after(i));
+    if (e.loc >= 0) b->loc.set_row(i, g.loc[e.loc]);
   }
 }
 
@@ -240,6 +262,12 @@ struct Temporal {
 // rcu-fence = po ; rcu-order ; po?, and rb: a propagation followed by an RCU fence and
 // anything after it (the RCU analogue of pb).
 void rcu_relations(const Base& b, Temporal* t) {
+  // Without a grace period rcu-order is empty (each of its terms starts or ends at one, or at
+  // rcu-order itself), and so are rcu-fence and rb: most executions have none.
+  if (!(fences(b, Fence::kSyncRcu) | fences(b, Fence::kSyncSrcu)).any()) {
+    t->rcu_fence = t->rb = Rel(b.n);
+    return;
+  }
   Rel link = b.po.opt().seq(t->hb_star).seq(t->pb_star).seq(t->prop).seq(b.po);  // rcu-link
   t->rcu_fence = b.po.seq(rcu_order(b, link)).seq(b.po.opt());
   t->rb = t->prop.seq(t->rcu_fence).seq(t->hb_star).seq(t->pb_star).rng(b.marked);
@@ -261,7 +289,18 @@ struct Plain {
   int race_a = -1, race_b = -1;  // the first racing pair (by event index)
 };
 
-Plain plain_accesses(const Base& b, const Temporal& t) {
+// `stop_if_incoherent`: the caller rejects an incoherent execution, so its races need not be
+// computed.
+Plain plain_accesses(const Base& b, const Temporal& t, bool stop_if_incoherent) {
+  Plain p;
+  // pre-race: two accesses of different threads, one of them plain (an initial write races
+  // with nothing). Every incoherence and race is a pre-race pair in rf, fr, co or co ; rf:
+  // when there is none (no plain access, or none shared), nothing below needs computing.
+  Rel pre_race =
+      b.ext & (Rel::cross(b.plain, b.M, b.n) | Rel::cross(b.M & ~b.IW, b.plain, b.n)) & b.loc;
+  Rel pre_co = pre_race & b.co, pre_fr = pre_race & b.fr;
+  Rel pre_corf = pre_race & b.co.opt().seq(b.rf);  // rf included
+  if (pre_co.empty() && pre_fr.empty() && pre_corf.empty()) return p;
   const Fences& f = t.f;
   Rel fence = f.fence | t.rcu_fence;  // the redefinitions after rb
   Rel strong = f.strong | t.rcu_fence;
@@ -280,20 +319,16 @@ Plain plain_accesses(const Base& b, const Temporal& t) {
   Rel ww_vis = fence | strong.seq(xbstar).seq(w_pre) | w_post.seq(vis).seq(w_pre);
   Rel wr_vis = fence | strong.seq(xbstar).seq(r_pre) | w_post.seq(vis).seq(r_pre);
   Rel rw_xbstar = fence | r_post.seq(xbstar).seq(w_pre);
-  // pre-race: two accesses of different threads, one of them plain (an initial write races
-  // with nothing).
-  Rel pre_race =
-      b.ext & (Rel::cross(b.plain, b.M, b.n) | Rel::cross(b.M & ~b.IW, b.plain, b.n)) & b.loc;
-  Plain p;
   Rel wr_incoh = pre_race & b.rf & rw_xbstar.inv();
-  Rel rw_incoh = pre_race & b.fr & wr_vis.inv();
-  Rel ww_incoh = pre_race & b.co & ww_vis.inv();
+  Rel rw_incoh = pre_fr & wr_vis.inv();
+  Rel ww_incoh = pre_co & ww_vis.inv();
   p.incoherent = !(wr_incoh | rw_incoh | ww_incoh).empty();
+  if (p.incoherent && stop_if_incoherent) return p;
   Rel ww_nonrace = ww_vis & (Rel::cross(b.marked, b.W, b.n) | rw_xbstar) &
                    (Rel::cross(b.W, b.marked, b.n) | wr_vis);
-  Rel ww_race = (pre_race & b.co) - ww_nonrace;
-  Rel wr_race = ((pre_race & b.co.opt().seq(b.rf)) - wr_vis) - rw_xbstar.inv();
-  Rel rw_race = (pre_race & b.fr) - rw_xbstar;
+  Rel ww_race = pre_co - ww_nonrace;
+  Rel wr_race = (pre_corf - wr_vis) - rw_xbstar.inv();
+  Rel rw_race = pre_fr - rw_xbstar;
   Rel races = ww_race | wr_race | rw_race;
   p.race = !races.empty();
   for (int a = 0; a < races.rows() && p.race_a < 0; ++a) {
@@ -306,12 +341,12 @@ Plain plain_accesses(const Base& b, const Temporal& t) {
 
 Rel po_loc(const Execution& x) {
   const int n = static_cast<int>(x.ev.size());
+  const Groups g = groups(x);
   Rel out(n);
   for (int i = 0; i < n; ++i) {
-    for (int j = i + 1; j < n; ++j) {
-      const Event& a = x.ev[i];
-      const Event& c = x.ev[j];
-      if (a.thread >= 0 && a.thread == c.thread && a.loc >= 0 && a.loc == c.loc) out.add(i, j);
+    const Event& e = x.ev[i];
+    if (e.thread >= 0 && e.loc >= 0) {
+      out.set_row(i, g.thread[e.thread] & g.loc[e.loc] & Set::after(i));
     }
   }
   return out;
@@ -358,7 +393,7 @@ Verdict check(const Execution& x, uint32_t axioms) {
   t.pb_star = t.pb.star();
   rcu_relations(b, &t);
   if ((axioms & kRcu) && !t.rb.irreflexive()) return v.failed = kRcu, v;
-  Plain p = plain_accesses(b, t);
+  Plain p = plain_accesses(b, t, (axioms & kPlainCoherence) != 0);
   if ((axioms & kPlainCoherence) && p.incoherent) return v.failed = kPlainCoherence, v;
   v.data_race = p.race;
   v.race_a = p.race_a, v.race_b = p.race_b;

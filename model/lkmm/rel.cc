@@ -25,6 +25,14 @@ int Set::count() const {
   return n;
 }
 
+Set Set::after(int i) {
+  Set r;
+  const int k = i >> 6;
+  for (int w = k + 1; w < kWords; ++w) r.w_[w] = ~uint64_t{0};
+  r.w_[k] = (~uint64_t{0} << (i & 63)) & ~(uint64_t{1} << (i & 63));
+  return r;
+}
+
 Set Set::operator|(const Set& o) const {
   Set r = *this;
   return r |= o;
@@ -70,6 +78,11 @@ Rel Rel::cross(Set a, Set b, int n) {
 void Rel::add(int a, int b) {
   if (a >= rows()) row_.resize(static_cast<size_t>(a) + 1);
   row_[a].set(b);
+}
+
+void Rel::set_row(int a, const Set& s) {
+  if (a >= rows()) row_.resize(static_cast<size_t>(a) + 1);
+  row_[a] = s;
 }
 
 bool Rel::empty() const {

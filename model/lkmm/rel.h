@@ -41,6 +41,7 @@ class Set {
       for (uint64_t s = w_[k]; s; s &= s - 1) f(k * 64 + __builtin_ctzll(s));
     }
   }
+  static Set after(int i);  // the events after i: i+1 .. kMaxEvents-1
   Set operator|(const Set& o) const;
   Set operator&(const Set& o) const;
   Set operator~() const;
@@ -67,6 +68,7 @@ class Rel {
   static Rel id(Set s, int n);            // [s]: the identity restricted to s
   static Rel cross(Set a, Set b, int n);  // a * b
   void add(int a, int b);
+  void set_row(int a, const Set& s);  // a's successors are s
   void remove(int a, int b) {
     if (a < rows()) row_[a].reset(b);
   }

@@ -103,5 +103,20 @@ TEST(Rel, SetOperations) {
   EXPECT_TRUE(a.opt().has(1, 1));
 }
 
+// Set::after(i), which builds program order's rows, at and across word boundaries.
+TEST(Rel, EventsAfter) {
+  for (int i : {0, 1, 62, 63, 64, 65, 127, 128, 200, 254, 255}) {
+    const Set s = Set::after(i);
+    EXPECT_EQ(s.count(), kMaxEvents - 1 - i) << i;
+    EXPECT_EQ(s.first(), i + 1 < kMaxEvents ? i + 1 : -1) << i;
+    EXPECT_FALSE(s.test(i)) << i;
+  }
+  Rel r;
+  r.set_row(70, Set::after(68));
+  EXPECT_EQ(r.rows(), 71);
+  EXPECT_TRUE(r.has(70, 69));
+  EXPECT_FALSE(r.has(70, 68));
+}
+
 }  // namespace
 }  // namespace ravel::lkmm

@@ -67,6 +67,7 @@ const std::vector<Expected> kLkmm = {
     {"plain-coherence.litmus", "Never", "Never"},
     {"mp-plain-race.litmus", "Sometimes", "Never"},
     {"mp-plain-no-race.litmus", "Never", "Never"},
+    {"plain-overwritten-race.litmus", "Always", "Always"},
     {"srcu-gp.litmus", "Never", "Never"},
     {"srcu-other-struct.litmus", "Sometimes", "Never"},
     {"srcu-down-up.litmus", "Never", "Never"},
@@ -190,6 +191,10 @@ TEST(Lkmm, DataRacesAreFlaggedAsHerdDoes) {
   nlohmann::json none =
       run_json("--memory-model lkmm tests/litmus/lkmm/mp-plain-no-race.litmus", &r);
   EXPECT_EQ(none["flags"], "") << r.out;
+  // A race whose only pair is co ; rf (neither rf nor fr): lkmm.cc's early exit must see it.
+  nlohmann::json corf =
+      run_json("--memory-model lkmm tests/litmus/lkmm/plain-overwritten-race.litmus", &r);
+  EXPECT_EQ(corf["flags"], "data-race") << r.out;
 }
 
 TEST(Lkmm, UnsupportedConstructsAreRefusedAtTheirLineAndColumn) {
