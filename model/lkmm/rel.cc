@@ -2,8 +2,63 @@
 #include "model/lkmm/rel.h"
 
 #include <algorithm>
+#include <new>
+
+#ifdef RAVEL_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 
 namespace ravel::lkmm {
+
+namespace {
+
+// A thread's free rows, per row count (up to kMaxEvents: more is the heap's). At most kKept of
+// a count are kept: a run's relations are alive a few hundred at a time.
+struct FreeRows {
+  static constexpr size_t kKept = 1024;
+  std::vector<void*> by_rows[kMaxEvents + 1];
+  ~FreeRows() {
+    for (auto& list : by_rows) {
+      for (void* p : list) ::operator delete(p);
+    }
+    gone = true;
+  }
+  static thread_local bool gone;  // past the destructor: give() frees (thread exit order)
+};
+thread_local bool FreeRows::gone = false;
+thread_local FreeRows free_rows;
+
+}  // namespace
+
+void* RowPool::take(size_t rows) {
+  if (rows <= static_cast<size_t>(kMaxEvents) && !FreeRows::gone) {
+    std::vector<void*>& list = free_rows.by_rows[rows];
+    if (!list.empty()) {
+      void* p = list.back();
+      list.pop_back();
+#ifdef RAVEL_ASAN
+      __asan_unpoison_memory_region(p, rows * sizeof(Set));
+#endif
+      return p;
+    }
+  }
+  return ::operator new(rows * sizeof(Set));
+}
+
+void RowPool::give(void* p, size_t rows) noexcept {
+  if (rows <= static_cast<size_t>(kMaxEvents) && !FreeRows::gone) {
+    std::vector<void*>& list = free_rows.by_rows[rows];
+    if (list.size() < FreeRows::kKept) {
+#ifdef RAVEL_ASAN
+      // Safety: a use of a freed relation's rows is still reported (as poisoned memory).
+      __asan_poison_memory_region(p, rows * sizeof(Set));
+#endif
+      list.push_back(p);
+      return;
+    }
+  }
+  ::operator delete(p);
+}
 
 bool Set::any() const {
   for (uint64_t w : w_) {
@@ -116,7 +171,7 @@ bool Rel::irreflexive() const {
 namespace {
 
 // Depth-first from `i`: false when it meets an event still on the stack (color 1).
-bool no_cycle_from(const std::vector<Set>& rows, int i, std::vector<uint8_t>* color) {
+bool no_cycle_from(const Rows& rows, int i, std::vector<uint8_t>* color) {
   (*color)[i] = 1;
   bool ok = true;
   rows[i].each([&](int j) {

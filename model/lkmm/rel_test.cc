@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#ifdef RAVEL_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace ravel::lkmm {
 namespace {
 
@@ -116,6 +120,26 @@ TEST(Rel, EventsAfter) {
   EXPECT_EQ(r.rows(), 71);
   EXPECT_TRUE(r.has(70, 69));
   EXPECT_FALSE(r.has(70, 68));
+}
+
+// Rows freed are taken again for a relation of the same row count (RowPool), not another's;
+// under ASan they are poisoned while free.
+TEST(Rel, FreedRowsAreReusedPerRowCount) {
+  void* a = RowPool::take(10);
+  RowPool::give(a, 10);
+#ifdef RAVEL_ASAN
+  EXPECT_TRUE(__asan_address_is_poisoned(a));
+#endif
+  void* b = RowPool::take(11);
+  EXPECT_NE(a, b);
+  void* c = RowPool::take(10);
+  EXPECT_EQ(a, c);
+  RowPool::give(b, 11);
+  RowPool::give(c, 10);
+  Rel r(10);
+  r.add(9, 3);
+  EXPECT_TRUE(r.has(9, 3));
+  EXPECT_FALSE(r.has(9, 4));  // rows taken again start empty
 }
 
 }  // namespace
