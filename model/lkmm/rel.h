@@ -16,6 +16,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 namespace ravel::lkmm {
@@ -70,14 +71,18 @@ class RowPool {
   static void give(void* p, size_t rows) noexcept;
 };
 
+// std::vector's allocator over RowPool; rows are the only thing it allocates (T is Set).
 template <class T>
 struct RowAlloc {
   using value_type = T;
   RowAlloc() = default;
   template <class U>
   explicit RowAlloc(const RowAlloc<U>&) {}
-  T* allocate(size_t n) { return static_cast<T*>(RowPool::take(n * sizeof(T) / sizeof(Set))); }
-  void deallocate(T* p, size_t n) noexcept { RowPool::give(p, n * sizeof(T) / sizeof(Set)); }
+  T* allocate(size_t rows) {
+    static_assert(std::is_same_v<T, Set>, "RowPool keeps rows of relations only");
+    return static_cast<T*>(RowPool::take(rows));
+  }
+  void deallocate(T* p, size_t rows) noexcept { RowPool::give(p, rows); }
   bool operator==(const RowAlloc&) const { return true; }
   bool operator!=(const RowAlloc&) const { return false; }
 };
