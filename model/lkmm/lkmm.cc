@@ -5,6 +5,7 @@
 // r.dom(S).rng(T).
 #include "model/lkmm/lkmm.h"
 
+#include <optional>
 #include <vector>
 
 namespace ravel::lkmm {
@@ -49,16 +50,8 @@ void event_sets(const Execution& x, Base* b) {
   b->M = b->R | b->W;
 }
 
-// linux-kernel.bell, Marked: every non-memory event, initial writes, ONCE, acquire and release
-// accesses, both halves of an RMW, every lock and SRCU operation. Plain is the rest of M.
 void marked_sets(const Execution& x, Base* b) {
-  b->marked = (b->all & ~b->M) | b->IW | b->acquire | b->release | b->rmw.domain() |
-              b->rmw.range() | b->lkw;
-  for (int i = 0; i < b->n; ++i) {
-    if (has(x.ev[i], kOnce | kLockR | kLockW | kUnlock | kIsLocked | kSrcuLock | kSrcuUnlock)) {
-      b->marked |= bit(i);
-    }
-  }
+  b->marked = marked_events(x);
   b->plain = b->M & ~b->marked;
 }
 
@@ -273,34 +266,10 @@ void rcu_relations(const Base& b, Temporal* t) {
   t->rb = t->prop.seq(t->rcu_fence).seq(t->hb_star).seq(t->pb_star).rng(b.marked);
 }
 
-// coherence: po-loc | com is acyclic (sequential consistency per variable).
-bool coherence(const Base& b) {
-  Rel po_loc = b.po & b.loc;
-  return (po_loc | b.rf | b.co | b.fr).acyclic();
-}
-
-// atomic: no external write comes between the read of an RMW and its write in co.
-bool atomic(const Base& b) { return (b.rmw & (b.fr & b.ext).seq(b.co & b.ext)).empty(); }
-
-// The plain-access section: plain-coherence (a constraint) and data-race (a flag).
-struct Plain {
-  bool incoherent = false;
-  bool race = false;
-  int race_a = -1, race_b = -1;  // the first racing pair (by event index)
-};
-
-// `stop_if_incoherent`: the caller rejects an incoherent execution, so its races need not be
-// computed.
-Plain plain_accesses(const Base& b, const Temporal& t, bool stop_if_incoherent) {
-  Plain p;
-  // pre-race: two accesses of different threads, one of them plain (an initial write races
-  // with nothing). Every incoherence and race is a pre-race pair in rf, fr, co or co ; rf:
-  // when there is none (no plain access, or none shared), nothing below needs computing.
-  Rel pre_race =
-      b.ext & (Rel::cross(b.plain, b.M, b.n) | Rel::cross(b.M & ~b.IW, b.plain, b.n)) & b.loc;
-  Rel pre_co = pre_race & b.co, pre_fr = pre_race & b.fr;
-  Rel pre_corf = pre_race & b.co.opt().seq(b.rf);  // rf included
-  if (pre_co.empty() && pre_fr.empty() && pre_corf.empty()) return p;
+// The plain-access section's relations that depend on the skeleton only (lkmm.h): every
+// candidate of the skeleton meets them with its own rf, co and fr (plain_verdict()).
+void plain_relations(const Base& b, const Temporal& t, Skeleton* s) {
+  s->plain = true;
   const Fences& f = t.f;
   Rel fence = f.fence | t.rcu_fence;  // the redefinitions after rb
   Rel strong = f.strong | t.rcu_fence;
@@ -317,24 +286,64 @@ Plain plain_accesses(const Base& b, const Temporal& t, bool stop_if_incoherent) 
   Rel w_post = fence.opt().rng(b.marked).seq(rmw_sequence(b));  // w-post-bounded
   Rel r_post = (f.nonrw | rmb_any.dom(~b.noreturn).rng(r4rmb)).opt().rng(b.marked);
   Rel ww_vis = fence | strong.seq(xbstar).seq(w_pre) | w_post.seq(vis).seq(w_pre);
-  Rel wr_vis = fence | strong.seq(xbstar).seq(r_pre) | w_post.seq(vis).seq(r_pre);
-  Rel rw_xbstar = fence | r_post.seq(xbstar).seq(w_pre);
-  Rel wr_incoh = pre_race & b.rf & rw_xbstar.inv();
-  Rel rw_incoh = pre_fr & wr_vis.inv();
-  Rel ww_incoh = pre_co & ww_vis.inv();
-  p.incoherent = !(wr_incoh | rw_incoh | ww_incoh).empty();
-  if (p.incoherent && stop_if_incoherent) return p;
-  Rel ww_nonrace = ww_vis & (Rel::cross(b.marked, b.W, b.n) | rw_xbstar) &
-                   (Rel::cross(b.W, b.marked, b.n) | wr_vis);
-  Rel ww_race = pre_co - ww_nonrace;
-  Rel wr_race = (pre_corf - wr_vis) - rw_xbstar.inv();
-  Rel rw_race = pre_fr - rw_xbstar;
-  Rel races = ww_race | wr_race | rw_race;
-  p.race = !races.empty();
-  for (int a = 0; a < races.rows() && p.race_a < 0; ++a) {
-    if (Set r = races.row(a)) p.race_a = a, p.race_b = r.first();
+  s->wr_vis = fence | strong.seq(xbstar).seq(r_pre) | w_post.seq(vis).seq(r_pre);
+  s->rw_xbstar = fence | r_post.seq(xbstar).seq(w_pre);
+  s->rw_xbstar_inv = s->rw_xbstar.inv();
+  s->wr_vis_inv = s->wr_vis.inv();
+  s->ww_vis_inv = ww_vis.inv();
+  s->ww_nonrace = ww_vis & (Rel::cross(b.marked, b.W, b.n) | s->rw_xbstar) &
+                  (Rel::cross(b.W, b.marked, b.n) | s->wr_vis);
+}
+
+// The skeleton's first part: what only its events give (every candidate needs it).
+void structure_part(const Base& b, Skeleton* s) {
+  s->po_loc = b.po & b.loc;
+  s->ext = b.ext;
+  s->rmw = b.rmw;
+  s->structured = true;
+}
+
+// The skeleton's second part: hb, pb and rb, and the verdicts of their constraints (for
+// candidates that pass coherence and atomic). False when one fails.
+bool temporal_part(const Base& b, uint32_t axioms, Skeleton* s, Temporal* t) {
+  s->temporal = true;
+  t->f = make_fences(b);
+  t->cumul = cumul_fence(b, t->f);
+  t->prop = prop(b, t->cumul);
+  t->hb = hb(b, ppo(b, t->f), t->prop);
+  if ((axioms & kHappensBefore) && !t->hb.acyclic()) return s->failed = kHappensBefore, false;
+  t->hb_star = t->hb.star();
+  t->pb = pb(b, t->prop, t->f, t->hb_star);
+  if ((axioms & kPropagation) && !t->pb.acyclic()) return s->failed = kPropagation, false;
+  t->pb_star = t->pb.star();
+  rcu_relations(b, t);
+  if ((axioms & kRcu) && !t->rb.irreflexive()) return s->failed = kRcu, false;
+  // pre-race: two accesses of different threads, one of them plain (an initial write races
+  // with nothing). Here, since only candidates that pass the constraints above need it.
+  s->pre_race =
+      b.ext & (Rel::cross(b.plain, b.M, b.n) | Rel::cross(b.M & ~b.IW, b.plain, b.n)) & b.loc;
+  return true;
+}
+
+// plain-coherence and the data-race flag of one candidate, from the pre-race pairs in its co,
+// fr and co ; rf (every incoherence and race is one) and the skeleton's plain relations.
+void plain_verdict(const Skeleton& s, const Rel& rf, const Rel& pre_co, const Rel& pre_fr,
+                   const Rel& pre_corf, uint32_t axioms, Verdict* v) {
+  Rel wr_incoh = s.pre_race & rf & s.rw_xbstar_inv;
+  Rel rw_incoh = pre_fr & s.wr_vis_inv;
+  Rel ww_incoh = pre_co & s.ww_vis_inv;
+  if ((axioms & kPlainCoherence) && !(wr_incoh | rw_incoh | ww_incoh).empty()) {
+    v->failed = kPlainCoherence;
+    return;
   }
-  return p;
+  Rel ww_race = pre_co - s.ww_nonrace;
+  Rel wr_race = (pre_corf - s.wr_vis) - s.rw_xbstar_inv;
+  Rel rw_race = pre_fr - s.rw_xbstar;
+  Rel races = ww_race | wr_race | rw_race;
+  v->data_race = !races.empty();
+  for (int a = 0; a < races.rows() && v->race_a < 0; ++a) {
+    if (Set r = races.row(a)) v->race_a = a, v->race_b = r.first();
+  }
 }
 
 }  // namespace
@@ -376,28 +385,89 @@ const char* axiom_name(uint32_t axiom) {
   return "?";
 }
 
-Verdict check(const Execution& x, uint32_t axioms) {
+Set marked_events(const Execution& x) {
+  // lock.cat: LKR is an Acquire and UL a Release; every lock and SRCU event is marked.
+  const uint32_t tags = kInit | kOnce | kAcquire | kRelease | kLockR | kLockW | kUnlock |
+                        kIsLocked | kSrcuLock | kSrcuUnlock;
+  Set m = x.rmw.domain() | x.rmw.range();
+  for (int i = 0; i < static_cast<int>(x.ev.size()); ++i) {
+    if (x.ev[i].kind == Kind::kFence || has(x.ev[i], tags)) m.set(i);
+  }
+  return m;
+}
+
+namespace {
+
+// One candidate's own relations: rf, co and fr, from its base when that was built (make_base
+// computes them), else from x.
+struct Com {
+  Rel own[3];
+  const Rel *rf, *co, *fr;
+  Com(const Execution& x, const std::optional<Base>& base) {
+    if (base) {
+      rf = &base->rf, co = &base->co, fr = &base->fr;
+      return;
+    }
+    const Rel none(static_cast<int>(x.ev.size()));
+    own[0] = none | x.rf, own[1] = none | x.co;
+    own[2] = own[0].inv().seq(own[1]);  // fr: a read is before every write co-after its write
+    rf = &own[0], co = &own[1], fr = &own[2];
+  }
+};
+
+// coherence (po-loc | com is acyclic: sequential consistency per variable) and atomic (no
+// external write comes between the read of an RMW and its write in co): the constraint that
+// fails, or 0.
+uint32_t per_location(const Skeleton& s, const std::optional<Base>& base, const Com& c,
+                      uint32_t axioms) {
+  const Rel po_loc = base ? base->po & base->loc : Rel();
+  const Rel& pl = base ? po_loc : s.po_loc;
+  if ((axioms & kCoherence) && !(pl | *c.rf | *c.co | *c.fr).acyclic()) return kCoherence;
+  const Rel& ext = base ? base->ext : s.ext;
+  const Rel& rmw = base ? base->rmw : s.rmw;
+  if ((axioms & kAtomic) && !(rmw & (*c.fr & ext).seq(*c.co & ext)).empty()) return kAtomic;
+  return 0;
+}
+
+}  // namespace
+
+Verdict judge(const Execution& x, uint32_t axioms, Skeleton* s) {
   Verdict v;
-  Base b = make_base(x);
-  if ((axioms & kCoherence) && !coherence(b)) return v.failed = kCoherence, v;
-  if ((axioms & kAtomic) && !atomic(b)) return v.failed = kAtomic, v;
-  Temporal t;
-  t.f = make_fences(b);
-  t.cumul = cumul_fence(b, t.f);
-  t.prop = prop(b, t.cumul);
-  t.hb = hb(b, ppo(b, t.f), t.prop);
-  if ((axioms & kHappensBefore) && !t.hb.acyclic()) return v.failed = kHappensBefore, v;
-  t.hb_star = t.hb.star();
-  t.pb = pb(b, t.prop, t.f, t.hb_star);
-  if ((axioms & kPropagation) && !t.pb.acyclic()) return v.failed = kPropagation, v;
-  t.pb_star = t.pb.star();
-  rcu_relations(b, &t);
-  if ((axioms & kRcu) && !t.rb.irreflexive()) return v.failed = kRcu, v;
-  Plain p = plain_accesses(b, t, (axioms & kPlainCoherence) != 0);
-  if ((axioms & kPlainCoherence) && p.incoherent) return v.failed = kPlainCoherence, v;
-  v.data_race = p.race;
-  v.race_a = p.race_a, v.race_b = p.race_b;
+  std::optional<Base> base;  // built once, and only when a part of the skeleton is missing
+  auto b = [&]() -> const Base& {
+    if (!base) base = make_base(x);
+    return *base;
+  };
+  if (!s->structured) {  // a new skeleton, or a candidate judged alone: its own base
+    b();
+    if (s->kept) structure_part(*base, s);
+  }
+  const Com c(x, base);
+  if ((v.failed = per_location(*s, base, c, axioms)) != 0) return v;
+  std::optional<Temporal> t;  // the same: hb, pb and rb, for the parts that need them
+  auto temporal = [&]() -> const Temporal& {
+    if (!t) {
+      t.emplace();
+      temporal_part(b(), axioms, s, &*t);
+    }
+    return *t;
+  };
+  if (!s->temporal) temporal();
+  if (s->failed != 0) return v.failed = s->failed, v;
+  // The plain-access section: nothing to judge without a pre-race pair in co, fr or co ; rf.
+  if (s->pre_race.empty()) return v;
+  const Rel pre_co = s->pre_race & *c.co, pre_fr = s->pre_race & *c.fr;
+  const Rel pre_corf = s->pre_race & c.co->opt().seq(*c.rf);  // rf included
+  if (pre_co.empty() && pre_fr.empty() && pre_corf.empty()) return v;
+  if (!s->plain) plain_relations(b(), temporal(), s);
+  plain_verdict(*s, *c.rf, pre_co, pre_fr, pre_corf, axioms, &v);
   return v;
+}
+
+Verdict check(const Execution& x, uint32_t axioms) {
+  Skeleton s;
+  s.kept = false;  // judged alone: its first part is read from the base, not copied
+  return judge(x, axioms, &s);
 }
 
 }  // namespace ravel::lkmm

@@ -43,6 +43,36 @@ struct Verdict {
 // Whether `x` is an LKMM execution. Checks stop at the first violated constraint.
 Verdict check(const Execution& x, uint32_t axioms = kAllAxioms);
 
+// The Marked events of linux-kernel.bell (lock.cat's and the bell's SRCU events included): every
+// non-memory event, initial writes, ONCE, acquire and release accesses, both halves of an RMW,
+// every lock and SRCU operation. Plain is the rest of the reads and writes.
+Set marked_events(const Execution& x);
+
+// What every candidate execution with one *skeleton* shares. Most of the model depends on an
+// execution's events (with their program order, dependencies and RMW pairs) and on its
+// reads-from and coherence order only where they touch marked events: hb, pb and rb are
+// restricted to Marked ([Marked] ; ... ; [Marked]), so a plain read's external write and the
+// coherence order of a location no marked access touches never reach them (checker.h gives
+// the skeleton exactly). Candidates that differ only there share hb, pb, rb, the verdicts of
+// their constraints and the plain-access section's xb-based relations; each candidate adds its
+// own rf, co and fr to coherence, atomic and plain-coherence. Each part is filled by the
+// first candidate that needs it (judge()).
+struct Skeleton {
+  bool kept = true;         // false: one candidate's, dropped after judge()
+  bool structured = false;  // the first part: from the events alone
+  Rel po_loc, ext, rmw;
+  bool temporal = false;  // the second part: for candidates that pass coherence and atomic
+  uint32_t failed = 0;    // happens-before, propagation or rcu, violated by every candidate
+  Rel pre_race;           // with failed == 0: the pairs plain-coherence and races look at
+  bool plain = false;     // the third part: for a candidate with a pre-race pair in co, fr, co;rf
+  Rel rw_xbstar, rw_xbstar_inv, wr_vis, wr_vis_inv, ww_vis_inv, ww_nonrace;
+};
+
+// check(x, axioms), with the parts of the skeleton `s` already filled taken as x's: the
+// caller guarantees that every execution judged with one Skeleton has the same skeleton and is
+// judged with the same axioms (checker.h keeps one per skeleton).
+Verdict judge(const Execution& x, uint32_t axioms, Skeleton* s);
+
 // The coherence constraint alone, on the rf and co `x` holds so far: an enumerator may call it
 // on a partial coherence order to prune, since adding edges never removes a cycle.
 bool coherent(const Execution& x);

@@ -42,7 +42,8 @@ class Set {
       for (uint64_t s = w_[k]; s; s &= s - 1) f(k * 64 + __builtin_ctzll(s));
     }
   }
-  static Set after(int i);  // the events after i: i+1 .. kMaxEvents-1
+  uint64_t word(int k) const { return w_[k]; }  // events 64k .. 64k+63
+  static Set after(int i);                      // the events after i: i+1 .. kMaxEvents-1
   Set operator|(const Set& o) const;
   Set operator&(const Set& o) const;
   Set operator~() const;

@@ -41,6 +41,8 @@ struct LitmusResult {
   std::string witness;  // lkmm: rf and co of the first execution satisfying the condition
   uint64_t candidates = 0;  // lkmm: candidate executions checked
   uint64_t learnt = 0;      // lkmm: lkmm_enum::Stats::learnt
+  uint64_t skeletons = 0;   // lkmm: lkmm_enum::Stats::skeletons
+  uint64_t mismatches = 0;  // lkmm: lkmm_enum::Stats::mismatches (Limits::cross_check)
 };
 
 // A proposition over a final state ("0:r0" / "x" -> its value as printed).

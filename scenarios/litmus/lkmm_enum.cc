@@ -147,8 +147,10 @@ bool rf_choices(Layout* l) {
 class Search {
  public:
   Search(Layout* l, uint32_t axioms, const std::vector<const Trace*>& ts,
-         const std::function<void(const Final&)>& cb, Stats* stats, Stop* stop)
-      : l_(l),
+         const std::function<void(const Final&)>& cb, Stats* stats, Stop* stop,
+         lkmm::Checker* checker = nullptr)
+      : checker_(checker),
+        l_(l),
         axioms_(axioms),
         ts_(ts),
         cb_(cb),
@@ -281,7 +283,16 @@ class Search {
   void judge() {
     if (stop_ != nullptr && stop_->now()) return;
     ++stats_->candidates;
-    lkmm::Verdict v = lkmm::check(l_->x, axioms_ & lkmm::kAllAxioms);
+    const uint32_t axioms = axioms_ & lkmm::kAllAxioms;
+    lkmm::Verdict v =
+        checker_ != nullptr ? checker_->check(l_->x, axioms) : lkmm::check(l_->x, axioms);
+    if (checker_ != nullptr && (axioms_ & kCrossCheck)) {
+      const lkmm::Verdict u = lkmm::check(l_->x, axioms);
+      if (u.failed != v.failed || u.data_race != v.data_race || u.race_a != v.race_a ||
+          u.race_b != v.race_b) {
+        ++stats_->mismatches;
+      }
+    }
     if (!v.consistent()) return;
     ++stats_->consistent;
     Final f;
@@ -295,6 +306,7 @@ class Search {
     cb_(f);
   }
 
+  lkmm::Checker* checker_;  // null: lkmm::check (the reference enumeration)
   Layout* l_;
   uint32_t axioms_;
   const std::vector<const Trace*>& ts_;
@@ -317,7 +329,7 @@ class Search {
 bool judge_fixed_rf(const std::vector<const Trace*>& ts, const std::vector<int64_t>& init,
                     const std::vector<std::vector<int>>& rf, uint32_t axioms,
                     const std::function<void(const Final&)>& on_consistent, Stats* stats,
-                    Error* err, Stop* stop) {
+                    Error* err, Stop* stop, lkmm::Checker* checker) {
   Layout l;
   if (!build(ts, init, &l, err)) return false;
   for (size_t t = 0; t < ts.size(); ++t) {
@@ -325,7 +337,8 @@ bool judge_fixed_rf(const std::vector<const Trace*>& ts, const std::vector<int64
       if (ts[t]->ev[i].kind == Kind::kRead) l.rf_choices.push_back({rf[t][i]});
     }
   }
-  Search(&l, axioms, ts, on_consistent, stats, stop).rf(0);
+  Search(&l, axioms, ts, on_consistent, stats, stop, checker).rf(0);
+  stats->skeletons = checker->skeletons();
   return true;
 }
 

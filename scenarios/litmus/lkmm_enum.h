@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "model/lkmm/checker.h"
 #include "model/lkmm/lkmm.h"
 #include "scenarios/litmus/lkmm_thread.h"
 
@@ -49,6 +50,8 @@ struct Stats {
   // lkmm_explore.h: a fingerprint of the values its learning passes learnt (each thread's
   // stores per location, with their depths); 0 for the reference.
   uint64_t learnt = 0;
+  uint64_t skeletons = 0;   // skeletons the model computed (lkmm/checker.h); the reference: 0
+  uint64_t mismatches = 0;  // kCrossCheck: candidates the checker judged unlike lkmm::check
 };
 
 // When to stop before every candidate is checked (`ravel run --executions`, `--time-limit`,
@@ -94,6 +97,7 @@ struct Limits {
   // The exploration's learning passes explore every state they reach (kEveryState), not only
   // those no earlier state covers (lkmm_visited.h): for the test that covering learns the same.
   bool every_state = false;
+  bool cross_check = false;  // kCrossCheck: the skeleton cache's judgements checked again
   std::function<void(const Stats&)> progress;  // Stop's progress line, or none
   double progress_after_s = 1;                 // the line's first showing, after the start
   double progress_every_s = 0.5;               // and the least time between two
@@ -129,6 +133,11 @@ inline constexpr uint32_t kExplore = 1u << 30;
 // Another bit beside the axioms: Limits::every_state.
 inline constexpr uint32_t kEveryState = 1u << 29;
 
+// Another bit beside the axioms: every candidate judged by the skeleton cache
+// (model/lkmm/checker.h) is judged again by lkmm::check, and a difference counted in
+// Stats::mismatches (for the tests of the cache).
+inline constexpr uint32_t kCrossCheck = 1u << 28;
+
 // At most this many paths per thread.
 inline constexpr size_t kMaxPaths = 4096;
 
@@ -142,11 +151,12 @@ bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPat
 // One combination of thread paths (`ts`, in thread order) whose every read has its write
 // fixed: `rf[t][i]` for event i of thread t is the execution index of the write it reads from
 // (initial writes first, one per location; then the threads' events in order), -1 for
-// non-reads. Every coherence order is judged. False with *err set on too many events.
+// non-reads. Every coherence order is judged, by `checker` (whose skeletons persist from call
+// to call). False with *err set on too many events.
 bool judge_fixed_rf(const std::vector<const lkmm_thread::Trace*>& ts,
                     const std::vector<int64_t>& init, const std::vector<std::vector<int>>& rf,
                     uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
-                    Stats* stats, Error* err, Stop* stop);
+                    Stats* stats, Error* err, Stop* stop, lkmm::Checker* checker);
 
 // A litmus test's: False with *err set when the test cannot be enumerated (a construct lkmm
 // refuses, too many events or paths, domains that do not converge).

@@ -153,6 +153,7 @@ class Explorer : public lkmm_thread::ReadOracle {
   std::map<std::tuple<int, int, int64_t>, int> dropped_;
   // By position: the states a learning pass has visited there (first_visit()).
   std::vector<Visited> seen_at_;
+  lkmm::Checker checker_;  // the judging pass's: candidates share their skeletons' model
 };
 
 template <class F>
@@ -473,7 +474,7 @@ void Explorer::leaf() {
       rf[t][i] = s.kind == Source::Kind::kInit ? s.event : base[s.thread] + s.event;
     }
   }
-  if (!judge_fixed_rf(ts, init_, rf, axioms_, cb_, stats_, err_, stop_)) failed_ = true;
+  if (!judge_fixed_rf(ts, init_, rf, axioms_, cb_, stats_, err_, stop_, &checker_)) failed_ = true;
 }
 
 // The order threads run in: a thread after those whose writes it reads (seen in the first

@@ -337,7 +337,8 @@ bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t
     };
     Judge judge(prog, lay, loop_bound, out, limits, &stop);
     try {
-      const uint32_t how = lkmm::kAllAxioms | (limits.explore ? lkmm_enum::kExplore : 0u);
+      const uint32_t how = lkmm::kAllAxioms | (limits.explore ? lkmm_enum::kExplore : 0u) |
+                           (limits.cross_check ? lkmm_enum::kCrossCheck : 0u);
       ok = lkmm_enum::enumerate(lay.threads.size(), lay.init, paths, how, std::ref(judge), &stats,
                                 &err, &stop);
     } catch (const Error& e) {
@@ -356,6 +357,8 @@ bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t
   }
   out->candidates = stats.candidates;
   out->runs = stats.runs;
+  out->skeletons = stats.skeletons;
+  out->mismatches = stats.mismatches;
   out->run.result.complete = !stop.stopped;
   out->run.result.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -47,6 +47,8 @@ struct RavelLkmmResult {
   std::vector<LkmmWitness> witnesses;  // one per run.result.violations entry
   uint64_t candidates = 0;             // candidate executions checked
   uint64_t runs = 0;                   // thread runs explored (lkmm_enum::Stats::runs)
+  uint64_t skeletons = 0;              // the model's skeletons computed (Stats::skeletons)
+  uint64_t mismatches = 0;             // Stats::mismatches (Limits::cross_check)
   // Consistent executions dropped because a wait read an older write and would read again:
   // an await re-reads its condition (a woken wait_event too), a lock waits for the unlock.
   uint64_t dropped = 0;       // by an await, wait_for_completion or wait_event that re-reads

@@ -515,7 +515,8 @@ TEST(LkmmKernel, StuckWaitForCompletionIsWordedAsUnderSc) {
 // values not seen at that position, lkmm_explore.cc Env, and a learning pass does not explore
 // again a state it has reached, lkmm_visited.h: 346 runs before, 274 after; nor promise a value
 // whose chains hold more writes to a location than an execution has, lkmm_explore.cc
-// too_many(): 211).
+// too_many(): 211), and the skeletons the model computed for its candidates
+// (model/lkmm/checker.h: lock-counter's 34 candidates share 10).
 TEST(LkmmOptions, VerboseCountsDroppedWaitsApart) {
   auto line = [](const std::string& file) {
     Result r = ravel("run --verbose --memory-model lkmm " + file);
@@ -525,13 +526,13 @@ TEST(LkmmOptions, VerboseCountsDroppedWaitsApart) {
   };
   EXPECT_EQ(line("tests/litmus/ravel/lock-counter.ravel"),
             "  candidate executions 34, consistent 7, dropped: await re-reads 0, lock waits 4; "
-            "thread runs 211");
+            "thread runs 211, model skeletons 10");
   EXPECT_EQ(line("tests/litmus/ravel/mp-await.ravel"),
             "  candidate executions 3, consistent 3, dropped: await re-reads 1, lock waits 0; "
-            "thread runs 12");
+            "thread runs 12, model skeletons 3");
   EXPECT_EQ(line("tests/litmus/ravel-kernel/completion-mp.ravel"),
             "  candidate executions 3, consistent 2, dropped: await re-reads 1, lock waits 0; "
-            "thread runs 12");
+            "thread runs 12, model skeletons 3");
 }
 
 // What lkmm still does not model among the kernel objects is refused at its line:col.

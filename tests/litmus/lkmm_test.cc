@@ -45,6 +45,7 @@ const std::vector<Expected> kLkmm = {
     {"lb-once.litmus", "Sometimes", "Never"},
     {"lb-data-deps.litmus", "Never", "Never"},
     {"lb-acquire-release.litmus", "Never", "Never"},
+    {"lb-carry-dep-own-or-other.litmus", "Sometimes", "Never"},
     {"wrc-once.litmus", "Sometimes", "Never"},
     {"wrc-release-acquire.litmus", "Never", "Never"},
     {"iriw-once.litmus", "Sometimes", "Never"},

@@ -45,7 +45,7 @@ std::string lkmm_text(const interp::ReportInfo& info, const lang::Program& prog,
     text += "  candidate executions " + std::to_string(r.candidates) + ", consistent " +
             std::to_string(consistent) + ", dropped: await re-reads " + std::to_string(r.dropped) +
             ", lock waits " + std::to_string(r.dropped_lock) + "; thread runs " +
-            std::to_string(r.runs) + "\n";
+            std::to_string(r.runs) + ", model skeletons " + std::to_string(r.skeletons) + "\n";
   }
   for (size_t k = 0; k < r.witnesses.size(); ++k) {
     const FoundViolation& v = r.run.result.violations[k];
