@@ -98,6 +98,18 @@ void add_pairs(lkmm::Rel* r, const lkmm_thread::Pairs& p, int base) {
 bool build(const std::vector<const Trace*>& ts, const std::vector<int64_t>& init, Layout* out,
            Error* err) {
   Execution& x = out->x;
+  if (ts.size() > static_cast<size_t>(lkmm::kMaxEvents)) {  // threads are sets of events too
+    *err = Error{Pos{}, "more than " + std::to_string(lkmm::kMaxEvents) + " threads (lkmm)"};
+    return false;
+  }
+  size_t n = init.size();
+  for (const Trace* t : ts) n += t->ev.size();
+  if (n <= static_cast<size_t>(lkmm::kMaxEvents)) {  // every relation sized once, not row by row
+    x.ev.reserve(n);
+    for (lkmm::Rel* r : {&x.rf, &x.co, &x.rmw, &x.addr, &x.data, &x.ctrl, &x.rcu_rscs}) {
+      *r = lkmm::Rel(static_cast<int>(n));
+    }
+  }
   for (size_t l = 0; l < init.size(); ++l) {
     Event e;
     e.kind = Kind::kWrite, e.loc = static_cast<int>(l), e.value = init[l];
@@ -117,7 +129,8 @@ bool build(const std::vector<const Trace*>& ts, const std::vector<int64_t>& init
     add_pairs(&x.data, t->data, base), add_pairs(&x.ctrl, t->ctrl, base);
     add_pairs(&x.rcu_rscs, t->rscs, base);
   }
-  out->writes.assign(init.size(), {});
+  out->writes.resize(init.size());
+  for (std::vector<int>& w : out->writes) w.clear();
   for (int i = 0; i < static_cast<int>(x.ev.size()); ++i) {
     const Event& e = x.ev[i];
     if (e.kind == Kind::kRead) out->reads.push_back(i);
@@ -144,12 +157,24 @@ bool rf_choices(Layout* l) {
   return true;
 }
 
+// The vectors of a Search, kept by a Judging from one combination to the next.
+struct SearchBuffers {
+  std::vector<int> src;           // per read: the write
+  std::vector<lkmm::Set> before;  // per write: the writes coherence puts before it
+  std::vector<int> rmw_next;      // per write: the RMW write that must follow it, or -1
+  std::vector<int> last;          // per location: its co-last write
+};
+
 class Search {
  public:
   Search(Layout* l, uint32_t axioms, const std::vector<const Trace*>& ts,
          const std::function<void(const Final&)>& cb, Stats* stats, Stop* stop,
-         lkmm::Checker* checker = nullptr)
+         SearchBuffers* buffers, lkmm::Checker* checker = nullptr)
       : checker_(checker),
+        src_(buffers->src),
+        before_(buffers->before),
+        rmw_next_(buffers->rmw_next),
+        last_(buffers->last),
         l_(l),
         axioms_(axioms),
         ts_(ts),
@@ -159,7 +184,10 @@ class Search {
         prune_rmw_((axioms & lkmm::kAtomic) && (axioms & lkmm::kCoherence) &&
                    !(axioms & kNoPruning)),
         po_loc_(lkmm::po_loc(l->x)),
-        prune_co_(prune_rmw_) {}
+        prune_co_(prune_rmw_) {
+    src_.assign(l->x.ev.size(), -1);
+    last_.assign(l->writes.size(), 0);
+  }
 
   void rf(size_t k) {
     if (k == l_->reads.size()) return co(0);
@@ -199,13 +227,13 @@ class Search {
   void merge(size_t loc, std::vector<int>* order, std::vector<char>* used) {
     const std::vector<int>& all = l_->writes[loc];  // by index: each thread's in program order
     if (order->size() == all.size()) return with_order(loc, *order);
-    std::vector<int> seen;  // threads whose first unused write came already
+    lkmm::Set seen;  // threads whose first unused write came already (fewer than events)
     const int last = order->empty() ? static_cast<int>(loc) : order->back();
     for (size_t i = 0; i < all.size(); ++i) {
       if ((*used)[i]) continue;
       const int t = l_->x.ev[all[i]].thread;
-      if (std::find(seen.begin(), seen.end(), t) != seen.end()) continue;
-      seen.push_back(t);
+      if (seen.test(t)) continue;
+      seen.set(t);
       if (prune_co_ && !placeable(all[i], last)) continue;
       (*used)[i] = 1;
       placed_.set(all[i]);
@@ -220,18 +248,23 @@ class Search {
 
   void with_order(size_t loc, const std::vector<int>& order) {
     if (stop_ != nullptr && stop_->stopped) return;
-    lkmm::Rel saved = l_->x.co;
-    int prev = static_cast<int>(loc);  // the initial write
-    std::vector<int> chain = {prev};
-    chain.insert(chain.end(), order.begin(), order.end());
-    for (size_t i = 0; i < chain.size(); ++i) {
-      for (size_t j = i + 1; j < chain.size(); ++j) l_->x.co.add(chain[i], chain[j]);
+    // The initial write (event `loc`) first, then `order`: each write's row holds the writes
+    // after it. Those rows hold nothing else (only this location's order sets them), so they
+    // are cleared on return instead of the relation being copied and restored.
+    lkmm::Rel& co_rel = l_->x.co;
+    const int init = static_cast<int>(loc);
+    lkmm::Set after;
+    for (size_t i = order.size(); i-- > 0;) {
+      co_rel.set_row(order[i], after);
+      after.set(order[i]);
     }
-    last_[loc] = chain.back();
+    co_rel.set_row(init, after);
+    last_[loc] = order.empty() ? init : order.back();
     // Prune with the model's coherence constraint on the orders chosen so far (only when
     // every constraint is checked: the tests that drop coherence must see everything).
     if (!(axioms_ & lkmm::kCoherence) || lkmm::coherent(l_->x, po_loc_)) co(loc + 1);
-    l_->x.co = saved;
+    for (int w : order) co_rel.set_row(w, lkmm::Set());
+    co_rel.set_row(init, lkmm::Set());
   }
 
   // The orders of each location's writes that coherence and atomicity leave, before any is
@@ -307,6 +340,10 @@ class Search {
   }
 
   lkmm::Checker* checker_;  // null: lkmm::check (the reference enumeration)
+  std::vector<int>& src_;
+  std::vector<lkmm::Set>& before_;
+  std::vector<int>& rmw_next_;
+  std::vector<int>& last_;
   Layout* l_;
   uint32_t axioms_;
   const std::vector<const Trace*>& ts_;
@@ -317,28 +354,35 @@ class Search {
   lkmm::Set rmw_read_;  // writes an RMW that stores already reads from
   lkmm::Rel po_loc_;    // of the events, which every order of the search shares
   bool prune_co_;       // forced_orders(): when coherence and atomicity are both checked
-  std::vector<int> src_ = std::vector<int>(lkmm::kMaxEvents, -1);  // per read: the write
-  std::vector<lkmm::Set> before_;  // per write: the writes coherence puts before it
-  std::vector<int> rmw_next_;      // per write: the RMW write that must follow it, or -1
-  lkmm::Set placed_;               // the writes of the location being ordered already placed
-  std::vector<int> last_ = std::vector<int>(lkmm::kMaxEvents, 0);
+  lkmm::Set placed_;    // the writes of the location being ordered already placed
 };
 
 }  // namespace
 
+struct Judging::Buffers {
+  Layout layout;
+  SearchBuffers search;
+};
+Judging::Judging() : buffers(std::make_unique<Buffers>()) {}
+Judging::~Judging() = default;
+
 bool judge_fixed_rf(const std::vector<const Trace*>& ts, const std::vector<int64_t>& init,
                     const std::vector<std::vector<int>>& rf, uint32_t axioms,
                     const std::function<void(const Final&)>& on_consistent, Stats* stats,
-                    Error* err, Stop* stop, lkmm::Checker* checker) {
-  Layout l;
+                    Error* err, Stop* stop, Judging* judging) {
+  Layout& l = judging->buffers->layout;
+  l.x.ev.clear(), l.reads.clear(), l.base.clear();  // the vectors keep their memory
   if (!build(ts, init, &l, err)) return false;
+  l.rf_choices.resize(l.reads.size());
+  size_t k = 0;
   for (size_t t = 0; t < ts.size(); ++t) {
     for (size_t i = 0; i < ts[t]->ev.size(); ++i) {
-      if (ts[t]->ev[i].kind == Kind::kRead) l.rf_choices.push_back({rf[t][i]});
+      if (ts[t]->ev[i].kind == Kind::kRead) l.rf_choices[k++].assign(1, rf[t][i]);
     }
   }
-  Search(&l, axioms, ts, on_consistent, stats, stop, checker).rf(0);
-  stats->skeletons = checker->skeletons();
+  Search(&l, axioms, ts, on_consistent, stats, stop, &judging->buffers->search, &judging->checker)
+      .rf(0);
+  stats->skeletons = judging->checker.skeletons();
   return true;
 }
 
@@ -363,7 +407,8 @@ bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPat
     for (size_t p = 0; p < paths.size(); ++p) ts.push_back(&paths[p][pick[p]]);
     Layout l;
     if (!build(ts, init, &l, err)) return false;
-    if (rf_choices(&l)) Search(&l, axioms, ts, on_consistent, stats, stop).rf(0);
+    SearchBuffers buffers;
+    if (rf_choices(&l)) Search(&l, axioms, ts, on_consistent, stats, stop, &buffers).rf(0);
     size_t k = paths.size();
     while (k-- > 0 && ++pick[k] == paths[k].size()) pick[k] = 0;
     if (k == static_cast<size_t>(-1)) return true;

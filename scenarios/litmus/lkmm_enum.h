@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -148,15 +149,30 @@ bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPat
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
                Stats* stats, Error* err, Stop* stop = nullptr);
 
+// What judge_fixed_rf keeps from one call to the next (the exploration calls it once per
+// combination of runs and reads-from, hundreds of thousands of times per program): the model's
+// skeletons (model/lkmm/checker.h) and the buffers a combination is laid out and searched in,
+// allocated once rather than per call.
+class Judging {
+ public:
+  Judging();
+  ~Judging();
+  Judging(const Judging&) = delete;
+  Judging& operator=(const Judging&) = delete;
+  lkmm::Checker checker;
+  struct Buffers;
+  std::unique_ptr<Buffers> buffers;
+};
+
 // One combination of thread paths (`ts`, in thread order) whose every read has its write
 // fixed: `rf[t][i]` for event i of thread t is the execution index of the write it reads from
 // (initial writes first, one per location; then the threads' events in order), -1 for
-// non-reads. Every coherence order is judged, by `checker` (whose skeletons persist from call
-// to call). False with *err set on too many events.
+// non-reads. Every coherence order is judged, by `judging`'s checker. False with *err set on
+// too many events.
 bool judge_fixed_rf(const std::vector<const lkmm_thread::Trace*>& ts,
                     const std::vector<int64_t>& init, const std::vector<std::vector<int>>& rf,
                     uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
-                    Stats* stats, Error* err, Stop* stop, lkmm::Checker* checker);
+                    Stats* stats, Error* err, Stop* stop, Judging* judging);
 
 // A litmus test's: False with *err set when the test cannot be enumerated (a construct lkmm
 // refuses, too many events or paths, domains that do not converge).

@@ -153,7 +153,9 @@ class Explorer : public lkmm_thread::ReadOracle {
   std::map<std::tuple<int, int, int64_t>, int> dropped_;
   // By position: the states a learning pass has visited there (first_visit()).
   std::vector<Visited> seen_at_;
-  lkmm::Checker checker_;  // the judging pass's: candidates share their skeletons' model
+  Judging judge_;  // the judging pass's: skeletons and buffers shared by its combinations
+  std::vector<const Trace*> leaf_ts_;      // leaf(): each thread's run
+  std::vector<std::vector<int>> leaf_rf_;  // leaf(): each read's write
 };
 
 template <class F>
@@ -458,13 +460,15 @@ bool Explorer::coherent_in_thread(size_t pos, const Pending& p, const Source& s)
 void Explorer::leaf() {
   if (!judging_) return;
   const size_t n = order_.size();
-  std::vector<const Trace*> ts(n);
+  // Members, so that the leaves (one per combination judged) reuse their memory.
+  std::vector<const Trace*>& ts = leaf_ts_;
+  std::vector<std::vector<int>>& rf = leaf_rf_;
+  ts.resize(n), rf.resize(n);
   std::vector<size_t> pos_of(n);
   for (size_t p = 0; p < n; ++p) ts[order_[p]] = runs_[p], pos_of[order_[p]] = p;
   std::vector<int> base(n);
   int next = static_cast<int>(init_.size());
   for (size_t t = 0; t < n; ++t) base[t] = next, next += static_cast<int>(ts[t]->ev.size());
-  std::vector<std::vector<int>> rf(n);
   for (size_t t = 0; t < n; ++t) {
     const std::vector<Source>& src = src_[pos_of[t]];
     rf[t].assign(src.size(), -1);
@@ -474,7 +478,7 @@ void Explorer::leaf() {
       rf[t][i] = s.kind == Source::Kind::kInit ? s.event : base[s.thread] + s.event;
     }
   }
-  if (!judge_fixed_rf(ts, init_, rf, axioms_, cb_, stats_, err_, stop_, &checker_)) failed_ = true;
+  if (!judge_fixed_rf(ts, init_, rf, axioms_, cb_, stats_, err_, stop_, &judge_)) failed_ = true;
 }
 
 // The order threads run in: a thread after those whose writes it reads (seen in the first
