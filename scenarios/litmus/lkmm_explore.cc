@@ -153,7 +153,7 @@ class Explorer : public lkmm_thread::ReadOracle {
   std::map<std::tuple<int, int, int64_t>, int> dropped_;
   // By position: the states a learning pass has visited there (first_visit()).
   std::vector<Visited> seen_at_;
-  Judging judge_;  // the judging pass's: skeletons and buffers shared by its combinations
+  Judging judge_state_;  // the judging pass's skeletons and buffers, shared by its leaves
   std::vector<const Trace*> leaf_ts_;      // leaf(): each thread's run
   std::vector<std::vector<int>> leaf_rf_;  // leaf(): each read's write
 };
@@ -478,7 +478,9 @@ void Explorer::leaf() {
       rf[t][i] = s.kind == Source::Kind::kInit ? s.event : base[s.thread] + s.event;
     }
   }
-  if (!judge_fixed_rf(ts, init_, rf, axioms_, cb_, stats_, err_, stop_, &judge_)) failed_ = true;
+  if (!judge_fixed_rf(ts, init_, rf, axioms_, cb_, stats_, err_, stop_, &judge_state_)) {
+    failed_ = true;
+  }
 }
 
 // The order threads run in: a thread after those whose writes it reads (seen in the first
