@@ -237,5 +237,32 @@ TEST(LkmmChecker, OneCheckerJudgesEveryCandidateAsCheckDoes) {
   EXPECT_GT(checker.shared(), 0u);
 }
 
+// Both judge an RMW broken by another thread's write (the atomic axiom) and a read of a write
+// that program order puts after it (coherence) on their own, without an enumerator's cuts.
+TEST(LkmmChecker, CoherenceAndAtomicityAreJudgedWithoutTheEnumeratorsCuts) {
+  using lkmm::Event;
+  using lkmm::Kind;
+  lkmm::Execution x;  // x = 0; P0: an RMW of x reading 0, writing 1; P1: x = 2 (ONCE)
+  x.ev = {Event{-1, Kind::kWrite, lkmm::kInit, lkmm::Fence::kNone, 0, 0},
+          Event{0, Kind::kRead, lkmm::kOnce | lkmm::kRmwInsn, lkmm::Fence::kNone, 0, 0},
+          Event{0, Kind::kWrite, lkmm::kOnce | lkmm::kRmwInsn, lkmm::Fence::kNone, 0, 1},
+          Event{1, Kind::kWrite, lkmm::kOnce, lkmm::Fence::kNone, 0, 2}};
+  for (lkmm::Rel* r : {&x.rf, &x.co, &x.rmw, &x.addr, &x.data, &x.ctrl, &x.rcu_rscs}) {
+    *r = lkmm::Rel(4);
+  }
+  x.rmw.add(1, 2);
+  x.rf.add(0, 1);
+  x.co.add(0, 3), x.co.add(0, 2), x.co.add(3, 2);  // P1's write between the RMW's halves
+  lkmm::Checker checker;
+  EXPECT_EQ(lkmm::check(x).failed, lkmm::kAtomic);
+  EXPECT_EQ(checker.check(x).failed, lkmm::kAtomic);
+  x.co.remove(3, 2), x.co.add(2, 3);  // P1's write after it: consistent
+  EXPECT_TRUE(lkmm::check(x).consistent());
+  EXPECT_TRUE(checker.check(x).consistent());
+  x.rf.remove(0, 1), x.rf.add(2, 1);  // the RMW reads its own write: a coherence cycle
+  EXPECT_EQ(lkmm::check(x).failed, lkmm::kCoherence);
+  EXPECT_EQ(checker.check(x).failed, lkmm::kCoherence);
+}
+
 }  // namespace
 }  // namespace ravel::litmus
