@@ -1,8 +1,6 @@
 // model/lkmm/checker.cc: candidates judged per skeleton (see checker.h).
 #include "model/lkmm/checker.h"
 
-#include <algorithm>
-
 namespace ravel::lkmm {
 
 namespace {
@@ -30,9 +28,8 @@ void Checker::key(const Execution& x, uint32_t axioms, std::vector<uint64_t>* ou
   out->push_back(static_cast<uint64_t>(n));
   std::vector<Set> by_thread;
   bool srcu = false;
-  Set marked_locs_events;  // events at a location a marked access (not an initial write) touches
   const Set marked = marked_events(x);
-  std::vector<int> marked_locs;
+  std::vector<char> touched;  // per location: a marked access other than an initial write
   for (int i = 0; i < n; ++i) {
     const Event& e = x.ev[i];
     out->push_back(static_cast<uint64_t>(static_cast<uint32_t>(e.thread + 1)) |
@@ -45,13 +42,17 @@ void Checker::key(const Execution& x, uint32_t axioms, std::vector<uint64_t>* ou
       by_thread[e.thread].set(i);
     }
     srcu = srcu || (e.tags & kSrcuLock) != 0;
-    if (e.kind != Kind::kFence && marked.test(i) && !(e.tags & kInit)) marked_locs.push_back(e.loc);
+    if (e.kind != Kind::kFence && marked.test(i) && !(e.tags & kInit)) {
+      if (e.loc >= static_cast<int>(touched.size())) touched.resize(e.loc + 1, 0);
+      touched[e.loc] = 1;
+    }
   }
+  Set marked_locs_events;  // the events at a touched location
   for (int i = 0; i < n; ++i) {
     const int loc = x.ev[i].loc;
-    const bool touched =
-        std::find(marked_locs.begin(), marked_locs.end(), loc) != marked_locs.end();
-    if (x.ev[i].kind != Kind::kFence && touched) marked_locs_events.set(i);
+    if (loc >= 0 && loc < static_cast<int>(touched.size()) && touched[loc]) {
+      marked_locs_events.set(i);
+    }
   }
   auto all = [](int, const Set& row) { return row; };
   for (const Rel* r : {&x.rmw, &x.addr, &x.data, &x.ctrl, &x.rcu_rscs}) put_rows(*r, all, out);

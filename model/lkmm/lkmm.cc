@@ -361,8 +361,17 @@ Rel po_loc(const Execution& x) {
   return out;
 }
 
+namespace {
+
+// coherence: po-loc | com is acyclic (sequential consistency per variable).
+bool com_acyclic(const Rel& po_loc, const Rel& rf, const Rel& co, const Rel& fr) {
+  return (po_loc | rf | co | fr).acyclic();
+}
+
+}  // namespace
+
 bool coherent(const Execution& x, const Rel& po_loc) {
-  return (po_loc | x.rf | x.co | x.rf.inv().seq(x.co)).acyclic();
+  return com_acyclic(po_loc, x.rf, x.co, x.rf.inv().seq(x.co));
 }
 
 bool coherent(const Execution& x) { return coherent(x, po_loc(x)); }
@@ -415,14 +424,13 @@ struct Com {
   }
 };
 
-// coherence (po-loc | com is acyclic: sequential consistency per variable) and atomic (no
-// external write comes between the read of an RMW and its write in co): the constraint that
-// fails, or 0.
+// coherence (com_acyclic) and atomic (no external write comes between the read of an RMW and
+// its write in co): the constraint that fails, or 0.
 uint32_t per_location(const Skeleton& s, const std::optional<Base>& base, const Com& c,
                       uint32_t axioms) {
   const Rel po_loc = base ? base->po & base->loc : Rel();
   const Rel& pl = base ? po_loc : s.po_loc;
-  if ((axioms & kCoherence) && !(pl | *c.rf | *c.co | *c.fr).acyclic()) return kCoherence;
+  if ((axioms & kCoherence) && !com_acyclic(pl, *c.rf, *c.co, *c.fr)) return kCoherence;
   const Rel& ext = base ? base->ext : s.ext;
   const Rel& rmw = base ? base->rmw : s.rmw;
   if ((axioms & kAtomic) && !(rmw & (*c.fr & ext).seq(*c.co & ext)).empty()) return kAtomic;
