@@ -472,6 +472,14 @@ Verdict judge(const Execution& x, uint32_t axioms, Skeleton* s) {
   return v;
 }
 
+Rel ppo_without_rf(const Execution& x) {
+  Execution alone = x;
+  const Rel none(static_cast<int>(x.ev.size()));
+  alone.rf = none, alone.co = none;
+  const Base b = make_base(alone);
+  return ppo(b, make_fences(b)).dom(b.marked).rng(b.marked);
+}
+
 Verdict check(const Execution& x, uint32_t axioms) {
   Skeleton s;
   s.kept = false;  // judged alone: its first part is read from the base, not copied

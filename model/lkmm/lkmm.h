@@ -73,6 +73,14 @@ struct Skeleton {
 // judged with the same axioms (checker.h keeps one per skeleton).
 Verdict judge(const Execution& x, uint32_t axioms, Skeleton* s);
 
+// [Marked] ; ppo ; [Marked] of x computed with x's rf and co left out: the part of
+// happens-before that the events, program order, dependencies and RMW pairs give on their
+// own. ppo only grows with rf and co (every use of them in lkmm.cc ppo() is positive), so
+// every candidate with these events has these edges in hb: an exploration that has fixed
+// some external reads-from may reject every completion once those edges and these close a
+// cycle (scenarios/litmus/lkmm_hb_cut.h).
+Rel ppo_without_rf(const Execution& x);
+
 // The coherence constraint alone, on the rf and co `x` holds so far: an enumerator may call it
 // on a partial coherence order to prune, since adding edges never removes a cycle.
 bool coherent(const Execution& x);

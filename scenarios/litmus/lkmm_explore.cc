@@ -11,6 +11,7 @@
 
 #include "scenarios/litmus/lkmm_depth.h"
 #include "scenarios/litmus/lkmm_emit.h"
+#include "scenarios/litmus/lkmm_hb_cut.h"
 #include "scenarios/litmus/lkmm_visited.h"
 
 namespace ravel::litmus::lkmm_enum {
@@ -47,6 +48,13 @@ bool is_write(const Event& e, int loc) { return e.kind == lkmm::Kind::kWrite && 
 // order each_source() meets them: all a thread's runs depend on besides the pass's promises.
 using Env = std::vector<std::vector<int64_t>>;
 constexpr size_t kCachedEnvs = 1024;  // per position (dfs)
+
+// A thread's runs for one Env, with each run's side of the happens-before cut (the judging
+// pass's, computed when the cut first needs it).
+struct Runs {
+  std::vector<Trace> traces;
+  std::vector<HbCut::Run> cut;
+};
 
 class Explorer : public lkmm_thread::ReadOracle {
  public:
@@ -101,7 +109,7 @@ class Explorer : public lkmm_thread::ReadOracle {
   bool pass(bool judging);
   void dfs(size_t pos);
   struct Pending;
-  void visit(size_t pos, const Trace& r, std::vector<Pending> promised);
+  void visit(size_t pos, const Trace& r, HbCut::Run* cut, std::vector<Pending> promised);
   void note(int t, size_t pos, const Trace& r);
   void depths(size_t pos, const Trace& r);
   bool too_many(const Depth& d) const;
@@ -132,14 +140,15 @@ class Explorer : public lkmm_thread::ReadOracle {
   Stop* stop_;
   bool prune_rmw_;
   bool judging_ = false;
+  bool cut_hb_ = false;  // the judging pass, with happens-before checked: hb_cut_ is used
   bool failed_ = false;
-  std::vector<std::vector<int64_t>> domain_;  // unused by the oracle; the front ends' argument
-  std::vector<int> order_;                    // thread run at each position
-  size_t cur_ = 0;                            // position of the thread running now
-  std::vector<const Trace*> runs_;            // by position: the run chosen
-  std::vector<std::map<Env, std::vector<Trace>>> cache_at_;  // by position: runs per Env
-  std::vector<std::vector<std::vector<int>>> writes_at_;     // by position, location: the writes
-  std::vector<std::vector<Source>> src_;       // by position, per event: a read's source
+  std::vector<std::vector<int64_t>> domain_;   // unused by the oracle; the front ends' argument
+  std::vector<int> order_;                     // thread run at each position
+  size_t cur_ = 0;                             // position of the thread running now
+  std::vector<const Trace*> runs_;             // by position: the run chosen
+  std::vector<std::map<Env, Runs>> cache_at_;  // by position: runs per Env
+  std::vector<std::vector<std::vector<int>>> writes_at_;  // by position, location: the writes
+  std::vector<std::vector<Source>> src_;                  // by position, per event: a read's source
   std::vector<std::vector<Depth>> depth_;      // by position, per event: its value's depth
   Depth deepest_read_;                         // depths(): of the reads so far
   std::vector<int> writes_to_;                 // note(): per location, the run's writes
@@ -153,7 +162,9 @@ class Explorer : public lkmm_thread::ReadOracle {
   std::map<std::tuple<int, int, int64_t>, int> dropped_;
   // By position: the states a learning pass has visited there (first_visit()).
   std::vector<Visited> seen_at_;
-  Judging judge_state_;  // the judging pass's skeletons and buffers, shared by its leaves
+  Judging judge_state_;         // the judging pass's skeletons and buffers, shared by its leaves
+  HbCut hb_cut_;                // the judging pass's happens-before cut (lkmm_hb_cut.h)
+  std::vector<size_t> pos_of_;  // by thread: its position in order_
   std::vector<const Trace*> leaf_ts_;      // leaf(): each thread's run
   std::vector<std::vector<int>> leaf_rf_;  // leaf(): each read's write
 };
@@ -293,16 +304,18 @@ void Explorer::dfs(size_t pos) {
   if (cache_at_[pos].size() >= kCachedEnvs) cache_at_[pos].clear();
   Env values = env(pos);
   auto [it, added] = cache_at_[pos].try_emplace(std::move(values));
-  std::vector<Trace>& runs = it->second;
+  Runs& runs = it->second;
   if (added) {
-    runs.clear();
+    runs.traces.clear();
     cur_ = pos;
     lkmm_thread::OracleScope scope(this);
-    if (!thread_paths_(t, domain_, &runs, err_)) {
+    if (!thread_paths_(t, domain_, &runs.traces, err_)) {
       failed_ = true;
       return;
     }
-    stats_->runs += runs.size();
+    stats_->runs += runs.traces.size();
+    runs.cut.clear();
+    if (cut_hb_) runs.cut.resize(runs.traces.size());  // filled as the cut needs them
   }
   // The promises the threads before made on this one: the same for each of its runs.
   std::vector<Pending> promised;
@@ -312,10 +325,10 @@ void Explorer::dfs(size_t pos) {
       if (s.kind == Source::Kind::kPromise && s.thread == t) promised.push_back({q, int(i), {}});
     }
   }
-  for (const Trace& r : runs) {
+  for (size_t i = 0; i < runs.traces.size(); ++i) {
     if (failed_ || (stop_ != nullptr && stop_->stopped)) return;
-    if (too_long(pos, r)) return;
-    visit(pos, r, promised);
+    if (too_long(pos, runs.traces[i])) return;
+    visit(pos, runs.traces[i], cut_hb_ ? &runs.cut[i] : nullptr, promised);
   }
   runs_[pos] = nullptr;
 }
@@ -323,9 +336,10 @@ void Explorer::dfs(size_t pos) {
 // Run `r` of the thread at `pos`: what it teaches (learning passes), then, if it keeps the
 // promises made on it, a choice of source for each of its reads and of a write for each
 // promise (choose()).
-void Explorer::visit(size_t pos, const Trace& r, std::vector<Pending> promised) {
+void Explorer::visit(size_t pos, const Trace& r, HbCut::Run* cut, std::vector<Pending> promised) {
   const int t = order_[pos];
   runs_[pos] = &r;
+  if (cut != nullptr) hb_cut_.place(pos, &r, cut);
   writes_at_[pos].assign(init_.size(), {});
   for (size_t i = 0; i < r.ev.size(); ++i) {
     if (r.ev[i].kind == lkmm::Kind::kWrite) writes_at_[pos][r.ev[i].loc].push_back(int(i));
@@ -387,11 +401,18 @@ void Explorer::choose(size_t pos, size_t k) {
     if (failed_ || (stop_ != nullptr && stop_->stopped)) break;
     if (!judging_ && !stores && !learns(pos, p, s)) continue;
     if (judging_ && prune_rmw_ && !coherent_in_thread(pos, p, s)) continue;
+    // An external write (a promise's once kept): an rfe edge, cut when it closes an hb cycle.
+    const bool rfe = cut_hb_ && s.kind == Source::Kind::kWrite && s.thread != order_[p.pos];
+    if (rfe && !hb_cut_.add(pos_of_[s.thread], s.event, p.pos, p.event)) continue;
     const bool cut = prune_rmw_ && stores && s.kind != Source::Kind::kPromise;
-    if (cut && !rmw_taken_.insert(s).second) continue;
+    if (cut && !rmw_taken_.insert(s).second) {
+      if (rfe) hb_cut_.undo();
+      continue;
+    }
     slot = s;
     choose(pos, k + 1);
     if (cut) rmw_taken_.erase(s);
+    if (rfe) hb_cut_.undo();
   }
   slot = saved;
 }
@@ -617,6 +638,12 @@ bool Explorer::settled() const {
 
 bool Explorer::pass(bool judging) {
   judging_ = judging;
+  cut_hb_ = judging && (axioms_ & lkmm::kHappensBefore) && !(axioms_ & kNoPruning);
+  if (cut_hb_) {
+    hb_cut_.reset(order_.size());
+    pos_of_.assign(order_.size(), 0);
+    for (size_t p = 0; p < order_.size(); ++p) pos_of_[order_[p]] = p;
+  }
   next_stores_ = stores_;
   dropped_.clear();
   for (auto& cache : cache_at_) cache.clear();  // the promises may have changed
