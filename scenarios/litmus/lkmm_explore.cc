@@ -109,7 +109,8 @@ class Explorer : public lkmm_thread::ReadOracle {
   bool pass(bool judging);
   void dfs(size_t pos);
   struct Pending;
-  void visit(size_t pos, const Trace& r, HbCut::Run* cut, std::vector<Pending> promised);
+  bool keeps(const Trace& r, const std::vector<Pending>& promised) const;
+  void visit(size_t pos, const Trace& r, HbCut::Run* cut, const std::vector<Pending>& promised);
   void note(int t, size_t pos, const Trace& r);
   void depths(size_t pos, const Trace& r);
   bool too_many(const Depth& d) const;
@@ -328,15 +329,32 @@ void Explorer::dfs(size_t pos) {
   for (size_t i = 0; i < runs.traces.size(); ++i) {
     if (failed_ || (stop_ != nullptr && stop_->stopped)) return;
     if (too_long(pos, runs.traces[i])) return;
-    visit(pos, runs.traces[i], cut_hb_ ? &runs.cut[i] : nullptr, promised);
+    const Trace& r = runs.traces[i];
+    if (!judging_) depths(pos, r), note(t, pos, r);  // the judging pass learns nothing new
+    // Most runs of a thread others read promises from break one of them and lead nowhere:
+    // skipped before anything is built for them.
+    if (!keeps(r, promised)) continue;
+    visit(pos, r, cut_hb_ ? &runs.cut[i] : nullptr, promised);
   }
   runs_[pos] = nullptr;
 }
 
-// Run `r` of the thread at `pos`: what it teaches (learning passes), then, if it keeps the
-// promises made on it, a choice of source for each of its reads and of a write for each
-// promise (choose()).
-void Explorer::visit(size_t pos, const Trace& r, HbCut::Run* cut, std::vector<Pending> promised) {
+// Whether run `r` writes what each promise made on its thread promised (its location and
+// value).
+bool Explorer::keeps(const Trace& r, const std::vector<Pending>& promised) const {
+  for (const Pending& p : promised) {
+    const int64_t value = src_[p.pos][p.event].value;
+    const int loc = runs_[p.pos]->ev[p.event].loc;
+    auto keeper = [&](const Event& e) { return is_write(e, loc) && e.value == value; };
+    if (std::none_of(r.ev.begin(), r.ev.end(), keeper)) return false;
+  }
+  return true;
+}
+
+// Run `r` of the thread at `pos`, which keeps the promises made on it (keeps()): a choice of
+// source for each of its reads and of a write for each promise (choose()).
+void Explorer::visit(size_t pos, const Trace& r, HbCut::Run* cut,
+                     const std::vector<Pending>& promised) {
   const int t = order_[pos];
   runs_[pos] = &r;
   if (cut != nullptr) hb_cut_.place(pos, &r, cut);
@@ -344,23 +362,9 @@ void Explorer::visit(size_t pos, const Trace& r, HbCut::Run* cut, std::vector<Pe
   for (size_t i = 0; i < r.ev.size(); ++i) {
     if (r.ev[i].kind == lkmm::Kind::kWrite) writes_at_[pos][r.ev[i].loc].push_back(int(i));
   }
-  if (!judging_) depths(pos, r), note(t, pos, r);  // the judging pass learns nothing new
-  // A promise is kept by a write of its location and value; a run that keeps one of them not
-  // leads nowhere (most runs of a thread others read promises from): skipped before its
-  // reads' sources are listed.
-  for (Pending& p : promised) {
-    const Source& s = src_[p.pos][p.event];
-    const int loc = runs_[p.pos]->ev[p.event].loc;
-    for (size_t w = 0; w < r.ev.size(); ++w) {
-      if (is_write(r.ev[w], loc) && r.ev[w].value == s.value) {
-        p.options.push_back({Source::Kind::kWrite, t, int(w), s.value});
-      }
-    }
-    if (p.options.empty()) return;
-  }
-  src_[pos].assign(r.ev.size(), Source{});
   // This run's reads: each may read from any source of the value it returned.
   std::vector<Pending> todo;
+  src_[pos].assign(r.ev.size(), Source{});
   for (size_t i = 0; i < r.ev.size(); ++i) {
     const Event& e = r.ev[i];
     if (e.kind != lkmm::Kind::kRead) continue;
@@ -370,7 +374,18 @@ void Explorer::visit(size_t pos, const Trace& r, HbCut::Run* cut, std::vector<Pe
     });
     todo.push_back(std::move(p));
   }
-  for (Pending& p : promised) todo.push_back(std::move(p));
+  // Each promise: a branch per write that keeps it.
+  for (const Pending& p : promised) {
+    const Source& s = src_[p.pos][p.event];
+    const int loc = runs_[p.pos]->ev[p.event].loc;
+    Pending kept{p.pos, p.event, {}};
+    for (size_t w = 0; w < r.ev.size(); ++w) {
+      if (is_write(r.ev[w], loc) && r.ev[w].value == s.value) {
+        kept.options.push_back({Source::Kind::kWrite, t, int(w), s.value});
+      }
+    }
+    todo.push_back(std::move(kept));
+  }
   pending_[pos] = std::move(todo);
   choose(pos, 0);  // leaves the promises it resolved as it found them
 }
