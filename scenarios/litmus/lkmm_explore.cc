@@ -330,10 +330,11 @@ void Explorer::dfs(size_t pos) {
     if (failed_ || (stop_ != nullptr && stop_->stopped)) return;
     if (too_long(pos, runs.traces[i])) return;
     const Trace& r = runs.traces[i];
-    if (!judging_) depths(pos, r), note(t, pos, r);  // the judging pass learns nothing new
     // Most runs of a thread others read promises from break one of them and lead nowhere:
-    // skipped before anything is built for them.
+    // skipped before anything is built for them, and nothing learnt from them (no execution
+    // below holds them; a branch that makes no such promise notes them).
     if (!keeps(r, promised)) continue;
+    if (!judging_) depths(pos, r), note(t, pos, r);  // the judging pass learns nothing new
     visit(pos, r, cut_hb_ ? &runs.cut[i] : nullptr, promised);
   }
   runs_[pos] = nullptr;
