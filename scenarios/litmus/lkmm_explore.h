@@ -19,7 +19,8 @@
 // each read has its write: every coherence order is judged by the model (lkmm_enum.h
 // judge_fixed_rf). Every (paths, rf) pair is reached once (a read's choice is its source), and
 // two RMWs that store never read one write (the reference's atomicity cut, applied as soon as
-// both sources are known). Promises are what make reads from po-later writes of other threads
+// both sources are known); a source that closes a happens-before cycle with the runs' ppo and
+// the external reads-from chosen before is not followed (lkmm_hb_cut.h). Promises are what make reads from po-later writes of other threads
 // (load buffering: po | rf cyclic) reachable, which GenMC's exploration does not allow and the
 // LKMM does.
 #pragma once
