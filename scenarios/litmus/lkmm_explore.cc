@@ -120,7 +120,7 @@ class Explorer : public lkmm_thread::ReadOracle {
   void leaf();
   void order_by_flow();
   size_t round_bound() const;
-  Env env(size_t pos) const;
+  void env(size_t pos, Env* out) const;
   bool first_visit(size_t pos);
 
   // A read whose source is still to be chosen: the thread's position, its event, candidates.
@@ -166,8 +166,11 @@ class Explorer : public lkmm_thread::ReadOracle {
   Judging judge_state_;         // the judging pass's skeletons and buffers, shared by its leaves
   HbCut hb_cut_;                // the judging pass's happens-before cut (lkmm_hb_cut.h)
   std::vector<size_t> pos_of_;  // by thread: its position in order_
-  std::vector<const Trace*> leaf_ts_;      // leaf(): each thread's run
-  std::vector<std::vector<int>> leaf_rf_;  // leaf(): each read's write
+  Env env_;                     // dfs(): the Env of the position entered
+  LearnState state_;            // first_visit(): the state of the position entered
+  std::vector<std::pair<int64_t, const Depth*>> least_;  // first_visit(): a location's writes
+  std::vector<const Trace*> leaf_ts_;                    // leaf(): each thread's run
+  std::vector<std::vector<int>> leaf_rf_;                // leaf(): each read's write
 };
 
 template <class F>
@@ -303,8 +306,10 @@ void Explorer::dfs(size_t pos) {
   // Bounded memory: a position's cache is emptied when it holds kCachedEnvs values (the runs
   // pointed to from deeper positions are not in it), and by pass() (new promises).
   if (cache_at_[pos].size() >= kCachedEnvs) cache_at_[pos].clear();
-  Env values = env(pos);
-  auto [it, added] = cache_at_[pos].try_emplace(std::move(values));
+  env(pos, &env_);  // a buffer: a copy is made only for an Env not met before
+  auto it = cache_at_[pos].find(env_);
+  const bool added = it == cache_at_[pos].end();
+  if (added) it = cache_at_[pos].emplace(env_, Runs{}).first;
   Runs& runs = it->second;
   if (added) {
     runs.traces.clear();
@@ -550,18 +555,18 @@ void Explorer::order_by_flow() {
   }
 }
 
-Env Explorer::env(size_t pos) const {
-  Env out(init_.size());
+void Explorer::env(size_t pos, Env* out) const {
+  out->resize(init_.size());
+  for (std::vector<int64_t>& vs : *out) vs.clear();
   for (size_t p = 0; p < pos; ++p) {
     for (size_t loc = 0; loc < init_.size(); ++loc) {
       for (int i : writes_at_[p][loc]) {
         const int64_t v = runs_[p]->ev[i].value;
-        std::vector<int64_t>& vs = out[loc];
+        std::vector<int64_t>& vs = (*out)[loc];
         if (std::find(vs.begin(), vs.end(), v) == vs.end()) vs.push_back(v);
       }
     }
   }
-  return out;
 }
 
 // Whether a learning pass reaches position `pos` in a state no state reached there before
@@ -574,22 +579,36 @@ Env Explorer::env(size_t pos) const {
 // does not matter, so the learning passes visit states, not every combination of the threads'
 // runs. The judging pass visits every combination: each is a candidate.
 bool Explorer::first_visit(size_t pos) {
-  LearnState s;
+  // The state is built in buffers kept from one call to the next (their Depths' vectors too):
+  // Visited copies it only when it is new.
+  LearnState& s = state_;
+  s.values.clear(), s.promises.clear(), s.taken.clear();
+  size_t depths = 0;
   size_t events = 0;
   for (size_t p = 0; p < pos; ++p) events += runs_[p]->ev.size();
   s.values.push_back(static_cast<int64_t>(events));
-  std::map<int64_t, Depth> least;
   for (size_t loc = 0; loc < init_.size(); ++loc) {
-    least.clear();
+    least_.clear();
     for (size_t p = 0; p < pos; ++p) {
-      for (int i : writes_at_[p][loc]) {
-        auto [it, added] = least.emplace(runs_[p]->ev[i].value, depth_[p][i]);
-        if (!added) lower_to(&it->second, depth_[p][i]);
-      }
+      for (int i : writes_at_[p][loc]) least_.emplace_back(runs_[p]->ev[i].value, &depth_[p][i]);
     }
-    s.values.push_back(static_cast<int64_t>(least.size()));
-    for (auto& [v, d] : least) s.values.push_back(v), s.depths.push_back(std::move(d));
+    std::sort(least_.begin(), least_.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    const size_t count_at = s.values.size();
+    s.values.push_back(0);
+    for (size_t k = 0; k < least_.size(); ++k) {
+      const Depth& d = *least_[k].second;
+      if (k > 0 && least_[k].first == least_[k - 1].first) {
+        lower_to(&s.depths[depths - 1], d);  // the least depth of the value's writes
+        continue;
+      }
+      s.values.push_back(least_[k].first), ++s.values[count_at];
+      if (depths == s.depths.size()) s.depths.emplace_back();
+      s.depths[depths].chain = d.chain;
+      s.depths[depths++].per.assign(d.per.begin(), d.per.end());
+    }
   }
+  s.depths.resize(depths);
   for (size_t q = 0; q < pos; ++q) {
     for (size_t i = 0; i < src_[q].size(); ++i) {
       const Source& o = src_[q][i];
@@ -601,7 +620,7 @@ bool Explorer::first_visit(size_t pos) {
   std::sort(s.promises.begin(), s.promises.end());
   s.promises.erase(std::unique(s.promises.begin(), s.promises.end()), s.promises.end());
   for (const Source& o : rmw_taken_) s.taken.emplace_back(int(o.kind), o.thread, o.event);
-  return seen_at_[pos].first(std::move(s), kCachedEnvs * 64);
+  return seen_at_[pos].first(s, kCachedEnvs * 64);
 }
 
 // What the learning passes learnt, in one word (Stats::learnt).

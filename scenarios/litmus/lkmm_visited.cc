@@ -37,7 +37,7 @@ size_t Visited::Hash::operator()(const std::vector<int64_t>& v) const {
   return static_cast<size_t>(h);
 }
 
-bool Visited::first(LearnState s, size_t cap) {
+bool Visited::first(const LearnState& s, size_t cap) {
   if (size_ >= cap) clear();
   std::vector<LearnState>& same = by_values_[s.values];
   for (const LearnState& o : same) {
@@ -50,7 +50,7 @@ bool Visited::first(LearnState s, size_t cap) {
       same.end());
   size_ -= before - same.size();
   if (same.size() == kPerValues) same.erase(same.begin()), --size_;
-  same.push_back(std::move(s));
+  same.push_back(s);
   ++size_;
   return true;
 }

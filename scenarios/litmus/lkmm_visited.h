@@ -39,7 +39,7 @@ class Visited {
   // Records `s` and returns true, unless a state recorded covers it. Bounded: emptied when it
   // holds `cap` states, and only the last kPerValues states of the same values are compared
   // (a state not found covered is explored again: more work, never less learnt).
-  bool first(LearnState s, size_t cap);
+  bool first(const LearnState& s, size_t cap);
   void clear() { by_values_.clear(), size_ = 0; }
   size_t size() const { return size_; }
 
