@@ -333,8 +333,8 @@ void Explorer::dfs(size_t pos) {
   }
   for (size_t i = 0; i < runs.traces.size(); ++i) {
     if (failed_ || (stop_ != nullptr && stop_->stopped)) return;
-    if (too_long(pos, runs.traces[i])) return;
     const Trace& r = runs.traces[i];
+    if (too_long(pos, r)) return;
     // Most runs of a thread others read promises from break one of them and lead nowhere:
     // skipped before anything is built for them, and nothing learnt from them (no execution
     // below holds them; a branch that makes no such promise notes them).
