@@ -20,9 +20,9 @@
 // judge_fixed_rf). Every (paths, rf) pair is reached once (a read's choice is its source), and
 // two RMWs that store never read one write (the reference's atomicity cut, applied as soon as
 // both sources are known); a source that closes a happens-before cycle with the runs' ppo and
-// the external reads-from chosen before is not followed (lkmm_hb_cut.h). Promises are what make reads from po-later writes of other threads
-// (load buffering: po | rf cyclic) reachable, which GenMC's exploration does not allow and the
-// LKMM does.
+// the external reads-from chosen before is not followed (lkmm_hb_cut.h). Promises are what make
+// reads from po-later writes of other threads (load buffering: po | rf cyclic) reachable, which
+// GenMC's exploration does not allow and the LKMM does.
 #pragma once
 
 #include <cstdint>
