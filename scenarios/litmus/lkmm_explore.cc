@@ -574,10 +574,12 @@ void Explorer::env(size_t pos, Env* out) const {
 // runs store, with their depths) is a function of: the values the runs before write, per
 // location, each with the least depth of its writes (the runs of the threads from `pos` on,
 // options(), and the depths of their reads, depths()); the promises made on those threads
-// (which of their runs keep them: visit()); the writes a storing RMW already reads from (the
-// atomicity cut); and the events so far (too_long()). Which runs and which sources led there
-// does not matter, so the learning passes visit states, not every combination of the threads'
-// runs. The judging pass visits every combination: each is a candidate.
+// (which of their runs keep them: visit()); the writes a storing RMW already reads from and,
+// per value, how many writes store it (the atomicity cut: a value written twice may be read
+// by two storing RMWs, once by one); and the events so far (too_long()). Which runs and which
+// sources led there does not matter, so the learning passes visit states, not every
+// combination of the threads' runs. The judging pass visits every combination: each is a
+// candidate.
 bool Explorer::first_visit(size_t pos) {
   // The state is built in buffers kept from one call to the next (their Depths' vectors too):
   // Visited copies it only when it is new.
@@ -600,9 +602,14 @@ bool Explorer::first_visit(size_t pos) {
       const Depth& d = *least_[k].second;
       if (k > 0 && least_[k].first == least_[k - 1].first) {
         lower_to(&s.depths[depths - 1], d);  // the least depth of the value's writes
+        if (prune_rmw_) ++s.values.back();
         continue;
       }
       s.values.push_back(least_[k].first), ++s.values[count_at];
+      // Under the atomicity cut, how many writes of the value there are: two storing RMWs
+      // below may each take one of two writes, never both one (the taken writes only say
+      // which are gone).
+      if (prune_rmw_) s.values.push_back(1);
       if (depths == s.depths.size()) s.depths.emplace_back();
       s.depths[depths].chain = d.chain;
       s.depths[depths++].per.assign(d.per.begin(), d.per.end());

@@ -14,7 +14,8 @@ namespace ravel::litmus::lkmm_enum {
 
 // What a learning pass learns below a position, as far as it depends on how it got there.
 //   - `values`: the events so far, then per location the values the runs before write, sorted
-//     (they fix the runs of the threads still to run);
+//     (they fix the runs of the threads still to run), each followed under the atomicity cut
+//     by the number of its writes (how many storing RMWs may read it);
 //   - `depths`: per value of `values`, the least depth of its writes (the depths learnt);
 //   - `promises`: (thread, location, value) promised on the threads still to run, sorted
 //     (a run keeps them all or is not followed);
