@@ -91,10 +91,6 @@ struct Layout {
   std::vector<int> base;                     // per thread: the index of its first event
 };
 
-void add_pairs(lkmm::Rel* r, const lkmm_thread::Pairs& p, int base) {
-  for (auto [a, b] : p) r->add(base + a, base + b);
-}
-
 bool build(const std::vector<const Trace*>& ts, const std::vector<int64_t>& init, Layout* out,
            Error* err) {
   Execution& x = out->x;
@@ -124,10 +120,7 @@ bool build(const std::vector<const Trace*>& ts, const std::vector<int64_t>& init
                               " events in one execution (lkmm)"};
       return false;
     }
-    x.ev.insert(x.ev.end(), t->ev.begin(), t->ev.end());
-    add_pairs(&x.rmw, t->rmw, base), add_pairs(&x.addr, t->addr, base);
-    add_pairs(&x.data, t->data, base), add_pairs(&x.ctrl, t->ctrl, base);
-    add_pairs(&x.rcu_rscs, t->rscs, base);
+    append_thread(*t, &x);
   }
   out->writes.resize(init.size());
   for (std::vector<int>& w : out->writes) w.clear();
@@ -365,6 +358,16 @@ struct Judging::Buffers {
 };
 Judging::Judging() : buffers(std::make_unique<Buffers>()) {}
 Judging::~Judging() = default;
+
+void append_thread(const Trace& t, Execution* x) {
+  const int base = static_cast<int>(x->ev.size());
+  auto add = [base](lkmm::Rel* r, const lkmm_thread::Pairs& pairs) {
+    for (auto [a, b] : pairs) r->add(base + a, base + b);
+  };
+  x->ev.insert(x->ev.end(), t.ev.begin(), t.ev.end());
+  add(&x->rmw, t.rmw), add(&x->addr, t.addr), add(&x->data, t.data), add(&x->ctrl, t.ctrl);
+  add(&x->rcu_rscs, t.rscs);
+}
 
 bool judge_fixed_rf(const std::vector<const Trace*>& ts, const std::vector<int64_t>& init,
                     const std::vector<std::vector<int>>& rf, uint32_t axioms,

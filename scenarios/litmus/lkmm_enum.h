@@ -149,6 +149,11 @@ bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPat
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
                Stats* stats, Error* err, Stop* stop = nullptr);
 
+// Appends thread run `t` to `x`: its events after x's, and its RMW pairs, dependencies and RCU
+// sections moved to those indices (x's relations sized for them). How a candidate is laid
+// out, and how the exploration lays out one run alone (lkmm_hb_cut.h).
+void append_thread(const lkmm_thread::Trace& t, lkmm::Execution* x);
+
 // What judge_fixed_rf keeps from one call to the next (the exploration calls it once per
 // combination of runs and reads-from, hundreds of thousands of times per program): the model's
 // skeletons (model/lkmm/checker.h) and the buffers a combination is laid out and searched in,

@@ -109,6 +109,8 @@ class Explorer : public lkmm_thread::ReadOracle {
   bool pass(bool judging);
   void dfs(size_t pos);
   struct Pending;
+  template <class F>
+  void each_keeper(const Trace& r, const Pending& p, F f) const;
   bool keeps(const Trace& r, const std::vector<Pending>& promised) const;
   void visit(size_t pos, const Trace& r, HbCut::Run* cut, const std::vector<Pending>& promised);
   void note(int t, size_t pos, const Trace& r);
@@ -345,14 +347,23 @@ void Explorer::dfs(size_t pos) {
   runs_[pos] = nullptr;
 }
 
-// Whether run `r` writes what each promise made on its thread promised (its location and
-// value).
+// Calls f(w) for each write w of run `r` that keeps promise `p` made on its thread: a write of
+// the promised location and value.
+template <class F>
+void Explorer::each_keeper(const Trace& r, const Pending& p, F f) const {
+  const int64_t value = src_[p.pos][p.event].value;
+  const int loc = runs_[p.pos]->ev[p.event].loc;
+  for (size_t w = 0; w < r.ev.size(); ++w) {
+    if (is_write(r.ev[w], loc) && r.ev[w].value == value) f(int(w));
+  }
+}
+
+// Whether run `r` keeps every promise made on its thread.
 bool Explorer::keeps(const Trace& r, const std::vector<Pending>& promised) const {
   for (const Pending& p : promised) {
-    const int64_t value = src_[p.pos][p.event].value;
-    const int loc = runs_[p.pos]->ev[p.event].loc;
-    auto keeper = [&](const Event& e) { return is_write(e, loc) && e.value == value; };
-    if (std::none_of(r.ev.begin(), r.ev.end(), keeper)) return false;
+    bool kept = false;
+    each_keeper(r, p, [&](int) { kept = true; });
+    if (!kept) return false;
   }
   return true;
 }
@@ -382,14 +393,10 @@ void Explorer::visit(size_t pos, const Trace& r, HbCut::Run* cut,
   }
   // Each promise: a branch per write that keeps it.
   for (const Pending& p : promised) {
-    const Source& s = src_[p.pos][p.event];
-    const int loc = runs_[p.pos]->ev[p.event].loc;
     Pending kept{p.pos, p.event, {}};
-    for (size_t w = 0; w < r.ev.size(); ++w) {
-      if (is_write(r.ev[w], loc) && r.ev[w].value == s.value) {
-        kept.options.push_back({Source::Kind::kWrite, t, int(w), s.value});
-      }
-    }
+    each_keeper(r, p, [&](int w) {
+      kept.options.push_back({Source::Kind::kWrite, t, w, src_[p.pos][p.event].value});
+    });
     todo.push_back(std::move(kept));
   }
   pending_[pos] = std::move(todo);

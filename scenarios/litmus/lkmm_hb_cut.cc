@@ -4,25 +4,17 @@
 #include <algorithm>
 
 #include "model/lkmm/lkmm.h"
+#include "scenarios/litmus/lkmm_enum.h"
 
 namespace ravel::litmus::lkmm_enum {
-namespace {
-
-void add_pairs(lkmm::Rel* to, const lkmm_thread::Pairs& pairs) {
-  for (auto [a, b] : pairs) to->add(a, b);
-}
-
-}  // namespace
 
 HbCut::Run HbCut::of(const lkmm_thread::Trace& r) {
   const int n = static_cast<int>(r.ev.size());
   lkmm::Execution x;  // the run alone: no initial writes, no rf, no co
-  x.ev = r.ev;
   for (lkmm::Rel* rel : {&x.rf, &x.co, &x.rmw, &x.addr, &x.data, &x.ctrl, &x.rcu_rscs}) {
     *rel = lkmm::Rel(n);
   }
-  add_pairs(&x.rmw, r.rmw), add_pairs(&x.addr, r.addr), add_pairs(&x.data, r.data);
-  add_pairs(&x.ctrl, r.ctrl), add_pairs(&x.rcu_rscs, r.rscs);
+  append_thread(r, &x);
   const lkmm::Rel reach = lkmm::ppo_without_rf(x).plus();
   Run run;
   run.ready = true;
