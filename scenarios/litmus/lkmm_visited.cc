@@ -20,13 +20,15 @@ namespace {
 
 // Whether state `a` (same values) covers `b`.
 bool covers(const LearnState& a, const LearnState& b) {
-  if (a.promises.size() > b.promises.size() || a.taken.size() > b.taken.size()) return false;
+  if (a.promises.size() > b.promises.size()) return false;
+  for (size_t i = 0; i < a.left.size(); ++i) {
+    if (a.left[i] < b.left[i]) return false;
+  }
   for (size_t i = 0; i < a.depths.size(); ++i) {
     if (!no_deeper(a.depths[i], b.depths[i])) return false;
   }
-  return std::includes(b.promises.begin(), b.promises.end(), a.promises.begin(),
-                       a.promises.end()) &&
-         std::includes(b.taken.begin(), b.taken.end(), a.taken.begin(), a.taken.end());
+  // Multisets: std::includes counts repeated elements.
+  return std::includes(b.promises.begin(), b.promises.end(), a.promises.begin(), a.promises.end());
 }
 
 }  // namespace

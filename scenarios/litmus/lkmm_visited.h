@@ -13,25 +13,31 @@
 namespace ravel::litmus::lkmm_enum {
 
 // What a learning pass learns below a position, as far as it depends on how it got there.
-//   - `values`: the events so far, then per location the values the runs before write, sorted
-//     (they fix the runs of the threads still to run), each followed under the atomicity cut
-//     by the number of its writes (how many storing RMWs may read it);
+//   - `values`: the events so far, then per location the number of distinct values the runs
+//     before write and those values, sorted (they fix the runs of the threads still to run);
 //   - `depths`: per value of `values`, the least depth of its writes (the depths learnt);
-//   - `promises`: (thread, location, value) promised on the threads still to run, sorted
-//     (a run keeps them all or is not followed);
-//   - `taken`: the writes a storing RMW already reads from, sorted (the atomicity cut).
+//   - `promises`: (thread, location, value, storing) promised on the threads still to run,
+//     sorted (a run keeps them all or is not followed). A promise a storing RMW's read made
+//     (storing = 1) is listed once per such read: two of them need two writes of the value
+//     (the atomicity cut), one write keeps any number of the others, listed once;
+//   - `left`: under the atomicity cut, per location the free initial write when no run
+//     writes its value (0 or 1), then per value of `values` the number of its writes no
+//     storing RMW reads from yet, the initial write among them. Which writes those are does
+//     not matter: below, a write is known by its location and value only (the depth is the
+//     value's), so writes of one value are interchangeable.
 struct LearnState {
   std::vector<int64_t> values;
   std::vector<Depth> depths;
-  std::vector<std::tuple<int, int, int64_t>> promises;
-  std::vector<std::tuple<int, int, int>> taken;
+  std::vector<std::tuple<int, int, int64_t, int>> promises;
+  std::vector<int> left;
 };
 
 // Whether depth a is no deeper than b in every component (a count missing is 0).
 bool no_deeper(const Depth& a, const Depth& b);
 
 // The states reached at one position in one pass. A state is *covered* by one reached before
-// with the same values, depths no deeper, and fewer or the same promises and taken writes:
+// with the same values, depths no deeper, fewer or the same promises, and as many free writes
+// of each value or more:
 // below it every run visited and every choice followed is one the earlier state visited
 // or followed, with depths no less, so it learns nothing the earlier one did not (what a pass
 // learns is, per value, the least depth: lkmm_explore.cc note()).

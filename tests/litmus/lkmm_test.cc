@@ -47,6 +47,7 @@ const std::vector<Expected> kLkmm = {
     {"lb-acquire-release.litmus", "Never", "Never"},
     {"lb-carry-dep-own-or-other.litmus", "Sometimes", "Never"},
     {"lb-release-orders-only-before.litmus", "Sometimes", "Never"},
+    {"rmw-learns-free-write.litmus", "Sometimes", "Sometimes"},
     {"wrc-once.litmus", "Sometimes", "Never"},
     {"wrc-release-acquire.litmus", "Never", "Never"},
     {"iriw-once.litmus", "Sometimes", "Never"},
