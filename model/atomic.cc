@@ -299,12 +299,15 @@ int64_t atomic_cmpxchg_ordered(Atomic* a, int64_t old, int64_t desired, RmwOrder
   return cur;
 }
 
-int64_t atomic_inc_return_ordered(Atomic* a, RmwOrder order, Loc loc) {
-  Atomic& at = step(a, op::kAtomicIncReturn, Access::kWrite, loc, 1);
+int64_t atomic_arith_ordered(Atomic* a, OpKind kind, int64_t delta, RmwOrder order,
+                             AtomicResult result, Loc loc) {
+  Atomic& at = step(a, kind, Access::kWrite, loc, delta);
   rmw_order(at.id, order);
-  at.value += 1;
-  Ctx::current().set_result(at.value);
-  return at.value;
+  const int64_t old = at.value;
+  at.value += delta;
+  const int64_t v = result == AtomicResult::kOld ? old : at.value;
+  Ctx::current().set_result(v);
+  return v;
 }
 
 bool atomic_add_unless(Atomic* a, int64_t add, int64_t unless, Loc loc) {

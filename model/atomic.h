@@ -71,7 +71,12 @@ int64_t cmpxchg(SharedVar* v, int64_t old, int64_t desired, RmwOrder order, Loc 
 int64_t atomic_xchg_ordered(Atomic* a, int64_t v, RmwOrder order, Loc loc);
 int64_t atomic_cmpxchg_ordered(Atomic* a, int64_t old, int64_t desired, RmwOrder order,
                                Loc loc);
-int64_t atomic_inc_return_ordered(Atomic* a, RmwOrder order, Loc loc);
+// The arithmetic RMWs of atomic_t with an ordering (atomic_t.txt): atomic_{add,sub,inc,dec}_return
+// and their _relaxed/_acquire/_release forms return the new value, atomic_fetch_{add,sub,inc,dec}
+// and theirs the old one. `delta` is the signed amount (atomic_sub(i): -i), `kind` the op traced.
+enum class AtomicResult : uint8_t { kNew, kOld };
+int64_t atomic_arith_ordered(Atomic* a, OpKind kind, int64_t delta, RmwOrder order,
+                             AtomicResult result, Loc loc);
 // atomic_add_unless(v, a, u): adds a unless the value is u; true when it added (then fully
 // ordered, as a value-returning RMW; a failed one orders nothing).
 bool atomic_add_unless(Atomic* a, int64_t add, int64_t unless, Loc loc);

@@ -3,6 +3,7 @@
 // on plain variables, the ordering variants of the atomic_t RMWs, atomic_add_unless, the
 // smp_mb__*() barriers, spin_is_locked and barrier().
 #include "model/atomic.h"
+#include "model/ops.h"
 #include "model/spinlock.h"
 #include "scenarios/interp/runtime.h"
 
@@ -10,7 +11,9 @@ namespace ravel::interp {
 namespace {
 
 using model::Atomic;
+using model::AtomicResult;
 using model::RmwOrder;
+namespace op = model::op;
 
 template <RmwOrder O>
 Value xchg(Call& c) {
@@ -36,9 +39,16 @@ Value atomic_cmpxchg(Call& c) {
   int64_t neu = c.rt.encode(c.arg(2));
   return c.rt.decode(model::atomic_cmpxchg_ordered(a, old, neu, O, c.loc));
 }
-template <RmwOrder O>
-Value atomic_inc_return(Call& c) {
-  return Value::integer(model::atomic_inc_return_ordered(c.model<Atomic>(0), O, c.loc));
+// atomic_{inc,dec}_return*, atomic_fetch_{inc,dec}*: the atomic_t only; `Unit` is +1 or -1.
+template <OpKind K, int Unit, RmwOrder O, AtomicResult R>
+Value atomic_unit(Call& c) {
+  return Value::integer(model::atomic_arith_ordered(c.model<Atomic>(0), K, Unit, O, R, c.loc));
+}
+// atomic_{add,sub}_return*, atomic_fetch_{add,sub}*: the amount first (atomic_t.txt's order).
+template <OpKind K, int Sign, RmwOrder O, AtomicResult R>
+Value atomic_amount(Call& c) {
+  const int64_t delta = Sign * c.integer(0);
+  return Value::integer(model::atomic_arith_ordered(c.model<Atomic>(1), K, delta, O, R, c.loc));
 }
 Value atomic_add_unless(Call& c) {
   Atomic* a = c.model<Atomic>(0);

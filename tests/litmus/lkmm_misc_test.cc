@@ -31,6 +31,8 @@ const std::vector<BothModels> kMisc = {
     {"rmw-release-acquire.ravel", {}, {}},
     {"rmw-inc-return.ravel", {}, {}},
     {"rmw-relaxed.ravel", {"assertion"}, {}},
+    {"rmw-fetch-release-acquire.ravel", {}, {}},
+    {"rmw-fetch-relaxed.ravel", {"assertion"}, {}},
     // Value-only built-ins.
     {"err-ptr.ravel", {}, {}},
     {"kref-init.ravel", {}, {}},
