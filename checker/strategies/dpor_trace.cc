@@ -21,7 +21,8 @@ constexpr uint32_t kClockLanes = 8;
 
 // Sanitizer builds keep the plain loop: the clone resolver runs at relocation time, before the
 // sanitizer runtime is set up, and they measure correctness, not speed.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
 #define RAVEL_CLOCK_CLONES __attribute__((target_clones("avx2", "sse4.1", "default")))
 #else
 #define RAVEL_CLOCK_CLONES

@@ -43,6 +43,7 @@ struct LitmusResult {
   uint64_t learnt = 0;      // lkmm: lkmm_enum::Stats::learnt
   uint64_t skeletons = 0;   // lkmm: lkmm_enum::Stats::skeletons
   uint64_t mismatches = 0;  // lkmm: lkmm_enum::Stats::mismatches (Limits::cross_check)
+  uint64_t pieces = 0, busiest = 0;  // --threads: Stats::pieces and Stats::busiest
 };
 
 // A proposition over a final state ("0:r0" / "x" -> its value as printed).

@@ -53,6 +53,10 @@ struct Stats {
   uint64_t learnt = 0;
   uint64_t skeletons = 0;   // skeletons the model computed (lkmm/checker.h); the reference: 0
   uint64_t mismatches = 0;  // kCrossCheck: candidates the checker judged unlike lkmm::check
+  // A judging pass split over workers (lkmm_pieces.h): its pieces, and the most candidates
+  // one worker judged; 0 on one thread.
+  uint64_t pieces = 0;
+  uint64_t busiest = 0;
 };
 
 // When to stop before every candidate is checked (`ravel run --executions`, `--time-limit`,
@@ -72,8 +76,10 @@ struct Stop {
   Clock::time_point next_progress;
   Clock::duration progress_every = std::chrono::milliseconds(500);
   bool stopped = false;
-  uint64_t polls = 0;  // candidates since the clock was last read
-  bool now() {         // true when the enumeration must stop here
+  uint64_t polls = 0;   // candidates since the clock was last read
+  uint64_t checks = 0;  // calls of now(): the split judging pass's completeness (lkmm_pieces.h)
+  bool now() {          // true when the enumeration must stop here
+    ++checks;
     if (requested || (interrupted != nullptr && interrupted->load())) stopped = true;
     if (!stopped && (has_deadline || progress) && (++polls & 63) == 1) {
       const Clock::time_point t = Clock::now();
@@ -99,6 +105,7 @@ struct Limits {
   // those no earlier state covers (lkmm_visited.h): for the test that covering learns the same.
   bool every_state = false;
   bool cross_check = false;  // kCrossCheck: the skeleton cache's judgements checked again
+  unsigned workers = 1;      // the threads the judging pass runs on (--threads, lkmm_pieces.h)
   std::function<void(const Stats&)> progress;  // Stop's progress line, or none
   double progress_after_s = 1;                 // the line's first showing, after the start
   double progress_every_s = 0.5;               // and the least time between two
@@ -144,10 +151,12 @@ inline constexpr size_t kMaxPaths = 4096;
 
 // The candidate executions of `threads` threads over locations with initial values `init`.
 // False with *err set when they cannot be enumerated (a construct the front end refuses, too
-// many events or paths, domains that do not converge).
+// many events or paths, domains that do not converge). `workers`: the threads the exploration's
+// judging pass runs on (lkmm_pieces.h: the same executions in the same order for any number);
+// the reference enumeration runs on one.
 bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
-               Stats* stats, Error* err, Stop* stop = nullptr);
+               Stats* stats, Error* err, Stop* stop = nullptr, unsigned workers = 1);
 
 // Appends thread run `t` to `x`: its events after x's, and its RMW pairs, dependencies and RCU
 // sections moved to those indices (x's relations sized for them). How a candidate is laid
@@ -183,6 +192,6 @@ bool judge_fixed_rf(const std::vector<const lkmm_thread::Trace*>& ts,
 // refuses, too many events or paths, domains that do not converge).
 bool enumerate(const std::vector<lkmm_thread::Body>& bodies, const lkmm_thread::Layout& layout,
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
-               Stats* stats, Error* err, Stop* stop = nullptr);
+               Stats* stats, Error* err, Stop* stop = nullptr, unsigned workers = 1);
 
 }  // namespace ravel::litmus::lkmm_enum

@@ -12,6 +12,7 @@
 #include "scenarios/litmus/lkmm_depth.h"
 #include "scenarios/litmus/lkmm_emit.h"
 #include "scenarios/litmus/lkmm_hb_cut.h"
+#include "scenarios/litmus/lkmm_pieces.h"
 #include "scenarios/litmus/lkmm_visited.h"
 
 namespace ravel::litmus::lkmm_enum {
@@ -71,15 +72,44 @@ struct Runs {
   std::vector<HbCut::Run> cut;
 };
 
+// The judging pass cut into pieces (--threads, lkmm_pieces.h). A branch point is a loop over
+// a position's runs (dfs()) or over a read's sources (choose()). A piece is the path of
+// indices taken at the branch points from the root to a node, and a range of the node's own
+// branch point (a leaf: none), explored whole below that.
+struct Piece {
+  std::vector<uint32_t> path;
+  uint32_t lo = 0, hi = UINT32_MAX;
+};
+struct Split {
+  enum class Mode : uint8_t {
+    kWhole,   // the whole pass (one thread)
+    kCut,     // list the pieces (cut_piece())
+    kReplay,  // one piece: follow its path and range, then explore everything below
+  } mode = Mode::kWhole;
+  Piece piece;                           // kCut: the path so far; kReplay: the piece
+  std::vector<Piece>* pieces = nullptr;  // kCut: the pieces listed
+  size_t depth = 0;                      // branch points above the node
+  // The product of their widths: choosing a child uniformly at each branch point, 1 / ways is
+  // the chance of reaching the node, so the nodes cut at about kPieceWays ways number about
+  // kPieceWays (the chances of the nodes of one level add up to 1 at most).
+  uint64_t ways = 1;
+};
+// The pieces: enough to balance two to eight workers when a few pieces hold most of the
+// candidates, few enough that replaying their paths costs little next to judging. A function
+// of the program alone, so the pieces (and the order they are reported in) are the same for
+// any number of workers.
+constexpr uint64_t kPieceWays = 64;
+
 class Explorer : public lkmm_thread::ReadOracle {
  public:
   Explorer(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
            uint32_t axioms, const std::function<void(const Final&)>& cb, Stats* stats, Error* err,
-           Stop* stop)
+           Stop* stop, unsigned workers = 1)
       : init_(init),
         thread_paths_(thread_paths),
         axioms_(axioms),
-        cb_(cb),
+        workers_(workers),
+        cb_(&cb),
         stats_(stats),
         err_(err),
         stop_(stop),
@@ -102,6 +132,27 @@ class Explorer : public lkmm_thread::ReadOracle {
   }
 
   bool run();
+  // A worker of the split judging pass: the learnt state of `learnt` (its thread order and
+  // the values each thread stores), ready to judge pieces.
+  void adopt(const Explorer& learnt) {
+    order_ = learnt.order_;
+    stores_ = learnt.stores_;
+    start_pass(true);
+  }
+  // PieceWorker::checks_inside().
+  uint64_t checks_inside(const Stop& stop) const {
+    return inside_ ? stop.checks - inside_from_ : 0;
+  }
+  // Judges the piece `path` (Split::kReplay), reporting to `cb`, counting into `stats`.
+  bool judge_piece(const Piece& piece, const std::function<void(const Final&)>& cb, Stats* stats,
+                   Error* err, Stop* stop) {
+    cb_ = &cb, stats_ = stats, err_ = err, stop_ = stop;
+    split_ = Split{Split::Mode::kReplay, piece, nullptr, 0, 1};
+    inside_ = false;
+    failed_ = false;
+    dfs(0);
+    return !failed_;
+  }
 
   // The values a read may return, each once: the run fixes the value and choose() the write it
   // comes from. One run per source would repeat a path once per write of its value and reach the
@@ -121,7 +172,37 @@ class Explorer : public lkmm_thread::ReadOracle {
   // nothing (the hot path: every read of every run visited).
   template <class F>
   void each_source(size_t pos, int loc, const std::vector<Event>& own, size_t end, F f) const;
+  void start_pass(bool judging);
   bool pass(bool judging);
+  bool judge_split();
+  bool cut_piece(size_t width, bool leaf = false);
+  bool takes(size_t depth, size_t i) const {
+    const Piece& p = split_.piece;
+    if (split_.mode != Split::Mode::kReplay || depth > p.path.size()) return true;
+    return depth == p.path.size() ? p.lo <= i && i < p.hi : p.path[depth] == i;
+  }
+  // Split::kReplay: the piece's own part starts (its first child, or its leaf).
+  void go_inside() {
+    if (split_.mode != Split::Mode::kReplay || inside_) return;
+    inside_ = true;
+    inside_from_ = stop_ != nullptr ? stop_->checks : 0;
+  }
+  void enter(size_t depth, uint64_t ways, size_t width, size_t i) {
+    if (depth == split_.piece.path.size()) go_inside();
+    if (split_.mode == Split::Mode::kCut) {
+      split_.piece.path.resize(depth);
+      split_.piece.path.push_back(static_cast<uint32_t>(i));
+    }
+    split_.depth = depth + 1;
+    split_.ways = ways * std::max<size_t>(width, 1);
+  }
+  // Puts the branch depth and ways back when a branch point's loop ends (or returns early).
+  struct Leave {
+    Split& s;
+    size_t depth;
+    uint64_t ways;
+    ~Leave() { s.depth = depth, s.ways = ways; }
+  };
   void dfs(size_t pos);
   struct Pending;
   template <class F>
@@ -155,11 +236,16 @@ class Explorer : public lkmm_thread::ReadOracle {
   const std::vector<int64_t>& init_;
   const ThreadPaths& thread_paths_;
   uint32_t axioms_;
-  const std::function<void(const Final&)>& cb_;
+  unsigned workers_;  // of the judging pass (lkmm_pieces.h)
+  const std::function<void(const Final&)>* cb_;
   Stats* stats_;
   Error* err_;
   Stop* stop_;
   bool prune_rmw_;
+  Split split_;
+  bool inside_ = false;              // go_inside()
+  uint64_t inside_from_ = 0;         // the stop's checks then
+  std::vector<uint64_t> listed_at_;  // Split::kCut: the stop's checks when each piece was listed
   bool judging_ = false;
   bool cut_hb_ = false;  // the judging pass, with happens-before checked: hb_cut_ is used
   bool failed_ = false;
@@ -343,6 +429,7 @@ void Explorer::dfs(size_t pos) {
     runs.cut.clear();
     if (cut_hb_) runs.cut.resize(runs.traces.size());  // filled as the cut needs them
   }
+  if (cut_piece(runs.traces.size())) return;
   // The promises the threads before made on this one: the same for each of its runs.
   std::vector<Pending> promised;
   for (size_t q = 0; q < pos; ++q) {
@@ -351,8 +438,10 @@ void Explorer::dfs(size_t pos) {
       if (s.kind == Source::Kind::kPromise && s.thread == t) promised.push_back({q, int(i), {}});
     }
   }
+  const Leave leave{split_, split_.depth, split_.ways};
   for (size_t i = 0; i < runs.traces.size(); ++i) {
     if (failed_ || (stop_ != nullptr && stop_->stopped)) return;
+    if (!takes(leave.depth, i)) continue;
     const Trace& r = runs.traces[i];
     if (too_long(pos, r)) return;
     // Most runs of a thread others read promises from break one of them and lead nowhere:
@@ -360,6 +449,7 @@ void Explorer::dfs(size_t pos) {
     // below holds them; a branch that makes no such promise notes them).
     if (!keeps(r, promised)) continue;
     if (!judging_) depths(pos, r), note(t, pos, r);  // the judging pass learns nothing new
+    enter(leave.depth, leave.ways, runs.traces.size(), i);
     visit(pos, r, cut_hb_ ? &runs.cut[i] : nullptr, promised);
   }
   runs_[pos] = nullptr;
@@ -438,6 +528,7 @@ bool Explorer::too_long(size_t pos, const Trace& r) {
 void Explorer::choose(size_t pos, size_t k) {
   if (k == pending_[pos].size()) return dfs(pos + 1);
   const Pending& p = pending_[pos][k];
+  if (cut_piece(p.options.size())) return;
   Source& slot = src_[p.pos][p.event];
   const Source saved = slot;
   const Trace& r = *runs_[p.pos];
@@ -445,8 +536,11 @@ void Explorer::choose(size_t pos, size_t k) {
   // A learning pass: a storing read takes the first free write of its value, besides its
   // promises (see learns()).
   bool took = false;
-  for (const Source& s : p.options) {
+  const Leave leave{split_, split_.depth, split_.ways};
+  for (size_t j = 0; j < p.options.size(); ++j) {
+    const Source& s = p.options[j];
     if (failed_ || (stop_ != nullptr && stop_->stopped)) break;
+    if (!takes(leave.depth, j)) continue;
     if (!judging_ && !storing && !learns(pos, p, s)) continue;
     if (!judging_ && storing && s.kind != Source::Kind::kPromise && took) continue;
     if (judging_ && prune_rmw_ && !coherent_in_thread(pos, p, s)) continue;
@@ -460,6 +554,7 @@ void Explorer::choose(size_t pos, size_t k) {
     }
     took = took || (storing && s.kind != Source::Kind::kPromise);
     slot = s;
+    enter(leave.depth, leave.ways, p.options.size(), j);
     choose(pos, k + 1);
     if (cut) rmw_taken_.erase(s);
     if (rfe) hb_cut_.undo();
@@ -536,7 +631,8 @@ bool Explorer::coherent_in_thread(size_t pos, const Pending& p, const Source& s)
 }
 
 void Explorer::leaf() {
-  if (!judging_) return;
+  if (!judging_ || cut_piece(0, true)) return;
+  go_inside();
   const size_t n = order_.size();
   // Members, so that the leaves (one per combination judged) reuse their memory.
   std::vector<const Trace*>& ts = leaf_ts_;
@@ -556,7 +652,7 @@ void Explorer::leaf() {
       rf[t][i] = s.kind == Source::Kind::kInit ? s.event : base[s.thread] + s.event;
     }
   }
-  if (!judge_fixed_rf(ts, init_, rf, axioms_, cb_, stats_, err_, stop_, &judge_state_)) {
+  if (!judge_fixed_rf(ts, init_, rf, axioms_, *cb_, stats_, err_, stop_, &judge_state_)) {
     failed_ = true;
   }
 }
@@ -727,7 +823,7 @@ bool Explorer::settled() const {
   return true;
 }
 
-bool Explorer::pass(bool judging) {
+void Explorer::start_pass(bool judging) {
   judging_ = judging;
   cut_hb_ = judging && (axioms_ & lkmm::kHappensBefore) && !(axioms_ & kNoPruning);
   if (cut_hb_) {
@@ -739,8 +835,79 @@ bool Explorer::pass(bool judging) {
   dropped_.clear();
   for (auto& cache : cache_at_) cache.clear();  // the promises may have changed
   for (auto& seen : seen_at_) seen.clear();
+}
+
+bool Explorer::pass(bool judging) {
+  start_pass(judging);
   dfs(0);
   return !failed_;
+}
+
+// Split::kCut at a branch point of `width` children (or a leaf): whether the node is listed
+// as pieces instead of explored. A node whose children reach kPieceWays ways is cut into
+// about kPieceWays / ways ranges of children, each a piece; a leaf reached below that is one.
+bool Explorer::cut_piece(size_t width, bool leaf) {
+  if (split_.mode != Split::Mode::kCut) return false;
+  if (!leaf && split_.ways * width < kPieceWays) return false;
+  Piece p = split_.piece;
+  p.path.resize(split_.depth);
+  const uint64_t checks = stop_ != nullptr ? stop_->checks : 0;
+  if (leaf) {
+    split_.pieces->push_back(std::move(p));
+    listed_at_.push_back(checks);
+    return true;
+  }
+  const uint64_t n = std::min<uint64_t>(width, (kPieceWays + split_.ways - 1) / split_.ways);
+  const size_t size = (width + n - 1) / n;
+  for (size_t lo = 0; lo < width; lo += size) {
+    p.lo = static_cast<uint32_t>(lo), p.hi = static_cast<uint32_t>(std::min(lo + size, width));
+    split_.pieces->push_back(p);
+    listed_at_.push_back(checks);
+  }
+  return true;
+}
+
+// The judging pass on workers_ threads: its pieces listed on this one (the upper nodes only),
+// then judged by the workers and reported in their order (lkmm_pieces.h), so the consistent
+// executions reach the callback in the order pass(true) reports them.
+bool Explorer::judge_split() {
+  std::vector<Piece> pieces;
+  split_ = Split{Split::Mode::kCut, {}, &pieces, 0, 1};
+  const bool listed = pass(true);  // false: an error below the pieces listed (too_long())
+  const Error cut_err = *err_;
+  split_ = Split{};
+  if (stop_ != nullptr && stop_->stopped) return true;
+  auto make = [&]() -> std::unique_ptr<PieceWorker> {
+    auto e = std::make_unique<Explorer>(order_.size(), init_, thread_paths_, axioms_, *cb_, stats_,
+                                        err_, stop_);
+    e->adopt(*this);
+    class Worker : public PieceWorker {
+     public:
+      Worker(std::unique_ptr<Explorer> e, const std::vector<Piece>& pieces)
+          : e_(std::move(e)), pieces_(pieces) {}
+      bool judge(size_t k, const std::function<void(const Final&)>& cb, Stats* stats, Error* err,
+                 Stop* stop) override {
+        return e_->judge_piece(pieces_[k], cb, stats, err, stop);
+      }
+      uint64_t checks_inside(const Stop& stop) const override { return e_->checks_inside(stop); }
+
+     private:
+      std::unique_ptr<Explorer> e_;
+      const std::vector<Piece>& pieces_;
+    };
+    return std::make_unique<Worker>(std::move(e), pieces);
+  };
+  std::vector<uint64_t> listed_after;
+  for (uint64_t at : listed_at_)
+    listed_after.push_back((stop_ != nullptr ? stop_->checks : 0) - at);
+  if (!judge_pieces(pieces.size(), workers_, make, *cb_, stats_, err_, stop_, listed_after)) {
+    return false;
+  }
+  if (!listed && (stop_ == nullptr || !stop_->stopped)) {
+    *err_ = cut_err;  // met after every piece before it, as pass(true) meets it
+    return false;
+  }
+  return true;
 }
 
 bool Explorer::run() {
@@ -759,15 +926,15 @@ bool Explorer::run() {
     if (stop_ != nullptr && stop_->stopped) return true;
   }
   stats_->learnt = fingerprint(stores_);
-  return pass(true);
+  return workers_ > 1 ? judge_split() : pass(true);
 }
 
 }  // namespace
 
 bool explore(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
              uint32_t axioms, const std::function<void(const Final&)>& on_consistent, Stats* stats,
-             Error* err, Stop* stop) {
-  Explorer e(threads, init, thread_paths, axioms, on_consistent, stats, err, stop);
+             Error* err, Stop* stop, unsigned workers) {
+  Explorer e(threads, init, thread_paths, axioms, on_consistent, stats, err, stop, workers);
   return e.run();
 }
 

@@ -25,6 +25,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -63,6 +64,17 @@ struct Layout {
   // spin_lock_nested()s with a subclass above 0: (pos_key, lock location) -> the subclass
   // (lkmm_ravel_raw.cc); LockOrder keys the acquisition by that subclass's class.
   mutable std::map<std::pair<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, int>, int> nested;
+  // The four maps above are filled by the threads' paths, which the workers of a split
+  // judging pass (--threads, lkmm_pieces.h) compute at once while the judge reads them: each
+  // insertion goes through note(), under sites_mu, which the judge holds while it judges an
+  // execution (recursive: its final block's paths insert too). Entries are never changed nor
+  // erased, so what a lookup found stays valid.
+  mutable std::recursive_mutex sites_mu;
+  template <class Map, class... Args>
+  auto note(Map* map, Args&&... args) const {
+    const std::lock_guard<std::recursive_mutex> hold(sites_mu);
+    return map->emplace(std::forward<Args>(args)...);
+  }
   // Work items (lkmm_ravel_work.cc): threads[tasks + i] is works[i]'s worker, work_tasks[i]
   // its name and position.
   struct Work {

@@ -167,7 +167,7 @@ void Eval::rcu_barrier(const std::string& n, const Expr* e, Frame& f) {
   for (const Layout::Work* w : queued) {
     const uint64_t at = em_.trace.ev.size();
     if (em_.read(w->done, lkmm::kOnce | lkmm::kAcquire, 0).v != 0) continue;
-    lay_.waits.emplace(pos_key(e->pos), n);
+    lay_.note(&lay_.waits, pos_key(e->pos), n);
     block(e->pos, at, at + 1);
   }
   sync();

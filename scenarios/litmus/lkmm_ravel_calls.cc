@@ -216,7 +216,7 @@ Val Eval::lock_at(const std::string& n, int loc, uint64_t addr, lang::Pos pos,
   const bool got = em_.try_lock(loc, addr).v != 0;
   wait_read(before, false);  // sleeps while the lock is held (timeouts_late)
   if (!got) {
-    lay_.lock_waits.emplace(pos_key(pos), std::string(callee));
+    lay_.note(&lay_.lock_waits, pos_key(pos), std::string(callee));
     block(pos, before, UINT64_MAX, spin);
   }
   held_.push_back(loc);

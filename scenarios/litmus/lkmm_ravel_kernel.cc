@@ -133,7 +133,7 @@ void Eval::wait_for_completion(const Expr* e, Frame& f) {
   Val old = em_.read(loc, lkmm::kOnce | lkmm::kRmwInsn | lkmm::kAcquire, addr);
   wait_read(before, true);  // sleeps while done is 0 (timeouts_late)
   if (old.v == 0) {
-    lay_.waits.emplace(pos_key(e->pos), "wait_for_completion");
+    lay_.note(&lay_.waits, pos_key(e->pos), "wait_for_completion");
     block(e->pos, before);
   }
   if (old.v == kUintMax) return;  // complete_all(): every wait returns, nothing consumed
@@ -233,7 +233,8 @@ Val Eval::kref_put(const Expr* e, Frame& f) {
 Val Eval::trylock_at(int loc, uint64_t addr, int64_t value, int64_t* seen) {
   Val v = em_.try_lock(loc, addr, value, seen);
   sync();
-  if (v.v != 0) held_.push_back(loc), lay_.trylocks.insert({pos_key(em_.last_pos), loc});
+  if (v.v != 0)
+    held_.push_back(loc), lay_.note(&lay_.trylocks, std::make_pair(pos_key(em_.last_pos), loc));
   return v;
 }
 

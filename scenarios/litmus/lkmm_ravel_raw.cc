@@ -116,7 +116,7 @@ void Eval::spin_nested(const Expr* e, Frame& f) {
   // Keyed by the call (a blocked attempt's position) and by the statement (the lock event's).
   for (lang::Pos at : {e->pos, em_.last_pos}) {
     if (sub.v == 0) break;
-    auto [it, fresh] = lay_.nested.emplace(std::make_pair(pos_key(at), loc), sub.v);
+    auto [it, fresh] = lay_.note(&lay_.nested, std::make_pair(pos_key(at), loc), sub.v);
     if (!fresh && it->second != sub.v)
       refuse(e->pos, "spin_lock_nested() with varying subclasses is not modelled under lkmm");
   }

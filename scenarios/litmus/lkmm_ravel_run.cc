@@ -58,6 +58,8 @@ class Judge {
   }
 
   void operator()(const lkmm_enum::Final& f) {
+    // The workers of a split judging pass add wait sites meanwhile (Layout::note()).
+    const std::lock_guard<std::recursive_mutex> hold(lay_.sites_mu);
     // A path that met what lkmm models only in part (a "refused" finding, e.g. a second
     // callback on one fence: lkmm_ravel_fence.cc) refuses the scenario once an execution with
     // it is consistent; the reference enumeration's inconsistent candidates do not.
@@ -340,7 +342,7 @@ bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t
       const uint32_t how = lkmm::kAllAxioms | (limits.explore ? lkmm_enum::kExplore : 0u) |
                            (limits.cross_check ? lkmm_enum::kCrossCheck : 0u);
       ok = lkmm_enum::enumerate(lay.threads.size(), lay.init, paths, how, std::ref(judge), &stats,
-                                &err, &stop);
+                                &err, &stop, limits.workers);
     } catch (const Error& e) {
       err = e, ok = false;
     } catch (const lkmm_ravel::QueuedAgain& q) {
@@ -359,6 +361,7 @@ bool run_ravel_lkmm(const lang::Program& prog, const lang::Source& src, uint32_t
   out->runs = stats.runs;
   out->skeletons = stats.skeletons;
   out->mismatches = stats.mismatches;
+  out->pieces = stats.pieces, out->busiest = stats.busiest;
   out->run.result.complete = !stop.stopped;
   out->run.result.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -49,6 +49,7 @@ struct RavelLkmmResult {
   uint64_t runs = 0;                   // thread runs explored (lkmm_enum::Stats::runs)
   uint64_t skeletons = 0;              // the model's skeletons computed (Stats::skeletons)
   uint64_t mismatches = 0;             // Stats::mismatches (Limits::cross_check)
+  uint64_t pieces = 0, busiest = 0;    // --threads: Stats::pieces and Stats::busiest
   // Consistent executions dropped because a wait read an older write and would read again:
   // an await re-reads its condition (a woken wait_event too), a lock waits for the unlock.
   uint64_t dropped = 0;       // by an await, wait_for_completion or wait_event that re-reads

@@ -218,7 +218,8 @@ void Eval::rw_acquire(const std::string& n, bool rwlock, bool read, const Expr* 
     em_.trace.ev.back().tags = lkmm::kOnce;  // a failed attempt: a relaxed read only
     if (read) em_.trace.rw_read |= uint64_t{1} << before;
     if (recursive) em_.trace.rw_recursive |= uint64_t{1} << before;
-    lay_.lock_waits.emplace(pos_key(e->pos), std::string(lang::builtins()[e->a->bind.index].name));
+    lay_.note(&lay_.lock_waits, pos_key(e->pos),
+              std::string(lang::builtins()[e->a->bind.index].name));
     block(e->pos, before);
   }
   rw_take(loc, addr, old, delta, read, recursive);

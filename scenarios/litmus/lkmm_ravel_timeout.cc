@@ -231,7 +231,7 @@ Val Eval::wait_timeout(const Expr* e, Frame& f) {
   }
   wait_read(before, true);  // sleeps while done is 0 (timeouts_late)
   if (old.v == 0 && timeout.v == kMaxScheduleTimeout) {
-    lay_.waits.emplace(pos_key(e->pos), "wait_for_completion_timeout");
+    lay_.note(&lay_.waits, pos_key(e->pos), "wait_for_completion_timeout");
     block(e->pos, before);
   }
   if (old.v == 0) {

@@ -70,7 +70,7 @@ Val Eval::wait_event_timeout(const Expr* e, Frame& f) {
   sync();
   if (cond(e->args[1], f)) return Val{left, t.deps};
   if (t.v == kMaxScheduleTimeout) {
-    lay_.waits.emplace(pos_key(e->pos), "wait_event_timeout");
+    lay_.note(&lay_.waits, pos_key(e->pos), "wait_event_timeout");
     block(e->pos, queued, queued + 1);
   }
   time_out(r);
@@ -91,7 +91,7 @@ Val Eval::fence_sleep(const Layout::Fence& fc, int64_t timeout, const char* name
   sync();
   if (v.v != 0) return Val{timeout, v.deps};
   if (timeout == kMaxScheduleTimeout) {
-    lay_.waits.emplace(pos_key(pos), name);
+    lay_.note(&lay_.waits, pos_key(pos), name);
     block(pos, before);
   }
   time_out(r);

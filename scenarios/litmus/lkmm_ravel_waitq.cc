@@ -74,7 +74,7 @@ void Eval::wait_event(const Expr* e, Frame& f) {
   em_.fence(lkmm::Fence::kMb);
   sync();
   if (cond(e->args[1], f)) return;
-  lay_.waits.emplace(pos_key(e->pos), "wait_event");
+  lay_.note(&lay_.waits, pos_key(e->pos), "wait_event");
   block(e->pos, queued, queued + 1);
 }
 

@@ -246,7 +246,7 @@ void Eval::flush_work(const Expr* e, Frame& f) {
   if (em_.read(w.pending, lkmm::kOnce | lkmm::kAcquire, 0).v == 0) return;
   const uint64_t at = em_.trace.ev.size();
   if (em_.read(w.done, lkmm::kOnce | lkmm::kAcquire, 0).v != 0) return;
-  lay_.waits.emplace(pos_key(e->pos), "flush_work");
+  lay_.note(&lay_.waits, pos_key(e->pos), "flush_work");
   block(e->pos, at, at + 1);
 }
 

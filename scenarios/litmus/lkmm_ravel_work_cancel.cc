@@ -98,7 +98,7 @@ Val Eval::cancel_work(const Expr* e, Frame& f) {
   if (work_dequeued(w)) return Val{1, pending.deps};  // stolen: the worker runs nothing
   const uint64_t at = em_.trace.ev.size();
   if (em_.read(w.done, lkmm::kOnce | lkmm::kAcquire, 0).v == 0) {
-    lay_.waits.emplace(pos_key(e->pos), "cancel_work_sync");
+    lay_.note(&lay_.waits, pos_key(e->pos), "cancel_work_sync");
     block(e->pos, at, at + 1);
   }
   return Val{0, pending.deps};

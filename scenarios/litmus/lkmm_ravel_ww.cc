@@ -226,7 +226,7 @@ Val Eval::ww_lock(const std::string& n, WwCtx& c, int64_t token, const Expr* e, 
     return Val{-EDEADLK, taken.deps | c.stamp.deps};
   }
   em_.trace.ww_nest |= last;  // the blocked attempt's read
-  lay_.lock_waits.emplace(pos_key(e->pos), n);
+  lay_.note(&lay_.lock_waits, pos_key(e->pos), n);
   block(e->pos, before);
 }
 

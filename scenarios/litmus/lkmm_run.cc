@@ -125,7 +125,8 @@ bool run_lkmm(const std::string& file, const std::string& text, const Test& t, u
     const uint32_t how = axioms | (limits.explore ? lkmm_enum::kExplore : 0u) |
                          (limits.every_state ? lkmm_enum::kEveryState : 0u) |
                          (limits.cross_check ? lkmm_enum::kCrossCheck : 0u);
-    ok = ok && lkmm_enum::enumerate(bodies, layout, how, observe, &stats, &err, &stop);
+    ok = ok &&
+         lkmm_enum::enumerate(bodies, layout, how, observe, &stats, &err, &stop, limits.workers);
   } catch (const Error& e) {
     err = e, ok = false;
   }
@@ -139,6 +140,7 @@ bool run_lkmm(const std::string& file, const std::string& text, const Test& t, u
   out->learnt = stats.learnt;
   out->skeletons = stats.skeletons;
   out->mismatches = stats.mismatches;
+  out->pieces = stats.pieces, out->busiest = stats.busiest;
   out->run.result.complete = !stop.stopped;
   out->run.result.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

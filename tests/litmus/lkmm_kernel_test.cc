@@ -7,6 +7,7 @@
 // lacks it; what remains is refused at its line:col.
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,8 +34,8 @@ TEST(LkmmOptions, OptionsWithoutAnLkmmMeaningAreRefused) {
       {"--strategy pct --depth 2", "--strategy does not apply"},
       {"--seed 7", "--seed does not apply with --memory-model lkmm"},
       {"--estimate", "--estimate estimates dpor's interleavings"},
-      {"--threads 2", "--threads, --simulate-workers and --mpi split dpor's exploration"},
-      {"--simulate-workers 2", "--threads, --simulate-workers and --mpi"},
+      {"--simulate-workers 2", "--simulate-workers, --mpi and --split-order split dpor's"},
+      {"--threads 2 --split-order independent", "--simulate-workers, --mpi and --split-order"},
       {"--replay v1:0", "--replay is not supported with --memory-model lkmm"},
       {"--no-reduction=commute", "--no-reduction names dpor's reductions"},
       {"--signals", "--signals and --timeouts apply to sleeping waits"},
@@ -46,8 +47,8 @@ TEST(LkmmOptions, OptionsWithoutAnLkmmMeaningAreRefused) {
       Result r = ravel("run --memory-model lkmm " + opt + " " + file);
       EXPECT_EQ(r.code, 2) << opt << " " << file << "\n" << r.out << r.err;
       EXPECT_EQ(r.out, "") << opt;
-      // A litmus test may meet an earlier refusal (--replay, --threads apply to scenarios
-      // only); the message names the option either way.
+      // A litmus test may meet an earlier refusal (--replay applies to scenarios only); the
+      // message names the option either way.
       const std::string name = opt.substr(0, opt.find_first_of(" ="));
       const bool litmus = std::string(file).ends_with(".litmus");
       EXPECT_NE(r.err.find(litmus ? name : "ravel: " + msg), std::string::npos) << opt << "\n"
@@ -95,6 +96,46 @@ TEST(LkmmOptions, HonouredOptionsKeepTheirMeaning) {
   Result verbose = ravel("run --verbose --memory-model lkmm tests/litmus/ravel/lock-counter.ravel");
   EXPECT_NE(verbose.out.find("candidate executions 34, consistent 7"), std::string::npos)
       << verbose.out;
+}
+
+// --threads N splits the judging pass (scenarios/litmus/lkmm_pieces.h): the same output for
+// any N, the trace and JUnit included; only the work counters of --verbose (thread runs, model
+// skeletons) count what each worker's caches saved, and stderr says how the pieces spread.
+TEST(LkmmOptions, ThreadsSplitTheJudgingPassWithTheSameOutput) {
+  auto masked = [](const std::string& s) {
+    std::string out = std::regex_replace(s, std::regex("[0-9]+\\.[0-9]+"), "T");  // times
+    return std::regex_replace(out, std::regex("thread runs [0-9]+, model skeletons [0-9]+"), "W");
+  };
+  const std::string files =
+      " tests/litmus/ravel-kernel/fence-mp-bits.ravel tests/litmus/ravel/lock-counter.ravel";
+  std::string trace_one, junit_one;
+  for (const char* threads : {"", " --threads 1", " --threads 2", " --threads 0"}) {
+    const std::string n = *threads == 0 ? "" : std::string(threads + 11);
+    const std::string dir = scratch("traces" + n), xml = scratch("junit" + n + ".xml");
+    const std::string opts = std::string(" --memory-model lkmm") + threads;
+    Result text = ravel("run --verbose --trace " + dir + " --junit " + xml + opts + files);
+    Result json = ravel("run --json" + opts + files);
+    Result litmus = ravel("run --verbose" + opts + " tests/litmus/lkmm/sb-once.litmus");
+    EXPECT_EQ(text.code, 0) << threads << text.err;
+    EXPECT_EQ(litmus.code, 0) << threads << litmus.err;
+    static std::string text_one, json_one, litmus_one;
+    if (*threads == 0) {
+      text_one = masked(text.out), json_one = masked(json.out), litmus_one = masked(litmus.out);
+      trace_one = slurp(dir + "/fence-mp-bits.json"), junit_one = masked(slurp(xml));
+      EXPECT_NE(trace_one, "");
+      EXPECT_EQ(text.err.find("workers:"), std::string::npos) << text.err;
+      continue;
+    }
+    EXPECT_EQ(masked(text.out), text_one) << threads;
+    EXPECT_EQ(masked(json.out), json_one) << threads;
+    EXPECT_EQ(masked(litmus.out), litmus_one) << threads;
+    EXPECT_EQ(slurp(dir + "/fence-mp-bits.json"), trace_one) << threads;
+    EXPECT_EQ(masked(slurp(xml)), junit_one) << threads;
+    if (n != "2") continue;  // one worker (--threads 1, or 0 on one core) judges unsplit
+    EXPECT_NE(text.err.find("lock-counter.ravel: threads: 2 workers: 34 candidate executions in "),
+              std::string::npos)
+        << text.err;
+  }
 }
 
 // --junit: one test case per scenario, a failure (with the witness in its body) when the outcome

@@ -365,7 +365,9 @@ int run_run(const std::vector<std::string>& args) {
   if (!o.replay.empty() && is_litmus_file(files[0])) {
     return usage_error("run", "--replay applies to .ravel scenarios, not to litmus tests");
   }
-  const bool parallel = o.threads_given || o.simulate_workers > 0 || o.mpi;
+  // Under lkmm a litmus test's judging pass is split as a scenario's (lkmm_options_ok()).
+  const bool parallel =
+      o.memory_model != "lkmm" && (o.threads_given || o.simulate_workers > 0 || o.mpi);
   for (const std::string& f : files) {
     if (parallel && is_litmus_file(f)) {
       return usage_error("run", "--threads, --simulate-workers and --mpi apply to .ravel "

@@ -48,6 +48,7 @@ int run_litmus_file(const RunOptions& o, const std::string& file, const litmus::
   } else if (!o.quiet || !r.match || errored) {
     std::fputs(litmus::litmus_text(info, l.test, r, o.verbose).c_str(), stdout);
   }
+  lkmm_pieces_note(o, file, r.candidates, r.pieces, r.busiest);
   row->verdict = errored ? "ERROR" : r.match ? "PASS" : "FAIL";
   row->expected = l.test.result.empty() ? "-" : l.test.result;
   row->found = r.found;

@@ -50,4 +50,9 @@ bool lkmm_options_ok(const RunOptions& o, const std::vector<std::string>& files)
 // --executions, --time-limit and --stop-on-first as the enumerator's limits.
 litmus::lkmm_enum::Limits lkmm_limits(const RunOptions& o);
 
+// --threads with --verbose under lkmm (stderr): how the judging pass's pieces spread over the
+// workers, as sc's "threads:" line says it of dpor's (docs/parallel.md "Under lkmm").
+void lkmm_pieces_note(const RunOptions& o, const std::string& file, uint64_t candidates,
+                      uint64_t pieces, uint64_t busiest);
+
 }  // namespace ravel::cli

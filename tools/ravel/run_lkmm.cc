@@ -1,10 +1,12 @@
 // tools/ravel/run_lkmm.cc: one .ravel scenario of `ravel run --memory-model lkmm`
 // (docs/litmus.md "Scenarios under lkmm"): the verdict line and JSON object of an sc run, with
 // strategy "axiomatic", each violation followed by the witness execution's rf and co.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "scenarios/interp/outcome.h"
 #include "scenarios/litmus/lkmm_ravel_run.h"
@@ -106,6 +108,7 @@ int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::
   } else if (!o.quiet || !out.match) {
     std::fputs(text.c_str(), stdout);
   }
+  lkmm_pieces_note(o, file, r.candidates, r.pieces, r.busiest);
   if (junit != nullptr) *junit = lkmm_junit_case(info, prog, out, text);
   if (sarif != nullptr) sarif->add_lkmm(file, prog, r, out);
   int rc = out.match ? kExitOk : kExitMismatch;
@@ -135,6 +138,8 @@ litmus::lkmm_enum::Limits lkmm_limits(const RunOptions& o) {
   // The exploration by reads-from is the default; RAVEL_LKMM_REFERENCE=1 runs the brute-force
   // enumeration of candidate executions instead, to compare (docs/litmus.md).
   l.explore = std::getenv("RAVEL_LKMM_REFERENCE") == nullptr;
+  l.workers = o.threads == 0 ? std::max(1u, std::thread::hardware_concurrency())
+                             : static_cast<unsigned>(o.threads);
   // On a terminal, what the enumeration has done so far, from its first second on: a run whose
   // thread runs multiply before any candidate is complete shows it is working (and how hard).
   if (progress_wanted(o)) {
@@ -154,6 +159,19 @@ litmus::lkmm_enum::Limits lkmm_limits(const RunOptions& o) {
   return l;
 }
 
+void lkmm_pieces_note(const RunOptions& o, const std::string& file, uint64_t candidates,
+                      uint64_t pieces, uint64_t busiest) {
+  if (!o.verbose || pieces == 0) return;
+  const unsigned workers = lkmm_limits(o).workers;
+  const double mean = static_cast<double>(candidates) / workers;
+  std::fprintf(stderr,
+               "%s: threads: %u workers: %llu candidate executions in %llu pieces; candidates "
+               "per worker: busiest %llu, mean %.1f (%.2fx)\n",
+               file.c_str(), workers, static_cast<unsigned long long>(candidates),
+               static_cast<unsigned long long>(pieces), static_cast<unsigned long long>(busiest),
+               mean, mean > 0 ? static_cast<double>(busiest) / mean : 0.0);
+}
+
 namespace {
 
 // The refusal of an option under lkmm for any file, or nullptr. Each names what the option
@@ -165,9 +183,10 @@ const char* refused_for_all(const RunOptions& o) {
   }
   if (o.seed_given) return "--seed does not apply with --memory-model lkmm: nothing is sampled";
   if (o.estimate) return "--estimate estimates dpor's interleavings, not lkmm's executions";
-  if (o.threads_given || o.simulate_workers > 0 || o.mpi) {
-    return "--threads, --simulate-workers and --mpi split dpor's exploration; --memory-model "
-           "lkmm enumerates candidate executions on one thread";
+  if (o.simulate_workers > 0 || o.mpi || o.split_order_given) {
+    return "--simulate-workers, --mpi and --split-order split dpor's exploration; under "
+           "--memory-model lkmm the judging pass is split over the threads of one process "
+           "(--threads N, docs/parallel.md)";
   }
   if (!o.replay.empty()) {
     return "--replay is not supported with --memory-model lkmm: an LKMM execution has no "
