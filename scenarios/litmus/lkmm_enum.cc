@@ -391,7 +391,7 @@ bool judge_fixed_rf(const std::vector<const Trace*>& ts, const std::vector<int64
 
 bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
-               Stats* stats, Error* err, Stop* stop, unsigned workers) {
+               Stats* stats, Error* err, Stop* stop, Workers workers) {
   if (axioms & kExplore) {
     return explore(threads, init, thread_paths, axioms, on_consistent, stats, err, stop, workers);
   }
@@ -420,7 +420,7 @@ bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPat
 
 bool enumerate(const std::vector<lkmm_thread::Body>& bodies, const lkmm_thread::Layout& layout,
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
-               Stats* stats, Error* err, Stop* stop, unsigned workers) {
+               Stats* stats, Error* err, Stop* stop, Workers workers) {
   auto thread_paths = [&](int p, const Domain& domain, std::vector<Trace>* out, Error* e) {
     return lkmm_thread::paths(bodies[p], p, layout, domain, kMaxPaths, out, e);
   };

@@ -54,9 +54,17 @@ struct Stats {
   uint64_t skeletons = 0;   // skeletons the model computed (lkmm/checker.h); the reference: 0
   uint64_t mismatches = 0;  // kCrossCheck: candidates the checker judged unlike lkmm::check
   // A judging pass split over workers (lkmm_pieces.h): its pieces, and the most candidates
-  // one worker judged; 0 on one thread.
+  // one worker judged (simulated: would judge); 0 on one thread.
   uint64_t pieces = 0;
   uint64_t busiest = 0;
+};
+
+// The workers the exploration's judging pass is split over (lkmm_pieces.h): `n` threads
+// (--threads N), or, `simulated`, n logical workers whose pieces one thread judges in turn
+// (--simulate-workers K: Stats::busiest is then the busiest one's candidates).
+struct Workers {
+  unsigned n = 1;
+  bool simulated = false;
 };
 
 // When to stop before every candidate is checked (`ravel run --executions`, `--time-limit`,
@@ -105,7 +113,7 @@ struct Limits {
   // those no earlier state covers (lkmm_visited.h): for the test that covering learns the same.
   bool every_state = false;
   bool cross_check = false;  // kCrossCheck: the skeleton cache's judgements checked again
-  unsigned workers = 1;      // the threads the judging pass runs on (--threads, lkmm_pieces.h)
+  Workers workers;           // the judging pass's (--threads, --simulate-workers)
   std::function<void(const Stats&)> progress;  // Stop's progress line, or none
   double progress_after_s = 1;                 // the line's first showing, after the start
   double progress_every_s = 0.5;               // and the least time between two
@@ -156,7 +164,7 @@ inline constexpr size_t kMaxPaths = 4096;
 // the reference enumeration runs on one.
 bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
-               Stats* stats, Error* err, Stop* stop = nullptr, unsigned workers = 1);
+               Stats* stats, Error* err, Stop* stop = nullptr, Workers workers = {});
 
 // Appends thread run `t` to `x`: its events after x's, and its RMW pairs, dependencies and RCU
 // sections moved to those indices (x's relations sized for them). How a candidate is laid
@@ -192,6 +200,6 @@ bool judge_fixed_rf(const std::vector<const lkmm_thread::Trace*>& ts,
 // refuses, too many events or paths, domains that do not converge).
 bool enumerate(const std::vector<lkmm_thread::Body>& bodies, const lkmm_thread::Layout& layout,
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
-               Stats* stats, Error* err, Stop* stop = nullptr, unsigned workers = 1);
+               Stats* stats, Error* err, Stop* stop = nullptr, Workers workers = {});
 
 }  // namespace ravel::litmus::lkmm_enum

@@ -90,21 +90,27 @@ struct Split {
   std::vector<Piece>* pieces = nullptr;  // kCut: the pieces listed
   size_t depth = 0;                      // branch points above the node
   // The product of their widths: choosing a child uniformly at each branch point, 1 / ways is
-  // the chance of reaching the node, so the nodes cut at about kPieceWays ways number about
-  // kPieceWays (the chances of the nodes of one level add up to 1 at most).
+  // the chance of reaching the node, so the nodes cut at about w ways number about w (the
+  // chances of the nodes of one level add up to 1 at most).
   uint64_t ways = 1;
 };
-// The pieces: enough to balance two to eight workers when a few pieces hold most of the
-// candidates, few enough that replaying their paths costs little next to judging. A function
-// of the program alone, so the pieces (and the order they are reported in) are the same for
-// any number of workers.
-constexpr uint64_t kPieceWays = 64;
+// The pieces: 8 K^2 ways for K workers (64 at least). The busiest worker exceeds the mean by
+// about its heaviest piece, and the candidates of the pieces are uneven, so the pieces must
+// outnumber the workers more the more workers there are: measured with --simulate-workers
+// (docs/parallel.md, "Under lkmm"), 8 K^2 keeps the busiest of 16 and of 64 workers within
+// 1.25x of the mean on the bench programs, where 32 K left it at 1.4x and 2.3x; more pieces
+// cost their replays (about 10 % more CPU at 3,000 pieces than at 100 on two threads).
+// Whatever the cut, the executions are reported in one thread's order: the output does not
+// depend on it.
+uint64_t piece_ways(unsigned workers) {
+  return std::max<uint64_t>(64, 8 * uint64_t(workers) * workers);
+}
 
 class Explorer : public lkmm_thread::ReadOracle {
  public:
   Explorer(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
            uint32_t axioms, const std::function<void(const Final&)>& cb, Stats* stats, Error* err,
-           Stop* stop, unsigned workers = 1)
+           Stop* stop, Workers workers = {})
       : init_(init),
         thread_paths_(thread_paths),
         axioms_(axioms),
@@ -236,7 +242,7 @@ class Explorer : public lkmm_thread::ReadOracle {
   const std::vector<int64_t>& init_;
   const ThreadPaths& thread_paths_;
   uint32_t axioms_;
-  unsigned workers_;  // of the judging pass (lkmm_pieces.h)
+  Workers workers_;  // of the judging pass (lkmm_pieces.h)
   const std::function<void(const Final&)>* cb_;
   Stats* stats_;
   Error* err_;
@@ -844,11 +850,12 @@ bool Explorer::pass(bool judging) {
 }
 
 // Split::kCut at a branch point of `width` children (or a leaf): whether the node is listed
-// as pieces instead of explored. A node whose children reach kPieceWays ways is cut into
-// about kPieceWays / ways ranges of children, each a piece; a leaf reached below that is one.
+// as pieces instead of explored. A node whose children reach piece_ways() ways is cut into
+// about piece_ways() / ways ranges of children, each a piece; a leaf reached below that is one.
 bool Explorer::cut_piece(size_t width, bool leaf) {
   if (split_.mode != Split::Mode::kCut) return false;
-  if (!leaf && split_.ways * width < kPieceWays) return false;
+  const uint64_t target = piece_ways(workers_.n);
+  if (!leaf && split_.ways * width < target) return false;
   Piece p = split_.piece;
   p.path.resize(split_.depth);
   const uint64_t checks = stop_ != nullptr ? stop_->checks : 0;
@@ -857,7 +864,7 @@ bool Explorer::cut_piece(size_t width, bool leaf) {
     listed_at_.push_back(checks);
     return true;
   }
-  const uint64_t n = std::min<uint64_t>(width, (kPieceWays + split_.ways - 1) / split_.ways);
+  const uint64_t n = std::min<uint64_t>(width, (target + split_.ways - 1) / split_.ways);
   const size_t size = (width + n - 1) / n;
   for (size_t lo = 0; lo < width; lo += size) {
     p.lo = static_cast<uint32_t>(lo), p.hi = static_cast<uint32_t>(std::min(lo + size, width));
@@ -867,7 +874,7 @@ bool Explorer::cut_piece(size_t width, bool leaf) {
   return true;
 }
 
-// The judging pass on workers_ threads: its pieces listed on this one (the upper nodes only),
+// The judging pass over workers_: its pieces listed on this one (the upper nodes only),
 // then judged by the workers and reported in their order (lkmm_pieces.h), so the consistent
 // executions reach the callback in the order pass(true) reports them.
 bool Explorer::judge_split() {
@@ -926,14 +933,14 @@ bool Explorer::run() {
     if (stop_ != nullptr && stop_->stopped) return true;
   }
   stats_->learnt = fingerprint(stores_);
-  return workers_ > 1 ? judge_split() : pass(true);
+  return workers_.n > 1 || workers_.simulated ? judge_split() : pass(true);
 }
 
 }  // namespace
 
 bool explore(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
              uint32_t axioms, const std::function<void(const Final&)>& on_consistent, Stats* stats,
-             Error* err, Stop* stop, unsigned workers) {
+             Error* err, Stop* stop, Workers workers) {
   Explorer e(threads, init, thread_paths, axioms, on_consistent, stats, err, stop, workers);
   return e.run();
 }

@@ -33,11 +33,11 @@
 
 namespace ravel::litmus::lkmm_enum {
 
-// As enumerate() (lkmm_enum.h): every consistent execution once per (rf, co). With `workers`
-// above 1 the judging pass runs on that many threads (lkmm_pieces.h), reporting the same
-// executions in the same order.
+// As enumerate() (lkmm_enum.h): every consistent execution once per (rf, co). With more than
+// one worker (or simulated ones) the judging pass is split over them (lkmm_pieces.h),
+// reporting the same executions in the same order.
 bool explore(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
              uint32_t axioms, const std::function<void(const Final&)>& on_consistent, Stats* stats,
-             Error* err, Stop* stop, unsigned workers = 1);
+             Error* err, Stop* stop, Workers workers = {});
 
 }  // namespace ravel::litmus::lkmm_enum

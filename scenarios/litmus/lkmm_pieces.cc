@@ -162,6 +162,14 @@ class Pool {
   size_t reported_ = 0;  // under mu_: the pieces reported
 };
 
+// The candidates of the busiest of `workers` logical workers that take the pieces in order,
+// each the next one when it is free (candidates as time; ties to the lowest worker).
+uint64_t simulated_busiest(const std::vector<uint64_t>& cost, unsigned workers) {
+  std::vector<uint64_t> load(std::max(1u, workers), 0);
+  for (uint64_t c : cost) *std::min_element(load.begin(), load.end()) += c;
+  return *std::max_element(load.begin(), load.end());
+}
+
 // After the callback asked to stop at an execution of piece k (`inside_at` its checks):
 // whether one thread would call now() again (Stop::checks), which makes the run incomplete.
 // Later in piece k, above the pieces after it, or in a later piece; the later pieces are
@@ -179,7 +187,7 @@ bool more_after(Pool* pool, size_t k, uint64_t inside_at, Stop* stop,
 
 }  // namespace
 
-bool judge_pieces(size_t n, unsigned workers,
+bool judge_pieces(size_t n, Workers workers,
                   const std::function<std::unique_ptr<PieceWorker>()>& make,
                   const std::function<void(const Final&)>& on_consistent, Stats* stats, Error* err,
                   Stop* stop, const std::vector<uint64_t>& listed_after) {
@@ -190,7 +198,8 @@ bool judge_pieces(size_t n, unsigned workers,
     *stats = base;
     add(stats, sum), add(stats, extra);
   };
-  Pool pool(n, std::max(1u, workers), make, stop);
+  Pool pool(n, workers.simulated ? 1u : std::max(1u, workers.n), make, stop);
+  std::vector<uint64_t> cost;  // by piece: its candidates (the simulated workers' time)
   for (size_t k = 0; k < n; ++k) {
     Result& r = pool.wait(k, stop);
     for (Kept& kept : r.kept) {
@@ -206,6 +215,7 @@ bool judge_pieces(size_t n, unsigned workers,
     }
     add(&sum, r.stats);
     set(Stats{});
+    cost.push_back(r.stats.candidates);
     if (r.thrown) std::rethrow_exception(r.thrown);
     if (!r.ok) {
       *err = r.err;
@@ -217,7 +227,7 @@ bool judge_pieces(size_t n, unsigned workers,
     }
     pool.reported(k);
   }
-  stats->busiest = pool.busiest();
+  stats->busiest = workers.simulated ? simulated_busiest(cost, workers.n) : pool.busiest();
   return true;
 }
 

@@ -40,8 +40,10 @@ class PieceWorker {
   virtual uint64_t checks_inside(const Stop& stop) const = 0;
 };
 
-// Judges pieces [0, n) on `workers` threads, each with a worker make() returns (called on this
-// thread, before any starts), and reports their consistent executions to on_consistent on this
+// Judges pieces [0, n) on `workers.n` threads (one when simulated: Stats::busiest then says how
+// the pieces' candidates would spread over workers.n, each taking the next piece when it is
+// free), each with a worker make() returns (called on this thread, before any starts), and
+// reports their consistent executions to on_consistent on this
 // thread in piece order. Adds the pieces' counts to *stats (as they stood at the last execution
 // reported when the callback stopped the run). False with *err set as the first failing piece
 // set it; an exception a piece threw (a refused construct) is thrown here, in its turn.
@@ -50,7 +52,7 @@ class PieceWorker {
 // one thread sets it: when now() would have been called again. `listed_after[k]`: the calls
 // of now() the pass that listed the pieces made after it listed piece k (at the nodes above
 // the pieces, which one thread enters once).
-bool judge_pieces(size_t n, unsigned workers,
+bool judge_pieces(size_t n, Workers workers,
                   const std::function<std::unique_ptr<PieceWorker>()>& make,
                   const std::function<void(const Final&)>& on_consistent, Stats* stats, Error* err,
                   Stop* stop, const std::vector<uint64_t>& listed_after);

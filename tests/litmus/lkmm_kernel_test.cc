@@ -34,8 +34,7 @@ TEST(LkmmOptions, OptionsWithoutAnLkmmMeaningAreRefused) {
       {"--strategy pct --depth 2", "--strategy does not apply"},
       {"--seed 7", "--seed does not apply with --memory-model lkmm"},
       {"--estimate", "--estimate estimates dpor's interleavings"},
-      {"--simulate-workers 2", "--simulate-workers, --mpi and --split-order split dpor's"},
-      {"--threads 2 --split-order independent", "--simulate-workers, --mpi and --split-order"},
+      {"--threads 2 --split-order independent", "--mpi and --split-order split dpor's"},
       {"--replay v1:0", "--replay is not supported with --memory-model lkmm"},
       {"--no-reduction=commute", "--no-reduction names dpor's reductions"},
       {"--signals", "--signals and --timeouts apply to sleeping waits"},
@@ -101,6 +100,7 @@ TEST(LkmmOptions, HonouredOptionsKeepTheirMeaning) {
 // --threads N splits the judging pass (scenarios/litmus/lkmm_pieces.h): the same output for
 // any N, the trace and JUnit included; only the work counters of --verbose (thread runs, model
 // skeletons) count what each worker's caches saved, and stderr says how the pieces spread.
+// --simulate-workers K judges the pieces of K workers on one thread, with the same output.
 TEST(LkmmOptions, ThreadsSplitTheJudgingPassWithTheSameOutput) {
   auto masked = [](const std::string& s) {
     std::string out = std::regex_replace(s, std::regex("[0-9]+\\.[0-9]+"), "T");  // times
@@ -109,8 +109,9 @@ TEST(LkmmOptions, ThreadsSplitTheJudgingPassWithTheSameOutput) {
   const std::string files =
       " tests/litmus/ravel-kernel/fence-mp-bits.ravel tests/litmus/ravel/lock-counter.ravel";
   std::string trace_one, junit_one;
-  for (const char* threads : {"", " --threads 1", " --threads 2", " --threads 0"}) {
-    const std::string n = *threads == 0 ? "" : std::string(threads + 11);
+  for (const char* threads :
+       {"", " --threads 1", " --threads 2", " --threads 0", " --simulate-workers 16"}) {
+    const std::string opt = threads, n = opt.substr(opt.rfind(' ') + 1);  // "": one thread
     const std::string dir = scratch("traces" + n), xml = scratch("junit" + n + ".xml");
     const std::string opts = std::string(" --memory-model lkmm") + threads;
     Result text = ravel("run --verbose --trace " + dir + " --junit " + xml + opts + files);
@@ -119,7 +120,7 @@ TEST(LkmmOptions, ThreadsSplitTheJudgingPassWithTheSameOutput) {
     EXPECT_EQ(text.code, 0) << threads << text.err;
     EXPECT_EQ(litmus.code, 0) << threads << litmus.err;
     static std::string text_one, json_one, litmus_one;
-    if (*threads == 0) {
+    if (opt.empty()) {
       text_one = masked(text.out), json_one = masked(json.out), litmus_one = masked(litmus.out);
       trace_one = slurp(dir + "/fence-mp-bits.json"), junit_one = masked(slurp(xml));
       EXPECT_NE(trace_one, "");
@@ -131,10 +132,18 @@ TEST(LkmmOptions, ThreadsSplitTheJudgingPassWithTheSameOutput) {
     EXPECT_EQ(masked(litmus.out), litmus_one) << threads;
     EXPECT_EQ(slurp(dir + "/fence-mp-bits.json"), trace_one) << threads;
     EXPECT_EQ(masked(slurp(xml)), junit_one) << threads;
-    if (n != "2") continue;  // one worker (--threads 1, or 0 on one core) judges unsplit
-    EXPECT_NE(text.err.find("lock-counter.ravel: threads: 2 workers: 34 candidate executions in "),
-              std::string::npos)
-        << text.err;
+    if (n == "2") {  // one worker (--threads 1, or 0 on one core) judges unsplit
+      EXPECT_NE(
+          text.err.find("lock-counter.ravel: threads: 2 workers: 34 candidate executions in "),
+          std::string::npos)
+          << text.err;
+    }
+    if (n == "16") {  // the simulated spread: printed without --verbose too
+      EXPECT_NE(json.err.find("simulated: 16 workers: 34 candidate executions in "),
+                std::string::npos)
+          << json.err;
+      EXPECT_NE(json.err.find("; speedup "), std::string::npos) << json.err;
+    }
   }
 }
 

@@ -1,8 +1,8 @@
 // tests/litmus/lkmm_pieces_test.cc: the judging pass split over worker threads
 // (scenarios/litmus/lkmm_pieces.h, `--memory-model lkmm --threads N`) reports what one thread
 // reports, in the same order: on every scenario of tests/litmus/ravel* and on seeded random
-// litmus tests, whole and cut by --executions and --stop-on-first (the first violation, its witness,
-// the executions' final states in order, the counts and whether the run is complete).
+// litmus tests, whole and cut by --executions and --stop-on-first (the first violation, its
+// witness, the executions' final states in order, the counts and whether the run is complete).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -47,7 +47,7 @@ std::string report(const lang::Checked& c, unsigned workers, int64_t executions,
     finals += "| ";
   };
   lkmm_enum::Limits lim;
-  lim.workers = workers;
+  lim.workers.n = workers;
   lim.executions = executions;
   lim.stop_on_first = first;
   std::string diag;
@@ -107,7 +107,7 @@ TEST(LkmmPieces, RandomLitmusTestsObserveTheSameOnAnyNumberOfWorkers) {
     ASSERT_TRUE(parse(text, &t, &err)) << err.message;
     auto run = [&](unsigned workers, int64_t executions) {
       lkmm_enum::Limits lim;
-      lim.workers = workers;
+      lim.workers.n = workers;
       lim.executions = executions;
       LitmusResult r;
       std::string diag;

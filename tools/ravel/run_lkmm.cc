@@ -138,8 +138,9 @@ litmus::lkmm_enum::Limits lkmm_limits(const RunOptions& o) {
   // The exploration by reads-from is the default; RAVEL_LKMM_REFERENCE=1 runs the brute-force
   // enumeration of candidate executions instead, to compare (docs/litmus.md).
   l.explore = std::getenv("RAVEL_LKMM_REFERENCE") == nullptr;
-  l.workers = o.threads == 0 ? std::max(1u, std::thread::hardware_concurrency())
-                             : static_cast<unsigned>(o.threads);
+  l.workers.n = o.threads == 0 ? std::max(1u, std::thread::hardware_concurrency())
+                               : static_cast<unsigned>(o.threads);
+  if (o.simulate_workers > 0) l.workers = {static_cast<unsigned>(o.simulate_workers), true};
   // On a terminal, what the enumeration has done so far, from its first second on: a run whose
   // thread runs multiply before any candidate is complete shows it is working (and how hard).
   if (progress_wanted(o)) {
@@ -161,15 +162,21 @@ litmus::lkmm_enum::Limits lkmm_limits(const RunOptions& o) {
 
 void lkmm_pieces_note(const RunOptions& o, const std::string& file, uint64_t candidates,
                       uint64_t pieces, uint64_t busiest) {
-  if (!o.verbose || pieces == 0) return;
-  const unsigned workers = lkmm_limits(o).workers;
-  const double mean = static_cast<double>(candidates) / workers;
+  const litmus::lkmm_enum::Workers w = lkmm_limits(o).workers;
+  if (pieces == 0 || !(o.verbose || w.simulated)) return;
+  const double mean = static_cast<double>(candidates) / w.n;
+  std::string speedup;  // simulated: one thread's candidates over the busiest worker's
+  if (w.simulated && busiest > 0) {
+    speedup = "; speedup " + std::to_string(static_cast<double>(candidates) / busiest);
+    speedup.resize(speedup.find('.') + 3);
+  }
   std::fprintf(stderr,
-               "%s: threads: %u workers: %llu candidate executions in %llu pieces; candidates "
-               "per worker: busiest %llu, mean %.1f (%.2fx)\n",
-               file.c_str(), workers, static_cast<unsigned long long>(candidates),
-               static_cast<unsigned long long>(pieces), static_cast<unsigned long long>(busiest),
-               mean, mean > 0 ? static_cast<double>(busiest) / mean : 0.0);
+               "%s: %s %u workers: %llu candidate executions in %llu pieces; candidates per "
+               "worker: busiest %llu, mean %.1f (%.2fx)%s\n",
+               file.c_str(), w.simulated ? "simulated:" : "threads:", w.n,
+               static_cast<unsigned long long>(candidates), static_cast<unsigned long long>(pieces),
+               static_cast<unsigned long long>(busiest), mean,
+               mean > 0 ? static_cast<double>(busiest) / mean : 0.0, speedup.c_str());
 }
 
 namespace {
@@ -183,10 +190,10 @@ const char* refused_for_all(const RunOptions& o) {
   }
   if (o.seed_given) return "--seed does not apply with --memory-model lkmm: nothing is sampled";
   if (o.estimate) return "--estimate estimates dpor's interleavings, not lkmm's executions";
-  if (o.simulate_workers > 0 || o.mpi || o.split_order_given) {
-    return "--simulate-workers, --mpi and --split-order split dpor's exploration; under "
-           "--memory-model lkmm the judging pass is split over the threads of one process "
-           "(--threads N, docs/parallel.md)";
+  if (o.mpi || o.split_order_given) {
+    return "--mpi and --split-order split dpor's exploration; under --memory-model lkmm the "
+           "judging pass is split over the threads of one process (--threads N, "
+           "--simulate-workers K: docs/parallel.md)";
   }
   if (!o.replay.empty()) {
     return "--replay is not supported with --memory-model lkmm: an LKMM execution has no "
