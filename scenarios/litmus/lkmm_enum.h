@@ -159,9 +159,9 @@ inline constexpr size_t kMaxPaths = 4096;
 
 // The candidate executions of `threads` threads over locations with initial values `init`.
 // False with *err set when they cannot be enumerated (a construct the front end refuses, too
-// many events or paths, domains that do not converge). `workers`: the threads the exploration's
-// judging pass runs on (lkmm_pieces.h: the same executions in the same order for any number);
-// the reference enumeration runs on one.
+// many events or paths, domains that do not converge). `workers`: what the exploration's
+// judging pass is split over (lkmm_pieces.h: the same executions in the same order for any
+// number); the reference enumeration runs on one thread.
 bool enumerate(size_t threads, const std::vector<int64_t>& init, const ThreadPaths& thread_paths,
                uint32_t axioms, const std::function<void(const Final&)>& on_consistent,
                Stats* stats, Error* err, Stop* stop = nullptr, Workers workers = {});

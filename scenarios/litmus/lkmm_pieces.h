@@ -6,15 +6,16 @@
 // reads-from in one last pass: 75 to 90 % of an lkmm run's time on the bench programs. Below
 // a node of that pass nothing depends on another subtree (the caches only save work), so its
 // subtrees are independent by construction, unlike dpor's (docs/parallel.md, "Third look").
-// The pass is cut into pieces, each the path of choices from the root to a node (a function
-// of the program alone, never of the workers); each worker judges pieces with its own copy of
+// The pass is cut into pieces, each the path of choices from the root to a node (more pieces
+// for more workers: lkmm_explore.cc piece_ways()); each worker judges pieces with its own copy of
 // the learnt state, its own caches and its own model checker, and keeps the consistent
 // executions it finds (deep copies: its caches may drop the runs). The calling thread reports
 // them to the callback piece by piece, in the pieces' order: the order one thread reports
 // them in. So the callback (the scenario's judge, its violations, lockdep's orders, the first
 // violation's trace, --executions and --stop-on-first) sees the same sequence for any number
-// of workers; what depends on the workers is only the work the caches saved (Stats::runs and
-// Stats::skeletons count the runs and skeletons computed, on all workers together).
+// of workers and any cut; what depends on the workers is only the work the caches saved
+// (Stats::runs and Stats::skeletons count the runs and skeletons computed, on all workers
+// together).
 #pragma once
 
 #include <cstddef>
@@ -43,15 +44,14 @@ class PieceWorker {
 // Judges pieces [0, n) on `workers.n` threads (one when simulated: Stats::busiest then says how
 // the pieces' candidates would spread over workers.n, each taking the next piece when it is
 // free), each with a worker make() returns (called on this thread, before any starts), and
-// reports their consistent executions to on_consistent on this
-// thread in piece order. Adds the pieces' counts to *stats (as they stood at the last execution
-// reported when the callback stopped the run). False with *err set as the first failing piece
-// set it; an exception a piece threw (a refused construct) is thrown here, in its turn.
-// `stop`: the callback's `requested`, the deadline and the interrupt flag hold across all
-// workers; the run is then cut after the last execution reported, and `stop->stopped` set as
-// one thread sets it: when now() would have been called again. `listed_after[k]`: the calls
-// of now() the pass that listed the pieces made after it listed piece k (at the nodes above
-// the pieces, which one thread enters once).
+// reports their consistent executions to on_consistent on this thread in piece order. Adds the
+// pieces' counts to *stats (as they stood at the last execution reported when the callback stopped
+// the run). False with *err set as the first failing piece set it; an exception a piece threw (a
+// refused construct) is thrown here, in its turn. `stop`: the callback's `requested`, the deadline
+// and the interrupt flag hold across all workers; the run is then cut after the last execution
+// reported, and `stop->stopped` set as one thread sets it: when now() would have been called again.
+// `listed_after[k]`: the calls of now() the pass that listed the pieces made after it listed piece
+// k (at the nodes above the pieces, which one thread enters once).
 bool judge_pieces(size_t n, Workers workers,
                   const std::function<std::unique_ptr<PieceWorker>()>& make,
                   const std::function<void(const Final&)>& on_consistent, Stats* stats, Error* err,
