@@ -92,12 +92,16 @@ struct Stop {
     if (!stopped && (has_deadline || progress) && (++polls & 63) == 1) {
       const Clock::time_point t = Clock::now();
       stopped = has_deadline && t >= deadline;
-      if (progress && stats != nullptr && t >= next_progress) {
-        progress(*stats);
-        next_progress = t + progress_every;
-      }
+      show_progress(t);
     }
     return stopped;
+  }
+  // The progress line, when it is due at time t (also while a split pass waits: lkmm_pieces.h).
+  void show_progress(Clock::time_point t) {
+    if (progress && stats != nullptr && t >= next_progress) {
+      progress(*stats);
+      next_progress = t + progress_every;
+    }
   }
 };
 

@@ -87,11 +87,7 @@ class Pool {
       cv_.wait_for(l, std::chrono::milliseconds(50));
       if (stop == nullptr) continue;
       if (stop->interrupted != nullptr && stop->interrupted->load()) cancel_ = true;
-      const Stop::Clock::time_point t = Stop::Clock::now();
-      if (stop->progress && stop->stats != nullptr && t >= stop->next_progress) {
-        stop->progress(*stop->stats);
-        stop->next_progress = t + stop->progress_every;
-      }
+      stop->show_progress(Stop::Clock::now());
     }
     return results_[k];
   }

@@ -108,7 +108,7 @@ TEST(LkmmOptions, ThreadsSplitTheJudgingPassWithTheSameOutput) {
   };
   const std::string files =
       " tests/litmus/ravel-kernel/fence-mp-bits.ravel tests/litmus/ravel/lock-counter.ravel";
-  std::string trace_one, junit_one;
+  std::string text_one, json_one, litmus_one, trace_one, junit_one;  // one thread's
   for (const char* threads :
        {"", " --threads 1", " --threads 2", " --threads 0", " --simulate-workers 16"}) {
     const std::string opt = threads, n = opt.substr(opt.rfind(' ') + 1);  // "": one thread
@@ -119,7 +119,6 @@ TEST(LkmmOptions, ThreadsSplitTheJudgingPassWithTheSameOutput) {
     Result litmus = ravel("run --verbose" + opts + " tests/litmus/lkmm/sb-once.litmus");
     EXPECT_EQ(text.code, 0) << threads << text.err;
     EXPECT_EQ(litmus.code, 0) << threads << litmus.err;
-    static std::string text_one, json_one, litmus_one;
     if (opt.empty()) {
       text_one = masked(text.out), json_one = masked(json.out), litmus_one = masked(litmus.out);
       trace_one = slurp(dir + "/fence-mp-bits.json"), junit_one = masked(slurp(xml));

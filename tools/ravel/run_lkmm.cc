@@ -129,6 +129,18 @@ int run_lkmm_scenario(const RunOptions& o, const std::string& file, const lang::
   return rc;
 }
 
+namespace {
+
+// --threads N (0: every core) or --simulate-workers K: what the judging pass is split over.
+litmus::lkmm_enum::Workers lkmm_workers(const RunOptions& o) {
+  if (o.simulate_workers > 0) return {static_cast<unsigned>(o.simulate_workers), true};
+  return {o.threads == 0 ? std::max(1u, std::thread::hardware_concurrency())
+                         : static_cast<unsigned>(o.threads),
+          false};
+}
+
+}  // namespace
+
 litmus::lkmm_enum::Limits lkmm_limits(const RunOptions& o) {
   // An interrupt stops the enumeration as it stops an sc exploration: the run is reported
   // incomplete and `run` exits 128 + the signal (docs/exit-codes.md).
@@ -138,9 +150,7 @@ litmus::lkmm_enum::Limits lkmm_limits(const RunOptions& o) {
   // The exploration by reads-from is the default; RAVEL_LKMM_REFERENCE=1 runs the brute-force
   // enumeration of candidate executions instead, to compare (docs/litmus.md).
   l.explore = std::getenv("RAVEL_LKMM_REFERENCE") == nullptr;
-  l.workers.n = o.threads == 0 ? std::max(1u, std::thread::hardware_concurrency())
-                               : static_cast<unsigned>(o.threads);
-  if (o.simulate_workers > 0) l.workers = {static_cast<unsigned>(o.simulate_workers), true};
+  l.workers = lkmm_workers(o);
   // On a terminal, what the enumeration has done so far, from its first second on: a run whose
   // thread runs multiply before any candidate is complete shows it is working (and how hard).
   if (progress_wanted(o)) {
@@ -162,7 +172,7 @@ litmus::lkmm_enum::Limits lkmm_limits(const RunOptions& o) {
 
 void lkmm_pieces_note(const RunOptions& o, const std::string& file, uint64_t candidates,
                       uint64_t pieces, uint64_t busiest) {
-  const litmus::lkmm_enum::Workers w = lkmm_limits(o).workers;
+  const litmus::lkmm_enum::Workers w = lkmm_workers(o);
   if (pieces == 0 || !(o.verbose || w.simulated)) return;
   const double mean = static_cast<double>(candidates) / w.n;
   std::string speedup;  // simulated: one thread's candidates over the busiest worker's
