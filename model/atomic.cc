@@ -69,8 +69,9 @@ void fence(OpKind kind, bool acquire, bool release, Loc loc) {
 // another bit of the same word.
 unsigned long bit(int nr, const SharedVar* v, Loc loc) {
   if (nr < 0 || nr > 63) {
-    Ctx::current().model_error("bit number " + std::to_string(nr) + " is outside the 64-bit word '" +
-                                   std::string(v->name) + "' (bits 0..63)",
+    Ctx::current().model_error("bit number " + std::to_string(nr) +
+                                   " is outside the 64-bit word '" + std::string(v->name) +
+                                   "' (bits 0..63)",
                                loc);
   }
   return 1UL << nr;
@@ -287,8 +288,7 @@ int64_t atomic_xchg_ordered(Atomic* a, int64_t v, RmwOrder order, Loc loc) {
   return old;
 }
 
-int64_t atomic_cmpxchg_ordered(Atomic* a, int64_t old, int64_t desired, RmwOrder order,
-                               Loc loc) {
+int64_t atomic_cmpxchg_ordered(Atomic* a, int64_t old, int64_t desired, RmwOrder order, Loc loc) {
   Atomic& at = step(a, op::kAtomicCmpxchg, Access::kWrite, loc, desired);
   int64_t cur = at.value;
   if (cur == old) {
@@ -319,6 +319,65 @@ bool atomic_add_unless(Atomic* a, int64_t add, int64_t unless, Loc loc) {
   }
   Ctx::current().set_result(added);
   return added;
+}
+
+int64_t atomic_fetch_add_unless(Atomic* a, int64_t add, int64_t unless, Loc loc) {
+  Atomic& at = step(a, op::kAtomicFetchAddUnless, Access::kWrite, loc, add);
+  const int64_t old = at.value;
+  if (old != unless) {
+    fully_ordered(at.id);
+    at.value += add;
+  }
+  Ctx::current().set_result(old);
+  return old;
+}
+
+// include/linux/atomic/atomic-arch-fallback.h: a try_cmpxchg loop that gives up once the
+// decremented value would be negative; the failed case stores nothing.
+int64_t atomic_dec_if_positive(Atomic* a, Loc loc) {
+  Atomic& at = step(a, op::kAtomicDecIfPositive, Access::kWrite, loc, 1);
+  const int64_t dec = at.value - 1;
+  if (dec >= 0) {
+    fully_ordered(at.id);
+    at.value = dec;
+  }
+  Ctx::current().set_result(dec);
+  return dec;
+}
+
+namespace {
+int64_t apply(Bitwise op, int64_t v, int64_t i) {
+  switch (op) {
+    case Bitwise::kAnd:
+      return v & i;
+    case Bitwise::kOr:
+      return v | i;
+    case Bitwise::kXor:
+      return v ^ i;
+    case Bitwise::kAndnot:
+      return v & ~i;
+  }
+  return v;
+}
+}  // namespace
+
+// Unordered like atomic_inc(), but not a commuting update for dpor (an and and an or of the
+// same bits do not commute): a relaxed RMW, a marked read and write, so the fences around it
+// (smp_mb__before_atomic) order it as they order any marked access.
+void atomic_bitwise(Atomic* a, OpKind kind, Bitwise op, int64_t i, Loc loc) {
+  Atomic& at = step(a, kind, Access::kWrite, loc, i);
+  rmw_order(at.id, RmwOrder::kRelaxed);
+  at.value = apply(op, at.value, i);
+}
+
+int64_t atomic_fetch_bitwise(Atomic* a, OpKind kind, Bitwise op, int64_t i, RmwOrder order,
+                             Loc loc) {
+  Atomic& at = step(a, kind, Access::kWrite, loc, i);
+  rmw_order(at.id, order);
+  const int64_t old = at.value;
+  at.value = apply(op, old, i);
+  Ctx::current().set_result(old);
+  return old;
 }
 
 void smp_mb__before_atomic(Loc loc) { fence(op::kSmpMbBeforeAtomic, true, true, loc); }

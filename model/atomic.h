@@ -69,8 +69,7 @@ int64_t xchg(SharedVar* v, int64_t x, RmwOrder order, Loc loc);
 int64_t cmpxchg(SharedVar* v, int64_t old, int64_t desired, RmwOrder order, Loc loc);
 // The ordering variants of the atomic_t RMWs above (atomic_xchg_acquire ...).
 int64_t atomic_xchg_ordered(Atomic* a, int64_t v, RmwOrder order, Loc loc);
-int64_t atomic_cmpxchg_ordered(Atomic* a, int64_t old, int64_t desired, RmwOrder order,
-                               Loc loc);
+int64_t atomic_cmpxchg_ordered(Atomic* a, int64_t old, int64_t desired, RmwOrder order, Loc loc);
 // The arithmetic RMWs of atomic_t with an ordering (atomic_t.txt): atomic_{add,sub,inc,dec}_return
 // and their _relaxed/_acquire/_release forms return the new value, atomic_fetch_{add,sub,inc,dec}
 // and theirs the old one. `delta` is the signed amount (atomic_sub(i): -i), `kind` the op traced.
@@ -80,13 +79,27 @@ int64_t atomic_arith_ordered(Atomic* a, OpKind kind, int64_t delta, RmwOrder ord
 // atomic_add_unless(v, a, u): adds a unless the value is u; true when it added (then fully
 // ordered, as a value-returning RMW; a failed one orders nothing).
 bool atomic_add_unless(Atomic* a, int64_t add, int64_t unless, Loc loc);
+// atomic_fetch_add_unless(v, a, u): atomic_add_unless returning the value before (ordered the
+// same way); atomic_inc_not_zero() is atomic_add_unless(v, 1, 0) (scenarios/lang's macros).
+int64_t atomic_fetch_add_unless(Atomic* a, int64_t add, int64_t unless, Loc loc);
+// atomic_dec_if_positive(v): returns the value minus one, and stores it only when that is not
+// negative (then fully ordered; otherwise nothing is stored and nothing ordered).
+int64_t atomic_dec_if_positive(Atomic* a, Loc loc);
+
+// The bitwise RMWs (atomic_t.txt): atomic_{and,or,xor,andnot}(i, v) store v op i and return
+// nothing, unordered; atomic_fetch_{and,or,xor,andnot}*(i, v) return the value before, with the
+// suffix's ordering. `kind` (op::kAtomicAnd ... op::kAtomicFetchAndnot) names the operation.
+enum class Bitwise : uint8_t { kAnd, kOr, kXor, kAndnot };
+void atomic_bitwise(Atomic* a, OpKind kind, Bitwise op, int64_t i, Loc loc);
+int64_t atomic_fetch_bitwise(Atomic* a, OpKind kind, Bitwise op, int64_t i, RmwOrder order,
+                             Loc loc);
 
 // smp_mb__before_atomic(), smp_mb__after_atomic(), smp_mb__after_spinlock(),
 // smp_mb__after_unlock_lock(): the kernel promises a full barrier combined with the neighbouring
 // RMW, lock or unlock+lock; each is a step acting as smp_mb(), which is at least that strong.
-void smp_mb__before_atomic(Loc loc);       // NOLINT(readability-identifier-naming)
-void smp_mb__after_atomic(Loc loc);        // NOLINT(readability-identifier-naming)
-void smp_mb__after_spinlock(Loc loc);      // NOLINT(readability-identifier-naming)
-void smp_mb__after_unlock_lock(Loc loc);   // NOLINT(readability-identifier-naming)
+void smp_mb__before_atomic(Loc loc);      // NOLINT(readability-identifier-naming)
+void smp_mb__after_atomic(Loc loc);       // NOLINT(readability-identifier-naming)
+void smp_mb__after_spinlock(Loc loc);     // NOLINT(readability-identifier-naming)
+void smp_mb__after_unlock_lock(Loc loc);  // NOLINT(readability-identifier-naming)
 
 }  // namespace ravel::model

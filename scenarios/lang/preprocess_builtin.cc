@@ -12,20 +12,68 @@
 //    kzalloc(T) does (include/linux/slab.h: typeof(P), the gfp argument optional);
 //  - wait_event_killable() is wait_event() returning 0: the model sends no fatal signal (as
 //    no fence or resv wait is ever interrupted, docs/language.md section 10);
-//  - atomic64_t is atomic_t and atomic64_*() the atomic_*() built-ins: a model atomic holds a
-//    64-bit value (it is not wrapped to 32 bits), so the two types behave the same;
+//  - atomic64_t and atomic_long_t are atomic_t, and atomic64_*() and atomic_long_*() the
+//    atomic_*() built-ins, every one of them (aliases made from the built-in table): a model
+//    atomic holds a 64-bit value (it is not wrapped to 32 bits), so the three types behave the
+//    same on a 64-bit kernel;
+//  - atomic_inc_not_zero(), atomic_{inc,sub}_and_test() and atomic_add_negative*() are what
+//    include/linux/atomic/atomic-arch-fallback.h makes of them: atomic_add_unless(v, 1, 0), and
+//    the value-returning RMW compared with zero (the same ordering);
 //  - mb()/rmb()/wmb() order what smp_mb()/smp_rmb()/smp_wmb() do between CPUs (they also order
 //    device I/O, which the model has none of);
 //  - EXPORT_SYMBOL*() only makes a symbol visible to modules, MODULE_LICENSE() and its kin only
 //    describe the module: they expand to nothing (the `;` after them is an empty declaration).
 // min(), max(), ARRAY_SIZE() and the printing families are not macros: a macro would evaluate
 // an argument twice or could not see the array's length (sema_intrinsic.cc).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenarios/lang/builtins.h"
 #include "scenarios/lang/preprocess.h"
 
 namespace ravel::lang {
 
-const char* builtin_macro_text() {
-  return R"(#define __rcu
+namespace {
+
+// The atomic_t helpers the kernel defines from other atomics (atomic-arch-fallback.h).
+const char* const kAtomicDerived = R"(#define atomic_inc_not_zero(v) atomic_add_unless(v, 1, 0)
+#define atomic_inc_and_test(v) (atomic_inc_return(v) == 0)
+#define atomic_sub_and_test(i, v) (atomic_sub_return(i, v) == 0)
+#define atomic_add_negative(i, v) (atomic_add_return(i, v) < 0)
+#define atomic_add_negative_relaxed(i, v) (atomic_add_return_relaxed(i, v) < 0)
+#define atomic_add_negative_acquire(i, v) (atomic_add_return_acquire(i, v) < 0)
+#define atomic_add_negative_release(i, v) (atomic_add_return_release(i, v) < 0)
+#define atomic64_t atomic_t
+#define atomic_long_t atomic_t
+#define ATOMIC64_INIT(i) ATOMIC_INIT(i)
+#define ATOMIC_LONG_INIT(i) ATOMIC_INIT(i)
+)";
+
+// `#define atomic64_X atomic_X` and `#define atomic_long_X atomic_X` for every atomic_X, the
+// built-ins and the helpers above.
+std::string atomic_aliases() {
+  std::vector<std::string> names;
+  for (const Builtin& b : builtins()) {
+    if (b.name.rfind("atomic_", 0) == 0) names.emplace_back(b.name);
+  }
+  std::string_view derived = kAtomicDerived;
+  for (size_t at = derived.find("#define atomic_"); at != std::string_view::npos;
+       at = derived.find("#define atomic_", at + 1)) {
+    const size_t from = at + 8;
+    names.emplace_back(derived.substr(from, derived.find_first_of("( ", from) - from));
+  }
+  std::string text;
+  for (const std::string& n : names) {
+    if (n == "atomic_t" || n == "atomic_long_t") continue;
+    const std::string rest = n.substr(7);
+    text += "#define atomic64_" + rest + " " + n + "\n";
+    text += "#define atomic_long_" + rest + " " + n + "\n";
+  }
+  return text;
+}
+
+const char* const kBaseMacros = R"(#define __rcu
 #define __must_check
 #define __maybe_unused
 #define __always_unused
@@ -70,20 +118,6 @@ const char* builtin_macro_text() {
 #define RCU_INIT_POINTER(p, v) WRITE_ONCE(p, v)
 #define RCU_INITIALIZER(v) (v)
 #define mb() smp_mb()
-#define atomic64_t atomic_t
-#define ATOMIC64_INIT(i) ATOMIC_INIT(i)
-#define atomic64_read(v) atomic_read(v)
-#define atomic64_set(v, i) atomic_set(v, i)
-#define atomic64_inc(v) atomic_inc(v)
-#define atomic64_dec(v) atomic_dec(v)
-#define atomic64_add(i, v) atomic_add(i, v)
-#define atomic64_sub(i, v) atomic_sub(i, v)
-#define atomic64_inc_return(v) atomic_inc_return(v)
-#define atomic64_add_return(i, v) atomic_add_return(i, v)
-#define atomic64_sub_return(i, v) atomic_sub_return(i, v)
-#define atomic64_dec_and_test(v) atomic_dec_and_test(v)
-#define atomic64_cmpxchg(v, o, n) atomic_cmpxchg(v, o, n)
-#define atomic64_xchg(v, n) atomic_xchg(v, n)
 #define kzalloc_obj(P, gfp...) kzalloc(typeof(P), ## gfp)
 #define kmalloc_obj(P, gfp...) kmalloc(typeof(P), ## gfp)
 #define wait_event_killable(wq, condition) (wait_event(wq, condition), 0)
@@ -102,6 +136,12 @@ const char* builtin_macro_text() {
 #define MODULE_ALIAS(text)
 #define MODULE_IMPORT_NS(ns)
 )";
+
+}  // namespace
+
+const char* builtin_macro_text() {
+  static const std::string text = std::string(kBaseMacros) + kAtomicDerived + atomic_aliases();
+  return text.c_str();
 }
 
 }  // namespace ravel::lang

@@ -41,8 +41,14 @@ std::optional<RmwSpec> rmw_spec(const std::string& name) {
     }
   }
   const bool suffixed = s.order != Order::kMb;
+  static const std::map<std::string, RmwSpec::Op, std::less<>> kBitwise = {
+      {"and", RmwSpec::Op::kAnd},
+      {"or", RmwSpec::Op::kOr},
+      {"xor", RmwSpec::Op::kXor},
+      {"andnot", RmwSpec::Op::kAndnot}};
+  const bool bitwise_noreturn = f.rfind("atomic_", 0) == 0 && kBitwise.count(f.substr(7)) > 0;
   s.noreturn = f == "atomic_inc" || f == "atomic_dec" || f == "atomic_add" || f == "atomic_sub" ||
-               f == "set_bit" || f == "clear_bit";
+               f == "set_bit" || f == "clear_bit" || bitwise_noreturn;
   if (s.noreturn && suffixed) return std::nullopt;  // no ordering variants
   if (s.noreturn)
     s.order = Order::kRelaxed;  // atomic_t.txt: non-value-returning RMWs are unordered
@@ -58,6 +64,14 @@ std::optional<RmwSpec> rmw_spec(const std::string& name) {
   if (f == "atomic_add" || f == "atomic_sub" || f == "atomic_add_return" ||
       f == "atomic_sub_return" || f == "atomic_fetch_add" || f == "atomic_fetch_sub") {
     s.op = f.find("add") != std::string::npos ? RmwSpec::Op::kAdd : RmwSpec::Op::kSub;
+    s.nargs = 2, s.ptr = 1;
+    return s;
+  }
+  // atomic_t.txt: atomic_{and,or,xor,andnot} are unordered, atomic_fetch_*() of them ordered
+  // by their suffix; the mask comes first, then the atomic_t.
+  const std::string bit_op = bitwise_noreturn ? f.substr(7) : s.fetch ? f.substr(13) : "";
+  if (auto it = kBitwise.find(bit_op); it != kBitwise.end()) {
+    s.op = it->second;
     s.nargs = 2, s.ptr = 1;
     return s;
   }
@@ -78,8 +92,13 @@ std::optional<RmwSpec> rmw_spec(const std::string& name) {
     s.op = RmwSpec::Op::kCmpxchg, s.nargs = 3;
     return s;
   }
-  if (f == "atomic_add_unless" && !suffixed) {
+  if ((f == "atomic_add_unless" || f == "atomic_fetch_add_unless") && !suffixed) {
     s.op = RmwSpec::Op::kAddUnless, s.nargs = 3;
+    s.fetch = f == "atomic_fetch_add_unless";
+    return s;
+  }
+  if (f == "atomic_dec_if_positive" && !suffixed) {
+    s.op = RmwSpec::Op::kDecIfPositive, s.nargs = 1;
     return s;
   }
   return std::nullopt;
@@ -276,6 +295,25 @@ Val Emitter::rmw(const RmwSpec& s, int loc, uint64_t addr, const std::vector<Val
       operand = args[1];
       if (old.v != args[2].v) nv = wrap_add(old.v, operand.v);
       break;
+    case RmwSpec::Op::kDecIfPositive: {  // the value minus one, whether stored or not
+      const Val dec{wrap_add(old.v, -1), old.deps};
+      if (dec.v < 0) return dec;
+      nv = dec.v;
+      old = dec;  // returned below, as `fetch` returns the value read
+      break;
+    }
+    case RmwSpec::Op::kAnd:
+      operand = args[0], nv = old.v & operand.v;
+      break;
+    case RmwSpec::Op::kOr:
+      operand = args[0], nv = old.v | operand.v;
+      break;
+    case RmwSpec::Op::kXor:
+      operand = args[0], nv = old.v ^ operand.v;
+      break;
+    case RmwSpec::Op::kAndnot:
+      operand = args[0], nv = old.v & ~operand.v;
+      break;
     case RmwSpec::Op::kSetBit:
     case RmwSpec::Op::kClearBit: {
       operand = args[0];
@@ -287,7 +325,7 @@ Val Emitter::rmw(const RmwSpec& s, int loc, uint64_t addr, const std::vector<Val
       break;
     }
   }
-  if (s.op == RmwSpec::Op::kAddUnless) old = Val{old.v != args[2].v, old.deps};
+  if (s.op == RmwSpec::Op::kAddUnless && !s.fetch) old = Val{old.v != args[2].v, old.deps};
   if (!nv) return old;
   int r = static_cast<int>(trace.ev.size()) - 1;
   if (s.order == Order::kMb) trace.ev[r].tags |= lkmm::kMbTag;
@@ -297,7 +335,8 @@ Val Emitter::rmw(const RmwSpec& s, int loc, uint64_t addr, const std::vector<Val
   int w = write(loc, wt, Val{*nv, old.deps | operand.deps}, addr);
   trace.rmw.push_back({r, w});
   if (s.test_zero) return Val{*nv == 0, old.deps};
-  return s.fetch || s.test_bit ? old : Val{*nv, old.deps};
+  const bool returns_old = s.fetch || s.test_bit || s.op == RmwSpec::Op::kDecIfPositive;
+  return returns_old ? old : Val{*nv, old.deps};
 }
 
 void Emitter::finish() {

@@ -40,9 +40,22 @@ enum class Order : uint8_t { kMb, kRelaxed, kAcquire, kRelease };
 // An RMW built-in, NAME[_relaxed|_acquire|_release]. Its arguments: `operands` values, the
 // pointer at index `ptr`, evaluated in the order the front end chooses.
 struct RmwSpec {
-  enum class Op : uint8_t { kAdd, kSub, kXchg, kCmpxchg, kAddUnless, kSetBit, kClearBit } op;
+  enum class Op : uint8_t {
+    kAdd,
+    kSub,
+    kXchg,
+    kCmpxchg,
+    kAddUnless,  // atomic_add_unless (a bool) and atomic_fetch_add_unless (`fetch`)
+    kSetBit,
+    kClearBit,
+    kAnd,  // atomic_{and,or,xor,andnot} and atomic_fetch_*() of them: the mask first
+    kOr,
+    kXor,
+    kAndnot,
+    kDecIfPositive,  // returns the value minus one, stored only when not negative
+  } op;
   Order order = Order::kMb;
-  bool noreturn = false;   // atomic_inc/dec/add/sub: a relaxed RMW returning nothing
+  bool noreturn = false;   // atomic_inc/dec/add/sub/and/or/xor/andnot: relaxed, no value
   bool fetch = false;      // returns the old value (else the new one)
   int64_t unit = 0;        // atomic_inc/dec and *_inc/dec_return: the fixed amount (else 0)
   bool test_zero = false;  // atomic_dec_and_test: returns whether the new value is 0
