@@ -6,7 +6,7 @@
 // directions: a claim by atomic_fetch_or against one by atomic_read then atomic_or, a token by
 // atomic_dec_if_positive against atomic_read then atomic_dec, a reference by
 // atomic_inc_not_zero against atomic_inc; the suffixes' ordering (release/acquire message
-// passing ok, _relaxed stale under lkmm only).
+// passing ok; _relaxed stale under lkmm, and with plain data a race under both models).
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -28,6 +28,9 @@ TEST(LkmmAtomic, EachScenarioGivesItsVerdictUnderBothModels) {
                          {"inc-revives-lookup.ravel", {"assertion"}, {"assertion"}},
                          {"fetch-or-mp-release-acquire.ravel", {}, {}},
                          {"fetch-or-mp-relaxed.ravel", {"assertion"}, {}},
+                         // Plain data: the race detector's happens-before under sc.
+                         {"fetch-or-mp-plain.ravel", {}, {}},
+                         {"fetch-or-mp-plain-relaxed.ravel", {"assertion", "race"}, {"race"}},
                          {"bitwise-order.ravel", {}, {}},
                          {"bitwise-order-one.ravel", {"assertion"}, {"assertion"}},
                      });
