@@ -310,24 +310,28 @@ int64_t atomic_arith_ordered(Atomic* a, OpKind kind, int64_t delta, RmwOrder ord
   return v;
 }
 
-bool atomic_add_unless(Atomic* a, int64_t add, int64_t unless, Loc loc) {
-  Atomic& at = step(a, op::kAtomicAddUnless, Access::kWrite, loc, add);
-  bool added = at.value != unless;
-  if (added) {
-    fully_ordered(at.id);
-    at.value += add;
-  }
-  Ctx::current().set_result(added);
-  return added;
-}
-
-int64_t atomic_fetch_add_unless(Atomic* a, int64_t add, int64_t unless, Loc loc) {
-  Atomic& at = step(a, op::kAtomicFetchAddUnless, Access::kWrite, loc, add);
+namespace {
+// atomic_add_unless and atomic_fetch_add_unless: one step of `kind`, fully ordered when it adds;
+// returns the value before.
+int64_t add_unless_as(OpKind kind, Atomic* a, int64_t add, int64_t unless, Loc loc) {
+  Atomic& at = step(a, kind, Access::kWrite, loc, add);
   const int64_t old = at.value;
   if (old != unless) {
     fully_ordered(at.id);
     at.value += add;
   }
+  return old;
+}
+}  // namespace
+
+bool atomic_add_unless(Atomic* a, int64_t add, int64_t unless, Loc loc) {
+  const bool added = add_unless_as(op::kAtomicAddUnless, a, add, unless, loc) != unless;
+  Ctx::current().set_result(added);
+  return added;
+}
+
+int64_t atomic_fetch_add_unless(Atomic* a, int64_t add, int64_t unless, Loc loc) {
+  const int64_t old = add_unless_as(op::kAtomicFetchAddUnless, a, add, unless, loc);
   Ctx::current().set_result(old);
   return old;
 }
